@@ -1,0 +1,87 @@
+# Patchwatch developer commands. `make help` lists them.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+# Where `make run` serves.
+RUN_ADDR ?= 127.0.0.1:8000
+
+# The servers the test suite uses; override any of them from the environment.
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/patchwatch
+REDIS_URL ?= redis://127.0.0.1:6379/14
+CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+# `make run` needs no server at all: a SQLite file, a local-memory cache and tasks run
+# in-process, whatever the caller's environment says.
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
+	DJANGO_DEBUG=1 GEOCODER=gazetteer
+TEST_ENV := env DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' \
+	CELERY_BROKER_URL='$(CELERY_BROKER_URL)'
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/vite.config.* frontend/tsconfig*.json)
+
+.PHONY: help run test lint fmt frontend clean system-packages test-services
+
+help: ## List the commands.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+run: $(VENV)/.installed-base frontend ## Serve a demo on http://127.0.0.1:8000 (SQLite, demo data, no servers needed).
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(RUN_ADDR)
+
+test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting).
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed-dev ## Format the Python code and sort imports with ruff.
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
+
+frontend: frontend/dist/index.html ## Build the frontend into frontend/dist (only when its sources changed).
+
+clean: ## Remove the virtualenv, built frontend, collected static files and SQLite database.
+	rm -rf $(VENV) frontend/dist staticfiles db.sqlite3
+
+# Checked on every run, so these are phony; both scripts are quiet when all is well.
+system-packages:
+	scripts/ensure-system-packages.sh chromium docker-compose
+
+test-services:
+	$(TEST_ENV) scripts/ensure-test-services.sh
+
+# --- Files ------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files record which requirements are installed, so a second run installs nothing.
+$(VENV)/.installed-base: requirements/base.txt $(LOCK) | $(BIN)/python
+	@echo "Installing requirements/base.txt into $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt $(LOCK) | $(BIN)/python
+	@echo "Installing requirements/dev.txt into $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+	touch $@

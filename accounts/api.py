@@ -1,0 +1,187 @@
+"""Sign-up, sign-in (session and token), the current user, password reset."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login, logout, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import User
+from accounts.serializers import (
+    DetailSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    SignInSerializer,
+    SignUpSerializer,
+    TokenSerializer,
+)
+
+
+def _signed_in_user(request: Request) -> User:
+    """Check credentials in the request body, with the failed-attempt throttle."""
+    payload = SignInSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    try:
+        user = services.user_authenticate(
+            request=request,
+            email=payload.validated_data["email"],
+            password=payload.validated_data["password"],
+        )
+    except services.SignInThrottled as exc:
+        raise Throttled(
+            wait=settings.SIGNIN_FAILURE_WINDOW_SECONDS,
+            detail="Too many failed sign-ins. Wait a while, or reset your password.",
+        ) from exc
+    if user is None:
+        raise ValidationError({"non_field_errors": ["The email or password is not right."]})
+    return user
+
+
+class CsrfView(APIView):
+    """Sets the CSRF cookie the browser frontend echoes back in ``X-CSRFToken``."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={204: None})
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request: Request) -> Response:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class SignUpView(APIView):
+    """Create a volunteer account and sign in with it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SignUpSerializer, responses={201: MeSerializer})
+    def post(self, request: Request) -> Response:
+        payload = SignUpSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = services.user_sign_up(**payload.validated_data)
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class SignInView(APIView):
+    """Sign in the browser session."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SignInSerializer, responses={200: MeSerializer})
+    def post(self, request: Request) -> Response:
+        user = _signed_in_user(request)
+        login(request._request, user)
+        return Response(MeSerializer(user).data)
+
+
+class SignOutView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenView(APIView):
+    """An API token for clients other than the browser: ``Authorization: Token <token>``."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SignInSerializer, responses={200: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        user = _signed_in_user(request)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class TokenRevokeView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        payload = MeUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        user = services.user_update(user=request.user, data=payload.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+class PasswordResetView(APIView):
+    """Email a password reset link; answers the same whether or not the account exists."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: DetailSerializer})
+    def post(self, request: Request) -> Response:
+        payload = PasswordResetSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.password_reset_request(email=payload.validated_data["email"])
+        return Response(
+            {"detail": "If that address has an account, a reset link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        request=PasswordResetConfirmSerializer,
+        responses={204: OpenApiResponse(description="Password changed.")},
+    )
+    def post(self, request: Request) -> Response:
+        payload = PasswordResetConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        user = _user_for_reset(data["uid"], data["token"])
+        try:
+            password_validation.validate_password(data["new_password"], user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"new_password": exc.messages}) from exc
+        services.password_reset_confirm(user=user, new_password=data["new_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _user_for_reset(uid: str, token: str) -> User:
+    invalid = ValidationError({"token": ["This reset link is invalid or has expired."]})
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
+        raise invalid from exc
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        raise invalid
+    return user

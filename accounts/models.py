@@ -1,0 +1,75 @@
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.forces import PoliceForce
+from accounts.validators import validate_phone, validate_postcode
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using Patchwatch, identified by email address.
+
+    Volunteer and coordinator are roles held per scheme (``schemes.Membership``);
+    police liaison is a ``LiaisonProfile``; staff use the Django admin.
+    """
+
+    email = models.EmailField(max_length=254, unique=True)
+    name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    postcode = models.CharField(
+        max_length=8, blank=True, validators=[validate_postcode], help_text="Home postcode."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class LiaisonProfile(models.Model):
+    """Makes a user a police liaison covering every scheme of one force area."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="liaison")
+    force = models.CharField(max_length=40, choices=PoliceForce.choices, db_index=True)
+    role_title = models.CharField(max_length=100, blank=True, help_text="e.g. PCSO, Sergeant.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.name} ({self.get_force_display()})"

@@ -1,0 +1,135 @@
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.validators import normalise_postcode, validate_phone
+from schemes.selectors import active_memberships_of, coordinated_scheme_ids
+
+
+class PostcodeField(serializers.CharField):
+    """A UK postcode, normalised to upper case with one space ("cb21tn" → "CB2 1TN")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=10, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not value:
+            return ""
+        try:
+            return normalise_postcode(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class PhoneField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=20, allow_blank=True, required=False, validators=[validate_phone], **kwargs
+        )
+
+
+class SignUpSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    phone = PhoneField()
+    postcode = PostcodeField()
+
+    def validate_email(self, value: str) -> str:
+        value = value.strip().lower()
+        if User.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError("An account with this email already exists.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        candidate = User(email=attrs["email"], name=attrs["name"])
+        try:
+            password_validation.validate_password(attrs["password"], candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": exc.messages}) from exc
+        return attrs
+
+
+class SignInSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class LiaisonSerializer(serializers.Serializer):
+    force = serializers.CharField()
+    force_name = serializers.CharField(source="get_force_display")
+    role_title = serializers.CharField()
+
+
+class MembershipBriefSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField(source="scheme_id")
+    kind = serializers.CharField(source="scheme.kind")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    liaison = serializers.SerializerMethodField()
+    coordinator_of = serializers.SerializerMethodField(
+        help_text="Ids of the schemes the user coordinates."
+    )
+    memberships = serializers.SerializerMethodField(
+        help_text="The user's active memberships: scheme id, its kind, the user's role."
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "name",
+            "phone",
+            "postcode",
+            "is_staff",
+            "liaison",
+            "coordinator_of",
+            "memberships",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LiaisonSerializer(allow_null=True))
+    def get_liaison(self, user: User) -> dict[str, Any] | None:
+        profile = getattr(user, "liaison", None)
+        return LiaisonSerializer(profile).data if profile else None
+
+    def get_coordinator_of(self, user: User) -> list[int]:
+        return coordinated_scheme_ids(user=user)
+
+    @extend_schema_field(MembershipBriefSerializer(many=True))
+    def get_memberships(self, user: User) -> list[dict[str, Any]]:
+        return MembershipBriefSerializer(active_memberships_of(user=user), many=True).data
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False)
+    phone = PhoneField()
+    postcode = PostcodeField()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

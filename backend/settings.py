@@ -1,0 +1,366 @@
+"""Patchwatch settings.
+
+Everything comes from environment variables with safe local defaults: with nothing set,
+Patchwatch runs on a SQLite file with Celery tasks executed in-process, so it needs no
+server at all. Setting ``DATABASE_URL`` and ``CELERY_BROKER_URL`` gives the production
+stack (PostgreSQL, Redis, Celery workers). See README.md for the full list.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from backend.env import env_bool, env_int, env_json, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Core -----------------------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# The fallback key is deliberately marked insecure so `check --deploy` flags it.
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY", "django-insecure-local-development-key-do-not-use-in-production"
+)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("PATCHWATCH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "core",
+    "accounts",
+    "schemes",
+    "watch",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "backend.urls"
+WSGI_APPLICATION = "backend.wsgi.application"
+ASGI_APPLICATION = "backend.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (sign-in throttling, geocoder results) -------------------------------------
+
+_redis_url = env_str("REDIS_URL")
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "patchwatch"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts and authentication ------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3 * 24 * 3600, minimum=60)
+# Failed sign-ins allowed per email address and per client address within the window.
+SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+SIGNIN_FAILURE_WINDOW_SECONDS = env_int("SIGNIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1)
+
+# --- Security -------------------------------------------------------------------------
+
+# DJANGO_HTTPS=1 is the production switch: Patchwatch sits behind a TLS-terminating proxy.
+HTTPS = env_bool("DJANGO_HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
+if env_bool("DJANGO_BEHIND_PROXY", default=HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE_SECONDS", 14 * 24 * 3600, minimum=60)
+# The single-page frontend reads the CSRF cookie and echoes it in X-CSRFToken.
+CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# --- Internationalisation -------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and the frontend ----------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
+STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Vite already puts content hashes in the bundle's file names, so no manifest is needed.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=True)
+
+# Map tiles for the frontend; any XYZ tile server works.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+MAP_DEFAULT_CENTRE = {"lat": 52.3, "lon": -0.1}
+MAP_DEFAULT_ZOOM = 9
+
+# --- Geocoding ------------------------------------------------------------------------
+
+# A geopy service name ("nominatim", "bing", ...) or "gazetteer" for the built-in offline
+# list of Cambridgeshire and Peterborough places; empty means place search is switched off.
+GEOCODER = env_str("GEOCODER", "")
+GEOCODER_OPTIONS = env_json("GEOCODER_OPTIONS", {})
+GEOCODER_TIMEOUT_SECONDS = env_int("GEOCODER_TIMEOUT_SECONDS", 5, minimum=1)
+GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 30 * 24 * 3600, minimum=0)
+
+# --- Schemes --------------------------------------------------------------------------
+
+SCHEME_RADIUS_MIN_M = env_int("SCHEME_RADIUS_MIN_M", 50, minimum=1)
+SCHEME_RADIUS_MAX_M = env_int("SCHEME_RADIUS_MAX_M", 20_000, minimum=1)
+SCHEME_POLYGON_MAX_VERTICES = env_int("SCHEME_POLYGON_MAX_VERTICES", 500, minimum=4)
+SCHEME_POLYGON_MAX_SPAN_M = env_int("SCHEME_POLYGON_MAX_SPAN_M", 40_000, minimum=100)
+NEAR_RADIUS_DEFAULT_M = env_int("NEAR_RADIUS_DEFAULT_M", 5_000, minimum=1)
+NEAR_RADIUS_MAX_M = env_int("NEAR_RADIUS_MAX_M", 50_000, minimum=1)
+
+# --- Community Speedwatch (police guidance; each can be changed per deployment) -----------
+
+SPEEDWATCH_ALLOWED_LIMITS_MPH = [
+    int(limit) for limit in env_list("SPEEDWATCH_ALLOWED_LIMITS_MPH", ["20", "30", "40"])
+]
+# An offence is a speed at or over the limit plus this percentage plus this many mph
+# (35 in a 30, 24 in a 20, 46 in a 40).
+SPEEDWATCH_THRESHOLD_PERCENT = env_int("SPEEDWATCH_THRESHOLD_PERCENT", 10, minimum=0)
+SPEEDWATCH_THRESHOLD_EXTRA_MPH = env_int("SPEEDWATCH_THRESHOLD_EXTRA_MPH", 2, minimum=0)
+# A speed this far over goes straight to police action: this figure in a 30, scaled.
+SPEEDWATCH_EXCESSIVE_SPEED_IN_30_MPH = env_int(
+    "SPEEDWATCH_EXCESSIVE_SPEED_IN_30_MPH", 50, minimum=31
+)
+SPEEDWATCH_MIN_MEMBERS_PRESENT = env_int("SPEEDWATCH_MIN_MEMBERS_PRESENT", 3, minimum=1)
+SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS = env_int(
+    "SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS", 365, minimum=1
+)
+SPEEDWATCH_SESSION_MAX_HOURS = env_int("SPEEDWATCH_SESSION_MAX_HOURS", 4, minimum=1)
+SPEEDWATCH_SUBMIT_WITHIN_HOURS = env_int("SPEEDWATCH_SUBMIT_WITHIN_HOURS", 48, minimum=1)
+SPEEDWATCH_ESCALATION_WINDOW_DAYS = env_int("SPEEDWATCH_ESCALATION_WINDOW_DAYS", 365, minimum=1)
+SPEEDWATCH_RETENTION_DAYS = env_int("SPEEDWATCH_RETENTION_DAYS", 365, minimum=1)
+SPEEDWATCH_BULK_MAX_ROWS = env_int("SPEEDWATCH_BULK_MAX_ROWS", 2000, minimum=1)
+
+# --- Alerts and notices ----------------------------------------------------------------
+
+NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = env_int(
+    "NOTIFICATIONS_COORDINATOR_DAILY_LIMIT", 3, minimum=0
+)
+NOTIFICATIONS_DEFAULT_EXPIRY_HOURS = env_int("NOTIFICATIONS_DEFAULT_EXPIRY_HOURS", 72, minimum=1)
+# Notices are delivered in batches of this many per Celery task, not one task per recipient.
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500, minimum=1)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+# The local hour at which daily digests are emailed.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 18, minimum=0)
+# A claimed notice whose sender vanished (a killed worker) is retried after this long.
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = env_int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", 300, minimum=1)
+
+# Web push (VAPID keys: `vapid --gen` from py-vapid, or any VAPID key pair); empty = off.
+WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:admin@patchwatch.local")
+# Text messages: "" (off), "console" (printed, for development) or "http" (a provider's
+# JSON API: POST {"to", "body", "sender"} with a bearer token).
+SMS_PROVIDER = env_str("SMS_PROVIDER")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_SENDER_ID = env_str("SMS_SENDER_ID", "Patchwatch")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10, minimum=1)
+
+# --- Email ----------------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Patchwatch <no-reply@patchwatch.local>")
+
+# --- Celery ---------------------------------------------------------------------------
+
+# No broker means no worker: run tasks in-process so the embedded default needs no server.
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://localhost/")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600, minimum=2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "patchwatch")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-records": {
+        "task": "core.purge_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
+    "sweep-notices": {
+        "task": "notifications.sweep_notices",
+        "schedule": timedelta(minutes=1),
+    },
+    "send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": timedelta(minutes=15),
+    },
+    "expire-alerts": {
+        "task": "notifications.expire_alerts",
+        "schedule": timedelta(minutes=10),
+    },
+    "purge-old-registrations": {
+        "task": "watch.purge_old_registrations",
+        "schedule": timedelta(hours=6),
+    },
+}
+
+# --- API ------------------------------------------------------------------------------
+
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48, minimum=1)
+
+REST_FRAMEWORK = {
+    # Token first, so an anonymous request gets 401 with a WWW-Authenticate challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "600/hour"),
+        "user": env_str("API_THROTTLE_USER", "6000/hour"),
+        "password_reset": env_str("API_THROTTLE_PASSWORD_RESET", "10/hour"),
+    },
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # "format" is the exports' own parameter (?format=csv, ?format=pdf); content types are
+    # negotiated with the Accept header only.
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Patchwatch API",
+    "DESCRIPTION": (
+        "Community watch schemes (Neighbourhood Watch, Community Speedwatch, Countryside "
+        "Watch): schemes, members, roles and activity. Authenticate with a session (browser) "
+        "or `Authorization: Token <token>` from `POST /api/v1/auth/token/`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "SchemeStatusEnum": "schemes.models.SchemeStatus",
+        "MembershipStatusEnum": "schemes.models.MembershipStatus",
+        "OffenceActionEnum": "watch.models.Action",
+        "SchemeKindEnum": "schemes.models.SchemeKind",
+        "AlertCategoryEnum": "notifications.models.Category",
+        "AlertSeverityEnum": "notifications.models.Severity",
+        "AuditActionEnum": "watch.models.AuditAction",
+        "SchemeStatusTargetEnum": [
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("closed", "Closed"),
+        ],
+    },
+}
+
+# --- Logging --------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("schemes.urls")),
+    path("", include("watch.urls")),
+    path("", include("notifications.urls")),
+    path("config/", core_views.ConfigView.as_view(), name="config"),
+    path("forces/", core_views.ForceListView.as_view(), name="forces"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Unanchored at the end so that any address under api/ (even one with a newline in it)
+    # gets a JSON 404 rather than the frontend's page.
+    re_path(r"^api/", core_views.api_not_found),
+    path("admin/", admin.site.urls),
+    path("sw.js", core_views.service_worker, name="service-worker"),
+    re_path(r"^(?!static/)", core_views.frontend, name="frontend"),
+]

@@ -1,0 +1,55 @@
+"""One error shape for the whole API: DRF's, with field-level messages for bad input."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class UnprocessableRequest(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed."
+    default_code = "unprocessable"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A service this request needs is unavailable; try again shortly."
+    default_code = "service_unavailable"
+
+
+class InvalidRows(Exception):
+    """Field errors of many rows at once, keyed by row ("row 3": {"speed_mph": [...]})."""
+
+    def __init__(self, field: str, rows: dict[str, dict[str, list[str]]]) -> None:
+        super().__init__(f"{len(rows)} invalid rows")
+        self.field = field
+        self.rows = rows
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Model and service invariants raise Django's ValidationError; clients see it as a 400
+    # with the same field-level shape as a serializer error.
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, InvalidRows):
+        exc = exceptions.ValidationError({exc.field: exc.rows})
+    # Django refuses oversized or over-many form fields as "suspicious": still a bad request.
+    if isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(f"The request body was refused: {exc}")
+    # The database refusing a value (out of range, unrepresentable) is a bad request that
+    # validation let through: answer 400, and log it so the validation can be tightened.
+    if isinstance(exc, DataError):
+        logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
+        exc = exceptions.ValidationError(
+            {"non_field_errors": ["A value in the request is out of range or malformed."]}
+        )
+    return exception_handler(exc, context)

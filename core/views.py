@@ -1,0 +1,112 @@
+"""The frontend's entry page and the small public reference endpoints."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.forces import PoliceForce
+from schemes.geocoding import geocoding_enabled
+
+
+@ensure_csrf_cookie
+def frontend(request: HttpRequest) -> HttpResponse:
+    """Serve the single-page app's shell for every address the frontend routes itself."""
+    index = settings.FRONTEND_DIST / "index.html"
+    if not index.is_file():
+        return HttpResponse(
+            "The frontend has not been built: run `make run` (or `npm run build` in frontend/).",
+            status=503,
+            content_type="text/plain",
+        )
+    return HttpResponse(index.read_bytes(), content_type="text/html; charset=utf-8")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The frontend's service worker (web push), served from the root so its scope is the
+    whole site."""
+    script = settings.FRONTEND_DIST / "sw.js"
+    if not script.is_file():
+        return HttpResponse(status=404)
+    response = HttpResponse(script.read_bytes(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """JSON, like every other API error, when the CSRF check refuses a request."""
+    return JsonResponse(
+        {"detail": f"CSRF check failed: {reason} Fetch /api/v1/auth/csrf/ and send X-CSRFToken."},
+        status=403,
+    )
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"detail": "There is no API endpoint at this address."}, status=404)
+
+
+class PointSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class ConfigSerializer(serializers.Serializer):
+    tile_url = serializers.CharField()
+    tile_attribution = serializers.CharField()
+    geocoder_enabled = serializers.BooleanField()
+    default_centre = PointSerializer()
+    default_zoom = serializers.IntegerField()
+    webpush_public_key = serializers.CharField(help_text="VAPID public key; empty when off.")
+
+
+class ConfigView(APIView):
+    """What the frontend needs to know about this server."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ConfigSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "tile_url": settings.MAP_TILE_URL,
+                "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+                "geocoder_enabled": geocoding_enabled(),
+                "default_centre": settings.MAP_DEFAULT_CENTRE,
+                "default_zoom": settings.MAP_DEFAULT_ZOOM,
+                "webpush_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
+            }
+        )
+
+
+class ForceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ForceListView(ListAPIView):
+    """The 43 territorial police forces of England and Wales."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ForceSerializer
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]
+        words = self.request.query_params.get("q", "").lower().split()
+        return [
+            {"code": code, "name": name}
+            for code, name in PoliceForce.choices
+            if all(word in name.lower() for word in words)
+        ]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name.")]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)

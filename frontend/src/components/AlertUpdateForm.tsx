@@ -1,0 +1,146 @@
+// An update to a published alert: it goes to the same people, marked "Update", and the
+// original is marked as replaced.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { fromLocalInput, SEVERITIES, SEVERITY_HINTS, toLocalInput, URGENCIES, URGENCY_HINTS } from '../format';
+import { useSubmission } from '../hooks';
+import { useSession } from '../session';
+import type { Alert, AlertChanges, Severity, Urgency } from '../types';
+import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
+
+const SHOWN = ['title', 'body', 'severity', 'urgency', 'expires_at'] as const;
+
+export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () => void }) {
+  const { goWithMessage } = useSession();
+  const submission = useSubmission();
+  const formRef = useRef<HTMLFormElement>(null);
+  const originalExpiry = toLocalInput(new Date(alert.expires_at));
+  const [title, setTitle] = useState(alert.title);
+  const [body, setBody] = useState(alert.body);
+  const [severity, setSeverity] = useState<string>(alert.severity);
+  const [urgency, setUrgency] = useState<string>(alert.urgency);
+  const [expires, setExpires] = useState(originalExpiry);
+
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>('input, textarea')?.focus();
+  }, []);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      const changes: AlertChanges = {};
+      const problems: Record<string, string[]> = {};
+      if (!title.trim()) problems.title = ['Give the update a title.'];
+      if (!body.trim()) problems.body = ['Say what has changed.'];
+      if (title.trim() !== alert.title) changes.title = title.trim();
+      if (body.trim() !== alert.body) changes.body = body.trim();
+      if (severity !== alert.severity) changes.severity = severity as Severity;
+      if (urgency !== alert.urgency) changes.urgency = urgency as Urgency;
+      if (expires !== originalExpiry) {
+        const moment = fromLocalInput(expires);
+        if (!moment) problems.expires_at = ['Give a date and time.'];
+        else if (moment.getTime() <= Date.now()) problems.expires_at = ['The expiry must be in the future.'];
+        else changes.expires_at = moment.toISOString();
+      }
+      if (!Object.keys(problems).length && !Object.keys(changes).length) {
+        problems.body = ['Change something before publishing the update.'];
+      }
+      if (Object.keys(problems).length) throw new ApiError(400, problems, []);
+      const update = await api.updateAlert(alert.id, changes);
+      goWithMessage(`/alerts/${update.id}`, 'Update published to everyone who had the alert.');
+    });
+  };
+
+  return (
+    <form ref={formRef} class="panel" onSubmit={onSubmit} noValidate aria-labelledby="update-heading">
+      <h3 id="update-heading">Update this alert</h3>
+      <p>Everyone who had the alert gets the update, marked as such.</p>
+      <ErrorAlert messages={submission.otherErrors(SHOWN)} />
+      <TextField label="Title" required maxLength={120} value={title} onValue={setTitle} errors={submission.fieldErrors('title')} />
+      <TextAreaField
+        label="Message"
+        hint="Say what has changed."
+        required
+        rows={5}
+        maxLength={4000}
+        value={body}
+        onValue={setBody}
+        errors={submission.fieldErrors('body')}
+      />
+      <SelectField
+        label="Severity"
+        value={severity}
+        onValue={setSeverity}
+        choices={SEVERITIES.map((value) => ({ value, label: `${value}: ${SEVERITY_HINTS[value]}` }))}
+        errors={submission.fieldErrors('severity')}
+      />
+      <SelectField
+        label="Urgency"
+        value={urgency}
+        onValue={setUrgency}
+        choices={URGENCIES.map((value) => ({ value, label: `${value}: ${URGENCY_HINTS[value]}` }))}
+        errors={submission.fieldErrors('urgency')}
+      />
+      <TextField
+        label="Expires"
+        type="datetime-local"
+        value={expires}
+        onValue={setExpires}
+        errors={submission.fieldErrors('expires_at')}
+      />
+      <div class="button-row">
+        <SubmitButton busy={submission.busy} busyText="Publishing…">
+          Publish update
+        </SubmitButton>
+        <button type="button" class="button button--secondary" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () => void }) {
+  const { goWithMessage } = useSession();
+  const submission = useSubmission();
+  const [reason, setReason] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>('textarea')?.focus();
+  }, []);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      if (!reason.trim()) throw new ApiError(400, { body: ['Say why the alert is cancelled.'] }, []);
+      const cancellation = await api.cancelAlert(alert.id, { body: reason.trim() });
+      goWithMessage(`/alerts/${cancellation.id}`, 'Alert cancelled. Everyone who had it is told why.');
+    });
+  };
+
+  return (
+    <form ref={formRef} class="panel panel--danger" onSubmit={onSubmit} noValidate aria-labelledby="cancel-heading">
+      <h3 id="cancel-heading">Cancel this alert</h3>
+      <ErrorAlert messages={submission.otherErrors(['body'])} />
+      <TextAreaField
+        label="Reason"
+        hint="Sent to everyone who had the alert, for example: The callers were genuine water board staff."
+        rows={3}
+        maxLength={4000}
+        value={reason}
+        onValue={setReason}
+        errors={submission.fieldErrors('body')}
+      />
+      <div class="button-row">
+        <SubmitButton busy={submission.busy} busyText="Cancelling…" class="button button--danger">
+          Cancel the alert
+        </SubmitButton>
+        <button type="button" class="button button--secondary" onClick={onClose}>
+          Keep it
+        </button>
+      </div>
+    </form>
+  );
+}

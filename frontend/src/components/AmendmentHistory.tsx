@@ -1,0 +1,160 @@
+// Corrections to a submitted session: each one keeps what the session said before, who
+// changed it and why. Coordinators record new ones here.
+
+import { useCallback, useState } from 'preact/hooks';
+import { api } from '../api';
+import { formatDateTime, formatRegistration, formatTime, plural } from '../format';
+import { usePagedList, useSubmission } from '../hooks';
+import { useSession } from '../session';
+import type { Amendment, Offence } from '../types';
+import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
+import { Loading } from './Loading';
+
+const FIELD_LABELS: Record<string, string> = {
+  vehicles_counted: 'Vehicles counted',
+  notes: 'Notes',
+  device_name: 'Device name',
+  device_serial: 'Device serial number',
+};
+
+const VOID = 'void_offences';
+
+function describeChange(field: string, change: unknown): string {
+  // Voided offences are recorded as the list of their ids, not as before and after.
+  if (field === VOID && Array.isArray(change)) return `${plural(change.length, 'offence')} voided as recorded in error`;
+  const [before, after] = Array.isArray(change) ? change : [undefined, change];
+  return `${FIELD_LABELS[field] ?? field}: ${describe(before)} → ${describe(after)}`;
+}
+
+function describe(value: unknown): string {
+  return value === '' || value === null || value === undefined ? '(blank)' : String(value);
+}
+
+export function AmendmentHistory({
+  sessionId,
+  offences,
+  canAmend,
+  onAmended,
+}: {
+  sessionId: string;
+  offences: Offence[];
+  canAmend: boolean;
+  onAmended: () => void;
+}) {
+  const fetchPage = useCallback(() => api.amendments(sessionId), [sessionId]);
+  const list = usePagedList<Amendment>(fetchPage);
+  if (!canAmend && !list.loading && list.items.length === 0) return null;
+  return (
+    <section aria-labelledby="amendments-heading">
+      <h2 id="amendments-heading">Corrections</h2>
+      {list.loading ? (
+        <Loading what="corrections" />
+      ) : list.items.length === 0 ? (
+        <p>No corrections.</p>
+      ) : (
+        <ol class="history">
+          {list.items.map((amendment) => (
+            <li key={amendment.id}>
+              <p class="history__reason">
+                {Object.entries(amendment.changes)
+                  .map(([field, change]) => describeChange(field, change))
+                  .join('; ')}
+              </p>
+              <p class="history__reason">
+                {formatDateTime(amendment.at)}
+                {amendment.actor_name && ` by ${amendment.actor_name}`}. Reason: {amendment.reason}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {canAmend && (
+        <AmendmentForm
+          sessionId={sessionId}
+          offences={offences.filter((offence) => !offence.voided)}
+          onAmended={() => {
+            list.reload();
+            onAmended();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function AmendmentForm({
+  sessionId,
+  offences,
+  onAmended,
+}: {
+  sessionId: string;
+  offences: Offence[];
+  onAmended: () => void;
+}) {
+  const { announce } = useSession();
+  const submission = useSubmission();
+  const [field, setField] = useState('vehicles_counted');
+  const [value, setValue] = useState('');
+  const [offenceId, setOffenceId] = useState('');
+  const [reason, setReason] = useState('');
+  const choices = [
+    ...Object.entries(FIELD_LABELS).map(([choice, label]) => ({ value: choice, label })),
+    ...(offences.length ? [{ value: VOID, label: 'An offence recorded in error' }] : []),
+  ];
+
+  return (
+    <details class="amend">
+      <summary>Correct this session</summary>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          submission.run(async () => {
+            if (field === VOID) {
+              await api.amendSession(sessionId, reason.trim(), { [VOID]: offenceId ? [offenceId] : [] });
+              announce('Correction recorded: the offence is voided and no letter goes out for it.');
+            } else {
+              const newValue = field === 'vehicles_counted' && /^\d+$/.test(value.trim()) ? Number(value) : value.trim();
+              await api.amendSession(sessionId, reason.trim(), { [field]: newValue });
+              announce(`Correction recorded: ${FIELD_LABELS[field].toLowerCase()} is now ${describe(newValue)}.`);
+            }
+            setValue('');
+            setOffenceId('');
+            setReason('');
+            onAmended();
+          });
+        }}
+      >
+        <p class="field-hint">A submitted session is not edited: each correction is recorded with its reason.</p>
+        <ErrorAlert messages={submission.otherErrors(['reason', 'changes', `changes.${field}`])} />
+        <SelectField label="What to correct" value={field} onValue={setField} choices={choices} />
+        {field === VOID ? (
+          <SelectField
+            label="Offence"
+            hint="For example a misread plate. It leaves the letters and the escalation."
+            value={offenceId}
+            onValue={setOffenceId}
+            placeholder="Choose the offence"
+            choices={offences.map((offence) => ({
+              value: offence.id,
+              label: `${formatRegistration(offence.registration)}, ${offence.speed_mph} mph at ${formatTime(offence.observed_at)}`,
+            }))}
+            errors={submission.fieldErrors(`changes.${VOID}`) ?? submission.fieldErrors('changes')}
+          />
+        ) : (
+          <TextField
+            label="New value"
+            inputMode={field === 'vehicles_counted' ? 'numeric' : undefined}
+            value={value}
+            onValue={setValue}
+            errors={submission.fieldErrors(`changes.${field}`) ?? submission.fieldErrors('changes')}
+          />
+        )}
+        <TextAreaField label="Reason" rows={2} maxLength={1000} value={reason} onValue={setReason} errors={submission.fieldErrors('reason')} />
+        <SubmitButton busy={submission.busy} busyText="Saving…">
+          Record correction
+        </SubmitButton>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,380 @@
+// Where an alert applies: a circle (tap the centre, choose a radius) or a polygon (tap its
+// corners, then close the shape). Without a pointer: pan the map with the arrow keys and
+// use the cross at its centre, or type the centre's coordinates.
+
+import L from 'leaflet';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatRadius } from '../format';
+import { locateMe } from '../geolocation';
+import type { AlertAreaInput, Config, SchemeSummary } from '../types';
+import { createMap, fitTo, schemeLayer } from './mapLayers';
+import { RadioGroupField, SelectField } from './FormField';
+
+export interface LatLon {
+  lat: number;
+  lon: number;
+}
+
+export type AreaShape = 'circle' | 'polygon';
+
+/** Both shapes are kept, so switching between them loses nothing. */
+export interface DrawnArea {
+  shape: AreaShape;
+  centre: LatLon | null;
+  radius: number;
+  points: LatLon[];
+  closed: boolean;
+}
+
+export const EMPTY_AREA: DrawnArea = { shape: 'circle', centre: null, radius: 1000, points: [], closed: false };
+
+const RADII = [100, 250, 500, 1000, 2000, 3000, 5000, 10000, 15000, 20000];
+
+const SHAPE_CHOICES = [
+  { value: 'circle', label: 'Circle' },
+  { value: 'polygon', label: 'Polygon' },
+];
+
+const REFERENCE_STYLE: L.PathOptions = {
+  color: '#30363a',
+  fillColor: '#30363a',
+  weight: 2,
+  dashArray: '6 5',
+  fillOpacity: 0.05,
+  interactive: false,
+};
+
+// A tap this close to the first corner (in screen pixels) closes the shape.
+const CLOSE_DISTANCE_PX = 24;
+
+/** The area as the API takes it, or null while it is not complete. */
+export function areaInput(area: DrawnArea): AlertAreaInput | null {
+  if (area.shape === 'circle') {
+    return area.centre ? { lat: area.centre.lat, lon: area.centre.lon, radius_m: area.radius } : null;
+  }
+  if (!area.closed || area.points.length < 3) return null;
+  const ring = [...area.points, area.points[0]].map((point) => [point.lon, point.lat]);
+  return { boundary: { type: 'Polygon', coordinates: [ring] } };
+}
+
+export interface MapView {
+  lat: number;
+  lon: number;
+  zoom: number;
+}
+
+export function AreaDrawer({
+  config,
+  area,
+  onChange,
+  errors,
+  startAt,
+  schemes,
+  fitSchemes,
+  schemesHint,
+}: {
+  config: Config;
+  area: DrawnArea;
+  onChange: (area: DrawnArea) => void;
+  errors?: string[];
+  /** Where the map opens (a shared link's view). */
+  startAt?: MapView | null;
+  /** Scheme areas drawn for reference (a coordinator's own scheme, or a force's schemes). */
+  schemes: SchemeSummary[];
+  /** Whether to move the map to show those schemes. */
+  fitSchemes: boolean;
+  schemesHint?: string;
+}) {
+  const element = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const drawing = useRef<L.FeatureGroup | null>(null);
+  const reference = useRef<L.FeatureGroup | null>(null);
+  const current = useRef({ area, onChange });
+  current.current = { area, onChange };
+  const [locating, setLocating] = useState(false);
+  const [locateError, setLocateError] = useState('');
+
+  useEffect(() => {
+    if (!element.current) return;
+    // A double tap is two corners here, not a zoom.
+    const created = createMap(element.current, config, { doubleClickZoom: false });
+    if (startAt) created.setView([startAt.lat, startAt.lon], startAt.zoom, { animate: false });
+    reference.current = L.featureGroup().addTo(created);
+    drawing.current = L.featureGroup().addTo(created);
+    created.on('click', (event: L.LeafletMouseEvent) => {
+      const { area: now, onChange: change } = current.current;
+      const point = { lat: round(event.latlng.lat), lon: round(event.latlng.lng) };
+      if (now.shape === 'circle') {
+        change({ ...now, centre: point });
+        return;
+      }
+      if (now.closed) return;
+      if (now.points.length >= 3) {
+        const first = created.latLngToContainerPoint([now.points[0].lat, now.points[0].lon]);
+        if (first.distanceTo(event.containerPoint) <= CLOSE_DISTANCE_PX) {
+          change({ ...now, closed: true });
+          return;
+        }
+      }
+      change({ ...now, points: [...now.points, point] });
+    });
+    map.current = created;
+    return () => {
+      created.remove();
+      map.current = null;
+    };
+  }, [config]);
+
+  // The reference schemes: thin dashed outlines that taps go through.
+  useEffect(() => {
+    const group = reference.current;
+    if (!map.current || !group) return;
+    group.clearLayers();
+    for (const scheme of schemes) {
+      schemeLayer(scheme, false, REFERENCE_STYLE)?.addTo(group);
+    }
+    if (fitSchemes && !startAt) fitTo(map.current, group, 15);
+  }, [schemes, fitSchemes]);
+
+  // The area being drawn.
+  useEffect(() => {
+    const group = drawing.current;
+    if (!map.current || !group) return;
+    group.clearLayers();
+    const style = { color: '#a3160d', weight: 3, fillColor: '#a3160d', fillOpacity: 0.18, interactive: false };
+    const corner = (point: LatLon, first: boolean) =>
+      L.circleMarker([point.lat, point.lon], {
+        radius: first ? 9 : 6,
+        color: '#111111',
+        weight: 3,
+        fillColor: first ? '#ffdd00' : '#ffffff',
+        fillOpacity: 1,
+        interactive: false,
+      }).addTo(group);
+    if (area.shape === 'circle') {
+      if (!area.centre) return;
+      L.circle([area.centre.lat, area.centre.lon], { ...style, radius: area.radius }).addTo(group);
+      corner(area.centre, false);
+      const bounds = group.getBounds();
+      if (!map.current.getBounds().contains(bounds)) {
+        map.current.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
+      }
+      return;
+    }
+    const latLngs = area.points.map((point) => L.latLng(point.lat, point.lon));
+    if (area.closed) L.polygon(latLngs, style).addTo(group);
+    else if (latLngs.length > 1) L.polyline(latLngs, { ...style, dashArray: '8 6' }).addTo(group);
+    area.points.forEach((point, index) => corner(point, index === 0 && !area.closed));
+  }, [area]);
+
+  const mapCentre = (): LatLon | null => {
+    if (!map.current) return null;
+    const c = map.current.getCenter();
+    return { lat: round(c.lat), lon: round(c.lng) };
+  };
+
+  const useMyLocation = async () => {
+    setLocateError('');
+    setLocating(true);
+    try {
+      const found = await locateMe();
+      const point = { lat: round(found.lat), lon: round(found.lon) };
+      map.current?.setView([point.lat, point.lon], 15);
+      if (area.shape === 'circle') onChange({ ...area, centre: point });
+    } catch (error) {
+      setLocateError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setLocating(false);
+    }
+  };
+
+  const addAtCross = () => {
+    const point = mapCentre();
+    if (!point) return;
+    if (area.shape === 'circle') onChange({ ...area, centre: point });
+    else if (!area.closed) onChange({ ...area, points: [...area.points, point] });
+  };
+
+  const undo = () => {
+    if (area.closed) onChange({ ...area, closed: false });
+    else onChange({ ...area, points: area.points.slice(0, -1) });
+  };
+
+  const invalid = !!errors?.length;
+  return (
+    <fieldset class={`area-drawer${invalid ? ' field--invalid' : ''}`} aria-describedby="area-drawer-status">
+      <legend>Area</legend>
+      <p class="field-hint">
+        Everyone in a scheme whose area this touches is reached. Draw a circle, or a polygon round the places it
+        concerns.
+      </p>
+      {invalid && (
+        <p class="field-error">
+          <span class="visually-hidden">Error: </span>
+          {errors!.join(' ')}
+        </p>
+      )}
+      <RadioGroupField
+        legend="Shape"
+        inline
+        value={area.shape}
+        onValue={(shape) => onChange({ ...area, shape: shape as AreaShape })}
+        choices={SHAPE_CHOICES}
+      />
+      <p class="field-hint">
+        {area.shape === 'circle'
+          ? 'Tap the map at the centre, then choose the radius.'
+          : 'Tap the map at each corner in turn, then tap the first corner (yellow) or press Close the shape.'}{' '}
+        With a keyboard, move the map with the arrow keys and use the cross in its middle.
+        {schemesHint ? ` ${schemesHint}` : ''}
+      </p>
+      <div class="map-draw">
+        <div
+          ref={element}
+          class="map map--draw"
+          role="region"
+          aria-label={area.shape === 'circle' ? 'Map: tap to place the centre of the alert area' : 'Map: tap to add a corner of the alert area'}
+        />
+        <span class="map-draw__cross" aria-hidden="true" />
+      </div>
+      <p id="area-drawer-status" class="area-picker__status" aria-live="polite">
+        {describe(area)}
+      </p>
+      {locateError && <p class="field-error">{locateError}</p>}
+      {area.shape === 'circle' ? (
+        <>
+          <SelectField
+            label="Radius"
+            value={String(area.radius)}
+            onValue={(value) => onChange({ ...area, radius: Number(value) })}
+            choices={RADII.map((radius) => ({ value: String(radius), label: formatRadius(radius) }))}
+          />
+          <div class="button-row">
+            <button type="button" class="button button--secondary" onClick={addAtCross}>
+              Put the centre at the cross
+            </button>
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={useMyLocation}
+              aria-disabled={locating ? 'true' : undefined}
+            >
+              {locating ? 'Finding your location…' : 'Use my location'}
+            </button>
+            {area.centre && (
+              <button type="button" class="button button--secondary" onClick={() => onChange({ ...area, centre: null })}>
+                Clear
+              </button>
+            )}
+          </div>
+          <TypedCentre onCentre={(point) => {
+            onChange({ ...area, centre: point });
+            map.current?.setView([point.lat, point.lon], undefined, { animate: false });
+          }} />
+        </>
+      ) : (
+        <div class="button-row">
+          <button type="button" class="button button--secondary" onClick={addAtCross} disabled={area.closed}>
+            Add a corner at the cross
+          </button>
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={() => onChange({ ...area, closed: true })}
+            disabled={area.closed || area.points.length < 3}
+          >
+            Close the shape
+          </button>
+          <button type="button" class="button button--secondary" onClick={undo} disabled={!area.points.length}>
+            Undo last point
+          </button>
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={() => onChange({ ...area, points: [], closed: false })}
+            disabled={!area.points.length}
+          >
+            Clear
+          </button>
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** For a centre given as coordinates (from a report or a grid reference converted elsewhere). */
+function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
+  const [lat, setLat] = useState('');
+  const [lon, setLon] = useState('');
+  const [error, setError] = useState('');
+  const set = () => {
+    const point = { lat: Number(lat.trim()), lon: Number(lon.trim()) };
+    if (!lat.trim() || !lon.trim() || !Number.isFinite(point.lat) || !Number.isFinite(point.lon)) {
+      setError('Give both as decimal degrees, for example 52.2053 and 0.1218.');
+      return;
+    }
+    if (Math.abs(point.lat) > 90 || Math.abs(point.lon) > 180) {
+      setError('Latitude goes from -90 to 90 and longitude from -180 to 180.');
+      return;
+    }
+    setError('');
+    onCentre({ lat: round(point.lat), lon: round(point.lon) });
+  };
+  return (
+    <details class="typed-centre">
+      <summary>Type the centre's latitude and longitude</summary>
+      {error && (
+        <p class="field-error" id="typed-centre-error">
+          {error}
+        </p>
+      )}
+      <div class="filters__pair">
+        <div class="field">
+          <label for="typed-centre-lat">Latitude</label>
+          <input
+            id="typed-centre-lat"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={lat}
+            onInput={(event) => setLat(event.currentTarget.value)}
+            aria-describedby={error ? 'typed-centre-error' : undefined}
+          />
+        </div>
+        <div class="field">
+          <label for="typed-centre-lon">Longitude</label>
+          <input
+            id="typed-centre-lon"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={lon}
+            onInput={(event) => setLon(event.currentTarget.value)}
+            aria-describedby={error ? 'typed-centre-error' : undefined}
+          />
+        </div>
+      </div>
+      <button type="button" class="button button--secondary" onClick={set}>
+        Set the centre
+      </button>
+    </details>
+  );
+}
+
+function describe(area: DrawnArea): string {
+  if (area.shape === 'circle') {
+    return area.centre
+      ? `Circle of ${formatRadius(area.radius)} round ${area.centre.lat.toFixed(5)}, ${area.centre.lon.toFixed(5)}.`
+      : 'No centre chosen yet.';
+  }
+  const count = area.points.length;
+  if (area.closed) return `Polygon with ${count} corners, closed.`;
+  if (!count) return 'No corners yet.';
+  const last = area.points[count - 1];
+  const corners = `${count} ${count === 1 ? 'corner' : 'corners'}, the last at ${last.lat.toFixed(5)}, ${last.lon.toFixed(5)}.`;
+  return count < 3 ? `${corners} Add at least ${3 - count} more.` : `${corners} Add more, or close the shape.`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,157 @@
+// Picks a scheme's centre (or, with other wording, a speedwatch site): tap the map, use
+// the phone's location, or (with a keyboard) pan the map with the arrow keys and use its centre.
+
+import L from 'leaflet';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Config } from '../types';
+import { createMap } from './mapLayers';
+import { locateMe } from '../geolocation';
+
+export interface PickedPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface PickerWording {
+  legend: string;
+  hint: string;
+  mapLabel: string;
+  /** "Centre chosen" or "Site chosen". */
+  chosen: string;
+  nothingChosen: string;
+}
+
+const AREA_WORDING: PickerWording = {
+  legend: 'Area',
+  hint: 'Tap the map at the centre of the area, or use your location.',
+  mapLabel: 'Map: tap to choose the centre of the area',
+  chosen: 'Centre chosen',
+  nothingChosen: 'No centre chosen yet.',
+};
+
+export function AreaPicker({
+  config,
+  point,
+  radius,
+  onPick,
+  errors,
+  wording = AREA_WORDING,
+  startAt,
+}: {
+  config: Config;
+  point: PickedPoint | null;
+  /** Metres; 0 draws the point alone. */
+  radius: number;
+  onPick: (point: PickedPoint) => void;
+  errors?: string[];
+  wording?: PickerWording;
+  /** Where the map opens when nothing is chosen yet (a scheme's own area, say). */
+  startAt?: { lat: number; lon: number; zoom: number } | null;
+}) {
+  const element = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const circle = useRef<L.Circle | null>(null);
+  const centre = useRef<L.CircleMarker | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  const [locating, setLocating] = useState(false);
+  const [locateError, setLocateError] = useState('');
+
+  useEffect(() => {
+    if (!element.current) return;
+    const created = createMap(element.current, config);
+    created.on('click', (event: L.LeafletMouseEvent) => {
+      pick.current({ lat: round(event.latlng.lat), lon: round(event.latlng.lng) });
+    });
+    map.current = created;
+    return () => {
+      created.remove();
+      map.current = null;
+    };
+  }, [config]);
+
+  useEffect(() => {
+    if (map.current && startAt && !point) map.current.setView([startAt.lat, startAt.lon], startAt.zoom, { animate: false });
+  }, [startAt?.lat, startAt?.lon, startAt?.zoom]);
+
+  useEffect(() => {
+    if (!map.current) return;
+    circle.current?.remove();
+    centre.current?.remove();
+    if (!point) return;
+    const radiusOk = Number.isFinite(radius) && radius > 0;
+    circle.current = radiusOk
+      ? L.circle([point.lat, point.lon], { radius, color: '#1d4ed8', weight: 3, fillOpacity: 0.15, interactive: false }).addTo(
+          map.current,
+        )
+      : null;
+    centre.current = L.circleMarker([point.lat, point.lon], {
+      radius: 7,
+      color: '#111111',
+      fillColor: '#ffffff',
+      fillOpacity: 1,
+      weight: 3,
+      interactive: false,
+    }).addTo(map.current);
+    // Zoom in when the area would be too small to see, so the centre can be tapped again more precisely.
+    const area = circle.current?.getBounds();
+    if (area && map.current.getZoom() < map.current.getBoundsZoom(area) - 2) {
+      map.current.fitBounds(area, { padding: [24, 24], maxZoom: 17, animate: false });
+    } else if (!map.current.getBounds().contains([point.lat, point.lon])) {
+      map.current.setView([point.lat, point.lon], undefined, { animate: false });
+    }
+  }, [point?.lat, point?.lon, radius]);
+
+  const useMyLocation = async () => {
+    setLocateError('');
+    setLocating(true);
+    try {
+      const found = await locateMe();
+      const picked = { lat: round(found.lat), lon: round(found.lon) };
+      onPick(picked);
+      map.current?.setView([picked.lat, picked.lon], 15);
+    } catch (error) {
+      setLocateError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setLocating(false);
+    }
+  };
+
+  const useMapCentre = () => {
+    if (!map.current) return;
+    const c = map.current.getCenter();
+    onPick({ lat: round(c.lat), lon: round(c.lng) });
+  };
+
+  return (
+    <fieldset class={`area-picker${errors?.length ? ' field--invalid' : ''}`} aria-describedby="area-picker-status">
+      <legend>{wording.legend}</legend>
+      <p class="field-hint">{wording.hint}</p>
+      {errors && errors.length > 0 && (
+        <p class="field-error">
+          <span class="visually-hidden">Error: </span>
+          {errors.join(' ')}
+        </p>
+      )}
+      <div ref={element} class="map map--picker" role="region" aria-label={wording.mapLabel} />
+      <p id="area-picker-status" class="area-picker__status" aria-live="polite">
+        {point
+          ? `${wording.chosen}: ${point.lat.toFixed(5)}, ${point.lon.toFixed(5)}.`
+          : wording.nothingChosen}
+      </p>
+      {locateError && <p class="field-error">{locateError}</p>}
+      <div class="button-row">
+        <button type="button" class="button button--secondary" onClick={useMyLocation} aria-disabled={locating ? 'true' : undefined}>
+          {locating ? 'Finding your location…' : 'Use my location'}
+        </button>
+        <button type="button" class="button button--secondary" onClick={useMapCentre}>
+          Use the centre of the map
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,61 @@
+// A liaison records what came of a keeper's dispute: upheld voids the offence (and the
+// vehicle's later letters are worked out again without it), rejected lets it stand.
+
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { DISPUTE_LABELS, formatRegistration } from '../format';
+import { useSubmission } from '../hooks';
+import { useSession } from '../session';
+import type { DisputeOutcome, Offence } from '../types';
+import { ErrorAlert, SelectField, SubmitButton, TextAreaField } from './FormField';
+
+const OUTCOME_CHOICES = (['pending', 'upheld', 'rejected'] as const).map((outcome) => ({
+  value: outcome,
+  label: DISPUTE_LABELS[outcome],
+}));
+
+export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettled: (offence: Offence) => void }) {
+  const { announce } = useSession();
+  const submission = useSubmission();
+  const current = offence.dispute_outcome && offence.dispute_outcome !== 'none' ? offence.dispute_outcome : 'pending';
+  const [outcome, setOutcome] = useState<string>(current);
+  const [note, setNote] = useState(offence.dispute_note ?? '');
+
+  return (
+    <details class="dispute">
+      <summary>Record a dispute</summary>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          submission.run(async () => {
+            const settled = await api.settleDispute(offence.id, outcome as Exclude<DisputeOutcome, 'none'>, note.trim());
+            announce(`Dispute about ${formatRegistration(offence.registration)} recorded: ${DISPUTE_LABELS[settled.dispute_outcome ?? 'none'].toLowerCase()}.`);
+            onSettled(settled);
+          });
+        }}
+      >
+        <ErrorAlert messages={submission.otherErrors(['outcome', 'note'])} />
+        <SelectField
+          label="Outcome"
+          value={outcome}
+          onValue={setOutcome}
+          choices={OUTCOME_CHOICES}
+          errors={submission.fieldErrors('outcome')}
+        />
+        <TextAreaField
+          label="Note"
+          hint="What the keeper said and why you decided so."
+          rows={3}
+          maxLength={1000}
+          value={note}
+          onValue={setNote}
+          errors={submission.fieldErrors('note')}
+        />
+        <SubmitButton busy={submission.busy} busyText="Saving…">
+          Record outcome
+        </SubmitButton>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,262 @@
+// Labelled form controls that show their own validation messages.
+// Each message is linked to its control with aria-describedby.
+
+import type { ComponentChildren, JSX } from 'preact';
+import { useId } from 'preact/hooks';
+
+interface FieldShell {
+  label: string;
+  hint?: string;
+  errors?: string[];
+}
+
+function describedBy(hintId: string, errorId: string, hint?: string, errors?: string[]) {
+  const ids = [hint ? hintId : '', errors?.length ? errorId : ''].filter(Boolean).join(' ');
+  return ids || undefined;
+}
+
+function FieldMessages({ hint, errors, hintId, errorId }: FieldShell & { hintId: string; errorId: string }) {
+  return (
+    <>
+      {hint && (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {errors && errors.length > 0 && (
+        <p class="field-error" id={errorId}>
+          <span class="visually-hidden">Error: </span>
+          {errors.join(' ')}
+        </p>
+      )}
+    </>
+  );
+}
+
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label'>;
+
+export function TextField({
+  label,
+  hint,
+  errors,
+  value,
+  onValue,
+  ...input
+}: FieldShell & InputProps & { value: string; onValue: (value: string) => void }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      <FieldMessages hint={hint} errors={errors} hintId={hintId} errorId={errorId} label={label} />
+      <input
+        id={id}
+        type="text"
+        {...input}
+        value={value}
+        onInput={(event) => onValue(event.currentTarget.value)}
+        aria-invalid={errors?.length ? 'true' : undefined}
+        aria-describedby={describedBy(hintId, errorId, hint, errors)}
+      />
+    </div>
+  );
+}
+
+type TextAreaProps = Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onInput' | 'label'>;
+
+export function TextAreaField({
+  label,
+  hint,
+  errors,
+  value,
+  onValue,
+  ...textarea
+}: FieldShell & TextAreaProps & { value: string; onValue: (value: string) => void }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      <FieldMessages hint={hint} errors={errors} hintId={hintId} errorId={errorId} label={label} />
+      <textarea
+        id={id}
+        rows={4}
+        {...textarea}
+        value={value}
+        onInput={(event) => onValue(event.currentTarget.value)}
+        aria-invalid={errors?.length ? 'true' : undefined}
+        aria-describedby={describedBy(hintId, errorId, hint, errors)}
+      />
+    </div>
+  );
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+type SelectProps = Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange' | 'label'>;
+
+export function SelectField({
+  label,
+  hint,
+  errors,
+  value,
+  onValue,
+  choices,
+  placeholder,
+  ...select
+}: FieldShell &
+  SelectProps & {
+    value: string;
+    onValue: (value: string) => void;
+    choices: Choice[];
+    placeholder?: string;
+  }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      <FieldMessages hint={hint} errors={errors} hintId={hintId} errorId={errorId} label={label} />
+      <select
+        id={id}
+        {...select}
+        value={value}
+        onChange={(event) => onValue(event.currentTarget.value)}
+        aria-invalid={errors?.length ? 'true' : undefined}
+        aria-describedby={describedBy(hintId, errorId, hint, errors)}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function CheckboxField({
+  label,
+  hint,
+  errors,
+  checked,
+  onChecked,
+}: FieldShell & { checked: boolean; onChecked: (checked: boolean) => void }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div class={`field field--checkbox${errors?.length ? ' field--invalid' : ''}`}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onChecked(event.currentTarget.checked)}
+        aria-invalid={errors?.length ? 'true' : undefined}
+        aria-describedby={describedBy(hintId, errorId, hint, errors)}
+      />
+      <label for={id}>{label}</label>
+      <FieldMessages hint={hint} errors={errors} hintId={hintId} errorId={errorId} label={label} />
+    </div>
+  );
+}
+
+/** One choice of a few, as radio buttons in a fieldset: speed limits, yes or no. */
+export function RadioGroupField({
+  legend,
+  hint,
+  errors,
+  value,
+  onValue,
+  choices,
+  inline = false,
+}: {
+  legend: string;
+  hint?: string;
+  errors?: string[];
+  value: string;
+  onValue: (value: string) => void;
+  choices: Choice[];
+  /** Short choices side by side (Yes / No, 20 / 30 / 40). */
+  inline?: boolean;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <fieldset
+      class={`radio-group${inline ? ' radio-group--inline' : ''}${errors?.length ? ' field--invalid' : ''}`}
+      aria-describedby={describedBy(hintId, errorId, hint, errors)}
+    >
+      <legend>{legend}</legend>
+      <FieldMessages hint={hint} errors={errors} hintId={hintId} errorId={errorId} label={legend} />
+      <div class="radio-group__choices">
+        {choices.map((choice) => (
+          <label key={choice.value} class="radio-choice">
+            <input
+              type="radio"
+              name={id}
+              value={choice.value}
+              checked={value === choice.value}
+              onChange={() => onValue(choice.value)}
+              aria-invalid={errors?.length ? 'true' : undefined}
+            />
+            <span>{choice.label}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** Non-field and server errors, read out as soon as they appear. */
+export function ErrorAlert({ messages, title }: { messages: string[]; title?: string }) {
+  if (!messages.length) return null;
+  return (
+    <div class="error-alert" role="alert">
+      <p class="error-alert__title">{title ?? 'There is a problem'}</p>
+      {messages.length === 1 ? (
+        <p>{messages[0]}</p>
+      ) : (
+        <ul>
+          {messages.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function SubmitButton({
+  busy,
+  children,
+  busyText,
+  class: className,
+}: {
+  busy: boolean;
+  children: ComponentChildren;
+  busyText?: string;
+  class?: string;
+}) {
+  // aria-disabled rather than disabled keeps the button focusable while the request is out.
+  return (
+    <button
+      type="submit"
+      class={className ?? 'button button--primary'}
+      aria-disabled={busy ? 'true' : undefined}
+      onClick={(event) => {
+        if (busy) event.preventDefault();
+      }}
+    >
+      {busy && busyText ? busyText : children}
+    </button>
+  );
+}

@@ -1,0 +1,33 @@
+import type { ComponentChildren } from 'preact';
+import { formatDateTime } from '../format';
+import type { Notice } from '../types';
+import { AlertTags } from './AlertTags';
+
+/** One alert in the inbox: unread ones stand out, with a bar down the side and a tag. */
+export function NoticeCard({ notice, children }: { notice: Notice; children?: ComponentChildren }) {
+  const alert = notice.alert;
+  return (
+    <article class={`card notice-card${notice.unread ? ' notice-card--unread' : ''}`}>
+      <h2 class="card__title">
+        <a href={`/alerts/${alert.id}`}>{alert.title}</a>
+      </h2>
+      <AlertTags alert={alert} unread={notice.unread} />
+      <p class="card__detail notice-card__from">
+        {sender(notice)}, {formatDateTime(alert.published_at ?? notice.queued_at)}
+      </p>
+      <p class="card__detail notice-card__body">{excerpt(alert.body)}</p>
+      {children}
+    </article>
+  );
+}
+
+function sender(notice: Notice): string {
+  const alert = notice.alert;
+  if (alert.scheme) return `From ${alert.scheme.name}`;
+  return alert.issuer_name ? `From ${alert.issuer_name}, police liaison` : 'From the police liaison';
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 140 ? `${flat.slice(0, 137).trimEnd()}…` : flat;
+}

@@ -1,0 +1,80 @@
+import type { ComponentChildren } from 'preact';
+import { ACTION_LABELS, ACTION_STATUS_LABELS, DISPUTE_LABELS, formatDateTime } from '../format';
+import type { Offence } from '../types';
+import { vehicleDescription } from './LoggedOffences';
+import { RegistrationPlate } from './RegistrationPlate';
+import { StatusTag } from './StatusTag';
+
+/**
+ * One recorded offence. Volunteers get the registration masked and nothing about letters;
+ * coordinators and liaisons see the letter it earned and any dispute.
+ */
+export function OffenceCard({
+  offence,
+  where,
+  headingLevel = 3,
+  lead,
+  children,
+}: {
+  offence: Offence;
+  /** The site and scheme, in lists that mix sessions. */
+  where?: string;
+  headingLevel?: 2 | 3;
+  /** Shown straight under the heading: a checkbox to select it, say. */
+  lead?: ComponentChildren;
+  children?: ComponentChildren;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <article class={`card offence-card${offence.voided ? ' offence-card--voided' : ''}`}>
+      <Heading class="card__title">
+        <RegistrationPlate registration={offence.registration} /> <span class="offence-card__speed">{offence.speed_mph} mph</span>
+      </Heading>
+      {lead}
+      <dl class="card__facts">
+        <div>
+          <dt>When</dt>
+          <dd>{formatDateTime(offence.observed_at)}</dd>
+        </div>
+        {where && (
+          <div>
+            <dt>Where</dt>
+            <dd>{where}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Limit</dt>
+          <dd>{offence.speed_limit_mph} mph</dd>
+        </div>
+        <div>
+          <dt>Vehicle</dt>
+          <dd>{vehicleDescription(offence)}</dd>
+        </div>
+        {offence.action && (
+          <div>
+            <dt>Action</dt>
+            <dd>
+              {ACTION_LABELS[offence.action] ?? offence.action_display}
+              {offence.action !== 'none' && offence.action_status && `: ${ACTION_STATUS_LABELS[offence.action_status].toLowerCase()}`}
+            </dd>
+          </div>
+        )}
+        {offence.dispute_outcome && offence.dispute_outcome !== 'none' && (
+          <div>
+            <dt>Dispute</dt>
+            <dd>
+              {DISPUTE_LABELS[offence.dispute_outcome]}
+              {offence.dispute_note && `. ${offence.dispute_note}`}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {offence.voided && (
+        <p class="card__meta">
+          <StatusTag tone="voided">Voided</StatusTag>
+        </p>
+      )}
+      {children}
+    </article>
+  );
+}

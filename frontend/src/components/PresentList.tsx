@@ -1,0 +1,46 @@
+// Who is at the roadside: the scheme's active members, ticked one by one.
+
+import type { Person } from '../types';
+import { CheckboxField } from './FormField';
+
+export function PresentList({
+  people,
+  present,
+  onChange,
+  minimum,
+  errors,
+}: {
+  people: Person[];
+  present: Set<number>;
+  onChange: (present: Set<number>) => void;
+  minimum: number;
+  errors?: string[];
+}) {
+  return (
+    <fieldset class={`present-list${errors?.length ? ' field--invalid' : ''}`}>
+      <legend>Who is present</legend>
+      <p class="field-hint">
+        At least {minimum} members of the scheme must be there. {present.size} ticked.
+      </p>
+      {errors && errors.length > 0 && (
+        <p class="field-error">
+          <span class="visually-hidden">Error: </span>
+          {errors.join(' ')}
+        </p>
+      )}
+      {people.map((person) => (
+        <CheckboxField
+          key={person.id}
+          label={person.name}
+          checked={present.has(person.id)}
+          onChecked={(checked) => {
+            const next = new Set(present);
+            if (checked) next.add(person.id);
+            else next.delete(person.id);
+            onChange(next);
+          }}
+        />
+      ))}
+    </fieldset>
+  );
+}

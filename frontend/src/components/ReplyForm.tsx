@@ -1,0 +1,45 @@
+// A recipient answers an alert ("I saw the van on Hooper Street at ten"); the reply goes to
+// whoever sent it and the force's liaisons, not to the other recipients.
+
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { useSubmission } from '../hooks';
+import { useSession } from '../session';
+import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
+
+export function ReplyForm({ alertId }: { alertId: number }) {
+  const { announce } = useSession();
+  const submission = useSubmission();
+  const [body, setBody] = useState('');
+  const [sent, setSent] = useState(0);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      const text = body.trim();
+      if (!text) throw new ApiError(400, { body: ['Write your reply first.'] }, []);
+      await api.reply(alertId, text);
+      setBody('');
+      setSent((count) => count + 1);
+      announce('Reply sent to the sender of the alert.');
+    });
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <ErrorAlert messages={submission.otherErrors(['body'])} />
+      <TextAreaField
+        label="Your reply"
+        hint="Goes to the sender of the alert and the police liaison only. Seen something happening now? Call 999."
+        rows={3}
+        maxLength={2000}
+        value={body}
+        onValue={setBody}
+        errors={submission.fieldErrors('body')}
+      />
+      <SubmitButton busy={submission.busy} busyText="Sending…">
+        {sent ? 'Send another reply' : 'Send reply'}
+      </SubmitButton>
+    </form>
+  );
+}

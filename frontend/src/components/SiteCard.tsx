@@ -1,0 +1,59 @@
+import type { ComponentChildren } from 'preact';
+import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS, thresholdMph } from '../format';
+import type { Site } from '../types';
+import { StatusTag } from './StatusTag';
+
+/** One roadside site: where it is, its limit, and whether the police have approved it. */
+export function SiteCard({
+  site,
+  showScheme,
+  children,
+}: {
+  site: Site;
+  showScheme: boolean;
+  children?: ComponentChildren;
+}) {
+  return (
+    <article class="card site-card">
+      <h2 class="card__title">{site.name}</h2>
+      <p class="card__meta">
+        <StatusTag tone={site.status}>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</StatusTag>
+      </p>
+      <dl class="card__facts">
+        {showScheme && (
+          <div>
+            <dt>Scheme</dt>
+            <dd>{site.scheme.name}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Road</dt>
+          <dd>{site.road_name}</dd>
+        </div>
+        <div>
+          <dt>Speed limit</dt>
+          <dd>
+            {site.speed_limit_mph} mph (offences from {thresholdMph(site.speed_limit_mph)} mph)
+          </dd>
+        </div>
+        <div>
+          <dt>Traffic</dt>
+          <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
+        </div>
+        {site.decided_at && (
+          <div>
+            <dt>Decided</dt>
+            <dd>{formatDate(site.decided_at)}</dd>
+          </div>
+        )}
+      </dl>
+      {site.decision_reason && (
+        <p class="card__message">
+          <strong>Police liaison:</strong> {site.decision_reason}
+        </p>
+      )}
+      {site.notes && <p class="card__detail">Notes: {site.notes}</p>}
+      {children}
+    </article>
+  );
+}

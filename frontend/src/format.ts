@@ -1,0 +1,276 @@
+import type {
+  ActionStatus,
+  AlertCategory,
+  AlertChannel,
+  AlertStatus,
+  Audience,
+  Severity,
+  Urgency,
+  Direction,
+  DisputeOutcome,
+  LetterAction,
+  MemberRole,
+  MemberStatus,
+  SchemeKind,
+  SchemeStatus,
+  SessionStatus,
+  SiteStatus,
+  VehicleType,
+} from './types';
+
+export const KIND_LABELS: Record<SchemeKind, string> = {
+  neighbourhood: 'Neighbourhood Watch',
+  speedwatch: 'Community Speedwatch',
+  countryside: 'Countryside Watch',
+};
+
+export const STATUS_LABELS: Record<SchemeStatus, string> = {
+  proposed: 'Proposed, waiting for police review',
+  active: 'Active',
+  suspended: 'Suspended',
+  closed: 'Closed',
+};
+
+export const SHORT_STATUS_LABELS: Record<SchemeStatus, string> = {
+  proposed: 'Proposed',
+  active: 'Active',
+  suspended: 'Suspended',
+  closed: 'Closed',
+};
+
+export const ROLE_LABELS: Record<MemberRole, string> = {
+  volunteer: 'Volunteer',
+  coordinator: 'Coordinator',
+};
+
+export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
+  pending: 'Waiting for the coordinator',
+  active: 'Member',
+  declined: 'Request declined',
+};
+
+export function kindLabel(kind: string, display?: string): string {
+  return display || KIND_LABELS[kind as SchemeKind] || kind;
+}
+
+export function formatDistance(metres: number | null | undefined): string {
+  if (metres === null || metres === undefined) return '';
+  if (metres < 1000) return `${Math.round(metres / 10) * 10} m away`;
+  const km = metres / 1000;
+  return `${km < 10 ? km.toFixed(1) : Math.round(km)} km away`;
+}
+
+export function formatRadius(metres: number): string {
+  if (metres < 1000) return `${metres} m`;
+  const km = metres / 1000;
+  return `${Number.isInteger(km) ? km : km.toFixed(1)} km`;
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+// --- Community Speedwatch -----------------------------------------------------------
+
+export const SITE_STATUS_LABELS: Record<SiteStatus, string> = {
+  proposed: 'Waiting for approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  suspended: 'Suspended',
+};
+
+export const SESSION_STATUS_LABELS: Record<SessionStatus, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+};
+
+export const DIRECTION_LABELS: Record<Direction, string> = {
+  northbound: 'Northbound',
+  southbound: 'Southbound',
+  eastbound: 'Eastbound',
+  westbound: 'Westbound',
+  both: 'Both directions',
+};
+
+export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = {
+  car: 'Car',
+  van: 'Van',
+  lorry: 'Lorry',
+  bus: 'Bus or coach',
+  motorcycle: 'Motorcycle',
+  other: 'Other',
+};
+
+export const ACTION_LABELS: Record<LetterAction, string> = {
+  first_letter: 'First letter',
+  second_letter: 'Second and final letter',
+  police_action: 'Police action',
+  none: 'No action (voided)',
+};
+
+export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
+  pending: 'Waiting',
+  sent: 'Letter sent',
+  done: 'Done',
+};
+
+export const DISPUTE_LABELS: Record<DisputeOutcome, string> = {
+  none: 'Not disputed',
+  pending: 'Dispute being looked at',
+  upheld: 'Dispute upheld: offence voided',
+  rejected: 'Dispute rejected: offence stands',
+};
+
+/**
+ * The lowest speed that counts as an offence: the limit plus 10% plus 2 mph (35 in a 30),
+ * as police guidance sets it. The server has the final word (a force may configure other
+ * numbers); this only lets the form warn before an entry is refused.
+ */
+export function thresholdMph(limitMph: number): number {
+  return limitMph + Math.ceil(limitMph / 10) + 2;
+}
+
+const REGISTRATION_SHAPES: RegExp[] = [
+  /^([A-Z]{2}[0-9]{2})([A-Z]{3})$/, // current: AB12 CDE
+  /^([A-Z][0-9]{1,3})([A-Z]{3})$/, // prefix: A123 BCD
+  /^([A-Z]{3})([0-9]{1,3}[A-Z])$/, // suffix: ABC 123D
+];
+
+/** A stored registration as it is printed on a plate ("AB12CDE" reads "AB12 CDE"). */
+export function formatRegistration(registration: string): string {
+  for (const shape of REGISTRATION_SHAPES) {
+    const match = shape.exec(registration);
+    if (match) return `${match[1]} ${match[2]}`;
+  }
+  return registration;
+}
+
+/** What the server will store: capitals, no spaces or dashes. */
+export function normaliseRegistration(value: string): string {
+  return value.replace(/[\s-]+/g, '').toUpperCase();
+}
+
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+}
+
+/** "Sat 21 Nov 2026, 10:00 to 11:00". */
+export function formatSessionTimes(startIso: string, endIso: string): string {
+  const start = new Date(startIso);
+  if (Number.isNaN(start.getTime())) return `${startIso} to ${endIso}`;
+  return `${dayFormat.format(start)}, ${formatTime(startIso)} to ${formatTime(endIso)}`;
+}
+
+/** "2026-10" reads "Oct 2026". */
+export function formatMonth(month: string): string {
+  const [year, number] = month.split('-').map(Number);
+  if (!year || !number) return month;
+  return monthFormat.format(new Date(year, number - 1, 1));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The value a datetime-local input shows for a moment, in the phone's own time. */
+export function toLocalInput(date: Date): string {
+  return `${toLocalDate(date)}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** YYYY-MM-DD in the phone's own time. */
+export function toLocalDate(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** A datetime-local value read as the phone's own time; null when it is not a time. */
+export function fromLocalInput(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatHours(minutes: number): string {
+  const hours = minutes / 60;
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} ${hours === 1 ? 'hour' : 'hours'}`;
+}
+
+// --- Alerts -------------------------------------------------------------------------------
+
+export const CATEGORY_LABELS: Record<AlertCategory, string> = {
+  burglary: 'Burglary',
+  vehicle_crime: 'Vehicle crime',
+  bogus_caller: 'Bogus caller or scam',
+  rural_crime: 'Rural crime',
+  hare_coursing: 'Hare coursing',
+  fly_tipping: 'Fly-tipping',
+  speeding: 'Speeding',
+  missing_person: 'Missing person',
+  suspicious_activity: 'Suspicious activity',
+  general: 'General',
+};
+
+export const SEVERITIES: Severity[] = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'];
+
+/** CAP 1.2's meanings, in plain words. */
+export const SEVERITY_HINTS: Record<Severity, string> = {
+  Extreme: 'an extraordinary threat to life or property',
+  Severe: 'a significant threat to life or property',
+  Moderate: 'a possible threat to life or property',
+  Minor: 'little or no known threat',
+  Unknown: 'not known',
+};
+
+export const URGENCIES: Urgency[] = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'];
+
+export const URGENCY_HINTS: Record<Urgency, string> = {
+  Immediate: 'act now',
+  Expected: 'act within the next hour',
+  Future: 'act in the near future',
+  Past: 'no action needed any more',
+  Unknown: 'not known',
+};
+
+export const AUDIENCE_LABELS: Record<Audience, string> = {
+  members: 'All members who asked for this kind of alert',
+  coordinators: 'Coordinators only',
+};
+
+export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
+  draft: 'Draft',
+  published: 'Published',
+  updated: 'Replaced by an update',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+};
+
+export const CHANNEL_LABELS: Record<AlertChannel, string> = {
+  in_app: 'In the app',
+  email: 'Email',
+  push: 'Web push',
+  sms: 'Text message',
+};

@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+import type { Page } from './types';
+
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} – Patchwatch` : 'Patchwatch';
+  }, [title]);
+}
+
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, {}, [error instanceof Error ? error.message : String(error)]);
+}
+
+export interface PagedList<T> {
+  items: T[];
+  count: number;
+  loading: boolean;
+  loadingMore: boolean;
+  error: ApiError | null;
+  hasMore: boolean;
+  showMore: () => Promise<void>;
+  reload: () => void;
+  /** Changes the loaded items in place, e.g. to drop an approved request. */
+  update: (change: (items: T[]) => T[]) => void;
+}
+
+/**
+ * Loads a paginated API list and appends further pages on "Show more".
+ * `fetchPage` must be stable for a given query (wrap it in useCallback);
+ * a new function starts again from page 1.
+ */
+export function usePagedList<T>(
+  fetchPage: ((page: number, signal: AbortSignal) => Promise<Page<T>>) | null,
+): PagedList<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [count, setCount] = useState(0);
+  const [page, setPage] = useState(1);
+  const [hasMore, setHasMore] = useState(false);
+  const [loading, setLoading] = useState(fetchPage !== null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const controller = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    if (!fetchPage) {
+      setLoading(false);
+      return;
+    }
+    const abort = new AbortController();
+    controller.current = abort;
+    setLoading(true);
+    setError(null);
+    fetchPage(1, abort.signal).then(
+      (data) => {
+        if (abort.signal.aborted) return;
+        setItems(data.results);
+        setCount(data.count);
+        setPage(1);
+        setHasMore(data.next !== null);
+        setLoading(false);
+      },
+      (err) => {
+        if (abort.signal.aborted) return;
+        setItems([]);
+        setCount(0);
+        setHasMore(false);
+        setError(asApiError(err));
+        setLoading(false);
+      },
+    );
+    return () => abort.abort();
+  }, [fetchPage, generation]);
+
+  const showMore = useCallback(async () => {
+    if (!fetchPage || !controller.current) return;
+    const signal = controller.current.signal;
+    setLoadingMore(true);
+    setError(null);
+    try {
+      const data = await fetchPage(page + 1, signal);
+      if (signal.aborted) return;
+      setItems((old) => [...old, ...data.results]);
+      setCount(data.count);
+      setPage(page + 1);
+      setHasMore(data.next !== null);
+    } catch (err) {
+      if (!signal.aborted) setError(asApiError(err));
+    } finally {
+      if (!signal.aborted) setLoadingMore(false);
+    }
+  }, [fetchPage, page]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const update = useCallback((change: (items: T[]) => T[]) => setItems(change), []);
+
+  return { items, count, loading, loadingMore, error, hasMore, showMore, reload, update };
+}
+
+export interface Submission {
+  busy: boolean;
+  error: ApiError | null;
+  /** Messages for one field, for a form control's `errors` prop. */
+  fieldErrors: (field: string) => string[] | undefined;
+  /** Messages that no visible field shows, for the form's alert box. */
+  otherErrors: (shownFields: readonly string[]) => string[];
+  run: (action: () => Promise<void>) => Promise<void>;
+  setError: (error: ApiError | null) => void;
+}
+
+/**
+ * Runs a form submission once at a time and keeps its errors. After a
+ * validation error, focus moves to the first field marked invalid so that
+ * keyboard and screen reader users land on the problem.
+ */
+export function useSubmission(): Submission {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const busyRef = useRef(false);
+
+  const run = useCallback(async (action: () => Promise<void>) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      const apiError = asApiError(err);
+      setError(apiError);
+      if (Object.keys(apiError.fields).length) {
+        requestAnimationFrame(() => {
+          const invalid = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
+          invalid?.focus();
+        });
+      }
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }, []);
+
+  const fieldErrors = useCallback((field: string) => error?.fields[field], [error]);
+  const otherErrors = useCallback((shown: readonly string[]) => error?.otherMessages(shown) ?? [], [error]);
+
+  return { busy, error, fieldErrors, otherErrors, run, setError };
+}
+
+/** A local path to return to after signing in; anything else falls back to "/". */
+export function safeNext(next: string | null): string {
+  if (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/api/')) return next;
+  return '/';
+}
+
+/**
+ * Call before a list item disappears (an approved request, a removed member):
+ * afterwards focus moves to the neighbouring item's first control, or to the
+ * page heading, so keyboard and screen reader users are not dropped to the top.
+ */
+export function keepFocusNear(element: Element | null): void {
+  const item = element?.closest('li');
+  const neighbour = (item?.nextElementSibling ?? item?.previousElementSibling) as HTMLElement | null;
+  requestAnimationFrame(() => {
+    const target =
+      (neighbour?.isConnected
+        ? (neighbour.querySelector<HTMLElement>('button') ?? neighbour.querySelector<HTMLElement>('a[href]'))
+        : null) ??
+      document.querySelector<HTMLElement>('main h1');
+    target?.focus();
+  });
+}

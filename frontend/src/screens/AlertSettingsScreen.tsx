@@ -1,0 +1,285 @@
+// "/alerts/settings" — how alerts reach the signed-in user: channels besides the inbox,
+// the kinds and severity they want, schemes to mute, quiet hours, a daily digest; and
+// notifications on this browser (web push).
+
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { BackLink } from '../components/BackLink';
+import { CheckboxField, ErrorAlert, RadioGroupField, SelectField, SubmitButton } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { NotificationsButton } from '../components/NotificationsButton';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { CATEGORY_LABELS, SEVERITIES } from '../format';
+import { asApiError, useSubmission, useTitle } from '../hooks';
+import { useSession } from '../session';
+import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../types';
+
+type Channel = AlertPreferences['channels'][number];
+
+const CATEGORIES = Object.keys(CATEGORY_LABELS) as AlertCategory[];
+
+const SEVERITY_CHOICES = [
+  { value: 'Unknown', label: 'Every alert' },
+  ...SEVERITIES.filter((severity) => severity !== 'Unknown')
+    .reverse()
+    .map((severity) => ({ value: severity, label: severity === 'Extreme' ? 'Extreme only' : `${severity} and above` })),
+];
+
+const WHICH_CHOICES = [
+  { value: 'all', label: 'Every kind of alert' },
+  { value: 'some', label: 'Only the kinds I choose' },
+];
+
+const SHOWN = ['channels', 'categories', 'min_severity', 'muted_schemes', 'quiet_from', 'quiet_until', 'daily_digest'] as const;
+
+export function AlertSettingsScreen() {
+  useTitle('Alert settings');
+  return (
+    <section class="narrow">
+      <BackLink href="/alerts" label="Alerts" />
+      <h1 tabIndex={-1}>Alert settings</h1>
+      <RequireSignIn>{(me) => <SettingsLoader me={me} />}</RequireSignIn>
+    </section>
+  );
+}
+
+function SettingsLoader({ me }: { me: Me }) {
+  const [loaded, setLoaded] = useState<{ preferences: AlertPreferences; memberships: Membership[] } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const memberships: Membership[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const data = await api.myMemberships(page);
+        memberships.push(...data.results.filter((membership) => membership.status === 'active'));
+        if (!data.next) break;
+      }
+      return { preferences: await api.alertPreferences(), memberships };
+    })().then(
+      (value) => live && setLoaded(value),
+      (err) => live && setError(asApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [me.id]);
+  if (error) return <ErrorAlert messages={[error.message]} />;
+  if (!loaded) return <Loading what="your settings" />;
+  return <SettingsForm me={me} initial={loaded.preferences} memberships={loaded.memberships} />;
+}
+
+/** "22:00:00" reads "22:00" in a time input. */
+const hhmm = (value: string | null) => (value ? value.slice(0, 5) : '');
+
+function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPreferences; memberships: Membership[] }) {
+  const { config, announce } = useSession();
+  const submission = useSubmission();
+  const coordinator = memberships.some((membership) => membership.role === 'coordinator');
+  // A coordinator who has chosen nothing gets email besides the app, so it shows as chosen.
+  const [channels, setChannels] = useState<Channel[]>(
+    coordinator && !initial.channels.length ? ['email'] : initial.channels,
+  );
+  const [which, setWhich] = useState(initial.categories.length ? 'some' : 'all');
+  const [categories, setCategories] = useState<AlertCategory[]>(initial.categories);
+  const [minSeverity, setMinSeverity] = useState<string>(initial.min_severity);
+  const [muted, setMuted] = useState<number[]>(initial.muted_schemes);
+  const [quiet, setQuiet] = useState(initial.quiet_from !== null);
+  const [quietFrom, setQuietFrom] = useState(hhmm(initial.quiet_from) || '22:00');
+  const [quietUntil, setQuietUntil] = useState(hhmm(initial.quiet_until) || '07:00');
+  const [digest, setDigest] = useState(initial.daily_digest);
+  const pushOn = !!config?.webpush_public_key;
+
+  const toggle = <T,>(list: T[], item: T, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      const problems: Record<string, string[]> = {};
+      if (coordinator && !channels.length) {
+        problems.channels = ['Coordinators hear of alerts by at least one channel besides the app: choose one.'];
+      }
+      if (which === 'some' && !categories.length) problems.categories = ['Tick at least one kind, or choose every kind.'];
+      if (quiet && (!quietFrom || !quietUntil)) problems.quiet_until = ['Give both ends of the quiet hours.'];
+      if (quiet && quietFrom === quietUntil) problems.quiet_until = ['The quiet hours must end at another time than they start.'];
+      if (Object.keys(problems).length) throw new ApiError(400, problems, []);
+      await api.saveAlertPreferences({
+        channels,
+        categories: which === 'some' ? categories : [],
+        min_severity: minSeverity as Severity,
+        muted_schemes: muted,
+        quiet_from: quiet ? quietFrom : null,
+        quiet_until: quiet ? quietUntil : null,
+        daily_digest: digest,
+      });
+      announce('Your alert settings are saved.');
+    });
+  };
+
+  const coordinated = memberships.filter((membership) => membership.role === 'coordinator');
+  const mutable = memberships.filter((membership) => membership.role !== 'coordinator');
+  const errorsFor = submission.fieldErrors;
+  return (
+    <>
+      <p>
+        Alerts always arrive in your <a href="/alerts">alerts inbox</a> here.
+        {coordinated.length > 0
+          ? ' As a coordinator you get every alert for your schemes; these settings choose how.'
+          : ' Saving these settings signs you up for alerts from your schemes.'}
+      </p>
+      <section aria-labelledby="push-heading">
+        <h2 id="push-heading">Notifications on this device</h2>
+        <NotificationsButton
+          publicKey={config?.webpush_public_key}
+          onChanged={(on) => {
+            if (on && !channels.includes('push')) setChannels((old) => [...old, 'push']);
+          }}
+        />
+      </section>
+      <form onSubmit={onSubmit} noValidate aria-labelledby="settings-heading">
+        <h2 id="settings-heading">What reaches you, and how</h2>
+        <ErrorAlert messages={submission.otherErrors(SHOWN)} />
+        <fieldset class={errorsFor('channels') ? 'field--invalid' : undefined}>
+          <legend>Besides the app, send alerts by</legend>
+          {coordinator && <p class="field-hint">As a coordinator, choose at least one.</p>}
+          {errorsFor('channels') && (
+            <p class="field-error">
+              <span class="visually-hidden">Error: </span>
+              {errorsFor('channels')!.join(' ')}
+            </p>
+          )}
+          <CheckboxField
+            label="Email"
+            hint={`To ${me.email}.`}
+            checked={channels.includes('email')}
+            onChecked={(on) => setChannels((old) => toggle(old, 'email', on))}
+          />
+          {(pushOn || channels.includes('push')) && (
+            <CheckboxField
+              label="Notifications (web push)"
+              hint="On each browser where you allowed notifications above."
+              checked={channels.includes('push')}
+              onChecked={(on) => setChannels((old) => toggle(old, 'push', on))}
+            />
+          )}
+          <CheckboxField
+            label="Text message"
+            hint={me.phone ? `To ${me.phone}.` : 'Add a mobile number to your profile first.'}
+            checked={channels.includes('sms')}
+            onChecked={(on) => setChannels((old) => toggle(old, 'sms', on))}
+          />
+          {!me.phone && (
+            <p>
+              <a href="/profile">Add a phone number to your profile</a>
+            </p>
+          )}
+        </fieldset>
+
+        <RadioGroupField legend="Which alerts" value={which} onValue={setWhich} choices={WHICH_CHOICES} />
+        {which === 'some' && (
+          <fieldset class={errorsFor('categories') ? 'field--invalid' : undefined}>
+            <legend>Kinds of alert</legend>
+            {errorsFor('categories') && (
+              <p class="field-error">
+                <span class="visually-hidden">Error: </span>
+                {errorsFor('categories')!.join(' ')}
+              </p>
+            )}
+            {CATEGORIES.map((category) => (
+              <CheckboxField
+                key={category}
+                label={CATEGORY_LABELS[category]}
+                checked={categories.includes(category)}
+                onChecked={(on) => setCategories((old) => toggle(old, category, on))}
+              />
+            ))}
+          </fieldset>
+        )}
+        <SelectField
+          label="How severe"
+          hint="Leave out alerts below this severity."
+          value={minSeverity}
+          onValue={setMinSeverity}
+          choices={SEVERITY_CHOICES}
+          errors={errorsFor('min_severity')}
+        />
+
+        {mutable.length > 0 && (
+          <fieldset>
+            <legend>Mute schemes</legend>
+            <p class="field-hint">
+              No alerts from a muted scheme.
+              {coordinated.length > 0 && ' The alerts of schemes you coordinate always reach you.'}
+            </p>
+            {mutable.map((membership) => (
+              <CheckboxField
+                key={membership.scheme.id}
+                label={membership.scheme.name}
+                checked={muted.includes(membership.scheme.id)}
+                onChecked={(on) => setMuted((old) => toggle(old, membership.scheme.id, on))}
+              />
+            ))}
+          </fieldset>
+        )}
+
+        <fieldset>
+          <legend>Quiet hours</legend>
+          <p class="field-hint">
+            Alerts that are not urgent wait until the quiet hours end. Immediate alerts still come straight away.
+          </p>
+          <CheckboxField label="Hold alerts during quiet hours" checked={quiet} onChecked={setQuiet} />
+          {quiet && (
+            <div class="filters__pair">
+              <TimeField label="From" value={quietFrom} onValue={setQuietFrom} errors={errorsFor('quiet_from')} />
+              <TimeField label="Until" value={quietUntil} onValue={setQuietUntil} errors={errorsFor('quiet_until')} />
+            </div>
+          )}
+        </fieldset>
+
+        <CheckboxField
+          label="Daily digest"
+          hint="One email a day listing the alerts that were not urgent, instead of an email for each."
+          checked={digest}
+          onChecked={setDigest}
+          errors={errorsFor('daily_digest')}
+        />
+        <SubmitButton busy={submission.busy} busyText="Saving…">
+          Save settings
+        </SubmitButton>
+      </form>
+    </>
+  );
+}
+
+function TimeField({
+  label,
+  value,
+  onValue,
+  errors,
+}: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  errors?: string[];
+}) {
+  const id = `quiet-${label.toLowerCase()}`;
+  return (
+    <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      {errors?.length ? (
+        <p class="field-error" id={`${id}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {errors.join(' ')}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        type="time"
+        value={value}
+        onInput={(event) => onValue(event.currentTarget.value)}
+        aria-invalid={errors?.length ? 'true' : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : undefined}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,430 @@
+// "/alerts/new" — a liaison or coordinator drafts an alert: its area drawn on the map, what
+// it says, how severe and urgent it is, and who should hear of it. The reach is shown as it
+// is filled in; then it is saved as a draft or published at once.
+// Deep links: ?lat=&lon=&zoom= open the map there; ?scheme= issues as that scheme.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { AreaDrawer, areaInput, EMPTY_AREA, type DrawnArea, type MapView } from '../components/AreaDrawer';
+import { BackLink } from '../components/BackLink';
+import { ConfirmAction } from '../components/ConfirmAction';
+import {
+  CheckboxField,
+  ErrorAlert,
+  RadioGroupField,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { ReachPreview, reachSentence, useAlertReach } from '../components/ReachPreview';
+import { RequireSignIn } from '../components/RequireSignIn';
+import {
+  AUDIENCE_LABELS,
+  CATEGORY_LABELS,
+  fromLocalInput,
+  KIND_LABELS,
+  SEVERITIES,
+  SEVERITY_HINTS,
+  URGENCIES,
+  URGENCY_HINTS,
+} from '../format';
+import { asApiError, useSubmission, useTitle } from '../hooks';
+import { useLocation } from '../router';
+import { useSession } from '../session';
+import type {
+  AlertCategory,
+  AlertInput,
+  Audience,
+  Config,
+  Me,
+  SchemeKind,
+  SchemeSummary,
+  Severity,
+  Urgency,
+} from '../types';
+
+const LIAISON = 'liaison';
+
+const CATEGORY_CHOICES = (Object.keys(CATEGORY_LABELS) as AlertCategory[]).map((category) => ({
+  value: category,
+  label: CATEGORY_LABELS[category],
+}));
+const SEVERITY_CHOICES = SEVERITIES.map((severity) => ({
+  value: severity,
+  label: `${severity}: ${SEVERITY_HINTS[severity]}`,
+}));
+const URGENCY_CHOICES = URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
+const AUDIENCE_CHOICES = (['members', 'coordinators'] as Audience[]).map((audience) => ({
+  value: audience,
+  label: AUDIENCE_LABELS[audience],
+}));
+const KINDS = Object.keys(KIND_LABELS) as SchemeKind[];
+
+const AREA_FIELDS = ['lat', 'lon', 'radius_m', 'boundary'];
+const SHOWN_FIELDS = [
+  ...AREA_FIELDS,
+  'scheme',
+  'title',
+  'body',
+  'category',
+  'severity',
+  'urgency',
+  'audience',
+  'scheme_kinds',
+  'expires_at',
+] as const;
+
+export function ComposeAlertScreen() {
+  useTitle('New alert');
+  return (
+    <>
+      <BackLink href="/alerts" label="Alerts" />
+      <h1 tabIndex={-1}>New alert</h1>
+      <RequireSignIn>{(me) => <Composer me={me} />}</RequireSignIn>
+    </>
+  );
+}
+
+interface Issuers {
+  /** Active schemes the user coordinates: a coordinator issues as one of them. */
+  coordinated: SchemeSummary[];
+  /** A liaison's force's active schemes, drawn on the map for reference. */
+  forceSchemes: SchemeSummary[];
+}
+
+function useIssuers(me: Me): Issuers | null | ApiError {
+  const [issuers, setIssuers] = useState<Issuers | null | ApiError>(null);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const coordinated: SchemeSummary[] = [];
+      if (me.coordinator_of.length) {
+        for (let page = 1; page <= 10; page++) {
+          const data = await api.myMemberships(page);
+          for (const membership of data.results) {
+            if (membership.role === 'coordinator' && membership.status === 'active' && membership.scheme.status === 'active') {
+              coordinated.push(membership.scheme);
+            }
+          }
+          if (!data.next) break;
+        }
+      }
+      const forceSchemes = me.liaison
+        ? (await api.schemes({ force: me.liaison.force, status: 'active', page_size: 100 })).results
+        : [];
+      return { coordinated, forceSchemes };
+    })().then(
+      (loaded) => live && setIssuers(loaded),
+      (error) => live && setIssuers(asApiError(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [me.id]);
+  return issuers;
+}
+
+function Composer({ me }: { me: Me }) {
+  const { config } = useSession();
+  const issuers = useIssuers(me);
+  if (issuers instanceof ApiError) return <ErrorAlert messages={[issuers.message]} />;
+  if (!issuers || !config) return <Loading />;
+  if (!me.liaison && !issuers.coordinated.length) {
+    return (
+      <p>
+        Alerts are sent by police liaisons and by the coordinators of active schemes. If you have seen something, tell your
+        scheme's coordinator; in an emergency call 999.
+      </p>
+    );
+  }
+  return <AlertForm me={me} config={config} issuers={issuers} />;
+}
+
+function viewFromQuery(query: URLSearchParams): MapView | null {
+  const lat = Number(query.get('lat'));
+  const lon = Number(query.get('lon'));
+  const zoom = Number(query.get('zoom') ?? 13);
+  if (!query.get('lat') || !query.get('lon') || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lat, lon, zoom: Number.isFinite(zoom) ? Math.min(18, Math.max(5, Math.round(zoom))) : 13 };
+}
+
+function AlertForm({ me, config, issuers }: { me: Me; config: Config; issuers: Issuers }) {
+  const { goWithMessage } = useSession();
+  const { query } = useLocation();
+  const submission = useSubmission();
+  const startAt = useMemo(() => viewFromQuery(query), []);
+
+  const issuerChoices = [
+    ...(me.liaison ? [{ value: LIAISON, label: `Police liaison, ${me.liaison.force_name}` }] : []),
+    ...issuers.coordinated.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
+  ];
+  const askedScheme = query.get('scheme');
+  const [issuer, setIssuer] = useState(
+    issuerChoices.find((choice) => choice.value === askedScheme)?.value ?? issuerChoices[0].value,
+  );
+  const scheme = issuer === LIAISON ? null : (issuers.coordinated.find((item) => String(item.id) === issuer) ?? null);
+
+  const [area, setArea] = useState<DrawnArea>(EMPTY_AREA);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [category, setCategory] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [urgency, setUrgency] = useState('');
+  const [audience, setAudience] = useState<Audience>('members');
+  const [kinds, setKinds] = useState<SchemeKind[]>([]);
+  const [expires, setExpires] = useState('');
+  const [isPublic, setPublic] = useState(false);
+
+  const shape = areaInput(area);
+  const details = {
+    title: title.trim(),
+    body: body.trim(),
+    category: category as AlertCategory,
+    severity: severity as Severity,
+    urgency: urgency as Urgency,
+    audience,
+    scheme_kinds: kinds,
+    public: isPublic,
+    ...(scheme ? { scheme: scheme.id } : {}),
+  };
+  // The reach depends on the area, the issuer, the audience and kinds, and (for volunteers'
+  // choices) the category and severity; the wording is not needed yet.
+  const previewInput: AlertInput | null = shape
+    ? {
+        ...details,
+        ...shape,
+        title: 'Preview',
+        body: 'Preview',
+        category: (category || 'general') as AlertCategory,
+        severity: (severity || 'Unknown') as Severity,
+        urgency: (urgency || 'Unknown') as Urgency,
+      }
+    : null;
+  const reach = useAlertReach(previewInput);
+
+  const build = (): AlertInput => {
+    const problems: Record<string, string[]> = {};
+    if (!shape) {
+      problems[area.shape === 'circle' ? 'lat' : 'boundary'] = [
+        area.shape === 'circle'
+          ? 'Choose the centre of the area: tap the map.'
+          : 'Finish the area: tap at least three corners, then close the shape.',
+      ];
+    }
+    if (!details.title) problems.title = ['Give the alert a title.'];
+    if (!details.body) problems.body = ['Say what has happened and what people should do.'];
+    if (!category) problems.category = ['Choose a category.'];
+    if (!severity) problems.severity = ['Choose how severe it is.'];
+    if (!urgency) problems.urgency = ['Choose how urgent it is.'];
+    let expiresAt: string | undefined;
+    if (expires) {
+      const moment = fromLocalInput(expires);
+      if (!moment) problems.expires_at = ['Give a date and time, or leave it empty.'];
+      else if (moment.getTime() <= Date.now()) problems.expires_at = ['The expiry must be in the future.'];
+      else expiresAt = moment.toISOString();
+    }
+    if (Object.keys(problems).length) {
+      if (!shape) {
+        // The area comes first but has no control to mark invalid: once the form has moved
+        // focus to the first invalid field, move it on to the map, where the problem is.
+        requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLElement>('.map--draw')?.focus()));
+      }
+      throw new ApiError(400, problems, []);
+    }
+    return { ...details, ...shape!, ...(expiresAt ? { expires_at: expiresAt } : {}) };
+  };
+
+  const saveDraft = () =>
+    submission.run(async () => {
+      const draft = await api.draftAlert(build());
+      goWithMessage(`/alerts/${draft.id}`, 'Draft saved. Nobody has been sent it yet.');
+    });
+
+  const publish = () =>
+    submission.run(async () => {
+      const draft = await api.draftAlert(build());
+      try {
+        await api.publishAlert(draft.id);
+      } catch (error) {
+        goWithMessage(`/alerts/${draft.id}`, `Saved as a draft but not published: ${asApiError(error).message}`);
+        return;
+      }
+      goWithMessage(`/alerts/${draft.id}`, 'Alert published. It is on its way to everyone it reaches.');
+    });
+
+  const errorsFor = submission.fieldErrors;
+  const areaErrors = AREA_FIELDS.flatMap((field) => errorsFor(field) ?? []);
+  // The same array while the issuer stays the same: a new one moves the map back to it.
+  const referenceSchemes = useMemo(() => (scheme ? [scheme] : issuers.forceSchemes), [scheme, issuers]);
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        // Enter in a field keeps the work as a draft; publishing always asks first.
+        event.preventDefault();
+        saveDraft();
+      }}
+    >
+      <p>
+        An alert goes at once to the coordinators of every scheme whose area it touches, and to the members who asked
+        for this kind of alert. In an emergency call 999 first.
+      </p>
+      <ErrorAlert messages={submission.otherErrors(SHOWN_FIELDS)} />
+      {issuerChoices.length > 1 ? (
+        <SelectField
+          label="Send for"
+          hint="A coordinator’s alert must stay inside their scheme’s area."
+          value={issuer}
+          onValue={setIssuer}
+          choices={issuerChoices}
+          errors={errorsFor('scheme')}
+        />
+      ) : (
+        <p>
+          Sent for <strong>{issuerChoices[0].label}</strong>.
+          {scheme && ' The area must stay inside the scheme’s area (the dashed outline).'}
+        </p>
+      )}
+      <AreaDrawer
+        config={config}
+        area={area}
+        onChange={setArea}
+        errors={areaErrors.length ? areaErrors : undefined}
+        startAt={startAt}
+        schemes={referenceSchemes}
+        fitSchemes={scheme !== null}
+        schemesHint={
+          scheme ? 'The dashed outline is your scheme’s area.' : 'Dashed outlines are the active schemes in your force.'
+        }
+      />
+      <ReachPreview
+        state={reach}
+        waiting="Draw the area to see who this alert will reach."
+        note={
+          category && severity
+            ? undefined
+            : 'Members who chose only some kinds of alert are counted once you choose the category and severity.'
+        }
+      />
+      <TextField
+        label="Title"
+        hint="A short headline, for example: Bogus water board callers on Mill Road."
+        required
+        maxLength={120}
+        value={title}
+        onValue={setTitle}
+        errors={errorsFor('title')}
+      />
+      <TextAreaField
+        label="Message"
+        hint="What happened, where and when, and what people should do."
+        required
+        rows={5}
+        maxLength={4000}
+        value={body}
+        onValue={setBody}
+        errors={errorsFor('body')}
+      />
+      <SelectField
+        label="Category"
+        value={category}
+        onValue={setCategory}
+        placeholder="Choose a category"
+        choices={CATEGORY_CHOICES}
+        errors={errorsFor('category')}
+      />
+      <RadioGroupField
+        legend="Severity"
+        value={severity}
+        onValue={setSeverity}
+        choices={SEVERITY_CHOICES}
+        errors={errorsFor('severity')}
+      />
+      <RadioGroupField
+        legend="Urgency"
+        hint="Immediate alerts go even during people’s quiet hours."
+        value={urgency}
+        onValue={setUrgency}
+        choices={URGENCY_CHOICES}
+        errors={errorsFor('urgency')}
+      />
+      <RadioGroupField
+        legend="Who should hear of it"
+        value={audience}
+        onValue={(value) => setAudience(value as Audience)}
+        choices={AUDIENCE_CHOICES}
+        errors={errorsFor('audience')}
+      />
+      <fieldset class={errorsFor('scheme_kinds')?.length ? 'field--invalid' : undefined}>
+        <legend>Kinds of scheme (optional)</legend>
+        <p class="field-hint">Leave all unticked to reach every kind.</p>
+        {KINDS.map((kind) => (
+          <CheckboxField
+            key={kind}
+            label={KIND_LABELS[kind]}
+            checked={kinds.includes(kind)}
+            onChecked={(checked) =>
+              setKinds((old) => (checked ? [...old, kind] : old.filter((item) => item !== kind)))
+            }
+          />
+        ))}
+      </fieldset>
+      <div class={`field${errorsFor('expires_at')?.length ? ' field--invalid' : ''}`}>
+        <label for="alert-expires">Expires (optional)</label>
+        <p class="field-hint" id="alert-expires-hint">
+          Without a time, an alert expires after three days.
+        </p>
+        {errorsFor('expires_at') && (
+          <p class="field-error" id="alert-expires-error">
+            <span class="visually-hidden">Error: </span>
+            {errorsFor('expires_at')!.join(' ')}
+          </p>
+        )}
+        <input
+          id="alert-expires"
+          type="datetime-local"
+          value={expires}
+          onInput={(event) => setExpires(event.currentTarget.value)}
+          aria-invalid={errorsFor('expires_at') ? 'true' : undefined}
+          aria-describedby={`alert-expires-hint${errorsFor('expires_at') ? ' alert-expires-error' : ''}`}
+        />
+      </div>
+      <CheckboxField
+        label="Public"
+        hint="Also shown in the public feeds (CAP and Atom) that anyone can follow. Leave it off for anything about people or homes."
+        checked={isPublic}
+        onChecked={setPublic}
+      />
+      <div class="button-row compose__actions">
+        <ConfirmAction
+          label="Publish"
+          primary
+          question={
+            reach.reach
+              ? `Send this alert now to ${reachSentence(reach.reach)}?`
+              : 'Send this alert now? It goes out at once.'
+          }
+          confirmLabel="Publish now"
+          onAsk={async () => {
+            let complete = false;
+            await submission.run(async () => {
+              build();
+              complete = true;
+            });
+            return complete;
+          }}
+          onConfirm={publish}
+        />
+        <button
+          type="submit"
+          class="button button--secondary"
+          aria-disabled={submission.busy ? 'true' : undefined}
+        >
+          Save draft
+        </button>
+      </div>
+    </form>
+  );
+}

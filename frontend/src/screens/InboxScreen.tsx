@@ -1,0 +1,163 @@
+// "/alerts" — the alerts that reached the signed-in user, newest first, unread ones marked.
+// Liaisons and coordinators also find here the way to send an alert and to those they sent.
+
+import { useCallback, useState } from 'preact/hooks';
+import { api } from '../api';
+import { noticesRead } from '../alertInbox';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorAlert } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { NoticeCard } from '../components/NoticeCard';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { ShowMoreButton } from '../components/ShowMoreButton';
+import { plural } from '../format';
+import { asApiError, keepFocusNear, usePagedList, useTitle } from '../hooks';
+import { navigate, useLocation } from '../router';
+import { isCoordinator, isLiaison, useSession } from '../session';
+import type { ApiError } from '../api';
+import type { Me, Notice } from '../types';
+
+export function InboxScreen() {
+  useTitle('Alerts');
+  return (
+    <>
+      <h1 tabIndex={-1}>Alerts</h1>
+      <RequireSignIn>{(me) => <Inbox me={me} />}</RequireSignIn>
+    </>
+  );
+}
+
+function Inbox({ me }: { me: Me }) {
+  const { announce } = useSession();
+  const { query } = useLocation();
+  const unreadOnly = query.get('unread') === 'true';
+  const fetchPage = useCallback(
+    (page: number, signal: AbortSignal) => api.inbox({ unread: unreadOnly, page }, signal),
+    [unreadOnly],
+  );
+  const list = usePagedList<Notice>(fetchPage);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issuer = isLiaison(me) || isCoordinator(me);
+
+  const markRead = async (notices: Notice[], button: Element | null) => {
+    if (busy || !notices.length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { marked } = await api.markRead(notices.map((notice) => notice.id));
+      const ids = new Set(notices.map((notice) => notice.alert.id));
+      const now = new Date().toISOString();
+      // The button goes once its alerts are read: keep focus close by, for keyboards and screen readers.
+      if (unreadOnly) keepFocusNear(button);
+      else {
+        const link = notices.length === 1 ? button?.closest('article')?.querySelector<HTMLElement>('a[href]') : null;
+        requestAnimationFrame(() => (link ?? document.querySelector<HTMLElement>('#inbox-heading'))?.focus());
+      }
+      list.update((items) =>
+        unreadOnly
+          ? items.filter((item) => !ids.has(item.alert.id))
+          : items.map((item) => (ids.has(item.alert.id) ? { ...item, unread: false, read_at: now } : item)),
+      );
+      noticesRead(marked);
+      announce(notices.length === 1 ? `Marked as read: ${notices[0].alert.title}.` : `${plural(notices.length, 'alert')} marked as read.`);
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unreadShown = list.items.filter((notice) => notice.unread);
+  return (
+    <>
+      <p>Alerts from the police liaison and the coordinators of your schemes about things happening near you.</p>
+      {issuer && (
+        <p class="button-row">
+          <a class="button button--primary" href="/alerts/new">
+            New alert
+          </a>
+          <a class="button button--secondary" href="/alerts/issued">
+            {isLiaison(me) ? 'Alerts in your force' : 'Sent alerts'}
+          </a>
+        </p>
+      )}
+      <p>
+        <a href="/alerts/settings">Alert settings</a>: which alerts reach you, and how.
+      </p>
+      <div class="results__header">
+        <h2 id="inbox-heading" tabIndex={-1}>
+          {unreadOnly ? 'Unread alerts' : 'All alerts'}
+        </h2>
+        <div class="view-toggle" role="group" aria-label="Show">
+          <button
+            type="button"
+            class="view-toggle__button"
+            aria-pressed={!unreadOnly}
+            onClick={() => navigate('/alerts')}
+          >
+            All
+          </button>
+          <button
+            type="button"
+            class="view-toggle__button"
+            aria-pressed={unreadOnly}
+            onClick={() => navigate('/alerts?unread=true')}
+          >
+            Unread
+          </button>
+        </div>
+      </div>
+      <p role="status" class="results__count">
+        {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, unreadOnly ? 'unread alert' : 'alert')}.`}
+      </p>
+      <ErrorAlert messages={[...(list.error?.general ?? []), ...(error ? [error.message] : [])]} />
+      {list.loading ? (
+        <Loading what="alerts" />
+      ) : (
+        <>
+          {unreadShown.length > 1 && (
+            <p>
+              <button
+                type="button"
+                class="button button--secondary button--wide"
+                aria-disabled={busy ? 'true' : undefined}
+                onClick={(event) => markRead(unreadShown, event.currentTarget)}
+              >
+                Mark all {unreadShown.length} as read
+              </button>
+            </p>
+          )}
+          {list.items.length === 0 && !list.error ? (
+            <EmptyState>
+              <p>{unreadOnly ? 'Nothing unread.' : 'No alerts yet. When one is sent to your area it appears here.'}</p>
+            </EmptyState>
+          ) : (
+            <ul class="card-list">
+              {list.items.map((notice) => (
+                <li key={notice.id}>
+                  <NoticeCard notice={notice}>
+                    {notice.unread && (
+                      <p class="card__actions">
+                        <button
+                          type="button"
+                          class="button button--secondary button--small"
+                          aria-disabled={busy ? 'true' : undefined}
+                          aria-label={`Mark as read: ${notice.alert.title}`}
+                          onClick={(event) => markRead([notice], event.currentTarget)}
+                        >
+                          Mark as read
+                        </button>
+                      </p>
+                    )}
+                  </NoticeCard>
+                </li>
+              ))}
+            </ul>
+          )}
+          <ShowMoreButton list={list} noun="alerts" />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+// "/join-requests" — every pending request across the schemes the user coordinates.
+
+import { useCallback } from 'preact/hooks';
+import { api } from '../api';
+import { JoinRequestQueue } from '../components/JoinRequestQueue';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { usePagedList, useTitle } from '../hooks';
+import type { JoinRequest } from '../types';
+
+export function JoinRequestsScreen() {
+  useTitle('Join requests');
+  return (
+    <>
+      <h1 tabIndex={-1}>Join requests</h1>
+      <p>People waiting to join the schemes you coordinate. Approve them to share the scheme's details.</p>
+      <RequireSignIn>{() => <Queue />}</RequireSignIn>
+    </>
+  );
+}
+
+function Queue() {
+  const fetchPage = useCallback((page: number) => api.joinRequests(page), []);
+  const list = usePagedList<JoinRequest>(fetchPage);
+  return <JoinRequestQueue list={list} headingLevel={2} emptyText="No one is waiting to join your schemes. New requests will appear here." />;
+}

@@ -1,0 +1,114 @@
+// "/speedwatch/offences" — find a vehicle's offences by registration, to answer a keeper's
+// dispute. Coordinators see their schemes' offences, liaisons their force area's; liaisons
+// record the outcome of a dispute here.
+
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { BackLink } from '../components/BackLink';
+import { DisputeForm } from '../components/DisputeForm';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorAlert, TextField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { OffenceCard } from '../components/OffenceCard';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { ShowMoreButton } from '../components/ShowMoreButton';
+import { formatRegistration, normaliseRegistration, plural } from '../format';
+import { usePagedList, useTitle } from '../hooks';
+import { navigate, useLocation } from '../router';
+import type { Me, QueueOffence } from '../types';
+
+export function OffencesScreen() {
+  useTitle('Offences');
+  return (
+    <>
+      <BackLink />
+      <h1 tabIndex={-1}>Offences</h1>
+      <RequireSignIn>{(me) => <OffenceSearch me={me} />}</RequireSignIn>
+    </>
+  );
+}
+
+function OffenceSearch({ me }: { me: Me }) {
+  const { query } = useLocation();
+  const registration = normaliseRegistration(query.get('registration') ?? '');
+  const [typed, setTyped] = useState(registration);
+  useEffect(() => setTyped(registration), [registration]);
+
+  const fetchPage = useCallback(
+    (page: number, signal: AbortSignal) => api.offences({ registration: registration || undefined, page }, signal),
+    [registration],
+  );
+  const list = usePagedList<QueueOffence>(fetchPage);
+  const liaison = me.liaison !== null;
+
+  return (
+    <>
+      <p>
+        {liaison
+          ? 'Offences recorded in your area, newest first. Search by registration to answer a keeper and record the outcome of a dispute.'
+          : 'Offences recorded by the schemes you coordinate, newest first.'}{' '}
+        Each search by registration is recorded.
+      </p>
+      <form
+        class="filters inline-search"
+        role="search"
+        aria-label="Find offences by registration"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const plate = normaliseRegistration(typed);
+          navigate(plate ? `/speedwatch/offences?registration=${encodeURIComponent(plate)}` : '/speedwatch/offences');
+        }}
+      >
+        <TextField
+          label="Registration"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellcheck={false}
+          maxLength={12}
+          value={typed}
+          onValue={setTyped}
+        />
+        <button type="submit" class="button button--primary">
+          Search
+        </button>
+      </form>
+      <p role="status" class="results__count">
+        {list.loading
+          ? 'Loading…'
+          : list.error
+            ? ''
+            : `${plural(list.count, 'offence')}${registration ? ` for ${formatRegistration(registration)}` : ''}.`}
+      </p>
+      {list.loading ? (
+        <Loading what="offences" />
+      ) : (
+        <>
+          <ErrorAlert messages={list.error?.general ?? []} />
+          {list.items.length === 0 && !list.error ? (
+            <EmptyState>
+              <p>No offences found.</p>
+            </EmptyState>
+          ) : (
+            <ul class="card-list">
+              {list.items.map((offence) => (
+                <li key={offence.id}>
+                  <OffenceCard offence={offence} headingLevel={2} where={`${offence.site_name}, ${offence.scheme.name}`}>
+                    {liaison && offence.registration && (
+                      <DisputeForm
+                        offence={offence}
+                        onSettled={(settled) =>
+                          list.update((items) => items.map((item) => (item.id === settled.id ? { ...item, ...settled } : item)))
+                        }
+                      />
+                    )}
+                  </OffenceCard>
+                </li>
+              ))}
+            </ul>
+          )}
+          <ShowMoreButton list={list} noun="offences" />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,216 @@
+// "/speedwatch/sites/new" — a coordinator proposes a roadside site for the police liaison
+// to approve: where it is, the limit, the traffic watched, and the risk assessment.
+
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { AreaPicker, type PickedPoint, type PickerWording } from '../components/AreaPicker';
+import { BackLink } from '../components/BackLink';
+import { ErrorAlert, RadioGroupField, SelectField, SubmitButton, TextAreaField, TextField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { DIRECTION_LABELS, thresholdMph } from '../format';
+import { useSubmission, useTitle } from '../hooks';
+import { useSession } from '../session';
+import { useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Config, Direction, RiskAssessment, SchemeSummary } from '../types';
+
+const WORDING: PickerWording = {
+  legend: 'Where the site is',
+  hint: 'Tap the map where the volunteers will stand, or use your location when you are there.',
+  mapLabel: 'Map: tap to choose where the site is',
+  chosen: 'Site chosen',
+  nothingChosen: 'No place chosen yet.',
+};
+
+// The questions of the standard site risk assessment, as the API words them.
+const RISK_QUESTIONS: { key: keyof RiskAssessment; text: string }[] = [
+  { key: 'safe_standing_place', text: 'There is a safe place to stand, off the carriageway.' },
+  { key: 'clear_view', text: 'Drivers can see the volunteers from a safe distance.' },
+  { key: 'no_obstruction', text: 'The team will not obstruct the footway or sight lines.' },
+  { key: 'parking_nearby', text: 'There is safe parking nearby.' },
+];
+
+const YES_NO = [
+  { value: 'yes', label: 'Yes' },
+  { value: 'no', label: 'No' },
+];
+
+const LIMIT_CHOICES = [20, 30, 40].map((limit) => ({
+  value: String(limit),
+  label: `${limit} mph`,
+}));
+
+const DIRECTION_CHOICES = (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
+  value: direction,
+  label: DIRECTION_LABELS[direction],
+}));
+
+const SHOWN_FIELDS = ['scheme', 'name', 'road_name', 'lat', 'lon', 'speed_limit_mph', 'direction', 'notes'] as const;
+
+export function ProposeSiteScreen() {
+  useTitle('Propose a site');
+  return (
+    <>
+      <BackLink href="/speedwatch/sites" label="Sites" />
+      <h1 tabIndex={-1}>Propose a site</h1>
+      <RequireSignIn>{() => <ProposeSite />}</RequireSignIn>
+    </>
+  );
+}
+
+function ProposeSite() {
+  const { config } = useSession();
+  const access = useSpeedwatchAccess();
+  if (!access || !config) return <Loading />;
+  if (!access.coordinated.length) {
+    return <p>Only the coordinators of a Community Speedwatch scheme propose sites.</p>;
+  }
+  return <SiteForm config={config} schemes={access.coordinated} />;
+}
+
+function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[] }) {
+  const { goWithMessage } = useSession();
+  const submission = useSubmission();
+  const [schemeId, setSchemeId] = useState(String(schemes[0].id));
+  const [name, setName] = useState('');
+  const [road, setRoad] = useState('');
+  const [point, setPoint] = useState<PickedPoint | null>(null);
+  const [limit, setLimit] = useState('');
+  const [direction, setDirection] = useState('');
+  const [notes, setNotes] = useState('');
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+
+  const scheme = schemes.find((item) => String(item.id) === schemeId) ?? schemes[0];
+  const startAt = useMemo(
+    () => (scheme.lat !== null && scheme.lon !== null ? { lat: scheme.lat, lon: scheme.lon, zoom: 15 } : null),
+    [scheme.lat, scheme.lon],
+  );
+  const errorsFor = submission.fieldErrors;
+  const placeErrors = [...(errorsFor('lat') ?? []), ...(errorsFor('lon') ?? [])];
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      const problems: Record<string, string[]> = {};
+      if (!point) problems.lat = ['Choose where the site is: tap the map or use your location.'];
+      if (!limit) problems.speed_limit_mph = ['Choose the speed limit.'];
+      if (!direction) problems.direction = ['Choose the traffic you will watch.'];
+      for (const question of RISK_QUESTIONS) {
+        if (!answers[question.key]) problems[question.key] = ['Answer yes or no.'];
+        else if (answers[question.key] !== 'yes') {
+          problems[question.key] = ['Every answer must be yes before volunteers can stand here. Choose another place.'];
+        }
+      }
+      if (Object.keys(problems).length) throw new ApiError(400, problems, []);
+      const site = await api.proposeSite({
+        scheme: scheme.id,
+        name: name.trim(),
+        road_name: road.trim(),
+        lat: point!.lat,
+        lon: point!.lon,
+        speed_limit_mph: Number(limit),
+        direction: direction as Direction,
+        notes: notes.trim(),
+        risk_assessment: {
+          safe_standing_place: true,
+          clear_view: true,
+          no_obstruction: true,
+          parking_nearby: true,
+        },
+      });
+      goWithMessage('/speedwatch/sites', `${site.name} is proposed. The police liaison will review it before any session there.`);
+    });
+  };
+
+  const riskErrors = RISK_QUESTIONS.map((question) => question.key as string);
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <p>The police liaison checks every site before a session can be held there.</p>
+      <ErrorAlert messages={submission.otherErrors([...SHOWN_FIELDS, ...riskErrors])} />
+      {schemes.length > 1 ? (
+        <SelectField
+          label="Scheme"
+          value={schemeId}
+          onValue={setSchemeId}
+          choices={schemes.map((item) => ({ value: String(item.id), label: item.name }))}
+          errors={errorsFor('scheme')}
+        />
+      ) : (
+        <p>
+          For <strong>{scheme.name}</strong>.
+        </p>
+      )}
+      <TextField
+        label="Site name"
+        hint="What volunteers call it, for example High Street by the school."
+        required
+        maxLength={120}
+        value={name}
+        onValue={setName}
+        errors={errorsFor('name')}
+      />
+      <TextField
+        label="Road name"
+        required
+        maxLength={120}
+        autoComplete="off"
+        value={road}
+        onValue={setRoad}
+        errors={errorsFor('road_name')}
+      />
+      <AreaPicker
+        config={config}
+        point={point}
+        radius={0}
+        onPick={setPoint}
+        wording={WORDING}
+        startAt={startAt}
+        errors={placeErrors.length ? placeErrors : undefined}
+      />
+      <RadioGroupField
+        legend="Speed limit"
+        hint={limit ? `Offences from ${thresholdMph(Number(limit))} mph.` : 'Speedwatch runs on 20, 30 and 40 mph roads.'}
+        inline
+        value={limit}
+        onValue={setLimit}
+        choices={LIMIT_CHOICES}
+        errors={errorsFor('speed_limit_mph')}
+      />
+      <SelectField
+        label="Traffic watched"
+        value={direction}
+        onValue={setDirection}
+        placeholder="Choose a direction"
+        choices={DIRECTION_CHOICES}
+        errors={errorsFor('direction')}
+      />
+      <TextAreaField
+        label="Notes (optional)"
+        hint="Where to stand and park, and anything the police liaison should know."
+        rows={3}
+        maxLength={2000}
+        value={notes}
+        onValue={setNotes}
+        errors={errorsFor('notes')}
+      />
+      <fieldset class="risk-assessment">
+        <legend>Risk assessment</legend>
+        <p class="field-hint">Every answer must be yes before a site can be used.</p>
+        {RISK_QUESTIONS.map((question) => (
+          <RadioGroupField
+            key={question.key}
+            legend={question.text}
+            inline
+            value={answers[question.key] ?? ''}
+            onValue={(answer) => setAnswers((old) => ({ ...old, [question.key]: answer }))}
+            choices={YES_NO}
+            errors={errorsFor(question.key)}
+          />
+        ))}
+      </fieldset>
+      <SubmitButton busy={submission.busy} busyText="Sending…">
+        Propose site
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,224 @@
+// "/schemes/:id/members" — a coordinator's view of join requests and members.
+
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type ApiError } from '../api';
+import { ConfirmAction } from '../components/ConfirmAction';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorAlert, TextField } from '../components/FormField';
+import { JoinRequestQueue } from '../components/JoinRequestQueue';
+import { Loading } from '../components/Loading';
+import { MemberContact } from '../components/MemberContact';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { ShowMoreButton } from '../components/ShowMoreButton';
+import { formatDate, ROLE_LABELS } from '../format';
+import { asApiError, keepFocusNear, usePagedList, useTitle, type PagedList } from '../hooks';
+import { useSession } from '../session';
+import type { Member, MemberRole, Scheme } from '../types';
+
+export function SchemeMembersScreen({ id }: { id: string }) {
+  return <RequireSignIn>{() => <MembersLoader id={id} />}</RequireSignIn>;
+}
+
+function MembersLoader({ id }: { id: string }) {
+  const [scheme, setScheme] = useState<Scheme | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useTitle(scheme ? `Members of ${scheme.name}` : 'Members');
+
+  useEffect(() => {
+    api.scheme(id).then(setScheme, (err) => setError(asApiError(err)));
+  }, [id]);
+
+  if (error || (scheme && !scheme.can_manage)) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Members</h1>
+        <ErrorAlert
+          messages={error ? error.general : ['Only the coordinators of this scheme and its police liaison can see its members.']}
+        />
+        <p>
+          <a href={scheme ? `/schemes/${scheme.id}` : '/'}>{scheme ? `Back to ${scheme.name}` : 'Back to the directory'}</a>
+        </p>
+      </>
+    );
+  }
+  if (!scheme) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Members</h1>
+        <Loading />
+      </>
+    );
+  }
+  return <MembersPage scheme={scheme} />;
+}
+
+function MembersPage({ scheme }: { scheme: Scheme }) {
+  const [q, setQ] = useState('');
+  const [appliedQ, setAppliedQ] = useState('');
+
+  const fetchPending = useCallback(
+    (page: number) => api.members(scheme.id, { status: 'pending', page }),
+    [scheme.id],
+  );
+  const fetchActive = useCallback(
+    (page: number) => api.members(scheme.id, { status: 'active', q: appliedQ, page }),
+    [scheme.id, appliedQ],
+  );
+  const pending = usePagedList<Member>(fetchPending);
+  const members = usePagedList<Member>(fetchActive);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Members of {scheme.name}</h1>
+      <p>
+        <a href={`/schemes/${scheme.id}`}>Back to the scheme page</a>
+      </p>
+
+      <section aria-labelledby="requests-heading">
+        <h2 id="requests-heading">Join requests{!pending.loading && ` (${pending.count})`}</h2>
+        <JoinRequestQueue
+          list={pending}
+          schemeId={scheme.id}
+          emptyText="No one is waiting to join. New requests will appear here."
+          onDecided={(_, approved) => {
+            if (approved) members.reload();
+          }}
+        />
+      </section>
+
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading">Members{!members.loading && ` (${members.count})`}</h2>
+        <form
+          class="inline-search"
+          role="search"
+          aria-label="Members"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setAppliedQ(q.trim());
+          }}
+        >
+          <TextField label="Find a member" type="search" hint="Name or email." value={q} onValue={setQ} />
+          <button type="submit" class="button button--secondary">
+            Find
+          </button>
+        </form>
+        <MemberList list={members} scheme={scheme} filtered={!!appliedQ} />
+      </section>
+    </>
+  );
+}
+
+function MemberList({ list, scheme, filtered }: { list: PagedList<Member>; scheme: Scheme; filtered: boolean }) {
+  if (list.loading) return <Loading what="members" />;
+  return (
+    <>
+      <ErrorAlert messages={list.error?.general ?? []} />
+      {list.items.length === 0 && !list.error ? (
+        <EmptyState>
+          <p>{filtered ? 'No members match that search.' : 'No members yet. Approved requests will appear here.'}</p>
+        </EmptyState>
+      ) : (
+        <ul class="card-list">
+          {list.items.map((member) => (
+            <li key={member.id}>
+              <MemberCard
+                member={member}
+                scheme={scheme}
+                onChanged={(updated) =>
+                  list.update((items) =>
+                    updated ? items.map((item) => (item.id === member.id ? updated : item)) : items.filter((item) => item.id !== member.id),
+                  )
+                }
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      <ShowMoreButton list={list} noun="members" />
+    </>
+  );
+}
+
+function MemberCard({
+  member,
+  scheme,
+  onChanged,
+}: {
+  member: Member;
+  scheme: Scheme;
+  onChanged: (member: Member | null) => void;
+}) {
+  const { announce, me, refreshMe } = useSession();
+  const [error, setError] = useState<ApiError | null>(null);
+  const who = member.user.name || member.user.email;
+  const headingId = `member-${member.id}-name`;
+  const isMe = me?.id === member.user.id;
+  const cardRef = useRef<HTMLElement>(null);
+
+  const setRole = async (role: MemberRole) => {
+    setError(null);
+    try {
+      const updated = await api.setMemberRole(scheme.id, member.id, role);
+      onChanged({ ...member, ...updated });
+      announce(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
+      if (isMe) refreshMe();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+
+  const remove = async () => {
+    setError(null);
+    try {
+      await api.removeMember(scheme.id, member.id);
+      keepFocusNear(cardRef.current);
+      onChanged(null);
+      announce(`${who} has been removed from ${scheme.name}.`);
+      if (isMe) refreshMe();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+
+  return (
+    <article class="card" ref={cardRef}>
+      <h3 class="card__title" id={headingId}>
+        {who}
+        {isMe && ' (you)'}
+      </h3>
+      <p class="card__meta">
+        <span class={`role-tag role-tag--${member.role}`}>{ROLE_LABELS[member.role]}</span>
+        {member.joined_at && <span>Joined {formatDate(member.joined_at)}</span>}
+      </p>
+      <MemberContact user={member.user} />
+      <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
+      <div class="button-row">
+        {member.role === 'volunteer' ? (
+          <ConfirmAction
+            label="Promote to coordinator"
+            question={`Make ${who} a coordinator? Coordinators approve members and edit the scheme.`}
+            confirmLabel="Yes, promote"
+            describedBy={headingId}
+            onConfirm={() => setRole('coordinator')}
+          />
+        ) : (
+          <ConfirmAction
+            label="Make volunteer"
+            question={`Make ${who} a volunteer? They will no longer manage the scheme.`}
+            confirmLabel="Yes, make volunteer"
+            describedBy={headingId}
+            onConfirm={() => setRole('volunteer')}
+          />
+        )}
+        <ConfirmAction
+          label="Remove"
+          question={`Remove ${who} from ${scheme.name}?`}
+          confirmLabel="Yes, remove"
+          danger
+          describedBy={headingId}
+          onConfirm={remove}
+        />
+      </div>
+    </article>
+  );
+}

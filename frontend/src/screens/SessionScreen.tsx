@@ -1,0 +1,481 @@
+// "/speedwatch/sessions/:id" — one session. While it is a draft, its coordinator logs
+// offences and the vehicle count here, on the phone first and uploaded as the signal
+// allows, then submits it. Once submitted it is read-only: members see it (registrations
+// masked for volunteers), liaisons settle disputes, coordinators record corrections.
+
+import { useEffect, useState } from 'preact/hooks';
+import { api, type ApiError } from '../api';
+import { AmendmentHistory } from '../components/AmendmentHistory';
+import { BackLink } from '../components/BackLink';
+import { ConfirmAction } from '../components/ConfirmAction';
+import { DisputeForm } from '../components/DisputeForm';
+import { ErrorAlert, SubmitButton, TextAreaField, TextField } from '../components/FormField';
+import { LoggedOffences } from '../components/LoggedOffences';
+import { Loading } from '../components/Loading';
+import { OffenceCard } from '../components/OffenceCard';
+import { OffenceEntryForm } from '../components/OffenceEntryForm';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { StatusTag } from '../components/StatusTag';
+import { UploadBanner } from '../components/UploadBanner';
+import { VehicleCounter } from '../components/VehicleCounter';
+import {
+  formatDate,
+  formatDateTime,
+  formatHours,
+  formatSessionTimes,
+  formatTime,
+  fromLocalInput,
+  plural,
+  SESSION_STATUS_LABELS,
+  thresholdMph,
+  toLocalInput,
+} from '../format';
+import { asApiError, useTitle } from '../hooks';
+import { useSession } from '../session';
+import {
+  addOffence,
+  adoptServerDraft,
+  changeDetails,
+  discardDraft,
+  endsLater,
+  getDraft,
+  mergeServerOffences,
+  removeOffence,
+  requestSubmit,
+  uploadDraft,
+  uploadStatus,
+  useDraftChanges,
+  useOnline,
+  type DraftSession,
+  type UploadOutcome,
+} from '../sessionDrafts';
+import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Me, Offence, SessionWithOffences } from '../types';
+
+export function SessionScreen({ id }: { id: string }) {
+  return <RequireSignIn>{(me) => <SessionLoader me={me} id={id} />}</RequireSignIn>;
+}
+
+function SessionLoader({ me, id }: { me: Me; id: string }) {
+  useDraftChanges();
+  const access = useSpeedwatchAccess();
+  const local = getDraft(me.id, id);
+  const [server, setServer] = useState<SessionWithOffences | null>(null);
+  // Whether that copy was fetched while this phone had a draft of it: such a copy is soon
+  // out of date (the draft goes on changing, then is submitted) and is never picked up.
+  const [fetchedBesideDraft, setFetchedBesideDraft] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
+  const hasLocal = local !== null;
+  const localCreated = local?.created ?? false;
+  useTitle(local ? `Session at ${local.site.name}` : server ? `Session at ${server.site.name}` : 'Speedwatch session');
+
+  useEffect(() => {
+    // A draft that never reached the server has nothing to fetch.
+    if (hasLocal && !localCreated) return;
+    const abort = new AbortController();
+    api.session(id, abort.signal).then(
+      (session) => {
+        if (abort.signal.aborted) return;
+        setServer(session);
+        setFetchedBesideDraft(hasLocal);
+        setError(null);
+        if (hasLocal) {
+          // Submitted from another phone: nothing is left to do here.
+          if (session.status === 'submitted') discardDraft(me.id, id);
+          else mergeServerOffences(me.id, session);
+        }
+      },
+      (err) => {
+        if (!abort.signal.aborted && !hasLocal) setError(asApiError(err));
+      },
+    );
+    return () => abort.abort();
+  }, [id, me.id, hasLocal, localCreated, version]);
+
+  // A draft on the server that this phone has not seen: pick it up to go on logging.
+  const adoptable =
+    !local && !fetchedBesideDraft && server?.status === 'draft' && canCoordinate(access, server.scheme.id);
+  useEffect(() => {
+    if (adoptable && server) {
+      adoptServerDraft(me.id, server, {
+        id: server.site.id,
+        name: server.site.name,
+        road_name: server.site.road_name,
+        speed_limit_mph: server.site.speed_limit_mph,
+        scheme: { id: server.scheme.id, name: server.scheme.name },
+      });
+    }
+  }, [adoptable]);
+
+  if (local) return <DraftSessionView me={me} draft={local} />;
+  if (error) {
+    return (
+      <>
+        <BackLink href="/speedwatch/sessions" label="Sessions" />
+        <h1 tabIndex={-1}>{error.status === 404 ? 'Session not found' : 'This session could not be shown'}</h1>
+        <ErrorAlert messages={error.general.length ? error.general : [error.message]} />
+      </>
+    );
+  }
+  if (!server || adoptable || fetchedBesideDraft) {
+    return (
+      <>
+        <BackLink href="/speedwatch/sessions" label="Sessions" />
+        <h1 tabIndex={-1}>Speedwatch session</h1>
+        <Loading what="session" />
+      </>
+    );
+  }
+  return (
+    <SessionView
+      session={server}
+      coordinator={canCoordinate(access, server.scheme.id)}
+      liaison={access?.liaison ?? false}
+      onChanged={() => setVersion((v) => v + 1)}
+      onOffenceChanged={(offence) =>
+        setServer((old) =>
+          old ? { ...old, offences: old.offences.map((item) => (item.id === offence.id ? { ...item, ...offence } : item)) } : old,
+        )
+      }
+    />
+  );
+}
+
+// --- A draft being logged -------------------------------------------------------------------
+
+const SUBMIT_MESSAGES: Partial<Record<UploadOutcome, string>> = {
+  submitted: 'Session submitted. The police liaison will send the letters.',
+  offline: 'No signal: the session will be submitted as soon as everything has uploaded.',
+  scheduled: 'The session will be submitted once it has ended and uploaded.',
+  done: 'The session will be submitted as soon as everything has uploaded.',
+  failed: 'Patchwatch had a problem on its side: the session will be submitted when it can take it.',
+};
+
+function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
+  const { announce } = useSession();
+  const online = useOnline();
+  const status = uploadStatus(draft.id);
+
+  // Whatever is waiting goes up when the screen opens (after a reload, say).
+  useEffect(() => {
+    uploadDraft(me.id, draft.id);
+  }, [draft.id]);
+
+  // The vehicle count changes with every tap: send it once the tapping pauses.
+  useEffect(() => {
+    if (!draft.changed) return;
+    const timer = window.setTimeout(() => uploadDraft(me.id, draft.id), 1500);
+    return () => window.clearTimeout(timer);
+  }, [draft.changed, draft.vehicles_counted, draft.notes]);
+
+  const offenceCount = draft.offences.length;
+
+  const threshold = thresholdMph(draft.site.speed_limit_mph);
+  const problems = draft.problem ? [...draft.problem.general, ...Object.values(draft.problem.fields).flat()] : [];
+
+  const submit = async () => {
+    requestSubmit(me.id, draft.id);
+    const outcome = await uploadDraft(me.id, draft.id);
+    const message = SUBMIT_MESSAGES[outcome];
+    if (message) announce(message);
+  };
+
+  return (
+    <>
+      <BackLink href="/speedwatch/sessions" label="Sessions" />
+      <h1 tabIndex={-1}>Session at {draft.site.name}</h1>
+      <p class="card__meta">
+        <StatusTag tone="draft">Draft</StatusTag>
+        <span>{draft.site.scheme.name}</span>
+      </p>
+      <p class="session-summary">
+        {formatSessionTimes(draft.started_at, draft.ended_at)}. {draft.site.speed_limit_mph} mph limit: offences from{' '}
+        {threshold} mph.
+      </p>
+      <UploadBanner draft={draft} online={online} status={status} onRetry={() => uploadDraft(me.id, draft.id)} />
+      {problems.length > 0 && (
+        <div class="error-alert" role="alert">
+          <p class="error-alert__title">Patchwatch did not accept this session</p>
+          <ul>
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+          <p>Correct the session details below; it is uploaded again when you save them.</p>
+        </div>
+      )}
+      {draft.submitRequested && (
+        <p class="notice notice--pending">Submitting as soon as everything has uploaded.</p>
+      )}
+
+      <div class="tally" aria-label="Running count" role="group">
+        <p class="tally__item">
+          <span class="tally__number">{offenceCount}</span> {offenceCount === 1 ? 'offence' : 'offences'}
+        </p>
+        <p class="tally__item">
+          <span class="tally__number">{draft.vehicles_counted}</span> vehicles counted
+        </p>
+      </div>
+
+      <OffenceEntryForm
+        startedAt={draft.started_at}
+        endedAt={draft.ended_at}
+        speedLimit={draft.site.speed_limit_mph}
+        onAdd={(offence) => {
+          addOffence(me.id, draft.id, offence);
+          uploadDraft(me.id, draft.id);
+        }}
+      />
+
+      <VehicleCounter
+        count={draft.vehicles_counted}
+        onCount={(count) => changeDetails(me.id, draft.id, { vehicles_counted: count })}
+      />
+
+      <LoggedOffences
+        offences={draft.offences}
+        onRemove={(offence) => {
+          removeOffence(me.id, draft.id, offence.id);
+          uploadDraft(me.id, draft.id);
+        }}
+      />
+
+      <DraftDetails me={me} draft={draft} />
+
+      <section aria-labelledby="submit-heading">
+        <h2 id="submit-heading">Submit</h2>
+        <p>
+          Submit within 48 hours of the end. The police liaison then writes to the keepers. After that the session cannot be
+          changed, only corrected with a recorded reason.
+        </p>
+        {endsLater(draft) && !draft.created && (
+          <p>
+            <button
+              type="button"
+              class="button button--secondary button--wide"
+              onClick={() => {
+                const now = new Date();
+                now.setSeconds(0, 0);
+                changeDetails(me.id, draft.id, { ended_at: now.toISOString() });
+                uploadDraft(me.id, draft.id);
+                announce(`The session ended at ${formatTime(now.toISOString())}.`);
+              }}
+            >
+              End the session now
+            </button>
+          </p>
+        )}
+        {!draft.submitRequested && (
+          <ConfirmAction
+            label="Submit session"
+            question={`Submit this session with ${plural(offenceCount, 'offence')} and ${plural(draft.vehicles_counted, 'vehicle')} counted?`}
+            confirmLabel="Submit"
+            primary
+            onConfirm={submit}
+          />
+        )}
+        {!draft.created && (
+          <div class="discard">
+            <ConfirmAction
+              label="Discard this session"
+              question="Discard this session and every entry in it? It has not been uploaded, so nothing is kept."
+              confirmLabel="Discard"
+              danger
+              onConfirm={() => {
+                discardDraft(me.id, draft.id);
+                announce('The session was discarded.');
+              }}
+            />
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
+  const { announce } = useSession();
+  const [start, setStart] = useState(toLocalInput(new Date(draft.started_at)));
+  const [end, setEnd] = useState(toLocalInput(new Date(draft.ended_at)));
+  const [deviceName, setDeviceName] = useState(draft.device_name);
+  const [deviceSerial, setDeviceSerial] = useState(draft.device_serial);
+  const [checkedOn, setCheckedOn] = useState(draft.device_checked_on);
+  const [notes, setNotes] = useState(draft.notes);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const fields = draft.problem?.fields ?? {};
+
+  // The times change here and from "End the session now".
+  useEffect(() => setEnd(toLocalInput(new Date(draft.ended_at))), [draft.ended_at]);
+  useEffect(() => setStart(toLocalInput(new Date(draft.started_at))), [draft.started_at]);
+
+  return (
+    <details class="session-details" open={draft.problem ? true : undefined}>
+      <summary>Session details</summary>
+      <dl class="facts">
+        <div>
+          <dt>Present</dt>
+          <dd>{draft.present.map((person) => person.name).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Site</dt>
+          <dd>
+            {draft.site.name}, {draft.site.road_name}
+          </dd>
+        </div>
+      </dl>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const startAt = fromLocalInput(start);
+          const endAt = fromLocalInput(end);
+          const problems: Record<string, string[]> = {};
+          if (!startAt) problems.started_at = ['Enter the date and time the session started.'];
+          if (!endAt) problems.ended_at = ['Enter the date and time the session ended.'];
+          else if (startAt && endAt <= startAt) problems.ended_at = ['The session must end after it starts.'];
+          if (!deviceName.trim()) problems.device_name = ['Enter the name of the speed device.'];
+          if (!deviceSerial.trim()) problems.device_serial = ['Enter the serial number of the speed device.'];
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(checkedOn)) problems.device_checked_on = ['Enter the date of the last accuracy check.'];
+          setErrors(problems);
+          if (Object.keys(problems).length) return;
+          changeDetails(me.id, draft.id, {
+            started_at: startAt!.toISOString(),
+            ended_at: endAt!.toISOString(),
+            device_name: deviceName.trim(),
+            device_serial: deviceSerial.trim(),
+            device_checked_on: checkedOn,
+            notes: notes.trim(),
+          });
+          uploadDraft(me.id, draft.id);
+          announce('Session details saved.');
+        }}
+      >
+        <TextField label="Start" type="datetime-local" value={start} onValue={setStart} errors={errors.started_at ?? fields.started_at} />
+        <TextField label="End" type="datetime-local" value={end} onValue={setEnd} errors={errors.ended_at ?? fields.ended_at} />
+        <TextField label="Device name" value={deviceName} onValue={setDeviceName} maxLength={100} errors={errors.device_name ?? fields.device_name} />
+        <TextField
+          label="Serial number"
+          value={deviceSerial}
+          onValue={setDeviceSerial}
+          maxLength={50}
+          errors={errors.device_serial ?? fields.device_serial}
+        />
+        <TextField
+          label="Last accuracy check"
+          type="date"
+          value={checkedOn}
+          onValue={setCheckedOn}
+          errors={errors.device_checked_on ?? fields.device_checked_on}
+        />
+        <TextAreaField label="Notes (optional)" rows={3} maxLength={2000} value={notes} onValue={setNotes} errors={fields.notes} />
+        <SubmitButton busy={false}>Save details</SubmitButton>
+      </form>
+    </details>
+  );
+}
+
+// --- A session on the server ----------------------------------------------------------------
+
+function SessionView({
+  session,
+  coordinator,
+  liaison,
+  onChanged,
+  onOffenceChanged,
+}: {
+  session: SessionWithOffences;
+  coordinator: boolean;
+  liaison: boolean;
+  onChanged: () => void;
+  onOffenceChanged: (offence: Offence) => void;
+}) {
+  const masked = session.offences.some((offence) => offence.registration.includes('*'));
+  const counted = session.offences.filter((offence) => !offence.voided).length;
+  return (
+    <>
+      <BackLink href="/speedwatch/sessions" label="Sessions" />
+      <h1 tabIndex={-1}>Session at {session.site.name}</h1>
+      <p class="card__meta">
+        <StatusTag tone={session.status}>{SESSION_STATUS_LABELS[session.status]}</StatusTag>
+        <span>{session.scheme.name}</span>
+      </p>
+      {session.status === 'draft' && <p class="notice">This session is still being logged by its coordinator.</p>}
+      <dl class="facts">
+        <div>
+          <dt>When</dt>
+          <dd>{formatSessionTimes(session.started_at, session.ended_at)}</dd>
+        </div>
+        <div>
+          <dt>Site</dt>
+          <dd>
+            {session.site.road_name}, {session.site.speed_limit_mph} mph limit
+          </dd>
+        </div>
+        <div>
+          <dt>Vehicles counted</dt>
+          <dd>{session.vehicles_counted}</dd>
+        </div>
+        <div>
+          <dt>Offences</dt>
+          <dd>
+            {counted}
+            {session.vehicles_counted > 0 && ` (${((100 * counted) / session.vehicles_counted).toFixed(1)}% of vehicles)`}
+          </dd>
+        </div>
+        <div>
+          <dt>Present</dt>
+          <dd>{session.present.map((person) => person.name).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Volunteer time</dt>
+          <dd>{formatHours(session.volunteer_minutes)}</dd>
+        </div>
+        <div>
+          <dt>Device</dt>
+          <dd>
+            {session.device_name}, serial {session.device_serial}, checked {formatDate(session.device_checked_on)}
+          </dd>
+        </div>
+        {session.notes && (
+          <div>
+            <dt>Notes</dt>
+            <dd>{session.notes}</dd>
+          </div>
+        )}
+        {session.submitted_at && (
+          <div>
+            <dt>Submitted</dt>
+            <dd>{formatDateTime(session.submitted_at)}</dd>
+          </div>
+        )}
+      </dl>
+
+      <section aria-labelledby="offences-heading">
+        <h2 id="offences-heading">Offences ({session.offences.length})</h2>
+        {masked && (
+          <p class="field-hint">Registrations are partly hidden: only coordinators and the police see them in full.</p>
+        )}
+        {session.offences.length === 0 ? (
+          <p>No offences were recorded.</p>
+        ) : (
+          <ul class="card-list">
+            {session.offences.map((offence) => (
+              <li key={offence.id}>
+                <OffenceCard offence={offence}>
+                  {liaison && session.status === 'submitted' && offence.registration && (
+                    <DisputeForm offence={offence} onSettled={onOffenceChanged} />
+                  )}
+                </OffenceCard>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {session.status === 'submitted' && (coordinator || liaison) && (
+        <AmendmentHistory sessionId={session.id} offences={session.offences} canAmend={coordinator} onAmended={onChanged} />
+      )}
+    </>
+  );
+}

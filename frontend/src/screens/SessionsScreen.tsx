@@ -1,0 +1,112 @@
+// "/speedwatch/sessions" — the sessions of the user's speedwatch schemes (a liaison: of the
+// force area), newest first, and the drafts still on this phone.
+
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { BackLink } from '../components/BackLink';
+import { DraftList } from '../components/DraftList';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorAlert, SelectField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { SessionCard } from '../components/SessionCard';
+import { ShowMoreButton } from '../components/ShowMoreButton';
+import { plural } from '../format';
+import { usePagedList, useTitle } from '../hooks';
+import { navigate, useLocation } from '../router';
+import { useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Me, SpeedwatchSession } from '../types';
+
+const STATUS_CHOICES = [
+  { value: '', label: 'All sessions' },
+  { value: 'draft', label: 'Drafts' },
+  { value: 'submitted', label: 'Submitted' },
+];
+
+export function SessionsScreen() {
+  useTitle('Speedwatch sessions');
+  return (
+    <>
+      <BackLink />
+      <h1 tabIndex={-1}>Sessions</h1>
+      <RequireSignIn>{(me) => <SessionList me={me} />}</RequireSignIn>
+    </>
+  );
+}
+
+function SessionList({ me }: { me: Me }) {
+  const access = useSpeedwatchAccess();
+  const { query } = useLocation();
+  const status = query.get('status') ?? '';
+  const scheme = query.get('scheme') ?? '';
+  const [chosen, setChosen] = useState(status);
+  useEffect(() => setChosen(status), [status]);
+
+  const fetchPage = useCallback(
+    (page: number, signal: AbortSignal) =>
+      api.sessions({ status: status || undefined, scheme: scheme || undefined, page }, signal),
+    [status, scheme],
+  );
+  const list = usePagedList<SpeedwatchSession>(fetchPage);
+  const coordinator = (access?.coordinated.length ?? 0) > 0;
+  const manySchemes = (access?.liaison ?? false) || new Set(list.items.map((session) => session.scheme.id)).size > 1;
+
+  return (
+    <>
+      {coordinator && (
+        <>
+          <p>
+            <a class="button button--primary button--wide" href="/speedwatch/sessions/new">
+              Start a session
+            </a>
+          </p>
+          <DraftList userId={me.id} />
+        </>
+      )}
+      <form
+        class="filters"
+        aria-label="Filter sessions"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const params = new URLSearchParams();
+          if (chosen) params.set('status', chosen);
+          if (scheme) params.set('scheme', scheme);
+          const text = params.toString();
+          navigate(text ? `/speedwatch/sessions?${text}` : '/speedwatch/sessions');
+        }}
+      >
+        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+        <button type="submit" class="button button--primary button--wide">
+          Show sessions
+        </button>
+      </form>
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">{coordinator ? 'Uploaded sessions' : 'All sessions'}</h2>
+        <p role="status" class="results__count">
+          {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, 'session')}.`}
+        </p>
+        {list.loading ? (
+          <Loading what="sessions" />
+        ) : (
+          <>
+            <ErrorAlert messages={list.error?.general ?? []} />
+            {list.items.length === 0 && !list.error ? (
+              <EmptyState>
+                <p>No sessions yet.</p>
+              </EmptyState>
+            ) : (
+              <ul class="card-list">
+                {list.items.map((session) => (
+                  <li key={session.id}>
+                    <SessionCard session={session} showScheme={manySchemes} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            <ShowMoreButton list={list} noun="sessions" />
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,211 @@
+// "/speedwatch/statistics" — what the submitted sessions add up to: sessions, volunteer
+// hours, vehicles, offences and speeds, letters and repeat vehicles, with a monthly series
+// as charts and as a table.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, type ApiError, type StatisticsQuery } from '../api';
+import { BackLink } from '../components/BackLink';
+import { ErrorAlert, SelectField, TextField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { MonthlyChart } from '../components/MonthlyChart';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { formatMonth } from '../format';
+import { asApiError, useTitle } from '../hooks';
+import { navigate, useLocation } from '../router';
+import { useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Me, SchemeSummary, SpeedwatchStatistics } from '../types';
+
+export function StatisticsScreen() {
+  useTitle('Speedwatch statistics');
+  return (
+    <>
+      <BackLink />
+      <h1 tabIndex={-1}>Statistics</h1>
+      <RequireSignIn>{(me) => <Statistics me={me} />}</RequireSignIn>
+    </>
+  );
+}
+
+/** A day picked in a date input, as the moment its local midnight begins. */
+function midnight(day: string, plusDays = 0): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
+function useSchemeChoices(me: Me): SchemeSummary[] {
+  const access = useSpeedwatchAccess();
+  const [forceSchemes, setForceSchemes] = useState<SchemeSummary[]>([]);
+  const force = me.liaison?.force;
+  useEffect(() => {
+    if (!force) return;
+    api.schemes({ kind: 'speedwatch', force, page_size: 100, ordering: 'name' }).then(
+      (page) => setForceSchemes(page.results),
+      () => setForceSchemes([]),
+    );
+  }, [force]);
+  return useMemo(() => {
+    const byId = new Map<number, SchemeSummary>();
+    for (const scheme of [...forceSchemes, ...(access?.memberships.map((m) => m.scheme) ?? [])]) byId.set(scheme.id, scheme);
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }, [forceSchemes, access]);
+}
+
+function Statistics({ me }: { me: Me }) {
+  const { query } = useLocation();
+  const scheme = query.get('scheme') ?? '';
+  const since = query.get('since') ?? '';
+  const until = query.get('until') ?? '';
+  const [chosenScheme, setChosenScheme] = useState(scheme);
+  const [chosenSince, setChosenSince] = useState(since);
+  const [chosenUntil, setChosenUntil] = useState(until);
+  useEffect(() => {
+    setChosenScheme(scheme);
+    setChosenSince(since);
+    setChosenUntil(until);
+  }, [scheme, since, until]);
+  const schemes = useSchemeChoices(me);
+
+  const apiQuery: StatisticsQuery = useMemo(
+    () => ({ scheme: scheme || undefined, since: midnight(since), until: midnight(until, 1) }),
+    [scheme, since, until],
+  );
+  const [figures, setFigures] = useState<SpeedwatchStatistics | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    setFigures(null);
+    setError(null);
+    api.statistics(apiQuery, abort.signal).then(
+      (data) => !abort.signal.aborted && setFigures(data),
+      (err) => !abort.signal.aborted && setError(asApiError(err)),
+    );
+    return () => abort.abort();
+  }, [apiQuery]);
+
+  return (
+    <>
+      <p>From the submitted sessions of {me.liaison ? 'the speedwatch schemes in your area' : 'your speedwatch schemes'}.</p>
+      <form
+        class="filters"
+        aria-label="Filter statistics"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const params = new URLSearchParams();
+          if (chosenScheme) params.set('scheme', chosenScheme);
+          if (chosenSince) params.set('since', chosenSince);
+          if (chosenUntil) params.set('until', chosenUntil);
+          const text = params.toString();
+          navigate(text ? `/speedwatch/statistics?${text}` : '/speedwatch/statistics');
+        }}
+      >
+        {schemes.length > 1 && (
+          <SelectField
+            label="Scheme"
+            value={chosenScheme}
+            onValue={setChosenScheme}
+            choices={[{ value: '', label: 'All schemes' }, ...schemes.map((item) => ({ value: String(item.id), label: item.name }))]}
+          />
+        )}
+        <TextField label="From" type="date" value={chosenSince} onValue={setChosenSince} />
+        <TextField label="To" type="date" hint="Up to and including this day." value={chosenUntil} onValue={setChosenUntil} />
+        <button type="submit" class="button button--primary button--wide">
+          Show statistics
+        </button>
+      </form>
+      <p class="download">
+        <a class="button button--secondary button--wide" href={api.statisticsCsvUrl(apiQuery)} download>
+          Download the monthly figures (CSV)
+        </a>
+      </p>
+      {error && <ErrorAlert messages={error.otherMessages([])} />}
+      {!figures && !error && <Loading what="statistics" />}
+      {figures && <Figures figures={figures} />}
+    </>
+  );
+}
+
+function percent(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(1)}%`;
+}
+
+function mph(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(1)} mph`;
+}
+
+function Figures({ figures }: { figures: SpeedwatchStatistics }) {
+  const months = figures.monthly.map((month) => month.month);
+  const totals: [string, string][] = [
+    ['Sessions', String(figures.sessions)],
+    ['Volunteer hours', String(figures.volunteer_hours)],
+    ['Vehicles counted', String(figures.vehicles)],
+    ['Offences', String(figures.offences)],
+    ['Over the threshold', percent(figures.percent_over_threshold)],
+    ['Mean speed of offences', mph(figures.mean_speed_mph)],
+    ['85th percentile speed', mph(figures.p85_speed_mph)],
+    ['Letters', String(figures.letters)],
+    ['Referrals for police action', String(figures.referrals)],
+    ['Vehicles recorded more than once', String(figures.repeat_vehicles)],
+  ];
+  return (
+    <>
+      <section aria-labelledby="totals-heading">
+        <h2 id="totals-heading">Totals</h2>
+        <dl class="figures">
+          {totals.map(([label, value]) => (
+            <div key={label} class="figures__item">
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section aria-labelledby="monthly-heading">
+        <h2 id="monthly-heading">Month by month</h2>
+        {figures.monthly.length === 0 ? (
+          <p>No submitted sessions in this period.</p>
+        ) : (
+          <>
+            <MonthlyChart
+              title="Offences each month"
+              months={months}
+              values={figures.monthly.map((month) => month.offences)}
+              kind="bars"
+            />
+            <MonthlyChart
+              title="Share of vehicles over the threshold each month"
+              months={months}
+              values={figures.monthly.map((month) => month.percent_over_threshold)}
+              kind="line"
+              unit="%"
+            />
+            {/* Focusable so that a keyboard can scroll it on a screen too narrow for it. */}
+            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="monthly-table-caption">
+              <table class="table">
+                <caption id="monthly-table-caption">The charts’ figures (sessions each month are in the CSV)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Month</th>
+                    <th scope="col">Vehicles</th>
+                    <th scope="col">Offences</th>
+                    <th scope="col">Over the threshold</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {figures.monthly.map((month) => (
+                    <tr key={month.month}>
+                      <th scope="row">{formatMonth(month.month)}</th>
+                      <td>{month.vehicles}</td>
+                      <td>{month.offences}</td>
+                      <td>{percent(month.percent_over_threshold)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+// What every screen needs to know: the site configuration, who is signed in,
+// and the status message to announce.
+
+import { createContext, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ensureCsrf } from './api';
+import type { Config, Me } from './types';
+import { navigate } from './router';
+
+export interface StatusMessage {
+  text: string;
+  /** The path the message belongs to; it is cleared when the user leaves it. */
+  path: string;
+}
+
+export interface Session {
+  config: Config | null;
+  /** undefined while loading, null when signed out. */
+  me: Me | null | undefined;
+  setMe: (me: Me | null) => void;
+  refreshMe: () => Promise<void>;
+  status: StatusMessage | null;
+  announce: (text: string) => void;
+  /** Moves to another screen and announces a message there. */
+  goWithMessage: (to: string, text: string) => void;
+  clearStatus: () => void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+const FALLBACK_CONFIG: Config = {
+  tile_url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  tile_attribution: '&copy; OpenStreetMap contributors',
+  geocoder_enabled: false,
+  default_centre: { lat: 52.2, lon: 0.12 },
+  default_zoom: 11,
+};
+
+export function SessionProvider({ children }: { children: ComponentChildren }) {
+  const [config, setConfig] = useState<Config | null>(null);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [status, setStatus] = useState<StatusMessage | null>(null);
+
+  const refreshMe = useCallback(async () => {
+    try {
+      setMe(await api.me());
+    } catch {
+      setMe(null);
+    }
+  }, []);
+
+  useEffect(() => {
+    ensureCsrf();
+    api.config().then(setConfig, () => setConfig(FALLBACK_CONFIG));
+    refreshMe();
+  }, [refreshMe]);
+
+  const announce = useCallback((text: string) => {
+    setStatus({ text, path: window.location.pathname });
+  }, []);
+
+  const goWithMessage = useCallback((to: string, text: string) => {
+    setStatus({ text, path: new URL(to, window.location.href).pathname });
+    navigate(to);
+  }, []);
+
+  const clearStatus = useCallback(() => setStatus(null), []);
+
+  const value = useMemo(
+    () => ({ config, me, setMe, refreshMe, status, announce, goWithMessage, clearStatus }),
+    [config, me, refreshMe, status, announce, goWithMessage, clearStatus],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+export function isCoordinator(me: Me | null | undefined): boolean {
+  return !!me && me.coordinator_of.length > 0;
+}
+
+export function isLiaison(me: Me | null | undefined): boolean {
+  return !!me && me.liaison !== null;
+}

@@ -1,0 +1,467 @@
+// Shapes returned by the Patchwatch REST API (/api/v1/).
+
+export type SchemeKind = 'neighbourhood' | 'speedwatch' | 'countryside';
+export type SchemeStatus = 'proposed' | 'active' | 'suspended' | 'closed';
+export type MemberRole = 'volunteer' | 'coordinator';
+export type MemberStatus = 'pending' | 'active' | 'declined';
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export interface Config {
+  tile_url: string;
+  tile_attribution: string;
+  geocoder_enabled: boolean;
+  default_centre: { lat: number; lon: number };
+  default_zoom: number;
+  /** VAPID public key for web push; empty when push notifications are off. */
+  webpush_public_key?: string;
+}
+
+export interface Force {
+  code: string;
+  name: string;
+}
+
+export interface Me {
+  id: number;
+  email: string;
+  name: string;
+  phone: string;
+  postcode: string;
+  is_staff: boolean;
+  liaison: null | { force: string; force_name: string; role_title?: string };
+  coordinator_of: number[];
+  memberships?: { scheme: number; kind: SchemeKind; role: MemberRole }[];
+}
+
+export interface GeoJsonPolygon {
+  type: 'Polygon';
+  coordinates: number[][][];
+}
+
+export interface SchemeSummary {
+  id: number;
+  name: string;
+  kind: SchemeKind;
+  kind_display: string;
+  status: SchemeStatus;
+  force: string;
+  force_name: string;
+  lat: number | null;
+  lon: number | null;
+  radius_m: number | null;
+  boundary: GeoJsonPolygon | null;
+  distance_m: number | null;
+  member_count: number;
+}
+
+export interface MyMembership {
+  id: number;
+  role: MemberRole;
+  status: MemberStatus;
+}
+
+export interface Scheme extends SchemeSummary {
+  description: string;
+  contact: { name: string; email?: string; phone?: string };
+  created_at: string;
+  approved_at: string | null;
+  show_contact_email?: boolean;
+  show_contact_phone?: boolean;
+  my_membership: MyMembership | null;
+  /** Members and join requests: coordinators and the covering liaison. */
+  can_manage: boolean;
+  /** Details: managers, and the proposer while the scheme is proposed. */
+  can_edit?: boolean;
+  /** Approve, suspend, reinstate: the covering liaison. */
+  can_review: boolean;
+}
+
+export interface Membership {
+  id: number;
+  scheme: SchemeSummary;
+  role: MemberRole;
+  status: MemberStatus;
+  message?: string;
+  requested_at: string;
+  joined_at: string | null;
+}
+
+export interface MemberUser {
+  id: number;
+  name: string;
+  email: string;
+  phone: string;
+  postcode: string;
+}
+
+export interface SchemeRef {
+  id: number;
+  name: string;
+  kind: SchemeKind;
+}
+
+export interface Member {
+  id: number;
+  user: MemberUser;
+  scheme?: SchemeRef;
+  role: MemberRole;
+  status: MemberStatus;
+  message: string;
+  requested_at: string;
+  joined_at: string | null;
+}
+
+export interface JoinRequest extends Member {
+  scheme: SchemeRef;
+}
+
+export interface StatusChange {
+  from_status: SchemeStatus | '' | null;
+  to_status: SchemeStatus;
+  actor_name: string;
+  reason: string;
+  at: string;
+}
+
+export interface ActivityEntry {
+  id: number;
+  scheme: SchemeRef | null;
+  type: string;
+  type_display: string;
+  actor_name: string;
+  summary: string;
+  at: string;
+}
+
+/** Fields a coordinator or proposer sends when creating or editing a scheme. */
+export interface SchemeInput {
+  name: string;
+  kind: SchemeKind;
+  description: string;
+  force: string;
+  lat: number | null;
+  lon: number | null;
+  radius_m: number | null;
+  contact_name: string;
+  contact_email: string;
+  contact_phone: string;
+  show_contact_email: boolean;
+  show_contact_phone: boolean;
+}
+
+// --- Community Speedwatch -----------------------------------------------------------
+
+export type SiteStatus = 'proposed' | 'approved' | 'rejected' | 'suspended';
+export type Direction = 'northbound' | 'southbound' | 'eastbound' | 'westbound' | 'both';
+export type VehicleType = 'car' | 'van' | 'lorry' | 'bus' | 'motorcycle' | 'other';
+export type SessionStatus = 'draft' | 'submitted';
+export type LetterAction = 'first_letter' | 'second_letter' | 'police_action' | 'none';
+export type ActionStatus = 'pending' | 'sent' | 'done';
+export type DisputeOutcome = 'none' | 'pending' | 'upheld' | 'rejected';
+
+export interface RiskAssessment {
+  safe_standing_place: boolean;
+  clear_view: boolean;
+  no_obstruction: boolean;
+  parking_nearby: boolean;
+}
+
+export interface Site {
+  id: number;
+  scheme: SchemeRef & { status?: SchemeStatus };
+  name: string;
+  road_name: string;
+  lat: number;
+  lon: number;
+  speed_limit_mph: number;
+  direction: Direction;
+  notes: string;
+  risk_assessment: Partial<RiskAssessment>;
+  status: SiteStatus;
+  status_display: string;
+  decision_reason: string;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface SiteInput {
+  scheme: number;
+  name: string;
+  road_name: string;
+  lat: number;
+  lon: number;
+  speed_limit_mph: number;
+  direction: Direction;
+  notes: string;
+  risk_assessment: RiskAssessment;
+}
+
+/** The short form of a site that a session carries. */
+export interface SessionSite {
+  id: number;
+  name: string;
+  road_name: string;
+  speed_limit_mph: number;
+}
+
+export interface Person {
+  id: number;
+  name: string;
+}
+
+export interface SpeedwatchSession {
+  id: string;
+  scheme: SchemeRef;
+  site: SessionSite;
+  started_at: string;
+  ended_at: string;
+  vehicles_counted: number;
+  device_name: string;
+  device_serial: string;
+  device_checked_on: string;
+  notes: string;
+  present: Person[];
+  volunteer_minutes: number;
+  status: SessionStatus;
+  submitted_at: string | null;
+  offence_count: number;
+}
+
+/**
+ * An offence. Volunteers get the registration masked ("AB12 ***") and none of the
+ * fields about letters, so those are optional.
+ */
+export interface Offence {
+  id: string;
+  session?: string;
+  registration: string;
+  registration_format?: string;
+  make: string;
+  model: string;
+  colour: string;
+  vehicle_type: VehicleType;
+  speed_mph: number;
+  speed_limit_mph: number;
+  observed_at: string;
+  direction: Direction | '';
+  action?: LetterAction;
+  action_display?: string;
+  action_status?: ActionStatus;
+  voided: boolean;
+  dispute_outcome?: DisputeOutcome;
+  dispute_note?: string;
+  anonymised_at?: string | null;
+}
+
+export interface SessionWithOffences extends SpeedwatchSession {
+  offences: Offence[];
+}
+
+/** An offence in the letters queue or a search, with where it was recorded. */
+export interface QueueOffence extends Offence {
+  scheme: SchemeRef;
+  site_name: string;
+  road_name: string;
+}
+
+export interface OffenceInput {
+  id: string;
+  registration: string;
+  make: string;
+  model: string;
+  colour: string;
+  vehicle_type: VehicleType;
+  speed_mph: number;
+  observed_at: string;
+}
+
+export interface SessionInput {
+  id: string;
+  site: number;
+  started_at: string;
+  ended_at: string;
+  vehicles_counted: number;
+  device_name: string;
+  device_serial: string;
+  device_checked_on: string;
+  notes: string;
+  present: number[];
+  offences: OffenceInput[];
+}
+
+export type SessionChanges = Partial<Omit<SessionInput, 'id' | 'site' | 'offences'>>;
+
+export interface Amendment {
+  id: number;
+  actor_name: string;
+  reason: string;
+  /** [before, after] for each field; void_offences lists the ids voided. */
+  changes: Record<string, unknown>;
+  at: string;
+}
+
+export interface MonthFigures {
+  month: string;
+  sessions: number;
+  vehicles: number;
+  offences: number;
+  percent_over_threshold: number | null;
+}
+
+export interface SpeedwatchStatistics {
+  sessions: number;
+  volunteer_hours: number;
+  vehicles: number;
+  offences: number;
+  percent_over_threshold: number | null;
+  mean_speed_mph: number | null;
+  p85_speed_mph: number | null;
+  letters: number;
+  referrals: number;
+  repeat_vehicles: number;
+  monthly: MonthFigures[];
+}
+
+// --- Alerts -----------------------------------------------------------------------------
+
+export type AlertCategory =
+  | 'burglary'
+  | 'vehicle_crime'
+  | 'bogus_caller'
+  | 'rural_crime'
+  | 'hare_coursing'
+  | 'fly_tipping'
+  | 'speeding'
+  | 'missing_person'
+  | 'suspicious_activity'
+  | 'general';
+/** CAP 1.2 severity, most severe first. */
+export type Severity = 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+/** CAP 1.2 urgency. */
+export type Urgency = 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+export type Audience = 'coordinators' | 'members';
+export type MessageType = 'Alert' | 'Update' | 'Cancel';
+export type AlertStatus = 'draft' | 'published' | 'updated' | 'cancelled' | 'expired';
+export type AlertChannel = 'in_app' | 'email' | 'push' | 'sms';
+export type NoticeState = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface SchemeBrief {
+  id: number;
+  name: string;
+  kind: SchemeKind;
+  status: SchemeStatus;
+}
+
+export interface Alert {
+  id: number;
+  identifier: string;
+  message_type: MessageType;
+  /** The alert this one updates or cancels. */
+  references: number | null;
+  title: string;
+  body: string;
+  category: AlertCategory;
+  category_display: string;
+  severity: Severity;
+  urgency: Urgency;
+  audience: Audience;
+  scheme_kinds: SchemeKind[];
+  public: boolean;
+  lat: number;
+  lon: number;
+  radius_m: number | null;
+  boundary: GeoJsonPolygon | null;
+  status: AlertStatus;
+  expires_at: string;
+  created_at: string;
+  published_at: string | null;
+  force: string;
+  /** The scheme a coordinator issued it for; null for a liaison's alert. */
+  scheme: SchemeBrief | null;
+  issuer_name: string;
+  recipients_count: number;
+}
+
+/** One alert as it reached the signed-in user's in-app inbox. */
+export interface Notice {
+  id: number;
+  alert: Alert;
+  channel: AlertChannel;
+  state: NoticeState;
+  queued_at: string;
+  sent_at: string | null;
+  read_at: string | null;
+  unread: boolean;
+}
+
+/** The area of an alert: a circle, or a GeoJSON polygon ([lon, lat] positions, closed). */
+export type AlertAreaInput = { lat: number; lon: number; radius_m: number } | { boundary: GeoJsonPolygon };
+
+export type AlertInput = AlertAreaInput & {
+  title: string;
+  body: string;
+  category: AlertCategory;
+  severity: Severity;
+  urgency: Urgency;
+  audience: Audience;
+  scheme_kinds: SchemeKind[];
+  public: boolean;
+  expires_at?: string;
+  scheme?: number;
+};
+
+export interface AlertChanges {
+  title?: string;
+  body?: string;
+  severity?: Severity;
+  urgency?: Urgency;
+  expires_at?: string;
+}
+
+export interface AlertReach {
+  schemes: SchemeBrief[];
+  recipients: number;
+}
+
+export interface ChannelFigures {
+  channel: AlertChannel;
+  total: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  read: number;
+}
+
+export interface DeliverySummary {
+  recipients: number;
+  schemes: number;
+  channels: ChannelFigures[];
+}
+
+export interface AlertReply {
+  id: number;
+  alert: number;
+  author_name: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface AlertPreferences {
+  /** Besides the in-app inbox, which is always on. */
+  channels: Exclude<AlertChannel, 'in_app'>[];
+  /** Empty for every category. */
+  categories: AlertCategory[];
+  min_severity: Severity;
+  muted_schemes: number[];
+  /** "HH:MM" (the server may add seconds), or null for no quiet hours. */
+  quiet_from: string | null;
+  quiet_until: string | null;
+  daily_digest: boolean;
+}

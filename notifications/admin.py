@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from notifications.models import Alert, Notice, Preference, PushSubscription, Reply
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "category",
+        "severity",
+        "status",
+        "force",
+        "issuer",
+        "published_at",
+        "recipients_count",
+    ]
+    list_filter = ["status", "category", "severity", "force", "message_type"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["issuer", "scheme", "references"]
+    filter_horizontal = ["matched_schemes"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["alert", "recipient", "channel", "state", "attempts", "sent_at", "read_at"]
+    list_filter = ["channel", "state"]
+    search_fields = ["recipient__email", "alert__title", "last_error"]
+    raw_id_fields = ["alert", "recipient"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "min_severity", "daily_digest", "updated_at"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["muted_schemes"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["alert", "author", "created_at", "read_at"]
+    raw_id_fields = ["alert", "author"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """Browsers subscribe themselves; staff can only look and remove."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "endpoint", "p256dh", "auth", "created_at"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,263 @@
+"""Thin HTTP views for alerts, the inbox, replies and preferences."""
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.idempotency import idempotent
+from notifications import permissions, selectors, services
+from notifications.cap import alert_cap_xml
+from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Preference
+from notifications.serializers import (
+    AlertChangeSerializer,
+    AlertInputSerializer,
+    AlertSerializer,
+    NoticeSerializer,
+    PreferenceSerializer,
+    PreviewSerializer,
+    PushSubscriptionSerializer,
+    ReadInputSerializer,
+    ReplyInputSerializer,
+    ReplySerializer,
+    SummarySerializer,
+)
+from schemes.models import Scheme
+from schemes.serializers import SchemeRefSerializer
+from schemes.services import area_fields
+
+
+class AlertFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=AlertStatus.choices)
+    category = filters.ChoiceFilter(choices=Category.choices)
+
+    class Meta:
+        model = Alert
+        fields = ["status", "category"]
+
+
+class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Alerts: drafted, previewed and published by liaisons and coordinators; updated or
+    cancelled; their delivery figures and replies."""
+
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    ordering_fields = ["created_at", "published_at"]
+    ordering = ["-created_at", "-id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        return selectors.alerts_visible_to(user=self.request.user).select_related(
+            "issuer", "scheme"
+        )
+
+    def get_permissions(self) -> list:  # type: ignore[type-arg]
+        if self.action == "cap":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def _alert(self, pk: str) -> Alert:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _managed(self, pk: str) -> Alert:
+        alert = self._alert(pk)
+        if not permissions.can_manage_alert(self.request.user, alert):
+            raise PermissionDenied("Only the alert's issuer and its force's liaisons can do this.")
+        return alert
+
+    def _scheme(self, scheme_id: int | None) -> Scheme | None:
+        return None if scheme_id is None else get_object_or_404(Scheme, pk=scheme_id)
+
+    @extend_schema(request=AlertInputSerializer, responses={201: AlertSerializer})
+    @idempotent
+    def create(self, request: Request) -> Response:
+        payload = AlertInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details, area, scheme_id = payload.split()
+        alert = services.alert_draft(
+            issuer=request.user, details=details, area=area, scheme=self._scheme(scheme_id)
+        )
+        return Response(AlertSerializer(alert).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AlertInputSerializer, responses=PreviewSerializer)
+    @action(detail=False, methods=["post"])
+    def preview(self, request: Request) -> Response:
+        """How many schemes and people an alert would reach, before it is published."""
+        payload = AlertInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details, area, scheme_id = payload.split()
+        columns = area_fields(**area)
+        force, scheme = services.issuing_context(
+            request.user, self._scheme(scheme_id), services.area_of(columns)
+        )
+        draft = Alert(force=force, scheme=scheme, **details, **columns)
+        schemes, recipients = selectors.alert_reach(alert=draft)
+        return Response(
+            {
+                "schemes": SchemeRefSerializer(schemes, many=True).data,
+                "recipients": recipients,
+            }
+        )
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(AlertSerializer(self._alert(pk)).data)
+
+    @extend_schema(request=None, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def publish(self, request: Request, pk: str) -> Response:
+        alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
+        return Response(AlertSerializer(alert).data)
+
+    def _replace(self, request: Request, pk: str, message_type: str) -> Response:
+        alert = self._managed(pk)
+        payload = AlertChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        replacement = services.alert_replace(
+            alert=alert,
+            actor=request.user,
+            message_type=message_type,
+            details=payload.validated_data,
+        )
+        return Response(AlertSerializer(replacement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AlertChangeSerializer, responses={201: AlertSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def update_alert(self, request: Request, pk: str) -> Response:
+        """Publish an update: a new alert to the same recipients, marked as an update."""
+        return self._replace(request, pk, MessageType.UPDATE)
+
+    @extend_schema(request=AlertChangeSerializer, responses={201: AlertSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Cancel an alert: its recipients are told, marked as a cancellation."""
+        return self._replace(request, pk, MessageType.CANCEL)
+
+    @extend_schema(responses={(200, "application/cap+xml"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"])
+    def cap(self, request: Request, pk: str) -> HttpResponse:
+        """The alert as a CAP 1.2 document: public alerts for anyone, others for those who
+        may see them."""
+        public = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
+        alert = public.filter(pk=pk).first() or (
+            self._alert(pk) if request.user.is_authenticated else None
+        )
+        if alert is None:
+            raise NotFound
+        return HttpResponse(alert_cap_xml(alert), content_type="application/cap+xml")
+
+    @extend_schema(responses=SummarySerializer)
+    @action(detail=True, methods=["get"])
+    def summary(self, request: Request, pk: str) -> Response:
+        return Response(selectors.delivery_summary(alert=self._managed(pk)))
+
+    @extend_schema(
+        request=ReplyInputSerializer,
+        responses={200: ReplySerializer(many=True), 201: ReplySerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def replies(self, request: Request, pk: str) -> Response:
+        alert = self._alert(pk)
+        if request.method == "GET":
+            if not permissions.can_manage_alert(request.user, alert):
+                raise PermissionDenied("Replies go to the alert's issuer and liaisons.")
+            page = self.paginate_queryset(alert.replies.select_related("author"))
+            return self.get_paginated_response(ReplySerializer(page, many=True).data)
+        payload = ReplyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reply = services.reply_create(alert=alert, author=request.user, **payload.validated_data)
+        return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+
+class InboxFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notice
+        fields = ["unread"]
+
+
+class InboxView(generics.ListAPIView):
+    """The signed-in user's in-app notices, newest first."""
+
+    serializer_class = NoticeSerializer
+    filterset_class = InboxFilter
+    ordering_fields = ["queued_at"]
+    ordering = ["-queued_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        return selectors.inbox_of(user=self.request.user).select_related(
+            "alert__issuer", "alert__scheme"
+        )
+
+
+class InboxReadView(APIView):
+    @extend_schema(request=ReadInputSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        payload = ReadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        marked = services.notices_mark_read(
+            user=request.user, notice_ids=payload.validated_data["ids"]
+        )
+        return Response({"marked": marked})
+
+
+class PreferenceView(APIView):
+    """The signed-in user's alert preferences; setting them opts a volunteer in."""
+
+    def _preference(self, request: Request) -> Preference:
+        return Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+
+    @extend_schema(responses=PreferenceSerializer)
+    def get(self, request: Request) -> Response:
+        preference = self._preference(request)
+        if preference.pk is None:
+            return Response(
+                {
+                    "channels": [],
+                    "categories": [],
+                    "min_severity": "Unknown",
+                    "muted_schemes": [],
+                    "quiet_from": None,
+                    "quiet_until": None,
+                    "daily_digest": False,
+                }
+            )
+        return Response(PreferenceSerializer(preference).data)
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def put(self, request: Request) -> Response:
+        payload = PreferenceSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        preference = services.preference_set(user=request.user, data=dict(payload.validated_data))
+        return Response(PreferenceSerializer(preference).data)
+
+
+class PushSubscriptionView(APIView):
+    """Browsers that allowed notifications: the frontend's service worker registers here."""
+
+    @extend_schema(request=PushSubscriptionSerializer, responses={201: PushSubscriptionSerializer})
+    def post(self, request: Request) -> Response:
+        payload = PushSubscriptionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.push_subscription_save(user=request.user, **payload.validated_data)
+        return Response(payload.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PushSubscriptionSerializer, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        endpoint = str(request.data.get("endpoint", ""))[:1000]
+        services.push_subscription_remove(user=request.user, endpoint=endpoint)
+        return Response(status=status.HTTP_204_NO_CONTENT)

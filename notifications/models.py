@@ -1,0 +1,255 @@
+"""Location-based alerts and the notices that carry them to people.
+
+An alert is one CAP message: an update or a cancellation is a new alert that points at the
+one it replaces (``references``), and reaches the same recipients. Each recipient gets one
+notice per channel, at most once (a unique constraint); a notice moves from queued to sent
+or failed, and is read (or not) by its recipient.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.forces import PoliceForce
+from schemes.geo import MAX_SPAN_LAT_DEG, MAX_SPAN_LON_DEG
+from schemes.models import AreaFields, Scheme
+
+
+class Category(models.TextChoices):
+    BURGLARY = "burglary", "Burglary"
+    VEHICLE_CRIME = "vehicle_crime", "Vehicle crime"
+    BOGUS_CALLER = "bogus_caller", "Bogus caller or scam"
+    RURAL_CRIME = "rural_crime", "Rural crime"
+    HARE_COURSING = "hare_coursing", "Hare coursing"
+    FLY_TIPPING = "fly_tipping", "Fly-tipping"
+    SPEEDING = "speeding", "Speeding"
+    MISSING_PERSON = "missing_person", "Missing person"
+    SUSPICIOUS_ACTIVITY = "suspicious_activity", "Suspicious activity"
+    GENERAL = "general", "General"
+
+
+class Severity(models.TextChoices):
+    """CAP 1.2 severity, most severe first."""
+
+    EXTREME = "Extreme", "Extreme"
+    SEVERE = "Severe", "Severe"
+    MODERATE = "Moderate", "Moderate"
+    MINOR = "Minor", "Minor"
+    UNKNOWN = "Unknown", "Unknown"
+
+
+# Higher is more severe; Unknown ranks lowest so a "minimum severity" never hides it by
+# accident below Minor.
+SEVERITY_RANK = {
+    Severity.UNKNOWN: 0,
+    Severity.MINOR: 1,
+    Severity.MODERATE: 2,
+    Severity.SEVERE: 3,
+    Severity.EXTREME: 4,
+}
+
+
+class Urgency(models.TextChoices):
+    """CAP 1.2 urgency."""
+
+    IMMEDIATE = "Immediate", "Immediate"
+    EXPECTED = "Expected", "Expected"
+    FUTURE = "Future", "Future"
+    PAST = "Past", "Past"
+    UNKNOWN = "Unknown", "Unknown"
+
+
+class Audience(models.TextChoices):
+    COORDINATORS = "coordinators", "Coordinators only"
+    MEMBERS = "members", "All members"
+
+
+class MessageType(models.TextChoices):
+    """CAP msgType."""
+
+    ALERT = "Alert", "Alert"
+    UPDATE = "Update", "Update"
+    CANCEL = "Cancel", "Cancellation"
+
+
+class AlertStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    UPDATED = "updated", "Replaced by an update"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+class Alert(AreaFields):
+    identifier = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    # A coordinator's alert is issued on behalf of their scheme; a liaison's has none.
+    scheme = models.ForeignKey(
+        Scheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="issued_alerts"
+    )
+    message_type = models.CharField(
+        max_length=10, choices=MessageType.choices, default=MessageType.ALERT
+    )
+    references = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+        help_text="The alert this one updates or cancels.",
+    )
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=4000)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    scheme_kinds = models.JSONField(
+        default=list, blank=True, help_text="Only schemes of these kinds; empty means all kinds."
+    )
+    public = models.BooleanField(default=False, help_text="Shown in the public CAP and Atom feeds.")
+
+    status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    matched_schemes = models.ManyToManyField(Scheme, blank=True, related_name="+")
+    recipients_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(radius_m__isnull=False) & Q(boundary__isnull=True))
+                | (Q(radius_m__isnull=True) & Q(boundary__isnull=False)),
+                name="alert_area_is_circle_or_polygon",
+            ),
+            models.CheckConstraint(
+                condition=Q(bbox_north__lte=models.F("bbox_south") + MAX_SPAN_LAT_DEG)
+                & Q(bbox_east__lte=models.F("bbox_west") + MAX_SPAN_LON_DEG),
+                name="alert_bbox_is_bounded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["force", "status", "-published_at"], name="alert_force_status"),
+            models.Index(fields=["issuer", "published_at"], name="alert_issuer_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_category_display()}, {self.status})"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In the app"
+    EMAIL = "email", "Email"
+    PUSH = "push", "Web push"
+    SMS = "sms", "Text message"
+
+
+class NoticeState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Notice(models.Model):
+    """One alert to one recipient on one channel."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.QUEUED)
+    # Quiet hours hold a non-urgent notice until they end; a digest gathers it with others.
+    deliver_after = models.DateTimeField(null=True, blank=True)
+    in_digest = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "recipient", "channel"], name="notice_once_per_channel"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "channel", "-queued_at"], name="notice_inbox"),
+            models.Index(fields=["alert", "channel", "state"], name="notice_alert_state"),
+            models.Index(
+                fields=["state", "deliver_after"],
+                name="notice_waiting",
+                condition=Q(state__in=["queued", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} to {self.recipient_id} by {self.channel}: {self.state}"
+
+
+class Preference(models.Model):
+    """How a member wants to hear about alerts. Coordinators always get their schemes'
+    alerts in the app; these settings choose the rest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    channels = models.JSONField(default=list, help_text="Channels besides the in-app inbox.")
+    categories = models.JSONField(default=list, help_text="Empty means every category.")
+    min_severity = models.CharField(
+        max_length=10, choices=Severity.choices, default=Severity.UNKNOWN
+    )
+    muted_schemes = models.ManyToManyField(Scheme, blank=True, related_name="+")
+    quiet_from = models.TimeField(null=True, blank=True)
+    quiet_until = models.TimeField(null=True, blank=True)
+    daily_digest = models.BooleanField(
+        default=False, help_text="One email a day instead of one per non-urgent alert."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Alert preferences of {self.user}"
+
+
+class Reply(models.Model):
+    """A recipient's answer to an alert, for its issuer."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_replies"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Reply to {self.alert_id} by {self.author_id}"
+
+
+class PushSubscription(models.Model):
+    """A browser that allowed web push notifications for a person (from the Push API)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Push subscription of {self.user_id}"

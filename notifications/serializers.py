@@ -1,0 +1,240 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from notifications.models import (
+    Alert,
+    Audience,
+    Category,
+    Channel,
+    Notice,
+    Preference,
+    Reply,
+    Severity,
+    Urgency,
+)
+from schemes import geo
+from schemes.models import Scheme, SchemeKind
+from schemes.serializers import PolygonField, SchemeRefSerializer
+
+AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
+
+
+class AlertAreaSerializer(serializers.Serializer):
+    """A circle (``lat``, ``lon``, ``radius_m``) or a GeoJSON ``boundary`` polygon."""
+
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    radius_m = serializers.IntegerField(required=False, min_value=50, max_value=20_000)
+    boundary = PolygonField(required=False)
+
+    def validate_boundary(self, value: Any) -> dict[str, Any]:
+        try:
+            clean, _, _ = geo.clean_polygon(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return clean
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        circle = {"lat", "lon", "radius_m"}
+        given = set(attrs)
+        if "boundary" in given and given & circle:
+            raise serializers.ValidationError(
+                {"boundary": ["Give either a boundary or lat, lon and radius_m, not both."]}
+            )
+        if "boundary" not in given and not circle <= given:
+            missing = sorted(circle - given)
+            raise serializers.ValidationError(
+                {
+                    field: ["Give the area: lat, lon and radius_m, or a boundary."]
+                    for field in missing
+                }
+            )
+        if "lat" in given:
+            try:
+                geo.validate_point(attrs["lat"], attrs["lon"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"lat": exc.messages}) from exc
+        return attrs
+
+
+class AlertInputSerializer(AlertAreaSerializer):
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=4000)
+    category = serializers.ChoiceField(choices=Category.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.MEMBERS)
+    scheme_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchemeKind.choices),
+        required=False,
+        default=list,
+        max_length=3,
+        help_text="Only schemes of these kinds; empty for every kind.",
+    )
+    public = serializers.BooleanField(required=False, default=False)
+    expires_at = serializers.DateTimeField(required=False)
+    scheme = serializers.IntegerField(
+        required=False, help_text="A coordinator's scheme, when issuing as its coordinator."
+    )
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any], int | None]:
+        data = dict(self.validated_data)
+        area = {field: data.pop(field) for field in AREA_FIELDS if field in data}
+        return data, area, data.pop("scheme", None)
+
+
+class AlertChangeSerializer(serializers.Serializer):
+    """What an update may change; a cancellation needs only a body saying why."""
+
+    title = serializers.CharField(max_length=120, required=False)
+    body = serializers.CharField(max_length=4000, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    expires_at = serializers.DateTimeField(required=False)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    scheme = SchemeRefSerializer(read_only=True, allow_null=True)
+    issuer_name = serializers.SerializerMethodField()
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    lat = serializers.FloatField(source="centre_lat", read_only=True)
+    lon = serializers.FloatField(source="centre_lon", read_only=True)
+    boundary = PolygonField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "identifier",
+            "message_type",
+            "references",
+            "title",
+            "body",
+            "category",
+            "category_display",
+            "severity",
+            "urgency",
+            "audience",
+            "scheme_kinds",
+            "public",
+            "lat",
+            "lon",
+            "radius_m",
+            "boundary",
+            "status",
+            "expires_at",
+            "created_at",
+            "published_at",
+            "force",
+            "scheme",
+            "issuer_name",
+            "recipients_count",
+        ]
+        read_only_fields = fields
+
+    def get_issuer_name(self, alert: Alert) -> str:
+        return alert.issuer.name if alert.issuer else ""
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    alert = AlertSerializer(read_only=True)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = ["id", "alert", "channel", "state", "queued_at", "sent_at", "read_at", "unread"]
+        read_only_fields = fields
+
+    def get_unread(self, notice: Notice) -> bool:
+        return notice.read_at is None
+
+
+class ReadInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = ["id", "alert", "author_name", "body", "created_at", "read_at"]
+        read_only_fields = ["id", "alert", "author_name", "created_at", "read_at"]
+
+
+class ReplyInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=[Channel.EMAIL, Channel.PUSH, Channel.SMS]),
+        max_length=3,
+        help_text="Channels besides the in-app inbox, which is always on.",
+    )
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        max_length=len(Category.choices),
+        help_text="Empty for every category.",
+    )
+    muted_schemes = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Scheme.objects.all(), help_text="Schemes not to hear from."
+    )
+
+    class Meta:
+        model = Preference
+        fields = [
+            "channels",
+            "categories",
+            "min_severity",
+            "muted_schemes",
+            "quiet_from",
+            "quiet_until",
+            "daily_digest",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("quiet_from") is None) != (attrs.get("quiet_until") is None):
+            raise serializers.ValidationError(
+                {"quiet_until": ["Give both ends of the quiet hours, or neither."]}
+            )
+        return attrs
+
+
+class ChannelFiguresSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    total = serializers.IntegerField()
+    queued = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    read = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    recipients = serializers.IntegerField()
+    schemes = serializers.IntegerField()
+    channels = ChannelFiguresSerializer(many=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    schemes = SchemeRefSerializer(many=True)
+    recipients = serializers.IntegerField()
+
+
+class PushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=100)
+
+
+class PushSubscriptionSerializer(serializers.Serializer):
+    """A browser's PushSubscription, as ``subscription.toJSON()`` gives it."""
+
+    endpoint = serializers.URLField(max_length=1000)
+    keys = PushKeysSerializer()
+
+    def validate_endpoint(self, value: str) -> str:
+        if not value.startswith("https://"):
+            raise serializers.ValidationError("Push endpoints are https addresses.")
+        return value

@@ -1,0 +1,217 @@
+"""Every write about alerts: drafting, publishing, updating and cancelling, reading, replying.
+
+Publishing commits the alert and, once the transaction has committed, enqueues the task that
+matches schemes and queues notices (``notifications.dispatch``).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import (
+    Alert,
+    AlertStatus,
+    MessageType,
+    Notice,
+    Preference,
+    PushSubscription,
+    Reply,
+)
+from schemes import geo
+from schemes.models import AREA_COLUMNS, ActivityType, Scheme, SchemeStatus
+from schemes.permissions import is_coordinator, liaison_force
+from schemes.services import activity_record, area_fields
+
+DETAIL_FIELDS = (
+    "title",
+    "body",
+    "category",
+    "severity",
+    "urgency",
+    "audience",
+    "scheme_kinds",
+    "public",
+    "expires_at",
+)
+
+
+def area_of(columns: dict[str, Any]) -> geo.Area:
+    return geo.Area(
+        centre=geo.Point(columns["centre_lat"], columns["centre_lon"]),
+        radius_m=columns["radius_m"],
+        boundary=columns["boundary"],
+    )
+
+
+def issuing_context(
+    issuer: User, scheme: Scheme | None, area: geo.Area
+) -> tuple[str, Scheme | None]:
+    """The force an alert belongs to and the scheme it is issued for, or PermissionDenied
+    with the reason. Liaisons publish in their force area; coordinators only inside their
+    own scheme's area."""
+    force = liaison_force(issuer)
+    if force and scheme is None:
+        return force, None
+    if scheme is None:
+        raise PermissionDenied("Only police liaisons and scheme coordinators issue alerts.")
+    if not is_coordinator(issuer, scheme) or scheme.status != SchemeStatus.ACTIVE:
+        raise PermissionDenied("You can issue alerts only for an active scheme you coordinate.")
+    if not geo.area_within(area, scheme.area):
+        raise PermissionDenied(
+            f"The alert's area reaches outside {scheme.name}'s area: a coordinator's alerts "
+            "stay within their scheme. Ask your police liaison to issue a wider alert."
+        )
+    return scheme.force, scheme
+
+
+@transaction.atomic
+def alert_draft(
+    *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
+) -> Alert:
+    fields = area_fields(**area)
+    area_shape = area_of(fields)
+    force, scheme = issuing_context(issuer, scheme, area_shape)
+    details = dict(details)
+    details.setdefault(
+        "expires_at",
+        timezone.now() + timedelta(hours=settings.NOTIFICATIONS_DEFAULT_EXPIRY_HOURS),
+    )
+    if details["expires_at"] <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    return Alert.objects.create(issuer=issuer, force=force, scheme=scheme, **details, **fields)
+
+
+def _check_daily_limit(issuer: User) -> None:
+    if liaison_force(issuer):
+        return
+    since = timezone.now() - timedelta(days=1)
+    sent = Alert.objects.filter(
+        issuer=issuer, published_at__gte=since, message_type=MessageType.ALERT
+    ).count()
+    limit = settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT
+    if sent >= limit:
+        raise PermissionDenied(
+            f"Coordinators may publish {limit} alerts a day; you have reached the limit. "
+            "Your police liaison can publish more."
+        )
+
+
+def _enqueue_dispatch(alert: Alert) -> None:
+    from notifications.tasks import queue_notices
+
+    transaction.on_commit(lambda: queue_notices.delay(alert_id=alert.pk))
+
+
+@transaction.atomic
+def alert_publish(*, alert: Alert, actor: User) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != AlertStatus.DRAFT:
+        raise ValidationError({"status": f"This alert is {alert.status}, not a draft."})
+    if alert.issuer_id != actor.pk:
+        raise PermissionDenied("Only the alert's author publishes it.")
+    _check_daily_limit(actor)
+    alert.status = AlertStatus.PUBLISHED
+    alert.published_at = timezone.now()
+    alert.save(update_fields=["status", "published_at"])
+    if alert.scheme is not None:
+        activity_record(
+            scheme=alert.scheme,
+            type=ActivityType.ALERT_PUBLISHED,
+            actor=actor,
+            summary=f"{actor.name} published an alert: {alert.title}",
+        )
+    _enqueue_dispatch(alert)
+    return alert
+
+
+@transaction.atomic
+def alert_replace(
+    *, alert: Alert, actor: User, message_type: str, details: dict[str, Any]
+) -> Alert:
+    """Publish an update or a cancellation of a published alert. It goes to the same
+    recipients as the original, marked as such."""
+    original = Alert.objects.select_for_update().get(pk=alert.pk)
+    if original.status != AlertStatus.PUBLISHED:
+        raise ValidationError(
+            {"status": f"Only a published alert can be changed; this one is {original.status}."}
+        )
+    if message_type == MessageType.UPDATE and not details:
+        raise ValidationError("Say what the update changes: a new message, title or severity.")
+    if "expires_at" in details and details["expires_at"] <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
+    area = {field: getattr(original, field) for field in AREA_COLUMNS}
+    replacement = Alert.objects.create(
+        issuer=actor,
+        force=original.force,
+        scheme=original.scheme,
+        message_type=message_type,
+        references=original,
+        **{**copied, **details},
+        **area,
+        status=AlertStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    replacement.matched_schemes.set(original.matched_schemes.all())
+    original.status = (
+        AlertStatus.CANCELLED if message_type == MessageType.CANCEL else AlertStatus.UPDATED
+    )
+    original.save(update_fields=["status"])
+    _enqueue_dispatch(replacement)
+    return replacement
+
+
+def alerts_expire(*, now: Any = None) -> int:
+    now = now or timezone.now()
+    return Alert.objects.filter(status=AlertStatus.PUBLISHED, expires_at__lte=now).update(
+        status=AlertStatus.EXPIRED
+    )
+
+
+def notices_mark_read(*, user: User, notice_ids: list[int]) -> int:
+    """Mark the user's notices read (each alert's notices on every channel)."""
+    alerts = Notice.objects.filter(recipient=user, pk__in=notice_ids).values("alert_id")
+    return Notice.objects.filter(recipient=user, alert_id__in=alerts, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def reply_create(*, alert: Alert, author: User, body: str) -> Reply:
+    if not Notice.objects.filter(alert__in=[alert.pk, *_lineage(alert)], recipient=author).exists():
+        raise PermissionDenied("Only people who received this alert can reply to it.")
+    return Reply.objects.create(alert=alert, author=author, body=body)
+
+
+def _lineage(alert: Alert) -> list[int]:
+    ids, current = [], alert.references_id
+    while current:
+        ids.append(current)
+        current = Alert.objects.filter(pk=current).values_list("references_id", flat=True).first()
+    return ids
+
+
+@transaction.atomic
+def preference_set(*, user: User, data: dict[str, Any]) -> Preference:
+    """Save a member's alert preferences (which opts a volunteer in to member alerts)."""
+    muted = data.pop("muted_schemes", [])
+    preference, _ = Preference.objects.update_or_create(user=user, defaults=data)
+    preference.muted_schemes.set(muted)
+    return preference
+
+
+def push_subscription_save(*, user: User, endpoint: str, keys: dict[str, str]) -> PushSubscription:
+    """Remember a browser's push subscription (a browser that re-subscribes replaces it)."""
+    subscription, _ = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": user, "p256dh": keys["p256dh"], "auth": keys["auth"]}
+    )
+    return subscription
+
+
+def push_subscription_remove(*, user: User, endpoint: str) -> int:
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted

@@ -1,0 +1,21 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from notifications import api, feeds
+
+router = SimpleRouter()
+router.register("alerts", api.AlertViewSet, basename="alert")
+
+urlpatterns = [
+    *router.urls,
+    path("inbox/", api.InboxView.as_view(), name="inbox"),
+    path("inbox/read/", api.InboxReadView.as_view(), name="inbox-read"),
+    path("me/alert-preferences/", api.PreferenceView.as_view(), name="alert-preferences"),
+    path("me/push-subscriptions/", api.PushSubscriptionView.as_view(), name="push-subscriptions"),
+    path("feeds/alerts.atom", feeds.AreaAlertFeed(), name="alerts-feed-area"),
+    path(
+        "feeds/schemes/<int:scheme_id>/alerts.atom",
+        feeds.SchemeAlertFeed(),
+        name="alerts-feed-scheme",
+    ),
+]

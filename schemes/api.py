@@ -1,0 +1,346 @@
+"""Thin HTTP views over the schemes services and selectors."""
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.exceptions import ServiceUnavailable
+from core.idempotency import idempotent
+from schemes import geo, geocoding, permissions, selectors, services
+from schemes.filters import (
+    ActivityFilter,
+    JoinRequestFilter,
+    MemberFilter,
+    MembershipFilter,
+    SchemeFilter,
+)
+from schemes.models import ActivityEvent, Membership, Scheme
+from schemes.serializers import (
+    ActivityEventSerializer,
+    JoinInputSerializer,
+    MemberRoleInputSerializer,
+    MemberSerializer,
+    MembershipSerializer,
+    NearQuerySerializer,
+    SchemeDetailSerializer,
+    SchemeInputSerializer,
+    SchemeSummarySerializer,
+    StatusChangeInputSerializer,
+    StatusChangeSerializer,
+)
+
+NEAR_PARAMETERS = [
+    OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="Search near this latitude."),
+    OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="Search near this longitude."),
+    OpenApiParameter(
+        "place",
+        OpenApiTypes.STR,
+        description="Search near a UK postcode or place name (needs a configured geocoder).",
+    ),
+    OpenApiParameter(
+        "radius_m",
+        OpenApiTypes.INT,
+        description="Search radius in metres around the point (default 5000). Results near a "
+        "point are ordered by distance.",
+    ),
+]
+
+
+def _search_point(near: dict[str, Any]) -> geo.Point | None:
+    if "lat" in near:
+        try:
+            geo.validate_point(near["lat"], near["lon"])
+        except Exception as exc:
+            raise ValidationError({"lat": list(getattr(exc, "messages", [str(exc)]))}) from exc
+        return geo.Point(near["lat"], near["lon"])
+    if "place" not in near:
+        return None
+    try:
+        point = geocoding.place_geocode(near["place"])
+    except geocoding.GeocodingDisabled as exc:
+        raise ValidationError(
+            {"place": ["Search by place is not available on this server; use lat and lon."]}
+        ) from exc
+    except geocoding.GeocoderUnavailable as exc:
+        raise ServiceUnavailable("The place search service is not answering; try again.") from exc
+    if point is None:
+        raise ValidationError({"place": [f"No place or postcode called {near['place']!r} found."]})
+    return point
+
+
+class SchemeViewSet(viewsets.GenericViewSet):
+    """The scheme directory, proposals, the status lifecycle and joining."""
+
+    filterset_class = SchemeFilter
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name", "id"]
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = SchemeDetailSerializer
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[Scheme]:
+        return selectors.with_member_count(selectors.schemes_visible_to(user=self.request.user))
+
+    def _scheme(self) -> Scheme:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def _detail(self, scheme: Scheme, status_code: int = status.HTTP_200_OK) -> Response:
+        data = SchemeDetailSerializer(scheme, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @extend_schema(parameters=NEAR_PARAMETERS, responses=SchemeSummarySerializer(many=True))
+    def list(self, request: Request) -> Response:
+        near = NearQuerySerializer(data=request.query_params)
+        near.is_valid(raise_exception=True)
+        schemes: Any = self.filter_queryset(self.get_queryset())
+        point = _search_point(near.validated_data)
+        if point is not None:
+            radius = near.validated_data.get("radius_m", settings.NEAR_RADIUS_DEFAULT_M)
+            schemes = selectors.schemes_near(schemes=schemes, point=point, radius_m=radius)
+        page = self.paginate_queryset(schemes)
+        return self.get_paginated_response(SchemeSummarySerializer(page, many=True).data)
+
+    @extend_schema(request=SchemeInputSerializer, responses={201: SchemeDetailSerializer})
+    @idempotent
+    def create(self, request: Request) -> Response:
+        payload = SchemeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details, area = payload.split()
+        scheme = services.scheme_propose(proposer=request.user, details=details, area=area)
+        self.kwargs["pk"] = scheme.pk
+        return self._detail(self._scheme(), status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(self._scheme())
+
+    @extend_schema(request=SchemeInputSerializer, responses=SchemeDetailSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        scheme = self._scheme()
+        if not permissions.can_edit_scheme(request.user, scheme):
+            raise PermissionDenied("Only the scheme's coordinators and liaisons can change it.")
+        payload = SchemeInputSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        details, area = payload.split()
+        services.scheme_update(scheme=scheme, actor=request.user, details=details, area=area)
+        return self._detail(self._scheme())
+
+    @extend_schema(request=StatusChangeInputSerializer, responses=SchemeDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    @idempotent
+    def change_status(self, request: Request, pk: str) -> Response:
+        scheme = self._scheme()
+        if not permissions.can_see_private_details(request.user, scheme):
+            raise PermissionDenied("Only the scheme's liaisons and coordinators can do this.")
+        payload = StatusChangeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.scheme_status_change(
+            scheme=scheme,
+            actor=request.user,
+            to_status=payload.validated_data["status"],
+            reason=payload.validated_data["reason"],
+        )
+        return self._detail(self._scheme())
+
+    @extend_schema(responses=StatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="status-history", filterset_class=None)
+    def status_history(self, request: Request, pk: str) -> Response:
+        scheme = self._scheme()
+        if not permissions.can_see_private_details(request.user, scheme):
+            raise PermissionDenied("Only the scheme's coordinators and liaisons see its history.")
+        changes = scheme.status_changes.select_related("actor").order_by("-at", "-id")
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(StatusChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=JoinInputSerializer, responses={201: MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def join(self, request: Request, pk: str) -> Response:
+        scheme = self._scheme()
+        payload = JoinInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.membership_request(
+            scheme=scheme, user=request.user, message=payload.validated_data["message"]
+        )
+        membership.scheme = scheme
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def leave(self, request: Request, pk: str) -> Response:
+        services.membership_leave(scheme=self._scheme(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SchemeMemberViewSet(
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A scheme's members and join requests, for its coordinators and covering liaisons."""
+
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    ordering_fields = ["requested_at", "joined_at", "user__name"]
+    ordering = ["status", "user__name", "id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def _scheme_for_members(self) -> Scheme:
+        if "scheme" not in self.__dict__:
+            scheme = get_object_or_404(
+                selectors.schemes_visible_to(user=self.request.user), pk=self.kwargs["scheme_pk"]
+            )
+            if not permissions.can_view_members(self.request.user, scheme):
+                raise PermissionDenied("Only the scheme's coordinators and liaisons see members.")
+            self.__dict__["scheme"] = scheme
+        return self.__dict__["scheme"]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.members_of(scheme=self._scheme_for_members())
+
+    def _membership(self) -> Membership:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=MemberRoleInputSerializer, responses=MemberSerializer)
+    def partial_update(self, request: Request, scheme_pk: str, pk: str) -> Response:
+        membership = self._membership()
+        payload = MemberRoleInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.membership_set_role(
+            membership=membership, actor=request.user, role=payload.validated_data["role"]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, scheme_pk: str, pk: str) -> Response:
+        services.membership_remove(membership=self._membership(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def approve(self, request: Request, scheme_pk: str, pk: str) -> Response:
+        membership = services.membership_approve(membership=self._membership(), actor=request.user)
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(request=None, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
+        membership = services.membership_decline(membership=self._membership(), actor=request.user)
+        return Response(MemberSerializer(membership).data)
+
+
+class JoinRequestListView(generics.ListAPIView):
+    """Pending requests to join the schemes the user coordinates or covers as liaison."""
+
+    serializer_class = MemberSerializer
+    filterset_class = JoinRequestFilter
+    ordering_fields = ["requested_at"]
+    ordering = ["requested_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.join_requests_for(user=self.request.user)
+
+
+class MyMembershipListView(generics.ListAPIView):
+    """The signed-in user's schemes: memberships and pending requests."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    ordering_fields = ["requested_at", "scheme__name"]
+    ordering = ["scheme__name", "id"]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.memberships_of_user(user=self.request.user)
+
+
+class ActivityMixin:
+    filterset_class = ActivityFilter
+    ordering_fields = ["at"]
+    ordering = ["-at", "-id"]
+
+    def get_queryset(self) -> QuerySet[ActivityEvent]:
+        if getattr(self, "swagger_fake_view", False):
+            return ActivityEvent.objects.none()
+        user = self.request.user  # type: ignore[attr-defined]
+        if not selectors.may_review_activity(user=user):
+            raise PermissionDenied("Activity is for scheme coordinators and police liaisons.")
+        return selectors.activity_visible_to(user=user)
+
+
+class ActivityListView(ActivityMixin, generics.ListAPIView):
+    """What happened in the schemes the user coordinates, or covers as liaison."""
+
+    serializer_class = ActivityEventSerializer
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_safe(value: object) -> object:
+    """Defuse text a spreadsheet would run as a formula (names and summaries are user input)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class ActivityExportView(ActivityMixin, generics.GenericAPIView):
+    """The same events as the activity list, as a CSV download."""
+
+    pagination_class = None
+    serializer_class = ActivityEventSerializer
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")}
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        events = self.filter_queryset(self.get_queryset()).select_related("scheme")
+        writer = csv.writer(_Echo())
+
+        def rows() -> Iterator[str]:
+            yield writer.writerow(
+                ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"]
+            )
+            for event in events.iterator(chunk_size=1000):
+                yield writer.writerow(
+                    csv_safe(cell)
+                    for cell in [
+                        timezone.localtime(event.at).isoformat(timespec="seconds"),
+                        event.scheme_id,
+                        event.scheme.name,
+                        event.scheme.kind,
+                        event.type,
+                        event.actor_name,
+                        event.summary,
+                    ]
+                )
+
+        filename = f"patchwatch-activity-{timezone.localdate():%Y-%m-%d}.csv"
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

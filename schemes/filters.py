@@ -1,0 +1,87 @@
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+
+from accounts.forces import PoliceForce
+from core.filters import UTCDateTimeFilter
+from schemes.models import (
+    ActivityEvent,
+    ActivityType,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeKind,
+    SchemeStatus,
+)
+
+
+class SchemeFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=SchemeKind.choices)
+    status = filters.ChoiceFilter(
+        choices=SchemeStatus.choices,
+        method="filter_status",
+        help_text="Defaults to active: the public directory.",
+    )
+    force = filters.ChoiceFilter(choices=PoliceForce.choices)
+    q = filters.CharFilter(method="filter_text", max_length=100, help_text="Name or description.")
+
+    class Meta:
+        model = Scheme
+        fields = ["kind", "status", "force", "q"]
+
+    def filter_queryset(self, queryset: QuerySet[Scheme]) -> QuerySet[Scheme]:
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=SchemeStatus.ACTIVE)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset: QuerySet[Scheme], name: str, value: str) -> QuerySet[Scheme]:
+        return queryset.filter(status=value)
+
+    def filter_text(self, queryset: QuerySet[Scheme], name: str, value: str) -> QuerySet[Scheme]:
+        for word in value.split():
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+
+class MemberFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=MembershipStatus.choices)
+    role = filters.ChoiceFilter(choices=MembershipRole.choices)
+    q = filters.CharFilter(method="filter_text", max_length=100, help_text="Name or email.")
+
+    class Meta:
+        model = Membership
+        fields = ["status", "role", "q"]
+
+    def filter_text(
+        self, queryset: QuerySet[Membership], name: str, value: str
+    ) -> QuerySet[Membership]:
+        return queryset.filter(Q(user__name__icontains=value) | Q(user__email__icontains=value))
+
+
+class MembershipFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=MembershipStatus.choices)
+    role = filters.ChoiceFilter(choices=MembershipRole.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["status", "role"]
+
+
+class JoinRequestFilter(filters.FilterSet):
+    scheme = filters.NumberFilter(field_name="scheme_id")
+
+    class Meta:
+        model = Membership
+        fields = ["scheme"]
+
+
+class ActivityFilter(filters.FilterSet):
+    scheme = filters.NumberFilter(field_name="scheme_id")
+    kind = filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices)
+    type = filters.MultipleChoiceFilter(choices=ActivityType.choices)
+    since = UTCDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["scheme", "kind", "type", "since", "until"]

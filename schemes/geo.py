@@ -1,0 +1,210 @@
+"""Geometry of scheme areas: circles (centre and radius) and GeoJSON polygons.
+
+Distances on the ground come from geopy (geodesic, WGS-84). Polygon tests use shapely in a
+local flat projection centred on the point of interest: for areas of a few tens of
+kilometres the error of that projection is far below a metre per kilometre, which is well
+inside the precision anyone draws a watch scheme's boundary with.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from geopy.distance import distance as geodesic_distance
+from shapely.geometry import Point as FlatPoint
+from shapely.geometry import Polygon as FlatPolygon
+
+EARTH_RADIUS_M = 6_371_008.8
+
+# England and Wales with a margin: the Isles of Scilly to Berwick-upon-Tweed, and the
+# Welsh coast to Lowestoft. Every police force Patchwatch serves lies inside.
+SOUTH, NORTH, WEST, EAST = 49.8, 55.9, -6.5, 1.9
+
+
+# The largest bounding box a scheme's area may have, in degrees (about 55 km either way in
+# England and Wales; the validated maxima, a 20 km radius or a 40 km polygon, fit well
+# inside). Knowing it lets an overlap query bound bbox_south and bbox_west from both sides,
+# so a B-tree index narrows the scan to a band instead of half the table.
+MAX_SPAN_LAT_DEG = 0.5
+MAX_SPAN_LON_DEG = 0.9
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class BBox:
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+def validate_point(lat: float, lon: float) -> None:
+    """Refuse coordinates that are not real, or not in England and Wales."""
+    if not (-90 <= lat <= 90) or not (-180 <= lon <= 180) or math.isnan(lat + lon):
+        raise ValidationError(
+            "Latitude must be between -90 and 90, longitude between -180 and 180."
+        )
+    if not (SOUTH <= lat <= NORTH and WEST <= lon <= EAST):
+        raise ValidationError(
+            f"({lat:.5f}, {lon:.5f}) is outside England and Wales: check latitude and longitude "
+            "are not swapped."
+        )
+
+
+def distance_m(a: Point, b: Point) -> float:
+    return geodesic_distance((a.lat, a.lon), (b.lat, b.lon)).meters
+
+
+def circle_bbox(centre: Point, radius_m: float) -> BBox:
+    """The smallest latitude/longitude box around a circle on the ground."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    # Longitude degrees shrink towards the poles; use the latitude where they are narrowest.
+    widest_lat = min(abs(centre.lat) + dlat, 89.9)
+    dlon = math.degrees(radius_m / (EARTH_RADIUS_M * math.cos(math.radians(widest_lat))))
+    # A small margin covers the difference between the sphere here and geopy's ellipsoid.
+    margin = 1.005
+    return BBox(
+        south=centre.lat - dlat * margin,
+        west=centre.lon - dlon * margin,
+        north=centre.lat + dlat * margin,
+        east=centre.lon + dlon * margin,
+    )
+
+
+def _project(origin: Point, lon: float, lat: float) -> tuple[float, float]:
+    """Equirectangular projection to metres around ``origin``."""
+    x = math.radians(lon - origin.lon) * EARTH_RADIUS_M * math.cos(math.radians(origin.lat))
+    y = math.radians(lat - origin.lat) * EARTH_RADIUS_M
+    return x, y
+
+
+def _flat_polygon(origin: Point, ring: list[list[float]]) -> FlatPolygon:
+    return FlatPolygon([_project(origin, lon, lat) for lon, lat in ring])
+
+
+def polygon_ring(boundary: dict[str, Any]) -> list[list[float]]:
+    return boundary["coordinates"][0]
+
+
+def polygon_bbox(ring: list[list[float]]) -> BBox:
+    lons = [lon for lon, _ in ring]
+    lats = [lat for _, lat in ring]
+    return BBox(south=min(lats), west=min(lons), north=max(lats), east=max(lons))
+
+
+def polygon_centroid(ring: list[list[float]]) -> Point:
+    box = polygon_bbox(ring)
+    origin = Point((box.south + box.north) / 2, (box.west + box.east) / 2)
+    centroid = _flat_polygon(origin, ring).centroid
+    lat = origin.lat + math.degrees(centroid.y / EARTH_RADIUS_M)
+    lon = origin.lon + math.degrees(
+        centroid.x / (EARTH_RADIUS_M * math.cos(math.radians(origin.lat)))
+    )
+    return Point(lat, lon)
+
+
+def distance_to_polygon_m(point: Point, ring: list[list[float]]) -> float:
+    """0 inside the polygon, else the distance to its nearest edge."""
+    polygon = _flat_polygon(point, ring)
+    return polygon.distance(FlatPoint(0.0, 0.0))
+
+
+def distance_to_area_m(
+    point: Point, *, centre: Point, radius_m: float | None, boundary: dict[str, Any] | None
+) -> float:
+    """Distance from a point to the nearest edge of an area; 0 when the point is inside it."""
+    if boundary is not None:
+        return distance_to_polygon_m(point, polygon_ring(boundary))
+    return max(0.0, distance_m(point, centre) - float(radius_m or 0))
+
+
+def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
+    """Validate a GeoJSON Polygon; return it normalised with its centroid and bounding box."""
+    if not isinstance(boundary, dict) or boundary.get("type") != "Polygon":
+        raise ValidationError('Give a GeoJSON geometry with "type": "Polygon".')
+    rings = boundary.get("coordinates")
+    if not isinstance(rings, list) or not rings:
+        raise ValidationError('A polygon needs "coordinates": a list holding one ring.')
+    if len(rings) > 1:
+        raise ValidationError("Only the outer ring is supported: a scheme area has no holes.")
+    ring = rings[0]
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise ValidationError("A ring needs at least four positions (a triangle, closed).")
+    if len(ring) > settings.SCHEME_POLYGON_MAX_VERTICES:
+        raise ValidationError(
+            f"A ring may have at most {settings.SCHEME_POLYGON_MAX_VERTICES} positions."
+        )
+    positions: list[list[float]] = []
+    for index, position in enumerate(ring):
+        if (
+            not isinstance(position, list)
+            or len(position) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
+        ):
+            raise ValidationError(f"Position {index} must be [longitude, latitude].")
+        lon, lat = float(position[0]), float(position[1])
+        try:
+            validate_point(lat, lon)
+        except ValidationError as exc:
+            raise ValidationError(f"Position {index}: {exc.messages[0]}") from exc
+        positions.append([lon, lat])
+    if positions[0] != positions[-1]:
+        raise ValidationError("The ring is not closed: its last position must equal its first.")
+    box = polygon_bbox(positions)
+    origin = Point((box.south + box.north) / 2, (box.west + box.east) / 2)
+    flat = _flat_polygon(origin, positions)
+    if not flat.is_valid:
+        raise ValidationError("The boundary crosses itself; draw it without overlapping edges.")
+    if flat.area < 1000:
+        raise ValidationError("The area is too small: at least 1,000 square metres.")
+    corner_a, corner_b = Point(box.south, box.west), Point(box.north, box.east)
+    if distance_m(corner_a, corner_b) > settings.SCHEME_POLYGON_MAX_SPAN_M:
+        raise ValidationError(
+            f"The area is too large: at most {settings.SCHEME_POLYGON_MAX_SPAN_M / 1000:g} km "
+            "corner to corner."
+        )
+    return {"type": "Polygon", "coordinates": [positions]}, polygon_centroid(positions), box
+
+
+@dataclass(frozen=True)
+class Area:
+    """A circle (``radius_m``) or a GeoJSON polygon (``boundary``) with its centre."""
+
+    centre: Point
+    radius_m: float | None = None
+    boundary: dict[str, Any] | None = None
+
+    def flat(self, origin: Point, *, segments: int = 64) -> Any:
+        """This area as a shapely geometry in metres around ``origin``."""
+        if self.boundary is not None:
+            return _flat_polygon(origin, polygon_ring(self.boundary))
+        x, y = _project(origin, self.centre.lon, self.centre.lat)
+        return FlatPoint(x, y).buffer(float(self.radius_m or 0), quad_segs=segments // 4)
+
+
+def areas_intersect(a: Area, b: Area) -> bool:
+    """Whether two areas overlap (touching counts): geodesic distance for two circles,
+    shapely in a local projection once a polygon is involved."""
+    if a.boundary is None and b.boundary is None:
+        return distance_m(a.centre, b.centre) <= float(a.radius_m or 0) + float(b.radius_m or 0)
+    if a.boundary is not None and b.boundary is not None:
+        return a.flat(a.centre).intersects(b.flat(a.centre))
+    circle, polygon = (a, b) if a.boundary is None else (b, a)
+    ring = polygon_ring(polygon.boundary)  # type: ignore[arg-type]
+    return distance_to_polygon_m(circle.centre, ring) <= float(circle.radius_m or 0)
+
+
+def area_within(inner: Area, outer: Area, *, tolerance_m: float = 1.0) -> bool:
+    """Whether ``inner`` lies inside ``outer`` (to within a metre)."""
+    if inner.boundary is None and outer.boundary is None:
+        reach = distance_m(inner.centre, outer.centre) + float(inner.radius_m or 0)
+        return reach <= float(outer.radius_m or 0) + tolerance_m
+    origin = outer.centre
+    return outer.flat(origin).buffer(tolerance_m).contains(inner.flat(origin))

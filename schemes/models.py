@@ -1,0 +1,265 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.forces import PoliceForce
+from accounts.validators import validate_phone
+from schemes import geo
+from schemes.geo import MAX_SPAN_LAT_DEG, MAX_SPAN_LON_DEG
+
+
+class SchemeKind(models.TextChoices):
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood Watch"
+    SPEEDWATCH = "speedwatch", "Community Speedwatch"
+    COUNTRYSIDE = "countryside", "Countryside Watch"
+
+
+class SchemeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+
+
+AREA_COLUMNS = (
+    "centre_lat",
+    "centre_lon",
+    "radius_m",
+    "boundary",
+    "bbox_south",
+    "bbox_west",
+    "bbox_north",
+    "bbox_east",
+)
+
+
+class AreaFields(models.Model):
+    """An area on the map: a circle (centre and radius) or a GeoJSON polygon, whose centre is
+    its centroid, with the bounding box geographic look-ups prefilter on in SQL. Schemes
+    and alerts both have one; ``schemes.services.area_fields`` fills these columns."""
+
+    centre_lat = models.FloatField()
+    centre_lon = models.FloatField()
+    radius_m = models.PositiveIntegerField(null=True, blank=True)
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON Polygon geometry.")
+    bbox_south = models.FloatField()
+    bbox_west = models.FloatField()
+    bbox_north = models.FloatField()
+    bbox_east = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def area(self) -> geo.Area:
+        return geo.Area(
+            centre=geo.Point(self.centre_lat, self.centre_lon),
+            radius_m=self.radius_m,
+            boundary=self.boundary,
+        )
+
+    @property
+    def bbox(self) -> geo.BBox:
+        return geo.BBox(self.bbox_south, self.bbox_west, self.bbox_north, self.bbox_east)
+
+
+class Scheme(AreaFields):
+    """A community watch scheme and the area it covers.
+
+    The area is a circle (centre and radius) or a GeoJSON polygon; for a polygon the centre
+    is its centroid. The bounding box columns are derived from the area when it is set
+    (``schemes.geo.area_bbox``) and indexed so that geographic look-ups prefilter in SQL.
+    """
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=SchemeKind.choices)
+    description = models.TextField(blank=True, max_length=5000)
+    force = models.CharField(
+        max_length=40, choices=PoliceForce.choices, help_text="The police force area."
+    )
+    status = models.CharField(
+        max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.PROPOSED
+    )
+
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    show_contact_email = models.BooleanField(default=False)
+    show_contact_phone = models.BooleanField(default=False)
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_schemes",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_schemes",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(centre_lat__gte=-90, centre_lat__lte=90)
+                & Q(centre_lon__gte=-180, centre_lon__lte=180),
+                name="scheme_centre_is_a_real_coordinate",
+            ),
+            models.CheckConstraint(
+                condition=(Q(radius_m__isnull=False) & Q(boundary__isnull=True))
+                | (Q(radius_m__isnull=True) & Q(boundary__isnull=False)),
+                name="scheme_area_is_circle_or_polygon",
+            ),
+            models.CheckConstraint(
+                condition=Q(bbox_south__lte=models.F("bbox_north"))
+                & Q(bbox_west__lte=models.F("bbox_east")),
+                name="scheme_bbox_is_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(bbox_north__lte=models.F("bbox_south") + MAX_SPAN_LAT_DEG)
+                & Q(bbox_east__lte=models.F("bbox_west") + MAX_SPAN_LON_DEG),
+                name="scheme_bbox_is_bounded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="scheme_status_kind"),
+            # The directory's default order: active schemes by name.
+            models.Index(fields=["status", "name"], name="scheme_status_name"),
+            models.Index(fields=["force", "status"], name="scheme_force_status"),
+            # All four sides, so an overlap query (``schemes_in_bbox``) settles every bound
+            # in the index and reads from the table only the schemes whose boxes overlap.
+            models.Index(
+                fields=["bbox_south", "bbox_west", "bbox_north", "bbox_east"],
+                name="scheme_bbox_overlap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class MembershipRole(models.TextChoices):
+    VOLUNTEER = "volunteer", "Volunteer"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    ACTIVE = "active", "Member"
+    DECLINED = "declined", "Declined"
+
+
+class Membership(models.Model):
+    """A person's place in a scheme: a join request until a coordinator approves it."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=20, choices=MembershipRole.choices, default=MembershipRole.VOLUNTEER
+    )
+    status = models.CharField(
+        max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    message = models.CharField(max_length=500, blank=True, help_text="Note with the request.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "user"], name="membership_once_per_scheme"),
+            models.CheckConstraint(
+                condition=Q(role="volunteer") | Q(status="active"),
+                name="membership_coordinator_is_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "status", "role"], name="membership_scheme_status"),
+            models.Index(fields=["user", "status"], name="membership_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.scheme} ({self.role}, {self.status})"
+
+
+class SchemeStatusChange(models.Model):
+    """One step of a scheme's status lifecycle, with who made it and why."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=SchemeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=SchemeStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=1000, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ActivityType(models.TextChoices):
+    SCHEME_PROPOSED = "scheme_proposed", "Scheme proposed"
+    SCHEME_UPDATED = "scheme_updated", "Scheme details changed"
+    SCHEME_APPROVED = "scheme_approved", "Scheme approved"
+    SCHEME_SUSPENDED = "scheme_suspended", "Scheme suspended"
+    SCHEME_REINSTATED = "scheme_reinstated", "Scheme reinstated"
+    SCHEME_CLOSED = "scheme_closed", "Scheme closed"
+    MEMBER_REQUESTED = "member_requested", "Asked to join"
+    MEMBER_JOINED = "member_joined", "Member joined"
+    MEMBER_DECLINED = "member_declined", "Join request declined"
+    MEMBER_LEFT = "member_left", "Member left"
+    MEMBER_REMOVED = "member_removed", "Member removed"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    SITE_PROPOSED = "site_proposed", "Speedwatch site proposed"
+    SITE_APPROVED = "site_approved", "Speedwatch site approved"
+    SITE_REJECTED = "site_rejected", "Speedwatch site rejected"
+    SITE_SUSPENDED = "site_suspended", "Speedwatch site suspended"
+    SESSION_SUBMITTED = "session_submitted", "Speedwatch session submitted"
+    SESSION_AMENDED = "session_amended", "Speedwatch session amended"
+    ALERT_PUBLISHED = "alert_published", "Alert published"
+
+
+class ActivityEvent(models.Model):
+    """What happened in a scheme, for coordinators and liaisons to review."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="activity")
+    type = models.CharField(max_length=40, choices=ActivityType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept apart from the actor so the log still reads well after an account is deleted.
+    actor_name = models.CharField(max_length=150, blank=True)
+    summary = models.CharField(max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["scheme", "-at"], name="activity_scheme_at"),
+            models.Index(fields=["type", "-at"], name="activity_type_at"),
+            models.Index(fields=["-at"], name="activity_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.scheme_id} {self.type}: {self.summary}"

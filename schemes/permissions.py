@@ -1,0 +1,97 @@
+"""Who may see and change a scheme and its members: every such check lives here.
+
+Views call these helpers and nothing else, so a rule is written (and tested) once.
+A user who may not know that an object exists gets 404 from the view; a user who can see
+it but may not change it gets 403.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
+
+AnyUser = User | AnonymousUser
+
+
+def liaison_force(user: AnyUser) -> str | None:
+    """The force a user is a police liaison for, or None."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.liaison.force
+    except User.liaison.RelatedObjectDoesNotExist:
+        return None
+
+
+def membership_of(user: AnyUser, scheme: Scheme) -> Membership | None:
+    """The user's membership of the scheme (any status), cached on the scheme for the request."""
+    if not user.is_authenticated:
+        return None
+    cache = scheme.__dict__.setdefault("_membership_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(scheme=scheme, user=user).first()
+    return cache[user.pk]
+
+
+def is_coordinator(user: AnyUser, scheme: Scheme) -> bool:
+    membership = membership_of(user, scheme)
+    return (
+        membership is not None
+        and membership.status == MembershipStatus.ACTIVE
+        and membership.role == MembershipRole.COORDINATOR
+    )
+
+
+def is_active_member(user: AnyUser, scheme: Scheme) -> bool:
+    membership = membership_of(user, scheme)
+    return membership is not None and membership.status == MembershipStatus.ACTIVE
+
+
+def is_covering_liaison(user: AnyUser, scheme: Scheme) -> bool:
+    return liaison_force(user) == scheme.force
+
+
+def is_proposer(user: AnyUser, scheme: Scheme) -> bool:
+    return user.is_authenticated and scheme.proposed_by_id == user.pk
+
+
+def can_view_scheme(user: AnyUser, scheme: Scheme) -> bool:
+    """Active schemes are public; others only to their people and their liaisons."""
+    if scheme.status == SchemeStatus.ACTIVE:
+        return True
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or is_covering_liaison(user, scheme)
+        or is_proposer(user, scheme)
+        or membership_of(user, scheme) is not None
+    )
+
+
+def can_manage_scheme(user: AnyUser, scheme: Scheme) -> bool:
+    """Coordinators and covering liaisons run the scheme: members, details, activity."""
+    return is_coordinator(user, scheme) or is_covering_liaison(user, scheme)
+
+
+def can_edit_scheme(user: AnyUser, scheme: Scheme) -> bool:
+    if scheme.status == SchemeStatus.CLOSED:
+        return False
+    if scheme.status == SchemeStatus.PROPOSED and is_proposer(user, scheme):
+        return True
+    return can_manage_scheme(user, scheme)
+
+
+def can_review_scheme(user: AnyUser, scheme: Scheme) -> bool:
+    """Approve, suspend and reinstate: the liaisons covering the scheme's force area."""
+    return is_covering_liaison(user, scheme)
+
+
+def can_see_private_details(user: AnyUser, scheme: Scheme) -> bool:
+    """Full contact details and status history: managers, and the scheme's proposer."""
+    return can_manage_scheme(user, scheme) or is_proposer(user, scheme)
+
+
+def can_view_members(user: AnyUser, scheme: Scheme) -> bool:
+    """Member lists and contact details: coordinators and covering liaisons only."""
+    return can_manage_scheme(user, scheme)

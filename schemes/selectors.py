@@ -1,0 +1,158 @@
+"""Reads with rules in them: which schemes, members and activity a user may see."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from schemes import geo
+from schemes.models import (
+    ActivityEvent,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeStatus,
+)
+from schemes.permissions import AnyUser, liaison_force
+
+
+def schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
+    """Active schemes for everyone; a user also sees the schemes they proposed or belong to,
+    and a liaison every scheme of their force area."""
+    schemes = Scheme.objects.all()
+    if not user.is_authenticated:
+        return schemes.filter(status=SchemeStatus.ACTIVE)
+    if user.is_staff:
+        return schemes
+    visible = Q(status=SchemeStatus.ACTIVE) | Q(proposed_by=user)
+    visible |= Q(Exists(Membership.objects.filter(scheme=OuterRef("pk"), user=user)))
+    force = liaison_force(user)
+    if force:
+        visible |= Q(force=force)
+    return schemes.filter(visible)
+
+
+def with_member_count(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
+    # A correlated subquery rather than JOIN + GROUP BY: PostgreSQL evaluates it only for
+    # the rows of the page being returned, not for every scheme before sorting.
+    active_members = (
+        Membership.objects.filter(scheme=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+        .order_by()
+        .values("scheme")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return schemes.annotate(member_count=Coalesce(Subquery(active_members), 0))
+
+
+def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme]:
+    """Schemes whose bounding box overlaps ``box``: the SQL prefilter for every geo look-up.
+
+    The lower bounds on bbox_south and bbox_west follow from the bounded size of an area
+    (``geo.MAX_SPAN_*``) and let the index on the four box columns do the narrowing.
+    """
+    return schemes.filter(
+        bbox_south__gte=box.south - geo.MAX_SPAN_LAT_DEG,
+        bbox_south__lte=box.north,
+        bbox_west__gte=box.west - geo.MAX_SPAN_LON_DEG,
+        bbox_west__lte=box.east,
+        bbox_north__gte=box.south,
+        bbox_east__gte=box.west,
+    )
+
+
+def schemes_near(*, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float) -> list[Scheme]:
+    """Schemes whose area comes within ``radius_m`` of ``point``, nearest first.
+
+    Each scheme gets a ``distance_m`` attribute: metres from the point to the nearest edge
+    of its area, 0 when the point is inside it.
+    """
+    candidates = schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
+    nearby = []
+    for scheme in candidates:
+        distance = geo.distance_to_area_m(
+            point,
+            centre=geo.Point(scheme.centre_lat, scheme.centre_lon),
+            radius_m=scheme.radius_m,
+            boundary=scheme.boundary,
+        )
+        if distance <= radius_m:
+            scheme.distance_m = round(distance)
+            nearby.append(scheme)
+    nearby.sort(key=lambda s: (s.distance_m, s.name, s.pk))
+    return nearby
+
+
+def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
+    """The user's memberships and requests, with each scheme's member count."""
+    return (
+        Membership.objects.filter(user=user)
+        .exclude(scheme__status=SchemeStatus.CLOSED)
+        .prefetch_related(Prefetch("scheme", queryset=with_member_count(Scheme.objects.all())))
+        .order_by("scheme__name")
+    )
+
+
+def active_memberships_of(*, user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("scheme")
+        .order_by("scheme_id")
+    )
+
+
+def coordinated_scheme_ids(*, user: AnyUser) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(
+            user=user, status=MembershipStatus.ACTIVE, role=MembershipRole.COORDINATOR
+        ).values_list("scheme_id", flat=True)
+    )
+
+
+def schemes_managed_by(*, user: AnyUser) -> QuerySet[Scheme]:
+    """Schemes whose members and activity the user may review: as coordinator or liaison."""
+    if not user.is_authenticated:
+        return Scheme.objects.none()
+    managed = Q(
+        Exists(
+            Membership.objects.filter(
+                scheme=OuterRef("pk"),
+                user=user,
+                status=MembershipStatus.ACTIVE,
+                role=MembershipRole.COORDINATOR,
+            )
+        )
+    )
+    force = liaison_force(user)
+    if force:
+        managed |= Q(force=force)
+    return Scheme.objects.filter(managed)
+
+
+def members_of(*, scheme: Scheme) -> QuerySet[Membership]:
+    return Membership.objects.filter(scheme=scheme).select_related("user", "scheme")
+
+
+def join_requests_for(*, user: AnyUser) -> QuerySet[Membership]:
+    """Pending requests to join any scheme the user coordinates or covers as liaison."""
+    return (
+        Membership.objects.filter(
+            status=MembershipStatus.PENDING,
+            scheme__in=schemes_managed_by(user=user).filter(status=SchemeStatus.ACTIVE),
+        )
+        .select_related("user", "scheme")
+        .order_by("requested_at", "pk")
+    )
+
+
+def activity_visible_to(*, user: AnyUser) -> QuerySet[ActivityEvent]:
+    return ActivityEvent.objects.filter(scheme__in=schemes_managed_by(user=user)).select_related(
+        "scheme"
+    )
+
+
+def may_review_activity(*, user: AnyUser) -> bool:
+    return bool(liaison_force(user)) or bool(coordinated_scheme_ids(user=user))

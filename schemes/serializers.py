@@ -1,0 +1,310 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.forces import PoliceForce
+from accounts.validators import validate_phone
+from schemes import geo, permissions
+from schemes.models import (
+    ActivityEvent,
+    Membership,
+    MembershipRole,
+    Scheme,
+    SchemeKind,
+    SchemeStatus,
+    SchemeStatusChange,
+)
+
+AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
+
+GEOJSON_POLYGON_SCHEMA = {
+    "type": "object",
+    "description": "GeoJSON Polygon geometry: one closed ring of [longitude, latitude] positions.",
+    "properties": {
+        "type": {"type": "string", "enum": ["Polygon"]},
+        "coordinates": {
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+        },
+    },
+    "required": ["type", "coordinates"],
+}
+
+
+@extend_schema_field(GEOJSON_POLYGON_SCHEMA)
+class PolygonField(serializers.JSONField):
+    pass
+
+
+class SchemeRefSerializer(serializers.ModelSerializer):
+    """The few fields that name a scheme wherever something points at one."""
+
+    class Meta:
+        model = Scheme
+        fields = ["id", "name", "kind", "status"]
+        read_only_fields = fields
+
+
+class SchemeSummarySerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    force_name = serializers.CharField(source="get_force_display", read_only=True)
+    lat = serializers.FloatField(source="centre_lat", read_only=True)
+    lon = serializers.FloatField(source="centre_lon", read_only=True)
+    boundary = PolygonField(read_only=True, allow_null=True)
+    distance_m = serializers.SerializerMethodField(
+        help_text="Metres from the searched point to the area's nearest edge (0 inside it)."
+    )
+    member_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "status",
+            "force",
+            "force_name",
+            "lat",
+            "lon",
+            "radius_m",
+            "boundary",
+            "distance_m",
+            "member_count",
+        ]
+        read_only_fields = fields
+
+    def get_distance_m(self, scheme: Scheme) -> int | None:
+        return getattr(scheme, "distance_m", None)
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "status"]
+        read_only_fields = fields
+
+
+class SchemeContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False)
+
+
+class SchemeDetailSerializer(SchemeSummarySerializer):
+    contact = serializers.SerializerMethodField()
+    my_membership = serializers.SerializerMethodField()
+    can_manage = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+    can_review = serializers.SerializerMethodField()
+
+    class Meta(SchemeSummarySerializer.Meta):
+        fields = [
+            *SchemeSummarySerializer.Meta.fields,
+            "description",
+            "contact",
+            "show_contact_email",
+            "show_contact_phone",
+            "created_at",
+            "approved_at",
+            "my_membership",
+            "can_manage",
+            "can_edit",
+            "can_review",
+        ]
+        read_only_fields = fields
+
+    @property
+    def _user(self) -> Any:
+        return self.context["request"].user
+
+    @extend_schema_field(SchemeContactSerializer)
+    def get_contact(self, scheme: Scheme) -> dict[str, str]:
+        """The public sees only what the scheme chose to show; its managers see everything."""
+        private = permissions.can_see_private_details(self._user, scheme)
+        contact = {"name": scheme.contact_name}
+        if scheme.contact_email and (private or scheme.show_contact_email):
+            contact["email"] = scheme.contact_email
+        if scheme.contact_phone and (private or scheme.show_contact_phone):
+            contact["phone"] = scheme.contact_phone
+        return contact
+
+    @extend_schema_field(MyMembershipSerializer(allow_null=True))
+    def get_my_membership(self, scheme: Scheme) -> dict[str, Any] | None:
+        membership = permissions.membership_of(self._user, scheme)
+        return MyMembershipSerializer(membership).data if membership else None
+
+    def get_can_manage(self, scheme: Scheme) -> bool:
+        return permissions.can_manage_scheme(self._user, scheme)
+
+    def get_can_edit(self, scheme: Scheme) -> bool:
+        return permissions.can_edit_scheme(self._user, scheme)
+
+    def get_can_review(self, scheme: Scheme) -> bool:
+        return permissions.can_review_scheme(self._user, scheme)
+
+
+class SchemeInputSerializer(serializers.Serializer):
+    """A proposal, or (partially) new details for a scheme. The area is a circle given by
+    ``lat``, ``lon`` and ``radius_m``, or a ``boundary`` polygon."""
+
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=SchemeKind.choices)
+    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    force = serializers.ChoiceField(choices=PoliceForce.choices)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    radius_m = serializers.IntegerField(required=False)
+    boundary = PolygonField(required=False)
+    contact_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    contact_email = serializers.EmailField(allow_blank=True, required=False)
+    contact_phone = serializers.CharField(
+        max_length=20, allow_blank=True, required=False, validators=[validate_phone]
+    )
+    show_contact_email = serializers.BooleanField(required=False)
+    show_contact_phone = serializers.BooleanField(required=False)
+
+    def validate_radius_m(self, value: int) -> int:
+        low, high = settings.SCHEME_RADIUS_MIN_M, settings.SCHEME_RADIUS_MAX_M
+        if not low <= value <= high:
+            raise serializers.ValidationError(f"Give a radius from {low} to {high} metres.")
+        return value
+
+    def validate_boundary(self, value: Any) -> dict[str, Any]:
+        try:
+            clean, _, _ = geo.clean_polygon(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return clean
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = {field for field in AREA_FIELDS if field in attrs}
+        circle = {"lat", "lon", "radius_m"}
+        if "boundary" in given and given & circle:
+            raise serializers.ValidationError(
+                {"boundary": ["Give either a boundary or lat, lon and radius_m, not both."]}
+            )
+        if given & circle and not circle <= given:
+            missing = sorted(circle - given)
+            raise serializers.ValidationError(
+                {field: ["Required with the other circle fields."] for field in missing}
+            )
+        if not given and not self.partial:
+            raise serializers.ValidationError(
+                {"lat": ["Give the area: lat, lon and radius_m, or a boundary polygon."]}
+            )
+        if "lat" in given:
+            try:
+                geo.validate_point(attrs["lat"], attrs["lon"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"lat": exc.messages}) from exc
+        return attrs
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(details, area) for the services."""
+        data = dict(self.validated_data)
+        area = {field: data.pop(field) for field in AREA_FIELDS if field in data}
+        return data, area
+
+
+class StatusChangeInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED, SchemeStatus.CLOSED]
+    )
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SchemeStatusChange
+        fields = ["id", "from_status", "to_status", "actor_name", "reason", "at"]
+        read_only_fields = fields
+
+    def get_actor_name(self, change: SchemeStatusChange) -> str:
+        return change.actor.name if change.actor else ""
+
+
+class JoinInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A user's own membership, with the scheme it is of."""
+
+    scheme = SchemeSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "scheme", "role", "status", "message", "requested_at", "joined_at"]
+        read_only_fields = fields
+
+
+class MemberUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    postcode = serializers.CharField()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member as their coordinators and liaisons see them, contact details included."""
+
+    user = MemberUserSerializer(read_only=True)
+    scheme = SchemeRefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "scheme", "role", "status", "message", "requested_at", "joined_at"]
+        read_only_fields = fields
+
+
+class MemberRoleInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MembershipRole.choices)
+
+
+class ActivityEventSerializer(serializers.ModelSerializer):
+    scheme = SchemeRefSerializer(read_only=True)
+    type_display = serializers.CharField(source="get_type_display", read_only=True)
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["id", "scheme", "type", "type_display", "actor_name", "summary", "at"]
+        read_only_fields = fields
+
+
+class NearQuerySerializer(serializers.Serializer):
+    """Query parameters of a "near me" search: a point, or a place to geocode."""
+
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    place = serializers.CharField(required=False, max_length=100)
+    radius_m = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_radius_m(self, value: int) -> int:
+        if value > settings.NEAR_RADIUS_MAX_M:
+            raise serializers.ValidationError(
+                f"Search at most {settings.NEAR_RADIUS_MAX_M} metres around a point."
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_point = "lat" in attrs or "lon" in attrs
+        if has_point and not ("lat" in attrs and "lon" in attrs):
+            field = "lon" if "lat" in attrs else "lat"
+            raise serializers.ValidationError({field: ["Give both lat and lon."]})
+        if has_point and "place" in attrs:
+            raise serializers.ValidationError(
+                {"place": ["Search by lat and lon, or by place, not both."]}
+            )
+        if "radius_m" in attrs and not (has_point or "place" in attrs):
+            raise serializers.ValidationError(
+                {"radius_m": ["A radius needs lat and lon, or a place, to search around."]}
+            )
+        return attrs

@@ -1,0 +1,365 @@
+"""Every write the schemes domain knows: proposing, the status lifecycle, membership."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from schemes import geo
+from schemes.models import (
+    ActivityEvent,
+    ActivityType,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeStatus,
+    SchemeStatusChange,
+)
+from schemes.permissions import can_review_scheme, is_coordinator, is_proposer
+
+DETAIL_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "force",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "show_contact_email",
+    "show_contact_phone",
+)
+
+
+def activity_record(
+    *, scheme: Scheme, type: ActivityType, actor: User | None, summary: str
+) -> ActivityEvent:
+    return ActivityEvent.objects.create(
+        scheme=scheme,
+        type=type,
+        actor=actor,
+        actor_name=actor.name if actor else "",
+        summary=summary[:300],
+    )
+
+
+def area_fields(
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    radius_m: int | None = None,
+    boundary: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Model fields for an area given as a circle or a polygon (already validated)."""
+    if boundary is not None:
+        clean, centre, box = geo.clean_polygon(boundary)
+        radius = None
+    else:
+        if lat is None or lon is None or radius_m is None:
+            raise ValidationError("Give lat, lon and radius_m, or a boundary polygon.")
+        clean, centre, radius = None, geo.Point(lat, lon), radius_m
+        box = geo.circle_bbox(centre, radius_m)
+    return {
+        "centre_lat": centre.lat,
+        "centre_lon": centre.lon,
+        "radius_m": radius,
+        "boundary": clean,
+        "bbox_south": box.south,
+        "bbox_west": box.west,
+        "bbox_north": box.north,
+        "bbox_east": box.east,
+    }
+
+
+@transaction.atomic
+def scheme_propose(*, proposer: User, details: dict[str, Any], area: dict[str, Any]) -> Scheme:
+    """Register a proposed scheme; the proposer becomes its coordinator once approved."""
+    scheme = Scheme(
+        **{field: details[field] for field in DETAIL_FIELDS if field in details},
+        **area_fields(**area),
+        proposed_by=proposer,
+        status=SchemeStatus.PROPOSED,
+    )
+    scheme.full_clean()
+    scheme.save()
+    SchemeStatusChange.objects.create(
+        scheme=scheme, from_status="", to_status=SchemeStatus.PROPOSED, actor=proposer
+    )
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.SCHEME_PROPOSED,
+        actor=proposer,
+        summary=f"{proposer.name} proposed {scheme.name} ({scheme.get_kind_display()}).",
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(
+    *, scheme: Scheme, actor: User, details: dict[str, Any], area: dict[str, Any] | None
+) -> Scheme:
+    changed = [field for field in DETAIL_FIELDS if field in details]
+    if (
+        "force" in changed
+        and details["force"] != scheme.force
+        and not (scheme.status == SchemeStatus.PROPOSED or can_review_scheme(actor, scheme))
+    ):
+        raise PermissionDenied("Only a liaison can move an approved scheme to another force.")
+    for field in changed:
+        setattr(scheme, field, details[field])
+    if area:
+        for field, value in area_fields(**area).items():
+            setattr(scheme, field, value)
+            changed.append(field)
+    if not changed:
+        return scheme
+    scheme.full_clean()
+    scheme.save(update_fields=[*changed, "updated_at"])
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.SCHEME_UPDATED,
+        actor=actor,
+        summary=f"{actor.name} changed the scheme's details.",
+    )
+    return scheme
+
+
+# Allowed lifecycle steps, and who may take each one.
+LIAISON, COORDINATOR, PROPOSER = "liaison", "coordinator", "proposer"
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON},
+    (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER},
+    (SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED): {LIAISON},
+    (SchemeStatus.SUSPENDED, SchemeStatus.ACTIVE): {LIAISON},
+    (SchemeStatus.ACTIVE, SchemeStatus.CLOSED): {LIAISON, COORDINATOR},
+    (SchemeStatus.SUSPENDED, SchemeStatus.CLOSED): {LIAISON},
+}
+REASON_REQUIRED = {SchemeStatus.SUSPENDED, SchemeStatus.CLOSED}
+
+
+def _actor_roles(actor: User, scheme: Scheme) -> set[str]:
+    roles = set()
+    if can_review_scheme(actor, scheme):
+        roles.add(LIAISON)
+    if is_coordinator(actor, scheme):
+        roles.add(COORDINATOR)
+    if is_proposer(actor, scheme):
+        roles.add(PROPOSER)
+    return roles
+
+
+def _activity_for(from_status: str, to_status: str) -> ActivityType:
+    if to_status == SchemeStatus.ACTIVE:
+        if from_status == SchemeStatus.PROPOSED:
+            return ActivityType.SCHEME_APPROVED
+        return ActivityType.SCHEME_REINSTATED
+    if to_status == SchemeStatus.SUSPENDED:
+        return ActivityType.SCHEME_SUSPENDED
+    return ActivityType.SCHEME_CLOSED
+
+
+@transaction.atomic
+def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason: str) -> Scheme:
+    """Move a scheme along its lifecycle, recording who did it and why.
+
+    Approving a proposal makes its proposer the scheme's first coordinator.
+    """
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    from_status = scheme.status
+    allowed = TRANSITIONS.get((from_status, to_status))
+    if allowed is None:
+        raise ValidationError(
+            {"status": f"A {from_status} scheme cannot become {to_status}."}, code="invalid"
+        )
+    if not allowed & _actor_roles(actor, scheme):
+        raise PermissionDenied(
+            f"Only a {' or '.join(sorted(allowed))} may make a {from_status} scheme {to_status}."
+        )
+    if to_status in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": "Say why, for the scheme's members and the record."})
+
+    scheme.status = to_status
+    update_fields = ["status", "updated_at"]
+    if from_status == SchemeStatus.PROPOSED and to_status == SchemeStatus.ACTIVE:
+        scheme.approved_at = timezone.now()
+        scheme.approved_by = actor
+        update_fields += ["approved_at", "approved_by"]
+    scheme.save(update_fields=update_fields)
+    SchemeStatusChange.objects.create(
+        scheme=scheme, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+    summary = f"{actor.name}: {from_status} → {to_status}"
+    activity_record(
+        scheme=scheme,
+        type=_activity_for(from_status, to_status),
+        actor=actor,
+        summary=f"{summary}. {reason}".strip() if reason else f"{summary}.",
+    )
+    if from_status == SchemeStatus.PROPOSED and to_status == SchemeStatus.ACTIVE:
+        _make_first_coordinator(scheme=scheme, approver=actor)
+    return scheme
+
+
+def _make_first_coordinator(*, scheme: Scheme, approver: User) -> None:
+    proposer = scheme.proposed_by
+    if proposer is None or not proposer.is_active:
+        return
+    Membership.objects.update_or_create(
+        scheme=scheme,
+        user=proposer,
+        defaults={
+            "role": MembershipRole.COORDINATOR,
+            "status": MembershipStatus.ACTIVE,
+            "joined_at": timezone.now(),
+            "decided_by": approver,
+        },
+    )
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.MEMBER_JOINED,
+        actor=approver,
+        summary=f"{proposer.name} joined as the first coordinator.",
+    )
+
+
+@transaction.atomic
+def membership_request(*, scheme: Scheme, user: User, message: str = "") -> Membership:
+    """Ask to join an active scheme. Asking again while pending changes nothing."""
+    if scheme.status != SchemeStatus.ACTIVE:
+        raise ValidationError("Only an active scheme takes new members.")
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        scheme=scheme, user=user, defaults={"message": message}
+    )
+    if membership.status == MembershipStatus.ACTIVE:
+        raise ValidationError("You are already a member of this scheme.")
+    if membership.status == MembershipStatus.PENDING and not created:
+        return membership
+    if membership.status == MembershipStatus.DECLINED:
+        membership.status = MembershipStatus.PENDING
+        membership.message = message
+        membership.requested_at = timezone.now()
+        membership.decided_by = None
+        membership.save(update_fields=["status", "message", "requested_at", "decided_by"])
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.MEMBER_REQUESTED,
+        actor=user,
+        summary=f"{user.name} asked to join.",
+    )
+    return membership
+
+
+def _require_pending(membership: Membership) -> None:
+    if membership.status != MembershipStatus.PENDING:
+        raise ValidationError(
+            f"This request is no longer waiting: it is {membership.get_status_display().lower()}."
+        )
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, actor: User) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    _require_pending(membership)
+    membership.status = MembershipStatus.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.decided_by = actor
+    membership.save(update_fields=["status", "joined_at", "decided_by"])
+    activity_record(
+        scheme=membership.scheme,
+        type=ActivityType.MEMBER_JOINED,
+        actor=actor,
+        summary=f"{actor.name} approved {membership.user.name}'s request to join.",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, actor: User) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    _require_pending(membership)
+    membership.status = MembershipStatus.DECLINED
+    membership.decided_by = actor
+    membership.save(update_fields=["status", "decided_by"])
+    activity_record(
+        scheme=membership.scheme,
+        type=ActivityType.MEMBER_DECLINED,
+        actor=actor,
+        summary=f"{actor.name} declined {membership.user.name}'s request to join.",
+    )
+    return membership
+
+
+def _lock_scheme_and_check_last_coordinator(membership: Membership, consequence: str) -> None:
+    """Refuse a change that would leave the scheme with no coordinator.
+
+    Locking the scheme row serialises concurrent removals, so two coordinators cannot
+    both leave at once and strand the scheme.
+    """
+    Scheme.objects.select_for_update().filter(pk=membership.scheme_id).first()
+    if membership.role != MembershipRole.COORDINATOR:
+        return
+    coordinators = Membership.objects.filter(
+        scheme_id=membership.scheme_id,
+        role=MembershipRole.COORDINATOR,
+        status=MembershipStatus.ACTIVE,
+    ).count()
+    if coordinators <= 1:
+        raise ValidationError(
+            f"{consequence} would leave the scheme without a coordinator: "
+            "make another member a coordinator first."
+        )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationError({"role": "Approve the request before changing the member's role."})
+    if membership.role == role:
+        return membership
+    if role == MembershipRole.VOLUNTEER:
+        _lock_scheme_and_check_last_coordinator(membership, "Making them a volunteer")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    activity_record(
+        scheme=membership.scheme,
+        type=ActivityType.ROLE_CHANGED,
+        actor=actor,
+        summary=f"{actor.name} made {membership.user.name} a {role}.",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    membership = Membership.objects.select_related("user", "scheme").get(pk=membership.pk)
+    _lock_scheme_and_check_last_coordinator(membership, "Removing them")
+    membership.delete()
+    activity_record(
+        scheme=membership.scheme,
+        type=ActivityType.MEMBER_REMOVED,
+        actor=actor,
+        summary=f"{actor.name} removed {membership.user.name}.",
+    )
+
+
+@transaction.atomic
+def membership_leave(*, scheme: Scheme, user: User) -> None:
+    membership = Membership.objects.filter(scheme=scheme, user=user).first()
+    if membership is None:
+        raise ValidationError("You are not a member of this scheme.")
+    _lock_scheme_and_check_last_coordinator(membership, "Leaving")
+    was_pending = membership.status != MembershipStatus.ACTIVE
+    membership.delete()
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.MEMBER_LEFT,
+        actor=user,
+        summary=(
+            f"{user.name} withdrew their request to join."
+            if was_pending
+            else f"{user.name} left the scheme."
+        ),
+    )

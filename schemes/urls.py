@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from schemes import api
+
+router = SimpleRouter()
+router.register("schemes", api.SchemeViewSet, basename="scheme")
+router.register(
+    r"schemes/(?P<scheme_pk>[0-9]+)/members", api.SchemeMemberViewSet, basename="member"
+)
+
+urlpatterns = [
+    *router.urls,
+    path("join-requests/", api.JoinRequestListView.as_view(), name="join-requests"),
+    path("me/memberships/", api.MyMembershipListView.as_view(), name="my-memberships"),
+    path("activity/", api.ActivityListView.as_view(), name="activity"),
+    path("activity/export/", api.ActivityExportView.as_view(), name="activity-export"),
+]

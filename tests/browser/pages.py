@@ -1,0 +1,64 @@
+"""What the tests do on every screen: find the menu, read the announced message, sign in and out,
+tap a map at a place."""
+
+import math
+
+from playwright.sync_api import Locator, Page, expect
+
+DEMO_PASSWORD = "patchwatch-demo"
+
+
+def menu(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Main menu")
+
+
+def status_message(page: Page, text: str) -> Locator:
+    """The message the app announces after an action, in its `role="status"` banner."""
+    return page.get_by_role("status").filter(has_text=text)
+
+
+def card(page: Page, heading: str) -> Locator:
+    """The card (an article) whose heading is exactly `heading`."""
+    return page.get_by_role("article").filter(
+        has=page.get_by_role("heading", name=heading, exact=True)
+    )
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(status_message(page, "You are signed in as")).to_be_visible()
+    expect(menu(page).get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    menu(page).get_by_role("button", name="Sign out").click()
+    expect(status_message(page, "You have signed out.")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def map_pixel(lat: float, lon: float, zoom: int) -> tuple[float, float]:
+    """Where a point is in the Web Mercator world at ``zoom``, in pixels (Leaflet's default
+    projection, 256-pixel tiles)."""
+    scale = 256 * 2**zoom
+    sine = math.sin(math.radians(lat))
+    x = (lon + 180) / 360 * scale
+    y = (0.5 - math.log((1 + sine) / (1 - sine)) / (4 * math.pi)) * scale
+    return x, y
+
+
+def tap_map(
+    page: Page, map_region: Locator, view: tuple[float, float, int], lat: float, lon: float
+) -> None:
+    """Click a map showing ``view`` (centre latitude, longitude, zoom) at a point. The map's
+    centre is the middle of its box, so the point is the centre plus the projected offset."""
+    map_region.scroll_into_view_if_needed()
+    box = map_region.bounding_box()
+    assert box is not None
+    centre_x, centre_y = map_pixel(*view)
+    x, y = map_pixel(lat, lon, view[2])
+    page.mouse.click(
+        box["x"] + box["width"] / 2 + (x - centre_x), box["y"] + box["height"] / 2 + (y - centre_y)
+    )

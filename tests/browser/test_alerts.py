@@ -1,0 +1,278 @@
+"""Alerts at 360 px: a liaison draws an alert round two schemes and publishes it; their
+coordinator finds it unread, reads it and replies, while a coordinator outside the area never
+sees it; the service worker shows a pushed alert; and every alert screen passes axe without
+sideways scrolling."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from notifications.models import Alert, Notice, Reply
+from tests.browser.pages import card, menu, sign_in, sign_out, status_message, tap_map
+from tests.browser.test_accessibility import PHONE_WIDTH, serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
+
+LIAISON = "liaison.cambs@example.org"
+MARGARET = "margaret@example.org"  # coordinator of Mill Road and of Chesterton
+VOLUNTEER = "volunteer@example.org"  # a Mill Road volunteer who opted in to alerts by email
+DAVID = "david@example.org"  # coordinator of Haslingfield Speedwatch
+HELEN = "helen@example.org"  # coordinator of Ely City, far to the north
+
+MILL_ROAD = "Mill Road Neighbourhood Watch"
+CHESTERTON = "Chesterton Neighbourhood Watch"
+SCAM = "Bogus water board callers on Mill Road"
+HARE_COURSING = "Hare coursing reported near Haslingfield"
+TITLE = "Catalytic converter thefts overnight"
+
+# The map opened on Cambridge (a shared link's view), and a polygon round Mill Road (52.1985,
+# 0.1410, 700 m) and Chesterton (52.2195, 0.1360, 900 m) that keeps clear of Histon &
+# Impington Speedwatch (52.252, 0.105, 1.8 km) to the north-west.
+CAMBRIDGE = (52.2095, 0.1385, 12)
+AROUND_BOTH = [(52.231, 0.115), (52.231, 0.162), (52.188, 0.162), (52.188, 0.115)]
+
+
+@pytest.fixture(autouse=True)
+def _requests_settled(page: Page):
+    """Let the screen's last requests (the unread count, say) finish before the database is
+    emptied: a query still running in the live server can deadlock with the flush."""
+    yield
+    page.wait_for_load_state("networkidle")
+
+
+def unread_link(page: Page, count: int):
+    return menu(page).get_by_role("link", name=f"Alerts {count} unread", exact=True)
+
+
+def test_liaison_draws_an_alert_around_two_schemes(page: Page) -> None:
+    sign_in(page, LIAISON)
+    menu(page).get_by_role("link", name="Alerts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts")
+    page.get_by_role("link", name="New alert").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New alert")
+    page.goto("/alerts/new?lat={}&lon={}&zoom={}".format(*CAMBRIDGE))
+    expect(page.get_by_role("heading", level=1)).to_have_text("New alert")
+
+    page.get_by_label("Polygon", exact=True).check()
+    drawing = page.get_by_role("region", name="Map: tap to add a corner of the alert area")
+    for lat, lon in AROUND_BOTH:
+        tap_map(page, drawing, CAMBRIDGE, lat, lon)
+    area = page.locator("#area-drawer-status")
+    expect(area).to_contain_text("4 corners")
+    # A corner too many, taken back.
+    tap_map(page, drawing, CAMBRIDGE, 52.21, 0.17)
+    expect(area).to_contain_text("5 corners")
+    page.get_by_role("button", name="Undo last point").click()
+    expect(area).to_contain_text("4 corners")
+    page.get_by_role("button", name="Close the shape").click()
+    expect(area).to_have_text("Polygon with 4 corners, closed.")
+
+    reach = page.get_by_role("region", name="Who it reaches")
+    expect(reach).to_contain_text("This alert will reach 2 schemes and 2 people.")
+    expect(reach.get_by_role("listitem")).to_have_text(
+        [f"{CHESTERTON} (Neighbourhood Watch)", f"{MILL_ROAD} (Neighbourhood Watch)"]
+    )
+
+    page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_label("Message", exact=True).fill(
+        "Three cars on Mill Road and one in Chesterton lost their catalytic converters last "
+        "night. Park in a garage or a lit place, and report anyone jacking up a car to 999."
+    )
+    page.get_by_label("Category", exact=True).select_option(label="Vehicle crime")
+    page.get_by_role("radio", name=re.compile("^Moderate")).check()
+    page.get_by_role("radio", name=re.compile("^Expected")).check()
+    # Both of them want vehicle crime alerts of this severity.
+    expect(reach).to_contain_text("This alert will reach 2 schemes and 2 people.")
+    expect(reach).not_to_contain_text("counted once you choose")
+
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Send this alert now to 2 schemes and 2 people?")).to_be_visible()
+    page.get_by_role("button", name="Publish now").click()
+    expect(status_message(page, "Alert published.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+
+    alert = Alert.objects.select_related("issuer").get(title=TITLE)
+    assert (alert.status, alert.issuer.email, alert.category, alert.severity, alert.urgency) == (
+        "published",
+        LIAISON,
+        "vehicle_crime",
+        "Moderate",
+        "Expected",
+    )
+    assert alert.radius_m is None and len(alert.boundary["coordinates"][0]) == 5
+    assert set(alert.matched_schemes.values_list("name", flat=True)) == {MILL_ROAD, CHESTERTON}
+    in_app = Notice.objects.filter(alert=alert, channel="in_app")
+    assert set(in_app.values_list("recipient__email", flat=True)) == {MARGARET, VOLUNTEER}
+    # The page shows the figures of what was just delivered.
+    expect(page.get_by_text("Sent to 2 people in 2 schemes; 0 of 2 have read it.")).to_be_visible()
+    sign_out(page)
+
+    # Margaret has the demo's scam alert unread already, and now this one.
+    sign_in(page, MARGARET)
+    unread_link(page, 2).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts")
+    notice = card(page, TITLE)
+    expect(notice).to_contain_text("Unread")
+    expect(notice).to_contain_text("From PCSO Priya Shah, police liaison")
+    # Newest first.
+    expect(page.get_by_role("article").first).to_contain_text(TITLE)
+    notice.get_by_role("link", name=TITLE).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_text("Marked as read.")).to_be_visible()
+    expect(page.get_by_role("region", name="Map of the area the alert covers")).to_be_visible()
+    expect(unread_link(page, 1)).to_be_visible()
+    margaret_notices = Notice.objects.filter(alert=alert, recipient__email=MARGARET)
+    assert margaret_notices.count() == 2  # in the app and by email, a coordinator's default
+    assert not margaret_notices.filter(read_at__isnull=True).exists()
+
+    page.get_by_label("Your reply", exact=True).fill("One more on Victoria Avenue, about 2 am.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(status_message(page, "Reply sent to the sender of the alert.")).to_be_visible()
+    assert list(Reply.objects.filter(alert=alert).values_list("author__email", "body")) == [
+        (MARGARET, "One more on Victoria Avenue, about 2 am.")
+    ]
+
+    # The other alert, marked read from the inbox without opening it.
+    menu(page).get_by_role("link", name="Alerts").click()
+    expect(card(page, TITLE)).not_to_contain_text("Unread")
+    card(page, SCAM).get_by_role("button", name="Mark as read").click()
+    expect(status_message(page, f"Marked as read: {SCAM}.")).to_be_visible()
+    expect(card(page, SCAM)).not_to_contain_text("Unread")
+    expect(menu(page).get_by_role("link", name="Alerts", exact=True)).to_be_visible()
+    assert not Notice.objects.filter(recipient__email=MARGARET, read_at__isnull=True).exists()
+    sign_out(page)
+
+    sign_in(page, HELEN)
+    menu(page).get_by_role("link", name="Alerts").click()
+    expect(page.get_by_role("status").filter(has_text="alert")).to_have_text("0 alerts.")
+    expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
+    page.goto(f"/alerts/{alert.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alert not found")
+    assert not Notice.objects.filter(alert=alert, recipient__email=HELEN).exists()
+
+
+def test_service_worker_shows_a_pushed_alert(
+    page: Page, context: BrowserContext, live_server, settings
+) -> None:
+    # A P-256 public key, as a site with web push switched on publishes it.
+    settings.WEBPUSH_VAPID_PUBLIC_KEY = (
+        "BF6giwhrOwVTyAjVm-CE2UMoEW_gzl62S646XEbYDXzIQcAucOAHgBkDjsrmA0-zs3o5AT66D_xA3NY--4sqgdU"
+    )
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(page, VOLUNTEER)
+    page.goto("/alerts/settings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alert settings")
+    page.get_by_role("button", name="Allow notifications").click()
+    # Headless Chromium's windows are private ones, which the Push API refuses: said plainly.
+    expect(page.get_by_role("alert")).to_contain_text("This browser would not set up notifications")
+
+    # The worker was registered from the site's root, so it covers every page.
+    registrations = page.evaluate(
+        "() => navigator.serviceWorker.getRegistrations()"
+        ".then(all => all.map(r => [r.scope, r.active && r.active.scriptURL]))"
+    )
+    assert registrations == [[f"{live_server.url}/", f"{live_server.url}/sw.js"]]
+
+    # A push message, delivered to the worker as the push service would.
+    devtools = context.new_cdp_session(page)
+    registrations_seen: list[dict] = []
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations_seen.extend(event["registrations"]),
+    )
+    devtools.send("ServiceWorker.enable")
+    assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    for _ in range(50):
+        if registrations_seen:
+            break
+        page.wait_for_timeout(100)
+    payload = {
+        "title": f"Update: {SCAM}",
+        "body": "Now on Cavendish Road.",
+        "url": "/alerts/2",
+        "tag": "a1",
+    }
+    devtools.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations_seen[0]["registrationId"],
+            "data": json.dumps(payload),
+        },
+    )
+    # wait_for_function would hand back the promise itself, so the page polls on its own.
+    shown = page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            for (let attempt = 0; attempt < 100; attempt++) {
+                const all = await registration.getNotifications();
+                if (all.length) return all.map(n => [n.title, n.body, n.tag, n.data.url]);
+                await new Promise(resolve => setTimeout(resolve, 100));
+            }
+            return [];
+        }"""
+    )
+    # Tapping it opens the alert on this site.
+    assert shown == [[payload["title"], payload["body"], "a1", f"{live_server.url}/alerts/2"]]
+
+
+# --- Every alert screen -------------------------------------------------------------------
+
+# name: (path, h1, text shown once loaded, user)
+SCREENS = {
+    "inbox": ("/alerts", "Alerts", SCAM, MARGARET),
+    "alert, its sender": ("/alerts/{scam}", SCAM, "Who got it and who read it", MARGARET),
+    "alert, a recipient": ("/alerts/{hare}", HARE_COURSING, "Reply to the sender", DAVID),
+    "new alert": ("/alerts/new", "New alert", "This alert will reach", LIAISON),
+    # Web push is off here (no key), which the screen explains instead of offering it.
+    "alert settings": (
+        "/alerts/settings",
+        "Alert settings",
+        "are not switched on for this Patchwatch site",
+        VOLUNTEER,
+    ),
+    "sent alerts": ("/alerts/issued", "Alerts in your force", HARE_COURSING, LIAISON),
+}
+
+
+def open_alert_screen(page: Page, name: str) -> None:
+    path, h1, loaded, _ = SCREENS[name]
+    ids = {
+        "scam": Alert.objects.get(title=SCAM).pk,
+        "hare": Alert.objects.get(title=HARE_COURSING).pk,
+    }
+    page.goto(path.format(**ids))
+    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
+    if name == "new alert":
+        # With an area, so that the reach is shown too.
+        page.get_by_role("button", name="Put the centre at the cross").click()
+    expect(page.get_by_role("main").get_by_text(loaded).first).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Loading"))).to_have_count(0)
+
+
+@pytest.mark.parametrize("name", SCREENS.keys())
+def test_every_alert_screen_has_no_serious_accessibility_violations(page: Page, name: str) -> None:
+    sign_in(page, SCREENS[name][3])
+    open_alert_screen(page, name)
+
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_role("main")).to_have_attribute("id", "main")
+    violations = serious_violations(page)
+    assert violations == [], json.dumps(violations, indent=2)
+
+
+def test_no_alert_screen_scrolls_sideways_at_360px(page: Page) -> None:
+    widths = {}
+    for user in (MARGARET, DAVID, LIAISON, VOLUNTEER):
+        if widths:
+            sign_out(page)
+        sign_in(page, user)
+        for name, screen in SCREENS.items():
+            if screen[3] == user:
+                open_alert_screen(page, name)
+                widths[name] = page.evaluate("() => document.documentElement.scrollWidth")
+    assert len(widths) == len(SCREENS)
+    assert {name: width for name, width in widths.items() if width > PHONE_WIDTH} == {}

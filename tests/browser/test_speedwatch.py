@@ -1,0 +1,352 @@
+"""Community Speedwatch at 360 px: a coordinator logs a session through a dropped
+connection, a liaison approves a site and works the letters queue, a volunteer sees
+registrations masked, and every speedwatch screen passes axe without sideways scrolling."""
+
+import csv
+import io
+import json
+import re
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from tests.browser.pages import card, menu, sign_in, sign_out, status_message
+from tests.browser.test_accessibility import PHONE_WIDTH, serious_violations
+from tests.speedwatch import logged_session
+from watch.models import Offence, Session, Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
+
+HIGH_STREET = "High Street by the school"
+HASLINGFIELD = "Haslingfield Community Speedwatch"
+TEAM = ("David Chen", "Joan Patel", "Kevin Doyle")
+OFFENCE_UPLOADS = re.compile(r"/api/v1/speedwatch/sessions/[0-9a-f-]+/offences/$")
+LETTER_COLUMNS = [
+    "offence_id",
+    "action",
+    "registration",
+    "make",
+    "model",
+    "colour",
+    "speed_mph",
+    "speed_limit_mph",
+    "date",
+    "time",
+    "road",
+    "site",
+    "scheme",
+]
+
+
+def past_daylight_hour() -> tuple[datetime, datetime]:
+    """10:00 to 11:00 today once that is safely over, else yesterday: in daylight all year,
+    in the past, and well within the 48 hours a session may wait to be submitted."""
+    now = timezone.localtime()
+    day = now.date() if now.time() >= time(11, 15) else now.date() - timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    return start, start + timedelta(hours=1)
+
+
+def local_input(moment: datetime) -> str:
+    """The value a datetime-local input takes (the browser runs in Europe/London too)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def log_offence(page: Page, registration: str, speed: str, **details: str) -> None:
+    if details:
+        page.get_by_text("Vehicle details and time (optional)").click()
+        for label, value in details.items():
+            page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Registration", exact=True).fill(registration)
+    page.get_by_label("Speed (mph)", exact=True).fill(speed)
+    page.get_by_role("button", name="Add offence").click()
+    expect(page.get_by_text(re.compile(rf"^Added [A-Z0-9 ]+ at {speed} mph\.$"))).to_be_visible()
+    # Focus goes back to the registration, ready for the next car.
+    expect(page.get_by_label("Registration", exact=True)).to_be_focused()
+
+
+def logged_entry(page: Page, registration: str):
+    return page.get_by_role("listitem").filter(has_text=registration)
+
+
+def lose_the_answer(route: Route) -> None:
+    """The upload reaches Patchwatch, but the signal drops before the answer comes back."""
+    route.fetch()
+    route.abort("internetdisconnected")
+
+
+def test_coordinator_logs_a_session_through_a_dropped_connection(
+    page: Page, context: BrowserContext
+) -> None:
+    start, end = past_daylight_hour()
+    sign_in(page, "david@example.org")
+    menu(page).get_by_role("link", name="Speedwatch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Speedwatch")
+    page.get_by_role("link", name="Start a session").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a session")
+    page.get_by_label("Site", exact=True).select_option(label=f"{HIGH_STREET} (30 mph)")
+    for name in TEAM:
+        page.get_by_label(name, exact=True).check()
+    page.get_by_label("Start", exact=True).fill(local_input(start))
+    page.get_by_label("End", exact=True).fill(local_input(end))
+    page.get_by_label("Device name", exact=True).fill("Kustom Falcon HR")
+    page.get_by_label("Serial number", exact=True).fill("FHR-20417")
+    page.get_by_label("Last accuracy check", exact=True).fill(
+        (start.date() - timedelta(days=30)).isoformat()
+    )
+    page.get_by_role("button", name="Start session").click()
+
+    expect(status_message(page, f"Session started at {HIGH_STREET}.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Session at {HIGH_STREET}")
+    log_offence(page, "ab12 cde", "41", Make="Ford", Colour="Blue")
+    log_offence(page, "KX19LMN", "38")
+    # Under the threshold for a 30 mph limit: refused on the phone, before any upload.
+    page.get_by_label("Registration", exact=True).fill("EF70GHJ")
+    page.get_by_label("Speed (mph)", exact=True).fill("33")
+    page.get_by_role("button", name="Add offence").click()
+    expect(page.get_by_text("33 mph is under the 35 mph threshold")).to_be_visible()
+    page.get_by_label("Registration", exact=True).fill("")
+    page.get_by_label("Speed (mph)", exact=True).fill("")
+    expect(status_message(page, "Everything logged so far is uploaded.")).to_be_visible()
+
+    session = Session.objects.get(started_at=start)
+    assert session.offences.count() == 2
+
+    context.set_offline(True)
+    log_offence(page, "Y123 ABC", "36")
+    expect(status_message(page, "Offline — 1 entry waiting to upload.")).to_be_visible()
+    expect(logged_entry(page, "Y123 ABC")).to_contain_text("Waiting to upload")
+    expect(page.get_by_role("heading", name="Offences logged (3)")).to_be_visible()
+    assert session.offences.count() == 2
+
+    # The signal comes back, but too weakly to hear the answer: Patchwatch stores the
+    # offence while the phone still counts it as waiting.
+    page.route(OFFENCE_UPLOADS, lose_the_answer)
+    context.set_offline(False)
+    expect(status_message(page, "Patchwatch cannot be reached — 1 entry waiting")).to_be_visible()
+    assert session.offences.count() == 3
+
+    # A reload keeps the entry (it is on the phone, not just in the page) ...
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Session at {HIGH_STREET}")
+    expect(page.get_by_role("heading", name="Offences logged (3)")).to_be_visible()
+    expect(logged_entry(page, "Y123 ABC")).to_contain_text("Waiting to upload")
+    # The screen tried again on opening, and lost that answer too.
+    expect(status_message(page, "Patchwatch cannot be reached — 1 entry waiting")).to_be_visible()
+
+    # ... and uploading it again once the signal is good adds nothing twice.
+    page.unroute_all(behavior="wait")
+    page.get_by_role("button", name="Upload now").click()
+    expect(status_message(page, "Everything logged so far is uploaded.")).to_be_visible()
+    expect(logged_entry(page, "Y123 ABC")).to_contain_text("Uploaded")
+    expect(page.get_by_role("listitem").filter(has_text="Waiting to upload")).to_have_count(0)
+    assert session.offences.count() == 3
+
+    page.get_by_label("Total vehicles", exact=True).fill("212")
+    page.get_by_role("button", name="Submit session").click()
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(status_message(page, "Session submitted.")).to_be_visible()
+    expect(page.get_by_text("Submitted", exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Offences (3)")).to_be_visible()
+
+    assert Session.objects.filter(started_at=start).count() == 1
+    session = Session.objects.select_related("site", "submitted_by").get(started_at=start)
+    assert (
+        session.site.name,
+        session.status,
+        session.submitted_by.email,
+        session.ended_at,
+        session.vehicles_counted,
+        session.device_name,
+        session.device_serial,
+        session.device_checked_on,
+        session.volunteer_minutes,
+    ) == (
+        HIGH_STREET,
+        "submitted",
+        "david@example.org",
+        end,
+        212,
+        "Kustom Falcon HR",
+        "FHR-20417",
+        start.date() - timedelta(days=30),
+        180,
+    )
+    assert sorted(session.present.values_list("name", flat=True)) == list(TEAM)
+    offences = session.offences.order_by("registration")
+    assert list(offences.values_list("registration", "speed_mph", "make", "colour")) == [
+        ("AB12CDE", 41, "Ford", "Blue"),
+        ("KX19LMN", 38, "", ""),
+        ("Y123ABC", 36, "", ""),
+    ]
+    assert all(start <= offence.observed_at <= end for offence in offences)
+    # Nothing is left on the phone once the session is submitted.
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('drafts'))") == []
+
+
+def test_liaison_approves_a_site_and_downloads_the_letters(page: Page) -> None:
+    sign_in(page, "liaison.cambs@example.org")
+    menu(page).get_by_role("link", name="Speedwatch").click()
+    page.get_by_role("link", name="Sites to review").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sites")
+    fountain_lane = card(page, "Fountain Lane")
+    expect(fountain_lane).to_contain_text("Waiting for approval")
+    expect(fountain_lane).to_contain_text("20 mph (offences from 24 mph)")
+    fountain_lane.get_by_role("button", name="Approve").click()
+    expect(
+        status_message(page, "Fountain Lane is approved: its scheme can hold sessions there.")
+    ).to_be_visible()
+    expect(fountain_lane).to_have_count(0)
+    site = Site.objects.select_related("decided_by").get(name="Fountain Lane")
+    assert (site.status, site.decided_by.email) == ("approved", "liaison.cambs@example.org")
+
+    menu(page).get_by_role("link", name="Speedwatch").click()
+    page.get_by_role("link", name="Letters").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Letters")
+    expect(page.get_by_role("status").filter(has_text="10 letters.")).to_be_visible()
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8"))))
+    assert rows[0] == LETTER_COLUMNS
+    assert len(rows[1:]) == 10
+    assert [row[2] for row in rows[1:]].count("AB12CDE") == 3
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
+
+    # The oldest letter comes first: the Ford Focus's first one, 40 days ago.
+    page.get_by_role("checkbox", name=re.compile(r"^Select AB12 CDE, 37 mph")).check()
+    expect(page.get_by_text("1 selected")).to_be_visible()
+    page.get_by_role("button", name="Mark as sent").click()
+    expect(status_message(page, "1 letter marked as sent.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="letters.")).to_have_text("9 letters.")
+    expect(
+        page.get_by_role("checkbox", name=re.compile(r"^Select AB12 CDE, 37 mph"))
+    ).to_have_count(0)
+    sent = Offence.objects.filter(action_status="sent").select_related("action_updated_by")
+    assert [
+        (offence.registration, offence.speed_mph, offence.action, offence.action_updated_by.email)
+        for offence in sent
+    ] == [("AB12CDE", 37, "first_letter", "liaison.cambs@example.org")]
+
+
+def test_volunteer_sees_registrations_masked(page: Page) -> None:
+    sign_in(page, "joan@example.org")
+    menu(page).get_by_role("link", name="Speedwatch").click()
+    page.get_by_role("link", name="Sessions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sessions")
+    page.get_by_role("link", name=HIGH_STREET).first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Session at {HIGH_STREET}")
+    expect(page.get_by_text(HASLINGFIELD)).to_be_visible()
+    expect(page.get_by_text("AB12 ***")).to_be_visible()
+    text = page.locator("body").inner_text()
+    assert "AB12CDE" not in text
+    assert "AB12 CDE" not in text
+    # Nor anything about letters, which volunteers are not told.
+    assert "letter" not in text.lower()
+
+
+# --- Every speedwatch screen --------------------------------------------------------------
+
+LIAISON = "liaison.cambs@example.org"
+COORDINATOR = "david@example.org"
+VOLUNTEER = "joan@example.org"
+
+# name: (path, h1, text shown once loaded, user)
+SCREENS = {
+    "hub, coordinator": ("/speedwatch", "Speedwatch", "Propose a site", COORDINATOR),
+    "hub, liaison": ("/speedwatch", "Speedwatch", "1 site waiting", LIAISON),
+    "hub, volunteer": ("/speedwatch", "Speedwatch", "What your scheme has recorded", VOLUNTEER),
+    "sites": ("/speedwatch/sites", "Sites", "Station Road by the green", LIAISON),
+    "propose a site": ("/speedwatch/sites/new", "Propose a site", "Risk assessment", COORDINATOR),
+    "sessions": ("/speedwatch/sessions", "Sessions", "Barton Road entrance", COORDINATOR),
+    "start a session": (
+        "/speedwatch/sessions/new?site={high_street}",
+        "Start a session",
+        "Kevin Doyle",
+        COORDINATOR,
+    ),
+    "session being logged": (
+        "/speedwatch/sessions/{draft}",
+        f"Session at {HIGH_STREET}",
+        "Everything logged so far is uploaded.",
+        COORDINATOR,
+    ),
+    "session, volunteer": (
+        "/speedwatch/sessions/{submitted}",
+        f"Session at {HIGH_STREET}",
+        "AB12 ***",
+        VOLUNTEER,
+    ),
+    "session, liaison": (
+        "/speedwatch/sessions/{submitted}",
+        f"Session at {HIGH_STREET}",
+        "Record a dispute",
+        LIAISON,
+    ),
+    "letters": ("/speedwatch/letters", "Letters", "10 letters.", LIAISON),
+    "offences": ("/speedwatch/offences?registration=AB12CDE", "Offences", "3 offences", LIAISON),
+    "statistics": ("/speedwatch/statistics", "Statistics", "Month by month", LIAISON),
+}
+
+
+def open_speedwatch_screen(page: Page, name: str) -> None:
+    path, h1, loaded, _ = SCREENS[name]
+    high_street = Site.objects.get(name=HIGH_STREET)
+    ids = {
+        "high_street": high_street.pk,
+        "submitted": Session.objects.filter(site=high_street, status="submitted")
+        .latest("started_at")
+        .pk,
+        "draft": Session.objects.filter(status="draft").values_list("pk", flat=True).first(),
+    }
+    page.goto(path.format(**ids))
+    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
+    expect(page.get_by_role("main").get_by_text(loaded).first).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Loading"))).to_have_count(0)
+    if name == "statistics":
+        # The charts are drawn once their library has loaded: check them too.
+        expect(page.locator(".chart canvas")).to_have_count(2)
+
+
+@pytest.fixture
+def draft_session(demo: None) -> Session:
+    """A session at High Street still being logged: yesterday mid-morning, no offences yet."""
+    people = Site.objects.get(name=HIGH_STREET).scheme.memberships.filter(status="active")
+    team = [membership.user for membership in people.select_related("user").order_by("user__name")]
+    return logged_session(Site.objects.get(name=HIGH_STREET), team, submit=False)
+
+
+@pytest.mark.parametrize("name", SCREENS.keys())
+def test_every_speedwatch_screen_has_no_serious_accessibility_violations(
+    page: Page, name: str, draft_session: Session
+) -> None:
+    sign_in(page, SCREENS[name][3])
+    open_speedwatch_screen(page, name)
+
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_role("main")).to_have_attribute("id", "main")
+    violations = serious_violations(page)
+    assert violations == [], json.dumps(violations, indent=2)
+
+
+def test_no_speedwatch_screen_scrolls_sideways_at_360px(page: Page, draft_session: Session) -> None:
+    widths = {}
+    for user in (COORDINATOR, LIAISON, VOLUNTEER):
+        if widths:
+            sign_out(page)
+        sign_in(page, user)
+        for name, screen in SCREENS.items():
+            if screen[3] == user:
+                open_speedwatch_screen(page, name)
+                widths[name] = page.evaluate("() => document.documentElement.scrollWidth")
+    assert len(widths) == len(SCREENS)
+    assert {name: width for name, width in widths.items() if width > PHONE_WIDTH} == {}

@@ -1,0 +1,130 @@
+"""The cast of every test: a scheme with its coordinator and volunteer, the liaison covering
+it, a coordinator of another scheme, a liaison of another force, and an anonymous client."""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.forces import PoliceForce
+from accounts.models import User
+from backend.celery import app as celery_app
+from schemes.models import MembershipRole, Scheme
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Sign-in throttles and geocoder answers live in the (Redis) cache; start each test clean.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> None:
+    """Run Celery tasks in the test process; the worker tests switch this off."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def scheme(db: None) -> Scheme:
+    """Mill Road, Cambridge: an active neighbourhood scheme of Cambridgeshire."""
+    return SchemeFactory(name="Mill Road Neighbourhood Watch", lat=52.1985, lon=0.1410, radius=700)
+
+
+@pytest.fixture
+def coordinator(scheme: Scheme) -> User:
+    return MembershipFactory(
+        scheme=scheme, role=MembershipRole.COORDINATOR, user__name="Margaret Ellis"
+    ).user
+
+
+@pytest.fixture
+def volunteer(scheme: Scheme) -> User:
+    return MembershipFactory(
+        scheme=scheme, user__name="Alex Morgan", user__phone="07700 900201"
+    ).user
+
+
+@pytest.fixture
+def liaison(db: None) -> User:
+    return LiaisonFactory(force=PoliceForce.CAMBRIDGESHIRE, user__name="PCSO Priya Shah").user
+
+
+@pytest.fixture
+def other_scheme(db: None) -> Scheme:
+    return SchemeFactory(name="Ely City Neighbourhood Watch", lat=52.3986, lon=0.2622, radius=1500)
+
+
+@pytest.fixture
+def outsider(other_scheme: Scheme) -> User:
+    """A coordinator, but of another scheme."""
+    return MembershipFactory(
+        scheme=other_scheme, role=MembershipRole.COORDINATOR, user__name="Helen Baker"
+    ).user
+
+
+@pytest.fixture
+def foreign_liaison(db: None) -> User:
+    """A liaison of a neighbouring force."""
+    return LiaisonFactory(force=PoliceForce.BEDFORDSHIRE, user__name="PC Tom Hughes").user
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    """Signed in, in no scheme."""
+    return UserFactory(name="Sam Stranger")
+
+
+# --- Community Speedwatch ---------------------------------------------------------------
+
+
+@pytest.fixture
+def speedwatch(db: None) -> Scheme:
+    """Haslingfield Community Speedwatch, with a coordinator and two volunteers."""
+    scheme = SchemeFactory(
+        name="Haslingfield Community Speedwatch", kind="speedwatch", lat=52.149, lon=0.057
+    )
+    MembershipFactory(scheme=scheme, role=MembershipRole.COORDINATOR, user__name="David Chen")
+    MembershipFactory(scheme=scheme, user__name="Joan Patel")
+    MembershipFactory(scheme=scheme, user__name="Kevin Doyle")
+    return scheme
+
+
+@pytest.fixture
+def sw_coordinator(speedwatch: Scheme) -> User:
+    return speedwatch.memberships.get(role=MembershipRole.COORDINATOR).user
+
+
+@pytest.fixture
+def sw_volunteer(speedwatch: Scheme) -> User:
+    return speedwatch.memberships.get(user__name="Joan Patel").user
+
+
+@pytest.fixture
+def sw_team(speedwatch: Scheme) -> list[User]:
+    return [membership.user for membership in speedwatch.memberships.order_by("pk")]
+
+
+@pytest.fixture
+def site(speedwatch: Scheme):
+    from tests.factories import SiteFactory
+
+    return SiteFactory(scheme=speedwatch, name="High Street by the school", speed_limit_mph=30)

@@ -1,0 +1,87 @@
+"""Building speedwatch sessions for tests: mid-morning, in daylight, in the recent past."""
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import User
+from watch import services
+from watch.models import Session, Site
+
+
+def morning(days_ago: int = 1, hour: int = 10) -> tuple[datetime, datetime]:
+    """An hour from ``hour`` o'clock, ``days_ago`` days ago: daylight all year in England."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    start = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    return start, start + timedelta(hours=1)
+
+
+def session_payload(
+    site: Site, team: Sequence[User], *, days_ago: int = 1, offences: Sequence[dict] = (), **extra
+) -> dict[str, Any]:
+    start, end = morning(days_ago)
+    return {
+        "site": site.pk,
+        "started_at": start.isoformat(),
+        "ended_at": end.isoformat(),
+        "vehicles_counted": 200,
+        "device_name": "Speedwatch radar gun",
+        "device_serial": "SW-2291",
+        "device_checked_on": (start.date() - timedelta(days=30)).isoformat(),
+        "present": [user.pk for user in team],
+        "offences": list(offences),
+        **extra,
+    }
+
+
+def offence_row(
+    registration: str, speed: int, *, days_ago: int = 1, minute: int = 10, **extra
+) -> dict[str, Any]:
+    start, _ = morning(days_ago)
+    return {
+        "registration": registration,
+        "speed_mph": speed,
+        "observed_at": (start + timedelta(minutes=minute)).isoformat(),
+        **extra,
+    }
+
+
+def logged_session(
+    site: Site,
+    team: Sequence[User],
+    *,
+    days_ago: int = 1,
+    offences: Sequence[tuple[str, int]] = (),
+    submit: bool = True,
+) -> Session:
+    """A session stored through the services, submitted two hours after it ended."""
+    start, end = morning(days_ago)
+    session, _ = services.session_create(
+        scheme=site.scheme,
+        actor=team[0],
+        data={
+            "site": site,
+            "started_at": start,
+            "ended_at": end,
+            "vehicles_counted": 200,
+            "device_name": "Speedwatch radar gun",
+            "device_serial": "SW-2291",
+            "device_checked_on": start.date() - timedelta(days=30),
+        },
+        present=team,
+        offences=[
+            {
+                "registration": registration,
+                "speed_mph": speed,
+                "observed_at": start + timedelta(minutes=5 + n),
+            }
+            for n, (registration, speed) in enumerate(offences)
+        ],
+    )
+    if submit:
+        session = services.session_submit(
+            session=session, actor=team[0], now=end + timedelta(hours=2)
+        )
+    return session

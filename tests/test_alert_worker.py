@@ -1,0 +1,70 @@
+"""Alert dispatch for real: a Celery worker process on Redis queues and delivers notices,
+and the emails arrive at a local SMTP server."""
+
+import time
+
+import pytest
+from django.db import transaction
+
+from backend.celery import app as celery_app
+from notifications.models import Notice
+from notifications.services import alert_draft, alert_publish
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
+from tests.processes import celery_worker, smtp_server, worker_environment
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the worker")
+        time.sleep(0.2)
+
+
+def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    schemes = [
+        SchemeFactory(name=f"Cambridge Watch {n}", lat=52.2053, lon=0.1218) for n in range(5)
+    ]
+    for scheme in schemes:
+        MembershipFactory.create_batch(4, scheme=scheme, role="coordinator")
+    far = SchemeFactory(name="Peterborough Watch", lat=52.5695, lon=-0.2405)
+    MembershipFactory(scheme=far, role="coordinator")
+    liaison = LiaisonFactory(force="cambridgeshire").user
+    with smtp_server() as (mail, port):
+        env = worker_environment(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(port),
+            NOTIFICATIONS_BATCH_SIZE="7",
+        )
+        with celery_worker(env):
+            with transaction.atomic():
+                alert = alert_draft(
+                    issuer=liaison,
+                    details={
+                        "title": "Catalytic converter thefts",
+                        "body": "Three in one night near the station.",
+                        "category": "vehicle_crime",
+                        "severity": "Moderate",
+                        "urgency": "Expected",
+                        "audience": "coordinators",
+                    },
+                    area={"lat": 52.2053, "lon": 0.1218, "radius_m": 2000},
+                    scheme=None,
+                )
+                alert_publish(alert=alert, actor=liaison)
+            messages = mail.wait_for(20)
+            _wait_until(lambda: Notice.objects.filter(state="sent").count() == 40)
+            time.sleep(1)
+            assert mail.messages.empty()  # nothing sent twice
+    assert sorted(m["To"] for m in messages) == sorted(
+        Notice.objects.filter(channel="email").values_list("recipient__email", flat=True)
+    )
+    assert {m["Subject"] for m in messages} == {"[Patchwatch] Catalytic converter thefts"}
+    assert len({m["Message-ID"] for m in messages}) == 20
+    assert Notice.objects.filter(alert=alert).count() == 40  # 20 people, in-app and email
+    assert not Notice.objects.filter(recipient__memberships__scheme=far).exists()

@@ -1,0 +1,462 @@
+"""Alerts: who may issue them where, which schemes they reach, who hears of them, and the
+dispatch of notices (Celery tasks run in-process here; tests/test_alert_worker.py runs them
+on a real worker)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from geopy.distance import distance as geodesic
+
+from notifications.models import Alert, Notice, Preference
+from schemes.models import Membership
+from tests.factories import MembershipFactory, SchemeFactory
+
+pytestmark = pytest.mark.django_db
+
+ALERTS = "/api/v1/alerts/"
+MILL_ROAD = (52.1985, 0.1410)
+
+
+def _alert(**extra) -> dict:
+    body = {
+        "title": "Bogus callers on Mill Road",
+        "body": "Two men claiming to be from the water board. Do not let them in.",
+        "category": "bogus_caller",
+        "severity": "Moderate",
+        "urgency": "Expected",
+        "audience": "members",
+        "lat": MILL_ROAD[0],
+        "lon": MILL_ROAD[1],
+        "radius_m": 500,
+        **extra,
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def _east_of(point: tuple[float, float], metres: float) -> tuple[float, float]:
+    there = geodesic(meters=metres).destination(point, bearing=90)
+    return there.latitude, there.longitude
+
+
+@pytest.fixture
+def publish(client_for, django_capture_on_commit_callbacks):
+    """Draft and publish an alert as ``user``; returns the published alert's JSON."""
+
+    def send(user, **extra) -> dict:
+        client = client_for(user)
+        draft = client.post(ALERTS, _alert(**extra), format="json")
+        assert draft.status_code == 201, draft.content
+        with django_capture_on_commit_callbacks(execute=True):
+            published = client.post(f"{ALERTS}{draft.json()['id']}/publish/")
+        assert published.status_code == 200, published.content
+        return client.get(f"{ALERTS}{draft.json()['id']}/").json()
+
+    return send
+
+
+def _inbox(client) -> list[str]:
+    return [notice["alert"]["title"] for notice in client.get("/api/v1/inbox/").json()["results"]]
+
+
+def test_liaison_alert_reaches_coordinators_of_touched_schemes(
+    publish, client_for, liaison, scheme, coordinator, outsider
+) -> None:
+    alert = publish(liaison)
+    assert (alert["status"], alert["recipients_count"]) == ("published", 1)
+    assert _inbox(client_for(coordinator)) == ["Bogus callers on Mill Road"]
+    assert _inbox(client_for(outsider)) == []  # Ely is far outside the area
+    notices = Notice.objects.filter(recipient=coordinator).order_by("channel")
+    assert [(n.channel, n.state) for n in notices] == [("email", "sent"), ("in_app", "sent")]
+    assert [m.subject for m in mail.outbox] == ["[Patchwatch] Bogus callers on Mill Road"]
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<notice-{notices[0].pk}@patchwatch>"
+
+
+@pytest.mark.parametrize(("gap_m", "reached"), [(-20, True), (20, False)])
+def test_circle_edges(publish, client_for, liaison, gap_m, reached) -> None:
+    # A 700 m scheme and a 500 m alert whose edges are gap_m apart (negative: overlapping).
+    centre = _east_of(MILL_ROAD, 1200 + gap_m)
+    scheme = SchemeFactory(name="Edge Watch", lat=centre[0], lon=centre[1], radius=700)
+    coordinator = MembershipFactory(scheme=scheme, role="coordinator").user
+    publish(liaison)
+    assert _inbox(client_for(coordinator)) == (["Bogus callers on Mill Road"] if reached else [])
+
+
+@pytest.mark.parametrize(("gap_m", "reached"), [(-20, True), (20, False)])
+def test_polygon_scheme_edges(publish, client_for, liaison, gap_m, reached) -> None:
+    west = _east_of(MILL_ROAD, 500 + gap_m)[1]
+    east = west + 0.05
+    lat = MILL_ROAD[0]
+    ring = [
+        [west, lat - 0.02],
+        [east, lat - 0.02],
+        [east, lat + 0.02],
+        [west, lat + 0.02],
+        [west, lat - 0.02],
+    ]
+    scheme = SchemeFactory(
+        name="Farm Watch", kind="countryside", polygon={"type": "Polygon", "coordinates": [ring]}
+    )
+    coordinator = MembershipFactory(scheme=scheme, role="coordinator").user
+    publish(liaison)
+    assert _inbox(client_for(coordinator)) == (["Bogus callers on Mill Road"] if reached else [])
+
+
+def test_polygon_alert(publish, client_for, liaison, scheme, coordinator, outsider) -> None:
+    lat, lon = MILL_ROAD
+    ring = [
+        [lon - 0.01, lat - 0.01],
+        [lon + 0.01, lat - 0.01],
+        [lon, lat + 0.01],
+        [lon - 0.01, lat - 0.01],
+    ]
+    alert = publish(
+        liaison,
+        lat=None,
+        lon=None,
+        radius_m=None,
+        boundary={"type": "Polygon", "coordinates": [ring]},
+    )
+    assert alert["radius_m"] is None
+    assert _inbox(client_for(coordinator)) == ["Bogus callers on Mill Road"]
+    assert _inbox(client_for(outsider)) == []
+
+
+def test_an_alert_covering_no_scheme(publish, liaison, scheme) -> None:
+    far = _east_of(MILL_ROAD, 20_000)
+    alert = publish(liaison, lat=far[0], lon=far[1])
+    assert alert["recipients_count"] == 0
+    assert not Notice.objects.exists()
+
+
+def test_a_liaison_reaches_only_their_force(
+    publish, client_for, foreign_liaison, scheme, coordinator
+) -> None:
+    publish(foreign_liaison)
+    assert _inbox(client_for(coordinator)) == []
+
+
+def test_targeting_by_scheme_kind(publish, client_for, liaison, scheme, coordinator) -> None:
+    speedwatch = SchemeFactory(
+        name="Mill Road Speedwatch", kind="speedwatch", lat=MILL_ROAD[0], lon=MILL_ROAD[1]
+    )
+    speed_coordinator = MembershipFactory(scheme=speedwatch, role="coordinator").user
+    publish(liaison, scheme_kinds=["speedwatch"], category="speeding")
+    assert _inbox(client_for(speed_coordinator)) == ["Bogus callers on Mill Road"]
+    assert _inbox(client_for(coordinator)) == []
+
+
+def test_volunteers_hear_only_when_their_preferences_accept(
+    publish, client_for, liaison, scheme, coordinator
+) -> None:
+    def volunteer(name: str, *, opted_in: bool = True, **preference) -> object:
+        user = MembershipFactory(scheme=scheme, user__name=name).user
+        if opted_in:
+            Preference.objects.create(user=user, **preference)
+        return user
+
+    everything = volunteer("Everything", channels=["email"])
+    scams_only = volunteer("Scams", categories=["bogus_caller"])
+    burglary_only = volunteer("Burglary", categories=["burglary"])
+    severe_only = volunteer("Severe", min_severity="Severe")
+    muted = volunteer("Muted")
+    muted.alert_preference.muted_schemes.add(scheme)
+    silent = volunteer("Never opted in", opted_in=False)
+    publish(liaison)
+    heard = set(Notice.objects.filter(channel="in_app").values_list("recipient__name", flat=True))
+    assert heard == {"Margaret Ellis", "Everything", "Scams"}
+    assert set(
+        Notice.objects.filter(channel="email").values_list("recipient__name", flat=True)
+    ) == {
+        "Margaret Ellis",
+        "Everything",
+    }
+    assert (everything.notices.count(), scams_only.notices.count()) == (2, 1)
+    assert (
+        burglary_only.notices.count() == severe_only.notices.count() == silent.notices.count() == 0
+    )
+
+
+def test_coordinators_only_audience(publish, liaison, scheme, coordinator) -> None:
+    volunteer = MembershipFactory(scheme=scheme).user
+    Preference.objects.create(user=volunteer)
+    publish(liaison, audience="coordinators")
+    assert set(Notice.objects.values_list("recipient", flat=True)) == {coordinator.pk}
+
+
+def test_a_coordinator_publishes_within_their_scheme(
+    publish, client_for, scheme, coordinator
+) -> None:
+    alert = publish(coordinator, scheme=scheme.pk, radius_m=300)
+    assert alert["scheme"]["name"] == "Mill Road Neighbourhood Watch"
+    assert alert["force"] == "cambridgeshire"
+
+
+def test_a_coordinator_alert_outside_their_scheme_is_refused(
+    client_for, scheme, coordinator
+) -> None:
+    response = client_for(coordinator).post(
+        ALERTS, _alert(scheme=scheme.pk, radius_m=2000), format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith(
+        "The alert's area reaches outside Mill Road Neighbourhood Watch's area"
+    )
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["volunteer", "stranger", "outsider"])
+def test_others_cannot_issue_alerts(client_for, request, scheme, who) -> None:
+    response = client_for(request.getfixturevalue(who)).post(
+        ALERTS, _alert(scheme=scheme.pk, radius_m=300), format="json"
+    )
+    assert response.status_code == 403
+    assert not Alert.objects.exists()
+
+
+def test_anonymous_cannot_issue_or_read(anon) -> None:
+    assert anon.post(ALERTS, _alert(), format="json").status_code == 401
+    assert anon.get("/api/v1/inbox/").status_code == 401
+
+
+def test_the_coordinator_daily_limit(publish, client_for, scheme, coordinator, settings) -> None:
+    settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = 2
+    publish(coordinator, scheme=scheme.pk, radius_m=300)
+    publish(coordinator, scheme=scheme.pk, radius_m=300)
+    client = client_for(coordinator)
+    third = client.post(ALERTS, _alert(scheme=scheme.pk, radius_m=300), format="json").json()
+    response = client.post(f"{ALERTS}{third['id']}/publish/")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Coordinators may publish 2 alerts a day")
+
+
+def test_update_and_cancel_reach_the_same_recipients(
+    publish, client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    original = publish(liaison)
+    newcomer = SchemeFactory(name="New Watch", lat=MILL_ROAD[0], lon=MILL_ROAD[1])
+    late_coordinator = MembershipFactory(scheme=newcomer, role="coordinator").user
+    client = client_for(liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = client.post(
+            f"{ALERTS}{original['id']}/update_alert/",
+            {"body": "They now drive a white van."},
+            format="json",
+        )
+    assert update.status_code == 201, update.content
+    assert (update.json()["message_type"], update.json()["references"]) == (
+        "Update",
+        original["id"],
+    )
+    assert Alert.objects.get(pk=original["id"]).status == "updated"
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client.post(
+            f"{ALERTS}{update.json()['id']}/cancel/", {"body": "Both men arrested."}, format="json"
+        )
+    assert cancel.json()["message_type"] == "Cancel"
+    titles = [
+        (n["alert"]["message_type"], n["alert"]["body"])
+        for n in client_for(coordinator).get("/api/v1/inbox/").json()["results"]
+    ]
+    assert titles == [
+        ("Cancel", "Both men arrested."),
+        ("Update", "They now drive a white van."),
+        ("Alert", "Two men claiming to be from the water board. Do not let them in."),
+    ]
+    assert _inbox(client_for(late_coordinator)) == []
+    assert [m.subject for m in mail.outbox] == [
+        "[Patchwatch] Bogus callers on Mill Road",
+        "[Patchwatch] Update: Bogus callers on Mill Road",
+        "[Patchwatch] Cancelled: Bogus callers on Mill Road",
+    ]
+
+
+def test_read_marks_and_the_delivery_summary(
+    publish, client_for, liaison, scheme, coordinator
+) -> None:
+    alert = publish(liaison)
+    volunteer = MembershipFactory(scheme=scheme).user
+    Preference.objects.create(user=volunteer)
+    client = client_for(coordinator)
+    notice = client.get("/api/v1/inbox/", {"unread": True}).json()["results"][0]
+    assert notice["unread"] is True
+    assert client.post("/api/v1/inbox/read/", {"ids": [notice["id"]]}, format="json").json() == {
+        "marked": 2
+    }
+    assert client.get("/api/v1/inbox/", {"unread": True}).json()["count"] == 0
+    summary = client_for(liaison).get(f"{ALERTS}{alert['id']}/summary/").json()
+    assert summary == {
+        "recipients": 1,
+        "schemes": 1,
+        "channels": [
+            {"channel": "email", "total": 1, "queued": 0, "sent": 1, "failed": 0, "read": 1},
+            {"channel": "in_app", "total": 1, "queued": 0, "sent": 1, "failed": 0, "read": 1},
+        ],
+    }
+    assert client_for(coordinator).get(f"{ALERTS}{alert['id']}/summary/").status_code == 403
+
+
+def test_replies_go_to_the_issuer(
+    publish, client_for, liaison, scheme, coordinator, stranger
+) -> None:
+    alert = publish(liaison)
+    reply = client_for(coordinator).post(
+        f"{ALERTS}{alert['id']}/replies/", {"body": "Seen them on Sedgwick Street."}, format="json"
+    )
+    assert reply.status_code == 201
+    replies = client_for(liaison).get(f"{ALERTS}{alert['id']}/replies/").json()["results"]
+    assert [(r["author_name"], r["body"]) for r in replies] == [
+        ("Margaret Ellis", "Seen them on Sedgwick Street.")
+    ]
+    assert (
+        client_for(stranger)
+        .post(f"{ALERTS}{alert['id']}/replies/", {"body": "hi"}, format="json")
+        .status_code
+        == 404
+    )
+
+
+def test_preview_counts_schemes_and_recipients(
+    client_for, liaison, scheme, coordinator, other_scheme, outsider
+) -> None:
+    volunteer = MembershipFactory(scheme=scheme).user
+    Preference.objects.create(user=volunteer)
+    response = client_for(liaison).post(f"{ALERTS}preview/", _alert(), format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "schemes": [
+            {
+                "id": scheme.pk,
+                "name": "Mill Road Neighbourhood Watch",
+                "kind": "neighbourhood",
+                "status": "active",
+            }
+        ],
+        "recipients": 2,
+    }
+    assert not Alert.objects.exists()
+
+
+def test_preferences_round_trip(client_for, scheme, volunteer) -> None:
+    client = client_for(volunteer)
+    assert client.get("/api/v1/me/alert-preferences/").json()["channels"] == []
+    body = {
+        "channels": ["email"],
+        "categories": ["burglary", "bogus_caller"],
+        "min_severity": "Moderate",
+        "muted_schemes": [scheme.pk],
+        "quiet_from": "22:00",
+        "quiet_until": "07:00",
+        "daily_digest": False,
+    }
+    response = client.put("/api/v1/me/alert-preferences/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {**body, "quiet_from": "22:00:00", "quiet_until": "07:00:00"}
+    bad = client.put(
+        "/api/v1/me/alert-preferences/",
+        {**body, "channels": ["pigeon"], "quiet_until": None},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"channels"}
+
+
+def test_alert_input_errors(client_for, liaison) -> None:
+    client = client_for(liaison)
+    response = client.post(ALERTS, _alert(category="alien", severity="Huge"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "category": ['"alien" is not a valid choice.'],
+        "severity": ['"Huge" is not a valid choice.'],
+    }
+    no_radius = client.post(ALERTS, _alert(radius_m=None), format="json")
+    assert no_radius.json() == {
+        "radius_m": ["Give the area: lat, lon and radius_m, or a boundary."]
+    }
+
+
+def test_members_of_the_scheme_are_the_only_ones_reached(
+    publish, liaison, scheme, coordinator
+) -> None:
+    pending = MembershipFactory(scheme=scheme, status="pending", joined_at=None).user
+    Preference.objects.create(user=pending)
+    publish(liaison)
+    assert not Notice.objects.filter(recipient=pending).exists()
+    assert Membership.objects.filter(scheme=scheme).count() == 2
+
+
+def _quiet_around_now(user, **extra) -> Preference:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    return Preference.objects.create(
+        user=user,
+        channels=["email"],
+        quiet_from=(now - timedelta(hours=1)).time(),
+        quiet_until=(now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
+        **extra,
+    )
+
+
+def test_quiet_hours_hold_non_urgent_notices(
+    publish, client_for, liaison, scheme, coordinator
+) -> None:
+    _quiet_around_now(coordinator)
+    publish(liaison, urgency="Expected")
+    email = Notice.objects.get(recipient=coordinator, channel="email")
+    assert (email.state, email.deliver_after is not None) == ("queued", True)
+    assert mail.outbox == []
+    # The inbox is silent, so it is never held.
+    assert _inbox(client_for(coordinator)) == ["Bogus callers on Mill Road"]
+    from notifications.dispatch import notices_deliver, notices_sweep
+
+    Notice.objects.filter(pk=email.pk).update(deliver_after=email.deliver_after.replace(year=2000))
+    for batch in notices_sweep():
+        notices_deliver(notice_ids=batch)
+    assert Notice.objects.get(pk=email.pk).state == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_urgent_alerts_ignore_quiet_hours(publish, liaison, scheme, coordinator) -> None:
+    _quiet_around_now(coordinator)
+    publish(liaison, urgency="Immediate")
+    assert Notice.objects.get(recipient=coordinator, channel="email").state == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_daily_digest_gathers_non_urgent_alerts(publish, liaison, scheme, coordinator) -> None:
+    from notifications.dispatch import digests_send
+
+    Preference.objects.create(user=coordinator, channels=["email"], daily_digest=True)
+    publish(liaison, title="First", urgency="Expected")
+    publish(liaison, title="Second", urgency="Future")
+    publish(liaison, title="Urgent", urgency="Immediate")
+    assert [m.subject for m in mail.outbox] == ["[Patchwatch] Urgent"]
+    held = Notice.objects.filter(recipient=coordinator, channel="email", in_digest=True)
+    assert held.count() == 2
+    due = held.first().deliver_after
+    assert digests_send(now=due - timedelta(minutes=1)) == 0
+    assert digests_send(now=due + timedelta(minutes=1)) == 1
+    digest = mail.outbox[-1]
+    assert digest.subject == "[Patchwatch] Your daily digest: 2 alerts"
+    assert "First" in digest.body and "Second" in digest.body
+    assert set(held.values_list("state", flat=True)) == {"sent"}
+    assert digests_send(now=due + timedelta(minutes=2)) == 0  # nothing twice
+
+
+def test_an_update_needs_a_change_and_a_future_expiry(
+    publish, client_for, liaison, scheme, coordinator
+) -> None:
+    alert = publish(liaison)
+    client = client_for(liaison)
+    empty = client.post(f"{ALERTS}{alert['id']}/update_alert/", {}, format="json")
+    assert empty.status_code == 400
+    past = client.post(
+        f"{ALERTS}{alert['id']}/update_alert/",
+        {"expires_at": "2020-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert past.json() == {"expires_at": ["The expiry must be in the future."]}
+    assert Alert.objects.count() == 1

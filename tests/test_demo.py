@@ -1,0 +1,52 @@
+"""The demo data: realistic, loadable twice, and showing the isolation between forces."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from schemes.models import ActivityEvent, Membership, Scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(email: str):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_demo_loads_twice_without_duplicates(capsys) -> None:
+    call_command("load_demo")
+    counts = (User.objects.count(), Scheme.objects.count(), Membership.objects.count())
+    events = ActivityEvent.objects.count()
+    call_command("load_demo")
+    assert (User.objects.count(), Scheme.objects.count(), Membership.objects.count()) == counts
+    assert ActivityEvent.objects.count() == events
+    output = capsys.readouterr().out
+    assert "liaison.cambs@example.org" in output
+    assert "password for all: patchwatch-demo" in output
+
+
+def test_demo_has_every_kind_and_state() -> None:
+    call_command("load_demo")
+    cambs = Scheme.objects.filter(force="cambridgeshire")
+    assert set(cambs.values_list("kind", flat=True)) == {
+        "neighbourhood",
+        "speedwatch",
+        "countryside",
+    }
+    assert set(cambs.values_list("status", flat=True)) == {"active", "proposed", "suspended"}
+    assert Scheme.objects.filter(force="bedfordshire").count() >= 3
+    assert Membership.objects.filter(status="pending").count() >= 2
+    haslingfield = Scheme.objects.get(name="Haslingfield Community Speedwatch")
+    assert (round(haslingfield.centre_lat, 3), round(haslingfield.centre_lon, 3)) == (52.149, 0.057)
+
+
+def test_demo_liaisons_see_only_their_own_force() -> None:
+    call_command("load_demo")
+    cambs = _login("liaison.cambs@example.org").get("/api/v1/schemes/", {"status": "proposed"})
+    beds = _login("liaison.beds@example.org").get("/api/v1/schemes/", {"status": "proposed"})
+    assert [row["name"] for row in cambs.json()["results"]] == ["Soham Neighbourhood Watch"]
+    assert [row["name"] for row in beds.json()["results"]] == ["Kempston Neighbourhood Watch"]

@@ -1,0 +1,67 @@
+"""The embedded default: no DATABASE_URL, no broker, no Redis. What `make run` serves."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+PROBE = """
+import json
+import django
+django.setup()
+from django.test import Client
+from accounts.models import User
+
+liaison = Client()
+liaison.force_login(User.objects.get(email="liaison.cambs@example.org"))
+anon = Client()
+near_ely = anon.get("/api/v1/schemes/", {"place": "Ely"}).json()["results"]
+print(json.dumps({
+    "engine": django.db.connection.vendor,
+    "near_ely": [scheme["name"] for scheme in near_ely],
+    "proposed": liaison.get("/api/v1/schemes/", {"status": "proposed"}).json()["count"],
+    "statistics": liaison.get("/api/v1/speedwatch/statistics/").json(),
+    "letters": liaison.get("/api/v1/speedwatch/letters/").json()["count"],
+}))
+"""
+
+
+def _run(args: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_embedded_default_runs_on_sqlite_with_the_demo(tmp_path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        SQLITE_PATH=str(tmp_path / "patchwatch.sqlite3"),
+        GEOCODER="gazetteer",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="backend.settings",
+    )
+    manage = [sys.executable, "manage.py"]
+    _run([*manage, "migrate", "--noinput"], env)
+    first = _run([*manage, "load_demo"], env)
+    second = _run([*manage, "load_demo"], env)
+    assert "Demo data ready: 19 new schemes" in first
+    assert "Demo data ready: 0 new schemes, 19 in all." in second
+    report = json.loads(_run([sys.executable, "-c", PROBE], env).strip().splitlines()[-1])
+    assert report["engine"] == "sqlite"
+    assert report["near_ely"] == ["Ely City Neighbourhood Watch"]
+    assert report["proposed"] == 1
+    assert report["letters"] == 10
+    statistics = report["statistics"]
+    assert (statistics["sessions"], statistics["offences"], statistics["referrals"]) == (4, 10, 2)
+    assert statistics["p85_speed_mph"] == 42.9  # worked out from speeds counted in SQLite

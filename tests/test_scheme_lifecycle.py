@@ -1,0 +1,328 @@
+"""Proposing schemes, viewing and editing them, and the status lifecycle."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
+from tests.factories import MembershipFactory, SchemeFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMES = "/api/v1/schemes/"
+
+PROPOSAL = {
+    "name": "Soham Neighbourhood Watch",
+    "kind": "neighbourhood",
+    "force": "cambridgeshire",
+    "description": "Soham town centre and Brook Street.",
+    "lat": 52.334,
+    "lon": 0.336,
+    "radius_m": 1200,
+    "contact_name": "Nina Kowalski",
+    "contact_email": "nina@example.org",
+    "contact_phone": "01353 555999",
+    "show_contact_email": True,
+}
+
+
+def _url(scheme: Scheme, suffix: str = "") -> str:
+    return f"{SCHEMES}{scheme.pk}/{suffix}"
+
+
+@pytest.fixture
+def proposal(stranger) -> Scheme:
+    return SchemeFactory(name="Soham Neighbourhood Watch", status="proposed", proposed_by=stranger)
+
+
+def test_propose_a_scheme(client_for, stranger) -> None:
+    response = client_for(stranger).post(SCHEMES, PROPOSAL)
+    assert response.status_code == 201, response.content
+    scheme = Scheme.objects.get()
+    body = response.json()
+    assert body == {
+        "id": scheme.pk,
+        "name": "Soham Neighbourhood Watch",
+        "kind": "neighbourhood",
+        "kind_display": "Neighbourhood Watch",
+        "status": "proposed",
+        "force": "cambridgeshire",
+        "force_name": "Cambridgeshire Constabulary",
+        "lat": 52.334,
+        "lon": 0.336,
+        "radius_m": 1200,
+        "boundary": None,
+        "distance_m": None,
+        "member_count": 0,
+        "description": "Soham town centre and Brook Street.",
+        "contact": {"name": "Nina Kowalski", "email": "nina@example.org", "phone": "01353 555999"},
+        "show_contact_email": True,
+        "show_contact_phone": False,
+        "created_at": body["created_at"],
+        "approved_at": None,
+        "my_membership": None,
+        "can_manage": False,
+        "can_edit": True,
+        "can_review": False,
+    }
+    assert scheme.proposed_by == stranger
+    assert (scheme.bbox_south < 52.334 < scheme.bbox_north) and (
+        scheme.bbox_west < 0.336 < scheme.bbox_east
+    )
+    assert list(SchemeStatusChange.objects.values_list("from_status", "to_status")) == [
+        ("", "proposed")
+    ]
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        (
+            "scheme_proposed",
+            "Sam Stranger proposed Soham Neighbourhood Watch (Neighbourhood Watch).",
+        )
+    ]
+
+
+def test_propose_a_scheme_with_a_polygon(client_for, stranger) -> None:
+    ring = [[0.02, 52.68], [0.22, 52.68], [0.14, 52.44], [-0.02, 52.44], [0.02, 52.68]]
+    payload = {**PROPOSAL, "kind": "countryside", "name": "Fenland Farm Watch"}
+    for field in ("lat", "lon", "radius_m"):
+        payload.pop(field)
+    payload["boundary"] = {"type": "Polygon", "coordinates": [ring]}
+    response = client_for(stranger).post(SCHEMES, payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["radius_m"] is None
+    assert body["boundary"] == {"type": "Polygon", "coordinates": [ring]}
+    assert 52.44 < body["lat"] < 52.68 and -0.02 < body["lon"] < 0.22
+    scheme = Scheme.objects.get()
+    assert (scheme.bbox_south, scheme.bbox_west, scheme.bbox_north, scheme.bbox_east) == (
+        52.44,
+        -0.02,
+        52.68,
+        0.22,
+    )
+
+
+def test_anonymous_cannot_propose(anon: APIClient) -> None:
+    assert anon.post(SCHEMES, PROPOSAL).status_code == 401
+    assert not Scheme.objects.exists()
+
+
+def test_public_sees_only_the_contact_details_the_scheme_chose(
+    anon, client_for, scheme, coordinator
+) -> None:
+    scheme.show_contact_email = True
+    scheme.save()
+    assert anon.get(_url(scheme)).json()["contact"] == {
+        "name": "Casey Contact",
+        "email": "contact@example.org",
+    }
+    assert client_for(coordinator).get(_url(scheme)).json()["contact"] == {
+        "name": "Casey Contact",
+        "email": "contact@example.org",
+        "phone": "01223 555000",
+    }
+
+
+def test_scheme_page_tells_a_member_their_membership(client_for, scheme, volunteer) -> None:
+    body = client_for(volunteer).get(_url(scheme)).json()
+    membership = Membership.objects.get(user=volunteer)
+    assert body["my_membership"] == {"id": membership.pk, "role": "volunteer", "status": "active"}
+    assert (body["can_manage"], body["can_edit"], body["can_review"]) == (False, False, False)
+    assert body["member_count"] == 1
+
+
+@pytest.mark.parametrize("who", ["anon", "volunteer", "outsider", "foreign_liaison"])
+def test_a_proposal_is_hidden_from_those_it_does_not_concern(request, proposal, who) -> None:
+    client = (
+        request.getfixturevalue("anon")
+        if who == "anon"
+        else request.getfixturevalue("client_for")(request.getfixturevalue(who))
+    )
+    assert client.get(_url(proposal)).status_code == 404
+    assert proposal.name not in [
+        r["name"] for r in client.get(SCHEMES, {"status": "proposed"}).json()["results"]
+    ]
+
+
+@pytest.mark.parametrize("who", ["stranger", "liaison"])
+def test_a_proposal_is_visible_to_its_proposer_and_covering_liaison(
+    client_for, request, proposal, who
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(_url(proposal)).status_code == 200
+    listed = client.get(SCHEMES, {"status": "proposed"}).json()["results"]
+    assert [row["name"] for row in listed] == ["Soham Neighbourhood Watch"]
+
+
+def test_liaison_approves_and_the_proposer_becomes_coordinator(
+    client_for, liaison, proposal, stranger
+) -> None:
+    response = client_for(liaison).post(_url(proposal, "status/"), {"status": "active"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "active"
+    assert body["approved_at"] is not None
+    assert body["can_review"] is True
+    membership = Membership.objects.get(scheme=proposal)
+    assert (membership.user, membership.role, membership.status) == (
+        stranger,
+        "coordinator",
+        "active",
+    )
+    me = client_for(stranger).get("/api/v1/me/").json()
+    assert me["coordinator_of"] == [proposal.pk]
+    assert list(
+        ActivityEvent.objects.filter(scheme=proposal).order_by("id").values_list("type", flat=True)
+    ) == ["scheme_approved", "member_joined"]
+
+
+def test_approval_by_the_proposer_is_refused(client_for, proposal, stranger) -> None:
+    response = client_for(stranger).post(_url(proposal, "status/"), {"status": "active"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only a liaison may make a proposed scheme active."}
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+
+
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison"])
+def test_approval_by_others_is_refused_as_not_found(client_for, request, proposal, who) -> None:
+    response = client_for(request.getfixturevalue(who)).post(
+        _url(proposal, "status/"), {"status": "active"}
+    )
+    assert response.status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+
+
+def test_proposer_may_withdraw_their_proposal(client_for, proposal, stranger) -> None:
+    response = client_for(stranger).post(
+        _url(proposal, "status/"), {"status": "closed", "reason": "Joined the town scheme instead."}
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+
+
+def test_suspending_needs_a_reason_and_a_liaison(client_for, scheme, coordinator, liaison) -> None:
+    assert (
+        client_for(coordinator)
+        .post(_url(scheme, "status/"), {"status": "suspended", "reason": "x"})
+        .status_code
+        == 403
+    )
+    no_reason = client_for(liaison).post(_url(scheme, "status/"), {"status": "suspended"})
+    assert no_reason.status_code == 400
+    assert no_reason.json() == {"reason": ["Say why, for the scheme's members and the record."]}
+    done = client_for(liaison).post(
+        _url(scheme, "status/"), {"status": "suspended", "reason": "Device calibration lapsed."}
+    )
+    assert done.status_code == 200
+    change = SchemeStatusChange.objects.get(scheme=scheme)
+    assert (change.from_status, change.to_status, change.actor, change.reason) == (
+        "active",
+        "suspended",
+        liaison,
+        "Device calibration lapsed.",
+    )
+
+
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison", "stranger"])
+def test_status_changes_by_those_who_only_see_the_scheme_are_forbidden(
+    client_for, request, scheme, who
+) -> None:
+    response = client_for(request.getfixturevalue(who)).post(
+        _url(scheme, "status/"), {"status": "suspended", "reason": "no"}
+    )
+    assert response.status_code == 403
+    scheme.refresh_from_db()
+    assert scheme.status == "active"
+
+
+def test_suspended_scheme_is_reinstated_then_closed_for_good(client_for, scheme, liaison) -> None:
+    client = client_for(liaison)
+    client.post(_url(scheme, "status/"), {"status": "suspended", "reason": "Paused."})
+    assert client.post(_url(scheme, "status/"), {"status": "active"}).json()["status"] == "active"
+    assert (
+        client.post(
+            _url(scheme, "status/"), {"status": "closed", "reason": "Wound up."}
+        ).status_code
+        == 200
+    )
+    reopened = client.post(_url(scheme, "status/"), {"status": "active"})
+    assert reopened.status_code == 400
+    assert reopened.json() == {"status": ["A closed scheme cannot become active."]}
+    history = client.get(_url(scheme, "status-history/")).json()["results"]
+    assert [(h["from_status"], h["to_status"], h["actor_name"]) for h in history] == [
+        ("active", "closed", "PCSO Priya Shah"),
+        ("suspended", "active", "PCSO Priya Shah"),
+        ("active", "suspended", "PCSO Priya Shah"),
+    ]
+
+
+def test_a_coordinator_may_close_their_scheme(client_for, scheme, coordinator) -> None:
+    response = client_for(coordinator).post(
+        _url(scheme, "status/"), {"status": "closed", "reason": "Moving away."}
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+
+
+def test_unknown_status_is_a_field_error(client_for, scheme, liaison) -> None:
+    response = client_for(liaison).post(_url(scheme, "status/"), {"status": "deleted"})
+    assert response.status_code == 400
+    assert response.json() == {"status": ['"deleted" is not a valid choice.']}
+
+
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison"])
+def test_status_history_is_for_managers(client_for, request, scheme, who) -> None:
+    assert (
+        client_for(request.getfixturevalue(who)).get(_url(scheme, "status-history/")).status_code
+        == 403
+    )
+
+
+def test_coordinator_edits_details(client_for, scheme, coordinator) -> None:
+    response = client_for(coordinator).patch(
+        _url(scheme),
+        {"description": "Now with more streets.", "radius_m": 900, "lat": 52.1985, "lon": 0.141},
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["description"], response.json()["radius_m"]) == (
+        "Now with more streets.",
+        900,
+    )
+    assert ActivityEvent.objects.filter(scheme=scheme, type="scheme_updated").count() == 1
+
+
+def test_coordinator_cannot_move_an_approved_scheme_to_another_force(
+    client_for, scheme, coordinator
+) -> None:
+    response = client_for(coordinator).patch(_url(scheme), {"force": "bedfordshire"})
+    assert response.status_code == 403
+    scheme.refresh_from_db()
+    assert scheme.force == "cambridgeshire"
+
+
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison", "stranger"])
+def test_editing_by_others_is_forbidden(client_for, request, scheme, who) -> None:
+    response = client_for(request.getfixturevalue(who)).patch(_url(scheme), {"name": "Hijacked"})
+    assert response.status_code == 403
+    scheme.refresh_from_db()
+    assert scheme.name == "Mill Road Neighbourhood Watch"
+
+
+def test_editing_anonymously_is_refused(anon, scheme) -> None:
+    assert anon.patch(_url(scheme), {"name": "Hijacked"}).status_code == 401
+
+
+def test_closed_scheme_is_hidden_from_the_public_but_not_its_members(
+    anon, client_for, scheme, volunteer
+) -> None:
+    scheme.status = "closed"
+    scheme.save()
+    assert anon.get(_url(scheme)).status_code == 404
+    assert client_for(volunteer).get(_url(scheme)).status_code == 200
+
+
+def test_staff_see_every_scheme(client_for, proposal) -> None:
+    staff = MembershipFactory().user
+    staff.is_staff = True
+    staff.save()
+    assert client_for(staff).get(_url(proposal)).status_code == 200

@@ -1,0 +1,348 @@
+"""Escalation across a force area, disputes, the letters queue and its exports, the audit
+trail, statistics and the retention purge."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, SiteFactory
+from tests.speedwatch import logged_session
+from watch.models import AuditRecord, Offence
+from watch.services import registrations_purge
+from watch.tasks import purge_old_registrations
+
+pytestmark = pytest.mark.django_db
+
+
+def _team(scheme) -> list:
+    return [
+        MembershipFactory(scheme=scheme, role=role).user
+        for role in ("coordinator", "volunteer", "volunteer")
+    ]
+
+
+@pytest.fixture
+def histon(db):
+    """A second Cambridgeshire speedwatch scheme, with its own site and team."""
+    scheme = SchemeFactory(name="Histon & Impington Speedwatch", kind="speedwatch")
+    return SiteFactory(scheme=scheme, name="Station Road", lat=52.2519, lon=0.106), _team(scheme)
+
+
+@pytest.fixture
+def bedford(db):
+    """A speedwatch scheme of another force."""
+    scheme = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
+    return SiteFactory(scheme=scheme, name="London Road", lat=52.086, lon=-0.264), _team(scheme)
+
+
+def _actions(registration: str) -> list[str]:
+    return list(
+        Offence.objects.filter(registration=registration)
+        .order_by("observed_at")
+        .values_list("action", flat=True)
+    )
+
+
+def test_escalation_follows_a_vehicle_across_schemes_of_a_force(site, sw_team, histon) -> None:
+    histon_site, histon_team = histon
+    logged_session(site, sw_team, days_ago=30, offences=[("AB12CDE", 37)])
+    logged_session(histon_site, histon_team, days_ago=20, offences=[("AB12CDE", 38)])
+    logged_session(site, sw_team, days_ago=10, offences=[("AB12CDE", 39)])
+    logged_session(histon_site, histon_team, days_ago=2, offences=[("AB12CDE", 36)])
+    assert _actions("AB12CDE") == [
+        "first_letter",
+        "second_letter",
+        "police_action",
+        "police_action",
+    ]
+
+
+def test_escalation_does_not_cross_forces(site, sw_team, bedford) -> None:
+    beds_site, beds_team = bedford
+    logged_session(site, sw_team, days_ago=20, offences=[("AB12CDE", 37)])
+    logged_session(beds_site, beds_team, days_ago=10, offences=[("AB12CDE", 38)])
+    assert list(Offence.objects.order_by("observed_at").values_list("force", "action")) == [
+        ("cambridgeshire", "first_letter"),
+        ("bedfordshire", "first_letter"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_between", "second"), [(364, "second_letter"), (366, "first_letter")]
+)
+def test_the_rolling_window_edge(site, sw_team, days_between, second) -> None:
+    # Sessions need a recent device check; the first one is old, so move it back by hand.
+    first = logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 37)])
+    Offence.objects.filter(session=first).update(
+        observed_at=first.started_at - timedelta(days=days_between)
+    )
+    logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 38)])
+    assert _actions("AB12CDE") == ["first_letter", second]
+
+
+def test_a_speed_far_over_goes_straight_to_police_action(speedwatch, sw_team) -> None:
+    for limit, below, at in [(20, 33, 34), (30, 49, 50), (40, 66, 67)]:
+        site = SiteFactory(scheme=speedwatch, speed_limit_mph=limit)
+        logged_session(site, sw_team, offences=[(f"LOW{limit}", below), (f"HIGH{limit}", at)])
+        assert _actions(f"LOW{limit}") == ["first_letter"]
+        assert _actions(f"HIGH{limit}") == ["police_action"]
+
+
+def test_drafts_do_not_count_towards_escalation(site, sw_team) -> None:
+    logged_session(site, sw_team, days_ago=3, offences=[("AB12CDE", 37)], submit=False)
+    logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 38)])
+    assert _actions("AB12CDE") == ["first_letter", "first_letter"]
+
+
+def test_an_upheld_dispute_voids_the_offence_and_recomputes(
+    client_for, site, sw_team, liaison
+) -> None:
+    for days_ago in (30, 20, 10):
+        logged_session(site, sw_team, days_ago=days_ago, offences=[("AB12CDE", 37)])
+    assert _actions("AB12CDE") == ["first_letter", "second_letter", "police_action"]
+    middle = Offence.objects.order_by("observed_at")[1]
+    response = client_for(liaison).post(
+        f"/api/v1/speedwatch/offences/{middle.pk}/dispute/",
+        {"outcome": "upheld", "note": "Photo shows a different vehicle."},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["voided"], body["action"], body["dispute_outcome"]) == (True, "none", "upheld")
+    assert _actions("AB12CDE") == ["first_letter", "none", "second_letter"]
+
+
+def test_a_rejected_dispute_changes_nothing(client_for, site, sw_team, liaison) -> None:
+    logged_session(site, sw_team, days_ago=5, offences=[("AB12CDE", 37)])
+    offence = Offence.objects.get()
+    response = client_for(liaison).post(
+        f"/api/v1/speedwatch/offences/{offence.pk}/dispute/",
+        {"outcome": "rejected", "note": "Device reading confirmed."},
+        format="json",
+    )
+    assert response.json()["voided"] is False
+    assert _actions("AB12CDE") == ["first_letter"]
+
+
+@pytest.mark.parametrize("who", ["sw_coordinator", "sw_volunteer", "foreign_liaison"])
+def test_only_the_covering_liaison_settles_disputes(
+    client_for, request, site, sw_team, who
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    offence = Offence.objects.get()
+    response = client_for(request.getfixturevalue(who)).post(
+        f"/api/v1/speedwatch/offences/{offence.pk}/dispute/", {"outcome": "upheld"}, format="json"
+    )
+    assert response.status_code in (403, 404)
+    offence.refresh_from_db()
+    assert offence.voided is False
+
+
+def test_letters_queue_and_marking(client_for, site, sw_team, liaison, bedford) -> None:
+    logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 37), ("KX19LMN", 52)])
+    logged_session(site, sw_team, days_ago=1, offences=[("Y123ABC", 40)], submit=False)
+    beds_site, beds_team = bedford
+    logged_session(beds_site, beds_team, offences=[("BD68XYZ", 40)])
+    client = client_for(liaison)
+    queue = client.get("/api/v1/speedwatch/letters/").json()
+    assert [(r["registration"], r["action"], r["site_name"]) for r in queue["results"]] == [
+        ("AB12CDE", "first_letter", "High Street by the school"),
+        ("KX19LMN", "police_action", "High Street by the school"),
+    ]
+    first = queue["results"][0]["id"]
+    marked = client.post(
+        "/api/v1/speedwatch/letters/mark/", {"ids": [first], "status": "sent"}, format="json"
+    )
+    assert marked.json() == {"updated": 1}
+    offence = Offence.objects.get(pk=first)
+    assert (offence.action_status, offence.action_updated_by) == ("sent", liaison)
+    remaining = client.get("/api/v1/speedwatch/letters/").json()["results"]
+    assert [r["registration"] for r in remaining] == ["KX19LMN"]
+    sent = client.get("/api/v1/speedwatch/letters/", {"action_status": "sent"}).json()["results"]
+    assert [r["registration"] for r in sent] == ["AB12CDE"]
+    foreign = Offence.objects.get(registration="BD68XYZ")
+    refused = client.post(
+        "/api/v1/speedwatch/letters/mark/",
+        {"ids": [str(foreign.pk)], "status": "sent"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"ids": ["Some of these are not in your letters queue."]}
+
+
+@pytest.mark.parametrize("who", ["sw_coordinator", "sw_volunteer", "stranger"])
+def test_letters_are_for_liaisons(client_for, request, site, sw_team, who) -> None:
+    client = client_for(request.getfixturevalue(who))
+    for url in ("/api/v1/speedwatch/letters/", "/api/v1/speedwatch/letters/export/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert response.json() == {"detail": "The letters queue is for police liaisons."}
+
+
+def test_letters_export_csv_and_pdf_are_audited(client_for, site, sw_team, liaison) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37), ("KX19LMN", 41)])
+    client = client_for(liaison)
+    response = client.get("/api/v1/speedwatch/letters/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["offence_id", "action", "registration", "make"]
+    assert [(row[1], row[2], row[6]) for row in rows[1:]] == [
+        ("first_letter", "AB12CDE", "37"),
+        ("first_letter", "KX19LMN", "41"),
+    ]
+    pdf = client.get("/api/v1/speedwatch/letters/export/", {"format": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert b"/Count 2" in pdf.content  # one page per letter
+    audit = list(AuditRecord.objects.order_by("id").values_list("actor", "action", "force", "rows"))
+    assert audit == [
+        (liaison.pk, "letters_csv", "cambridgeshire", 2),
+        (liaison.pk, "letters_pdf", "cambridgeshire", 2),
+    ]
+
+
+def test_searching_by_registration_is_audited(client_for, site, sw_team, sw_coordinator) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37), ("KX19LMN", 41)])
+    response = client_for(sw_coordinator).get(
+        "/api/v1/speedwatch/offences/", {"registration": "ab12 cde"}
+    )
+    assert [r["registration"] for r in response.json()["results"]] == ["AB12CDE"]
+    record = AuditRecord.objects.get()
+    assert (record.actor, record.action, record.detail, record.rows) == (
+        sw_coordinator,
+        "registration_search",
+        {"registration": "ab12 cde"},
+        1,
+    )
+    client_for(sw_coordinator).get("/api/v1/speedwatch/offences/")
+    assert AuditRecord.objects.count() == 1  # a plain list is not a search
+
+
+def test_liaison_reads_the_audit_log_of_their_force(
+    client_for, site, sw_team, liaison, foreign_liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    client_for(liaison).get("/api/v1/speedwatch/letters/export/")
+    rows = client_for(liaison).get("/api/v1/speedwatch/audit/").json()["results"]
+    assert [(r["actor_name"], r["action"]) for r in rows] == [("PCSO Priya Shah", "letters_csv")]
+    assert client_for(foreign_liaison).get("/api/v1/speedwatch/audit/").json()["count"] == 0
+
+
+def test_statistics(client_for, site, sw_team, sw_coordinator, liaison) -> None:
+    logged_session(
+        site, sw_team, days_ago=3, offences=[("AB12CDE", 36), ("KX19LMN", 40), ("Y123ABC", 52)]
+    )
+    logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 38)])
+    logged_session(site, sw_team, days_ago=1, offences=[("ZZ99ZZZ", 60)], submit=False)
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert {key: value for key, value in body.items() if key != "monthly"} == {
+        "sessions": 2,
+        "volunteer_hours": 6.0,
+        "vehicles": 400,
+        "offences": 4,
+        "percent_over_threshold": 1.0,
+        "mean_speed_mph": 41.5,
+        "p85_speed_mph": 46.6,
+        "letters": 3,
+        "referrals": 1,
+        "repeat_vehicles": 1,
+    }
+    assert sum(month["offences"] for month in body["monthly"]) == 4
+    assert client_for(sw_coordinator).get("/api/v1/speedwatch/statistics/").json()["offences"] == 4
+
+
+def test_statistics_filters_and_csv(client_for, speedwatch, site, sw_team, liaison) -> None:
+    other_site = SiteFactory(scheme=speedwatch, name="Barton Road")
+    logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 36)])
+    logged_session(other_site, sw_team, days_ago=1, offences=[("KX19LMN", 40), ("Y123ABC", 41)])
+    client = client_for(liaison)
+    assert (
+        client.get("/api/v1/speedwatch/statistics/", {"site": other_site.pk}).json()["offences"]
+        == 2
+    )
+    since = (timezone.now() - timedelta(days=1, hours=12)).isoformat()
+    assert client.get("/api/v1/speedwatch/statistics/", {"since": since}).json()["sessions"] == 1
+    response = client.get("/api/v1/speedwatch/statistics/", {"format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["month", "sessions", "vehicles", "offences", "percent_over_threshold"]
+    assert sum(int(row[3]) for row in rows[1:]) == 3
+    assert AuditRecord.objects.get().action == "statistics_csv"
+
+
+@pytest.mark.parametrize("who", ["stranger", "outsider"])
+def test_statistics_are_refused_outside_speedwatch(client_for, request, who) -> None:
+    response = client_for(request.getfixturevalue(who)).get("/api/v1/speedwatch/statistics/")
+    assert response.status_code == 403
+
+
+def test_statistics_query_count_is_constant(
+    client_for, site, sw_team, liaison, django_assert_max_num_queries
+) -> None:
+    client = client_for(liaison)
+    logged_session(site, sw_team, days_ago=3, offences=[("AB12CDE", 36)])
+    with django_assert_max_num_queries(10):
+        client.get("/api/v1/speedwatch/statistics/")
+    for days_ago in (2, 1):
+        logged_session(
+            site, sw_team, days_ago=days_ago, offences=[(f"K{n}X", 40) for n in range(20)]
+        )
+    with django_assert_max_num_queries(10):
+        assert client.get("/api/v1/speedwatch/statistics/").json()["offences"] == 41
+
+
+def test_the_85th_percentile_matches_postgresql(site, sw_team) -> None:
+    from collections import Counter
+
+    from django.db import connection
+
+    from watch.selectors import _percentile
+
+    speeds = [35, 36, 40, 41, 52, 60, 40]
+    logged_session(site, sw_team, offences=[(f"AB{n}CDE", s) for n, s in enumerate(speeds)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT PERCENTILE_CONT(0.85) WITHIN GROUP (ORDER BY speed_mph) FROM watch_offence"
+        )
+        database = cursor.fetchone()[0]
+    assert _percentile(Counter(speeds), 0.85) == pytest.approx(database) == pytest.approx(52.8)
+
+
+def test_retention_purge_anonymises_but_keeps_counts(site, sw_team, liaison, client_for) -> None:
+    old = logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 37)])
+    logged_session(site, sw_team, days_ago=1, offences=[("KX19LMN", 41)])
+    Offence.objects.filter(session=old).update(
+        observed_at=timezone.now() - timedelta(days=django_settings.SPEEDWATCH_RETENTION_DAYS + 1)
+    )
+    assert purge_old_registrations.delay().get() == 1
+    purged = Offence.objects.get(session=old)
+    assert (purged.registration, purged.make, purged.speed_mph) == ("", "", 37)
+    assert purged.anonymised_at is not None
+    assert Offence.objects.get(registration="KX19LMN").anonymised_at is None
+    assert registrations_purge() == 0  # nothing left to do the second time
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert body["offences"] == 2
+    letters = client_for(liaison).get("/api/v1/speedwatch/letters/").json()["results"]
+    assert [r["registration"] for r in letters] == ["KX19LMN"]
+
+
+def test_the_purge_is_scheduled() -> None:
+    entries = django_settings.CELERY_BEAT_SCHEDULE.values()
+    assert {"task": "watch.purge_old_registrations", "schedule": timedelta(hours=6)} in list(
+        entries
+    )
+
+
+def test_liaison_of_another_force_sees_nothing(client_for, site, sw_team) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    beds = LiaisonFactory(force="bedfordshire").user
+    client = client_for(beds)
+    assert client.get("/api/v1/speedwatch/letters/").json()["count"] == 0
+    assert client.get("/api/v1/speedwatch/offences/").json()["count"] == 0
+    assert client.get("/api/v1/speedwatch/sessions/").json()["count"] == 0

@@ -1,0 +1,555 @@
+"""Thin HTTP views over the Community Speedwatch services and selectors."""
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from core.exceptions import InvalidRows
+from core.filters import UTCDateTimeFilter, utc_in_range
+from core.idempotency import idempotent
+from schemes.api import csv_safe
+from schemes.permissions import liaison_force
+from watch import audit, letters, permissions, selectors, services
+from watch.models import (
+    Action,
+    ActionStatus,
+    AuditAction,
+    AuditRecord,
+    Offence,
+    Session,
+    SessionStatus,
+    Site,
+    SiteStatus,
+)
+from watch.serializers import (
+    AmendmentInputSerializer,
+    AmendmentSerializer,
+    AuditRecordSerializer,
+    DisputeInputSerializer,
+    MarkInputSerializer,
+    MaskedOffenceSerializer,
+    OffenceInputSerializer,
+    OffenceSerializer,
+    QueueOffenceSerializer,
+    SessionDetailsSerializer,
+    SessionInputSerializer,
+    SessionSerializer,
+    SiteDecisionSerializer,
+    SiteInputSerializer,
+    SiteSerializer,
+    StatisticsSerializer,
+)
+
+
+def _people(ids: list[int]) -> list[User]:
+    people = list(User.objects.filter(pk__in=set(ids)))
+    if len(people) != len(set(ids)):
+        raise ValidationError({"present": ["Some of these people do not exist."]})
+    return people
+
+
+def _valid_rows(data: list[Any]) -> list[dict[str, Any]]:
+    """Validate many offence rows; every invalid row is reported by its number."""
+    payload = OffenceInputSerializer(data=data, many=True)
+    if not payload.is_valid():
+        # DRF reports a list serializer's errors by index (a dict of the failing rows).
+        errors = payload.errors
+        indexed = errors.items() if isinstance(errors, dict) else enumerate(errors)
+        raise InvalidRows("offences", {f"row {index + 1}": e for index, e in indexed if e})
+    return payload.validated_data
+
+
+# --- Sites ----------------------------------------------------------------------------
+
+
+class SiteFilter(filters.FilterSet):
+    scheme = filters.NumberFilter(field_name="scheme_id")
+    status = filters.ChoiceFilter(choices=SiteStatus.choices)
+
+    class Meta:
+        model = Site
+        fields = ["scheme", "status"]
+
+
+class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Roadside sites: proposed by coordinators, decided by the covering liaisons."""
+
+    serializer_class = SiteSerializer
+    filterset_class = SiteFilter
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name", "id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Site]:
+        return selectors.sites_visible_to(user=self.request.user)
+
+    @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer})
+    @idempotent
+    def create(self, request: Request) -> Response:
+        payload = SiteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        scheme = get_object_or_404(
+            selectors.speedwatch_schemes_visible_to(user=request.user), pk=data.pop("scheme")
+        )
+        if not permissions.can_run_sessions(request.user, scheme):
+            raise PermissionDenied("Only the scheme's coordinators propose sites.")
+        site = services.site_propose(scheme=scheme, actor=request.user, data=data)
+        return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(SiteSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(request=SiteDecisionSerializer, responses=SiteSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def decision(self, request: Request, pk: str) -> Response:
+        site = get_object_or_404(self.get_queryset(), pk=pk)
+        if not permissions.can_review_speedwatch(request.user, site.scheme):
+            raise PermissionDenied("Only the liaisons covering the scheme decide on sites.")
+        payload = SiteDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        site = services.site_decide(site=site, actor=request.user, **payload.validated_data)
+        return Response(SiteSerializer(site).data)
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+
+class SessionFilter(filters.FilterSet):
+    scheme = filters.NumberFilter(field_name="scheme_id")
+    site = filters.NumberFilter(field_name="site_id")
+    status = filters.ChoiceFilter(choices=SessionStatus.choices)
+    since = UTCDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = Session
+        fields = ["scheme", "site", "status", "since", "until"]
+
+
+class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Speedwatch sessions and their offences. Volunteers see registrations masked."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    ordering_fields = ["started_at"]
+    ordering = ["-started_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Session]:
+        return selectors.sessions_visible_to(user=self.request.user).prefetch_related("present")
+
+    def _session(self, pk: str) -> Session:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _require_coordinator(self, session: Session) -> None:
+        if not permissions.can_run_sessions(self.request.user, session.scheme):
+            raise PermissionDenied("Only the scheme's coordinators log and change sessions.")
+
+    def _offences_data(self, session: Session) -> list[dict[str, Any]]:
+        offences = session.offences.order_by("observed_at", "id")
+        if permissions.can_see_registrations(self.request.user, session.scheme):
+            return OffenceSerializer(offences, many=True).data
+        return MaskedOffenceSerializer(offences, many=True).data
+
+    def _detail(self, session: Session, status_code: int = status.HTTP_200_OK) -> Response:
+        session = self._session(session.pk)
+        data = {**SessionSerializer(session).data, "offences": self._offences_data(session)}
+        return Response(data, status=status_code)
+
+    @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @idempotent
+    def create(self, request: Request) -> Response:
+        payload = SessionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        site = get_object_or_404(self.get_queryset_sites(), pk=data.pop("site"))
+        if not permissions.can_run_sessions(request.user, site.scheme):
+            raise PermissionDenied("Only the scheme's coordinators log sessions.")
+        present = _people(data.pop("present"))
+        offences = data.pop("offences")
+        session, created = services.session_create(
+            scheme=site.scheme,
+            actor=request.user,
+            data={**data, "site": site},
+            present=present,
+            offences=offences,
+        )
+        return self._detail(session, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def get_queryset_sites(self) -> QuerySet[Site]:
+        return selectors.sites_visible_to(user=self.request.user)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(self._session(pk))
+
+    @extend_schema(request=SessionDetailsSerializer, responses=SessionSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        session = self._session(pk)
+        self._require_coordinator(session)
+        payload = SessionDetailsSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        present = _people(data.pop("present")) if "present" in data else None
+        services.session_update(session=session, data=data, present=present)
+        return self._detail(session)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Discard a draft session; a submitted one stays on the record."""
+        session = self._session(pk)
+        self._require_coordinator(session)
+        services.session_discard(session=session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def submit(self, request: Request, pk: str) -> Response:
+        session = self._session(pk)
+        self._require_coordinator(session)
+        services.session_submit(session=session, actor=request.user)
+        return self._detail(session)
+
+    @extend_schema(
+        request=OffenceInputSerializer(many=True), responses=OffenceSerializer(many=True)
+    )
+    @action(detail=True, methods=["post"], url_path="offences")
+    @idempotent
+    def add_offences(self, request: Request, pk: str) -> Response:
+        """Add one offence (an object) or many (a list): all are stored or none."""
+        session = self._session(pk)
+        self._require_coordinator(session)
+        if isinstance(request.data, list):
+            rows = _valid_rows(request.data)
+        else:
+            payload = OffenceInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            rows = [payload.validated_data]
+        stored = services.offences_add(session=session, rows=rows)
+        return Response(OffenceSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=OffenceSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="offences/upload",
+        parser_classes=[MultiPartParser],
+    )
+    @idempotent
+    def upload_offences(self, request: Request, pk: str) -> Response:
+        """Add offences from a CSV file with a header row: registration, speed_mph,
+        observed_at, and optionally make, model, colour, vehicle_type, direction."""
+        session = self._session(pk)
+        self._require_coordinator(session)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["Attach a CSV file as 'file'."]})
+        try:
+            text = upload.read(5_000_000).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
+        rows = list(csv.DictReader(io.StringIO(text)))
+        stored = services.offences_add(
+            session=session,
+            rows=_valid_rows(
+                [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
+            ),
+        )
+        return Response(OffenceSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"offences/(?P<offence_id>[0-9a-f-]{36})")
+    def delete_offence(self, request: Request, pk: str, offence_id: str) -> Response:
+        session = self._session(pk)
+        self._require_coordinator(session)
+        offence = get_object_or_404(session.offences.all(), pk=offence_id)
+        offence.session = session
+        services.offence_delete(offence=offence)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def amendments(self, request: Request, pk: str) -> Response:
+        session = self._session(pk)
+        if request.method == "GET":
+            page = self.paginate_queryset(session.amendments.select_related("actor"))
+            return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
+        self._require_coordinator(session)
+        payload = AmendmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        amendment = services.session_amend(
+            session=session, actor=request.user, **payload.validated_data
+        )
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Offences: search, the letters queue, disputes, exports ----------------------------
+
+
+class OffenceFilter(filters.FilterSet):
+    scheme = filters.NumberFilter(field_name="scheme_id")
+    site = filters.NumberFilter(field_name="site_id")
+    registration = filters.CharFilter(method="filter_registration", max_length=16)
+    action = filters.ChoiceFilter(choices=Action.choices)
+    action_status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    since = UTCDateTimeFilter(field_name="observed_at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="observed_at", lookup_expr="lt")
+
+    class Meta:
+        model = Offence
+        fields = ["scheme", "site", "registration", "action", "action_status", "since", "until"]
+
+    def filter_registration(
+        self, queryset: QuerySet[Offence], name: str, value: str
+    ) -> QuerySet[Offence]:
+        return queryset.filter(registration=value.replace(" ", "").upper())
+
+
+class OffenceListView(generics.ListAPIView):
+    """Offences with registrations, for coordinators (their schemes) and liaisons (their
+    force). A search by registration is recorded in the audit log."""
+
+    serializer_class = QueueOffenceSerializer
+    filterset_class = OffenceFilter
+    ordering_fields = ["observed_at", "speed_mph"]
+    ordering = ["-observed_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Offence]:
+        if getattr(self, "swagger_fake_view", False):
+            return Offence.objects.none()
+        return selectors.offences_visible_to(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if request.query_params.get("registration"):
+            audit.record(
+                actor=request.user,
+                action=AuditAction.REGISTRATION_SEARCH,
+                detail={"registration": request.query_params["registration"][:16]},
+                rows=response.data["count"],
+            )
+        return response
+
+
+class LetterQueueView(generics.ListAPIView):
+    """A liaison's queue of pending letters and referrals in their force area."""
+
+    serializer_class = QueueOffenceSerializer
+    filterset_class = OffenceFilter
+    ordering_fields = ["observed_at"]
+    ordering = ["observed_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Offence]:
+        if getattr(self, "swagger_fake_view", False):
+            return Offence.objects.none()
+        if not liaison_force(self.request.user):
+            raise PermissionDenied("The letters queue is for police liaisons.")
+        queue = selectors.letters_queue(user=self.request.user)
+        if "action_status" not in self.request.query_params:
+            queue = queue.filter(action_status=ActionStatus.PENDING)
+        return queue
+
+
+class LetterMarkView(APIView):
+    @extend_schema(request=MarkInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        if not liaison_force(request.user):
+            raise PermissionDenied("The letters queue is for police liaisons.")
+        payload = MarkInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = set(payload.validated_data["ids"])
+        offences = list(
+            selectors.letters_queue(user=request.user).filter(pk__in=ids).select_related("session")
+        )
+        if len(offences) != len(ids):
+            raise ValidationError({"ids": ["Some of these are not in your letters queue."]})
+        updated = services.offences_mark(
+            offences=offences, actor=request.user, status=payload.validated_data["status"]
+        )
+        return Response({"updated": updated})
+
+
+class LetterExportView(APIView):
+    """The pending letters as a CSV for mail merge or a printable PDF (``?format=pdf``)."""
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        }
+    )
+    def get(self, request: Request) -> HttpResponse:
+        if not liaison_force(request.user):
+            raise PermissionDenied("The letters queue is for police liaisons.")
+        queue = OffenceFilter(
+            request.query_params,
+            queryset=selectors.letters_queue(user=request.user).filter(
+                action_status=ActionStatus.PENDING
+            ),
+        )
+        if not queue.is_valid():
+            raise ValidationError(queue.errors)
+        offences = list(queue.qs)
+        as_pdf = request.query_params.get("format") == "pdf"
+        audit.record(
+            actor=request.user,
+            action=AuditAction.LETTERS_PDF if as_pdf else AuditAction.LETTERS_CSV,
+            detail=dict(request.query_params.items()),
+            rows=len(offences),
+        )
+        stamp = timezone.localdate().isoformat()
+        if as_pdf:
+            response = HttpResponse(letters.letters_pdf(offences), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="speedwatch-letters-{stamp}.pdf"'
+            )
+            return response
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="speedwatch-letters-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(letters.CSV_COLUMNS)
+        for row in letters.letter_rows(offences):
+            writer.writerow([csv_safe(cell) for cell in row])
+        return response
+
+
+class OffenceDisputeView(APIView):
+    @extend_schema(request=DisputeInputSerializer, responses=OffenceSerializer)
+    @idempotent
+    def post(self, request: Request, pk: str) -> Response:
+        offence = get_object_or_404(selectors.offences_visible_to(user=request.user), pk=pk)
+        if not permissions.can_review_speedwatch(request.user, offence.scheme):
+            raise PermissionDenied("Only the liaisons covering the scheme settle disputes.")
+        payload = DisputeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        offence = services.offence_dispute(
+            offence=offence, actor=request.user, **payload.validated_data
+        )
+        return Response(OffenceSerializer(offence).data)
+
+
+# --- Statistics -----------------------------------------------------------------------
+
+
+class StatisticsQuery(serializers.Serializer):
+    scheme = serializers.IntegerField(required=False)
+    site = serializers.IntegerField(required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False)
+
+    def validate_since(self, value: datetime) -> datetime:
+        return utc_in_range(value)
+
+    def validate_until(self, value: datetime) -> datetime:
+        return utc_in_range(value)
+
+
+class StatisticsView(APIView):
+    """Sessions, volunteer hours, vehicles, offences, speeds, letters and repeat vehicles
+    for the user's speedwatch schemes (a liaison: the force area), with a monthly series.
+    ``?format=csv`` gives the monthly series as CSV."""
+
+    @extend_schema(
+        parameters=[StatisticsQuery],
+        responses={
+            200: StatisticsSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+        },
+    )
+    def get(self, request: Request) -> Response | HttpResponse:
+        schemes = selectors.speedwatch_schemes_visible_to(user=request.user)
+        if not schemes.exists():
+            raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
+        params = StatisticsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        sessions = Session.objects.filter(scheme__in=schemes, status=SessionStatus.SUBMITTED)
+        offences = Offence.objects.filter(
+            scheme__in=schemes, session__status=SessionStatus.SUBMITTED
+        )
+        if "scheme" in query:
+            sessions, offences = (
+                sessions.filter(scheme_id=query["scheme"]),
+                offences.filter(scheme_id=query["scheme"]),
+            )
+        if "site" in query:
+            sessions, offences = (
+                sessions.filter(site_id=query["site"]),
+                offences.filter(site_id=query["site"]),
+            )
+        if "since" in query:
+            sessions = sessions.filter(started_at__gte=query["since"])
+            offences = offences.filter(observed_at__gte=query["since"])
+        if "until" in query:
+            sessions = sessions.filter(started_at__lt=query["until"])
+            offences = offences.filter(observed_at__lt=query["until"])
+        figures = selectors.statistics(sessions=sessions, offences=offences)
+        if request.query_params.get("format") == "csv":
+            audit.record(
+                actor=request.user,
+                action=AuditAction.STATISTICS_CSV,
+                detail=dict(request.query_params.items()),
+                rows=figures["offences"],
+            )
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="speedwatch-statistics.csv"'
+            writer = csv.writer(response)
+            writer.writerow(["month", "sessions", "vehicles", "offences", "percent_over_threshold"])
+            for month in figures["monthly"]:
+                writer.writerow(
+                    [
+                        month["month"],
+                        month["sessions"],
+                        month["vehicles"],
+                        month["offences"],
+                        month["percent_over_threshold"],
+                    ]
+                )
+            return response
+        return Response(figures)
+
+
+class AuditListView(generics.ListAPIView):
+    """Who searched or exported vehicle registrations in the liaison's force area."""
+
+    serializer_class = AuditRecordSerializer
+    ordering_fields = ["at"]
+    ordering = ["-at", "-id"]
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[AuditRecord]:
+        if getattr(self, "swagger_fake_view", False):
+            return AuditRecord.objects.none()
+        force = liaison_force(self.request.user)
+        if not force and not self.request.user.is_staff:
+            raise PermissionDenied("The audit log is for police liaisons.")
+        records = AuditRecord.objects.all()
+        return records if self.request.user.is_staff and not force else records.filter(force=force)

@@ -1,0 +1,177 @@
+"""Community Speedwatch demo data: sites, a season of sessions and the offences logged,
+for Haslingfield and Histon & Impington Speedwatch (Cambridgeshire).
+
+Called by ``manage.py load_demo`` after the schemes exist; adds nothing when the sites are
+already there. Sessions are dated back from today, always mid-morning, so they are in
+daylight whatever the season.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from schemes import services as scheme_services
+from schemes.models import Scheme
+from watch import services
+from watch.models import Site
+
+RISK_OK = {
+    "safe_standing_place": True,
+    "clear_view": True,
+    "no_obstruction": True,
+    "parking_nearby": True,
+}
+
+SITES = [
+    # scheme, name, road, lat, lon, limit, direction, approved
+    (
+        "Haslingfield Community Speedwatch",
+        "High Street by the school",
+        "High Street",
+        52.1496,
+        0.0561,
+        30,
+        "eastbound",
+        True,
+    ),
+    (
+        "Haslingfield Community Speedwatch",
+        "Barton Road entrance",
+        "Barton Road",
+        52.1531,
+        0.0542,
+        30,
+        "southbound",
+        True,
+    ),
+    (
+        "Haslingfield Community Speedwatch",
+        "Fountain Lane",
+        "Fountain Lane",
+        52.1478,
+        0.0590,
+        20,
+        "both",
+        False,
+    ),
+    (
+        "Histon & Impington Speedwatch",
+        "Station Road by the green",
+        "Station Road",
+        52.2519,
+        0.1060,
+        30,
+        "northbound",
+        True,
+    ),
+]
+
+# days ago, site name, vehicles counted, offences as (registration, make, model, colour, mph)
+SESSIONS = [
+    (
+        40,
+        "High Street by the school",
+        212,
+        [
+            ("AB12CDE", "Ford", "Focus", "Blue", 37),
+            ("KX19LMN", "Vauxhall", "Corsa", "Red", 41),
+            ("Y123ABC", "BMW", "3 Series", "Black", 36),
+        ],
+    ),
+    (
+        26,
+        "Barton Road entrance",
+        180,
+        [
+            ("AB12CDE", "Ford", "Focus", "Blue", 39),
+            ("BD68XYZ", "Audi", "A3", "White", 52),
+        ],
+    ),
+    (
+        12,
+        "High Street by the school",
+        195,
+        [
+            ("AB12CDE", "Ford", "Focus", "Blue", 38),
+            ("EF70GHJ", "Toyota", "Yaris", "Silver", 35),
+            ("LN21PQR", "Tesla", "Model 3", "Grey", 44),
+        ],
+    ),
+    (
+        5,
+        "Station Road by the green",
+        240,
+        [
+            ("KX19LMN", "Vauxhall", "Corsa", "Red", 40),
+            ("GU65TTT", "Ford", "Transit", "White", 37),
+        ],
+    ),
+]
+
+
+def load(people: dict[str, User]) -> None:
+    if Site.objects.exists():
+        return
+    david = people["david@example.org"]
+    liaison = people["liaison.cambs@example.org"]
+    histon = Scheme.objects.get(name="Histon & Impington Speedwatch")
+    # Histon shares its volunteers with Haslingfield, so its sessions have three people.
+    for email in ("joan@example.org", "kevin@example.org"):
+        membership = scheme_services.membership_request(scheme=histon, user=people[email])
+        scheme_services.membership_approve(membership=membership, actor=david)
+
+    sites = {}
+    for scheme_name, name, road, lat, lon, limit, direction, approved in SITES:
+        site = services.site_propose(
+            scheme=Scheme.objects.get(name=scheme_name),
+            actor=david,
+            data={
+                "name": name,
+                "road_name": road,
+                "lat": lat,
+                "lon": lon,
+                "speed_limit_mph": limit,
+                "direction": direction,
+                "notes": "Stand on the verge opposite the bus stop.",
+                "risk_assessment": RISK_OK,
+            },
+        )
+        if approved:
+            site = services.site_decide(site=site, actor=liaison, status="approved", reason="")
+        sites[name] = site
+
+    present = [david, people["joan@example.org"], people["kevin@example.org"]]
+    today = timezone.localdate()
+    for days_ago, site_name, vehicles, offences in SESSIONS:
+        site = sites[site_name]
+        day = today - timedelta(days=days_ago)
+        start = timezone.make_aware(datetime.combine(day, time(10, 0)))
+        session, _ = services.session_create(
+            scheme=site.scheme,
+            actor=david,
+            data={
+                "site": site,
+                "started_at": start,
+                "ended_at": start + timedelta(hours=1),
+                "vehicles_counted": vehicles,
+                "device_name": "Speedwatch radar gun",
+                "device_serial": "SW-2291",
+                "device_checked_on": day - timedelta(days=60),
+            },
+            present=present,
+            offences=[
+                {
+                    "registration": registration,
+                    "make": make,
+                    "model": model,
+                    "colour": colour,
+                    "speed_mph": speed,
+                    "observed_at": start + timedelta(minutes=7 * (n + 1)),
+                }
+                for n, (registration, make, model, colour, speed) in enumerate(offences)
+            ],
+        )
+        services.session_submit(
+            session=session, actor=david, now=session.ended_at + timedelta(hours=2)
+        )

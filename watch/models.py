@@ -1,0 +1,306 @@
+"""Community Speedwatch: approved roadside sites, sessions at them, and the offences logged.
+
+Offences carry copies of their session's scheme, site, force and speed limit: statistics and
+escalation look across many sessions at once, and reading those columns from the offence
+row keeps the queries on one indexed table.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.forces import PoliceForce
+from schemes.models import Scheme
+
+
+class SiteStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Direction(models.TextChoices):
+    NORTHBOUND = "northbound", "Northbound"
+    SOUTHBOUND = "southbound", "Southbound"
+    EASTBOUND = "eastbound", "Eastbound"
+    WESTBOUND = "westbound", "Westbound"
+    BOTH = "both", "Both directions"
+
+
+class Site(models.Model):
+    """A roadside place where a speedwatch scheme may hold sessions once police approve it."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=120, help_text="e.g. High Street by the school.")
+    road_name = models.CharField(max_length=120)
+    lat = models.FloatField()
+    lon = models.FloatField()
+    speed_limit_mph = models.PositiveSmallIntegerField()
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    notes = models.TextField(blank=True, max_length=2000)
+    risk_assessment = models.JSONField(
+        default=dict, help_text="Answers to the site risk assessment questions."
+    )
+    status = models.CharField(
+        max_length=20, choices=SiteStatus.choices, default=SiteStatus.PROPOSED
+    )
+    decision_reason = models.CharField(max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90) & Q(lon__gte=-180, lon__lte=180),
+                name="site_is_a_real_coordinate",
+            ),
+        ]
+        indexes = [models.Index(fields=["scheme", "status"], name="site_scheme_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.road_name} ({self.speed_limit_mph} mph)"
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Session(models.Model):
+    """A speedwatch session: volunteers at a site with a speed detection device.
+
+    The id may be chosen by the client (a phone at the roadside makes it before it has a
+    signal), so a retried upload finds the session it already sent.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="sessions")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="sessions")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    vehicles_counted = models.PositiveIntegerField(help_text="All vehicles that passed.")
+    device_name = models.CharField(max_length=100)
+    device_serial = models.CharField(max_length=50)
+    device_checked_on = models.DateField(help_text="Last calibration or accuracy check.")
+    notes = models.TextField(blank=True, max_length=2000)
+    volunteer_minutes = models.PositiveIntegerField(
+        default=0, help_text="Length of the session times the members present."
+    )
+    present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="speedwatch_sessions", blank=True
+    )
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gt=models.F("started_at")), name="session_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "-started_at"], name="session_scheme_started"),
+            models.Index(fields=["site", "-started_at"], name="session_site_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} on {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SessionStatus.SUBMITTED
+
+
+class SessionAmendment(models.Model):
+    """A recorded correction to a submitted session: what changed, who changed it and why."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="amendments")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=1000)
+    changes = models.JSONField(help_text="Field: [before, after] for each change.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.session_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class VehicleType(models.TextChoices):
+    CAR = "car", "Car"
+    VAN = "van", "Van"
+    LORRY = "lorry", "Lorry / HGV"
+    BUS = "bus", "Bus or coach"
+    MOTORCYCLE = "motorcycle", "Motorcycle"
+    OTHER = "other", "Other"
+
+
+class RegistrationFormat(models.TextChoices):
+    CURRENT = "current", "Current (AB12 CDE)"
+    PREFIX = "prefix", "Prefix (A123 BCD)"
+    SUFFIX = "suffix", "Suffix (ABC 123D)"
+    DATELESS = "dateless", "Dateless (ABC 123)"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland (ABZ 1234)"
+    UNRECOGNISED = "unrecognised", "Not a recognised UK format"
+
+
+class Action(models.TextChoices):
+    FIRST_LETTER = "first_letter", "First letter"
+    SECOND_LETTER = "second_letter", "Second and final letter"
+    POLICE_ACTION = "police_action", "Referral for police action"
+    NONE = "none", "No action (voided)"
+
+
+class ActionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENT = "sent", "Letter sent"
+    DONE = "done", "Done"
+
+
+class DisputeOutcome(models.TextChoices):
+    NONE = "none", "Not disputed"
+    PENDING = "pending", "Being looked at"
+    UPHELD = "upheld", "Upheld: offence voided"
+    REJECTED = "rejected", "Rejected: offence stands"
+
+
+class Offence(models.Model):
+    """A vehicle recorded at or over the threshold speed during a session."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="offences")
+    # Copies of the session's context, for statistics and escalation on one table.
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    speed_limit_mph = models.PositiveSmallIntegerField()
+
+    # Personal data: emptied by the retention purge, which sets anonymised_at.
+    registration = models.CharField(max_length=8, blank=True)
+    registration_format = models.CharField(max_length=20, choices=RegistrationFormat.choices)
+    make = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=40, blank=True)
+    colour = models.CharField(max_length=30, blank=True)
+    vehicle_type = models.CharField(
+        max_length=20, choices=VehicleType.choices, default=VehicleType.CAR
+    )
+    speed_mph = models.PositiveSmallIntegerField()
+    observed_at = models.DateTimeField()
+    direction = models.CharField(max_length=20, choices=Direction.choices, blank=True)
+
+    action = models.CharField(max_length=20, choices=Action.choices)
+    action_status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PENDING
+    )
+    action_updated_at = models.DateTimeField(null=True, blank=True)
+    action_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    voided = models.BooleanField(default=False)
+    dispute_outcome = models.CharField(
+        max_length=20, choices=DisputeOutcome.choices, default=DisputeOutcome.NONE
+    )
+    dispute_note = models.CharField(max_length=1000, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["observed_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(speed_mph__lte=200), name="offence_speed_is_sane"),
+        ]
+        indexes = [
+            # Escalation: one vehicle's offences in a force area, by time.
+            models.Index(
+                fields=["force", "registration", "observed_at"], name="offence_escalation"
+            ),
+            # Statistics: a force area or a scheme over a period.
+            models.Index(fields=["force", "observed_at"], name="offence_force_time"),
+            # Statistics of a scheme or of a liaison's schemes over a period: the period's
+            # offences in time order, carrying every column the statistics read, so that
+            # PostgreSQL answers them with an index-only scan. The extra columns are key
+            # columns rather than INCLUDE ones: SQLite, the embedded default, has no INCLUDE
+            # and would warn (models.W040); as trailing keys they cost about the same.
+            models.Index(
+                fields=[
+                    "scheme",
+                    "observed_at",
+                    "voided",
+                    "session",
+                    "speed_mph",
+                    "action",
+                    "force",
+                    "registration",
+                ],
+                name="offence_statistics",
+            ),
+            # The liaisons' letters queue.
+            models.Index(
+                fields=["force", "action_status", "observed_at"], name="offence_action_queue"
+            ),
+            # The retention purge.
+            models.Index(
+                fields=["observed_at"],
+                name="offence_not_anonymised",
+                condition=Q(anonymised_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration or 'anonymised'} at {self.speed_mph} mph"
+
+
+class AuditAction(models.TextChoices):
+    REGISTRATION_SEARCH = "registration_search", "Searched by registration"
+    LETTERS_CSV = "letters_csv", "Exported letters (CSV)"
+    LETTERS_PDF = "letters_pdf", "Exported letters (PDF)"
+    OFFENCES_CSV = "offences_csv", "Exported offences (CSV)"
+    STATISTICS_CSV = "statistics_csv", "Exported statistics (CSV)"
+
+
+class AuditRecord(models.Model):
+    """Who looked at or took away vehicle registrations, and when: every export and every
+    search by registration leaves one."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    force = models.CharField(max_length=40, choices=PoliceForce.choices, blank=True)
+    scheme = models.ForeignKey(
+        Scheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.JSONField(default=dict, help_text="The filters or search used.")
+    rows = models.PositiveIntegerField(default=0, help_text="How many offences it covered.")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["force", "-at"], name="audit_force_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"

@@ -1,0 +1,206 @@
+"""Reads with rules in them: what a user may see of Community Speedwatch, the vehicle
+history behind escalation, and the statistics, computed in the database."""
+
+import bisect
+import itertools
+import math
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
+from schemes.permissions import AnyUser, liaison_force
+from watch import rules
+from watch.models import Action, Offence, Session, SessionStatus, Site
+
+
+def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
+    """Speedwatch schemes the user belongs to (or coordinates), and all of a liaison's force."""
+    if not user.is_authenticated:
+        return Scheme.objects.none()
+    memberships = Membership.objects.filter(
+        scheme=OuterRef("pk"), user=user, status=MembershipStatus.ACTIVE
+    )
+    if coordinators_only:
+        memberships = memberships.filter(role=MembershipRole.COORDINATOR)
+    visible = Q(Exists(memberships))
+    force = liaison_force(user)
+    if force:
+        visible |= Q(force=force)
+    return Scheme.objects.filter(visible, kind=SchemeKind.SPEEDWATCH)
+
+
+def speedwatch_schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
+    return _schemes_where(user, coordinators_only=False)
+
+
+def speedwatch_schemes_with_registrations(*, user: AnyUser) -> QuerySet[Scheme]:
+    """Schemes whose vehicle registrations the user may see: as coordinator or liaison."""
+    return _schemes_where(user, coordinators_only=True)
+
+
+def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
+    return Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user)).select_related(
+        "scheme"
+    )
+
+
+def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
+        .select_related("site", "scheme")
+        .annotate(
+            offence_count=Count("offences", filter=Q(offences__voided=False), distinct=True),
+            present_count=Count("present", distinct=True),
+        )
+    )
+
+
+def offences_visible_to(*, user: AnyUser) -> QuerySet[Offence]:
+    """Offences with their registrations: for the scheme's coordinators and liaisons only."""
+    return Offence.objects.filter(
+        scheme__in=speedwatch_schemes_with_registrations(user=user)
+    ).select_related("site", "scheme")
+
+
+def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
+    """A liaison's queue: offences of submitted sessions in their force still to act on."""
+    force = liaison_force(user)
+    if not force:
+        return Offence.objects.none()
+    return (
+        Offence.objects.filter(
+            force=force,
+            session__status=SessionStatus.SUBMITTED,
+            voided=False,
+            anonymised_at__isnull=True,
+        )
+        .exclude(action=Action.NONE)
+        .select_related("site", "scheme")
+        .order_by("observed_at", "id")
+    )
+
+
+def vehicle_history(*, force: str, registration: str, until: datetime) -> list[Offence]:
+    """One vehicle's offences in a force area within the escalation window before ``until``:
+    the escalation lookup, served by the (force, registration, observed_at) index."""
+    return list(
+        Offence.objects.filter(
+            force=force,
+            registration=registration,
+            observed_at__gt=until - rules.escalation_window(),
+            observed_at__lte=until,
+        ).order_by("observed_at")
+    )
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    return round(100 * part / whole, 2) if part is not None and whole else None
+
+
+def _percentile(counts: Counter[int], fraction: float) -> float | None:
+    """The continuous percentile of values given with how many times each occurs: the same
+    interpolation between the closest ranks as PostgreSQL's ``PERCENTILE_CONT``, so the result
+    is exactly the one the database would give."""
+    total = counts.total()
+    if not total:
+        return None
+    values = sorted(counts)
+    # cumulative[i]: how many values are <= values[i]; the value at a 0-based rank is the
+    # first one whose cumulative count passes the rank.
+    cumulative = list(itertools.accumulate(counts[value] for value in values))
+    position = (total - 1) * fraction
+    low_rank = math.floor(position)
+    low = values[bisect.bisect_right(cumulative, low_rank)]
+    high = values[bisect.bisect_right(cumulative, math.ceil(position))]
+    return low + (high - low) * (position - low_rank)
+
+
+def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> dict[str, Any]:
+    """Totals for a set of sessions and the offences recorded in them, plus a monthly series.
+
+    A force area's year can be hundreds of thousands of offences, so each pass over them
+    counts, and there are two. One groups them by month and speed: a few hundred rows from
+    which the totals, the monthly series, the mean and the 85th percentile speed all follow
+    exactly, speeds being whole numbers. The other counts the repeat vehicles. Offences are
+    counted with ``COUNT(*)`` or over columns of the ``offence_statistics`` index, never over
+    the primary key, so that PostgreSQL answers both passes from that index alone.
+    """
+    session_totals = sessions.aggregate(
+        sessions=Count("id"),
+        volunteer_minutes=Sum("volunteer_minutes"),
+        vehicles=Sum("vehicles_counted"),
+    )
+    counted = offences.filter(voided=False)
+    by_month_and_speed = (
+        counted.annotate(month=TruncMonth("observed_at"))
+        .values("month", "speed_mph")
+        .annotate(
+            offences=Count("*"),
+            letters=Count(
+                "action", filter=Q(action__in=[Action.FIRST_LETTER, Action.SECOND_LETTER])
+            ),
+            referrals=Count("action", filter=Q(action=Action.POLICE_ACTION)),
+        )
+        .order_by()
+    )
+    repeat_vehicles = (
+        counted.exclude(registration="")
+        .values("force", "registration")
+        .annotate(times=Count("*"))
+        .filter(times__gte=2)
+        .count()
+    )
+    monthly: dict[str, dict[str, Any]] = {}
+    for row in (
+        sessions.annotate(month=TruncMonth("started_at"))
+        .values("month")
+        .annotate(sessions=Count("id"), vehicles=Sum("vehicles_counted"))
+        .order_by()
+    ):
+        monthly[row["month"].strftime("%Y-%m")] = {
+            "sessions": row["sessions"],
+            "vehicles": row["vehicles"] or 0,
+            "offences": 0,
+        }
+    speeds: Counter[int] = Counter()
+    letters = referrals = 0
+    for row in by_month_and_speed:
+        entry = monthly.setdefault(
+            row["month"].strftime("%Y-%m"), {"sessions": 0, "vehicles": 0, "offences": 0}
+        )
+        entry["offences"] += row["offences"]
+        speeds[row["speed_mph"]] += row["offences"]
+        letters += row["letters"]
+        referrals += row["referrals"]
+    offence_count = speeds.total()
+    mean_speed = (
+        sum(speed * count for speed, count in speeds.items()) / offence_count
+        if offence_count
+        else None
+    )
+    p85_speed = _percentile(speeds, 0.85)
+    vehicles = session_totals["vehicles"] or 0
+    return {
+        "sessions": session_totals["sessions"],
+        "volunteer_hours": round((session_totals["volunteer_minutes"] or 0) / 60, 1),
+        "vehicles": vehicles,
+        "offences": offence_count,
+        "percent_over_threshold": _ratio(offence_count, vehicles),
+        "mean_speed_mph": round(mean_speed, 1) if mean_speed else None,
+        "p85_speed_mph": round(p85_speed, 1) if p85_speed else None,
+        "letters": letters,
+        "referrals": referrals,
+        "repeat_vehicles": repeat_vehicles,
+        "monthly": [
+            {
+                "month": month,
+                **values,
+                "percent_over_threshold": _ratio(values["offences"], values["vehicles"]),
+            }
+            for month, values in sorted(monthly.items())
+        ],
+    }

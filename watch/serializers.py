@@ -1,0 +1,331 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from schemes import geo
+from schemes.serializers import SchemeRefSerializer
+from watch import rules
+from watch.models import (
+    ActionStatus,
+    AuditRecord,
+    Direction,
+    DisputeOutcome,
+    Offence,
+    Session,
+    SessionAmendment,
+    Site,
+    SiteStatus,
+    VehicleType,
+)
+from watch.registrations import mask_registration
+
+RISK_QUESTIONS = {
+    "safe_standing_place": "There is a safe place to stand, off the carriageway.",
+    "clear_view": "Drivers can see the volunteers from a safe distance.",
+    "no_obstruction": "The team will not obstruct the footway or sight lines.",
+    "parking_nearby": "There is safe parking nearby.",
+}
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    scheme = SchemeRefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    threshold_mph = serializers.SerializerMethodField(
+        help_text="The lowest speed recorded as an offence at this site."
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "scheme",
+            "name",
+            "road_name",
+            "lat",
+            "lon",
+            "speed_limit_mph",
+            "threshold_mph",
+            "direction",
+            "notes",
+            "risk_assessment",
+            "status",
+            "status_display",
+            "decision_reason",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_threshold_mph(self, site: Site) -> int:
+        return rules.threshold_mph(site.speed_limit_mph)
+
+
+class RiskAssessmentSerializer(serializers.Serializer):
+    """Yes/no answers to the standard site risk assessment; all must be yes."""
+
+    safe_standing_place = serializers.BooleanField(help_text=RISK_QUESTIONS["safe_standing_place"])
+    clear_view = serializers.BooleanField(help_text=RISK_QUESTIONS["clear_view"])
+    no_obstruction = serializers.BooleanField(help_text=RISK_QUESTIONS["no_obstruction"])
+    parking_nearby = serializers.BooleanField(help_text=RISK_QUESTIONS["parking_nearby"])
+
+    def validate(self, attrs: dict[str, bool]) -> dict[str, bool]:
+        unsafe = [RISK_QUESTIONS[key] for key, answer in attrs.items() if not answer]
+        if unsafe:
+            raise serializers.ValidationError(
+                [f"Not safe for a session: {question}" for question in unsafe]
+            )
+        return attrs
+
+
+class SiteInputSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField()
+    name = serializers.CharField(max_length=120)
+    road_name = serializers.CharField(max_length=120)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    speed_limit_mph = serializers.IntegerField(min_value=1, max_value=70)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    notes = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    risk_assessment = RiskAssessmentSerializer()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            geo.validate_point(attrs["lat"], attrs["lon"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"lat": exc.messages}) from exc
+        return attrs
+
+
+class SiteDecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[SiteStatus.APPROVED, SiteStatus.REJECTED, SiteStatus.SUSPENDED]
+    )
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OffenceInputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(required=False, help_text="Client-generated, for safe retries.")
+    registration = serializers.CharField(max_length=16)
+    make = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    model = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    colour = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+    vehicle_type = serializers.ChoiceField(choices=VehicleType.choices, required=False)
+    speed_mph = serializers.IntegerField(min_value=1, max_value=200)
+    observed_at = serializers.DateTimeField()
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+
+
+class OffenceSerializer(serializers.ModelSerializer):
+    """An offence as a coordinator or liaison sees it."""
+
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = Offence
+        fields = [
+            "id",
+            "session",
+            "registration",
+            "registration_format",
+            "make",
+            "model",
+            "colour",
+            "vehicle_type",
+            "speed_mph",
+            "speed_limit_mph",
+            "observed_at",
+            "direction",
+            "action",
+            "action_display",
+            "action_status",
+            "voided",
+            "dispute_outcome",
+            "dispute_note",
+            "anonymised_at",
+        ]
+        read_only_fields = fields
+
+
+class MaskedOffenceSerializer(OffenceSerializer):
+    """What a volunteer sees: the registration masked, nothing about letters."""
+
+    registration = serializers.SerializerMethodField()
+
+    class Meta(OffenceSerializer.Meta):
+        fields = [
+            "id",
+            "registration",
+            "make",
+            "model",
+            "colour",
+            "vehicle_type",
+            "speed_mph",
+            "speed_limit_mph",
+            "observed_at",
+            "direction",
+            "voided",
+        ]
+        read_only_fields = fields
+
+    def get_registration(self, offence: Offence) -> str:
+        return mask_registration(offence.registration)
+
+
+class QueueOffenceSerializer(OffenceSerializer):
+    scheme = SchemeRefSerializer(read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    road_name = serializers.CharField(source="site.road_name", read_only=True)
+
+    class Meta(OffenceSerializer.Meta):
+        fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name"]
+        read_only_fields = fields
+
+
+class SessionDetailsSerializer(serializers.Serializer):
+    """What a draft session says about itself; sent whole to log one, partly to edit it."""
+
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    vehicles_counted = serializers.IntegerField(min_value=0, max_value=100_000)
+    device_name = serializers.CharField(max_length=100)
+    device_serial = serializers.CharField(max_length=50)
+    device_checked_on = serializers.DateField()
+    notes = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    present = serializers.ListField(
+        child=serializers.IntegerField(), max_length=100, help_text="User ids of members present."
+    )
+
+
+class SessionInputSerializer(SessionDetailsSerializer):
+    id = serializers.UUIDField(required=False, help_text="Client-generated, for safe retries.")
+    site = serializers.IntegerField()
+    offences = OffenceInputSerializer(many=True, required=False, default=list)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    scheme = SchemeRefSerializer(read_only=True)
+    site = serializers.SerializerMethodField()
+    present = PersonSerializer(many=True, read_only=True)
+    offence_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "scheme",
+            "site",
+            "started_at",
+            "ended_at",
+            "vehicles_counted",
+            "device_name",
+            "device_serial",
+            "device_checked_on",
+            "notes",
+            "present",
+            "volunteer_minutes",
+            "status",
+            "submitted_at",
+            "offence_count",
+        ]
+        read_only_fields = fields
+
+    def get_site(self, session: Session) -> dict[str, Any]:
+        site = session.site
+        return {
+            "id": site.pk,
+            "name": site.name,
+            "road_name": site.road_name,
+            "speed_limit_mph": site.speed_limit_mph,
+            "threshold_mph": rules.threshold_mph(site.speed_limit_mph),
+        }
+
+
+class AmendmentChangesSerializer(serializers.Serializer):
+    vehicles_counted = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    notes = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    device_name = serializers.CharField(max_length=100, required=False)
+    device_serial = serializers.CharField(max_length=50, required=False)
+    void_offences = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=1000,
+        help_text="Offences recorded in error (a misread plate): voided, out of escalation.",
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {"non_field_errors": [f"These cannot be amended: {', '.join(unknown)}."]}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Say what changes.")
+        return attrs
+
+
+class AmendmentInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    changes = AmendmentChangesSerializer()
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SessionAmendment
+        fields = ["id", "actor_name", "reason", "changes", "at"]
+        read_only_fields = fields
+
+    def get_actor_name(self, amendment: SessionAmendment) -> str:
+        return amendment.actor.name if amendment.actor else ""
+
+
+class MarkInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
+    status = serializers.ChoiceField(choices=[ActionStatus.SENT, ActionStatus.DONE])
+
+
+class DisputeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[DisputeOutcome.PENDING, DisputeOutcome.UPHELD, DisputeOutcome.REJECTED]
+    )
+    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class AuditRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditRecord
+        fields = ["id", "actor_name", "action", "force", "scheme", "detail", "rows", "at"]
+        read_only_fields = fields
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    sessions = serializers.IntegerField()
+    vehicles = serializers.IntegerField()
+    offences = serializers.IntegerField()
+    percent_over_threshold = serializers.FloatField(allow_null=True)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    volunteer_hours = serializers.FloatField()
+    vehicles = serializers.IntegerField()
+    offences = serializers.IntegerField()
+    percent_over_threshold = serializers.FloatField(allow_null=True)
+    mean_speed_mph = serializers.FloatField(allow_null=True)
+    p85_speed_mph = serializers.FloatField(allow_null=True)
+    letters = serializers.IntegerField()
+    referrals = serializers.IntegerField()
+    repeat_vehicles = serializers.IntegerField()
+    monthly = MonthSerializer(many=True)

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from watch.services import registrations_purge
+
+
+@shared_task(name="watch.purge_old_registrations")
+def purge_old_registrations() -> int:
+    return registrations_purge()
