@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "SchemeKindEnum": "schemes.models.SchemeKind",
         "AlertCategoryEnum": "notifications.models.Category",
         "AlertSeverityEnum": "notifications.models.Severity",
+        "AlertStatusEnum": "notifications.models.AlertStatus",
         "AuditActionEnum": "watch.models.AuditAction",
         "SchemeStatusTargetEnum": [
             ("active", "Active"),

@@ -33,3 +33,29 @@ class UTCDateTimeField(forms.DateTimeField):
 
 class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no, on/off); anything else is an error, not ignored."""
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError("Enter true or false.")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # django-filter's boolean widget reads anything it does not know as "no filter".
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)

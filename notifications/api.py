@@ -1,6 +1,6 @@
 """Thin HTTP views for alerts, the inbox, replies and preferences."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -14,14 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import StrictBooleanFilter
 from core.idempotency import idempotent
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Preference
 from notifications.serializers import (
     AlertChangeSerializer,
+    AlertDetailSerializer,
     AlertInputSerializer,
-    AlertSerializer,
+    MarkedSerializer,
     NoticeSerializer,
     PreferenceSerializer,
     PreviewSerializer,
@@ -39,26 +41,34 @@ from schemes.services import area_fields
 class AlertFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=AlertStatus.choices)
     category = filters.ChoiceFilter(choices=Category.choices)
+    mine = StrictBooleanFilter(
+        method="filter_mine", label="Only the alerts the signed-in user issued (or not)."
+    )
+    scheme = filters.NumberFilter(field_name="scheme_id", label="Only those issued for a scheme.")
 
     class Meta:
         model = Alert
-        fields = ["status", "category"]
+        fields = ["status", "category", "mine", "scheme"]
+
+    def filter_mine(self, queryset: QuerySet[Alert], name: str, value: bool) -> QuerySet[Alert]:
+        issued = Q(issuer=self.request.user)
+        return queryset.filter(issued) if value else queryset.exclude(issued)
 
 
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Alerts: drafted, previewed and published by liaisons and coordinators; updated or
-    cancelled; their delivery figures and replies."""
+    """Alerts: drafted, edited, previewed and published by liaisons and coordinators;
+    updated or cancelled; their delivery figures and replies."""
 
-    serializer_class = AlertSerializer
+    serializer_class = AlertDetailSerializer
     filterset_class = AlertFilter
     ordering_fields = ["created_at", "published_at"]
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Alert]:
-        return selectors.alerts_visible_to(user=self.request.user).select_related(
-            "issuer", "scheme"
-        )
+        return selectors.with_unread_replies(
+            selectors.alerts_visible_to(user=self.request.user)
+        ).select_related("issuer", "scheme")
 
     def get_permissions(self) -> list:  # type: ignore[type-arg]
         if self.action == "cap":
@@ -77,7 +87,11 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _scheme(self, scheme_id: int | None) -> Scheme | None:
         return None if scheme_id is None else get_object_or_404(Scheme, pk=scheme_id)
 
-    @extend_schema(request=AlertInputSerializer, responses={201: AlertSerializer})
+    def _shown(self, alert: Alert, status_code: int = status.HTTP_200_OK) -> Response:
+        """The alert as this viewer sees it, read back with its annotations."""
+        return Response(self.get_serializer(self._alert(alert.pk)).data, status=status_code)
+
+    @extend_schema(request=AlertInputSerializer, responses={201: AlertDetailSerializer})
     @idempotent
     def create(self, request: Request) -> Response:
         payload = AlertInputSerializer(data=request.data)
@@ -86,7 +100,31 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         alert = services.alert_draft(
             issuer=request.user, details=details, area=area, scheme=self._scheme(scheme_id)
         )
-        return Response(AlertSerializer(alert).data, status=status.HTTP_201_CREATED)
+        return self._shown(alert, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AlertInputSerializer, responses=AlertDetailSerializer)
+    def update(self, request: Request, pk: str) -> Response:
+        """Rewrite a draft as a whole; only its author can, and only before publishing."""
+        alert = self._alert(pk)
+        if alert.issuer_id != request.user.pk:
+            raise PermissionDenied("Only the alert's author edits its draft.")
+        payload = AlertInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details, area, scheme_id = payload.split()
+        services.alert_draft_edit(
+            alert=alert,
+            actor=request.user,
+            details=details,
+            area=area,
+            scheme=self._scheme(scheme_id),
+        )
+        return self._shown(alert)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Delete a draft; a published alert stays on record (cancel it instead)."""
+        services.alert_draft_delete(alert=self._alert(pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=AlertInputSerializer, responses=PreviewSerializer)
     @action(detail=False, methods=["post"])
@@ -99,7 +137,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         force, scheme = services.issuing_context(
             request.user, self._scheme(scheme_id), services.area_of(columns)
         )
-        draft = Alert(force=force, scheme=scheme, **details, **columns)
+        draft = Alert(issuer=request.user, force=force, scheme=scheme, **details, **columns)
         schemes, recipients = selectors.alert_reach(alert=draft)
         return Response(
             {
@@ -109,14 +147,14 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(AlertSerializer(self._alert(pk)).data)
+        return Response(self.get_serializer(self._alert(pk)).data)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(request=None, responses=AlertDetailSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
     def publish(self, request: Request, pk: str) -> Response:
         alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
-        return Response(AlertSerializer(alert).data)
+        return self._shown(alert)
 
     def _replace(self, request: Request, pk: str, message_type: str) -> Response:
         alert = self._managed(pk)
@@ -128,16 +166,16 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             message_type=message_type,
             details=payload.validated_data,
         )
-        return Response(AlertSerializer(replacement).data, status=status.HTTP_201_CREATED)
+        return self._shown(replacement, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AlertChangeSerializer, responses={201: AlertSerializer})
+    @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
     @idempotent
     def update_alert(self, request: Request, pk: str) -> Response:
         """Publish an update: a new alert to the same recipients, marked as an update."""
         return self._replace(request, pk, MessageType.UPDATE)
 
-    @extend_schema(request=AlertChangeSerializer, responses={201: AlertSerializer})
+    @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
     @idempotent
     def cancel(self, request: Request, pk: str) -> Response:
@@ -179,9 +217,15 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         reply = services.reply_create(alert=alert, author=request.user, **payload.validated_data)
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses={200: MarkedSerializer})
+    @action(detail=True, methods=["post"], url_path="replies/read")
+    def replies_read(self, request: Request, pk: str) -> Response:
+        """Mark every reply to the alert read."""
+        return Response({"marked": services.replies_mark_read(alert=self._managed(pk))})
+
 
 class InboxFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull")
 
     class Meta:
         model = Notice
@@ -205,7 +249,7 @@ class InboxView(generics.ListAPIView):
 
 
 class InboxReadView(APIView):
-    @extend_schema(request=ReadInputSerializer, responses={200: dict})
+    @extend_schema(request=ReadInputSerializer, responses=MarkedSerializer)
     def post(self, request: Request) -> Response:
         payload = ReadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -36,14 +36,21 @@ def _chunks(ids: list[int], size: int) -> list[list[int]]:
 
 def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
     """Store one notice per recipient and channel; returns the batches of notice ids to
-    deliver. An update or cancellation goes to the recipients of the alert it replaces."""
+    deliver. An update or cancellation goes to the recipients of the alert it replaces, and
+    to that alert's issuer when someone else changed it."""
     alert = Alert.objects.get(pk=alert_id)
     if alert.references_id:
         pairs = set(
-            Notice.objects.filter(alert_id=alert.references_id).values_list(
-                "recipient_id", "channel"
-            )
+            Notice.objects.filter(alert_id=alert.references_id)
+            .exclude(recipient_id=alert.issuer_id)
+            .values_list("recipient_id", "channel")
         )
+        # Whoever wrote the alert being replaced hears of a change someone else made to it.
+        original_issuer = (
+            Alert.objects.filter(pk=alert.references_id).values_list("issuer_id", flat=True).get()
+        )
+        if original_issuer not in (None, alert.issuer_id):
+            pairs.add((original_issuer, Channel.IN_APP))
         # In-app notices go at once whatever the preferences say (``delivery_plan``); only
         # those who hear on another channel need theirs.
         preferences = {

@@ -1,6 +1,7 @@
-"""Who may manage an alert: see its delivery figures and replies, update or cancel it."""
+"""Who may manage an alert (see its delivery figures and replies, update or cancel it) and
+who may edit its draft."""
 
-from notifications.models import Alert
+from notifications.models import Alert, AlertStatus
 from schemes.permissions import AnyUser, liaison_force
 
 
@@ -9,3 +10,10 @@ def can_manage_alert(user: AnyUser, alert: Alert) -> bool:
     if not user.is_authenticated:
         return False
     return alert.issuer_id == user.pk or liaison_force(user) == alert.force
+
+
+def can_edit_draft(user: AnyUser, alert: Alert) -> bool:
+    """A draft is its author's alone to edit, delete or publish."""
+    return (
+        user.is_authenticated and alert.status == AlertStatus.DRAFT and alert.issuer_id == user.pk
+    )

@@ -5,7 +5,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.models import (
@@ -17,6 +18,7 @@ from notifications.models import (
     Notice,
     NoticeState,
     Preference,
+    Reply,
 )
 from schemes import geo
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
@@ -102,10 +104,13 @@ _PREFERENCE_FIELDS = ["id", "channels", "categories", "quiet_from", "quiet_until
 def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
     """Coordinators of the matched schemes always; for an all-members alert, volunteers too
     when their preferences accept its category, severity and scheme (volunteers opt in by
-    setting preferences)."""
+    setting preferences). Never the alert's own issuer."""
     memberships = Membership.objects.filter(
         scheme_id__in=scheme_ids, status=MembershipStatus.ACTIVE
     )
+    if alert.issuer_id is not None:
+        # The issuer wrote it: their own alert is not news to them.
+        memberships = memberships.exclude(user_id=alert.issuer_id)
     if alert.audience == Audience.COORDINATORS:
         memberships = memberships.filter(role=MembershipRole.COORDINATOR)
     # One query for members and their preferences, with most of the choosing in SQL: an
@@ -165,6 +170,18 @@ def alerts_visible_to(*, user: AnyUser) -> QuerySet[Alert]:
     if force:
         visible |= Q(force=force)
     return Alert.objects.filter(visible).distinct()
+
+
+def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Annotate each alert with how many of its replies nobody has read yet."""
+    unread = (
+        Reply.objects.filter(alert=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("alert")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return alerts.annotate(unread_replies=Coalesce(Subquery(unread), 0))
 
 
 def current_public_alerts() -> QuerySet[Alert]:

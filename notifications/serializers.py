@@ -14,6 +14,7 @@ from notifications.models import (
     Severity,
     Urgency,
 )
+from notifications.permissions import can_edit_draft, can_manage_alert
 from schemes import geo
 from schemes.models import Scheme, SchemeKind
 from schemes.serializers import PolygonField, SchemeRefSerializer
@@ -138,6 +139,45 @@ class AlertSerializer(serializers.ModelSerializer):
         return alert.issuer.name if alert.issuer else ""
 
 
+class AlertDetailSerializer(AlertSerializer):
+    """An alert as the alerts endpoints show it: with what the viewer may do about it."""
+
+    can_manage = serializers.SerializerMethodField(
+        help_text="Whether the viewer may see its delivery figures and replies, and update or "
+        "cancel it (its issuer and the force's liaisons)."
+    )
+    can_edit = serializers.SerializerMethodField(
+        help_text="Whether the viewer may edit, delete or publish it: a draft, to its author."
+    )
+    unread_replies = serializers.SerializerMethodField(
+        help_text="Replies nobody has read yet; null for those who do not manage the alert."
+    )
+
+    class Meta(AlertSerializer.Meta):
+        fields = [*AlertSerializer.Meta.fields, "can_manage", "can_edit", "unread_replies"]
+        read_only_fields = fields
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def get_can_manage(self, alert: Alert) -> bool:
+        viewer = self._viewer()
+        return viewer is not None and can_manage_alert(viewer, alert)
+
+    def get_can_edit(self, alert: Alert) -> bool:
+        viewer = self._viewer()
+        return viewer is not None and can_edit_draft(viewer, alert)
+
+    def get_unread_replies(self, alert: Alert) -> int | None:
+        if not self.get_can_manage(alert):
+            return None
+        annotated = getattr(alert, "unread_replies", None)
+        if annotated is not None:
+            return annotated
+        return alert.replies.filter(read_at__isnull=True).count()
+
+
 class NoticeSerializer(serializers.ModelSerializer):
     alert = AlertSerializer(read_only=True)
     unread = serializers.SerializerMethodField()
@@ -149,6 +189,10 @@ class NoticeSerializer(serializers.ModelSerializer):
 
     def get_unread(self, notice: Notice) -> bool:
         return notice.read_at is None
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were marked read.")
 
 
 class ReadInputSerializer(serializers.Serializer):

@@ -69,13 +69,12 @@ def issuing_context(
     return scheme.force, scheme
 
 
-@transaction.atomic
-def alert_draft(
+def _draft_fields(
     *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
-) -> Alert:
+) -> dict[str, Any]:
+    """A draft's columns from what its author gave, once they may issue it there."""
     fields = area_fields(**area)
-    area_shape = area_of(fields)
-    force, scheme = issuing_context(issuer, scheme, area_shape)
+    force, scheme = issuing_context(issuer, scheme, area_of(fields))
     details = dict(details)
     details.setdefault(
         "expires_at",
@@ -83,7 +82,51 @@ def alert_draft(
     )
     if details["expires_at"] <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
-    return Alert.objects.create(issuer=issuer, force=force, scheme=scheme, **details, **fields)
+    return {"force": force, "scheme": scheme, **details, **fields}
+
+
+@transaction.atomic
+def alert_draft(
+    *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
+) -> Alert:
+    fields = _draft_fields(issuer=issuer, details=details, area=area, scheme=scheme)
+    return Alert.objects.create(issuer=issuer, **fields)
+
+
+def _own_draft(alert: Alert, actor: User) -> Alert:
+    """The alert, locked, when it is still a draft of ``actor``'s."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.issuer_id != actor.pk:
+        raise PermissionDenied("Only the alert's author changes or deletes a draft.")
+    if alert.status != AlertStatus.DRAFT:
+        raise ValidationError(
+            {"status": f"This alert is {alert.status}: only drafts can be edited or deleted."}
+        )
+    return alert
+
+
+@transaction.atomic
+def alert_draft_edit(
+    *,
+    alert: Alert,
+    actor: User,
+    details: dict[str, Any],
+    area: dict[str, Any],
+    scheme: Scheme | None,
+) -> Alert:
+    """Rewrite a draft as a whole (what it says, where, and who it is for), checked as a
+    new draft is: an expiry not given is the default from now."""
+    alert = _own_draft(alert, actor)
+    fields = _draft_fields(issuer=actor, details=details, area=area, scheme=scheme)
+    for name, value in fields.items():
+        setattr(alert, name, value)
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def alert_draft_delete(*, alert: Alert, actor: User) -> None:
+    _own_draft(alert, actor).delete()
 
 
 def _check_daily_limit(issuer: User) -> None:
@@ -179,6 +222,11 @@ def notices_mark_read(*, user: User, notice_ids: list[int]) -> int:
     return Notice.objects.filter(recipient=user, alert_id__in=alerts, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def replies_mark_read(*, alert: Alert) -> int:
+    """Mark every reply to the alert read, for its issuer and the force's liaisons."""
+    return alert.replies.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 def reply_create(*, alert: Alert, author: User, body: str) -> Reply:

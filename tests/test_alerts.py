@@ -10,7 +10,7 @@ from geopy.distance import distance as geodesic
 
 from notifications.models import Alert, Notice, Preference
 from schemes.models import Membership
-from tests.factories import MembershipFactory, SchemeFactory
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -460,3 +460,252 @@ def test_an_update_needs_a_change_and_a_future_expiry(
     )
     assert past.json() == {"expires_at": ["The expiry must be in the future."]}
     assert Alert.objects.count() == 1
+
+
+# --- The issuer's own alert ---------------------------------------------------------------
+
+
+def test_the_issuer_is_not_sent_their_own_alert(
+    publish, client_for, scheme, coordinator, volunteer
+) -> None:
+    co_coordinator = MembershipFactory(scheme=scheme, role="coordinator").user
+    Preference.objects.create(user=volunteer)
+    preview = client_for(coordinator).post(
+        f"{ALERTS}preview/", _alert(scheme=scheme.pk, radius_m=300), format="json"
+    )
+    assert preview.json()["recipients"] == 2
+    alert = publish(coordinator, scheme=scheme.pk, radius_m=300)
+    assert alert["recipients_count"] == 2
+    assert set(Notice.objects.values_list("recipient", flat=True)) == {
+        co_coordinator.pk,
+        volunteer.pk,
+    }
+
+
+def test_a_change_by_someone_else_reaches_the_alerts_issuer(
+    publish, client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    co_coordinator = MembershipFactory(scheme=scheme, role="coordinator").user
+    original = publish(coordinator, scheme=scheme.pk, radius_m=300)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(liaison).post(
+            f"{ALERTS}{original['id']}/cancel/", {"body": "Sent in error."}, format="json"
+        )
+    assert cancel.status_code == 201, cancel.content
+    cancelled = Notice.objects.filter(alert_id=cancel.json()["id"])
+    assert sorted(cancelled.values_list("recipient", "channel")) == sorted(
+        [
+            (co_coordinator.pk, "email"),
+            (co_coordinator.pk, "in_app"),
+            (coordinator.pk, "in_app"),  # the issuer, in the inbox only
+        ]
+    )
+    assert _inbox(client_for(liaison)) == []
+
+
+# --- Drafts, and what the viewer may do ---------------------------------------------------
+
+
+def _draft(client, **extra) -> dict:
+    response = client.post(ALERTS, _alert(**extra), format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_the_author_rewrites_a_draft(client_for, liaison, scheme, coordinator) -> None:
+    client = client_for(liaison)
+    draft = _draft(client)
+    assert (draft["can_manage"], draft["can_edit"], draft["unread_replies"]) == (True, True, 0)
+    boundary = {
+        "type": "Polygon",
+        "coordinates": [
+            [[0.13, 52.19], [0.15, 52.19], [0.15, 52.21], [0.13, 52.21], [0.13, 52.19]]
+        ],
+    }
+    edited = client.put(
+        f"{ALERTS}{draft['id']}/",
+        {
+            **_alert(lat=None, lon=None, radius_m=None),
+            "title": "Bogus callers around Mill Road",
+            "boundary": boundary,
+            "audience": "coordinators",
+        },
+        format="json",
+    )
+    assert edited.status_code == 200, edited.content
+    body = edited.json()
+    assert (body["id"], body["title"], body["audience"], body["radius_m"], body["status"]) == (
+        draft["id"],
+        "Bogus callers around Mill Road",
+        "coordinators",
+        None,
+        "draft",
+    )
+    assert body["boundary"]["coordinates"] == boundary["coordinates"]
+    stored = Alert.objects.get()
+    assert (stored.bbox_south, stored.bbox_north) == (52.19, 52.21)
+    assert not Notice.objects.exists()
+
+
+def test_a_draft_edit_is_checked_as_a_new_draft_is(client_for, scheme, coordinator) -> None:
+    client = client_for(coordinator)
+    draft = _draft(client, scheme=scheme.pk, radius_m=300)
+    url = f"{ALERTS}{draft['id']}/"
+    missing = client.put(url, {"title": "Only a title"}, format="json")
+    assert missing.status_code == 400
+    assert {"body", "category", "severity", "urgency"} <= set(missing.json())
+    too_wide = client.put(url, _alert(scheme=scheme.pk, radius_m=5000), format="json")
+    assert too_wide.status_code == 403
+    assert "reaches outside Mill Road Neighbourhood Watch" in too_wide.json()["detail"]
+    past = client.put(
+        url,
+        _alert(scheme=scheme.pk, radius_m=300, expires_at="2020-01-01T00:00:00Z"),
+        format="json",
+    )
+    assert past.json() == {"expires_at": ["The expiry must be in the future."]}
+    assert Alert.objects.get().radius_m == 300
+
+
+def test_published_alerts_cannot_be_edited_or_deleted(
+    publish, client_for, liaison, scheme, coordinator
+) -> None:
+    alert = publish(liaison)
+    client = client_for(liaison)
+    assert alert["can_edit"] is False
+    edited = client.put(f"{ALERTS}{alert['id']}/", _alert(title="Changed"), format="json")
+    assert edited.status_code == 400
+    assert edited.json() == {
+        "status": ["This alert is published: only drafts can be edited or deleted."]
+    }
+    assert client.delete(f"{ALERTS}{alert['id']}/").status_code == 400
+    assert Alert.objects.get().title == "Bogus callers on Mill Road"
+
+
+def test_the_author_deletes_a_draft(client_for, liaison) -> None:
+    client = client_for(liaison)
+    draft = _draft(client)
+    assert client.delete(f"{ALERTS}{draft['id']}/").status_code == 204
+    assert not Alert.objects.exists()
+    assert client.delete(f"{ALERTS}{draft['id']}/").status_code == 404
+
+
+def test_a_fellow_liaison_manages_but_does_not_edit_a_draft(client_for, liaison) -> None:
+    draft = _draft(client_for(liaison))
+    colleague = client_for(LiaisonFactory(force="cambridgeshire").user)
+    shown = colleague.get(f"{ALERTS}{draft['id']}/").json()
+    assert (shown["can_manage"], shown["can_edit"]) == (True, False)
+    assert colleague.put(f"{ALERTS}{draft['id']}/", _alert(), format="json").status_code == 403
+    assert colleague.delete(f"{ALERTS}{draft['id']}/").status_code == 403
+    assert colleague.post(f"{ALERTS}{draft['id']}/publish/").status_code == 403
+    assert Alert.objects.get().status == "draft"
+
+
+def test_the_mine_filter(publish, client_for, liaison, scheme, coordinator) -> None:
+    publish(coordinator, scheme=scheme.pk, radius_m=300, title="From the coordinator")
+    _draft(client_for(liaison), title="From the liaison")
+
+    def titles(client, **query) -> list[str]:
+        return [alert["title"] for alert in client.get(ALERTS, query).json()["results"]]
+
+    assert titles(client_for(liaison)) == ["From the liaison", "From the coordinator"]
+    assert titles(client_for(liaison), mine=True) == ["From the liaison"]
+    assert titles(client_for(liaison), mine=False) == ["From the coordinator"]
+    assert titles(client_for(coordinator), mine=True) == ["From the coordinator"]
+    assert titles(client_for(liaison), scheme=scheme.pk) == ["From the coordinator"]
+    perhaps = client_for(liaison).get(ALERTS, {"mine": "perhaps"})
+    assert (perhaps.status_code, perhaps.json()) == (400, {"mine": ["Enter true or false."]})
+
+
+def test_replies_are_counted_until_read(
+    publish, client_for, liaison, scheme, coordinator, volunteer
+) -> None:
+    Preference.objects.create(user=volunteer)
+    alert = publish(liaison)
+    for author, body in [
+        (coordinator, "Seen on Sedgwick Street."),
+        (volunteer, "And Tenison Road."),
+    ]:
+        client_for(author).post(f"{ALERTS}{alert['id']}/replies/", {"body": body}, format="json")
+    issuer = client_for(liaison)
+    assert issuer.get(f"{ALERTS}{alert['id']}/").json()["unread_replies"] == 2
+    assert issuer.get(ALERTS).json()["results"][0]["unread_replies"] == 2
+    # A recipient sees the alert, but not the replies' figures.
+    assert client_for(volunteer).get(f"{ALERTS}{alert['id']}/").json()["unread_replies"] is None
+    assert issuer.post(f"{ALERTS}{alert['id']}/replies/read/").json() == {"marked": 2}
+    assert issuer.get(f"{ALERTS}{alert['id']}/").json()["unread_replies"] == 0
+    replies = issuer.get(f"{ALERTS}{alert['id']}/replies/").json()["results"]
+    assert all(reply["read_at"] for reply in replies)
+    assert issuer.post(f"{ALERTS}{alert['id']}/replies/read/").json() == {"marked": 0}
+
+
+# --- Who is refused what, on every alert endpoint -----------------------------------------
+
+# (method, path under the alert, body); a valid body, so that only the refusal can fail.
+ALERT_OBJECT_ENDPOINTS = [
+    ("get", "", None),
+    ("put", "", _alert()),
+    ("delete", "", None),
+    ("post", "publish/", None),
+    ("post", "update_alert/", {"body": "Now on Cavendish Road."}),
+    ("post", "cancel/", {"body": "Arrested."}),
+    ("get", "summary/", None),
+    ("get", "replies/", None),
+    ("post", "replies/", {"body": "Seen them."}),
+    ("post", "replies/read/", None),
+]
+# What a recipient who does not manage the alert may still do with it.
+RECIPIENT_MAY = {("get", ""), ("post", "replies/")}
+
+
+@pytest.fixture
+def published_and_draft(publish, client_for, liaison, scheme, coordinator, volunteer):
+    """A published alert that reached the coordinator and volunteer, and a draft."""
+    Preference.objects.create(user=volunteer)
+    alert = publish(liaison)
+    draft = _draft(client_for(liaison), title="Not yet sent")
+    return {"published": alert["id"], "draft": draft["id"]}
+
+
+def _call(client, method: str, url: str, body: dict | None):
+    return (
+        getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ALERT_OBJECT_ENDPOINTS)
+@pytest.mark.parametrize("which", ["published", "draft"])
+@pytest.mark.parametrize("who", ["outsider", "foreign_liaison", "stranger"])
+def test_those_it_did_not_reach_cannot_know_it_exists(
+    client_for, request, published_and_draft, which, who, method, path, body
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    url = f"{ALERTS}{published_and_draft[which]}/{path}"
+    assert _call(client, method, url, body).status_code == 404
+    assert Alert.objects.count() == 2
+    assert not Notice.objects.filter(alert__title="Not yet sent").exists()
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ALERT_OBJECT_ENDPOINTS)
+@pytest.mark.parametrize("who", ["volunteer", "coordinator"])
+def test_recipients_only_read_and_reply(
+    client_for, request, published_and_draft, who, method, path, body
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    response = _call(client, method, f"{ALERTS}{published_and_draft['published']}/{path}", body)
+    if (method, path) in RECIPIENT_MAY:
+        assert response.status_code in (200, 201)
+    else:
+        assert response.status_code == 403, (method, path, response.content)
+        assert Alert.objects.filter(status="published").count() == 1
+    # A draft is nobody's business but its author's and the force's liaisons'.
+    draft = _call(client, method, f"{ALERTS}{published_and_draft['draft']}/{path}", body)
+    assert draft.status_code == 404
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ALERT_OBJECT_ENDPOINTS)
+def test_anonymous_is_refused_every_alert_endpoint(
+    anon, published_and_draft, method, path, body
+) -> None:
+    response = _call(anon, method, f"{ALERTS}{published_and_draft['published']}/{path}", body)
+    assert response.status_code == 401
+    assert Alert.objects.count() == 2
