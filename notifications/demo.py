@@ -1,10 +1,13 @@
 """Alerts for the demo: a liaison's hare coursing alert over the fields south-west of
-Cambridge, and a coordinator's bogus-caller alert in Mill Road. Called by ``load_demo``;
-adds nothing when the demo already has alerts."""
+Cambridge, a coordinator's bogus-caller alert in Mill Road with a volunteer's reply, and a
+liaison's draft about fly-tipping in the Fens, not yet sent.
+Called by ``load_demo``; adds nothing when the demo already has alerts."""
+
+from django.db import transaction
 
 from accounts.models import User
 from notifications.models import Alert
-from notifications.services import alert_draft, alert_publish, preference_set
+from notifications.services import alert_draft, alert_publish, preference_set, reply_create
 from schemes.models import Scheme
 
 
@@ -35,6 +38,22 @@ def load(people: dict[str, User]) -> None:
     )
     alert_publish(alert=hare_coursing, actor=liaison)
 
+    alert_draft(
+        issuer=liaison,
+        details={
+            "title": "Fly-tipping in the droves north of March",
+            "body": "Builders' waste and tyres dumped from a tipper lorry in three droves this "
+            "week. Note the registration of any lorry in the droves after dark.",
+            "category": "fly_tipping",
+            "severity": "Minor",
+            "urgency": "Expected",
+            "audience": "members",
+            "scheme_kinds": ["countryside"],
+        },
+        area={"lat": 52.6, "lon": 0.09, "radius_m": 5000},
+        scheme=None,
+    )
+
     margaret = people["margaret@example.org"]
     mill_road = Scheme.objects.get(name="Mill Road Neighbourhood Watch")
     scam = alert_draft(
@@ -52,3 +71,13 @@ def load(people: dict[str, User]) -> None:
         scheme=mill_road,
     )
     alert_publish(alert=scam, actor=margaret)
+    # Only those it reached can reply, so the reply waits for the dispatch, which was
+    # enqueued first and so runs first once the demo is committed.
+    transaction.on_commit(
+        lambda: reply_create(
+            alert=scam,
+            author=people["volunteer@example.org"],
+            body="Two men in hi-vis knocked at number 40 around 11 am; they left when asked "
+            "for ID.",
+        )
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from notifications.models import Alert, Reply
 from schemes.models import ActivityEvent, Membership, Scheme
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,18 @@ def test_demo_liaisons_see_only_their_own_force() -> None:
     beds = _login("liaison.beds@example.org").get("/api/v1/schemes/", {"status": "proposed"})
     assert [row["name"] for row in cambs.json()["results"]] == ["Soham Neighbourhood Watch"]
     assert [row["name"] for row in beds.json()["results"]] == ["Kempston Neighbourhood Watch"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_alerts_are_dispatched_and_answered() -> None:
+    call_command("load_demo")
+    scam = Alert.objects.get(title="Bogus water board callers on Mill Road")
+    recipients = set(scam.notices.values_list("recipient__email", flat=True))
+    assert "volunteer@example.org" in recipients
+    assert "margaret@example.org" not in recipients  # she sent it
+    sent = _login("margaret@example.org").get("/api/v1/alerts/", {"mine": True}).json()
+    assert [(alert["title"], alert["unread_replies"]) for alert in sent["results"]] == [
+        ("Bogus water board callers on Mill Road", 1)
+    ]
+    call_command("load_demo")
+    assert Reply.objects.count() == 1

@@ -9,6 +9,7 @@ import type {
   ActivityEntry,
   Alert,
   AlertCategory,
+  AlertDetail,
   AlertChanges,
   AlertInput,
   AlertPreferences,
@@ -307,6 +308,8 @@ export interface OffenceQuery {
 export interface AlertQuery {
   status?: AlertStatus | '';
   category?: AlertCategory | '';
+  /** Only the alerts the signed-in user issued. */
+  mine?: boolean;
   page?: number;
   page_size?: number;
 }
@@ -412,12 +415,15 @@ export const api = {
 
   // Alerts
   alerts: (query: AlertQuery, signal?: AbortSignal) =>
-    get<Page<Alert>>('alerts/', { page_size: 20, ...query }, signal),
-  alert: (id: number | string, signal?: AbortSignal) => get<Alert>(`alerts/${id}/`, undefined, signal),
+    get<Page<AlertDetail>>('alerts/', { page_size: 20, ...query }, signal),
+  alert: (id: number | string, signal?: AbortSignal) => get<AlertDetail>(`alerts/${id}/`, undefined, signal),
   /** The schemes and how many people an alert would reach; 403 with the reason when it may not be issued. */
   previewAlert: (body: AlertInput, signal?: AbortSignal) => request<AlertReach>('POST', 'alerts/preview/', { body, signal }),
-  draftAlert: (body: AlertInput) => post<Alert>('alerts/', body),
-  publishAlert: (id: number) => post<Alert>(`alerts/${id}/publish/`),
+  draftAlert: (body: AlertInput) => post<AlertDetail>('alerts/', body),
+  /** Rewrites a draft as a whole (its author only). */
+  editDraft: (id: number, body: AlertInput) => request<AlertDetail>('PUT', `alerts/${id}/`, { body }),
+  deleteDraft: (id: number) => del(`alerts/${id}/`),
+  publishAlert: (id: number) => post<AlertDetail>(`alerts/${id}/publish/`),
   /** Publishes an update: a new alert (201) to the same recipients. */
   updateAlert: (id: number, changes: AlertChanges) => post<Alert>(`alerts/${id}/update_alert/`, changes),
   /** Cancels an alert: a new alert (201) telling its recipients why. */
@@ -427,6 +433,7 @@ export const api = {
   alertReplies: (id: number, page: number, signal?: AbortSignal) =>
     get<Page<AlertReply>>(`alerts/${id}/replies/`, { page, page_size: 20 }, signal),
   reply: (id: number, body: string) => post<AlertReply>(`alerts/${id}/replies/`, { body }),
+  markRepliesRead: (id: number) => post<{ marked: number }>(`alerts/${id}/replies/read/`),
   capUrl: (id: number) => apiUrl(`alerts/${id}/cap/`),
   areaFeedUrl: (lat: number, lon: number, radiusM: number) =>
     apiUrl('feeds/alerts.atom', { lat, lon, radius_m: Math.round(radiusM) }),

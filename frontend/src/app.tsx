@@ -65,6 +65,7 @@ const ROUTES: Route[] = [
   ['/alerts/new', () => <ComposeAlertScreen />],
   ['/alerts/issued', () => <IssuedAlertsScreen />],
   ['/alerts/settings', () => <AlertSettingsScreen />],
+  ['/alerts/:id/edit', ({ id }) => <ComposeAlertScreen key={id} draftId={id} />],
   ['/alerts/:id', ({ id }) => <AlertScreen key={id} id={id} />],
 ];
 

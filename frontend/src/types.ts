@@ -388,6 +388,16 @@ export interface Alert {
   recipients_count: number;
 }
 
+/** An alert as the alerts endpoints show it, with what the viewer may do about it. */
+export interface AlertDetail extends Alert {
+  /** The issuer and the force's liaisons: delivery figures, replies, update and cancel. */
+  can_manage: boolean;
+  /** A draft, to its author: edit, delete, publish. */
+  can_edit: boolean;
+  /** Replies nobody has read yet; null for those who do not manage the alert. */
+  unread_replies: number | null;
+}
+
 /** One alert as it reached the signed-in user's in-app inbox. */
 export interface Notice {
   id: number;

@@ -162,7 +162,14 @@ export function AreaDrawer({
       return;
     }
     const latLngs = area.points.map((point) => L.latLng(point.lat, point.lon));
-    if (area.closed) L.polygon(latLngs, style).addTo(group);
+    if (area.closed) {
+      L.polygon(latLngs, style).addTo(group);
+      // A finished shape (a draft's, say) is brought into view; one being drawn already is.
+      const bounds = group.getBounds();
+      if (bounds.isValid() && !map.current.getBounds().contains(bounds)) {
+        map.current.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
+      }
+    }
     else if (latLngs.length > 1) L.polyline(latLngs, { ...style, dashArray: '8 6' }).addTo(group);
     area.points.forEach((point, index) => corner(point, index === 0 && !area.closed));
   }, [area]);
@@ -247,7 +254,9 @@ export function AreaDrawer({
             label="Radius"
             value={String(area.radius)}
             onValue={(value) => onChange({ ...area, radius: Number(value) })}
-            choices={RADII.map((radius) => ({ value: String(radius), label: formatRadius(radius) }))}
+            choices={(RADII.includes(area.radius) ? RADII : [...RADII, area.radius].sort((a, b) => a - b)).map(
+              (radius) => ({ value: String(radius), label: formatRadius(radius) }),
+            )}
           />
           <div class="button-row">
             <button type="button" class="button button--secondary" onClick={addAtCross}>

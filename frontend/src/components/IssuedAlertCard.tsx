@@ -1,9 +1,9 @@
 import { formatDateTime, plural } from '../format';
-import type { Alert } from '../types';
+import type { AlertDetail } from '../types';
 import { AlertTags } from './AlertTags';
 
 /** One alert its issuer (or the force's liaison) sent or is drafting. */
-export function IssuedAlertCard({ alert, showIssuer }: { alert: Alert; showIssuer: boolean }) {
+export function IssuedAlertCard({ alert, showIssuer }: { alert: AlertDetail; showIssuer: boolean }) {
   return (
     <article class="card">
       <h2 class="card__title">
@@ -28,6 +28,14 @@ export function IssuedAlertCard({ alert, showIssuer }: { alert: Alert; showIssue
           <div>
             <dt>Reached</dt>
             <dd>{plural(alert.recipients_count, 'person', 'people')}</dd>
+          </div>
+        )}
+        {!!alert.unread_replies && (
+          <div>
+            <dt>Replies</dt>
+            <dd>
+              <a href={`/alerts/${alert.id}#replies-heading`}>{plural(alert.unread_replies, 'new reply', 'new replies')}</a>
+            </dd>
           </div>
         )}
       </dl>

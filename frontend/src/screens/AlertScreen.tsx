@@ -27,14 +27,14 @@ import {
 } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Alert, AlertInput, DeliverySummary, Me, Notice } from '../types';
+import type { Alert, AlertDetail, AlertInput, DeliverySummary, Me, Notice } from '../types';
 
 export function AlertScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <AlertLoader me={me} id={id} />}</RequireSignIn>;
 }
 
 function AlertLoader({ me, id }: { me: Me; id: string }) {
-  const [alert, setAlert] = useState<Alert | null>(null);
+  const [alert, setAlert] = useState<AlertDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
   useTitle(alert?.title ?? 'Alert');
@@ -83,43 +83,37 @@ function AlertLoader({ me, id }: { me: Me; id: string }) {
   return <AlertView me={me} alert={alert} onChanged={() => setVersion((v) => v + 1)} />;
 }
 
-type Manage = 'checking' | 'yes' | 'no';
-
-function AlertView({ me, alert, onChanged }: { me: Me; alert: Alert; onChanged: () => void }) {
+function AlertView({ me, alert, onChanged }: { me: Me; alert: AlertDetail; onChanged: () => void }) {
   const { config } = useSession();
-  const [manage, setManage] = useState<Manage>('checking');
+  const manages = alert.can_manage;
   const [summary, setSummary] = useState<DeliverySummary | null>(null);
   const [summaryError, setSummaryError] = useState<ApiError | null>(null);
   const [summaryVersion, setSummaryVersion] = useState(0);
 
-  // The delivery figures are for the alert's sender and the force's liaisons only; whether
-  // they load says whether this person manages the alert.
+  // The delivery figures are for the alert's sender and the force's liaisons only.
   useEffect(() => {
+    if (!manages || alert.status === 'draft') return;
     const abort = new AbortController();
     api.deliverySummary(alert.id, abort.signal).then(
       (loaded) => {
         if (abort.signal.aborted) return;
         setSummary(loaded);
         setSummaryError(null);
-        setManage('yes');
       },
       (err) => {
-        if (abort.signal.aborted) return;
-        const problem = asApiError(err);
-        if (problem.status === 403 || problem.status === 404) setManage('no');
-        else {
-          setSummaryError(problem);
-          setManage(me.liaison?.force === alert.force ? 'yes' : 'no');
-        }
+        if (!abort.signal.aborted) setSummaryError(asApiError(err));
       },
     );
     return () => abort.abort();
-  }, [alert.id, alert.status, summaryVersion]);
+  }, [alert.id, alert.status, manages, summaryVersion]);
 
   const circle = areaCircle(alert);
   return (
     <article class="alert-page">
-      <BackLink href={manage === 'yes' ? '/alerts/issued' : '/alerts'} label={manage === 'yes' ? 'Sent alerts' : 'Alerts'} />
+      <BackLink
+        href={manages ? '/alerts/issued' : '/alerts'}
+        label={manages ? (me.liaison ? 'Alerts in your force' : 'Sent alerts') : 'Alerts'}
+      />
       <h1 tabIndex={-1}>{alert.title}</h1>
       <AlertTags alert={alert} />
       <StatusNotice alert={alert} />
@@ -157,7 +151,7 @@ function AlertView({ me, alert, onChanged }: { me: Me; alert: Alert; onChanged: 
           <dt>{alert.status === 'expired' ? 'Expired' : 'Expires'}</dt>
           <dd>{formatDateTime(alert.expires_at)}</dd>
         </div>
-        {manage === 'yes' && (
+        {manages && (
           <>
             <div>
               <dt>For</dt>
@@ -199,14 +193,22 @@ function AlertView({ me, alert, onChanged }: { me: Me; alert: Alert; onChanged: 
         </ul>
       </section>
 
-      {manage === 'checking' && <Loading what="delivery figures" />}
-      {manage === 'yes' && alert.status === 'draft' && <PublishDraft alert={alert} onPublished={onChanged} />}
-      {manage === 'yes' && alert.status !== 'draft' && (
+      {alert.status === 'draft' &&
+        (alert.can_edit ? (
+          <PublishDraft alert={alert} onPublished={onChanged} />
+        ) : (
+          manages && (
+            <p class="notice">
+              Only its author, {alert.issuer_name || 'who has left'}, can edit, publish or delete this draft.
+            </p>
+          )
+        ))}
+      {manages && alert.status !== 'draft' && (
         <>
           <section aria-labelledby="delivery-heading">
             <h2 id="delivery-heading">Who got it and who read it</h2>
             <ErrorAlert messages={summaryError ? [summaryError.message] : []} />
-            {summary && <DeliveryFigures summary={summary} />}
+            {summary ? <DeliveryFigures summary={summary} /> : !summaryError && <Loading what="delivery figures" />}
             <p>
               <button
                 type="button"
@@ -219,12 +221,12 @@ function AlertView({ me, alert, onChanged }: { me: Me; alert: Alert; onChanged: 
           </section>
           <section aria-labelledby="replies-heading">
             <h2 id="replies-heading">Replies</h2>
-            <ReplyList alertId={alert.id} />
+            <ReplyList alertId={alert.id} unread={alert.unread_replies ?? 0} />
           </section>
           {alert.status === 'published' && alert.message_type !== 'Cancel' && <ChangeAlert alert={alert} />}
         </>
       )}
-      {manage === 'no' && alert.status !== 'draft' && (
+      {!manages && alert.status !== 'draft' && (
         <section aria-labelledby="reply-heading">
           <h2 id="reply-heading">Reply to the sender</h2>
           <ReplyForm alertId={alert.id} />
@@ -340,12 +342,17 @@ function draftInput(alert: Alert): AlertInput {
 }
 
 function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () => void }) {
-  const { announce } = useSession();
+  const { announce, goWithMessage } = useSession();
   const reach = useAlertReach(draftInput(alert));
   const [error, setError] = useState<ApiError | null>(null);
   return (
     <section aria-labelledby="publish-heading">
       <h2 id="publish-heading">Publish</h2>
+      <p>
+        <a class="button button--secondary" href={`/alerts/${alert.id}/edit`}>
+          Edit draft
+        </a>
+      </p>
       <ReachPreview state={reach} waiting="" verb="would reach" headingLevel={3} />
       <ErrorAlert messages={error ? [error.message] : []} />
       <ConfirmAction
@@ -359,6 +366,22 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
             await api.publishAlert(alert.id);
             announce('Alert published. It is on its way to everyone it reaches.');
             onPublished();
+          } catch (err) {
+            setError(asApiError(err));
+          }
+        }}
+      />
+      <h3>Not needed after all?</h3>
+      <ConfirmAction
+        label="Delete draft"
+        danger
+        question="Delete this draft? It has not been sent to anyone."
+        confirmLabel="Yes, delete it"
+        onConfirm={async () => {
+          setError(null);
+          try {
+            await api.deleteDraft(alert.id);
+            goWithMessage('/alerts/issued', 'Draft deleted.');
           } catch (err) {
             setError(asApiError(err));
           }

@@ -2,6 +2,7 @@
 // it says, how severe and urgent it is, and who should hear of it. The reach is shown as it
 // is filled in; then it is saved as a draft or published at once.
 // Deep links: ?lat=&lon=&zoom= open the map there; ?scheme= issues as that scheme.
+// "/alerts/:id/edit" — the same form, filled in from the author's own draft.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
@@ -26,6 +27,7 @@ import {
   KIND_LABELS,
   SEVERITIES,
   SEVERITY_HINTS,
+  toLocalInput,
   URGENCIES,
   URGENCY_HINTS,
 } from '../format';
@@ -33,7 +35,9 @@ import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
 import type {
+  Alert,
   AlertCategory,
+  AlertDetail,
   AlertInput,
   Audience,
   Config,
@@ -75,15 +79,41 @@ const SHOWN_FIELDS = [
   'expires_at',
 ] as const;
 
-export function ComposeAlertScreen() {
-  useTitle('New alert');
+export function ComposeAlertScreen({ draftId }: { draftId?: string }) {
+  const title = draftId ? 'Edit draft' : 'New alert';
+  useTitle(title);
   return (
     <>
-      <BackLink href="/alerts" label="Alerts" />
-      <h1 tabIndex={-1}>New alert</h1>
-      <RequireSignIn>{(me) => <Composer me={me} />}</RequireSignIn>
+      <BackLink href={draftId ? `/alerts/${draftId}` : '/alerts'} label={draftId ? 'The draft' : 'Alerts'} />
+      <h1 tabIndex={-1}>{title}</h1>
+      <RequireSignIn>{(me) => <Composer me={me} draftId={draftId} />}</RequireSignIn>
     </>
   );
+}
+
+/** The draft being edited: loading, loaded, or why it cannot be edited. */
+function useDraft(draftId: string | undefined): AlertDetail | null | ApiError {
+  const [draft, setDraft] = useState<AlertDetail | null | ApiError>(null);
+  useEffect(() => {
+    if (!draftId) return;
+    const abort = new AbortController();
+    api.alert(draftId, abort.signal).then(
+      (loaded) => !abort.signal.aborted && setDraft(loaded),
+      (error) => !abort.signal.aborted && setDraft(asApiError(error)),
+    );
+    return () => abort.abort();
+  }, [draftId]);
+  return draft;
+}
+
+/** The area drawn as the draft has it. */
+function drawnArea(alert: Alert): DrawnArea {
+  if (alert.boundary) {
+    const ring = alert.boundary.coordinates[0];
+    const points = ring.slice(0, -1).map(([lon, lat]) => ({ lat, lon }));
+    return { ...EMPTY_AREA, shape: 'polygon', points, closed: true };
+  }
+  return { ...EMPTY_AREA, centre: { lat: alert.lat, lon: alert.lon }, radius: alert.radius_m ?? EMPTY_AREA.radius };
 }
 
 interface Issuers {
@@ -125,11 +155,29 @@ function useIssuers(me: Me): Issuers | null | ApiError {
   return issuers;
 }
 
-function Composer({ me }: { me: Me }) {
+function Composer({ me, draftId }: { me: Me; draftId?: string }) {
   const { config } = useSession();
   const issuers = useIssuers(me);
+  const draft = useDraft(draftId);
   if (issuers instanceof ApiError) return <ErrorAlert messages={[issuers.message]} />;
-  if (!issuers || !config) return <Loading />;
+  if (draft instanceof ApiError) {
+    return (
+      <ErrorAlert
+        messages={[draft.status === 404 ? 'There is no such draft, or it is not yours to see.' : draft.message]}
+      />
+    );
+  }
+  if (!issuers || !config || (draftId && !draft)) return <Loading />;
+  if (draft && !draft.can_edit) {
+    return (
+      <p>
+        {draft.status === 'draft'
+          ? 'Only the author of a draft can edit it.'
+          : 'This alert has been published, so it can no longer be edited. '}
+        {draft.status !== 'draft' && <a href={`/alerts/${draft.id}`}>Publish an update from its page instead.</a>}
+      </p>
+    );
+  }
   if (!me.liaison && !issuers.coordinated.length) {
     return (
       <p>
@@ -138,7 +186,7 @@ function Composer({ me }: { me: Me }) {
       </p>
     );
   }
-  return <AlertForm me={me} config={config} issuers={issuers} />;
+  return <AlertForm me={me} config={config} issuers={issuers} draft={draft} />;
 }
 
 function viewFromQuery(query: URLSearchParams): MapView | null {
@@ -150,7 +198,18 @@ function viewFromQuery(query: URLSearchParams): MapView | null {
   return { lat, lon, zoom: Number.isFinite(zoom) ? Math.min(18, Math.max(5, Math.round(zoom))) : 13 };
 }
 
-function AlertForm({ me, config, issuers }: { me: Me; config: Config; issuers: Issuers }) {
+function AlertForm({
+  me,
+  config,
+  issuers,
+  draft,
+}: {
+  me: Me;
+  config: Config;
+  issuers: Issuers;
+  /** The author's draft, when editing one. */
+  draft: AlertDetail | null;
+}) {
   const { goWithMessage } = useSession();
   const { query } = useLocation();
   const submission = useSubmission();
@@ -160,22 +219,22 @@ function AlertForm({ me, config, issuers }: { me: Me; config: Config; issuers: I
     ...(me.liaison ? [{ value: LIAISON, label: `Police liaison, ${me.liaison.force_name}` }] : []),
     ...issuers.coordinated.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
   ];
-  const askedScheme = query.get('scheme');
+  const askedScheme = draft ? (draft.scheme ? String(draft.scheme.id) : LIAISON) : query.get('scheme');
   const [issuer, setIssuer] = useState(
     issuerChoices.find((choice) => choice.value === askedScheme)?.value ?? issuerChoices[0].value,
   );
   const scheme = issuer === LIAISON ? null : (issuers.coordinated.find((item) => String(item.id) === issuer) ?? null);
 
-  const [area, setArea] = useState<DrawnArea>(EMPTY_AREA);
-  const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
-  const [category, setCategory] = useState('');
-  const [severity, setSeverity] = useState('');
-  const [urgency, setUrgency] = useState('');
-  const [audience, setAudience] = useState<Audience>('members');
-  const [kinds, setKinds] = useState<SchemeKind[]>([]);
-  const [expires, setExpires] = useState('');
-  const [isPublic, setPublic] = useState(false);
+  const [area, setArea] = useState<DrawnArea>(() => (draft ? drawnArea(draft) : EMPTY_AREA));
+  const [title, setTitle] = useState(draft?.title ?? '');
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [category, setCategory] = useState<string>(draft?.category ?? '');
+  const [severity, setSeverity] = useState<string>(draft?.severity ?? '');
+  const [urgency, setUrgency] = useState<string>(draft?.urgency ?? '');
+  const [audience, setAudience] = useState<Audience>(draft?.audience ?? 'members');
+  const [kinds, setKinds] = useState<SchemeKind[]>(draft?.scheme_kinds ?? []);
+  const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
+  const [isPublic, setPublic] = useState(draft?.public ?? false);
 
   const shape = areaInput(area);
   const details = {
@@ -236,22 +295,24 @@ function AlertForm({ me, config, issuers }: { me: Me; config: Config; issuers: I
     return { ...details, ...shape!, ...(expiresAt ? { expires_at: expiresAt } : {}) };
   };
 
+  const save = (input: AlertInput) => (draft ? api.editDraft(draft.id, input) : api.draftAlert(input));
+
   const saveDraft = () =>
     submission.run(async () => {
-      const draft = await api.draftAlert(build());
-      goWithMessage(`/alerts/${draft.id}`, 'Draft saved. Nobody has been sent it yet.');
+      const saved = await save(build());
+      goWithMessage(`/alerts/${saved.id}`, 'Draft saved. Nobody has been sent it yet.');
     });
 
   const publish = () =>
     submission.run(async () => {
-      const draft = await api.draftAlert(build());
+      const saved = await save(build());
       try {
-        await api.publishAlert(draft.id);
+        await api.publishAlert(saved.id);
       } catch (error) {
-        goWithMessage(`/alerts/${draft.id}`, `Saved as a draft but not published: ${asApiError(error).message}`);
+        goWithMessage(`/alerts/${saved.id}`, `Saved as a draft but not published: ${asApiError(error).message}`);
         return;
       }
-      goWithMessage(`/alerts/${draft.id}`, 'Alert published. It is on its way to everyone it reaches.');
+      goWithMessage(`/alerts/${saved.id}`, 'Alert published. It is on its way to everyone it reaches.');
     });
 
   const errorsFor = submission.fieldErrors;

@@ -1,5 +1,6 @@
-// "/alerts/issued" — the alerts a coordinator sent for their schemes, or (for a liaison) every
-// alert in their force, newest first: drafts to publish, and how each one went.
+// "/alerts/issued" — the alerts a coordinator sent, or (for a liaison) every alert in their
+// force, newest first: drafts to finish, how each one went and whether replies are waiting.
+// ?status= picks one status; a liaison's ?mine=1 shows only their own.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
@@ -13,7 +14,12 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { ALERT_STATUS_LABELS, plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { Alert, AlertStatus, Me, Page } from '../types';
+import type { AlertDetail, AlertStatus, Me } from '../types';
+
+const ISSUER_CHOICES = [
+  { value: '', label: 'Everyone in your force' },
+  { value: '1', label: 'You' },
+];
 
 const STATUS_CHOICES = [
   { value: '', label: 'All alerts' },
@@ -24,38 +30,25 @@ export function IssuedAlertsScreen() {
   return <RequireSignIn>{(me) => <IssuedAlerts me={me} />}</RequireSignIn>;
 }
 
-/**
- * The API lists every alert a person may see, including those they only received. A
- * coordinator's own are those issued for a scheme they coordinate (every coordinator's
- * alert is issued for one), so theirs are picked out here from the whole list.
- */
-async function coordinatorsAlerts(me: Me, status: string, signal: AbortSignal): Promise<Page<Alert>> {
-  const mine: Alert[] = [];
-  for (let page = 1; page <= 5; page++) {
-    const data = await api.alerts({ status: status as AlertStatus, page, page_size: 100 }, signal);
-    mine.push(...data.results.filter((alert) => alert.scheme && me.coordinator_of.includes(alert.scheme.id)));
-    if (!data.next) break;
-  }
-  return { count: mine.length, next: null, previous: null, results: mine };
-}
-
 function IssuedAlerts({ me }: { me: Me }) {
   const liaison = me.liaison !== null;
   const title = liaison ? 'Alerts in your force' : 'Sent alerts';
   useTitle(title);
   const { query } = useLocation();
   const status = query.get('status') ?? '';
+  // A coordinator's list is always their own; a liaison chooses.
+  const mine = !liaison || query.get('mine') === '1';
   const [chosen, setChosen] = useState(status);
+  const [chosenIssuer, setChosenIssuer] = useState(mine && liaison ? '1' : '');
   useEffect(() => setChosen(status), [status]);
+  useEffect(() => setChosenIssuer(mine && liaison ? '1' : ''), [mine, liaison]);
 
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) =>
-      liaison
-        ? api.alerts({ status: status as AlertStatus, page }, signal)
-        : coordinatorsAlerts(me, status, signal),
-    [status, liaison, me.id],
+      api.alerts({ status: status as AlertStatus, page, ...(mine ? { mine: true } : {}) }, signal),
+    [status, mine, me.id],
   );
-  const list = usePagedList<Alert>(fetchPage);
+  const list = usePagedList<AlertDetail>(fetchPage);
   const issuer = liaison || me.coordinator_of.length > 0;
 
   return (
@@ -69,7 +62,7 @@ function IssuedAlerts({ me }: { me: Me }) {
           <p>
             {liaison
               ? `Every alert issued in the ${me.liaison!.force_name} area, by you or by scheme coordinators, and those that reached you.`
-              : 'The alerts sent for the schemes you coordinate, and your drafts.'}
+              : 'The alerts you have sent for the schemes you coordinate, and your drafts.'}
           </p>
           <p>
             <a class="button button--primary button--wide" href="/alerts/new">
@@ -81,10 +74,16 @@ function IssuedAlerts({ me }: { me: Me }) {
             aria-label="Filter alerts"
             onSubmit={(event) => {
               event.preventDefault();
-              navigate(chosen ? `/alerts/issued?status=${chosen}` : '/alerts/issued');
+              const params = new URLSearchParams();
+              if (chosen) params.set('status', chosen);
+              if (liaison && chosenIssuer) params.set('mine', '1');
+              navigate(params.size ? `/alerts/issued?${params}` : '/alerts/issued');
             }}
           >
             <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+            {liaison && (
+              <SelectField label="Issued by" value={chosenIssuer} onValue={setChosenIssuer} choices={ISSUER_CHOICES} />
+            )}
             <button type="submit" class="button button--primary button--wide">
               Show alerts
             </button>
@@ -105,7 +104,7 @@ function IssuedAlerts({ me }: { me: Me }) {
                 <ul class="card-list">
                   {list.items.map((alert) => (
                     <li key={alert.id}>
-                      <IssuedAlertCard alert={alert} showIssuer={liaison || me.coordinator_of.length > 1} />
+                      <IssuedAlertCard alert={alert} showIssuer={liaison ? !mine : me.coordinator_of.length > 1} />
                     </li>
                   ))}
                 </ul>
