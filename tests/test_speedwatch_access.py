@@ -261,3 +261,80 @@ def test_offence_and_letter_lists_queries_stay_constant(
     for url in ("/api/v1/speedwatch/offences/", "/api/v1/speedwatch/letters/"):
         with django_assert_max_num_queries(6):
             assert len(client.get(url, {"page_size": 100}).json()["results"]) == 31
+
+
+# --- Every speedwatch object endpoint, against everyone who may not use it -----------------
+
+# (method, path, body): {session}, {site} and {offence} are filled in; each body is valid, so
+# that only the refusal can stop the request.
+OBJECT_ENDPOINTS = [
+    ("get", "sessions/{session}/", None),
+    ("patch", "sessions/{session}/", {"notes": "Changed."}),
+    ("delete", "sessions/{session}/", None),
+    ("post", "sessions/{session}/submit/", None),
+    ("post", "sessions/{session}/offences/", "offence"),
+    ("post", "sessions/{session}/offences/upload/", None),
+    ("delete", "sessions/{session}/offences/{offence}/", None),
+    ("get", "sessions/{session}/amendments/", None),
+    ("post", "sessions/{session}/amendments/", {"reason": "Typo.", "changes": {"notes": "x"}}),
+    ("get", "sites/{site}/", None),
+    ("post", "sites/{site}/decision/", {"status": "suspended", "reason": "Roadworks."}),
+    ("post", "offences/{offence}/dispute/", {"outcome": "upheld", "note": "Wrong car."}),
+]
+# What a volunteer of the scheme may do: see its sessions (registrations masked), their
+# amendments and its sites.
+VOLUNTEER_MAY = {"sessions/{session}/", "sessions/{session}/amendments/", "sites/{site}/"}
+# The offences list is not a volunteer's (it carries registrations), so no offence of it is.
+HIDDEN_FROM_VOLUNTEERS = {"offences/{offence}/dispute/"}
+
+
+def _request(client, session: Session, method: str, path: str, body):
+    offence = session.offences.first()
+    url = "/api/v1/speedwatch/" + path.format(
+        session=session.pk, site=session.site_id, offence=offence.pk
+    )
+    if body == "offence":
+        body = offence_row("KX19LMN", 44)
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, body, format="json")
+
+
+def _unchanged(session: Session) -> None:
+    session.refresh_from_db()
+    assert (session.status, session.notes) == ("submitted", "")
+    assert session.offences.count() == 2
+    assert not session.amendments.exists()
+    assert Site.objects.get(pk=session.site_id).status == "approved"
+    assert not session.offences.exclude(dispute_outcome="none").exists()
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OBJECT_ENDPOINTS)
+@pytest.mark.parametrize("who", ["outsider", "foreign_liaison", "stranger", "volunteer"])
+def test_every_object_endpoint_is_hidden_from_outsiders(
+    client_for, request, session, who, method, path, body
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    assert _request(client, session, method, path, body).status_code == 404
+    _unchanged(session)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OBJECT_ENDPOINTS)
+def test_every_object_endpoint_is_read_only_for_volunteers(
+    client_for, session, sw_volunteer, method, path, body
+) -> None:
+    response = _request(client_for(sw_volunteer), session, method, path, body)
+    if method == "get" and path in VOLUNTEER_MAY:
+        assert response.status_code == 200
+        assert b"AB12CDE" not in response.content
+    elif path in HIDDEN_FROM_VOLUNTEERS:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 403, response.content
+    _unchanged(session)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OBJECT_ENDPOINTS)
+def test_every_object_endpoint_refuses_anonymous(anon, session, method, path, body) -> None:
+    assert _request(anon, session, method, path, body).status_code == 401
+    _unchanged(session)
