@@ -1,7 +1,5 @@
 """Thin HTTP views over the schemes services and selectors."""
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
 from core.idempotency import idempotent
 from schemes import geo, geocoding, permissions, selectors, services
@@ -297,18 +296,6 @@ class ActivityListView(ActivityMixin, generics.ListAPIView):
     serializer_class = ActivityEventSerializer
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_safe(value: object) -> object:
-    """Defuse text a spreadsheet would run as a formula (names and summaries are user input)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class ActivityExportView(ActivityMixin, generics.GenericAPIView):
     """The same events as the activity list, as a CSV download."""
 
@@ -320,27 +307,20 @@ class ActivityExportView(ActivityMixin, generics.GenericAPIView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         events = self.filter_queryset(self.get_queryset()).select_related("scheme")
-        writer = csv.writer(_Echo())
-
-        def rows() -> Iterator[str]:
-            yield writer.writerow(
-                ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"]
-            )
-            for event in events.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    csv_safe(cell)
-                    for cell in [
-                        timezone.localtime(event.at).isoformat(timespec="seconds"),
-                        event.scheme_id,
-                        event.scheme.name,
-                        event.scheme.kind,
-                        event.type,
-                        event.actor_name,
-                        event.summary,
-                    ]
-                )
-
-        filename = f"patchwatch-activity-{timezone.localdate():%Y-%m-%d}.csv"
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        rows = (
+            [
+                timezone.localtime(event.at).isoformat(timespec="seconds"),
+                event.scheme_id,
+                event.scheme.name,
+                event.scheme.kind,
+                event.type,
+                event.actor_name,
+                event.summary,
+            ]
+            for event in events.iterator(chunk_size=1000)
+        )
+        return csv_download(
+            f"patchwatch-activity-{timezone.localdate():%Y-%m-%d}.csv",
+            ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"],
+            rows,
+        )

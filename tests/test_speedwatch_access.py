@@ -75,6 +75,7 @@ def test_others_cannot_know_the_session_exists(client_for, request, session, who
         ("get", "/api/v1/speedwatch/letters/"),
         ("post", "/api/v1/speedwatch/letters/mark/"),
         ("get", "/api/v1/speedwatch/letters/export/"),
+        ("get", "/api/v1/speedwatch/offences/export/"),
         ("get", "/api/v1/speedwatch/statistics/"),
         ("get", "/api/v1/speedwatch/audit/"),
     ],

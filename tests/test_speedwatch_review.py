@@ -189,7 +189,7 @@ def test_letters_export_csv_and_pdf_are_audited(client_for, site, sw_team, liais
     response = client.get("/api/v1/speedwatch/letters/export/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = _csv_rows(response)
     assert rows[0][:4] == ["offence_id", "action", "registration", "make"]
     assert [(row[1], row[2], row[6]) for row in rows[1:]] == [
         ("first_letter", "AB12CDE", "37"),
@@ -204,6 +204,79 @@ def test_letters_export_csv_and_pdf_are_audited(client_for, site, sw_team, liais
     assert audit == [
         (liaison.pk, "letters_csv", "cambridgeshire", 2),
         (liaison.pk, "letters_pdf", "cambridgeshire", 2),
+    ]
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_offences_export_is_filtered_safe_and_audited(
+    client_for, site, sw_team, sw_coordinator, liaison
+) -> None:
+    logged_session(
+        site, sw_team, days_ago=3, offences=[("AB12CDE", 37), ("KX19LMN", 41), ("Y123ABC", 52)]
+    )
+    Offence.objects.filter(registration="KX19LMN").update(colour="=HYPERLINK(1)")
+    response = client_for(sw_coordinator).get(
+        "/api/v1/speedwatch/offences/export/", {"ordering": "-speed_mph"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="speedwatch-offences-')
+    rows = _csv_rows(response)
+    assert rows[0] == [
+        "offence_id", "date", "time", "scheme", "site", "road", "speed_limit_mph", "speed_mph",
+        "registration", "registration_format", "make", "model", "colour", "vehicle_type",
+        "direction", "action", "action_status", "dispute_outcome", "voided",
+    ]  # fmt: skip
+    column = rows[0].index
+    assert [
+        (row[column("registration")], row[column("speed_mph")], row[column("action")])
+        for row in rows[1:]
+    ] == [
+        ("Y123ABC", "52", "police_action"),
+        ("KX19LMN", "41", "first_letter"),
+        ("AB12CDE", "37", "first_letter"),
+    ]
+    assert rows[2][column("colour")] == "'=HYPERLINK(1)"  # a spreadsheet will not run it
+    assert {row[column("scheme")] for row in rows[1:]} == {site.scheme.name}
+
+    fast = client_for(liaison).get(
+        "/api/v1/speedwatch/offences/export/", {"action": "police_action"}
+    )
+    assert [row[column("registration")] for row in _csv_rows(fast)[1:]] == ["Y123ABC"]
+    audit = list(AuditRecord.objects.order_by("id").values_list("actor", "action", "rows"))
+    assert audit == [
+        (sw_coordinator.pk, "offences_csv", 3),
+        (liaison.pk, "offences_csv", 1),
+    ]
+    bad = client_for(liaison).get("/api/v1/speedwatch/offences/export/", {"action": "jail"})
+    assert bad.status_code == 400
+    assert list(bad.json()) == ["action"]
+    assert AuditRecord.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["sw_volunteer", "stranger", "volunteer"])
+def test_offences_export_is_refused_to_those_without_registrations(
+    client_for, request, site, sw_team, who
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    response = client_for(request.getfixturevalue(who)).get("/api/v1/speedwatch/offences/export/")
+    assert response.status_code == 403
+    assert not AuditRecord.objects.exists()
+
+
+def test_offences_export_keeps_to_the_liaisons_force(
+    client_for, site, sw_team, bedford, foreign_liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    beds_site, beds_team = bedford
+    logged_session(beds_site, beds_team, offences=[("KX19LMN", 41)])
+    response = client_for(foreign_liaison).get("/api/v1/speedwatch/offences/export/")
+    assert response.status_code == 200
+    assert [(row[3], row[8]) for row in _csv_rows(response)[1:]] == [
+        ("Biggleswade Speedwatch", "KX19LMN")
     ]
 
 

@@ -10,6 +10,7 @@ router.register("speedwatch/sessions", api.SessionViewSet, basename="session")
 urlpatterns = [
     *router.urls,
     path("speedwatch/offences/", api.OffenceListView.as_view(), name="offences"),
+    path("speedwatch/offences/export/", api.OffenceExportView.as_view(), name="offences-export"),
     path(
         "speedwatch/offences/<uuid:pk>/dispute/",
         api.OffenceDisputeView.as_view(),

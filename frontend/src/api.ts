@@ -406,6 +406,9 @@ export const api = {
     get<Page<QueueOffence>>('speedwatch/letters/', { page_size: 50, ...query }, signal),
   markLetters: (ids: string[], status: Exclude<ActionStatus, 'pending'>) =>
     post<{ updated: number }>('speedwatch/letters/mark/', { ids, status }),
+  /** The offences the list shows, as a CSV (every column; each download is audited). */
+  offencesExportUrl: (query: OffenceQuery) =>
+    apiUrl('speedwatch/offences/export/', { ...query, page: undefined, page_size: undefined }),
   lettersExportUrl: (query: OffenceQuery, format: 'csv' | 'pdf') =>
     apiUrl('speedwatch/letters/export/', {
       scheme: query.scheme,

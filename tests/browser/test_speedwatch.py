@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 from tests.browser.pages import card, menu, sign_in, sign_out, status_message
 from tests.browser.test_accessibility import PHONE_WIDTH, serious_violations
 from tests.speedwatch import logged_session
-from watch.models import Offence, Session, Site
+from watch.models import AuditRecord, Offence, Session, Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -235,6 +235,34 @@ def test_liaison_approves_a_site_and_downloads_the_letters(page: Page) -> None:
         (offence.registration, offence.speed_mph, offence.action, offence.action_updated_by.email)
         for offence in sent
     ] == [("AB12CDE", 37, "first_letter", "liaison.cambs@example.org")]
+
+
+def test_liaison_downloads_a_vehicles_offences(page: Page) -> None:
+    sign_in(page, "liaison.cambs@example.org")
+    page.goto("/speedwatch/offences")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offences")
+    page.get_by_label("Registration", exact=True).fill("ab12 cde")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status").filter(has_text="offences")).to_have_text(
+        "3 offences for AB12 CDE."
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all 3 as CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    column = rows[0].index
+    assert [row[column("registration")] for row in rows[1:]] == ["AB12CDE"] * 3
+    # Oldest first, as the escalation went: two letters, then the police.
+    assert [row[column("action")] for row in rows[1:]] == [
+        "first_letter",
+        "second_letter",
+        "police_action",
+    ]
+    exported = AuditRecord.objects.get(action="offences_csv")
+    assert (exported.actor.email, exported.rows, exported.detail) == (
+        "liaison.cambs@example.org",
+        3,
+        {"registration": "AB12CDE"},
+    )
 
 
 def test_volunteer_sees_registrations_masked(page: Page) -> None:

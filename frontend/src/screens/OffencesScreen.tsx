@@ -47,7 +47,7 @@ function OffenceSearch({ me }: { me: Me }) {
         {liaison
           ? 'Offences recorded in your area, newest first. Search by registration to answer a keeper and record the outcome of a dispute.'
           : 'Offences recorded by the schemes you coordinate, newest first.'}{' '}
-        Each search by registration is recorded.
+        Each search by registration and each download is recorded.
       </p>
       <form
         class="filters inline-search"
@@ -79,6 +79,17 @@ function OffenceSearch({ me }: { me: Me }) {
             ? ''
             : `${plural(list.count, 'offence')}${registration ? ` for ${formatRegistration(registration)}` : ''}.`}
       </p>
+      {!list.loading && list.count > 0 && (
+        <p>
+          <a
+            class="button button--secondary"
+            href={api.offencesExportUrl({ registration: registration || undefined })}
+            download
+          >
+            Download {list.count === 1 ? 'it' : `all ${list.count}`} as CSV
+          </a>
+        </p>
+      )}
       {list.loading ? (
         <Loading what="offences" />
       ) : (

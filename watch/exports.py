@@ -1,0 +1,58 @@
+"""The offences export: every column a liaison or coordinator needs to work through a period's
+offences in a spreadsheet, one row per offence."""
+
+from collections.abc import Iterable, Iterator
+
+from django.utils import timezone
+
+from watch.models import Offence
+
+OFFENCE_COLUMNS = [
+    "offence_id",
+    "date",
+    "time",
+    "scheme",
+    "site",
+    "road",
+    "speed_limit_mph",
+    "speed_mph",
+    "registration",
+    "registration_format",
+    "make",
+    "model",
+    "colour",
+    "vehicle_type",
+    "direction",
+    "action",
+    "action_status",
+    "dispute_outcome",
+    "voided",
+]
+
+
+def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
+    """One row per offence, in ``OFFENCE_COLUMNS`` order; times in the local time zone.
+    A registration removed by the retention purge is an empty cell."""
+    for offence in offences:
+        seen = timezone.localtime(offence.observed_at)
+        yield [
+            offence.pk,
+            seen.date().isoformat(),
+            seen.strftime("%H:%M"),
+            offence.scheme.name,
+            offence.site.name,
+            offence.site.road_name,
+            offence.speed_limit_mph,
+            offence.speed_mph,
+            offence.registration,
+            offence.registration_format,
+            offence.make,
+            offence.model,
+            offence.colour,
+            offence.vehicle_type,
+            offence.direction,
+            offence.action,
+            offence.action_status,
+            offence.dispute_outcome,
+            "yes" if offence.voided else "no",
+        ]
