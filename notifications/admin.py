@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from notifications.models import Alert, Notice, Preference, PushSubscription, Reply
+from notifications.models import (
+    Alert,
+    Notice,
+    Preference,
+    PushReceipt,
+    PushSubscription,
+    Reply,
+)
 
 
 @admin.register(Alert)
@@ -52,4 +59,18 @@ class PushSubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "endpoint", "p256dh", "auth", "created_at"]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PushReceipt)
+class PushReceiptAdmin(admin.ModelAdmin):
+    """Written by delivery, one per browser that accepted a notice: staff only look."""
+
+    list_display = ["notice", "subscription", "sent_at"]
+    raw_id_fields = ["notice", "subscription"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -7,26 +7,53 @@ worker killed mid-task leaves its task to another):
   second run adds nothing;
 - delivery claims each notice with a conditional update before acting on it. An in-app
   notice is delivered by that very update (exactly once); any other channel's notice is
-  claimed (queued → sending), sent, then recorded as sent or failed. A claim left behind by
-  a worker that died is taken up again after a lease (``notices_sweep``). For such channels
-  the only moment a message can go twice is a worker dying between the provider accepting
-  it and the record of that; the email's Message-ID is the notice's own, so the two copies
-  are recognisably one message.
+  claimed (queued → sending), sent, then recorded as sent or failed. A redelivered task
+  finds the notices it had sent recorded as sent, and the one it was sending still claimed,
+  and leaves both alone. A claim left behind by a worker that died is taken up again only
+  after a lease (``notices_sweep``). For such channels the only moment a message can go
+  twice is a worker dying between the provider accepting it and the record of that; no
+  system can close that gap without the provider's help, so the email's Message-ID and
+  the text's idempotency key are the notice's own, and the two copies are recognisably one
+  message.
+
+Every failure of a channel, whether it is the connection that cannot be opened or one
+message that is refused, takes the same path: the attempt is counted (by the claim), the
+error is stored, and the notice waits for its backoff (``deliver_after``) before it may be
+claimed again, or is recorded as failed once it has had its attempts.
 """
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications.channels import PermanentFailure, TransientFailure, send_digest, sender_for
-from notifications.models import Alert, Channel, Notice, NoticeState, Preference
+from notifications.channels import PermanentFailure, Sender, TransientFailure, sender_for
+from notifications.models import (
+    Alert,
+    AlertStatus,
+    Channel,
+    MessageType,
+    Notice,
+    NoticeState,
+    Preference,
+)
 from notifications.selectors import recipients_for, schemes_touched_by
-from notifications.timing import delivery_plan
+from notifications.timing import delivery_plan, retry_backoff
+
+logger = logging.getLogger(__name__)
+
+# How many notices one sweep hands out at most; the rest wait for the next sweep, the
+# longest-waiting first, so none is starved by others failing again and again.
+SWEEP_LIMIT = 50_000
 
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
@@ -107,20 +134,62 @@ def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
 class DeliveryOutcome:
     delivered: int = 0
     failed: int = 0
+    # Notices that failed for a passing reason, and when the last of them is due again.
     retry: list[int] = field(default_factory=list)
+    retry_at: datetime | None = None
+
+    def retry_later(self, notice_id: int, due: datetime) -> None:
+        self.retry.append(notice_id)
+        self.retry_at = due if self.retry_at is None else max(self.retry_at, due)
+
+
+def _due(now: datetime) -> Q:
+    return Q(deliver_after__isnull=True) | Q(deliver_after__lte=now)
+
+
+def _claimable(now: datetime) -> Q:
+    """Queued, due, and with attempts left: what a delivery may claim."""
+    return Q(state=NoticeState.QUEUED, attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS) & _due(now)
+
+
+# An alert that no longer stands: what was not yet sent of it would only tell of something
+# over. Its cancellation, though, must still reach everyone (it is an alert of its own).
+_NO_LONGER_STANDING = [AlertStatus.CANCELLED, AlertStatus.EXPIRED]
+
+
+def notices_withdraw(*, alert_ids: Iterable[int], notice_ids: Iterable[int] | None = None) -> int:
+    """Withdraw the notices of alerts that were cancelled or have expired and are still
+    waiting: held for quiet hours or a digest, or for another attempt. In-app notices stay:
+    the inbox is the record of what was said, and the cancellation refers to it."""
+    waiting = Notice.objects.filter(alert_id__in=alert_ids, state=NoticeState.QUEUED).exclude(
+        channel=Channel.IN_APP
+    )
+    if notice_ids is not None:
+        waiting = waiting.filter(pk__in=notice_ids)
+    return waiting.exclude(alert__message_type=MessageType.CANCEL).update(
+        state=NoticeState.WITHDRAWN
+    )
 
 
 def notices_deliver(*, notice_ids: list[int]) -> DeliveryOutcome:
     """Deliver the notices of one batch that are due and not yet taken by anyone."""
     now = timezone.now()
     outcome = DeliveryOutcome()
-    due = Q(deliver_after__isnull=True) | Q(deliver_after__lte=now)
+    # An alert cancelled or expired since these notices were queued.
+    stale = set(
+        Alert.objects.filter(notices__in=notice_ids, status__in=_NO_LONGER_STANDING)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if stale:
+        notices_withdraw(alert_ids=stale, notice_ids=notice_ids)
+
     outcome.delivered += Notice.objects.filter(
-        due, pk__in=notice_ids, channel=Channel.IN_APP, state=NoticeState.QUEUED, in_digest=False
-    ).update(state=NoticeState.SENT, sent_at=now, attempts=F("attempts") + 1)
+        _claimable(now), pk__in=notice_ids, channel=Channel.IN_APP, in_digest=False
+    ).update(state=NoticeState.SENT, claimed_at=now, sent_at=now, attempts=F("attempts") + 1)
 
     others = (
-        Notice.objects.filter(due, pk__in=notice_ids, state=NoticeState.QUEUED, in_digest=False)
+        Notice.objects.filter(_claimable(now), pk__in=notice_ids, in_digest=False)
         .exclude(channel=Channel.IN_APP)
         .select_related("alert", "recipient")
         .order_by("id")
@@ -138,80 +207,149 @@ def notices_deliver(*, notice_ids: list[int]) -> DeliveryOutcome:
     return outcome
 
 
-def _deliver_one(sender, notice: Notice, outcome: DeliveryOutcome) -> None:  # type: ignore[no-untyped-def]
-    claimed = Notice.objects.filter(pk=notice.pk, state=NoticeState.QUEUED).update(
-        state=NoticeState.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+def _claim(claimable: "models.QuerySet[Notice]", *, now: datetime, at: datetime) -> int:
+    """Take notices for sending by a conditional update, counting the attempt before
+    anything is sent; returns how many this call took. ``now`` decides what is due, ``at``
+    is the claim's time (the start of its lease)."""
+    return claimable.filter(_claimable(now)).update(
+        state=NoticeState.SENDING, claimed_at=at, attempts=F("attempts") + 1
     )
-    if not claimed:
-        return  # another worker has it, or it is done
-    attempts = notice.attempts + 1
+
+
+def _send_and_record(
+    ids: list[int], *, attempts: int, claimed_at: datetime, send: Callable[[], None]
+) -> tuple[str, datetime | None]:
+    """Send claimed notices (one notice, or a digest of several) and record the outcome:
+    ("sent" | "failed" | "retry", when the retry is due). ``attempts`` counts this one."""
     try:
-        sender.send(notice)
-    except TransientFailure as exc:
-        final = attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
-        Notice.objects.filter(pk=notice.pk).update(
-            state=NoticeState.FAILED if final else NoticeState.QUEUED,
-            last_error=str(exc)[:500],
-        )
-        if final:
-            outcome.failed += 1
-        else:
-            outcome.retry.append(notice.pk)
+        send()
     except PermanentFailure as exc:
-        Notice.objects.filter(pk=notice.pk).update(
-            state=NoticeState.FAILED, last_error=str(exc)[:500]
-        )
-        outcome.failed += 1
-    else:
-        Notice.objects.filter(pk=notice.pk).update(
-            state=NoticeState.SENT, sent_at=timezone.now(), last_error=""
-        )
-        outcome.delivered += 1
-
-
-def notices_sweep() -> list[list[int]]:
-    """Notices to deliver again: claims abandoned by a worker that died (older than the
-    lease) go back to the queue, and notices held by quiet hours that are now due."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
-    Notice.objects.filter(state=NoticeState.SENDING, claimed_at__lt=now - lease).update(
-        state=NoticeState.QUEUED
+        _record_failure(ids, str(exc), final=True)
+        return "failed", None
+    except Exception as exc:  # whatever went wrong, the notice must not stall
+        # TransientFailure, or something no channel expected (a bug, a library's own
+        # error): both are counted, stored and retried until the attempts run out.
+        if not isinstance(exc, TransientFailure):
+            logger.exception("Sending notices %s failed unexpectedly", ids)
+        error = str(exc) or type(exc).__name__
+        if attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            _record_failure(ids, error, final=True)
+            return "failed", None
+        due = claimed_at + retry_backoff(attempts)
+        _record_failure(ids, error, final=False, due=due)
+        return "retry", due
+    Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
+        state=NoticeState.SENT, sent_at=timezone.now(), last_error=""
     )
-    waiting = Notice.objects.filter(state=NoticeState.QUEUED, in_digest=False)
-    due = waiting.filter(Q(deliver_after__lte=now) | Q(queued_at__lt=now - lease))
-    ids = list(due.order_by("id").values_list("id", flat=True)[:50_000])
+    return "sent", None
+
+
+def _record_failure(
+    ids: list[int], error: str, *, final: bool, due: datetime | None = None
+) -> None:
+    if final:
+        changes = {"state": NoticeState.FAILED}
+    else:
+        changes = {"state": NoticeState.QUEUED, "deliver_after": due}
+    Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
+        last_error=error[:500], **changes
+    )
+
+
+def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> None:
+    claimed_at = timezone.now()
+    # Only as this delivery read it: if another attempt was made since, it is not ours.
+    unchanged = Notice.objects.filter(pk=notice.pk, attempts=notice.attempts)
+    if not _claim(unchanged, now=claimed_at, at=claimed_at):
+        return  # another delivery has it, or it is done, withdrawn, waiting or out of attempts
+    result, due = _send_and_record(
+        [notice.pk],
+        attempts=notice.attempts + 1,
+        claimed_at=claimed_at,
+        send=partial(sender.send, notice),
+    )
+    if result == "sent":
+        outcome.delivered += 1
+    elif result == "failed":
+        outcome.failed += 1
+    elif due is not None:
+        outcome.retry_later(notice.pk, due)
+
+
+def notices_sweep(*, now: datetime | None = None) -> list[list[int]]:
+    """Batches of notices to hand to delivery again, for the periodic sweep.
+
+    A claim whose worker died (older than the lease) goes back to the queue, or is recorded
+    as failed if it had its last attempt. Then, of the queued notices outside digests, those
+    that are due (their quiet hours or backoff over) and that no delivery holds: never
+    handed out, or last taken in hand longer ago than the lease. Notices a delivery task is
+    about to deliver or retry are left to it for the lease; a notice that is still waiting
+    for its quiet hours or backoff is left alone, not handed out as a task with nothing to
+    do. Those handed out are marked as taken in hand, so the next sweep does not hand them
+    out again while their task waits in the queue.
+    """
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
+    abandoned = Notice.objects.filter(state=NoticeState.SENDING, claimed_at__lt=expired)
+    abandoned.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
+        state=NoticeState.FAILED,
+        last_error="Gave up: the worker sending it stopped on its last attempt.",
+    )
+    abandoned.update(state=NoticeState.QUEUED)
+
+    fresh = Q(claimed_at__isnull=True) & (
+        # A held notice has no task waiting for it; a new one has the dispatch's own task.
+        Q(deliver_after__isnull=False) | Q(queued_at__lt=expired)
+    )
+    handed_out_long_ago = Q(claimed_at__lt=expired)
+    ids = list(
+        Notice.objects.filter(_claimable(now), fresh | handed_out_long_ago, in_digest=False)
+        .order_by(Coalesce("claimed_at", "queued_at").asc(), "id")
+        .values_list("id", flat=True)[:SWEEP_LIMIT]
+    )
+    for chunk in _chunks(ids, 5000):
+        Notice.objects.filter(pk__in=chunk, state=NoticeState.QUEUED).update(claimed_at=now)
     return _chunks(ids, settings.NOTIFICATIONS_BATCH_SIZE)
 
 
 def digests_send(*, now: datetime | None = None) -> int:
-    """Email each recipient whose digest is due one message listing their held alerts;
-    returns how many digests went."""
+    """Send each recipient whose digest is due one message per channel listing their held
+    alerts; returns how many digests went. A digest that fails is retried with the same
+    backoff and cap as a single notice, and recorded as failed after the last attempt."""
     now = now or timezone.now()
-    due = Notice.objects.filter(in_digest=True, state=NoticeState.QUEUED, deliver_after__lte=now)
+    due = Notice.objects.filter(_claimable(now), in_digest=True)
     sent = 0
-    for recipient_id in set(due.order_by().values_list("recipient_id", flat=True)):
+    pairs = set(due.order_by().values_list("recipient_id", "channel"))
+    for recipient_id, channel in sorted(pairs):
+        claimed_at = timezone.now()
+        with transaction.atomic():
+            # Lock what this digest will list; a digest being sent at the same moment by
+            # another worker keeps the notices it locked (skipped here) and sends them itself.
+            ids = list(
+                due.filter(recipient_id=recipient_id, channel=channel)
+                .select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if not ids or not _claim(Notice.objects.filter(pk__in=ids), now=now, at=claimed_at):
+                continue
         notices = list(
-            due.filter(recipient_id=recipient_id)
+            Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING, claimed_at=claimed_at)
             .select_related("alert", "recipient")
             .order_by("id")
         )
-        ids = [notice.pk for notice in notices]
-        claimed = Notice.objects.filter(pk__in=ids, state=NoticeState.QUEUED).update(
-            state=NoticeState.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        if claimed != len(ids):
-            # Someone else is sending part of this digest; put ours back for next time.
-            Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING, claimed_at=now).update(
-                state=NoticeState.QUEUED
-            )
+        if not notices:
             continue
+        sender = sender_for(channel)
         try:
-            send_digest(notices)
-        except OSError as exc:
-            Notice.objects.filter(pk__in=ids).update(
-                state=NoticeState.QUEUED, last_error=str(exc)[:500]
+            result, _ = _send_and_record(
+                [notice.pk for notice in notices],
+                attempts=max(notice.attempts for notice in notices),
+                claimed_at=claimed_at,
+                send=partial(sender.send_digest, notices),
             )
-            continue
-        Notice.objects.filter(pk__in=ids).update(state=NoticeState.SENT, sent_at=timezone.now())
-        sent += 1
+        finally:
+            sender.close()
+        if result == "sent":
+            sent += 1
     return sent

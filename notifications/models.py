@@ -156,6 +156,9 @@ class NoticeState(models.TextChoices):
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # Not sent, and never will be: the alert was cancelled or expired while the notice was
+    # held for quiet hours or a digest (or waiting to be tried again).
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class Notice(models.Model):
@@ -167,12 +170,15 @@ class Notice(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.QUEUED)
-    # Quiet hours hold a non-urgent notice until they end; a digest gathers it with others.
+    # Not to be sent before this: quiet hours hold a non-urgent notice until they end, a
+    # digest until its hour, and a failed attempt until its backoff has passed.
     deliver_after = models.DateTimeField(null=True, blank=True)
     in_digest = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+    # When a delivery last took the notice in hand (claimed it, or was handed it by the
+    # sweep); a notice is only handed out again once this is older than the claim lease.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -214,7 +220,8 @@ class Preference(models.Model):
     quiet_from = models.TimeField(null=True, blank=True)
     quiet_until = models.TimeField(null=True, blank=True)
     daily_digest = models.BooleanField(
-        default=False, help_text="One email a day instead of one per non-urgent alert."
+        default=False,
+        help_text="One message a day on each chosen channel instead of one per non-urgent alert.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,3 +260,22 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"Push subscription of {self.user_id}"
+
+
+class PushReceipt(models.Model):
+    """One browser's push service accepted a notice: a retry of the notice (another browser
+    of the same person failed for a passing reason) does not push to this one again."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="push_receipts")
+    subscription = models.ForeignKey(PushSubscription, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "subscription"], name="push_receipt_once_per_browser"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice {self.notice_id} pushed to subscription {self.subscription_id}"

@@ -192,7 +192,8 @@ def current_public_alerts() -> QuerySet[Alert]:
 
 
 def delivery_summary(*, alert: Alert) -> dict[str, object]:
-    """Recipients, and per channel how many notices are queued, sent, failed and read."""
+    """Recipients, and per channel how many notices are queued, sent, failed, withdrawn (the
+    alert was cancelled or expired before they were due) and read."""
     rows = (
         Notice.objects.filter(alert=alert)
         .values("channel")
@@ -201,6 +202,7 @@ def delivery_summary(*, alert: Alert) -> dict[str, object]:
             queued=Count("id", filter=Q(state__in=[NoticeState.QUEUED, NoticeState.SENDING])),
             sent=Count("id", filter=Q(state=NoticeState.SENT)),
             failed=Count("id", filter=Q(state=NoticeState.FAILED)),
+            withdrawn=Count("id", filter=Q(state=NoticeState.WITHDRAWN)),
             read=Count("id", filter=Q(read_at__isnull=False)),
         )
         .order_by("channel")

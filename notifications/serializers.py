@@ -253,6 +253,7 @@ class ChannelFiguresSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
     read = serializers.IntegerField()
 
 

@@ -4,7 +4,7 @@ Publishing commits the alert and, once the transaction has committed, enqueues t
 matches schemes and queues notices (``notifications.dispatch``).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.dispatch import notices_withdraw
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -130,8 +131,12 @@ def alert_draft_delete(*, alert: Alert, actor: User) -> None:
 
 
 def _check_daily_limit(issuer: User) -> None:
+    """Refuse a coordinator's alert beyond the day's limit. Called inside the publishing
+    transaction: the issuer's row is locked until it commits, so that two publishes at the
+    same moment are counted one after the other rather than both passing on the same count."""
     if liaison_force(issuer):
         return
+    User.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True).get()
     since = timezone.now() - timedelta(days=1)
     sent = Alert.objects.filter(
         issuer=issuer, published_at__gte=since, message_type=MessageType.ALERT
@@ -205,15 +210,27 @@ def alert_replace(
         AlertStatus.CANCELLED if message_type == MessageType.CANCEL else AlertStatus.UPDATED
     )
     original.save(update_fields=["status"])
+    if message_type == MessageType.CANCEL:
+        # What is still held of the cancelled alert, or of the alerts it had replaced, is
+        # not sent later: the cancellation (which does go) says it is over.
+        notices_withdraw(alert_ids=[original.pk, *_lineage(original)])
     _enqueue_dispatch(replacement)
     return replacement
 
 
-def alerts_expire(*, now: Any = None) -> int:
+@transaction.atomic
+def alerts_expire(*, now: datetime | None = None) -> int:
+    """Mark published alerts past their expiry expired, and the alerts they had replaced
+    (updated); withdraw their notices still held. Returns how many alerts expired."""
     now = now or timezone.now()
-    return Alert.objects.filter(status=AlertStatus.PUBLISHED, expires_at__lte=now).update(
-        status=AlertStatus.EXPIRED
+    expiring = list(
+        Alert.objects.select_for_update()
+        .filter(status__in=[AlertStatus.PUBLISHED, AlertStatus.UPDATED], expires_at__lte=now)
+        .values_list("pk", flat=True)
     )
+    Alert.objects.filter(pk__in=expiring).update(status=AlertStatus.EXPIRED)
+    notices_withdraw(alert_ids=expiring)
+    return len(expiring)
 
 
 def notices_mark_read(*, user: User, notice_ids: list[int]) -> int:

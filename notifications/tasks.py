@@ -1,16 +1,12 @@
 """Thin Celery tasks over ``notifications.dispatch``: ids in, a service call, batches out."""
 
+import math
+
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from notifications import dispatch, services
-
-
-def _backoff(retries: int) -> int:
-    """Exponential backoff, capped well inside the broker's visibility timeout so a waiting
-    retry is never handed to a second worker as if it were lost."""
-    cap = min(600, settings.CELERY_VISIBILITY_TIMEOUT_SECONDS // 2)
-    return min(cap, 10 * 2**retries)
 
 
 @shared_task(name="notifications.queue_notices", acks_late=True)
@@ -29,11 +25,15 @@ def queue_notices(*, alert_id: int) -> int:
 )
 def deliver_notices(self, *, notice_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
     outcome = dispatch.notices_deliver(notice_ids=notice_ids)
-    if outcome.retry:
-        # Retry only the notices that failed for a passing reason; the rest are settled.
-        raise self.retry(
-            kwargs={"notice_ids": outcome.retry}, countdown=_backoff(self.request.retries)
-        )
+    # Retry only the notices that failed for a passing reason, once their backoff is over
+    # (each notice's is capped at half the broker's visibility timeout). Run in-process
+    # (no broker), a retry would raise out of the request that published the alert, after
+    # its commit; those notices stay queued, their error recorded, for the sweep to retry.
+    # The sweep also takes over from a task that has used its retries.
+    retrying = self.request.retries < self.max_retries and not self.request.is_eager
+    if outcome.retry_at is not None and retrying:
+        countdown = max(0, math.ceil((outcome.retry_at - timezone.now()).total_seconds()))
+        raise self.retry(kwargs={"notice_ids": outcome.retry}, countdown=countdown)
     return outcome.delivered
 
 

@@ -1,4 +1,5 @@
-"""When a notice should go: at once, after the recipient's quiet hours, or in their digest.
+"""When a notice should go: at once, after the recipient's quiet hours, in their digest, or
+(after a failed attempt) once its backoff has passed.
 
 The in-app inbox is silent, so it is never held. Urgent alerts (CAP urgency "Immediate") go
 at once on every channel whatever the preferences say.
@@ -34,8 +35,21 @@ def delivery_plan(
     """(deliver_after, in_digest) for one notice."""
     if channel == Channel.IN_APP or urgency == Urgency.IMMEDIATE or preference is None:
         return None, False
-    if preference.daily_digest and channel == Channel.EMAIL:
+    if preference.daily_digest:
+        # A member who asked for a digest asked for fewer interruptions, and a text or a push
+        # interrupts more than an email does. So every channel they chose besides the inbox
+        # holds its non-urgent notices for the digest, and each channel then sends one
+        # digest message of its own: the member still hears only where they asked to, and
+        # each notice's state says truly whether its own channel delivered it.
         return _next(now, time(settings.NOTIFICATIONS_DIGEST_HOUR)), True
     if in_quiet_hours(preference, now):
         return _next(now, preference.quiet_until), False  # type: ignore[arg-type]
     return None, False
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    """How long a notice waits after its ``attempts``-th failed attempt: exponential, and
+    capped at half the broker's visibility timeout, so that a delivery task waiting for its
+    countdown is never handed to a second worker as if it had been lost."""
+    cap = min(600, settings.CELERY_VISIBILITY_TIMEOUT_SECONDS // 2)
+    return timedelta(seconds=min(cap, 10 * 2 ** max(attempts - 1, 0)))

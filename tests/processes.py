@@ -49,17 +49,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[MailSink, int]]:
+def smtp_server(port: int | None = None) -> Iterator[tuple[MailSink, int]]:
     # aiosmtpd logs every SMTP command at INFO; a failing test's output should show the test.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = MailSink()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield sink, port
     finally:
         controller.stop()
+
+
+def unreachable_smtp(settings) -> int:
+    """Point Django's email at an SMTP port on loopback that nobody listens on (connections
+    are refused at once); returns the port."""
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    return port
 
 
 def worker_environment(**extra: str) -> dict[str, str]:
@@ -76,7 +86,8 @@ def worker_environment(**extra: str) -> dict[str, str]:
 def celery_worker(
     env: dict[str, str], *, ready_timeout: float = 60.0
 ) -> Iterator[subprocess.Popen]:
-    """Start ``celery worker`` as a separate process and wait until it is ready."""
+    """Start ``celery worker`` as a separate process (one task at a time: the solo pool)
+    and wait until it is ready. The process's ``log`` is the list of its output lines."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -106,6 +117,7 @@ def celery_worker(
             if " ready." in line:
                 ready.set()
 
+    process.log = log  # type: ignore[attr-defined]
     threading.Thread(target=read, daemon=True).start()
     try:
         if not ready.wait(ready_timeout):

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 import xmlschema
 
+from notifications.models import Alert
 from notifications.services import alert_draft, alert_publish, alert_replace
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,11 @@ def test_atom_feed_for_a_scheme(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _published(liaison, title="Speeding on the High Street", category="speeding")
+        _published(liaison, title="Plates of a suspect car", category="speeding", public=False)
+    # The restricted alert reached the scheme too; it is just not for the public feed.
+    assert speedwatch.pk in Alert.objects.get(
+        title="Plates of a suspect car"
+    ).matched_schemes.values_list("pk", flat=True)
     response = anon.get(f"/api/v1/feeds/schemes/{speedwatch.pk}/alerts.atom")
     feed = ElementTree.fromstring(response.content)
     assert feed.findtext(f"{ATOM}title") == "Alerts for Haslingfield Community Speedwatch"

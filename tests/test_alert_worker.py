@@ -1,6 +1,8 @@
 """Alert dispatch for real: a Celery worker process on Redis queues and delivers notices,
 and the emails arrive at a local SMTP server."""
 
+import math
+import re
 import time
 
 import pytest
@@ -10,7 +12,7 @@ from backend.celery import app as celery_app
 from notifications.models import Notice
 from notifications.services import alert_draft, alert_publish
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
-from tests.processes import celery_worker, smtp_server, worker_environment
+from tests.processes import celery_worker, free_port, smtp_server, worker_environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +23,12 @@ def _wait_until(condition, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the worker")
         time.sleep(0.2)
+
+
+def _succeeded(log: list[str], task: str) -> list[str]:
+    """What each run of ``task`` returned, from the worker's log."""
+    pattern = re.compile(rf"Task notifications\.{task}\[[\w-]+\] succeeded in [\d.e-]+s: (\S+)")
+    return [match.group(1) for line in list(log) if (match := pattern.search(line))]
 
 
 def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
@@ -41,7 +49,7 @@ def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
             EMAIL_PORT=str(port),
             NOTIFICATIONS_BATCH_SIZE="7",
         )
-        with celery_worker(env):
+        with celery_worker(env) as worker:
             with transaction.atomic():
                 alert = alert_draft(
                     issuer=liaison,
@@ -59,8 +67,14 @@ def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
                 alert_publish(alert=alert, actor=liaison)
             messages = mail.wait_for(20)
             _wait_until(lambda: Notice.objects.filter(state="sent").count() == 40)
+            # 20 people, in the app and by email: per channel, batches of 7 (7, 7 and 6).
+            batches = 2 * math.ceil(20 / 7)
+            _wait_until(lambda: len(_succeeded(worker.log, "deliver_notices")) == batches)
             time.sleep(1)
             assert mail.messages.empty()  # nothing sent twice
+            assert _succeeded(worker.log, "queue_notices") == [str(batches)]
+            # One task per batch, each delivering its batch: none retried, none repeated.
+            assert sorted(_succeeded(worker.log, "deliver_notices")) == sorted(["7", "7", "6"] * 2)
     assert sorted(m["To"] for m in messages) == sorted(
         Notice.objects.filter(channel="email").values_list("recipient__email", flat=True)
     )
@@ -68,3 +82,44 @@ def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
     assert len({m["Message-ID"] for m in messages}) == 20
     assert Notice.objects.filter(alert=alert).count() == 40  # 20 people, in-app and email
     assert not Notice.objects.filter(recipient__memberships__scheme=far).exists()
+
+
+def test_a_mail_server_down_for_a_moment_is_retried_by_the_worker() -> None:
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    scheme = SchemeFactory(name="Cambridge Watch", lat=52.2053, lon=0.1218)
+    MembershipFactory(scheme=scheme, role="coordinator")
+    liaison = LiaisonFactory(force="cambridgeshire").user
+    port = free_port()  # nobody listens there yet
+    env = worker_environment(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(port),
+        # Retries wait at most half the visibility timeout: 2 s here.
+        CELERY_VISIBILITY_TIMEOUT_SECONDS="4",
+    )
+    with celery_worker(env) as worker:
+        with transaction.atomic():
+            alert = alert_draft(
+                issuer=liaison,
+                details={
+                    "title": "Catalytic converter thefts",
+                    "body": "Three in one night near the station.",
+                    "category": "vehicle_crime",
+                    "severity": "Moderate",
+                    "urgency": "Immediate",
+                    "audience": "coordinators",
+                },
+                area={"lat": 52.2053, "lon": 0.1218, "radius_m": 2000},
+                scheme=None,
+            )
+            alert_publish(alert=alert, actor=liaison)
+        email = Notice.objects.filter(alert=alert, channel="email")
+        _wait_until(lambda: email.filter(attempts=1, state="queued").exists())
+        assert email.get().last_error == "[Errno 111] Connection refused"
+        with smtp_server(port) as (mail, _):
+            (message,) = mail.wait_for(1, timeout=20)  # the task's own retry, not the sweep
+            _wait_until(lambda: email.filter(state="sent").exists())
+    assert message["Message-ID"] == f"<notice-{email.get().pk}@patchwatch>"
+    assert email.values_list("attempts", "last_error").get() == (2, "")
+    assert any(re.search(r"retry: Retry in [12]s", line) for line in worker.log)

@@ -1,12 +1,17 @@
 """A worker killed with SIGKILL in the middle of a large dispatch, then started again:
-every notice is delivered, and none twice.
+every notice is delivered, and none twice but the one the worker was sending.
 
 Celery hands the killed worker's unacknowledged task to the new worker (``acks_late``, after
-the broker's visibility timeout, shortened here). Notices the dead worker had already sent
-are skipped because each notice is claimed before sending. The one email the worker may have
-been in the middle of sending is taken up again once its claim's lease runs out: if the SMTP
-server had accepted it just before the kill, it arrives a second time with the same
-Message-ID (mail systems treat the two as one message); every other notice arrives once.
+the broker's visibility timeout, shortened here), and the sweep hands out what is left.
+Notices the dead worker had already sent are skipped because each notice is claimed by a
+conditional update before sending; in-app notices are delivered by that update itself, so
+exactly once. The email the worker was in the middle of sending stays claimed, untouched by
+the redelivered task, until its claim's lease runs out; then it is sent again. If the SMTP
+server had accepted it just before the kill, it arrives twice with the same Message-ID
+(mail systems treat the two as one message). No design closes that gap for an external
+channel without the provider's help: what the test holds the design to is that only notices
+claimed but not recorded at the moment of the kill can arrive twice, and that there are at
+most as many of them as the worker sends at once.
 """
 
 import time
@@ -25,6 +30,8 @@ from tests.processes import celery_worker, smtp_server, worker_environment
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = 600
+# The worker runs the solo pool: one task, and so one message, at a time.
+WORKER_CONCURRENCY = 1
 
 
 def _wait_until(condition, timeout: float, what: str) -> None:
@@ -70,10 +77,12 @@ def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
             received += [m["Message-ID"] for m in mail.wait_for(PEOPLE // 4, timeout=60)]
             first_worker.kill()  # SIGKILL: no chance to finish or acknowledge anything
             first_worker.wait()
-        in_flight = list(
+        # Claimed but not recorded as sent when the worker died: the only notices that may
+        # have reached the SMTP server without the database knowing.
+        in_flight = set(
             Notice.objects.filter(alert=alert, state="sending").values_list("id", flat=True)
         )
-        assert len(in_flight) <= 1  # one message at a time per worker process
+        assert len(in_flight) <= WORKER_CONCURRENCY * 1
         assert Notice.objects.filter(alert=alert, channel="email", state="sent").count() < PEOPLE
 
         with celery_worker(env):
@@ -81,7 +90,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
             sweep_notices.delay()
             _wait_until(
                 lambda: Notice.objects.filter(alert=alert, state="sent").count() == 2 * PEOPLE,
-                timeout=120,
+                timeout=40,
                 what="every notice to be sent",
             )
             time.sleep(1)
@@ -91,12 +100,19 @@ def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
     notices = Notice.objects.filter(alert=alert)
     assert notices.count() == 2 * PEOPLE  # in the app and by email, each person
     assert set(notices.values_list("state", flat=True)) == {"sent"}
+    assert not notices.filter(sent_at__isnull=True).exists()
+    # Each notice was claimed once, but for those in flight at the kill: claimed again
+    # after their lease. (In-app notices are claimed and delivered in one update.)
+    attempts = dict(notices.values_list("id", "attempts"))
+    assert attempts == {pk: 2 if pk in in_flight else 1 for pk in attempts}
+    assert in_flight <= set(notices.filter(channel="email").values_list("id", flat=True))
+    # Every email arrived; any that arrived twice was in flight at the kill, and none more.
     expected = {
         f"<notice-{pk}@patchwatch>"
         for pk in notices.filter(channel="email").values_list("id", flat=True)
     }
     counts = Counter(received)
-    assert set(counts) == expected  # every email arrived
+    assert set(counts) == expected
     repeated = {message_id for message_id, count in counts.items() if count > 1}
     assert repeated <= {f"<notice-{pk}@patchwatch>" for pk in in_flight}
     assert all(count <= 2 for count in counts.values())

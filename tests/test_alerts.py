@@ -2,15 +2,24 @@
 dispatch of notices (Celery tasks run in-process here; tests/test_alert_worker.py runs them
 on a real worker)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
 from geopy.distance import distance as geodesic
 
+from notifications import dispatch
+from notifications.dispatch import digests_send, notices_deliver, notices_sweep
 from notifications.models import Alert, Notice, Preference
+from notifications.services import alert_draft, alert_publish, alerts_expire
+from notifications.tasks import expire_alerts
 from schemes.models import Membership
-from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
+from tests.processes import unreachable_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +220,9 @@ def test_others_cannot_issue_alerts(client_for, request, scheme, who) -> None:
         ALERTS, _alert(scheme=scheme.pk, radius_m=300), format="json"
     )
     assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You can issue alerts only for an active scheme you coordinate."
+    }
     assert not Alert.objects.exists()
 
 
@@ -289,8 +301,24 @@ def test_read_marks_and_the_delivery_summary(
         "recipients": 1,
         "schemes": 1,
         "channels": [
-            {"channel": "email", "total": 1, "queued": 0, "sent": 1, "failed": 0, "read": 1},
-            {"channel": "in_app", "total": 1, "queued": 0, "sent": 1, "failed": 0, "read": 1},
+            {
+                "channel": "email",
+                "total": 1,
+                "queued": 0,
+                "sent": 1,
+                "failed": 0,
+                "withdrawn": 0,
+                "read": 1,
+            },
+            {
+                "channel": "in_app",
+                "total": 1,
+                "queued": 0,
+                "sent": 1,
+                "failed": 0,
+                "withdrawn": 0,
+                "read": 1,
+            },
         ],
     }
     assert client_for(coordinator).get(f"{ALERTS}{alert['id']}/summary/").status_code == 403
@@ -410,8 +438,7 @@ def test_quiet_hours_hold_non_urgent_notices(
     assert mail.outbox == []
     # The inbox is silent, so it is never held.
     assert _inbox(client_for(coordinator)) == ["Bogus callers on Mill Road"]
-    from notifications.dispatch import notices_deliver, notices_sweep
-
+    assert notices_sweep() == []  # still quiet: nothing to hand out
     Notice.objects.filter(pk=email.pk).update(deliver_after=email.deliver_after.replace(year=2000))
     for batch in notices_sweep():
         notices_deliver(notice_ids=batch)
@@ -427,8 +454,6 @@ def test_urgent_alerts_ignore_quiet_hours(publish, liaison, scheme, coordinator)
 
 
 def test_daily_digest_gathers_non_urgent_alerts(publish, liaison, scheme, coordinator) -> None:
-    from notifications.dispatch import digests_send
-
     Preference.objects.create(user=coordinator, channels=["email"], daily_digest=True)
     publish(liaison, title="First", urgency="Expected")
     publish(liaison, title="Second", urgency="Future")
@@ -452,7 +477,10 @@ def test_an_update_needs_a_change_and_a_future_expiry(
     alert = publish(liaison)
     client = client_for(liaison)
     empty = client.post(f"{ALERTS}{alert['id']}/update_alert/", {}, format="json")
-    assert empty.status_code == 400
+    assert (empty.status_code, empty.json()) == (
+        400,
+        {"non_field_errors": ["Say what the update changes: a new message, title or severity."]},
+    )
     past = client.post(
         f"{ALERTS}{alert['id']}/update_alert/",
         {"expires_at": "2020-01-01T00:00:00Z"},
@@ -653,8 +681,8 @@ ALERT_OBJECT_ENDPOINTS = [
     ("post", "replies/", {"body": "Seen them."}),
     ("post", "replies/read/", None),
 ]
-# What a recipient who does not manage the alert may still do with it.
-RECIPIENT_MAY = {("get", ""), ("post", "replies/")}
+# What a recipient who does not manage the alert may still do with it, and the answer.
+RECIPIENT_MAY = {("get", ""): 200, ("post", "replies/"): 201}
 
 
 @pytest.fixture
@@ -693,7 +721,7 @@ def test_recipients_only_read_and_reply(
     client = client_for(request.getfixturevalue(who))
     response = _call(client, method, f"{ALERTS}{published_and_draft['published']}/{path}", body)
     if (method, path) in RECIPIENT_MAY:
-        assert response.status_code in (200, 201)
+        assert response.status_code == RECIPIENT_MAY[method, path], response.content
     else:
         assert response.status_code == 403, (method, path, response.content)
         assert Alert.objects.filter(status="published").count() == 1
@@ -709,3 +737,310 @@ def test_anonymous_is_refused_every_alert_endpoint(
     response = _call(anon, method, f"{ALERTS}{published_and_draft['published']}/{path}", body)
     assert response.status_code == 401
     assert Alert.objects.count() == 2
+
+
+# --- Publishing, and what happens after the commit ---------------------------------------
+
+
+def test_a_publish_rolled_back_dispatches_nothing(
+    client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    alert = Alert.objects.get(pk=_draft(client_for(liaison))["id"])
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        alert_publish(alert=alert, actor=liaison)
+        raise RuntimeError("a later step of the same transaction failed")
+    # Tasks run in-process here: had the dispatch been enqueued before the commit, the
+    # email would have gone for an alert that was never published.
+    assert callbacks == []
+    assert (Alert.objects.get().status, Notice.objects.count(), mail.outbox) == ("draft", 0, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_while_the_mail_server_is_down_succeeds(
+    client_for, liaison, scheme, coordinator, settings
+) -> None:
+    # No broker: the dispatch runs in the request, after the commit, as in the embedded
+    # default. A failing channel must not turn the published alert into a 500.
+    unreachable_smtp(settings)
+    client = client_for(liaison)
+    draft = _draft(client)
+    response = client.post(f"{ALERTS}{draft['id']}/publish/")
+    assert (response.status_code, response.json()["status"]) == (200, "published")
+    email = Notice.objects.get(channel="email")
+    assert (email.state, email.attempts, email.last_error) == (
+        "queued",
+        1,
+        "[Errno 111] Connection refused",
+    )
+    assert email.deliver_after == email.claimed_at + timedelta(seconds=10)  # its backoff
+    assert Notice.objects.get(channel="in_app").state == "sent"
+    # The sweep takes it up again once its backoff is over and no task holds it.
+    later = email.claimed_at + timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS + 1)
+    assert notices_sweep(now=later) == [[email.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_publishes_at_once_count_against_the_daily_limit(settings) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time anyway")
+    settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = 1
+    scheme = SchemeFactory(name="Mill Road Neighbourhood Watch", lat=MILL_ROAD[0], lon=MILL_ROAD[1])
+    coordinator = MembershipFactory(scheme=scheme, role="coordinator").user
+    details = {
+        "title": "Bogus callers on Mill Road",
+        "body": "Two men claiming to be from the water board.",
+        "category": "bogus_caller",
+        "severity": "Moderate",
+        "urgency": "Expected",
+        "audience": "members",
+    }
+    area = {"lat": MILL_ROAD[0], "lon": MILL_ROAD[1], "radius_m": 300}
+    first, second = (
+        alert_draft(issuer=coordinator, details=details, area=area, scheme=scheme) for _ in range(2)
+    )
+    first_in, second_done = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def publish_first() -> None:
+        try:
+            with transaction.atomic():
+                alert_publish(alert=first, actor=coordinator)
+                first_in.set()
+                # Not committed yet: the second publish runs now, or waits for this one.
+                second_done.wait(timeout=2)
+            outcomes["first"] = "published"
+        finally:
+            connection.close()
+
+    def publish_second() -> None:
+        try:
+            first_in.wait(timeout=10)
+            try:
+                alert_publish(alert=second, actor=coordinator)
+                outcomes["second"] = "published"
+            except PermissionDenied as refusal:
+                outcomes["second"] = str(refusal)
+            second_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish_first), threading.Thread(target=publish_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == {
+        "first": "published",
+        "second": "Coordinators may publish 1 alerts a day; you have reached the limit. "
+        "Your police liaison can publish more.",
+    }
+    assert [alert.status for alert in Alert.objects.order_by("pk")] == ["published", "draft"]
+
+
+# --- The sweep ----------------------------------------------------------------------------
+
+
+def _notice(alert: Alert, name: str, **columns) -> int:
+    """A notice of ``alert`` for a new person, with its columns set as given."""
+    notice = Notice.objects.create(alert=alert, recipient=UserFactory(name=name), channel="email")
+    Notice.objects.filter(pk=notice.pk).update(**columns)  # queued_at is set on creation
+    return notice.pk
+
+
+@pytest.fixture
+def published_alert(liaison) -> Alert:
+    alert = alert_draft(
+        issuer=liaison,
+        details={
+            "title": "Bogus callers on Mill Road",
+            "body": "Two men claiming to be from the water board.",
+            "category": "bogus_caller",
+            "severity": "Moderate",
+            "urgency": "Expected",
+            "audience": "members",
+        },
+        area={"lat": MILL_ROAD[0], "lon": MILL_ROAD[1], "radius_m": 500},
+        scheme=None,
+    )
+    Alert.objects.filter(pk=alert.pk).update(status="published", published_at=timezone.now())
+    return alert
+
+
+def test_the_sweep_hands_out_only_due_notices_that_no_delivery_holds(
+    published_alert, settings
+) -> None:
+    settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS = 300
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    now = timezone.now()
+
+    def ago(minutes: float) -> object:
+        return now - timedelta(minutes=minutes)
+
+    def make(name: str, **columns) -> int:
+        return _notice(published_alert, name, **columns)
+
+    ids = {
+        # Handed out: due, and no delivery has held them for longer than the lease.
+        "new, its task lost": make("a", queued_at=ago(20)),
+        "held by quiet hours, now over": make("b", queued_at=ago(19), deliver_after=ago(0.1)),
+        "failed, backoff over, its retry lost": make(
+            "c", queued_at=ago(30), claimed_at=ago(18), attempts=1, deliver_after=ago(17)
+        ),
+        "abandoned by a worker that died": make(
+            "d", queued_at=ago(30), state="sending", claimed_at=ago(17), attempts=1
+        ),
+        # Left alone.
+        "new, its task on the way": make("e", queued_at=ago(1)),
+        "held by quiet hours": make("f", queued_at=ago(20), deliver_after=now + timedelta(hours=1)),
+        "held for the digest": make("g", queued_at=ago(20), deliver_after=ago(1), in_digest=True),
+        "failed, backing off": make(
+            "h",
+            queued_at=ago(30),
+            claimed_at=ago(10),
+            attempts=2,
+            deliver_after=now + timedelta(seconds=30),
+        ),
+        "failed, its retry on the way": make(
+            "i", queued_at=ago(30), claimed_at=ago(1), attempts=1, deliver_after=ago(0.5)
+        ),
+        "being sent": make("j", queued_at=ago(30), state="sending", claimed_at=ago(1), attempts=1),
+        "abandoned on its last attempt": make(
+            "k", queued_at=ago(30), state="sending", claimed_at=ago(17), attempts=3
+        ),
+        "sent": make("l", queued_at=ago(30), state="sent", attempts=1),
+    }
+    names = {pk: name for name, pk in ids.items()}
+    batches = notices_sweep(now=now)
+    # The longest-waiting first (the last time anyone took it in hand, else its queueing).
+    assert [[names[pk] for pk in batch] for batch in batches] == [
+        [
+            "new, its task lost",
+            "held by quiet hours, now over",
+            "failed, backoff over, its retry lost",
+            "abandoned by a worker that died",
+        ]
+    ]
+    states = dict(Notice.objects.values_list("pk", "state"))
+    assert states[ids["abandoned by a worker that died"]] == "queued"
+    gave_up = Notice.objects.get(pk=ids["abandoned on its last attempt"])
+    assert (gave_up.state, gave_up.last_error) == (
+        "failed",
+        "Gave up: the worker sending it stopped on its last attempt.",
+    )
+    assert states[ids["being sent"]] == "sending"
+    # A minute on, what was handed out is not handed out again (its task may still be
+    # waiting in the queue); the one backing off is now due.
+    again = notices_sweep(now=now + timedelta(minutes=1))
+    assert [[names[pk] for pk in batch] for batch in again] == [["failed, backing off"]]
+
+
+def test_the_sweep_serves_the_longest_waiting_first(published_alert, settings, monkeypatch) -> None:
+    settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS = 300
+    monkeypatch.setattr(dispatch, "SWEEP_LIMIT", 2)
+    now = timezone.now()
+    # Five notices whose tasks were lost, queued 10 to 14 minutes ago.
+    ids = [
+        _notice(published_alert, f"n{n}", queued_at=now - timedelta(minutes=10 + n))
+        for n in range(5)
+    ]
+    assert notices_sweep(now=now) == [[ids[4], ids[3]]]
+    assert notices_sweep(now=now + timedelta(seconds=1)) == [[ids[2], ids[1]]]
+    assert notices_sweep(now=now + timedelta(seconds=2)) == [[ids[0]]]
+    # Their tasks were lost too: after the lease the first handed out come first again
+    # (in the order of their ids, handed out at the same moment), and then the others.
+    assert notices_sweep(now=now + timedelta(seconds=303)) == [[ids[3], ids[4]]]
+    assert notices_sweep(now=now + timedelta(seconds=304)) == [[ids[1], ids[2]]]
+
+
+# --- Expiry and withdrawal ----------------------------------------------------------------
+
+
+def test_alerts_past_their_expiry_expire(
+    publish, client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    client = client_for(liaison)
+    publish(liaison, title="Past")
+    updated = publish(liaison, title="Updated")
+    cancelled = publish(liaison, title="Cancelled")
+    publish(liaison, title="Still current")
+    _draft(client, title="A draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{ALERTS}{updated['id']}/update_alert/", {"body": "Now two vans."})
+        client.post(f"{ALERTS}{cancelled['id']}/cancel/", {"body": "All clear."})
+    Alert.objects.exclude(title="Still current").update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert expire_alerts.delay().get() == 4
+    assert sorted(Alert.objects.values_list("title", "message_type", "status")) == [
+        ("A draft", "Alert", "draft"),
+        ("Cancelled", "Alert", "cancelled"),
+        ("Cancelled", "Cancel", "expired"),
+        ("Past", "Alert", "expired"),
+        ("Still current", "Alert", "published"),
+        ("Updated", "Alert", "expired"),
+        ("Updated", "Update", "expired"),
+    ]
+    assert expire_alerts.delay().get() == 0
+
+
+def test_held_notices_of_a_cancelled_alert_are_withdrawn(
+    publish, client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    _quiet_around_now(coordinator)
+    original = publish(liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(liaison).post(
+            f"{ALERTS}{original['id']}/cancel/", {"body": "Both men arrested."}, format="json"
+        )
+    assert cancel.status_code == 201, cancel.content
+    notices = Notice.objects.filter(recipient=coordinator)
+    assert sorted(notices.values_list("alert__message_type", "channel", "state")) == [
+        ("Alert", "email", "withdrawn"),
+        ("Alert", "in_app", "sent"),  # the inbox is the record the cancellation refers to
+        ("Cancel", "email", "queued"),  # held by the quiet hours too, but it will go
+        ("Cancel", "in_app", "sent"),
+    ]
+    # The quiet hours end: only the cancellation is emailed.
+    notices.filter(channel="email").update(deliver_after=timezone.now() - timedelta(seconds=1))
+    for batch in notices_sweep():
+        notices_deliver(notice_ids=batch)
+    assert [m.subject for m in mail.outbox] == [
+        "[Patchwatch] Cancelled: Bogus callers on Mill Road"
+    ]
+    summary = client_for(liaison).get(f"{ALERTS}{original['id']}/summary/").json()
+    assert [(row["channel"], row["sent"], row["withdrawn"]) for row in summary["channels"]] == [
+        ("email", 0, 1),
+        ("in_app", 1, 0),
+    ]
+
+
+def test_held_notices_of_an_expired_alert_are_withdrawn(
+    publish, liaison, scheme, coordinator
+) -> None:
+    Preference.objects.create(user=coordinator, channels=["email"], daily_digest=True)
+    alert = publish(liaison)
+    email = Notice.objects.get(recipient=coordinator, channel="email")
+    assert (email.state, email.in_digest) == ("queued", True)
+    Alert.objects.filter(pk=alert["id"]).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert alerts_expire() == 1
+    assert sorted(Notice.objects.values_list("channel", "state")) == [
+        ("email", "withdrawn"),
+        ("in_app", "sent"),
+    ]
+    assert digests_send(now=email.deliver_after + timedelta(minutes=1)) == 0
+    assert mail.outbox == []
+
+
+def test_a_notice_queued_after_its_alert_was_cancelled_is_withdrawn(
+    published_alert, coordinator
+) -> None:
+    # The dispatch ran late, after the cancellation had withdrawn what there was.
+    email = _notice(published_alert, "Late")
+    Alert.objects.filter(pk=published_alert.pk).update(status="cancelled")
+    outcome = notices_deliver(notice_ids=[email])
+    assert (outcome.delivered, outcome.failed, outcome.retry) == (0, 0, [])
+    assert (Notice.objects.get(pk=email).state, mail.outbox) == ("withdrawn", [])

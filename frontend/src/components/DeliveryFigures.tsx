@@ -25,6 +25,7 @@ export function DeliveryFigures({ summary }: { summary: DeliverySummary }) {
                 <Figure label="Sent" value={row.sent} />
                 <Figure label="Waiting" value={row.queued} />
                 <Figure label="Failed" value={row.failed} />
+                {row.withdrawn > 0 && <Figure label="Withdrawn" value={row.withdrawn} />}
                 <Figure label="Read" value={row.read} />
               </dl>
             </li>
@@ -32,7 +33,7 @@ export function DeliveryFigures({ summary }: { summary: DeliverySummary }) {
         </ul>
       )}
       <p class="field-hint">
-        Waiting: held for quiet hours or a daily digest, or still being sent. Read: opened here in the app.
+        Waiting: held for quiet hours or a daily digest, or still being sent. Withdrawn: held back because the alert was cancelled or expired first. Read: opened here in the app.
       </p>
     </>
   );

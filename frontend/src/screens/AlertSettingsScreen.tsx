@@ -238,7 +238,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
 
         <CheckboxField
           label="Daily digest"
-          hint="One email a day listing the alerts that were not urgent, instead of an email for each."
+          hint="Alerts that are not urgent come once a day as one message on each channel you chose, instead of one each. Urgent alerts still come at once."
           checked={digest}
           onChecked={setDigest}
           errors={errorsFor('daily_digest')}
