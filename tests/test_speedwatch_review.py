@@ -3,16 +3,20 @@ trail, statistics and the retention purge."""
 
 import csv
 import io
-from datetime import timedelta
+import json
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, SiteFactory
 from tests.speedwatch import logged_session
 from watch.models import AuditRecord, Offence
-from watch.services import registrations_purge
+from watch.registrations import vehicle_key
+from watch.services import registrations_purge, session_submit
 from watch.tasks import purge_old_registrations
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +76,21 @@ def test_escalation_does_not_cross_forces(site, sw_team, bedford) -> None:
 
 
 @pytest.mark.parametrize(
-    ("days_between", "second"), [(364, "second_letter"), (366, "first_letter")]
+    ("between", "second"),
+    [
+        (timedelta(days=364), "second_letter"),
+        (timedelta(days=365) - timedelta(microseconds=1), "second_letter"),
+        (timedelta(days=365), "first_letter"),  # exactly 12 months apart: a new window
+        (timedelta(days=366), "first_letter"),
+    ],
 )
-def test_the_rolling_window_edge(site, sw_team, days_between, second) -> None:
+def test_the_rolling_window_edge(site, sw_team, between, second) -> None:
     # Sessions need a recent device check; the first one is old, so move it back by hand.
     first = logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 37)])
-    Offence.objects.filter(session=first).update(
-        observed_at=first.started_at - timedelta(days=days_between)
-    )
-    logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 38)])
+    later = logged_session(site, sw_team, days_ago=1, offences=[("AB12CDE", 38)], submit=False)
+    seen = later.offences.get().observed_at
+    Offence.objects.filter(session=first).update(observed_at=seen - between)
+    session_submit(session=later, actor=sw_team[0], now=later.ended_at + timedelta(hours=2))
     assert _actions("AB12CDE") == ["first_letter", second]
 
 
@@ -128,18 +138,81 @@ def test_a_rejected_dispute_changes_nothing(client_for, site, sw_team, liaison) 
     assert _actions("AB12CDE") == ["first_letter"]
 
 
-@pytest.mark.parametrize("who", ["sw_coordinator", "sw_volunteer", "foreign_liaison"])
+# Who may not know the offence exists is told it does not (404); who can see it, the
+# scheme's coordinator, is told they may not settle it (403).
+@pytest.mark.parametrize(
+    ("who", "status", "detail"),
+    [
+        ("sw_coordinator", 403, "Only the liaisons covering the scheme settle disputes."),
+        ("sw_volunteer", 404, "No Offence matches the given query."),
+        ("foreign_liaison", 404, "No Offence matches the given query."),
+        ("outsider", 404, "No Offence matches the given query."),
+    ],
+)
 def test_only_the_covering_liaison_settles_disputes(
-    client_for, request, site, sw_team, who
+    client_for, request, site, sw_team, who, status, detail
 ) -> None:
     logged_session(site, sw_team, offences=[("AB12CDE", 37)])
     offence = Offence.objects.get()
     response = client_for(request.getfixturevalue(who)).post(
         f"/api/v1/speedwatch/offences/{offence.pk}/dispute/", {"outcome": "upheld"}, format="json"
     )
-    assert response.status_code in (403, 404)
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
     offence.refresh_from_db()
-    assert offence.voided is False
+    assert (offence.voided, offence.dispute_outcome) == (False, "none")
+
+
+def test_reversing_an_upheld_dispute_restores_escalation(
+    client_for, site, sw_team, liaison
+) -> None:
+    for days_ago in (30, 20, 10):
+        logged_session(site, sw_team, days_ago=days_ago, offences=[("AB12CDE", 37)])
+    middle = Offence.objects.order_by("observed_at")[1]
+    client = client_for(liaison)
+    url = f"/api/v1/speedwatch/offences/{middle.pk}/dispute/"
+    client.post(url, {"outcome": "upheld", "note": "Wrong car."}, format="json")
+    assert _actions("AB12CDE") == ["first_letter", "none", "second_letter"]
+    queue = client.get("/api/v1/speedwatch/letters/").json()["results"]
+    assert [r["action"] for r in queue] == ["first_letter", "second_letter"]
+
+    response = client.post(
+        url, {"outcome": "rejected", "note": "Keeper's photo was of another car."}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["voided"], body["action"], body["action_status"], body["dispute_outcome"]) == (
+        False,
+        "second_letter",
+        "pending",
+        "rejected",
+    )
+    assert _actions("AB12CDE") == ["first_letter", "second_letter", "police_action"]
+    queue = client.get("/api/v1/speedwatch/letters/").json()["results"]
+    assert [(r["id"], r["action"]) for r in queue][1] == (str(middle.pk), "second_letter")
+    assert [r["action"] for r in queue] == ["first_letter", "second_letter", "police_action"]
+
+
+def test_an_offence_voided_by_amendment_cannot_be_disputed_back(
+    client_for, site, sw_team, sw_coordinator, liaison
+) -> None:
+    session = logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    offence = session.offences.get()
+    client_for(sw_coordinator).post(
+        f"/api/v1/speedwatch/sessions/{session.pk}/amendments/",
+        {"reason": "Misread plate.", "changes": {"void_offences": [str(offence.pk)]}},
+        format="json",
+    )
+    response = client_for(liaison).post(
+        f"/api/v1/speedwatch/offences/{offence.pk}/dispute/", {"outcome": "rejected"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [
+            "This offence was voided by an amendment of its session: there is nothing to dispute."
+        ]
+    }
+    offence.refresh_from_db()
+    assert (offence.voided, offence.action) == (True, "none")
 
 
 def test_letters_queue_and_marking(client_for, site, sw_team, liaison, bedford) -> None:
@@ -307,6 +380,57 @@ def test_liaison_reads_the_audit_log_of_their_force(
     assert client_for(foreign_liaison).get("/api/v1/speedwatch/audit/").json()["count"] == 0
 
 
+def test_a_coordinators_searches_and_exports_reach_the_covering_liaison(
+    client_for, speedwatch, site, sw_team, sw_coordinator, liaison, foreign_liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37), ("KX19LMN", 41)])
+    coordinator = client_for(sw_coordinator)
+    # Hyphens and spaces are dropped from a search as from a registration being stored.
+    found = coordinator.get("/api/v1/speedwatch/offences/", {"registration": "ab12-cde"})
+    assert [r["registration"] for r in found.json()["results"]] == ["AB12CDE"]
+    assert coordinator.get("/api/v1/speedwatch/offences/export/").status_code == 200
+    coordinator.get("/api/v1/speedwatch/statistics/", {"format": "csv"})
+    rows = client_for(liaison).get("/api/v1/speedwatch/audit/").json()["results"]
+    assert [
+        (r["actor_name"], r["action"], r["force"], r["scheme"], r["detail"], r["rows"])
+        for r in rows
+    ] == [
+        ("David Chen", "statistics_csv", "cambridgeshire", speedwatch.pk, {"format": "csv"}, 2),
+        ("David Chen", "offences_csv", "cambridgeshire", speedwatch.pk, {}, 2),
+        (
+            "David Chen",
+            "registration_search",
+            "cambridgeshire",
+            speedwatch.pk,
+            {"registration": "ab12-cde"},
+            1,
+        ),
+    ]
+    assert client_for(foreign_liaison).get("/api/v1/speedwatch/audit/").json()["count"] == 0
+
+
+def test_searching_the_letters_queue_is_audited(
+    client_for, speedwatch, site, sw_team, liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37), ("KX19LMN", 41)])
+    client = client_for(liaison)
+    found = client.get("/api/v1/speedwatch/letters/", {"registration": "AB12 CDE"})
+    assert [r["registration"] for r in found.json()["results"]] == ["AB12CDE"]
+    client.get("/api/v1/speedwatch/letters/")  # the queue itself is not a search
+    assert list(
+        AuditRecord.objects.values_list("actor", "action", "force", "scheme", "detail", "rows")
+    ) == [
+        (
+            liaison.pk,
+            "registration_search",
+            "cambridgeshire",
+            speedwatch.pk,
+            {"registration": "AB12 CDE"},
+            1,
+        )
+    ]
+
+
 def test_statistics(client_for, site, sw_team, sw_coordinator, liaison) -> None:
     logged_session(
         site, sw_team, days_ago=3, offences=[("AB12CDE", 36), ("KX19LMN", 40), ("Y123ABC", 52)]
@@ -330,23 +454,131 @@ def test_statistics(client_for, site, sw_team, sw_coordinator, liaison) -> None:
     assert client_for(sw_coordinator).get("/api/v1/speedwatch/statistics/").json()["offences"] == 4
 
 
-def test_statistics_filters_and_csv(client_for, speedwatch, site, sw_team, liaison) -> None:
-    other_site = SiteFactory(scheme=speedwatch, name="Barton Road")
-    logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 36)])
-    logged_session(other_site, sw_team, days_ago=1, offences=[("KX19LMN", 40), ("Y123ABC", 41)])
-    client = client_for(liaison)
-    assert (
-        client.get("/api/v1/speedwatch/statistics/", {"site": other_site.pk}).json()["offences"]
-        == 2
+def _day_of_month(months_back: int, day: int) -> date:
+    """The ``day`` of the month ``months_back`` months before this one (always in the past)."""
+    first = timezone.localdate().replace(day=1)
+    for _ in range(months_back):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first.replace(day=day)
+
+
+def _days_ago(day: date) -> int:
+    return (timezone.localdate() - day).days
+
+
+TOTALS = (
+    "sessions",
+    "volunteer_hours",
+    "vehicles",
+    "offences",
+    "percent_over_threshold",
+    "mean_speed_mph",
+    "p85_speed_mph",
+    "letters",
+    "referrals",
+)
+
+
+def _period(*values) -> dict:
+    return dict(zip(TOTALS, values, strict=True))
+
+
+@pytest.fixture
+def two_months(site, sw_team, histon):
+    """Three sessions of an hour, three people and 200 vehicles each, over two months and two
+    schemes of the force: the speeds, letters and repeats are worked out in the comments."""
+    histon_site, histon_team = histon
+    earlier, later = _day_of_month(2, 10), _day_of_month(1, 10)
+    # AB12CDE first letter, KX19LMN first letter.
+    logged_session(
+        site, sw_team, days_ago=_days_ago(earlier), offences=[("AB12CDE", 36), ("KX19LMN", 40)]
     )
-    since = (timezone.now() - timedelta(days=1, hours=12)).isoformat()
-    assert client.get("/api/v1/speedwatch/statistics/", {"since": since}).json()["sessions"] == 1
-    response = client.get("/api/v1/speedwatch/statistics/", {"format": "csv"})
+    # AB12CDE second letter; Y123ABC at 52 in a 30: police action.
+    logged_session(
+        site, sw_team, days_ago=_days_ago(later), offences=[("AB12CDE", 38), ("Y123ABC", 52)]
+    )
+    # KX19LMN again, at another scheme of the force: second letter.
+    logged_session(
+        histon_site,
+        histon_team,
+        days_ago=_days_ago(later.replace(day=12)),
+        offences=[("KX19LMN", 45)],
+    )
+    return f"{earlier:%Y-%m}", f"{later:%Y-%m}"
+
+
+def test_statistics_by_month(client_for, liaison, two_months) -> None:
+    earlier, later = two_months
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    # Speeds 36, 40, 38, 52, 45: mean 42.2; the 85th percentile lies 0.4 of the way from 45
+    # to 52. Per month: 36, 40 (39.4 = 36 + 0.85 * 4) and 38, 52, 45 (49.9 = 45 + 0.7 * 7).
+    assert body == {
+        **_period(3, 9.0, 600, 5, 0.83, 42.2, 47.8, 4, 1),
+        "repeat_vehicles": 2,
+        "monthly": [
+            {"month": earlier, **_period(1, 3.0, 200, 2, 1.0, 38.0, 39.4, 2, 0)},
+            {"month": later, **_period(2, 6.0, 400, 3, 0.75, 45.0, 49.9, 2, 1)},
+        ],
+    }
+
+
+def test_statistics_filters_and_csv(client_for, speedwatch, liaison, two_months) -> None:
+    earlier, later = two_months
+    client = client_for(liaison)
+    url = "/api/v1/speedwatch/statistics/"
+    # One scheme: speeds 36, 40, 38, 52 (46.6 = 40 + 0.55 * 12); KX19LMN's second offence
+    # was at the other scheme, so only AB12CDE repeats.
+    assert client.get(url, {"scheme": speedwatch.pk}).json() == {
+        **_period(2, 6.0, 400, 4, 1.0, 41.5, 46.6, 3, 1),
+        "repeat_vehicles": 1,
+        "monthly": [
+            {"month": earlier, **_period(1, 3.0, 200, 2, 1.0, 38.0, 39.4, 2, 0)},
+            {"month": later, **_period(1, 3.0, 200, 2, 1.0, 45.0, 49.9, 1, 1)},
+        ],
+    }
+    until = timezone.make_aware(datetime.combine(_day_of_month(1, 1), time()))
+    assert client.get(url, {"until": until.isoformat()}).json() == {
+        **_period(1, 3.0, 200, 2, 1.0, 38.0, 39.4, 2, 0),
+        "repeat_vehicles": 0,
+        "monthly": [{"month": earlier, **_period(1, 3.0, 200, 2, 1.0, 38.0, 39.4, 2, 0)}],
+    }
+    assert client.get(url, {"since": until.isoformat()}).json()["monthly"] == [
+        {"month": later, **_period(2, 6.0, 400, 3, 0.75, 45.0, 49.9, 2, 1)}
+    ]
+
+    response = client.get(url, {"format": "csv"})
+    assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["month", "sessions", "vehicles", "offences", "percent_over_threshold"]
-    assert sum(int(row[3]) for row in rows[1:]) == 3
-    assert AuditRecord.objects.get().action == "statistics_csv"
+    assert _csv_rows(response) == [
+        ["period", *TOTALS, "repeat_vehicles"],
+        ["total", "3", "9.0", "600", "5", "0.83", "42.2", "47.8", "4", "1", "2"],
+        [earlier, "1", "3.0", "200", "2", "1.0", "38.0", "39.4", "2", "0", ""],
+        [later, "2", "6.0", "400", "3", "0.75", "45.0", "49.9", "2", "1", ""],
+    ]
+    response = client.get(
+        url, {"format": "csv", "scheme": speedwatch.pk, "until": until.isoformat()}
+    )
+    assert _csv_rows(response) == [
+        ["period", *TOTALS, "repeat_vehicles"],
+        ["total", "1", "3.0", "200", "2", "1.0", "38.0", "39.4", "2", "0", "0"],
+        [earlier, "1", "3.0", "200", "2", "1.0", "38.0", "39.4", "2", "0", ""],
+    ]
+    records = list(
+        AuditRecord.objects.order_by("id").values_list("action", "force", "scheme", "rows")
+    )
+    assert records == [
+        ("statistics_csv", "cambridgeshire", None, 5),
+        ("statistics_csv", "cambridgeshire", speedwatch.pk, 2),
+    ]
+
+
+def test_statistics_of_a_period_without_offences(client_for, site, sw_team, liaison) -> None:
+    logged_session(site, sw_team)
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert {key: body[key] for key in (*TOTALS, "repeat_vehicles")} == {
+        **_period(1, 3.0, 200, 0, 0.0, None, None, 0, 0),
+        "repeat_vehicles": 0,
+    }
 
 
 @pytest.mark.parametrize("who", ["stranger", "outsider"])
@@ -370,11 +602,8 @@ def test_statistics_query_count_is_constant(
         assert client.get("/api/v1/speedwatch/statistics/").json()["offences"] == 41
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL")
 def test_the_85th_percentile_matches_postgresql(site, sw_team) -> None:
-    from collections import Counter
-
-    from django.db import connection
-
     from watch.selectors import _percentile
 
     speeds = [35, 36, 40, 41, 52, 60, 40]
@@ -385,6 +614,22 @@ def test_the_85th_percentile_matches_postgresql(site, sw_team) -> None:
         )
         database = cursor.fetchone()[0]
     assert _percentile(Counter(speeds), 0.85) == pytest.approx(database) == pytest.approx(52.8)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL")
+def test_the_monthly_speeds_match_postgresql(client_for, liaison, two_months) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_char(date_trunc('month', observed_at AT TIME ZONE 'Europe/London'), "
+            "'YYYY-MM'), round(avg(speed_mph), 1)::float, "
+            "round(PERCENTILE_CONT(0.85) WITHIN GROUP (ORDER BY speed_mph)::numeric, 1)::float "
+            "FROM watch_offence GROUP BY 1 ORDER BY 1"
+        )
+        database = [list(row) for row in cursor.fetchall()]
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert [[m["month"], m["mean_speed_mph"], m["p85_speed_mph"]] for m in body["monthly"]] == (
+        database
+    )
 
 
 def test_retention_purge_anonymises_but_keeps_counts(site, sw_team, liaison, client_for) -> None:
@@ -403,6 +648,56 @@ def test_retention_purge_anonymises_but_keeps_counts(site, sw_team, liaison, cli
     assert body["offences"] == 2
     letters = client_for(liaison).get("/api/v1/speedwatch/letters/").json()["results"]
     assert [r["registration"] for r in letters] == ["KX19LMN"]
+
+
+def test_the_purge_keeps_statistics_and_leaves_no_registration(
+    client_for, site, sw_team, liaison, sw_coordinator
+) -> None:
+    """AB12CDE was caught twice long ago, KX19LMN once long ago and once lately: both still
+    count as repeat vehicles after the purge, though only KX19LMN's recent plate is left."""
+    old = logged_session(
+        site, sw_team, days_ago=3, offences=[("AB12CDE", 37), ("KX19LMN", 41), ("Y123ABC", 39)]
+    )
+    older = logged_session(site, sw_team, days_ago=2, offences=[("AB12CDE", 44)])
+    logged_session(site, sw_team, days_ago=1, offences=[("KX19LMN", 40), ("BD68XYZ", 38)])
+    long_ago = timezone.now() - timedelta(days=django_settings.SPEEDWATCH_RETENTION_DAYS + 10)
+    Offence.objects.filter(session__in=[old, older]).update(
+        observed_at=long_ago, make="Ford", colour="Red"
+    )
+    Offence.objects.filter(session=old, registration="Y123ABC").update(
+        dispute_outcome="rejected", dispute_note="Keeper of Y123 ABC says it was sold."
+    )
+    client = client_for(liaison)
+    client.get("/api/v1/speedwatch/offences/", {"registration": "AB12CDE"})
+    client.get("/api/v1/speedwatch/offences/export/", {"colour": "KX19LMN"})
+    AuditRecord.objects.update(at=long_ago)
+    client_for(sw_coordinator).get("/api/v1/speedwatch/offences/", {"registration": "BD68XYZ"})
+    url = "/api/v1/speedwatch/statistics/"
+    before = client.get(url).json()
+    assert (before["offences"], before["repeat_vehicles"]) == (6, 2)
+
+    assert registrations_purge() == 4
+    assert client.get(url).json() == before
+    purged = list(Offence.objects.filter(anonymised_at__isnull=False).values())
+    assert len(purged) == 4
+    assert {(o["registration"], o["make"], o["colour"], o["dispute_note"]) for o in purged} == {
+        ("", "", "", "")
+    }
+    assert {o["vehicle_key"] for o in purged} == {
+        vehicle_key("AB12CDE"),
+        vehicle_key("KX19LMN"),
+        vehicle_key("Y123ABC"),
+    }
+    text = json.dumps(purged, default=str)
+    for plate in ("AB12", "Y123", "KX19"):
+        assert plate not in text
+    # A filter value that reads as a registration goes too; the recent search stays.
+    records = AuditRecord.objects.order_by("id")
+    assert [(r.detail, r.anonymised_at is not None) for r in records] == [
+        ({"registration": "[removed]"}, True),
+        ({"colour": "[removed]"}, True),
+        ({"registration": "BD68XYZ"}, False),
+    ]
 
 
 def test_the_purge_is_scheduled() -> None:

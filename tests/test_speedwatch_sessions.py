@@ -1,14 +1,19 @@
 """Speedwatch sessions: the police rules, thresholds, registrations, bulk and retried uploads."""
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 from tests.speedwatch import logged_session, morning, offence_row, session_payload
+from watch import rules, services
 from watch.models import Offence, Session, SessionAmendment
 from watch.services import session_submit
 
@@ -91,8 +96,24 @@ def test_threshold_edges(client_for, speedwatch, sw_team, sw_coordinator, limit,
         ("abc 123d", "ABC123D", "suffix"),
         ("1 ABC", "1ABC", "dateless"),
         ("ABC 1", "ABC1", "dateless"),
-        ("AIZ 1234", "AIZ1234", "northern_ireland"),
+        ("9999 AB", "9999AB", "dateless"),
+        # Northern Ireland: a county code with I or Z, alone, reversed or after a serial letter.
         ("BFZ 123", "BFZ123", "northern_ireland"),
+        ("LUI 234", "LUI234", "northern_ireland"),
+        ("UI 1234", "UI1234", "northern_ireland"),
+        ("XI 12", "XI12", "northern_ireland"),
+        ("OI 1", "OI1", "northern_ireland"),
+        ("JI-9", "JI9", "northern_ireland"),
+        ("KIW 5678", "KIW5678", "northern_ireland"),
+        ("AIA 1", "AIA1", "northern_ireland"),
+        ("1234 IA", "1234IA", "northern_ireland"),
+        ("1 DZ", "1DZ", "northern_ireland"),
+        # IZ was County Mayo's, in the Republic; QZ and ZZ were never Northern Ireland's;
+        # and Great Britain's dateless marks have no I, Q or Z.
+        ("AIZ 1234", "AIZ1234", "unrecognised"),
+        ("QZ 123", "QZ123", "unrecognised"),
+        ("ZZ 1234", "ZZ1234", "unrecognised"),
+        ("ABI 123", "ABI123", "unrecognised"),
         ("D 1234 XY", "D1234XY", "unrecognised"),
         ("12345678", "12345678", "unrecognised"),
     ],
@@ -108,15 +129,29 @@ def test_registration_formats(
     assert (offence["registration"], offence["registration_format"]) == (stored, kind)
 
 
-@pytest.mark.parametrize("typed", ["", "A", "AB12-CD!", "ABCDEFGHJ", "AB12 CDÉ"])
+NOT_A_REGISTRATION = "Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE)."
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "This field may not be blank."),
+        ("A", NOT_A_REGISTRATION),
+        ("AB12-CD!", NOT_A_REGISTRATION),
+        ("ABCDEFGHJ", NOT_A_REGISTRATION),
+        ("AB12 CDÉ", NOT_A_REGISTRATION),
+    ],
+)
 def test_registrations_that_cannot_be_are_refused(
-    client_for, site, sw_team, sw_coordinator, typed
+    client_for, site, sw_team, sw_coordinator, typed, message
 ) -> None:
     response = client_for(sw_coordinator).post(
         SESSIONS, session_payload(site, sw_team, offences=[offence_row(typed, 40)]), format="json"
     )
     assert response.status_code == 400
+    assert response.json() == {"offences": {"row 1": {"registration": [message]}}}
     assert not Offence.objects.exists()
+    assert not Session.objects.exists()
 
 
 def test_session_rules_are_reported_together(client_for, site, speedwatch, sw_coordinator) -> None:
@@ -152,25 +187,62 @@ def test_device_check_age_edge(client_for, site, sw_team, sw_coordinator) -> Non
     old = session_payload(
         site, sw_team, device_checked_on=(start.date() - timedelta(days=366)).isoformat()
     )
-    assert client.post(SESSIONS, old, format="json").status_code == 400
+    refused = client.post(SESSIONS, old, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "device_checked_on": [
+            "The device's last accuracy check is older than 365 days: have it checked first."
+        ]
+    }
     ok = session_payload(
         site, sw_team, device_checked_on=(start.date() - timedelta(days=365)).isoformat()
     )
     assert client.post(SESSIONS, ok, format="json").status_code == 201
+    after = session_payload(
+        site, sw_team, device_checked_on=(start.date() + timedelta(days=1)).isoformat()
+    )
+    assert client.post(SESSIONS, after, format="json").json() == {
+        "device_checked_on": ["The check date is after the session."]
+    }
+
+
+def _daylight_message(site, day) -> str:
+    sunrise, sunset = rules.daylight(lat=site.lat, lon=site.lon, on=day)
+    return f"Sessions run in daylight: between {sunrise:%H:%M} and {sunset:%H:%M} that day."
 
 
 def test_sessions_run_in_daylight(client_for, site, sw_team, sw_coordinator) -> None:
     start, _ = morning()
+    client = client_for(sw_coordinator)
+    message = _daylight_message(site, timezone.localtime(start).date())
     night = start.replace(hour=1)
-    payload = session_payload(
+    before_sunrise = session_payload(
         site,
         sw_team,
         started_at=night.isoformat(),
         ended_at=(night + timedelta(hours=1)).isoformat(),
     )
-    response = client_for(sw_coordinator).post(SESSIONS, payload, format="json")
+    response = client.post(SESSIONS, before_sunrise, format="json")
     assert response.status_code == 400
-    assert response.json()["started_at"][0].startswith("Sessions run in daylight: between ")
+    assert response.json() == {"started_at": [message]}
+
+    _, sunset = rules.daylight(lat=site.lat, lon=site.lon, on=timezone.localtime(start).date())
+    past_sunset = session_payload(
+        site,
+        sw_team,
+        started_at=(sunset - timedelta(hours=1)).isoformat(),
+        ended_at=(sunset + timedelta(minutes=10)).isoformat(),
+    )
+    response = client.post(SESSIONS, past_sunset, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"ended_at": [message]}
+    until_sunset = session_payload(
+        site,
+        sw_team,
+        started_at=(sunset - timedelta(hours=1)).isoformat(),
+        ended_at=sunset.isoformat(),
+    )
+    assert client.post(SESSIONS, until_sunset, format="json").status_code == 201
 
 
 def test_sessions_cannot_end_in_the_future_or_before_they_start(
@@ -379,14 +451,14 @@ def test_a_retried_upload_with_the_same_ids_stores_nothing_twice(
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json()["id"] == first.json()["id"] == str(session_id)
     assert Session.objects.count() == 1
-    # Offences retried one by one after a dropped connection.
+    # Offences retried one by one after a dropped connection: answered with what is stored.
     again = client.post(
         f"{SESSIONS}{session_id}/offences/",
         offence_row("AB12CDE", 40, id=str(offence_id)),
         format="json",
     )
-    assert again.status_code == 201
-    assert again.json() == []
+    assert again.status_code == 200
+    assert again.json() == first.json()["offences"]
     assert Offence.objects.count() == 1
 
 
@@ -471,3 +543,274 @@ def test_sites_and_sessions_tell_the_threshold(
     assert (body["speed_limit_mph"], body["threshold_mph"]) == (20, 24)
     session = logged_session(site, sw_team)
     assert client_for(sw_coordinator).get(_url(session)).json()["site"]["threshold_mph"] == 24
+
+
+def _threshold_error(speed: int) -> dict:
+    return {
+        "speed_mph": [
+            f"{speed} mph is under the 35 mph threshold for a 30 mph limit: "
+            "only speeds of 35 mph or more are offences."
+        ]
+    }
+
+
+def test_bulk_offences_report_every_bad_row_in_one_pass(
+    client_for, site, sw_team, sw_coordinator
+) -> None:
+    """A row of the wrong shape does not hide a row that breaks the rules further down."""
+    rows = [
+        offence_row("AB12CDE", 40),
+        offence_row("KX19LMN", "fast"),
+        offence_row("Y123ABC", 44),
+        offence_row("LUI234", 38),
+        offence_row("BD68XYZ", 31),
+    ]
+    expected = {
+        "offences": {
+            "row 2": {"speed_mph": ["A valid integer is required."]},
+            "row 5": _threshold_error(31),
+        }
+    }
+    client = client_for(sw_coordinator)
+    whole = client.post(SESSIONS, session_payload(site, sw_team, offences=rows), format="json")
+    assert whole.status_code == 400
+    assert whole.json() == expected
+    assert not Session.objects.exists()
+
+    session = logged_session(site, sw_team, submit=False)
+    response = client.post(_url(session, "offences/"), rows, format="json")
+    assert response.status_code == 400
+    assert response.json() == expected
+    start, _ = morning()
+    at = (start + timedelta(minutes=15)).isoformat()
+    upload = (
+        "registration,speed_mph,observed_at\n"
+        f"AB12CDE,40,{at}\nKX19LMN,fast,{at}\nY123ABC,44,{at}\nLUI234,38,{at}\nBD68XYZ,31,{at}\n"
+    )
+    response = client.post(
+        _url(session, "offences/upload/"),
+        {"file": SimpleUploadedFile("tally.csv", upload.encode(), content_type="text/csv")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json() == expected
+    assert not Offence.objects.exists()
+
+
+def test_the_batch_limit_is_checked_before_the_rows(
+    client_for, site, sw_team, sw_coordinator, settings
+) -> None:
+    settings.SPEEDWATCH_BULK_MAX_ROWS = 2
+    session = logged_session(site, sw_team, submit=False)
+    client = client_for(sw_coordinator)
+    too_many = {"offences": ["Send at most 2 offences at once."]}
+    malformed = [{"registration": "AB12CDE"}] * 3
+    response = client.post(_url(session, "offences/"), malformed, format="json")
+    assert (response.status_code, response.json()) == (400, too_many)
+    response = client.post(
+        SESSIONS, session_payload(site, sw_team, offences=malformed), format="json"
+    )
+    assert (response.status_code, response.json()) == (400, too_many)
+    # The fourth line of this file is one the CSV reader cannot read (a field over its size
+    # limit): it is never reached.
+    start, _ = morning()
+    at = (start + timedelta(minutes=15)).isoformat()
+    upload = (
+        f"registration,speed_mph,observed_at\nAB12CDE,40,{at}\nKX19LMN,41,{at}\n"
+        f"Y123ABC,42,{at}\nBD68XYZ,{'9' * 200_000},{at}\n"
+    )
+    response = client.post(
+        _url(session, "offences/upload/"),
+        {"file": SimpleUploadedFile("tally.csv", upload.encode(), content_type="text/csv")},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()) == (400, too_many)
+    settings.SPEEDWATCH_BULK_MAX_ROWS = 10
+    response = client.post(
+        _url(session, "offences/upload/"),
+        {"file": SimpleUploadedFile("tally.csv", upload.encode(), content_type="text/csv")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": ["The file is not a readable CSV: field larger than field limit (131072)."]
+    }
+    assert not Offence.objects.exists()
+
+
+def test_offence_ids_used_twice_are_row_errors(client_for, site, sw_team, sw_coordinator) -> None:
+    client = client_for(sw_coordinator)
+    taken = logged_session(site, sw_team, offences=[("AB12CDE", 40)], submit=False)
+    taken_id = str(taken.offences.get().pk)
+    session = logged_session(site, sw_team, days_ago=2, submit=False)
+    twice = str(uuid.uuid4())
+    rows = [
+        offence_row("KX19LMN", 41, days_ago=2, id=twice),
+        offence_row("Y123ABC", 42, days_ago=2, id=twice),
+        offence_row("BD68XYZ", 43, days_ago=2, id=taken_id),
+    ]
+    response = client.post(_url(session, "offences/"), rows, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "offences": {
+            "row 2": {"id": ["Row 1 has the same id: give each offence its own UUID."]},
+            "row 3": {"id": ["This id is taken by an offence of another session; use a new UUID."]},
+        }
+    }
+    # The same in a session logged in one request.
+    payload = session_payload(
+        site, sw_team, days_ago=3, offences=[offence_row("KX19LMN", 41, days_ago=3, id=twice)] * 2
+    )
+    response = client.post(SESSIONS, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "offences": {"row 2": {"id": ["Row 1 has the same id: give each offence its own UUID."]}}
+    }
+    assert list(Offence.objects.values_list("pk", flat=True)) == [taken.offences.get().pk]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between clients")
+def test_two_uploads_of_one_session_at_once_store_it_once(site, sw_team, sw_coordinator) -> None:
+    """The second upload's insert waits for the first to commit, then answers as a retry."""
+    session_id = uuid.uuid4()
+    payload = session_payload(
+        site, sw_team, id=str(session_id), offences=[offence_row("AB12CDE", 40)]
+    )
+    start, end = morning()
+    responses = []
+
+    def upload() -> None:
+        client = APIClient(raise_request_exception=False)  # a 500 is an answer too
+        client.force_login(sw_coordinator)
+        try:
+            responses.append(client.post(SESSIONS, payload, format="json"))
+        finally:
+            connection.close()
+
+    second = threading.Thread(target=upload)
+    with transaction.atomic():
+        services.session_create(
+            scheme=site.scheme,
+            actor=sw_coordinator,
+            data={
+                "id": session_id,
+                "site": site,
+                "started_at": start,
+                "ended_at": end,
+                "vehicles_counted": 200,
+                "device_name": "Speedwatch radar gun",
+                "device_serial": "SW-2291",
+                "device_checked_on": start.date() - timedelta(days=30),
+            },
+            present=sw_team,
+        )
+        second.start()
+        _wait_for_a_blocked_insert()
+    second.join(timeout=30)
+    assert [r.status_code for r in responses] == [200]
+    assert responses[0].json()["id"] == str(session_id)
+    assert (Session.objects.count(), Offence.objects.count()) == (1, 0)
+
+
+def _wait_for_a_blocked_insert() -> None:
+    """Until another connection waits on a lock held by this one (at most ten seconds)."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # pg_locks is read live (pg_stat_activity would be a snapshot within this
+            # transaction); the other connection's insert waits on this transaction's id.
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
+                "AND transactionid = pg_current_xact_id()::text::xid"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("The second upload never waited for the first.")
+
+
+def test_a_retried_amendment_is_recorded_once(client_for, site, sw_team, sw_coordinator) -> None:
+    session = logged_session(site, sw_team)
+    client = client_for(sw_coordinator)
+    body = {"reason": "Miscounted the second tally sheet.", "changes": {"vehicles_counted": 230}}
+    first = client.post(
+        _url(session, "amendments/"), body, format="json", HTTP_IDEMPOTENCY_KEY="amend-1"
+    )
+    retry = client.post(
+        _url(session, "amendments/"), body, format="json", HTTP_IDEMPOTENCY_KEY="amend-1"
+    )
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert SessionAmendment.objects.count() == 1
+    listed = client.get(_url(session, "amendments/"), HTTP_IDEMPOTENCY_KEY="amend-1")
+    assert [a["id"] for a in listed.json()["results"]] == [first.json()["id"]]
+
+
+@pytest.mark.parametrize(("status", "shown"), [("suspended", "suspended")])
+def test_a_suspended_site_takes_no_more_offences_or_submissions(
+    client_for, site, sw_team, sw_coordinator, status, shown
+) -> None:
+    session = logged_session(site, sw_team, offences=[("AB12CDE", 40)], submit=False)
+    site.status = status
+    site.save()
+    refused = {
+        "site": [
+            f"The site High Street by the school is {shown} now: "
+            "only sessions at approved sites take offences and are submitted."
+        ]
+    }
+    client = client_for(sw_coordinator)
+    added = client.post(_url(session, "offences/"), offence_row("KX19LMN", 41), format="json")
+    assert (added.status_code, added.json()) == (400, refused)
+    submitted = client.post(_url(session, "submit/"))
+    assert (submitted.status_code, submitted.json()) == (400, refused)
+    session.refresh_from_db()
+    assert (session.status, session.offences.count()) == ("draft", 1)
+
+
+def test_an_offence_upload_retried_after_submission_is_replayed(
+    client_for, site, sw_team, sw_coordinator
+) -> None:
+    session = logged_session(site, sw_team, submit=False)
+    client = client_for(sw_coordinator)
+    rows = [
+        offence_row("AB12CDE", 40, id=str(uuid.uuid4())),
+        offence_row("KX19LMN", 41, id=str(uuid.uuid4())),
+    ]
+    first = client.post(_url(session, "offences/"), rows, format="json", HTTP_IDEMPOTENCY_KEY="o-1")
+    assert first.status_code == 201, first.content
+    assert client.post(_url(session, "submit/")).status_code == 200
+    by_key = client.post(
+        _url(session, "offences/"), rows, format="json", HTTP_IDEMPOTENCY_KEY="o-1"
+    )
+    assert (by_key.status_code, by_key.json()) == (201, first.json())
+    by_ids = client.post(_url(session, "offences/"), rows, format="json")
+    assert by_ids.status_code == 200
+    assert [(o["id"], o["registration"]) for o in by_ids.json()] == [
+        (rows[0]["id"], "AB12CDE"),
+        (rows[1]["id"], "KX19LMN"),
+    ]
+    # New rows are still refused: the session is read-only.
+    more = client.post(
+        _url(session, "offences/"), [*rows, offence_row("Y123ABC", 42)], format="json"
+    )
+    assert more.status_code == 400
+    assert more.json() == {
+        "non_field_errors": [
+            "This session has been submitted and is read-only: record an amendment instead."
+        ]
+    }
+    assert Offence.objects.count() == 2
+
+
+def test_offences_added_later_get_the_escalation_of_the_vehicle(
+    client_for, site, sw_team, sw_coordinator
+) -> None:
+    logged_session(site, sw_team, days_ago=3, offences=[("AB12CDE", 37)])
+    session = logged_session(site, sw_team, submit=False)
+    response = client_for(sw_coordinator).post(
+        _url(session, "offences/"), offence_row("AB12CDE", 38), format="json"
+    )
+    assert [o["action"] for o in response.json()] == ["second_letter"]

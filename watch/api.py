@@ -2,9 +2,11 @@
 
 import csv
 import io
+import itertools
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,9 +24,9 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.csvfiles import csv_download
-from core.exceptions import InvalidRows
 from core.filters import UTCDateTimeFilter, utc_in_range
 from core.idempotency import idempotent
+from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from watch import audit, exports, letters, permissions, selectors, services
 from watch.models import (
@@ -38,6 +40,7 @@ from watch.models import (
     Site,
     SiteStatus,
 )
+from watch.registrations import compact_registration
 from watch.serializers import (
     AmendmentInputSerializer,
     AmendmentSerializer,
@@ -65,15 +68,29 @@ def _people(ids: list[int]) -> list[User]:
     return people
 
 
-def _valid_rows(data: list[Any]) -> list[dict[str, Any]]:
-    """Validate many offence rows; every invalid row is reported by its number."""
-    payload = OffenceInputSerializer(data=data, many=True)
-    if not payload.is_valid():
-        # DRF reports a list serializer's errors by index (a dict of the failing rows).
-        errors = payload.errors
-        indexed = errors.items() if isinstance(errors, dict) else enumerate(errors)
-        raise InvalidRows("offences", {f"row {index + 1}": e for index, e in indexed if e})
-    return payload.validated_data
+def _offence_rows(data: list[Any]) -> list[services.OffenceRow]:
+    """Check the shape of each offence row of a batch. A bad row stays in the batch as a
+    ``RefusedRow``: the service reports its errors by row number together with those of the
+    rows that break the session's rules, so one upload shows every bad row."""
+    services.check_batch_size(len(data))
+    rows: list[services.OffenceRow] = []
+    for item in data:
+        payload = OffenceInputSerializer(data=item)
+        rows.append(
+            payload.validated_data if payload.is_valid() else services.RefusedRow(payload.errors)
+        )
+    return rows
+
+
+def _audited_schemes(schemes: QuerySet[Scheme], params: Any) -> QuerySet[Scheme]:
+    """The schemes a search or export reached: the user's, narrowed by its scheme or site
+    filter (already validated by the filter set)."""
+    scheme, site = params.get("scheme"), params.get("site")
+    if scheme and str(scheme).isdigit():
+        schemes = schemes.filter(pk=scheme)
+    if site and str(site).isdigit():
+        schemes = schemes.filter(sites=site)
+    return schemes
 
 
 # --- Sites ----------------------------------------------------------------------------
@@ -184,7 +201,7 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not permissions.can_run_sessions(request.user, site.scheme):
             raise PermissionDenied("Only the scheme's coordinators log sessions.")
         present = _people(data.pop("present"))
-        offences = data.pop("offences")
+        offences = _offence_rows(data.pop("offences"))
         session, created = services.session_create(
             scheme=site.scheme,
             actor=request.user,
@@ -234,17 +251,23 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="offences")
     @idempotent
     def add_offences(self, request: Request, pk: str) -> Response:
-        """Add one offence (an object) or many (a list): all are stored or none."""
+        """Add one offence (an object) or many (a list): all are stored or none. A retry of
+        offences already stored (the same ids) answers 200 with them, even after submission."""
         session = self._session(pk)
         self._require_coordinator(session)
         if isinstance(request.data, list):
-            rows = _valid_rows(request.data)
+            rows = _offence_rows(request.data)
         else:
             payload = OffenceInputSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
             rows = [payload.validated_data]
-        stored = services.offences_add(session=session, rows=rows)
-        return Response(OffenceSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+        return self._stored(*services.offences_add(session=session, rows=rows))
+
+    def _stored(self, offences: list[Offence], created: bool) -> Response:
+        return Response(
+            OffenceSerializer(offences, many=True).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(
         request={
@@ -274,14 +297,18 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             text = upload.read(5_000_000).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
-        rows = list(csv.DictReader(io.StringIO(text)))
-        stored = services.offences_add(
-            session=session,
-            rows=_valid_rows(
-                [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
-            ),
+        # Read one row past the limit and no further: an oversized file is refused before
+        # the rest of it is parsed.
+        limit = settings.SPEEDWATCH_BULK_MAX_ROWS
+        try:
+            rows = list(itertools.islice(csv.DictReader(io.StringIO(text)), limit + 1))
+        except csv.Error as exc:
+            raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
+        services.check_batch_size(len(rows))
+        rows = _offence_rows(
+            [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
         )
-        return Response(OffenceSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+        return self._stored(*services.offences_add(session=session, rows=rows))
 
     @extend_schema(responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"offences/(?P<offence_id>[0-9a-f-]{36})")
@@ -293,13 +320,18 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         services.offence_delete(offence=offence)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(responses=AmendmentSerializer(many=True))
+    @action(detail=True, methods=["get"])
     def amendments(self, request: Request, pk: str) -> Response:
         session = self._session(pk)
-        if request.method == "GET":
-            page = self.paginate_queryset(session.amendments.select_related("actor"))
-            return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
+        page = self.paginate_queryset(session.amendments.select_related("actor"))
+        return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
+
+    @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
+    @amendments.mapping.post
+    @idempotent
+    def amend(self, request: Request, pk: str) -> Response:
+        session = self._session(pk)
         self._require_coordinator(session)
         payload = AmendmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -328,7 +360,7 @@ class OffenceFilter(filters.FilterSet):
     def filter_registration(
         self, queryset: QuerySet[Offence], name: str, value: str
     ) -> QuerySet[Offence]:
-        return queryset.filter(registration=value.replace(" ", "").upper())
+        return queryset.filter(registration=compact_registration(value))
 
 
 class OffenceListView(generics.ListAPIView):
@@ -353,6 +385,10 @@ class OffenceListView(generics.ListAPIView):
                 action=AuditAction.REGISTRATION_SEARCH,
                 detail={"registration": request.query_params["registration"][:16]},
                 rows=response.data["count"],
+                schemes=_audited_schemes(
+                    selectors.speedwatch_schemes_with_registrations(user=request.user),
+                    request.query_params,
+                ),
             )
         return response
 
@@ -383,6 +419,10 @@ class OffenceExportView(generics.GenericAPIView):
             action=AuditAction.OFFENCES_CSV,
             detail=dict(request.query_params.items()),
             rows=offences.count(),
+            schemes=_audited_schemes(
+                selectors.speedwatch_schemes_with_registrations(user=request.user),
+                request.query_params,
+            ),
         )
         return csv_download(
             f"speedwatch-offences-{timezone.localdate().isoformat()}.csv",
@@ -391,8 +431,16 @@ class OffenceExportView(generics.GenericAPIView):
         )
 
 
+def _liaison_schemes(user: User) -> QuerySet[Scheme]:
+    """The speedwatch schemes of a liaison's force area: what the letters queue covers."""
+    return selectors.speedwatch_schemes_with_registrations(user=user).filter(
+        force=liaison_force(user)
+    )
+
+
 class LetterQueueView(generics.ListAPIView):
-    """A liaison's queue of pending letters and referrals in their force area."""
+    """A liaison's queue of pending letters and referrals in their force area. A search by
+    registration is recorded in the audit log."""
 
     serializer_class = QueueOffenceSerializer
     filterset_class = OffenceFilter
@@ -408,6 +456,18 @@ class LetterQueueView(generics.ListAPIView):
         if "action_status" not in self.request.query_params:
             queue = queue.filter(action_status=ActionStatus.PENDING)
         return queue
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if request.query_params.get("registration"):
+            audit.record(
+                actor=request.user,
+                action=AuditAction.REGISTRATION_SEARCH,
+                detail={"registration": request.query_params["registration"][:16]},
+                rows=response.data["count"],
+                schemes=_audited_schemes(_liaison_schemes(request.user), request.query_params),
+            )
+        return response
 
 
 class LetterMarkView(APIView):
@@ -457,6 +517,7 @@ class LetterExportView(APIView):
             action=AuditAction.LETTERS_PDF if as_pdf else AuditAction.LETTERS_CSV,
             detail=dict(request.query_params.items()),
             rows=len(offences),
+            schemes=_audited_schemes(_liaison_schemes(request.user), request.query_params),
         )
         stamp = timezone.localdate().isoformat()
         if as_pdf:
@@ -505,7 +566,7 @@ class StatisticsQuery(serializers.Serializer):
 class StatisticsView(APIView):
     """Sessions, volunteer hours, vehicles, offences, speeds, letters and repeat vehicles
     for the user's speedwatch schemes (a liaison: the force area), with a monthly series.
-    ``?format=csv`` gives the monthly series as CSV."""
+    ``?format=csv`` gives the same figures as CSV: the totals row, then one row a month."""
 
     @extend_schema(
         parameters=[StatisticsQuery],
@@ -514,7 +575,7 @@ class StatisticsView(APIView):
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
         },
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         schemes = selectors.speedwatch_schemes_visible_to(user=request.user)
         if not schemes.exists():
             raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
@@ -542,28 +603,19 @@ class StatisticsView(APIView):
             sessions = sessions.filter(started_at__lt=query["until"])
             offences = offences.filter(observed_at__lt=query["until"])
         figures = selectors.statistics(sessions=sessions, offences=offences)
-        if request.query_params.get("format") == "csv":
+        if query.get("format") == "csv":
             audit.record(
                 actor=request.user,
                 action=AuditAction.STATISTICS_CSV,
                 detail=dict(request.query_params.items()),
                 rows=figures["offences"],
+                schemes=_audited_schemes(schemes, query),
             )
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="speedwatch-statistics.csv"'
-            writer = csv.writer(response)
-            writer.writerow(["month", "sessions", "vehicles", "offences", "percent_over_threshold"])
-            for month in figures["monthly"]:
-                writer.writerow(
-                    [
-                        month["month"],
-                        month["sessions"],
-                        month["vehicles"],
-                        month["offences"],
-                        month["percent_over_threshold"],
-                    ]
-                )
-            return response
+            return csv_download(
+                f"speedwatch-statistics-{timezone.localdate().isoformat()}.csv",
+                exports.STATISTICS_COLUMNS,
+                exports.statistics_rows(figures),
+            )
         return Response(figures)
 
 

@@ -2,17 +2,45 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from accounts.models import User
+from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from watch.models import AuditAction, AuditRecord
 
 
-def record(*, actor: User, action: AuditAction, detail: dict[str, Any], rows: int) -> AuditRecord:
-    return AuditRecord.objects.create(
-        actor=actor,
-        actor_name=actor.name,
-        action=action,
-        force=liaison_force(actor) or "",
-        detail={key: str(value)[:100] for key, value in list(detail.items())[:20]},
-        rows=rows,
+def record(
+    *,
+    actor: User,
+    action: AuditAction,
+    detail: dict[str, Any],
+    rows: int,
+    schemes: QuerySet[Scheme],
+) -> list[AuditRecord]:
+    """Record a search or an export over ``schemes``: the schemes whose registrations it
+    could reach (the user's, narrowed by the request's scheme or site filter).
+
+    The record carries the force area of those schemes, so that the liaisons covering them
+    see it in their audit log whoever the actor was (a coordinator as much as a liaison),
+    and the scheme when it covered only one. Schemes of two force areas (a coordinator of
+    schemes on both sides of a border) leave one record in each.
+    """
+    by_force: dict[str, list[int]] = {}
+    for pk, force in schemes.order_by("force", "pk").values_list("pk", "force"):
+        by_force.setdefault(force, []).append(pk)
+    if not by_force:
+        by_force[liaison_force(actor) or ""] = []
+    cleaned = {key: str(value)[:100] for key, value in list(detail.items())[:20]}
+    return AuditRecord.objects.bulk_create(
+        AuditRecord(
+            actor=actor,
+            actor_name=actor.name,
+            action=action,
+            force=force,
+            scheme_id=scheme_ids[0] if len(scheme_ids) == 1 else None,
+            detail=cleaned,
+            rows=rows,
+        )
+        for force, scheme_ids in by_force.items()
     )

@@ -1,7 +1,8 @@
-"""The offences export: every column a liaison or coordinator needs to work through a period's
-offences in a spreadsheet, one row per offence."""
+"""The CSV exports: offences, with every column a liaison or coordinator needs to work through
+a period's offences in a spreadsheet, one row per offence; and statistics."""
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.utils import timezone
 
@@ -56,3 +57,27 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
             offence.dispute_outcome,
             "yes" if offence.voided else "no",
         ]
+
+
+STATISTICS_COLUMNS = [
+    "period",
+    "sessions",
+    "volunteer_hours",
+    "vehicles",
+    "offences",
+    "percent_over_threshold",
+    "mean_speed_mph",
+    "p85_speed_mph",
+    "letters",
+    "referrals",
+    "repeat_vehicles",
+]
+
+
+def statistics_rows(figures: dict[str, Any]) -> Iterator[list[object]]:
+    """The totals row (period ``total``), then one row a month (``YYYY-MM``). Repeat vehicles
+    are a whole period's figure, so the months leave that cell empty; so does a measure with
+    no value (no offences, no speeds)."""
+    yield ["total", *(figures[column] for column in STATISTICS_COLUMNS[1:])]
+    for month in figures["monthly"]:
+        yield [month["month"], *(month.get(column) for column in STATISTICS_COLUMNS[1:])]

@@ -200,6 +200,10 @@ class Offence(models.Model):
 
     # Personal data: emptied by the retention purge, which sets anonymised_at.
     registration = models.CharField(max_length=8, blank=True)
+    # A keyed pseudonym of the registration (watch.registrations.vehicle_key), kept by the
+    # purge: repeat vehicles are counted on it, so statistics do not change when the
+    # registrations they were counted from are removed.
+    vehicle_key = models.CharField(max_length=16, blank=True, editable=False)
     registration_format = models.CharField(max_length=20, choices=RegistrationFormat.choices)
     make = models.CharField(max_length=40, blank=True)
     model = models.CharField(max_length=40, blank=True)
@@ -253,7 +257,7 @@ class Offence(models.Model):
                     "speed_mph",
                     "action",
                     "force",
-                    "registration",
+                    "vehicle_key",
                 ],
                 name="offence_statistics",
             ),
@@ -297,6 +301,8 @@ class AuditRecord(models.Model):
     detail = models.JSONField(default=dict, help_text="The filters or search used.")
     rows = models.PositiveIntegerField(default=0, help_text="How many offences it covered.")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the retention purge removed the registrations searched for from ``detail``.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from schemes import geo
@@ -202,10 +203,18 @@ class SessionDetailsSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(OffenceInputSerializer(many=True))
+class OffenceRowsField(serializers.ListField):
+    """A list of offences, each checked later on its own (``OffenceInputSerializer``) with
+    the session's rules, so that every bad row of the batch is reported by its number."""
+
+    child = serializers.JSONField()
+
+
 class SessionInputSerializer(SessionDetailsSerializer):
     id = serializers.UUIDField(required=False, help_text="Client-generated, for safe retries.")
     site = serializers.IntegerField()
-    offences = OffenceInputSerializer(many=True, required=False, default=list)
+    offences = OffenceRowsField(required=False, default=list)
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -309,15 +318,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MonthSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    sessions = serializers.IntegerField()
-    vehicles = serializers.IntegerField()
-    offences = serializers.IntegerField()
-    percent_over_threshold = serializers.FloatField(allow_null=True)
-
-
-class StatisticsSerializer(serializers.Serializer):
+class PeriodSerializer(serializers.Serializer):
     sessions = serializers.IntegerField()
     volunteer_hours = serializers.FloatField()
     vehicles = serializers.IntegerField()
@@ -327,5 +328,12 @@ class StatisticsSerializer(serializers.Serializer):
     p85_speed_mph = serializers.FloatField(allow_null=True)
     letters = serializers.IntegerField()
     referrals = serializers.IntegerField()
+
+
+class MonthSerializer(PeriodSerializer):
+    month = serializers.CharField(help_text="YYYY-MM, UK time.")
+
+
+class StatisticsSerializer(PeriodSerializer):
     repeat_vehicles = serializers.IntegerField()
     monthly = MonthSerializer(many=True)

@@ -1,13 +1,15 @@
 """Every write Community Speedwatch knows: sites, sessions, offences, escalation, disputes."""
 
 import uuid
+from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +27,7 @@ from watch import rules
 from watch.models import (
     Action,
     ActionStatus,
+    AuditRecord,
     DisputeOutcome,
     Offence,
     Session,
@@ -33,7 +36,12 @@ from watch.models import (
     Site,
     SiteStatus,
 )
-from watch.registrations import normalise_registration, registration_format
+from watch.registrations import (
+    looks_like_registration,
+    normalise_registration,
+    registration_format,
+    vehicle_key,
+)
 
 # --- Sites ----------------------------------------------------------------------------
 
@@ -120,10 +128,11 @@ def _check_session_rules(
     sunrise, sunset = rules.daylight(
         lat=site.lat, lon=site.lon, on=timezone.localtime(started_at).date()
     )
-    if started_at < sunrise or ended_at > sunset:
-        errors.setdefault("started_at", []).append(
-            f"Sessions run in daylight: between {sunrise:%H:%M} and {sunset:%H:%M} that day."
-        )
+    daylight = f"Sessions run in daylight: between {sunrise:%H:%M} and {sunset:%H:%M} that day."
+    if started_at < sunrise:
+        errors.setdefault("started_at", []).append(daylight)
+    if ended_at > sunset:
+        errors.setdefault("ended_at", []).append(daylight)
     minimum = settings.SPEEDWATCH_MIN_MEMBERS_PRESENT
     if len(set(present)) < minimum:
         errors.setdefault("present", []).append(
@@ -153,6 +162,25 @@ def _check_session_rules(
 
 def _volunteer_minutes(started_at: datetime, ended_at: datetime, present: Sequence[User]) -> int:
     return int((ended_at - started_at).total_seconds() // 60) * len(set(present))
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A row of a batch already refused for its shape (a missing field, a word for a number):
+    it stays in the batch, so its errors are reported by its number with the other rows'."""
+
+    errors: dict[str, Any]
+
+
+OffenceRow = dict[str, Any] | RefusedRow
+
+
+def check_batch_size(rows: int) -> None:
+    """Refuse an oversized batch before any of its rows is looked at."""
+    if rows > settings.SPEEDWATCH_BULK_MAX_ROWS:
+        raise ValidationError(
+            {"offences": f"Send at most {settings.SPEEDWATCH_BULK_MAX_ROWS} offences at once."}
+        )
 
 
 def _offence_from(session: Session, row: dict[str, Any]) -> Offence:
@@ -187,6 +215,7 @@ def _offence_from(session: Session, row: dict[str, Any]) -> Offence:
         force=session.scheme.force,
         speed_limit_mph=limit,
         registration=registration,
+        vehicle_key=vehicle_key(registration),
         registration_format=registration_format(registration),
         make=row.get("make", ""),
         model=row.get("model", ""),
@@ -199,35 +228,95 @@ def _offence_from(session: Session, row: dict[str, Any]) -> Offence:
     )
 
 
-def _offences_store(session: Session, rows: Sequence[dict[str, Any]]) -> list[Offence]:
-    """Validate every row first, then store them all or none (errors keyed by row number).
+def _stored_ids(rows: Sequence[OffenceRow]) -> list[uuid.UUID]:
+    return [row["id"] for row in rows if isinstance(row, dict) and row.get("id") is not None]
 
-    Rows whose id is already stored for this session are retries: they are skipped.
+
+def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[Offence], bool]:
+    """Validate every row in one pass, then store them all or none (errors keyed by row
+    number). Returns the batch's offences in row order and whether any was new.
+
+    A row whose id is already stored for this session is a retry: it is not stored again,
+    and comes back as it was stored. An id used twice in the batch, or by an offence of
+    another session, is an error of that row.
     """
-    existing = set(
-        Offence.objects.filter(
-            session=session, id__in=[r["id"] for r in rows if r.get("id")]
-        ).values_list("id", flat=True)
-    )
-    fresh, errors = [], {}
+    check_batch_size(len(rows))
+    owners = dict(Offence.objects.filter(id__in=_stored_ids(rows)).values_list("id", "session_id"))
+    fresh: list[Offence] = []
+    batch: list[uuid.UUID] = []  # the ids of the batch's offences, in row order
+    errors: dict[str, Any] = {}
+    first_row: dict[uuid.UUID, int] = {}
     for number, row in enumerate(rows, start=1):
-        if row.get("id") in existing:
+        if isinstance(row, RefusedRow):
+            errors[f"row {number}"] = row.errors
             continue
+        offence_id = row.get("id")
+        if offence_id is not None:
+            if offence_id in first_row:
+                errors[f"row {number}"] = {
+                    "id": [
+                        f"Row {first_row[offence_id]} has the same id: "
+                        "give each offence its own UUID."
+                    ]
+                }
+                continue
+            first_row[offence_id] = number
+            owner = owners.get(offence_id)
+            if owner == session.pk:
+                batch.append(offence_id)
+                continue
+            if owner is not None:
+                errors[f"row {number}"] = {
+                    "id": ["This id is taken by an offence of another session; use a new UUID."]
+                }
+                continue
         try:
-            fresh.append(_offence_from(session, row))
+            offence = _offence_from(session, row)
         except ValidationError as exc:
             errors[f"row {number}"] = exc.message_dict
+            continue
+        fresh.append(offence)
+        batch.append(offence.pk)
     if errors:
         raise InvalidRows("offences", errors)
-    Offence.objects.bulk_create(fresh)
-    escalation_recompute(force=session.scheme.force, registrations={o.registration for o in fresh})
-    return fresh
+    if fresh:
+        try:
+            with transaction.atomic():
+                Offence.objects.bulk_create(fresh)
+        except IntegrityError as exc:
+            # Only a race gets here: another upload stored one of these ids since the check.
+            raise ValidationError(
+                {
+                    "offences": "Another upload stored some of these offences at the same "
+                    "moment; send the batch again."
+                }
+            ) from exc
+        escalation_recompute(
+            force=session.scheme.force,
+            registrations={offence.registration for offence in fresh},
+            since=min(offence.observed_at for offence in fresh),
+        )
+    # Read the batch back: escalation may have changed the actions of the new offences.
+    stored = {offence.pk: offence for offence in Offence.objects.filter(pk__in=batch)}
+    return [stored[pk] for pk in batch], bool(fresh)
 
 
 def _require_draft(session: Session) -> None:
     if session.status != SessionStatus.DRAFT:
         raise ValidationError(
             "This session has been submitted and is read-only: record an amendment instead."
+        )
+
+
+def _require_approved_site(session: Session) -> None:
+    """A site suspended after the session was logged takes no more offences or submissions."""
+    site = session.site
+    if site.status != SiteStatus.APPROVED:
+        raise ValidationError(
+            {
+                "site": f"The site {site.name} is {site.get_status_display().lower()} now: "
+                "only sessions at approved sites take offences and are submitted."
+            }
         )
 
 
@@ -238,18 +327,17 @@ def session_create(
     actor: User,
     data: dict[str, Any],
     present: Sequence[User],
-    offences: Sequence[dict[str, Any]] = (),
+    offences: Sequence[OffenceRow] = (),
 ) -> tuple[Session, bool]:
     """Create a draft session with its offences. Returns (session, created).
 
-    A retried upload with the id of a session already stored returns that session.
+    A retried upload with the id of a session already stored returns that session, also
+    when the first upload is still being stored on another connection.
     """
     session_id = data.get("id")
     if session_id:
-        existing = Session.objects.filter(pk=session_id).select_related("scheme").first()
+        existing = _session_of_retry(session_id, scheme)
         if existing is not None:
-            if existing.scheme_id != scheme.pk:
-                raise ValidationError({"id": "This id is taken; use a new UUID."})
             return existing, False
     _check_session_rules(
         scheme=scheme,
@@ -259,16 +347,32 @@ def session_create(
         present=present,
         device_checked_on=data["device_checked_on"],
     )
-    session = Session.objects.create(
-        scheme=scheme,
-        created_by=actor,
-        volunteer_minutes=_volunteer_minutes(data["started_at"], data["ended_at"], present),
-        **data,
-    )
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                scheme=scheme,
+                created_by=actor,
+                volunteer_minutes=_volunteer_minutes(data["started_at"], data["ended_at"], present),
+                **data,
+            )
+    except IntegrityError:
+        # A concurrent upload of the same session committed first (the insert waited for
+        # it): answer as a retry would be answered.
+        existing = _session_of_retry(session_id, scheme) if session_id else None
+        if existing is None:
+            raise
+        return existing, False
     session.present.set(present)
     if offences:
         _offences_store(session, offences)
     return session, True
+
+
+def _session_of_retry(session_id: uuid.UUID, scheme: Scheme) -> Session | None:
+    existing = Session.objects.filter(pk=session_id).select_related("scheme").first()
+    if existing is not None and existing.scheme_id != scheme.pk:
+        raise ValidationError({"id": "This id is taken; use a new UUID."})
+    return existing
 
 
 @transaction.atomic
@@ -299,24 +403,29 @@ def session_update(
 
 
 @transaction.atomic
-def offences_add(*, session: Session, rows: Sequence[dict[str, Any]]) -> list[Offence]:
+def offences_add(*, session: Session, rows: Sequence[OffenceRow]) -> tuple[list[Offence], bool]:
+    """Add a batch of offences to a draft. Returns the batch's offences and whether any was
+    new: a batch whose rows all carry the ids of offences already stored in the session is
+    a retry, answered with those offences even after the session was submitted."""
     session = (
         Session.objects.select_for_update().select_related("site", "scheme").get(pk=session.pk)
     )
+    ids = _stored_ids(rows)
+    if rows and len(ids) == len(rows) == len(set(ids)):
+        stored = {offence.pk: offence for offence in session.offences.filter(pk__in=ids)}
+        if len(stored) == len(ids):
+            return [stored[pk] for pk in ids], False
     _require_draft(session)
-    if len(rows) > settings.SPEEDWATCH_BULK_MAX_ROWS:
-        raise ValidationError(
-            {"offences": f"Send at most {settings.SPEEDWATCH_BULK_MAX_ROWS} offences at once."}
-        )
+    _require_approved_site(session)
     return _offences_store(session, rows)
 
 
 @transaction.atomic
 def offence_delete(*, offence: Offence) -> None:
     _require_draft(offence.session)
-    force, registration = offence.force, offence.registration
+    force, registration, observed_at = offence.force, offence.registration, offence.observed_at
     offence.delete()
-    escalation_recompute(force=force, registrations={registration})
+    escalation_recompute(force=force, registrations={registration}, since=observed_at)
 
 
 @transaction.atomic
@@ -325,8 +434,9 @@ def session_discard(*, session: Session) -> None:
     session = Session.objects.select_for_update().select_related("scheme").get(pk=session.pk)
     _require_draft(session)
     registrations = set(session.offences.values_list("registration", flat=True))
+    started_at = session.started_at
     session.delete()
-    escalation_recompute(force=session.scheme.force, registrations=registrations)
+    escalation_recompute(force=session.scheme.force, registrations=registrations, since=started_at)
 
 
 @transaction.atomic
@@ -337,6 +447,7 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
         Session.objects.select_for_update().select_related("site", "scheme").get(pk=session.pk)
     )
     _require_draft(session)
+    _require_approved_site(session)
     deadline = session.ended_at + timedelta(hours=settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS)
     if now > deadline:
         raise ValidationError(
@@ -348,7 +459,9 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     session.submitted_by = actor
     session.save(update_fields=["status", "submitted_at", "submitted_by"])
     registrations = set(session.offences.values_list("registration", flat=True))
-    escalation_recompute(force=session.scheme.force, registrations=registrations)
+    escalation_recompute(
+        force=session.scheme.force, registrations=registrations, since=session.started_at
+    )
     count = len(registrations)
     activity_record(
         scheme=session.scheme,
@@ -391,7 +504,9 @@ def session_amend(
             voided=True, action=Action.NONE, action_status=ActionStatus.DONE
         )
         escalation_recompute(
-            force=session.scheme.force, registrations={o.registration for o in offences}
+            force=session.scheme.force,
+            registrations={o.registration for o in offences},
+            since=min(o.observed_at for o in offences),
         )
     if not recorded:
         raise ValidationError({"changes": "Nothing would change."})
@@ -415,39 +530,53 @@ def session_amend(
 # --- Escalation -----------------------------------------------------------------------
 
 
-def escalation_recompute(*, force: str, registrations: Iterable[str]) -> None:
+def escalation_recompute(
+    *, force: str, registrations: Iterable[str], since: datetime | None = None
+) -> None:
     """Recompute the action of each offence of these vehicles in the force area.
 
     Walks each vehicle's offences in time order: voided offences earn nothing and do not
     count; the others count within the rolling window. Only offences whose letter has not
     been sent yet change: what the police already sent stays on record.
+
+    ``since`` is the time of the earliest offence that changed (added, removed, voided or
+    restored). An offence's action depends only on the offences counted in the window before
+    it, so only offences from ``since`` on can change, and they need no offence older than
+    one window before ``since``: the lookup reads that much of the vehicle's history, not
+    all of it. Without ``since`` the whole history is worked through.
     """
     window = rules.escalation_window()
     for registration in registrations:
         if not registration:
             continue
-        offences = list(
-            Offence.objects.filter(force=force, registration=registration)
-            .select_related("session")
-            .order_by("observed_at", "created_at")
-            .select_for_update()
-        )
-        counted: list[datetime] = []
+        offences = Offence.objects.filter(force=force, registration=registration)
+        if since is not None:
+            offences = offences.filter(observed_at__gt=since - window)
+        counted: deque[datetime] = deque()
         changed = []
-        for offence in offences:
+        for offence in (
+            offences.select_related("session")
+            .order_by("observed_at", "created_at")
+            .select_for_update(of=("self",))
+        ):
+            while counted and offence.observed_at - counted[0] >= window:
+                counted.popleft()
             if offence.voided:
                 action = Action.NONE
             else:
-                earlier = sum(1 for at in counted if offence.observed_at - at < window)
                 action = rules.action_for(
-                    earlier_offences=earlier,
+                    earlier_offences=len(counted),
                     speed_mph=offence.speed_mph,
                     limit_mph=offence.speed_limit_mph,
                 )
                 # Drafts earn a provisional action but only submitted sessions count.
                 if offence.session.is_submitted:
                     counted.append(offence.observed_at)
-            if action != offence.action and offence.action_status == ActionStatus.PENDING:
+            if (
+                (since is None or offence.observed_at >= since)
+                and action != offence.action
+                and offence.action_status == ActionStatus.PENDING
+            ):
                 offence.action = action
                 changed.append(offence)
         Offence.objects.bulk_update(changed, ["action"])
@@ -470,8 +599,14 @@ def offences_mark(*, offences: Sequence[Offence], actor: User, status: str) -> i
 @transaction.atomic
 def offence_dispute(*, offence: Offence, actor: User, outcome: str, note: str) -> Offence:
     """Record the outcome of a keeper's dispute; an upheld dispute voids the offence and the
-    vehicle's escalation is worked out again without it."""
+    vehicle's escalation is worked out again without it. Reversing an upheld dispute brings
+    the offence back: it earns its action again and, pending, returns to the letters queue."""
     offence = Offence.objects.select_for_update().get(pk=offence.pk)
+    if offence.voided and offence.dispute_outcome != DisputeOutcome.UPHELD:
+        raise ValidationError(
+            "This offence was voided by an amendment of its session: there is nothing to dispute."
+        )
+    was_voided = offence.voided
     offence.dispute_outcome = outcome
     offence.dispute_note = note
     offence.voided = outcome == DisputeOutcome.UPHELD
@@ -480,20 +615,52 @@ def offence_dispute(*, offence: Offence, actor: User, outcome: str, note: str) -
         offence.action = Action.NONE
         offence.action_status = ActionStatus.DONE
         fields += ["action", "action_status"]
+    elif was_voided:
+        # Provisional: escalation_recompute gives it the action its place in the history
+        # earns, which it may only do to a pending offence.
+        offence.action = rules.action_for(
+            earlier_offences=0, speed_mph=offence.speed_mph, limit_mph=offence.speed_limit_mph
+        )
+        offence.action_status = ActionStatus.PENDING
+        fields += ["action", "action_status"]
     offence.save(update_fields=fields)
-    escalation_recompute(force=offence.force, registrations={offence.registration})
+    escalation_recompute(
+        force=offence.force, registrations={offence.registration}, since=offence.observed_at
+    )
     offence.refresh_from_db()
     return offence
 
 
 # --- Retention ------------------------------------------------------------------------
 
+REMOVED = "[removed]"
+
 
 def registrations_purge(*, now: datetime | None = None) -> int:
-    """Anonymise offences older than the retention period: registration and vehicle details
-    go, counts and speeds stay for statistics. Returns how many offences were anonymised."""
+    """Anonymise what is older than the retention period. Returns how many offences were
+    anonymised.
+
+    Offences lose the registration, the vehicle's make, model and colour and the dispute's
+    free-text note; counts, speeds and the vehicle key stay, so statistics, repeat vehicles
+    included, come out the same after the purge. Audit records lose the registrations
+    searched for: the ``registration`` filter, and any other value that reads as one.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SPEEDWATCH_RETENTION_DAYS)
-    return Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
-        registration="", make="", model="", colour="", anonymised_at=now
-    )
+    with transaction.atomic():
+        purged = Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
+            registration="", make="", model="", colour="", dispute_note="", anonymised_at=now
+        )
+        records = list(
+            AuditRecord.objects.filter(at__lt=cutoff, anonymised_at__isnull=True).only("detail")
+        )
+        for record in records:
+            record.detail = {
+                key: REMOVED
+                if value and (key == "registration" or looks_like_registration(str(value)))
+                else value
+                for key, value in record.detail.items()
+            }
+            record.anonymised_at = now
+        AuditRecord.objects.bulk_update(records, ["detail", "anonymised_at"], batch_size=500)
+    return purged

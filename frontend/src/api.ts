@@ -286,6 +286,7 @@ export interface SiteQuery {
   scheme?: number | string;
   status?: string;
   page?: number;
+  page_size?: number;
 }
 
 export interface SessionQuery {

@@ -142,13 +142,10 @@ export const DISPUTE_LABELS: Record<DisputeOutcome, string> = {
   rejected: 'Dispute rejected: offence stands',
 };
 
-/**
- * The lowest speed that counts as an offence: the limit plus 10% plus 2 mph (35 in a 30),
- * as police guidance sets it. The server has the final word (a force may configure other
- * numbers); this only lets the form warn before an entry is refused.
- */
-export function thresholdMph(limitMph: number): number {
-  return limitMph + Math.ceil(limitMph / 10) + 2;
+/** "20, 30 and 40". */
+export function inWords(items: (string | number)[]): string {
+  const texts = items.map(String);
+  return texts.length < 2 ? texts.join('') : `${texts.slice(0, -1).join(', ')} and ${texts[texts.length - 1]}`;
 }
 
 const REGISTRATION_SHAPES: RegExp[] = [

@@ -34,6 +34,9 @@ const FALLBACK_CONFIG: Config = {
   geocoder_enabled: false,
   default_centre: { lat: 52.2, lon: 0.12 },
   default_zoom: 11,
+  // Unknown without the server: the site form says so rather than guess.
+  speedwatch_allowed_limits_mph: [],
+  speedwatch_threshold_mph: {},
 };
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {

@@ -23,6 +23,11 @@ export interface DraftSite {
   name: string;
   road_name: string;
   speed_limit_mph: number;
+  /**
+   * The lowest speed that is an offence, from the server. Missing from drafts kept by an
+   * older version of the app until the server's copy of the session is fetched.
+   */
+  threshold_mph?: number;
   scheme: { id: number; name: string };
 }
 
@@ -260,9 +265,16 @@ export function adoptServerDraft(userId: number, session: SessionWithOffences, s
   return draft;
 }
 
-/** Adds offences the server has that this phone does not (logged on another phone). */
+/**
+ * Adds offences the server has that this phone does not (logged on another phone), and
+ * takes the site's threshold from the server, which has the final word on it.
+ */
 export function mergeServerOffences(userId: number, session: SessionWithOffences): void {
-  changeDraft(userId, session.id, (draft) => {
+  changeDraft(userId, session.id, (old) => {
+    const draft =
+      old.site.threshold_mph === session.site.threshold_mph
+        ? old
+        : { ...old, site: { ...old.site, threshold_mph: session.site.threshold_mph } };
     const known = new Set([...draft.offences.map((offence) => offence.id), ...draft.removals]);
     const missing = session.offences.filter((offence) => !known.has(offence.id));
     if (!missing.length) return draft;

@@ -20,6 +20,10 @@ export interface Config {
   default_zoom: number;
   /** VAPID public key for web push; empty when push notifications are off. */
   webpush_public_key?: string;
+  /** The speed limits a speedwatch site may have, lowest first. */
+  speedwatch_allowed_limits_mph: number[];
+  /** For each allowed limit (keyed as text, "30"), the lowest speed that is an offence. */
+  speedwatch_threshold_mph: Record<string, number>;
 }
 
 export interface Force {
@@ -80,6 +84,7 @@ export interface Scheme extends SchemeSummary {
   can_edit?: boolean;
   /** Approve, suspend, reinstate: the covering liaison. */
   can_review: boolean;
+  can_see_history: boolean;
 }
 
 export interface Membership {
@@ -180,6 +185,8 @@ export interface Site {
   lat: number;
   lon: number;
   speed_limit_mph: number;
+  /** The lowest speed recorded as an offence here, as the server reckons it. */
+  threshold_mph: number;
   direction: Direction;
   notes: string;
   risk_assessment: Partial<RiskAssessment>;
@@ -208,6 +215,7 @@ export interface SessionSite {
   name: string;
   road_name: string;
   speed_limit_mph: number;
+  threshold_mph: number;
 }
 
 export interface Person {
@@ -349,7 +357,7 @@ export type Audience = 'coordinators' | 'members';
 export type MessageType = 'Alert' | 'Update' | 'Cancel';
 export type AlertStatus = 'draft' | 'published' | 'updated' | 'cancelled' | 'expired';
 export type AlertChannel = 'in_app' | 'email' | 'push' | 'sms';
-export type NoticeState = 'queued' | 'sending' | 'sent' | 'failed';
+export type NoticeState = 'queued' | 'sending' | 'sent' | 'failed' | 'withdrawn';
 
 export interface SchemeBrief {
   id: number;
@@ -445,6 +453,7 @@ export interface ChannelFigures {
   queued: number;
   sent: number;
   failed: number;
+  withdrawn: number;
   read: number;
 }
 

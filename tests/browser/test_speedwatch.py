@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
+from accounts.models import User
 from tests.browser.pages import card, menu, sign_in, sign_out, status_message
 from tests.browser.test_accessibility import PHONE_WIDTH, serious_violations
 from tests.speedwatch import logged_session
+from watch import services
+from watch.demo import RISK_OK
 from watch.models import AuditRecord, Offence, Session, Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
@@ -235,6 +238,160 @@ def test_liaison_approves_a_site_and_downloads_the_letters(page: Page) -> None:
         (offence.registration, offence.speed_mph, offence.action, offence.action_updated_by.email)
         for offence in sent
     ] == [("AB12CDE", 37, "first_letter", "liaison.cambs@example.org")]
+
+
+def open_site_popup(page: Page, status: str) -> Locator:
+    """Tap the one dot of a site with this status on the sites map; its popup."""
+    page.locator(f".site-marker--{status}").click()
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_be_visible()
+    return popup
+
+
+def test_liaison_decides_on_sites_from_the_map(page: Page) -> None:
+    sign_in(page, LIAISON)
+    menu(page).get_by_role("link", name="Speedwatch").click()
+    page.get_by_role("link", name="Sites to review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sites")
+    expect(page.get_by_text("Tap a dot to approve, reject or suspend its site;")).to_be_visible()
+
+    popup = open_site_popup(page, "proposed")
+    expect(popup.locator(".site-popup p")).to_have_text(
+        ["Fountain Lane", "Fountain Lane, 20 mph", "Waiting for approval"]
+    )
+    popup.get_by_role("button", name="Approve").click()
+    expect(
+        status_message(page, "Fountain Lane is approved: its scheme can hold sessions there.")
+    ).to_be_visible()
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(page.get_by_text("No sites are waiting for approval.")).to_be_visible()
+    site = Site.objects.select_related("decided_by").get(name="Fountain Lane")
+    assert (site.status, site.decided_by.email) == ("approved", LIAISON)
+
+    # Another proposal, rejected from its popup: the reason is asked for there.
+    haslingfield = Site.objects.get(name=HIGH_STREET).scheme
+    services.site_propose(
+        scheme=haslingfield,
+        actor=User.objects.get(email=COORDINATOR),
+        data={
+            "name": "Cantelupe Road bend",
+            "road_name": "Cantelupe Road",
+            "lat": 52.1510,
+            "lon": 0.0530,
+            "speed_limit_mph": 30,
+            "direction": "both",
+            "notes": "",
+            "risk_assessment": RISK_OK,
+        },
+    )
+    page.reload()
+    popup = open_site_popup(page, "proposed")
+    expect(popup.locator(".site-popup__name")).to_have_text("Cantelupe Road bend")
+    popup.get_by_role("button", name="Reject").click()
+    expect(popup.get_by_label("Reason", exact=True)).to_be_focused()
+    popup.get_by_role("button", name="Reject").click()
+    expect(popup.get_by_text("Say why, so the coordinator can put it right.")).to_be_visible()
+    popup.get_by_label("Reason", exact=True).fill("The bend hides the volunteers from drivers")
+    popup.get_by_role("button", name="Reject").click()
+    expect(
+        status_message(
+            page, "Cantelupe Road bend is rejected. The coordinators will see your reason."
+        )
+    ).to_be_visible()
+    rejected = Site.objects.get(name="Cantelupe Road bend")
+    assert (rejected.status, rejected.decision_reason) == (
+        "rejected",
+        "The bend hides the volunteers from drivers",
+    )
+
+
+def test_offence_entry_warns_with_the_servers_threshold(
+    page: Page, draft_session: Session, settings
+) -> None:
+    # Not police guidance's 35 in a 30: a force that adds 5 mph, not 2, starts at 38.
+    settings.SPEEDWATCH_THRESHOLD_EXTRA_MPH = 5
+    sign_in(page, COORDINATOR)
+    page.goto("/speedwatch/sites")
+    expect(card(page, HIGH_STREET)).to_contain_text("30 mph (offences from 38 mph)")
+
+    page.goto(f"/speedwatch/sessions/{draft_session.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Session at {HIGH_STREET}")
+    expect(page.locator(".session-summary")).to_contain_text("30 mph limit: offences from 38 mph.")
+    expect(page.get_by_text("38 mph or more.", exact=True)).to_be_visible()
+    page.get_by_label("Registration", exact=True).fill("AB12CDE")
+    page.get_by_label("Speed (mph)", exact=True).fill("37")
+    page.get_by_role("button", name="Add offence").click()
+    # "Error: " is there for screen readers, hidden on screen.
+    expect(page.locator(".offence-form .field-error")).to_have_text(
+        "Error: 37 mph is under the 38 mph threshold for a 30 mph limit: "
+        "only speeds of 38 mph or more are offences."
+    )
+    expect(page.get_by_label("Speed (mph)", exact=True)).to_be_focused()
+
+    # Models are suggested for the make typed.
+    page.get_by_text("Vehicle details and time (optional)").click()
+    page.get_by_label("Make", exact=True).fill("ford")
+    models = page.locator("#offence-models option")
+    expect(models.first).to_have_attribute("value", "Fiesta")
+    assert "Focus" in models.evaluate_all("options => options.map(o => o.value)")
+    page.get_by_label("Make", exact=True).fill("Vauxhall")
+    expect(models.first).to_have_attribute("value", "Corsa")
+
+    page.get_by_label("Make", exact=True).fill("Ford")
+    page.get_by_label("Model", exact=True).fill("Focus")
+    page.get_by_label("Colour", exact=True).fill("Blue")
+    log_offence(page, "AB12CDE", "38")
+    expect(status_message(page, "Everything logged so far is uploaded.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Offences logged (1)")).to_be_visible()
+    assert list(
+        draft_session.offences.values_list("registration", "speed_mph", "make", "model", "colour")
+    ) == [("AB12CDE", 38, "Ford", "Focus", "Blue")]
+
+
+def test_site_form_offers_the_servers_speed_limits(page: Page, settings) -> None:
+    settings.SPEEDWATCH_ALLOWED_LIMITS_MPH = [20, 30, 50]
+    sign_in(page, COORDINATOR)
+    page.goto("/speedwatch/sites/new")
+    limits = page.get_by_role("group", name="Speed limit", exact=True)
+    expect(limits.locator(".field-hint")).to_have_text(
+        "Speedwatch runs on 20, 30 and 50 mph roads."
+    )
+    expect(limits.locator("label")).to_have_text(["20 mph", "30 mph", "50 mph"])
+    limits.get_by_label("50 mph", exact=True).check()
+    # 50 + 10% + 2 mph, as the server reckons it.
+    expect(limits.locator(".field-hint")).to_have_text("Offences from 57 mph.")
+
+
+def test_statistics_for_one_site(page: Page) -> None:
+    sign_in(page, LIAISON)
+    page.goto("/speedwatch/statistics")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics")
+    site = page.get_by_label("Site", exact=True)
+    expect(site.locator("option")).to_have_text(
+        [
+            "All sites",
+            f"Barton Road entrance ({HASLINGFIELD})",
+            f"High Street by the school ({HASLINGFIELD})",
+            "Station Road by the green (Histon & Impington Speedwatch)",
+        ]
+    )
+    site.select_option(label=f"High Street by the school ({HASLINGFIELD})")
+    page.get_by_role("button", name="Show statistics").click()
+    high_street = Site.objects.get(name=HIGH_STREET)
+    expect(page).to_have_url(re.compile(rf"/speedwatch/statistics\?site={high_street.pk}$"))
+    totals = page.locator(".figures__item")
+    # The two High Street sessions of the demo: 212 + 195 vehicles, 3 + 3 offences.
+    expect(totals.filter(has_text="Sessions").locator("dd")).to_have_text("2")
+    expect(totals.filter(has_text="Vehicles counted").locator("dd")).to_have_text("407")
+    expect(totals.filter(has=page.get_by_text("Offences", exact=True)).locator("dd")).to_have_text(
+        "6"
+    )
+    # Choosing a scheme lists only its sites (Fountain Lane has held no session).
+    page.get_by_label("Scheme", exact=True).select_option(label=HASLINGFIELD)
+    expect(site.locator("option")).to_have_text(
+        ["All sites", "Barton Road entrance", "High Street by the school"]
+    )
+    expect(site).to_have_value(str(high_street.pk))
 
 
 def test_liaison_downloads_a_vehicles_offences(page: Page) -> None:

@@ -1,22 +1,13 @@
 // Logging one speeding vehicle, quickly and with one thumb: registration and speed first
 // and large, the rest optional, and focus back on the registration after each entry.
 
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { newUuid } from '../api';
-import { formatRegistration, formatTime, normaliseRegistration, thresholdMph, VEHICLE_TYPE_LABELS } from '../format';
+import { formatRegistration, formatTime, normaliseRegistration, VEHICLE_TYPE_LABELS } from '../format';
 import type { NewOffence } from '../sessionDrafts';
 import type { VehicleType } from '../types';
+import { COMMON_COLOURS, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
 import { SelectField, TextField } from './FormField';
-
-// Suggestions only: any make or colour may be typed.
-const COMMON_MAKES = [
-  'Audi', 'BMW', 'Citroën', 'Dacia', 'Fiat', 'Ford', 'Honda', 'Hyundai', 'Jaguar', 'Kia', 'Land Rover',
-  'Mazda', 'Mercedes-Benz', 'MG', 'Mini', 'Mitsubishi', 'Nissan', 'Peugeot', 'Renault', 'SEAT', 'Škoda',
-  'Suzuki', 'Tesla', 'Toyota', 'Vauxhall', 'Volkswagen', 'Volvo',
-];
-const COMMON_COLOURS = [
-  'Black', 'Blue', 'Bronze', 'Brown', 'Gold', 'Green', 'Grey', 'Orange', 'Purple', 'Red', 'Silver', 'White', 'Yellow',
-];
 
 const VEHICLE_CHOICES = (Object.keys(VEHICLE_TYPE_LABELS) as VehicleType[]).map((type) => ({
   value: type,
@@ -49,20 +40,24 @@ export function OffenceEntryForm({
   startedAt,
   endedAt,
   speedLimit,
+  threshold,
   onAdd,
 }: {
   startedAt: string;
   endedAt: string;
   speedLimit: number;
+  /** The site's threshold from the server; unknown only for a draft kept by an older app. */
+  threshold: number | undefined;
   onAdd: (offence: NewOffence & { id: string }) => void;
 }) {
-  const threshold = thresholdMph(speedLimit);
   const [registration, setRegistration] = useState('');
   const [speed, setSpeed] = useState('');
   const [make, setMake] = useState('');
   const [model, setModel] = useState('');
   const [colour, setColour] = useState('');
   const [vehicleType, setVehicleType] = useState<string>('car');
+  // Keyed on the make typed: a Ford offers Fiesta and Focus, an unknown make every model.
+  const models = useMemo(() => modelSuggestions(make), [make]);
   const [time, setTime] = useState(() => defaultTime(startedAt, endedAt));
   const [timeTouched, setTimeTouched] = useState(false);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -82,7 +77,7 @@ export function OffenceEntryForm({
     const mph = Number(speed);
     if (!/^\d{1,3}$/.test(speed.trim()) || mph < 1 || mph > 200) {
       problems.speed_mph = ['Enter the speed in whole miles per hour.'];
-    } else if (mph < threshold) {
+    } else if (threshold !== undefined && mph < threshold) {
       problems.speed_mph = [
         `${mph} mph is under the ${threshold} mph threshold for a ${speedLimit} mph limit: only speeds of ${threshold} mph or more are offences.`,
       ];
@@ -137,7 +132,7 @@ export function OffenceEntryForm({
         />
         <TextField
           label="Speed (mph)"
-          hint={`${threshold} mph or more.`}
+          hint={threshold !== undefined ? `${threshold} mph or more.` : undefined}
           class="speed-input"
           inputMode="numeric"
           pattern="[0-9]*"
@@ -152,7 +147,14 @@ export function OffenceEntryForm({
       <details class="offence-form__more" ref={moreRef}>
         <summary>Vehicle details and time (optional)</summary>
         <TextField label="Make" list="offence-makes" autoComplete="off" maxLength={40} value={make} onValue={setMake} />
-        <TextField label="Model" autoComplete="off" maxLength={40} value={model} onValue={setModel} />
+        <TextField
+          label="Model"
+          list="offence-models"
+          autoComplete="off"
+          maxLength={40}
+          value={model}
+          onValue={setModel}
+        />
         <TextField label="Colour" list="offence-colours" autoComplete="off" maxLength={30} value={colour} onValue={setColour} />
         <SelectField label="Vehicle type" value={vehicleType} onValue={setVehicleType} choices={VEHICLE_CHOICES} />
         <TextField
@@ -169,6 +171,11 @@ export function OffenceEntryForm({
         <datalist id="offence-makes">
           {COMMON_MAKES.map((name) => (
             <option key={name} value={name} />
+          ))}
+        </datalist>
+        <datalist id="offence-models">
+          {models.map((item) => (
+            <option key={`${item.make ?? ''} ${item.model}`} value={item.model} label={item.make} />
           ))}
         </datalist>
         <datalist id="offence-colours">

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS, thresholdMph } from '../format';
+import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS } from '../format';
 import type { Site } from '../types';
 import { StatusTag } from './StatusTag';
 
@@ -33,7 +33,7 @@ export function SiteCard({
         <div>
           <dt>Speed limit</dt>
           <dd>
-            {site.speed_limit_mph} mph (offences from {thresholdMph(site.speed_limit_mph)} mph)
+            {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
           </dd>
         </div>
         <div>

@@ -2,7 +2,7 @@
 // site or reinstate a suspended one. Rejecting and suspending need a reason for the
 // coordinators.
 
-import { useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { asApiError, keepFocusNear } from '../hooks';
 import { useSession } from '../session';
@@ -33,7 +33,8 @@ export function SiteDecision({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const anchor = useRef<HTMLDivElement>(null);
-  const nameId = `site-${site.id}-name`;
+  // Unique per use: the same site's buttons are on its card and in its map popup.
+  const nameId = useId();
 
   const decide = async (status: Decision, reason = '') => {
     if (busy) return;

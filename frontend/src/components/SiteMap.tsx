@@ -1,11 +1,15 @@
 // The sites on a map. The list beside it is the text alternative: the same sites in the
-// same order, with everything the map shows.
+// same order, with everything the map shows. A liaison can also decide on a site from its
+// popup (approve or reject a proposal, say); the cards below offer the same buttons to
+// keyboards and screen readers, which cannot reach the dots.
 
 import L from 'leaflet';
-import { useEffect, useRef } from 'preact/hooks';
+import { createPortal } from 'preact/compat';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { SITE_STATUS_LABELS } from '../format';
 import type { Config, Site, SiteStatus } from '../types';
 import { createMap, fitTo } from './mapLayers';
+import { SiteDecision } from './SiteDecision';
 
 const STATUS_COLOURS: Record<SiteStatus, string> = {
   approved: '#0c5e2a',
@@ -14,14 +18,39 @@ const STATUS_COLOURS: Record<SiteStatus, string> = {
   suspended: '#a3160d',
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// A fixed width, so that a popup only grows upwards as its buttons open a reason form;
+// narrow enough to sit beside the zoom buttons on a 360 px screen.
+const POPUP_OPTIONS: L.PopupOptions = {
+  minWidth: 200,
+  maxWidth: 200,
+  // Scrolls beyond this: the map (.map-frame--decide) is 400 px high.
+  maxHeight: 330,
+  autoPanPaddingTopLeft: [60, 10],
+  autoPanPaddingBottomRight: [10, 10],
+};
+
+interface OpenPopup {
+  siteId: number;
+  popup: L.Popup;
+  element: HTMLElement;
 }
 
-export function SiteMap({ config, sites }: { config: Config; sites: Site[] }) {
+export function SiteMap({
+  config,
+  sites,
+  canDecide = false,
+  onDecided,
+}: {
+  config: Config;
+  sites: Site[];
+  /** Offer the liaison's decisions in the popups. */
+  canDecide?: boolean;
+  onDecided?: (site: Site) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const markers = useRef<L.FeatureGroup | null>(null);
+  const [open, setOpen] = useState<OpenPopup | null>(null);
 
   useEffect(() => {
     if (!element.current) return;
@@ -38,30 +67,111 @@ export function SiteMap({ config, sites }: { config: Config; sites: Site[] }) {
     if (!map.current || !group) return;
     group.clearLayers();
     for (const site of sites) {
-      const colour = STATUS_COLOURS[site.status] ?? '#333333';
+      // Filled in by Preact (below) while the popup is open.
+      const content = document.createElement('div');
+      content.className = 'site-popup';
+      // A click in the popup is not a click on the map, which would close it. Leaflet
+      // checks that by walking up from the clicked element, which fails when the click
+      // has just replaced that element (Reject opening the reason form): stop it here.
+      L.DomEvent.on(content, 'click', L.DomEvent.stopPropagation);
       L.circleMarker([site.lat, site.lon], {
         radius: 10,
         color: '#111111',
         weight: 2,
-        fillColor: colour,
+        fillColor: STATUS_COLOURS[site.status] ?? '#333333',
         fillOpacity: 0.9,
+        className: `site-marker site-marker--${site.status}`,
       })
-        .bindPopup(
-          `<strong>${escapeHtml(site.name)}</strong><br>${escapeHtml(site.road_name)}, ${site.speed_limit_mph} mph<br>${escapeHtml(
-            SITE_STATUS_LABELS[site.status] ?? site.status,
-          )}`,
-        )
+        .bindPopup(content, POPUP_OPTIONS)
+        .on('popupopen', (event) => setOpen({ siteId: site.id, popup: event.popup, element: content }))
+        .on('popupclose', () => setOpen((old) => (old?.element === content ? null : old)))
         .addTo(group);
     }
     fitTo(map.current, group, 16);
   }, [sites]);
 
+  // Who may decide is known a moment after the map is drawn, and makes it taller.
+  useEffect(() => {
+    if (!map.current || !markers.current) return;
+    map.current.invalidateSize();
+    fitTo(map.current, markers.current, 16);
+  }, [canDecide]);
+
+  const openSite = open ? sites.find((site) => site.id === open.siteId) : undefined;
   return (
-    <div class="map-frame">
+    // The height goes on the frame: Leaflet adds classes of its own to the map element,
+    // which Preact would wipe on changing its class.
+    <div class={`map-frame${canDecide ? ' map-frame--decide' : ''}`}>
       <div ref={element} class="map map--small" role="region" aria-label="Map of the sites listed below" />
       <p class="map-caption">
-        Green: approved. Purple: waiting for approval. Red: rejected or suspended. Tap a dot for its name.
+        Green: approved. Purple: waiting for approval. Red: rejected or suspended.{' '}
+        {canDecide
+          ? 'Tap a dot to approve, reject or suspend its site; each site below has the same buttons.'
+          : 'Tap a dot for its name.'}
       </p>
+      {open &&
+        openSite &&
+        createPortal(
+          <SitePopup
+            site={openSite}
+            popup={open.popup}
+            element={open.element}
+            canDecide={canDecide}
+            onDecided={(decided) => {
+              // The popup goes with the old dots: keep focus on the map, not lost.
+              map.current?.getContainer().focus({ preventScroll: true });
+              onDecided?.(decided);
+            }}
+          />,
+          open.element,
+        )}
     </div>
   );
+}
+
+function SitePopup({
+  site,
+  popup,
+  element,
+  canDecide,
+  onDecided,
+}: {
+  site: Site;
+  popup: L.Popup;
+  element: HTMLElement;
+  canDecide: boolean;
+  onDecided: (site: Site) => void;
+}) {
+  useRefit(popup, element);
+  return (
+    <>
+      <p class="site-popup__name">{site.name}</p>
+      <div class="site-popup__facts">
+        <p>
+          {site.road_name}, {site.speed_limit_mph} mph
+        </p>
+        <p>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</p>
+      </div>
+      {canDecide && <SiteDecision site={site} leavesList={false} onDecided={onDecided} />}
+    </>
+  );
+}
+
+/**
+ * Leaflet sizes and pans to a popup when it opens, before Preact has filled it in; this
+ * does it again whenever the content changes size (the reason form opening, say).
+ * Leaflet re-attaches the content to do so, which drops focus: it is put back.
+ */
+function useRefit(popup: L.Popup, element: HTMLElement): void {
+  useEffect(() => {
+    const observer = new ResizeObserver(() => {
+      const focused = document.activeElement;
+      popup.update();
+      if (focused instanceof HTMLElement && element.contains(focused) && document.activeElement !== focused) {
+        focused.focus({ preventScroll: true });
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [popup, element]);
 }

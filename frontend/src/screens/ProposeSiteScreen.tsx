@@ -8,7 +8,7 @@ import { BackLink } from '../components/BackLink';
 import { ErrorAlert, RadioGroupField, SelectField, SubmitButton, TextAreaField, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { DIRECTION_LABELS, thresholdMph } from '../format';
+import { DIRECTION_LABELS, inWords } from '../format';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
@@ -34,11 +34,6 @@ const YES_NO = [
   { value: 'yes', label: 'Yes' },
   { value: 'no', label: 'No' },
 ];
-
-const LIMIT_CHOICES = [20, 30, 40].map((limit) => ({
-  value: String(limit),
-  label: `${limit} mph`,
-}));
 
 const DIRECTION_CHOICES = (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
   value: direction,
@@ -85,6 +80,10 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
     () => (scheme.lat !== null && scheme.lon !== null ? { lat: scheme.lat, lon: scheme.lon, zoom: 15 } : null),
     [scheme.lat, scheme.lon],
   );
+  // The limits a site may have and their thresholds are the server's settings.
+  const limits = config.speedwatch_allowed_limits_mph;
+  const limitChoices = limits.map((item) => ({ value: String(item), label: `${item} mph` }));
+  const threshold = config.speedwatch_threshold_mph[limit];
   const errorsFor = submission.fieldErrors;
   const placeErrors = [...(errorsFor('lat') ?? []), ...(errorsFor('lon') ?? [])];
 
@@ -169,11 +168,17 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
       />
       <RadioGroupField
         legend="Speed limit"
-        hint={limit ? `Offences from ${thresholdMph(Number(limit))} mph.` : 'Speedwatch runs on 20, 30 and 40 mph roads.'}
+        hint={
+          threshold !== undefined
+            ? `Offences from ${threshold} mph.`
+            : limits.length
+              ? `Speedwatch runs on ${inWords(limits)} mph roads.`
+              : 'The speed limits could not be loaded. Reload the page to try again.'
+        }
         inline
         value={limit}
         onValue={setLimit}
-        choices={LIMIT_CHOICES}
+        choices={limitChoices}
         errors={errorsFor('speed_limit_mph')}
       />
       <SelectField

@@ -113,7 +113,7 @@ export function SchemeScreen({ id }: { id: string }) {
       </section>
 
       <ContactDetails scheme={scheme} />
-      {(scheme.can_manage || scheme.can_review) && <StatusHistory schemeId={scheme.id} version={scheme.status} />}
+      {scheme.can_see_history && <StatusHistory schemeId={scheme.id} version={scheme.status} />}
     </article>
   );
 }

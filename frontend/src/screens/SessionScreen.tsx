@@ -27,7 +27,6 @@ import {
   fromLocalInput,
   plural,
   SESSION_STATUS_LABELS,
-  thresholdMph,
   toLocalInput,
 } from '../format';
 import { asApiError, useTitle } from '../hooks';
@@ -103,6 +102,7 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
         name: server.site.name,
         road_name: server.site.road_name,
         speed_limit_mph: server.site.speed_limit_mph,
+        threshold_mph: server.site.threshold_mph,
         scheme: { id: server.scheme.id, name: server.scheme.name },
       });
     }
@@ -171,7 +171,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
 
   const offenceCount = draft.offences.length;
 
-  const threshold = thresholdMph(draft.site.speed_limit_mph);
+  const threshold = draft.site.threshold_mph;
   const problems = draft.problem ? [...draft.problem.general, ...Object.values(draft.problem.fields).flat()] : [];
 
   const submit = async () => {
@@ -190,8 +190,8 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
         <span>{draft.site.scheme.name}</span>
       </p>
       <p class="session-summary">
-        {formatSessionTimes(draft.started_at, draft.ended_at)}. {draft.site.speed_limit_mph} mph limit: offences from{' '}
-        {threshold} mph.
+        {formatSessionTimes(draft.started_at, draft.ended_at)}. {draft.site.speed_limit_mph} mph limit
+        {threshold !== undefined && `: offences from ${threshold} mph`}.
       </p>
       <UploadBanner draft={draft} online={online} status={status} onRetry={() => uploadDraft(me.id, draft.id)} />
       {problems.length > 0 && (
@@ -222,6 +222,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
         startedAt={draft.started_at}
         endedAt={draft.ended_at}
         speedLimit={draft.site.speed_limit_mph}
+        threshold={threshold}
         onAdd={(offence) => {
           addOffence(me.id, draft.id, offence);
           uploadDraft(me.id, draft.id);
@@ -409,7 +410,7 @@ function SessionView({
         <div>
           <dt>Site</dt>
           <dd>
-            {session.site.road_name}, {session.site.speed_limit_mph} mph limit
+            {session.site.road_name}, {session.site.speed_limit_mph} mph limit (offences from {session.site.threshold_mph} mph)
           </dd>
         </div>
         <div>

@@ -51,6 +51,12 @@ function SiteList() {
   const liaison = access?.liaison ?? false;
   const coordinator = (access?.coordinated.length ?? 0) > 0;
   const manySchemes = new Set(list.items.map((site) => site.scheme.id)).size > 1;
+  const onDecided = (decided: Site) =>
+    list.update((items) =>
+      status && decided.status !== status
+        ? items.filter((item) => item.id !== decided.id)
+        : items.map((item) => (item.id === decided.id ? decided : item)),
+    );
 
   return (
     <>
@@ -87,7 +93,9 @@ function SiteList() {
       ) : (
         <>
           <ErrorAlert messages={list.error?.general ?? []} />
-          {list.items.length > 0 && config && <SiteMap config={config} sites={list.items} />}
+          {list.items.length > 0 && config && (
+            <SiteMap config={config} sites={list.items} canDecide={liaison} onDecided={onDecided} />
+          )}
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
               <p>{status === 'proposed' ? 'No sites are waiting for approval.' : 'No sites to show.'}</p>
@@ -98,17 +106,7 @@ function SiteList() {
                 <li key={site.id}>
                   <SiteCard site={site} showScheme={manySchemes || liaison}>
                     {liaison && (
-                      <SiteDecision
-                        site={site}
-                        leavesList={!!status}
-                        onDecided={(decided) =>
-                          list.update((items) =>
-                            status && decided.status !== status
-                              ? items.filter((item) => item.id !== decided.id)
-                              : items.map((item) => (item.id === decided.id ? decided : item)),
-                          )
-                        }
-                      />
+                      <SiteDecision site={site} leavesList={!!status} onDecided={onDecided} />
                     )}
                     {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
                       <p class="card__actions">

@@ -151,6 +151,7 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
           name: site!.name,
           road_name: site!.road_name,
           speed_limit_mph: site!.speed_limit_mph,
+          threshold_mph: site!.threshold_mph,
           scheme: { id: site!.scheme.id, name: site!.scheme.name },
         },
         started_at: fromLocalInput(start)!.toISOString(),

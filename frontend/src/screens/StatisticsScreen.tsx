@@ -1,6 +1,6 @@
 // "/speedwatch/statistics" — what the submitted sessions add up to: sessions, volunteer
 // hours, vehicles, offences and speeds, letters and repeat vehicles, with a monthly series
-// as charts and as a table.
+// as charts and as a table; for all the user's schemes, one scheme or one site.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type ApiError, type StatisticsQuery } from '../api';
@@ -13,7 +13,7 @@ import { formatMonth } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, SchemeSummary, SpeedwatchStatistics } from '../types';
+import type { Me, SchemeSummary, Site, SpeedwatchStatistics } from '../types';
 
 export function StatisticsScreen() {
   useTitle('Speedwatch statistics');
@@ -51,24 +51,57 @@ function useSchemeChoices(me: Me): SchemeSummary[] {
   }, [forceSchemes, access]);
 }
 
+const SITE_LIMIT = 100;
+
+/**
+ * The sites that can have held sessions (approved, or suspended since), of one scheme or of
+ * all; null while loading. `more`: there were more than one request's worth.
+ */
+function useSiteChoices(schemeId: string): { sites: Site[]; more: boolean } | null {
+  const [choices, setChoices] = useState<{ sites: Site[]; more: boolean } | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    setChoices(null);
+    api.sites({ scheme: schemeId || undefined, page_size: SITE_LIMIT }, abort.signal).then(
+      (page) => {
+        if (abort.signal.aborted) return;
+        const used = page.results.filter((site) => site.status === 'approved' || site.status === 'suspended');
+        setChoices({ sites: used, more: page.next !== null });
+      },
+      () => !abort.signal.aborted && setChoices({ sites: [], more: false }),
+    );
+    return () => abort.abort();
+  }, [schemeId]);
+  return choices;
+}
+
 function Statistics({ me }: { me: Me }) {
   const { query } = useLocation();
   const scheme = query.get('scheme') ?? '';
   const since = query.get('since') ?? '';
   const until = query.get('until') ?? '';
+  const site = query.get('site') ?? '';
   const [chosenScheme, setChosenScheme] = useState(scheme);
+  const [chosenSite, setChosenSite] = useState(site);
   const [chosenSince, setChosenSince] = useState(since);
   const [chosenUntil, setChosenUntil] = useState(until);
   useEffect(() => {
     setChosenScheme(scheme);
+    setChosenSite(site);
     setChosenSince(since);
     setChosenUntil(until);
-  }, [scheme, since, until]);
+  }, [scheme, site, since, until]);
   const schemes = useSchemeChoices(me);
+  // The sites of the scheme being chosen, so that the two choices always agree.
+  const siteChoices = useSiteChoices(chosenScheme);
+  useEffect(() => {
+    if (siteChoices && chosenSite && !siteChoices.sites.some((item) => String(item.id) === chosenSite)) setChosenSite('');
+  }, [siteChoices]);
+  const severalSchemes = new Set(siteChoices?.sites.map((item) => item.scheme.id)).size > 1;
 
   const apiQuery: StatisticsQuery = useMemo(
-    () => ({ scheme: scheme || undefined, since: midnight(since), until: midnight(until, 1) }),
-    [scheme, since, until],
+    () => ({ scheme: scheme || undefined, site: site || undefined, since: midnight(since), until: midnight(until, 1) }),
+    [scheme, site, since, until],
   );
   const [figures, setFigures] = useState<SpeedwatchStatistics | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -93,6 +126,7 @@ function Statistics({ me }: { me: Me }) {
           event.preventDefault();
           const params = new URLSearchParams();
           if (chosenScheme) params.set('scheme', chosenScheme);
+          if (chosenSite) params.set('site', chosenSite);
           if (chosenSince) params.set('since', chosenSince);
           if (chosenUntil) params.set('until', chosenUntil);
           const text = params.toString();
@@ -105,6 +139,25 @@ function Statistics({ me }: { me: Me }) {
             value={chosenScheme}
             onValue={setChosenScheme}
             choices={[{ value: '', label: 'All schemes' }, ...schemes.map((item) => ({ value: String(item.id), label: item.name }))]}
+          />
+        )}
+        {siteChoices && siteChoices.sites.length > 1 && (
+          <SelectField
+            label="Site"
+            hint={
+              siteChoices.more && !chosenScheme
+                ? `Only the first ${SITE_LIMIT} sites are listed: choose a scheme to list all of its sites.`
+                : undefined
+            }
+            value={chosenSite}
+            onValue={setChosenSite}
+            choices={[
+              { value: '', label: 'All sites' },
+              ...siteChoices.sites.map((item) => ({
+                value: String(item.id),
+                label: severalSchemes ? `${item.name} (${item.scheme.name})` : item.name,
+              })),
+            ]}
           />
         )}
         <TextField label="From" type="date" value={chosenSince} onValue={setChosenSince} />
