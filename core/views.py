@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.forces import PoliceForce
 from schemes.geocoding import geocoding_enabled
+from watch.rules import threshold_mph
 
 
 @ensure_csrf_cookie
@@ -64,6 +64,13 @@ class ConfigSerializer(serializers.Serializer):
     default_centre = PointSerializer()
     default_zoom = serializers.IntegerField()
     webpush_public_key = serializers.CharField(help_text="VAPID public key; empty when off.")
+    speedwatch_allowed_limits_mph = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The speed limits a speedwatch site may have."
+    )
+    speedwatch_threshold_mph = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="For each allowed limit, the lowest speed recorded as an offence.",
+    )
 
 
 class ConfigView(APIView):
@@ -81,6 +88,13 @@ class ConfigView(APIView):
                 "default_centre": settings.MAP_DEFAULT_CENTRE,
                 "default_zoom": settings.MAP_DEFAULT_ZOOM,
                 "webpush_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
+                "speedwatch_allowed_limits_mph": settings.SPEEDWATCH_ALLOWED_LIMITS_MPH,
+                # Keyed by the limit as text (JSON keys are strings); the server's own rule,
+                # so the site form never recomputes it.
+                "speedwatch_threshold_mph": {
+                    str(limit): threshold_mph(limit)
+                    for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH
+                },
             }
         )
 
@@ -90,23 +104,47 @@ class ForceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ForceQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Words in the name."
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="The same as search, under the name the other lists use.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=["code", "-code", "name", "-name"],
+        required=False,
+        help_text="Sort by code (the default) or name; a leading - reverses.",
+    )
+
+
 class ForceListView(ListAPIView):
     """The 43 territorial police forces of England and Wales."""
 
     permission_classes = [AllowAny]
     serializer_class = ForceSerializer
+    # A fixed list in code, not a table: searched and sorted here rather than by the
+    # queryset filter backends, with the same parameter names they use.
     filter_backends: list[type] = []
 
     def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]
-        words = self.request.query_params.get("q", "").lower().split()
-        return [
+        query = ForceQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        text = query.validated_data.get("search") or query.validated_data.get("q") or ""
+        words = text.lower().split()
+        forces = [
             {"code": code, "name": name}
             for code, name in PoliceForce.choices
             if all(word in name.lower() for word in words)
         ]
+        ordering = query.validated_data.get("ordering", "code")
+        return sorted(
+            forces, key=lambda force: force[ordering.lstrip("-")], reverse=ordering[0] == "-"
+        )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name.")]
-    )
+    @extend_schema(parameters=[ForceQuerySerializer])
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)

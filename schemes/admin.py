@@ -1,11 +1,60 @@
-from django.contrib import admin
+"""The Django admin for staff. It changes schemes and memberships only through the same rules
+as the API: status moves go through ``services.scheme_status_change`` (recorded with the
+staff member and a reason), and no edit or deletion may take away a scheme's last
+coordinator."""
 
-from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
-from schemes.services import area_fields
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from schemes import services
+from schemes.models import (
+    ActivityEvent,
+    ActivityType,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeStatus,
+    SchemeStatusChange,
+)
+
+
+def _stays_coordinator(data: dict[str, Any]) -> bool:
+    return (
+        data.get("role") == MembershipRole.COORDINATOR
+        and data.get("status") == MembershipStatus.ACTIVE
+    )
+
+
+class MembershipInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        changes = {
+            form.instance.pk: not self._should_delete_form(form)
+            and _stays_coordinator(form.cleaned_data)
+            for form in self.forms
+            if form.instance.pk is not None and form.cleaned_data
+        }
+        # The admin's change view runs in a transaction, so the lock taken here holds
+        # until these changes are saved.
+        services.coordinators_kept_check(
+            scheme_id=self.instance.pk, changes=changes, consequence="These changes"
+        )
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipInlineFormSet
     extra = 0
     raw_id_fields = ["user", "decided_by"]
     fields = ["user", "role", "status", "requested_at", "joined_at"]
@@ -23,13 +72,41 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class StatusReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Recorded in the scheme's status history and activity log.",
+    )
+
+    def __init__(self, *args: Any, reason_required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+def _status_action(to_status: str, verb: str) -> Any:
+    @admin.action(description=f"{verb} the selected schemes (asks for a reason)")
+    def action(
+        modeladmin: "SchemeAdmin", request: HttpRequest, queryset: QuerySet[Scheme]
+    ) -> HttpResponse | None:
+        return modeladmin.status_change(request, queryset, to_status=to_status, verb=verb)
+
+    action.__name__ = f"make_{to_status}"
+    return action
+
+
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "force", "created_at", "approved_at"]
     list_filter = ["kind", "status", "force"]
     search_fields = ["name", "description", "contact_name", "contact_email"]
-    raw_id_fields = ["proposed_by", "approved_by"]
+    raw_id_fields = ["proposed_by"]
+    # The status moves only through the actions below, which record every step.
     readonly_fields = [
+        "status",
+        "approved_by",
+        "approved_at",
         "bbox_south",
         "bbox_west",
         "bbox_north",
@@ -39,37 +116,149 @@ class SchemeAdmin(admin.ModelAdmin):
     ]
     inlines = [MembershipInline, StatusChangeInline]
     date_hierarchy = "created_at"
+    actions = [
+        _status_action(SchemeStatus.ACTIVE, "Approve or reinstate"),
+        _status_action(SchemeStatus.SUSPENDED, "Suspend"),
+        _status_action(SchemeStatus.CLOSED, "Close"),
+    ]
 
     def save_model(self, request, obj: Scheme, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         # Keep the indexed bounding box in step with an area edited here.
-        area = area_fields(
+        area = services.area_fields(
             lat=obj.centre_lat, lon=obj.centre_lon, radius_m=obj.radius_m, boundary=obj.boundary
         )
         for field, value in area.items():
             setattr(obj, field, value)
         super().save_model(request, obj, form, change)
+        if not change:
+            # A scheme added here starts as a proposal, recorded like one made in the app.
+            SchemeStatusChange.objects.create(
+                scheme=obj, from_status="", to_status=obj.status, actor=request.user
+            )
+            services.activity_record(
+                scheme=obj,
+                type=ActivityType.SCHEME_PROPOSED,
+                actor=request.user,
+                summary=f"{request.user.name} added {obj.name} in the admin.",
+            )
+
+    def status_change(
+        self, request: HttpRequest, queryset: QuerySet[Scheme], *, to_status: str, verb: str
+    ) -> HttpResponse | None:
+        """Ask for the reason, then move each selected scheme through the service."""
+        form = StatusReasonForm(
+            request.POST if "apply" in request.POST else None,
+            reason_required=to_status in services.REASON_REQUIRED,
+        )
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/schemes/scheme/status_change.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": f"{verb}: {len(queryset)} selected schemes",
+                    "opts": self.model._meta,
+                    "form": form,
+                    "schemes": queryset,
+                    "action": request.POST["action"],
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "verb": verb,
+                },
+            )
+        for scheme in queryset:
+            try:
+                services.scheme_status_change(
+                    scheme=scheme,
+                    actor=request.user,
+                    to_status=to_status,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                problem = " ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{scheme.name}: {problem}", messages.ERROR)
+            else:
+                self.message_user(request, f"{scheme.name} is now {to_status}.", messages.SUCCESS)
+        return None
+
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["scheme", "user", "role", "status", "message", "joined_at", "decided_by"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None and not self.errors:
+            # The admin's change view runs in a transaction: the lock taken here holds
+            # until the change is saved.
+            services.coordinators_kept_check(
+                scheme_id=self.instance.scheme_id,
+                changes={self.instance.pk: _stays_coordinator(cleaned)},
+                consequence="This change",
+            )
+        return cleaned
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "scheme", "role", "status", "requested_at", "joined_at"]
     list_filter = ["role", "status", "scheme__kind"]
     search_fields = ["user__email", "user__name", "scheme__name"]
     raw_id_fields = ["user", "scheme", "decided_by"]
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
+        # Moving a membership to another scheme or person would bypass the coordinator rule.
+        return ["scheme", "user"] if obj is not None else []
+
+    def delete_model(self, request, obj: Membership) -> None:  # type: ignore[no-untyped-def]
+        services.membership_remove(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset: QuerySet[Membership]) -> None:  # type: ignore[no-untyped-def]
+        for membership in queryset:
+            services.membership_remove(membership=membership, actor=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:schemes_membership_change", args=[object_id])
+            )
+
+    def changelist_view(self, request, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+        # "Delete selected" removes each membership through the service; one refusal undoes
+        # the whole batch, and the log entries written before it.
+        try:
+            with transaction.atomic():
+                return super().changelist_view(request, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the app writes as things happen: staff read them, nobody adds or rewrites
+    them. (Deleting stays allowed, or a scheme itself could not be deleted with its history.)"""
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
 
 @admin.register(SchemeStatusChange)
-class SchemeStatusChangeAdmin(admin.ModelAdmin):
+class SchemeStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["scheme", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     search_fields = ["scheme__name", "reason"]
-    raw_id_fields = ["scheme", "actor"]
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(admin.ModelAdmin):
+class ActivityEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "scheme", "type", "actor_name", "summary"]
     list_filter = ["type", "scheme__kind", "scheme__force"]
     search_fields = ["summary", "actor_name", "scheme__name"]
-    raw_id_fields = ["scheme", "actor"]
     date_hierarchy = "at"

@@ -26,8 +26,9 @@ from schemes.filters import (
     MemberFilter,
     MembershipFilter,
     SchemeFilter,
+    StatusChangeFilter,
 )
-from schemes.models import ActivityEvent, Membership, Scheme
+from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
 from schemes.serializers import (
     ActivityEventSerializer,
     JoinInputSerializer,
@@ -158,16 +159,6 @@ class SchemeViewSet(viewsets.GenericViewSet):
         )
         return self._detail(self._scheme())
 
-    @extend_schema(responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-history", filterset_class=None)
-    def status_history(self, request: Request, pk: str) -> Response:
-        scheme = self._scheme()
-        if not permissions.can_see_private_details(request.user, scheme):
-            raise PermissionDenied("Only the scheme's coordinators and liaisons see its history.")
-        changes = scheme.status_changes.select_related("actor").order_by("-at", "-id")
-        page = self.paginate_queryset(changes)
-        return self.get_paginated_response(StatusChangeSerializer(page, many=True).data)
-
     @extend_schema(request=JoinInputSerializer, responses={201: MembershipSerializer})
     @action(detail=True, methods=["post"])
     @idempotent
@@ -184,8 +175,31 @@ class SchemeViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def leave(self, request: Request, pk: str) -> Response:
-        services.membership_leave(scheme=self._scheme(), user=request.user)
+        # A request to join can be withdrawn even when the scheme is no longer shown to
+        # the person who made it (suspended since, say).
+        scheme = get_object_or_404(selectors.schemes_leavable_by(user=request.user), pk=pk)
+        services.membership_leave(scheme=scheme, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StatusHistoryView(generics.ListAPIView):
+    """A scheme's status changes, newest first: for its coordinators and covering liaisons,
+    and for its proposer until it is approved."""
+
+    serializer_class = StatusChangeSerializer
+    filterset_class = StatusChangeFilter
+    ordering_fields = ["at"]
+    ordering = ["-at", "-id"]
+
+    def get_queryset(self) -> QuerySet[SchemeStatusChange]:
+        if getattr(self, "swagger_fake_view", False):
+            return SchemeStatusChange.objects.none()
+        scheme = get_object_or_404(
+            selectors.schemes_visible_to(user=self.request.user), pk=self.kwargs["scheme_pk"]
+        )
+        if not permissions.can_see_private_details(self.request.user, scheme):
+            raise PermissionDenied("Only the scheme's coordinators and liaisons see its history.")
+        return selectors.status_history_of(scheme=scheme)
 
 
 class SchemeMemberViewSet(

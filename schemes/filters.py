@@ -12,6 +12,7 @@ from schemes.models import (
     Scheme,
     SchemeKind,
     SchemeStatus,
+    SchemeStatusChange,
 )
 
 
@@ -73,6 +74,18 @@ class JoinRequestFilter(filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["scheme"]
+
+
+class StatusChangeFilter(filters.FilterSet):
+    to_status = filters.ChoiceFilter(
+        choices=SchemeStatus.choices, help_text="Only the changes into this status."
+    )
+    since = UTCDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = SchemeStatusChange
+        fields = ["to_status", "since", "until"]
 
 
 class ActivityFilter(filters.FilterSet):

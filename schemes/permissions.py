@@ -55,8 +55,26 @@ def is_proposer(user: AnyUser, scheme: Scheme) -> bool:
     return user.is_authenticated and scheme.proposed_by_id == user.pk
 
 
+def is_undecided_proposer(user: AnyUser, scheme: Scheme) -> bool:
+    """The proposer of a scheme that has not been approved: still proposed, or declined or
+    withdrawn before approval (so the proposer can read the liaison's reason).
+
+    Such a scheme has no members and its details are the proposer's own. Once approved, the
+    proposer counts only as what their membership makes them, so one who left or was removed
+    sees no more than anyone else.
+    """
+    return is_proposer(user, scheme) and (
+        scheme.status == SchemeStatus.PROPOSED
+        or (scheme.status == SchemeStatus.CLOSED and scheme.approved_at is None)
+    )
+
+
 def can_view_scheme(user: AnyUser, scheme: Scheme) -> bool:
-    """Active schemes are public; others only to their people and their liaisons."""
+    """Active schemes are public; others only to their active members, their liaisons, staff
+    and an undecided proposer. A pending or declined request to join shows nothing more.
+
+    ``selectors.schemes_visible_to`` is the same rule as a query; the tests hold them together.
+    """
     if scheme.status == SchemeStatus.ACTIVE:
         return True
     if not user.is_authenticated:
@@ -64,8 +82,8 @@ def can_view_scheme(user: AnyUser, scheme: Scheme) -> bool:
     return (
         user.is_staff
         or is_covering_liaison(user, scheme)
-        or is_proposer(user, scheme)
-        or membership_of(user, scheme) is not None
+        or is_undecided_proposer(user, scheme)
+        or is_active_member(user, scheme)
     )
 
 
@@ -88,8 +106,9 @@ def can_review_scheme(user: AnyUser, scheme: Scheme) -> bool:
 
 
 def can_see_private_details(user: AnyUser, scheme: Scheme) -> bool:
-    """Full contact details and status history: managers, and the scheme's proposer."""
-    return can_manage_scheme(user, scheme) or is_proposer(user, scheme)
+    """Full contact details and status history: managers, and the proposer until the scheme
+    is approved (afterwards only as its coordinator)."""
+    return can_manage_scheme(user, scheme) or is_undecided_proposer(user, scheme)
 
 
 def can_view_members(user: AnyUser, scheme: Scheme) -> bool:

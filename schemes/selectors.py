@@ -11,24 +11,44 @@ from schemes.models import (
     MembershipStatus,
     Scheme,
     SchemeStatus,
+    SchemeStatusChange,
 )
 from schemes.permissions import AnyUser, liaison_force
 
 
 def schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
-    """Active schemes for everyone; a user also sees the schemes they proposed or belong to,
-    and a liaison every scheme of their force area."""
+    """Active schemes for everyone; a user also sees the schemes they are an active member
+    of, their proposals until approved, and a liaison every scheme of their force area.
+
+    The query form of ``permissions.can_view_scheme``.
+    """
     schemes = Scheme.objects.all()
     if not user.is_authenticated:
         return schemes.filter(status=SchemeStatus.ACTIVE)
     if user.is_staff:
         return schemes
-    visible = Q(status=SchemeStatus.ACTIVE) | Q(proposed_by=user)
-    visible |= Q(Exists(Membership.objects.filter(scheme=OuterRef("pk"), user=user)))
+    undecided = Q(status=SchemeStatus.PROPOSED) | Q(
+        status=SchemeStatus.CLOSED, approved_at__isnull=True
+    )
+    visible = Q(status=SchemeStatus.ACTIVE) | (Q(proposed_by=user) & undecided)
+    visible |= Q(
+        Exists(
+            Membership.objects.filter(
+                scheme=OuterRef("pk"), user=user, status=MembershipStatus.ACTIVE
+            )
+        )
+    )
     force = liaison_force(user)
     if force:
         visible |= Q(force=force)
     return schemes.filter(visible)
+
+
+def schemes_leavable_by(*, user: AnyUser) -> QuerySet[Scheme]:
+    """The schemes a user sees, and any they have a membership or request in."""
+    return schemes_visible_to(user=user) | Scheme.objects.filter(
+        Exists(Membership.objects.filter(scheme=OuterRef("pk"), user=user))
+    )
 
 
 def with_member_count(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
@@ -80,6 +100,10 @@ def schemes_near(*, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
             nearby.append(scheme)
     nearby.sort(key=lambda s: (s.distance_m, s.name, s.pk))
     return nearby
+
+
+def status_history_of(*, scheme: Scheme) -> QuerySet[SchemeStatusChange]:
+    return SchemeStatusChange.objects.filter(scheme=scheme).select_related("actor")
 
 
 def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:

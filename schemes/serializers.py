@@ -101,6 +101,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
     can_manage = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     can_review = serializers.SerializerMethodField()
+    can_see_history = serializers.SerializerMethodField()
 
     class Meta(SchemeSummarySerializer.Meta):
         fields = [
@@ -115,6 +116,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
             "can_manage",
             "can_edit",
             "can_review",
+            "can_see_history",
         ]
         read_only_fields = fields
 
@@ -146,6 +148,11 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
 
     def get_can_review(self, scheme: Scheme) -> bool:
         return permissions.can_review_scheme(self._user, scheme)
+
+    def get_can_see_history(self, scheme: Scheme) -> bool:
+        """Whether ``status-history/`` answers: managers, and a proposer until approval (so a
+        declined proposer can read the liaison's reason)."""
+        return permissions.can_see_private_details(self._user, scheme)
 
 
 class SchemeInputSerializer(serializers.Serializer):

@@ -126,15 +126,16 @@ def scheme_update(
     return scheme
 
 
-# Allowed lifecycle steps, and who may take each one.
-LIAISON, COORDINATOR, PROPOSER = "liaison", "coordinator", "proposer"
+# Allowed lifecycle steps, and who may take each one. Staff take them in the Django admin,
+# through this same function, so every step is recorded with who and why.
+LIAISON, COORDINATOR, PROPOSER, STAFF = "liaison", "coordinator", "proposer", "staff"
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON},
-    (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER},
-    (SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED): {LIAISON},
-    (SchemeStatus.SUSPENDED, SchemeStatus.ACTIVE): {LIAISON},
-    (SchemeStatus.ACTIVE, SchemeStatus.CLOSED): {LIAISON, COORDINATOR},
-    (SchemeStatus.SUSPENDED, SchemeStatus.CLOSED): {LIAISON},
+    (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON, STAFF},
+    (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER, STAFF},
+    (SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED): {LIAISON, STAFF},
+    (SchemeStatus.SUSPENDED, SchemeStatus.ACTIVE): {LIAISON, STAFF},
+    (SchemeStatus.ACTIVE, SchemeStatus.CLOSED): {LIAISON, COORDINATOR, STAFF},
+    (SchemeStatus.SUSPENDED, SchemeStatus.CLOSED): {LIAISON, STAFF},
 }
 REASON_REQUIRED = {SchemeStatus.SUSPENDED, SchemeStatus.CLOSED}
 
@@ -147,6 +148,8 @@ def _actor_roles(actor: User, scheme: Scheme) -> set[str]:
         roles.add(COORDINATOR)
     if is_proposer(actor, scheme):
         roles.add(PROPOSER)
+    if actor.is_staff:
+        roles.add(STAFF)
     return roles
 
 
@@ -174,9 +177,9 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
             {"status": f"A {from_status} scheme cannot become {to_status}."}, code="invalid"
         )
     if not allowed & _actor_roles(actor, scheme):
-        raise PermissionDenied(
-            f"Only a {' or '.join(sorted(allowed))} may make a {from_status} scheme {to_status}."
-        )
+        # Staff act in the admin; people using the app are told who among them may.
+        who = " or ".join(sorted(allowed - {STAFF}))
+        raise PermissionDenied(f"Only a {who} may make a {from_status} scheme {to_status}.")
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": "Say why, for the scheme's members and the record."})
 
@@ -291,25 +294,37 @@ def membership_decline(*, membership: Membership, actor: User) -> Membership:
     return membership
 
 
-def _lock_scheme_and_check_last_coordinator(membership: Membership, consequence: str) -> None:
-    """Refuse a change that would leave the scheme with no coordinator.
+def coordinators_kept_check(*, scheme_id: int, changes: dict[int, bool], consequence: str) -> None:
+    """The last-coordinator rule, for every path that demotes or removes members: these
+    services and the Django admin's forms.
 
-    Locking the scheme row serialises concurrent removals, so two coordinators cannot
-    both leave at once and strand the scheme.
+    ``changes`` maps membership ids to whether each will be an active coordinator afterwards
+    (False when it is removed). A scheme that has coordinators must keep one. The scheme row
+    is locked first (until the caller's transaction ends), so concurrent changes are
+    serialised and two coordinators cannot both step down at once.
     """
-    Scheme.objects.select_for_update().filter(pk=membership.scheme_id).first()
-    if membership.role != MembershipRole.COORDINATOR:
-        return
-    coordinators = Membership.objects.filter(
-        scheme_id=membership.scheme_id,
-        role=MembershipRole.COORDINATOR,
-        status=MembershipStatus.ACTIVE,
-    ).count()
-    if coordinators <= 1:
+    Scheme.objects.select_for_update().filter(pk=scheme_id).first()
+    before = set(
+        Membership.objects.filter(
+            scheme_id=scheme_id, role=MembershipRole.COORDINATOR, status=MembershipStatus.ACTIVE
+        ).values_list("pk", flat=True)
+    )
+    after = {pk for pk in before if changes.get(pk, True)} | {
+        pk for pk, coordinator in changes.items() if coordinator
+    }
+    if before and not after:
         raise ValidationError(
             f"{consequence} would leave the scheme without a coordinator: "
             "make another member a coordinator first."
         )
+
+
+def _lock_scheme_and_check_last_coordinator(membership: Membership, consequence: str) -> None:
+    """Refuse a change that would take away the scheme's last coordinator."""
+    changes = {membership.pk: False} if membership.role == MembershipRole.COORDINATOR else {}
+    coordinators_kept_check(
+        scheme_id=membership.scheme_id, changes=changes, consequence=consequence
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,11 @@ router.register(
 
 urlpatterns = [
     *router.urls,
+    path(
+        "schemes/<int:scheme_pk>/status-history/",
+        api.StatusHistoryView.as_view(),
+        name="scheme-status-history",
+    ),
     path("join-requests/", api.JoinRequestListView.as_view(), name="join-requests"),
     path("me/memberships/", api.MyMembershipListView.as_view(), name="my-memberships"),
     path("activity/", api.ActivityListView.as_view(), name="activity"),

@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -89,11 +91,26 @@ def test_signup_validates_phone_and_postcode(anon: APIClient) -> None:
 
 
 def test_login_starts_a_session(anon: APIClient) -> None:
-    user = UserFactory(email="jo@example.org", name="Jo")
+    user = UserFactory(email="jo@example.org", name="Jo", phone="01223 555777")
+    assert anon.get(ME).status_code == 401
     response = anon.post(LOGIN, {"email": "JO@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert response.json()["id"] == user.pk
-    assert anon.get(ME).status_code == 200
+    me = {
+        "id": user.pk,
+        "email": "jo@example.org",
+        "name": "Jo",
+        "phone": "01223 555777",
+        "postcode": "",
+        "is_staff": False,
+        "liaison": None,
+        "coordinator_of": [],
+        "memberships": [],
+    }
+    assert response.json() == me
+    assert response.cookies["sessionid"].value
+    assert anon.get(ME).json() == me
+    user.refresh_from_db()
+    assert user.last_login is not None
 
 
 def test_login_with_a_wrong_password_is_a_field_error(anon: APIClient) -> None:
@@ -242,10 +259,28 @@ def test_password_reset_does_not_reveal_unknown_addresses(
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("uid", ["", "!!!", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA", "bm90LWEtbnVtYmVy"])
-def test_password_reset_confirm_refuses_bad_links(anon: APIClient, uid: str) -> None:
+BAD_LINK = {"token": ["This reset link is invalid or has expired."]}
+
+
+@pytest.mark.parametrize(
+    ("uid", "errors"),
+    [
+        ("", {"uid": ["This field may not be blank."]}),
+        ("!!!", BAD_LINK),
+        ("MTIzNDU2Nzg5MDEyMzQ1Njc4OTA", BAD_LINK),  # a number too large for any id
+        ("bm90LWEtbnVtYmVy", BAD_LINK),  # "not-a-number"
+        ("own", BAD_LINK),  # the right account, with a token it never had
+    ],
+)
+def test_password_reset_confirm_refuses_bad_links(anon: APIClient, uid: str, errors) -> None:
+    user = UserFactory(email="jo@example.org")
+    if uid == "own":
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
     response = anon.post(
         "/api/v1/auth/password-reset/confirm/",
         {"uid": uid, "token": "abc-123", "new_password": "a brand new passphrase"},
     )
     assert response.status_code == 400
+    assert response.json() == errors
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

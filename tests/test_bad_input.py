@@ -145,14 +145,23 @@ def test_proposal_polygon_errors(client_for, stranger, boundary, message: str) -
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"{not json", b'{"name": NaN}', b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe"],
+    ("body", "detail"),
+    [
+        (
+            b"{not json",
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
+        (b'{"name": NaN}', "Out of range float values are not JSON compliant: 'NaN'"),
+        (b"[" * 100_000 + b"]" * 100_000, "the document is nested too deeply."),
+        (b"\xff\xfe", "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+    ],
     ids=["malformed", "nan", "deeply-nested", "not-utf8"],
 )
-def test_malformed_json_is_a_400(client_for, stranger, body: bytes) -> None:
+def test_malformed_json_is_a_400(client_for, stranger, body: bytes, detail: str) -> None:
     response = client_for(stranger).generic("POST", SCHEMES, body, content_type="application/json")
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert response.json() == {"detail": f"JSON parse error - {detail}"}
+    assert not Scheme.objects.exists()
 
 
 def test_a_json_list_instead_of_an_object(client_for, stranger) -> None:
@@ -185,19 +194,26 @@ def test_nul_bytes_in_the_address_are_a_400(client_for, liaison, url: str) -> No
     assert response.json() == {"detail": "The address must not contain NUL bytes."}
 
 
+NO_SCHEME = {"detail": "No Scheme matches the given query."}
+NO_ENDPOINT = {"detail": "There is no API endpoint at this address."}
+
+
 @pytest.mark.parametrize(
-    "url",
+    ("url", "body"),
     [
-        "/api/v1/schemes/99999999999999999999999/",
-        "/api/v1/schemes/99999999999999999999999/members/",
-        "/api/v1/schemes/abc/",
-        "/api/v1/no-such-thing/",
+        ("/api/v1/schemes/99999999999999999999999/", NO_SCHEME),
+        ("/api/v1/schemes/99999999999999999999999/members/", NO_SCHEME),
+        ("/api/v1/schemes/99999999999999999999999/status-history/", NO_SCHEME),
+        ("/api/v1/schemes/0/", NO_SCHEME),
+        ("/api/v1/schemes/abc/", NO_ENDPOINT),
+        ("/api/v1/no-such-thing/", NO_ENDPOINT),
     ],
 )
-def test_unknown_objects_and_addresses_are_json_404s(client_for, liaison, url: str) -> None:
+def test_unknown_objects_and_addresses_are_json_404s(client_for, liaison, url: str, body) -> None:
     response = client_for(liaison).get(url)
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == body
 
 
 @pytest.mark.parametrize(
@@ -247,3 +263,153 @@ def test_too_many_form_fields_is_a_400(client_for, stranger) -> None:
     )
     assert response.status_code == 400
     assert response.json()["detail"].startswith("The request body was refused:")
+
+
+# --- Every write endpoint of accounts, schemes and memberships ---------------------------
+
+NUL = "Null characters are not allowed."
+
+
+def _too_long(limit: int) -> str:
+    return f"Ensure this field has no more than {limit} characters."
+
+
+NOT_A_STRING = "Not a valid string."
+
+
+@pytest.fixture
+def write_endpoints(anon, client_for, scheme, coordinator, volunteer, liaison, stranger):
+    """Name → (client, method, url, a valid body): each endpoint as its rightful user."""
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(email="jo@example.org")
+    member = volunteer.memberships.get()
+    signup = {"name": "Jo", "email": "new@example.org", "password": "a sturdy passphrase"}
+    return {
+        "signup": (anon, "post", "/api/v1/auth/signup/", signup),
+        "login": (
+            anon,
+            "post",
+            "/api/v1/auth/login/",
+            {"email": "jo@example.org", "password": PASSWORD},
+        ),
+        "token": (
+            anon,
+            "post",
+            "/api/v1/auth/token/",
+            {"email": "jo@example.org", "password": PASSWORD},
+        ),
+        "password reset": (
+            anon,
+            "post",
+            "/api/v1/auth/password-reset/",
+            {"email": "jo@example.org"},
+        ),
+        "password reset confirm": (
+            anon,
+            "post",
+            "/api/v1/auth/password-reset/confirm/",
+            {"uid": "MQ", "token": "abc-123", "new_password": "a brand new passphrase"},
+        ),
+        "me": (client_for(stranger), "patch", "/api/v1/me/", {"name": "Sam"}),
+        "join": (
+            client_for(stranger),
+            "post",
+            f"/api/v1/schemes/{scheme.pk}/join/",
+            {"message": "Hi"},
+        ),
+        "status": (
+            client_for(liaison),
+            "post",
+            f"/api/v1/schemes/{scheme.pk}/status/",
+            {"status": "suspended", "reason": "Paused."},
+        ),
+        "member role": (
+            client_for(coordinator),
+            "patch",
+            f"/api/v1/schemes/{scheme.pk}/members/{member.pk}/",
+            {"role": "coordinator"},
+        ),
+    }
+
+
+BAD_EMAIL = "Enter a valid email address."
+BAD_PHONE = "Enter a phone number of 8 to 20 digits, such as 01223 555123 or +44 7700 900123."
+BAD_POSTCODE = "Enter a full UK postcode, such as CB2 1TN."
+
+
+def _not_a_choice(value: str) -> str:
+    return f'"{value}" is not a valid choice.'
+
+
+BAD_FIELDS = [
+    ("signup", "name", "Jo\x00", [NUL]),
+    ("signup", "name", "x" * 151, [_too_long(150)]),
+    ("signup", "name", ["Jo"], [NOT_A_STRING]),
+    ("signup", "email", "jo\x00@example.org", [NUL, BAD_EMAIL]),
+    ("signup", "email", "j" * 250 + "@example.org", [_too_long(254)]),
+    ("signup", "email", {"address": "jo@example.org"}, [BAD_EMAIL]),
+    ("signup", "password", "sturdy\x00passphrase", [NUL]),
+    ("signup", "password", "p" * 129, [_too_long(128)]),
+    ("signup", "phone", "01223\x00555777", [BAD_PHONE, NUL]),
+    ("signup", "phone", "0" * 21, [BAD_PHONE, _too_long(20)]),
+    ("signup", "postcode", "CB2\x001TN", [BAD_POSTCODE]),
+    ("signup", "postcode", "C" * 11, [BAD_POSTCODE]),
+    ("signup", "postcode", 12345, [BAD_POSTCODE]),
+    ("login", "email", "jo\x00@example.org", [NUL, BAD_EMAIL]),
+    ("login", "password", "p" * 129, [_too_long(128)]),
+    ("login", "password", ["x"], [NOT_A_STRING]),
+    ("token", "email", ["jo@example.org"], [BAD_EMAIL]),
+    ("token", "password", "pass\x00word", [NUL]),
+    ("password reset", "email", "jo\x00@example.org", [NUL, BAD_EMAIL]),
+    ("password reset", "email", "j" * 250 + "@example.org", [_too_long(254)]),
+    ("password reset confirm", "uid", "M\x00Q", [NUL]),
+    ("password reset confirm", "uid", "M" * 65, [_too_long(64)]),
+    ("password reset confirm", "token", "t" * 129, [_too_long(128)]),
+    ("password reset confirm", "new_password", {"a": 1}, [NOT_A_STRING]),
+    ("me", "name", "Sam\x00", [NUL]),
+    ("me", "name", "x" * 151, [_too_long(150)]),
+    ("me", "name", ["Sam"], [NOT_A_STRING]),
+    ("me", "phone", "0" * 21, [BAD_PHONE, _too_long(20)]),
+    ("me", "postcode", "CB2\x001TN", [BAD_POSTCODE]),
+    ("join", "message", "Hi\x00", [NUL]),
+    ("join", "message", "x" * 501, [_too_long(500)]),
+    ("join", "message", {"text": "Hi"}, [NOT_A_STRING]),
+    ("status", "status", "deleted", [_not_a_choice("deleted")]),
+    ("status", "status", ["suspended"], [_not_a_choice("['suspended']")]),
+    ("status", "reason", "Paused\x00", [NUL]),
+    ("status", "reason", "x" * 1001, [_too_long(1000)]),
+    ("member role", "role", "boss", [_not_a_choice("boss")]),
+    ("member role", "role", "\x00", [_not_a_choice("\x00")]),
+    ("member role", "role", ["coordinator"], [_not_a_choice("['coordinator']")]),
+    ("member role", "role", 7, [_not_a_choice("7")]),
+]
+
+
+def _state() -> tuple:
+    """What a refused write must leave as it was."""
+    from accounts.models import User
+    from schemes.models import ActivityEvent, Membership
+
+    return (
+        list(User.objects.order_by("pk").values_list("email", "name", "phone", "postcode")),
+        list(Membership.objects.order_by("pk").values_list("user", "role", "status", "message")),
+        list(Scheme.objects.order_by("pk").values_list("status", flat=True)),
+        ActivityEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "field", "value", "messages"),
+    BAD_FIELDS,
+    ids=[f"{e}-{f}-{str(v)[:12]!r}" for e, f, v, _ in BAD_FIELDS],
+)
+def test_write_endpoints_refuse_bad_fields(
+    write_endpoints, endpoint, field, value, messages
+) -> None:
+    client, method, url, body = write_endpoints[endpoint]
+    before = _state()
+    response = getattr(client, method)(url, {**body, field: value}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: messages}
+    assert _state() == before

@@ -1,6 +1,12 @@
 """Joining, approving, roles, removal, leaving, and who may see members."""
 
+import threading
+import time
+
 import pytest
+from django.db import connection
+from rest_framework.fields import DateTimeField
+from rest_framework.test import APIClient
 
 from schemes.models import ActivityEvent, Membership, Scheme
 from tests.factories import MembershipFactory, SchemeFactory, UserFactory
@@ -63,8 +69,15 @@ def test_a_suspended_scheme_takes_no_requests(client_for, scheme, stranger, volu
     scheme.status = "suspended"
     scheme.save()
     # Not visible to a stranger at all; a member sees it but cannot re-join.
-    assert client_for(stranger).post(_scheme_url(scheme, "join/")).status_code == 404
-    assert client_for(volunteer).post(_scheme_url(scheme, "join/")).status_code == 400
+    hidden = client_for(stranger).post(_scheme_url(scheme, "join/"))
+    assert hidden.status_code == 404
+    assert hidden.json() == {"detail": "No Scheme matches the given query."}
+    refused = client_for(volunteer).post(_scheme_url(scheme, "join/"))
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": ["Only an active scheme takes new members."]}
+    assert list(Membership.objects.filter(scheme=scheme).values_list("user", "status")) == [
+        (volunteer.pk, "active")
+    ]
 
 
 def test_anonymous_cannot_ask_to_join(anon, scheme) -> None:
@@ -101,10 +114,71 @@ def test_approving_twice_is_refused(client_for, coordinator, request_to_join) ->
     }
 
 
-def test_liaison_may_approve_and_decline(client_for, liaison, request_to_join) -> None:
-    response = client_for(liaison).post(_member_url(request_to_join, "decline/"))
-    assert response.status_code == 200
-    assert response.json()["status"] == "declined"
+def _member_json(membership: Membership) -> dict:
+    """A member as the API shows them, read back from the database."""
+    membership.refresh_from_db()
+    user, scheme = membership.user, membership.scheme
+    return {
+        "id": membership.pk,
+        "user": {
+            "id": user.pk,
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "postcode": user.postcode,
+        },
+        "scheme": {"id": scheme.pk, "name": scheme.name, "kind": scheme.kind, "status": "active"},
+        "role": membership.role,
+        "status": membership.status,
+        "message": membership.message,
+        "requested_at": DateTimeField().to_representation(membership.requested_at),
+        "joined_at": membership.joined_at
+        and DateTimeField().to_representation(membership.joined_at),
+    }
+
+
+def test_liaison_may_approve_and_decline(client_for, liaison, scheme, request_to_join) -> None:
+    other = MembershipFactory(
+        scheme=scheme,
+        status="pending",
+        joined_at=None,
+        message="",
+        user__name="Wendy Ng",
+        user__email="wendy@example.org",
+    )
+    client = client_for(liaison)
+    approved = client.post(_member_url(request_to_join, "approve/"))
+    assert approved.status_code == 200
+    assert approved.json() == _member_json(request_to_join)
+    assert (approved.json()["user"]["name"], approved.json()["status"]) == (
+        "Oliver Grant",
+        "active",
+    )
+    assert approved.json()["message"] == "I live on Mill Road."
+    assert approved.json()["joined_at"] is not None
+
+    declined = client.post(_member_url(other, "decline/"))
+    assert declined.status_code == 200
+    assert declined.json() == _member_json(other)
+    assert (declined.json()["user"]["email"], declined.json()["status"]) == (
+        "wendy@example.org",
+        "declined",
+    )
+    assert declined.json()["joined_at"] is None
+
+    assert list(
+        Membership.objects.filter(pk__in=[request_to_join.pk, other.pk])
+        .order_by("pk")
+        .values_list("status", "decided_by")
+    ) == [("active", liaison.pk), ("declined", liaison.pk)]
+    assert list(
+        ActivityEvent.objects.filter(type__in=["member_joined", "member_declined"])
+        .order_by("id")
+        .values_list("summary", flat=True)
+    ) == [
+        "PCSO Priya Shah approved Oliver Grant's request to join.",
+        "PCSO Priya Shah declined Wendy Ng's request to join.",
+    ]
 
 
 def test_declined_volunteer_may_ask_again(client_for, coordinator, request_to_join) -> None:
@@ -147,7 +221,16 @@ def test_member_list_with_contact_details_for_coordinators(
 
 
 def test_member_list_for_the_covering_liaison(client_for, scheme, liaison, volunteer) -> None:
-    assert client_for(liaison).get(_scheme_url(scheme, "members/")).json()["count"] == 1
+    response = client_for(liaison).get(_scheme_url(scheme, "members/"))
+    assert response.status_code == 200
+    membership = Membership.objects.get(user=volunteer)
+    assert response.json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [_member_json(membership)],
+    }
+    assert response.json()["results"][0]["user"]["phone"] == "07700 900201"
 
 
 @pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison", "stranger"])
@@ -194,7 +277,11 @@ def test_promote_a_member_to_coordinator(client_for, coordinator, volunteer) -> 
     membership = Membership.objects.get(user=volunteer)
     response = client_for(coordinator).patch(_member_url(membership), {"role": "coordinator"})
     assert response.status_code == 200
-    assert response.json()["role"] == "coordinator"
+    assert response.json() == _member_json(membership)
+    assert (response.json()["role"], response.json()["status"]) == ("coordinator", "active")
+    assert client_for(volunteer).get("/api/v1/me/").json()["coordinator_of"] == [
+        membership.scheme_id
+    ]
     assert ActivityEvent.objects.get(type="role_changed").summary == (
         "Margaret Ellis made Alex Morgan a coordinator."
     )
@@ -281,25 +368,83 @@ def test_join_request_queue_spans_the_coordinators_schemes(
     MembershipFactory(scheme=SchemeFactory(), status="pending", joined_at=None)  # not theirs
     response = client_for(coordinator).get("/api/v1/join-requests/")
     assert response.status_code == 200
-    assert [(r["id"], r["scheme"]["name"]) for r in response.json()["results"]] == [
-        (request_to_join.pk, "Mill Road Neighbourhood Watch"),
-        (other_request.pk, "Chesterton Neighbourhood Watch"),
+    assert response.json() == {
+        "count": 2,
+        "next": None,
+        "previous": None,
+        "results": [_member_json(request_to_join), _member_json(other_request)],
+    }
+    assert [(r["user"]["name"], r["scheme"]["name"]) for r in response.json()["results"]] == [
+        ("Oliver Grant", "Mill Road Neighbourhood Watch"),
+        (other_request.user.name, "Chesterton Neighbourhood Watch"),
     ]
+    only_second = client_for(coordinator).get("/api/v1/join-requests/", {"scheme": second.pk})
+    assert [r["id"] for r in only_second.json()["results"]] == [other_request.pk]
+
+
+EMPTY_PAGE = {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_join_request_queue_for_a_liaison_covers_their_force_only(
     client_for, liaison, foreign_liaison, request_to_join
 ) -> None:
-    assert client_for(liaison).get("/api/v1/join-requests/").json()["count"] == 1
-    assert client_for(foreign_liaison).get("/api/v1/join-requests/").json()["count"] == 0
+    bedford = MembershipFactory(
+        scheme=SchemeFactory(name="Kempston Watch", force="bedfordshire"),
+        status="pending",
+        joined_at=None,
+    )
+    ours = client_for(liaison).get("/api/v1/join-requests/").json()
+    assert ours == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [_member_json(request_to_join)],
+    }
+    theirs = client_for(foreign_liaison).get("/api/v1/join-requests/").json()
+    assert theirs == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [_member_json(bedford)],
+    }
+    assert theirs["results"][0]["scheme"]["name"] == "Kempston Watch"
+
+
+def test_join_request_queue_leaves_out_schemes_no_longer_active(
+    client_for, coordinator, scheme, request_to_join
+) -> None:
+    scheme.status = "suspended"
+    scheme.save()
+    assert client_for(coordinator).get("/api/v1/join-requests/").json() == EMPTY_PAGE
 
 
 def test_join_request_queue_is_empty_for_volunteers(client_for, volunteer, request_to_join) -> None:
-    assert client_for(volunteer).get("/api/v1/join-requests/").json()["count"] == 0
+    response = client_for(volunteer).get("/api/v1/join-requests/")
+    assert response.status_code == 200
+    assert response.json() == EMPTY_PAGE
 
 
 def test_join_request_queue_needs_sign_in(anon) -> None:
-    assert anon.get("/api/v1/join-requests/").status_code == 401
+    response = anon.get("/api/v1/join-requests/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_join_request_queue_queries_stay_constant(
+    client_for, scheme, coordinator, django_assert_max_num_queries
+) -> None:
+    client = client_for(coordinator)
+    MembershipFactory.create_batch(3, scheme=scheme, status="pending", joined_at=None)
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/join-requests/").json()["count"] == 3
+    # Requests across several schemes the coordinator runs, each by a different person.
+    for _ in range(6):
+        another = SchemeFactory()
+        MembershipFactory(scheme=another, user=coordinator, role="coordinator")
+        MembershipFactory.create_batch(5, scheme=another, status="pending", joined_at=None)
+    with django_assert_max_num_queries(5):
+        response = client.get("/api/v1/join-requests/", {"page_size": 100})
+        assert len(response.json()["results"]) == 33
 
 
 def test_my_schemes(client_for, scheme, volunteer) -> None:
@@ -339,3 +484,47 @@ def test_me_lists_active_memberships_with_their_kind(client_for, scheme, coordin
         {"scheme": speedwatch.pk, "kind": "speedwatch", "role": "volunteer"},
     ]
     assert me["coordinator_of"] == [scheme.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_stepping_down_at_once_leave_one(monkeypatch) -> None:
+    """Each request runs on its own connection, as two phones would. Saving is slowed so
+    that, without the scheme lock, both would count two coordinators before either saved."""
+    scheme = SchemeFactory()
+    first, second = MembershipFactory.create_batch(2, scheme=scheme, role="coordinator")
+    real_save = Membership.save
+
+    def slow_save(self, *args, **kwargs) -> None:
+        time.sleep(0.3)
+        real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Membership, "save", slow_save)
+    barrier = threading.Barrier(2)
+    responses = {}
+
+    def step_down(membership: Membership) -> None:
+        client = APIClient()
+        client.force_login(membership.user)
+        barrier.wait()
+        try:
+            responses[membership.pk] = client.patch(
+                _member_url(membership), {"role": "volunteer"}, format="json"
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=step_down, args=(m,)) for m in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(r.status_code for r in responses.values()) == [200, 400]
+    refused = next(r for r in responses.values() if r.status_code == 400)
+    assert refused.json() == {
+        "non_field_errors": [
+            "Making them a volunteer would leave the scheme without a coordinator: "
+            "make another member a coordinator first."
+        ]
+    }
+    assert Membership.objects.filter(scheme=scheme, role="coordinator").count() == 1

@@ -1,7 +1,11 @@
 """Public reference endpoints, the OpenAPI schema and its docs, the frontend shell."""
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.urls import URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +22,8 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
         "default_centre": {"lat": 52.3, "lon": -0.1},
         "default_zoom": 9,
         "webpush_public_key": "",
+        "speedwatch_allowed_limits_mph": [20, 30, 40],
+        "speedwatch_threshold_mph": {"20": 24, "30": 35, "40": 46},
     }
     settings.GEOCODER = ""
     assert anon.get("/api/v1/config/").json()["geocoder_enabled"] is False
@@ -34,12 +40,115 @@ def test_forces_are_the_43_of_england_and_wales(anon) -> None:
     assert [force["code"] for force in found] == ["north-wales", "south-wales"]
 
 
+def _force_codes(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [force["code"] for force in response.json()["results"]]
+
+
+def test_forces_search_and_ordering(anon) -> None:
+    forces = "/api/v1/forces/"
+    assert anon.get(forces, {"search": "york"}).json() == {
+        "count": 3,
+        "next": None,
+        "previous": None,
+        "results": [
+            {"code": "north-yorkshire", "name": "North Yorkshire Police"},
+            {"code": "south-yorkshire", "name": "South Yorkshire Police"},
+            {"code": "west-yorkshire", "name": "West Yorkshire Police"},
+        ],
+    }
+    assert _force_codes(anon.get(forces, {"search": "YORK", "ordering": "-code"})) == [
+        "west-yorkshire",
+        "south-yorkshire",
+        "north-yorkshire",
+    ]
+    by_name = _force_codes(anon.get(forces, {"ordering": "name", "page_size": 100}))
+    assert by_name[:3] == ["avon-and-somerset", "bedfordshire", "cambridgeshire"]
+    assert by_name[-2:] == ["west-yorkshire", "wiltshire"]
+    assert _force_codes(anon.get(forces, {"ordering": "-name", "page_size": 2})) == [
+        "wiltshire",
+        "west-yorkshire",
+    ]
+    assert _force_codes(anon.get(forces, {"search": "atlantis"})) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ({"ordering": "password"}, {"ordering": ['"password" is not a valid choice.']}),
+        ({"search": "x" * 101}, {"search": ["Ensure this field has no more than 100 characters."]}),
+    ],
+)
+def test_forces_query_errors(anon, query, errors) -> None:
+    response = anon.get("/api/v1/forces/", query)
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_forces_list_needs_no_queries(anon, django_assert_num_queries) -> None:
+    # A fixed list in code: no database at all, whatever the page size.
+    with django_assert_num_queries(0):
+        assert len(anon.get("/api/v1/forces/", {"page_size": 5}).json()["results"]) == 5
+    with django_assert_num_queries(0):
+        assert len(anon.get("/api/v1/forces/", {"page_size": 100}).json()["results"]) == 43
+
+
 def test_openapi_schema_is_valid(tmp_path) -> None:
     # drf-spectacular validates against the OpenAPI 3 JSON schema; warnings fail too.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
     text = (tmp_path / "s.yaml").read_text()
     assert "/api/v1/schemes/{id}/members/" not in text  # nested under scheme_pk
     assert "/api/v1/schemes/{scheme_pk}/members/" in text
+
+
+def _api_addresses(patterns, prefix: str = "") -> set[str]:
+    """Every DRF view's address under the URLconf, written as OpenAPI paths are."""
+    found = set()
+    for pattern in patterns:
+        text = re.sub(r"^\^|\$$", "", str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            found |= _api_addresses(pattern.url_patterns, prefix + text)
+        elif hasattr(pattern.callback, "cls"):
+            path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", prefix + text)
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
+            # drf-spectacular names a router's "pk" after the model's primary key.
+            found.add("/" + path.replace("{pk}", "{id}"))
+    return found
+
+
+def test_the_schema_documents_every_api_address() -> None:
+    schema_paths = set(SchemaGenerator().get_schema(request=None, public=True)["paths"])
+    addresses = {
+        path for path in _api_addresses(get_resolver().url_patterns) if path.startswith("/api/v1/")
+    }
+    assert schema_paths == addresses
+    assert {
+        "/api/v1/schemes/",
+        "/api/v1/schemes/{id}/",
+        "/api/v1/schemes/{id}/status/",
+        "/api/v1/schemes/{scheme_pk}/status-history/",
+        "/api/v1/schemes/{id}/join/",
+        "/api/v1/schemes/{id}/leave/",
+        "/api/v1/schemes/{scheme_pk}/members/",
+        "/api/v1/schemes/{scheme_pk}/members/{id}/",
+        "/api/v1/schemes/{scheme_pk}/members/{id}/approve/",
+        "/api/v1/schemes/{scheme_pk}/members/{id}/decline/",
+        "/api/v1/join-requests/",
+        "/api/v1/me/memberships/",
+        "/api/v1/activity/",
+        "/api/v1/activity/export/",
+        "/api/v1/auth/csrf/",
+        "/api/v1/auth/signup/",
+        "/api/v1/auth/login/",
+        "/api/v1/auth/logout/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/token/revoke/",
+        "/api/v1/auth/password-reset/",
+        "/api/v1/auth/password-reset/confirm/",
+        "/api/v1/me/",
+        "/api/v1/config/",
+        "/api/v1/forces/",
+    } <= schema_paths
 
 
 def test_schema_and_docs_are_served(anon) -> None:

@@ -1,12 +1,18 @@
 """Refusals that hold across every endpoint, and the admin screens for staff."""
 
+import csv
+import io
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.management import call_command
 from django.urls import reverse
 
-from schemes.models import Membership
-from tests.factories import MembershipFactory, UserFactory
+from schemes.models import ActivityEvent, Membership
+from schemes.services import activity_record
+from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+from watch.models import AuditAction
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +61,165 @@ def test_a_bad_token_is_refused_with_401(anon, scheme, member, method, url) -> N
     assert response.json() == {"detail": "Invalid token."}
 
 
+NOT_FOUND = {"detail": "No Scheme matches the given query."}
+MEMBERS_REFUSED = {"detail": "Only the scheme's coordinators and liaisons see members."}
+
+
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison"])
+def test_declining_a_request_is_refused_to_others(client_for, request, scheme, member, who) -> None:
+    pending = MembershipFactory(scheme=scheme, status="pending", joined_at=None)
+    response = client_for(request.getfixturevalue(who)).post(
+        f"/api/v1/schemes/{scheme.pk}/members/{pending.pk}/decline/"
+    )
+    assert response.status_code == 403
+    assert response.json() == MEMBERS_REFUSED
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_by) == ("pending", None)
+    assert not ActivityEvent.objects.filter(type="member_declined").exists()
+
+
+def _csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200, response.content
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
 @pytest.mark.parametrize(
-    "model", [model for model in apps.get_models() if admin.site.is_registered(model)]
+    ("who", "theirs"),
+    [("foreign_liaison", "Biggleswade Speedwatch"), ("outsider", "Ely City Neighbourhood Watch")],
 )
-def test_staff_admin_screens_work_for_every_model(client, model) -> None:
+def test_activity_export_holds_only_the_readers_own_schemes(
+    client_for, request, scheme, coordinator, other_scheme, who, theirs
+) -> None:
+    beds = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
+    for place in (scheme, other_scheme, beds):
+        activity_record(scheme=place, type="scheme_updated", actor=None, summary=f"{place.name}.")
+    client = client_for(request.getfixturevalue(who))
+    rows = _csv_rows(client.get("/api/v1/activity/export/"))
+    assert [row[2:] for row in rows[1:]] == [
+        [
+            theirs,
+            "speedwatch" if who == "foreign_liaison" else "neighbourhood",
+            "scheme_updated",
+            "",
+            f"{theirs}.",
+        ]
+    ]
+    # Asking for Mill Road by name changes nothing: it is not theirs.
+    assert _csv_rows(client.get("/api/v1/activity/export/", {"scheme": scheme.pk}))[1:] == []
+
+
+NOT_PUBLIC_ENDPOINTS = [
+    ("patch", "/api/v1/schemes/{scheme}/", {"name": "Hijacked"}),
+    ("get", "/api/v1/schemes/{scheme}/status-history/", None),
+    ("patch", "/api/v1/schemes/{scheme}/members/{member}/", {"role": "coordinator"}),
+    ("delete", "/api/v1/schemes/{scheme}/members/{member}/", None),
+    ("post", "/api/v1/schemes/{scheme}/members/{member}/approve/", None),
+    ("post", "/api/v1/schemes/{scheme}/members/{member}/decline/", None),
+    ("post", "/api/v1/schemes/{scheme}/join/", {"message": "Let me in."}),
+]
+
+
+@pytest.mark.parametrize("scheme_status", ["proposed", "suspended"])
+@pytest.mark.parametrize("who", ["outsider", "foreign_liaison", "stranger", "declined"])
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    NOT_PUBLIC_ENDPOINTS,
+    ids=[f"{m} {u}" for m, u, _ in NOT_PUBLIC_ENDPOINTS],
+)
+def test_a_scheme_that_is_not_public_is_not_found_by_those_outside_it(
+    client_for, request, scheme_status, who, method, url, body
+) -> None:
+    hidden = SchemeFactory(name="Quiet Lane Watch", status=scheme_status)
+    pending = MembershipFactory(scheme=hidden, status="pending", joined_at=None)
+    if who == "declined":
+        user = MembershipFactory(scheme=hidden, status="declined", joined_at=None).user
+    else:
+        user = request.getfixturevalue(who)
+    memberships = Membership.objects.filter(scheme=hidden).order_by("pk")
+    before = list(memberships.values_list("pk", "user", "role", "status"))
+    response = getattr(client_for(user), method)(
+        url.format(scheme=hidden.pk, member=pending.pk), body, format="json"
+    )
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+    hidden.refresh_from_db()
+    assert (hidden.name, hidden.status) == ("Quiet Lane Watch", scheme_status)
+    assert list(memberships.values_list("pk", "user", "role", "status")) == before
+    assert not ActivityEvent.objects.exists()
+
+
+# Records only the app writes: the admin offers no "add" for them (403) ...
+ADMIN_NO_ADD = {
+    "schemes.SchemeStatusChange",
+    "schemes.ActivityEvent",
+    "watch.AuditRecord",
+    "notifications.PushSubscription",
+    "notifications.PushReceipt",
+}
+# ... and these histories cannot be changed in it either: their change page only shows them.
+ADMIN_VIEW_ONLY = {
+    "schemes.SchemeStatusChange",
+    "schemes.ActivityEvent",
+    "notifications.PushReceipt",
+}
+
+
+@pytest.fixture
+def one_of_everything(db: None) -> None:
+    """At least one row of every model the admin shows: the demo, and what it lacks."""
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from core.models import IdempotencyRecord
+    from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
+    from watch.models import AuditRecord, Session, SessionAmendment
+
+    call_command("load_demo", stdout=io.StringIO())
+    user = UserFactory(name="Admin Probe")
+    Group.objects.create(name="Helpers")
+    Token.objects.create(user=user)
+    IdempotencyRecord.objects.create(
+        user=user, key="k", method="POST", path="/api/v1/schemes/", fingerprint="f" * 64
+    )
+    SessionAmendment.objects.create(
+        session=Session.objects.first(), actor=user, reason="Typo.", changes={"x": [1, 2]}
+    )
+    AuditRecord.objects.create(actor=user, actor_name=user.name, action=AuditAction.OFFENCES_CSV)
+    alert = Alert.objects.first()
+    Notice.objects.create(alert=alert, recipient=user, channel="in_app")
+    Reply.objects.create(alert=alert, author=user, body="Seen them too.")
+    subscription = PushSubscription.objects.create(
+        user=user, endpoint="https://push.example.org/1", p256dh="key", auth="secret"
+    )
+    PushReceipt.objects.create(
+        notice=Notice.objects.create(alert=alert, recipient=user, channel="push"),
+        subscription=subscription,
+    )
+
+
+ADMIN_MODELS = [model for model in apps.get_models() if admin.site.is_registered(model)]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=[m._meta.label for m in ADMIN_MODELS])
+def test_staff_admin_screens_work_for_every_model(client, one_of_everything, model) -> None:
     staff = UserFactory(is_staff=True, is_superuser=True)
-    MembershipFactory()
     client.force_login(staff)
     meta = model._meta
-    changelist = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    name = f"admin:{meta.app_label}_{meta.model_name}"
+
+    changelist = client.get(reverse(f"{name}_changelist"))
     assert changelist.status_code == 200
-    add = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
-    assert add.status_code in (200, 403)  # 403: records that are only ever written by the app
+    assert changelist.context["cl"].result_count >= 1
+
+    add = client.get(reverse(f"{name}_add"))
+    assert add.status_code == (403 if meta.label in ADMIN_NO_ADD else 200)
+
+    existing = model._default_manager.order_by("pk").first()
+    assert existing is not None, f"no {meta.label} to open"
+    change = client.get(reverse(f"{name}_change", args=[existing.pk]))
+    assert change.status_code == 200
+    assert change.context["original"] == existing
+    assert change.context["has_change_permission"] is (meta.label not in ADMIN_VIEW_ONLY)
 
 
 def test_every_project_model_is_in_the_admin() -> None:

@@ -1,10 +1,13 @@
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from geopy.distance import distance as geodesic
 from geopy.exc import GeocoderServiceError
 from rest_framework.test import APIClient
 
-from schemes import geocoding
-from schemes.models import Scheme
+from schemes import geo, geocoding
 from tests.factories import MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,16 +261,34 @@ def test_directory_queries_stay_constant_as_it_grows(
         assert len(near.json()["results"]) == 33
 
 
-def test_near_me_prefilters_by_bounding_box_in_sql(
-    anon: APIClient, django_assert_num_queries
-) -> None:
+def test_near_me_prefilters_by_bounding_box_in_sql(anon: APIClient, monkeypatch) -> None:
     SchemeFactory(name="Cambridge", lat=CAMBRIDGE[0], lon=CAMBRIDGE[1], radius=500)
     SchemeFactory(name="Bedford", lat=52.136, lon=-0.467, radius=500)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    measured = []
+    real_distance = geo.distance_to_area_m
 
+    def measuring(point, *, centre, radius_m, boundary):
+        measured.append((round(centre.lat, 4), round(centre.lon, 4)))
+        return real_distance(point, centre=centre, radius_m=radius_m, boundary=boundary)
+
+    monkeypatch.setattr(geo, "distance_to_area_m", measuring)
     with CaptureQueriesContext(connection) as queries:
-        anon.get(SCHEMES, {"lat": CAMBRIDGE[0], "lon": CAMBRIDGE[1], "radius_m": 1000})
-    scheme_query = next(q["sql"] for q in queries.captured_queries if "bbox_north" in q["sql"])
-    assert '"schemes_scheme"."bbox_north" >=' in scheme_query
-    assert Scheme.objects.count() == 2
+        response = anon.get(SCHEMES, {"lat": CAMBRIDGE[0], "lon": CAMBRIDGE[1], "radius_m": 1000})
+    assert _names(response) == ["Cambridge"]
+    # Bedford never left the database: only Cambridge had its distance measured in Python.
+    assert measured == [CAMBRIDGE]
+
+    (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "schemes_scheme"' in q["sql"]]
+    box = geo.circle_bbox(geo.Point(*CAMBRIDGE), 1000)
+    bounds = {
+        ("bbox_south", ">="): box.south - geo.MAX_SPAN_LAT_DEG,
+        ("bbox_south", "<="): box.north,
+        ("bbox_west", ">="): box.west - geo.MAX_SPAN_LON_DEG,
+        ("bbox_west", "<="): box.east,
+        ("bbox_north", ">="): box.south,
+        ("bbox_east", ">="): box.west,
+    }
+    for (column, operator), value in bounds.items():
+        match = re.search(rf'"schemes_scheme"\."{column}" {operator}\s+(-?[0-9.e-]+)', sql)
+        assert match, f"no {column} {operator} predicate in {sql}"
+        assert float(match.group(1)) == pytest.approx(value)

@@ -1,10 +1,11 @@
 """Proposing schemes, viewing and editing them, and the status lifecycle."""
 
 import pytest
+from rest_framework.fields import DateTimeField
 from rest_framework.test import APIClient
 
 from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
-from tests.factories import MembershipFactory, SchemeFactory
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def test_propose_a_scheme(client_for, stranger) -> None:
         "can_manage": False,
         "can_edit": True,
         "can_review": False,
+        "can_see_history": True,
     }
     assert scheme.proposed_by == stranger
     assert (scheme.bbox_south < 52.334 < scheme.bbox_north) and (
@@ -125,7 +127,12 @@ def test_scheme_page_tells_a_member_their_membership(client_for, scheme, volunte
     body = client_for(volunteer).get(_url(scheme)).json()
     membership = Membership.objects.get(user=volunteer)
     assert body["my_membership"] == {"id": membership.pk, "role": "volunteer", "status": "active"}
-    assert (body["can_manage"], body["can_edit"], body["can_review"]) == (False, False, False)
+    assert (
+        body["can_manage"],
+        body["can_edit"],
+        body["can_review"],
+        body["can_see_history"],
+    ) == (False, False, False, False)
     assert body["member_count"] == 1
 
 
@@ -256,6 +263,55 @@ def test_suspended_scheme_is_reinstated_then_closed_for_good(client_for, scheme,
     ]
 
 
+def test_a_proposed_scheme_cannot_be_suspended(client_for, proposal, liaison) -> None:
+    response = client_for(liaison).post(
+        _url(proposal, "status/"), {"status": "suspended", "reason": "Not yet."}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"status": ["A proposed scheme cannot become suspended."]}
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+    assert SchemeStatusChange.objects.filter(scheme=proposal).count() == 0
+
+
+def test_a_suspended_scheme_may_be_closed(client_for, scheme, liaison) -> None:
+    client = client_for(liaison)
+    client.post(_url(scheme, "status/"), {"status": "suspended", "reason": "Paused."})
+    response = client.post(_url(scheme, "status/"), {"status": "closed", "reason": "Wound up."})
+    assert response.status_code == 200
+    assert response.json()["status"] == "closed"
+    assert list(
+        SchemeStatusChange.objects.filter(scheme=scheme)
+        .order_by("id")
+        .values_list("from_status", "to_status", "reason")
+    ) == [("active", "suspended", "Paused."), ("suspended", "closed", "Wound up.")]
+    assert ActivityEvent.objects.filter(scheme=scheme).order_by("-id").first().summary == (
+        "PCSO Priya Shah: suspended → closed. Wound up."
+    )
+
+
+def test_a_coordinator_cannot_reinstate_their_suspended_scheme(
+    client_for, scheme, coordinator, liaison
+) -> None:
+    client_for(liaison).post(_url(scheme, "status/"), {"status": "suspended", "reason": "Paused."})
+    response = client_for(coordinator).post(_url(scheme, "status/"), {"status": "active"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only a liaison may make a suspended scheme active."}
+    scheme.refresh_from_db()
+    assert scheme.status == "suspended"
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_closing_needs_a_reason(client_for, scheme, coordinator, reason) -> None:
+    payload = {"status": "closed"} if reason is None else {"status": "closed", "reason": reason}
+    response = client_for(coordinator).post(_url(scheme, "status/"), payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Say why, for the scheme's members and the record."]}
+    scheme.refresh_from_db()
+    assert scheme.status == "active"
+    assert SchemeStatusChange.objects.filter(scheme=scheme).count() == 0
+
+
 def test_a_coordinator_may_close_their_scheme(client_for, scheme, coordinator) -> None:
     response = client_for(coordinator).post(
         _url(scheme, "status/"), {"status": "closed", "reason": "Moving away."}
@@ -270,12 +326,99 @@ def test_unknown_status_is_a_field_error(client_for, scheme, liaison) -> None:
     assert response.json() == {"status": ['"deleted" is not a valid choice.']}
 
 
-@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison"])
+@pytest.mark.parametrize("who", ["volunteer", "outsider", "foreign_liaison", "stranger"])
 def test_status_history_is_for_managers(client_for, request, scheme, who) -> None:
-    assert (
-        client_for(request.getfixturevalue(who)).get(_url(scheme, "status-history/")).status_code
-        == 403
-    )
+    response = client_for(request.getfixturevalue(who)).get(_url(scheme, "status-history/"))
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Only the scheme's coordinators and liaisons see its history."
+    }
+
+
+def test_status_history_of_a_hidden_scheme_is_not_found(client_for, proposal, outsider) -> None:
+    response = client_for(outsider).get(_url(proposal, "status-history/"))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No Scheme matches the given query."}
+
+
+def _suspend_and_reinstate(client, scheme: Scheme, times: int) -> None:
+    for n in range(times):
+        client.post(_url(scheme, "status/"), {"status": "suspended", "reason": f"Pause {n}."})
+        client.post(_url(scheme, "status/"), {"status": "active"})
+
+
+def test_status_history_shows_each_change_with_who_and_why(
+    client_for, scheme, coordinator, liaison
+) -> None:
+    _suspend_and_reinstate(client_for(liaison), scheme, 1)
+    response = client_for(coordinator).get(_url(scheme, "status-history/"))
+    assert response.status_code == 200
+    suspended, reinstated = SchemeStatusChange.objects.filter(scheme=scheme).order_by("id")
+    at = DateTimeField().to_representation
+    assert response.json() == {
+        "count": 2,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "id": reinstated.pk,
+                "from_status": "suspended",
+                "to_status": "active",
+                "actor_name": "PCSO Priya Shah",
+                "reason": "",
+                "at": at(reinstated.at),
+            },
+            {
+                "id": suspended.pk,
+                "from_status": "active",
+                "to_status": "suspended",
+                "actor_name": "PCSO Priya Shah",
+                "reason": "Pause 0.",
+                "at": at(suspended.at),
+            },
+        ],
+    }
+
+
+def test_status_history_pages_orders_and_filters(client_for, scheme, liaison) -> None:
+    client = client_for(liaison)
+    _suspend_and_reinstate(client, scheme, 3)
+    url = _url(scheme, "status-history/")
+    first = client.get(url, {"page_size": 2}).json()
+    assert first["count"] == 6
+    assert [(h["to_status"], h["reason"]) for h in first["results"]] == [
+        ("active", ""),
+        ("suspended", "Pause 2."),
+    ]
+    assert first["next"].endswith("page=2&page_size=2")
+    oldest = client.get(url, {"ordering": "at", "page_size": 2}).json()["results"]
+    assert [(h["to_status"], h["reason"]) for h in oldest] == [
+        ("suspended", "Pause 0."),
+        ("active", ""),
+    ]
+    suspensions = client.get(url, {"to_status": "suspended"}).json()["results"]
+    assert [h["reason"] for h in suspensions] == ["Pause 2.", "Pause 1.", "Pause 0."]
+    wrong = client.get(url, {"to_status": "paused"})
+    assert wrong.status_code == 400
+    assert wrong.json() == {
+        "to_status": ["Select a valid choice. paused is not one of the available choices."]
+    }
+
+
+def test_status_history_queries_stay_constant(
+    client_for, scheme, liaison, django_assert_max_num_queries
+) -> None:
+    client = client_for(liaison)
+    _suspend_and_reinstate(client, scheme, 1)
+    with django_assert_max_num_queries(7):
+        assert client.get(_url(scheme, "status-history/")).json()["count"] == 2
+    # Each change by a different person, so a missing select_related would show.
+    for n in range(15):
+        other = LiaisonFactory(force="cambridgeshire", user__name=f"PC {n}").user
+        _suspend_and_reinstate(client_for(other), scheme, 1)
+    with django_assert_max_num_queries(7):
+        response = client.get(_url(scheme, "status-history/"), {"page_size": 100})
+        assert len(response.json()["results"]) == 32
 
 
 def test_coordinator_edits_details(client_for, scheme, coordinator) -> None:
@@ -326,3 +469,142 @@ def test_staff_see_every_scheme(client_for, proposal) -> None:
     staff.is_staff = True
     staff.save()
     assert client_for(staff).get(_url(proposal)).status_code == 200
+
+
+# --- Who sees a scheme that is not active, and its private details --------------------
+
+NOT_FOUND = {"detail": "No Scheme matches the given query."}
+HISTORY_REFUSED = {"detail": "Only the scheme's coordinators and liaisons see its history."}
+
+
+@pytest.fixture
+def approved(client_for, liaison, proposal, stranger) -> Scheme:
+    """The proposal, approved: its proposer (the stranger) is now its coordinator, with a
+    second coordinator beside them. Its contact email and phone are not shown publicly."""
+    client_for(liaison).post(_url(proposal, "status/"), {"status": "active"})
+    MembershipFactory(scheme=proposal, role="coordinator", user__name="Ruth Second")
+    proposal.refresh_from_db()
+    return proposal
+
+
+@pytest.mark.parametrize("how", ["leaves", "is removed"])
+def test_a_proposer_no_longer_in_the_scheme_sees_only_what_the_public_sees(
+    client_for, approved, stranger, how
+) -> None:
+    own = client_for(stranger)
+    assert own.get(_url(approved)).json()["contact"] == {
+        "name": "Casey Contact",
+        "email": "contact@example.org",
+        "phone": "01223 555000",
+    }
+    assert own.get(_url(approved, "status-history/")).status_code == 200
+    if how == "leaves":
+        assert own.post(_url(approved, "leave/")).status_code == 204
+    else:
+        second = Membership.objects.get(user__name="Ruth Second").user
+        membership = Membership.objects.get(user=stranger)
+        url = f"{_url(approved, 'members/')}{membership.pk}/"
+        assert client_for(second).delete(url).status_code == 204
+
+    body = own.get(_url(approved)).json()
+    assert body["contact"] == {"name": "Casey Contact"}
+    assert (body["my_membership"], body["can_manage"], body["can_edit"]) == (None, False, False)
+    history = own.get(_url(approved, "status-history/"))
+    assert history.status_code == 403
+    assert history.json() == HISTORY_REFUSED
+
+
+def test_a_former_proposer_does_not_see_the_scheme_once_suspended(
+    client_for, liaison, approved, stranger
+) -> None:
+    client_for(stranger).post(_url(approved, "leave/"))
+    client_for(liaison).post(_url(approved, "status/"), {"status": "suspended", "reason": "Pause."})
+    response = client_for(stranger).get(_url(approved))
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+def test_the_proposer_reads_why_their_proposal_was_declined(
+    client_for, liaison, proposal, stranger
+) -> None:
+    client_for(liaison).post(
+        _url(proposal, "status/"), {"status": "closed", "reason": "Covered by Soham Town Watch."}
+    )
+    client = client_for(stranger)
+    body = client.get(_url(proposal)).json()
+    assert (body["status"], body["can_edit"], body["contact"]["phone"]) == (
+        "closed",
+        False,
+        "01223 555000",
+    )
+    history = client.get(_url(proposal, "status-history/")).json()["results"]
+    assert [(h["from_status"], h["to_status"], h["reason"]) for h in history] == [
+        ("proposed", "closed", "Covered by Soham Town Watch.")
+    ]
+
+
+@pytest.mark.parametrize("scheme_status", ["suspended", "closed"])
+@pytest.mark.parametrize("request_status", ["pending", "declined"])
+def test_a_requester_does_not_see_a_suspended_or_closed_scheme(
+    client_for, scheme, volunteer, scheme_status, request_status
+) -> None:
+    requester = MembershipFactory(scheme=scheme, status=request_status, joined_at=None).user
+    scheme.status = scheme_status
+    scheme.save()
+    response = client_for(requester).get(_url(scheme))
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+    listed = client_for(requester).get(SCHEMES, {"status": scheme_status}).json()
+    assert listed["count"] == 0
+    # An active member still sees it.
+    assert client_for(volunteer).get(_url(scheme)).json()["status"] == scheme_status
+
+
+def test_a_requester_may_withdraw_from_a_scheme_suspended_since(client_for, scheme) -> None:
+    requester = MembershipFactory(scheme=scheme, status="pending", joined_at=None).user
+    scheme.status = "suspended"
+    scheme.save()
+    assert client_for(requester).post(_url(scheme, "leave/")).status_code == 204
+    assert not Membership.objects.filter(user=requester).exists()
+
+
+@pytest.mark.parametrize("scheme_status", ["proposed", "active", "suspended", "closed"])
+def test_the_visibility_rule_and_its_query_agree(
+    request, scheme_status, stranger, liaison, foreign_liaison, outsider
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from schemes.permissions import can_view_scheme
+    from schemes.selectors import schemes_visible_to
+
+    scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
+    cast = {
+        "anonymous": AnonymousUser(),
+        "proposer": stranger,
+        "liaison": liaison,
+        "foreign liaison": foreign_liaison,
+        "outsider": outsider,
+        "staff": UserFactory(is_staff=True),
+    }
+    for status in ("active", "pending", "declined"):
+        cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
+    cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
+    by_rule = {name: can_view_scheme(user, scheme) for name, user in cast.items()}
+    by_query = {
+        name: schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
+        for name, user in cast.items()
+    }
+    assert by_rule == by_query
+    everyone = scheme_status == "active"
+    assert by_rule == {
+        "anonymous": everyone,
+        "proposer": everyone or scheme_status in ("proposed", "closed"),
+        "liaison": True,
+        "foreign liaison": everyone,
+        "outsider": everyone,
+        "staff": True,
+        "active volunteer": True,
+        "pending volunteer": everyone,
+        "declined volunteer": everyone,
+        "coordinator": True,
+    }

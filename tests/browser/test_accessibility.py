@@ -38,9 +38,21 @@ SCREENS = {
     "scheme page": Screen(
         "/schemes/{mill_road}", MILL_ROAD, "Members and join requests", "margaret@example.org"
     ),
+    "scheme page, signed out": Screen("/schemes/{mill_road}", MILL_ROAD, "Join this scheme"),
+    # Joan volunteers for Haslingfield Speedwatch, not Mill Road: she may ask to join.
+    "scheme page, not a member": Screen(
+        "/schemes/{mill_road}", MILL_ROAD, "Request to join", "joan@example.org"
+    ),
+    "edit scheme": Screen(
+        "/schemes/{mill_road}/edit", "Edit scheme details", "Scheme name", "margaret@example.org"
+    ),
     "sign in": Screen("/signin", "Sign in", "Forgot your password?"),
     "sign up": Screen("/signup", "Sign up", "Home postcode (optional)"),
     "forgot password": Screen("/forgot-password", "Forgot your password", "Send reset link"),
+    # The link from the reset email; the screen checks it only when the form is sent.
+    "reset password": Screen(
+        "/reset-password/MQ/c3j1kq-0123456789abcdef", "Choose a new password", "Set new password"
+    ),
     "my schemes": Screen("/my-schemes", "My schemes", MILL_ROAD, "volunteer@example.org"),
     "propose a scheme": Screen(
         "/schemes/new", "Propose a scheme", "Contact name", "volunteer@example.org"

@@ -1,4 +1,7 @@
-"""The main journeys, clicked through at 360 px: joining a scheme and approving a proposal."""
+"""The main journeys, clicked through at 360 px: finding schemes near the phone or a place,
+joining a scheme and approving a proposal."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -102,3 +105,60 @@ def test_liaison_approves_a_proposed_scheme(page: Page) -> None:
     assert list(soham.memberships.values_list("user__email", "role", "status")) == [
         ("nina@example.org", "coordinator", "active")
     ]
+
+
+def result_cards(page: Page):
+    """The scheme cards in the directory's results, in the order shown."""
+    return page.get_by_role("region", name="Schemes").get_by_role("article")
+
+
+# Just north of Ely City Neighbourhood Watch's circle: 325 m from its edge.
+NORTH_OF_ELY = {"latitude": 52.4150, "longitude": 0.2622}
+
+
+@pytest.mark.browser_context_args(geolocation=NORTH_OF_ELY, permissions=["geolocation"])
+def test_near_me_by_the_phones_location(page: Page, settings) -> None:
+    settings.GEOCODER = ""
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a watch scheme")
+    # With no geocoder configured, the form offers no place search.
+    expect(page.get_by_label("Postcode or place")).to_have_count(0)
+    page.get_by_label("Radius").select_option(label="10 km")
+    page.get_by_role("button", name="Use my location").click()
+
+    expect(page.get_by_role("status").filter(has_text="nearest first")).to_have_text(
+        "2 schemes within 10 km of your location, nearest first."
+    )
+    expect(page).to_have_url(re.compile(r"/\?lat=52\.415&lon=0\.2622&radius=10000$"))
+    cards = result_cards(page)
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).get_by_role("heading")).to_have_text("Ely City Neighbourhood Watch")
+    expect(cards.nth(0).get_by_text("330 m away", exact=True)).to_be_visible()
+    expect(cards.nth(1).get_by_role("heading")).to_have_text("Fenland Farm Watch")
+    expect(cards.nth(1).get_by_text("8.7 km away", exact=True)).to_be_visible()
+    # Littleport Speedwatch is nearer still, but suspended: not in the directory.
+    expect(card(page, "Littleport Speedwatch")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("place", "nearest", "next_nearest"),
+    [("St Neots", "550 m away", "6.1 km away"), ("PE19 1AA", "700 m away", "6.3 km away")],
+)
+def test_near_me_by_a_place_or_postcode(
+    page: Page, settings, place: str, nearest: str, next_nearest: str
+) -> None:
+    settings.GEOCODER = "gazetteer"  # the frontend learns this from /api/v1/config/
+    page.goto("/")
+    page.get_by_label("Postcode or place").fill(place)
+    page.get_by_label("Radius").select_option(label="10 km")
+    page.get_by_role("button", name="Search", exact=True).click()
+
+    expect(page.get_by_role("status").filter(has_text="nearest first")).to_have_text(
+        f"2 schemes within 10 km of {place}, nearest first."
+    )
+    cards = result_cards(page)
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).get_by_role("heading")).to_have_text("Eaton Socon Speedwatch")
+    expect(cards.nth(0).get_by_text(nearest, exact=True)).to_be_visible()
+    expect(cards.nth(1).get_by_role("heading")).to_have_text("Sandy Rural Watch")
+    expect(cards.nth(1).get_by_text(next_nearest, exact=True)).to_be_visible()

@@ -1,0 +1,268 @@
+"""The Django admin keeps the app's rules: status moves go through the lifecycle service and
+are recorded, and no admin screen takes away a scheme's last coordinator."""
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.contrib.admin.models import DELETION, LogEntry
+from django.urls import reverse
+
+from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
+from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LAST_COORDINATOR = (
+    "{} would leave the scheme without a coordinator: make another member a coordinator first."
+)
+
+
+@pytest.fixture
+def staff(client) -> Any:
+    """The admin client, signed in as a superuser."""
+    user = UserFactory(name="Sally Staff", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def proposal(stranger) -> Scheme:
+    return SchemeFactory(name="Soham Neighbourhood Watch", status="proposed", proposed_by=stranger)
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def _form_data(response) -> dict[str, Any]:
+    """What a browser would post back from an admin change form, unchanged."""
+    all_forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        all_forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, Any] = {}
+    for form in all_forms:
+        for name, field in form.fields.items():
+            bound = form[name]
+            value = bound.value()
+            if isinstance(field.widget, forms.CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(field.widget, forms.MultiWidget):
+                for n, part in enumerate(field.widget.decompress(value)):
+                    data[f"{bound.html_name}_{n}"] = "" if part is None else str(part)
+            else:
+                data[bound.html_name] = "" if value is None else value
+    return data
+
+
+def _changelist_action(staff, action: str, schemes: list[Scheme], **extra: str):
+    """Choose an action for the schemes on the changelist (``apply`` posts the reason)."""
+    data = {"action": action, "_selected_action": [s.pk for s in schemes], **extra}
+    if "apply" not in extra:
+        data["index"] = "0"
+    return staff.post(reverse("admin:schemes_scheme_changelist"), data, follow=True)
+
+
+# --- Scheme status -----------------------------------------------------------------------
+
+
+def test_the_scheme_form_has_no_status_and_ignores_one_posted(staff, proposal) -> None:
+    url = reverse("admin:schemes_scheme_change", args=[proposal.pk])
+    page = staff.get(url)
+    assert page.status_code == 200
+    assert "status" not in page.context["adminform"].form.fields
+    data = {**_form_data(page), "status": "active", "description": "Edited by staff."}
+    response = staff.post(url, data)
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.description) == ("proposed", "Edited by staff.")
+    assert not SchemeStatusChange.objects.exists()
+
+
+def test_staff_approve_a_proposal_through_the_service(staff, proposal, stranger) -> None:
+    asking = _changelist_action(staff, "make_active", [proposal])
+    assert asking.status_code == 200
+    assert asking.context["title"] == "Approve or reinstate: 1 selected schemes"
+    assert list(asking.context["schemes"]) == [proposal]
+
+    done = _changelist_action(staff, "make_active", [proposal], apply="yes", reason="")
+    assert done.status_code == 200
+    assert _messages(done) == ["Soham Neighbourhood Watch is now active."]
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.approved_by) == ("active", staff.user)
+    assert list(
+        SchemeStatusChange.objects.values_list("from_status", "to_status", "actor", "reason")
+    ) == [("proposed", "active", staff.user.pk, "")]
+    assert list(Membership.objects.values_list("user", "role", "status")) == [
+        (stranger.pk, "coordinator", "active")
+    ]
+    assert list(ActivityEvent.objects.order_by("id").values_list("type", "summary")) == [
+        ("scheme_approved", "Sally Staff: proposed → active."),
+        ("member_joined", "Sam Stranger joined as the first coordinator."),
+    ]
+
+
+def test_staff_suspend_only_with_a_reason(staff, scheme) -> None:
+    no_reason = _changelist_action(staff, "make_suspended", [scheme], apply="yes", reason="")
+    assert no_reason.status_code == 200
+    assert no_reason.context["form"].errors == {"reason": ["This field is required."]}
+    scheme.refresh_from_db()
+    assert scheme.status == "active"
+
+    done = _changelist_action(
+        staff, "make_suspended", [scheme], apply="yes", reason="Complaint under review."
+    )
+    assert _messages(done) == ["Mill Road Neighbourhood Watch is now suspended."]
+    scheme.refresh_from_db()
+    assert scheme.status == "suspended"
+    assert list(
+        SchemeStatusChange.objects.values_list("from_status", "to_status", "actor", "reason")
+    ) == [("active", "suspended", staff.user.pk, "Complaint under review.")]
+    assert ActivityEvent.objects.get().summary == (
+        "Sally Staff: active → suspended. Complaint under review."
+    )
+
+
+def test_staff_cannot_take_a_step_the_lifecycle_forbids(staff, proposal, scheme) -> None:
+    response = _changelist_action(
+        staff, "make_suspended", [proposal, scheme], apply="yes", reason="Tidying up."
+    )
+    assert sorted(_messages(response)) == [
+        "Mill Road Neighbourhood Watch is now suspended.",
+        "Soham Neighbourhood Watch: A proposed scheme cannot become suspended.",
+    ]
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+    assert list(SchemeStatusChange.objects.values_list("scheme", "to_status")) == [
+        (scheme.pk, "suspended")
+    ]
+
+
+def test_a_scheme_added_in_the_admin_is_a_recorded_proposal(staff) -> None:
+    url = reverse("admin:schemes_scheme_add")
+    data = _form_data(staff.get(url))
+    data.update(
+        name="Littleport Watch",
+        kind="neighbourhood",
+        force="cambridgeshire",
+        centre_lat="52.4567",
+        centre_lon="0.3071",
+        radius_m="800",
+        boundary="null",
+        status="active",
+    )
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    scheme = Scheme.objects.get()
+    assert (scheme.name, scheme.status) == ("Littleport Watch", "proposed")
+    assert scheme.bbox_south < 52.4567 < scheme.bbox_north
+    assert list(SchemeStatusChange.objects.values_list("from_status", "to_status", "actor")) == [
+        ("", "proposed", staff.user.pk)
+    ]
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        ("scheme_proposed", "Sally Staff added Littleport Watch in the admin.")
+    ]
+
+
+# --- The last coordinator ----------------------------------------------------------------
+
+
+def test_the_membership_admin_cannot_demote_the_last_coordinator(staff, coordinator) -> None:
+    membership = Membership.objects.get(user=coordinator)
+    url = reverse("admin:schemes_membership_change", args=[membership.pk])
+    page = staff.get(url)
+    assert "scheme" not in page.context["adminform"].form.fields  # cannot move it elsewhere
+    response = staff.post(url, {**_form_data(page), "role": "volunteer"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        LAST_COORDINATOR.format("This change")
+    ]
+    membership.refresh_from_db()
+    assert membership.role == "coordinator"
+
+
+def test_the_membership_admin_demotes_a_coordinator_who_is_not_the_last(
+    staff, scheme, coordinator
+) -> None:
+    MembershipFactory(scheme=scheme, role="coordinator")
+    membership = Membership.objects.get(user=coordinator)
+    url = reverse("admin:schemes_membership_change", args=[membership.pk])
+    response = staff.post(url, {**_form_data(staff.get(url)), "role": "volunteer"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "volunteer"
+
+
+def test_the_membership_admin_cannot_delete_the_last_coordinator(
+    staff, coordinator, volunteer
+) -> None:
+    membership = Membership.objects.get(user=coordinator)
+    url = reverse("admin:schemes_membership_delete", args=[membership.pk])
+    response = staff.post(url, {"post": "yes"}, follow=True)
+    assert response.redirect_chain == [
+        (reverse("admin:schemes_membership_change", args=[membership.pk]), 302)
+    ]
+    assert _messages(response) == [LAST_COORDINATOR.format("Removing them")]
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+    # A volunteer goes, through the same service, which records it.
+    theirs = Membership.objects.get(user=volunteer)
+    staff.post(reverse("admin:schemes_membership_delete", args=[theirs.pk]), {"post": "yes"})
+    assert not Membership.objects.filter(pk=theirs.pk).exists()
+    assert ActivityEvent.objects.get().summary == "Sally Staff removed Alex Morgan."
+
+
+def test_deleting_every_coordinator_at_once_is_refused(staff, scheme, coordinator) -> None:
+    second = MembershipFactory(scheme=scheme, role="coordinator")
+    both = [Membership.objects.get(user=coordinator).pk, second.pk]
+    response = staff.post(
+        reverse("admin:schemes_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": both, "post": "yes"},
+        follow=True,
+    )
+    assert _messages(response) == [LAST_COORDINATOR.format("Removing them")]
+    assert Membership.objects.filter(pk__in=both).count() == 2
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+    assert not ActivityEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change", [{"role": "volunteer"}, {"DELETE": "on"}], ids=["demote", "delete"]
+)
+def test_the_scheme_page_inline_cannot_take_away_the_last_coordinator(
+    staff, scheme, coordinator, volunteer, change
+) -> None:
+    url = reverse("admin:schemes_scheme_change", args=[scheme.pk])
+    page = staff.get(url)
+    data = _form_data(page)
+    formset = page.context["inline_admin_formsets"][0].formset
+    row = next(f for f in formset.forms if f.instance.user_id == coordinator.pk)
+    data.update({f"{row.prefix}-{field}": value for field, value in change.items()})
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        LAST_COORDINATOR.format("These changes")
+    ]
+    assert list(
+        Membership.objects.filter(scheme=scheme).order_by("pk").values_list("user", "role")
+    ) == [(coordinator.pk, "coordinator"), (volunteer.pk, "volunteer")]
+
+
+def test_the_scheme_page_inline_may_hand_over_to_a_new_coordinator(
+    staff, scheme, coordinator, volunteer
+) -> None:
+    url = reverse("admin:schemes_scheme_change", args=[scheme.pk])
+    page = staff.get(url)
+    data = _form_data(page)
+    rows = {
+        f.instance.user_id: f.prefix for f in page.context["inline_admin_formsets"][0].formset.forms
+    }
+    data[f"{rows[coordinator.pk]}-role"] = "volunteer"
+    data[f"{rows[volunteer.pk]}-role"] = "coordinator"
+    assert staff.post(url, data).status_code == 302
+    assert list(
+        Membership.objects.filter(scheme=scheme).order_by("pk").values_list("user", "role")
+    ) == [(coordinator.pk, "volunteer"), (volunteer.pk, "coordinator")]
