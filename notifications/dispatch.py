@@ -118,7 +118,8 @@ def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
         ignore_conflicts=True,
     )
     Alert.objects.filter(pk=alert.pk).update(
-        recipients_count=len({user_id for user_id, _ in pairs})
+        recipients_count=len({user_id for user_id, _ in pairs}),
+        notices_queued_at=Coalesce("notices_queued_at", now),
     )
     batches = []
     queued = Notice.objects.filter(alert=alert, state=NoticeState.QUEUED).order_by("channel", "id")
@@ -310,6 +311,24 @@ def notices_sweep(*, now: datetime | None = None) -> list[list[int]]:
     for chunk in _chunks(ids, 5000):
         Notice.objects.filter(pk__in=chunk, state=NoticeState.QUEUED).update(claimed_at=now)
     return _chunks(ids, settings.NOTIFICATIONS_BATCH_SIZE)
+
+
+def alerts_awaiting_dispatch(*, now: datetime | None = None) -> list[int]:
+    """Alerts published more than a lease ago whose notices were never queued: the broker
+    could not be reached when they were published, or the task was lost with it. Alerts
+    that no longer stand are left: what they said is over."""
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
+    return list(
+        Alert.objects.filter(
+            notices_queued_at__isnull=True,
+            published_at__isnull=False,
+            published_at__lt=expired,
+            status=AlertStatus.PUBLISHED,
+        )
+        .order_by("published_at", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def digests_send(*, now: datetime | None = None) -> int:

@@ -120,6 +120,9 @@ class Alert(AreaFields):
     published_at = models.DateTimeField(null=True, blank=True)
     matched_schemes = models.ManyToManyField(Scheme, blank=True, related_name="+")
     recipients_count = models.PositiveIntegerField(default=0)
+    # Set when dispatch has stored and queued the alert's notices. A published alert without
+    # it after a while (the broker was down when it was published) is dispatched by the sweep.
+    notices_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,6 +141,11 @@ class Alert(AreaFields):
         indexes = [
             models.Index(fields=["force", "status", "-published_at"], name="alert_force_status"),
             models.Index(fields=["issuer", "published_at"], name="alert_issuer_published"),
+            models.Index(
+                fields=["published_at"],
+                name="alert_awaiting_dispatch",
+                condition=Q(notices_queued_at__isnull=True, published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,13 +4,16 @@ Publishing commits the alert and, once the transaction has committed, enqueues t
 matches schemes and queues notices (``notifications.dispatch``).
 """
 
+import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from notifications.dispatch import notices_withdraw
@@ -27,6 +30,8 @@ from schemes import geo
 from schemes.models import AREA_COLUMNS, ActivityType, Scheme, SchemeStatus
 from schemes.permissions import is_coordinator, liaison_force
 from schemes.services import activity_record, area_fields
+
+logger = logging.getLogger(__name__)
 
 DETAIL_FIELDS = (
     "title",
@@ -150,9 +155,18 @@ def _check_daily_limit(issuer: User) -> None:
 
 
 def _enqueue_dispatch(alert: Alert) -> None:
+    transaction.on_commit(partial(_queue_dispatch, alert.pk))
+
+
+def _queue_dispatch(alert_id: int) -> None:
     from notifications.tasks import queue_notices
 
-    transaction.on_commit(lambda: queue_notices.delay(alert_id=alert.pk))
+    try:
+        queue_notices.delay(alert_id=alert_id)
+    except KombuOperationalError:
+        # The alert is published and committed; a broker that cannot be reached must not
+        # turn that into an error. The sweep dispatches it once the broker is back.
+        logger.exception("Could not queue the dispatch of alert %s; the sweep will", alert_id)
 
 
 @transaction.atomic

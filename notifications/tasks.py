@@ -39,6 +39,8 @@ def deliver_notices(self, *, notice_ids: list[int]) -> int:  # type: ignore[no-u
 
 @shared_task(name="notifications.sweep_notices")
 def sweep_notices() -> int:
+    for alert_id in dispatch.alerts_awaiting_dispatch():
+        queue_notices.delay(alert_id=alert_id)
     batches = dispatch.notices_sweep()
     for notice_ids in batches:
         deliver_notices.delay(notice_ids=notice_ids)

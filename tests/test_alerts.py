@@ -12,14 +12,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 from geopy.distance import distance as geodesic
 
+from backend.celery import app as celery_app
 from notifications import dispatch
-from notifications.dispatch import digests_send, notices_deliver, notices_sweep
+from notifications.dispatch import (
+    alerts_awaiting_dispatch,
+    digests_send,
+    notices_deliver,
+    notices_sweep,
+)
 from notifications.models import Alert, Notice, Preference
 from notifications.services import alert_draft, alert_publish, alerts_expire
-from notifications.tasks import expire_alerts
+from notifications.tasks import expire_alerts, sweep_notices
 from schemes.models import Membership
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
-from tests.processes import unreachable_smtp
+from tests.processes import free_port, unreachable_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -1044,3 +1050,90 @@ def test_a_notice_queued_after_its_alert_was_cancelled_is_withdrawn(
     outcome = notices_deliver(notice_ids=[email])
     assert (outcome.delivered, outcome.failed, outcome.retry) == (0, 0, [])
     assert (Notice.objects.get(pk=email).state, mail.outbox) == ("withdrawn", [])
+
+
+# --- A dispatch that never ran ------------------------------------------------------------
+
+
+def test_an_alert_whose_dispatch_was_lost_is_dispatched_by_the_sweep(
+    client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks, settings
+) -> None:
+    alert = Alert.objects.get(pk=_draft(client_for(liaison))["id"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        alert_publish(alert=alert, actor=liaison)
+    # The dispatch was due on commit and never ran: as if the broker had been down.
+    assert len(callbacks) == 1
+    alert.refresh_from_db()
+    assert (alert.notices_queued_at, Notice.objects.count()) == (None, 0)
+
+    lease = timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
+    # Within the lease its task may simply be waiting behind others.
+    assert alerts_awaiting_dispatch(now=alert.published_at + lease) == []
+    assert alerts_awaiting_dispatch(now=alert.published_at + lease + timedelta(seconds=1)) == [
+        alert.pk
+    ]
+
+    Alert.objects.filter(pk=alert.pk).update(published_at=timezone.now() - 2 * lease)
+    sweep_notices()
+    alert.refresh_from_db()
+    assert alert.notices_queued_at is not None
+    assert alert.recipients_count == 1
+    assert sorted(Notice.objects.values_list("recipient", "channel", "state")) == [
+        (coordinator.pk, "email", "sent"),
+        (coordinator.pk, "in_app", "sent"),
+    ]
+    assert [message.subject for message in mail.outbox] == [f"[Patchwatch] {alert.title}"]
+    # Dispatched once: the next sweep finds nothing to do.
+    assert alerts_awaiting_dispatch() == []
+    sweep_notices()
+    assert (Notice.objects.count(), len(mail.outbox)) == (2, 1)
+
+
+def test_a_dispatched_alert_is_not_dispatched_again(
+    publish, liaison, scheme, coordinator, settings
+) -> None:
+    alert = Alert.objects.get(pk=publish(liaison)["id"])
+    assert alert.notices_queued_at is not None
+    later = timezone.now() + timedelta(days=1)
+    assert alerts_awaiting_dispatch(now=later) == []
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The project's Celery app sends to a Redis port on loopback that nobody listens on.
+    (Celery reads ``CELERY_BROKER_URL`` from the environment before its own settings.)"""
+    conf = celery_app.conf
+
+    def forget_connections() -> None:
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    forget_connections()
+    port = free_port()
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setattr(conf, "task_always_eager", False)
+    monkeypatch.setattr(
+        conf,
+        "task_publish_retry_policy",
+        {"max_retries": 1, "interval_start": 0, "interval_step": 0},
+    )
+    assert celery_app.connection_for_write().as_uri().endswith(f"@127.0.0.1:{port}/0")
+    yield
+    forget_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_while_the_broker_is_down_succeeds_and_waits_for_the_sweep(
+    client_for, liaison, scheme, coordinator, broker_down, caplog
+) -> None:
+    client = client_for(liaison)
+    draft = _draft(client)
+    response = client.post(f"{ALERTS}{draft['id']}/publish/")
+    assert (response.status_code, response.json()["status"]) == (200, "published")
+    alert = Alert.objects.get(pk=draft["id"])
+    assert (alert.status, alert.notices_queued_at, Notice.objects.count()) == (
+        "published",
+        None,
+        0,
+    )
+    assert f"Could not queue the dispatch of alert {alert.pk}; the sweep will" in caplog.text
