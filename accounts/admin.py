@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import LiaisonProfile, User
+from schemes.selectors import schemes_left_without_coordinator
 
 
 class LiaisonProfileInline(admin.StackedInline):
@@ -29,6 +30,22 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
+
+    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+        """Deleting a scheme's only coordinator (an erasure request, say) would leave it with
+        nobody to run it: the admin lists such schemes as protected and refuses, on the
+        delete page and in "delete selected", until another member is made coordinator."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        orphaned = schemes_left_without_coordinator(user_ids=[user.pk for user in objs])
+        protected = [
+            *protected,
+            *(
+                f"{scheme.name}: its only coordinator. Make another member a coordinator "
+                "or close the scheme first."
+                for scheme in orphaned
+            ),
+        ]
+        return deleted, model_count, perms_needed, protected
 
 
 @admin.register(LiaisonProfile)

@@ -180,3 +180,20 @@ def activity_visible_to(*, user: AnyUser) -> QuerySet[ActivityEvent]:
 
 def may_review_activity(*, user: AnyUser) -> bool:
     return bool(liaison_force(user)) or bool(coordinated_scheme_ids(user=user))
+
+
+def schemes_left_without_coordinator(*, user_ids: list[int]) -> QuerySet[Scheme]:
+    """Running schemes (active or suspended) whose every active coordinator is among these
+    users: deleting them all would leave each such scheme without a coordinator."""
+    coordinators = Membership.objects.filter(
+        role=MembershipRole.COORDINATOR, status=MembershipStatus.ACTIVE
+    )
+    return (
+        Scheme.objects.filter(
+            status__in=[SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED],
+            memberships__in=coordinators.filter(user_id__in=user_ids),
+        )
+        .exclude(Exists(coordinators.filter(scheme=OuterRef("pk")).exclude(user_id__in=user_ids)))
+        .distinct()
+        .order_by("name")
+    )

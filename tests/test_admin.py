@@ -266,3 +266,49 @@ def test_the_scheme_page_inline_may_hand_over_to_a_new_coordinator(
     assert list(
         Membership.objects.filter(scheme=scheme).order_by("pk").values_list("user", "role")
     ) == [(coordinator.pk, "volunteer"), (volunteer.pk, "coordinator")]
+
+
+# --- Deleting people ------------------------------------------------------------------------
+
+ONLY_COORDINATOR = (
+    "{}: its only coordinator. Make another member a coordinator or close the scheme first."
+)
+
+
+def test_deleting_a_schemes_only_coordinator_is_refused(staff, scheme, coordinator) -> None:
+    url = reverse("admin:accounts_user_delete", args=[coordinator.pk])
+    page = staff.get(url)
+    assert page.status_code == 200
+    assert page.context["protected"] == [ONLY_COORDINATOR.format(scheme.name)]
+    refused = staff.post(url, {"post": "yes"})
+    assert refused.status_code == 200  # the page again, nothing deleted
+    assert refused.context["protected"] == [ONLY_COORDINATOR.format(scheme.name)]
+    assert Membership.objects.filter(user=coordinator, role="coordinator").count() == 1
+
+
+def test_deleting_both_coordinators_at_once_is_refused(staff, scheme, coordinator) -> None:
+    second = MembershipFactory(scheme=scheme, role="coordinator").user
+    response = staff.post(
+        reverse("admin:accounts_user_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [coordinator.pk, second.pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["protected"] == [ONLY_COORDINATOR.format(scheme.name)]
+    assert Membership.objects.filter(scheme=scheme, role="coordinator").count() == 2
+
+
+def test_a_coordinator_with_a_co_coordinator_can_be_deleted(staff, scheme, coordinator) -> None:
+    second = MembershipFactory(scheme=scheme, role="coordinator").user
+    closed = SchemeFactory(name="Old Lane Watch", status="closed")
+    MembershipFactory(scheme=closed, user=coordinator, role="coordinator")
+    url = reverse("admin:accounts_user_delete", args=[coordinator.pk])
+    assert staff.get(url).context["protected"] == []
+    response = staff.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert list(
+        Membership.objects.filter(scheme=scheme, role="coordinator").values_list("user", flat=True)
+    ) == [second.pk]
