@@ -71,6 +71,18 @@ class ConfigSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="For each allowed limit, the lowest speed recorded as an offence.",
     )
+    speedwatch_min_members_present = serializers.IntegerField(
+        help_text="The fewest scheme members who must be present at a session."
+    )
+    speedwatch_session_max_hours = serializers.IntegerField(
+        help_text="The longest a session may last, in hours."
+    )
+    speedwatch_device_check_max_age_days = serializers.IntegerField(
+        help_text="How many days before a session the speed device's last accuracy check may be."
+    )
+    speedwatch_submit_within_hours = serializers.IntegerField(
+        help_text="How many hours after its end a session may still be submitted."
+    )
 
 
 class ConfigView(APIView):
@@ -95,6 +107,13 @@ class ConfigView(APIView):
                     str(limit): threshold_mph(limit)
                     for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH
                 },
+                # The session rules the server applies, so the session forms can say them.
+                "speedwatch_min_members_present": settings.SPEEDWATCH_MIN_MEMBERS_PRESENT,
+                "speedwatch_session_max_hours": settings.SPEEDWATCH_SESSION_MAX_HOURS,
+                "speedwatch_device_check_max_age_days": (
+                    settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS
+                ),
+                "speedwatch_submit_within_hours": settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
             }
         )
 

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
     settings.GEOCODER = "gazetteer"
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    # A force that allows three days to submit: the setting, not police guidance's 48 hours.
+    settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS = 72
     response = anon.get("/api/v1/config/")
     assert response.status_code == 200
     assert response.json() == {
@@ -24,6 +26,10 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
         "webpush_public_key": "",
         "speedwatch_allowed_limits_mph": [20, 30, 40],
         "speedwatch_threshold_mph": {"20": 24, "30": 35, "40": 46},
+        "speedwatch_min_members_present": 3,
+        "speedwatch_session_max_hours": 4,
+        "speedwatch_device_check_max_age_days": 365,
+        "speedwatch_submit_within_hours": 72,
     }
     settings.GEOCODER = ""
     assert anon.get("/api/v1/config/").json()["geocoder_enabled"] is False

@@ -1,5 +1,6 @@
 // The last answer to a few look-ups a coordinator needs at the roadside (the approved
-// sites, the scheme's members), kept so the session form still opens without a signal.
+// sites, the scheme's members, the server's rules), kept so the session form still opens
+// without a signal.
 
 import { isNetworkError } from './sessionDrafts';
 

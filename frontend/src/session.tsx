@@ -4,6 +4,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ensureCsrf } from './api';
+import { withOfflineCopy } from './offlineCache';
 import type { Config, Me } from './types';
 import { navigate } from './router';
 
@@ -37,6 +38,10 @@ const FALLBACK_CONFIG: Config = {
   // Unknown without the server: the site form says so rather than guess.
   speedwatch_allowed_limits_mph: [],
   speedwatch_threshold_mph: {},
+  speedwatch_min_members_present: null,
+  speedwatch_session_max_hours: null,
+  speedwatch_device_check_max_age_days: null,
+  speedwatch_submit_within_hours: null,
 };
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {
@@ -54,7 +59,8 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
 
   useEffect(() => {
     ensureCsrf();
-    api.config().then(setConfig, () => setConfig(FALLBACK_CONFIG));
+    // The last copy is kept so the session forms know the server's rules at the roadside.
+    withOfflineCopy('config', () => api.config()).then(setConfig, () => setConfig(FALLBACK_CONFIG));
     refreshMe();
   }, [refreshMe]);
 

@@ -24,6 +24,16 @@ export interface Config {
   speedwatch_allowed_limits_mph: number[];
   /** For each allowed limit (keyed as text, "30"), the lowest speed that is an offence. */
   speedwatch_threshold_mph: Record<string, number>;
+  // The session rules the server applies. Null only in the stand-in used when the server
+  // could not be reached: the forms then leave those checks to the server.
+  /** The fewest scheme members who must be present at a session. */
+  speedwatch_min_members_present: number | null;
+  /** The longest a session may last, in hours. */
+  speedwatch_session_max_hours: number | null;
+  /** How many days before a session the device's last accuracy check may be. */
+  speedwatch_device_check_max_age_days: number | null;
+  /** How many hours after its end a session may still be submitted. */
+  speedwatch_submit_within_hours: number | null;
 }
 
 export interface Force {

@@ -362,6 +362,61 @@ def test_site_form_offers_the_servers_speed_limits(page: Page, settings) -> None
     expect(limits.locator(".field-hint")).to_have_text("Offences from 57 mph.")
 
 
+def test_session_forms_follow_the_servers_session_rules(
+    page: Page, draft_session: Session, settings
+) -> None:
+    # A force stricter on time and devices than police guidance, and content with two present.
+    settings.SPEEDWATCH_MIN_MEMBERS_PRESENT = 2
+    settings.SPEEDWATCH_SESSION_MAX_HOURS = 3
+    settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS = 180
+    settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS = 72
+    before = Session.objects.count()
+    sign_in(page, COORDINATOR)
+    page.goto("/speedwatch/sessions/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a session")
+    page.get_by_label("Site", exact=True).select_option(label=f"{HIGH_STREET} (30 mph)")
+    present = page.get_by_role("group", name="Who is present", exact=True)
+    # The coordinator starting the session is ticked already.
+    expect(present.locator(".field-hint")).to_have_text(
+        "At least 2 members of the scheme must be there. 1 ticked."
+    )
+    expect(page.get_by_role("group", name="When", exact=True).locator(".field-hint")).to_have_text(
+        "In daylight, for at most 3 hours. Filled in as the last hour: change it to when you were "
+        "at the roadside. Still under way? Enter when you plan to finish; entries upload once it "
+        "ends."
+    )
+    expect(page.get_by_label("Last accuracy check", exact=True)).to_have_accessible_description(
+        "Within the last 180 days."
+    )
+
+    start, _ = past_daylight_hour()
+    page.get_by_label("Start", exact=True).fill(local_input(start))
+    page.get_by_label("End", exact=True).fill(local_input(start + timedelta(hours=3, minutes=30)))
+    page.get_by_label("Last accuracy check", exact=True).fill(
+        (start.date() - timedelta(days=181)).isoformat()
+    )
+    page.get_by_role("button", name="Start session").click()
+    # Refused on the phone, before any upload.
+    expect(present.locator(".field-error")).to_have_text(
+        "Error: Tick at least 2 members present; 1 ticked."
+    )
+    expect(page.get_by_label("End", exact=True)).to_have_accessible_description(
+        "Error: A session lasts at most 3 hours."
+    )
+    expect(page.get_by_label("Last accuracy check", exact=True)).to_have_accessible_description(
+        "Within the last 180 days. "
+        "Error: The last accuracy check is older than 180 days: have the device checked first."
+    )
+    assert Session.objects.count() == before
+
+    page.goto(f"/speedwatch/sessions/{draft_session.pk}")
+    submit = page.get_by_role("region", name="Submit", exact=True)
+    expect(submit.locator("p").first).to_have_text(
+        "Submit within 72 hours of the end. The police liaison then writes to the keepers. "
+        "After that the session cannot be changed, only corrected with a recorded reason."
+    )
+
+
 def test_statistics_for_one_site(page: Page) -> None:
     sign_in(page, LIAISON)
     page.goto("/speedwatch/statistics")

@@ -1,5 +1,6 @@
 // Who is at the roadside: the scheme's active members, ticked one by one.
 
+import { plural } from '../format';
 import type { Person } from '../types';
 import { CheckboxField } from './FormField';
 
@@ -13,14 +14,16 @@ export function PresentList({
   people: Person[];
   present: Set<number>;
   onChange: (present: Set<number>) => void;
-  minimum: number;
+  /** The fewest who must be there; null when the server's rule is not known. */
+  minimum: number | null;
   errors?: string[];
 }) {
   return (
     <fieldset class={`present-list${errors?.length ? ' field--invalid' : ''}`}>
       <legend>Who is present</legend>
       <p class="field-hint">
-        At least {minimum} members of the scheme must be there. {present.size} ticked.
+        {minimum !== null && `At least ${plural(minimum, 'member')} of the scheme must be there. `}
+        {present.size} ticked.
       </p>
       {errors && errors.length > 0 && (
         <p class="field-error">

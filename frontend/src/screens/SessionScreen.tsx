@@ -153,7 +153,7 @@ const SUBMIT_MESSAGES: Partial<Record<UploadOutcome, string>> = {
 };
 
 function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
-  const { announce } = useSession();
+  const { announce, config } = useSession();
   const online = useOnline();
   const status = uploadStatus(draft.id);
 
@@ -170,6 +170,8 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
   }, [draft.changed, draft.vehicles_counted, draft.notes]);
 
   const offenceCount = draft.offences.length;
+  // The server's deadline; unknown without a signal and no copy kept.
+  const submitWithin = config?.speedwatch_submit_within_hours ?? null;
 
   const threshold = draft.site.threshold_mph;
   const problems = draft.problem ? [...draft.problem.general, ...Object.values(draft.problem.fields).flat()] : [];
@@ -247,8 +249,11 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
       <section aria-labelledby="submit-heading">
         <h2 id="submit-heading">Submit</h2>
         <p>
-          Submit within 48 hours of the end. The police liaison then writes to the keepers. After that the session cannot be
-          changed, only corrected with a recorded reason.
+          {submitWithin !== null
+            ? `Submit within ${plural(submitWithin, 'hour')} of the end.`
+            : 'Submit soon after the end.'}{' '}
+          The police liaison then writes to the keepers. After that the session cannot be changed, only corrected with a
+          recorded reason.
         </p>
         {endsLater(draft) && !draft.created && (
           <p>

@@ -9,7 +9,7 @@ import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from 
 import { Loading } from '../components/Loading';
 import { PresentList } from '../components/PresentList';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { formatTime, fromLocalInput, toLocalDate, toLocalInput } from '../format';
+import { formatTime, fromLocalInput, plural, toLocalDate, toLocalInput } from '../format';
 import { asApiError, useSubmission, useTitle } from '../hooks';
 import { withOfflineCopy } from '../offlineCache';
 import { useLocation } from '../router';
@@ -25,12 +25,8 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, Person, Site } from '../types';
+import type { Config, Me, Person, Site } from '../types';
 
-// Police guidance, as the API applies it; the server has the final word on each.
-const MINIMUM_PRESENT = 3;
-const MAX_HOURS = 4;
-const DEVICE_CHECK_MAX_DAYS = 365;
 const START_WAIT_MS = 10_000;
 
 const SHOWN_FIELDS = [
@@ -56,6 +52,7 @@ export function StartSessionScreen() {
 }
 
 function StartSession({ me }: { me: Me }) {
+  const { config } = useSession();
   const access = useSpeedwatchAccess();
   const [sites, setSites] = useState<Site[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -69,7 +66,7 @@ function StartSession({ me }: { me: Me }) {
     );
   }, [access, schemeIds]);
 
-  if (!access) return <Loading />;
+  if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {
     return <p>Only the coordinators of a Community Speedwatch scheme log sessions.</p>;
   }
@@ -83,7 +80,24 @@ function StartSession({ me }: { me: Me }) {
       </p>
     );
   }
-  return <SessionForm me={me} sites={sites} />;
+  return <SessionForm me={me} sites={sites} rules={sessionRules(config)} />;
+}
+
+interface SessionRules {
+  minimumPresent: number | null;
+  maxHours: number | null;
+  deviceCheckMaxDays: number | null;
+}
+
+/** The server's rules for a session, which it has the final word on. Null where unknown
+ * (no signal and no copy kept, or a copy from before the server sent them): the form then
+ * leaves that check to the server. */
+function sessionRules(config: Config): SessionRules {
+  return {
+    minimumPresent: config.speedwatch_min_members_present ?? null,
+    maxHours: config.speedwatch_session_max_hours ?? null,
+    deviceCheckMaxDays: config.speedwatch_device_check_max_age_days ?? null,
+  };
 }
 
 function lastHour(): { start: string; end: string } {
@@ -93,7 +107,8 @@ function lastHour(): { start: string; end: string } {
   return { start: toLocalInput(start), end: toLocalInput(end) };
 }
 
-function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
+function SessionForm({ me, sites, rules }: { me: Me; sites: Site[]; rules: SessionRules }) {
+  const { minimumPresent, maxHours, deviceCheckMaxDays } = rules;
   const { goWithMessage } = useSession();
   const { query } = useLocation();
   const submission = useSubmission();
@@ -197,8 +212,8 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
   function checkForm(): Record<string, string[]> {
     const problems: Record<string, string[]> = {};
     if (!site) problems.site = ['Choose the site.'];
-    if (present.size < MINIMUM_PRESENT) {
-      problems.present = [`Tick at least ${MINIMUM_PRESENT} members present; ${present.size} ticked.`];
+    if (minimumPresent !== null && present.size < minimumPresent) {
+      problems.present = [`Tick at least ${plural(minimumPresent, 'member')} present; ${present.size} ticked.`];
     }
     const startAt = fromLocalInput(start);
     const endAt = fromLocalInput(end);
@@ -206,8 +221,8 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
     if (!endAt) problems.ended_at = ['Enter the date and time the session ended.'];
     if (startAt && endAt) {
       if (endAt <= startAt) problems.ended_at = ['The session must end after it starts.'];
-      else if (endAt.getTime() - startAt.getTime() > MAX_HOURS * 3600_000) {
-        problems.ended_at = [`A session lasts at most ${MAX_HOURS} hours.`];
+      else if (maxHours !== null && endAt.getTime() - startAt.getTime() > maxHours * 3600_000) {
+        problems.ended_at = [`A session lasts at most ${plural(maxHours, 'hour')}.`];
       } else if (startAt.getTime() > Date.now() + 5 * 60_000) {
         problems.started_at = ['The session cannot start in the future.'];
       }
@@ -220,8 +235,10 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
       const sessionDay = toLocalDate(startAt);
       const ageDays = (new Date(sessionDay).getTime() - new Date(checkedOn).getTime()) / 86_400_000;
       if (checkedOn > sessionDay) problems.device_checked_on = ['The check date is after the session.'];
-      else if (ageDays > DEVICE_CHECK_MAX_DAYS) {
-        problems.device_checked_on = [`The last accuracy check is older than ${DEVICE_CHECK_MAX_DAYS} days: have the device checked first.`];
+      else if (deviceCheckMaxDays !== null && ageDays > deviceCheckMaxDays) {
+        problems.device_checked_on = [
+          `The last accuracy check is older than ${plural(deviceCheckMaxDays, 'day')}: have the device checked first.`,
+        ];
       }
     }
     return problems;
@@ -251,15 +268,16 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
           people={people}
           present={present}
           onChange={setPresent}
-          minimum={MINIMUM_PRESENT}
+          minimum={minimumPresent}
           errors={submission.fieldErrors('present')}
         />
       )}
       <fieldset>
         <legend>When</legend>
         <p class="field-hint">
-          In daylight, for at most {MAX_HOURS} hours. Filled in as the last hour: change it to when you were at the
-          roadside. Still under way? Enter when you plan to finish; entries upload once it ends.
+          {maxHours !== null ? `In daylight, for at most ${plural(maxHours, 'hour')}.` : 'In daylight.'} Filled in as the
+          last hour: change it to when you were at the roadside. Still under way? Enter when you plan to finish; entries
+          upload once it ends.
         </p>
         <TextField
           label="Start"
@@ -301,7 +319,7 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         />
         <TextField
           label="Last accuracy check"
-          hint={`Within the last ${DEVICE_CHECK_MAX_DAYS} days.`}
+          hint={deviceCheckMaxDays !== null ? `Within the last ${plural(deviceCheckMaxDays, 'day')}.` : undefined}
           type="date"
           required
           value={checkedOn}
