@@ -143,7 +143,7 @@ INSERT INTO watch_offence (
     id, session_id, scheme_id, site_id, force, speed_limit_mph, registration, vehicle_key,
     registration_format, make, model, colour, vehicle_type, speed_mph, observed_at, direction,
     action, action_status, action_updated_at, action_updated_by_id, voided, dispute_outcome,
-    dispute_note, anonymised_at, created_at
+    dispute_note, anonymised_at, created_at, submitted
 )
 SELECT gen_random_uuid(), session_id, scheme_id, site_id, force, speed_limit_mph, registration,
        -- watch.registrations.vehicle_key: "~" and 15 hex digits of an HMAC-SHA256.
@@ -171,7 +171,7 @@ SELECT gen_random_uuid(), session_id, scheme_id, site_id, force, speed_limit_mph
        voided,
        CASE WHEN voided THEN 'upheld' WHEN dispute < 0.005 THEN 'rejected' ELSE 'none' END,
        CASE WHEN dispute < 0.005 THEN 'Keeper says the vehicle was elsewhere.' ELSE '' END,
-       NULL, ended_at + interval '5 minutes'
+       NULL, ended_at + interval '5 minutes', true
 FROM (
     SELECT *,
            CASE WHEN voided THEN 'none'

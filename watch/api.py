@@ -583,9 +583,7 @@ class StatisticsView(APIView):
         params.is_valid(raise_exception=True)
         query = params.validated_data
         sessions = Session.objects.filter(scheme__in=schemes, status=SessionStatus.SUBMITTED)
-        offences = Offence.objects.filter(
-            scheme__in=schemes, session__status=SessionStatus.SUBMITTED
-        )
+        offences = Offence.objects.filter(scheme__in=schemes, submitted=True)
         if "scheme" in query:
             sessions, offences = (
                 sessions.filter(scheme_id=query["scheme"]),

@@ -197,6 +197,9 @@ class Offence(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     force = models.CharField(max_length=40, choices=PoliceForce.choices)
     speed_limit_mph = models.PositiveSmallIntegerField()
+    # Whether the session has been submitted: only submitted sessions' offences count in
+    # statistics, which then need not join the sessions (a tenth of their time).
+    submitted = models.BooleanField(default=False, editable=False)
 
     # Personal data: emptied by the retention purge, which sets anonymised_at.
     registration = models.CharField(max_length=8, blank=True)

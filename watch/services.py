@@ -458,6 +458,7 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     session.submitted_at = now
     session.submitted_by = actor
     session.save(update_fields=["status", "submitted_at", "submitted_by"])
+    session.offences.update(submitted=True)
     registrations = set(session.offences.values_list("registration", flat=True))
     escalation_recompute(
         force=session.scheme.force, registrations=registrations, since=session.started_at
