@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -80,6 +80,26 @@ def worker_environment(**extra: str) -> dict[str, str]:
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     return env
+
+
+def smtp_worker_environment(port: int, **extra: str) -> dict[str, str]:
+    """``worker_environment`` with the worker's email going to an SMTP server on ``port``."""
+    return worker_environment(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(port),
+        **extra,
+    )
+
+
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float = 60.0, what: str = "the worker"
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
 
 
 @contextmanager

@@ -22,8 +22,9 @@ from notifications.dispatch import (
     notices_sweep,
 )
 from notifications.models import Alert, Notice, Preference, PushReceipt, PushSubscription
-from notifications.services import alert_draft, alert_publish
+from notifications.services import alert_publish
 from notifications.timing import retry_backoff
+from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
 from tests.processes import unreachable_smtp
 
@@ -74,20 +75,7 @@ def texter(scheme, coordinator):
 
 
 def _publish(liaison, django_capture_on_commit_callbacks, **details):
-    alert = alert_draft(
-        issuer=liaison,
-        details={
-            "title": "Burglary on Mill Road",
-            "body": "Side doors forced overnight.",
-            "category": "burglary",
-            "severity": "Moderate",
-            "urgency": "Immediate",
-            "audience": "coordinators",
-            **details,
-        },
-        area={"lat": 52.1985, "lon": 0.141, "radius_m": 300},
-        scheme=None,
-    )
+    alert = draft_alert(liaison, **details)
     with django_capture_on_commit_callbacks(execute=True):
         return alert_publish(alert=alert, actor=liaison)
 
@@ -180,19 +168,7 @@ def test_an_unreachable_mail_server_is_retried_then_recorded(
 
 def test_a_notice_out_of_attempts_is_never_claimed(scheme, coordinator, liaison, settings) -> None:
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
-    alert = alert_draft(
-        issuer=liaison,
-        details={
-            "title": "Burglary on Mill Road",
-            "body": "Side doors forced overnight.",
-            "category": "burglary",
-            "severity": "Moderate",
-            "urgency": "Immediate",
-            "audience": "coordinators",
-        },
-        area={"lat": 52.1985, "lon": 0.141, "radius_m": 300},
-        scheme=None,
-    )
+    alert = draft_alert(liaison)
     Alert.objects.filter(pk=alert.pk).update(status="published")
     notice = Notice.objects.create(alert=alert, recipient=coordinator, channel="email")
     Notice.objects.filter(pk=notice.pk).update(attempts=2)
@@ -427,19 +403,7 @@ def test_a_digest_that_cannot_be_sent_is_retried_then_recorded(
 
 def _queued_alert(liaison) -> Alert:
     """An alert published with its notices queued but not yet delivered."""
-    alert = alert_draft(
-        issuer=liaison,
-        details={
-            "title": "Burglary on Mill Road",
-            "body": "Side doors forced overnight.",
-            "category": "burglary",
-            "severity": "Moderate",
-            "urgency": "Immediate",
-            "audience": "coordinators",
-        },
-        area={"lat": 52.1985, "lon": 0.141, "radius_m": 300},
-        scheme=None,
-    )
+    alert = draft_alert(liaison)
     Alert.objects.filter(pk=alert.pk).update(status="published", published_at=timezone.now())
     alert_queue_notices(alert_id=alert.pk)
     return alert

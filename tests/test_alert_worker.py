@@ -10,19 +10,29 @@ from django.db import transaction
 
 from backend.celery import app as celery_app
 from notifications.models import Notice
-from notifications.services import alert_draft, alert_publish
+from notifications.services import alert_publish
+from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
-from tests.processes import celery_worker, free_port, smtp_server, worker_environment
+from tests.processes import (
+    celery_worker,
+    free_port,
+    smtp_server,
+    smtp_worker_environment,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the worker")
-        time.sleep(0.2)
+def _thefts_alert(liaison, *, urgency: str):
+    return draft_alert(
+        liaison,
+        area={"lat": 52.2053, "lon": 0.1218, "radius_m": 2000},
+        title="Catalytic converter thefts",
+        body="Three in one night near the station.",
+        category="vehicle_crime",
+        urgency=urgency,
+    )
 
 
 def _succeeded(log: list[str], task: str) -> list[str]:
@@ -43,33 +53,16 @@ def test_a_published_alert_is_delivered_by_a_real_worker() -> None:
     MembershipFactory(scheme=far, role="coordinator")
     liaison = LiaisonFactory(force="cambridgeshire").user
     with smtp_server() as (mail, port):
-        env = worker_environment(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(port),
-            NOTIFICATIONS_BATCH_SIZE="7",
-        )
+        env = smtp_worker_environment(port, NOTIFICATIONS_BATCH_SIZE="7")
         with celery_worker(env) as worker:
             with transaction.atomic():
-                alert = alert_draft(
-                    issuer=liaison,
-                    details={
-                        "title": "Catalytic converter thefts",
-                        "body": "Three in one night near the station.",
-                        "category": "vehicle_crime",
-                        "severity": "Moderate",
-                        "urgency": "Expected",
-                        "audience": "coordinators",
-                    },
-                    area={"lat": 52.2053, "lon": 0.1218, "radius_m": 2000},
-                    scheme=None,
-                )
+                alert = _thefts_alert(liaison, urgency="Expected")
                 alert_publish(alert=alert, actor=liaison)
             messages = mail.wait_for(20)
-            _wait_until(lambda: Notice.objects.filter(state="sent").count() == 40)
+            wait_until(lambda: Notice.objects.filter(state="sent").count() == 40)
             # 20 people, in the app and by email: per channel, batches of 7 (7, 7 and 6).
             batches = 2 * math.ceil(20 / 7)
-            _wait_until(lambda: len(_succeeded(worker.log, "deliver_notices")) == batches)
+            wait_until(lambda: len(_succeeded(worker.log, "deliver_notices")) == batches)
             time.sleep(1)
             assert mail.messages.empty()  # nothing sent twice
             assert _succeeded(worker.log, "queue_notices") == [str(batches)]
@@ -91,35 +84,18 @@ def test_a_mail_server_down_for_a_moment_is_retried_by_the_worker() -> None:
     MembershipFactory(scheme=scheme, role="coordinator")
     liaison = LiaisonFactory(force="cambridgeshire").user
     port = free_port()  # nobody listens there yet
-    env = worker_environment(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(port),
-        # Retries wait at most half the visibility timeout: 2 s here.
-        CELERY_VISIBILITY_TIMEOUT_SECONDS="4",
-    )
+    # Retries wait at most half the visibility timeout: 2 s here.
+    env = smtp_worker_environment(port, CELERY_VISIBILITY_TIMEOUT_SECONDS="4")
     with celery_worker(env) as worker:
         with transaction.atomic():
-            alert = alert_draft(
-                issuer=liaison,
-                details={
-                    "title": "Catalytic converter thefts",
-                    "body": "Three in one night near the station.",
-                    "category": "vehicle_crime",
-                    "severity": "Moderate",
-                    "urgency": "Immediate",
-                    "audience": "coordinators",
-                },
-                area={"lat": 52.2053, "lon": 0.1218, "radius_m": 2000},
-                scheme=None,
-            )
+            alert = _thefts_alert(liaison, urgency="Immediate")
             alert_publish(alert=alert, actor=liaison)
         email = Notice.objects.filter(alert=alert, channel="email")
-        _wait_until(lambda: email.filter(attempts=1, state="queued").exists())
+        wait_until(lambda: email.filter(attempts=1, state="queued").exists())
         assert email.get().last_error == "[Errno 111] Connection refused"
         with smtp_server(port) as (mail, _):
             (message,) = mail.wait_for(1, timeout=20)  # the task's own retry, not the sweep
-            _wait_until(lambda: email.filter(state="sent").exists())
+            wait_until(lambda: email.filter(state="sent").exists())
     assert message["Message-ID"] == f"<notice-{email.get().pk}@patchwatch>"
     assert email.values_list("attempts", "last_error").get() == (2, "")
     assert any(re.search(r"retry: Retry in [12]s", line) for line in worker.log)

@@ -22,24 +22,17 @@ from django.db import transaction
 
 from backend.celery import app as celery_app
 from notifications.models import Notice
-from notifications.services import alert_draft, alert_publish
+from notifications.services import alert_publish
 from notifications.tasks import sweep_notices
+from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
-from tests.processes import celery_worker, smtp_server, worker_environment
+from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = 600
 # The worker runs the solo pool: one task, and so one message, at a time.
 WORKER_CONCURRENCY = 1
-
-
-def _wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
@@ -50,28 +43,20 @@ def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
     liaison = LiaisonFactory(force="cambridgeshire").user
     received: list[str] = []
     with smtp_server() as (mail, port):
-        env = worker_environment(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(port),
+        env = smtp_worker_environment(
+            port,
             NOTIFICATIONS_BATCH_SIZE="100",
             NOTIFICATIONS_CLAIM_LEASE_SECONDS="2",
             CELERY_VISIBILITY_TIMEOUT_SECONDS="5",
         )
         with celery_worker(env) as first_worker:
             with transaction.atomic():
-                alert = alert_draft(
-                    issuer=liaison,
-                    details={
-                        "title": "Bogus callers in Ely",
-                        "body": "Men posing as council workers.",
-                        "category": "bogus_caller",
-                        "severity": "Moderate",
-                        "urgency": "Immediate",
-                        "audience": "coordinators",
-                    },
+                alert = draft_alert(
+                    liaison,
                     area={"lat": 52.3986, "lon": 0.2622, "radius_m": 1000},
-                    scheme=None,
+                    title="Bogus callers in Ely",
+                    body="Men posing as council workers.",
+                    category="bogus_caller",
                 )
                 alert_publish(alert=alert, actor=liaison)
             received += [m["Message-ID"] for m in mail.wait_for(PEOPLE // 4, timeout=60)]
@@ -88,7 +73,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_nothing() -> None:
         with celery_worker(env):
             time.sleep(2.5)  # the dead worker's claim expires
             sweep_notices.delay()
-            _wait_until(
+            wait_until(
                 lambda: Notice.objects.filter(alert=alert, state="sent").count() == 2 * PEOPLE,
                 timeout=40,
                 what="every notice to be sent",

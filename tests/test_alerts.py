@@ -24,6 +24,7 @@ from notifications.models import Alert, Notice, Preference
 from notifications.services import alert_draft, alert_publish, alerts_expire
 from notifications.tasks import expire_alerts, sweep_notices
 from schemes.models import Membership
+from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
 from tests.processes import free_port, unreachable_smtp
 
@@ -859,18 +860,14 @@ def _notice(alert: Alert, name: str, **columns) -> int:
 
 @pytest.fixture
 def published_alert(liaison) -> Alert:
-    alert = alert_draft(
-        issuer=liaison,
-        details={
-            "title": "Bogus callers on Mill Road",
-            "body": "Two men claiming to be from the water board.",
-            "category": "bogus_caller",
-            "severity": "Moderate",
-            "urgency": "Expected",
-            "audience": "members",
-        },
+    alert = draft_alert(
+        liaison,
         area={"lat": MILL_ROAD[0], "lon": MILL_ROAD[1], "radius_m": 500},
-        scheme=None,
+        title="Bogus callers on Mill Road",
+        body="Two men claiming to be from the water board.",
+        category="bogus_caller",
+        urgency="Expected",
+        audience="members",
     )
     Alert.objects.filter(pk=alert.pk).update(status="published", published_at=timezone.now())
     return alert

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from backend.celery import app as celery_app
 from tests.factories import UserFactory
-from tests.processes import celery_worker, smtp_server, worker_environment
+from tests.processes import celery_worker, smtp_server, smtp_worker_environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -16,18 +16,12 @@ def test_password_reset_email_is_sent_by_a_real_worker() -> None:
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
     UserFactory(email="jo@example.org", name="Jo Bloggs")
-    with smtp_server() as (mail, port):
-        env = worker_environment(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(port),
+    with smtp_server() as (mail, port), celery_worker(smtp_worker_environment(port)):
+        response = APIClient().post(
+            "/api/v1/auth/password-reset/", {"email": "jo@example.org"}, format="json"
         )
-        with celery_worker(env):
-            response = APIClient().post(
-                "/api/v1/auth/password-reset/", {"email": "jo@example.org"}, format="json"
-            )
-            assert response.status_code == 202
-            (message,) = mail.wait_for(1)
+        assert response.status_code == 202
+        (message,) = mail.wait_for(1)
     assert message["To"] == "jo@example.org"
     assert message["Subject"] == "Reset your Patchwatch password"
     body = message.get_payload(decode=True).decode()
