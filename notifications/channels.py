@@ -43,14 +43,19 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
-def _subject(notice: Notice) -> str:
-    alert = notice.alert
-    prefix = {"Update": "Update: ", "Cancel": "Cancelled: "}.get(alert.message_type, "")
-    return f"[Patchwatch] {prefix}{alert.title}"
+_PREFIX = "[Patchwatch] "
+# Two text message parts at most.
+SMS_MAX_CHARS = 306
 
 
 def _headline(notice: Notice) -> str:
-    return _subject(notice).removeprefix("[Patchwatch] ")
+    alert = notice.alert
+    marker = {"Update": "Update: ", "Cancel": "Cancelled: "}.get(alert.message_type, "")
+    return f"{marker}{alert.title}"
+
+
+def _subject(notice: Notice) -> str:
+    return _PREFIX + _headline(notice)
 
 
 def _digest_key(notices: list[Notice]) -> str:
@@ -126,7 +131,7 @@ class EmailSender:
             lines.append(f"  {settings.SITE_URL}/alerts/{alert.pk}\n")
         self._deliver(
             mail.EmailMessage(
-                subject=f"[Patchwatch] {_digest_title(notices)}",
+                subject=_PREFIX + _digest_title(notices),
                 body="\n".join(lines),
                 to=[recipient.email],
                 headers={"Message-ID": f"<{_digest_key(notices)}@patchwatch>"},
@@ -168,16 +173,16 @@ class SmsSender:
 
     def send_digest(self, notices: list[Notice]) -> None:
         headlines = "; ".join(_headline(notice) for notice in notices)
-        body = f"[Patchwatch] {_digest_title(notices)}: {headlines}"
+        body = f"{_PREFIX}{_digest_title(notices)}: {headlines}"
         link = f" {settings.SITE_URL}/alerts"
-        # Two text message parts at most, and the link must survive the cut.
-        body = body[: 306 - len(link)] + link
+        # The link must survive the cut to the length of a text.
+        body = body[: SMS_MAX_CHARS - len(link)] + link
         self._post(notices[0].recipient.phone, body, key=_digest_key(notices))
 
     def _post(self, phone: str, body: str, *, key: str) -> None:
         if not phone:
             raise PermanentFailure("The recipient has no phone number.")
-        body = body[:306]
+        body = body[:SMS_MAX_CHARS]
         if settings.SMS_PROVIDER == "console":
             logger.info("Text message to %s: %s", phone, body)
             return
@@ -245,13 +250,14 @@ class PushSender:
         ).values_list("subscription_id", "notice_id"):
             had[subscription_id].add(notice_id)
         wanted = {notice.pk for notice in notices}
+        message = json.dumps(payload)
         delivered, refused, passing = 0, [], []
         for subscription in subscriptions:
             if had[subscription.pk] >= wanted:
                 delivered += 1  # accepted on an earlier attempt
                 continue
             try:
-                self._push_to(subscription, json.dumps(payload))
+                self._push_to(subscription, message)
             except WebPushException as exc:
                 status = exc.status_code
                 if status in (404, 410):

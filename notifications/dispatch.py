@@ -144,13 +144,10 @@ class DeliveryOutcome:
         self.retry_at = due if self.retry_at is None else max(self.retry_at, due)
 
 
-def _due(now: datetime) -> Q:
-    return Q(deliver_after__isnull=True) | Q(deliver_after__lte=now)
-
-
 def _claimable(now: datetime) -> Q:
     """Queued, due, and with attempts left: what a delivery may claim."""
-    return Q(state=NoticeState.QUEUED, attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS) & _due(now)
+    due = Q(deliver_after__isnull=True) | Q(deliver_after__lte=now)
+    return Q(state=NoticeState.QUEUED, attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS) & due
 
 
 # An alert that no longer stands: what was not yet sent of it would only tell of something
@@ -158,17 +155,20 @@ def _claimable(now: datetime) -> Q:
 _NO_LONGER_STANDING = [AlertStatus.CANCELLED, AlertStatus.EXPIRED]
 
 
-def notices_withdraw(*, alert_ids: Iterable[int], notice_ids: Iterable[int] | None = None) -> int:
-    """Withdraw the notices of alerts that were cancelled or have expired and are still
-    waiting: held for quiet hours or a digest, or for another attempt. In-app notices stay:
-    the inbox is the record of what was said, and the cancellation refers to it."""
-    waiting = Notice.objects.filter(alert_id__in=alert_ids, state=NoticeState.QUEUED).exclude(
-        channel=Channel.IN_APP
-    )
-    if notice_ids is not None:
-        waiting = waiting.filter(pk__in=notice_ids)
-    return waiting.exclude(alert__message_type=MessageType.CANCEL).update(
-        state=NoticeState.WITHDRAWN
+def notices_withdraw(*, alert_ids: Iterable[int]) -> int:
+    """Withdraw the notices of alerts that were cancelled or have expired."""
+    return _withdraw(Notice.objects.filter(alert_id__in=alert_ids))
+
+
+def _withdraw(notices: "models.QuerySet[Notice]") -> int:
+    """Withdraw those of ``notices`` still waiting: held for quiet hours or a digest, or for
+    another attempt. In-app notices stay: the inbox is the record of what was said, and the
+    cancellation refers to it."""
+    return (
+        notices.filter(state=NoticeState.QUEUED)
+        .exclude(channel=Channel.IN_APP)
+        .exclude(alert__message_type=MessageType.CANCEL)
+        .update(state=NoticeState.WITHDRAWN)
     )
 
 
@@ -176,14 +176,8 @@ def notices_deliver(*, notice_ids: list[int]) -> DeliveryOutcome:
     """Deliver the notices of one batch that are due and not yet taken by anyone."""
     now = timezone.now()
     outcome = DeliveryOutcome()
-    # An alert cancelled or expired since these notices were queued.
-    stale = set(
-        Alert.objects.filter(notices__in=notice_ids, status__in=_NO_LONGER_STANDING)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    if stale:
-        notices_withdraw(alert_ids=stale, notice_ids=notice_ids)
+    # Of alerts cancelled or expired since these notices were queued.
+    _withdraw(Notice.objects.filter(pk__in=notice_ids, alert__status__in=_NO_LONGER_STANDING))
 
     outcome.delivered += Notice.objects.filter(
         _claimable(now), pk__in=notice_ids, channel=Channel.IN_APP, in_digest=False
@@ -225,7 +219,7 @@ def _send_and_record(
     try:
         send()
     except PermanentFailure as exc:
-        _record_failure(ids, str(exc), final=True)
+        _record_failure(ids, str(exc))
         return "failed", None
     except Exception as exc:  # whatever went wrong, the notice must not stall
         # TransientFailure, or something no channel expected (a bug, a library's own
@@ -234,10 +228,10 @@ def _send_and_record(
             logger.exception("Sending notices %s failed unexpectedly", ids)
         error = str(exc) or type(exc).__name__
         if attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-            _record_failure(ids, error, final=True)
+            _record_failure(ids, error)
             return "failed", None
         due = claimed_at + retry_backoff(attempts)
-        _record_failure(ids, error, final=False, due=due)
+        _record_failure(ids, error, due=due)
         return "retry", due
     Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
         state=NoticeState.SENT, sent_at=timezone.now(), last_error=""
@@ -245,10 +239,9 @@ def _send_and_record(
     return "sent", None
 
 
-def _record_failure(
-    ids: list[int], error: str, *, final: bool, due: datetime | None = None
-) -> None:
-    if final:
+def _record_failure(ids: list[int], error: str, *, due: datetime | None = None) -> None:
+    """Record a failure: final, or (with ``due``) to be tried again from then."""
+    if due is None:
         changes = {"state": NoticeState.FAILED}
     else:
         changes = {"state": NoticeState.QUEUED, "deliver_after": due}
@@ -322,7 +315,6 @@ def alerts_awaiting_dispatch(*, now: datetime | None = None) -> list[int]:
     return list(
         Alert.objects.filter(
             notices_queued_at__isnull=True,
-            published_at__isnull=False,
             published_at__lt=expired,
             status=AlertStatus.PUBLISHED,
         )
@@ -344,26 +336,22 @@ def digests_send(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             # Lock what this digest will list; a digest being sent at the same moment by
             # another worker keeps the notices it locked (skipped here) and sends them itself.
-            ids = list(
+            notices = list(
                 due.filter(recipient_id=recipient_id, channel=channel)
-                .select_for_update(skip_locked=True)
+                .select_related("alert", "recipient")
+                .select_for_update(skip_locked=True, of=("self",))
                 .order_by("id")
-                .values_list("id", flat=True)
             )
-            if not ids or not _claim(Notice.objects.filter(pk__in=ids), now=now, at=claimed_at):
+            if not notices:
                 continue
-        notices = list(
-            Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING, claimed_at=claimed_at)
-            .select_related("alert", "recipient")
-            .order_by("id")
-        )
-        if not notices:
-            continue
+            # Locked, and selected as claimable in this transaction: the claim takes them all.
+            _claim(Notice.objects.filter(pk__in=[n.pk for n in notices]), now=now, at=claimed_at)
         sender = sender_for(channel)
         try:
             result, _ = _send_and_record(
                 [notice.pk for notice in notices],
-                attempts=max(notice.attempts for notice in notices),
+                # The claim counted this attempt on the rows, not on these copies of them.
+                attempts=max(notice.attempts for notice in notices) + 1,
                 claimed_at=claimed_at,
                 send=partial(sender.send_digest, notices),
             )
