@@ -17,7 +17,6 @@ from django.urls import reverse
 from schemes import services
 from schemes.models import (
     ActivityEvent,
-    ActivityType,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -132,12 +131,8 @@ class SchemeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A scheme added here starts as a proposal, recorded like one made in the app.
-            SchemeStatusChange.objects.create(
-                scheme=obj, from_status="", to_status=obj.status, actor=request.user
-            )
-            services.activity_record(
+            services.proposal_record(
                 scheme=obj,
-                type=ActivityType.SCHEME_PROPOSED,
                 actor=request.user,
                 summary=f"{request.user.name} added {obj.name} in the admin.",
             )
@@ -227,12 +222,12 @@ class MembershipAdmin(admin.ModelAdmin):
                 reverse("admin:schemes_membership_change", args=[object_id])
             )
 
-    def changelist_view(self, request, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def response_action(self, request, queryset) -> HttpResponse | None:  # type: ignore[no-untyped-def]
         # "Delete selected" removes each membership through the service; one refusal undoes
         # the whole batch, and the log entries written before it.
         try:
             with transaction.atomic():
-                return super().changelist_view(request, extra_context)
+                return super().response_action(request, queryset)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

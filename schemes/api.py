@@ -1,5 +1,6 @@
 """Thin HTTP views over the schemes services and selectors."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -182,6 +183,16 @@ class SchemeViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _scheme_of_view(view: Any, allowed: Callable[[Any, Scheme], bool], refusal: str) -> Scheme:
+    """The scheme named by the view's ``scheme_pk``: 404 unless the user may know of it,
+    403 with ``refusal`` unless ``allowed``."""
+    user = view.request.user
+    scheme = get_object_or_404(selectors.schemes_visible_to(user=user), pk=view.kwargs["scheme_pk"])
+    if not allowed(user, scheme):
+        raise PermissionDenied(refusal)
+    return scheme
+
+
 class StatusHistoryView(generics.ListAPIView):
     """A scheme's status changes, newest first: for its coordinators and covering liaisons,
     and for its proposer until it is approved."""
@@ -194,11 +205,11 @@ class StatusHistoryView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[SchemeStatusChange]:
         if getattr(self, "swagger_fake_view", False):
             return SchemeStatusChange.objects.none()
-        scheme = get_object_or_404(
-            selectors.schemes_visible_to(user=self.request.user), pk=self.kwargs["scheme_pk"]
+        scheme = _scheme_of_view(
+            self,
+            permissions.can_see_private_details,
+            "Only the scheme's coordinators and liaisons see its history.",
         )
-        if not permissions.can_see_private_details(self.request.user, scheme):
-            raise PermissionDenied("Only the scheme's coordinators and liaisons see its history.")
         return selectors.status_history_of(scheme=scheme)
 
 
@@ -216,12 +227,11 @@ class SchemeMemberViewSet(
 
     def _scheme_for_members(self) -> Scheme:
         if "scheme" not in self.__dict__:
-            scheme = get_object_or_404(
-                selectors.schemes_visible_to(user=self.request.user), pk=self.kwargs["scheme_pk"]
+            self.__dict__["scheme"] = _scheme_of_view(
+                self,
+                permissions.can_view_members,
+                "Only the scheme's coordinators and liaisons see members.",
             )
-            if not permissions.can_view_members(self.request.user, scheme):
-                raise PermissionDenied("Only the scheme's coordinators and liaisons see members.")
-            self.__dict__["scheme"] = scheme
         return self.__dict__["scheme"]
 
     def get_queryset(self) -> QuerySet[Membership]:

@@ -84,16 +84,20 @@ def scheme_propose(*, proposer: User, details: dict[str, Any], area: dict[str, A
     )
     scheme.full_clean()
     scheme.save()
-    SchemeStatusChange.objects.create(
-        scheme=scheme, from_status="", to_status=SchemeStatus.PROPOSED, actor=proposer
-    )
-    activity_record(
+    proposal_record(
         scheme=scheme,
-        type=ActivityType.SCHEME_PROPOSED,
         actor=proposer,
         summary=f"{proposer.name} proposed {scheme.name} ({scheme.get_kind_display()}).",
     )
     return scheme
+
+
+def proposal_record(*, scheme: Scheme, actor: User, summary: str) -> None:
+    """Record a new scheme's start: the first step of its status history, and its activity."""
+    SchemeStatusChange.objects.create(
+        scheme=scheme, from_status="", to_status=scheme.status, actor=actor
+    )
+    activity_record(scheme=scheme, type=ActivityType.SCHEME_PROPOSED, actor=actor, summary=summary)
 
 
 @transaction.atomic
@@ -126,16 +130,16 @@ def scheme_update(
     return scheme
 
 
-# Allowed lifecycle steps, and who may take each one. Staff take them in the Django admin,
-# through this same function, so every step is recorded with who and why.
-LIAISON, COORDINATOR, PROPOSER, STAFF = "liaison", "coordinator", "proposer", "staff"
+# Allowed lifecycle steps, and who may take each one. Staff may take any of them, in the
+# Django admin, through this same function, so every step is recorded with who and why.
+LIAISON, COORDINATOR, PROPOSER = "liaison", "coordinator", "proposer"
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON, STAFF},
-    (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER, STAFF},
-    (SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED): {LIAISON, STAFF},
-    (SchemeStatus.SUSPENDED, SchemeStatus.ACTIVE): {LIAISON, STAFF},
-    (SchemeStatus.ACTIVE, SchemeStatus.CLOSED): {LIAISON, COORDINATOR, STAFF},
-    (SchemeStatus.SUSPENDED, SchemeStatus.CLOSED): {LIAISON, STAFF},
+    (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON},
+    (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER},
+    (SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED): {LIAISON},
+    (SchemeStatus.SUSPENDED, SchemeStatus.ACTIVE): {LIAISON},
+    (SchemeStatus.ACTIVE, SchemeStatus.CLOSED): {LIAISON, COORDINATOR},
+    (SchemeStatus.SUSPENDED, SchemeStatus.CLOSED): {LIAISON},
 }
 REASON_REQUIRED = {SchemeStatus.SUSPENDED, SchemeStatus.CLOSED}
 
@@ -148,8 +152,6 @@ def _actor_roles(actor: User, scheme: Scheme) -> set[str]:
         roles.add(COORDINATOR)
     if is_proposer(actor, scheme):
         roles.add(PROPOSER)
-    if actor.is_staff:
-        roles.add(STAFF)
     return roles
 
 
@@ -176,9 +178,8 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
         raise ValidationError(
             {"status": f"A {from_status} scheme cannot become {to_status}."}, code="invalid"
         )
-    if not allowed & _actor_roles(actor, scheme):
-        # Staff act in the admin; people using the app are told who among them may.
-        who = " or ".join(sorted(allowed - {STAFF}))
+    if not (actor.is_staff or allowed & _actor_roles(actor, scheme)):
+        who = " or ".join(sorted(allowed))
         raise PermissionDenied(f"Only a {who} may make a {from_status} scheme {to_status}.")
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": "Say why, for the scheme's members and the record."})
