@@ -93,6 +93,20 @@ def _audited_schemes(schemes: QuerySet[Scheme], params: Any) -> QuerySet[Scheme]
     return schemes
 
 
+def _audit_registration_search(
+    request: Request, response: Response, schemes: QuerySet[Scheme]
+) -> None:
+    """Record a list's search by registration, if it was one, over the user's ``schemes``."""
+    if request.query_params.get("registration"):
+        audit.record(
+            actor=request.user,
+            action=AuditAction.REGISTRATION_SEARCH,
+            detail={"registration": request.query_params["registration"][:16]},
+            rows=response.data["count"],
+            schemes=_audited_schemes(schemes, request.query_params),
+        )
+
+
 # --- Sites ----------------------------------------------------------------------------
 
 
@@ -297,14 +311,13 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             text = upload.read(5_000_000).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
-        # Read one row past the limit and no further: an oversized file is refused before
-        # the rest of it is parsed.
+        # Read one row past the limit and no further: an oversized file is refused (by
+        # _offence_rows, before it looks at any row) without the rest of it being parsed.
         limit = settings.SPEEDWATCH_BULK_MAX_ROWS
         try:
             rows = list(itertools.islice(csv.DictReader(io.StringIO(text)), limit + 1))
         except csv.Error as exc:
             raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
-        services.check_batch_size(len(rows))
         rows = _offence_rows(
             [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
         )
@@ -379,17 +392,9 @@ class OffenceListView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        if request.query_params.get("registration"):
-            audit.record(
-                actor=request.user,
-                action=AuditAction.REGISTRATION_SEARCH,
-                detail={"registration": request.query_params["registration"][:16]},
-                rows=response.data["count"],
-                schemes=_audited_schemes(
-                    selectors.speedwatch_schemes_with_registrations(user=request.user),
-                    request.query_params,
-                ),
-            )
+        _audit_registration_search(
+            request, response, selectors.speedwatch_schemes_with_registrations(user=request.user)
+        )
         return response
 
 
@@ -409,7 +414,8 @@ class OffenceExportView(generics.GenericAPIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
     def get(self, request: Request) -> StreamingHttpResponse:
-        if not selectors.speedwatch_schemes_with_registrations(user=request.user).exists():
+        schemes = selectors.speedwatch_schemes_with_registrations(user=request.user)
+        if not schemes.exists():
             raise PermissionDenied(
                 "Offences are exported by speedwatch coordinators and covering liaisons."
             )
@@ -419,10 +425,7 @@ class OffenceExportView(generics.GenericAPIView):
             action=AuditAction.OFFENCES_CSV,
             detail=dict(request.query_params.items()),
             rows=offences.count(),
-            schemes=_audited_schemes(
-                selectors.speedwatch_schemes_with_registrations(user=request.user),
-                request.query_params,
-            ),
+            schemes=_audited_schemes(schemes, request.query_params),
         )
         return csv_download(
             f"speedwatch-offences-{timezone.localdate().isoformat()}.csv",
@@ -459,14 +462,7 @@ class LetterQueueView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        if request.query_params.get("registration"):
-            audit.record(
-                actor=request.user,
-                action=AuditAction.REGISTRATION_SEARCH,
-                detail={"registration": request.query_params["registration"][:16]},
-                rows=response.data["count"],
-                schemes=_audited_schemes(_liaison_schemes(request.user), request.query_params),
-            )
+        _audit_registration_search(request, response, _liaison_schemes(request.user))
         return response
 
 
@@ -479,9 +475,7 @@ class LetterMarkView(APIView):
         payload = MarkInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         ids = set(payload.validated_data["ids"])
-        offences = list(
-            selectors.letters_queue(user=request.user).filter(pk__in=ids).select_related("session")
-        )
+        offences = list(selectors.letters_queue(user=request.user).filter(pk__in=ids))
         if len(offences) != len(ids):
             raise ValidationError({"ids": ["Some of these are not in your letters queue."]})
         updated = services.offences_mark(

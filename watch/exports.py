@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from watch.models import Offence
+from watch.serializers import StatisticsSerializer
 
 OFFENCE_COLUMNS = [
     "offence_id",
@@ -59,18 +60,12 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
         ]
 
 
+# The figures' names and order come from the serializer that documents the JSON answer (and
+# that selectors.statistics fills), so the CSV cannot drift from it: the period, its
+# measures, then repeat vehicles; the monthly series is the CSV's further rows.
 STATISTICS_COLUMNS = [
     "period",
-    "sessions",
-    "volunteer_hours",
-    "vehicles",
-    "offences",
-    "percent_over_threshold",
-    "mean_speed_mph",
-    "p85_speed_mph",
-    "letters",
-    "referrals",
-    "repeat_vehicles",
+    *(name for name in StatisticsSerializer().fields if name != "monthly"),
 ]
 
 

@@ -247,16 +247,17 @@ class Offence(models.Model):
             # Statistics: a force area or a scheme over a period.
             models.Index(fields=["force", "observed_at"], name="offence_force_time"),
             # Statistics of a scheme or of a liaison's schemes over a period: the period's
-            # offences in time order, carrying every column the statistics read, so that
-            # PostgreSQL answers them with an index-only scan. The extra columns are key
-            # columns rather than INCLUDE ones: SQLite, the embedded default, has no INCLUDE
-            # and would warn (models.W040); as trailing keys they cost about the same.
+            # offences in time order, carrying every column the statistics read or filter on
+            # (submitted and not voided), so that PostgreSQL answers them with an index-only
+            # scan. The extra columns are key columns rather than INCLUDE ones: SQLite, the
+            # embedded default, has no INCLUDE and would warn (models.W040); as trailing keys
+            # they cost about the same.
             models.Index(
                 fields=[
                     "scheme",
                     "observed_at",
                     "voided",
-                    "session",
+                    "submitted",
                     "speed_mph",
                     "action",
                     "force",

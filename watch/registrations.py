@@ -63,11 +63,11 @@ def registration_format(registration: str) -> RegistrationFormat:
 
 
 def looks_like_registration(value: str) -> bool:
-    """Whether text (a search, a filter) holds a registration of a recognised UK format."""
-    compact = compact_registration(value)
-    return bool(_PLAUSIBLE.match(compact)) and (
-        registration_format(compact) != RegistrationFormat.UNRECOGNISED
-    )
+    """Whether text (a search, a filter) holds a registration of a recognised UK format.
+
+    Every format is anchored and made of 2 to 8 letters and digits, so a match is also
+    plausible (``normalise_registration``) without checking that separately."""
+    return registration_format(compact_registration(value)) != RegistrationFormat.UNRECOGNISED
 
 
 def mask_registration(registration: str) -> str:

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
 from schemes.permissions import AnyUser, liaison_force
-from watch.models import Action, Offence, Session, SessionStatus, Site
+from watch.models import Action, Offence, Session, Site
 
 
 def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
@@ -76,7 +76,7 @@ def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
     return (
         Offence.objects.filter(
             force=force,
-            session__status=SessionStatus.SUBMITTED,
+            submitted=True,
             voided=False,
             anonymised_at__isnull=True,
         )

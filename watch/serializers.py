@@ -331,7 +331,9 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class MonthSerializer(PeriodSerializer):
-    month = serializers.CharField(help_text="YYYY-MM, UK time.")
+    month = serializers.CharField(
+        help_text="YYYY-MM, in UTC (the same months as in UK time: sessions run in daylight)."
+    )
 
 
 class StatisticsSerializer(PeriodSerializer):
