@@ -48,6 +48,20 @@ def offence_row(
     }
 
 
+def session_fields(site: Site, start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
+    """What ``services.session_create`` takes as ``data``: a session with a checked device."""
+    return {
+        "site": site,
+        "started_at": start,
+        "ended_at": end,
+        "vehicles_counted": 200,
+        "device_name": "Speedwatch radar gun",
+        "device_serial": "SW-2291",
+        "device_checked_on": start.date() - timedelta(days=30),
+        **extra,
+    }
+
+
 def logged_session(
     site: Site,
     team: Sequence[User],
@@ -61,15 +75,7 @@ def logged_session(
     session, _ = services.session_create(
         scheme=site.scheme,
         actor=team[0],
-        data={
-            "site": site,
-            "started_at": start,
-            "ended_at": end,
-            "vehicles_counted": 200,
-            "device_name": "Speedwatch radar gun",
-            "device_serial": "SW-2291",
-            "device_checked_on": start.date() - timedelta(days=30),
-        },
+        data=session_fields(site, start, end),
         present=team,
         offences=[
             {

@@ -12,7 +12,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
-from tests.speedwatch import logged_session, morning, offence_row, session_payload
+from tests.speedwatch import (
+    logged_session,
+    morning,
+    offence_row,
+    session_fields,
+    session_payload,
+)
 from watch import rules, services
 from watch.models import Offence, Session, SessionAmendment
 from watch.services import session_submit
@@ -693,16 +699,7 @@ def test_two_uploads_of_one_session_at_once_store_it_once(site, sw_team, sw_coor
         services.session_create(
             scheme=site.scheme,
             actor=sw_coordinator,
-            data={
-                "id": session_id,
-                "site": site,
-                "started_at": start,
-                "ended_at": end,
-                "vehicles_counted": 200,
-                "device_name": "Speedwatch radar gun",
-                "device_serial": "SW-2291",
-                "device_checked_on": start.date() - timedelta(days=30),
-            },
+            data=session_fields(site, start, end, id=session_id),
             present=sw_team,
         )
         second.start()
