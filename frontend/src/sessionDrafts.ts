@@ -8,7 +8,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from './api';
 import { asApiError } from './hooks';
-import type { OffenceInput, Person, SessionChanges, SessionInput, SessionWithOffences, VehicleType } from './types';
+import type {
+  OffenceInput,
+  Person,
+  SessionChanges,
+  SessionInput,
+  SessionSite,
+  SessionWithOffences,
+  VehicleType,
+} from './types';
 
 export type EntryState = 'waiting' | 'uploaded' | 'refused';
 
@@ -29,6 +37,18 @@ export interface DraftSite {
    */
   threshold_mph?: number;
   scheme: { id: number; name: string };
+}
+
+/** The draft's copy of a session's site and scheme, from the server's fuller records. */
+export function draftSiteOf(site: SessionSite, scheme: { id: number; name: string }): DraftSite {
+  return {
+    id: site.id,
+    name: site.name,
+    road_name: site.road_name,
+    speed_limit_mph: site.speed_limit_mph,
+    threshold_mph: site.threshold_mph,
+    scheme: { id: scheme.id, name: scheme.name },
+  };
 }
 
 export interface DraftProblem {

@@ -70,18 +70,23 @@ const MAKES_BY_KEY = new Map<string, string>([
   ...Object.entries(ALIASES),
 ]);
 
+/** A model, as a suggestion for the form's Model field. */
 export interface ModelSuggestion {
-  model: string;
+  value: string;
   /** The make, when the suggestions are not for one make alone. */
-  make?: string;
+  label?: string;
 }
 
 const ALL_MODELS: ModelSuggestion[] = COMMON_MAKES.flatMap((make) =>
-  MODELS_BY_MAKE[make].map((model) => ({ model, make })),
+  MODELS_BY_MAKE[make].map((model) => ({ value: model, label: make })),
+);
+
+const MODELS_OF_MAKE = new Map<string, ModelSuggestion[]>(
+  COMMON_MAKES.map((make) => [make, MODELS_BY_MAKE[make].map((model) => ({ value: model }))]),
 );
 
 /** The models of the make typed, or of every make when it is blank or not one we know. */
 export function modelSuggestions(make: string): ModelSuggestion[] {
   const known = MAKES_BY_KEY.get(key(make));
-  return known ? MODELS_BY_MAKE[known].map((model) => ({ model })) : ALL_MODELS;
+  return (known && MODELS_OF_MAKE.get(known)) || ALL_MODELS;
 }

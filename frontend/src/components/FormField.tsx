@@ -33,7 +33,10 @@ function FieldMessages({ hint, errors, hintId, errorId }: FieldShell & { hintId:
   );
 }
 
-type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label'>;
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label' | 'list'>;
+
+/** A value the browser offers as the field is typed in; the label is shown beside it. */
+export type Suggestion = string | { value: string; label?: string };
 
 export function TextField({
   label,
@@ -41,11 +44,22 @@ export function TextField({
   errors,
   value,
   onValue,
+  suggestions,
+  list,
   ...input
-}: FieldShell & InputProps & { value: string; onValue: (value: string) => void }) {
+}: FieldShell &
+  InputProps & {
+    value: string;
+    onValue: (value: string) => void;
+    /** Offered by the browser as the field is typed in, from a datalist of the field's own. */
+    suggestions?: Suggestion[];
+    /** The id of that datalist when something else refers to it (one of the field's own otherwise), or of another. */
+    list?: string;
+  }) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
+  const listId = list ?? `${id}-suggestions`;
   return (
     <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
       <label for={id}>{label}</label>
@@ -54,11 +68,23 @@ export function TextField({
         id={id}
         type="text"
         {...input}
+        list={suggestions ? listId : list}
         value={value}
         onInput={(event) => onValue(event.currentTarget.value)}
         aria-invalid={errors?.length ? 'true' : undefined}
         aria-describedby={describedBy(hintId, errorId, hint, errors)}
       />
+      {suggestions && (
+        <datalist id={listId}>
+          {suggestions.map((item) =>
+            typeof item === 'string' ? (
+              <option key={item} value={item} />
+            ) : (
+              <option key={`${item.label ?? ''} ${item.value}`} value={item.value} label={item.label} />
+            ),
+          )}
+        </datalist>
+      )}
     </div>
   );
 }

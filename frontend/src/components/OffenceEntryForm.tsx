@@ -1,7 +1,7 @@
 // Logging one speeding vehicle, quickly and with one thumb: registration and speed first
 // and large, the rest optional, and focus back on the registration after each entry.
 
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { newUuid } from '../api';
 import { formatRegistration, formatTime, normaliseRegistration, VEHICLE_TYPE_LABELS } from '../format';
 import type { NewOffence } from '../sessionDrafts';
@@ -57,7 +57,7 @@ export function OffenceEntryForm({
   const [colour, setColour] = useState('');
   const [vehicleType, setVehicleType] = useState<string>('car');
   // Keyed on the make typed: a Ford offers Fiesta and Focus, an unknown make every model.
-  const models = useMemo(() => modelSuggestions(make), [make]);
+  const models = modelSuggestions(make);
   const [time, setTime] = useState(() => defaultTime(startedAt, endedAt));
   const [timeTouched, setTimeTouched] = useState(false);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -146,16 +146,32 @@ export function OffenceEntryForm({
       </div>
       <details class="offence-form__more" ref={moreRef}>
         <summary>Vehicle details and time (optional)</summary>
-        <TextField label="Make" list="offence-makes" autoComplete="off" maxLength={40} value={make} onValue={setMake} />
+        <TextField
+          label="Make"
+          suggestions={COMMON_MAKES}
+          autoComplete="off"
+          maxLength={40}
+          value={make}
+          onValue={setMake}
+        />
         <TextField
           label="Model"
+          // Named for the browser tests, which read the models offered.
           list="offence-models"
+          suggestions={models}
           autoComplete="off"
           maxLength={40}
           value={model}
           onValue={setModel}
         />
-        <TextField label="Colour" list="offence-colours" autoComplete="off" maxLength={30} value={colour} onValue={setColour} />
+        <TextField
+          label="Colour"
+          suggestions={COMMON_COLOURS}
+          autoComplete="off"
+          maxLength={30}
+          value={colour}
+          onValue={setColour}
+        />
         <SelectField label="Vehicle type" value={vehicleType} onValue={setVehicleType} choices={VEHICLE_CHOICES} />
         <TextField
           label="Time"
@@ -168,21 +184,6 @@ export function OffenceEntryForm({
           }}
           errors={errors.observed_at}
         />
-        <datalist id="offence-makes">
-          {COMMON_MAKES.map((name) => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
-        <datalist id="offence-models">
-          {models.map((item) => (
-            <option key={`${item.make ?? ''} ${item.model}`} value={item.model} label={item.make} />
-          ))}
-        </datalist>
-        <datalist id="offence-colours">
-          {COMMON_COLOURS.map((name) => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
       </details>
       <button type="submit" class="button button--primary button--wide button--large">
         Add offence

@@ -36,6 +36,7 @@ import {
   adoptServerDraft,
   changeDetails,
   discardDraft,
+  draftSiteOf,
   endsLater,
   getDraft,
   mergeServerOffences,
@@ -97,14 +98,7 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
     !local && !fetchedBesideDraft && server?.status === 'draft' && canCoordinate(access, server.scheme.id);
   useEffect(() => {
     if (adoptable && server) {
-      adoptServerDraft(me.id, server, {
-        id: server.site.id,
-        name: server.site.name,
-        road_name: server.site.road_name,
-        speed_limit_mph: server.site.speed_limit_mph,
-        threshold_mph: server.site.threshold_mph,
-        scheme: { id: server.scheme.id, name: server.scheme.name },
-      });
+      adoptServerDraft(me.id, server, draftSiteOf(server.site, server.scheme));
     }
   }, [adoptable]);
 

@@ -16,6 +16,7 @@ import { useLocation } from '../router';
 import { useSession } from '../session';
 import {
   discardDraft,
+  draftSiteOf,
   getDraft,
   rememberDevice,
   rememberedDevice,
@@ -25,7 +26,7 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Config, Me, Person, Site } from '../types';
+import type { Me, Person, Site } from '../types';
 
 const START_WAIT_MS = 10_000;
 
@@ -80,24 +81,7 @@ function StartSession({ me }: { me: Me }) {
       </p>
     );
   }
-  return <SessionForm me={me} sites={sites} rules={sessionRules(config)} />;
-}
-
-interface SessionRules {
-  minimumPresent: number | null;
-  maxHours: number | null;
-  deviceCheckMaxDays: number | null;
-}
-
-/** The server's rules for a session, which it has the final word on. Null where unknown
- * (no signal and no copy kept, or a copy from before the server sent them): the form then
- * leaves that check to the server. */
-function sessionRules(config: Config): SessionRules {
-  return {
-    minimumPresent: config.speedwatch_min_members_present ?? null,
-    maxHours: config.speedwatch_session_max_hours ?? null,
-    deviceCheckMaxDays: config.speedwatch_device_check_max_age_days ?? null,
-  };
+  return <SessionForm me={me} sites={sites} />;
 }
 
 function lastHour(): { start: string; end: string } {
@@ -107,9 +91,13 @@ function lastHour(): { start: string; end: string } {
   return { start: toLocalInput(start), end: toLocalInput(end) };
 }
 
-function SessionForm({ me, sites, rules }: { me: Me; sites: Site[]; rules: SessionRules }) {
-  const { minimumPresent, maxHours, deviceCheckMaxDays } = rules;
-  const { goWithMessage } = useSession();
+function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
+  const { config, goWithMessage } = useSession();
+  // The server's rules for a session, which it has the final word on. Null when unknown (no
+  // signal and no copy kept): the form then leaves that check to the server.
+  const minimumPresent = config?.speedwatch_min_members_present ?? null;
+  const maxHours = config?.speedwatch_session_max_hours ?? null;
+  const deviceCheckMaxDays = config?.speedwatch_device_check_max_age_days ?? null;
   const { query } = useLocation();
   const submission = useSubmission();
   const wanted = query.get('site');
@@ -161,14 +149,7 @@ function SessionForm({ me, sites, rules }: { me: Me; sites: Site[]; rules: Sessi
       if (Object.keys(problems).length) throw new ApiError(400, problems, []);
       const draft: DraftSession = {
         id: sessionId,
-        site: {
-          id: site!.id,
-          name: site!.name,
-          road_name: site!.road_name,
-          speed_limit_mph: site!.speed_limit_mph,
-          threshold_mph: site!.threshold_mph,
-          scheme: { id: site!.scheme.id, name: site!.scheme.name },
-        },
+        site: draftSiteOf(site!, site!.scheme),
         started_at: fromLocalInput(start)!.toISOString(),
         ended_at: fromLocalInput(end)!.toISOString(),
         vehicles_counted: 0,

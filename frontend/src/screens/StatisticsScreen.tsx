@@ -94,6 +94,8 @@ function Statistics({ me }: { me: Me }) {
   const schemes = useSchemeChoices(me);
   // The sites of the scheme being chosen, so that the two choices always agree.
   const siteChoices = useSiteChoices(chosenScheme);
+  // Runs when a scheme's site list arrives, not as the chosen site changes: a site read from
+  // the address comes a moment before its scheme's list and must not be checked against the last.
   useEffect(() => {
     if (siteChoices && chosenSite && !siteChoices.sites.some((item) => String(item.id) === chosenSite)) setChosenSite('');
   }, [siteChoices]);
