@@ -64,7 +64,17 @@ function SiteLoader({ id }: { id: string }) {
       </>
     );
   }
-  return <SitePage site={site} onDecided={setSite} />;
+  return (
+    <SitePage
+      site={site}
+      onDecided={(decided) => {
+        setSite(decided);
+        // The buttons pressed may be gone (a rejected site has none): start again from the
+        // heading, under which the new status shows, rather than from the top of the page.
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+      }}
+    />
+  );
 }
 
 function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => void }) {
