@@ -348,6 +348,12 @@ SPECTACULAR_SETTINGS = {
         "AlertSeverityEnum": "notifications.models.Severity",
         "AlertStatusEnum": "notifications.models.AlertStatus",
         "AuditActionEnum": "watch.models.AuditAction",
+        "SiteStatusEnum": "watch.models.SiteStatus",
+        "SiteDecisionEnum": [
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("suspended", "Suspended"),
+        ],
         "SchemeStatusTargetEnum": [
             ("active", "Active"),
             ("suspended", "Suspended"),

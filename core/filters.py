@@ -35,6 +35,33 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
+PERIOD_BACKWARDS = "The end must come after the start."
+
+
+def period_is_backwards(since: datetime | None, until: datetime | None) -> bool:
+    """Whether a period given by its start (inclusive) and end (exclusive) holds no time."""
+    return since is not None and until is not None and until <= since
+
+
+class PeriodForm(forms.Form):
+    """The form of a FilterSet with ``since`` and ``until`` filters: an end at or before the
+    start is an error of ``until``, not a silently empty list."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if period_is_backwards(data.get("since"), data.get("until")):
+            self.add_error("until", PERIOD_BACKWARDS)
+        return data
+
+
+class SchemaOnlyFilterBackend(filters.DjangoFilterBackend):
+    """Documents a view's ``filterset_class`` in the OpenAPI schema and leaves the filtering
+    to the selector the view calls, which applies the same FilterSet."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        return queryset
+
+
 class StrictBooleanField(forms.Field):
     """true/false (also 1/0, yes/no, on/off); anything else is an error, not ignored."""
 

@@ -95,8 +95,18 @@ class SchemeContactSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False)
 
 
+class ProposerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
 class SchemeDetailSerializer(SchemeSummarySerializer):
     contact = serializers.SerializerMethodField()
+    proposer = serializers.SerializerMethodField(
+        help_text="Who proposed the scheme: for its coordinators and covering liaisons, and "
+        "the proposer, as the status history is."
+    )
     my_membership = serializers.SerializerMethodField()
     can_manage = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
@@ -117,6 +127,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
             "can_edit",
             "can_review",
             "can_see_history",
+            "proposer",
         ]
         read_only_fields = fields
 
@@ -134,6 +145,15 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
         if scheme.contact_phone and (private or scheme.show_contact_phone):
             contact["phone"] = scheme.contact_phone
         return contact
+
+    @extend_schema_field(ProposerSerializer(allow_null=True))
+    def get_proposer(self, scheme: Scheme) -> dict[str, Any] | None:
+        if scheme.proposed_by_id is None or not permissions.can_see_private_details(
+            self._user, scheme
+        ):
+            return None
+        proposer = scheme.proposed_by
+        return {"id": proposer.pk, "name": proposer.name, "email": proposer.email}
 
     @extend_schema_field(MyMembershipSerializer(allow_null=True))
     def get_my_membership(self, scheme: Scheme) -> dict[str, Any] | None:

@@ -153,6 +153,7 @@ ADMIN_NO_ADD = {
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
+    "watch.SiteStatusChange",
     "notifications.PushSubscription",
     "notifications.PushReceipt",
 }
@@ -160,6 +161,8 @@ ADMIN_NO_ADD = {
 ADMIN_VIEW_ONLY = {
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
+    "watch.AuditRecord",
+    "watch.SiteStatusChange",
     "notifications.PushReceipt",
 }
 

@@ -65,6 +65,7 @@ def test_propose_a_scheme(client_for, stranger) -> None:
         "can_edit": True,
         "can_review": False,
         "can_see_history": True,
+        "proposer": {"id": stranger.pk, "name": "Sam Stranger", "email": stranger.email},
     }
     assert scheme.proposed_by == stranger
     assert (scheme.bbox_south < 52.334 < scheme.bbox_north) and (

@@ -51,12 +51,13 @@ def test_log_a_session_with_its_offences_in_one_request(
     assert (body["status"], body["vehicles_counted"], body["offence_count"]) == ("draft", 200, 2)
     assert body["volunteer_minutes"] == 180
     assert [p["name"] for p in body["present"]] == ["David Chen", "Joan Patel", "Kevin Doyle"]
+    # A draft's escalation is provisional: no letter is shown until it is submitted.
     assert [
-        (o["registration"], o["registration_format"], o["speed_mph"], o["action"])
+        (o["registration"], o["registration_format"], o["speed_mph"], o["action"], o["submitted"])
         for o in body["offences"]
     ] == [
-        ("AB12CDE", "current", 37, "first_letter"),
-        ("Y123ABC", "prefix", 41, "first_letter"),
+        ("AB12CDE", "current", 37, None, False),
+        ("Y123ABC", "prefix", 41, None, False),
     ]
     assert body["offences"][0]["direction"] == "eastbound"  # the site's, when not given
 
@@ -807,7 +808,11 @@ def test_offences_added_later_get_the_escalation_of_the_vehicle(
 ) -> None:
     logged_session(site, sw_team, days_ago=3, offences=[("AB12CDE", 37)])
     session = logged_session(site, sw_team, submit=False)
-    response = client_for(sw_coordinator).post(
-        _url(session, "offences/"), offence_row("AB12CDE", 38), format="json"
-    )
-    assert [o["action"] for o in response.json()] == ["second_letter"]
+    client = client_for(sw_coordinator)
+    response = client.post(_url(session, "offences/"), offence_row("AB12CDE", 38), format="json")
+    # Worked out at once, shown once the session is submitted.
+    assert [(o["action"], o["action_status"]) for o in response.json()] == [(None, None)]
+    assert Offence.objects.get(session=session).action == "second_letter"
+    assert client.post(_url(session, "submit/")).status_code == 200
+    offences = client.get(_url(session)).json()["offences"]
+    assert [(o["action"], o["action_status"]) for o in offences] == [("second_letter", "pending")]

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from watch.models import AuditRecord, Offence, Session, SessionAmendment, Site
+from schemes.admin import ReadOnlyAdmin
+from watch.models import (
+    AuditRecord,
+    Offence,
+    Session,
+    SessionAmendment,
+    Site,
+    SiteStatusChange,
+)
 
 
 @admin.register(Site)
@@ -69,12 +77,31 @@ class SessionAmendmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["session", "actor"]
 
 
+@admin.register(SiteStatusChange)
+class SiteStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["site", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["site", "actor"]
+    list_filter = ["to_status"]
+    search_fields = ["site__name", "reason"]
+
+
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "force", "rows"]
+    """The audit trail is evidence: nobody adds, rewrites or deletes a record here, staff
+    and superusers included. (Deleting a person or a scheme leaves their records, which
+    keep the name; the retention purge alone removes the registrations in them.)"""
+
+    list_display = ["at", "actor_name", "action", "force", "scheme", "rows"]
+    list_select_related = ["scheme"]
     list_filter = ["action", "force"]
     search_fields = ["actor_name"]
-    readonly_fields = [field.name for field in AuditRecord._meta.fields]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -24,11 +24,18 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.csvfiles import csv_download
-from core.filters import UTCDateTimeFilter, utc_in_range
+from core.filters import (
+    PERIOD_BACKWARDS,
+    SchemaOnlyFilterBackend,
+    UTCDateTimeFilter,
+    period_is_backwards,
+    utc_in_range,
+)
 from core.idempotency import idempotent
 from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from watch import audit, exports, letters, permissions, selectors, services
+from watch.filters import AuditFilter
 from watch.models import (
     Action,
     ActionStatus,
@@ -57,6 +64,7 @@ from watch.serializers import (
     SiteDecisionSerializer,
     SiteInputSerializer,
     SiteSerializer,
+    SiteStatusChangeSerializer,
     StatisticsSerializer,
 )
 
@@ -131,6 +139,14 @@ class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Site]:
         return selectors.sites_visible_to(user=self.request.user)
 
+    def _site(self, pk: Any) -> Site:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _detail(self, site: Site, status_code: int = status.HTTP_200_OK) -> Response:
+        # Read again through the selector: what the viewer may do with it comes with it.
+        data = SiteSerializer(self._site(site.pk), context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
     @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer})
     @idempotent
     def create(self, request: Request) -> Response:
@@ -143,22 +159,35 @@ class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not permissions.can_run_sessions(request.user, scheme):
             raise PermissionDenied("Only the scheme's coordinators propose sites.")
         site = services.site_propose(scheme=scheme, actor=request.user, data=data)
-        return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+        return self._detail(site, status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(SiteSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+        return self._detail(self._site(pk))
 
     @extend_schema(request=SiteDecisionSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
     def decision(self, request: Request, pk: str) -> Response:
-        site = get_object_or_404(self.get_queryset(), pk=pk)
+        site = self._site(pk)
         if not permissions.can_review_speedwatch(request.user, site.scheme):
             raise PermissionDenied("Only the liaisons covering the scheme decide on sites.")
         payload = SiteDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         site = services.site_decide(site=site, actor=request.user, **payload.validated_data)
-        return Response(SiteSerializer(site).data)
+        return self._detail(site)
+
+    @extend_schema(responses=SiteStatusChangeSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        """The site's proposal and decisions, newest first, with who made them and why: for
+        its scheme's coordinators and the covering liaisons."""
+        site = self._site(pk)
+        if not site.managed:
+            raise PermissionDenied(
+                "Only the scheme's coordinators and the covering liaisons see a site's history."
+            )
+        page = self.paginate_queryset(selectors.site_history(site=site))
+        return self.get_paginated_response(SiteStatusChangeSerializer(page, many=True).data)
 
 
 # --- Sessions -------------------------------------------------------------------------
@@ -556,6 +585,11 @@ class StatisticsQuery(serializers.Serializer):
     def validate_until(self, value: datetime) -> datetime:
         return utc_in_range(value)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if period_is_backwards(attrs.get("since"), attrs.get("until")):
+            raise ValidationError({"until": [PERIOD_BACKWARDS]})
+        return attrs
+
 
 class StatisticsView(APIView):
     """Sessions, volunteer hours, vehicles, offences, speeds, letters and repeat vehicles
@@ -611,19 +645,86 @@ class StatisticsView(APIView):
         return Response(figures)
 
 
-class AuditListView(generics.ListAPIView):
-    """Who searched or exported vehicle registrations in the liaison's force area."""
+class AuditMixin:
+    """The audit records a liaison (their force area) or staff may read, filtered in the
+    selector by ``AuditFilter``."""
 
-    serializer_class = AuditRecordSerializer
-    ordering_fields = ["at"]
-    ordering = ["-at", "-id"]
-    filter_backends: list[type] = []
+    filterset_class = AuditFilter
+    filter_backends = [SchemaOnlyFilterBackend]
 
     def get_queryset(self) -> QuerySet[AuditRecord]:
         if getattr(self, "swagger_fake_view", False):
             return AuditRecord.objects.none()
-        force = liaison_force(self.request.user)
-        if not force and not self.request.user.is_staff:
+        user = self.request.user  # type: ignore[attr-defined]
+        if not permissions.can_read_audit(user):
             raise PermissionDenied("The audit log is for police liaisons.")
-        records = AuditRecord.objects.all()
-        return records if self.request.user.is_staff and not force else records.filter(force=force)
+        return selectors.audit_records_list(
+            user=user,
+            filters=self.request.query_params,  # type: ignore[attr-defined]
+        )
+
+
+class AuditListView(AuditMixin, generics.ListAPIView):
+    """Who searched or exported vehicle registrations in the liaison's force area, and when,
+    newest first."""
+
+    serializer_class = AuditRecordSerializer
+
+
+AUDIT_COLUMNS = [
+    "time",
+    "person",
+    "action",
+    "registration",
+    "scheme_ids",
+    "schemes",
+    "force",
+    "rows",
+    "filters",
+]
+
+
+def _audit_rows(records: QuerySet[AuditRecord]) -> Any:
+    for record in records.iterator(chunk_size=1000):
+        detail = dict(record.detail)
+        registration = detail.pop("registration", "")
+        # iterator() with a chunk size keeps the selector's prefetch of the schemes.
+        schemes = list(record.schemes.all())
+        yield [
+            timezone.localtime(record.at).isoformat(timespec="seconds"),
+            record.actor_name,
+            record.action,
+            registration,
+            " ".join(str(scheme.pk) for scheme in schemes),
+            "; ".join(scheme.name for scheme in schemes),
+            record.force,
+            record.rows,
+            "; ".join(f"{key}={value}" for key, value in sorted(detail.items())),
+        ]
+
+
+class AuditExportView(AuditMixin, generics.GenericAPIView):
+    """The same records as the audit list, as a CSV (times in UK time). The registrations
+    searched for leave with it, so the export is itself recorded."""
+
+    pagination_class = None
+    serializer_class = AuditRecordSerializer
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
+        filters=True,
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        records = self.get_queryset()
+        written = audit.record(
+            actor=request.user,
+            action=AuditAction.AUDIT_CSV,
+            detail=dict(request.query_params.items()),
+            rows=records.count(),
+            schemes=_audited_schemes(_liaison_schemes(request.user), request.query_params),
+        )
+        return csv_download(
+            f"speedwatch-audit-{timezone.localdate().isoformat()}.csv",
+            AUDIT_COLUMNS,
+            _audit_rows(records.exclude(pk__in=[record.pk for record in written])),
+        )

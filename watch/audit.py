@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -23,8 +24,9 @@ def record(
 
     The record carries the force area of those schemes, so that the liaisons covering them
     see it in their audit log whoever the actor was (a coordinator as much as a liaison),
-    and the scheme when it covered only one. Schemes of two force areas (a coordinator of
-    schemes on both sides of a border) leave one record in each.
+    and the schemes themselves (``scheme`` too when it covered only one), so that a liaison
+    finds it under each of them. Schemes of two force areas (a coordinator of schemes on
+    both sides of a border) leave one record in each.
     """
     by_force: dict[str, list[int]] = {}
     for pk, force in schemes.order_by("force", "pk").values_list("pk", "force"):
@@ -32,15 +34,22 @@ def record(
     if not by_force:
         by_force[liaison_force(actor) or ""] = []
     cleaned = {key: str(value)[:100] for key, value in list(detail.items())[:20]}
-    return AuditRecord.objects.bulk_create(
-        AuditRecord(
-            actor=actor,
-            actor_name=actor.name,
-            action=action,
-            force=force,
-            scheme_id=scheme_ids[0] if len(scheme_ids) == 1 else None,
-            detail=cleaned,
-            rows=rows,
+    with transaction.atomic():
+        records = AuditRecord.objects.bulk_create(
+            AuditRecord(
+                actor=actor,
+                actor_name=actor.name,
+                action=action,
+                force=force,
+                scheme_id=scheme_ids[0] if len(scheme_ids) == 1 else None,
+                detail=cleaned,
+                rows=rows,
+            )
+            for force, scheme_ids in by_force.items()
         )
-        for force, scheme_ids in by_force.items()
-    )
+        AuditRecord.schemes.through.objects.bulk_create(
+            AuditRecord.schemes.through(auditrecord_id=record.pk, scheme_id=scheme_id)
+            for record, scheme_ids in zip(records, by_force.values(), strict=True)
+            for scheme_id in scheme_ids
+        )
+    return records

@@ -34,7 +34,8 @@ OFFENCE_COLUMNS = [
 
 def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
     """One row per offence, in ``OFFENCE_COLUMNS`` order; times in the local time zone.
-    A registration removed by the retention purge is an empty cell."""
+    A registration removed by the retention purge is an empty cell, and so are the action
+    and its status while the offence's session is a draft (they are not settled yet)."""
     for offence in offences:
         seen = timezone.localtime(offence.observed_at)
         yield [
@@ -53,8 +54,8 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
             offence.colour,
             offence.vehicle_type,
             offence.direction,
-            offence.action,
-            offence.action_status,
+            offence.action if offence.submitted else "",
+            offence.action_status if offence.submitted else "",
             offence.dispute_outcome,
             "yes" if offence.voided else "no",
         ]

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from schemes.models import Scheme
@@ -69,6 +70,34 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.road_name} ({self.speed_limit_mph} mph)"
+
+
+class SiteStatusChange(models.Model):
+    """One step of a site's life, with who made it and why: its proposal, then each
+    liaison's decision. (The site keeps only the latest decision on itself.)"""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(
+        max_length=20,
+        choices=SiteStatus.choices,
+        blank=True,
+        help_text="Empty for the proposal, and where the step before is not known.",
+    )
+    to_status = models.CharField(max_length=20, choices=SiteStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=1000, blank=True)
+    # A default rather than auto_now_add, so the history of sites older than this table
+    # could be written with the times the site itself recorded.
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["site", "-at"], name="site_status_change_site_at")]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.from_status or '-'} → {self.to_status}"
 
 
 class SessionStatus(models.TextChoices):
@@ -287,6 +316,7 @@ class AuditAction(models.TextChoices):
     LETTERS_PDF = "letters_pdf", "Exported letters (PDF)"
     OFFENCES_CSV = "offences_csv", "Exported offences (CSV)"
     STATISTICS_CSV = "statistics_csv", "Exported statistics (CSV)"
+    AUDIT_CSV = "audit_csv", "Exported the audit log (CSV)"
 
 
 class AuditRecord(models.Model):
@@ -300,7 +330,18 @@ class AuditRecord(models.Model):
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     force = models.CharField(max_length=40, choices=PoliceForce.choices, blank=True)
     scheme = models.ForeignKey(
-        Scheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Scheme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The scheme, when it covered only one.",
+    )
+    schemes = models.ManyToManyField(
+        Scheme,
+        blank=True,
+        related_name="+",
+        help_text="Every scheme whose registrations it could reach.",
     )
     detail = models.JSONField(default=dict, help_text="The filters or search used.")
     rows = models.PositiveIntegerField(default=0, help_text="How many offences it covered.")

@@ -6,7 +6,10 @@ from schemes.permissions import (
     AnyUser,
     is_coordinator,
     is_covering_liaison,
+    liaison_force,
 )
+from watch.models import Site
+from watch.services import SITE_DECISIONS
 
 
 def can_see_registrations(user: AnyUser, scheme: Scheme) -> bool:
@@ -21,3 +24,18 @@ def can_run_sessions(user: AnyUser, scheme: Scheme) -> bool:
 def can_review_speedwatch(user: AnyUser, scheme: Scheme) -> bool:
     """Approve sites, work the letters queue, settle disputes: the covering liaisons."""
     return is_covering_liaison(user, scheme)
+
+
+def site_decisions(user: AnyUser, site: Site) -> list[str]:
+    """The statuses the user may move the site to now: for the covering liaisons, the next
+    steps of its lifecycle (a proposal is approved or rejected, an approved site suspended,
+    a suspended one reinstated); for anyone else, none."""
+    if not can_review_speedwatch(user, site.scheme):
+        return []
+    return [to for (start, to) in SITE_DECISIONS if start == site.status]
+
+
+def can_read_audit(user: AnyUser) -> bool:
+    """The audit of registration searches and exports: police liaisons (their force area)
+    and staff."""
+    return bool(liaison_force(user)) or (user.is_authenticated and user.is_staff)

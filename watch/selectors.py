@@ -10,13 +10,15 @@ from contextlib import contextmanager
 from datetime import UTC
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
 from schemes.permissions import AnyUser, liaison_force
-from watch.models import Action, Offence, Session, Site
+from watch.filters import AuditFilter
+from watch.models import Action, AuditRecord, Offence, Session, Site, SiteStatusChange
 
 
 def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
@@ -45,9 +47,19 @@ def speedwatch_schemes_with_registrations(*, user: AnyUser) -> QuerySet[Scheme]:
 
 
 def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
-    return Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user)).select_related(
-        "scheme"
+    """The sites of the user's speedwatch schemes (a liaison's: the force area's), each with
+    ``managed``: whether the user coordinates its scheme or covers it as liaison, and so may
+    read who proposed and decided it (the query form of that rule, so a list asks once)."""
+    managed = speedwatch_schemes_with_registrations(user=user).filter(pk=OuterRef("scheme_id"))
+    return (
+        Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
+        .select_related("scheme", "proposed_by")
+        .annotate(managed=Exists(managed))
     )
+
+
+def site_history(*, site: Site) -> QuerySet[SiteStatusChange]:
+    return SiteStatusChange.objects.filter(site=site).select_related("actor")
 
 
 def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
@@ -66,6 +78,30 @@ def offences_visible_to(*, user: AnyUser) -> QuerySet[Offence]:
     return Offence.objects.filter(
         scheme__in=speedwatch_schemes_with_registrations(user=user)
     ).select_related("site", "scheme")
+
+
+def audit_records_visible_to(*, user: AnyUser) -> QuerySet[AuditRecord]:
+    """A liaison's force area's audit records; every record for staff who are not liaisons."""
+    force = liaison_force(user)
+    records = AuditRecord.objects.select_related("scheme").prefetch_related(
+        Prefetch("schemes", queryset=Scheme.objects.only("id", "name").order_by("name", "id"))
+    )
+    if force:
+        return records.filter(force=force)
+    if user.is_authenticated and user.is_staff:
+        return records
+    return records.none()
+
+
+def audit_records_list(*, user: AnyUser, filters: Any) -> QuerySet[AuditRecord]:
+    """The audit records the user may read, narrowed by ``filters`` (query parameters, see
+    ``watch.filters.AuditFilter``); a ValidationError names each bad one."""
+    filterset = AuditFilter(filters, queryset=audit_records_visible_to(user=user))
+    if not filterset.is_valid():
+        raise ValidationError(
+            {field: list(messages) for field, messages in filterset.errors.items()}
+        )
+    return filterset.qs
 
 
 def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:

@@ -6,8 +6,9 @@ from rest_framework import serializers
 
 from schemes import geo
 from schemes.serializers import SchemeRefSerializer
-from watch import rules
+from watch import permissions, rules
 from watch.models import (
+    Action,
     ActionStatus,
     AuditRecord,
     Direction,
@@ -17,6 +18,7 @@ from watch.models import (
     SessionAmendment,
     Site,
     SiteStatus,
+    SiteStatusChange,
     VehicleType,
 )
 from watch.registrations import mask_registration
@@ -29,12 +31,37 @@ RISK_QUESTIONS = {
 }
 
 
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RiskAnswerSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    question = serializers.CharField()
+    answer = serializers.BooleanField(allow_null=True, help_text="Null: not answered.")
+
+
 class SiteSerializer(serializers.ModelSerializer):
+    """A site, with what the viewer may do with it. Who proposed it is for its scheme's
+    coordinators and the covering liaisons (``can_see_history``), like its history."""
+
     scheme = SchemeRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     threshold_mph = serializers.SerializerMethodField(
         help_text="The lowest speed recorded as an offence at this site."
     )
+    risk_answers = serializers.SerializerMethodField(
+        help_text="The risk assessment, each question in words with its answer."
+    )
+    proposed_by = serializers.SerializerMethodField()
+    can_see_history = serializers.SerializerMethodField(
+        help_text="Whether the viewer may read who proposed and decided it (history/)."
+    )
+    decisions = serializers.SerializerMethodField(
+        help_text="The statuses the viewer may move the site to now (decision/)."
+    )
+    can_decide = serializers.SerializerMethodField()
 
     class Meta:
         model = Site
@@ -50,16 +77,61 @@ class SiteSerializer(serializers.ModelSerializer):
             "direction",
             "notes",
             "risk_assessment",
+            "risk_answers",
             "status",
             "status_display",
             "decision_reason",
             "decided_at",
             "created_at",
+            "proposed_by",
+            "can_see_history",
+            "decisions",
+            "can_decide",
         ]
         read_only_fields = fields
 
     def get_threshold_mph(self, site: Site) -> int:
         return rules.threshold_mph(site.speed_limit_mph)
+
+    @extend_schema_field(RiskAnswerSerializer(many=True))
+    def get_risk_answers(self, site: Site) -> list[dict[str, Any]]:
+        answers = site.risk_assessment if isinstance(site.risk_assessment, dict) else {}
+        return [
+            {"key": key, "question": question, "answer": answers.get(key)}
+            for key, question in RISK_QUESTIONS.items()
+        ]
+
+    def get_can_see_history(self, site: Site) -> bool:
+        # ``managed`` comes from selectors.sites_visible_to, once for a whole list.
+        return bool(getattr(site, "managed", False))
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_proposed_by(self, site: Site) -> dict[str, Any] | None:
+        if not self.get_can_see_history(site) or site.proposed_by is None:
+            return None
+        return {"id": site.proposed_by.pk, "name": site.proposed_by.name}
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=SiteStatus.choices))
+    )
+    def get_decisions(self, site: Site) -> list[str]:
+        request = self.context.get("request")
+        return permissions.site_decisions(request.user, site) if request else []
+
+    def get_can_decide(self, site: Site) -> bool:
+        return bool(self.get_decisions(site))
+
+
+class SiteStatusChangeSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SiteStatusChange
+        fields = ["id", "from_status", "to_status", "actor_name", "reason", "at"]
+        read_only_fields = fields
+
+    def get_actor_name(self, change: SiteStatusChange) -> str:
+        return change.actor.name if change.actor else ""
 
 
 class RiskAssessmentSerializer(serializers.Serializer):
@@ -105,11 +177,6 @@ class SiteDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class OffenceInputSerializer(serializers.Serializer):
     id = serializers.UUIDField(required=False, help_text="Client-generated, for safe retries.")
     registration = serializers.CharField(max_length=16)
@@ -123,9 +190,27 @@ class OffenceInputSerializer(serializers.Serializer):
 
 
 class OffenceSerializer(serializers.ModelSerializer):
-    """An offence as a coordinator or liaison sees it."""
+    """An offence as a coordinator or liaison sees it. The escalation step is the police's
+    once the session is submitted; until then it is provisional and not shown."""
 
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    action = serializers.ChoiceField(
+        choices=Action.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The letter or referral it earned; null while its session is a draft.",
+    )
+    action_display = serializers.CharField(
+        source="get_action_display", read_only=True, allow_null=True
+    )
+    action_status = serializers.ChoiceField(
+        choices=ActionStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Null while its session is a draft.",
+    )
+    submitted = serializers.BooleanField(
+        read_only=True, help_text="Whether its session has been submitted."
+    )
 
     class Meta:
         model = Offence
@@ -149,8 +234,17 @@ class OffenceSerializer(serializers.ModelSerializer):
             "dispute_outcome",
             "dispute_note",
             "anonymised_at",
+            "submitted",
         ]
         read_only_fields = fields
+
+    def to_representation(self, offence: Offence) -> dict[str, Any]:
+        data = super().to_representation(offence)
+        if not offence.submitted:
+            for field in ("action", "action_display", "action_status"):
+                if field in data:
+                    data[field] = None
+        return data
 
 
 class MaskedOffenceSerializer(OffenceSerializer):
@@ -311,10 +405,34 @@ class DisputeInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
+class SchemeNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class AuditRecordSerializer(serializers.ModelSerializer):
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    scheme_name = serializers.CharField(source="scheme.name", read_only=True, allow_null=True)
+    schemes = SchemeNameSerializer(
+        many=True, read_only=True, help_text="Every scheme whose registrations it could reach."
+    )
+
     class Meta:
         model = AuditRecord
-        fields = ["id", "actor_name", "action", "force", "scheme", "detail", "rows", "at"]
+        fields = [
+            "id",
+            "actor",
+            "actor_name",
+            "action",
+            "action_display",
+            "force",
+            "scheme",
+            "scheme_name",
+            "schemes",
+            "detail",
+            "rows",
+            "at",
+        ]
         read_only_fields = fields
 
 

@@ -36,6 +36,7 @@ from watch.models import (
     SessionStatus,
     Site,
     SiteStatus,
+    SiteStatusChange,
 )
 from watch.registrations import (
     looks_like_registration,
@@ -57,6 +58,9 @@ def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
             {"speed_limit_mph": f"Speedwatch runs on roads limited to {allowed} mph."}
         )
     site = Site.objects.create(scheme=scheme, proposed_by=actor, **data)
+    SiteStatusChange.objects.create(
+        site=site, from_status="", to_status=site.status, actor=actor, at=site.created_at
+    )
     activity_record(
         scheme=scheme,
         type=ActivityType.SITE_PROPOSED,
@@ -78,9 +82,10 @@ SITE_DECISIONS: dict[tuple[str, str], ActivityType] = {
 def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
     """A liaison approves, rejects, suspends or reinstates a site."""
     site = Site.objects.select_for_update().get(pk=site.pk)
-    activity = SITE_DECISIONS.get((site.status, status))
+    from_status = site.status
+    activity = SITE_DECISIONS.get((from_status, status))
     if activity is None:
-        raise ValidationError({"status": f"A {site.status} site cannot become {status}."})
+        raise ValidationError({"status": f"A {from_status} site cannot become {status}."})
     if status in (SiteStatus.REJECTED, SiteStatus.SUSPENDED) and not reason.strip():
         raise ValidationError({"reason": "Say why, so the coordinator can put it right."})
     site.status = status
@@ -88,6 +93,14 @@ def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
     site.decided_by = actor
     site.decided_at = timezone.now()
     site.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    SiteStatusChange.objects.create(
+        site=site,
+        from_status=from_status,
+        to_status=status,
+        actor=actor,
+        reason=reason,
+        at=site.decided_at,
+    )
     activity_record(
         scheme=site.scheme,
         type=activity,
@@ -609,6 +622,10 @@ def offence_dispute(*, offence: Offence, actor: User, outcome: str, note: str) -
     vehicle's escalation is worked out again without it. Reversing an upheld dispute brings
     the offence back: it earns its action again and, pending, returns to the letters queue."""
     offence = Offence.objects.select_for_update().get(pk=offence.pk)
+    if not offence.submitted:
+        raise ValidationError(
+            "This offence's session has not been submitted: no letter has gone out to dispute."
+        )
     if offence.voided and offence.dispute_outcome != DisputeOutcome.UPHELD:
         raise ValidationError(
             "This offence was voided by an amendment of its session: there is nothing to dispute."

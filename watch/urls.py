@@ -21,4 +21,5 @@ urlpatterns = [
     path("speedwatch/letters/export/", api.LetterExportView.as_view(), name="letters-export"),
     path("speedwatch/statistics/", api.StatisticsView.as_view(), name="speedwatch-statistics"),
     path("speedwatch/audit/", api.AuditListView.as_view(), name="speedwatch-audit"),
+    path("speedwatch/audit/export/", api.AuditExportView.as_view(), name="speedwatch-audit-export"),
 ]

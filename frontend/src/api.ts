@@ -44,6 +44,8 @@ import type {
   SpeedwatchSession,
   SpeedwatchStatistics,
   StatusChange,
+  AuditRecord,
+  SiteStatusChange,
 } from './types';
 
 export const API_BASE = '/api/v1/';
@@ -320,6 +322,29 @@ export interface PushSubscriptionInput {
   endpoint: string;
   keys: { p256dh: string; auth: string };
 }
+
+// --- Liaison review ---------------------------------------------------------------------
+
+export interface AuditQuery {
+  /** ISO date-times: from `since` (inclusive) to `until` (exclusive). */
+  since?: string;
+  until?: string;
+  scheme?: number | string;
+  /** Part of the person's name. */
+  person?: string;
+  action?: string;
+  page?: number;
+}
+
+export const reviewApi = {
+  audit: (query: AuditQuery, signal?: AbortSignal) =>
+    get<Page<AuditRecord>>('speedwatch/audit/', { page_size: 50, ...query }, signal),
+  /** The records the audit screen shows, as a CSV (the download is itself recorded). */
+  auditExportUrl: (query: AuditQuery) => apiUrl('speedwatch/audit/export/', { ...query, page: undefined }),
+  site: (id: number | string, signal?: AbortSignal) => get<Site>(`speedwatch/sites/${id}/`, undefined, signal),
+  siteHistory: (id: number, signal?: AbortSignal) =>
+    get<Page<SiteStatusChange>>(`speedwatch/sites/${id}/history/`, { page_size: 100 }, signal),
+};
 
 export interface StatisticsQuery {
   scheme?: number | string;

@@ -33,6 +33,8 @@ import { AlertSettingsScreen } from './screens/AlertSettingsScreen';
 import { ComposeAlertScreen } from './screens/ComposeAlertScreen';
 import { InboxScreen } from './screens/InboxScreen';
 import { IssuedAlertsScreen } from './screens/IssuedAlertsScreen';
+import { AuditScreen } from './screens/AuditScreen';
+import { SiteScreen } from './screens/SiteScreen';
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -55,12 +57,14 @@ const ROUTES: Route[] = [
   ['/speedwatch', () => <SpeedwatchScreen />],
   ['/speedwatch/sites', () => <SitesScreen />],
   ['/speedwatch/sites/new', () => <ProposeSiteScreen />],
+  ['/speedwatch/sites/:id', ({ id }) => <SiteScreen key={id} id={id} />],
   ['/speedwatch/sessions', () => <SessionsScreen />],
   ['/speedwatch/sessions/new', () => <StartSessionScreen />],
   ['/speedwatch/sessions/:id', ({ id }) => <SessionScreen key={id} id={id} />],
   ['/speedwatch/letters', () => <LettersScreen />],
   ['/speedwatch/offences', () => <OffencesScreen />],
   ['/speedwatch/statistics', () => <StatisticsScreen />],
+  ['/speedwatch/audit', () => <AuditScreen />],
   ['/alerts', () => <InboxScreen />],
   ['/alerts/new', () => <ComposeAlertScreen />],
   ['/alerts/issued', () => <IssuedAlertsScreen />],

@@ -95,6 +95,8 @@ export interface Scheme extends SchemeSummary {
   /** Approve, suspend, reinstate: the covering liaison. */
   can_review: boolean;
   can_see_history: boolean;
+  /** Who proposed it: for its coordinators, covering liaisons and the proposer; else null. */
+  proposer?: { id: number; name: string; email: string } | null;
 }
 
 export interface Membership {
@@ -205,6 +207,15 @@ export interface Site {
   decision_reason: string;
   decided_at: string | null;
   created_at: string;
+  /** The risk assessment in words, as the server asks it. */
+  risk_answers: RiskAnswer[];
+  /** Who proposed it: for its scheme's coordinators and the covering liaisons; else null. */
+  proposed_by: Person | null;
+  /** Whether the viewer may read its history (speedwatch/sites/{id}/history/). */
+  can_see_history: boolean;
+  /** The statuses the viewer may move it to now; empty for all but the covering liaisons. */
+  decisions: Exclude<SiteStatus, 'proposed'>[];
+  can_decide: boolean;
 }
 
 export interface SiteInput {
@@ -268,9 +279,12 @@ export interface Offence {
   speed_limit_mph: number;
   observed_at: string;
   direction: Direction | '';
-  action?: LetterAction;
-  action_display?: string;
-  action_status?: ActionStatus;
+  /** Null while the session is a draft: the escalation is not settled until it is submitted. */
+  action?: LetterAction | null;
+  action_display?: string | null;
+  action_status?: ActionStatus | null;
+  /** Whether its session has been submitted (not told to volunteers). */
+  submitted?: boolean;
   voided: boolean;
   dispute_outcome?: DisputeOutcome;
   dispute_note?: string;
@@ -493,4 +507,51 @@ export interface AlertPreferences {
   quiet_from: string | null;
   quiet_until: string | null;
   daily_digest: boolean;
+}
+
+// --- Liaison review ---------------------------------------------------------------------
+
+export interface RiskAnswer {
+  key: string;
+  question: string;
+  /** Null: not answered. */
+  answer: boolean | null;
+}
+
+/** One step of a site's life: its proposal, then each decision on it. */
+export interface SiteStatusChange {
+  id: number;
+  /** Empty for the proposal (and where the step before was not recorded). */
+  from_status: SiteStatus | '';
+  to_status: SiteStatus;
+  actor_name: string;
+  reason: string;
+  at: string;
+}
+
+export type AuditAction =
+  | 'registration_search'
+  | 'letters_csv'
+  | 'letters_pdf'
+  | 'offences_csv'
+  | 'statistics_csv'
+  | 'audit_csv';
+
+/** Someone searched or exported vehicle registrations. */
+export interface AuditRecord {
+  id: number;
+  actor: number | null;
+  actor_name: string;
+  action: AuditAction;
+  action_display: string;
+  force: string;
+  /** Set when the search or export covered one scheme alone. */
+  scheme: number | null;
+  scheme_name: string | null;
+  /** Every scheme whose registrations it could reach. */
+  schemes: { id: number; name: string }[];
+  /** The filters or search used: `registration` for a search by registration. */
+  detail: Record<string, string>;
+  rows: number;
+  at: string;
 }

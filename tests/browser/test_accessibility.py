@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from schemes.models import Scheme
 from tests.browser.pages import menu, sign_in, status_message
+from watch.models import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -71,6 +72,22 @@ SCREENS = {
     ),
     "activity": Screen("/activity", "Activity", "PCSO Priya Shah", "liaison.cambs@example.org"),
     "profile": Screen("/profile", "Profile", "Home postcode (optional)", "volunteer@example.org"),
+    # Liaison review
+    "registration audit": Screen(
+        "/speedwatch/audit", "Registration audit", "0 records.", "liaison.cambs@example.org"
+    ),
+    "site page, liaison": Screen(
+        "/speedwatch/sites/{fountain_lane}",
+        "Fountain Lane",
+        "Your decision",
+        "liaison.cambs@example.org",
+    ),
+    "site page, coordinator": Screen(
+        "/speedwatch/sites/{high_street}",
+        "High Street by the school",
+        "Start a session here",
+        "david@example.org",
+    ),
 }
 
 
@@ -78,7 +95,14 @@ def open_screen(page: Page, screen: Screen) -> None:
     if screen.user:
         sign_in(page, screen.user)
     mill_road = Scheme.objects.get(name=MILL_ROAD).pk
-    page.goto(screen.path.format(mill_road=mill_road))
+    sites = dict(Site.objects.values_list("name", "pk"))
+    page.goto(
+        screen.path.format(
+            mill_road=mill_road,
+            fountain_lane=sites.get("Fountain Lane"),
+            high_street=sites.get("High Street by the school"),
+        )
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(screen.h1)
     expect(page.get_by_role("main").get_by_text(screen.loaded).first).to_be_visible()
     # Closed disclosures keep their own "Loading…" out of sight; a role query skips them.

@@ -7,7 +7,8 @@ import { StatusTag } from './StatusTag';
 
 /**
  * One recorded offence. Volunteers get the registration masked and nothing about letters;
- * coordinators and liaisons see the letter it earned and any dispute.
+ * coordinators and liaisons see the letter it earned and any dispute, once its session is
+ * submitted (until then the server gives no action, and none is shown).
  */
 export function OffenceCard({
   offence,
@@ -72,6 +73,11 @@ export function OffenceCard({
       {offence.voided && (
         <p class="card__meta">
           <StatusTag tone="voided">Voided</StatusTag>
+        </p>
+      )}
+      {offence.submitted === false && (
+        <p class="card__meta">
+          <StatusTag tone="draft">Session not submitted yet</StatusTag>
         </p>
       )}
       {children}

@@ -1,9 +1,15 @@
 import type { ComponentChildren } from 'preact';
 import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS } from '../format';
 import type { Site } from '../types';
+import { RiskAnswers } from './RiskAnswers';
+import { SiteHistory } from './SiteHistory';
 import { StatusTag } from './StatusTag';
 
-/** One roadside site: where it is, its limit, and whether the police have approved it. */
+/**
+ * One roadside site: where it is, its limit, and whether the police have approved it. Its
+ * coordinators and the covering liaison also see who proposed it, the risk assessment and
+ * its history (the server says who may: `can_see_history`); its page has the map.
+ */
 export function SiteCard({
   site,
   showScheme,
@@ -15,7 +21,9 @@ export function SiteCard({
 }) {
   return (
     <article class="card site-card">
-      <h2 class="card__title">{site.name}</h2>
+      <h2 class="card__title">
+        <a href={`/speedwatch/sites/${site.id}`}>{site.name}</a>
+      </h2>
       <p class="card__meta">
         <StatusTag tone={site.status}>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</StatusTag>
       </p>
@@ -40,6 +48,14 @@ export function SiteCard({
           <dt>Traffic</dt>
           <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
         </div>
+        {site.proposed_by && (
+          <div>
+            <dt>Proposed</dt>
+            <dd>
+              {site.proposed_by.name}, {formatDate(site.created_at)}
+            </dd>
+          </div>
+        )}
         {site.decided_at && (
           <div>
             <dt>Decided</dt>
@@ -53,6 +69,18 @@ export function SiteCard({
         </p>
       )}
       {site.notes && <p class="card__detail">Notes: {site.notes}</p>}
+      {site.can_see_history && (
+        <>
+          <details class="site-risk" open={site.status === 'proposed'}>
+            <summary>
+              Risk assessment:{' '}
+              {site.risk_answers.every((item) => item.answer === true) ? 'all safe' : 'a concern to look at'}
+            </summary>
+            <RiskAnswers answers={site.risk_answers} />
+          </details>
+          <SiteHistory siteId={site.id} version={`${site.status} ${site.decided_at ?? ''}`} collapsed />
+        </>
+      )}
       {children}
     </article>
   );

@@ -1,6 +1,6 @@
 // A liaison's decision on a site: approve a proposal, reject it, suspend an approved
-// site or reinstate a suspended one. Rejecting and suspending need a reason for the
-// coordinators.
+// site or reinstate a suspended one. Which of these the viewer may take comes from the
+// server (`site.decisions`). Rejecting and suspending need a reason for the coordinators.
 
 import { useId, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
@@ -53,7 +53,8 @@ export function SiteDecision({
     }
   };
 
-  if (site.status === 'rejected') return null;
+  if (site.decisions.length === 0) return null;
+  const may = (decision: Decision) => site.decisions.includes(decision);
   return (
     <div class="site-decision" ref={anchor}>
       <span id={nameId} class="visually-hidden">
@@ -73,7 +74,7 @@ export function SiteDecision({
         />
       ) : (
         <div class="button-row">
-          {(site.status === 'proposed' || site.status === 'suspended') && (
+          {may('approved') && (
             <button
               type="button"
               class="button button--primary"
@@ -84,12 +85,12 @@ export function SiteDecision({
               {site.status === 'proposed' ? 'Approve' : 'Reinstate'}
             </button>
           )}
-          {site.status === 'proposed' && (
+          {may('rejected') && (
             <button type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('rejected')}>
               Reject
             </button>
           )}
-          {site.status === 'approved' && (
+          {may('suspended') && (
             <button type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('suspended')}>
               Suspend
             </button>

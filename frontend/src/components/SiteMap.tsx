@@ -152,7 +152,10 @@ function SitePopup({
         </p>
         <p>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</p>
       </div>
-      {canDecide && <SiteDecision site={site} leavesList={false} onDecided={onDecided} />}
+      {canDecide && site.can_decide && <SiteDecision site={site} leavesList={false} onDecided={onDecided} />}
+      <div class="site-popup__link">
+        <a href={`/speedwatch/sites/${site.id}`}>Open the site’s page</a>
+      </div>
     </>
   );
 }

@@ -104,7 +104,7 @@ function OffenceSearch({ me }: { me: Me }) {
               {list.items.map((offence) => (
                 <li key={offence.id}>
                   <OffenceCard offence={offence} headingLevel={2} where={`${offence.site_name}, ${offence.scheme.name}`}>
-                    {liaison && offence.registration && (
+                    {liaison && offence.registration && offence.submitted !== false && (
                       <DisputeForm
                         offence={offence}
                         onSettled={(settled) =>

@@ -1,17 +1,22 @@
-// "/review" — a police liaison's queue of proposed schemes in their force.
+// "/review" — a police liaison's queue of proposed schemes in their force. Each card shows
+// what the liaison needs to decide: who proposed it, its area on a map, what it says about
+// itself, and its history so far.
 
-import { useCallback, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
+import { AreaMap } from '../components/AreaMap';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert } from '../components/FormField';
+import { HistoryList } from '../components/HistoryList';
 import { Loading } from '../components/Loading';
 import { ReasonForm } from '../components/ReasonForm';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeCard } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
+import { formatDate, formatRadius, SHORT_STATUS_LABELS } from '../format';
 import { asApiError, keepFocusNear, usePagedList, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Me, SchemeSummary } from '../types';
+import type { Me, Scheme, SchemeSummary, StatusChange } from '../types';
 
 export function ReviewQueueScreen() {
   useTitle('Review queue');
@@ -66,8 +71,70 @@ function ProposalList({ me }: { me: Me }) {
   );
 }
 
+/** The proposal's details and status history, read when its card is shown. */
+function useProposal(id: number): { scheme: Scheme | null; history: StatusChange[] | null; error: ApiError | null } {
+  const [scheme, setScheme] = useState<Scheme | null>(null);
+  const [history, setHistory] = useState<StatusChange[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.scheme(id), api.statusHistory(id)]).then(
+      ([details, changes]) => {
+        if (!live) return;
+        setScheme(details);
+        setHistory(changes.results);
+      },
+      (err) => live && setError(asApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return { scheme, history, error };
+}
+
+function ProposalDetails({ summary, scheme, history }: { summary: SchemeSummary; scheme: Scheme; history: StatusChange[] }) {
+  const { config } = useSession();
+  const proposed = history.find((change) => change.to_status === 'proposed' && !change.from_status);
+  const area = summary.boundary
+    ? 'A drawn boundary.'
+    : summary.radius_m
+      ? `Within ${formatRadius(summary.radius_m)} of its centre.`
+      : '';
+  return (
+    <div class="proposal">
+      <dl class="card__facts">
+        <div>
+          <dt>Proposed by</dt>
+          <dd>
+            {scheme.proposer ? (
+              <>
+                {scheme.proposer.name} (<a href={`mailto:${scheme.proposer.email}`}>{scheme.proposer.email}</a>)
+              </>
+            ) : (
+              'Not known'
+            )}
+            {proposed && `, ${formatDate(proposed.at)}`}
+          </dd>
+        </div>
+        {area && (
+          <div>
+            <dt>Area</dt>
+            <dd>{area}</dd>
+          </div>
+        )}
+      </dl>
+      {scheme.description && <p class="card__detail proposal__description">{scheme.description}</p>}
+      {config && <AreaMap config={config} scheme={summary} />}
+      <h3 class="proposal__heading">History</h3>
+      <HistoryList entries={history} labels={SHORT_STATUS_LABELS} />
+    </div>
+  );
+}
+
 function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided: () => void }) {
   const { announce } = useSession();
+  const proposal = useProposal(scheme.id);
   const [declining, setDeclining] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -94,8 +161,15 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
       <span id={headingId} ref={anchor} class="visually-hidden">
         {scheme.name}
       </span>
+      {proposal.error ? (
+        <ErrorAlert messages={[`The details of this proposal could not be read: ${proposal.error.message}`]} />
+      ) : proposal.scheme && proposal.history ? (
+        <ProposalDetails summary={scheme} scheme={proposal.scheme} history={proposal.history} />
+      ) : (
+        <Loading what="the proposal" />
+      )}
       <ErrorAlert messages={error ? error.otherMessages(declining ? ['reason'] : []) : []} />
-      {declining ? (
+      {!proposal.scheme?.can_review ? null : declining ? (
         <ReasonForm
           submitLabel="Decline"
           hint="The proposer will see this reason."

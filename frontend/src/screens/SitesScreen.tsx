@@ -94,7 +94,12 @@ function SiteList() {
         <>
           <ErrorAlert messages={list.error?.general ?? []} />
           {list.items.length > 0 && config && (
-            <SiteMap config={config} sites={list.items} canDecide={liaison} onDecided={onDecided} />
+            <SiteMap
+              config={config}
+              sites={list.items}
+              canDecide={list.items.some((site) => site.can_decide)}
+              onDecided={onDecided}
+            />
           )}
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
@@ -105,9 +110,7 @@ function SiteList() {
               {list.items.map((site) => (
                 <li key={site.id}>
                   <SiteCard site={site} showScheme={manySchemes || liaison}>
-                    {liaison && (
-                      <SiteDecision site={site} leavesList={!!status} onDecided={onDecided} />
-                    )}
+                    {site.can_decide && <SiteDecision site={site} leavesList={!!status} onDecided={onDecided} />}
                     {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
                       <p class="card__actions">
                         <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>

@@ -114,6 +114,11 @@ function Hub({ me }: { me: Me }) {
             <HubLink href="/speedwatch/offences" label="Offences and disputes" detail="Search by registration" />
             <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
             <HubLink href="/speedwatch/sites" label="All sites" detail="Approve, suspend or reinstate" />
+            <HubLink
+              href="/speedwatch/audit"
+              label="Registration audit"
+              detail="Who searched or downloaded registrations"
+            />
           </ul>
         </section>
       )}

@@ -53,6 +53,8 @@ function useSchemeChoices(me: Me): SchemeSummary[] {
 
 const SITE_LIMIT = 100;
 
+const BACKWARDS = 'Choose a “To” day on or after the “From” day.';
+
 /**
  * The sites that can have held sessions (approved, or suspended since), of one scheme or of
  * all; null while loading. `more`: there were more than one request's worth.
@@ -85,11 +87,14 @@ function Statistics({ me }: { me: Me }) {
   const [chosenSite, setChosenSite] = useState(site);
   const [chosenSince, setChosenSince] = useState(since);
   const [chosenUntil, setChosenUntil] = useState(until);
+  // The period typed ends before it starts: said at the "To" field, and nothing is asked.
+  const [backwards, setBackwards] = useState(false);
   useEffect(() => {
     setChosenScheme(scheme);
     setChosenSite(site);
     setChosenSince(since);
     setChosenUntil(until);
+    setBackwards(false);
   }, [scheme, site, since, until]);
   const schemes = useSchemeChoices(me);
   // The sites of the scheme being chosen, so that the two choices always agree.
@@ -124,8 +129,14 @@ function Statistics({ me }: { me: Me }) {
       <form
         class="filters"
         aria-label="Filter statistics"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
+          if (chosenSince && chosenUntil && chosenSince > chosenUntil) {
+            setBackwards(true);
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.focus());
+            return;
+          }
           const params = new URLSearchParams();
           if (chosenScheme) params.set('scheme', chosenScheme);
           if (chosenSite) params.set('site', chosenSite);
@@ -162,8 +173,27 @@ function Statistics({ me }: { me: Me }) {
             ]}
           />
         )}
-        <TextField label="From" type="date" value={chosenSince} onValue={setChosenSince} />
-        <TextField label="To" type="date" hint="Up to and including this day." value={chosenUntil} onValue={setChosenUntil} />
+        <TextField
+          label="From"
+          type="date"
+          value={chosenSince}
+          onValue={(value) => {
+            setChosenSince(value);
+            setBackwards(false);
+          }}
+          errors={error?.fields.since}
+        />
+        <TextField
+          label="To"
+          type="date"
+          hint="Up to and including this day."
+          value={chosenUntil}
+          onValue={(value) => {
+            setChosenUntil(value);
+            setBackwards(false);
+          }}
+          errors={backwards ? [BACKWARDS] : error?.fields.until}
+        />
         <button type="submit" class="button button--primary button--wide">
           Show statistics
         </button>
@@ -173,7 +203,7 @@ function Statistics({ me }: { me: Me }) {
           Download the monthly figures (CSV)
         </a>
       </p>
-      {error && <ErrorAlert messages={error.otherMessages([])} />}
+      {error && <ErrorAlert messages={error.otherMessages(['since', 'until'])} />}
       {!figures && !error && <Loading what="statistics" />}
       {figures && <Figures figures={figures} />}
     </>

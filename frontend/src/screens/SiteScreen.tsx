@@ -1,0 +1,173 @@
+// "/speedwatch/sites/:id" — one roadside site: where it is on a map, its details, the risk
+// assessment, who proposed it and what the liaisons decided, and the liaison's decision
+// buttons when the server offers them.
+
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { reviewApi, type ApiError } from '../api';
+import { BackLink } from '../components/BackLink';
+import { ErrorAlert } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { RequireSignIn } from '../components/RequireSignIn';
+import { RiskAnswers } from '../components/RiskAnswers';
+import { SiteDecision } from '../components/SiteDecision';
+import { SiteHistory } from '../components/SiteHistory';
+import { SitePlaceMap } from '../components/SitePlaceMap';
+import { StatusTag } from '../components/StatusTag';
+import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS } from '../format';
+import { asApiError, useTitle } from '../hooks';
+import { useSession } from '../session';
+import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Site } from '../types';
+
+export function SiteScreen({ id }: { id: string }) {
+  return <RequireSignIn>{() => <SiteLoader id={id} />}</RequireSignIn>;
+}
+
+function SiteLoader({ id }: { id: string }) {
+  const [site, setSite] = useState<Site | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useTitle(site ? `Site: ${site.name}` : 'Speedwatch site');
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      reviewApi.site(id, signal).then(
+        (loaded) => {
+          if (signal?.aborted) return;
+          setSite(loaded);
+          setError(null);
+        },
+        (err) => !signal?.aborted && setError(asApiError(err)),
+      ),
+    [id],
+  );
+  useEffect(() => {
+    const abort = new AbortController();
+    load(abort.signal);
+    return () => abort.abort();
+  }, [load]);
+
+  if (error && !site) {
+    return (
+      <>
+        <BackLink href="/speedwatch/sites" label="Sites" />
+        <h1 tabIndex={-1}>{error.status === 404 ? 'Site not found' : 'This site could not be shown'}</h1>
+        <ErrorAlert messages={error.general.length ? error.general : [error.message]} />
+      </>
+    );
+  }
+  if (!site) {
+    return (
+      <>
+        <BackLink href="/speedwatch/sites" label="Sites" />
+        <h1 tabIndex={-1}>Speedwatch site</h1>
+        <Loading what="site" />
+      </>
+    );
+  }
+  return (
+    <SitePage
+      site={site}
+      onDecided={(decided) => {
+        setSite(decided);
+        // The buttons pressed may be gone (a rejected site has none): start again from the
+        // heading, under which the new status shows, rather than from the top of the page.
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+      }}
+    />
+  );
+}
+
+function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => void }) {
+  const { config } = useSession();
+  const access = useSpeedwatchAccess();
+  return (
+    <article class="site-page">
+      <BackLink href="/speedwatch/sites" label="Sites" />
+      <h1 tabIndex={-1}>{site.name}</h1>
+      <p class="card__meta">
+        <StatusTag tone={site.status}>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</StatusTag>
+        <span>{site.scheme.name}</span>
+      </p>
+
+      <dl class="facts">
+        <div>
+          <dt>Road</dt>
+          <dd>{site.road_name}</dd>
+        </div>
+        <div>
+          <dt>Speed limit</dt>
+          <dd>
+            {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
+          </dd>
+        </div>
+        <div>
+          <dt>Traffic</dt>
+          <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
+        </div>
+        <div>
+          <dt>Proposed</dt>
+          <dd>
+            {formatDate(site.created_at)}
+            {site.proposed_by && `, by ${site.proposed_by.name}`}
+          </dd>
+        </div>
+        {site.decided_at && (
+          <div>
+            <dt>Last decision</dt>
+            <dd>{formatDate(site.decided_at)}</dd>
+          </div>
+        )}
+        {site.notes && (
+          <div>
+            <dt>Notes</dt>
+            <dd>{site.notes}</dd>
+          </div>
+        )}
+      </dl>
+      {site.decision_reason && (
+        <p class="card__message">
+          <strong>Police liaison:</strong> {site.decision_reason}
+        </p>
+      )}
+      {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
+        <p>
+          <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
+            Start a session here
+          </a>
+        </p>
+      )}
+
+      <section aria-labelledby="site-map-heading">
+        <h2 id="site-map-heading">Where it is</h2>
+        <p>
+          {site.road_name}, at {site.lat.toFixed(5)}, {site.lon.toFixed(5)}.
+        </p>
+        {config && <SitePlaceMap config={config} site={site} />}
+      </section>
+
+      <section aria-labelledby="site-risk-heading">
+        <h2 id="site-risk-heading">Risk assessment</h2>
+        <RiskAnswers answers={site.risk_answers} />
+      </section>
+
+      {site.can_decide && (
+        <section aria-labelledby="site-decision-heading" class="site-page__decision">
+          <h2 id="site-decision-heading">Your decision</h2>
+          <p>
+            {site.status === 'proposed'
+              ? 'Approve the site once its risk assessment is sound; the coordinators see your reason for a rejection.'
+              : 'Sessions are held only at approved sites.'}
+          </p>
+          <SiteDecision site={site} leavesList={false} onDecided={onDecided} />
+        </section>
+      )}
+
+      {site.can_see_history && (
+        <section aria-labelledby="site-history-heading">
+          <h2 id="site-history-heading">History</h2>
+          <SiteHistory siteId={site.id} version={`${site.status} ${site.decided_at ?? ''}`} />
+        </section>
+      )}
+    </article>
+  );
+}
