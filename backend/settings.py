@@ -163,6 +163,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=True)
+# The web app manifest (frontend/dist/manifest.webmanifest), which whitenoise does not know.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Map tiles for the frontend; any XYZ tile server works.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -30,8 +30,9 @@ def frontend(request: HttpRequest) -> HttpResponse:
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The frontend's service worker (web push), served from the root so its scope is the
-    whole site."""
+    """The frontend's service worker (offline app shell, saved API reads, web push), served
+    from the root so that its scope is the whole site; the files it precaches are under
+    /static/. Never cached by the browser's HTTP cache, so a new version is found at once."""
     script = settings.FRONTEND_DIST / "sw.js"
     if not script.is_file():
         return HttpResponse(status=404)

@@ -1,5 +1,6 @@
 """Public reference endpoints, the OpenAPI schema and its docs, the frontend shell."""
 
+import json
 import re
 
 import pytest
@@ -191,3 +192,15 @@ def test_service_worker_is_served_from_the_root(anon, settings, tmp_path) -> Non
     assert response.status_code == 200
     assert response["Content-Type"] == "application/javascript"
     assert response.content == b"self.addEventListener('push', () => {});"
+
+
+def test_web_app_manifest_is_served_under_static_with_its_media_type(anon) -> None:
+    # The built frontend's (make test builds it first), through whitenoise as in production.
+    response = anon.get("/static/manifest.webmanifest")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/manifest+json")
+    manifest = json.loads(b"".join(response.streaming_content))
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
+        "/",
+        "/",
+        "standalone",
+    )

@@ -47,6 +47,7 @@ import type {
   AuditRecord,
   SiteStatusChange,
 } from './types';
+import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
 
 export const API_BASE = '/api/v1/';
 
@@ -241,12 +242,28 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       }
     }
 
+    // The service worker's saved copy, when the network failed (offline).
+    const savedAt = response.headers.get(OFFLINE_COPY_HEADER);
+    noteApiAnswer(savedAt);
     if (!response.ok) throw await errorFromResponse(response);
     if (response.status === 204) return undefined as T;
     const type = response.headers.get('Content-Type') ?? '';
     if (!type.includes('json')) return undefined as T;
-    return (await response.json()) as T;
+    const data = (await response.json()) as T;
+    if (savedAt !== null && data && typeof data === 'object') offlineCopies.add(data);
+    return data;
   }
+}
+
+// --- Saved copies (offline) -----------------------------------------------------------------
+
+// Answers the service worker gave from the copy saved on this phone rather than from
+// Patchwatch: possibly out of date, so never taken as the server's latest word.
+const offlineCopies = new WeakSet<object>();
+
+/** Whether an API answer came from the copy saved on this phone (see src/sw.ts). */
+export function isOfflineCopy(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && offlineCopies.has(value);
 }
 
 const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>

@@ -28,6 +28,8 @@ import { SpeedwatchScreen } from './screens/SpeedwatchScreen';
 import { StartSessionScreen } from './screens/StartSessionScreen';
 import { StatisticsScreen } from './screens/StatisticsScreen';
 import { DraftUploader } from './components/DraftUploader';
+import { OfflineNotice } from './components/OfflineNotice';
+import { UpdateNotice } from './components/UpdateNotice';
 import { AlertScreen } from './screens/AlertScreen';
 import { AlertSettingsScreen } from './screens/AlertSettingsScreen';
 import { ComposeAlertScreen } from './screens/ComposeAlertScreen';
@@ -135,6 +137,8 @@ function Shell() {
       <TopBar />
       <DraftUploader />
       <main id="main" ref={mainRef} tabIndex={-1}>
+        <OfflineNotice />
+        <UpdateNotice />
         <StatusBanner />
         {renderRoute(path)}
       </main>

@@ -3,8 +3,9 @@
 
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ensureCsrf } from './api';
+import { api, ApiError, ensureCsrf } from './api';
 import { withOfflineCopy } from './offlineCache';
+import { noteSignedIn } from './offlineData';
 import type { Config, Me } from './types';
 import { navigate } from './router';
 
@@ -46,16 +47,26 @@ const FALLBACK_CONFIG: Config = {
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [config, setConfig] = useState<Config | null>(null);
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [me, setMeState] = useState<Me | null | undefined>(undefined);
   const [status, setStatus] = useState<StatusMessage | null>(null);
+
+  // Who the server says is signed in. Signing out, or someone else signing in, forgets what
+  // this phone saved of the previous person for use offline (src/offlineData.ts).
+  const setMe = useCallback((next: Me | null) => {
+    void noteSignedIn(next ? next.id : null);
+    setMeState(next);
+  }, []);
 
   const refreshMe = useCallback(async () => {
     try {
       setMe(await api.me());
-    } catch {
-      setMe(null);
+    } catch (error) {
+      // Only the server's "not signed in" forgets anything: no signal (and no saved copy of
+      // me/) or a server error says nothing about who is signed in.
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) setMe(null);
+      else setMeState(null);
     }
-  }, []);
+  }, [setMe]);
 
   useEffect(() => {
     ensureCsrf();
@@ -77,7 +88,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
 
   const value = useMemo(
     () => ({ config, me, setMe, refreshMe, status, announce, goWithMessage, clearStatus }),
-    [config, me, refreshMe, status, announce, goWithMessage, clearStatus],
+    [config, me, setMe, refreshMe, status, announce, goWithMessage, clearStatus],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

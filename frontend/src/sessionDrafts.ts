@@ -152,6 +152,37 @@ window.addEventListener('storage', (event) => {
   }
 });
 
+/**
+ * On sign-out: drops every user's drafts that have nothing left to upload (the server has
+ * them) and returns the storage keys still holding entries that have not reached it.
+ */
+export function keepOnlyUnsentDrafts(): string[] {
+  const kept: string[] = [];
+  const keys: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith(PREFIX)) keys.push(key);
+  }
+  for (const key of keys) {
+    let map: DraftMap = {};
+    try {
+      map = JSON.parse(localStorage.getItem(key) ?? '{}') as DraftMap;
+    } catch {
+      map = {};
+    }
+    const unsent = Object.fromEntries(Object.entries(map).filter(([, draft]) => hasWorkToUpload(draft)));
+    if (Object.keys(unsent).length) {
+      localStorage.setItem(key, JSON.stringify(unsent));
+      kept.push(key);
+    } else {
+      localStorage.removeItem(key);
+    }
+  }
+  memory.clear();
+  notify();
+  return kept;
+}
+
 export function listDrafts(userId: number): DraftSession[] {
   return Object.values(readAll(userId));
 }
@@ -481,6 +512,8 @@ async function uploadOnce(userId: number, id: string): Promise<UploadOutcome> {
       }
       submitting = true;
       await api.submitSession(id);
+      // Said before the draft goes, so the screen showing it knows why it went.
+      setStatus(id, { uploading: true, last: 'submitted' });
       discardDraft(userId, id);
       return 'submitted';
     }
@@ -543,20 +576,6 @@ export function useDraftChanges(): number {
     };
   }, []);
   return version;
-}
-
-export function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    return () => {
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, []);
-  return online;
 }
 
 /** True when an error means the server was not reached, as opposed to a refusal. */

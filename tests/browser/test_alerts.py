@@ -184,19 +184,37 @@ def test_service_worker_shows_a_pushed_alert(
     )
     assert registrations == [[f"{live_server.url}/", f"{live_server.url}/sw.js"]]
 
-    # A push message, delivered to the worker as the push service would.
+    # A push message, delivered to the worker as the push service would, once the worker is
+    # activated (a push sent to one still activating can be lost) and DevTools knows it: on a
+    # busy machine either can take a while, so each is waited for rather than assumed.
     devtools = context.new_cdp_session(page)
     registrations_seen: list[dict] = []
+    versions_seen: list[dict] = []
     devtools.on(
         "ServiceWorker.workerRegistrationUpdated",
         lambda event: registrations_seen.extend(event["registrations"]),
     )
+    devtools.on(
+        "ServiceWorker.workerVersionUpdated", lambda event: versions_seen.extend(event["versions"])
+    )
     devtools.send("ServiceWorker.enable")
-    assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-    for _ in range(50):
-        if registrations_seen:
+    assert page.evaluate(
+        """async () => {
+            for (let attempt = 0; attempt < 300; attempt++) {
+                const registration = await navigator.serviceWorker.getRegistration('/');
+                const active = registration && registration.active;
+                if (active && active.state === 'activated') return true;
+                await new Promise(resolve => setTimeout(resolve, 100));
+            }
+            return false;
+        }"""
+    )
+    for _ in range(300):
+        if registrations_seen and any(v["status"] == "activated" for v in versions_seen):
             break
         page.wait_for_timeout(100)
+    registration = next(r for r in registrations_seen if not r["isDeleted"])
+    assert registration["scopeURL"] == f"{live_server.url}/"
     payload = {
         "title": f"Update: {SCAM}",
         "body": "Now on Cavendish Road.",
@@ -207,7 +225,7 @@ def test_service_worker_shows_a_pushed_alert(
         "ServiceWorker.deliverPushMessage",
         {
             "origin": live_server.url,
-            "registrationId": registrations_seen[0]["registrationId"],
+            "registrationId": registration["registrationId"],
             "data": json.dumps(payload),
         },
     )
@@ -215,7 +233,7 @@ def test_service_worker_shows_a_pushed_alert(
     shown = page.evaluate(
         """async () => {
             const registration = await navigator.serviceWorker.ready;
-            for (let attempt = 0; attempt < 100; attempt++) {
+            for (let attempt = 0; attempt < 300; attempt++) {
                 const all = await registration.getNotifications();
                 if (all.length) return all.map(n => [n.title, n.body, n.tag, n.data.url]);
                 await new Promise(resolve => setTimeout(resolve, 100));

@@ -3,8 +3,8 @@
 // allows, then submits it. Once submitted it is read-only: members see it (registrations
 // masked for volunteers), liaisons settle disputes, coordinators record corrections.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, type ApiError } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, isOfflineCopy, type ApiError } from '../api';
 import { AmendmentHistory } from '../components/AmendmentHistory';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
@@ -29,6 +29,7 @@ import {
   SESSION_STATUS_LABELS,
   toLocalInput,
 } from '../format';
+import { useOnline } from '../connection';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import {
@@ -45,7 +46,6 @@ import {
   uploadDraft,
   uploadStatus,
   useDraftChanges,
-  useOnline,
   type DraftSession,
   type UploadOutcome,
 } from '../sessionDrafts';
@@ -68,6 +68,14 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   const [version, setVersion] = useState(0);
   const hasLocal = local !== null;
   const localCreated = local?.created ?? false;
+  const { announce } = useSession();
+  const hadLocal = useRef(hasLocal);
+
+  // A submission queued without a signal went through in the background: say so here too.
+  useEffect(() => {
+    if (hadLocal.current && !hasLocal && uploadStatus(id).last === 'submitted') announce(SUBMIT_MESSAGES.submitted!);
+    hadLocal.current = hasLocal;
+  }, [hasLocal]);
   useTitle(local ? `Session at ${local.site.name}` : server ? `Session at ${server.site.name}` : 'Speedwatch session');
 
   useEffect(() => {
@@ -80,7 +88,8 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
         setServer(session);
         setFetchedBesideDraft(hasLocal);
         setError(null);
-        if (hasLocal) {
+        // A copy saved on this phone (offline) may be older than the draft: never merged.
+        if (hasLocal && !isOfflineCopy(session)) {
           // Submitted from another phone: nothing is left to do here.
           if (session.status === 'submitted') discardDraft(me.id, id);
           else mergeServerOffences(me.id, session);
@@ -95,7 +104,11 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
 
   // A draft on the server that this phone has not seen: pick it up to go on logging.
   const adoptable =
-    !local && !fetchedBesideDraft && server?.status === 'draft' && canCoordinate(access, server.scheme.id);
+    !local &&
+    !fetchedBesideDraft &&
+    server?.status === 'draft' &&
+    !isOfflineCopy(server) &&
+    canCoordinate(access, server.scheme.id);
   useEffect(() => {
     if (adoptable && server) {
       adoptServerDraft(me.id, server, draftSiteOf(server.site, server.scheme));

@@ -1,0 +1,20 @@
+// "A new version of Patchwatch is ready": offered, never forced, so nothing half typed is
+// lost; reloading lets the new version take over (src/serviceWorker.ts).
+
+import { applyUpdate, useUpdateWaiting } from '../serviceWorker';
+
+export function UpdateNotice() {
+  const waiting = useUpdateWaiting();
+  return (
+    <div class={waiting ? 'update-notice' : 'update-notice update-notice--empty'} role="status" aria-live="polite">
+      {waiting && (
+        <>
+          <p>A new version of Patchwatch is ready.</p>
+          <button type="button" class="button button--primary" onClick={applyUpdate}>
+            Reload
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
