@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
+from accounts import services
 from accounts.models import LiaisonProfile, User
 from schemes.selectors import schemes_left_without_coordinator
 
@@ -46,6 +48,16 @@ class UserAdmin(BaseUserAdmin):
             ),
         ]
         return deleted, model_count, perms_needed, protected
+
+    # Deleting from the admin (an erasure request handled by staff, say) removes and
+    # anonymises the person's data exactly as deleting one's own account does.
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        services.account_delete(user=obj, tell_person=False)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for user in queryset:
+            services.account_delete(user=user, tell_person=False)
 
 
 @admin.register(LiaisonProfile)
