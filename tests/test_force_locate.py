@@ -90,7 +90,7 @@ class PoliceUk:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 stand_in.requests.append(self.path)
                 payload = json.dumps(stand_in.body).encode()
                 self.send_response(stand_in.status)
