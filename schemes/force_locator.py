@@ -176,7 +176,7 @@ def _from_nearby_places(point: geo.Point) -> ForceSuggestion:
         force=first,
         confidence=UNCERTAIN,
         source=source,
-        message=f"Not sure: this place could be covered by {names}. Check which force covers "
+        message=f"This place could be covered by {names}. Check which force covers "
         "it before you send the proposal.",
         alternatives=close,
     )

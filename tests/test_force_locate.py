@@ -51,7 +51,7 @@ def test_a_place_near_a_border_is_uncertain_and_names_the_other_force(person: AP
         "cambridgeshire",
         "hertfordshire",
     }
-    assert answer["message"].startswith("Not sure: this place could be covered by ")
+    assert answer["message"].startswith("This place could be covered by ")
     assert "Hertfordshire Constabulary" in answer["message"]
     assert CAMBS in answer["message"]
 
