@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
-from accounts.models import LiaisonProfile, User
+from accounts import services
+from accounts.models import EmailChange, LiaisonProfile, User
 from schemes.selectors import schemes_left_without_coordinator
 
 
@@ -47,6 +49,16 @@ class UserAdmin(BaseUserAdmin):
         ]
         return deleted, model_count, perms_needed, protected
 
+    # Deleting from the admin (an erasure request handled by staff, say) removes and
+    # anonymises the person's data exactly as deleting one's own account does.
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        services.account_delete(user=obj, tell_person=False)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for user in queryset:
+            services.account_delete(user=user, tell_person=False)
+
 
 @admin.register(LiaisonProfile)
 class LiaisonProfileAdmin(admin.ModelAdmin):
@@ -54,3 +66,20 @@ class LiaisonProfileAdmin(admin.ModelAdmin):
     list_filter = ["force"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user"]
+
+
+@admin.register(EmailChange)
+class EmailChangeAdmin(admin.ModelAdmin):
+    """Requests to move an account to another address: a record of who asked for what, and
+    whether the link was followed. Made by the person only, so staff read them."""
+
+    list_display = ["user", "new_email", "created_at", "confirmed_at"]
+    list_filter = ["confirmed_at"]
+    search_fields = ["user__email", "user__name", "new_email"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,9 +1,10 @@
-"""Sign-up, sign-in (session and token), the current user, password reset."""
+"""Sign-up, sign-in (session and token), the current user, password reset and change, email
+change, deleting one's own account."""
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login, logout, password_validation
+from django.contrib.auth import login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
@@ -20,18 +21,49 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import deletion, services
 from accounts.models import User
 from accounts.serializers import (
+    AccountDeletionPreviewSerializer,
+    AccountDeletionRefusedSerializer,
+    AccountDeletionSerializer,
     DetailSerializer,
+    EmailChangeConfirmSerializer,
+    EmailChangedSerializer,
+    EmailChangeRequestedSerializer,
+    EmailChangeSerializer,
     MeSerializer,
     MeUpdateSerializer,
+    PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
     SignInSerializer,
     SignUpSerializer,
     TokenSerializer,
 )
+from core.idempotency import idempotent
+
+
+def _throttled(exc: Exception) -> Throttled:
+    return Throttled(
+        wait=settings.SIGNIN_FAILURE_WINDOW_SECONDS,
+        detail="Too many failed sign-ins. Wait a while, or reset your password.",
+    )
+
+
+def _password_confirmed(request: Request, password: str, field: str = "password") -> None:
+    """Refuse the request unless ``password`` is the signed-in user's password."""
+    try:
+        services.password_confirm(
+            user=request.user,
+            password=password,
+            client=services.client_address(request),
+            field=field,
+        )
+    except services.SignInThrottled as exc:
+        raise _throttled(exc) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
 
 
 def _signed_in_user(request: Request) -> User:
@@ -45,10 +77,7 @@ def _signed_in_user(request: Request) -> User:
             password=payload.validated_data["password"],
         )
     except services.SignInThrottled as exc:
-        raise Throttled(
-            wait=settings.SIGNIN_FAILURE_WINDOW_SECONDS,
-            detail="Too many failed sign-ins. Wait a while, or reset your password.",
-        ) from exc
+        raise _throttled(exc) from exc
     if user is None:
         raise ValidationError({"non_field_errors": ["The email or password is not right."]})
     return user
@@ -185,3 +214,126 @@ def _user_for_reset(uid: str, token: str) -> User:
     if user is None or not default_token_generator.check_token(user, token):
         raise invalid
     return user
+
+
+class PasswordChangeView(APIView):
+    """Change the password. This browser session (or the API token used) stays signed in;
+    every other session and API token is signed out."""
+
+    @extend_schema(
+        request=PasswordChangeSerializer,
+        responses={204: OpenApiResponse(description="Password changed.")},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        payload = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        _password_confirmed(request, data["current_password"], field="current_password")
+        token = request.auth if isinstance(request.auth, Token) else None
+        services.password_change(
+            user=request.user,
+            new_password=data["new_password"],
+            keep_token=token.key if token else None,
+        )
+        if token is None:
+            # Keeps this session valid under the new password (and gives it a new key).
+            update_session_auth_hash(request._request, request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailChangeView(APIView):
+    """Ask to move the account to another address: a link goes to that address, and the
+    change happens only when it is followed."""
+
+    @extend_schema(request=EmailChangeSerializer, responses={202: EmailChangeRequestedSerializer})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        payload = EmailChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        _password_confirmed(request, data["password"])
+        try:
+            change = services.email_change_request(user=request.user, new_email=data["new_email"])
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(
+            {
+                "detail": (
+                    f"We have sent a link to {change.new_email}. Your address changes when "
+                    "you follow it."
+                ),
+                "pending_email": change.new_email,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class EmailChangeConfirmView(APIView):
+    """Follow the link sent to the new address. It needs no sign-in (the link may be opened
+    on another device): holding it proves the address is yours."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(request=EmailChangeConfirmSerializer, responses={200: EmailChangedSerializer})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        payload = EmailChangeConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            user = services.email_change_confirm(token=payload.validated_data["token"])
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response({"detail": f"Your account now uses {user.email}.", "email": user.email})
+
+
+class AccountDeletionView(APIView):
+    """What deleting one's own account would do (GET), and doing it (POST, with the
+    password). Refused with 409 while something must be handed over first, such as a scheme
+    the person is the last coordinator of.
+
+    The POST is not idempotent by key: once it succeeds there is no account to remember a
+    key for, and a retry is simply not signed in any more (401).
+    """
+
+    @extend_schema(responses=AccountDeletionPreviewSerializer)
+    def get(self, request: Request) -> Response:
+        blockers = services.account_deletion_blockers(user=request.user)
+        return Response(
+            AccountDeletionPreviewSerializer(
+                {
+                    "held": services.account_data_held(user=request.user),
+                    "blockers": blockers,
+                    "can_delete": not blockers,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        request=AccountDeletionSerializer,
+        responses={
+            204: OpenApiResponse(description="The account is deleted and signed out."),
+            409: AccountDeletionRefusedSerializer,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = AccountDeletionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        _password_confirmed(request, payload.validated_data["password"])
+        try:
+            services.account_delete(user=request.user)
+        except deletion.AccountDeletionRefused as refused:
+            return Response(
+                AccountDeletionRefusedSerializer(
+                    {
+                        "detail": "Your account cannot be deleted yet. "
+                        + " ".join(blocker.message for blocker in refused.blockers),
+                        "blockers": refused.blockers,
+                    }
+                ).data,
+                status=status.HTTP_409_CONFLICT,
+            )
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import EmailChange, User
 
 
 def password_reset_link(*, user: User) -> str:
@@ -27,4 +28,101 @@ def password_reset_email_send(*, user: User) -> None:
         ),
         from_email=None,
         recipient_list=[user.email],
+    )
+
+
+def password_changed_email_send(*, user: User) -> None:
+    send_mail(
+        subject="Your Patchwatch password was changed",
+        message=(
+            f"Hello {user.get_short_name()},\n\n"
+            "The password of your Patchwatch account was just changed, and every other "
+            "device and app signed in to it was signed out.\n\n"
+            "If you did not change it, reset your password now:\n\n"
+            f"{settings.SITE_URL}/forgot-password\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+# --- Changing the email address ---------------------------------------------------------
+# The link's token is a keyed hash of the request's row: nothing secret is stored, and a
+# request that was replaced or deleted has no row left for its link to match (ids are never
+# reused). When it was made, and so whether it expired, is the row's.
+
+_EMAIL_CHANGE_SALT = "accounts.email-change"
+
+
+def email_change_token(*, change: EmailChange) -> str:
+    digest = salted_hmac(
+        _EMAIL_CHANGE_SALT,
+        f"{change.pk}:{change.user_id}:{change.new_email}",
+        algorithm="sha256",
+    ).hexdigest()
+    return f"{change.pk}.{digest}"
+
+
+def email_change_from_token(token: str) -> EmailChange | None:
+    """The request a link's token was made for, or None when it matches none."""
+    pk, _, digest = token.partition(".")
+    if not pk.isdigit() or not digest or len(pk) > 18:
+        return None
+    change = EmailChange.objects.select_related("user").filter(pk=int(pk)).first()
+    if change is None or not constant_time_compare(token, email_change_token(change=change)):
+        return None
+    return change
+
+
+def email_change_link_send(*, change: EmailChange) -> None:
+    hours = settings.EMAIL_CHANGE_TIMEOUT // 3600
+    lasts = f"{hours} hours" if hours > 1 else "a short while"
+    send_mail(
+        subject="Confirm your new Patchwatch email address",
+        message=(
+            f"Hello {change.user.get_short_name()},\n\n"
+            f"Someone asked to use {change.new_email} for their Patchwatch account. If it "
+            "was you, confirm the change here:\n\n"
+            f"{settings.SITE_URL}/confirm-email/{email_change_token(change=change)}\n\n"
+            f"The link works once and expires in {lasts}. Until it is followed, the account "
+            "keeps its old address. If you did not ask, ignore this email.\n"
+        ),
+        from_email=None,
+        recipient_list=[change.new_email],
+    )
+
+
+def email_changed_notice_send(*, user: User, old_email: str) -> None:
+    send_mail(
+        subject="Your Patchwatch email address was changed",
+        message=(
+            f"Hello {user.get_short_name()},\n\n"
+            f"Your Patchwatch account now uses {user.email} instead of this address "
+            f"({old_email}). Emails about your schemes and alerts go there from now on.\n\n"
+            "If you did not make this change, someone else may have your password: tell the "
+            "coordinator of your scheme or the police liaison who covers it, so that the "
+            "site's administrators can give the account back to you.\n"
+        ),
+        from_email=None,
+        recipient_list=[old_email],
+    )
+
+
+def account_deleted_email_send(*, name: str, email: str) -> None:
+    first_name = name.split(" ")[0] if name else "there"
+    send_mail(
+        subject="Your Patchwatch account was deleted",
+        message=(
+            f"Hello {first_name},\n\n"
+            "Your Patchwatch account has been deleted, as you asked. Your memberships have "
+            "ended and your name, email address, phone number and postcode are gone from "
+            "Patchwatch.\n\n"
+            "What is kept, and why, is explained on the page where you deleted the account "
+            "and in the project's documentation: alerts you sent and speedwatch sessions you "
+            "logged stay on record without your name, and records of searches of vehicle "
+            "registrations keep it for accountability.\n\n"
+            "Thank you for looking out for your neighbours.\n"
+        ),
+        from_email=None,
+        recipient_list=[email],
     )

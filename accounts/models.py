@@ -73,3 +73,20 @@ class LiaisonProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.name} ({self.get_force_display()})"
+
+
+class EmailChange(models.Model):
+    """A request to move an account to another email address, waiting for the link sent to
+    that address to be followed. The link's token is a keyed hash of this row
+    (``accounts.emails.email_change_token``), so nothing secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.new_email}"

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.selectors import email_change_pending
 from accounts.validators import normalise_postcode, validate_phone
 from schemes.selectors import active_memberships_of, coordinated_scheme_ids
 
@@ -86,6 +87,9 @@ class MeSerializer(serializers.ModelSerializer):
     memberships = serializers.SerializerMethodField(
         help_text="The user's active memberships: scheme id, its kind, the user's role."
     )
+    pending_email = serializers.SerializerMethodField(
+        help_text="A new email address waiting for its confirmation link to be followed."
+    )
 
     class Meta:
         model = User
@@ -96,11 +100,15 @@ class MeSerializer(serializers.ModelSerializer):
             "phone",
             "postcode",
             "is_staff",
+            "pending_email",
             "liaison",
             "coordinator_of",
             "memberships",
         ]
         read_only_fields = fields
+
+    def get_pending_email(self, user: User) -> str | None:
+        return email_change_pending(user=user)
 
     @extend_schema_field(LiaisonSerializer(allow_null=True))
     def get_liaison(self, user: User) -> dict[str, Any] | None:
@@ -133,3 +141,76 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class CurrentPasswordField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=128, trim_whitespace=False, style={"input_type": "password"}, **kwargs
+        )
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    """Needs ``context["user"]``: the new password is checked against their details."""
+
+    current_password = CurrentPasswordField()
+    new_password = CurrentPasswordField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["new_password"] == attrs["current_password"]:
+            raise serializers.ValidationError(
+                {"new_password": ["Choose a password different from your current one."]}
+            )
+        try:
+            password_validation.validate_password(attrs["new_password"], self.context["user"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"new_password": exc.messages}) from exc
+        return attrs
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    new_email = serializers.EmailField(max_length=254)
+    password = CurrentPasswordField()
+
+
+class EmailChangeRequestedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    pending_email = serializers.EmailField()
+
+
+class EmailChangeConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=100)
+
+
+class EmailChangedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class AccountDeletionSerializer(serializers.Serializer):
+    password = CurrentPasswordField()
+
+
+class HeldDataSerializer(serializers.Serializer):
+    what = serializers.CharField()
+    count = serializers.IntegerField()
+    outcome = serializers.CharField(help_text="What deleting the account does to it.")
+
+
+class BlockerSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    link = serializers.CharField(help_text="The app's page where it can be put right.")
+    link_text = serializers.CharField()
+
+
+class AccountDeletionPreviewSerializer(serializers.Serializer):
+    held = HeldDataSerializer(many=True)
+    blockers = BlockerSerializer(
+        many=True, help_text="What must be done before the account can be deleted."
+    )
+    can_delete = serializers.BooleanField()
+
+
+class AccountDeletionRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    blockers = BlockerSerializer(many=True)

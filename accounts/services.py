@@ -1,17 +1,29 @@
-"""Writes about people: sign-up, profile changes, sign-in throttling, password reset."""
+"""Writes about people: sign-up, profile changes, sign-in throttling, password reset and
+change, email change, and deleting an account."""
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
-from accounts.models import User
-from accounts.tasks import send_password_reset_email
+from accounts import deletion
+from accounts.emails import email_change_from_token
+from accounts.models import EmailChange, User
+from accounts.tasks import (
+    send_account_deleted_email,
+    send_email_change_link,
+    send_email_changed_notice,
+    send_password_changed_email,
+    send_password_reset_email,
+)
 from accounts.validators import normalise_postcode
 
 
@@ -104,3 +116,118 @@ def password_reset_confirm(*, user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # Whoever knew the old password may hold an API token made with it.
     Token.objects.filter(user=user).delete()
+
+
+# --- Changing the password, the email address, deleting the account ---------------------
+# Each needs the current password: a phone left signed in must not be enough to take the
+# account over or erase it. Wrong passwords count towards the sign-in throttle.
+
+
+def password_confirm(*, user: User, password: str, client: str, field: str = "password") -> None:
+    """Refuse (ValidationError on ``field``) unless ``password`` is the user's password;
+    raise SignInThrottled after too many failures."""
+    if signin_blocked(email=user.email, client=client):
+        raise SignInThrottled
+    if not user.check_password(password):
+        _record_failure(user.email, client)
+        raise ValidationError({field: "This is not your current password."})
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, keep_token: str | None) -> None:
+    """Set a new password. Every other sign-in ends: browser sessions hold a hash of the
+    password and no longer match it, and API tokens are deleted, except ``keep_token``
+    (the one the change was made with)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    Token.objects.filter(user=user).exclude(key=keep_token or "").delete()
+    transaction.on_commit(lambda: send_password_changed_email.delay(user_id=user.pk))
+
+
+def _email_taken(email: str, user: User) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+
+
+# Deliberately the same whoever holds the address, so it tells nobody whose it is.
+EMAIL_TAKEN = "This address cannot be used: another account already has it."
+
+
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str) -> EmailChange:
+    """Email a confirmation link to the new address; the account keeps its old address
+    until the link is followed. A new request replaces any earlier one (its link stops
+    working)."""
+    new_email = new_email.strip().lower()
+    if new_email == user.email.lower():
+        raise ValidationError({"new_email": "This is already your email address."})
+    if _email_taken(new_email, user):
+        raise ValidationError({"new_email": EMAIL_TAKEN})
+    EmailChange.objects.filter(user=user, confirmed_at=None).delete()
+    change = EmailChange.objects.create(user=user, new_email=new_email)
+    transaction.on_commit(lambda: send_email_change_link.delay(change_id=change.pk))
+    return change
+
+
+INVALID_EMAIL_LINK = "This link is not valid: ask for a new one from your profile."
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> User:
+    """Move the account to the new address the link was sent to, and tell the old address.
+    The link works once and expires after ``EMAIL_CHANGE_TIMEOUT`` seconds."""
+    change = email_change_from_token(token)
+    if change is None:
+        raise ValidationError({"token": INVALID_EMAIL_LINK})
+    change = EmailChange.objects.select_for_update().select_related("user").get(pk=change.pk)
+    if change.confirmed_at is not None:
+        raise ValidationError({"token": "This link has already been used."})
+    age = timezone.now() - change.created_at
+    if age > timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT):
+        raise ValidationError(
+            {"token": "This link has expired: ask for a new one from your profile."}
+        )
+    user = change.user
+    if _email_taken(change.new_email, user):
+        raise ValidationError({"token": EMAIL_TAKEN})
+    old_email = user.email
+    user.email = change.new_email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError as exc:  # someone signed up with it a moment ago
+        raise ValidationError({"token": EMAIL_TAKEN}) from exc
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
+    transaction.on_commit(
+        lambda: send_email_changed_notice.delay(user_id=user.pk, old_email=old_email)
+    )
+    return user
+
+
+def account_data_held(*, user: User) -> list[deletion.HeldData]:
+    return [item for handler in deletion.deletion_handlers() for item in handler.held(user)]
+
+
+def account_deletion_blockers(*, user: User) -> list[deletion.Blocker]:
+    return [item for handler in deletion.deletion_handlers() for item in handler.blockers(user)]
+
+
+@transaction.atomic
+def account_delete(*, user: User, tell_person: bool = True) -> None:
+    """Delete the account, after each app has removed or anonymised what it holds about the
+    person (see ``accounts.deletion``); refused while any app objects
+    (``deletion.AccountDeletionRefused``).
+
+    Each app's handler checks again under its own locks as it erases, so two coordinators
+    deleting their accounts at the same moment cannot leave a scheme with neither.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    blockers = account_deletion_blockers(user=user)
+    if blockers:
+        raise deletion.AccountDeletionRefused(blockers)
+    for handler in deletion.deletion_handlers():
+        handler.erase(user)
+    name, email = user.name, user.email
+    user.delete()
+    if tell_person:
+        transaction.on_commit(lambda: send_account_deleted_email.delay(name=name, email=email))

@@ -16,4 +16,12 @@ urlpatterns = [
         name="auth-password-reset-confirm",
     ),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/password/", api.PasswordChangeView.as_view(), name="me-password"),
+    path("me/email/", api.EmailChangeView.as_view(), name="me-email"),
+    path(
+        "auth/email-change/confirm/",
+        api.EmailChangeConfirmView.as_view(),
+        name="auth-email-change-confirm",
+    ),
+    path("me/deletion/", api.AccountDeletionView.as_view(), name="me-deletion"),
 ]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from backend.env import env_bool, env_int, env_json, env_list, env_str
 
@@ -120,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3 * 24 * 3600, minimum=60)
+# How long the link that confirms a new email address works.
+EMAIL_CHANGE_TIMEOUT = env_int("EMAIL_CHANGE_TIMEOUT_SECONDS", 24 * 3600, minimum=60)
 # Failed sign-ins allowed per email address and per client address within the window.
 SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 SIGNIN_FAILURE_WINDOW_SECONDS = env_int("SIGNIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1)
@@ -180,6 +183,16 @@ GEOCODER = env_str("GEOCODER", "")
 GEOCODER_OPTIONS = env_json("GEOCODER_OPTIONS", {})
 GEOCODER_TIMEOUT_SECONDS = env_int("GEOCODER_TIMEOUT_SECONDS", 5, minimum=1)
 GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 30 * 24 * 3600, minimum=0)
+# Suggesting a scheme's police force from its location: "police.uk" asks police.uk's
+# neighbourhood finder (which knows the force boundaries); empty works it out offline from
+# nearby places, saying how sure it is.
+POLICE_FORCE_LOCATOR = env_str("POLICE_FORCE_LOCATOR", "")
+if POLICE_FORCE_LOCATOR not in ("", "police.uk"):
+    raise ImproperlyConfigured(
+        f"POLICE_FORCE_LOCATOR must be police.uk or empty, not {POLICE_FORCE_LOCATOR!r}"
+    )
+POLICE_UK_API_URL = env_str("POLICE_UK_API_URL", "https://data.police.uk/api")
+POLICE_UK_TIMEOUT_SECONDS = env_int("POLICE_UK_TIMEOUT_SECONDS", 5, minimum=1)
 
 # --- Schemes --------------------------------------------------------------------------
 

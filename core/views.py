@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.forces import PoliceForce
 from schemes.geocoding import geocoding_enabled
+from schemes.serializers import scheme_text_max_lengths
 from watch.rules import threshold_mph
 
 
@@ -84,6 +85,18 @@ class ConfigSerializer(serializers.Serializer):
     speedwatch_submit_within_hours = serializers.IntegerField(
         help_text="How many hours after its end a session may still be submitted."
     )
+    scheme_radius_min_m = serializers.IntegerField(help_text="The smallest scheme radius.")
+    scheme_radius_max_m = serializers.IntegerField(help_text="The largest scheme radius.")
+    scheme_polygon_max_vertices = serializers.IntegerField(
+        help_text="The most positions a scheme's boundary ring may have."
+    )
+    scheme_polygon_max_span_m = serializers.IntegerField(
+        help_text="The longest a scheme's boundary may be, corner to corner of its box."
+    )
+    scheme_text_max_lengths = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="The longest text each scheme field takes (name, description, contacts).",
+    )
 
 
 class ConfigView(APIView):
@@ -115,6 +128,12 @@ class ConfigView(APIView):
                     settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS
                 ),
                 "speedwatch_submit_within_hours": settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
+                # The scheme form checks what the server checks, with the same limits.
+                "scheme_radius_min_m": settings.SCHEME_RADIUS_MIN_M,
+                "scheme_radius_max_m": settings.SCHEME_RADIUS_MAX_M,
+                "scheme_polygon_max_vertices": settings.SCHEME_POLYGON_MAX_VERTICES,
+                "scheme_polygon_max_span_m": settings.SCHEME_POLYGON_MAX_SPAN_M,
+                "scheme_text_max_lengths": scheme_text_max_lengths(),
             }
         )
 

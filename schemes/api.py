@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,11 +17,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
 from core.idempotency import idempotent
-from schemes import geo, geocoding, permissions, selectors, services
+from schemes import force_locator, geo, geocoding, permissions, selectors, services
 from schemes.filters import (
     ActivityFilter,
     JoinRequestFilter,
@@ -32,6 +34,8 @@ from schemes.filters import (
 from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
 from schemes.serializers import (
     ActivityEventSerializer,
+    ForceLocateQuerySerializer,
+    ForceSuggestionSerializer,
     JoinInputSerializer,
     MemberRoleInputSerializer,
     MemberSerializer,
@@ -348,3 +352,22 @@ class ActivityExportView(ActivityMixin, generics.GenericAPIView):
             ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"],
             rows,
         )
+
+
+class ForceLocateView(APIView):
+    """Suggest the police force covering a point, for proposing a scheme there. The answer
+    says how sure it is (``confirmed`` by police.uk, ``likely``, ``uncertain`` near a border,
+    ``unknown``) and which other forces it could be."""
+
+    @extend_schema(parameters=[ForceLocateQuerySerializer], responses=ForceSuggestionSerializer)
+    def get(self, request: Request) -> Response:
+        query = ForceLocateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            geo.validate_point(query.validated_data["lat"], query.validated_data["lon"])
+        except DjangoValidationError as exc:
+            raise ValidationError({"lat": exc.messages}) from exc
+        suggestion = force_locator.force_suggest(
+            point=geo.Point(query.validated_data["lat"], query.validated_data["lon"])
+        )
+        return Response(ForceSuggestionSerializer(suggestion).data)

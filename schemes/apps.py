@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SchemesConfig(AppConfig):
     name = "schemes"
     verbose_name = "Schemes"
+
+    def ready(self) -> None:
+        # Deleting an account asks this app what it holds about the person (accounts may
+        # not import it).
+        from accounts.deletion import deletion_handler_register
+        from schemes.account_deletion import handler
+
+        deletion_handler_register(handler)

@@ -238,6 +238,16 @@ class SchemeInputSerializer(serializers.Serializer):
         return data, area
 
 
+def scheme_text_max_lengths() -> dict[str, int]:
+    """The text limits of a proposal, for the frontend's form (``GET config/``)."""
+    fields = SchemeInputSerializer().fields
+    return {
+        name: fields[name].max_length
+        for name in ("name", "description", "contact_name", "contact_email", "contact_phone")
+        if fields[name].max_length
+    }
+
+
 class StatusChangeInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED, SchemeStatus.CLOSED]
@@ -335,3 +345,33 @@ class NearQuerySerializer(serializers.Serializer):
                 {"radius_m": ["A radius needs lat and lon, or a place, to search around."]}
             )
         return attrs
+
+
+class ForceLocateQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class ForceRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ForceSuggestionSerializer(serializers.Serializer):
+    force = serializers.CharField(allow_null=True, help_text="The suggested force's code.")
+    force_name = serializers.CharField(help_text="Empty when nothing is suggested.")
+    confidence = serializers.ChoiceField(
+        choices=["confirmed", "likely", "uncertain", "unknown"],
+        help_text="confirmed: police.uk knows it; likely: the nearest places agree; "
+        "uncertain: near a border, check it; unknown: nothing suggested.",
+    )
+    source = serializers.ChoiceField(choices=["police.uk", "nearby places"])
+    message = serializers.CharField(help_text="The suggestion in words, with how sure it is.")
+    alternatives = serializers.SerializerMethodField(
+        help_text="Other forces it could be, nearest first."
+    )
+
+    @extend_schema_field(ForceRefSerializer(many=True))
+    def get_alternatives(self, suggestion: Any) -> list[dict[str, str]]:
+        names = dict(PoliceForce.choices)
+        return [{"code": code, "name": names[code]} for code in suggestion.alternatives]

@@ -16,6 +16,7 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     # A force that allows three days to submit: the setting, not police guidance's 48 hours.
     settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS = 72
+    settings.SCHEME_RADIUS_MAX_M = 15_000
     response = anon.get("/api/v1/config/")
     assert response.status_code == 200
     assert response.json() == {
@@ -31,6 +32,16 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
         "speedwatch_session_max_hours": 4,
         "speedwatch_device_check_max_age_days": 365,
         "speedwatch_submit_within_hours": 72,
+        "scheme_radius_min_m": 50,
+        "scheme_radius_max_m": 15_000,
+        "scheme_polygon_max_vertices": 500,
+        "scheme_polygon_max_span_m": 40_000,
+        "scheme_text_max_lengths": {
+            "name": 120,
+            "description": 5000,
+            "contact_name": 150,
+            "contact_phone": 20,
+        },
     }
     settings.GEOCODER = ""
     assert anon.get("/api/v1/config/").json()["geocoder_enabled"] is False

@@ -41,6 +41,11 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/join-requests/"),
     ("get", "/api/v1/activity/"),
     ("get", "/api/v1/activity/export/"),
+    ("post", "/api/v1/me/password/"),
+    ("post", "/api/v1/me/email/"),
+    ("get", "/api/v1/me/deletion/"),
+    ("post", "/api/v1/me/deletion/"),
+    ("get", "/api/v1/forces/locate/"),
 ]
 
 
@@ -150,6 +155,7 @@ def test_a_scheme_that_is_not_public_is_not_found_by_those_outside_it(
 
 # Records only the app writes: the admin offers no "add" for them (403) ...
 ADMIN_NO_ADD = {
+    "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
@@ -159,6 +165,7 @@ ADMIN_NO_ADD = {
 }
 # ... and these histories cannot be changed in it either: their change page only shows them.
 ADMIN_VIEW_ONLY = {
+    "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
@@ -173,6 +180,7 @@ def one_of_everything(db: None) -> None:
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
+    from accounts.models import EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
     from watch.models import AuditRecord, Session, SessionAmendment
@@ -181,6 +189,7 @@ def one_of_everything(db: None) -> None:
     user = UserFactory(name="Admin Probe")
     Group.objects.create(name="Helpers")
     Token.objects.create(user=user)
+    EmailChange.objects.create(user=user, new_email="probe.new@example.org")
     IdempotencyRecord.objects.create(
         user=user, key="k", method="POST", path="/api/v1/schemes/", fingerprint="f" * 64
     )

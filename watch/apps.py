@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class WatchConfig(AppConfig):
     name = "watch"
     verbose_name = "Community Speedwatch"
+
+    def ready(self) -> None:
+        # Deleting an account asks this app what it holds about the person (accounts may
+        # not import it).
+        from accounts.deletion import deletion_handler_register
+        from watch.account_deletion import handler
+
+        deletion_handler_register(handler)

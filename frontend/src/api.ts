@@ -5,6 +5,10 @@
 // Idempotency-Key so that a retried submission is not applied twice.
 
 import type {
+  AccountDeletionPreview,
+  EmailChangeRequested,
+  EmailChanged,
+  ForceSuggestion,
   ActionStatus,
   ActivityEntry,
   Alert,
@@ -497,4 +501,17 @@ export const api = {
   statistics: (query: StatisticsQuery, signal?: AbortSignal) =>
     get<SpeedwatchStatistics>('speedwatch/statistics/', { ...query }, signal),
   statisticsCsvUrl: (query: StatisticsQuery) => apiUrl('speedwatch/statistics/', { ...query, format: 'csv' }),
+};
+
+// --- Accounts: password, email, deleting the account; the force for a place -------------
+
+export const accountApi = {
+  changePassword: (body: { current_password: string; new_password: string }) => post<void>('me/password/', body),
+  changeEmail: (body: { new_email: string; password: string }) => post<EmailChangeRequested>('me/email/', body),
+  confirmEmail: (token: string) => post<EmailChanged>('auth/email-change/confirm/', { token }),
+  deletionPreview: (signal?: AbortSignal) => get<AccountDeletionPreview>('me/deletion/', undefined, signal),
+  deleteAccount: (password: string) => post<void>('me/deletion/', { password }),
+  /** The police force that most likely covers a point, and how sure that is. */
+  locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
+    get<ForceSuggestion>('forces/locate/', { lat, lon }, signal),
 };

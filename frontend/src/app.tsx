@@ -37,6 +37,10 @@ import { InboxScreen } from './screens/InboxScreen';
 import { IssuedAlertsScreen } from './screens/IssuedAlertsScreen';
 import { AuditScreen } from './screens/AuditScreen';
 import { SiteScreen } from './screens/SiteScreen';
+import { ChangeEmailScreen } from './screens/ChangeEmailScreen';
+import { ChangePasswordScreen } from './screens/ChangePasswordScreen';
+import { ConfirmEmailScreen } from './screens/ConfirmEmailScreen';
+import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -56,6 +60,10 @@ const ROUTES: Route[] = [
   ['/forgot-password', () => <ForgotPasswordScreen />],
   ['/reset-password/:uid/:token', ({ uid, token }) => <ResetPasswordScreen uid={uid} token={token} />],
   ['/profile', () => <ProfileScreen />],
+  ['/profile/password', () => <ChangePasswordScreen />],
+  ['/profile/email', () => <ChangeEmailScreen />],
+  ['/profile/delete', () => <DeleteAccountScreen />],
+  ['/confirm-email/:token', ({ token }) => <ConfirmEmailScreen token={token} />],
   ['/speedwatch', () => <SpeedwatchScreen />],
   ['/speedwatch/sites', () => <SitesScreen />],
   ['/speedwatch/sites/new', () => <ProposeSiteScreen />],

@@ -66,8 +66,21 @@ export function formatRadius(metres: number): string {
   return `${Number.isInteger(km) ? km : km.toFixed(1)} km`;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+// --- Times: always Europe/London -----------------------------------------------------------
+// Schemes, sessions and alerts are in England and Wales, and the server works in London
+// time, so every time is shown, and every typed date or time read, as London's clock says,
+// whatever zone the phone is set to (a volunteer back from holiday, a laptop on UTC).
+
+export const TIME_ZONE = 'Europe/London';
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
   day: 'numeric',
   month: 'short',
   year: 'numeric',
@@ -77,6 +90,11 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
+  // A bare date ("2026-03-01", a device check, say) is a day, not a moment: as it is.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) {
+    const [y, m, d] = iso.split('-').map(Number);
+    return dateFormat.format(new Date(Date.UTC(y, m - 1, d, 12)));
+  }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
@@ -85,6 +103,59 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
+}
+
+const partsFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** What London's clock and calendar say at a moment. */
+export function londonWallTime(date: Date): WallTime {
+  const parts: Record<string, number> = {};
+  for (const part of partsFormat.formatToParts(date)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute };
+}
+
+/** Minutes London is ahead of UTC at a moment: 0 in winter, 60 in summer. */
+function londonOffsetMinutes(at: number): number {
+  const wall = londonWallTime(new Date(at));
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  return Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The moment London's clock shows this wall time. In the hour the clocks go back (which
+ * happens twice) the first is meant; a time the clocks skip in spring is read an hour on.
+ */
+export function fromLondonWallTime(year: number, month: number, day: number, hour = 0, minute = 0): Date {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  // The moment is asUtc less London's offset then, which is the offset an hour earlier
+  // unless the clocks changed in between: exactly the two cases above.
+  return new Date(asUtc - londonOffsetMinutes(asUtc - 60 * 60_000) * 60_000);
+}
+
+/** The moment a day typed in a date input ("2026-03-29") begins in London, plus whole days. */
+export function londonMidnight(day: string, plusDays = 0): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  return fromLondonWallTime(Number(match[1]), Number(match[2]), Number(match[3]) + plusDays);
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
@@ -168,9 +239,16 @@ export function normaliseRegistration(value: string): string {
   return value.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric' });
-const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
+// Months are named from the middle of the month in UTC: the same month in London.
+const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -189,25 +267,43 @@ export function formatSessionTimes(startIso: string, endIso: string): string {
 export function formatMonth(month: string): string {
   const [year, number] = month.split('-').map(Number);
   if (!year || !number) return month;
-  return monthFormat.format(new Date(year, number - 1, 1));
+  return monthFormat.format(new Date(Date.UTC(year, number - 1, 15)));
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The value a datetime-local input shows for a moment, in the phone's own time. */
+/** "10:37": a time input's value for a moment, on London's clock. */
+export function toLondonTime(date: Date): string {
+  const wall = londonWallTime(date);
+  return `${pad(wall.hour)}:${pad(wall.minute)}`;
+}
+
+/** The moment on the London day of ``dayOf`` at the time typed ("10:37"); null when not a time. */
+export function atLondonTime(dayOf: Date, time: string): Date | null {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match) return null;
+  const wall = londonWallTime(dayOf);
+  return fromLondonWallTime(wall.year, wall.month, wall.day, Number(match[1]), Number(match[2]));
+}
+
+/** The value a datetime-local input shows for a moment: London's date and time. */
 export function toLocalInput(date: Date): string {
-  return `${toLocalDate(date)}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${toLocalDate(date)}T${toLondonTime(date)}`;
 }
 
-/** YYYY-MM-DD in the phone's own time. */
+/** YYYY-MM-DD: London's date at a moment (a date input's value). */
 export function toLocalDate(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const wall = londonWallTime(date);
+  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`;
 }
 
-/** A datetime-local value read as the phone's own time; null when it is not a time. */
+/** A datetime-local value read as London's date and time; null when it is not a time. */
 export function fromLocalInput(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return null;
-  const date = new Date(value);
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return null;
+  const date = fromLondonWallTime(year, month, day, hour, minute);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 

@@ -34,6 +34,13 @@ export interface Config {
   speedwatch_device_check_max_age_days: number | null;
   /** How many hours after its end a session may still be submitted. */
   speedwatch_submit_within_hours: number | null;
+  // The scheme form's limits, the server's own. Absent only in the offline stand-in.
+  scheme_radius_min_m?: number;
+  scheme_radius_max_m?: number;
+  scheme_polygon_max_vertices?: number;
+  scheme_polygon_max_span_m?: number;
+  /** The longest text each scheme field takes: name, description, contact_name, contact_phone. */
+  scheme_text_max_lengths?: Record<string, number>;
 }
 
 export interface Force {
@@ -51,6 +58,8 @@ export interface Me {
   liaison: null | { force: string; force_name: string; role_title?: string };
   coordinator_of: number[];
   memberships?: { scheme: number; kind: SchemeKind; role: MemberRole }[];
+  /** A new address waiting for the link sent to it to be followed. */
+  pending_email?: string | null;
 }
 
 export interface GeoJsonPolygon {
@@ -554,4 +563,47 @@ export interface AuditRecord {
   detail: Record<string, string>;
   rows: number;
   at: string;
+}
+
+// --- Accounts: password, email, deleting the account; the force for a place -------------
+
+export interface EmailChangeRequested {
+  detail: string;
+  pending_email: string;
+}
+
+export interface EmailChanged {
+  detail: string;
+  email: string;
+}
+
+export interface HeldData {
+  what: string;
+  count: number;
+  /** What deleting the account does to it. */
+  outcome: string;
+}
+
+export interface DeletionBlocker {
+  message: string;
+  /** The app's page where it can be put right. */
+  link: string;
+  link_text: string;
+}
+
+export interface AccountDeletionPreview {
+  held: HeldData[];
+  blockers: DeletionBlocker[];
+  can_delete: boolean;
+}
+
+export type ForceConfidence = 'confirmed' | 'likely' | 'uncertain' | 'unknown';
+
+export interface ForceSuggestion {
+  force: string | null;
+  force_name: string;
+  confidence: ForceConfidence;
+  source: 'police.uk' | 'nearby places';
+  message: string;
+  alternatives: Force[];
 }

@@ -88,6 +88,22 @@ SCREENS = {
         "Start a session here",
         "david@example.org",
     ),
+    "change password": Screen(
+        "/profile/password", "Change password", "Current password", "volunteer@example.org"
+    ),
+    "change email": Screen(
+        "/profile/email", "Change email address", "New email address", "volunteer@example.org"
+    ),
+    # The link from the confirmation email; the screen checks it only when it is confirmed.
+    "confirm email": Screen(
+        "/confirm-email/1.0123456789abcdef", "Confirm your new email address", "Confirm new address"
+    ),
+    "delete account": Screen(
+        "/profile/delete", "Delete your account", "Delete my account", "volunteer@example.org"
+    ),
+    "delete account, last coordinator": Screen(
+        "/profile/delete", "Delete your account", "Hand over first", "margaret@example.org"
+    ),
 }
 
 
@@ -199,6 +215,9 @@ def test_no_horizontal_scroll_at_360px(page: Page) -> None:
             "join requests",
             "activity",
             "profile",
+            "change password",
+            "change email",
+            "delete account, last coordinator",
         )
     )
     assert {name: width for name, width in widths.items() if width > PHONE_WIDTH} == {}

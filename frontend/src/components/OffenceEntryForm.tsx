@@ -3,7 +3,14 @@
 
 import { useRef, useState } from 'preact/hooks';
 import { newUuid } from '../api';
-import { formatRegistration, formatTime, normaliseRegistration, VEHICLE_TYPE_LABELS } from '../format';
+import {
+  atLondonTime,
+  formatRegistration,
+  formatTime,
+  normaliseRegistration,
+  toLondonTime,
+  VEHICLE_TYPE_LABELS,
+} from '../format';
 import type { NewOffence } from '../sessionDrafts';
 import type { VehicleType } from '../types';
 import { COMMON_COLOURS, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
@@ -16,17 +23,12 @@ const VEHICLE_CHOICES = (Object.keys(VEHICLE_TYPE_LABELS) as VehicleType[]).map(
 
 const REGISTRATION = /^[A-Z0-9]{2,8}$/;
 
-function hhmm(date: Date): string {
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-}
+// Times are typed and shown on London's clock, whatever zone the phone is in.
+const hhmm = toLondonTime;
 
-/** The moment on the session's day at the time typed ("10:37"). */
+/** The moment on the session's (London) day at the time typed ("10:37"). */
 function atTime(startIso: string, time: string): Date | null {
-  const match = /^(\d{2}):(\d{2})$/.exec(time);
-  if (!match) return null;
-  const moment = new Date(startIso);
-  moment.setHours(Number(match[1]), Number(match[2]), 0, 0);
-  return moment;
+  return atLondonTime(new Date(startIso), time);
 }
 
 /** Now, or the nearest moment inside the session when now is outside it. */

@@ -1,12 +1,13 @@
 // The details of a scheme, used to propose a new one and to edit one.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { KIND_LABELS } from '../format';
 import { useSubmission } from '../hooks';
 import type { Config, Force, SchemeInput, SchemeKind } from '../types';
 import { AreaPicker, type PickedPoint } from './AreaPicker';
 import { CheckboxField, ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
+import { PoliceForcePicker } from './PoliceForcePicker';
 
 const KIND_CHOICES = (Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
 
@@ -70,17 +71,77 @@ export function toSchemeInput(values: SchemeFormValues): SchemeInput {
   };
 }
 
+// The server's own checks of a proposal, made here first with the limits it sends in
+// GET config/ (schemes/serializers.py SchemeInputSerializer), so that mistakes show at once.
+const PHONE = /^\+?[0-9][0-9 ()-]{6,18}[0-9]$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Which error field each value's messages are under.
+const FIELD_OF: Partial<Record<keyof SchemeFormValues, string>> = {
+  name: 'name',
+  kind: 'kind',
+  force: 'force',
+  description: 'description',
+  point: 'lat',
+  radius: 'radius_m',
+  contact_name: 'contact_name',
+  contact_email: 'contact_email',
+  contact_phone: 'contact_phone',
+};
+// Used only if config could not be loaded: the server's defaults.
+const DEFAULT_RADIUS_LIMITS = { min: 50, max: 20000 };
+
+export function schemeFormProblems(
+  values: SchemeFormValues,
+  config: Config,
+  { needsCentre }: { needsCentre: boolean },
+): Record<string, string[]> {
+  const problems: Record<string, string[]> = {};
+  const add = (field: string, message: string) => (problems[field] ??= []).push(message);
+  const limits = config.scheme_text_max_lengths ?? {};
+  const tooLong = (field: keyof SchemeFormValues, label: string) => {
+    const max = limits[field];
+    const text = String(values[field]).trim();
+    if (max && text.length > max) add(field, `${label} can be at most ${max} characters; it is ${text.length}.`);
+  };
+  if (!values.name.trim()) add('name', 'Give the scheme a name.');
+  tooLong('name', 'The name');
+  if (!values.kind) add('kind', 'Choose the kind of scheme.');
+  if (!values.force) add('force', 'Choose the police force that covers the area.');
+  tooLong('description', 'The description');
+  if (needsCentre && !values.point) add('lat', 'Choose the centre of the area: tap the map or use your location.');
+  const radiusText = values.radius.trim();
+  if (needsCentre || radiusText) {
+    const min = config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min;
+    const max = config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max;
+    const radius = Number(radiusText);
+    if (!radiusText || !Number.isInteger(radius) || radius < min || radius > max) {
+      add('radius_m', `Give a radius from ${min} to ${max} metres.`);
+    }
+  }
+  tooLong('contact_name', 'The contact name');
+  if (values.contact_email.trim() && !EMAIL.test(values.contact_email.trim())) {
+    add('contact_email', 'Enter a valid email address.');
+  }
+  if (values.contact_phone.trim() && !PHONE.test(values.contact_phone.trim())) {
+    add('contact_phone', 'Enter a phone number of 8 to 20 digits, such as 01223 555123 or +44 7700 900123.');
+  }
+  return problems;
+}
+
 export function SchemeForm({
   config,
   initial,
   submitLabel,
   areaNote,
+  forceFromLocation = false,
   onSubmit,
 }: {
   config: Config;
   initial: SchemeFormValues;
   submitLabel: string;
   areaNote?: string;
+  /** Suggest the police force from the area's centre (proposing), rather than a plain list. */
+  forceFromLocation?: boolean;
   onSubmit: (values: SchemeFormValues) => Promise<void>;
 }) {
   const [values, setValues] = useState(initial);
@@ -102,6 +163,26 @@ export function SchemeForm({
     [forces],
   );
 
+  // Once a check has failed, a field's message goes as soon as the field is put right, by
+  // the same rules the check used (a message from the server stays until it is sent again).
+  const previous = useRef(values);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = values;
+    const error = submission.error;
+    if (!error || error.status !== 400) return;
+    const problems = schemeFormProblems(values, config, { needsCentre: !areaNote });
+    const fields = { ...error.fields };
+    let cleared = false;
+    for (const [key, field] of Object.entries(FIELD_OF) as [keyof SchemeFormValues, string][]) {
+      if (before[key] !== values[key] && fields[field] && !problems[field]) {
+        delete fields[field];
+        cleared = true;
+      }
+    }
+    if (cleared) submission.setError(new ApiError(error.status, fields, error.general));
+  }, [values]);
+
   const areaErrors = [
     ...(submission.fieldErrors('lat') ?? []),
     ...(submission.fieldErrors('lon') ?? []),
@@ -111,9 +192,8 @@ export function SchemeForm({
   const onFormSubmit = (event: Event) => {
     event.preventDefault();
     submission.run(async () => {
-      if (!values.point && !areaNote) {
-        throw new ApiError(400, { lat: ['Choose the centre of the area: tap the map or use your location.'] }, []);
-      }
+      const problems = schemeFormProblems(values, config, { needsCentre: !areaNote });
+      if (Object.keys(problems).length) throw new ApiError(400, problems, []);
       await onSubmit(values);
     });
   };
@@ -126,6 +206,7 @@ export function SchemeForm({
         label="Scheme name"
         hint="For example Mill Road Neighbourhood Watch."
         required
+        maxLength={config.scheme_text_max_lengths?.name}
         value={values.name}
         onValue={set('name')}
         errors={submission.fieldErrors('name')}
@@ -139,20 +220,23 @@ export function SchemeForm({
         required
         errors={submission.fieldErrors('kind')}
       />
-      <SelectField
-        label="Police force"
-        hint="The force that covers the area. Its liaison officer reviews the proposal."
-        value={values.force}
-        onValue={set('force')}
-        placeholder={forces ? 'Choose a police force' : 'Loading police forces…'}
-        choices={forceChoices}
-        required
-        errors={submission.fieldErrors('force')}
-      />
+      {!forceFromLocation && (
+        <SelectField
+          label="Police force"
+          hint="The force that covers the area. Its liaison officer reviews the proposal."
+          value={values.force}
+          onValue={set('force')}
+          placeholder={forces ? 'Choose a police force' : 'Loading police forces…'}
+          choices={forceChoices}
+          required
+          errors={submission.fieldErrors('force')}
+        />
+      )}
       <TextAreaField
         label="Description"
         hint="What the scheme does and which streets or lanes it covers."
         rows={5}
+        maxLength={config.scheme_text_max_lengths?.description}
         value={values.description}
         onValue={set('description')}
         errors={submission.fieldErrors('description')}
@@ -169,20 +253,32 @@ export function SchemeForm({
         label="Radius (metres)"
         type="number"
         inputMode="numeric"
-        min={50}
-        max={50000}
+        min={config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min}
+        max={config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max}
         step={50}
-        hint="How far the area reaches from its centre: about 500 for a few streets, 2000 for a village."
+        hint={`How far the area reaches from its centre: about 500 for a few streets, 2000 for a village (${
+          config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min
+        } to ${config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max}).`}
         value={values.radius}
         onValue={set('radius')}
         errors={submission.fieldErrors('radius_m')}
       />
+      {forceFromLocation && (
+        <PoliceForcePicker
+          point={values.point}
+          forces={forces}
+          value={values.force}
+          onValue={set('force')}
+          errors={submission.fieldErrors('force')}
+        />
+      )}
       <fieldset>
         <legend>Contact details</legend>
         <p class="field-hint">Members and the police liaison can always see these. You choose what the public sees.</p>
         <TextField
           label="Contact name"
           autoComplete="name"
+          maxLength={config.scheme_text_max_lengths?.contact_name}
           value={values.contact_name}
           onValue={set('contact_name')}
           errors={submission.fieldErrors('contact_name')}

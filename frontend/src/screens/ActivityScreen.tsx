@@ -8,7 +8,7 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { KindTag } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDateTime, KIND_LABELS } from '../format';
+import { formatDateTime, KIND_LABELS, londonMidnight } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { ActivityEntry, SchemeKind } from '../types';
@@ -35,13 +35,9 @@ export const ACTIVITY_TYPES: { value: string; label: string }[] = [
   { value: 'role_changed', label: 'Role changed' },
 ];
 
-/** The API filters on date-times; a day picked here means from its local midnight. */
+/** The API filters on date-times; a day picked here means from its midnight in London. */
 function toApiQuery(filters: ActivityQuery): ActivityQuery {
-  const midnight = (day?: string) => {
-    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return day;
-    const [y, m, d] = day.split('-').map(Number);
-    return new Date(y, m - 1, d).toISOString();
-  };
+  const midnight = (day?: string) => (day ? (londonMidnight(day)?.toISOString() ?? day) : day);
   return { ...filters, since: midnight(filters.since), until: midnight(filters.until) };
 }
 

@@ -33,6 +33,8 @@ interface DirectorySearch {
   radius: number;
   place: string;
   view: 'list' | 'map';
+  /** "Everywhere": the member cleared the start from their home postcode. */
+  all: boolean;
 }
 
 function readSearch(query: URLSearchParams): DirectorySearch {
@@ -55,6 +57,7 @@ function readSearch(query: URLSearchParams): DirectorySearch {
     radius: radius && radius > 0 ? Math.min(Math.round(radius), MAX_RADIUS) : DEFAULT_RADIUS,
     place: hasPoint ? '' : (query.get('place') ?? '').trim(),
     view: query.get('view') === 'map' ? 'map' : 'list',
+    all: query.get('all') === '1',
   };
 }
 
@@ -67,6 +70,8 @@ function searchUrl(search: DirectorySearch): string {
     params.set('lon', String(search.lon));
   } else if (search.place.trim()) {
     params.set('place', search.place.trim());
+  } else if (search.all) {
+    params.set('all', '1');
   }
   const near = (search.lat !== null && search.lon !== null) || !!search.place.trim();
   if (near) params.set('radius', String(search.radius));
@@ -84,12 +89,37 @@ export function DirectoryScreen() {
   const { config, me } = useSession();
   const { query } = useLocation();
   const queryText = query.toString();
-  const search = useMemo(() => readSearch(new URLSearchParams(queryText)), [queryText]);
   const [fromDevice, setFromDevice] = useState(false);
+  // A member with a home postcode starts near it (when this server can look places up);
+  // when the postcode cannot be found, the directory starts as it does for everyone.
+  const [homeNotFound, setHomeNotFound] = useState('');
+  const homeTried = useRef(new Set<string>());
+  const bare = queryText === '';
+  const waitingForMe = bare && (me === undefined || config === null);
+  const home = bare && config?.geocoder_enabled && me?.postcode && me.postcode !== homeNotFound ? me.postcode : '';
+  const search = useMemo(() => {
+    const read = readSearch(new URLSearchParams(queryText));
+    return home ? { ...read, place: home } : read;
+  }, [queryText, home]);
 
   const near = isNear(search);
   const fetchPage = useCallback(
-    (page: number, signal: AbortSignal) => {
+    async (page: number, signal: AbortSignal) => {
+      if (home) {
+        try {
+          const found = await api.schemes(
+            { page, page_size: PAGE_SIZE, place: home, radius_m: search.radius, ordering: 'distance' },
+            signal,
+          );
+          homeTried.current.add(home);
+          return found;
+        } catch (error) {
+          if (signal.aborted || homeTried.current.has(home)) throw error;
+          // Not found, or the place search is not answering: start as for everyone.
+          setHomeNotFound(home);
+          return api.schemes({ page, page_size: PAGE_SIZE, ordering: 'name' }, signal);
+        }
+      }
       const params: SchemeQuery = { page, page_size: PAGE_SIZE, kind: search.kind, q: search.q.trim() };
       if (near) {
         params.radius_m = search.radius;
@@ -106,9 +136,9 @@ export function DirectoryScreen() {
       return api.schemes(params, signal);
     },
     // The list reloads when the search (not the view) changes.
-    [search.kind, search.q, search.lat, search.lon, search.radius, search.place],
+    [search.kind, search.q, search.lat, search.lon, search.radius, search.place, home],
   );
-  const list = usePagedList<SchemeSummary>(fetchPage);
+  const list = usePagedList<SchemeSummary>(waitingForMe ? null : fetchPage);
 
   const go = (change: Partial<DirectorySearch>, replace = false) => navigate(searchUrl({ ...search, ...change }), { replace });
 
@@ -116,6 +146,7 @@ export function DirectoryScreen() {
     search.lat !== null && search.lon !== null ? { lat: search.lat, lon: search.lon, radius_m: search.radius } : null;
   const placeShownAtField = !!search.place && !!config?.geocoder_enabled;
   const whereText = search.place ? search.place : fromDevice ? 'your location' : 'here';
+  const showingNearHome = !!home && search.place === home;
 
   return (
     <>
@@ -134,13 +165,23 @@ export function DirectoryScreen() {
           go({ lat, lon, radius, place: '' });
         }}
       />
+      {bare && homeNotFound && (
+        <p class="notice">
+          We could not find your home postcode, {homeNotFound}, on the map, so the directory starts with every scheme. Search
+          by a postcode or place above.
+        </p>
+      )}
       {near && (
         <div class="near-summary">
           <p>
-            Near <strong>{search.place || (fromDevice ? 'your location' : `${search.lat?.toFixed(4)}, ${search.lon?.toFixed(4)}`)}</strong>,
-            within {formatRadius(search.radius)}.
+            Near <strong>{search.place || (fromDevice ? 'your location' : `${search.lat?.toFixed(4)}, ${search.lon?.toFixed(4)}`)}</strong>
+            {showingNearHome && ', your home postcode'}, within {formatRadius(search.radius)}.
           </p>
-          <button type="button" class="button button--secondary button--small" onClick={() => go({ lat: null, lon: null, place: '' })}>
+          <button
+            type="button"
+            class="button button--secondary button--small"
+            onClick={() => go({ lat: null, lon: null, place: '', all: true })}
+          >
             Clear location
           </button>
         </div>
@@ -152,12 +193,12 @@ export function DirectoryScreen() {
           <ViewToggle view={search.view} onChange={(view) => go({ view }, true)} />
         </div>
         <p class="results__count" role="status">
-          {list.loading ? 'Searching…' : list.error ? '' : resultSummary(list.count, near, search, whereText)}
+          {list.loading || waitingForMe ? 'Searching…' : list.error ? '' : resultSummary(list.count, near, search, whereText)}
         </p>
         <ErrorAlert messages={list.error ? list.error.otherMessages(placeShownAtField ? ['place'] : []) : []} />
         {placeShownAtField && list.error?.fields.place && <p>Check the postcode or place above, then search again.</p>}
         {search.view === 'map' && config && <SchemeMap config={config} schemes={list.items} point={point} />}
-        {list.loading ? (
+        {list.loading || waitingForMe ? (
           <Loading what="schemes" />
         ) : list.items.length === 0 && !list.error ? (
           <DirectoryEmptyState near={near} search={search} whereText={whereText} signedIn={!!me} onWiden={(radius) => go({ radius })} />

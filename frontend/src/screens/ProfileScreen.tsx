@@ -71,6 +71,40 @@ function ProfileForm({ me }: { me: Me }) {
         />
         <SubmitButton busy={submission.busy}>Save changes</SubmitButton>
       </form>
+      <AccountLinks me={me} />
     </>
+  );
+}
+
+function AccountLinks({ me }: { me: Me }) {
+  return (
+    <section aria-labelledby="account-heading">
+      <h2 id="account-heading">Your account</h2>
+      {me.pending_email && (
+        <p class="notice notice--pending">
+          A link was sent to {me.pending_email}. Your email address changes when you follow it.
+        </p>
+      )}
+      <ul class="hub-links">
+        <li>
+          <a class="hub-link" href="/profile/password">
+            <span class="hub-link__label">Change password</span>
+            <span class="hub-link__detail">Signs out your other devices.</span>
+          </a>
+        </li>
+        <li>
+          <a class="hub-link" href="/profile/email">
+            <span class="hub-link__label">Change email address</span>
+            <span class="hub-link__detail">Confirmed by a link sent to the new address.</span>
+          </a>
+        </li>
+        <li>
+          <a class="hub-link hub-link--danger" href="/profile/delete">
+            <span class="hub-link__label">Delete account</span>
+            <span class="hub-link__detail">What happens to your data, and how.</span>
+          </a>
+        </li>
+      </ul>
+    </section>
   );
 }

@@ -44,6 +44,7 @@ function ProposeForm({ me }: { me: Me }) {
       config={config}
       initial={initial}
       submitLabel="Propose scheme"
+      forceFromLocation
       onSubmit={async (values) => {
         const created = await api.proposeScheme(toSchemeInput(values));
         // The proposer may now coordinate the scheme, which changes the menu.

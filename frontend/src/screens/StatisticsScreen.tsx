@@ -9,7 +9,7 @@ import { ErrorAlert, SelectField, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { MonthlyChart } from '../components/MonthlyChart';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { formatMonth } from '../format';
+import { formatMonth, londonMidnight } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
@@ -26,11 +26,9 @@ export function StatisticsScreen() {
   );
 }
 
-/** A day picked in a date input, as the moment its local midnight begins. */
+/** A day picked in a date input, as the moment its midnight begins in London. */
 function midnight(day: string, plusDays = 0): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d + plusDays).toISOString();
+  return londonMidnight(day, plusDays)?.toISOString();
 }
 
 function useSchemeChoices(me: Me): SchemeSummary[] {

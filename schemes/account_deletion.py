@@ -1,0 +1,137 @@
+"""What deleting an account does to the schemes side of a person (``accounts.deletion``).
+
+Memberships end and requests are withdrawn, each noted in the scheme's log without the
+person's name; proposals still waiting are withdrawn, so no scheme starts with nobody to run
+it; the scheme's activity log keeps its entries with the name replaced. A scheme's last
+coordinator cannot leave this way: they hand the scheme over first.
+"""
+
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Replace, Substr
+
+from accounts.deletion import AccountDeletionRefused, Blocker, DeletionHandler, HeldData
+from accounts.models import User
+from schemes.models import (
+    ActivityEvent,
+    ActivityType,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeStatus,
+)
+from schemes.selectors import schemes_left_without_coordinator
+from schemes.services import activity_record, scheme_status_change
+
+FORMER_MEMBER = "a former member"
+
+
+def _held(user: User) -> list[HeldData]:
+    memberships = Membership.objects.filter(user=user)
+    return [
+        HeldData(
+            what="Scheme memberships",
+            count=memberships.filter(status=MembershipStatus.ACTIVE).count(),
+            outcome="Ended. Each scheme's log notes that a member deleted their account, "
+            "without your name.",
+        ),
+        HeldData(
+            what="Requests to join a scheme",
+            count=memberships.filter(status=MembershipStatus.PENDING).count(),
+            outcome="Withdrawn.",
+        ),
+        HeldData(
+            what="Schemes you proposed that are waiting for review",
+            count=Scheme.objects.filter(proposed_by=user, status=SchemeStatus.PROPOSED).count(),
+            outcome="Withdrawn, so that no scheme starts without a coordinator.",
+        ),
+        HeldData(
+            what="Schemes showing you as their contact",
+            count=_contact_of(user).count(),
+            outcome="Your contact details are removed from the scheme's page.",
+        ),
+        HeldData(
+            what="Entries about you in schemes' activity logs",
+            count=ActivityEvent.objects.filter(actor=user).count(),
+            outcome=f"Kept for each scheme's record, with your name replaced by “{FORMER_MEMBER}”.",
+        ),
+    ]
+
+
+def _contact_of(user: User):  # type: ignore[no-untyped-def]
+    return Scheme.objects.filter(contact_email__iexact=user.email)
+
+
+def _blockers(user: User) -> list[Blocker]:
+    return [
+        Blocker(
+            message=f"You are the only coordinator of {scheme.name}. Make another member a "
+            "coordinator, or close the scheme, before you delete your account.",
+            link=f"/schemes/{scheme.pk}/members",
+            link_text=f"Members of {scheme.name}",
+        )
+        for scheme in schemes_left_without_coordinator(user_ids=[user.pk])
+    ]
+
+
+def _erase(user: User) -> None:
+    # Lock every scheme the person coordinates, as the membership services do before a
+    # coordinator steps down, then check again: a co-coordinator deleting their own account
+    # or stepping down at the same moment waits here, and one of the two is refused.
+    coordinated = Membership.objects.filter(
+        user=user, role=MembershipRole.COORDINATOR, status=MembershipStatus.ACTIVE
+    ).values("scheme_id")
+    list(Scheme.objects.select_for_update().filter(pk__in=coordinated).order_by("pk"))
+    blockers = _blockers(user)
+    if blockers:
+        raise AccountDeletionRefused(blockers)
+
+    for scheme in Scheme.objects.filter(proposed_by=user, status=SchemeStatus.PROPOSED):
+        scheme_status_change(
+            scheme=scheme,
+            actor=user,
+            to_status=SchemeStatus.CLOSED,
+            reason="The proposer deleted their account.",
+        )
+    related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
+    related |= set(Scheme.objects.filter(proposed_by=user).values_list("pk", flat=True))
+    related |= set(ActivityEvent.objects.filter(actor=user).values_list("scheme_id", flat=True))
+
+    for membership in Membership.objects.filter(user=user).select_related("scheme"):
+        was_member = membership.status == MembershipStatus.ACTIVE
+        membership.delete()
+        if was_member or membership.status == MembershipStatus.PENDING:
+            activity_record(
+                scheme=membership.scheme,
+                type=ActivityType.MEMBER_LEFT,
+                actor=None,
+                summary="A member deleted their account and left the scheme."
+                if was_member
+                else "A request to join was withdrawn: its sender deleted their account.",
+            )
+    _contact_of(user).update(
+        contact_name="",
+        contact_email="",
+        contact_phone="",
+        show_contact_email=False,
+        show_contact_phone=False,
+    )
+    _anonymise_activity(user, scheme_ids=related)
+
+
+def _anonymise_activity(user: User, *, scheme_ids: set[int]) -> None:
+    ActivityEvent.objects.filter(actor=user).update(actor=None, actor_name=FORMER_MEMBER)
+    name = user.name.strip()
+    # A one-letter name would match inside other words; such a name is left alone.
+    if len(name) < 2:
+        return
+    events = ActivityEvent.objects.filter(scheme_id__in=scheme_ids)
+    events.filter(summary__startswith=name).update(
+        summary=Concat(Value(FORMER_MEMBER.capitalize()), Substr("summary", len(name) + 1))
+    )
+    events.filter(Q(summary__contains=name)).update(
+        summary=Replace("summary", Value(name), Value(FORMER_MEMBER))
+    )
+
+
+handler = DeletionHandler(name="schemes", held=_held, blockers=_blockers, erase=_erase)
