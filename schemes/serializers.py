@@ -315,3 +315,15 @@ class NearQuerySerializer(serializers.Serializer):
                 {"radius_m": ["A radius needs lat and lon, or a place, to search around."]}
             )
         return attrs
+
+
+class GeocodeQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="A UK postcode or the name of a town or village."
+    )
+
+
+class GeocodeResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()

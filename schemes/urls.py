@@ -20,4 +20,5 @@ urlpatterns = [
     path("me/memberships/", api.MyMembershipListView.as_view(), name="my-memberships"),
     path("activity/", api.ActivityListView.as_view(), name="activity"),
     path("activity/export/", api.ActivityExportView.as_view(), name="activity-export"),
+    path("geocode/", api.GeocodeView.as_view(), name="geocode"),
 ]
