@@ -2,11 +2,11 @@
 
 Fills a separate database with 100,000 active schemes spread over England and Wales (circles
 and polygons, as bench/directory.py does; all of one force area, the worst case for the
-force filter) and two dense clusters of schemes whose members have opted in to alerts: one
-alert over the first reaches 10,000 people, one over the second 100,000. Each cluster scheme
-has a coordinator (no preferences set: in-app and email) and 199 volunteers who opted in for
-the in-app inbox only, plus members an alert must skip: no preferences, another category, a
-higher minimum severity, the scheme muted, a pending join request. Then it times:
+force filter) and two dense clusters of schemes whose members hear alerts: one alert over
+the first reaches 10,000 people, one over the second 100,000. Each cluster scheme has a
+coordinator (no settings saved: the defaults, in-app and email) and 199 volunteers who chose
+the in-app inbox only, plus members an alert must skip: other categories, a higher minimum
+severity, the scheme muted, a pending join request. Then it times:
 
 1. matching: ``schemes_touched_by`` for a 10 km alert at random points (the SQL
    bounding-box prefilter plus the exact geometry of each candidate), with the query plan
@@ -175,17 +175,21 @@ def expected_counts(schemes: int) -> dict[str, int]:
         "users": cluster_schemes * per_scheme + BACKGROUND_USERS + 1,
         "memberships": cluster_schemes * per_scheme
         + (schemes - cluster_schemes) * BACKGROUND_MEMBERS_PER_SCHEME,
+        # Every cluster member but the coordinator chose settings.
+        "preferences": cluster_schemes * (per_scheme - 1),
     }
 
 
 def current_counts() -> dict[str, int]:
     from accounts.models import User
+    from notifications.models import Preference
     from schemes.models import Membership, Scheme
 
     return {
         "schemes": Scheme.objects.count(),
         "users": User.objects.count(),
         "memberships": Membership.objects.count(),
+        "preferences": Preference.objects.count(),
     }
 
 
@@ -293,12 +297,15 @@ def populate(schemes_wanted: int, rng: random.Random) -> None:
             for user in volunteers:
                 memberships.append(Membership(scheme=scheme, user=user, status="active"))
                 preferences.append(Preference(user=user, channels=[]))
-            # Members the alert (burglary, Severe) skips: 8 never opted in, 4 only want
+            # Members the alert (burglary, Severe) skips: 8 only want rural crime, 4 only
             # speeding, 4 only Extreme, 4 muted the scheme, 5 are still waiting to join.
+            # (Members who saved no settings hear every alert, as coordinators do.)
             for position, user in enumerate(skipped):
                 status = "pending" if position >= 20 else "active"
                 memberships.append(Membership(scheme=scheme, user=user, status=status))
-                if 8 <= position < 12:
+                if position < 8:
+                    preferences.append(Preference(user=user, categories=["rural_crime"]))
+                elif position < 12:
                     preferences.append(Preference(user=user, categories=["speeding"]))
                 elif 12 <= position < 16:
                     preferences.append(Preference(user=user, min_severity="Extreme"))

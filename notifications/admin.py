@@ -28,6 +28,14 @@ class AlertAdmin(admin.ModelAdmin):
     filter_horizontal = ["matched_schemes"]
     date_hierarchy = "created_at"
 
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if obj.incident_id is None:
+            # Staff adding an alert here: it joins the incident of the one it refers to,
+            # or starts its own, as alerts written through the app do.
+            obj.incident_id = (obj.references.incident_id if obj.references else None) or obj.pk
+            obj.save(update_fields=["incident"])
+
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
@@ -46,8 +54,8 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
-    list_display = ["alert", "author", "created_at", "read_at"]
-    raw_id_fields = ["alert", "author"]
+    list_display = ["alert", "author", "created_at", "read_at", "answered_at"]
+    raw_id_fields = ["alert", "author", "answered_by"]
 
 
 @admin.register(PushSubscription)

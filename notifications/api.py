@@ -18,7 +18,7 @@ from core.filters import StrictBooleanFilter
 from core.idempotency import idempotent
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
-from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Preference
+from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
 from notifications.serializers import (
     AlertChangeSerializer,
     AlertDetailSerializer,
@@ -29,11 +29,14 @@ from notifications.serializers import (
     PreviewSerializer,
     PushSubscriptionSerializer,
     ReadInputSerializer,
+    ReplyAnswerSerializer,
     ReplyInputSerializer,
     ReplySerializer,
     SummarySerializer,
+    ThreadSerializer,
 )
 from schemes.models import Scheme
+from schemes.permissions import liaison_force
 from schemes.serializers import SchemeRefSerializer
 from schemes.services import area_fields
 
@@ -45,14 +48,29 @@ class AlertFilter(filters.FilterSet):
         method="filter_mine", label="Only the alerts the signed-in user issued (or not)."
     )
     scheme = filters.NumberFilter(field_name="scheme_id", label="Only those issued for a scheme.")
+    unread_replies = StrictBooleanFilter(
+        method="filter_unread_replies",
+        label="Only the alerts with replies nobody has read yet (or only those without).",
+    )
 
     class Meta:
         model = Alert
-        fields = ["status", "category", "mine", "scheme"]
+        fields = ["status", "category", "mine", "scheme", "unread_replies"]
 
     def filter_mine(self, queryset: QuerySet[Alert], name: str, value: bool) -> QuerySet[Alert]:
         issued = Q(issuer=self.request.user)
         return queryset.filter(issued) if value else queryset.exclude(issued)
+
+    def filter_unread_replies(
+        self, queryset: QuerySet[Alert], name: str, value: bool
+    ) -> QuerySet[Alert]:
+        # Counts only where the viewer may read the replies: what they manage.
+        managed = Q(issuer=self.request.user)
+        force = liaison_force(self.request.user)
+        if force:
+            managed |= Q(force=force)
+        waiting = Q(unread_replies__gt=0) & managed
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)
 
 
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -66,8 +84,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Alert]:
-        return selectors.with_unread_replies(
-            selectors.alerts_visible_to(user=self.request.user)
+        return selectors.with_incident_status(
+            selectors.with_unread_replies(selectors.alerts_visible_to(user=self.request.user))
         ).select_related("issuer", "scheme")
 
     def get_permissions(self) -> list:  # type: ignore[type-arg]
@@ -200,17 +218,52 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def summary(self, request: Request, pk: str) -> Response:
         return Response(selectors.delivery_summary(alert=self._managed(pk)))
 
+    @extend_schema(responses=ThreadSerializer)
+    @action(detail=True, methods=["get"])
+    def thread(self, request: Request, pk: str) -> Response:
+        """The alert's incident as one thread: the first alert, its updates and its
+        cancellation that the viewer may see, newest first, with the incident's status,
+        whichever of them is asked for."""
+        alert = self._alert(pk)
+        messages = list(
+            selectors.with_unread_replies(selectors.thread_of(alert=alert, user=request.user))
+            .select_related("issuer", "scheme")
+            .order_by("-id")
+        )
+        latest = messages[0]
+        manages = permissions.can_manage_incident(request.user, latest)
+        data = {
+            "incident": latest.incident_id or latest.pk,
+            "status": latest.incident_status,
+            "unread": selectors.incident_unread(user=request.user, alert=alert),
+            "unread_replies": sum(message.unread_replies for message in messages)
+            if manages
+            else None,
+            "messages": messages,
+        }
+        return Response(ThreadSerializer(data, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: MarkedSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        """Mark read what the viewer has of the alert's incident: its notices on every
+        channel, and the answers to their replies."""
+        marked = services.incident_mark_read(user=request.user, alert=self._alert(pk))
+        return Response({"marked": marked})
+
     @extend_schema(
         request=ReplyInputSerializer,
         responses={200: ReplySerializer(many=True), 201: ReplySerializer},
     )
     @action(detail=True, methods=["get", "post"])
     def replies(self, request: Request, pk: str) -> Response:
+        """GET: the replies to the alert's incident, newest first: all of them for its
+        issuer and the force's liaisons, one's own (with their answers) for anyone else.
+        POST: reply to the alert, as someone who received it."""
         alert = self._alert(pk)
         if request.method == "GET":
-            if not permissions.can_manage_alert(request.user, alert):
-                raise PermissionDenied("Replies go to the alert's issuer and liaisons.")
-            page = self.paginate_queryset(alert.replies.select_related("author"))
+            replies = selectors.replies_visible_to(user=request.user, alert=alert)
+            page = self.paginate_queryset(replies)
             return self.get_paginated_response(ReplySerializer(page, many=True).data)
         payload = ReplyInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -220,12 +273,48 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: MarkedSerializer})
     @action(detail=True, methods=["post"], url_path="replies/read")
     def replies_read(self, request: Request, pk: str) -> Response:
-        """Mark every reply to the alert read."""
-        return Response({"marked": services.replies_mark_read(alert=self._managed(pk))})
+        """Mark every reply to the alert's incident read."""
+        alert = self._alert(pk)
+        if not permissions.can_manage_incident(request.user, alert):
+            raise PermissionDenied("Only the alert's issuer and its force's liaisons can do this.")
+        return Response({"marked": services.replies_mark_read(alert=alert)})
+
+    @extend_schema(request=ReplyAnswerSerializer, responses={200: ReplySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"replies/(?P<reply_id>[0-9]+)/answer",
+        url_name="reply-answer",
+    )
+    @idempotent
+    def reply_answer(self, request: Request, pk: str, reply_id: str) -> Response:
+        """Answer a reply: its author finds the answer on the alert's page, and the incident
+        shows unread in their inbox until they do. The issuer of the alert replied to and
+        the force's liaisons may answer."""
+        alert = self._alert(pk)
+        reply = get_object_or_404(
+            Reply.objects.select_related("alert"),
+            pk=reply_id,
+            alert__incident_id=alert.incident_id or alert.pk,
+        )
+        if not permissions.can_manage_incident(request.user, reply.alert):
+            raise PermissionDenied(
+                "Only the alert's issuer and its force's liaisons answer replies."
+            )
+        payload = ReplyAnswerSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reply = services.reply_answer(
+            reply=reply, actor=request.user, answer=payload.validated_data["answer"]
+        )
+        reply = Reply.objects.select_related("author", "answered_by").get(pk=reply.pk)
+        return Response(ReplySerializer(reply).data)
 
 
 class InboxFilter(filters.FilterSet):
-    unread = StrictBooleanFilter(field_name="read_at", lookup_expr="isnull")
+    unread = StrictBooleanFilter(
+        field_name="incident_unread",
+        label="Only the incidents with something unread (or only those without).",
+    )
 
     class Meta:
         model = Notice
@@ -233,7 +322,8 @@ class InboxFilter(filters.FilterSet):
 
 
 class InboxView(generics.ListAPIView):
-    """The signed-in user's in-app notices, newest first."""
+    """The signed-in user's in-app inbox: one card per incident (the latest notice of an
+    alert, its updates and its cancellation), newest first."""
 
     serializer_class = NoticeSerializer
     filterset_class = InboxFilter
@@ -260,26 +350,13 @@ class InboxReadView(APIView):
 
 
 class PreferenceView(APIView):
-    """The signed-in user's alert preferences; setting them opts a volunteer in."""
-
-    def _preference(self, request: Request) -> Preference:
-        return Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+    """The signed-in user's alert settings: what applies to them now, their own once saved
+    (``saved``), the defaults before (every alert of their schemes, in the app and by email,
+    and by web push where a browser allowed it)."""
 
     @extend_schema(responses=PreferenceSerializer)
     def get(self, request: Request) -> Response:
-        preference = self._preference(request)
-        if preference.pk is None:
-            return Response(
-                {
-                    "channels": [],
-                    "categories": [],
-                    "min_severity": "Unknown",
-                    "muted_schemes": [],
-                    "quiet_from": None,
-                    "quiet_until": None,
-                    "daily_digest": False,
-                }
-            )
+        preference = selectors.preference_of(user=request.user)
         return Response(PreferenceSerializer(preference).data)
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
@@ -288,6 +365,12 @@ class PreferenceView(APIView):
         payload.is_valid(raise_exception=True)
         preference = services.preference_set(user=request.user, data=dict(payload.validated_data))
         return Response(PreferenceSerializer(preference).data)
+
+    @extend_schema(request=None, responses={200: PreferenceSerializer})
+    def delete(self, request: Request) -> Response:
+        """Forget the saved settings: the defaults apply again, and are returned."""
+        services.preference_reset(user=request.user)
+        return Response(PreferenceSerializer(selectors.preference_of(user=request.user)).data)
 
 
 class PushSubscriptionView(APIView):

@@ -14,8 +14,8 @@ from schemes.models import Scheme
 def load(people: dict[str, User]) -> None:
     if Alert.objects.exists():
         return
-    # Volunteers who opted in to alerts, with the channels and kinds they chose.
-    preference_set(user=people["volunteer@example.org"], data={"channels": ["email"]})
+    # Members hear their schemes' alerts in the app and by email without choosing anything;
+    # Lucy narrowed hers to the inbox and the rural kinds of alert.
     preference_set(
         user=people["lucy@example.org"],
         data={"channels": [], "categories": ["rural_crime", "hare_coursing", "fly_tipping"]},

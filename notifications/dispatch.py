@@ -309,14 +309,18 @@ def notices_sweep(*, now: datetime | None = None) -> list[list[int]]:
 def alerts_awaiting_dispatch(*, now: datetime | None = None) -> list[int]:
     """Alerts published more than a lease ago whose notices were never queued: the broker
     could not be reached when they were published, or the task was lost with it. Alerts
-    that no longer stand are left: what they said is over."""
+    that no longer stand are left: what they said is over; but a cancellation (itself
+    marked cancelled) must still go, until it expires."""
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
+    standing = Q(status=AlertStatus.PUBLISHED) | Q(
+        message_type=MessageType.CANCEL, status=AlertStatus.CANCELLED, expires_at__gt=now
+    )
     return list(
         Alert.objects.filter(
+            standing,
             notices_queued_at__isnull=True,
             published_at__lt=expired,
-            status=AlertStatus.PUBLISHED,
         )
         .order_by("published_at", "id")
         .values_list("pk", flat=True)

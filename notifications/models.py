@@ -1,9 +1,11 @@
 """Location-based alerts and the notices that carry them to people.
 
 An alert is one CAP message: an update or a cancellation is a new alert that points at the
-one it replaces (``references``), and reaches the same recipients. Each recipient gets one
-notice per channel, at most once (a unique constraint); a notice moves from queued to sent
-or failed, and is read (or not) by its recipient.
+one it replaces (``references``), and reaches the same recipients. The first alert and every
+update or cancellation of it make one incident, read as one thread (``incident``: the first
+alert, for all of them). Each recipient gets one notice per channel, at most once (a unique
+constraint); a notice moves from queued to sent or failed, and is read (or not) by its
+recipient.
 """
 
 import uuid
@@ -75,6 +77,9 @@ class MessageType(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
+    """Where an alert stands. Every message of a cancelled incident is cancelled, the
+    cancellation too, so that the latest message's status is the incident's."""
+
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     UPDATED = "updated", "Replaced by an update"
@@ -102,6 +107,18 @@ class Alert(AreaFields):
         on_delete=models.PROTECT,
         related_name="replacements",
         help_text="The alert this one updates or cancels.",
+    )
+    # The first alert of the thread this one belongs to (itself, for a first alert or a
+    # draft): one indexed column to gather an incident by, however long its chain of updates.
+    # Null only for a moment, while a first alert is being created.
+    incident = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thread",
+        editable=False,
+        help_text="The first alert of the incident (itself for a first alert).",
     )
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=4000)
@@ -238,7 +255,8 @@ class Preference(models.Model):
 
 
 class Reply(models.Model):
-    """A recipient's answer to an alert, for its issuer."""
+    """A recipient's answer to an alert, for its issuer; and the issuer's (or a liaison's)
+    answer back, which its author finds on the alert's page."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
@@ -247,6 +265,18 @@ class Reply(models.Model):
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # When the reply's author saw the answer (opened the alert, or marked it read in the
+    # inbox); until then the incident shows as unread in their inbox.
+    answer_read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,3 +17,17 @@ def can_edit_draft(user: AnyUser, alert: Alert) -> bool:
     return (
         user.is_authenticated and alert.status == AlertStatus.DRAFT and alert.issuer_id == user.pk
     )
+
+
+def can_manage_incident(user: AnyUser, alert: Alert) -> bool:
+    """Whoever manages one of the messages of the alert's incident (an alert, its updates
+    and its cancellation): the issuer of any of them, and the liaisons of its force. They
+    read and answer the replies to all of them, which the thread shows together."""
+    if can_manage_alert(user, alert):
+        return True
+    return (
+        user.is_authenticated
+        and Alert.objects.filter(
+            incident_id=alert.incident_id or alert.pk, issuer_id=user.pk
+        ).exists()
+    )

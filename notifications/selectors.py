@@ -4,8 +4,9 @@ and delivery figures."""
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,11 +16,15 @@ from notifications.models import (
     AlertStatus,
     Audience,
     Channel,
+    MessageType,
     Notice,
     NoticeState,
     Preference,
+    PushSubscription,
     Reply,
+    Severity,
 )
+from notifications.permissions import can_manage_incident
 from schemes import geo
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
@@ -94,7 +99,46 @@ class Recipients:
         return len(self.channels)
 
 
-DEFAULT_COORDINATOR_CHANNELS = {Channel.IN_APP, Channel.EMAIL}
+# --- What a member hears before choosing anything ----------------------------------------
+# Joining a scheme is asking for its alerts: a member who has saved no alert settings gets
+# every all-members alert of their schemes, of every category and severity, in the inbox
+# and by email, and by web push once a browser of theirs allowed it; no scheme muted, no
+# quiet hours, no digest. Saved settings (a Preference row) narrow or widen that. These are
+# worked out when there is no row, never stored for people who did not choose them: both
+# the recipients of an alert and the settings page read them from here.
+
+DEFAULT_CATEGORIES: list[str] = []  # every category
+DEFAULT_MIN_SEVERITY = Severity.UNKNOWN  # every severity
+
+
+def default_channels(*, pushes: bool) -> list[str]:
+    """The channels besides the inbox of a member who has not chosen: email, and web push
+    when a browser of theirs allowed notifications (``pushes``)."""
+    return [Channel.EMAIL, Channel.PUSH] if pushes else [Channel.EMAIL]
+
+
+def default_preference(*, user: AnyUser) -> Preference:
+    """The settings of a member who has saved none, as an unsaved Preference."""
+    pushes = PushSubscription.objects.filter(user_id=user.pk).exists()
+    return Preference(
+        user_id=user.pk,
+        channels=default_channels(pushes=pushes),
+        categories=list(DEFAULT_CATEGORIES),
+        min_severity=DEFAULT_MIN_SEVERITY,
+        quiet_from=None,
+        quiet_until=None,
+        daily_digest=False,
+    )
+
+
+def preference_of(*, user: AnyUser) -> Preference:
+    """The member's saved settings, or the defaults (unsaved: ``pk`` is None)."""
+    return Preference.objects.filter(user_id=user.pk).first() or default_preference(user=user)
+
+
+# Coordinators hear of their schemes' alerts on at least one channel besides the app: email,
+# when they saved settings without any.
+COORDINATOR_FALLBACK_CHANNELS = {Channel.EMAIL}
 
 # The preference columns that choose a member's channels and time their notices
 # (``timing.delivery_plan``); the others are left deferred.
@@ -102,9 +146,9 @@ _PREFERENCE_FIELDS = ["id", "channels", "categories", "quiet_from", "quiet_until
 
 
 def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
-    """Coordinators of the matched schemes always; for an all-members alert, volunteers too
-    when their preferences accept its category, severity and scheme (volunteers opt in by
-    setting preferences). Never the alert's own issuer."""
+    """Coordinators of the matched schemes always; for an all-members alert, volunteers too:
+    those who saved no settings get it (the defaults above), the others when their settings
+    accept its category, severity and scheme. Never the alert's own issuer."""
     memberships = Membership.objects.filter(
         scheme_id__in=scheme_ids, status=MembershipStatus.ACTIVE
     )
@@ -113,30 +157,37 @@ def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
         memberships = memberships.exclude(user_id=alert.issuer_id)
     if alert.audience == Audience.COORDINATORS:
         memberships = memberships.filter(role=MembershipRole.COORDINATOR)
-    # One query for members and their preferences, with most of the choosing in SQL: an
-    # alert over a city reaches a hundred thousand people, and loading their preferences by
-    # id took seconds. The category is checked below, as SQLite cannot look into a JSON list.
+    # One query for members, their preferences and whether they allowed web push, with most
+    # of the choosing in SQL: an alert over a city reaches a hundred thousand people, and
+    # loading their preferences by id took seconds. The category is checked below, as
+    # SQLite cannot look into a JSON list.
     rank = SEVERITY_RANK[alert.severity]
     accepted = [severity for severity, needed in SEVERITY_RANK.items() if needed <= rank]
     muted = Preference.muted_schemes.through.objects.filter(
         preference__user_id=OuterRef("user_id"), scheme_id=OuterRef("scheme_id")
     )
+    chosen_accept = Q(user__alert_preference__min_severity__in=accepted) & ~Exists(muted)
+    unsaved = Q(user__alert_preference__isnull=True)
+    defaults_accept = unsaved if DEFAULT_MIN_SEVERITY in accepted else Q(pk__in=[])
     rows = (
-        memberships.filter(
-            Q(role=MembershipRole.COORDINATOR)
-            | (Q(user__alert_preference__min_severity__in=accepted) & ~Exists(muted))
-        )
+        memberships.filter(Q(role=MembershipRole.COORDINATOR) | defaults_accept | chosen_accept)
+        .annotate(pushes=Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))))
         .order_by()
         .values_list(
-            "user_id", "role", *(f"user__alert_preference__{name}" for name in _PREFERENCE_FIELDS)
+            "user_id",
+            "role",
+            "pushes",
+            *(f"user__alert_preference__{name}" for name in _PREFERENCE_FIELDS),
         )
     )
     recipients = Recipients()
     # The columns come in the order of _PREFERENCE_FIELDS, all None without preferences.
-    for user_id, role, *preference in rows:
+    for user_id, role, pushes, *preference in rows:
         preference_id, chosen, categories, *_ = preference
+        if preference_id is None:
+            chosen, categories = default_channels(pushes=pushes), DEFAULT_CATEGORIES
         if role == MembershipRole.COORDINATOR:
-            channels = {Channel.IN_APP} | (set(chosen or ()) or DEFAULT_COORDINATOR_CHANNELS)
+            channels = {Channel.IN_APP} | (set(chosen) or COORDINATOR_FALLBACK_CHANNELS)
         elif categories and alert.category not in categories:
             continue
         else:
@@ -153,9 +204,87 @@ def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
     return recipients
 
 
-def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
+# --- Incidents: an alert with its updates and cancellation -------------------------------
+
+
+def with_incident_status(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Annotate each alert with its incident's status: the latest message's (a cancellation
+    marks them all cancelled), or a draft's own."""
+    return alerts.annotate(
+        incident_status=Coalesce(_latest_status(OuterRef("incident_id")), F("status"))
+    )
+
+
+def _latest_status(incident: Any) -> Subquery:
+    return Subquery(
+        Alert.objects.filter(incident_id=incident)
+        .exclude(status=AlertStatus.DRAFT)
+        .order_by("-id")
+        .values("status")[:1]
+    )
+
+
+def thread_of(*, alert: Alert, user: AnyUser) -> QuerySet[Alert]:
+    """The messages of the alert's incident the user may see, newest first."""
+    return with_incident_status(
+        alerts_visible_to(user=user).filter(
+            Q(incident_id=alert.incident_id or alert.pk) | Q(pk=alert.pk)
+        )
+    ).order_by("-id")
+
+
+def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
+    """Whether the user has anything of the alert's incident unread: a notice of one of its
+    messages, or an answer to one of their replies."""
+    incident_id = alert.incident_id or alert.pk
     return (
-        Notice.objects.filter(recipient=user, channel=Channel.IN_APP)
+        Notice.objects.filter(
+            recipient_id=user.pk,
+            channel=Channel.IN_APP,
+            alert__incident_id=incident_id,
+            read_at__isnull=True,
+        ).exists()
+        or Reply.objects.filter(
+            author_id=user.pk,
+            alert__incident_id=incident_id,
+            answered_at__isnull=False,
+            answer_read_at__isnull=True,
+        ).exists()
+    )
+
+
+def replies_visible_to(*, user: AnyUser, alert: Alert) -> QuerySet[Reply]:
+    """The replies to the alert's incident, newest first: all of them for those who manage
+    it, only their own (with the answers) for anyone else."""
+    replies = Reply.objects.filter(alert__incident_id=alert.incident_id or alert.pk)
+    if not can_manage_incident(user, alert):
+        replies = replies.filter(author_id=user.pk)
+    return replies.select_related("author", "answered_by").order_by("-created_at", "-id")
+
+
+def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
+    """The user's in-app inbox, one notice per incident: the latest of theirs, with whether
+    anything of the incident is unread (a notice of any of its messages, or an answer to a
+    reply of theirs), and the incident's status. Newest first."""
+    mine = Notice.objects.filter(recipient=user, channel=Channel.IN_APP)
+    same_incident = mine.filter(alert__incident_id=OuterRef("alert__incident_id"))
+    latest = same_incident.order_by("-queued_at", "-id").values("id")[:1]
+    unread_answer = Reply.objects.filter(
+        author=user,
+        alert__incident_id=OuterRef("alert__incident_id"),
+        answered_at__isnull=False,
+        answer_read_at__isnull=True,
+    )
+    return (
+        mine.filter(id=Subquery(latest))
+        .annotate(
+            incident_unread=Exists(same_incident.filter(read_at__isnull=True))
+            | Exists(unread_answer),
+            new_answer=Exists(unread_answer),
+            incident_status=Coalesce(
+                _latest_status(OuterRef("alert__incident_id")), F("alert__status")
+            ),
+        )
         .select_related("alert", "alert__references")
         .order_by("-queued_at", "-id")
     )
@@ -185,10 +314,14 @@ def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
 
 
 def current_public_alerts() -> QuerySet[Alert]:
-    """What the public feeds show: published alerts marked public, not yet expired."""
-    return Alert.objects.filter(
-        public=True, status=AlertStatus.PUBLISHED, expires_at__gt=timezone.now()
-    ).order_by("-published_at", "-id")
+    """What the public feeds show: published alerts marked public, and the cancellations
+    of such alerts (so that those following a feed learn it is over), not yet expired."""
+    standing = Q(status=AlertStatus.PUBLISHED) | Q(
+        message_type=MessageType.CANCEL, status=AlertStatus.CANCELLED
+    )
+    return Alert.objects.filter(standing, public=True, expires_at__gt=timezone.now()).order_by(
+        "-published_at", "-id"
+    )
 
 
 def delivery_summary(*, alert: Alert) -> dict[str, object]:

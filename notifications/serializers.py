@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.models import (
     Alert,
+    AlertStatus,
     Audience,
     Category,
     Channel,
@@ -98,6 +100,16 @@ class AlertChangeSerializer(serializers.Serializer):
 
 class AlertSerializer(serializers.ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True, allow_null=True)
+    incident = serializers.IntegerField(
+        source="incident_id",
+        read_only=True,
+        help_text="The first alert of the incident this one belongs to (its own id for a first "
+        "alert): an alert, its updates and its cancellation share it.",
+    )
+    incident_status = serializers.SerializerMethodField(
+        help_text="Where the incident stands: its latest message's status (every message of a "
+        "cancelled incident is cancelled)."
+    )
     issuer_name = serializers.SerializerMethodField()
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     lat = serializers.FloatField(source="centre_lat", read_only=True)
@@ -111,6 +123,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "identifier",
             "message_type",
             "references",
+            "incident",
+            "incident_status",
             "title",
             "body",
             "category",
@@ -137,6 +151,20 @@ class AlertSerializer(serializers.ModelSerializer):
 
     def get_issuer_name(self, alert: Alert) -> str:
         return alert.issuer.name if alert.issuer else ""
+
+    @extend_schema_field(serializers.ChoiceField(choices=AlertStatus.choices))
+    def get_incident_status(self, alert: Alert) -> str:
+        annotated = getattr(alert, "incident_status", None)
+        if annotated is not None:
+            return annotated
+        latest = (
+            Alert.objects.filter(incident_id=alert.incident_id or alert.pk)
+            .exclude(status=AlertStatus.DRAFT)
+            .order_by("-id")
+            .values_list("status", flat=True)
+            .first()
+        )
+        return latest or alert.status
 
 
 class AlertDetailSerializer(AlertSerializer):
@@ -179,16 +207,45 @@ class AlertDetailSerializer(AlertSerializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
+    """One card of the inbox: the latest notice of an incident, its alert with the
+    incident's status."""
+
     alert = AlertSerializer(read_only=True)
-    unread = serializers.SerializerMethodField()
+    unread = serializers.SerializerMethodField(
+        help_text="Whether anything of the incident is unread: a notice of any of its "
+        "messages, or an answer to the reader's reply."
+    )
+    new_answer = serializers.SerializerMethodField(
+        help_text="Whether someone answered a reply of the reader's about this incident, "
+        "and the reader has not opened it since."
+    )
 
     class Meta:
         model = Notice
-        fields = ["id", "alert", "channel", "state", "queued_at", "sent_at", "read_at", "unread"]
+        fields = [
+            "id",
+            "alert",
+            "channel",
+            "state",
+            "queued_at",
+            "sent_at",
+            "read_at",
+            "unread",
+            "new_answer",
+        ]
         read_only_fields = fields
 
+    def to_representation(self, notice: Notice) -> dict[str, Any]:
+        status = getattr(notice, "incident_status", None)
+        if status is not None:
+            notice.alert.incident_status = status  # type: ignore[attr-defined]
+        return super().to_representation(notice)
+
     def get_unread(self, notice: Notice) -> bool:
-        return notice.read_at is None
+        return getattr(notice, "incident_unread", notice.read_at is None)
+
+    def get_new_answer(self, notice: Notice) -> bool:
+        return getattr(notice, "new_answer", False)
 
 
 class MarkedSerializer(serializers.Serializer):
@@ -201,15 +258,51 @@ class ReadInputSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
+    answered_by_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Reply
-        fields = ["id", "alert", "author_name", "body", "created_at", "read_at"]
-        read_only_fields = ["id", "alert", "author_name", "created_at", "read_at"]
+        fields = [
+            "id",
+            "alert",
+            "author_name",
+            "body",
+            "created_at",
+            "read_at",
+            "answer",
+            "answered_by_name",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+    def get_answered_by_name(self, reply: Reply) -> str:
+        return reply.answered_by.name if reply.answered_by else ""
 
 
 class ReplyInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
+
+
+class ReplyAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=2000, help_text="The answer, for the reply's author.")
+
+
+class ThreadSerializer(serializers.Serializer):
+    """An incident as one thread: its messages the viewer may see, newest first."""
+
+    incident = serializers.IntegerField(help_text="The id of the incident's first alert.")
+    status = serializers.ChoiceField(
+        choices=AlertStatus.choices, help_text="The incident's status (its latest message's)."
+    )
+    unread = serializers.BooleanField(
+        help_text="Whether the viewer has anything of it unread: a notice, or an answer to a reply."
+    )
+    unread_replies = serializers.IntegerField(
+        allow_null=True,
+        help_text="Replies to any of its messages nobody has read yet; null for those who do "
+        "not manage it.",
+    )
+    messages = AlertDetailSerializer(many=True)
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
@@ -226,6 +319,10 @@ class PreferenceSerializer(serializers.ModelSerializer):
     muted_schemes = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Scheme.objects.all(), help_text="Schemes not to hear from."
     )
+    saved = serializers.SerializerMethodField(
+        help_text="Whether these are the member's own saved settings; false for the defaults "
+        "that apply until they save some."
+    )
 
     class Meta:
         model = Preference
@@ -237,7 +334,11 @@ class PreferenceSerializer(serializers.ModelSerializer):
             "quiet_from",
             "quiet_until",
             "daily_digest",
+            "saved",
         ]
+
+    def get_saved(self, preference: Preference) -> bool:
+        return preference.pk is not None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("quiet_from") is None) != (attrs.get("quiet_until") is None):

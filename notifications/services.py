@@ -96,7 +96,11 @@ def alert_draft(
     *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
 ) -> Alert:
     fields = _draft_fields(issuer=issuer, details=details, area=area, scheme=scheme)
-    return Alert.objects.create(issuer=issuer, **fields)
+    alert = Alert.objects.create(issuer=issuer, **fields)
+    # A first alert is its own incident; its updates and cancellation will join it.
+    alert.incident = alert
+    alert.save(update_fields=["incident"])
+    return alert
 
 
 def _own_draft(alert: Alert, actor: User) -> Alert:
@@ -196,7 +200,9 @@ def alert_replace(
     *, alert: Alert, actor: User, message_type: str, details: dict[str, Any]
 ) -> Alert:
     """Publish an update or a cancellation of a published alert. It goes to the same
-    recipients as the original, marked as such."""
+    recipients as the original, marked as such, and joins the original's incident. A
+    cancellation ends the incident: every message of it, the cancellation too, is marked
+    cancelled (its notices still go: ``dispatch`` never withdraws a cancellation's)."""
     original = Alert.objects.select_for_update().get(pk=alert.pk)
     if original.status != AlertStatus.PUBLISHED:
         raise ValidationError(
@@ -208,26 +214,30 @@ def alert_replace(
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
     area = {field: getattr(original, field) for field in AREA_COLUMNS}
+    cancel = message_type == MessageType.CANCEL
+    incident_id = original.incident_id or original.pk
     replacement = Alert.objects.create(
         issuer=actor,
         force=original.force,
         scheme=original.scheme,
         message_type=message_type,
         references=original,
+        incident_id=incident_id,
         **{**copied, **details},
         **area,
-        status=AlertStatus.PUBLISHED,
+        status=AlertStatus.CANCELLED if cancel else AlertStatus.PUBLISHED,
         published_at=timezone.now(),
     )
     replacement.matched_schemes.set(original.matched_schemes.all())
-    original.status = (
-        AlertStatus.CANCELLED if message_type == MessageType.CANCEL else AlertStatus.UPDATED
-    )
-    original.save(update_fields=["status"])
-    if message_type == MessageType.CANCEL:
+    earlier = Alert.objects.filter(incident_id=incident_id).exclude(pk=replacement.pk)
+    if cancel:
+        earlier.exclude(status=AlertStatus.DRAFT).update(status=AlertStatus.CANCELLED)
         # What is still held of the cancelled alert, or of the alerts it had replaced, is
         # not sent later: the cancellation (which does go) says it is over.
-        notices_withdraw(alert_ids=[original.pk, *_lineage(original)])
+        notices_withdraw(alert_ids=earlier.values_list("pk", flat=True))
+    else:
+        original.status = AlertStatus.UPDATED
+        original.save(update_fields=["status"])
     _enqueue_dispatch(replacement)
     return replacement
 
@@ -247,40 +257,81 @@ def alerts_expire(*, now: datetime | None = None) -> int:
     return len(expiring)
 
 
+def _incidents_read(*, user: User, incidents: Any) -> int:
+    """Mark read what ``user`` has of the incidents (ids, or a subquery of them): their
+    notices on every channel, and the answers to their replies. Returns how many notices."""
+    now = timezone.now()
+    Reply.objects.filter(
+        author=user,
+        alert__incident__in=incidents,
+        answered_at__isnull=False,
+        answer_read_at__isnull=True,
+    ).update(answer_read_at=now)
+    return Notice.objects.filter(
+        recipient=user, alert__incident__in=incidents, read_at__isnull=True
+    ).update(read_at=now)
+
+
 def notices_mark_read(*, user: User, notice_ids: list[int]) -> int:
-    """Mark the user's notices read (each alert's notices on every channel)."""
-    alerts = Notice.objects.filter(recipient=user, pk__in=notice_ids).values("alert_id")
-    return Notice.objects.filter(recipient=user, alert_id__in=alerts, read_at__isnull=True).update(
-        read_at=timezone.now()
+    """Mark the user's notices read: the whole incident of each (its alert, updates and
+    cancellation, on every channel), as the inbox shows one card for all of them."""
+    incidents = Notice.objects.filter(recipient=user, pk__in=notice_ids).values_list(
+        "alert__incident_id", flat=True
     )
+    return _incidents_read(user=user, incidents=set(incidents))
+
+
+def incident_mark_read(*, user: User, alert: Alert) -> int:
+    """The user opened the alert's thread: all of the incident is read."""
+    return _incidents_read(user=user, incidents=[alert.incident_id or alert.pk])
 
 
 def replies_mark_read(*, alert: Alert) -> int:
-    """Mark every reply to the alert read, for its issuer and the force's liaisons."""
-    return alert.replies.filter(read_at__isnull=True).update(read_at=timezone.now())
+    """Mark every reply to the alert's incident read, for its issuer and the force's
+    liaisons (the thread shows the replies to all its messages together)."""
+    return Reply.objects.filter(
+        alert__incident_id=alert.incident_id or alert.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def reply_create(*, alert: Alert, author: User, body: str) -> Reply:
-    if not Notice.objects.filter(alert__in=[alert.pk, *_lineage(alert)], recipient=author).exists():
+    incident_id = alert.incident_id or alert.pk
+    if not Notice.objects.filter(alert__incident_id=incident_id, recipient=author).exists():
         raise PermissionDenied("Only people who received this alert can reply to it.")
     return Reply.objects.create(alert=alert, author=author, body=body)
 
 
-def _lineage(alert: Alert) -> list[int]:
-    ids, current = [], alert.references_id
-    while current:
-        ids.append(current)
-        current = Alert.objects.filter(pk=current).values_list("references_id", flat=True).first()
-    return ids
+@transaction.atomic
+def reply_answer(*, reply: Reply, actor: User, answer: str) -> Reply:
+    """Answer a reply, for its author to read on the alert's page (their inbox shows the
+    incident unread until they do). Answering reads the reply. The same answer again
+    changes nothing; another one corrects it, and is shown to the author as new."""
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.answered_at is not None and reply.answer == answer:
+        return reply
+    now = timezone.now()
+    reply.answer = answer
+    reply.answered_by = actor
+    reply.answered_at = now
+    reply.answer_read_at = None
+    reply.read_at = reply.read_at or now
+    reply.save(update_fields=["answer", "answered_by", "answered_at", "answer_read_at", "read_at"])
+    return reply
 
 
 @transaction.atomic
 def preference_set(*, user: User, data: dict[str, Any]) -> Preference:
-    """Save a member's alert preferences (which opts a volunteer in to member alerts)."""
+    """Save a member's own alert preferences, in place of the defaults
+    (``selectors.default_preference``)."""
     muted = data.pop("muted_schemes", [])
     preference, _ = Preference.objects.update_or_create(user=user, defaults=data)
     preference.muted_schemes.set(muted)
     return preference
+
+
+def preference_reset(*, user: User) -> None:
+    """Forget a member's own alert preferences: the defaults apply again."""
+    Preference.objects.filter(user=user).delete()
 
 
 def push_subscription_save(*, user: User, endpoint: str, keys: dict[str, str]) -> PushSubscription:

@@ -36,6 +36,8 @@ from schemes.serializers import (
     ActivityEventSerializer,
     ForceLocateQuerySerializer,
     ForceSuggestionSerializer,
+    GeocodeQuerySerializer,
+    GeocodeResultSerializer,
     JoinInputSerializer,
     MemberRoleInputSerializer,
     MemberSerializer,
@@ -74,16 +76,21 @@ def _search_point(near: dict[str, Any]) -> geo.Point | None:
         return geo.Point(near["lat"], near["lon"])
     if "place" not in near:
         return None
+    return _geocoded(near["place"], field="place", instead="; use lat and lon")
+
+
+def _geocoded(place: str, *, field: str, instead: str = "") -> geo.Point:
+    """The point of a place or postcode, or a field error under ``field`` saying why not."""
     try:
-        point = geocoding.place_geocode(near["place"])
+        point = geocoding.place_geocode(place)
     except geocoding.GeocodingDisabled as exc:
         raise ValidationError(
-            {"place": ["Search by place is not available on this server; use lat and lon."]}
+            {field: [f"Search by place is not available on this server{instead}."]}
         ) from exc
     except geocoding.GeocoderUnavailable as exc:
         raise ServiceUnavailable("The place search service is not answering; try again.") from exc
     if point is None:
-        raise ValidationError({"place": [f"No place or postcode called {near['place']!r} found."]})
+        raise ValidationError({field: [f"No place or postcode called {place!r} found."]})
     return point
 
 
@@ -371,3 +378,22 @@ class ForceLocateView(APIView):
             point=geo.Point(query.validated_data["lat"], query.validated_data["lon"])
         )
         return Response(ForceSuggestionSerializer(suggestion).data)
+
+
+class GeocodeView(generics.GenericAPIView):
+    """Where a UK postcode or place is, through the configured geocoder: for moving a map
+    there (drawing an alert's area, say). Signed-in users only, as each look-up may cost a
+    call to a third party's service."""
+
+    serializer_class = GeocodeQuerySerializer
+
+    @extend_schema(
+        parameters=[GeocodeQuerySerializer],
+        responses={200: GeocodeResultSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = GeocodeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        place = query.validated_data["q"]
+        point = _geocoded(place, field="q")
+        return Response({"query": place, "lat": point.lat, "lon": point.lon})

@@ -375,3 +375,15 @@ class ForceSuggestionSerializer(serializers.Serializer):
     def get_alternatives(self, suggestion: Any) -> list[dict[str, str]]:
         names = dict(PoliceForce.choices)
         return [{"code": code, "name": names[code]} for code in suggestion.alternatives]
+
+
+class GeocodeQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="A UK postcode or the name of a town or village."
+    )
+
+
+class GeocodeResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()

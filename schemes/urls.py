@@ -21,4 +21,5 @@ urlpatterns = [
     path("activity/", api.ActivityListView.as_view(), name="activity"),
     path("activity/export/", api.ActivityExportView.as_view(), name="activity-export"),
     path("forces/locate/", api.ForceLocateView.as_view(), name="force-locate"),
+    path("geocode/", api.GeocodeView.as_view(), name="geocode"),
 ]

@@ -162,12 +162,14 @@ def test_targeting_by_scheme_kind(publish, client_for, liaison, scheme, coordina
     assert _inbox(client_for(coordinator)) == []
 
 
-def test_volunteers_hear_only_when_their_preferences_accept(
+def test_volunteers_hear_unless_their_saved_settings_leave_it_out(
     publish, client_for, liaison, scheme, coordinator
 ) -> None:
-    def volunteer(name: str, *, opted_in: bool = True, **preference) -> object:
+    # Members hear all-members alerts by default (in the app and by email); saved settings
+    # narrow that. (Before, only volunteers who had saved settings heard anything.)
+    def volunteer(name: str, *, saved: bool = True, **preference) -> object:
         user = MembershipFactory(scheme=scheme, user__name=name).user
-        if opted_in:
+        if saved:
             Preference.objects.create(user=user, **preference)
         return user
 
@@ -177,20 +179,17 @@ def test_volunteers_hear_only_when_their_preferences_accept(
     severe_only = volunteer("Severe", min_severity="Severe")
     muted = volunteer("Muted")
     muted.alert_preference.muted_schemes.add(scheme)
-    silent = volunteer("Never opted in", opted_in=False)
+    unsaved = volunteer("Never saved settings", saved=False)
     publish(liaison)
     heard = set(Notice.objects.filter(channel="in_app").values_list("recipient__name", flat=True))
-    assert heard == {"Margaret Ellis", "Everything", "Scams"}
+    assert heard == {"Margaret Ellis", "Everything", "Scams", "Never saved settings"}
     assert set(
         Notice.objects.filter(channel="email").values_list("recipient__name", flat=True)
-    ) == {
-        "Margaret Ellis",
-        "Everything",
-    }
+    ) == {"Margaret Ellis", "Everything", "Never saved settings"}
     assert (everything.notices.count(), scams_only.notices.count()) == (2, 1)
-    assert (
-        burglary_only.notices.count() == severe_only.notices.count() == silent.notices.count() == 0
-    )
+    assert sorted(unsaved.notices.values_list("channel", flat=True)) == ["email", "in_app"]
+    assert burglary_only.notices.count() == severe_only.notices.count() == 0
+    assert muted.notices.count() == 0
 
 
 def test_coordinators_only_audience(publish, liaison, scheme, coordinator) -> None:
@@ -273,11 +272,14 @@ def test_update_and_cancel_reach_the_same_recipients(
             f"{ALERTS}{update.json()['id']}/cancel/", {"body": "Both men arrested."}, format="json"
         )
     assert cancel.json()["message_type"] == "Cancel"
-    titles = [
-        (n["alert"]["message_type"], n["alert"]["body"])
-        for n in client_for(coordinator).get("/api/v1/inbox/").json()["results"]
+    # One card in the inbox for all three (it listed each before), and the three on the
+    # thread, newest first.
+    inbox = client_for(coordinator).get("/api/v1/inbox/").json()["results"]
+    assert [(n["alert"]["message_type"], n["alert"]["incident_status"]) for n in inbox] == [
+        ("Cancel", "cancelled")
     ]
-    assert titles == [
+    thread = client_for(coordinator).get(f"{ALERTS}{original['id']}/thread/").json()
+    assert [(m["message_type"], m["body"]) for m in thread["messages"]] == [
         ("Cancel", "Both men arrested."),
         ("Update", "They now drive a white van."),
         ("Alert", "Two men claiming to be from the water board. Do not let them in."),
@@ -374,7 +376,8 @@ def test_preview_counts_schemes_and_recipients(
 
 def test_preferences_round_trip(client_for, scheme, volunteer) -> None:
     client = client_for(volunteer)
-    assert client.get("/api/v1/me/alert-preferences/").json()["channels"] == []
+    # The defaults, until they save their own (it was no channel at all before).
+    assert client.get("/api/v1/me/alert-preferences/").json()["channels"] == ["email"]
     body = {
         "channels": ["email"],
         "categories": ["burglary", "bogus_caller"],
@@ -386,7 +389,12 @@ def test_preferences_round_trip(client_for, scheme, volunteer) -> None:
     }
     response = client.put("/api/v1/me/alert-preferences/", body, format="json")
     assert response.status_code == 200, response.content
-    assert response.json() == {**body, "quiet_from": "22:00:00", "quiet_until": "07:00:00"}
+    assert response.json() == {
+        **body,
+        "quiet_from": "22:00:00",
+        "quiet_until": "07:00:00",
+        "saved": True,
+    }
     bad = client.put(
         "/api/v1/me/alert-preferences/",
         {**body, "channels": ["pigeon"], "quiet_until": None},
@@ -684,12 +692,21 @@ ALERT_OBJECT_ENDPOINTS = [
     ("post", "update_alert/", {"body": "Now on Cavendish Road."}),
     ("post", "cancel/", {"body": "Arrested."}),
     ("get", "summary/", None),
+    ("get", "thread/", None),
+    ("post", "read/", None),
     ("get", "replies/", None),
     ("post", "replies/", {"body": "Seen them."}),
     ("post", "replies/read/", None),
 ]
-# What a recipient who does not manage the alert may still do with it, and the answer.
-RECIPIENT_MAY = {("get", ""): 200, ("post", "replies/"): 201}
+# What a recipient who does not manage the alert may still do with it, and the answer. They
+# read their own replies (with the answers to them): the list is empty here.
+RECIPIENT_MAY = {
+    ("get", ""): 200,
+    ("get", "thread/"): 200,
+    ("post", "read/"): 200,
+    ("get", "replies/"): 200,
+    ("post", "replies/"): 201,
+}
 
 
 @pytest.fixture
@@ -977,11 +994,12 @@ def test_alerts_past_their_expiry_expire(
     Alert.objects.exclude(title="Still current").update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    assert expire_alerts.delay().get() == 4
+    # A cancellation is born cancelled (it was "published" before), and stays so.
+    assert expire_alerts.delay().get() == 3
     assert sorted(Alert.objects.values_list("title", "message_type", "status")) == [
         ("A draft", "Alert", "draft"),
         ("Cancelled", "Alert", "cancelled"),
-        ("Cancelled", "Cancel", "expired"),
+        ("Cancelled", "Cancel", "cancelled"),
         ("Past", "Alert", "expired"),
         ("Still current", "Alert", "published"),
         ("Updated", "Alert", "expired"),

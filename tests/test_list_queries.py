@@ -1,5 +1,6 @@
 """The alerts list and the notices inbox keep a constant number of queries as they grow."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,8 @@ INBOX = "/api/v1/inbox/"
 
 def _alerts(count: int, *, to, start: int = 0) -> list[Alert]:
     """Published Cambridgeshire alerts, each by a different issuer, every other one issued for
-    a scheme and updating the one before, each with a reply, and each in ``to``'s inbox."""
+    a scheme and updating the one before (joining its incident), each with a reply, and each
+    in ``to``'s inbox."""
     made = []
     for n in range(start, start + count):
         scheme = SchemeFactory() if n % 2 else None
@@ -43,6 +45,8 @@ def _alerts(count: int, *, to, start: int = 0) -> list[Alert]:
             expires_at=timezone.now() + timedelta(days=1),
             **area_fields(lat=52.1985, lon=0.1410, radius_m=500),
         )
+        alert.incident_id = alert.references.incident_id if alert.references else alert.pk
+        alert.save(update_fields=["incident"])
         Reply.objects.create(alert=alert, author=to, body="Seen.")
         Notice.objects.create(alert=alert, recipient=to, channel="in_app", state="sent")
         made.append(alert)
@@ -72,15 +76,53 @@ def test_alert_list_queries_stay_constant(
 def test_inbox_queries_stay_constant(
     client_for, coordinator, django_assert_max_num_queries
 ) -> None:
+    # One card per incident: an alert and the update of it are one.
     client = client_for(coordinator)
     _alerts(3, to=coordinator)
     with django_assert_max_num_queries(4):
-        assert client.get(INBOX).json()["count"] == 3
+        response = client.get(INBOX)
+    assert [notice["alert"]["title"] for notice in response.json()["results"]] == [
+        "Alert 2",
+        "Alert 1",
+    ]
     _alerts(30, to=coordinator, start=3)
     with django_assert_max_num_queries(4):
         response = client.get(INBOX, {"page_size": 100})
-        assert len(response.json()["results"]) == 33
-    assert [notice["alert"]["title"] for notice in response.json()["results"][-2:]] == [
+    results = response.json()["results"]
+    # Alerts 3 and 4 start incidents, and so does every other one after them; 1 updates 0.
+    assert response.json()["count"] == len(results) == 2 + 16
+    assert [notice["alert"]["title"] for notice in results[-3:]] == [
+        "Alert 3",
+        "Alert 2",
         "Alert 1",
-        "Alert 0",
     ]
+    assert {(n["unread"], n["alert"]["incident_status"]) for n in results} == {(True, "published")}
+    Notice.objects.update(read_at=timezone.now())
+    with django_assert_max_num_queries(4):
+        assert client.get(INBOX, {"unread": True, "page_size": 100}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("who", ["liaison", "coordinator"])
+def test_thread_queries_stay_constant(
+    client_for, request, who, django_assert_max_num_queries
+) -> None:
+    # An alert and its updates, each in the reader's inbox: as many queries for a long
+    # thread as for a short one.
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    first = _alerts(2, to=user)[0]
+    with django_assert_max_num_queries(8):
+        assert len(client.get(f"{ALERTS}{first.pk}/thread/").json()["messages"]) == 2
+    latest = first
+    for n in range(10):
+        update = Alert.objects.get(pk=latest.pk)
+        update.pk, update.identifier = None, uuid.uuid4()
+        update.message_type, update.references, update.title = "Update", latest, f"Update {n}"
+        update.incident = first
+        update.save()
+        Notice.objects.create(alert=update, recipient=user, channel="in_app", state="sent")
+        latest = update
+    with django_assert_max_num_queries(8):
+        thread = client.get(f"{ALERTS}{first.pk}/thread/").json()
+    assert [message["title"] for message in thread["messages"][:2]] == ["Update 9", "Update 8"]
+    assert len(thread["messages"]) == 12

@@ -20,6 +20,8 @@ import type {
   AlertReach,
   AlertReply,
   AlertStatus,
+  AlertThread,
+  GeocodedPlace,
   DeliverySummary,
   Notice,
   Amendment,
@@ -334,6 +336,8 @@ export interface AlertQuery {
   category?: AlertCategory | '';
   /** Only the alerts the signed-in user issued. */
   mine?: boolean;
+  /** Only the alerts with replies nobody has read yet (that the signed-in user manages). */
+  unread_replies?: boolean;
   page?: number;
   page_size?: number;
 }
@@ -501,6 +505,20 @@ export const api = {
   statistics: (query: StatisticsQuery, signal?: AbortSignal) =>
     get<SpeedwatchStatistics>('speedwatch/statistics/', { ...query }, signal),
   statisticsCsvUrl: (query: StatisticsQuery) => apiUrl('speedwatch/statistics/', { ...query, format: 'csv' }),
+
+  // Alerts as threads, answers to replies, default settings, place search
+  /** The alert's incident (the alert, its updates and cancellation), newest first, whichever of them `id` is. */
+  alertThread: (id: number | string, signal?: AbortSignal) =>
+    get<AlertThread>(`alerts/${id}/thread/`, undefined, signal),
+  /** Marks read what the user has of the alert's incident: its notices, and answers to their replies. */
+  markIncidentRead: (id: number) => post<{ marked: number }>(`alerts/${id}/read/`),
+  /** Answers a reply to (a message of) the alert's incident; answering the same again changes nothing. */
+  answerReply: (alertId: number, replyId: number, answer: string) =>
+    post<AlertReply>(`alerts/${alertId}/replies/${replyId}/answer/`, { answer }),
+  /** Forgets the saved alert settings: the defaults apply again (and are returned). */
+  resetAlertPreferences: () => request<AlertPreferences>('DELETE', 'me/alert-preferences/'),
+  /** Where a postcode or town is; a field error under `q` when it is not known. */
+  geocode: (q: string, signal?: AbortSignal) => get<GeocodedPlace>('geocode/', { q }, signal),
 };
 
 // --- Accounts: password, email, deleting the account; the force for a place -------------

@@ -349,7 +349,7 @@ export const URGENCY_HINTS: Record<Urgency, string> = {
 };
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
-  members: 'All members who asked for this kind of alert',
+  members: 'All members (except those who turned this kind off)',
   coordinators: 'Coordinators only',
 };
 

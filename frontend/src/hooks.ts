@@ -171,3 +171,17 @@ export function keepFocusNear(element: Element | null): void {
     target?.focus();
   });
 }
+
+/**
+ * Takes the messages of `fields` away from a form's error as soon as the person has put
+ * them right (call it from the fields' change handlers, once the new value is acceptable),
+ * leaving the other fields' messages until the form is sent again.
+ */
+export function clearFieldErrors(submission: Submission, ...fields: string[]): void {
+  const error = submission.error;
+  if (!error || !fields.some((field) => error.fields[field])) return;
+  const rest = Object.fromEntries(Object.entries(error.fields).filter(([field]) => !fields.includes(field)));
+  submission.setError(
+    Object.keys(rest).length || error.general.length ? new ApiError(error.status, rest, error.general) : null,
+  );
+}

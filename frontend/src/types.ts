@@ -405,6 +405,10 @@ export interface Alert {
   message_type: MessageType;
   /** The alert this one updates or cancels. */
   references: number | null;
+  /** The first alert of the incident (its own id for a first alert): an alert, its updates and its cancellation share it. */
+  incident: number;
+  /** Where the incident stands: its latest message's status (all of a cancelled incident is cancelled). */
+  incident_status: AlertStatus;
   title: string;
   body: string;
   category: AlertCategory;
@@ -439,7 +443,7 @@ export interface AlertDetail extends Alert {
   unread_replies: number | null;
 }
 
-/** One alert as it reached the signed-in user's in-app inbox. */
+/** One card of the signed-in user's in-app inbox: the latest notice of an incident. */
 export interface Notice {
   id: number;
   alert: Alert;
@@ -448,7 +452,10 @@ export interface Notice {
   queued_at: string;
   sent_at: string | null;
   read_at: string | null;
+  /** Anything of the incident unread: a notice of one of its messages, or an answer to a reply. */
   unread: boolean;
+  /** Someone answered the reader's reply about this incident since they last opened it. */
+  new_answer: boolean;
 }
 
 /** The area of an alert: a circle, or a GeoJSON polygon ([lon, lat] positions, closed). */
@@ -503,6 +510,10 @@ export interface AlertReply {
   body: string;
   created_at: string;
   read_at: string | null;
+  /** The issuer's (or a liaison's) answer; empty until answered. */
+  answer: string;
+  answered_by_name: string;
+  answered_at: string | null;
 }
 
 export interface AlertPreferences {
@@ -516,6 +527,26 @@ export interface AlertPreferences {
   quiet_from: string | null;
   quiet_until: string | null;
   daily_digest: boolean;
+  /** The member's own saved settings (true), or the defaults that apply until they save some. */
+  saved?: boolean;
+}
+
+/** An incident as one thread: the messages the viewer may see, newest first. */
+export interface AlertThread {
+  incident: number;
+  status: AlertStatus;
+  /** The viewer has something of it unread (a notice, or an answer to their reply). */
+  unread: boolean;
+  /** Replies to any of its messages nobody has read; null for those who do not manage it. */
+  unread_replies: number | null;
+  messages: AlertDetail[];
+}
+
+/** Where a postcode or place is (the server's geocoder). */
+export interface GeocodedPlace {
+  query: string;
+  lat: number;
+  lon: number;
 }
 
 // --- Liaison review ---------------------------------------------------------------------

@@ -4,14 +4,17 @@ import { StatusTag } from './StatusTag';
 
 /**
  * What kind of message an alert is, at a glance: unread, an update, cancelled, how severe;
- * and, where it matters, whether it is a draft, replaced or expired.
+ * and, where it matters, whether it is a draft, replaced or expired. Cancelled and expired
+ * are the incident's (an alert, its updates and cancellation): once cancelled, all of it is.
  */
-export function AlertTags({ alert, unread = false }: { alert: Alert; unread?: boolean }) {
-  const cancelled = alert.message_type === 'Cancel' || alert.status === 'cancelled';
-  const status = alert.status === 'published' || alert.status === 'cancelled' ? null : alert.status;
+export function AlertTags({ alert, unread = false, answered = false }: { alert: Alert; unread?: boolean; answered?: boolean }) {
+  const incident = alert.incident_status ?? alert.status;
+  const cancelled = incident === 'cancelled' || alert.message_type === 'Cancel';
+  const status = cancelled ? null : alert.status === 'updated' ? 'updated' : incident === 'published' ? null : incident;
   return (
     <p class="card__meta">
       {unread && <StatusTag tone="unread">Unread</StatusTag>}
+      {answered && <StatusTag tone="update">New answer</StatusTag>}
       {alert.message_type === 'Update' && <StatusTag tone="update">Update</StatusTag>}
       {cancelled && <StatusTag tone="cancelled">Cancelled</StatusTag>}
       {status && <StatusTag tone={status}>{ALERT_STATUS_LABELS[status]}</StatusTag>}

@@ -1,6 +1,7 @@
 // Where an alert applies: a circle (tap the centre, choose a radius) or a polygon (tap its
 // corners, then close the shape). Without a pointer: pan the map with the arrow keys and
-// use the cross at its centre, or type the centre's coordinates.
+// use the cross at its centre, or type the centre's coordinates. A place search (postcode or
+// town, through the server's geocoder) moves the map there.
 
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +10,7 @@ import { locateMe } from '../geolocation';
 import type { AlertAreaInput, Config, SchemeSummary } from '../types';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
 import { RadioGroupField, SelectField } from './FormField';
+import { PlaceSearch } from './PlaceSearch';
 
 export interface LatLon {
   lat: number;
@@ -72,6 +74,7 @@ export function AreaDrawer({
   schemes,
   fitSchemes,
   schemesHint,
+  maxRadius,
 }: {
   config: Config;
   area: DrawnArea;
@@ -84,6 +87,8 @@ export function AreaDrawer({
   /** Whether to move the map to show those schemes. */
   fitSchemes: boolean;
   schemesHint?: string;
+  /** The widest radius worth offering (a coordinator's scheme's own). */
+  maxRadius?: number;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -235,6 +240,20 @@ export function AreaDrawer({
         With a keyboard, move the map with the arrow keys and use the cross in its middle.
         {schemesHint ? ` ${schemesHint}` : ''}
       </p>
+      {config.geocoder_enabled && (
+        <PlaceSearch
+          onFound={(place) => {
+            map.current?.setView([place.lat, place.lon], 14, { animate: false });
+          }}
+          found={(place) =>
+            `The map shows ${place.query} now. ${
+              area.shape === 'circle'
+                ? 'Tap the map at the centre, or use “Put the centre at the cross”.'
+                : 'Tap the map at the corners, or use “Add a corner at the cross”.'
+            }`
+          }
+        />
+      )}
       <div class="map-draw">
         <div
           ref={element}
@@ -254,9 +273,10 @@ export function AreaDrawer({
             label="Radius"
             value={String(area.radius)}
             onValue={(value) => onChange({ ...area, radius: Number(value) })}
-            choices={(RADII.includes(area.radius) ? RADII : [...RADII, area.radius].sort((a, b) => a - b)).map(
-              (radius) => ({ value: String(radius), label: formatRadius(radius) }),
-            )}
+            choices={radiusChoices(area.radius, maxRadius).map((radius) => ({
+              value: String(radius),
+              label: formatRadius(radius),
+            }))}
           />
           <div class="button-row">
             <button type="button" class="button button--secondary" onClick={addAtCross}>
@@ -368,6 +388,12 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
       </button>
     </details>
   );
+}
+
+/** The radii offered: the usual ones (up to `max`, when given), and the one chosen now. */
+function radiusChoices(current: number, max?: number): number[] {
+  const usual = max ? RADII.filter((radius) => radius <= max) : RADII;
+  return usual.includes(current) ? usual : [...usual, current].sort((a, b) => a - b);
 }
 
 function describe(area: DrawnArea): string {

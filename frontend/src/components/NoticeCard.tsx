@@ -3,7 +3,10 @@ import { formatDateTime } from '../format';
 import type { Notice } from '../types';
 import { AlertTags } from './AlertTags';
 
-/** One alert in the inbox: unread ones stand out, with a bar down the side and a tag. */
+/**
+ * One incident in the inbox (its latest message, with where the incident stands): unread ones
+ * stand out, with a bar down the side and a tag; a new answer to the reader's reply is tagged.
+ */
 export function NoticeCard({ notice, children }: { notice: Notice; children?: ComponentChildren }) {
   const alert = notice.alert;
   return (
@@ -11,7 +14,7 @@ export function NoticeCard({ notice, children }: { notice: Notice; children?: Co
       <h2 class="card__title">
         <a href={`/alerts/${alert.id}`}>{alert.title}</a>
       </h2>
-      <AlertTags alert={alert} unread={notice.unread} />
+      <AlertTags alert={alert} unread={notice.unread} answered={notice.new_answer} />
       <p class="card__detail notice-card__from">
         {sender(notice)}, {formatDateTime(alert.published_at ?? notice.queued_at)}
       </p>

@@ -7,7 +7,7 @@ import { useSubmission } from '../hooks';
 import { useSession } from '../session';
 import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
 
-export function ReplyForm({ alertId }: { alertId: number }) {
+export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () => void }) {
   const { announce } = useSession();
   const submission = useSubmission();
   const [body, setBody] = useState('');
@@ -22,6 +22,7 @@ export function ReplyForm({ alertId }: { alertId: number }) {
       setBody('');
       setSent((count) => count + 1);
       announce('Reply sent to the sender of the alert.');
+      onSent?.();
     });
   };
 
@@ -34,7 +35,10 @@ export function ReplyForm({ alertId }: { alertId: number }) {
         rows={3}
         maxLength={2000}
         value={body}
-        onValue={setBody}
+        onValue={(value) => {
+          setBody(value);
+          if (value.trim() && submission.fieldErrors('body')) submission.setError(null);
+        }}
         errors={submission.fieldErrors('body')}
       />
       <SubmitButton busy={submission.busy} busyText="Sending…">

@@ -1,18 +1,19 @@
-// The replies recipients sent about an alert, for its issuer and the force's liaisons. Those
-// nobody had read are marked new, and reading them here marks them read.
+// The replies recipients sent about an incident (to any of its messages), for its issuer and
+// the force's liaisons, newest first. Those nobody had read are marked new, and reading them
+// here marks them read. Each can be answered: its author finds the answer on the alert's page.
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
 import { formatDateTime, plural } from '../format';
-import { usePagedList } from '../hooks';
+import { usePagedList, useSubmission } from '../hooks';
 import type { AlertReply } from '../types';
 import { EmptyState } from './EmptyState';
-import { ErrorAlert } from './FormField';
+import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
 import { Loading } from './Loading';
 import { ShowMoreButton } from './ShowMoreButton';
 import { StatusTag } from './StatusTag';
 
-export function ReplyList({ alertId, unread }: { alertId: number; unread: number }) {
+export function ReplyList({ alertId, unread, onRead }: { alertId: number; unread: number; onRead?: () => void }) {
   const fetchPage = useCallback((page: number, signal: AbortSignal) => api.alertReplies(alertId, page, signal), [alertId]);
   const list = usePagedList<AlertReply>(fetchPage);
   // The replies stay marked new while this page is open, though they are now read.
@@ -21,16 +22,28 @@ export function ReplyList({ alertId, unread }: { alertId: number; unread: number
   useEffect(() => {
     if (list.loading || list.error || markedRead || !list.items.some((reply) => !reply.read_at)) return;
     api.markRepliesRead(alertId).then(
-      () => setMarkedRead(true),
+      () => {
+        setMarkedRead(true);
+        onRead?.();
+      },
       () => undefined, // they stay unread, to be marked next time
     );
   }, [list.loading, list.items.length, alertId]);
 
   if (list.loading) return <Loading what="replies" />;
+  const fresh = list.items.filter((reply) => !reply.read_at).length;
   return (
     <>
       <ErrorAlert messages={list.error?.general ?? []} />
-      {unread > 0 && <p class="results__count">{plural(unread, 'new reply', 'new replies')}.</p>}
+      <p class="results__count" role="status">
+        {markedRead
+          ? `${plural(fresh, 'new reply', 'new replies')}, now marked as read.`
+          : unread > 0
+            ? `${plural(unread, 'new reply', 'new replies')}.`
+            : list.items.length > 0
+              ? 'No new replies.'
+              : ''}
+      </p>
       {list.items.length === 0 && !list.error ? (
         <EmptyState>
           <p>No replies yet. Recipients can reply from the alert's page; their replies appear here.</p>
@@ -44,11 +57,125 @@ export function ReplyList({ alertId, unread }: { alertId: number; unread: number
                 {formatDateTime(reply.created_at)}
               </p>
               <p class="reply__body">{reply.body}</p>
+              <ReplyAnswer
+                alertId={alertId}
+                reply={reply}
+                onAnswered={(answered) =>
+                  list.update((items) => items.map((item) => (item.id === answered.id ? { ...answered, read_at: item.read_at } : item)))
+                }
+              />
             </li>
           ))}
         </ul>
       )}
       <ShowMoreButton list={list} noun="replies" />
+    </>
+  );
+}
+
+/** The answer to one reply, or the way to give (or correct) it. */
+function ReplyAnswer({
+  alertId,
+  reply,
+  onAnswered,
+}: {
+  alertId: number;
+  reply: AlertReply;
+  onAnswered: (reply: AlertReply) => void;
+}) {
+  const submission = useSubmission();
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState(reply.answer);
+  const [sent, setSent] = useState('');
+  const openRef = useRef<HTMLButtonElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    if (open) formRef.current?.querySelector<HTMLElement>('textarea')?.focus();
+  }, [open]);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => {
+      const answer = text.trim();
+      if (!answer) throw new ApiError(400, { answer: ['Write your answer first.'] }, []);
+      const answered = await api.answerReply(alertId, reply.id, answer);
+      onAnswered(answered);
+      setSent(`Answer sent to ${reply.author_name}. They will see it on this alert’s page.`);
+      close();
+    });
+  };
+
+  const close = () => {
+    setOpen(false);
+    requestAnimationFrame(() => openRef.current?.focus());
+  };
+
+  if (open) {
+    return (
+      <form
+        ref={formRef}
+        class="reply__answer-form"
+        onSubmit={onSubmit}
+        noValidate
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') close();
+        }}
+      >
+        <ErrorAlert messages={submission.otherErrors(['answer'])} />
+        <TextAreaField
+          label={`Your answer to ${reply.author_name}`}
+          hint="Only they see it, on this alert’s page; their inbox shows it as new."
+          rows={3}
+          maxLength={2000}
+          value={text}
+          onValue={(value) => {
+            setText(value);
+            if (value.trim() && submission.fieldErrors('answer')) submission.setError(null);
+          }}
+          errors={submission.fieldErrors('answer')}
+        />
+        <div class="button-row">
+          <SubmitButton busy={submission.busy} busyText="Sending…">
+            Send answer
+          </SubmitButton>
+          <button type="button" class="button button--secondary" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    );
+  }
+  return (
+    <>
+      {reply.answered_at && (
+        <div class="reply__answer">
+          <p class="reply__author">
+            Answered by {reply.answered_by_name || 'someone who has left'}, {formatDateTime(reply.answered_at)}
+          </p>
+          <p class="reply__body">{reply.answer}</p>
+        </div>
+      )}
+      {sent && (
+        <p class="inline-confirmation" role="status">
+          {sent}
+        </p>
+      )}
+      <p class="card__actions">
+        <button
+          ref={openRef}
+          type="button"
+          class="button button--secondary button--small"
+          aria-label={`${reply.answered_at ? 'Change the answer' : 'Answer'} to ${reply.author_name}`}
+          onClick={() => {
+            setSent('');
+            setText(reply.answer);
+            setOpen(true);
+          }}
+        >
+          {reply.answered_at ? 'Change the answer' : 'Answer'}
+        </button>
+      </p>
     </>
   );
 }

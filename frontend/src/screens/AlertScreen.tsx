@@ -1,24 +1,26 @@
-// "/alerts/:id" — one alert: what it says, where (on a map), how severe and urgent. Opening
-// it marks it read. Recipients reply to the sender; the sender and the force's liaisons
-// see who got it and who read it, read the replies, and publish an update or a cancellation.
+// "/alerts/:id" — one incident as one thread: an alert, its updates and its cancellation on
+// the same page (whichever of them the link names), newest first, with where the incident
+// stands. Opening it marks all of it read. Recipients reply to the sender and read the answers
+// to their replies; the sender and the force's liaisons see who got it and who read it, read
+// and answer the replies, and publish an update or a cancellation.
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { noticesRead } from '../alertInbox';
+import { noticesRead, repliesRead } from '../alertInbox';
 import { AlertMap, areaCircle, areaText } from '../components/AlertMap';
-import { AlertTags } from '../components/AlertTags';
 import { AlertCancelForm, AlertUpdateForm } from '../components/AlertUpdateForm';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { DeliveryFigures } from '../components/DeliveryFigures';
 import { ErrorAlert } from '../components/FormField';
 import { Loading } from '../components/Loading';
+import { MyReplies } from '../components/MyReplies';
 import { ReachPreview, reachSentence, useAlertReach } from '../components/ReachPreview';
 import { ReplyForm } from '../components/ReplyForm';
 import { ReplyList } from '../components/ReplyList';
 import { RequireSignIn } from '../components/RequireSignIn';
+import { StatusTag } from '../components/StatusTag';
 import {
-  ALERT_STATUS_LABELS,
   AUDIENCE_LABELS,
   formatDateTime,
   KIND_LABELS,
@@ -27,24 +29,24 @@ import {
 } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Alert, AlertDetail, AlertInput, DeliverySummary, Me, Notice } from '../types';
+import type { Alert, AlertDetail, AlertInput, AlertStatus, AlertThread, DeliverySummary, Me } from '../types';
 
 export function AlertScreen({ id }: { id: string }) {
-  return <RequireSignIn>{(me) => <AlertLoader me={me} id={id} />}</RequireSignIn>;
+  return <RequireSignIn>{(me) => <ThreadLoader me={me} id={id} />}</RequireSignIn>;
 }
 
-function AlertLoader({ me, id }: { me: Me; id: string }) {
-  const [alert, setAlert] = useState<AlertDetail | null>(null);
+function ThreadLoader({ me, id }: { me: Me; id: string }) {
+  const [thread, setThread] = useState<AlertThread | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
-  useTitle(alert?.title ?? 'Alert');
+  useTitle(thread?.messages[0].title ?? 'Alert');
 
   useEffect(() => {
     const abort = new AbortController();
-    api.alert(id, abort.signal).then(
+    api.alertThread(id, abort.signal).then(
       (loaded) => {
         if (abort.signal.aborted) return;
-        setAlert(loaded);
+        setThread(loaded);
         setError(null);
       },
       (err) => {
@@ -54,7 +56,7 @@ function AlertLoader({ me, id }: { me: Me; id: string }) {
     return () => abort.abort();
   }, [id, version]);
 
-  if (error && !alert) {
+  if (error && !thread) {
     return (
       <>
         <BackLink href="/alerts" label="Alerts" />
@@ -71,7 +73,7 @@ function AlertLoader({ me, id }: { me: Me; id: string }) {
       </>
     );
   }
-  if (!alert) {
+  if (!thread) {
     return (
       <>
         <BackLink href="/alerts" label="Alerts" />
@@ -80,241 +82,286 @@ function AlertLoader({ me, id }: { me: Me; id: string }) {
       </>
     );
   }
-  return <AlertView me={me} alert={alert} onChanged={() => setVersion((v) => v + 1)} />;
+  return <ThreadView me={me} thread={thread} openedId={Number(id)} onChanged={() => setVersion((v) => v + 1)} />;
 }
 
-function AlertView({ me, alert, onChanged }: { me: Me; alert: AlertDetail; onChanged: () => void }) {
+// Where an incident stands, as its page says it ("Published" is a message's word).
+const INCIDENT_LABELS: Record<AlertStatus, string> = {
+  draft: 'Draft',
+  published: 'Current',
+  updated: 'Replaced',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+};
+
+const INCIDENT_STATUS_TEXT: Record<AlertStatus, string> = {
+  draft: 'This is a draft: nobody has been sent it yet.',
+  published: 'Still going on: the latest message is at the top.',
+  updated: 'Replaced by an update.',
+  cancelled: 'It is over: the latest message says why.',
+  expired: 'It is no longer current.',
+};
+
+const MESSAGE_NAMES: Record<Alert['message_type'], string> = {
+  Alert: 'Alert',
+  Update: 'Update',
+  Cancel: 'Cancellation',
+};
+
+function ThreadView({
+  me,
+  thread,
+  openedId,
+  onChanged,
+}: {
+  me: Me;
+  thread: AlertThread;
+  openedId: number;
+  onChanged: () => void;
+}) {
   const { config } = useSession();
-  const manages = alert.can_manage;
-  const [summary, setSummary] = useState<DeliverySummary | null>(null);
-  const [summaryError, setSummaryError] = useState<ApiError | null>(null);
-  const [summaryVersion, setSummaryVersion] = useState(0);
+  const latest = thread.messages[0];
+  // The first alert: who got it and who read it are counted on it (updates go to the same people).
+  const first = thread.messages[thread.messages.length - 1];
+  const managesIncident = thread.unread_replies !== null;
+  const issuer = managesIncident || latest.can_manage;
+  const [unreadReplies, setUnreadReplies] = useState(thread.unread_replies ?? 0);
+  useEffect(() => setUnreadReplies(thread.unread_replies ?? 0), [thread]);
 
-  // The delivery figures are for the alert's sender and the force's liaisons only.
-  useEffect(() => {
-    if (!manages || alert.status === 'draft') return;
-    const abort = new AbortController();
-    api.deliverySummary(alert.id, abort.signal).then(
-      (loaded) => {
-        if (abort.signal.aborted) return;
-        setSummary(loaded);
-        setSummaryError(null);
-      },
-      (err) => {
-        if (!abort.signal.aborted) setSummaryError(asApiError(err));
-      },
-    );
-    return () => abort.abort();
-  }, [alert.id, alert.status, manages, summaryVersion]);
-
-  const circle = areaCircle(alert);
+  const circle = areaCircle(latest);
   return (
     <article class="alert-page">
       <BackLink
-        href={manages ? '/alerts/issued' : '/alerts'}
-        label={manages ? (me.liaison ? 'Alerts in your force' : 'Sent alerts') : 'Alerts'}
+        href={issuer ? '/alerts/issued' : '/alerts'}
+        label={issuer ? (me.liaison ? 'Alerts in your force' : 'Sent alerts') : 'Alerts'}
       />
-      <h1 tabIndex={-1}>{alert.title}</h1>
-      <AlertTags alert={alert} />
-      <StatusNotice alert={alert} />
-      <ReadMarker alert={alert} onMarked={() => setSummaryVersion((v) => v + 1)} />
-      <p class="alert-page__body description">{alert.body}</p>
+      <h1 tabIndex={-1}>{latest.title}</h1>
+      <p class="card__meta">
+        <StatusTag tone={`severity-${latest.severity.toLowerCase()}`}>
+          <span class="visually-hidden">Severity: </span>
+          {latest.severity}
+        </StatusTag>
+        <span>{latest.category_display}</span>
+      </p>
+      <p class={`incident-status incident-status--${thread.status}`}>
+        <StatusTag tone={thread.status}>{INCIDENT_LABELS[thread.status]}</StatusTag>{' '}
+        {INCIDENT_STATUS_TEXT[thread.status]}
+      </p>
+      <ReadMarker thread={thread} />
+      {managesIncident && unreadReplies > 0 && (
+        <p class="notice notice--pending">
+          <a href="#replies-heading">{unreadReplies === 1 ? '1 new reply' : `${unreadReplies} new replies`}</a> waiting
+          for an answer.
+        </p>
+      )}
       <dl class="facts">
         <div>
           <dt>Category</dt>
-          <dd>{alert.category_display}</dd>
+          <dd>{latest.category_display}</dd>
         </div>
         <div>
           <dt>Severity</dt>
           <dd>
-            {alert.severity}: {SEVERITY_HINTS[alert.severity]}
+            {latest.severity}: {SEVERITY_HINTS[latest.severity]}
           </dd>
         </div>
         <div>
           <dt>Urgency</dt>
           <dd>
-            {alert.urgency}: {URGENCY_HINTS[alert.urgency]}
+            {latest.urgency}: {URGENCY_HINTS[latest.urgency]}
           </dd>
         </div>
         <div>
-          <dt>From</dt>
-          <dd>
-            {alert.issuer_name || 'Patchwatch'}
-            {alert.scheme ? `, coordinator of ${alert.scheme.name}` : ', police liaison'}
-          </dd>
+          <dt>{thread.status === 'expired' ? 'Expired' : 'Expires'}</dt>
+          <dd>{formatDateTime(latest.expires_at)}</dd>
         </div>
-        <div>
-          <dt>{alert.published_at ? 'Published' : 'Drafted'}</dt>
-          <dd>{formatDateTime(alert.published_at ?? alert.created_at)}</dd>
-        </div>
-        <div>
-          <dt>{alert.status === 'expired' ? 'Expired' : 'Expires'}</dt>
-          <dd>{formatDateTime(alert.expires_at)}</dd>
-        </div>
-        {manages && (
+        {issuer && (
           <>
             <div>
               <dt>For</dt>
               <dd>
-                {AUDIENCE_LABELS[alert.audience]}
-                {alert.scheme_kinds.length > 0 &&
-                  ` of ${alert.scheme_kinds.map((kind) => KIND_LABELS[kind] ?? kind).join(', ')} schemes`}
+                {AUDIENCE_LABELS[latest.audience]}
+                {latest.scheme_kinds.length > 0 &&
+                  ` of ${latest.scheme_kinds.map((kind) => KIND_LABELS[kind] ?? kind).join(', ')} schemes`}
               </dd>
             </div>
             <div>
-              <dt>Status</dt>
-              <dd>
-                {ALERT_STATUS_LABELS[alert.status]}
-                {alert.public ? ', public' : ''}
-              </dd>
+              <dt>Public</dt>
+              <dd>{latest.public ? 'Yes, in the public feeds' : 'No, members only'}</dd>
             </div>
           </>
         )}
       </dl>
 
+      <section aria-labelledby="thread-heading">
+        <h2 id="thread-heading">{thread.messages.length > 1 ? 'Messages, newest first' : 'What it says'}</h2>
+        <ol class="thread">
+          {thread.messages.map((message) => (
+            <li key={message.id}>
+              <ThreadMessage
+                message={message}
+                opened={thread.messages.length > 1 && message.id === openedId}
+                retitled={message.title !== latest.title}
+              />
+            </li>
+          ))}
+        </ol>
+      </section>
+
       <section aria-labelledby="area-heading">
         <h2 id="area-heading">Area</h2>
-        <p>{areaText(alert)}</p>
-        {config && <AlertMap config={config} alert={alert} />}
+        <p>{areaText(latest)}</p>
+        {config && <AlertMap config={config} alert={latest} />}
         <ul class="link-list">
           <li>
             <a href={api.areaFeedUrl(circle.lat, circle.lon, circle.radius)}>Feed of public alerts in this area (Atom)</a>
           </li>
-          {alert.scheme && (
+          {latest.scheme && (
             <li>
-              <a href={api.schemeFeedUrl(alert.scheme.id)}>Feed of {alert.scheme.name}’s public alerts (Atom)</a>
+              <a href={api.schemeFeedUrl(latest.scheme.id)}>Feed of {latest.scheme.name}’s public alerts (Atom)</a>
             </li>
           )}
-          {alert.public && alert.status !== 'draft' && (
+          {latest.public && latest.status !== 'draft' && (
             <li>
-              <a href={api.capUrl(alert.id)}>This alert as CAP 1.2</a>
+              <a href={api.capUrl(latest.id)}>The latest message as CAP 1.2</a>
             </li>
           )}
         </ul>
       </section>
 
-      {alert.status === 'draft' &&
-        (alert.can_edit ? (
-          <PublishDraft alert={alert} onPublished={onChanged} />
+      {latest.status === 'draft' &&
+        (latest.can_edit ? (
+          <PublishDraft alert={latest} onPublished={onChanged} />
         ) : (
-          manages && (
+          latest.can_manage && (
             <p class="notice">
-              Only its author, {alert.issuer_name || 'who has left'}, can edit, publish or delete this draft.
+              Only its author, {latest.issuer_name || 'who has left'}, can edit, publish or delete this draft.
             </p>
           )
         ))}
-      {manages && alert.status !== 'draft' && (
-        <>
-          <section aria-labelledby="delivery-heading">
-            <h2 id="delivery-heading">Who got it and who read it</h2>
-            <ErrorAlert messages={summaryError ? [summaryError.message] : []} />
-            {summary ? <DeliveryFigures summary={summary} /> : !summaryError && <Loading what="delivery figures" />}
-            <p>
-              <button
-                type="button"
-                class="button button--secondary button--small"
-                onClick={() => setSummaryVersion((v) => v + 1)}
-              >
-                Refresh the figures
-              </button>
-            </p>
-          </section>
-          <section aria-labelledby="replies-heading">
-            <h2 id="replies-heading">Replies</h2>
-            <ReplyList alertId={alert.id} unread={alert.unread_replies ?? 0} />
-          </section>
-          {alert.status === 'published' && alert.message_type !== 'Cancel' && <ChangeAlert alert={alert} />}
-        </>
+      {first.can_manage && first.status !== 'draft' && <Delivery alert={first} />}
+      {managesIncident && latest.status !== 'draft' && (
+        <section aria-labelledby="replies-heading">
+          <h2 id="replies-heading" tabIndex={-1}>
+            Replies
+          </h2>
+          <ReplyList
+            alertId={latest.id}
+            unread={unreadReplies}
+            onRead={() => {
+              setUnreadReplies(0);
+              repliesRead(1);
+            }}
+          />
+        </section>
       )}
-      {!manages && alert.status !== 'draft' && (
+      {latest.can_manage && thread.status === 'published' && <ChangeAlert alert={latest} />}
+      {!managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="reply-heading">
           <h2 id="reply-heading">Reply to the sender</h2>
-          <ReplyForm alertId={alert.id} />
+          <MyReplies alertId={latest.id} userId={me.id}>
+            {(onSent) => <ReplyForm alertId={latest.id} onSent={onSent} />}
+          </MyReplies>
         </section>
       )}
     </article>
   );
 }
 
-function StatusNotice({ alert }: { alert: Alert }) {
-  const earlier = alert.references ? <a href={`/alerts/${alert.references}`}>the earlier alert</a> : 'an earlier alert';
+/** One message of the thread: what kind, when, from whom, what it said. */
+function ThreadMessage({ message, opened, retitled }: { message: AlertDetail; opened: boolean; retitled: boolean }) {
   return (
-    <>
-      {alert.message_type === 'Update' && <p class="notice notice--pending">This is an update to {earlier}.</p>}
-      {alert.message_type === 'Cancel' && (
-        <p class="notice notice--pending">This cancels {earlier}. The reason is given below.</p>
-      )}
-      {alert.status === 'updated' && (
-        <p class="notice notice--pending">
-          This alert has been replaced by an update. <a href="/alerts">See your alerts</a> for the latest.
-        </p>
-      )}
-      {alert.status === 'cancelled' && <p class="notice notice--pending">This alert has been cancelled.</p>}
-      {alert.status === 'expired' && <p class="notice">This alert has expired.</p>}
-      {alert.status === 'draft' && <p class="notice notice--pending">This is a draft: nobody has been sent it yet.</p>}
-    </>
+    <article
+      class={`thread__message thread__message--${message.message_type.toLowerCase()}`}
+      aria-labelledby={`message-${message.id}`}
+      aria-current={opened ? 'true' : undefined}
+    >
+      <h3 class="thread__heading" id={`message-${message.id}`}>
+        {MESSAGE_NAMES[message.message_type]}
+        {message.published_at ? `, ${formatDateTime(message.published_at)}` : ''}
+      </h3>
+      <p class="thread__from">
+        From {message.issuer_name || 'Patchwatch'}
+        {message.scheme ? `, coordinator of ${message.scheme.name}` : ', police liaison'}
+        {opened && <span class="thread__opened"> (the link you followed)</span>}
+      </p>
+      {retitled && <p class="thread__title">{message.title}</p>}
+      <p class="thread__body description">{message.body}</p>
+    </article>
   );
 }
 
-type ReadState = 'checking' | 'marking' | 'marked' | 'unread' | 'none';
+function Delivery({ alert }: { alert: Alert }) {
+  const [summary, setSummary] = useState<DeliverySummary | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
+  // The delivery figures are for the alert's sender and the force's liaisons only.
+  useEffect(() => {
+    const abort = new AbortController();
+    api.deliverySummary(alert.id, abort.signal).then(
+      (loaded) => {
+        if (abort.signal.aborted) return;
+        setSummary(loaded);
+        setError(null);
+      },
+      (err) => {
+        if (!abort.signal.aborted) setError(asApiError(err));
+      },
+    );
+    return () => abort.abort();
+  }, [alert.id, version]);
+  return (
+    <section aria-labelledby="delivery-heading">
+      <h2 id="delivery-heading">Who got it and who read it</h2>
+      <ErrorAlert messages={error ? [error.message] : []} />
+      {summary ? <DeliveryFigures summary={summary} /> : !error && <Loading what="delivery figures" />}
+      <p>
+        <button type="button" class="button button--secondary button--small" onClick={() => setVersion((v) => v + 1)}>
+          Refresh the figures
+        </button>
+      </p>
+    </section>
+  );
+}
+
+type ReadState = 'marking' | 'marked' | 'failed' | 'none';
 
 /**
- * Opening an alert marks it read (on every channel it came by). If that fails, a button
- * offers to try again.
+ * Opening the thread marks all of the incident read (every message, on every channel, and
+ * answers to the reader's replies). If that fails, a button offers to try again.
  */
-function ReadMarker({ alert, onMarked }: { alert: Alert; onMarked: () => void }) {
-  const [state, setState] = useState<ReadState>('checking');
-  const [notices, setNotices] = useState<Notice[]>([]);
+function ReadMarker({ thread }: { thread: AlertThread }) {
+  const [state, setState] = useState<ReadState>(thread.unread ? 'marking' : 'none');
   const [error, setError] = useState<ApiError | null>(null);
+  const latest = thread.messages[0];
 
-  const mark = async (unread: Notice[]) => {
+  const mark = async () => {
     setState('marking');
     setError(null);
     try {
-      const { marked } = await api.markRead(unread.map((notice) => notice.id));
-      noticesRead(marked);
+      await api.markIncidentRead(latest.id);
+      noticesRead(1);
       setState('marked');
-      onMarked();
     } catch (err) {
       setError(asApiError(err));
-      setState('unread');
+      setState('failed');
     }
   };
 
   useEffect(() => {
-    let live = true;
-    (async () => {
-      // Only unread notices matter, and there are seldom many.
-      const found: Notice[] = [];
-      for (let page = 1; page <= 5; page++) {
-        const data = await api.inbox({ unread: true, page, page_size: 100 });
-        found.push(...data.results.filter((notice) => notice.alert.id === alert.id));
-        if (!data.next) break;
-      }
-      return found;
-    })().then(
-      (found) => {
-        if (!live) return;
-        setNotices(found);
-        if (found.length) mark(found);
-        else setState('none');
-      },
-      () => live && setState('none'),
-    );
-    return () => {
-      live = false;
-    };
-  }, [alert.id]);
+    if (thread.unread) mark();
+    else setState('none');
+  }, [thread.incident]);
 
-  if (state === 'none' || state === 'checking') return null;
+  if (state === 'none') return null;
   return (
-    <div class="read-marker">
+    <div class="read-marker" role="status">
       {state === 'marked' && <p class="read-marker__text">Marked as read.</p>}
       {state === 'marking' && <p class="read-marker__text">Marking as read…</p>}
-      {state === 'unread' && (
+      {state === 'failed' && (
         <>
           <ErrorAlert messages={error ? [error.message] : []} />
-          <button type="button" class="button button--secondary" onClick={() => mark(notices)}>
+          <button type="button" class="button button--secondary" onClick={mark}>
             Mark as read
           </button>
         </>

@@ -1,16 +1,18 @@
 // "/alerts/settings" — how alerts reach the signed-in user: channels besides the inbox,
 // the kinds and severity they want, schemes to mute, quiet hours, a daily digest; and
-// notifications on this browser (web push).
+// notifications on this browser (web push). Until they save their own, the defaults apply
+// (every alert of their schemes, in the app and by email): the form shows those, and says so.
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { BackLink } from '../components/BackLink';
+import { ConfirmAction } from '../components/ConfirmAction';
 import { CheckboxField, ErrorAlert, RadioGroupField, SelectField, SubmitButton } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { NotificationsButton } from '../components/NotificationsButton';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { CATEGORY_LABELS, SEVERITIES } from '../format';
-import { asApiError, useSubmission, useTitle } from '../hooks';
+import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../types';
 
@@ -72,14 +74,66 @@ function SettingsLoader({ me }: { me: Me }) {
 /** "22:00:00" reads "22:00" in a time input. */
 const hhmm = (value: string | null) => (value ? value.slice(0, 5) : '');
 
+/** What applies now, in plain words: which alerts, how, and when. */
+function SettingsSummary({
+  preferences,
+  me,
+  memberships,
+}: {
+  preferences: AlertPreferences;
+  me: Me;
+  memberships: Membership[];
+}) {
+  const coordinated = memberships.filter((membership) => membership.role === 'coordinator');
+  const muted = memberships.filter((membership) => preferences.muted_schemes.includes(membership.scheme.id));
+  const kinds = preferences.categories.map((category) => CATEGORY_LABELS[category]);
+  const severity = SEVERITY_CHOICES.find((choice) => choice.value === preferences.min_severity);
+  const ways = [
+    'here in the app',
+    ...(preferences.channels.includes('email') ? [`by email to ${me.email}`] : []),
+    ...(preferences.channels.includes('push') ? ['as notifications on the browsers where you allowed them'] : []),
+    ...(preferences.channels.includes('sms') ? [`by text message${me.phone ? ` to ${me.phone}` : ''}`] : []),
+  ];
+  const how = ways.length > 1 ? `${ways.slice(0, -1).join(', ')} and ${ways[ways.length - 1]}` : ways[0];
+  return (
+    <section class="settings-summary" aria-labelledby="summary-heading">
+      <h2 id="summary-heading">{preferences.saved ? 'Your settings' : 'What you get now'}</h2>
+      <p>
+        {preferences.saved
+          ? 'You chose these settings.'
+          : 'You have not changed your alert settings, so the usual ones apply: joining a scheme signs you up for its alerts.'}
+      </p>
+      <ul>
+        <li>
+          {kinds.length ? `Alerts about ${kinds.join(', ')}` : 'Every kind of alert'}
+          {preferences.min_severity === 'Unknown' ? ', however severe,' : ` (${severity?.label.toLowerCase()})`} sent to
+          the members of your schemes
+          {muted.length ? `, except from ${muted.map((membership) => membership.scheme.name).join(', ')}` : ''}.
+        </li>
+        <li>They reach you {how}.</li>
+        {preferences.quiet_from && preferences.quiet_until && (
+          <li>
+            Between {hhmm(preferences.quiet_from)} and {hhmm(preferences.quiet_until)}, alerts that are not urgent wait until
+            the quiet hours end.
+          </li>
+        )}
+        {preferences.daily_digest && <li>Alerts that are not urgent come once a day, in a digest.</li>}
+        {coordinated.length > 0 && (
+          <li>As a coordinator you always get the alerts for the schemes you coordinate, by email at least.</li>
+        )}
+      </ul>
+      {!preferences.saved && <p>Change anything below and save it to choose for yourself.</p>}
+    </section>
+  );
+}
+
 function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPreferences; memberships: Membership[] }) {
   const { config, announce } = useSession();
   const submission = useSubmission();
   const coordinator = memberships.some((membership) => membership.role === 'coordinator');
-  // A coordinator who has chosen nothing gets email besides the app, so it shows as chosen.
-  const [channels, setChannels] = useState<Channel[]>(
-    coordinator && !initial.channels.length ? ['email'] : initial.channels,
-  );
+  // What applies now (the defaults until something is saved); the form starts from it.
+  const [applied, setApplied] = useState(initial);
+  const [channels, setChannels] = useState<Channel[]>(initial.channels);
   const [which, setWhich] = useState(initial.categories.length ? 'some' : 'all');
   const [categories, setCategories] = useState<AlertCategory[]>(initial.categories);
   const [minSeverity, setMinSeverity] = useState<string>(initial.min_severity);
@@ -88,12 +142,29 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
   const [quietFrom, setQuietFrom] = useState(hhmm(initial.quiet_from) || '22:00');
   const [quietUntil, setQuietUntil] = useState(hhmm(initial.quiet_until) || '07:00');
   const [digest, setDigest] = useState(initial.daily_digest);
+  const [saved, setSaved] = useState('');
   const pushOn = !!config?.webpush_public_key;
 
+  const fill = (preferences: AlertPreferences) => {
+    setApplied(preferences);
+    setChannels(preferences.channels);
+    setWhich(preferences.categories.length ? 'some' : 'all');
+    setCategories(preferences.categories);
+    setMinSeverity(preferences.min_severity);
+    setMuted(preferences.muted_schemes);
+    setQuiet(preferences.quiet_from !== null);
+    setQuietFrom(hhmm(preferences.quiet_from) || '22:00');
+    setQuietUntil(hhmm(preferences.quiet_until) || '07:00');
+    setDigest(preferences.daily_digest);
+  };
+
   const toggle = <T,>(list: T[], item: T, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
+  // A field's error goes as soon as what it says is put right.
+  const clear = (...fields: string[]) => clearFieldErrors(submission, ...fields);
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
+    setSaved('');
     submission.run(async () => {
       const problems: Record<string, string[]> = {};
       if (coordinator && !channels.length) {
@@ -103,7 +174,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
       if (quiet && (!quietFrom || !quietUntil)) problems.quiet_until = ['Give both ends of the quiet hours.'];
       if (quiet && quietFrom === quietUntil) problems.quiet_until = ['The quiet hours must end at another time than they start.'];
       if (Object.keys(problems).length) throw new ApiError(400, problems, []);
-      await api.saveAlertPreferences({
+      const stored = await api.saveAlertPreferences({
         channels,
         categories: which === 'some' ? categories : [],
         min_severity: minSeverity as Severity,
@@ -112,6 +183,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         quiet_until: quiet ? quietUntil : null,
         daily_digest: digest,
       });
+      fill(stored);
+      setSaved('Your alert settings are saved.');
       announce('Your alert settings are saved.');
     });
   };
@@ -123,10 +196,9 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
     <>
       <p>
         Alerts always arrive in your <a href="/alerts">alerts inbox</a> here.
-        {coordinated.length > 0
-          ? ' As a coordinator you get every alert for your schemes; these settings choose how.'
-          : ' Saving these settings signs you up for alerts from your schemes.'}
+        {coordinated.length > 0 && ' As a coordinator you get every alert for your schemes; these settings choose how.'}
       </p>
+      <SettingsSummary preferences={applied} me={me} memberships={memberships} />
       <section aria-labelledby="push-heading">
         <h2 id="push-heading">Notifications on this device</h2>
         <NotificationsButton
@@ -152,21 +224,30 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
             label="Email"
             hint={`To ${me.email}.`}
             checked={channels.includes('email')}
-            onChecked={(on) => setChannels((old) => toggle(old, 'email', on))}
+            onChecked={(on) => {
+              setChannels((old) => toggle(old, 'email', on));
+              if (on) clear('channels');
+            }}
           />
           {(pushOn || channels.includes('push')) && (
             <CheckboxField
               label="Notifications (web push)"
               hint="On each browser where you allowed notifications above."
               checked={channels.includes('push')}
-              onChecked={(on) => setChannels((old) => toggle(old, 'push', on))}
+              onChecked={(on) => {
+                setChannels((old) => toggle(old, 'push', on));
+                if (on) clear('channels');
+              }}
             />
           )}
           <CheckboxField
             label="Text message"
             hint={me.phone ? `To ${me.phone}.` : 'Add a mobile number to your profile first.'}
             checked={channels.includes('sms')}
-            onChecked={(on) => setChannels((old) => toggle(old, 'sms', on))}
+            onChecked={(on) => {
+              setChannels((old) => toggle(old, 'sms', on));
+              if (on) clear('channels');
+            }}
           />
           {!me.phone && (
             <p>
@@ -175,7 +256,15 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           )}
         </fieldset>
 
-        <RadioGroupField legend="Which alerts" value={which} onValue={setWhich} choices={WHICH_CHOICES} />
+        <RadioGroupField
+          legend="Which alerts"
+          value={which}
+          onValue={(value) => {
+            setWhich(value);
+            if (value === 'all') clear('categories');
+          }}
+          choices={WHICH_CHOICES}
+        />
         {which === 'some' && (
           <fieldset class={errorsFor('categories') ? 'field--invalid' : undefined}>
             <legend>Kinds of alert</legend>
@@ -190,7 +279,10 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
                 key={category}
                 label={CATEGORY_LABELS[category]}
                 checked={categories.includes(category)}
-                onChecked={(on) => setCategories((old) => toggle(old, category, on))}
+                onChecked={(on) => {
+                  setCategories((old) => toggle(old, category, on));
+                  if (on) clear('categories');
+                }}
               />
             ))}
           </fieldset>
@@ -199,7 +291,10 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           label="How severe"
           hint="Leave out alerts below this severity."
           value={minSeverity}
-          onValue={setMinSeverity}
+          onValue={(value) => {
+            setMinSeverity(value);
+            clear('min_severity');
+          }}
           choices={SEVERITY_CHOICES}
           errors={errorsFor('min_severity')}
         />
@@ -227,11 +322,34 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           <p class="field-hint">
             Alerts that are not urgent wait until the quiet hours end. Immediate alerts still come straight away.
           </p>
-          <CheckboxField label="Hold alerts during quiet hours" checked={quiet} onChecked={setQuiet} />
+          <CheckboxField
+            label="Hold alerts during quiet hours"
+            checked={quiet}
+            onChecked={(on) => {
+              setQuiet(on);
+              if (!on) clear('quiet_from', 'quiet_until');
+            }}
+          />
           {quiet && (
-            <div class="filters__pair">
-              <TimeField label="From" value={quietFrom} onValue={setQuietFrom} errors={errorsFor('quiet_from')} />
-              <TimeField label="Until" value={quietUntil} onValue={setQuietUntil} errors={errorsFor('quiet_until')} />
+            <div class="quiet-hours__times">
+              <TimeField
+                label="From"
+                value={quietFrom}
+                onValue={(value) => {
+                  setQuietFrom(value);
+                  if (value && quietUntil && value !== quietUntil) clear('quiet_from', 'quiet_until');
+                }}
+                errors={errorsFor('quiet_from')}
+              />
+              <TimeField
+                label="Until"
+                value={quietUntil}
+                onValue={(value) => {
+                  setQuietUntil(value);
+                  if (value && quietFrom && value !== quietFrom) clear('quiet_from', 'quiet_until');
+                }}
+                errors={errorsFor('quiet_until')}
+              />
             </div>
           )}
         </fieldset>
@@ -246,7 +364,32 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         <SubmitButton busy={submission.busy} busyText="Saving…">
           Save settings
         </SubmitButton>
+        {saved && (
+          <p class="inline-confirmation" role="status">
+            {saved}
+          </p>
+        )}
       </form>
+      {applied.saved && (
+        <section aria-labelledby="defaults-heading">
+          <h2 id="defaults-heading">Back to the usual settings</h2>
+          <p>Every alert for your schemes, in the app and by email (and as notifications where you allowed them).</p>
+          <ConfirmAction
+            label="Use the usual settings"
+            question="Forget the settings you chose and use the usual ones again?"
+            confirmLabel="Yes, use the usual settings"
+            onConfirm={async () => {
+              setSaved('');
+              try {
+                fill(await api.resetAlertPreferences());
+                announce('You now get the usual alerts: your own settings are forgotten.');
+              } catch (err) {
+                submission.setError(asApiError(err));
+              }
+            }}
+          />
+        </section>
+      )}
     </>
   );
 }

@@ -2,6 +2,8 @@
 // it says, how severe and urgent it is, and who should hear of it. The reach is shown as it
 // is filled in; then it is saved as a draft or published at once.
 // Deep links: ?lat=&lon=&zoom= open the map there; ?scheme= issues as that scheme.
+// A coordinator's area starts as their scheme's own (which the server always accepts), until
+// they draw another. A field's error goes as soon as the field is put right.
 // "/alerts/:id/edit" — the same form, filled in from the author's own draft.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -31,7 +33,7 @@ import {
   URGENCIES,
   URGENCY_HINTS,
 } from '../format';
-import { asApiError, useSubmission, useTitle } from '../hooks';
+import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
 import type {
@@ -104,6 +106,24 @@ function useDraft(draftId: string | undefined): AlertDetail | null | ApiError {
     return () => abort.abort();
   }, [draftId]);
   return draft;
+}
+
+// The radii the server takes for an alert's circle (its serializer's bounds).
+const MIN_RADIUS_M = 50;
+const MAX_RADIUS_M = 20000;
+
+/**
+ * A coordinator's alert must stay inside their scheme: it starts as the scheme's own area, the
+ * widest it may be (a circle's radius kept within what the server takes for an alert).
+ */
+function schemeArea(scheme: SchemeSummary): DrawnArea {
+  if (scheme.boundary) {
+    const points = scheme.boundary.coordinates[0].slice(0, -1).map(([lon, lat]) => ({ lat, lon }));
+    return { ...EMPTY_AREA, shape: 'polygon', points, closed: true };
+  }
+  if (scheme.lat === null || scheme.lon === null || !scheme.radius_m) return EMPTY_AREA;
+  const radius = Math.min(MAX_RADIUS_M, Math.max(MIN_RADIUS_M, scheme.radius_m));
+  return { ...EMPTY_AREA, centre: { lat: scheme.lat, lon: scheme.lon }, radius };
 }
 
 /** The area drawn as the draft has it. */
@@ -223,9 +243,14 @@ function AlertForm({
   const [issuer, setIssuer] = useState(
     issuerChoices.find((choice) => choice.value === askedScheme)?.value ?? issuerChoices[0].value,
   );
-  const scheme = issuer === LIAISON ? null : (issuers.coordinated.find((item) => String(item.id) === issuer) ?? null);
+  const schemeOf = (choice: string) =>
+    choice === LIAISON ? null : (issuers.coordinated.find((item) => String(item.id) === choice) ?? null);
+  const scheme = schemeOf(issuer);
+  const startArea = (of: SchemeSummary | null) => (of ? schemeArea(of) : EMPTY_AREA);
 
-  const [area, setArea] = useState<DrawnArea>(() => (draft ? drawnArea(draft) : EMPTY_AREA));
+  const [area, setAreaValue] = useState<DrawnArea>(() => (draft ? drawnArea(draft) : startArea(scheme)));
+  // Whether the author has drawn an area of their own: until then it follows the issuer.
+  const [areaDrawn, setAreaDrawn] = useState(!!draft);
   const [title, setTitle] = useState(draft?.title ?? '');
   const [body, setBody] = useState(draft?.body ?? '');
   const [category, setCategory] = useState<string>(draft?.category ?? '');
@@ -235,6 +260,19 @@ function AlertForm({
   const [kinds, setKinds] = useState<SchemeKind[]>(draft?.scheme_kinds ?? []);
   const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
   const [isPublic, setPublic] = useState(draft?.public ?? false);
+
+  // Each field's error goes as soon as the field is put right.
+  const clear = (...fields: string[]) => clearFieldErrors(submission, ...fields);
+  const setArea = (next: DrawnArea) => {
+    setAreaValue(next);
+    setAreaDrawn(true);
+    if (areaInput(next)) clear(...AREA_FIELDS);
+  };
+  const chooseIssuer = (choice: string) => {
+    setIssuer(choice);
+    clear('scheme');
+    if (!areaDrawn) setAreaValue(startArea(schemeOf(choice)));
+  };
 
   const shape = areaInput(area);
   const details = {
@@ -329,8 +367,9 @@ function AlertForm({
       }}
     >
       <p>
-        An alert goes at once to the coordinators of every scheme whose area it touches, and to the members who asked
-        for this kind of alert. In an emergency call 999 first.
+        An alert goes at once to the coordinators of every scheme whose area it touches and, unless it is for coordinators
+        only, to their members (all of them, except those who turned this kind of alert off). In an emergency call 999
+        first.
       </p>
       <ErrorAlert messages={submission.otherErrors(SHOWN_FIELDS)} />
       {issuerChoices.length > 1 ? (
@@ -338,7 +377,7 @@ function AlertForm({
           label="Send for"
           hint="A coordinator’s alert must stay inside their scheme’s area."
           value={issuer}
-          onValue={setIssuer}
+          onValue={chooseIssuer}
           choices={issuerChoices}
           errors={errorsFor('scheme')}
         />
@@ -356,8 +395,11 @@ function AlertForm({
         startAt={startAt}
         schemes={referenceSchemes}
         fitSchemes={scheme !== null}
+        maxRadius={scheme?.radius_m ? Math.min(MAX_RADIUS_M, scheme.radius_m) : undefined}
         schemesHint={
-          scheme ? 'The dashed outline is your scheme’s area.' : 'Dashed outlines are the active schemes in your force.'
+          scheme
+            ? 'The dashed outline is your scheme’s area; the alert starts as all of it.'
+            : 'Dashed outlines are the active schemes in your force.'
         }
       />
       <ReachPreview
@@ -375,7 +417,10 @@ function AlertForm({
         required
         maxLength={120}
         value={title}
-        onValue={setTitle}
+        onValue={(value) => {
+          setTitle(value);
+          if (value.trim()) clear('title');
+        }}
         errors={errorsFor('title')}
       />
       <TextAreaField
@@ -385,13 +430,19 @@ function AlertForm({
         rows={5}
         maxLength={4000}
         value={body}
-        onValue={setBody}
+        onValue={(value) => {
+          setBody(value);
+          if (value.trim()) clear('body');
+        }}
         errors={errorsFor('body')}
       />
       <SelectField
         label="Category"
         value={category}
-        onValue={setCategory}
+        onValue={(value) => {
+          setCategory(value);
+          if (value) clear('category');
+        }}
         placeholder="Choose a category"
         choices={CATEGORY_CHOICES}
         errors={errorsFor('category')}
@@ -399,7 +450,10 @@ function AlertForm({
       <RadioGroupField
         legend="Severity"
         value={severity}
-        onValue={setSeverity}
+        onValue={(value) => {
+          setSeverity(value);
+          clear('severity');
+        }}
         choices={SEVERITY_CHOICES}
         errors={errorsFor('severity')}
       />
@@ -407,14 +461,20 @@ function AlertForm({
         legend="Urgency"
         hint="Immediate alerts go even during people’s quiet hours."
         value={urgency}
-        onValue={setUrgency}
+        onValue={(value) => {
+          setUrgency(value);
+          clear('urgency');
+        }}
         choices={URGENCY_CHOICES}
         errors={errorsFor('urgency')}
       />
       <RadioGroupField
         legend="Who should hear of it"
         value={audience}
-        onValue={(value) => setAudience(value as Audience)}
+        onValue={(value) => {
+          setAudience(value as Audience);
+          clear('audience');
+        }}
         choices={AUDIENCE_CHOICES}
         errors={errorsFor('audience')}
       />
@@ -447,7 +507,12 @@ function AlertForm({
           id="alert-expires"
           type="datetime-local"
           value={expires}
-          onInput={(event) => setExpires(event.currentTarget.value)}
+          onInput={(event) => {
+            const value = event.currentTarget.value;
+            setExpires(value);
+            const moment = value ? fromLocalInput(value) : null;
+            if (!value || (moment && moment.getTime() > Date.now())) clear('expires_at');
+          }}
           aria-invalid={errorsFor('expires_at') ? 'true' : undefined}
           aria-describedby={`alert-expires-hint${errorsFor('expires_at') ? ' alert-expires-error' : ''}`}
         />

@@ -1,9 +1,11 @@
-// "/alerts" — the alerts that reached the signed-in user, newest first, unread ones marked.
-// Liaisons and coordinators also find here the way to send an alert and to those they sent.
+// "/alerts" — the alerts that reached the signed-in user, one card per incident (an alert
+// with its updates and cancellation: the latest of them), newest first, unread ones marked.
+// Liaisons and coordinators also find here the way to send an alert and to those they sent,
+// with how many have replies waiting.
 
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { noticesRead } from '../alertInbox';
+import { noticesRead, refreshUnreadReplies, useUnreadReplyCount } from '../alertInbox';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert } from '../components/FormField';
 import { Loading } from '../components/Loading';
@@ -39,13 +41,17 @@ function Inbox({ me }: { me: Me }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const issuer = isLiaison(me) || isCoordinator(me);
+  const waitingReplies = useUnreadReplyCount();
+  useEffect(() => {
+    if (issuer) refreshUnreadReplies(me.id);
+  }, [issuer, me.id]);
 
   const markRead = async (notices: Notice[], button: Element | null) => {
     if (busy || !notices.length) return;
     setBusy(true);
     setError(null);
     try {
-      const { marked } = await api.markRead(notices.map((notice) => notice.id));
+      await api.markRead(notices.map((notice) => notice.id));
       const ids = new Set(notices.map((notice) => notice.alert.id));
       const now = new Date().toISOString();
       // The button goes once its alerts are read: keep focus close by, for keyboards and screen readers.
@@ -57,9 +63,12 @@ function Inbox({ me }: { me: Me }) {
       list.update((items) =>
         unreadOnly
           ? items.filter((item) => !ids.has(item.alert.id))
-          : items.map((item) => (ids.has(item.alert.id) ? { ...item, unread: false, read_at: now } : item)),
+          : items.map((item) =>
+              ids.has(item.alert.id) ? { ...item, unread: false, new_answer: false, read_at: now } : item,
+            ),
       );
-      noticesRead(marked);
+      // One card is one incident, whatever number of notices that was.
+      noticesRead(notices.length);
       announce(notices.length === 1 ? `Marked as read: ${notices[0].alert.title}.` : `${plural(notices.length, 'alert')} marked as read.`);
     } catch (err) {
       setError(asApiError(err));
@@ -71,14 +80,23 @@ function Inbox({ me }: { me: Me }) {
   const unreadShown = list.items.filter((notice) => notice.unread);
   return (
     <>
-      <p>Alerts from the police liaison and the coordinators of your schemes about things happening near you.</p>
+      <p>
+        Alerts from the police liaison and the coordinators of your schemes about things happening near you. An alert and
+        its updates share one card.
+      </p>
       {issuer && (
         <p class="button-row">
           <a class="button button--primary" href="/alerts/new">
             New alert
           </a>
-          <a class="button button--secondary" href="/alerts/issued">
+          <a class="button button--secondary" href={waitingReplies ? '/alerts/issued?replies=1' : '/alerts/issued'}>
             {isLiaison(me) ? 'Alerts in your force' : 'Sent alerts'}
+            {!!waitingReplies && (
+              <span class="button__count">
+                {' '}
+                ({waitingReplies === 1 ? '1 with new replies' : `${waitingReplies} with new replies`})
+              </span>
+            )}
           </a>
         </p>
       )}

@@ -1,9 +1,11 @@
 // "/alerts/issued" — the alerts a coordinator sent, or (for a liaison) every alert in their
 // force, newest first: drafts to finish, how each one went and whether replies are waiting.
-// ?status= picks one status; a liaison's ?mine=1 shows only their own.
+// ?status= picks one status; a liaison's ?mine=1 shows only their own; ?replies=1 only those
+// with replies nobody has read.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
+import { refreshUnreadReplies, useUnreadReplyCount } from '../alertInbox';
 import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert, SelectField } from '../components/FormField';
@@ -19,6 +21,11 @@ import type { AlertDetail, AlertStatus, Me } from '../types';
 const ISSUER_CHOICES = [
   { value: '', label: 'Everyone in your force' },
   { value: '1', label: 'You' },
+];
+
+const REPLY_CHOICES = [
+  { value: '', label: 'With or without' },
+  { value: '1', label: 'With new replies' },
 ];
 
 const STATUS_CHOICES = [
@@ -38,18 +45,33 @@ function IssuedAlerts({ me }: { me: Me }) {
   const status = query.get('status') ?? '';
   // A coordinator's list is always their own; a liaison chooses.
   const mine = !liaison || query.get('mine') === '1';
+  const withReplies = query.get('replies') === '1';
   const [chosen, setChosen] = useState(status);
   const [chosenIssuer, setChosenIssuer] = useState(mine && liaison ? '1' : '');
+  const [chosenReplies, setChosenReplies] = useState(withReplies ? '1' : '');
   useEffect(() => setChosen(status), [status]);
   useEffect(() => setChosenIssuer(mine && liaison ? '1' : ''), [mine, liaison]);
+  useEffect(() => setChosenReplies(withReplies ? '1' : ''), [withReplies]);
 
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) =>
-      api.alerts({ status: status as AlertStatus, page, ...(mine ? { mine: true } : {}) }, signal),
-    [status, mine, me.id],
+      api.alerts(
+        {
+          status: status as AlertStatus,
+          page,
+          ...(mine ? { mine: true } : {}),
+          ...(withReplies ? { unread_replies: true } : {}),
+        },
+        signal,
+      ),
+    [status, mine, withReplies, me.id],
   );
   const list = usePagedList<AlertDetail>(fetchPage);
   const issuer = liaison || me.coordinator_of.length > 0;
+  const waitingReplies = useUnreadReplyCount();
+  useEffect(() => {
+    if (issuer) refreshUnreadReplies(me.id);
+  }, [issuer, me.id]);
 
   return (
     <>
@@ -69,6 +91,14 @@ function IssuedAlerts({ me }: { me: Me }) {
               New alert
             </a>
           </p>
+          {!!waitingReplies && !withReplies && (
+            <p class="notice notice--pending">
+              <a href="/alerts/issued?replies=1">
+                {waitingReplies === 1 ? '1 alert has' : `${waitingReplies} alerts have`} new replies
+              </a>{' '}
+              waiting to be read.
+            </p>
+          )}
           <form
             class="filters"
             aria-label="Filter alerts"
@@ -77,6 +107,7 @@ function IssuedAlerts({ me }: { me: Me }) {
               const params = new URLSearchParams();
               if (chosen) params.set('status', chosen);
               if (liaison && chosenIssuer) params.set('mine', '1');
+              if (chosenReplies) params.set('replies', '1');
               navigate(params.size ? `/alerts/issued?${params}` : '/alerts/issued');
             }}
           >
@@ -84,6 +115,7 @@ function IssuedAlerts({ me }: { me: Me }) {
             {liaison && (
               <SelectField label="Issued by" value={chosenIssuer} onValue={setChosenIssuer} choices={ISSUER_CHOICES} />
             )}
+            <SelectField label="Replies" value={chosenReplies} onValue={setChosenReplies} choices={REPLY_CHOICES} />
             <button type="submit" class="button button--primary button--wide">
               Show alerts
             </button>
@@ -98,7 +130,7 @@ function IssuedAlerts({ me }: { me: Me }) {
               <ErrorAlert messages={list.error?.general ?? []} />
               {list.items.length === 0 && !list.error ? (
                 <EmptyState>
-                  <p>{status === 'draft' ? 'No drafts.' : 'No alerts yet.'}</p>
+                  <p>{withReplies ? 'No new replies waiting.' : status === 'draft' ? 'No drafts.' : 'No alerts yet.'}</p>
                 </EmptyState>
               ) : (
                 <ul class="card-list">

@@ -1,0 +1,89 @@
+// "Find a place": a postcode or a town, looked up by the server's geocoder, to move a map
+// there. Enter searches (it never sends the form the search sits in).
+
+import { useRef, useState } from 'preact/hooks';
+import { api, type ApiError } from '../api';
+import { asApiError } from '../hooks';
+import type { GeocodedPlace } from '../types';
+
+export function PlaceSearch({
+  onFound,
+  found,
+}: {
+  onFound: (place: GeocodedPlace) => void;
+  /** What to say once the map has moved. */
+  found: (place: GeocodedPlace) => string;
+}) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [message, setMessage] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const errors = error ? (error.fields.q ?? error.general) : [];
+
+  const search = async () => {
+    if (busy) return;
+    const query = text.trim();
+    setMessage('');
+    if (!query) {
+      setError(asApiError(new Error('Type a postcode or the name of a town or village.')));
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const place = await api.geocode(query);
+      onFound(place);
+      setMessage(found(place));
+    } catch (err) {
+      setError(asApiError(err));
+      inputRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class={`field place-search${errors.length ? ' field--invalid' : ''}`}>
+      <label for="place-search">Find a place on the map</label>
+      <p class="field-hint" id="place-search-hint">
+        A postcode or a town, for example CB1 2AB or Ely.
+      </p>
+      {errors.length > 0 && (
+        <p class="field-error" id="place-search-error">
+          <span class="visually-hidden">Error: </span>
+          {errors.join(' ')}
+        </p>
+      )}
+      <div class="place-search__row">
+        <input
+          ref={inputRef}
+          id="place-search"
+          type="search"
+          enterKeyHint="search"
+          autoComplete="postal-code"
+          value={text}
+          onInput={(event) => {
+            setText(event.currentTarget.value);
+            if (error) setError(null);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              search();
+            }
+          }}
+          aria-invalid={errors.length ? 'true' : undefined}
+          aria-describedby={`place-search-hint${errors.length ? ' place-search-error' : ''}`}
+        />
+        <button type="button" class="button button--secondary" onClick={search} aria-disabled={busy ? 'true' : undefined}>
+          {busy ? 'Finding…' : 'Find'}
+        </button>
+      </div>
+      <p class="place-search__found" role="status">
+        {message}
+      </p>
+    </div>
+  );
+}
