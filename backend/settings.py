@@ -187,6 +187,8 @@ SCHEME_POLYGON_MAX_VERTICES = env_int("SCHEME_POLYGON_MAX_VERTICES", 500, minimu
 SCHEME_POLYGON_MAX_SPAN_M = env_int("SCHEME_POLYGON_MAX_SPAN_M", 40_000, minimum=100)
 NEAR_RADIUS_DEFAULT_M = env_int("NEAR_RADIUS_DEFAULT_M", 5_000, minimum=1)
 NEAR_RADIUS_MAX_M = env_int("NEAR_RADIUS_MAX_M", 50_000, minimum=1)
+# How long a coordinator may undo declining a join request; the requester is told afterwards.
+JOIN_DECLINE_UNDO_SECONDS = env_int("JOIN_DECLINE_UNDO_SECONDS", 600, minimum=1)
 
 # --- Community Speedwatch (police guidance; each can be changed per deployment) -----------
 
@@ -278,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-alerts": {
         "task": "notifications.expire_alerts",
         "schedule": timedelta(minutes=10),
+    },
+    "tell-declined-requesters": {
+        "task": "schemes.tell_declined_requesters",
+        "schedule": timedelta(minutes=1),
     },
     "purge-old-registrations": {
         "task": "watch.purge_old_registrations",
