@@ -455,4 +455,15 @@ export const api = {
   statistics: (query: StatisticsQuery, signal?: AbortSignal) =>
     get<SpeedwatchStatistics>('speedwatch/statistics/', { ...query }, signal),
   statisticsCsvUrl: (query: StatisticsQuery) => apiUrl('speedwatch/statistics/', { ...query, format: 'csv' }),
+  // --- Phone-sized screens: join request counts, declining with a reason, undo ---
+  /** How many requests to join are waiting for the signed-in user (the menu's badge). */
+  joinRequestCount: async (): Promise<number> =>
+    (await get<Page<JoinRequest>>('join-requests/', { page_size: 1 })).count,
+  /** Declines a request; the reason (optional) reaches the requester once it can no longer be undone. */
+  declineMemberWithReason: (schemeId: number, memberId: number, reason: string) =>
+    post<Member>(`schemes/${schemeId}/members/${memberId}/decline/`, reason ? { reason } : {}),
+  /** Takes a decline back while `decline_undo_until` has not passed: the request waits again. */
+  undoDecline: (schemeId: number, memberId: number) =>
+    post<Member>(`schemes/${schemeId}/members/${memberId}/undo-decline/`),
 };
+

@@ -105,6 +105,10 @@ export interface Membership {
   message?: string;
   requested_at: string;
   joined_at: string | null;
+  /** The coordinator's reason, once a decline is final (it can no longer be undone). */
+  decline_reason?: string;
+  /** For a coordinator of an active scheme: requests waiting for a decision; otherwise null. */
+  join_requests_waiting?: number | null;
 }
 
 export interface MemberUser {
@@ -130,6 +134,10 @@ export interface Member {
   message: string;
   requested_at: string;
   joined_at: string | null;
+  decided_at?: string | null;
+  decline_reason?: string;
+  /** Until when a decline can be undone; the requester is told only afterwards. */
+  decline_undo_until?: string | null;
 }
 
 export interface JoinRequest extends Member {
