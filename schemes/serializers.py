@@ -98,11 +98,17 @@ class RequesterStatusField(serializers.ChoiceField):
 
 class MyMembershipSerializer(serializers.ModelSerializer):
     status = RequesterStatusField()
+    decline_reason = serializers.SerializerMethodField(
+        help_text="The coordinator's reason, once a decline is final."
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "role", "status"]
+        fields = ["id", "role", "status", "decline_reason"]
         read_only_fields = fields
+
+    def get_decline_reason(self, membership: Membership) -> str:
+        return membership.decline_reason if membership.decline_settled else ""
 
 
 class SchemeContactSerializer(serializers.Serializer):

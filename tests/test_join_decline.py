@@ -76,6 +76,13 @@ def test_decline_with_a_reason_tells_the_requester_after_the_undo_window(
     _window_passes(request_to_join)
     row = _my_row(requester, request_to_join)
     assert (row["status"], row["decline_reason"]) == ("declined", REASON)
+    scheme_page = requester.get(f"/api/v1/schemes/{request_to_join.scheme_id}/").json()
+    assert scheme_page["my_membership"] == {
+        "id": request_to_join.pk,
+        "role": "volunteer",
+        "status": "declined",
+        "decline_reason": REASON,
+    }
     assert tell_declined_requester.delay(membership_id=request_to_join.pk).get() is True
 
     (message,) = mail.outbox

@@ -78,6 +78,8 @@ export interface MyMembership {
   id: number;
   role: MemberRole;
   status: MemberStatus;
+  /** The coordinator's reason, once a decline is final. */
+  decline_reason?: string;
 }
 
 export interface Scheme extends SchemeSummary {

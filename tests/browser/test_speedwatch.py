@@ -14,6 +14,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from accounts.models import User
 from tests.browser.pages import card, menu, sign_in, status_message
+from tests.speedwatch import logged_session
 from watch import services
 from watch.demo import RISK_OK
 from watch.models import AuditRecord, Offence, Session, Site
@@ -491,3 +492,11 @@ def test_volunteer_sees_registrations_masked(page: Page) -> None:
     assert "AB12 CDE" not in text
     # Nor anything about letters, which volunteers are not told.
     assert "letter" not in text.lower()
+
+
+@pytest.fixture
+def draft_session(demo: None) -> Session:
+    """A session at High Street still being logged: yesterday mid-morning, no offences yet."""
+    people = Site.objects.get(name=HIGH_STREET).scheme.memberships.filter(status="active")
+    team = [membership.user for membership in people.select_related("user").order_by("user__name")]
+    return logged_session(Site.objects.get(name=HIGH_STREET), team, submit=False)

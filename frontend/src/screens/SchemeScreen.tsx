@@ -255,7 +255,19 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
           act(() => api.join(scheme.id, message.trim()), `Your request to join ${scheme.name} has been sent.`);
         }}
       >
-        {membership?.status === 'declined' && <p>Your last request was declined. You can ask again.</p>}
+        {membership?.status === 'declined' && (
+          <>
+            <p>Your last request was declined. You can ask again.</p>
+            {membership.decline_reason && (
+              <blockquote class="card__message">
+                <p>
+                  <span class="visually-hidden">The coordinator's reason: </span>
+                  {membership.decline_reason}
+                </p>
+              </blockquote>
+            )}
+          </>
+        )}
         <TextAreaField
           label="Message to the coordinator (optional)"
           hint="For example, which street you live on."
