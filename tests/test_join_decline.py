@@ -70,12 +70,17 @@ def test_decline_with_a_reason_tells_the_requester_after_the_undo_window(
     requester = client_for(request_to_join.user)
     row = _my_row(requester, request_to_join)
     assert (row["status"], row["decline_reason"]) == ("pending", "")
+    waiting = requester.get("/api/v1/me/memberships/", {"status": "pending"}).json()
+    assert [row["id"] for row in waiting["results"]] == [request_to_join.pk]
+    assert requester.get("/api/v1/me/memberships/", {"status": "declined"}).json()["count"] == 0
     scheme_page = requester.get(f"/api/v1/schemes/{request_to_join.scheme_id}/").json()
     assert scheme_page["my_membership"]["status"] == "pending"
 
     _window_passes(request_to_join)
     row = _my_row(requester, request_to_join)
     assert (row["status"], row["decline_reason"]) == ("declined", REASON)
+    declined = requester.get("/api/v1/me/memberships/", {"status": "declined"}).json()
+    assert [row["id"] for row in declined["results"]] == [request_to_join.pk]
     scheme_page = requester.get(f"/api/v1/schemes/{request_to_join.scheme_id}/").json()
     assert scheme_page["my_membership"] == {
         "id": request_to_join.pk,
