@@ -12,7 +12,8 @@ def menu(page: Page) -> Locator:
     """The main menu, opened. On a phone it is a bar at the foot of the screen with the places
     a role uses most, and a "Menu" button that opens the rest and Sign out above the bar; this
     opens it (once the app knows who is signed in), so that every place in the menu can be
-    found in it. Following a link closes it again, as do Escape and a tap elsewhere."""
+    found in it. Following a link closes it again, as do Escape and a tap elsewhere; after only
+    reading from it, press Escape, as the open menu covers the foot of the screen."""
     nav = page.get_by_role("navigation", name="Main menu")
     expect(nav).not_to_have_attribute("aria-busy", "true")
     toggle = menu_button(page)
@@ -30,7 +31,8 @@ def menu_button(page: Page) -> Locator:
 
 
 def status_message(page: Page, text: str) -> Locator:
-    """The message the app announces after an action, in its `role="status"` banner."""
+    """The message the app announces after an action, in a `role="status"` region: beside the
+    action that caused it, or the banner at the top after moving to another screen."""
     return page.get_by_role("status").filter(has_text=text)
 
 
