@@ -28,6 +28,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("PATCHWATCH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so that its admin templates (accessibility fixes for every admin screen) are
+    # found before Django's own.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,7 +42,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
-    "core",
     "accounts",
     "schemes",
     "watch",
@@ -202,6 +204,8 @@ SCHEME_POLYGON_MAX_VERTICES = env_int("SCHEME_POLYGON_MAX_VERTICES", 500, minimu
 SCHEME_POLYGON_MAX_SPAN_M = env_int("SCHEME_POLYGON_MAX_SPAN_M", 40_000, minimum=100)
 NEAR_RADIUS_DEFAULT_M = env_int("NEAR_RADIUS_DEFAULT_M", 5_000, minimum=1)
 NEAR_RADIUS_MAX_M = env_int("NEAR_RADIUS_MAX_M", 50_000, minimum=1)
+# How long a coordinator may undo declining a join request; the requester is told afterwards.
+JOIN_DECLINE_UNDO_SECONDS = env_int("JOIN_DECLINE_UNDO_SECONDS", 600, minimum=1)
 
 # --- Community Speedwatch (police guidance; each can be changed per deployment) -----------
 
@@ -293,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-alerts": {
         "task": "notifications.expire_alerts",
         "schedule": timedelta(minutes=10),
+    },
+    "tell-declined-requesters": {
+        "task": "schemes.tell_declined_requesters",
+        "schedule": timedelta(minutes=1),
     },
     "purge-old-registrations": {
         "task": "watch.purge_old_registrations",

@@ -179,7 +179,16 @@ class SchemeAdmin(admin.ModelAdmin):
 class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ["scheme", "user", "role", "status", "message", "joined_at", "decided_by"]
+        fields = [
+            "scheme",
+            "user",
+            "role",
+            "status",
+            "message",
+            "joined_at",
+            "decided_by",
+            "decline_reason",
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -204,7 +213,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
         # Moving a membership to another scheme or person would bypass the coordinator rule.
-        return ["scheme", "user"] if obj is not None else []
+        # When a decline was made and its requester told are the app's record.
+        told = ["decided_at", "requester_told_at"]
+        return ["scheme", "user", *told] if obj is not None else told
 
     def delete_model(self, request, obj: Membership) -> None:  # type: ignore[no-untyped-def]
         services.membership_remove(membership=obj, actor=request.user)

@@ -34,6 +34,7 @@ from schemes.filters import (
 from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
 from schemes.serializers import (
     ActivityEventSerializer,
+    DeclineInputSerializer,
     ForceLocateQuerySerializer,
     ForceSuggestionSerializer,
     GeocodeQuerySerializer,
@@ -275,11 +276,25 @@ class SchemeMemberViewSet(
         membership = services.membership_approve(membership=self._membership(), actor=request.user)
         return Response(MemberSerializer(membership).data)
 
-    @extend_schema(request=None, responses=MemberSerializer)
+    @extend_schema(request=DeclineInputSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
     def decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
-        membership = services.membership_decline(membership=self._membership(), actor=request.user)
+        membership = self._membership()
+        payload = DeclineInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.membership_decline(
+            membership=membership, actor=request.user, reason=payload.validated_data["reason"]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(request=None, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="undo-decline")
+    @idempotent
+    def undo_decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
+        membership = services.membership_decline_undo(
+            membership=self._membership(), actor=request.user
+        )
         return Response(MemberSerializer(membership).data)
 
 

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
@@ -60,12 +64,30 @@ class MemberFilter(filters.FilterSet):
 
 
 class MembershipFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=MembershipStatus.choices)
+    """The user's own memberships, by the status they see (``Membership.status_for_requester``:
+    a decline that can still be undone is pending to them)."""
+
+    status = filters.ChoiceFilter(choices=MembershipStatus.choices, method="filter_status")
     role = filters.ChoiceFilter(choices=MembershipRole.choices)
 
     class Meta:
         model = Membership
         fields = ["status", "role"]
+
+    def filter_status(
+        self, queryset: QuerySet[Membership], name: str, value: str
+    ) -> QuerySet[Membership]:
+        cutoff = timezone.now() - timedelta(seconds=settings.JOIN_DECLINE_UNDO_SECONDS)
+        undoable = Q(
+            status=MembershipStatus.DECLINED,
+            requester_told_at__isnull=True,
+            decided_at__gt=cutoff,
+        )
+        if value == MembershipStatus.PENDING:
+            return queryset.filter(Q(status=value) | undoable)
+        if value == MembershipStatus.DECLINED:
+            return queryset.filter(status=value).exclude(undoable)
+        return queryset.filter(status=value)
 
 
 class JoinRequestFilter(filters.FilterSet):

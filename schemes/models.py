@@ -1,6 +1,9 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
@@ -180,6 +183,17 @@ class Membership(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the request was approved or declined."
+    )
+    decline_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why the request was declined, for the requester."
+    )
+    requester_told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the requester was emailed that the request was declined.",
+    )
 
     class Meta:
         ordering = ["requested_at"]
@@ -193,10 +207,41 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["scheme", "status", "role"], name="membership_scheme_status"),
             models.Index(fields=["user", "status"], name="membership_user_status"),
+            # The sweep for declined requesters still to be told: a handful of rows at most.
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(status="declined", requester_told_at__isnull=True),
+                name="membership_decline_untold",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.scheme} ({self.role}, {self.status})"
+
+    @property
+    def decline_undo_until(self) -> datetime | None:
+        """Until when a decline may be undone: the requester is told only afterwards."""
+        if self.status != MembershipStatus.DECLINED or self.decided_at is None:
+            return None
+        if self.requester_told_at is not None:
+            return None
+        return self.decided_at + timedelta(seconds=settings.JOIN_DECLINE_UNDO_SECONDS)
+
+    @property
+    def decline_settled(self) -> bool:
+        """A decline is final once its requester was told or its undo window has passed.
+        Declines from before undo existed have no ``decided_at`` and are final."""
+        until = self.decline_undo_until
+        return self.status == MembershipStatus.DECLINED and (
+            until is None or until <= timezone.now()
+        )
+
+    @property
+    def status_for_requester(self) -> str:
+        """What the requester sees: a decline that can still be undone is not news yet."""
+        if self.status == MembershipStatus.DECLINED and not self.decline_settled:
+            return MembershipStatus.PENDING
+        return self.status
 
 
 class SchemeStatusChange(models.Model):
@@ -228,6 +273,7 @@ class ActivityType(models.TextChoices):
     MEMBER_REQUESTED = "member_requested", "Asked to join"
     MEMBER_JOINED = "member_joined", "Member joined"
     MEMBER_DECLINED = "member_declined", "Join request declined"
+    MEMBER_DECLINE_UNDONE = "member_decline_undone", "Join request decline undone"
     MEMBER_LEFT = "member_left", "Member left"
     MEMBER_REMOVED = "member_removed", "Member removed"
     ROLE_CHANGED = "role_changed", "Role changed"

@@ -107,10 +107,19 @@ def status_history_of(*, scheme: Scheme) -> QuerySet[SchemeStatusChange]:
 
 
 def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
-    """The user's memberships and requests, with each scheme's member count."""
+    """The user's memberships and requests, with each scheme's member count and the
+    requests waiting to join it (shown to its coordinators only)."""
+    waiting = (
+        Membership.objects.filter(scheme=OuterRef("scheme"), status=MembershipStatus.PENDING)
+        .order_by()
+        .values("scheme")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Membership.objects.filter(user=user)
         .exclude(scheme__status=SchemeStatus.CLOSED)
+        .annotate(join_requests_waiting=Coalesce(Subquery(waiting), 0))
         .prefetch_related(Prefetch("scheme", queryset=with_member_count(Scheme.objects.all())))
         .order_by("scheme__name")
     )

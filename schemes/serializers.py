@@ -12,6 +12,7 @@ from schemes.models import (
     ActivityEvent,
     Membership,
     MembershipRole,
+    MembershipStatus,
     Scheme,
     SchemeKind,
     SchemeStatus,
@@ -82,11 +83,32 @@ class SchemeSummarySerializer(serializers.ModelSerializer):
         return getattr(scheme, "distance_m", None)
 
 
+class RequesterStatusField(serializers.ChoiceField):
+    """A membership's status as its own user sees it: a decline that the coordinator can
+    still undo reads as pending until the undo window has passed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=MembershipStatus.choices,
+            source="status_for_requester",
+            read_only=True,
+            **kwargs,
+        )
+
+
 class MyMembershipSerializer(serializers.ModelSerializer):
+    status = RequesterStatusField()
+    decline_reason = serializers.SerializerMethodField(
+        help_text="The coordinator's reason, once a decline is final."
+    )
+
     class Meta:
         model = Membership
-        fields = ["id", "role", "status"]
+        fields = ["id", "role", "status", "decline_reason"]
         read_only_fields = fields
+
+    def get_decline_reason(self, membership: Membership) -> str:
+        return membership.decline_reason if membership.decline_settled else ""
 
 
 class SchemeContactSerializer(serializers.Serializer):
@@ -275,11 +297,40 @@ class MembershipSerializer(serializers.ModelSerializer):
     """A user's own membership, with the scheme it is of."""
 
     scheme = SchemeSummarySerializer(read_only=True)
+    status = RequesterStatusField()
+    decline_reason = serializers.SerializerMethodField(
+        help_text="The coordinator's reason, once a decline is final."
+    )
+    join_requests_waiting = serializers.SerializerMethodField(
+        help_text="For a coordinator: requests to join this scheme waiting for a decision."
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "scheme", "role", "status", "message", "requested_at", "joined_at"]
+        fields = [
+            "id",
+            "scheme",
+            "role",
+            "status",
+            "message",
+            "requested_at",
+            "joined_at",
+            "decline_reason",
+            "join_requests_waiting",
+        ]
         read_only_fields = fields
+
+    def get_decline_reason(self, membership: Membership) -> str:
+        return membership.decline_reason if membership.decline_settled else ""
+
+    def get_join_requests_waiting(self, membership: Membership) -> int | None:
+        if (
+            membership.role != MembershipRole.COORDINATOR
+            or membership.status != MembershipStatus.ACTIVE
+            or membership.scheme.status != SchemeStatus.ACTIVE
+        ):
+            return None
+        return getattr(membership, "join_requests_waiting", None)
 
 
 class MemberUserSerializer(serializers.Serializer):
@@ -295,11 +346,38 @@ class MemberSerializer(serializers.ModelSerializer):
 
     user = MemberUserSerializer(read_only=True)
     scheme = SchemeRefSerializer(read_only=True)
+    decline_undo_until = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Until when a decline can be undone; the requester is told afterwards.",
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "scheme", "role", "status", "message", "requested_at", "joined_at"]
+        fields = [
+            "id",
+            "user",
+            "scheme",
+            "role",
+            "status",
+            "message",
+            "requested_at",
+            "joined_at",
+            "decided_at",
+            "decline_reason",
+            "decline_undo_until",
+        ]
         read_only_fields = fields
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Optional: sent to the requester once the decline can no longer be undone.",
+    )
 
 
 class MemberRoleInputSerializer(serializers.Serializer):

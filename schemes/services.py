@@ -1,13 +1,19 @@
 """Every write the schemes domain knows: proposing, the status lifecycle, membership."""
 
+import logging
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from schemes import geo
+from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
     ActivityType,
@@ -19,6 +25,8 @@ from schemes.models import (
     SchemeStatusChange,
 )
 from schemes.permissions import can_review_scheme, is_coordinator, is_proposer
+
+logger = logging.getLogger(__name__)
 
 DETAIL_FIELDS = (
     "name",
@@ -245,7 +253,20 @@ def membership_request(*, scheme: Scheme, user: User, message: str = "") -> Memb
         membership.message = message
         membership.requested_at = timezone.now()
         membership.decided_by = None
-        membership.save(update_fields=["status", "message", "requested_at", "decided_by"])
+        membership.decided_at = None
+        membership.decline_reason = ""
+        membership.requester_told_at = None
+        membership.save(
+            update_fields=[
+                "status",
+                "message",
+                "requested_at",
+                "decided_by",
+                "decided_at",
+                "decline_reason",
+                "requester_told_at",
+            ]
+        )
     activity_record(
         scheme=scheme,
         type=ActivityType.MEMBER_REQUESTED,
@@ -267,9 +288,9 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     _require_pending(membership)
     membership.status = MembershipStatus.ACTIVE
-    membership.joined_at = timezone.now()
+    membership.joined_at = membership.decided_at = timezone.now()
     membership.decided_by = actor
-    membership.save(update_fields=["status", "joined_at", "decided_by"])
+    membership.save(update_fields=["status", "joined_at", "decided_at", "decided_by"])
     activity_record(
         scheme=membership.scheme,
         type=ActivityType.MEMBER_JOINED,
@@ -280,19 +301,122 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
 
 
 @transaction.atomic
-def membership_decline(*, membership: Membership, actor: User) -> Membership:
+def membership_decline(*, membership: Membership, actor: User, reason: str = "") -> Membership:
+    """Decline a request, with an optional reason for the requester.
+
+    The requester is not told at once: for ``JOIN_DECLINE_UNDO_SECONDS`` the decline can be
+    undone (a mistaken tap on a phone) and they hear nothing. Afterwards a task, queued here
+    with that countdown, emails them; the beat sweep ``declined_requesters_tell`` catches any
+    the task missed (no worker at the time, a lost message).
+    """
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     _require_pending(membership)
     membership.status = MembershipStatus.DECLINED
     membership.decided_by = actor
-    membership.save(update_fields=["status", "decided_by"])
+    membership.decided_at = timezone.now()
+    membership.decline_reason = reason.strip()
+    membership.requester_told_at = None
+    membership.save(
+        update_fields=["status", "decided_by", "decided_at", "decline_reason", "requester_told_at"]
+    )
+    summary = f"{actor.name} declined {membership.user.name}'s request to join."
+    if membership.decline_reason:
+        summary += f" Reason: {membership.decline_reason}"
+    activity_record(
+        scheme=membership.scheme, type=ActivityType.MEMBER_DECLINED, actor=actor, summary=summary
+    )
+    transaction.on_commit(partial(_queue_tell_declined, membership.pk))
+    return membership
+
+
+def _queue_tell_declined(membership_id: int) -> None:
+    from schemes.tasks import tell_declined_requester
+
+    try:
+        # With no broker (``make run``) the task runs here and now, finds the window still
+        # open and sends nothing; the requester sees the decision in "My schemes" once the
+        # window has passed, and is emailed by the beat sweep where one runs.
+        tell_declined_requester.apply_async(
+            kwargs={"membership_id": membership_id},
+            # A second late is harmless; a second early would find the window still open.
+            countdown=settings.JOIN_DECLINE_UNDO_SECONDS + 1,
+        )
+    except KombuOperationalError:
+        # The decline is committed; a broker that cannot be reached must not undo that.
+        logger.exception("Could not queue telling requester %s; the sweep will", membership_id)
+
+
+@transaction.atomic
+def membership_decline_undo(*, membership: Membership, actor: User) -> Membership:
+    """Take back a decline while its requester has not been told: the request waits again."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.status != MembershipStatus.DECLINED:
+        raise ValidationError(
+            "Only a declined request can be undone: this one is "
+            f"{membership.get_status_display().lower()}."
+        )
+    until = membership.decline_undo_until
+    if until is None or until <= timezone.now():
+        raise ValidationError(
+            f"Too late to undo: {membership.user.name} has been told that the request was "
+            "declined. They can ask to join again."
+        )
+    membership.status = MembershipStatus.PENDING
+    membership.decided_by = None
+    membership.decided_at = None
+    membership.decline_reason = ""
+    membership.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
     activity_record(
         scheme=membership.scheme,
-        type=ActivityType.MEMBER_DECLINED,
+        type=ActivityType.MEMBER_DECLINE_UNDONE,
         actor=actor,
-        summary=f"{actor.name} declined {membership.user.name}'s request to join.",
+        summary=(
+            f"{actor.name} undid declining {membership.user.name}'s request to join: "
+            "it is waiting again."
+        ),
     )
     return membership
+
+
+def declined_requester_tell(*, membership_id: int) -> bool:
+    """Email a requester that their request was declined, once its undo window has passed.
+
+    Safe to call at any time and any number of times: the row is claimed with a conditional
+    update (still declined, the window passed, nobody told yet), so a decline that was undone
+    or already told sends nothing, and two workers cannot both send. Returns whether it sent.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.JOIN_DECLINE_UNDO_SECONDS)
+    claimed = Membership.objects.filter(
+        pk=membership_id,
+        status=MembershipStatus.DECLINED,
+        requester_told_at__isnull=True,
+        decided_at__lte=cutoff,
+    ).update(requester_told_at=timezone.now())
+    if not claimed:
+        return False
+    membership = Membership.objects.select_related("user", "scheme").get(pk=membership_id)
+    try:
+        if membership.user.is_active:
+            join_declined_email_send(membership=membership)
+    except Exception:
+        # Not sent: release the claim so the next sweep tries again.
+        Membership.objects.filter(pk=membership_id).update(requester_told_at=None)
+        raise
+    return True
+
+
+def declined_requesters_due() -> list[int]:
+    """Declines whose undo window has passed and whose requester has not been told."""
+    cutoff = timezone.now() - timedelta(seconds=settings.JOIN_DECLINE_UNDO_SECONDS)
+    return list(
+        Membership.objects.filter(
+            status=MembershipStatus.DECLINED,
+            requester_told_at__isnull=True,
+            decided_at__lte=cutoff,
+        )
+        .order_by("decided_at")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def coordinators_kept_check(*, scheme_id: int, changes: dict[int, bool], consequence: str) -> None:

@@ -134,6 +134,11 @@ def _member_json(membership: Membership) -> dict:
         "requested_at": DateTimeField().to_representation(membership.requested_at),
         "joined_at": membership.joined_at
         and DateTimeField().to_representation(membership.joined_at),
+        "decided_at": membership.decided_at
+        and DateTimeField().to_representation(membership.decided_at),
+        "decline_reason": membership.decline_reason,
+        "decline_undo_until": membership.decline_undo_until
+        and DateTimeField().to_representation(membership.decline_undo_until),
     }
 
 

@@ -38,6 +38,7 @@ SIGNED_IN_ONLY = [
     ("delete", "/api/v1/schemes/{scheme}/members/{member}/"),
     ("post", "/api/v1/schemes/{scheme}/members/{member}/approve/"),
     ("post", "/api/v1/schemes/{scheme}/members/{member}/decline/"),
+    ("post", "/api/v1/schemes/{scheme}/members/{member}/undo-decline/"),
     ("get", "/api/v1/join-requests/"),
     ("get", "/api/v1/activity/"),
     ("get", "/api/v1/activity/export/"),

@@ -127,7 +127,12 @@ def test_public_sees_only_the_contact_details_the_scheme_chose(
 def test_scheme_page_tells_a_member_their_membership(client_for, scheme, volunteer) -> None:
     body = client_for(volunteer).get(_url(scheme)).json()
     membership = Membership.objects.get(user=volunteer)
-    assert body["my_membership"] == {"id": membership.pk, "role": "volunteer", "status": "active"}
+    assert body["my_membership"] == {
+        "id": membership.pk,
+        "role": "volunteer",
+        "status": "active",
+        "decline_reason": "",
+    }
     assert (
         body["can_manage"],
         body["can_edit"],

@@ -519,6 +519,16 @@ export const api = {
   resetAlertPreferences: () => request<AlertPreferences>('DELETE', 'me/alert-preferences/'),
   /** Where a postcode or town is; a field error under `q` when it is not known. */
   geocode: (q: string, signal?: AbortSignal) => get<GeocodedPlace>('geocode/', { q }, signal),
+  // --- Phone-sized screens: join request counts, declining with a reason, undo ---
+  /** How many requests to join are waiting for the signed-in user (the menu's badge). */
+  joinRequestCount: async (): Promise<number> =>
+    (await get<Page<JoinRequest>>('join-requests/', { page_size: 1 })).count,
+  /** Declines a request; the reason (optional) reaches the requester once it can no longer be undone. */
+  declineMemberWithReason: (schemeId: number, memberId: number, reason: string) =>
+    post<Member>(`schemes/${schemeId}/members/${memberId}/decline/`, reason ? { reason } : {}),
+  /** Takes a decline back while `decline_undo_until` has not passed: the request waits again. */
+  undoDecline: (schemeId: number, memberId: number) =>
+    post<Member>(`schemes/${schemeId}/members/${memberId}/undo-decline/`),
 };
 
 // --- Accounts: password, email, deleting the account; the force for a place -------------
@@ -533,3 +543,4 @@ export const accountApi = {
   locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
     get<ForceSuggestion>('forces/locate/', { lat, lon }, signal),
 };
+

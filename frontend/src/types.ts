@@ -87,6 +87,8 @@ export interface MyMembership {
   id: number;
   role: MemberRole;
   status: MemberStatus;
+  /** The coordinator's reason, once a decline is final. */
+  decline_reason?: string;
 }
 
 export interface Scheme extends SchemeSummary {
@@ -116,6 +118,10 @@ export interface Membership {
   message?: string;
   requested_at: string;
   joined_at: string | null;
+  /** The coordinator's reason, once a decline is final (it can no longer be undone). */
+  decline_reason?: string;
+  /** For a coordinator of an active scheme: requests waiting for a decision; otherwise null. */
+  join_requests_waiting?: number | null;
 }
 
 export interface MemberUser {
@@ -141,6 +147,10 @@ export interface Member {
   message: string;
   requested_at: string;
   joined_at: string | null;
+  decided_at?: string | null;
+  decline_reason?: string;
+  /** Until when a decline can be undone; the requester is told only afterwards. */
+  decline_undo_until?: string | null;
 }
 
 export interface JoinRequest extends Member {

@@ -9,11 +9,30 @@ DEMO_PASSWORD = "patchwatch-demo"
 
 
 def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Main menu")
+    """The main menu, opened. On a phone it is a bar at the foot of the screen with the places
+    a role uses most, and a "Menu" button that opens the rest and Sign out above the bar; this
+    opens it (once the app knows who is signed in), so that every place in the menu can be
+    found in it. Following a link closes it again, as do Escape and a tap elsewhere; after only
+    reading from it, press Escape, as the open menu covers the foot of the screen."""
+    nav = page.get_by_role("navigation", name="Main menu")
+    expect(nav).not_to_have_attribute("aria-busy", "true")
+    toggle = menu_button(page)
+    if toggle.count() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+    return nav
+
+
+def menu_button(page: Page) -> Locator:
+    """The button that opens the rest of the menu (only a signed-in person has one)."""
+    return page.get_by_role("navigation", name="Main menu").get_by_role(
+        "button", name="Menu", exact=True
+    )
 
 
 def status_message(page: Page, text: str) -> Locator:
-    """The message the app announces after an action, in its `role="status"` banner."""
+    """The message the app announces after an action, in a `role="status"` region: beside the
+    action that caused it, or the banner at the top after moving to another screen."""
     return page.get_by_role("status").filter(has_text=text)
 
 
@@ -30,7 +49,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(status_message(page, "You are signed in as")).to_be_visible()
-    expect(menu(page).get_by_role("button", name="Sign out")).to_be_visible()
+    expect(menu_button(page)).to_be_visible()
 
 
 def sign_out(page: Page) -> None:

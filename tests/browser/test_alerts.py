@@ -12,7 +12,6 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from notifications.models import Alert, Notice, Reply
 from tests.browser.pages import card, menu, sign_in, sign_out, status_message, tap_map
-from tests.browser.test_accessibility import PHONE_WIDTH, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -300,66 +299,3 @@ def test_coordinator_reads_replies_and_liaison_reworks_a_draft(page: Page) -> No
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerts in your force")
     assert not Alert.objects.filter(pk=draft.pk).exists()
     assert not Notice.objects.filter(alert_id=draft.pk).exists()
-
-
-# --- Every alert screen -------------------------------------------------------------------
-
-# name: (path, h1, text shown once loaded, user)
-SCREENS = {
-    "inbox": ("/alerts", "Alerts", SCAM, VOLUNTEER),
-    "alert, its sender": ("/alerts/{scam}", SCAM, "Who got it and who read it", MARGARET),
-    "draft": ("/alerts/{draft}", FLY_TIPPING, "Delete draft", LIAISON),
-    "edit draft": ("/alerts/{draft}/edit", "Edit draft", "This alert will reach", LIAISON),
-    "alert, a recipient": ("/alerts/{hare}", HARE_COURSING, "Reply to the sender", DAVID),
-    "new alert": ("/alerts/new", "New alert", "This alert will reach", LIAISON),
-    # Web push is off here (no key), which the screen explains instead of offering it.
-    "alert settings": (
-        "/alerts/settings",
-        "Alert settings",
-        "are not switched on for this Patchwatch site",
-        VOLUNTEER,
-    ),
-    "sent alerts": ("/alerts/issued", "Alerts in your force", HARE_COURSING, LIAISON),
-    "sent alerts, a coordinator": ("/alerts/issued", "Sent alerts", SCAM, MARGARET),
-}
-
-
-def open_alert_screen(page: Page, name: str) -> None:
-    path, h1, loaded, _ = SCREENS[name]
-    ids = {
-        "scam": Alert.objects.get(title=SCAM).pk,
-        "hare": Alert.objects.get(title=HARE_COURSING).pk,
-        "draft": Alert.objects.get(title=FLY_TIPPING).pk,
-    }
-    page.goto(path.format(**ids))
-    expect(page.get_by_role("heading", level=1)).to_have_text(h1)
-    if name == "new alert":
-        # With an area, so that the reach is shown too.
-        page.get_by_role("button", name="Put the centre at the cross").click()
-    expect(page.get_by_role("main").get_by_text(loaded).first).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Loading"))).to_have_count(0)
-
-
-@pytest.mark.parametrize("name", SCREENS.keys())
-def test_every_alert_screen_has_no_serious_accessibility_violations(page: Page, name: str) -> None:
-    sign_in(page, SCREENS[name][3])
-    open_alert_screen(page, name)
-
-    expect(page.locator("h1")).to_have_count(1)
-    expect(page.get_by_role("main")).to_have_attribute("id", "main")
-    violations = serious_violations(page)
-    assert violations == [], json.dumps(violations, indent=2)
-
-
-def test_no_alert_screen_scrolls_sideways_at_360px(page: Page) -> None:
-    widths = {}
-    for user in (MARGARET, DAVID, LIAISON, VOLUNTEER):
-        if widths:
-            sign_out(page)
-        sign_in(page, user)
-        for name, screen in SCREENS.items():
-            if screen[3] == user:
-                open_alert_screen(page, name)
-                widths[name] = page.evaluate("() => document.documentElement.scrollWidth")
-    assert len(widths) == len(SCREENS)
-    assert {name: width for name, width in widths.items() if width > PHONE_WIDTH} == {}

@@ -1,13 +1,14 @@
 """The main journeys, clicked through at 360 px: finding schemes near the phone or a place,
-joining a scheme and approving a proposal."""
+asking to join a scheme (declined, undone, approved) and approving a proposal."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from schemes.models import Membership, Scheme
+from schemes.models import ActivityEvent, Membership, Scheme
 from tests.browser.pages import card, menu, sign_in, sign_out, status_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
@@ -15,7 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 MILL_ROAD = "Mill Road Neighbourhood Watch"
 
 
-def test_volunteer_joins_and_coordinator_approves(page: Page) -> None:
+JORDAN = "jordan.reeve@example.org"
+REASON = "We cover Mill Road itself; for Romsey Town, try Romsey Watch."
+
+
+def test_a_newcomer_asks_to_join_and_the_coordinator_declines_undoes_and_approves(
+    page: Page, settings
+) -> None:
+    """A newcomer signs up, finds a scheme near a postcode, asks to join; the coordinator
+    sees the count, declines with a reason, undoes it, and approves."""
+    settings.GEOCODER = "gazetteer"  # the frontend learns this from /api/v1/config/
     page.goto("/signup")
     page.get_by_label("Full name", exact=True).fill("Jordan Reeve")
     page.get_by_label("Email", exact=True).fill("jordan.reeve@example.org")
@@ -25,31 +35,87 @@ def test_volunteer_joins_and_coordinator_approves(page: Page) -> None:
         status_message(page, "Welcome to Patchwatch, Jordan Reeve. Your account is ready.")
     ).to_be_visible()
 
-    page.goto("/?lat=52.1985&lon=0.1410&radius=2000")
+    page.get_by_label("Postcode or place").fill("CB1 2AB")
+    page.get_by_label("Radius").select_option(label="2 km")
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="nearest first")).to_contain_text(
-        "within 2 km of here, nearest first."
+        "within 2 km of CB1 2AB, nearest first."
     )
     mill_road = card(page, MILL_ROAD)
-    # The point is inside the scheme's area, so it is no distance away.
-    expect(mill_road.get_by_text("0 m away", exact=True)).to_be_visible()
+    expect(mill_road.get_by_text("30 m away", exact=True)).to_be_visible()
     mill_road.get_by_role("link", name=MILL_ROAD).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(MILL_ROAD)
+    page.get_by_label("Message to the coordinator (optional)").fill("I live on Romsey Terrace.")
     page.get_by_role("button", name="Request to join").click()
-    expect(status_message(page, f"Your request to join {MILL_ROAD} has been sent.")).to_be_visible()
-    expect(page.get_by_text("Your request is waiting for the coordinator.")).to_be_visible()
+    # Said beside the button that was pressed, and announced.
+    membership_panel = page.get_by_role("region", name="Your membership")
+    expect(
+        membership_panel.get_by_role("status").filter(has_text="Your request to join")
+    ).to_have_text(f"Your request to join {MILL_ROAD} has been sent.")
+    expect(membership_panel).to_contain_text("Your request is waiting for the coordinator.")
     sign_out(page)
 
+    # Signing in takes the coordinator home, where the requests waiting come first.
     sign_in(page, "margaret@example.org")
-    menu(page).get_by_role("link", name="Join requests").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My schemes")
+    waiting = page.get_by_role("region", name="Join requests")
+    expect(waiting).to_contain_text("2 people are waiting to join your schemes.")
+    expect(
+        menu(page).get_by_role("link", name="Join requests 2 waiting", exact=True)
+    ).to_have_attribute("href", "/join-requests")
+    waiting.get_by_role("link", name="Review join requests").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Join requests")
+    expect(
+        menu(page).get_by_role("link", name="Join requests 2 waiting", exact=True)
+    ).to_have_attribute("aria-current", "page")
+    page.keyboard.press("Escape")  # the menu was opened to read it: closed again
+
     request = card(page, "Jordan Reeve")
     expect(request).to_contain_text(f"Wants to join {MILL_ROAD}")
+    expect(request).to_contain_text("I live on Romsey Terrace.")
+    # Decline is not the first button; its form closes with Escape, focus back on Decline.
+    expect(request.get_by_role("button").first).to_have_text("Approve")
+    decline = request.get_by_role("button", name="Decline", exact=True)
+    decline.click()
+    reason = request.get_by_label("Reason (optional)")
+    expect(reason).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(reason).to_have_count(0)
+    expect(decline).to_be_focused()
+
+    decline.click()
+    reason.fill(REASON)
+    request.get_by_role("button", name="Decline request").click()
+    result = request.get_by_role("status").filter(has_text=re.compile("^(Declined|Undone)"))
+    expect(result).to_contain_text("Declined. Jordan Reeve will be told at ")
+    expect(result).to_contain_text(", with your reason, unless you undo it before then.")
+    undo = request.get_by_role("button", name="Undo decline")
+    expect(undo).to_be_focused()
+    expect(
+        menu(page).get_by_role("link", name="Join requests 1 waiting", exact=True)
+    ).to_be_visible()
+    page.keyboard.press("Escape")
+
+    undo.click()
+    expect(result).to_have_text(
+        "Undone: the request from Jordan Reeve is waiting again. "
+        "Jordan Reeve has not been told anything."
+    )
+    expect(request.get_by_role("button", name="Approve")).to_be_focused()
+    expect(
+        menu(page).get_by_role("link", name="Join requests 2 waiting", exact=True)
+    ).to_be_visible()
+    page.keyboard.press("Escape")
+
     request.get_by_role("button", name="Approve").click()
     expect(status_message(page, f"Jordan Reeve is now a member of {MILL_ROAD}.")).to_be_visible()
-    expect(request).to_have_count(0)
-    # Only that request was decided: Lucy's is still waiting.
-    expect(card(page, "Lucy Fenwick")).to_be_visible()
+    expect(request.get_by_role("button")).to_have_count(0)
+    # Only that request was decided: Lucy's is still waiting, and the count says so.
+    expect(card(page, "Lucy Fenwick").get_by_role("button", name="Approve")).to_be_visible()
+    expect(
+        menu(page).get_by_role("link", name="Join requests 1 waiting", exact=True)
+    ).to_be_visible()
     sign_out(page)
 
     sign_in(page, "jordan.reeve@example.org", password="bicycle-lock-harbour")
@@ -67,9 +133,20 @@ def test_volunteer_joins_and_coordinator_approves(page: Page) -> None:
         membership.role,
         membership.status,
         membership.decided_by.email,
-    ) == (MILL_ROAD, "volunteer", "active", "margaret@example.org")
+        membership.decline_reason,
+    ) == (MILL_ROAD, "volunteer", "active", "margaret@example.org", "")
     assert membership.joined_at is not None
     assert User.objects.get(email="jordan.reeve@example.org").name == "Jordan Reeve"
+    assert list(
+        ActivityEvent.objects.filter(
+            scheme=membership.scheme, actor_name__in=["Jordan Reeve", "Margaret Ellis"]
+        )
+        .filter(summary__contains="Jordan Reeve")
+        .order_by("id")
+        .values_list("type", flat=True)
+    ) == ["member_requested", "member_declined", "member_decline_undone", "member_joined"]
+    # The decline was undone in time: Jordan was never told of it.
+    assert [message.subject for message in mail.outbox if message.to == [JORDAN]] == []
 
 
 def test_liaison_approves_a_proposed_scheme(page: Page) -> None:

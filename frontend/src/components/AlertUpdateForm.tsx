@@ -1,7 +1,8 @@
 // An update to a published alert: it goes to the same people, marked "Update", and the
 // original is marked as replaced.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { useDismiss } from '../dismiss';
 import { api, ApiError } from '../api';
 import { fromLocalInput, SEVERITIES, SEVERITY_HINTS, toLocalInput, URGENCIES, URGENCY_HINTS } from '../format';
 import { useSubmission } from '../hooks';
@@ -14,7 +15,8 @@ const SHOWN = ['title', 'body', 'severity', 'urgency', 'expires_at'] as const;
 export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () => void }) {
   const { goWithMessage } = useSession();
   const submission = useSubmission();
-  const formRef = useRef<HTMLFormElement>(null);
+  // Escape closes the form as Cancel does, and focus goes back to the button that opened it.
+  const { ref: formRef, close, onKeyDown } = useDismiss<HTMLFormElement>(onClose);
   const originalExpiry = toLocalInput(new Date(alert.expires_at));
   const [title, setTitle] = useState(alert.title);
   const [body, setBody] = useState(alert.body);
@@ -53,7 +55,7 @@ export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () 
   };
 
   return (
-    <form ref={formRef} class="panel" onSubmit={onSubmit} noValidate aria-labelledby="update-heading">
+    <form ref={formRef} class="panel" onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate aria-labelledby="update-heading">
       <h3 id="update-heading">Update this alert</h3>
       <p>Everyone who had the alert gets the update, marked as such.</p>
       <ErrorAlert messages={submission.otherErrors(SHOWN)} />
@@ -93,7 +95,7 @@ export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () 
         <SubmitButton busy={submission.busy} busyText="Publishing…">
           Publish update
         </SubmitButton>
-        <button type="button" class="button button--secondary" onClick={onClose}>
+        <button type="button" class="button button--secondary" onClick={close}>
           Cancel
         </button>
       </div>
@@ -105,7 +107,7 @@ export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () 
   const { goWithMessage } = useSession();
   const submission = useSubmission();
   const [reason, setReason] = useState('');
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, close, onKeyDown } = useDismiss<HTMLFormElement>(onClose);
 
   useEffect(() => {
     formRef.current?.querySelector<HTMLElement>('textarea')?.focus();
@@ -121,7 +123,7 @@ export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () 
   };
 
   return (
-    <form ref={formRef} class="panel panel--danger" onSubmit={onSubmit} noValidate aria-labelledby="cancel-heading">
+    <form ref={formRef} class="panel panel--danger" onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate aria-labelledby="cancel-heading">
       <h3 id="cancel-heading">Cancel this alert</h3>
       <ErrorAlert messages={submission.otherErrors(['body'])} />
       <TextAreaField
@@ -133,13 +135,14 @@ export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () 
         onValue={setReason}
         errors={submission.fieldErrors('body')}
       />
+      {/* Keeping the alert comes first: the destructive button is never the first. */}
       <div class="button-row">
+        <button type="button" class="button button--secondary" onClick={close}>
+          Keep it
+        </button>
         <SubmitButton busy={submission.busy} busyText="Cancelling…" class="button button--danger">
           Cancel the alert
         </SubmitButton>
-        <button type="button" class="button button--secondary" onClick={onClose}>
-          Keep it
-        </button>
       </div>
     </form>
   );

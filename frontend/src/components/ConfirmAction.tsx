@@ -1,8 +1,11 @@
-// A button that asks "are you sure?" inline before doing something that is
-// hard to undo. Inline, not window.confirm, so it works with a screen reader
-// and keeps focus where the user is.
+// A button that asks "are you sure?" in place, before doing something that is hard to undo.
+// In place, not window.confirm, so it works with a screen reader and keeps focus where the
+// user is. For a destructive action Cancel comes first and has focus, so the destructive
+// button is never the first or the default; Escape and Cancel close the question and put
+// focus back on the button that asked it. What the action did is said beside it, in a live
+// region that screen readers announce, when `onConfirm` returns that message.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 
 export function ConfirmAction({
   label,
@@ -17,7 +20,8 @@ export function ConfirmAction({
   label: string;
   question: string;
   confirmLabel: string;
-  onConfirm: () => Promise<unknown> | void;
+  /** Does the thing; a string it returns is shown (and announced) beside the button. */
+  onConfirm: () => Promise<unknown> | unknown;
   danger?: boolean;
   /** The main action of the screen (submitting a session, say). */
   primary?: boolean;
@@ -27,58 +31,103 @@ export function ConfirmAction({
 }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  const [done, setDone] = useState('');
+  const firstRef = useRef<HTMLButtonElement>(null);
   const openRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
+  const questionId = useId();
 
   useEffect(() => {
-    if (asking) confirmRef.current?.focus();
+    if (asking) firstRef.current?.focus();
     else if (wasAsking.current) openRef.current?.focus();
     wasAsking.current = asking;
   }, [asking]);
 
+  const result = (
+    <p class="action-result" role="status">
+      {done}
+    </p>
+  );
+
   if (!asking) {
     return (
-      <button
-        ref={openRef}
-        type="button"
-        class={`button ${danger ? 'button--danger-outline' : primary ? 'button--primary button--wide' : 'button--secondary'}`}
-        aria-describedby={describedBy}
-        onClick={async () => {
-          if (onAsk && !(await onAsk())) return;
-          setAsking(true);
-        }}
-      >
-        {label}
-      </button>
-    );
-  }
-  return (
-    <div class="confirm" role="group" aria-label={question}>
-      <p class="confirm__question">{question}</p>
-      <div class="button-row">
+      <>
         <button
-          ref={confirmRef}
+          ref={openRef}
           type="button"
-          class={`button ${danger ? 'button--danger' : 'button--primary'}`}
-          aria-disabled={busy ? 'true' : undefined}
+          class={`button ${danger ? 'button--danger-outline' : primary ? 'button--primary button--wide' : 'button--secondary'}`}
+          aria-describedby={describedBy}
           onClick={async () => {
-            if (busy) return;
-            setBusy(true);
-            try {
-              await onConfirm();
-            } finally {
-              setBusy(false);
-              setAsking(false);
-            }
+            if (onAsk && !(await onAsk())) return;
+            setDone('');
+            setAsking(true);
           }}
         >
-          {confirmLabel}
+          {label}
         </button>
-        <button type="button" class="button button--secondary" onClick={() => setAsking(false)}>
-          Cancel
-        </button>
+        {result}
+      </>
+    );
+  }
+
+  const confirm = (
+    <button
+      ref={danger ? undefined : firstRef}
+      type="button"
+      class={`button ${danger ? 'button--danger' : 'button--primary'}`}
+      aria-disabled={busy ? 'true' : undefined}
+      onClick={async () => {
+        if (busy) return;
+        setBusy(true);
+        try {
+          const outcome = await onConfirm();
+          if (typeof outcome === 'string') setDone(outcome);
+        } finally {
+          setBusy(false);
+          setAsking(false);
+        }
+      }}
+    >
+      {confirmLabel}
+    </button>
+  );
+  const cancel = (
+    <button ref={danger ? firstRef : undefined} type="button" class="button button--secondary" onClick={() => setAsking(false)}>
+      Cancel
+    </button>
+  );
+  return (
+    <>
+      <div
+        class="confirm"
+        role="group"
+        aria-labelledby={questionId}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.preventDefault();
+            event.stopPropagation();
+            setAsking(false);
+          }
+        }}
+      >
+        <p class="confirm__question" id={questionId}>
+          {question}
+        </p>
+        <div class="button-row">
+          {danger ? (
+            <>
+              {cancel}
+              {confirm}
+            </>
+          ) : (
+            <>
+              {confirm}
+              {cancel}
+            </>
+          )}
+        </div>
       </div>
-    </div>
+      {result}
+    </>
   );
 }

@@ -1,20 +1,25 @@
-// Pending requests to join, each with Approve and Decline. Used on a
-// scheme's members page and on the coordinator's queue across schemes.
+// Pending requests to join, each with Approve and Decline. Used on a scheme's members page
+// and on the queue across a coordinator's schemes. A decided request stays where it was,
+// saying what happened (announced by screen readers); a decline, with its optional reason,
+// can be undone there for a few minutes before the requester is told.
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { formatDate } from '../format';
-import { asApiError, keepFocusNear, type PagedList } from '../hooks';
-import { useSession } from '../session';
+import { formatDate, formatTime } from '../format';
+import { asApiError, type PagedList } from '../hooks';
+import { joinRequestsChanged } from '../joinRequestCount';
 import type { Member, SchemeKind } from '../types';
 import { EmptyState } from './EmptyState';
 import { ErrorAlert } from './FormField';
 import { Loading } from './Loading';
 import { MemberContact } from './MemberContact';
+import { ReasonForm } from './ReasonForm';
 import { KindTag } from './SchemeCard';
 import { ShowMoreButton } from './ShowMoreButton';
 
 type Request = Member & { scheme?: { id: number; name: string; kind: SchemeKind } };
+
+export type Decision = 'approved' | 'declined' | 'undone';
 
 export function JoinRequestQueue<T extends Request>({
   list,
@@ -29,7 +34,7 @@ export function JoinRequestQueue<T extends Request>({
   /** The scheme, when every request belongs to the same one. */
   schemeId?: number;
   emptyText: string;
-  onDecided?: (request: T, approved: boolean) => void;
+  onDecided?: (request: T, decision: Decision) => void;
 }) {
   if (list.loading) return <Loading what="join requests" />;
   return (
@@ -48,10 +53,7 @@ export function JoinRequestQueue<T extends Request>({
                 schemeId={schemeId ?? request.scheme?.id ?? 0}
                 showScheme={schemeId === undefined}
                 headingLevel={headingLevel}
-                onDecided={(approved) => {
-                  list.update((items) => items.filter((item) => item.id !== request.id));
-                  onDecided?.(request, approved);
-                }}
+                onDecided={(decision) => onDecided?.(request, decision)}
               />
             </li>
           ))}
@@ -60,6 +62,25 @@ export function JoinRequestQueue<T extends Request>({
       <ShowMoreButton list={list} noun="requests" />
     </>
   );
+}
+
+type CardState =
+  | { step: 'waiting' }
+  | { step: 'declining' }
+  | { step: 'approved' }
+  | { step: 'declined'; undoUntil: string | null };
+
+/** Whether a time has passed (true for none), drawn again when it comes. */
+function usePassed(iso: string | null): boolean {
+  const [, redraw] = useState(0);
+  const wait = iso ? Date.parse(iso) - Date.now() : 0;
+  useEffect(() => {
+    if (wait <= 0) return;
+    // Timers cannot wait longer than about 24 days; an undo window is minutes.
+    const timer = window.setTimeout(() => redraw((n) => n + 1), Math.min(wait + 50, 2 ** 31 - 1));
+    return () => window.clearTimeout(timer);
+  }, [iso, wait > 0]);
+  return wait <= 0;
 }
 
 function JoinRequestCard({
@@ -73,39 +94,71 @@ function JoinRequestCard({
   schemeId: number;
   showScheme: boolean;
   headingLevel: 2 | 3;
-  onDecided: (approved: boolean) => void;
+  onDecided: (decision: Decision) => void;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
-  const { announce } = useSession();
+  const [state, setState] = useState<CardState>({ step: 'waiting' });
+  const [result, setResult] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const headingId = `request-${request.id}-name`;
   const cardRef = useRef<HTMLElement>(null);
+  const undoRef = useRef<HTMLButtonElement>(null);
+  const approveRef = useRef<HTMLButtonElement>(null);
   const who = request.user.name || request.user.email;
-  const schemeName = showScheme && request.scheme ? request.scheme.name : '';
+  const schemeName = request.scheme?.name ?? '';
+  const undoPassed = usePassed(state.step === 'declined' ? state.undoUntil : null);
 
-  const decide = async (approve: boolean) => {
+  const act = async (action: () => Promise<void>) => {
     if (busy) return;
     setBusy(true);
     setError(null);
     try {
-      if (approve) await api.approveMember(schemeId, request.id);
-      else await api.declineMember(schemeId, request.id);
-      announce(
-        approve
-          ? `${who} is now a member${schemeName ? ` of ${schemeName}` : ''}.`
-          : `The request from ${who}${schemeName ? ` to join ${schemeName}` : ''} was declined.`,
-      );
-      keepFocusNear(cardRef.current);
-      onDecided(approve);
+      await action();
     } catch (err) {
       setError(asApiError(err));
+    } finally {
       setBusy(false);
     }
   };
 
+  const approve = () =>
+    act(async () => {
+      await api.approveMember(schemeId, request.id);
+      setState({ step: 'approved' });
+      setResult(`${who} is now a member${showScheme && schemeName ? ` of ${schemeName}` : ''}.`);
+      joinRequestsChanged(-1);
+      onDecided('approved');
+      focusNextRequest(cardRef.current);
+    });
+
+  const decline = (reason: string) =>
+    act(async () => {
+      const declined = await api.declineMemberWithReason(schemeId, request.id, reason);
+      const until = declined.decline_undo_until ?? null;
+      setState({ step: 'declined', undoUntil: until });
+      setResult(
+        until
+          ? `Declined. ${who} will be told at ${formatTime(until)}${reason ? ', with your reason,' : ''} unless you undo it before then.`
+          : `Declined. ${who} will be told.`,
+      );
+      joinRequestsChanged(-1);
+      onDecided('declined');
+      requestAnimationFrame(() => undoRef.current?.focus());
+    });
+
+  const undo = () =>
+    act(async () => {
+      await api.undoDecline(schemeId, request.id);
+      setState({ step: 'waiting' });
+      setResult(`Undone: the request from ${who} is waiting again. ${who} has not been told anything.`);
+      joinRequestsChanged(1);
+      onDecided('undone');
+      requestAnimationFrame(() => approveRef.current?.focus());
+    });
+
   return (
-    <article class="card" ref={cardRef}>
+    <article class={`card join-request join-request--${state.step}`} ref={cardRef}>
       <Heading class="card__title" id={headingId}>
         {who}
       </Heading>
@@ -124,27 +177,80 @@ function JoinRequestCard({
         </blockquote>
       )}
       <MemberContact user={request.user} />
-      <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
-      <div class="button-row">
-        <button
-          type="button"
-          class="button button--primary"
-          aria-describedby={headingId}
-          aria-disabled={busy ? 'true' : undefined}
-          onClick={() => decide(true)}
-        >
-          Approve
-        </button>
-        <button
-          type="button"
-          class="button button--danger-outline"
-          aria-describedby={headingId}
-          aria-disabled={busy ? 'true' : undefined}
-          onClick={() => decide(false)}
-        >
-          Decline
-        </button>
-      </div>
+      <ErrorAlert messages={error ? error.otherMessages(state.step === 'declining' ? ['reason'] : []) : []} />
+      {state.step === 'waiting' && (
+        <div class="button-row">
+          <button
+            ref={approveRef}
+            type="button"
+            class="button button--primary"
+            aria-describedby={headingId}
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={approve}
+          >
+            Approve
+          </button>
+          <button
+            type="button"
+            class="button button--danger-outline"
+            aria-describedby={headingId}
+            onClick={() => {
+              setError(null);
+              setResult('');
+              setState({ step: 'declining' });
+            }}
+          >
+            Decline
+          </button>
+        </div>
+      )}
+      {state.step === 'declining' && (
+        <div role="group" aria-label={`Decline ${who}'s request`}>
+          <ReasonForm
+            label="Reason (optional)"
+            required={false}
+            maxLength={500}
+            hint={`Sent to ${who} with the decision. You can undo it for a few minutes; they are told only after that.`}
+            submitLabel="Decline request"
+            errors={error?.fields.reason}
+            onSubmit={decline}
+            onCancel={() => {
+              setError(null);
+              setState({ step: 'waiting' });
+            }}
+          />
+        </div>
+      )}
+      <p class="action-result" role="status">
+        {state.step === 'declined' && undoPassed ? `Declined. It can no longer be undone: ${who} is told by email.` : result}
+      </p>
+      {state.step === 'declined' && !undoPassed && (
+        <div class="button-row">
+          <button
+            ref={undoRef}
+            type="button"
+            class="button button--secondary"
+            aria-describedby={headingId}
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={undo}
+          >
+            Undo decline
+          </button>
+        </div>
+      )}
     </article>
   );
+}
+
+/** After a request is approved its buttons go: focus moves on to the next request still
+ * waiting, or to the page heading. */
+function focusNextRequest(card: Element | null): void {
+  requestAnimationFrame(() => {
+    const item = card?.closest('li');
+    let next = item?.nextElementSibling ?? null;
+    while (next && !next.querySelector('.join-request--waiting')) next = next.nextElementSibling;
+    const target =
+      next?.querySelector<HTMLElement>('.join-request--waiting button') ?? document.querySelector<HTMLElement>('main h1');
+    target?.focus();
+  });
 }

@@ -1,7 +1,10 @@
-// Declining or suspending a scheme asks for a reason, which the proposer or
-// coordinator is shown.
+// Declining or suspending something asks for a reason, which the people it concerns are
+// shown; it is the confirmation of that destructive step. Cancel comes first, so the
+// destructive button is never the first; Escape and Cancel close the form and put focus
+// back on the button that opened it.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { useDismiss } from '../dismiss';
 import { TextAreaField } from './FormField';
 
 export function ReasonForm({
@@ -10,16 +13,23 @@ export function ReasonForm({
   errors,
   onSubmit,
   onCancel,
+  label = 'Reason',
+  required = true,
+  maxLength,
 }: {
   submitLabel: string;
   hint: string;
   errors?: string[];
   onSubmit: (reason: string) => Promise<unknown>;
   onCancel: () => void;
+  label?: string;
+  /** False when the reason may be left out (the label should then say "optional"). */
+  required?: boolean;
+  maxLength?: number;
 }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, close: cancel, onKeyDown } = useDismiss<HTMLFormElement>(onCancel);
 
   useEffect(() => {
     formRef.current?.querySelector('textarea')?.focus();
@@ -30,6 +40,7 @@ export function ReasonForm({
       ref={formRef}
       class="reason-form"
       noValidate
+      onKeyDown={onKeyDown}
       onSubmit={async (event) => {
         event.preventDefault();
         if (busy) return;
@@ -41,13 +52,22 @@ export function ReasonForm({
         }
       }}
     >
-      <TextAreaField label="Reason" hint={hint} value={reason} onValue={setReason} required rows={3} errors={errors} />
+      <TextAreaField
+        label={label}
+        hint={hint}
+        value={reason}
+        onValue={setReason}
+        required={required}
+        rows={3}
+        maxLength={maxLength}
+        errors={errors}
+      />
       <div class="button-row">
+        <button type="button" class="button button--secondary" onClick={cancel}>
+          Cancel
+        </button>
         <button type="submit" class="button button--danger" aria-disabled={busy ? 'true' : undefined}>
           {submitLabel}
-        </button>
-        <button type="button" class="button button--secondary" onClick={onCancel}>
-          Cancel
         </button>
       </div>
     </form>

@@ -1,24 +1,199 @@
-// The app name and the main menu. The menu stays visible on a phone as one
-// row that scrolls sideways, so every link is one tap away.
+// The app name and the main menu. On a phone the menu is a bar at the bottom of the screen,
+// in reach of a thumb: the three places a person's role uses most, the place they are on now
+// (when it is not one of those), and a Menu button that opens the rest and Sign out above the
+// bar. On a wide screen every place sits in one row under the name. The place shown is marked
+// aria-current, and the badges count unread alerts and join requests waiting.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { refreshUnread, useUnreadCount } from '../alertInbox';
+import { refreshJoinRequests, useJoinRequestCount } from '../joinRequestCount';
 import { onPushMessage } from '../webPush';
 import { isCoordinator, isLiaison, useSession } from '../session';
 import { useLocation } from '../router';
-import { useSpeedwatchAccess } from '../speedwatchAccess';
+import type { Me } from '../types';
 
-function MenuLink({ href, label, path, children }: { href: string; label: string; path: string; children?: ComponentChildren }) {
-  // A scheme's own pages belong to the directory; /schemes/new is "Propose a scheme".
-  const current =
-    href === '/' ? path === '/' || (path.startsWith('/schemes/') && !path.startsWith('/schemes/new')) : path.startsWith(href);
+type PlaceKey =
+  | 'directory'
+  | 'my-schemes'
+  | 'alerts'
+  | 'join-requests'
+  | 'review'
+  | 'propose'
+  | 'speedwatch'
+  | 'activity'
+  | 'profile'
+  | 'signin'
+  | 'signup';
+
+interface Place {
+  key: PlaceKey;
+  href: string;
+  label: string;
+  /** The label with a place to break it, for the narrow tabs of the bar. */
+  tabLabel?: ComponentChildren;
+}
+
+const PLACES: Record<PlaceKey, Place> = {
+  directory: { key: 'directory', href: '/', label: 'Directory' },
+  'my-schemes': { key: 'my-schemes', href: '/my-schemes', label: 'My schemes' },
+  alerts: { key: 'alerts', href: '/alerts', label: 'Alerts' },
+  'join-requests': { key: 'join-requests', href: '/join-requests', label: 'Join requests' },
+  review: { key: 'review', href: '/review', label: 'Review queue' },
+  propose: { key: 'propose', href: '/schemes/new', label: 'Propose a scheme' },
+  speedwatch: {
+    key: 'speedwatch',
+    href: '/speedwatch',
+    label: 'Speedwatch',
+    tabLabel: (
+      <>
+        Speed
+        <wbr />
+        watch
+      </>
+    ),
+  },
+  activity: { key: 'activity', href: '/activity', label: 'Activity' },
+  profile: { key: 'profile', href: '/profile', label: 'Profile' },
+  signin: { key: 'signin', href: '/signin', label: 'Sign in' },
+  signup: { key: 'signup', href: '/signup', label: 'Sign up' },
+};
+
+/** The menu place a screen belongs to. A scheme's own pages belong to "My schemes" for its
+ * members and to the directory for everyone else. */
+function placeOf(path: string, me: Me | null | undefined): PlaceKey | null {
+  if (path === '/') return 'directory';
+  if (path === '/schemes/new') return 'propose';
+  const scheme = /^\/schemes\/(\d+)/.exec(path);
+  if (scheme) {
+    const id = Number(scheme[1]);
+    const member = me?.memberships?.some((m) => m.scheme === id) || me?.coordinator_of.includes(id);
+    return member ? 'my-schemes' : 'directory';
+  }
+  const prefixes: [string, PlaceKey][] = [
+    ['/my-schemes', 'my-schemes'],
+    ['/join-requests', 'join-requests'],
+    ['/review', 'review'],
+    ['/activity', 'activity'],
+    ['/speedwatch', 'speedwatch'],
+    ['/alerts', 'alerts'],
+    ['/profile', 'profile'],
+    ['/signin', 'signin'],
+    ['/forgot-password', 'signin'],
+    ['/reset-password', 'signin'],
+    ['/signup', 'signup'],
+  ];
+  for (const [prefix, key] of prefixes) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return key;
+  }
+  return null;
+}
+
+/** Which places this person has: those in the bar, then the rest behind "Menu". */
+function placesFor(me: Me | null | undefined): { bar: PlaceKey[]; more: PlaceKey[] } {
+  if (!me) return { bar: ['directory', 'signin', 'signup'], more: [] };
+  const liaison = isLiaison(me);
+  const coordinator = isCoordinator(me);
+  const speedwatch = liaison || (me.memberships ?? []).some((m) => m.kind === 'speedwatch');
+  const bar: PlaceKey[] = liaison
+    ? ['review', 'join-requests', 'alerts']
+    : coordinator
+      ? ['my-schemes', 'join-requests', 'alerts']
+      : ['directory', 'my-schemes', 'alerts'];
+  const all: PlaceKey[] = [
+    'directory',
+    'my-schemes',
+    'propose',
+    ...(speedwatch ? (['speedwatch'] as PlaceKey[]) : []),
+    ...(liaison || coordinator ? (['activity'] as PlaceKey[]) : []),
+    'profile',
+  ];
+  return { bar, more: all.filter((key) => !bar.includes(key)) };
+}
+
+function Icon({ name }: { name: PlaceKey | 'menu' }) {
+  const paths: Record<PlaceKey | 'menu', ComponentChildren> = {
+    directory: (
+      <>
+        <circle cx="10.5" cy="10.5" r="6" />
+        <path d="m15 15 5.5 5.5" />
+      </>
+    ),
+    'my-schemes': <path d="M3.5 11 12 4l8.5 7M6 9.5V20h4.5v-5.5h3V20H18V9.5" />,
+    alerts: <path d="M6 17V11a6 6 0 0 1 12 0v6l1.5 2h-15L6 17Zm4 3.5a2 2 0 0 0 4 0" />,
+    'join-requests': (
+      <>
+        <circle cx="9" cy="8" r="3.5" />
+        <path d="M2.5 20c.5-3.8 3-6 6.5-6s6 2.2 6.5 6M19 8v6M16 11h6" />
+      </>
+    ),
+    review: <path d="M8 4h8v3H8zM6 5.5H4.5V21h15V5.5H18M8 14l2.5 2.5L16 11" />,
+    propose: (
+      <>
+        <circle cx="12" cy="12" r="8.5" />
+        <path d="M12 8v8M8 12h8" />
+      </>
+    ),
+    speedwatch: <path d="M4 17a8 8 0 1 1 16 0M12 17l4-5M4 17h2M18 17h2M12 7V9" />,
+    activity: <path d="M3 12h4l2.5-6 5 12 2.5-6h4" />,
+    profile: (
+      <>
+        <circle cx="12" cy="8" r="4" />
+        <path d="M4 21c.6-4.5 3.8-7 8-7s7.4 2.5 8 7" />
+      </>
+    ),
+    signin: <path d="M10 7V4.5h9.5v15H10V17M3 12h11M10.5 8.5 14 12l-3.5 3.5" />,
+    signup: (
+      <>
+        <circle cx="10" cy="8" r="3.5" />
+        <path d="M3.5 20c.5-3.8 3-6 6.5-6s6 2.2 6.5 6M19 8v6M16 11h6" />
+      </>
+    ),
+    menu: <path d="M4 6.5h16M4 12h16M4 17.5h16" />,
+  };
   return (
-    <li>
-      <a href={href} class="menu__link" aria-current={current ? 'page' : undefined}>
-        {label}
-        {children}
+    <svg
+      class="menu__icon"
+      viewBox="0 0 24 24"
+      width="24"
+      height="24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      {paths[name]}
+    </svg>
+  );
+}
+
+interface Count {
+  count: number | null;
+  /** What the count is of, read after the place's name: "3 unread". */
+  words: string;
+}
+
+function MenuLink({ place, current, variant, badge }: { place: Place; current: boolean; variant: 'tab' | 'item'; badge?: Count }) {
+  const count = badge?.count ?? 0;
+  const mark = count ? (
+    <span class="menu__badge" aria-hidden="true">
+      {count > 99 ? '99+' : count}
+    </span>
+  ) : null;
+  return (
+    <li class={`menu__${variant}-item`}>
+      <a href={place.href} class={`menu__${variant}`} aria-current={current ? 'page' : undefined}>
+        <span class="menu__icon-wrap">
+          <Icon name={place.key} />
+          {variant === 'tab' && mark}
+        </span>
+        <span class="menu__label">{variant === 'tab' ? (place.tabLabel ?? place.label) : place.label}</span>
+        {count ? <span class="visually-hidden">{` ${count} ${badge?.words}`}</span> : null}
+        {variant === 'item' && mark}
       </a>
     </li>
   );
@@ -27,6 +202,9 @@ function MenuLink({ href, label, path, children }: { href: string; label: string
 export function TopBar() {
   const { me, setMe, goWithMessage } = useSession();
   const { path } = useLocation();
+  const [open, setOpen] = useState(false);
+  const navRef = useRef<HTMLElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
 
   const signOut = async () => {
     try {
@@ -34,21 +212,28 @@ export function TopBar() {
     } catch {
       // Signed out on this device either way: the session is forgotten below.
     }
+    setOpen(false);
     setMe(null);
     goWithMessage('/', 'You have signed out.');
   };
 
   const userId = me ? me.id : null;
+  const decides = isCoordinator(me) || isLiaison(me);
   const unread = useUnreadCount();
-  // The unread count: on signing in, on every move to another screen, when the app comes
-  // back to the front, when a push message arrives, and every minute besides.
+  const waiting = useJoinRequestCount();
+  // The counts: on signing in, on every move to another screen, when the app comes back to
+  // the front, when a push message arrives, and every minute besides. The screens that change
+  // them (reading alerts, deciding requests) ask for a fresh count themselves.
   useEffect(() => {
     refreshUnread(userId);
-  }, [userId, path]);
+    refreshJoinRequests(decides ? userId : null);
+  }, [userId, decides, path]);
   useEffect(() => {
     if (userId === null) return;
     const refresh = () => {
-      if (document.visibilityState === 'visible') refreshUnread(userId);
+      if (document.visibilityState !== 'visible') return;
+      refreshUnread(userId);
+      if (decides) refreshJoinRequests(userId);
     };
     const timer = window.setInterval(refresh, 60_000);
     document.addEventListener('visibilitychange', refresh);
@@ -58,12 +243,45 @@ export function TopBar() {
       document.removeEventListener('visibilitychange', refresh);
       stopListening();
     };
-  }, [userId]);
+  }, [userId, decides]);
 
-  const coordinator = isCoordinator(me);
-  const liaison = isLiaison(me);
-  const speedwatch = useSpeedwatchAccess();
-  const inSpeedwatch = liaison || (speedwatch?.memberships.length ?? 0) > 0;
+  // The opened menu closes on moving to another screen, on Escape (focus goes back to the
+  // Menu button), on a tap elsewhere, and when focus moves out of the menu.
+  useEffect(() => setOpen(false), [path, userId]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      setOpen(false);
+      toggleRef.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!navRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onFocus = (event: FocusEvent) => {
+      const target = event.target as Node | null;
+      if (target && target !== document.body && !navRef.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('focusin', onFocus);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('focusin', onFocus);
+    };
+  }, [open]);
+
+  const current = placeOf(path, me);
+  const { bar, more } = placesFor(me);
+  // The place shown now is always in the bar: added before "Menu" when it is one of the rest.
+  const shown = current && more.includes(current) ? [...bar, current] : bar;
+  const rest = more.filter((key) => key !== current);
+  const badges: Partial<Record<PlaceKey, Count>> = {
+    alerts: { count: unread, words: 'unread' },
+    'join-requests': { count: waiting, words: 'waiting' },
+  };
 
   return (
     <header class="top-bar">
@@ -74,42 +292,57 @@ export function TopBar() {
         </svg>
         Patchwatch
       </a>
-      <nav class="menu" aria-label="Main menu">
-        <ul class="menu__list">
-          <MenuLink href="/" label="Directory" path={path} />
-          {me && (
-            <>
-              <MenuLink href="/alerts" label="Alerts" path={path}>
-                {unread ? (
-                  <>
-                    <span class="menu__badge" aria-hidden="true">
-                      {unread > 99 ? '99+' : unread}
+      <nav
+        ref={navRef}
+        class={`menu${open ? ' menu--open' : ''}`}
+        aria-label="Main menu"
+        aria-busy={me === undefined ? 'true' : undefined}
+        onClick={(event) => {
+          // Following a link closes the menu, even one to the screen already shown.
+          if ((event.target as Element).closest('a')) setOpen(false);
+        }}
+      >
+        {me !== undefined && (
+          <>
+            <ul class="menu__bar">
+              {shown.map((key) => (
+                <MenuLink key={key} place={PLACES[key]} current={key === current} variant="tab" badge={badges[key]} />
+              ))}
+              {me && (
+                <li class="menu__tab-item menu__toggle-item">
+                  <button
+                    ref={toggleRef}
+                    type="button"
+                    class="menu__tab menu__toggle"
+                    aria-expanded={open ? 'true' : 'false'}
+                    aria-controls="menu-more"
+                    onClick={() => setOpen(!open)}
+                  >
+                    <span class="menu__icon-wrap">
+                      <Icon name="menu" />
                     </span>
-                    <span class="visually-hidden">{` ${unread} unread`}</span>
-                  </>
-                ) : null}
-              </MenuLink>
-              <MenuLink href="/my-schemes" label="My schemes" path={path} />
-              <MenuLink href="/schemes/new" label="Propose a scheme" path={path} />
-              {coordinator && <MenuLink href="/join-requests" label="Join requests" path={path} />}
-              {liaison && <MenuLink href="/review" label="Review queue" path={path} />}
-              {inSpeedwatch && <MenuLink href="/speedwatch" label="Speedwatch" path={path} />}
-              {(coordinator || liaison) && <MenuLink href="/activity" label="Activity" path={path} />}
-              <MenuLink href="/profile" label="Profile" path={path} />
-              <li>
-                <button type="button" class="menu__link menu__button" onClick={signOut}>
-                  Sign out
-                </button>
-              </li>
-            </>
-          )}
-          {me === null && (
-            <>
-              <MenuLink href="/signin" label="Sign in" path={path} />
-              <MenuLink href="/signup" label="Sign up" path={path} />
-            </>
-          )}
-        </ul>
+                    <span class="menu__label">Menu</span>
+                  </button>
+                </li>
+              )}
+            </ul>
+            {me && (
+              <div id="menu-more" class="menu__more">
+                <ul class="menu__more-list">
+                  {rest.map((key) => (
+                    <MenuLink key={key} place={PLACES[key]} current={false} variant="item" badge={badges[key]} />
+                  ))}
+                </ul>
+                <div class="menu__account">
+                  <p class="menu__who">Signed in as {me.name || me.email}</p>
+                  <button type="button" class="button button--secondary menu__sign-out" onClick={signOut}>
+                    Sign out
+                  </button>
+                </div>
+              </div>
+            )}
+          </>
+        )}
       </nav>
     </header>
   );

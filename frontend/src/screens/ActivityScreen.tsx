@@ -30,6 +30,7 @@ export const ACTIVITY_TYPES: { value: string; label: string }[] = [
   { value: 'member_requested', label: 'Asked to join' },
   { value: 'member_joined', label: 'Member joined' },
   { value: 'member_declined', label: 'Join request declined' },
+  { value: 'member_decline_undone', label: 'Join request decline undone' },
   { value: 'member_left', label: 'Member left' },
   { value: 'member_removed', label: 'Member removed' },
   { value: 'role_changed', label: 'Role changed' },

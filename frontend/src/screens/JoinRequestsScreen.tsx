@@ -12,7 +12,10 @@ export function JoinRequestsScreen() {
   return (
     <>
       <h1 tabIndex={-1}>Join requests</h1>
-      <p>People waiting to join the schemes you coordinate. Approve them to share the scheme's details.</p>
+      <p>
+        People waiting to join the schemes you coordinate (or cover as police liaison). Approve them to share the scheme's
+        details; a decline can be undone for a few minutes, and the person is told only after that.
+      </p>
       <RequireSignIn>{() => <Queue />}</RequireSignIn>
     </>
   );

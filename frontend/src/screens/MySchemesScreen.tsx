@@ -1,4 +1,5 @@
-// "/my-schemes" — the schemes the signed-in user belongs to or asked to join.
+// "/my-schemes" — the schemes the signed-in user belongs to or asked to join. It is a
+// coordinator's home (where signing in takes them): the join requests waiting come first.
 
 import { useCallback } from 'preact/hooks';
 import { api } from '../api';
@@ -8,8 +9,10 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeCard } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDate, ROLE_LABELS } from '../format';
+import { formatDate, plural, ROLE_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
+import { useJoinRequestCount } from '../joinRequestCount';
+import { isCoordinator, isLiaison } from '../session';
 import type { Membership } from '../types';
 
 export function MySchemesScreen() {
@@ -17,8 +20,38 @@ export function MySchemesScreen() {
   return (
     <>
       <h1 tabIndex={-1}>My schemes</h1>
-      <RequireSignIn>{() => <MembershipList />}</RequireSignIn>
+      <RequireSignIn>
+        {(me) => (
+          <>
+            {(isCoordinator(me) || isLiaison(me)) && <RequestsWaiting />}
+            <MembershipList />
+          </>
+        )}
+      </RequireSignIn>
     </>
+  );
+}
+
+/** The coordinator's first question on opening the app: is anyone waiting to join? */
+function RequestsWaiting() {
+  const waiting = useJoinRequestCount();
+  if (waiting === null) return null;
+  return (
+    <section class={`panel requests-waiting${waiting ? ' requests-waiting--some' : ''}`} aria-labelledby="waiting-heading">
+      <h2 id="waiting-heading">Join requests</h2>
+      {waiting ? (
+        <>
+          <p>
+            <strong>{plural(waiting, 'person is', 'people are')}</strong> waiting to join your schemes.
+          </p>
+          <a class="button button--primary button--wide" href="/join-requests">
+            Review join requests
+          </a>
+        </>
+      ) : (
+        <p>No one is waiting to join your schemes.</p>
+      )}
+    </section>
   );
 }
 
@@ -45,6 +78,14 @@ function MembershipList() {
             <li key={membership.id}>
               <SchemeCard scheme={membership.scheme} headingLevel={2}>
                 <MembershipState membership={membership} />
+                {!!membership.join_requests_waiting && (
+                  <p class="card__detail">
+                    <a href={`/schemes/${membership.scheme.id}/members`}>
+                      {plural(membership.join_requests_waiting, 'join request')} waiting
+                      <span class="visually-hidden"> for {membership.scheme.name}</span>
+                    </a>
+                  </p>
+                )}
               </SchemeCard>
             </li>
           ))}
@@ -58,6 +99,14 @@ function MembershipList() {
               <li key={membership.id}>
                 <a href={`/schemes/${membership.scheme.id}`}>{membership.scheme.name}</a>: your request of{' '}
                 {formatDate(membership.requested_at)} was declined.
+                {membership.decline_reason && (
+                  <blockquote class="card__message">
+                    <p>
+                      <span class="visually-hidden">The coordinator's reason: </span>
+                      {membership.decline_reason}
+                    </p>
+                  </blockquote>
+                )}
               </li>
             ))}
           </ul>

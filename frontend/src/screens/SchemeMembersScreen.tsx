@@ -10,7 +10,8 @@ import { Loading } from '../components/Loading';
 import { MemberContact } from '../components/MemberContact';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDate, ROLE_LABELS } from '../format';
+import { formatDate, formatTime, ROLE_LABELS } from '../format';
+import { joinRequestsChanged } from '../joinRequestCount';
 import { asApiError, keepFocusNear, usePagedList, useTitle, type PagedList } from '../hooks';
 import { useSession } from '../session';
 import type { Member, MemberRole, Scheme } from '../types';
@@ -66,6 +67,9 @@ function MembersPage({ scheme }: { scheme: Scheme }) {
   );
   const pending = usePagedList<Member>(fetchPending);
   const members = usePagedList<Member>(fetchActive);
+  // Decided requests stay on the page, saying what happened; the heading counts those waiting.
+  const [decided, setDecided] = useState(0);
+  useEffect(() => setDecided(0), [pending.items]);
 
   return (
     <>
@@ -75,15 +79,17 @@ function MembersPage({ scheme }: { scheme: Scheme }) {
       </p>
 
       <section aria-labelledby="requests-heading">
-        <h2 id="requests-heading">Join requests{!pending.loading && ` (${pending.count})`}</h2>
+        <h2 id="requests-heading">Join requests{!pending.loading && ` (${Math.max(0, pending.count - decided)})`}</h2>
         <JoinRequestQueue
           list={pending}
           schemeId={scheme.id}
           emptyText="No one is waiting to join. New requests will appear here."
-          onDecided={(_, approved) => {
-            if (approved) members.reload();
+          onDecided={(_, decision) => {
+            setDecided((count) => count + (decision === 'undone' ? -1 : 1));
+            if (decision === 'approved') members.reload();
           }}
         />
+        <RecentlyDeclined scheme={scheme} onUndone={pending.reload} />
       </section>
 
       <section aria-labelledby="members-heading">
@@ -124,11 +130,7 @@ function MemberList({ list, scheme, filtered }: { list: PagedList<Member>; schem
               <MemberCard
                 member={member}
                 scheme={scheme}
-                onChanged={(updated) =>
-                  list.update((items) =>
-                    updated ? items.map((item) => (item.id === member.id ? updated : item)) : items.filter((item) => item.id !== member.id),
-                  )
-                }
+                onChanged={(updated) => list.update((items) => items.map((item) => (item.id === member.id ? updated : item)))}
               />
             </li>
           ))}
@@ -146,10 +148,12 @@ function MemberCard({
 }: {
   member: Member;
   scheme: Scheme;
-  onChanged: (member: Member | null) => void;
+  onChanged: (member: Member) => void;
 }) {
-  const { announce, me, refreshMe } = useSession();
+  const { me, refreshMe } = useSession();
   const [error, setError] = useState<ApiError | null>(null);
+  const [result, setResult] = useState('');
+  const [removed, setRemoved] = useState(false);
   const who = member.user.name || member.user.email;
   const headingId = `member-${member.id}-name`;
   const isMe = me?.id === member.user.id;
@@ -157,10 +161,11 @@ function MemberCard({
 
   const setRole = async (role: MemberRole) => {
     setError(null);
+    setResult('');
     try {
       const updated = await api.setMemberRole(scheme.id, member.id, role);
       onChanged({ ...member, ...updated });
-      announce(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
+      setResult(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -169,11 +174,12 @@ function MemberCard({
 
   const remove = async () => {
     setError(null);
+    setResult('');
     try {
       await api.removeMember(scheme.id, member.id);
+      setRemoved(true);
+      setResult(`${who} has been removed from ${scheme.name}.`);
       keepFocusNear(cardRef.current);
-      onChanged(null);
-      announce(`${who} has been removed from ${scheme.name}.`);
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -181,44 +187,110 @@ function MemberCard({
   };
 
   return (
-    <article class="card" ref={cardRef}>
+    <article class={`card${removed ? ' card--gone' : ''}`} ref={cardRef}>
       <h3 class="card__title" id={headingId}>
         {who}
         {isMe && ' (you)'}
       </h3>
-      <p class="card__meta">
-        <span class={`role-tag role-tag--${member.role}`}>{ROLE_LABELS[member.role]}</span>
-        {member.joined_at && <span>Joined {formatDate(member.joined_at)}</span>}
-      </p>
-      <MemberContact user={member.user} />
+      {!removed && (
+        <>
+          <p class="card__meta">
+            <span class={`role-tag role-tag--${member.role}`}>{ROLE_LABELS[member.role]}</span>
+            {member.joined_at && <span>Joined {formatDate(member.joined_at)}</span>}
+          </p>
+          <MemberContact user={member.user} />
+        </>
+      )}
       <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
-      <div class="button-row">
-        {member.role === 'volunteer' ? (
+      <p class="action-result" role="status">
+        {result}
+      </p>
+      {!removed && (
+        <div class="button-row">
+          {member.role === 'volunteer' ? (
+            <ConfirmAction
+              label="Promote to coordinator"
+              question={`Make ${who} a coordinator? Coordinators approve members and edit the scheme.`}
+              confirmLabel="Yes, promote"
+              describedBy={headingId}
+              onConfirm={() => setRole('coordinator')}
+            />
+          ) : (
+            <ConfirmAction
+              label="Make volunteer"
+              question={`Make ${who} a volunteer? They will no longer manage the scheme.`}
+              confirmLabel="Yes, make volunteer"
+              describedBy={headingId}
+              onConfirm={() => setRole('volunteer')}
+            />
+          )}
           <ConfirmAction
-            label="Promote to coordinator"
-            question={`Make ${who} a coordinator? Coordinators approve members and edit the scheme.`}
-            confirmLabel="Yes, promote"
+            label="Remove"
+            question={`Remove ${who} from ${scheme.name}?`}
+            confirmLabel="Yes, remove"
+            danger
             describedBy={headingId}
-            onConfirm={() => setRole('coordinator')}
+            onConfirm={remove}
           />
-        ) : (
-          <ConfirmAction
-            label="Make volunteer"
-            question={`Make ${who} a volunteer? They will no longer manage the scheme.`}
-            confirmLabel="Yes, make volunteer"
-            describedBy={headingId}
-            onConfirm={() => setRole('volunteer')}
-          />
-        )}
-        <ConfirmAction
-          label="Remove"
-          question={`Remove ${who} from ${scheme.name}?`}
-          confirmLabel="Yes, remove"
-          danger
-          describedBy={headingId}
-          onConfirm={remove}
-        />
-      </div>
+        </div>
+      )}
     </article>
+  );
+}
+
+/** Requests declined in the last few minutes, which can still be undone (after the screen
+ * was left and come back to, say). */
+function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () => void }) {
+  const [declined, setDeclined] = useState<Member[]>([]);
+  const [result, setResult] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    api.members(scheme.id, { status: 'declined' }).then(
+      (page) => setDeclined(page.results.filter((m) => m.decline_undo_until && Date.parse(m.decline_undo_until) > Date.now())),
+      () => setDeclined([]),
+    );
+  }, [scheme.id]);
+
+  if (declined.length === 0 && !result) return null;
+  return (
+    <section aria-labelledby="recently-declined-heading">
+      <h3 id="recently-declined-heading">Declined in the last few minutes</h3>
+      <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
+      <p class="action-result" role="status">
+        {result}
+      </p>
+      <ul class="plain-list">
+        {declined.map((member) => {
+          const who = member.user.name || member.user.email;
+          return (
+            <li key={member.id} class="declined-row">
+              <span id={`declined-${member.id}`}>
+                {who}: they are told at {formatTime(member.decline_undo_until!)}.
+              </span>
+              <button
+                type="button"
+                class="button button--secondary button--small"
+                aria-describedby={`declined-${member.id}`}
+                onClick={async () => {
+                  setError(null);
+                  try {
+                    await api.undoDecline(scheme.id, member.id);
+                    setDeclined((list) => list.filter((m) => m.id !== member.id));
+                    setResult(`Undone: the request from ${who} is waiting again.`);
+                    joinRequestsChanged(1);
+                    onUndone();
+                  } catch (err) {
+                    setError(asApiError(err));
+                  }
+                }}
+              >
+                Undo decline
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

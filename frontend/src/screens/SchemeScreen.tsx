@@ -175,10 +175,12 @@ function ContactDetails({ scheme }: { scheme: Scheme }) {
 }
 
 function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () => Promise<void> }) {
-  const { me, announce } = useSession();
+  const { me, refreshMe } = useSession();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // What the last action did, said here beside it (and announced), not only at the top.
+  const [done, setDone] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const membership = scheme.my_membership;
 
@@ -196,14 +198,17 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
     );
   }
 
-  const act = async (action: () => Promise<unknown>, done: string) => {
+  const act = async (action: () => Promise<unknown>, outcome: string) => {
     if (busy) return;
     setBusy(true);
     setError(null);
+    setDone('');
     try {
       await action();
       await onChanged();
-      announce(done);
+      setDone(outcome);
+      // Leaving changes what the menu offers (Speedwatch, say).
+      refreshMe();
       // The button just pressed is gone; start again from this panel's heading.
       requestAnimationFrame(() => headingRef.current?.focus());
     } catch (err) {
@@ -237,6 +242,7 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
           label="Withdraw request"
           question="Withdraw your request to join?"
           confirmLabel="Yes, withdraw"
+          danger
           onConfirm={() => act(() => api.leave(scheme.id), 'Your request has been withdrawn.')}
         />
       </>
@@ -249,7 +255,19 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
           act(() => api.join(scheme.id, message.trim()), `Your request to join ${scheme.name} has been sent.`);
         }}
       >
-        {membership?.status === 'declined' && <p>Your last request was declined. You can ask again.</p>}
+        {membership?.status === 'declined' && (
+          <>
+            <p>Your last request was declined. You can ask again.</p>
+            {membership.decline_reason && (
+              <blockquote class="card__message">
+                <p>
+                  <span class="visually-hidden">The coordinator's reason: </span>
+                  {membership.decline_reason}
+                </p>
+              </blockquote>
+            )}
+          </>
+        )}
         <TextAreaField
           label="Message to the coordinator (optional)"
           hint="For example, which street you live on."
@@ -273,6 +291,9 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
         {membership && membership.status !== 'declined' ? 'Your membership' : 'Join this scheme'}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(['message']) : []} />
+      <p class="action-result" role="status">
+        {done}
+      </p>
       {body}
     </section>
   );
@@ -370,23 +391,25 @@ function statusActions(scheme: Scheme): StatusAction[] {
 
 /** Approve or decline a proposal, suspend, reinstate or close a scheme. */
 function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (scheme: Scheme) => void }) {
-  const { announce } = useSession();
   const [asking, setAsking] = useState<StatusAction | null>(null);
+  const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const actions = statusActions(scheme);
 
-  if (!actions.length) return null;
+  if (!actions.length && !done) return null;
 
   const run = async (action: StatusAction, reason: string) => {
     if (busy) return;
     setBusy(true);
     setError(null);
+    setDone('');
     try {
       const updated = await api.setSchemeStatus(scheme.id, action.to, reason);
       setAsking(null);
       onChanged({ ...scheme, ...updated });
-      announce(action.done);
+      setDone(action.done);
+      requestAnimationFrame(() => document.getElementById('status-actions-heading')?.focus());
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -396,8 +419,13 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
 
   return (
     <section class={`panel${scheme.can_review ? ' panel--review' : ''}`} aria-labelledby="status-actions-heading">
-      <h2 id="status-actions-heading">{scheme.can_review ? 'Police review' : 'Scheme status'}</h2>
+      <h2 id="status-actions-heading" tabIndex={-1}>
+        {scheme.can_review ? 'Police review' : 'Scheme status'}
+      </h2>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
+      <p class="action-result" role="status">
+        {done}
+      </p>
       {asking ? (
         <ReasonForm
           submitLabel={asking.label}

@@ -3,7 +3,17 @@ import { api } from '../api';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
-import { useSession } from '../session';
+import { isCoordinator, isLiaison, useSession } from '../session';
+import type { Me } from '../types';
+
+/** Where signing in takes someone who was not on their way somewhere: a coordinator to
+ * My schemes (with the join requests waiting), a liaison to the review queue, anyone else to
+ * the directory. */
+function homeOf(me: Me): string {
+  if (isLiaison(me)) return '/review';
+  if (isCoordinator(me)) return '/my-schemes';
+  return '/';
+}
 
 export function SignInScreen() {
   useTitle('Sign in');
@@ -19,7 +29,7 @@ export function SignInScreen() {
     submission.run(async () => {
       const signedIn = await api.login({ email: email.trim(), password });
       setMe(signedIn);
-      goWithMessage(next, `You are signed in as ${signedIn.name || signedIn.email}.`);
+      goWithMessage(query.get('next') ? next : homeOf(signedIn), `You are signed in as ${signedIn.name || signedIn.email}.`);
     });
   };
 
