@@ -200,7 +200,8 @@ SCREENS = {
         "/speedwatch/sessions/{submitted}", f"Session at {HIGH_STREET}", "AB12 ***", JOAN
     ),
     # Liaison review
-    "registration audit": Screen("/speedwatch/audit", "Registration audit", "0 records.", LIAISON),
+    # After the offences screen above: the liaison's own search by registration is on record.
+    "registration audit": Screen("/speedwatch/audit", "Registration audit", "1 record.", LIAISON),
     "site page, liaison": Screen(
         "/speedwatch/sites/{fountain_lane}", "Fountain Lane", "Your decision", LIAISON
     ),

@@ -248,5 +248,6 @@ def test_times_show_on_londons_clock_on_a_phone_set_to_new_york(page: Page) -> N
     )
     page.goto(f"/alerts/{alert.pk}")
     expect(page.get_by_role("heading", level=1)).to_have_text(alert.title)
-    published = page.get_by_role("definition").filter(has_text="1 Jul 2026")
-    expect(published).to_have_text("1 Jul 2026, 10:00")
+    # The thread heads each message with when it was published.
+    published = page.get_by_role("heading", level=3).filter(has_text="1 Jul 2026")
+    expect(published).to_have_text("Alert, 1 Jul 2026, 10:00")

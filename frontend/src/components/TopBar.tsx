@@ -65,6 +65,8 @@ const PLACES: Record<PlaceKey, Place> = {
 function placeOf(path: string, me: Me | null | undefined): PlaceKey | null {
   if (path === '/') return 'directory';
   if (path === '/schemes/new') return 'propose';
+  // The link that confirms a new email address: part of one's profile, or of signing in.
+  if (path.startsWith('/confirm-email/')) return me ? 'profile' : 'signin';
   const scheme = /^\/schemes\/(\d+)/.exec(path);
   if (scheme) {
     const id = Number(scheme[1]);
