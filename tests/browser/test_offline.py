@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from schemes.models import Scheme
 from tests.browser.conftest import OFF_SITE, PHONE
@@ -344,10 +345,21 @@ def test_manifest_is_valid_and_chromium_finds_the_app_installable(
     )
     try:
         installable.route(OFF_SITE, lambda route: route.abort())
+        # Chromium offers to install (beforeinstallprompt) once the page meets its criteria.
+        installable.add_init_script(
+            "window.addEventListener('beforeinstallprompt', event => {"
+            " event.preventDefault(); window.installOffered = true; })"
+        )
         tab = installable.pages[0] if installable.pages else installable.new_page()
         tab.goto("/")
         wait_for_service_worker(tab)
         devtools = installable.new_cdp_session(tab)
+        try:
+            tab.wait_for_function("() => window.installOffered === true", timeout=30_000)
+        except PlaywrightTimeoutError:
+            # Not offered: Chromium's own list of what it found missing says why.
+            raise AssertionError(devtools.send("Page.getInstallabilityErrors")) from None
+        # Asked only once Chromium has decided: DevTools answers at once then.
         assert devtools.send("Page.getInstallabilityErrors") == {"installabilityErrors": []}
         seen = devtools.send("Page.getAppManifest")
         assert (seen["url"], seen["errors"]) == (manifest_url, [])
