@@ -250,14 +250,16 @@ export function TopBar() {
   // The opened menu closes on moving to another screen, on Escape (focus goes back to the
   // Menu button), on a tap elsewhere, and when focus moves out of the menu.
   useEffect(() => setOpen(false), [path, userId]);
+  // Escape is handled on the menu itself (focus is in it whenever it is open: it closes when
+  // focus leaves), so it works from the moment the menu shows, before any effect has run.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!open || event.key !== 'Escape') return;
+    event.preventDefault();
+    setOpen(false);
+    toggleRef.current?.focus();
+  };
   useEffect(() => {
     if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      setOpen(false);
-      toggleRef.current?.focus();
-    };
     const onPointer = (event: PointerEvent) => {
       if (!navRef.current?.contains(event.target as Node)) setOpen(false);
     };
@@ -265,11 +267,9 @@ export function TopBar() {
       const target = event.target as Node | null;
       if (target && target !== document.body && !navRef.current?.contains(target)) setOpen(false);
     };
-    document.addEventListener('keydown', onKey);
     document.addEventListener('pointerdown', onPointer);
     document.addEventListener('focusin', onFocus);
     return () => {
-      document.removeEventListener('keydown', onKey);
       document.removeEventListener('pointerdown', onPointer);
       document.removeEventListener('focusin', onFocus);
     };
@@ -299,6 +299,7 @@ export function TopBar() {
         class={`menu${open ? ' menu--open' : ''}`}
         aria-label="Main menu"
         aria-busy={me === undefined ? 'true' : undefined}
+        onKeyDown={onKeyDown}
         onClick={(event) => {
           // Following a link closes the menu, even one to the screen already shown.
           if ((event.target as Element).closest('a')) setOpen(false);
