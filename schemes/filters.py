@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
-from core.filters import UTCDateTimeFilter
+from core.filters import PeriodForm, UTCDateTimeFilter
 from schemes.models import (
     ActivityEvent,
     ActivityType,
@@ -108,6 +108,7 @@ class StatusChangeFilter(filters.FilterSet):
     class Meta:
         model = SchemeStatusChange
         fields = ["to_status", "since", "until"]
+        form = PeriodForm
 
 
 class ActivityFilter(filters.FilterSet):
@@ -120,3 +121,4 @@ class ActivityFilter(filters.FilterSet):
     class Meta:
         model = ActivityEvent
         fields = ["scheme", "kind", "type", "since", "until"]
+        form = PeriodForm

@@ -413,3 +413,37 @@ def test_write_endpoints_refuse_bad_fields(
     assert response.status_code == 400
     assert response.json() == {field: messages}
     assert _state() == before
+
+
+# Lists filtered by a period: an end at or before the start is an error of `until`, not a
+# silently empty list (a liaison who typed the dates the wrong way round would read "nothing
+# happened").
+BACKWARDS = {"since": "2026-06-02T00:00:00Z", "until": "2026-06-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/api/v1/activity/", "liaison"),
+        ("/api/v1/activity/export/", "liaison"),
+        ("/api/v1/schemes/{scheme}/status-history/", "liaison"),
+        ("/api/v1/speedwatch/sessions/", "sw_coordinator"),
+        ("/api/v1/speedwatch/offences/", "liaison"),
+        ("/api/v1/speedwatch/offences/export/", "liaison"),
+        ("/api/v1/speedwatch/audit/", "liaison"),
+    ],
+)
+def test_period_filters_refuse_an_end_before_the_start(
+    request, client_for, scheme, speedwatch, url: str, who: str
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    response = client.get(url.format(scheme=scheme.pk), BACKWARDS)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"until": ["The end must come after the start."]},
+    )
+    # The same moment at both ends holds no time either; the right way round is fine.
+    same = {"since": BACKWARDS["until"], "until": BACKWARDS["until"]}
+    assert client.get(url.format(scheme=scheme.pk), same).status_code == 400
+    forwards = {"since": BACKWARDS["until"], "until": BACKWARDS["since"]}
+    assert client.get(url.format(scheme=scheme.pk), forwards).status_code == 200

@@ -26,6 +26,7 @@ from accounts.models import User
 from core.csvfiles import csv_download
 from core.filters import (
     PERIOD_BACKWARDS,
+    PeriodForm,
     SchemaOnlyFilterBackend,
     UTCDateTimeFilter,
     period_is_backwards,
@@ -203,6 +204,7 @@ class SessionFilter(filters.FilterSet):
     class Meta:
         model = Session
         fields = ["scheme", "site", "status", "since", "until"]
+        form = PeriodForm
 
 
 class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -398,6 +400,7 @@ class OffenceFilter(filters.FilterSet):
     class Meta:
         model = Offence
         fields = ["scheme", "site", "registration", "action", "action_status", "since", "until"]
+        form = PeriodForm
 
     def filter_registration(
         self, queryset: QuerySet[Offence], name: str, value: str
