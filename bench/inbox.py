@@ -114,6 +114,8 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
         later = Alert.objects.bulk_create(later, batch_size=5000)
         messages = [*firsts, *later]
         unread = {first.pk for first in rng.sample(firsts, len(firsts) // 10)}
+        # As dispatch leaves them: each incident's latest message stands for it in the inbox.
+        latest = {alert.incident_id: alert.pk for alert in messages}
         Notice.objects.bulk_create(
             (
                 Notice(
@@ -123,6 +125,7 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
                     state="sent",
                     sent_at=alert.published_at,
                     read_at=None if (alert.incident_id in unread) else alert.published_at,
+                    superseded=latest[alert.incident_id] != alert.pk,
                 )
                 for alert in messages
             ),

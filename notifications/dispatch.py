@@ -117,6 +117,8 @@ def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
         batch_size=5000,
         ignore_conflicts=True,
     )
+    if alert.references_id:
+        notices_supersede(alert=alert)
     Alert.objects.filter(pk=alert.pk).update(
         recipients_count=len({user_id for user_id, _ in pairs}),
         notices_queued_at=Coalesce("notices_queued_at", now),
@@ -129,6 +131,23 @@ def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
     for ids in by_channel.values():
         batches.extend(_chunks(ids, settings.NOTIFICATIONS_BATCH_SIZE))
     return batches
+
+
+def notices_supersede(*, alert: Alert) -> int:
+    """In each inbox the alert reached, its card takes the place of its incident's earlier
+    ones: their notices are marked superseded. Safe to run again."""
+    return (
+        Notice.objects.filter(
+            channel=Channel.IN_APP,
+            superseded=False,
+            alert__incident_id=alert.incident_id,
+            recipient_id__in=Notice.objects.filter(alert=alert, channel=Channel.IN_APP).values(
+                "recipient_id"
+            ),
+        )
+        .exclude(alert=alert)
+        .update(superseded=True)
+    )
 
 
 @dataclass

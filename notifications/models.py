@@ -207,6 +207,10 @@ class Notice(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A later message of the same incident reached the recipient on this channel: the inbox
+    # shows that one's card, not this one (one card per incident, found by an index rather
+    # than by looking for the latest notice of each incident on every request).
+    superseded = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -217,6 +221,11 @@ class Notice(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "-queued_at"], name="notice_inbox"),
+            models.Index(
+                fields=["recipient", "-queued_at", "-id"],
+                name="notice_inbox_card",
+                condition=Q(channel="in_app", superseded=False),
+            ),
             models.Index(fields=["alert", "channel", "state"], name="notice_alert_state"),
             models.Index(
                 fields=["state", "deliver_after"],

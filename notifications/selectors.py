@@ -6,7 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -263,24 +273,27 @@ def replies_visible_to(*, user: AnyUser, alert: Alert) -> QuerySet[Reply]:
 
 
 def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
-    """The user's in-app inbox, one notice per incident: the latest of theirs, with whether
-    anything of the incident is unread (a notice of any of its messages, or an answer to a
-    reply of theirs), and the incident's status. Newest first."""
-    mine = Notice.objects.filter(recipient=user, channel=Channel.IN_APP)
-    same_incident = mine.filter(alert__incident_id=OuterRef("alert__incident_id"))
-    latest = same_incident.order_by("-queued_at", "-id").values("id")[:1]
-    unread_answer = Reply.objects.filter(
-        author=user,
-        alert__incident_id=OuterRef("alert__incident_id"),
-        answered_at__isnull=False,
-        answer_read_at__isnull=True,
+    """The user's in-app inbox, one notice per incident: the latest of theirs (the others are
+    marked superseded as they are replaced), with whether anything of the incident is unread
+    and the incident's status. Newest first.
+
+    Reading a thread marks every notice of its incident read, so the incident has something
+    unread when its latest notice is unread, or when an answer to a reply of theirs is."""
+    unread_answer = Exists(
+        Reply.objects.filter(
+            author=user,
+            alert__incident_id=OuterRef("alert__incident_id"),
+            answered_at__isnull=False,
+            answer_read_at__isnull=True,
+        )
     )
     return (
-        mine.filter(id=Subquery(latest))
+        Notice.objects.filter(recipient=user, channel=Channel.IN_APP, superseded=False)
         .annotate(
-            incident_unread=Exists(same_incident.filter(read_at__isnull=True))
-            | Exists(unread_answer),
-            new_answer=Exists(unread_answer),
+            incident_unread=ExpressionWrapper(
+                Q(read_at__isnull=True) | Q(unread_answer), output_field=BooleanField()
+            ),
+            new_answer=unread_answer,
             incident_status=Coalesce(
                 _latest_status(OuterRef("alert__incident_id")), F("alert__status")
             ),

@@ -189,6 +189,38 @@ def test_marking_a_card_read_in_the_inbox_reads_its_incident(
     assert client.get(INBOX, {"unread": True}).json()["count"] == 0
 
 
+def test_an_update_takes_the_place_of_its_incidents_earlier_card(volunteer, incident) -> None:
+    # In the inbox only the update's notice stands for the incident now; email is as it was.
+    assert sorted(
+        Notice.objects.filter(recipient=volunteer).values_list("alert_id", "channel", "superseded")
+    ) == [
+        (incident["alert"], "email", False),
+        (incident["alert"], "in_app", True),
+        (incident["update"], "email", False),
+        (incident["update"], "in_app", False),
+    ]
+
+
+def test_the_migration_marks_all_but_each_inboxs_latest_notice_of_an_incident(
+    client_for, liaison, volunteer, coordinator, incident, run_on_commit
+) -> None:
+    cancel = run_on_commit(
+        client_for(liaison), f"{ALERTS}{incident['update']}/cancel/", {"body": "Over."}
+    )
+    Notice.objects.update(superseded=False)  # as they stood before the migration
+    migration = importlib.import_module("notifications.migrations.0006_notice_superseded")
+    migration.mark_superseded(apps, None)
+    standing = Notice.objects.filter(channel="in_app", superseded=False)
+    assert sorted(standing.values_list("recipient_id", "alert_id")) == sorted(
+        [(volunteer.pk, cancel.json()["id"]), (coordinator.pk, cancel.json()["id"])]
+    )
+    assert Notice.objects.filter(channel="in_app", superseded=True).count() == 4
+    assert not Notice.objects.filter(channel="email", superseded=True).exists()
+    assert [
+        card["alert"]["message_type"] for card in client_for(volunteer).get(INBOX).json()["results"]
+    ] == ["Cancel"]
+
+
 def test_the_migration_gathers_existing_alerts_into_incidents(
     client_for, liaison, incident, run_on_commit
 ) -> None:

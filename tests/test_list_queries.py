@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from notifications.dispatch import notices_supersede
 from notifications.models import Alert, Notice, Reply
 from schemes.services import area_fields
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
@@ -49,6 +50,7 @@ def _alerts(count: int, *, to, start: int = 0) -> list[Alert]:
         alert.save(update_fields=["incident"])
         Reply.objects.create(alert=alert, author=to, body="Seen.")
         Notice.objects.create(alert=alert, recipient=to, channel="in_app", state="sent")
+        notices_supersede(alert=alert)  # as dispatch does
         made.append(alert)
     return made
 
