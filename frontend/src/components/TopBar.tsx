@@ -5,7 +5,7 @@
 // aria-current, and the badges count unread alerts and join requests waiting.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { refreshUnread, useUnreadCount } from '../alertInbox';
 import { refreshJoinRequests, useJoinRequestCount } from '../joinRequestCount';
@@ -248,9 +248,11 @@ export function TopBar() {
   }, [userId, decides]);
 
   // The opened menu closes on moving to another screen, on Escape (focus goes back to the
-  // Menu button), on a tap elsewhere, and when focus moves out of the menu.
+  // Menu button), on a tap elsewhere, and when focus moves out of the menu. The listeners are
+  // in place as soon as the menu shows open (a layout effect), not a frame later, so that an
+  // Escape pressed at once is not lost.
   useEffect(() => setOpen(false), [path, userId]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
