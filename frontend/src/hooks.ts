@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult, type ActionResultState } from './actionResult';
 import { ApiError } from './api';
 import type { Page } from './types';
 
@@ -106,12 +107,15 @@ export interface Submission {
   fieldErrors: (field: string) => string[] | undefined;
   /** Messages that no visible field shows, for the form's alert box. */
   otherErrors: (shownFields: readonly string[]) => string[];
-  run: (action: () => Promise<void>) => Promise<void>;
+  /** Runs the action; words it returns are said beside the form (`result`). */
+  run: (action: () => Promise<string | void>) => Promise<void>;
   setError: (error: ApiError | null) => void;
+  /** What the last submission did, for an <ActionResult> beside the form's button. */
+  result: ActionResultState;
 }
 
 /**
- * Runs a form submission once at a time and keeps its errors. After a
+ * Runs a form submission once at a time and keeps its errors and what it did. After a
  * validation error, focus moves to the first field marked invalid so that
  * keyboard and screen reader users land on the problem.
  */
@@ -119,14 +123,18 @@ export function useSubmission(): Submission {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const busyRef = useRef(false);
+  const result = useActionResult();
+  const { say, clear } = result;
 
-  const run = useCallback(async (action: () => Promise<void>) => {
+  const run = useCallback(async (action: () => Promise<string | void>) => {
     if (busyRef.current) return;
     busyRef.current = true;
     setBusy(true);
     setError(null);
+    clear();
     try {
-      await action();
+      const outcome = await action();
+      if (outcome) say(outcome);
     } catch (err) {
       const apiError = asApiError(err);
       setError(apiError);
@@ -140,36 +148,18 @@ export function useSubmission(): Submission {
       busyRef.current = false;
       setBusy(false);
     }
-  }, []);
+  }, [say, clear]);
 
   const fieldErrors = useCallback((field: string) => error?.fields[field], [error]);
   const otherErrors = useCallback((shown: readonly string[]) => error?.otherMessages(shown) ?? [], [error]);
 
-  return { busy, error, fieldErrors, otherErrors, run, setError };
+  return { busy, error, fieldErrors, otherErrors, run, setError, result };
 }
 
 /** A local path to return to after signing in; anything else falls back to "/". */
 export function safeNext(next: string | null): string {
   if (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/api/')) return next;
   return '/';
-}
-
-/**
- * Call before a list item disappears (an approved request, a removed member):
- * afterwards focus moves to the neighbouring item's first control, or to the
- * page heading, so keyboard and screen reader users are not dropped to the top.
- */
-export function keepFocusNear(element: Element | null): void {
-  const item = element?.closest('li');
-  const neighbour = (item?.nextElementSibling ?? item?.previousElementSibling) as HTMLElement | null;
-  requestAnimationFrame(() => {
-    const target =
-      (neighbour?.isConnected
-        ? (neighbour.querySelector<HTMLElement>('button') ?? neighbour.querySelector<HTMLElement>('a[href]'))
-        : null) ??
-      document.querySelector<HTMLElement>('main h1');
-    target?.focus();
-  });
 }
 
 /**

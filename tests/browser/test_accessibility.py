@@ -125,7 +125,7 @@ SCREENS = {
         SCAM,
         "Who got it and who read it",
         MARGARET,
-        opens=("Update", "Cancel alert"),
+        opens=("Update", "Cancel alert", "Answer to Alex Morgan"),
     ),
     "sent alerts, a coordinator": Screen("/alerts/issued", "Sent alerts", SCAM, MARGARET),
     "new alert, a coordinator": Screen(
@@ -152,9 +152,19 @@ SCREENS = {
     "activity": Screen("/activity", "Activity", "PCSO Priya Shah", LIAISON),
     "join requests, a liaison": Screen("/join-requests", "Join requests", "Oliver Grant", LIAISON),
     "draft": Screen(
-        "/alerts/{draft}", FLY_TIPPING, "Delete draft", LIAISON, opens=("Delete draft",)
+        "/alerts/{draft}",
+        FLY_TIPPING,
+        "Delete draft",
+        LIAISON,
+        opens=("Publish", "Delete draft"),
     ),
-    "edit draft": Screen("/alerts/{draft}/edit", "Edit draft", "This alert will reach", LIAISON),
+    "edit draft": Screen(
+        "/alerts/{draft}/edit",
+        "Edit draft",
+        "This alert will reach",
+        LIAISON,
+        opens=("Publish",),
+    ),
     "new alert": Screen(
         "/alerts/new",
         "New alert",
@@ -187,6 +197,7 @@ SCREENS = {
         f"Session at {HIGH_STREET}",
         "Everything logged so far is uploaded.",
         DAVID,
+        opens=("Submit session",),
     ),
     "join requests, speedwatch": Screen(
         "/join-requests", "Join requests", "Oliver Grant", DAVID, opens=("Decline",)
@@ -203,7 +214,11 @@ SCREENS = {
     # After the offences screen above: the liaison's own search by registration is on record.
     "registration audit": Screen("/speedwatch/audit", "Registration audit", "1 record.", LIAISON),
     "site page, liaison": Screen(
-        "/speedwatch/sites/{fountain_lane}", "Fountain Lane", "Your decision", LIAISON
+        "/speedwatch/sites/{fountain_lane}",
+        "Fountain Lane",
+        "Your decision",
+        LIAISON,
+        opens=("Reject",),
     ),
     "site page, coordinator": Screen(
         "/speedwatch/sites/{high_street}", HIGH_STREET, "Start a session here", DAVID

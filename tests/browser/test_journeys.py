@@ -164,15 +164,13 @@ def test_liaison_approves_a_proposed_scheme(page: Page) -> None:
     expect(proposal).to_be_visible()
     expect(card(page, "Kempston Neighbourhood Watch")).to_have_count(0)
     proposal.get_by_role("button", name="Approve").click()
-    expect(
-        status_message(
-            page, "Soham Neighbourhood Watch is approved and now appears in the directory."
-        )
-    ).to_be_visible()
-    expect(proposal).to_have_count(0)
-    expect(page.get_by_text("No schemes are waiting for review.")).to_be_visible()
+    # The card stays where it was, saying what was decided, with nothing left to press.
+    expect(proposal.get_by_role("status")).to_have_text(
+        "Soham Neighbourhood Watch is approved and now appears in the directory."
+    )
+    expect(proposal.get_by_role("button", name=re.compile("^(Approve|Decline)$"))).to_have_count(0)
 
-    # Still gone after a reload: the queue comes from the server, not the page's memory.
+    # Gone after a reload: the queue comes from the server, not the page's memory.
     page.reload()
     expect(page.get_by_text("No schemes are waiting for review.")).to_be_visible()
 

@@ -201,10 +201,15 @@ def test_liaison_approves_a_site_and_downloads_the_letters(page: Page) -> None:
     expect(fountain_lane).to_contain_text("Waiting for approval")
     expect(fountain_lane).to_contain_text("20 mph (offences from 24 mph)")
     fountain_lane.get_by_role("button", name="Approve").click()
-    expect(
-        status_message(page, "Fountain Lane is approved: its scheme can hold sessions there.")
-    ).to_be_visible()
-    expect(fountain_lane).to_have_count(0)
+    # The card stays where it was, saying what was decided, until the list is shown again.
+    expect(fountain_lane.get_by_role("status")).to_have_text(
+        "Fountain Lane is approved: its scheme can hold sessions there."
+    )
+    expect(fountain_lane).to_contain_text("Approved")
+    expect(fountain_lane.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="sites:")).to_have_text(
+        "0 sites: waiting for approval."
+    )
     site = Site.objects.select_related("decided_by").get(name="Fountain Lane")
     assert (site.status, site.decided_by.email) == ("approved", "liaison.cambs@example.org")
 
@@ -260,11 +265,15 @@ def test_liaison_decides_on_sites_from_the_map(page: Page) -> None:
         ["Fountain Lane", "Fountain Lane, 20 mph", "Waiting for approval"]
     )
     popup.get_by_role("button", name="Approve").click()
-    expect(
-        status_message(page, "Fountain Lane is approved: its scheme can hold sessions there.")
-    ).to_be_visible()
+    # The popup goes with the decision, which is said just below the map.
     expect(page.locator(".leaflet-popup")).to_have_count(0)
-    expect(page.get_by_text("No sites are waiting for approval.")).to_be_visible()
+    expect(page.locator(".map-frame").get_by_role("status")).to_have_text(
+        "Fountain Lane is approved: its scheme can hold sessions there."
+    )
+    expect(page.get_by_role("status").filter(has_text="sites:")).to_have_text(
+        "0 sites: waiting for approval."
+    )
+    expect(card(page, "Fountain Lane")).to_contain_text("Approved")
     site = Site.objects.select_related("decided_by").get(name="Fountain Lane")
     assert (site.status, site.decided_by.email) == ("approved", LIAISON)
 

@@ -1,19 +1,27 @@
 // An update to a published alert: it goes to the same people, marked "Update", and the
-// original is marked as replaced.
+// original is marked as replaced. Or its cancellation, with the reason. Both open in place
+// of the buttons that opened them; what was sent is said there once they close.
 
 import { useEffect, useState } from 'preact/hooks';
 import { useDismiss } from '../dismiss';
 import { api, ApiError } from '../api';
 import { fromLocalInput, SEVERITIES, SEVERITY_HINTS, toLocalInput, URGENCIES, URGENCY_HINTS } from '../format';
 import { useSubmission } from '../hooks';
-import { useSession } from '../session';
 import type { Alert, AlertChanges, Severity, Urgency } from '../types';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 
 const SHOWN = ['title', 'body', 'severity', 'urgency', 'expires_at'] as const;
 
-export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () => void }) {
-  const { goWithMessage } = useSession();
+/** `onDone` is told what was sent, once it is, to say so in place of the form. */
+export function AlertUpdateForm({
+  alert,
+  onClose,
+  onDone,
+}: {
+  alert: Alert;
+  onClose: () => void;
+  onDone: (message: string) => Promise<void>;
+}) {
   const submission = useSubmission();
   // Escape closes the form as Cancel does, and focus goes back to the button that opened it.
   const { ref: formRef, close, onKeyDown } = useDismiss<HTMLFormElement>(onClose);
@@ -49,8 +57,8 @@ export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () 
         problems.body = ['Change something before publishing the update.'];
       }
       if (Object.keys(problems).length) throw new ApiError(400, problems, []);
-      const update = await api.updateAlert(alert.id, changes);
-      goWithMessage(`/alerts/${update.id}`, 'Update published to everyone who had the alert.');
+      await api.updateAlert(alert.id, changes);
+      await onDone('Update published to everyone who had the alert.');
     });
   };
 
@@ -103,8 +111,15 @@ export function AlertUpdateForm({ alert, onClose }: { alert: Alert; onClose: () 
   );
 }
 
-export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () => void }) {
-  const { goWithMessage } = useSession();
+export function AlertCancelForm({
+  alert,
+  onClose,
+  onDone,
+}: {
+  alert: Alert;
+  onClose: () => void;
+  onDone: (message: string) => Promise<void>;
+}) {
   const submission = useSubmission();
   const [reason, setReason] = useState('');
   const { ref: formRef, close, onKeyDown } = useDismiss<HTMLFormElement>(onClose);
@@ -117,8 +132,8 @@ export function AlertCancelForm({ alert, onClose }: { alert: Alert; onClose: () 
     event.preventDefault();
     submission.run(async () => {
       if (!reason.trim()) throw new ApiError(400, { body: ['Say why the alert is cancelled.'] }, []);
-      const cancellation = await api.cancelAlert(alert.id, { body: reason.trim() });
-      goWithMessage(`/alerts/${cancellation.id}`, 'Alert cancelled. Everyone who had it is told why.');
+      await api.cancelAlert(alert.id, { body: reason.trim() });
+      await onDone('Alert cancelled. Everyone who had it is told why.');
     });
   };
 

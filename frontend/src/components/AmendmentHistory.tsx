@@ -1,12 +1,14 @@
 // Corrections to a submitted session: each one keeps what the session said before, who
-// changed it and why. Coordinators record new ones here.
+// changed it and why. Coordinators record new ones here. Voiding an offence cannot be
+// undone, so it asks first, and Enter in a field never does it.
 
-import { useCallback, useState } from 'preact/hooks';
-import { api } from '../api';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
 import { formatDateTime, formatRegistration, formatTime, plural } from '../format';
-import { usePagedList, useSubmission } from '../hooks';
-import { useSession } from '../session';
+import { clearFieldErrors, usePagedList, useSubmission } from '../hooks';
 import type { Amendment, Offence } from '../types';
+import { ActionResult } from './ActionResult';
+import { ConfirmAction } from './ConfirmAction';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { Loading } from './Loading';
 
@@ -24,6 +26,10 @@ function describeChange(field: string, change: unknown): string {
   if (field === VOID && Array.isArray(change)) return `${plural(change.length, 'offence')} voided as recorded in error`;
   const [before, after] = Array.isArray(change) ? change : [undefined, change];
   return `${FIELD_LABELS[field] ?? field}: ${describe(before)} → ${describe(after)}`;
+}
+
+function describeOffence(offence: Offence): string {
+  return `${formatRegistration(offence.registration)}, ${offence.speed_mph} mph at ${formatTime(offence.observed_at)}`;
 }
 
 function describe(value: unknown): string {
@@ -91,7 +97,6 @@ function AmendmentForm({
   offences: Offence[];
   onAmended: () => void;
 }) {
-  const { announce } = useSession();
   const submission = useSubmission();
   const [field, setField] = useState('vehicles_counted');
   const [value, setValue] = useState('');
@@ -101,6 +106,31 @@ function AmendmentForm({
     ...Object.entries(FIELD_LABELS).map(([choice, label]) => ({ value: choice, label })),
     ...(offences.length ? [{ value: VOID, label: 'An offence recorded in error' }] : []),
   ];
+  const voiding = field === VOID;
+  const chosenOffence = offences.find((offence) => offence.id === offenceId);
+  // The last offence voided, there is none left to void.
+  useEffect(() => {
+    if (voiding && !offences.length) setField('vehicles_counted');
+  }, [voiding, offences.length]);
+
+  const record = () =>
+    submission.run(async () => {
+      let said: string;
+      if (voiding) {
+        await api.amendSession(sessionId, reason.trim(), { [VOID]: offenceId ? [offenceId] : [] });
+        said = 'Correction recorded: the offence is voided and no letter goes out for it.';
+        if (offences.length <= 1) setField('vehicles_counted');
+      } else {
+        const newValue = field === 'vehicles_counted' && /^\d+$/.test(value.trim()) ? Number(value) : value.trim();
+        await api.amendSession(sessionId, reason.trim(), { [field]: newValue });
+        said = `Correction recorded: ${FIELD_LABELS[field].toLowerCase()} is now ${describe(newValue)}.`;
+      }
+      setValue('');
+      setOffenceId('');
+      setReason('');
+      onAmended();
+      return said;
+    });
 
   return (
     <details class="amend">
@@ -109,20 +139,8 @@ function AmendmentForm({
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          submission.run(async () => {
-            if (field === VOID) {
-              await api.amendSession(sessionId, reason.trim(), { [VOID]: offenceId ? [offenceId] : [] });
-              announce('Correction recorded: the offence is voided and no letter goes out for it.');
-            } else {
-              const newValue = field === 'vehicles_counted' && /^\d+$/.test(value.trim()) ? Number(value) : value.trim();
-              await api.amendSession(sessionId, reason.trim(), { [field]: newValue });
-              announce(`Correction recorded: ${FIELD_LABELS[field].toLowerCase()} is now ${describe(newValue)}.`);
-            }
-            setValue('');
-            setOffenceId('');
-            setReason('');
-            onAmended();
-          });
+          // Enter in a field records a correction, but never voids an offence: that asks first.
+          if (!voiding) record();
         }}
       >
         <p class="field-hint">A submitted session is not edited: each correction is recorded with its reason.</p>
@@ -133,11 +151,14 @@ function AmendmentForm({
             label="Offence"
             hint="For example a misread plate. It leaves the letters and the escalation."
             value={offenceId}
-            onValue={setOffenceId}
+            onValue={(value) => {
+              setOffenceId(value);
+              if (value) clearFieldErrors(submission, `changes.${VOID}`, 'changes');
+            }}
             placeholder="Choose the offence"
             choices={offences.map((offence) => ({
               value: offence.id,
-              label: `${formatRegistration(offence.registration)}, ${offence.speed_mph} mph at ${formatTime(offence.observed_at)}`,
+              label: describeOffence(offence),
             }))}
             errors={submission.fieldErrors(`changes.${VOID}`) ?? submission.fieldErrors('changes')}
           />
@@ -150,10 +171,42 @@ function AmendmentForm({
             errors={submission.fieldErrors(`changes.${field}`) ?? submission.fieldErrors('changes')}
           />
         )}
-        <TextAreaField label="Reason" rows={2} maxLength={1000} value={reason} onValue={setReason} errors={submission.fieldErrors('reason')} />
-        <SubmitButton busy={submission.busy} busyText="Saving…">
-          Record correction
-        </SubmitButton>
+        <TextAreaField
+          label="Reason"
+          rows={2}
+          maxLength={1000}
+          value={reason}
+          onValue={(text) => {
+            setReason(text);
+            if (text.trim()) clearFieldErrors(submission, 'reason');
+          }}
+          errors={submission.fieldErrors('reason')}
+        />
+        {voiding ? (
+          <ConfirmAction
+            label="Void the offence"
+            question={`Void ${chosenOffence ? describeOffence(chosenOffence) : 'this offence'}? It leaves the letters and the escalation, and this cannot be undone.`}
+            confirmLabel="Yes, void it"
+            danger
+            result={submission.result}
+            onAsk={async () => {
+              const problems: Record<string, string[]> = {};
+              if (!offenceId) problems[`changes.${VOID}`] = ['Choose the offence recorded in error.'];
+              if (!reason.trim()) problems.reason = ['Say why the offence is voided.'];
+              if (!Object.keys(problems).length) return true;
+              await submission.run(async () => {
+                throw new ApiError(400, problems, []);
+              });
+              return false;
+            }}
+            onConfirm={record}
+          />
+        ) : (
+          <SubmitButton busy={submission.busy} busyText="Saving…">
+            Record correction
+          </SubmitButton>
+        )}
+        <ActionResult result={submission.result} />
       </form>
     </details>
   );

@@ -3,9 +3,13 @@
 // user is. For a destructive action Cancel comes first and has focus, so the destructive
 // button is never the first or the default; Escape and Cancel close the question and put
 // focus back on the button that asked it. What the action did is said beside it, in a live
-// region that screen readers announce, when `onConfirm` returns that message.
+// region that screen readers announce (src/actionResult.ts), when `onConfirm` returns that
+// message: below the button, or in the `result` its screen keeps where the button was when
+// the action takes the button away.
 
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useActionResult, type ActionResultState } from '../actionResult';
+import { ActionResult } from './ActionResult';
 
 export function ConfirmAction({
   label,
@@ -16,6 +20,7 @@ export function ConfirmAction({
   primary = false,
   describedBy,
   onAsk,
+  result,
 }: {
   label: string;
   question: string;
@@ -28,10 +33,13 @@ export function ConfirmAction({
   describedBy?: string;
   /** Checked before asking (a form's fields, say); false keeps the question closed. */
   onAsk?: () => Promise<boolean>;
+  /** Where to say what was done, when the screen shows it (and the button goes once it is done). */
+  result?: ActionResultState;
 }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState('');
+  const own = useActionResult();
+  const done = result ?? own;
   const firstRef = useRef<HTMLButtonElement>(null);
   const openRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
@@ -43,11 +51,7 @@ export function ConfirmAction({
     wasAsking.current = asking;
   }, [asking]);
 
-  const result = (
-    <p class="action-result" role="status">
-      {done}
-    </p>
-  );
+  const shown = result ? null : <ActionResult result={own} />;
 
   if (!asking) {
     return (
@@ -59,13 +63,13 @@ export function ConfirmAction({
           aria-describedby={describedBy}
           onClick={async () => {
             if (onAsk && !(await onAsk())) return;
-            setDone('');
+            done.clear();
             setAsking(true);
           }}
         >
           {label}
         </button>
-        {result}
+        {shown}
       </>
     );
   }
@@ -81,7 +85,7 @@ export function ConfirmAction({
         setBusy(true);
         try {
           const outcome = await onConfirm();
-          if (typeof outcome === 'string') setDone(outcome);
+          if (typeof outcome === 'string' && outcome) done.say(outcome);
         } finally {
           setBusy(false);
           setAsking(false);
@@ -127,7 +131,7 @@ export function ConfirmAction({
           )}
         </div>
       </div>
-      {result}
+      {shown}
     </>
   );
 }

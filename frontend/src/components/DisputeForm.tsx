@@ -5,8 +5,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { DISPUTE_LABELS, formatRegistration } from '../format';
 import { useSubmission } from '../hooks';
-import { useSession } from '../session';
 import type { DisputeOutcome, Offence } from '../types';
+import { ActionResult } from './ActionResult';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField } from './FormField';
 
 const OUTCOME_CHOICES = (['pending', 'upheld', 'rejected'] as const).map((outcome) => ({
@@ -15,7 +15,6 @@ const OUTCOME_CHOICES = (['pending', 'upheld', 'rejected'] as const).map((outcom
 }));
 
 export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettled: (offence: Offence) => void }) {
-  const { announce } = useSession();
   const submission = useSubmission();
   const current = offence.dispute_outcome && offence.dispute_outcome !== 'none' ? offence.dispute_outcome : 'pending';
   const [outcome, setOutcome] = useState<string>(current);
@@ -30,8 +29,8 @@ export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettle
           event.preventDefault();
           submission.run(async () => {
             const settled = await api.settleDispute(offence.id, outcome as Exclude<DisputeOutcome, 'none'>, note.trim());
-            announce(`Dispute about ${formatRegistration(offence.registration)} recorded: ${DISPUTE_LABELS[settled.dispute_outcome ?? 'none'].toLowerCase()}.`);
             onSettled(settled);
+            return `Dispute about ${formatRegistration(offence.registration)} recorded: ${DISPUTE_LABELS[settled.dispute_outcome ?? 'none'].toLowerCase()}.`;
           });
         }}
       >
@@ -55,6 +54,7 @@ export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettle
         <SubmitButton busy={submission.busy} busyText="Saving…">
           Record outcome
         </SubmitButton>
+        <ActionResult result={submission.result} />
       </form>
     </details>
   );

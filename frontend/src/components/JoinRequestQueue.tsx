@@ -4,12 +4,14 @@
 // can be undone there for a few minutes before the requester is told.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, type ApiError } from '../api';
 import { formatDate, formatTime } from '../format';
 import { asApiError, type PagedList } from '../hooks';
 import { joinRequestsChanged } from '../joinRequestCount';
 import type { Member, SchemeKind } from '../types';
 import { EmptyState } from './EmptyState';
+import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
 import { Loading } from './Loading';
 import { MemberContact } from './MemberContact';
@@ -98,7 +100,7 @@ function JoinRequestCard({
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const [state, setState] = useState<CardState>({ step: 'waiting' });
-  const [result, setResult] = useState('');
+  const result = useActionResult();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const headingId = `request-${request.id}-name`;
@@ -108,6 +110,10 @@ function JoinRequestCard({
   const who = request.user.name || request.user.email;
   const schemeName = request.scheme?.name ?? '';
   const undoPassed = usePassed(state.step === 'declined' ? state.undoUntil : null);
+  const tooLate = state.step === 'declined' && undoPassed;
+  useEffect(() => {
+    if (tooLate) result.say(`Declined. It can no longer be undone: ${who} is told by email.`);
+  }, [tooLate]);
 
   const act = async (action: () => Promise<void>) => {
     if (busy) return;
@@ -126,7 +132,7 @@ function JoinRequestCard({
     act(async () => {
       await api.approveMember(schemeId, request.id);
       setState({ step: 'approved' });
-      setResult(`${who} is now a member${showScheme && schemeName ? ` of ${schemeName}` : ''}.`);
+      result.say(`${who} is now a member${showScheme && schemeName ? ` of ${schemeName}` : ''}.`);
       joinRequestsChanged(-1);
       onDecided('approved');
       focusNextRequest(cardRef.current);
@@ -137,7 +143,7 @@ function JoinRequestCard({
       const declined = await api.declineMemberWithReason(schemeId, request.id, reason);
       const until = declined.decline_undo_until ?? null;
       setState({ step: 'declined', undoUntil: until });
-      setResult(
+      result.say(
         until
           ? `Declined. ${who} will be told at ${formatTime(until)}${reason ? ', with your reason,' : ''} unless you undo it before then.`
           : `Declined. ${who} will be told.`,
@@ -151,7 +157,7 @@ function JoinRequestCard({
     act(async () => {
       await api.undoDecline(schemeId, request.id);
       setState({ step: 'waiting' });
-      setResult(`Undone: the request from ${who} is waiting again. ${who} has not been told anything.`);
+      result.say(`Undone: the request from ${who} is waiting again. ${who} has not been told anything.`);
       joinRequestsChanged(1);
       onDecided('undone');
       requestAnimationFrame(() => approveRef.current?.focus());
@@ -196,7 +202,7 @@ function JoinRequestCard({
             aria-describedby={headingId}
             onClick={() => {
               setError(null);
-              setResult('');
+              result.clear();
               setState({ step: 'declining' });
             }}
           >
@@ -221,9 +227,7 @@ function JoinRequestCard({
           />
         </div>
       )}
-      <p class="action-result" role="status">
-        {state.step === 'declined' && undoPassed ? `Declined. It can no longer be undone: ${who} is told by email.` : result}
-      </p>
+      <ActionResult result={result} />
       {state.step === 'declined' && !undoPassed && (
         <div class="button-row">
           <button

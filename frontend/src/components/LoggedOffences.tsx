@@ -1,8 +1,11 @@
 // The offences logged in a draft session, newest first, each with whether it has reached
-// the server yet. A mistaken entry can be removed until the session is submitted.
+// the server yet. A mistaken entry can be removed until the session is submitted; what was
+// removed is said above the list, where the entry was.
 
+import { useActionResult } from '../actionResult';
 import { formatRegistration, formatTime, VEHICLE_TYPE_LABELS } from '../format';
 import type { DraftOffence, EntryState } from '../sessionDrafts';
+import { ActionResult } from './ActionResult';
 import { ConfirmAction } from './ConfirmAction';
 import { RegistrationPlate } from './RegistrationPlate';
 import { StatusTag } from './StatusTag';
@@ -27,9 +30,11 @@ export function LoggedOffences({
   onRemove: (offence: DraftOffence) => void;
 }) {
   const newestFirst = [...offences].reverse();
+  const removed = useActionResult();
   return (
     <section aria-labelledby="logged-heading">
       <h2 id="logged-heading">Offences logged ({offences.length})</h2>
+      <ActionResult result={removed} />
       {offences.length === 0 ? (
         <p>None yet. Each offence you add appears here.</p>
       ) : (
@@ -55,7 +60,11 @@ export function LoggedOffences({
                   confirmLabel="Remove"
                   danger
                   describedBy={summaryId}
-                  onConfirm={() => onRemove(offence)}
+                  result={removed}
+                  onConfirm={() => {
+                    onRemove(offence);
+                    return `Removed ${formatRegistration(offence.registration)} at ${offence.speed_mph} mph.`;
+                  }}
                 />
               </li>
             );

@@ -2,7 +2,9 @@
 // cannot be offered.
 
 import { useEffect, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { allowNotifications, currentSubscription, pushAvailability, stopNotifications } from '../webPush';
+import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
 
 type State = 'checking' | 'subscribed' | 'not-subscribed';
@@ -12,7 +14,7 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
   const [state, setState] = useState<State>('checking');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [done, setDone] = useState('');
+  const done = useActionResult();
 
   useEffect(() => {
     if (availability !== 'available') return;
@@ -51,11 +53,11 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
     if (busy) return;
     setBusy(true);
     setError('');
-    setDone('');
+    done.clear();
     try {
       await action();
       setState(after);
-      setDone(message);
+      done.say(message);
       onChanged?.(after === 'subscribed');
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -67,13 +69,12 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
   return (
     <div class="push-control">
       <ErrorAlert messages={error ? [error] : []} />
-      <p aria-live="polite">
-        {done ||
-          (state === 'subscribed'
-            ? 'This browser shows Patchwatch alerts as notifications.'
-            : state === 'not-subscribed'
-              ? 'Get alerts as notifications on this phone or computer, even when Patchwatch is closed.'
-              : '')}
+      <p>
+        {state === 'subscribed'
+          ? 'This browser shows Patchwatch alerts as notifications.'
+          : state === 'not-subscribed'
+            ? 'Get alerts as notifications on this phone or computer, even when Patchwatch is closed.'
+            : ''}
       </p>
       {state === 'not-subscribed' && (
         <button
@@ -95,6 +96,7 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
           Stop notifications on this browser
         </button>
       )}
+      <ActionResult result={done} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // and large, the rest optional, and focus back on the registration after each entry.
 
 import { useRef, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { newUuid } from '../api';
 import {
   atLondonTime,
@@ -14,6 +15,7 @@ import {
 import type { NewOffence } from '../sessionDrafts';
 import type { VehicleType } from '../types';
 import { COMMON_COLOURS, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
+import { ActionResult } from './ActionResult';
 import { SelectField, TextField } from './FormField';
 
 const VEHICLE_CHOICES = (Object.keys(VEHICLE_TYPE_LABELS) as VehicleType[]).map((type) => ({
@@ -63,7 +65,8 @@ export function OffenceEntryForm({
   const [time, setTime] = useState(() => defaultTime(startedAt, endedAt));
   const [timeTouched, setTimeTouched] = useState(false);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [added, setAdded] = useState('');
+  // Said beside the button, and again for the same plate and speed logged twice.
+  const added = useActionResult();
   const formRef = useRef<HTMLFormElement>(null);
   const moreRef = useRef<HTMLDetailsElement>(null);
 
@@ -71,6 +74,7 @@ export function OffenceEntryForm({
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
+    added.clear();
     const problems: Record<string, string[]> = {};
     const plate = normaliseRegistration(registration);
     if (!REGISTRATION.test(plate)) {
@@ -106,7 +110,7 @@ export function OffenceEntryForm({
       speed_mph: mph,
       observed_at: observedAt.toISOString(),
     });
-    setAdded(`Added ${formatRegistration(plate)} at ${mph} mph.`);
+    added.say(`Added ${formatRegistration(plate)} at ${mph} mph.`);
     setRegistration('');
     setSpeed('');
     setMake('');
@@ -190,9 +194,7 @@ export function OffenceEntryForm({
       <button type="submit" class="button button--primary button--wide button--large">
         Add offence
       </button>
-      <p role="status" class="offence-form__added">
-        {added}
-      </p>
+      <ActionResult result={added} />
     </form>
   );
 }

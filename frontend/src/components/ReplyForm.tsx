@@ -4,11 +4,10 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { useSubmission } from '../hooks';
-import { useSession } from '../session';
+import { ActionResult } from './ActionResult';
 import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
 
 export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () => void }) {
-  const { announce } = useSession();
   const submission = useSubmission();
   const [body, setBody] = useState('');
   const [sent, setSent] = useState(0);
@@ -21,8 +20,8 @@ export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () =>
       await api.reply(alertId, text);
       setBody('');
       setSent((count) => count + 1);
-      announce('Reply sent to the sender of the alert.');
       onSent?.();
+      return 'Reply sent to the sender of the alert.';
     });
   };
 
@@ -44,6 +43,7 @@ export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () =>
       <SubmitButton busy={submission.busy} busyText="Sending…">
         {sent ? 'Send another reply' : 'Send reply'}
       </SubmitButton>
+      <ActionResult result={submission.result} />
     </form>
   );
 }

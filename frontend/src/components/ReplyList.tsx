@@ -3,10 +3,12 @@
 // here marks them read. Each can be answered: its author finds the answer on the alert's page.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, ApiError } from '../api';
 import { formatDateTime, plural } from '../format';
 import { usePagedList, useSubmission } from '../hooks';
 import type { AlertReply } from '../types';
+import { ActionResult } from './ActionResult';
 import { EmptyState } from './EmptyState';
 import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
 import { Loading } from './Loading';
@@ -86,7 +88,7 @@ function ReplyAnswer({
   const submission = useSubmission();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState(reply.answer);
-  const [sent, setSent] = useState('');
+  const sent = useActionResult();
   const openRef = useRef<HTMLButtonElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -101,8 +103,8 @@ function ReplyAnswer({
       if (!answer) throw new ApiError(400, { answer: ['Write your answer first.'] }, []);
       const answered = await api.answerReply(alertId, reply.id, answer);
       onAnswered(answered);
-      setSent(`Answer sent to ${reply.author_name}. They will see it on this alert’s page.`);
       close();
+      sent.say(`Answer sent to ${reply.author_name}. They will see it on this alert’s page.`);
     });
   };
 
@@ -111,71 +113,68 @@ function ReplyAnswer({
     requestAnimationFrame(() => openRef.current?.focus());
   };
 
-  if (open) {
-    return (
-      <form
-        ref={formRef}
-        class="reply__answer-form"
-        onSubmit={onSubmit}
-        noValidate
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') close();
-        }}
-      >
-        <ErrorAlert messages={submission.otherErrors(['answer'])} />
-        <TextAreaField
-          label={`Your answer to ${reply.author_name}`}
-          hint="Only they see it, on this alert’s page; their inbox shows it as new."
-          rows={3}
-          maxLength={2000}
-          value={text}
-          onValue={(value) => {
-            setText(value);
-            if (value.trim() && submission.fieldErrors('answer')) submission.setError(null);
-          }}
-          errors={submission.fieldErrors('answer')}
-        />
-        <div class="button-row">
-          <SubmitButton busy={submission.busy} busyText="Sending…">
-            Send answer
-          </SubmitButton>
-          <button type="button" class="button button--secondary" onClick={close}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    );
-  }
   return (
     <>
-      {reply.answered_at && (
-        <div class="reply__answer">
-          <p class="reply__author">
-            Answered by {reply.answered_by_name || 'someone who has left'}, {formatDateTime(reply.answered_at)}
-          </p>
-          <p class="reply__body">{reply.answer}</p>
-        </div>
-      )}
-      {sent && (
-        <p class="inline-confirmation" role="status">
-          {sent}
-        </p>
-      )}
-      <p class="card__actions">
-        <button
-          ref={openRef}
-          type="button"
-          class="button button--secondary button--small"
-          aria-label={`${reply.answered_at ? 'Change the answer' : 'Answer'} to ${reply.author_name}`}
-          onClick={() => {
-            setSent('');
-            setText(reply.answer);
-            setOpen(true);
+      {open ? (
+        <form
+          ref={formRef}
+          class="reply__answer-form"
+          onSubmit={onSubmit}
+          noValidate
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') close();
           }}
         >
-          {reply.answered_at ? 'Change the answer' : 'Answer'}
-        </button>
-      </p>
+          <ErrorAlert messages={submission.otherErrors(['answer'])} />
+          <TextAreaField
+            label={`Your answer to ${reply.author_name}`}
+            hint="Only they see it, on this alert’s page; their inbox shows it as new."
+            rows={3}
+            maxLength={2000}
+            value={text}
+            onValue={(value) => {
+              setText(value);
+              if (value.trim() && submission.fieldErrors('answer')) submission.setError(null);
+            }}
+            errors={submission.fieldErrors('answer')}
+          />
+          <div class="button-row">
+            <SubmitButton busy={submission.busy} busyText="Sending…">
+              Send answer
+            </SubmitButton>
+            <button type="button" class="button button--secondary" onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        reply.answered_at && (
+          <div class="reply__answer">
+            <p class="reply__author">
+              Answered by {reply.answered_by_name || 'someone who has left'}, {formatDateTime(reply.answered_at)}
+            </p>
+            <p class="reply__body">{reply.answer}</p>
+          </div>
+        )
+      )}
+      <ActionResult result={sent} />
+      {!open && (
+        <p class="card__actions">
+          <button
+            ref={openRef}
+            type="button"
+            class="button button--secondary button--small"
+            aria-label={`${reply.answered_at ? 'Change the answer' : 'Answer'} to ${reply.author_name}`}
+            onClick={() => {
+              sent.clear();
+              setText(reply.answer);
+              setOpen(true);
+            }}
+          >
+            {reply.answered_at ? 'Change the answer' : 'Answer'}
+          </button>
+        </p>
+      )}
     </>
   );
 }

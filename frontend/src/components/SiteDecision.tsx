@@ -1,12 +1,15 @@
 // A liaison's decision on a site: approve a proposal, reject it, suspend an approved
 // site or reinstate a suspended one. Which of these the viewer may take comes from the
 // server (`site.decisions`). Rejecting and suspending need a reason for the coordinators.
+// What was decided is said where the buttons were (src/actionResult.ts); the screen keeps
+// showing this after a decision that leaves nothing more to decide, for that.
 
-import { useId, useRef, useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
+import { useActionResult, type ActionResultState } from '../actionResult';
 import { api, type ApiError } from '../api';
-import { asApiError, keepFocusNear } from '../hooks';
-import { useSession } from '../session';
+import { asApiError } from '../hooks';
 import type { Site } from '../types';
+import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
 import { ReasonForm } from './ReasonForm';
 
@@ -21,18 +24,18 @@ const ANNOUNCEMENTS: Record<Decision, (name: string) => string> = {
 export function SiteDecision({
   site,
   onDecided,
-  leavesList,
+  result,
 }: {
   site: Site;
   onDecided: (site: Site) => void;
-  /** The site drops out of the list shown (a queue of proposals): keep focus nearby. */
-  leavesList: boolean;
+  /** Where to say what was decided, when not here (a map popup goes with the decision). */
+  result?: ActionResultState;
 }) {
-  const { announce } = useSession();
   const [asking, setAsking] = useState<'rejected' | 'suspended' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const anchor = useRef<HTMLDivElement>(null);
+  const own = useActionResult();
+  const said = result ?? own;
   // Unique per use: the same site's buttons are on its card and in its map popup.
   const nameId = useId();
 
@@ -40,12 +43,12 @@ export function SiteDecision({
     if (busy) return;
     setBusy(true);
     setError(null);
+    said.clear();
     try {
       const decided = await api.decideSite(site.id, status, reason);
-      announce(ANNOUNCEMENTS[status](site.name));
-      if (leavesList) keepFocusNear(anchor.current);
       setAsking(null);
       onDecided(decided);
+      said.say(ANNOUNCEMENTS[status](site.name));
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -53,15 +56,15 @@ export function SiteDecision({
     }
   };
 
-  if (site.decisions.length === 0) return null;
   const may = (decision: Decision) => site.decisions.includes(decision);
   return (
-    <div class="site-decision" ref={anchor}>
+    <div class="site-decision">
       <span id={nameId} class="visually-hidden">
         {site.name}
       </span>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
-      {asking ? (
+      {result ? null : <ActionResult result={own} />}
+      {site.decisions.length === 0 ? null : asking ? (
         <ReasonForm
           submitLabel={asking === 'rejected' ? 'Reject' : 'Suspend'}
           hint="The coordinators will see this reason."
@@ -76,6 +79,7 @@ export function SiteDecision({
         <div class="button-row">
           {may('approved') && (
             <button
+              key="approve"
               type="button"
               class="button button--primary"
               aria-describedby={nameId}
@@ -86,12 +90,12 @@ export function SiteDecision({
             </button>
           )}
           {may('rejected') && (
-            <button type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('rejected')}>
+            <button key="reject" type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('rejected')}>
               Reject
             </button>
           )}
           {may('suspended') && (
-            <button type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('suspended')}>
+            <button key="suspend" type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('suspended')}>
               Suspend
             </button>
           )}

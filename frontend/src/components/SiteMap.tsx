@@ -6,8 +6,10 @@
 import L from 'leaflet';
 import { createPortal } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult, type ActionResultState } from '../actionResult';
 import { SITE_STATUS_LABELS } from '../format';
 import type { Config, Site, SiteStatus } from '../types';
+import { ActionResult } from './ActionResult';
 import { createMap, fitTo } from './mapLayers';
 import { SiteDecision } from './SiteDecision';
 
@@ -51,6 +53,8 @@ export function SiteMap({
   const map = useRef<L.Map | null>(null);
   const markers = useRef<L.FeatureGroup | null>(null);
   const [open, setOpen] = useState<OpenPopup | null>(null);
+  // A decision taken in a popup is said below the map: the popup goes with it.
+  const decided = useActionResult();
 
   useEffect(() => {
     if (!element.current) return;
@@ -109,6 +113,7 @@ export function SiteMap({
           ? 'Tap a dot to approve, reject or suspend its site; each site below has the same buttons.'
           : 'Tap a dot for its name.'}
       </p>
+      <ActionResult result={decided} />
       {open &&
         openSite &&
         createPortal(
@@ -117,10 +122,11 @@ export function SiteMap({
             popup={open.popup}
             element={open.element}
             canDecide={canDecide}
-            onDecided={(decided) => {
+            result={decided}
+            onDecided={(site) => {
               // The popup goes with the old dots: keep focus on the map, not lost.
               map.current?.getContainer().focus({ preventScroll: true });
-              onDecided?.(decided);
+              onDecided?.(site);
             }}
           />,
           open.element,
@@ -134,12 +140,14 @@ function SitePopup({
   popup,
   element,
   canDecide,
+  result,
   onDecided,
 }: {
   site: Site;
   popup: L.Popup;
   element: HTMLElement;
   canDecide: boolean;
+  result: ActionResultState;
   onDecided: (site: Site) => void;
 }) {
   useRefit(popup, element);
@@ -152,7 +160,7 @@ function SitePopup({
         </p>
         <p>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</p>
       </div>
-      {canDecide && site.can_decide && <SiteDecision site={site} leavesList={false} onDecided={onDecided} />}
+      {canDecide && site.can_decide && <SiteDecision site={site} result={result} onDecided={onDecided} />}
       <div class="site-popup__link">
         <a href={`/speedwatch/sites/${site.id}`}>Open the site’s page</a>
       </div>

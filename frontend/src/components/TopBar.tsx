@@ -5,7 +5,7 @@
 // aria-current, and the badges count unread alerts and join requests waiting.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { refreshUnread, useUnreadCount } from '../alertInbox';
 import { refreshJoinRequests, useJoinRequestCount } from '../joinRequestCount';
@@ -248,17 +248,17 @@ export function TopBar() {
   }, [userId, decides]);
 
   // The opened menu closes on moving to another screen, on Escape (focus goes back to the
-  // Menu button), on a tap elsewhere, and when focus moves out of the menu.
+  // Menu button), on a tap elsewhere, and when focus moves out of the menu. Escape is handled
+  // on the menu itself (focus is in it whenever it is open), and the other listeners are in
+  // place as soon as it shows open (a layout effect), so nothing pressed at once is lost.
   useEffect(() => setOpen(false), [path, userId]);
-  // Escape is handled on the menu itself (focus is in it whenever it is open: it closes when
-  // focus leaves), so it works from the moment the menu shows, before any effect has run.
   const onKeyDown = (event: KeyboardEvent) => {
     if (!open || event.key !== 'Escape') return;
     event.preventDefault();
     setOpen(false);
     toggleRef.current?.focus();
   };
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) return;
     const onPointer = (event: PointerEvent) => {
       if (!navRef.current?.contains(event.target as Node)) setOpen(false);

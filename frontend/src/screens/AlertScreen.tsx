@@ -4,9 +4,11 @@
 // to their replies; the sender and the force's liaisons see who got it and who read it, read
 // and answer the replies, and publish an update or a cancellation.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, type ApiError } from '../api';
 import { noticesRead, repliesRead } from '../alertInbox';
+import { ActionResult } from '../components/ActionResult';
 import { AlertMap, areaCircle, areaText } from '../components/AlertMap';
 import { AlertCancelForm, AlertUpdateForm } from '../components/AlertUpdateForm';
 import { BackLink } from '../components/BackLink';
@@ -38,7 +40,6 @@ export function AlertScreen({ id }: { id: string }) {
 function ThreadLoader({ me, id }: { me: Me; id: string }) {
   const [thread, setThread] = useState<AlertThread | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [version, setVersion] = useState(0);
   useTitle(thread?.messages[0].title ?? 'Alert');
 
   useEffect(() => {
@@ -54,7 +55,13 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
       },
     );
     return () => abort.abort();
-  }, [id, version]);
+  }, [id]);
+
+  // After publishing, updating or cancelling here: the page shows the thread as it is now
+  // before saying what was done, so that what is said stands beside what is shown.
+  const reload = useCallback(async () => {
+    setThread(await api.alertThread(id));
+  }, [id]);
 
   if (error && !thread) {
     return (
@@ -82,7 +89,7 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
       </>
     );
   }
-  return <ThreadView me={me} thread={thread} openedId={Number(id)} onChanged={() => setVersion((v) => v + 1)} />;
+  return <ThreadView me={me} thread={thread} openedId={Number(id)} onChanged={reload} />;
 }
 
 // Where an incident stands, as its page says it ("Published" is a message's word).
@@ -117,9 +124,12 @@ function ThreadView({
   me: Me;
   thread: AlertThread;
   openedId: number;
-  onChanged: () => void;
+  onChanged: () => Promise<void>;
 }) {
   const { config } = useSession();
+  // Sections where something was done here stay, to say what it was.
+  const [publishedHere, setPublishedHere] = useState(false);
+  const [changedHere, setChangedHere] = useState(false);
   const latest = thread.messages[0];
   // The first alert: who got it and who read it are counted on it (updates go to the same people).
   const first = thread.messages[thread.messages.length - 1];
@@ -229,24 +239,32 @@ function ThreadView({
         </ul>
       </section>
 
-      {latest.status === 'draft' &&
-        (latest.can_edit ? (
-          <PublishDraft alert={latest} onPublished={onChanged} />
-        ) : (
-          latest.can_manage && (
-            <p class="notice">
-              Only its author, {latest.issuer_name || 'who has left'}, can edit, publish or delete this draft.
-            </p>
-          )
-        ))}
+      {(latest.status === 'draft' && latest.can_edit) || publishedHere ? (
+        <PublishDraft
+          alert={latest}
+          onPublished={async () => {
+            setPublishedHere(true);
+            await onChanged();
+          }}
+        />
+      ) : (
+        latest.status === 'draft' &&
+        latest.can_manage && (
+          <p class="notice">
+            Only its author, {latest.issuer_name || 'who has left'}, can edit, publish or delete this draft.
+          </p>
+        )
+      )}
       {first.can_manage && first.status !== 'draft' && <Delivery alert={first} />}
       {managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="replies-heading">
           <h2 id="replies-heading" tabIndex={-1}>
             Replies
           </h2>
+          {/* The incident's replies, whichever message they answer: read through its first
+              message, which stays the same as updates are published here. */}
           <ReplyList
-            alertId={latest.id}
+            alertId={first.id}
             unread={unreadReplies}
             onRead={() => {
               setUnreadReplies(0);
@@ -255,7 +273,16 @@ function ThreadView({
           />
         </section>
       )}
-      {latest.can_manage && thread.status === 'published' && <ChangeAlert alert={latest} />}
+      {((latest.can_manage && thread.status === 'published') || changedHere) && (
+        <ChangeAlert
+          alert={latest}
+          canChange={latest.can_manage && thread.status === 'published'}
+          onChanged={async () => {
+            setChangedHere(true);
+            await onChanged();
+          }}
+        />
+      )}
       {!managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="reply-heading">
           <h2 id="reply-heading">Reply to the sender</h2>
@@ -388,73 +415,117 @@ function draftInput(alert: Alert): AlertInput {
   };
 }
 
-function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () => void }) {
-  const { announce, goWithMessage } = useSession();
-  const reach = useAlertReach(draftInput(alert));
+function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () => Promise<void> }) {
+  const { goWithMessage } = useSession();
+  const draft = alert.status === 'draft';
+  // Who it would reach, while there is something to publish.
+  const reach = useAlertReach(draft ? draftInput(alert) : null);
   const [error, setError] = useState<ApiError | null>(null);
+  const published = useActionResult();
   return (
     <section aria-labelledby="publish-heading">
       <h2 id="publish-heading">Publish</h2>
-      <p>
-        <a class="button button--secondary" href={`/alerts/${alert.id}/edit`}>
-          Edit draft
-        </a>
-      </p>
-      <ReachPreview state={reach} waiting="" verb="would reach" headingLevel={3} />
-      <ErrorAlert messages={error ? [error.message] : []} />
-      <ConfirmAction
-        label="Publish"
-        primary
-        question={reach.reach ? `Send this alert now to ${reachSentence(reach.reach)}?` : 'Send this alert now?'}
-        confirmLabel="Publish now"
-        onConfirm={async () => {
-          setError(null);
-          try {
-            await api.publishAlert(alert.id);
-            announce('Alert published. It is on its way to everyone it reaches.');
-            onPublished();
-          } catch (err) {
-            setError(asApiError(err));
-          }
-        }}
-      />
-      <h3>Not needed after all?</h3>
-      <ConfirmAction
-        label="Delete draft"
-        danger
-        question="Delete this draft? It has not been sent to anyone."
-        confirmLabel="Yes, delete it"
-        onConfirm={async () => {
-          setError(null);
-          try {
-            await api.deleteDraft(alert.id);
-            goWithMessage('/alerts/issued', 'Draft deleted.');
-          } catch (err) {
-            setError(asApiError(err));
-          }
-        }}
-      />
+      {draft && (
+        <>
+          <p>
+            <a class="button button--secondary" href={`/alerts/${alert.id}/edit`}>
+              Edit draft
+            </a>
+          </p>
+          <ReachPreview state={reach} waiting="" verb="would reach" headingLevel={3} />
+          <ErrorAlert messages={error ? [error.message] : []} />
+          <ConfirmAction
+            label="Publish"
+            primary
+            question={reach.reach ? `Send this alert now to ${reachSentence(reach.reach)}?` : 'Send this alert now?'}
+            confirmLabel="Publish now"
+            result={published}
+            onConfirm={async () => {
+              setError(null);
+              try {
+                await api.publishAlert(alert.id);
+              } catch (err) {
+                setError(asApiError(err));
+                return;
+              }
+              try {
+                await onPublished();
+              } catch {
+                // Published all the same; the page shows the draft until it is opened again.
+              }
+              return 'Alert published. It is on its way to everyone it reaches.';
+            }}
+          />
+        </>
+      )}
+      <ActionResult result={published} />
+      {draft && (
+        <>
+          <h3>Not needed after all?</h3>
+          <ConfirmAction
+            label="Delete draft"
+            danger
+            question="Delete this draft? It has not been sent to anyone."
+            confirmLabel="Yes, delete it"
+            onConfirm={async () => {
+              setError(null);
+              try {
+                await api.deleteDraft(alert.id);
+                goWithMessage('/alerts/issued', 'Draft deleted.');
+              } catch (err) {
+                setError(asApiError(err));
+              }
+            }}
+          />
+        </>
+      )}
     </section>
   );
 }
 
-function ChangeAlert({ alert }: { alert: Alert }) {
+function ChangeAlert({
+  alert,
+  canChange,
+  onChanged,
+}: {
+  alert: Alert;
+  /** False once cancelled (or expired) here: the section stays only to say so. */
+  canChange: boolean;
+  onChanged: () => Promise<void>;
+}) {
   const [open, setOpen] = useState<'update' | 'cancel' | null>(null);
+  const changed = useActionResult();
+  // The form has done its work: the thread shows the new message, then this says so where
+  // the form was (and takes focus, the form being gone).
+  const done = async (message: string) => {
+    try {
+      await onChanged();
+    } catch {
+      // Sent all the same; the page shows the rest of the thread when it is opened again.
+    }
+    setOpen(null);
+    changed.say(message);
+  };
+  const openForm = (form: 'update' | 'cancel') => {
+    changed.clear();
+    setOpen(form);
+  };
   return (
     <section aria-labelledby="change-heading">
       <h2 id="change-heading">Update or cancel</h2>
-      {open === 'update' ? (
-        <AlertUpdateForm alert={alert} onClose={() => setOpen(null)} />
+      <ActionResult result={changed} />
+      {!canChange ? null : open === 'update' ? (
+        <AlertUpdateForm alert={alert} onClose={() => setOpen(null)} onDone={done} />
       ) : open === 'cancel' ? (
-        <AlertCancelForm alert={alert} onClose={() => setOpen(null)} />
+        <AlertCancelForm alert={alert} onClose={() => setOpen(null)} onDone={done} />
       ) : (
         <>
           <p>Both go to everyone who had the alert.</p>
           <div class="button-row">
-            <button type="button" class="button button--secondary" onClick={() => setOpen('update')}>
+            <button type="button" class="button button--secondary" onClick={() => openForm('update')}>
               Update
             </button>
-            <button type="button" class="button button--danger-outline" onClick={() => setOpen('cancel')}>
+            <button type="button" class="button button--danger-outline" onClick={() => openForm('cancel')}>
               Cancel alert
             </button>
           </div>

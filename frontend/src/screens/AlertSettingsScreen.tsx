@@ -4,7 +4,9 @@
 // (every alert of their schemes, in the app and by email): the form shows those, and says so.
 
 import { useEffect, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, ApiError } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { CheckboxField, ErrorAlert, RadioGroupField, SelectField, SubmitButton } from '../components/FormField';
@@ -128,7 +130,7 @@ function SettingsSummary({
 }
 
 function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPreferences; memberships: Membership[] }) {
-  const { config, announce } = useSession();
+  const { config } = useSession();
   const submission = useSubmission();
   const coordinator = memberships.some((membership) => membership.role === 'coordinator');
   // What applies now (the defaults until something is saved); the form starts from it.
@@ -142,7 +144,9 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
   const [quietFrom, setQuietFrom] = useState(hhmm(initial.quiet_from) || '22:00');
   const [quietUntil, setQuietUntil] = useState(hhmm(initial.quiet_until) || '07:00');
   const [digest, setDigest] = useState(initial.daily_digest);
-  const [saved, setSaved] = useState('');
+  // Going back to the usual settings, said where it was done (which stays for that).
+  const reset = useActionResult();
+  const [resetHere, setResetHere] = useState(false);
   const pushOn = !!config?.webpush_public_key;
 
   const fill = (preferences: AlertPreferences) => {
@@ -164,7 +168,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    setSaved('');
+    reset.clear();
     submission.run(async () => {
       const problems: Record<string, string[]> = {};
       if (coordinator && !channels.length) {
@@ -184,8 +188,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         daily_digest: digest,
       });
       fill(stored);
-      setSaved('Your alert settings are saved.');
-      announce('Your alert settings are saved.');
+      return 'Your alert settings are saved.';
     });
   };
 
@@ -364,30 +367,31 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         <SubmitButton busy={submission.busy} busyText="Saving…">
           Save settings
         </SubmitButton>
-        {saved && (
-          <p class="inline-confirmation" role="status">
-            {saved}
-          </p>
-        )}
+        <ActionResult result={submission.result} />
       </form>
-      {applied.saved && (
+      {(applied.saved || resetHere) && (
         <section aria-labelledby="defaults-heading">
           <h2 id="defaults-heading">Back to the usual settings</h2>
           <p>Every alert for your schemes, in the app and by email (and as notifications where you allowed them).</p>
-          <ConfirmAction
-            label="Use the usual settings"
-            question="Forget the settings you chose and use the usual ones again?"
-            confirmLabel="Yes, use the usual settings"
-            onConfirm={async () => {
-              setSaved('');
-              try {
-                fill(await api.resetAlertPreferences());
-                announce('You now get the usual alerts: your own settings are forgotten.');
-              } catch (err) {
-                submission.setError(asApiError(err));
-              }
-            }}
-          />
+          {applied.saved && (
+            <ConfirmAction
+              label="Use the usual settings"
+              question="Forget the settings you chose and use the usual ones again?"
+              confirmLabel="Yes, use the usual settings"
+              result={reset}
+              onConfirm={async () => {
+                submission.result.clear();
+                try {
+                  fill(await api.resetAlertPreferences());
+                  setResetHere(true);
+                  return 'You now get the usual alerts: your own settings are forgotten.';
+                } catch (err) {
+                  submission.setError(asApiError(err));
+                }
+              }}
+            />
+          )}
+          <ActionResult result={reset} />
         </section>
       )}
     </>

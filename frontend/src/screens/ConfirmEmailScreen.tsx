@@ -3,6 +3,7 @@
 
 import { useState } from 'preact/hooks';
 import { accountApi } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { ErrorAlert, SubmitButton } from '../components/FormField';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
@@ -10,7 +11,7 @@ import { useSession } from '../session';
 export function ConfirmEmailScreen({ token }: { token: string }) {
   useTitle('Confirm your new email address');
   const { me, refreshMe } = useSession();
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
   const submission = useSubmission();
 
   // Confirming is a button, not automatic on opening: mail scanners that open links must
@@ -21,18 +22,18 @@ export function ConfirmEmailScreen({ token }: { token: string }) {
       const answer = await accountApi.confirmEmail(token);
       // Signed in here too: the menu and profile show the new address from now on.
       if (me) await refreshMe();
-      setDone(answer.detail);
+      setDone(true);
+      // Said where the form was; it takes focus, the form being gone.
+      return answer.detail;
     });
   };
 
   return (
     <section class="narrow">
       <h1 tabIndex={-1}>Confirm your new email address</h1>
+      <ActionResult result={submission.result} />
       {done ? (
-        <div role="status">
-          <p class="notice notice--success">{done}</p>
-          <p>{me ? <a href="/profile">Back to your profile</a> : <a href="/signin">Sign in with your new address</a>}</p>
-        </div>
+        <p>{me ? <a href="/profile">Back to your profile</a> : <a href="/signin">Sign in with your new address</a>}</p>
       ) : (
         <form onSubmit={onSubmit} noValidate>
           <p>Confirm that you want your Patchwatch account to use the address this link was sent to.</p>

@@ -1,29 +1,29 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { useSubmission, useTitle } from '../hooks';
 
 export function ForgotPasswordScreen() {
   useTitle('Forgot your password');
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState('');
+  const [sent, setSent] = useState(false);
   const submission = useSubmission();
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
     submission.run(async () => {
       const answer = await api.passwordReset(email.trim());
-      setSent(
-        answer?.detail ||
-          'If an account uses that email, we have sent it a link to reset the password. Check your inbox.',
-      );
+      setSent(true);
+      // Said where the form was; it takes focus, the form being gone.
+      return answer?.detail || 'If an account uses that email, we have sent it a link to reset the password. Check your inbox.';
     });
   };
 
   return (
     <section class="narrow">
       <h1 tabIndex={-1}>Forgot your password</h1>
-      <div role="status">{sent && <p class="notice notice--success">{sent}</p>}</div>
+      <ActionResult result={submission.result} />
       {!sent && (
         <>
           <p>Enter the email you signed up with and we will send you a link to choose a new password.</p>

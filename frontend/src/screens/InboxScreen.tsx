@@ -4,8 +4,10 @@
 // with how many have replies waiting.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useActionResult, type ActionResultState } from '../actionResult';
 import { api } from '../api';
 import { noticesRead, refreshUnreadReplies, useUnreadReplyCount } from '../alertInbox';
+import { ActionResult } from '../components/ActionResult';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert } from '../components/FormField';
 import { Loading } from '../components/Loading';
@@ -13,9 +15,9 @@ import { NoticeCard } from '../components/NoticeCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
 import { plural } from '../format';
-import { asApiError, keepFocusNear, usePagedList, useTitle } from '../hooks';
+import { asApiError, usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { isCoordinator, isLiaison, useSession } from '../session';
+import { isCoordinator, isLiaison } from '../session';
 import type { ApiError } from '../api';
 import type { Me, Notice } from '../types';
 
@@ -30,7 +32,6 @@ export function InboxScreen() {
 }
 
 function Inbox({ me }: { me: Me }) {
-  const { announce } = useSession();
   const { query } = useLocation();
   const unreadOnly = query.get('unread') === 'true';
   const fetchPage = useCallback(
@@ -46,30 +47,30 @@ function Inbox({ me }: { me: Me }) {
     if (issuer) refreshUnreadReplies(me.id);
   }, [issuer, me.id]);
 
-  const markRead = async (notices: Notice[], button: Element | null) => {
+  // Marked alerts stay where they were, read, saying so (beside the button that was pressed),
+  // until the inbox is shown again; the count of unread ones follows them.
+  const [readHere, setReadHere] = useState(0);
+  useEffect(() => setReadHere(0), [unreadOnly]);
+  const allResult = useActionResult();
+  const clearAll = allResult.clear;
+  useEffect(clearAll, [unreadOnly]);
+
+  const markRead = async (notices: Notice[], result: ActionResultState) => {
     if (busy || !notices.length) return;
     setBusy(true);
     setError(null);
+    result.clear();
     try {
       await api.markRead(notices.map((notice) => notice.id));
       const ids = new Set(notices.map((notice) => notice.alert.id));
       const now = new Date().toISOString();
-      // The button goes once its alerts are read: keep focus close by, for keyboards and screen readers.
-      if (unreadOnly) keepFocusNear(button);
-      else {
-        const link = notices.length === 1 ? button?.closest('article')?.querySelector<HTMLElement>('a[href]') : null;
-        requestAnimationFrame(() => (link ?? document.querySelector<HTMLElement>('#inbox-heading'))?.focus());
-      }
       list.update((items) =>
-        unreadOnly
-          ? items.filter((item) => !ids.has(item.alert.id))
-          : items.map((item) =>
-              ids.has(item.alert.id) ? { ...item, unread: false, new_answer: false, read_at: now } : item,
-            ),
+        items.map((item) => (ids.has(item.alert.id) ? { ...item, unread: false, new_answer: false, read_at: now } : item)),
       );
+      if (unreadOnly) setReadHere((count) => count + notices.length);
       // One card is one incident, whatever number of notices that was.
       noticesRead(notices.length);
-      announce(notices.length === 1 ? `Marked as read: ${notices[0].alert.title}.` : `${plural(notices.length, 'alert')} marked as read.`);
+      result.say(notices.length === 1 ? `Marked as read: ${notices[0].alert.title}.` : `${plural(notices.length, 'alert')} marked as read.`);
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -127,25 +128,30 @@ function Inbox({ me }: { me: Me }) {
         </div>
       </div>
       <p role="status" class="results__count">
-        {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, unreadOnly ? 'unread alert' : 'alert')}.`}
+        {list.loading
+          ? 'Loading…'
+          : list.error
+            ? ''
+            : `${plural(Math.max(0, list.count - readHere), unreadOnly ? 'unread alert' : 'alert')}.`}
       </p>
       <ErrorAlert messages={[...(list.error?.general ?? []), ...(error ? [error.message] : [])]} />
       {list.loading ? (
         <Loading what="alerts" />
       ) : (
         <>
-          {unreadShown.length > 1 && (
-            <p>
+          <div class="mark-all">
+            {unreadShown.length > 1 && (
               <button
                 type="button"
                 class="button button--secondary button--wide"
                 aria-disabled={busy ? 'true' : undefined}
-                onClick={(event) => markRead(unreadShown, event.currentTarget)}
+                onClick={() => markRead(unreadShown, allResult)}
               >
                 Mark all {unreadShown.length} as read
               </button>
-            </p>
-          )}
+            )}
+            <ActionResult result={allResult} />
+          </div>
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
               <p>{unreadOnly ? 'Nothing unread.' : 'No alerts yet. When one is sent to your area it appears here.'}</p>
@@ -154,21 +160,7 @@ function Inbox({ me }: { me: Me }) {
             <ul class="card-list">
               {list.items.map((notice) => (
                 <li key={notice.id}>
-                  <NoticeCard notice={notice}>
-                    {notice.unread && (
-                      <p class="card__actions">
-                        <button
-                          type="button"
-                          class="button button--secondary button--small"
-                          aria-disabled={busy ? 'true' : undefined}
-                          aria-label={`Mark as read: ${notice.alert.title}`}
-                          onClick={(event) => markRead([notice], event.currentTarget)}
-                        >
-                          Mark as read
-                        </button>
-                      </p>
-                    )}
-                  </NoticeCard>
+                  <InboxCard notice={notice} busy={busy} onMarkRead={(result) => markRead([notice], result)} />
                 </li>
               ))}
             </ul>
@@ -177,5 +169,36 @@ function Inbox({ me }: { me: Me }) {
         </>
       )}
     </>
+  );
+}
+
+/** One incident in the inbox, with its own Mark as read, and what that did said where it was. */
+function InboxCard({
+  notice,
+  busy,
+  onMarkRead,
+}: {
+  notice: Notice;
+  busy: boolean;
+  onMarkRead: (result: ActionResultState) => void;
+}) {
+  const result = useActionResult();
+  return (
+    <NoticeCard notice={notice}>
+      {notice.unread && (
+        <p class="card__actions">
+          <button
+            type="button"
+            class="button button--secondary button--small"
+            aria-disabled={busy ? 'true' : undefined}
+            aria-label={`Mark as read: ${notice.alert.title}`}
+            onClick={() => onMarkRead(result)}
+          >
+            Mark as read
+          </button>
+        </p>
+      )}
+      <ActionResult result={result} />
+    </NoticeCard>
   );
 }

@@ -4,6 +4,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert, SelectField } from '../components/FormField';
@@ -14,7 +15,6 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { ACTION_LABELS, ACTION_STATUS_LABELS, formatDate, formatRegistration, plural } from '../format';
 import { usePagedList, useSubmission, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { useSession } from '../session';
 import type { ActionStatus, Me, QueueOffence } from '../types';
 
 const ACTION_CHOICES = [
@@ -41,7 +41,6 @@ export function LettersScreen() {
 }
 
 function LetterQueue({ me }: { me: Me }) {
-  const { announce } = useSession();
   const { query } = useLocation();
   const action = query.get('action') ?? '';
   const actionStatus = query.get('action_status') ?? 'pending';
@@ -66,6 +65,8 @@ function LetterQueue({ me }: { me: Me }) {
     setMarked(0);
   }, [action, actionStatus]);
   const submission = useSubmission();
+  const clearResult = submission.result.clear;
+  useEffect(clearResult, [action, actionStatus]);
 
   const shownIds = useMemo(() => list.items.map((offence) => offence.id), [list.items]);
   const chosen = shownIds.filter((id) => selected.has(id));
@@ -78,13 +79,15 @@ function LetterQueue({ me }: { me: Me }) {
       if (!chosen.length) throw new Error('Select at least one letter first.');
       const result = await api.markLetters(chosen, status);
       const done = new Set(chosen);
-      announce(`${plural(result.updated, 'letter')} marked as ${status === 'sent' ? 'sent' : 'done'}.`);
       setSelected(new Set());
       if (status !== actionStatus) {
         setMarked((count) => count + done.size);
         list.update((items) => items.filter((item) => !done.has(item.id)));
       }
+      // Said in the action bar, where the buttons are (or were, once the list is empty).
+      return `${plural(result.updated, 'letter')} marked as ${status === 'sent' ? 'sent' : 'done'}.`;
     });
+  const hasLetters = list.items.length > 0;
 
   const exportQuery = { action: action || undefined };
   return (
@@ -184,12 +187,20 @@ function LetterQueue({ me }: { me: Me }) {
                     </li>
                   ))}
                 </ul>
-                {/* After the list and sticky, so it stays at the foot of the screen while the list scrolls by. */}
-                <div class="selection-bar" role="group" aria-label="Selected letters">
+              </>
+            )}
+            {/* After the list and sticky, so it stays at the foot of the screen while the list scrolls by;
+                it stays once the list is emptied, to say what was done. */}
+            {(hasLetters || marked > 0) && (
+              <div class="selection-bar" role="group" aria-label="Selected letters">
+                <ActionResult result={submission.result} />
+                {hasLetters && (
                   <p class="selection-bar__count" aria-live="polite">
                     {chosen.length} selected
                   </p>
-                  <ErrorAlert messages={submission.error ? submission.otherErrors([]) : []} />
+                )}
+                <ErrorAlert messages={submission.error ? submission.otherErrors([]) : []} />
+                {hasLetters && (
                   <div class="selection-bar__buttons">
                     {actionStatus !== 'sent' && (
                       <button
@@ -212,8 +223,8 @@ function LetterQueue({ me }: { me: Me }) {
                       </button>
                     )}
                   </div>
-                </div>
-              </>
+                )}
+              </div>
             )}
             <ShowMoreButton list={list} noun="letters" />
           </>

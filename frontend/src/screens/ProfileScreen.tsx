@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
@@ -17,7 +18,7 @@ export function ProfileScreen() {
 }
 
 function ProfileForm({ me }: { me: Me }) {
-  const { setMe, announce } = useSession();
+  const { setMe } = useSession();
   const [values, setValues] = useState({ name: me.name, phone: me.phone ?? '', postcode: me.postcode ?? '' });
   const submission = useSubmission();
   const set = (field: keyof typeof values) => (value: string) => setValues((old) => ({ ...old, [field]: value }));
@@ -32,7 +33,7 @@ function ProfileForm({ me }: { me: Me }) {
       });
       setMe(saved);
       setValues({ name: saved.name, phone: saved.phone ?? '', postcode: saved.postcode ?? '' });
-      announce('Your profile has been saved.');
+      return 'Your profile has been saved.';
     });
   };
 
@@ -70,6 +71,7 @@ function ProfileForm({ me }: { me: Me }) {
           errors={submission.fieldErrors('postcode')}
         />
         <SubmitButton busy={submission.busy}>Save changes</SubmitButton>
+        <ActionResult result={submission.result} />
       </form>
       <AccountLinks me={me} />
     </>

@@ -1,9 +1,12 @@
 // "/review" — a police liaison's queue of proposed schemes in their force. Each card shows
 // what the liaison needs to decide: who proposed it, its area on a map, what it says about
-// itself, and its history so far.
+// itself, and its history so far. A decided proposal stays where it was, saying what was
+// decided, until the queue is shown again.
 
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, type ApiError } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { AreaMap } from '../components/AreaMap';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert } from '../components/FormField';
@@ -14,9 +17,9 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeCard } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDate, formatRadius, SHORT_STATUS_LABELS } from '../format';
-import { asApiError, keepFocusNear, usePagedList, useTitle } from '../hooks';
+import { asApiError, usePagedList, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Me, Scheme, SchemeSummary, StatusChange } from '../types';
+import type { Me, Scheme, SchemeStatus, SchemeSummary, StatusChange } from '../types';
 
 export function ReviewQueueScreen() {
   useTitle('Review queue');
@@ -58,7 +61,9 @@ function ProposalList({ me }: { me: Me }) {
                 <li key={scheme.id}>
                   <ProposalCard
                     scheme={scheme}
-                    onDecided={() => list.update((items) => items.filter((item) => item.id !== scheme.id))}
+                    onDecided={(status) =>
+                      list.update((items) => items.map((item) => (item.id === scheme.id ? { ...item, status } : item)))
+                    }
                   />
                 </li>
               ))}
@@ -132,25 +137,28 @@ function ProposalDetails({ summary, scheme, history }: { summary: SchemeSummary;
   );
 }
 
-function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided: () => void }) {
-  const { announce } = useSession();
+function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided: (status: SchemeStatus) => void }) {
   const proposal = useProposal(scheme.id);
   const [declining, setDeclining] = useState(false);
+  const [decided, setDecided] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const anchor = useRef<HTMLSpanElement>(null);
+  const result = useActionResult();
 
   const decide = async (approve: boolean, reason = '') => {
     if (busy) return;
     setBusy(true);
     setError(null);
     try {
-      await api.setSchemeStatus(scheme.id, approve ? 'active' : 'closed', reason);
-      announce(approve ? `${scheme.name} is approved and now appears in the directory.` : `The proposal for ${scheme.name} has been declined.`);
-      keepFocusNear(anchor.current);
-      onDecided();
+      const status = approve ? 'active' : 'closed';
+      await api.setSchemeStatus(scheme.id, status, reason);
+      setDecided(true);
+      onDecided(status);
+      setDeclining(false);
+      result.say(approve ? `${scheme.name} is approved and now appears in the directory.` : `The proposal for ${scheme.name} has been declined.`);
     } catch (err) {
       setError(asApiError(err));
+    } finally {
       setBusy(false);
     }
   };
@@ -158,7 +166,7 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
   const headingId = `proposal-${scheme.id}`;
   return (
     <SchemeCard scheme={scheme} headingLevel={2}>
-      <span id={headingId} ref={anchor} class="visually-hidden">
+      <span id={headingId} class="visually-hidden">
         {scheme.name}
       </span>
       {proposal.error ? (
@@ -169,7 +177,8 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
         <Loading what="the proposal" />
       )}
       <ErrorAlert messages={error ? error.otherMessages(declining ? ['reason'] : []) : []} />
-      {!proposal.scheme?.can_review ? null : declining ? (
+      <ActionResult result={result} />
+      {!proposal.scheme?.can_review || decided ? null : declining ? (
         <ReasonForm
           submitLabel="Decline"
           hint="The proposer will see this reason."

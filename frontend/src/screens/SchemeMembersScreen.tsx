@@ -1,7 +1,9 @@
 // "/schemes/:id/members" — a coordinator's view of join requests and members.
 
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, type ApiError } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert, TextField } from '../components/FormField';
@@ -12,7 +14,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDate, formatTime, ROLE_LABELS } from '../format';
 import { joinRequestsChanged } from '../joinRequestCount';
-import { asApiError, keepFocusNear, usePagedList, useTitle, type PagedList } from '../hooks';
+import { asApiError, usePagedList, useTitle, type PagedList } from '../hooks';
 import { useSession } from '../session';
 import type { Member, MemberRole, Scheme } from '../types';
 
@@ -152,20 +154,19 @@ function MemberCard({
 }) {
   const { me, refreshMe } = useSession();
   const [error, setError] = useState<ApiError | null>(null);
-  const [result, setResult] = useState('');
+  const result = useActionResult();
   const [removed, setRemoved] = useState(false);
   const who = member.user.name || member.user.email;
   const headingId = `member-${member.id}-name`;
   const isMe = me?.id === member.user.id;
-  const cardRef = useRef<HTMLElement>(null);
 
   const setRole = async (role: MemberRole) => {
     setError(null);
-    setResult('');
+    result.clear();
     try {
       const updated = await api.setMemberRole(scheme.id, member.id, role);
       onChanged({ ...member, ...updated });
-      setResult(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
+      result.say(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -174,12 +175,12 @@ function MemberCard({
 
   const remove = async () => {
     setError(null);
-    setResult('');
+    result.clear();
     try {
       await api.removeMember(scheme.id, member.id);
       setRemoved(true);
-      setResult(`${who} has been removed from ${scheme.name}.`);
-      keepFocusNear(cardRef.current);
+      // The card stays, saying so; its buttons are gone, so focus moves to those words.
+      result.say(`${who} has been removed from ${scheme.name}.`);
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -187,7 +188,7 @@ function MemberCard({
   };
 
   return (
-    <article class={`card${removed ? ' card--gone' : ''}`} ref={cardRef}>
+    <article class={`card${removed ? ' card--gone' : ''}`}>
       <h3 class="card__title" id={headingId}>
         {who}
         {isMe && ' (you)'}
@@ -202,9 +203,7 @@ function MemberCard({
         </>
       )}
       <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
-      <p class="action-result" role="status">
-        {result}
-      </p>
+      <ActionResult result={result} />
       {!removed && (
         <div class="button-row">
           {member.role === 'volunteer' ? (
@@ -242,7 +241,9 @@ function MemberCard({
  * was left and come back to, say). */
 function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () => void }) {
   const [declined, setDeclined] = useState<Member[]>([]);
-  const [result, setResult] = useState('');
+  const result = useActionResult();
+  // Once one is undone the section stays, to say so where it was done.
+  const [undoneAny, setUndoneAny] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
@@ -252,14 +253,12 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
     );
   }, [scheme.id]);
 
-  if (declined.length === 0 && !result) return null;
+  if (declined.length === 0 && !undoneAny) return null;
   return (
     <section aria-labelledby="recently-declined-heading">
       <h3 id="recently-declined-heading">Declined in the last few minutes</h3>
       <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
-      <p class="action-result" role="status">
-        {result}
-      </p>
+      <ActionResult result={result} />
       <ul class="plain-list">
         {declined.map((member) => {
           const who = member.user.name || member.user.email;
@@ -277,7 +276,8 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
                   try {
                     await api.undoDecline(scheme.id, member.id);
                     setDeclined((list) => list.filter((m) => m.id !== member.id));
-                    setResult(`Undone: the request from ${who} is waiting again.`);
+                    setUndoneAny(true);
+                    result.say(`Undone: the request from ${who} is waiting again.`);
                     joinRequestsChanged(1);
                     onUndone();
                   } catch (err) {

@@ -2,7 +2,9 @@
 // the signed-in user can do with it.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, type ApiError } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { AreaMap } from '../components/AreaMap';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { ErrorAlert, TextAreaField } from '../components/FormField';
@@ -180,7 +182,7 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   // What the last action did, said here beside it (and announced), not only at the top.
-  const [done, setDone] = useState('');
+  const done = useActionResult();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const membership = scheme.my_membership;
 
@@ -202,11 +204,11 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
     if (busy) return;
     setBusy(true);
     setError(null);
-    setDone('');
+    done.clear();
     try {
       await action();
       await onChanged();
-      setDone(outcome);
+      done.say(outcome);
       // Leaving changes what the menu offers (Speedwatch, say).
       refreshMe();
       // The button just pressed is gone; start again from this panel's heading.
@@ -291,9 +293,7 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
         {membership && membership.status !== 'declined' ? 'Your membership' : 'Join this scheme'}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(['message']) : []} />
-      <p class="action-result" role="status">
-        {done}
-      </p>
+      <ActionResult result={done} />
       {body}
     </section>
   );
@@ -392,23 +392,26 @@ function statusActions(scheme: Scheme): StatusAction[] {
 /** Approve or decline a proposal, suspend, reinstate or close a scheme. */
 function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (scheme: Scheme) => void }) {
   const [asking, setAsking] = useState<StatusAction | null>(null);
-  const [done, setDone] = useState('');
+  const done = useActionResult();
+  // Once a step is taken the panel stays, to say so where it was taken.
+  const [acted, setActed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const actions = statusActions(scheme);
 
-  if (!actions.length && !done) return null;
+  if (!actions.length && !acted) return null;
 
   const run = async (action: StatusAction, reason: string) => {
     if (busy) return;
     setBusy(true);
     setError(null);
-    setDone('');
+    done.clear();
     try {
       const updated = await api.setSchemeStatus(scheme.id, action.to, reason);
       setAsking(null);
+      setActed(true);
       onChanged({ ...scheme, ...updated });
-      setDone(action.done);
+      done.say(action.done);
       requestAnimationFrame(() => document.getElementById('status-actions-heading')?.focus());
     } catch (err) {
       setError(asApiError(err));
@@ -423,9 +426,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
         {scheme.can_review ? 'Police review' : 'Scheme status'}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
-      <p class="action-result" role="status">
-        {done}
-      </p>
+      <ActionResult result={done} />
       {asking ? (
         <ReasonForm
           submitLabel={asking.label}

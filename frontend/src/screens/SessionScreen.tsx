@@ -4,7 +4,9 @@
 // masked for volunteers), liaisons settle disputes, coordinators record corrections.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useActionResult } from '../actionResult';
 import { api, isOfflineCopy, type ApiError } from '../api';
+import { ActionResult } from '../components/ActionResult';
 import { AmendmentHistory } from '../components/AmendmentHistory';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
@@ -71,9 +73,16 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   const { announce } = useSession();
   const hadLocal = useRef(hasLocal);
 
-  // A submission queued without a signal went through in the background: say so here too.
+  // Submitted (now, or queued without a signal and gone through in the background): the
+  // draft's screen gives way to the session's record, read-only, as if moving to another
+  // screen, so it is said in the banner at its top, scrolled to, with focus on the heading.
+  const [justSubmitted, setJustSubmitted] = useState(false);
   useEffect(() => {
-    if (hadLocal.current && !hasLocal && uploadStatus(id).last === 'submitted') announce(SUBMIT_MESSAGES.submitted!);
+    if (hadLocal.current && !hasLocal && uploadStatus(id).last === 'submitted') {
+      announce(SUBMIT_MESSAGES.submitted!);
+      window.scrollTo(0, 0);
+      setJustSubmitted(true);
+    }
     hadLocal.current = hasLocal;
   }, [hasLocal]);
   useTitle(local ? `Session at ${local.site.name}` : server ? `Session at ${server.site.name}` : 'Speedwatch session');
@@ -114,6 +123,13 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
       adoptServerDraft(me.id, server, draftSiteOf(server.site, server.scheme));
     }
   }, [adoptable]);
+
+  const showsRecord = !local && !error && !!server && !adoptable && !fetchedBesideDraft;
+  useEffect(() => {
+    if (!justSubmitted || !showsRecord) return;
+    setJustSubmitted(false);
+    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+  }, [justSubmitted, showsRecord]);
 
   if (local) return <DraftSessionView me={me} draft={local} />;
   if (error) {
@@ -160,7 +176,9 @@ const SUBMIT_MESSAGES: Partial<Record<UploadOutcome, string>> = {
 };
 
 function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
-  const { announce, config } = useSession();
+  const { goWithMessage, config } = useSession();
+  // What ending or submitting did, said in the Submit section where it was done.
+  const submitted = useActionResult();
   const online = useOnline();
   const status = uploadStatus(draft.id);
 
@@ -186,8 +204,9 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
   const submit = async () => {
     requestSubmit(me.id, draft.id);
     const outcome = await uploadDraft(me.id, draft.id);
-    const message = SUBMIT_MESSAGES[outcome];
-    if (message) announce(message);
+    // Submitted, the session's record replaces this screen and says so at its top.
+    if (outcome === 'submitted') return;
+    return SUBMIT_MESSAGES[outcome];
   };
 
   return (
@@ -272,7 +291,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
                 now.setSeconds(0, 0);
                 changeDetails(me.id, draft.id, { ended_at: now.toISOString() });
                 uploadDraft(me.id, draft.id);
-                announce(`The session ended at ${formatTime(now.toISOString())}.`);
+                submitted.say(`The session ended at ${formatTime(now.toISOString())}.`);
               }}
             >
               End the session now
@@ -285,9 +304,11 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
             question={`Submit this session with ${plural(offenceCount, 'offence')} and ${plural(draft.vehicles_counted, 'vehicle')} counted?`}
             confirmLabel="Submit"
             primary
+            result={submitted}
             onConfirm={submit}
           />
         )}
+        <ActionResult result={submitted} />
         {!draft.created && (
           <div class="discard">
             <ConfirmAction
@@ -297,7 +318,8 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
               danger
               onConfirm={() => {
                 discardDraft(me.id, draft.id);
-                announce('The session was discarded.');
+                // Nothing of it is left to show here.
+                goWithMessage('/speedwatch/sessions', 'The session was discarded.');
               }}
             />
           </div>
@@ -308,7 +330,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
 }
 
 function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
-  const { announce } = useSession();
+  const saved = useActionResult();
   const [start, setStart] = useState(toLocalInput(new Date(draft.started_at)));
   const [end, setEnd] = useState(toLocalInput(new Date(draft.ended_at)));
   const [deviceName, setDeviceName] = useState(draft.device_name);
@@ -341,6 +363,7 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
+          saved.clear();
           const startAt = fromLocalInput(start);
           const endAt = fromLocalInput(end);
           const problems: Record<string, string[]> = {};
@@ -361,7 +384,7 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
             notes: notes.trim(),
           });
           uploadDraft(me.id, draft.id);
-          announce('Session details saved.');
+          saved.say('Session details saved.');
         }}
       >
         <TextField label="Start" type="datetime-local" value={start} onValue={setStart} errors={errors.started_at ?? fields.started_at} />
@@ -383,6 +406,7 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
         />
         <TextAreaField label="Notes (optional)" rows={3} maxLength={2000} value={notes} onValue={setNotes} errors={fields.notes} />
         <SubmitButton busy={false}>Save details</SubmitButton>
+        <ActionResult result={saved} />
       </form>
     </details>
   );

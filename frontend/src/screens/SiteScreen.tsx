@@ -67,12 +67,9 @@ function SiteLoader({ id }: { id: string }) {
   return (
     <SitePage
       site={site}
-      onDecided={(decided) => {
-        setSite(decided);
-        // The buttons pressed may be gone (a rejected site has none): start again from the
-        // heading, under which the new status shows, rather than from the top of the page.
-        requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
-      }}
+      // What was decided is said beside the buttons; where they are gone (a rejected site
+      // has none), focus moves to those words (src/actionResult.ts).
+      onDecided={setSite}
     />
   );
 }
@@ -80,6 +77,8 @@ function SiteLoader({ id }: { id: string }) {
 function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => void }) {
   const { config } = useSession();
   const access = useSpeedwatchAccess();
+  // The decision stays on the page once taken, to say what it was, if nothing is left to decide.
+  const [decided, setDecided] = useState(false);
   return (
     <article class="site-page">
       <BackLink href="/speedwatch/sites" label="Sites" />
@@ -150,15 +149,23 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
         <RiskAnswers answers={site.risk_answers} />
       </section>
 
-      {site.can_decide && (
+      {(site.can_decide || decided) && (
         <section aria-labelledby="site-decision-heading" class="site-page__decision">
           <h2 id="site-decision-heading">Your decision</h2>
-          <p>
-            {site.status === 'proposed'
-              ? 'Approve the site once its risk assessment is sound; the coordinators see your reason for a rejection.'
-              : 'Sessions are held only at approved sites.'}
-          </p>
-          <SiteDecision site={site} leavesList={false} onDecided={onDecided} />
+          {site.can_decide && (
+            <p>
+              {site.status === 'proposed'
+                ? 'Approve the site once its risk assessment is sound; the coordinators see your reason for a rejection.'
+                : 'Sessions are held only at approved sites.'}
+            </p>
+          )}
+          <SiteDecision
+            site={site}
+            onDecided={(next) => {
+              setDecided(true);
+              onDecided(next);
+            }}
+          />
         </section>
       )}
 

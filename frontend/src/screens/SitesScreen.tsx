@@ -51,12 +51,15 @@ function SiteList() {
   const liaison = access?.liaison ?? false;
   const coordinator = (access?.coordinated.length ?? 0) > 0;
   const manySchemes = new Set(list.items.map((site) => site.scheme.id)).size > 1;
-  const onDecided = (decided: Site) =>
-    list.update((items) =>
-      status && decided.status !== status
-        ? items.filter((item) => item.id !== decided.id)
-        : items.map((item) => (item.id === decided.id ? decided : item)),
-    );
+  // A decided site stays where it was, saying what was decided, until the list is shown
+  // again; the count leaves out those no longer in it.
+  const [decidedHere, setDecidedHere] = useState<ReadonlySet<number>>(new Set());
+  useEffect(() => setDecidedHere(new Set()), [status]);
+  const onDecided = (decided: Site) => {
+    setDecidedHere((old) => new Set(old).add(decided.id));
+    list.update((items) => items.map((item) => (item.id === decided.id ? decided : item)));
+  };
+  const leftList = status ? list.items.filter((site) => site.status !== status).length : 0;
 
   return (
     <>
@@ -86,7 +89,7 @@ function SiteList() {
         </button>
       </form>
       <p role="status" class="results__count">
-        {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, 'site')}${status ? `: ${SITE_STATUS_LABELS[status as SiteStatus]?.toLowerCase() ?? status}` : ''}.`}
+        {list.loading ? 'Loading…' : list.error ? '' : `${plural(Math.max(0, list.count - leftList), 'site')}${status ? `: ${SITE_STATUS_LABELS[status as SiteStatus]?.toLowerCase() ?? status}` : ''}.`}
       </p>
       {list.loading ? (
         <Loading what="sites" />
@@ -110,7 +113,7 @@ function SiteList() {
               {list.items.map((site) => (
                 <li key={site.id}>
                   <SiteCard site={site} showScheme={manySchemes || liaison}>
-                    {site.can_decide && <SiteDecision site={site} leavesList={!!status} onDecided={onDecided} />}
+                    {(site.can_decide || decidedHere.has(site.id)) && <SiteDecision site={site} onDecided={onDecided} />}
                     {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
                       <p class="card__actions">
                         <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
