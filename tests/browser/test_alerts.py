@@ -220,26 +220,32 @@ def test_service_worker_shows_a_pushed_alert(
         "url": "/alerts/2",
         "tag": "a1",
     }
-    devtools.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": live_server.url,
-            "registrationId": registration["registrationId"],
-            "data": json.dumps(payload),
-        },
-    )
     # wait_for_function would hand back the promise itself, so the page polls on its own.
-    shown = page.evaluate(
-        """async () => {
-            const registration = await navigator.serviceWorker.ready;
-            for (let attempt = 0; attempt < 300; attempt++) {
-                const all = await registration.getNotifications();
-                if (all.length) return all.map(n => [n.title, n.body, n.tag, n.data.url]);
-                await new Promise(resolve => setTimeout(resolve, 100));
-            }
-            return [];
-        }"""
-    )
+    shown_within_ten_seconds = """async () => {
+        const registration = await navigator.serviceWorker.ready;
+        for (let attempt = 0; attempt < 100; attempt++) {
+            const all = await registration.getNotifications();
+            if (all.length) return all.map(n => [n.title, n.body, n.tag, n.data.url]);
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        return [];
+    }"""
+    # DevTools hands the message over as a push service would, and on a busy machine it has
+    # been seen to drop one (the worker shows nothing); a push service tries again, and so
+    # does this, at most three times. The same tag means a second delivery replaces the first.
+    shown: list = []
+    for _ in range(3):
+        devtools.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registration["registrationId"],
+                "data": json.dumps(payload),
+            },
+        )
+        shown = page.evaluate(shown_within_ten_seconds)
+        if shown:
+            break
     # Tapping it opens the alert on this site.
     assert shown == [[payload["title"], payload["body"], "a1", f"{live_server.url}/alerts/2"]]
 
