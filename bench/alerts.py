@@ -52,6 +52,8 @@ from celery.signals import task_postrun, worker_ready
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import ensure_database  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/patchwatch_bench_alerts"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/3"
 
@@ -136,19 +138,6 @@ def naive_deliver_notice(*, notice_id: int) -> int:
 
 
 # --- Data ------------------------------------------------------------------------------
-
-
-def ensure_database(url: str, *, fresh: bool = False) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def migrate() -> None:

@@ -22,7 +22,6 @@ missing and reused when it already holds the requested data.
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.measure import ensure_database, report, timed  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_inbox")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
@@ -38,17 +40,6 @@ os.environ["API_THROTTLE_USER"] = "100000000/hour"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 READER = "reader@bench.invalid"
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def populate(incidents: int, others: int, rng: random.Random) -> None:
@@ -157,25 +148,6 @@ def models_f(name: str):
     from django.db.models import F
 
     return F(name)
-
-
-def timed(runs: int, call: Callable[[], object]) -> list[float]:
-    call()  # warm up caches and connections
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def report(label: str, samples: list[float], extra: str = "") -> None:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    print(
-        f"{label:<44} median {statistics.median(ordered):7.2f} ms   p95 {p95:7.2f} ms   "
-        f"max {ordered[-1]:7.2f} ms {extra}"
-    )
 
 
 def main() -> None:

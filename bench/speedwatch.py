@@ -37,7 +37,6 @@ import itertools
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -46,6 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.measure import ensure_database, report, timed  # noqa: E402
+
 os.environ.setdefault(
     "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_speedwatch"
 )
@@ -193,17 +195,6 @@ ORDER BY observed_at;
 """
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def populate(offences: int, rng: random.Random, seed: int) -> None:
     from django.conf import settings
     from django.db import connection, transaction
@@ -306,32 +297,6 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"  VACUUM ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-def timed(runs: int, call: Callable[[], object]) -> list[float]:
-    call()  # warm up caches and connections
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def report(
-    label: str, samples: list[float], extra: str = "", target_ms: float | None = None
-) -> None:
-    """One line of figures; with a target, PASS or FAIL by the median against it."""
-    ordered = sorted(samples)
-    median = statistics.median(ordered)
-    p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
-    verdict = ""
-    if target_ms is not None:
-        verdict = f"  target {target_ms:g} ms: {'PASS' if median <= target_ms else 'FAIL'}"
-    print(
-        f"{label:<54} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
-        f"max {ordered[-1]:7.2f} ms{verdict} {extra}"
-    )
 
 
 def explain(title: str, sql: str) -> None:

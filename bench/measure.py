@@ -1,0 +1,52 @@
+"""What every benchmark here does: its own PostgreSQL database, timed calls and one line of
+figures for each."""
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the benchmark's database if it is missing (dropped first when ``fresh``)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def timed(runs: int, call: Callable[[], object]) -> list[float]:
+    """Milliseconds of each of ``runs`` calls, after one to warm caches and connections."""
+    call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def report(
+    label: str,
+    samples: list[float],
+    extra: str = "",
+    *,
+    target_ms: float | None = None,
+    width: int = 54,
+) -> None:
+    """One line of figures; with a target, PASS or FAIL by the median against it."""
+    ordered = sorted(samples)
+    median = statistics.median(ordered)
+    p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
+    verdict = ""
+    if target_ms is not None:
+        verdict = f"  target {target_ms:g} ms: {'PASS' if median <= target_ms else 'FAIL'}"
+    print(
+        f"{label:<{width}} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
+        f"max {ordered[-1]:7.2f} ms{verdict} {extra}"
+    )
