@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import ensure_database, report, timed  # noqa: E402
+from bench.measure import django_on_own_database, report, timed  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
@@ -103,18 +103,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_on_own_database()
     from django.db import connection
     from django.test import Client
 
     from schemes import geo, selectors
     from schemes.models import Scheme
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
     populate(args.schemes, rng)
     with connection.cursor() as cursor:

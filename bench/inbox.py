@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import ensure_database, report, timed  # noqa: E402
+from bench.measure import django_on_own_database, report, timed  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_inbox")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
@@ -46,6 +46,7 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
     """The reader's incidents, and as many notices again of the same alerts to other people
     (the table a real inbox query runs against is mostly other people's)."""
     from django.db import transaction
+    from django.db.models import F
     from django.utils import timezone
 
     from accounts.models import User
@@ -88,7 +89,7 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
         firsts = Alert.objects.bulk_create(
             Alert(published_at=now - timedelta(minutes=10 * n), **details) for n in range(incidents)
         )
-        Alert.objects.filter(pk__in=[a.pk for a in firsts]).update(incident_id=models_f("pk"))
+        Alert.objects.filter(pk__in=[a.pk for a in firsts]).update(incident_id=F("pk"))
         later = []
         for n, first in enumerate(firsts):
             for step in range(rng.choice([0, 0, 1, 3])):
@@ -144,12 +145,6 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
     print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def models_f(name: str):
-    from django.db.models import F
-
-    return F(name)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--incidents", type=int, default=5_000)
@@ -158,11 +153,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_on_own_database()
     from django.db import connection
     from django.test import Client
 
@@ -170,7 +161,6 @@ def main() -> None:
     from notifications import selectors
     from notifications.models import Alert
 
-    call_command("migrate", verbosity=0)
     populate(args.incidents, args.others, random.Random(args.seed))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -20,6 +20,20 @@ def ensure_database(url: str, *, fresh: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def django_on_own_database() -> None:
+    """Set Django up on the benchmark's database (``DATABASE_URL``), created and migrated
+    if need be."""
+    import os
+
+    import django
+
+    ensure_database(os.environ["DATABASE_URL"])
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def timed(runs: int, call: Callable[[], object]) -> list[float]:
     """Milliseconds of each of ``runs`` calls, after one to warm caches and connections."""
     call()

@@ -34,20 +34,7 @@ export function SiteCard({
             <dd>{site.scheme.name}</dd>
           </div>
         )}
-        <div>
-          <dt>Road</dt>
-          <dd>{site.road_name}</dd>
-        </div>
-        <div>
-          <dt>Speed limit</dt>
-          <dd>
-            {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
-          </dd>
-        </div>
-        <div>
-          <dt>Traffic</dt>
-          <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
-        </div>
+        <SiteRoadFacts site={site} />
         {site.proposed_by && (
           <div>
             <dt>Proposed</dt>
@@ -83,5 +70,27 @@ export function SiteCard({
       )}
       {children}
     </article>
+  );
+}
+
+/** Where a site is and what is measured there: the facts its card and its page share. */
+export function SiteRoadFacts({ site }: { site: Site }) {
+  return (
+    <>
+      <div>
+        <dt>Road</dt>
+        <dd>{site.road_name}</dd>
+      </div>
+      <div>
+        <dt>Speed limit</dt>
+        <dd>
+          {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
+        </dd>
+      </div>
+      <div>
+        <dt>Traffic</dt>
+        <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
+      </div>
+    </>
   );
 }

@@ -11,7 +11,7 @@ import { Loading } from '../components/Loading';
 import { RegistrationPlate } from '../components/RegistrationPlate';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { normaliseRegistration, plural } from '../format';
+import { formatDateTime, londonMidnight, normaliseRegistration, plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { AuditRecord, Me, SchemeSummary } from '../types';
@@ -46,28 +46,9 @@ function readFilters(query: URLSearchParams): Filters {
   };
 }
 
-// The audit is evidence: its times are UK time whatever the phone's own zone.
-const ukDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-const londonHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', hourCycle: 'h23' });
-
-/**
- * The moment a day (YYYY-MM-DD) begins in the UK, whatever the phone's own time zone. UK
- * clocks change at 01:00 UTC, so at 00:00 UTC the UK is on the day's offset: 0 or +1 hour.
- */
+/** The moment a day (YYYY-MM-DD) begins in the UK, whatever the phone's own zone. */
 function ukMidnight(day: string, plusDays = 0): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return day || undefined;
-  const [y, m, d] = day.split('-').map(Number);
-  const utcMidnight = Date.UTC(y, m - 1, d + plusDays);
-  const offsetHours = Number(londonHour.format(new Date(utcMidnight)));
-  return new Date(utcMidnight - offsetHours * 3_600_000).toISOString();
+  return londonMidnight(day, plusDays)?.toISOString() ?? (day || undefined);
 }
 
 function toApiQuery(filters: Filters): AuditQuery {
@@ -268,7 +249,7 @@ function AuditEntry({ record }: { record: AuditRecord }) {
         <div>
           <dt>When</dt>
           <dd>
-            <time dateTime={record.at}>{ukDateTime.format(new Date(record.at))}</time>
+            <time dateTime={record.at}>{formatDateTime(record.at)}</time>
           </dd>
         </div>
         {record.schemes.length > 0 && (

@@ -11,9 +11,10 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { RiskAnswers } from '../components/RiskAnswers';
 import { SiteDecision } from '../components/SiteDecision';
 import { SiteHistory } from '../components/SiteHistory';
+import { SiteRoadFacts } from '../components/SiteCard';
 import { SitePlaceMap } from '../components/SitePlaceMap';
 import { StatusTag } from '../components/StatusTag';
-import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS } from '../format';
+import { formatDate, SITE_STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
@@ -89,20 +90,7 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
       </p>
 
       <dl class="facts">
-        <div>
-          <dt>Road</dt>
-          <dd>{site.road_name}</dd>
-        </div>
-        <div>
-          <dt>Speed limit</dt>
-          <dd>
-            {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
-          </dd>
-        </div>
-        <div>
-          <dt>Traffic</dt>
-          <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
-        </div>
+        <SiteRoadFacts site={site} />
         <div>
           <dt>Proposed</dt>
           <dd>
