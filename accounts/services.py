@@ -65,6 +65,10 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
 # Each attempt takes a place in both counts *before* the password is checked, with an atomic
 # cache increment, and gives the places back unless the password turns out to be wrong. So
 # however many attempts arrive at once, no more passwords are checked than the limit allows.
+#
+# Not django-axes: it has one failure limit for all its lockout parameters (so no higher
+# limit per address than per account), and it checks for a lockout before authenticating but
+# counts only after the password has failed, so concurrent attempts all pass the check.
 
 
 class SignInThrottled(Exception):
