@@ -18,7 +18,6 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import deletion, services
@@ -41,7 +40,9 @@ from accounts.serializers import (
     SignUpSerializer,
     TokenSerializer,
 )
+from core.clients import client_key
 from core.idempotency import idempotent
+from core.throttling import ScopedRateThrottle
 
 
 def _throttled(exc: Exception) -> Throttled:
@@ -57,7 +58,7 @@ def _password_confirmed(request: Request, password: str, field: str = "password"
         services.password_confirm(
             user=request.user,
             password=password,
-            client=services.client_address(request),
+            client=client_key(request),
             field=field,
         )
     except services.SignInThrottled as exc:

@@ -2,6 +2,9 @@
 change, email change, and deleting an account."""
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +28,7 @@ from accounts.tasks import (
     send_password_reset_email,
 )
 from accounts.validators import normalise_postcode
+from core.clients import client_key
 
 
 @transaction.atomic
@@ -52,49 +56,99 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
 
 
 # --- Sign-in throttling ---------------------------------------------------------------
-# Failures are counted per email address and per client address, so neither guessing one
-# account's password from many places nor many accounts' passwords from one place gets far.
-
-
-def _failure_keys(email: str, client: str) -> list[str]:
-    email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return [f"signin-fail:email:{email_digest}", f"signin-fail:client:{client}"]
-
-
-def client_address(request: Request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def signin_blocked(*, email: str, client: str) -> bool:
-    limit = settings.SIGNIN_FAILURE_LIMIT
-    return any((cache.get(key) or 0) >= limit for key in _failure_keys(email, client))
-
-
-def _record_failure(email: str, client: str) -> None:
-    window = settings.SIGNIN_FAILURE_WINDOW_SECONDS
-    for key in _failure_keys(email, client):
-        if cache.add(key, 1, window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, window)
+# Wrong passwords are counted per account (from any address) and, with a much higher limit,
+# per client address (for any account): guessing one account's password from many places
+# stops at the account limit, guessing many accounts' passwords from one place stops at the
+# client limit, and people sharing an address with someone who mistypes (or with an
+# attacker) are not shut out with them.
+#
+# Each attempt takes a place in both counts *before* the password is checked, with an atomic
+# cache increment, and gives the places back unless the password turns out to be wrong. So
+# however many attempts arrive at once, no more passwords are checked than the limit allows.
+#
+# Not django-axes: it has one failure limit for all its lockout parameters (so no higher
+# limit per address than per account), and it checks for a lockout before authenticating but
+# counts only after the password has failed, so concurrent attempts all pass the check.
 
 
 class SignInThrottled(Exception):
     pass
 
 
-def user_authenticate(*, request: Request, email: str, password: str) -> User | None:
-    """The user with these credentials, or None; raises SignInThrottled after too many
-    failures. A success does not reset the per-address count, so one valid account cannot
-    be used to keep guessing others."""
-    client = client_address(request)
-    if signin_blocked(email=email, client=client):
+def _normalised_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _account_key(email: str) -> str:
+    # Hashed: the cache should not hold a list of addresses people tried to sign in as.
+    digest = hashlib.sha256(_normalised_email(email).encode()).hexdigest()
+    return f"signin-fail:account:{digest}"
+
+
+def _client_key(client: str) -> str:
+    return f"signin-fail:client:{client}"
+
+
+def _place_take(key: str, limit: int) -> bool:
+    """Take a place in the count at ``key``; False (and nothing taken) if it is full. The
+    count lapses a window after its first place was taken."""
+    window = settings.SIGNIN_FAILURE_WINDOW_SECONDS
+    for _ in range(3):
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr(): start a new window
+            continue
+        if count == 1:
+            # Should the key have expired between add() and incr(), Redis's INCR made a
+            # new one that never expires: give it the window (a no-op otherwise).
+            cache.touch(key, window)
+        if count > limit:
+            _place_give_back(key)
+            return False
+        return True
+    return False
+
+
+def _place_give_back(key: str) -> None:
+    with suppress(ValueError):  # already expired: nothing to give back
+        cache.decr(key)
+
+
+@dataclass
+class _PasswordAttempt:
+    wrong: bool = False
+
+
+@contextmanager
+def _password_attempt(*, email: str, client: str) -> Iterator[_PasswordAttempt]:
+    """Hold a place in the account's and the client's failure counts while a password is
+    checked; raise SignInThrottled if either is full. Setting ``wrong`` on the yielded
+    attempt keeps both places taken; otherwise they are given back."""
+    account = _account_key(email)
+    if not _place_take(account, settings.SIGNIN_FAILURE_LIMIT):
         raise SignInThrottled
-    user = authenticate(request._request, username=email.strip().lower(), password=password)
-    if user is None:
-        _record_failure(email, client)
+    address = _client_key(client)
+    if not _place_take(address, settings.SIGNIN_CLIENT_FAILURE_LIMIT):
+        _place_give_back(account)
+        raise SignInThrottled
+    attempt = _PasswordAttempt()
+    try:
+        yield attempt
+    finally:
+        if not attempt.wrong:
+            _place_give_back(account)
+            _place_give_back(address)
+
+
+def user_authenticate(*, request: Request, email: str, password: str) -> User | None:
+    """The user with these credentials, or None; raises SignInThrottled when the account or
+    the client has had too many wrong passwords. An address nobody signed up with is
+    treated exactly like a real account: the same answer, the same count, and (Django's
+    ModelBackend hashes the password anyway) the same time taken."""
+    with _password_attempt(email=email, client=client_key(request)) as attempt:
+        user = authenticate(request._request, username=_normalised_email(email), password=password)
+        attempt.wrong = user is None
     return user
 
 
@@ -126,11 +180,10 @@ def password_reset_confirm(*, user: User, new_password: str) -> None:
 def password_confirm(*, user: User, password: str, client: str, field: str = "password") -> None:
     """Refuse (ValidationError on ``field``) unless ``password`` is the user's password;
     raise SignInThrottled after too many failures."""
-    if signin_blocked(email=user.email, client=client):
-        raise SignInThrottled
-    if not user.check_password(password):
-        _record_failure(user.email, client)
-        raise ValidationError({field: "This is not your current password."})
+    with _password_attempt(email=user.email, client=client) as attempt:
+        if not user.check_password(password):
+            attempt.wrong = True
+            raise ValidationError({field: "This is not your current password."})
 
 
 @transaction.atomic

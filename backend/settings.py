@@ -125,8 +125,12 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3 * 24 * 3600, minimum=60)
 # How long the link that confirms a new email address works.
 EMAIL_CHANGE_TIMEOUT = env_int("EMAIL_CHANGE_TIMEOUT_SECONDS", 24 * 3600, minimum=60)
-# Failed sign-ins allowed per email address and per client address within the window.
+# Wrong passwords allowed for one account (from anywhere) within the window; past it the
+# account cannot be signed in to until the window has passed since its last counted failure.
 SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+# Wrong passwords allowed from one client address (for any accounts) within the window. Much
+# higher than the account limit: a whole office or police station may share one address.
+SIGNIN_CLIENT_FAILURE_LIMIT = env_int("SIGNIN_CLIENT_FAILURE_LIMIT", 50, minimum=1)
 SIGNIN_FAILURE_WINDOW_SECONDS = env_int("SIGNIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1)
 
 # --- Security -------------------------------------------------------------------------
@@ -141,6 +145,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
 if env_bool("DJANGO_BEHIND_PROXY", default=HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of Patchwatch append the address they were reached from
+# to X-Forwarded-For. 0: the client is the connection's peer and the header is ignored; N:
+# the client is the Nth address from the right. Throttles count clients by it (core.clients),
+# so it must match the deployment: too high and clients can choose their own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -338,9 +347,12 @@ REST_FRAMEWORK = {
         "password_reset": env_str("API_THROTTLE_PASSWORD_RESET", "10/hour"),
     },
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
+    # Our throttles ask core.clients instead; this keeps anything else that reads DRF's
+    # setting in agreement with them.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # "format" is the exports' own parameter (?format=csv, ?format=pdf); content types are
     # negotiated with the Accept header only.

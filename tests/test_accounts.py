@@ -140,7 +140,7 @@ def test_repeated_failed_sign_ins_are_throttled_even_with_the_right_password(
 def test_failed_sign_ins_from_one_address_are_throttled_across_accounts(
     anon: APIClient, settings
 ) -> None:
-    settings.SIGNIN_FAILURE_LIMIT = 2
+    settings.SIGNIN_CLIENT_FAILURE_LIMIT = 2
     UserFactory(email="victim@example.org")
     anon.post(LOGIN, {"email": "a@example.org", "password": "guess"})
     anon.post(LOGIN, {"email": "b@example.org", "password": "guess"})

@@ -131,3 +131,28 @@ def test_development_defaults_fail_deploy_checks() -> None:
     # The insecure fallback secret key, and no HSTS without DJANGO_HTTPS.
     assert "security.W009" in output
     assert "security.W004" in output
+
+
+def test_compose_trusts_the_one_proxy_in_front_of_the_web_app(
+    compose_config: dict[str, Any],
+) -> None:
+    environment = compose_config["services"]["web"]["environment"]
+
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"
+    assert environment["DJANGO_HTTPS"] == "1"
+
+
+def test_a_proxy_without_a_trusted_proxy_count_fails_deploy_checks(
+    compose_config: dict[str, Any],
+) -> None:
+    environment = {
+        name: "" if value is None else str(value)
+        for name, value in compose_config["services"]["web"]["environment"].items()
+    }
+    environment["TRUSTED_PROXY_COUNT"] = "0"
+
+    result = _check_deploy(environment)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "core.W001" in output
