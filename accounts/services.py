@@ -81,6 +81,11 @@ def _record_failure(email: str, client: str) -> None:
             cache.add(key, 1, window)
 
 
+def signin_failure_record(*, email: str, client: str) -> None:
+    """Count a failed sign-in step other than the password (a wrong two-factor code)."""
+    _record_failure(email, client)
+
+
 class SignInThrottled(Exception):
     pass
 
