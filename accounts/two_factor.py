@@ -65,7 +65,14 @@ def second_factor_required(*, user: User) -> bool:
     the requirement off)."""
     if not settings.OTP_REQUIRED_FOR_POLICE or not user.is_authenticated:
         return False
-    return user.is_staff or LiaisonProfile.objects.filter(user=user).exists()
+    if user.is_staff:
+        return True
+    # Through the relation, so that the answer (even "none") is cached on the user for the
+    # permission checks of the same request.
+    try:
+        return user.liaison is not None
+    except LiaisonProfile.DoesNotExist:
+        return False
 
 
 def second_factor_enabled(*, user: User) -> bool:
@@ -82,13 +89,17 @@ def request_refusal(*, user: User, session_verified: bool | None) -> str | None:
 
     ``session_verified`` is whether a browser session passed the code step (django-otp's
     ``is_verified``), or None for an API token: tokens of accounts with a second factor are
-    only made by the two-step token sign-in, and confirming a device deletes older ones.
+    made only by the two-step token sign-in, and confirming a device deletes older ones.
+
+    Only the accounts that must use a second factor are held back. Someone who turns it on
+    by choice keeps the browser sessions they already had (their sign-ins from then on ask
+    for a code), which also keeps this check free of queries for most requests.
     """
-    if second_factor_enabled(user=user):
-        return VERIFICATION_REQUIRED if session_verified is False else None
-    if second_factor_required(user=user):
+    if session_verified or not second_factor_required(user=user):
+        return None
+    if not second_factor_enabled(user=user):
         return ENROLMENT_REQUIRED
-    return None
+    return VERIFICATION_REQUIRED if session_verified is False else None
 
 
 def session_is_verified(request: HttpRequest) -> bool:
@@ -189,6 +200,16 @@ def enrolment_start(*, user: User, password: str, client: str) -> Enrolment:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     return Enrolment(secret=b32encode(device.bin_key).decode(), otpauth_uri=device.config_url)
+
+
+def authenticator_install(*, user: User, key: bytes) -> TOTPDevice:
+    """A confirmed authenticator with a known key, for the demo's logins (whose key is
+    printed for anyone to use); never for a real account."""
+    with transaction.atomic():
+        _devices_delete(user)
+        return TOTPDevice.objects.create(
+            user=user, name="Demo authenticator", key=key.hex(), confirmed=True
+        )
 
 
 def _recovery_code() -> str:

@@ -1,9 +1,11 @@
 """Two-factor sign-in: setting it up, both sign-ins with the code step, recovery codes, the
 throttle, what a liaison without it may do, the admin, and staff resetting a lost phone."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -464,3 +466,16 @@ def test_with_the_requirement_off_liaisons_may_go_without(liaison, settings) -> 
 def test_a_coordinator_of_a_scheme_is_not_required(scheme) -> None:
     member = MembershipFactory(scheme=scheme, role="coordinator").user
     assert signed_in(member).get(STATUS).json()["required"] is False
+
+
+def test_the_demo_liaison_signs_in_with_the_printed_key() -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    secret = re.search(r"oathtool --totp -b ([A-Z2-7]+)", out.getvalue()).group(1)
+    liaison = User.objects.get(email="liaison.cambs@example.org")
+    client = APIClient()
+    response = client.post(LOGIN, {"email": liaison.email, "password": "patchwatch-demo"})
+    assert response.json() == OTP_REQUIRED
+    response = client.post(LOGIN_CODE, {"code": authenticator_code(liaison, secret)})
+    assert response.json()["name"] == "PCSO Priya Shah"
+    assert response.json()["two_factor_enabled"] is True
