@@ -9,6 +9,7 @@ current user, setting up two-factor sign-in, signing out).
 
 from typing import Any
 
+from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -53,3 +54,10 @@ class SessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         _check(request, result, verified=two_factor.session_is_verified(request._request))
         return result
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """Describes the session sign-in in the OpenAPI schema as DRF's own (drf-spectacular
+    matches its extension to DRF's class only, not to subclasses)."""
+
+    target_class = "accounts.authentication.SessionAuthentication"
