@@ -1,8 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.models import EmailChange, LiaisonProfile, User
 from schemes.selectors import schemes_left_without_coordinator
 
@@ -20,6 +20,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "liaison__force"]
     search_fields = ["email", "name", "phone", "postcode"]
     inlines = [LiaisonProfileInline]
+    actions = ["reset_two_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Details", {"fields": ["name", "phone", "postcode"]}),
@@ -48,6 +49,20 @@ class UserAdmin(BaseUserAdmin):
             ),
         ]
         return deleted, model_count, perms_needed, protected
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request, queryset):  # type: ignore[no-untyped-def]
+        """Remove the chosen people's authenticators and recovery codes; liaisons and staff
+        must set two-factor sign-in up again. Each reset goes on the audit log."""
+        with transaction.atomic():
+            for user in queryset:
+                two_factor.second_factor_reset(user=user, staff=request.user)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {len(queryset)} people. They set it up again at "
+            "their next sign-in.",
+            messages.SUCCESS,
+        )
 
     # Deleting from the admin (an erasure request handled by staff, say) removes and
     # anonymises the person's data exactly as deleting one's own account does.

@@ -20,7 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import deletion, services
+from accounts import deletion, services, two_factor
+from accounts.authentication import SecondFactorMissing
 from accounts.models import User
 from accounts.serializers import (
     AccountDeletionPreviewSerializer,
@@ -33,11 +34,13 @@ from accounts.serializers import (
     EmailChangeSerializer,
     MeSerializer,
     MeUpdateSerializer,
+    OtpRequiredSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
     SignInSerializer,
     SignUpSerializer,
+    TokenOtpRequiredSerializer,
     TokenSerializer,
 )
 from core.clients import client_key
@@ -45,11 +48,14 @@ from core.idempotency import idempotent
 from core.throttling import ScopedRateThrottle
 
 
-def _throttled(exc: Exception) -> Throttled:
+def signin_throttled(exc: Exception) -> Throttled:
     return Throttled(
         wait=settings.SIGNIN_FAILURE_WINDOW_SECONDS,
         detail="Too many failed sign-ins. Wait a while, or reset your password.",
     )
+
+
+OTP_REQUIRED = "Enter the code from your authenticator app, or a recovery code."
 
 
 def _password_confirmed(request: Request, password: str, field: str = "password") -> None:
@@ -62,7 +68,7 @@ def _password_confirmed(request: Request, password: str, field: str = "password"
             field=field,
         )
     except services.SignInThrottled as exc:
-        raise _throttled(exc) from exc
+        raise signin_throttled(exc) from exc
     except DjangoValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
 
@@ -78,7 +84,7 @@ def _signed_in_user(request: Request) -> User:
             password=payload.validated_data["password"],
         )
     except services.SignInThrottled as exc:
-        raise _throttled(exc) from exc
+        raise signin_throttled(exc) from exc
     if user is None:
         raise ValidationError({"non_field_errors": ["The email or password is not right."]})
     return user
@@ -88,6 +94,7 @@ class CsrfView(APIView):
     """Sets the CSRF cookie the browser frontend echoes back in ``X-CSRFToken``."""
 
     permission_classes = [AllowAny]
+    second_factor_exempt = True
 
     @extend_schema(responses={204: None})
     @method_decorator(ensure_csrf_cookie)
@@ -116,15 +123,26 @@ class SignInView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=SignInSerializer, responses={200: MeSerializer})
+    second_factor_exempt = True
+
+    @extend_schema(
+        request=SignInSerializer, responses={200: MeSerializer, 202: OtpRequiredSerializer}
+    )
     def post(self, request: Request) -> Response:
         user = _signed_in_user(request)
+        if two_factor.second_factor_enabled(user=user):
+            # Nobody is signed in until the code step (POST auth/login/otp/).
+            two_factor.signin_pending(request=request._request, user=user)
+            return Response(
+                {"otp_required": True, "detail": OTP_REQUIRED}, status=status.HTTP_202_ACCEPTED
+            )
         login(request._request, user)
         return Response(MeSerializer(user).data)
 
 
 class SignOutView(APIView):
     permission_classes = [AllowAny]
+    second_factor_exempt = True
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -138,9 +156,24 @@ class TokenView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=SignInSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=SignInSerializer,
+        responses={200: TokenSerializer, 202: TokenOtpRequiredSerializer},
+    )
     def post(self, request: Request) -> Response:
         user = _signed_in_user(request)
+        if two_factor.second_factor_enabled(user=user):
+            return Response(
+                {
+                    "otp_required": True,
+                    "otp_token": two_factor.signin_ticket(user=user),
+                    "detail": OTP_REQUIRED,
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        if two_factor.second_factor_required(user=user):
+            # Tokens of such accounts are made only by the two-step sign-in.
+            raise SecondFactorMissing(two_factor.ENROLMENT_REQUIRED)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -153,6 +186,9 @@ class TokenRevokeView(APIView):
 
 
 class MeView(APIView):
+    # The web app reads who is signed in to know it must show the two-factor set-up.
+    second_factor_exempt = frozenset({"GET"})
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import two_factor
 from accounts.models import User
 from accounts.selectors import email_change_pending
 from accounts.validators import normalise_postcode, validate_phone
@@ -90,6 +91,13 @@ class MeSerializer(serializers.ModelSerializer):
     pending_email = serializers.SerializerMethodField(
         help_text="A new email address waiting for its confirmation link to be followed."
     )
+    two_factor_enabled = serializers.SerializerMethodField(
+        help_text="Every sign-in asks for a code from an authenticator app."
+    )
+    two_factor_required = serializers.SerializerMethodField(
+        help_text="The account must use two-factor sign-in (police liaisons and staff): "
+        "until it is set up, nothing but setting it up is allowed."
+    )
 
     class Meta:
         model = User
@@ -101,6 +109,8 @@ class MeSerializer(serializers.ModelSerializer):
             "postcode",
             "is_staff",
             "pending_email",
+            "two_factor_enabled",
+            "two_factor_required",
             "liaison",
             "coordinator_of",
             "memberships",
@@ -109,6 +119,12 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_pending_email(self, user: User) -> str | None:
         return email_change_pending(user=user)
+
+    def get_two_factor_enabled(self, user: User) -> bool:
+        return two_factor.second_factor_enabled(user=user)
+
+    def get_two_factor_required(self, user: User) -> bool:
+        return two_factor.second_factor_required(user=user)
 
     @extend_schema_field(LiaisonSerializer(allow_null=True))
     def get_liaison(self, user: User) -> dict[str, Any] | None:
@@ -214,3 +230,78 @@ class AccountDeletionPreviewSerializer(serializers.Serializer):
 class AccountDeletionRefusedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     blockers = BlockerSerializer(many=True)
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------
+
+
+class OtpCodeField(serializers.CharField):
+    """A 6-digit authenticator code or a recovery code (spaces and hyphens are ignored)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text", "The 6-digit code from the authenticator app, or a recovery code."
+        )
+        super().__init__(max_length=32, **kwargs)
+
+
+class OtpRequiredSerializer(serializers.Serializer):
+    otp_required = serializers.BooleanField(
+        help_text="Always true: the password was right; send a code to finish signing in."
+    )
+    detail = serializers.CharField()
+
+
+class TokenOtpRequiredSerializer(OtpRequiredSerializer):
+    otp_token = serializers.CharField(
+        help_text="Send this back with the code to POST /auth/token/otp/; it expires after "
+        "a few minutes."
+    )
+
+
+class SignInCodeSerializer(serializers.Serializer):
+    code = OtpCodeField()
+
+
+class TokenSignInCodeSerializer(serializers.Serializer):
+    otp_token = serializers.CharField(max_length=500)
+    code = OtpCodeField()
+
+
+class TwoFactorStatusSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    required = serializers.BooleanField()
+    recovery_codes_left = serializers.IntegerField()
+    can_disable = serializers.BooleanField(
+        help_text="False for the accounts that must use two-factor sign-in."
+    )
+
+
+class TwoFactorEnrolSerializer(serializers.Serializer):
+    password = CurrentPasswordField()
+
+
+class TwoFactorEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The key to type into an authenticator app.")
+    otpauth_uri = serializers.CharField(
+        help_text="An otpauth:// link that authenticator apps open directly."
+    )
+    qr_svg = serializers.CharField(help_text="The otpauth link as a QR code: an SVG data URL.")
+
+
+class TwoFactorCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=32, help_text="The 6-digit code the authenticator app shows now."
+    )
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Single-use codes for signing in without the phone. Shown only this once.",
+    )
+
+
+class TwoFactorDisableSerializer(serializers.Serializer):
+    password = CurrentPasswordField()
+    code = OtpCodeField()

@@ -71,6 +71,11 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
 # counts only after the password has failed, so concurrent attempts all pass the check.
 
 
+def signin_failure_record(*, email: str, client: str) -> None:
+    """Count a failed sign-in step other than the password (a wrong two-factor code)."""
+    _record_failure(email, client)
+
+
 class SignInThrottled(Exception):
     pass
 

@@ -31,7 +31,8 @@ INSTALLED_APPS = [
     # First, so that its admin templates (accessibility fixes for every admin screen) are
     # found before Django's own.
     "core",
-    "django.contrib.admin",
+    # Django's admin on a site that asks for the second factor (accounts.admin_site).
+    "backend.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "schemes",
     "watch",
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session that passed the two-factor code step (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -132,6 +138,18 @@ SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 # higher than the account limit: a whole office or police station may share one address.
 SIGNIN_CLIENT_FAILURE_LIMIT = env_int("SIGNIN_CLIENT_FAILURE_LIMIT", 50, minimum=1)
 SIGNIN_FAILURE_WINDOW_SECONDS = env_int("SIGNIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1)
+
+# Two-factor sign-in (accounts/two_factor.py). Police liaisons and staff must use it; turning
+# this off (for a development copy) makes it optional for them too.
+OTP_REQUIRED_FOR_POLICE = env_bool("OTP_REQUIRED_FOR_POLICE", default=True)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Patchwatch")
+# How long after the password step the code may be entered.
+OTP_SIGNIN_TIMEOUT_SECONDS = env_int("OTP_SIGNIN_TIMEOUT_SECONDS", 5 * 60, minimum=30)
+# Wrong codes count towards the sign-in throttle above (per account and per address), so
+# django-otp's own per-device back-off is switched off: one mechanism, one message.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Security -------------------------------------------------------------------------
 
@@ -324,8 +342,9 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48, minimum=1)
 REST_FRAMEWORK = {
     # Token first, so an anonymous request gets 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's own, refusing accounts that still owe their second factor.
+        "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

@@ -103,6 +103,8 @@ class ConfigView(APIView):
     """What the frontend needs to know about this server."""
 
     permission_classes = [AllowAny]
+    # Public, and read by the web app before anything else (see accounts.authentication).
+    second_factor_exempt = True
 
     @extend_schema(responses=ConfigSerializer)
     def get(self, request: Request) -> Response:

@@ -179,6 +179,8 @@ ADMIN_VIEW_ONLY = {
 def one_of_everything(db: None) -> None:
     """At least one row of every model the admin shows: the demo, and what it lacks."""
     from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
     from rest_framework.authtoken.models import Token
 
     from accounts.models import EmailChange
@@ -190,6 +192,10 @@ def one_of_everything(db: None) -> None:
     user = UserFactory(name="Admin Probe")
     Group.objects.create(name="Helpers")
     Token.objects.create(user=user)
+    TOTPDevice.objects.create(user=user, name="Phone")
+    StaticToken.objects.create(
+        device=StaticDevice.objects.create(user=user, name="Recovery codes"), token="abcdefghjk"
+    )
     EmailChange.objects.create(user=user, new_email="probe.new@example.org")
     IdempotencyRecord.objects.create(
         user=user, key="k", method="POST", path="/api/v1/schemes/", fingerprint="f" * 64

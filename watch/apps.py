@@ -12,3 +12,9 @@ class WatchConfig(AppConfig):
         from watch.account_deletion import handler
 
         deletion_handler_register(handler)
+
+        # Staff resetting someone's two-factor sign-in goes on the audit log.
+        from accounts.two_factor import two_factor_reset
+        from watch.audit import two_factor_reset_record
+
+        two_factor_reset.connect(two_factor_reset_record, dispatch_uid="watch.two_factor_reset")

@@ -1,4 +1,5 @@
-"""The audit trail of personal data leaving Patchwatch: exports and registration searches."""
+"""The audit trail of personal data leaving Patchwatch (exports and registration searches),
+and of staff resetting someone's two-factor sign-in."""
 
 from typing import Any
 
@@ -53,3 +54,17 @@ def record(
             for scheme_id in scheme_ids
         )
     return records
+
+
+def two_factor_reset_record(*, sender: Any, user: User, staff: User, **kwargs: Any) -> None:
+    """Receiver of ``accounts.two_factor.two_factor_reset``: staff removed someone's second
+    factor (a lost phone). Filed under the person's force area when they are a liaison, so
+    that force sees it too; staff see every record."""
+    AuditRecord.objects.create(
+        actor=staff,
+        actor_name=staff.name,
+        action=AuditAction.TWO_FACTOR_RESET,
+        force=liaison_force(user) or "",
+        detail={"user_id": str(user.pk), "user": user.name[:100], "email": user.email[:100]},
+        rows=0,
+    )

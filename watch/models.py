@@ -317,6 +317,7 @@ class AuditAction(models.TextChoices):
     OFFENCES_CSV = "offences_csv", "Exported offences (CSV)"
     STATISTICS_CSV = "statistics_csv", "Exported statistics (CSV)"
     AUDIT_CSV = "audit_csv", "Exported the audit log (CSV)"
+    TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
 
 
 class AuditRecord(models.Model):

@@ -31,6 +31,9 @@ import type {
   JoinRequest,
   Me,
   Member,
+  OtpRequired,
+  TwoFactorEnrolment,
+  TwoFactorStatus,
   MemberRole,
   Membership,
   Offence,
@@ -384,7 +387,10 @@ export const api = {
 
   signup: (body: { name: string; email: string; password: string; phone?: string; postcode?: string }) =>
     post<Me>('auth/signup/', body),
-  login: (body: { email: string; password: string }) => post<Me>('auth/login/', body),
+  /** Signs in, or answers `otp_required` when the account uses two-factor sign-in. */
+  login: (body: { email: string; password: string }) => post<Me | OtpRequired>('auth/login/', body),
+  /** The second step of signing in: an authenticator code or a recovery code. */
+  loginCode: (code: string) => post<Me>('auth/login/otp/', { code }),
   logout: () => post<void>('auth/logout/'),
   passwordReset: (email: string) => post<{ detail: string }>('auth/password-reset/', { email }),
   passwordResetConfirm: (body: { uid: string; token: string; new_password: string }) =>
@@ -539,6 +545,12 @@ export const accountApi = {
   confirmEmail: (token: string) => post<EmailChanged>('auth/email-change/confirm/', { token }),
   deletionPreview: (signal?: AbortSignal) => get<AccountDeletionPreview>('me/deletion/', undefined, signal),
   deleteAccount: (password: string) => post<void>('me/deletion/', { password }),
+  twoFactor: (signal?: AbortSignal) => get<TwoFactorStatus>('me/two-factor/', undefined, signal),
+  twoFactorEnrol: (password: string) => post<TwoFactorEnrolment>('me/two-factor/enrol/', { password }),
+  twoFactorConfirm: (code: string) => post<{ recovery_codes: string[] }>('me/two-factor/confirm/', { code }),
+  recoveryCodesRegenerate: (code: string) =>
+    post<{ recovery_codes: string[] }>('me/two-factor/recovery-codes/', { code }),
+  twoFactorDisable: (body: { password: string; code: string }) => post<void>('me/two-factor/disable/', body),
   /** The police force that most likely covers a point, and how sure that is. */
   locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
     get<ForceSuggestion>('forces/locate/', { lat, lon }, signal),

@@ -41,6 +41,7 @@ import { ChangeEmailScreen } from './screens/ChangeEmailScreen';
 import { ChangePasswordScreen } from './screens/ChangePasswordScreen';
 import { ConfirmEmailScreen } from './screens/ConfirmEmailScreen';
 import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
+import { TwoFactorScreen } from './screens/TwoFactorScreen';
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -63,6 +64,7 @@ const ROUTES: Route[] = [
   ['/profile/password', () => <ChangePasswordScreen />],
   ['/profile/email', () => <ChangeEmailScreen />],
   ['/profile/delete', () => <DeleteAccountScreen />],
+  ['/profile/two-factor', () => <TwoFactorScreen />],
   ['/confirm-email/:token', ({ token }) => <ConfirmEmailScreen token={token} />],
   ['/speedwatch', () => <SpeedwatchScreen />],
   ['/speedwatch/sites', () => <SitesScreen />],
@@ -110,9 +112,15 @@ function StatusBanner() {
   );
 }
 
+// Police liaisons and staff who have not set up two-factor sign-in may do nothing else (the
+// server refuses it): whatever they open shows the set-up, except signing in again.
+const OPEN_BEFORE_TWO_FACTOR = ['/signin', '/forgot-password'];
+
 function Shell() {
   const { path } = useLocation();
-  const { status, clearStatus } = useSession();
+  const { status, clearStatus, me } = useSession();
+  const mustEnrol =
+    !!me && !!me.two_factor_required && !me.two_factor_enabled && !OPEN_BEFORE_TWO_FACTOR.includes(path);
   const firstRender = useRef(true);
   const mainRef = useRef<HTMLElement>(null);
 
@@ -148,7 +156,7 @@ function Shell() {
         <OfflineNotice />
         <UpdateNotice />
         <StatusBanner />
-        {renderRoute(path)}
+        {mustEnrol ? <TwoFactorScreen forced /> : renderRoute(path)}
       </main>
       <footer class="footer">
         <p>Patchwatch is run by and for local watch schemes. In an emergency call 999. To report a crime call 101.</p>

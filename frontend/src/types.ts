@@ -60,6 +60,31 @@ export interface Me {
   memberships?: { scheme: number; kind: SchemeKind; role: MemberRole }[];
   /** A new address waiting for the link sent to it to be followed. */
   pending_email?: string | null;
+  /** Every sign-in asks for a code from an authenticator app. */
+  two_factor_enabled?: boolean;
+  /** Police liaisons and staff must use two-factor sign-in: until it is set up, nothing else works. */
+  two_factor_required?: boolean;
+}
+
+/** The password step's answer when the account uses two-factor sign-in. */
+export interface OtpRequired {
+  otp_required: true;
+  detail: string;
+}
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  required: boolean;
+  recovery_codes_left: number;
+  can_disable: boolean;
+}
+
+export interface TwoFactorEnrolment {
+  /** The key to type into an authenticator app (base32). */
+  secret: string;
+  otpauth_uri: string;
+  /** The otpauth link as a QR code (an SVG data URL). */
+  qr_svg: string;
 }
 
 export interface GeoJsonPolygon {

@@ -95,6 +95,12 @@ function AccountLinks({ me }: { me: Me }) {
           </a>
         </li>
         <li>
+          <a class="hub-link" href="/profile/two-factor">
+            <span class="hub-link__label">Two-factor sign-in</span>
+            <span class="hub-link__detail">A code from your phone as well as your password.</span>
+          </a>
+        </li>
+        <li>
           <a class="hub-link" href="/profile/email">
             <span class="hub-link__label">Change email address</span>
             <span class="hub-link__detail">Confirmed by a link sent to the new address.</span>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
@@ -10,6 +10,7 @@ import type { Me } from '../types';
  * My schemes (with the join requests waiting), a liaison to the review queue, anyone else to
  * the directory. */
 function homeOf(me: Me): string {
+  if (me.two_factor_required && !me.two_factor_enabled) return '/profile/two-factor';
   if (isLiaison(me)) return '/review';
   if (isCoordinator(me)) return '/my-schemes';
   return '/';
@@ -22,16 +23,40 @@ export function SignInScreen() {
   const next = safeNext(query.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // After the password step, for accounts with two-factor sign-in: the code step.
+  const [codeStep, setCodeStep] = useState(false);
   const submission = useSubmission();
+
+  const signedIn = (who: Me) => {
+    setMe(who);
+    const forced = who.two_factor_required && !who.two_factor_enabled;
+    goWithMessage(
+      query.get('next') && !forced ? next : homeOf(who),
+      `You are signed in as ${who.name || who.email}.`,
+    );
+  };
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
     submission.run(async () => {
-      const signedIn = await api.login({ email: email.trim(), password });
-      setMe(signedIn);
-      goWithMessage(query.get('next') ? next : homeOf(signedIn), `You are signed in as ${signedIn.name || signedIn.email}.`);
+      const answer = await api.login({ email: email.trim(), password });
+      if ('otp_required' in answer) {
+        setPassword('');
+        setCodeStep(true);
+        return;
+      }
+      signedIn(answer);
     });
   };
+
+  if (codeStep) {
+    return (
+      <section class="narrow">
+        <h1 tabIndex={-1}>Enter your code</h1>
+        <CodeStep onSignedIn={signedIn} onRestart={() => setCodeStep(false)} />
+      </section>
+    );
+  }
 
   return (
     <section class="narrow">
@@ -71,5 +96,76 @@ export function SignInScreen() {
         New to Patchwatch? <a href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</a>
       </p>
     </section>
+  );
+}
+
+/** The second step of signing in: the code from the authenticator app, or a recovery code. */
+function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: Me) => void; onRestart: () => void }) {
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState(false);
+  const submission = useSubmission();
+
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, []);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    submission.run(async () => onSignedIn(await api.loginCode(code.trim())));
+  };
+
+  const switchMethod = () => {
+    setRecovery(!recovery);
+    setCode('');
+    submission.setError(null);
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <p>
+        {recovery
+          ? 'Enter one of the recovery codes you saved when you set up two-factor sign-in. Each code works once.'
+          : 'Open your authenticator app and enter the 6-digit code it shows for Patchwatch.'}
+      </p>
+      <ErrorAlert messages={submission.otherErrors(['code'])} />
+      {recovery ? (
+        <TextField
+          key="recovery"
+          label="Recovery code"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellcheck={false}
+          required
+          value={code}
+          onValue={setCode}
+          errors={submission.fieldErrors('code')}
+        />
+      ) : (
+        <TextField
+          key="totp"
+          label="Code from your authenticator app"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          required
+          value={code}
+          onValue={setCode}
+          errors={submission.fieldErrors('code')}
+        />
+      )}
+      <SubmitButton busy={submission.busy}>Sign in</SubmitButton>
+      <p>
+        <button type="button" class="button button--secondary" onClick={switchMethod}>
+          {recovery ? 'Use a code from your authenticator app' : 'Use a recovery code'}
+        </button>
+      </p>
+      <p>
+        <button type="button" class="button button--secondary" onClick={onRestart}>
+          Start again
+        </button>
+      </p>
+      <p class="two-factor__hint">Lost your phone and your recovery codes? Ask Patchwatch staff to reset two-factor sign-in for you.</p>
+    </form>
   );
 }

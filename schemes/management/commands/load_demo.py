@@ -5,12 +5,15 @@ nothing twice. Everything goes through the same services as the API, so the acti
 reads as it would after real use.
 """
 
+from base64 import b32encode
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import two_factor
 from accounts.forces import PoliceForce
 from accounts.models import LiaisonProfile, User
 from notifications import demo as alerts_demo
@@ -19,6 +22,9 @@ from schemes.models import Membership, Scheme, SchemeKind, SchemeStatus
 from watch import demo as speedwatch_demo
 
 DEMO_PASSWORD = "patchwatch-demo"
+# The authenticator key of the demo's liaisons and staff (who must use two-factor sign-in):
+# printed with the logins, so it protects nothing. 20 bytes, as authenticator apps expect.
+DEMO_AUTHENTICATOR_KEY = b"patchwatch-demo-2fa!"
 CAMBS, BEDS = PoliceForce.CAMBRIDGESHIRE, PoliceForce.BEDFORDSHIRE
 
 
@@ -340,6 +346,7 @@ class Command(BaseCommand):
             people = {person.email: self._person(person) for person in PEOPLE}
             self._liaison(people["liaison.cambs@example.org"], CAMBS, "PCSO, Cambridge South")
             self._liaison(people["liaison.beds@example.org"], BEDS, "PC, Bedford Rural")
+            self._authenticators(people)
             created = sum(self._scheme(demo, people) for demo in SCHEMES)
             speedwatch_demo.load(people)
             alerts_demo.load(people)
@@ -369,6 +376,17 @@ class Command(BaseCommand):
         LiaisonProfile.objects.get_or_create(
             user=user, defaults={"force": force, "role_title": title}
         )
+
+    def _authenticators(self, people: dict[str, User]) -> None:
+        """Liaisons and staff must use two-factor sign-in; the demo gives them all one
+        authenticator with a printed key (unless the requirement is off)."""
+        if not settings.OTP_REQUIRED_FOR_POLICE:
+            return
+        for user in people.values():
+            if two_factor.second_factor_required(user=user) and not (
+                two_factor.second_factor_enabled(user=user)
+            ):
+                two_factor.authenticator_install(user=user, key=DEMO_AUTHENTICATOR_KEY)
 
     def _scheme(self, demo: DemoScheme, people: dict[str, User]) -> bool:
         if Scheme.objects.filter(name=demo.name, force=demo.force).exists():
@@ -423,3 +441,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {person.email.ljust(width)}  {person.role}")
         pending = Membership.objects.filter(status="pending").count()
         self.stdout.write(f"  ({pending} join requests are waiting for coordinators.)")
+        if settings.OTP_REQUIRED_FOR_POLICE:
+            secret = b32encode(DEMO_AUTHENTICATOR_KEY).decode()
+            grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+            self.stdout.write("")
+            self.stdout.write(
+                "Liaisons and staff sign in with a code from an authenticator app too. Add this "
+                f"key to one (any TOTP app, or `oathtool --totp -b {secret}`): {grouped}"
+            )

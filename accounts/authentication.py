@@ -1,0 +1,63 @@
+"""The API's authentication classes: DRF's token and session authentication, refusing (403)
+a signed-in request whose account still owes its second factor (``accounts.two_factor``).
+
+Checked here because authentication runs for every API request, whatever a view's own
+permission classes are. A view marks itself usable before the second factor with
+``second_factor_exempt``: True, or the HTTP methods it allows (the sign-in steps, the
+current user, setting up two-factor sign-in, signing out).
+"""
+
+from typing import Any
+
+from drf_spectacular import authentication as drf_spectacular_authentication
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from accounts import two_factor
+
+MESSAGES = {
+    two_factor.ENROLMENT_REQUIRED: (
+        "Set up two-factor sign-in before using Patchwatch: police liaisons and staff must."
+    ),
+    two_factor.VERIFICATION_REQUIRED: "Enter the code from your authenticator app first.",
+}
+
+
+class SecondFactorMissing(exceptions.PermissionDenied):
+    def __init__(self, code: str) -> None:
+        super().__init__({"detail": MESSAGES[code], "code": code})
+
+
+def _exempt(request: Request) -> bool:
+    view = (request.parser_context or {}).get("view")
+    allowed = getattr(view, "second_factor_exempt", ())
+    return allowed is True or request.method in allowed
+
+
+def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | None) -> None:
+    if result is None or _exempt(request):
+        return
+    refusal = two_factor.request_refusal(user=result[0], session_verified=verified)
+    if refusal:
+        raise SecondFactorMissing(refusal)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        _check(request, result, verified=None)
+        return result
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        _check(request, result, verified=two_factor.session_is_verified(request._request))
+        return result
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """Describes the session sign-in in the OpenAPI schema as DRF's own (drf-spectacular
+    matches its extension to DRF's class only, not to subclasses)."""
+
+    target_class = "accounts.authentication.SessionAuthentication"
