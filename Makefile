@@ -28,7 +28,7 @@ TEST_ENV := env DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' \
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/vite.config.* frontend/tsconfig*.json)
 
-.PHONY: help run test lint fmt frontend clean system-packages test-services
+.PHONY: help run demo-code test lint fmt frontend clean system-packages test-services
 
 help: ## List the commands.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -38,6 +38,11 @@ run: $(VENV)/.installed-base frontend ## Serve a demo on http://127.0.0.1:8000 (
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(RUN_ADDR)
+
+demo-code: $(VENV)/.installed-base ## Print the two-factor code the demo's liaisons and staff sign in with now.
+	@$(RUN_ENV) $(BIN)/python manage.py shell -v 0 -c "from django_otp.oath import totp; \
+		from schemes.management.commands.load_demo import DEMO_AUTHENTICATOR_KEY as key; \
+		print(f'{totp(key):06d}')"
 
 test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts import services, two_factor
+from core.clients import client_key
 
 
 class TwoFactorAdminAuthenticationForm(AdminAuthenticationForm):
@@ -38,7 +39,7 @@ class TwoFactorAdminAuthenticationForm(AdminAuthenticationForm):
         code = cleaned.get("otp_token") or ""
         if not code:
             raise ValidationError({"otp_token": "Enter the code from your authenticator app."})
-        client = services.client_address(self.request)  # type: ignore[arg-type]
+        client = client_key(self.request)  # type: ignore[arg-type]
         try:
             device = two_factor.code_check(user=user, code=code, client=client, field="otp_token")
         except services.SignInThrottled as exc:

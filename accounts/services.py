@@ -71,11 +71,6 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
 # counts only after the password has failed, so concurrent attempts all pass the check.
 
 
-def signin_failure_record(*, email: str, client: str) -> None:
-    """Count a failed sign-in step other than the password (a wrong two-factor code)."""
-    _record_failure(email, client)
-
-
 class SignInThrottled(Exception):
     pass
 
@@ -126,10 +121,11 @@ class _PasswordAttempt:
 
 
 @contextmanager
-def _password_attempt(*, email: str, client: str) -> Iterator[_PasswordAttempt]:
-    """Hold a place in the account's and the client's failure counts while a password is
-    checked; raise SignInThrottled if either is full. Setting ``wrong`` on the yielded
-    attempt keeps both places taken; otherwise they are given back."""
+def signin_attempt(*, email: str, client: str) -> Iterator[_PasswordAttempt]:
+    """Hold a place in the account's and the client's failure counts while a password or a
+    two-factor code is checked (wrong ones count together); raise SignInThrottled if either
+    count is full. Setting ``wrong`` on the yielded attempt keeps both places taken;
+    otherwise they are given back."""
     account = _account_key(email)
     if not _place_take(account, settings.SIGNIN_FAILURE_LIMIT):
         raise SignInThrottled
@@ -151,7 +147,7 @@ def user_authenticate(*, request: Request, email: str, password: str) -> User | 
     the client has had too many wrong passwords. An address nobody signed up with is
     treated exactly like a real account: the same answer, the same count, and (Django's
     ModelBackend hashes the password anyway) the same time taken."""
-    with _password_attempt(email=email, client=client_key(request)) as attempt:
+    with signin_attempt(email=email, client=client_key(request)) as attempt:
         user = authenticate(request._request, username=_normalised_email(email), password=password)
         attempt.wrong = user is None
     return user
@@ -185,7 +181,7 @@ def password_reset_confirm(*, user: User, new_password: str) -> None:
 def password_confirm(*, user: User, password: str, client: str, field: str = "password") -> None:
     """Refuse (ValidationError on ``field``) unless ``password`` is the user's password;
     raise SignInThrottled after too many failures."""
-    with _password_attempt(email=user.email, client=client) as attempt:
+    with signin_attempt(email=user.email, client=client) as attempt:
         if not user.check_password(password):
             attempt.wrong = True
             raise ValidationError({field: "This is not your current password."})

@@ -136,13 +136,12 @@ def code_check(
     Raises ``services.SignInThrottled`` after too many failures (wrong passwords and wrong
     codes count together). ``authenticator_only`` refuses recovery codes, for the actions
     that need the phone itself."""
-    if services.signin_blocked(email=user.email, client=client):
-        raise services.SignInThrottled
-    device = None
-    if not authenticator_only or _normalise(code).isdigit():
-        device = _code_device(user=user, code=code)
+    with services.signin_attempt(email=user.email, client=client) as attempt:
+        device = None
+        if not authenticator_only or _normalise(code).isdigit():
+            device = _code_device(user=user, code=code)
+        attempt.wrong = device is None
     if device is None:
-        services.signin_failure_record(email=user.email, client=client)
         if authenticator_only:
             raise ValidationError({field: "Enter the 6-digit code your authenticator app shows."})
         raise ValidationError({field: WRONG_CODE})
@@ -232,9 +231,7 @@ def enrolment_confirm(*, user: User, code: str, client: str) -> tuple[TOTPDevice
     """Confirm the authenticator device with a code from it; return the device and ten new
     recovery codes (shown once). Every API token of the account is deleted: from now on
     tokens come only from the two-step token sign-in."""
-    if services.signin_blocked(email=user.email, client=client):
-        raise services.SignInThrottled
-    with transaction.atomic():
+    with services.signin_attempt(email=user.email, client=client) as attempt, transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed=False)
@@ -253,8 +250,8 @@ def enrolment_confirm(*, user: User, code: str, client: str) -> tuple[TOTPDevice
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             codes = _recovery_codes_replace(user)
             Token.objects.filter(user=user).delete()
+        attempt.wrong = device is None
     if device is None:
-        services.signin_failure_record(email=user.email, client=client)
         raise ValidationError({"code": WRONG_CODE})
     return device, codes
 

@@ -31,11 +31,12 @@ from accounts.serializers import (
     TwoFactorEnrolSerializer,
     TwoFactorStatusSerializer,
 )
+from core.clients import client_key
 from core.idempotency import idempotent
 
 
 def _client(request: Request) -> str:
-    return services.client_address(request)
+    return client_key(request)
 
 
 def _guarded(call):  # type: ignore[no-untyped-def]

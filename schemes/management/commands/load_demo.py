@@ -448,4 +448,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Liaisons and staff sign in with a code from an authenticator app too. Add this "
                 f"key to one (any TOTP app, or `oathtool --totp -b {secret}`): {grouped}"
+                " - or run `make demo-code` in another terminal for the current code."
             )
