@@ -2,6 +2,7 @@
 change, email change, and deleting an account."""
 
 import hashlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,8 @@ from rest_framework.request import Request
 
 from accounts import deletion
 from accounts.emails import email_change_from_token
-from accounts.models import EmailChange, User
+from accounts.export_archive import export_archive
+from accounts.models import AccountEvent, AccountEventType, EmailChange, User
 from accounts.tasks import (
     send_account_deleted_email,
     send_email_change_link,
@@ -202,6 +204,14 @@ def email_change_confirm(*, token: str) -> User:
         lambda: send_email_changed_notice.delay(user_id=user.pk, old_email=old_email)
     )
     return user
+
+
+def personal_data_export(*, user: User) -> Iterator[bytes]:
+    """Everything held about the person, as a streamed ZIP (``accounts.export_archive``).
+    The download is recorded on the account first, so the archive lists it too."""
+    now = timezone.now()
+    AccountEvent.objects.create(user=user, type=AccountEventType.DATA_EXPORTED, at=now)
+    return export_archive(user=user, generated_at=now)
 
 
 def account_data_held(*, user: User) -> list[deletion.HeldData]:

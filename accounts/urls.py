@@ -23,5 +23,6 @@ urlpatterns = [
         api.EmailChangeConfirmView.as_view(),
         name="auth-email-change-confirm",
     ),
+    path("me/export/", api.DataExportView.as_view(), name="me-export"),
     path("me/deletion/", api.AccountDeletionView.as_view(), name="me-deletion"),
 ]
