@@ -135,7 +135,13 @@ HOLDINGS = [
     Holding("accounts.AccountEvent", Erasure.DELETED, _WITH_ACCOUNT, export=("account_activity",)),
     Holding("authtoken.Token", Erasure.DELETED, _WITH_ACCOUNT, export=("api_tokens",)),
     Holding("admin.LogEntry", Erasure.DELETED, _WITH_ACCOUNT, export=("admin_actions",)),
-    Holding("core.IdempotencyRecord", Erasure.DELETED, _WITH_ACCOUNT, export=("request_keys",)),
+    Holding(
+        "core.IdempotencyRecord",
+        Erasure.DELETED,
+        "Deleted with the account; other people's stored responses that name the person are "
+        "forgotten too.",
+        export=("request_keys",),
+    ),
     Holding("auth.Group", Erasure.NOT_PERSONAL, "Its name is a group of permissions'."),
     Holding("auth.Permission", Erasure.NOT_PERSONAL, "Its name is a permission's."),
 ]

@@ -27,6 +27,7 @@ from accounts.tasks import (
     send_password_reset_email,
 )
 from accounts.validators import normalise_postcode
+from core.idempotency import stored_responses_forget
 
 
 @transaction.atomic
@@ -237,6 +238,8 @@ def account_delete(*, user: User, tell_person: bool = True) -> None:
         raise deletion.AccountDeletionRefused(blockers)
     for handler in deletion.deletion_handlers():
         handler.erase(user)
+    # The person's own stored responses go with the account; others' that name them too.
+    stored_responses_forget(naming=[user.name.strip(), user.email, user.phone])
     name, email = user.name, user.email
     user.delete()
     if tell_person:
