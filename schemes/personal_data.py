@@ -9,7 +9,13 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.personal_data import Erasure, ExportSection, Holding, Row
-from schemes.models import Membership, MembershipStatus, Scheme, SchemeStatusChange
+from schemes.models import (
+    ActivityType,
+    Membership,
+    MembershipStatus,
+    Scheme,
+    SchemeStatusChange,
+)
 from schemes.selectors import activity_about
 
 
@@ -72,7 +78,20 @@ def _status_changes(user: User) -> Iterator[Row]:
 
 
 def _activity(user: User) -> Iterator[Row]:
+    # A decline the coordinator may still undo is not news yet (see _memberships): its log
+    # entry waits until then too.
+    undecided = {
+        membership.scheme_id
+        for membership in Membership.objects.filter(user=user, status=MembershipStatus.DECLINED)
+        if not membership.decline_settled
+    }
     for event in activity_about(user=user).order_by("at", "pk"):
+        if (
+            event.scheme_id in undecided
+            and event.type == ActivityType.MEMBER_DECLINED
+            and event.actor_id != user.pk
+        ):
+            continue
         yield {
             "scheme": event.scheme.name,
             "what": event.get_type_display(),

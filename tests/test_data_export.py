@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,8 +15,9 @@ from accounts.models import AccountEvent, User
 from accounts.personal_data import export_sections
 from notifications.models import Notice, Preference, PushSubscription, Reply
 from notifications.services import alert_publish
-from schemes.models import Scheme
+from schemes.models import Membership, Scheme
 from tests.alerts import draft_alert
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,48 @@ def test_export_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40):
         files = unzip(client.get(EXPORT))
     assert len(table(files, "alert_replies")) == 5
+
+
+def test_a_decline_that_can_still_be_undone_is_not_in_the_export_yet(
+    client_for, scheme: Scheme, coordinator: User
+) -> None:
+    requester = MembershipFactory(
+        scheme=scheme, status="pending", joined_at=None, user__name="Oliver Grant"
+    )
+    reason = "We only cover Mill Road itself."
+    declined = client_for(coordinator).post(
+        f"/api/v1/schemes/{scheme.pk}/members/{requester.pk}/decline/", {"reason": reason}
+    )
+    assert declined.status_code == 200
+    client = client_for(requester.user)
+
+    files = unzip(client.get(EXPORT))
+    [row] = table(files, "memberships")
+    assert (row["status"], row["decided_at"], row["decline_reason"]) == (
+        "Waiting for approval",
+        "",
+        "",
+    )
+    assert table(files, "scheme_activity") == []
+
+    # Once the undo window has passed, the requester is told, and the export says it too.
+    Membership.objects.filter(pk=requester.pk).update(
+        decided_at=timezone.now() - timedelta(minutes=10, seconds=1)
+    )
+    requester.refresh_from_db()
+    files = unzip(client.get(EXPORT))
+    [row] = table(files, "memberships")
+    assert (row["status"], row["decided_at"], row["decline_reason"]) == (
+        "Declined",
+        local(requester.decided_at),
+        reason,
+    )
+    assert [
+        (row["what"], row["summary"], row["by_you"]) for row in table(files, "scheme_activity")
+    ] == [
+        (
+            "Join request declined",
+            f"Margaret Ellis declined Oliver Grant's request to join. Reason: {reason}",
+            "no",
+        )
+    ]

@@ -44,6 +44,7 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/activity/export/"),
     ("post", "/api/v1/me/password/"),
     ("post", "/api/v1/me/email/"),
+    ("get", "/api/v1/me/export/"),
     ("get", "/api/v1/me/deletion/"),
     ("post", "/api/v1/me/deletion/"),
     ("get", "/api/v1/forces/locate/"),
