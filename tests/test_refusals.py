@@ -157,6 +157,7 @@ def test_a_scheme_that_is_not_public_is_not_found_by_those_outside_it(
 
 # Records only the app writes: the admin offers no "add" for them (403) ...
 ADMIN_NO_ADD = {
+    "accounts.AccountEvent",
     "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
@@ -167,6 +168,7 @@ ADMIN_NO_ADD = {
 }
 # ... and these histories cannot be changed in it either: their change page only shows them.
 ADMIN_VIEW_ONLY = {
+    "accounts.AccountEvent",
     "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
@@ -182,7 +184,7 @@ def one_of_everything(db: None) -> None:
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import EmailChange
+    from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
     from watch.models import AuditRecord, Session, SessionAmendment
@@ -192,6 +194,7 @@ def one_of_everything(db: None) -> None:
     Group.objects.create(name="Helpers")
     Token.objects.create(user=user)
     EmailChange.objects.create(user=user, new_email="probe.new@example.org")
+    AccountEvent.objects.create(user=user, type="data_exported")
     IdempotencyRecord.objects.create(
         user=user, key="k", method="POST", path="/api/v1/schemes/", fingerprint="f" * 64
     )
