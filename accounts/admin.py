@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
 from accounts import services, two_factor
-from accounts.models import EmailChange, LiaisonProfile, User
+from accounts.models import AccountEvent, EmailChange, LiaisonProfile, User
 from schemes.selectors import schemes_left_without_coordinator
 
 
@@ -92,6 +92,24 @@ class EmailChangeAdmin(admin.ModelAdmin):
     list_filter = ["confirmed_at"]
     search_fields = ["user__email", "user__name", "new_email"]
     raw_id_fields = ["user"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """Things done with an account that its holder may check later (downloads of their
+    data). Recorded by the app only, so staff read them."""
+
+    list_display = ["user", "type", "at"]
+    list_filter = ["type"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -1,5 +1,5 @@
 """Sign-up, sign-in (session and token), the current user, password reset and change, email
-change, deleting one's own account."""
+change, downloading one's own data, deleting one's own account."""
 
 from typing import Any
 
@@ -7,10 +7,13 @@ from django.conf import settings
 from django.contrib.auth import login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -45,7 +48,7 @@ from accounts.serializers import (
 )
 from core.clients import client_key
 from core.idempotency import idempotent
-from core.throttling import ScopedRateThrottle
+from core.throttling import ScopedRateThrottle, UserRateThrottle
 
 
 def signin_throttled(exc: Exception) -> Throttled:
@@ -324,6 +327,29 @@ class EmailChangeConfirmView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response({"detail": f"Your account now uses {user.email}.", "email": user.email})
+
+
+class DataExportView(APIView):
+    """Download everything Patchwatch holds about you: a ZIP of CSV files (one per kind of
+    record), the same records in ``data.json``, and a ``README.txt`` explaining each file.
+    Only ever the signed-in person's own data; each download is recorded on the account."""
+
+    throttle_classes = [UserRateThrottle, ScopedRateThrottle]
+    throttle_scope = "data_export"
+
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="ZIP file.")
+        }
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        chunks = services.personal_data_export(user=request.user)
+        response = StreamingHttpResponse(chunks, content_type="application/zip")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="patchwatch-my-data-{stamp}.zip"'
+        # Personal data: no shared cache or browser cache keeps a copy.
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class AccountDeletionView(APIView):

@@ -90,3 +90,24 @@ class EmailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.new_email}"
+
+
+class AccountEventType(models.TextChoices):
+    DATA_EXPORTED = "data_exported", "Downloaded their data"
+
+
+class AccountEvent(models.Model):
+    """Something done with an account that its holder may want to check later, such as a
+    download of everything held about them (a download they did not make is a sign that
+    someone else is signed in as them). The events go with the account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    type = models.CharField(max_length=30, choices=AccountEventType.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="account_event_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id}: {self.get_type_display()}"

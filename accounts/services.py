@@ -19,7 +19,8 @@ from rest_framework.request import Request
 
 from accounts import deletion
 from accounts.emails import email_change_from_token
-from accounts.models import EmailChange, User
+from accounts.export_archive import export_archive
+from accounts.models import AccountEvent, AccountEventType, EmailChange, User
 from accounts.tasks import (
     send_account_deleted_email,
     send_email_change_link,
@@ -29,6 +30,7 @@ from accounts.tasks import (
 )
 from accounts.validators import normalise_postcode
 from core.clients import client_key
+from core.idempotency import stored_responses_forget
 
 
 @transaction.atomic
@@ -258,6 +260,14 @@ def email_change_confirm(*, token: str) -> User:
     return user
 
 
+def personal_data_export(*, user: User) -> Iterator[bytes]:
+    """Everything held about the person, as a streamed ZIP (``accounts.export_archive``).
+    The download is recorded on the account first, so the archive lists it too."""
+    now = timezone.now()
+    AccountEvent.objects.create(user=user, type=AccountEventType.DATA_EXPORTED, at=now)
+    return export_archive(user=user, generated_at=now)
+
+
 def account_data_held(*, user: User) -> list[deletion.HeldData]:
     return [item for handler in deletion.deletion_handlers() for item in handler.held(user)]
 
@@ -281,6 +291,8 @@ def account_delete(*, user: User, tell_person: bool = True) -> None:
         raise deletion.AccountDeletionRefused(blockers)
     for handler in deletion.deletion_handlers():
         handler.erase(user)
+    # The person's own stored responses go with the account; others' that name them too.
+    stored_responses_forget(naming=[user.name.strip(), user.email, user.phone])
     name, email = user.name, user.email
     user.delete()
     if tell_person:

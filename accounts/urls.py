@@ -25,6 +25,7 @@ urlpatterns = [
         api.EmailChangeConfirmView.as_view(),
         name="auth-email-change-confirm",
     ),
+    path("me/export/", api.DataExportView.as_view(), name="me-export"),
     path("me/deletion/", api.AccountDeletionView.as_view(), name="me-deletion"),
     path("me/two-factor/", two_factor_api.TwoFactorView.as_view(), name="me-two-factor"),
     path(

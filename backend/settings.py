@@ -364,6 +364,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "600/hour"),
         "user": env_str("API_THROTTLE_USER", "6000/hour"),
         "password_reset": env_str("API_THROTTLE_PASSWORD_RESET", "10/hour"),
+        # Downloads of one's own data (each builds a ZIP of everything held about the person).
+        "data_export": env_str("API_THROTTLE_DATA_EXPORT", "10/hour"),
     },
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.AnonRateThrottle",

@@ -3,6 +3,7 @@ streamed rather than built in memory."""
 
 import csv
 from collections.abc import Iterable, Sequence
+from typing import IO
 
 from django.http import StreamingHttpResponse
 
@@ -35,3 +36,16 @@ def csv_download(
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_write(
+    file: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False
+) -> None:
+    """Write a CSV file with every cell made safe; with ``bom``, open it with the UTF-8 byte
+    order mark that tells Excel the file is UTF-8 (LibreOffice reads it either way)."""
+    if bom:
+        file.write("\ufeff")
+    writer = csv.writer(file)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])

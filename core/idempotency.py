@@ -9,12 +9,14 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -81,4 +83,26 @@ def idempotency_records_purge() -> int:
     """Delete records older than the retention period; returns how many were deleted."""
     cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def stored_responses_forget(*, naming: Iterable[str]) -> int:
+    """Forget the stored responses that hold any of these values (a deleted person's name,
+    email address and phone number): someone else's retry would otherwise be answered with
+    the person's details. Such a response was about the person, whose records are gone or
+    anonymised now, so a retry has nothing left to do twice. Returns how many went.
+
+    A value matches only as a whole JSON string (quotes included), so a short name does not
+    match inside other words."""
+    values = {value for value in naming if value}
+    # As stored: PostgreSQL's jsonb keeps non-ASCII characters; SQLite's text escapes them.
+    terms = {json.dumps(value, ensure_ascii=False) for value in values}
+    terms |= {json.dumps(value) for value in values}
+    if not terms:
+        return 0
+    matches = Q()
+    for term in terms:
+        matches |= Q(response_text__contains=term)
+    stored = IdempotencyRecord.objects.annotate(response_text=Cast("response_body", TextField()))
+    deleted, _ = stored.filter(matches).delete()
     return deleted

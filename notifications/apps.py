@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
         from notifications.account_deletion import handler
 
         deletion_handler_register(handler)
+
+        from accounts.personal_data import personal_data_register
+        from notifications.personal_data import HOLDINGS, SECTIONS
+
+        personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)

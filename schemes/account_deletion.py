@@ -20,7 +20,7 @@ from schemes.models import (
     Scheme,
     SchemeStatus,
 )
-from schemes.selectors import schemes_left_without_coordinator
+from schemes.selectors import scheme_ids_related_to, schemes_left_without_coordinator
 from schemes.services import activity_record, scheme_status_change
 
 FORMER_MEMBER = "a former member"
@@ -93,9 +93,7 @@ def _erase(user: User) -> None:
             to_status=SchemeStatus.CLOSED,
             reason="The proposer deleted their account.",
         )
-    related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
-    related |= set(Scheme.objects.filter(proposed_by=user).values_list("pk", flat=True))
-    related |= set(ActivityEvent.objects.filter(actor=user).values_list("scheme_id", flat=True))
+    related = scheme_ids_related_to(user=user)
 
     for membership in Membership.objects.filter(user=user).select_related("scheme"):
         was_member = membership.status == MembershipStatus.ACTIVE

@@ -12,3 +12,8 @@ class SchemesConfig(AppConfig):
         from schemes.account_deletion import handler
 
         deletion_handler_register(handler)
+
+        from accounts.personal_data import personal_data_register
+        from schemes.personal_data import HOLDINGS, SECTIONS
+
+        personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)

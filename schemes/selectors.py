@@ -206,3 +206,24 @@ def schemes_left_without_coordinator(*, user_ids: list[int]) -> QuerySet[Scheme]
         .distinct()
         .order_by("name")
     )
+
+
+def scheme_ids_related_to(*, user: AnyUser) -> set[int]:
+    """The schemes whose records may name a person: those they belong to or asked to join,
+    proposed, or acted in."""
+    related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
+    related |= set(Scheme.objects.filter(proposed_by=user).values_list("pk", flat=True))
+    related |= set(ActivityEvent.objects.filter(actor=user).values_list("scheme_id", flat=True))
+    return related
+
+
+def activity_about(*, user: AnyUser) -> QuerySet[ActivityEvent]:
+    """Entries of schemes' activity logs about a person: what they did, and what others did
+    that names them (a coordinator approving their request, say), in the schemes related to
+    them. A one-letter name would match inside other words, so it matches only as the actor.
+    This is what deleting the account anonymises (``schemes.account_deletion``)."""
+    about = Q(actor=user)
+    name = user.name.strip()
+    if len(name) >= 2:
+        about |= Q(scheme_id__in=scheme_ids_related_to(user=user), summary__contains=name)
+    return ActivityEvent.objects.filter(about).select_related("scheme")

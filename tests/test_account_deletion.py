@@ -6,6 +6,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from core.models import IdempotencyRecord
 from notifications.models import Alert, Notice, Preference, PushSubscription, Reply
 from notifications.services import alert_publish
 from schemes.models import ActivityEvent, Membership, MembershipRole, Scheme, SchemeStatusChange
@@ -345,3 +346,33 @@ def test_staff_deleting_an_account_in_the_admin_anonymises_the_same_way(
     ]
     # Staff erasing an account is not the person's own request: no goodbye email.
     assert mail.outbox == []
+
+
+def test_deletion_forgets_others_stored_responses_that_name_the_person(
+    scheme: Scheme, coordinator: User, volunteer: User, django_capture_on_commit_callbacks
+) -> None:
+    requester = MembershipFactory(
+        scheme=scheme, status="pending", joined_at=None, user__name="Oliver Grant"
+    )
+    coordinating = signed_in(coordinator)
+    approved = coordinating.post(
+        f"/api/v1/schemes/{scheme.pk}/members/{requester.pk}/approve/",
+        {},
+        HTTP_IDEMPOTENCY_KEY="approve-oliver",
+    )
+    assert approved.status_code == 200
+    assert approved.json()["user"]["name"] == "Oliver Grant"
+    # Another stored response, about someone else, stays.
+    someone = MembershipFactory(
+        scheme=scheme, status="pending", joined_at=None, user__name="Pat Oliver"
+    )
+    other = coordinating.post(
+        f"/api/v1/schemes/{scheme.pk}/members/{someone.pk}/approve/",
+        {},
+        HTTP_IDEMPOTENCY_KEY="approve-pat",
+    )
+    assert other.status_code == 200
+
+    assert delete(signed_in(requester.user), django_capture_on_commit_callbacks).status_code == 204
+
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["approve-pat"]

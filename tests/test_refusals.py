@@ -44,6 +44,7 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/activity/export/"),
     ("post", "/api/v1/me/password/"),
     ("post", "/api/v1/me/email/"),
+    ("get", "/api/v1/me/export/"),
     ("get", "/api/v1/me/deletion/"),
     ("post", "/api/v1/me/deletion/"),
     ("get", "/api/v1/forces/locate/"),
@@ -156,6 +157,7 @@ def test_a_scheme_that_is_not_public_is_not_found_by_those_outside_it(
 
 # Records only the app writes: the admin offers no "add" for them (403) ...
 ADMIN_NO_ADD = {
+    "accounts.AccountEvent",
     "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
@@ -166,6 +168,7 @@ ADMIN_NO_ADD = {
 }
 # ... and these histories cannot be changed in it either: their change page only shows them.
 ADMIN_VIEW_ONLY = {
+    "accounts.AccountEvent",
     "accounts.EmailChange",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
@@ -183,7 +186,7 @@ def one_of_everything(db: None) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import EmailChange
+    from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
     from watch.models import AuditRecord, Session, SessionAmendment
@@ -197,6 +200,7 @@ def one_of_everything(db: None) -> None:
         device=StaticDevice.objects.create(user=user, name="Recovery codes"), token="abcdefghjk"
     )
     EmailChange.objects.create(user=user, new_email="probe.new@example.org")
+    AccountEvent.objects.create(user=user, type="data_exported")
     IdempotencyRecord.objects.create(
         user=user, key="k", method="POST", path="/api/v1/schemes/", fingerprint="f" * 64
     )

@@ -18,3 +18,8 @@ class WatchConfig(AppConfig):
         from watch.audit import two_factor_reset_record
 
         two_factor_reset.connect(two_factor_reset_record, dispatch_uid="watch.two_factor_reset")
+
+        from accounts.personal_data import personal_data_register
+        from watch.personal_data import HOLDINGS, SECTIONS
+
+        personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)

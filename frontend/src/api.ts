@@ -398,6 +398,8 @@ export const api = {
 
   me: () => get<Me>('me/'),
   updateMe: (body: { name: string; phone: string; postcode: string }) => patch<Me>('me/', body),
+  /** Everything held about the signed-in person, as a ZIP (each download is recorded). */
+  myDataExportUrl: () => apiUrl('me/export/'),
   myMemberships: (page = 1) => get<Page<Membership>>('me/memberships/', { page, page_size: 50 }),
 
   schemes: (query: SchemeQuery, signal?: AbortSignal) =>

@@ -3,7 +3,10 @@ address, deleting the account (and being asked to hand a scheme over first), the
 starting at their home postcode, proposing a scheme with the police force worked out from
 the map, and times shown on London's clock wherever the phone is."""
 
+import csv
+import io
 import re
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -251,3 +254,22 @@ def test_times_show_on_londons_clock_on_a_phone_set_to_new_york(page: Page) -> N
     # The thread heads each message with when it was published.
     published = page.get_by_role("heading", level=3).filter(has_text="1 Jul 2026")
     expect(published).to_have_text("Alert, 1 Jul 2026, 10:00")
+
+
+def test_member_downloads_their_data_in_one_tap(page: Page) -> None:
+    sign_up(page, "Jordan Reeve", "jordan.reeve@example.org")
+    page.goto("/profile")
+    link = page.get_by_role("link", name=re.compile("^Download my data"))
+    expect(link).to_contain_text("A ZIP of everything we hold about you")
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert re.fullmatch(r"patchwatch-my-data-\d{4}-\d{2}-\d{2}\.zip", download.suggested_filename)
+    with zipfile.ZipFile(download.path()) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("account.csv").decode("utf-8-sig"))))
+        assert "README.txt" in archive.namelist()
+    assert [(row["name"], row["email"]) for row in rows] == [
+        ("Jordan Reeve", "jordan.reeve@example.org")
+    ]
+    # The page is still the profile: a download does not navigate away.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profile")

@@ -3,7 +3,7 @@
 // confirmation.
 
 import { useEffect, useState } from 'preact/hooks';
-import { accountApi, type ApiError } from '../api';
+import { accountApi, api, type ApiError } from '../api';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { ErrorAlert, TextField } from '../components/FormField';
@@ -110,6 +110,13 @@ function DeleteAccount({ me }: { me: Me }) {
         </details>
       )}
       <p>What is kept is kept only as long as everyone's: vehicle registrations, for example, are anonymised after a year.</p>
+      <p>
+        Want a copy first?{' '}
+        <a href={api.myDataExportUrl()} download>
+          Download your data
+        </a>{' '}
+        before you delete your account.
+      </p>
       {preview.can_delete && (
         <form
           class="delete-account"

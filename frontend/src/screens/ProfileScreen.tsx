@@ -107,6 +107,12 @@ function AccountLinks({ me }: { me: Me }) {
           </a>
         </li>
         <li>
+          <a class="hub-link" href={api.myDataExportUrl()} download>
+            <span class="hub-link__label">Download my data</span>
+            <span class="hub-link__detail">A ZIP of everything we hold about you, as spreadsheet (CSV) and JSON files.</span>
+          </a>
+        </li>
+        <li>
           <a class="hub-link hub-link--danger" href="/profile/delete">
             <span class="hub-link__label">Delete account</span>
             <span class="hub-link__detail">What happens to your data, and how.</span>
