@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "API plumbing"
+
+    def ready(self) -> None:
+        # Registers the schema extensions with drf-spectacular.
+        from core import schema  # noqa: F401
