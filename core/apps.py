@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "API plumbing"
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks and the schema extensions with drf-spectacular.
+        from core import checks, schema  # noqa: F401

@@ -23,10 +23,17 @@ def utc_in_range(value: datetime) -> datetime:
     return result
 
 
+EMPTY_TIME = "Enter a date and time, or leave the parameter out."
+
+
 class UTCDateTimeField(forms.DateTimeField):
-    """An ISO 8601 time, converted to UTC and kept within years the database stores well."""
+    """An ISO 8601 time, converted to UTC and kept within years the database stores well.
+    A parameter given empty (``?until=``) is an error, not taken as no filter: the schema
+    says it is a date-time, and a client that sends it empty has lost a value."""
 
     def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str) and not value.strip():
+            raise ValidationError(EMPTY_TIME, code="invalid")
         result = super().to_python(value)
         return None if result is None else utc_in_range(result)
 

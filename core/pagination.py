@@ -1,8 +1,58 @@
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class PagePagination(PageNumberPagination):
-    """Numbered pages; clients may ask for up to 100 rows a page with ``page_size``."""
+    """Numbered pages; clients may ask for up to 100 rows a page with ``page_size``.
+
+    A ``page`` or ``page_size`` that is not a whole number in range is a field error, not
+    quietly replaced by the default: a client asking for ``page_size=null`` has a bug to hear
+    about. A page past the last one is still a 404, as it names no page that exists.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    # Only numbers: the schema documents ``page`` as an integer.
+    last_page_strings = ()
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return _whole_number(
+            raw,
+            self.page_size_query_param,
+            maximum=self.max_page_size,
+            message=f"Enter a whole number from 1 to {self.max_page_size}.",
+        )
+
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        return _whole_number(raw, self.page_query_param, message="Enter a page number from 1.")
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
+
+
+def _whole_number(raw: str, name: str, *, message: str, maximum: int | None = None) -> int:
+    text = raw.strip()
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        if number >= 1 and (maximum is None or number <= maximum):
+            return number
+    raise ValidationError({name: [message]})

@@ -7,6 +7,8 @@ added here once rather than on every view.
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": 'Either {"detail": "message"} or field-level {"field": ["message", ...]}.',
@@ -48,3 +50,13 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                     },
                 )
     return result
+
+
+class UniqueListFieldExtension(OpenApiSerializerFieldExtension):
+    """Documents ``core.fields.UniqueListField`` as the list it is, with ``uniqueItems``."""
+
+    target_class = "core.fields.UniqueListField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "uniqueItems": True}

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import ClockTimeField, UniqueListField
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -306,15 +307,21 @@ class ThreadSerializer(serializers.Serializer):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
-    channels = serializers.ListField(
+    channels = UniqueListField(
         child=serializers.ChoiceField(choices=[Channel.EMAIL, Channel.PUSH, Channel.SMS]),
         max_length=3,
-        help_text="Channels besides the in-app inbox, which is always on.",
+        help_text="Channels besides the in-app inbox, which is always on; each once.",
     )
-    categories = serializers.ListField(
+    categories = UniqueListField(
         child=serializers.ChoiceField(choices=Category.choices),
         max_length=len(Category.choices),
-        help_text="Empty for every category.",
+        help_text="Empty for every category; each once.",
+    )
+    quiet_from = ClockTimeField(
+        allow_null=True, required=False, help_text="Quiet hours start (HH:MM), or null."
+    )
+    quiet_until = ClockTimeField(
+        allow_null=True, required=False, help_text="Quiet hours end (HH:MM), or null."
     )
     muted_schemes = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Scheme.objects.all(), help_text="Schemes not to hear from."

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
+from core.fields import StepBeforeField
 from schemes import geo, permissions
 from schemes.models import (
     ActivityEvent,
@@ -278,6 +279,10 @@ class StatusChangeInputSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
+    from_status = StepBeforeField(
+        choices=SchemeStatus.choices,
+        help_text="The status before the change; null for the first step.",
+    )
     actor_name = serializers.SerializerMethodField()
 
     class Meta:

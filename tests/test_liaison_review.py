@@ -524,7 +524,7 @@ def test_a_site_records_its_proposal_and_each_decision(
         ("suspended", "approved", "PCSO Priya Shah", ""),
         ("approved", "suspended", "PCSO Priya Shah", "Roadworks."),
         ("proposed", "approved", "PCSO Priya Shah", ""),
-        ("", "proposed", "David Chen", ""),
+        (None, "proposed", "David Chen", ""),
     ]
     assert history[-1]["at"] == proposal.created_at.isoformat().replace("+00:00", "Z")
     # The coordinator reads the same history of their scheme's site.

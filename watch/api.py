@@ -207,6 +207,19 @@ class SessionFilter(filters.FilterSet):
         form = PeriodForm
 
 
+# The component the session input's offences list registers.
+OFFENCE_INPUT = "#/components/schemas/OffenceInputRequest"
+# Offences added to a session: 201 when any is new, 200 when all were stored before (a retry
+# with the same ids), with the same body either way.
+STORED_OFFENCES = {
+    201: OffenceSerializer(many=True),
+    200: OpenApiResponse(
+        OffenceSerializer(many=True),
+        description="A retry: every offence sent was already stored (the same ids).",
+    ),
+}
+
+
 class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Speedwatch sessions and their offences. Volunteers see registrations masked."""
 
@@ -236,7 +249,15 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = {**SessionSerializer(session).data, "offences": self._offences_data(session)}
         return Response(data, status=status_code)
 
-    @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @extend_schema(
+        request=SessionInputSerializer,
+        responses={
+            201: SessionSerializer,
+            200: OpenApiResponse(
+                SessionSerializer, description="A retry of a session already stored (its id)."
+            ),
+        },
+    )
     @idempotent
     def create(self, request: Request) -> Response:
         payload = SessionInputSerializer(data=request.data)
@@ -291,9 +312,17 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(session)
 
     @extend_schema(
-        request=OffenceInputSerializer(many=True), responses=OffenceSerializer(many=True)
+        request={
+            "application/json": {
+                "oneOf": [
+                    {"$ref": OFFENCE_INPUT},
+                    {"type": "array", "items": {"$ref": OFFENCE_INPUT}, "minItems": 1},
+                ]
+            }
+        },
+        responses=STORED_OFFENCES,
     )
-    @action(detail=True, methods=["post"], url_path="offences")
+    @action(detail=True, methods=["post"], url_path="offences", pagination_class=None)
     @idempotent
     def add_offences(self, request: Request, pk: str) -> Response:
         """Add one offence (an object) or many (a list): all are stored or none. A retry of
@@ -321,13 +350,14 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses=OffenceSerializer(many=True),
+        responses=STORED_OFFENCES,
     )
     @action(
         detail=True,
         methods=["post"],
         url_path="offences/upload",
         parser_classes=[MultiPartParser],
+        pagination_class=None,
     )
     @idempotent
     def upload_offences(self, request: Request, pk: str) -> Response:
@@ -610,7 +640,9 @@ class StatisticsView(APIView):
         schemes = selectors.speedwatch_schemes_visible_to(user=request.user)
         if not schemes.exists():
             raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
-        params = StatisticsQuery(data=request.query_params)
+        # A plain dict, so that an empty parameter (``?until=``) is refused as the value it is
+        # rather than read the way an HTML form's blank field is, as left out.
+        params = StatisticsQuery(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         query = params.validated_data
         sessions = Session.objects.filter(scheme__in=schemes, status=SessionStatus.SUBMITTED)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import StepBeforeField
 from schemes import geo
 from schemes.serializers import SchemeRefSerializer
 from watch import permissions, rules
@@ -123,6 +124,10 @@ class SiteSerializer(serializers.ModelSerializer):
 
 
 class SiteStatusChangeSerializer(serializers.ModelSerializer):
+    from_status = StepBeforeField(
+        choices=SiteStatus.choices,
+        help_text="The status before the change; null for the first step.",
+    )
     actor_name = serializers.SerializerMethodField()
 
     class Meta:

@@ -183,7 +183,8 @@ export interface JoinRequest extends Member {
 }
 
 export interface StatusChange {
-  from_status: SchemeStatus | '' | null;
+  /** Null for the first step. */
+  from_status: SchemeStatus | null;
   to_status: SchemeStatus;
   actor_name: string;
   reason: string;
@@ -596,8 +597,8 @@ export interface RiskAnswer {
 /** One step of a site's life: its proposal, then each decision on it. */
 export interface SiteStatusChange {
   id: number;
-  /** Empty for the proposal (and where the step before was not recorded). */
-  from_status: SiteStatus | '';
+  /** Null for the proposal (and where the step before was not recorded). */
+  from_status: SiteStatus | null;
   to_status: SiteStatus;
   actor_name: string;
   reason: string;

@@ -1,0 +1,159 @@
+"""What the OpenAPI schema promises, the API does: values within the documented enums and
+formats, the status codes that are really returned, and inputs the schema marks invalid
+refused with a field error. Each test here is a defect the schemathesis run found."""
+
+from datetime import time
+
+import pytest
+
+from notifications.models import Preference
+from schemes.models import Scheme
+from tests.speedwatch import offence_row, session_payload
+from tests.test_scheme_lifecycle import PROPOSAL
+from watch.models import Offence
+
+PREFERENCES = "/api/v1/me/alert-preferences/"
+SESSIONS = "/api/v1/speedwatch/sessions/"
+SAVED_PREFERENCES = {
+    "channels": ["email"],
+    "categories": [],
+    "min_severity": "Minor",
+    "muted_schemes": [],
+    "quiet_from": "22:00",
+    "quiet_until": "07:00",
+    "daily_digest": False,
+}
+
+
+@pytest.fixture
+def openapi(anon) -> dict:
+    return anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_status_history_starts_from_null_not_an_empty_string(client_for, stranger) -> None:
+    client = client_for(stranger)
+    assert client.post("/api/v1/schemes/", PROPOSAL, format="json").status_code == 201
+    scheme = Scheme.objects.get()
+    history = client.get(f"/api/v1/schemes/{scheme.pk}/status-history/").json()["results"]
+    assert [(h["from_status"], h["to_status"], h["actor_name"]) for h in history] == [
+        (None, "proposed", "Sam Stranger")
+    ]
+
+
+def test_quiet_hours_are_written_and_read_as_hh_mm(client_for, volunteer) -> None:
+    client = client_for(volunteer)
+    response = client.put(PREFERENCES, SAVED_PREFERENCES, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["quiet_from"], body["quiet_until"]) == ("22:00", "07:00")
+    assert client.get(PREFERENCES).json()["quiet_from"] == "22:00"
+    stored = Preference.objects.get(user=volunteer)
+    assert (stored.quiet_from, stored.quiet_until) == (time(22, 0), time(7, 0))
+
+
+@pytest.mark.parametrize("value", ["22:00:00", "7:00", "24:00", "22:00+01:00", ""])
+def test_quiet_hours_other_than_hh_mm_are_refused(client_for, volunteer, value: str) -> None:
+    response = client_for(volunteer).put(
+        PREFERENCES, {**SAVED_PREFERENCES, "quiet_from": value}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"quiet_from": ["Enter a time as HH:MM, for example 22:00."]}
+    assert not Preference.objects.filter(user=volunteer).exists()
+
+
+def test_the_schema_documents_quiet_hours_as_hh_mm(openapi) -> None:
+    field = openapi["components"]["schemas"]["Preference"]["properties"]["quiet_from"]
+    assert (field["type"], field["pattern"], field.get("format")) == (
+        "string",
+        "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        None,
+    )
+
+
+def test_duplicate_channels_are_refused(client_for, volunteer, openapi) -> None:
+    response = client_for(volunteer).put(
+        PREFERENCES, {**SAVED_PREFERENCES, "channels": ["email", "email"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"channels": ["Give each value once: email is repeated."]}
+    assert not Preference.objects.filter(user=volunteer).exists()
+    channels = openapi["components"]["schemas"]["PreferenceRequest"]["properties"]["channels"]
+    assert channels["uniqueItems"] is True
+
+
+def test_offence_creation_answers_201_as_documented(
+    client_for, site, sw_team, sw_coordinator, openapi
+) -> None:
+    client = client_for(sw_coordinator)
+    session = client.post(SESSIONS, session_payload(site, sw_team), format="json").json()
+    response = client.post(
+        f"{SESSIONS}{session['id']}/offences/", offence_row("AB12CDE", 40), format="json"
+    )
+    assert response.status_code == 201
+    assert [row["registration"] for row in response.json()] == ["AB12CDE"]
+    assert Offence.objects.count() == 1
+    responses = openapi["paths"]["/api/v1/speedwatch/sessions/{id}/offences/"]["post"]["responses"]
+    # A bare list, as returned (not a paginated page), for a new offence and for a retry.
+    for code in ("201", "200"):
+        schema = responses[code]["content"]["application/json"]["schema"]
+        assert schema == {"type": "array", "items": {"$ref": "#/components/schemas/Offence"}}
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ({"page_size": "null"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": "0"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": "101"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": ""}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page": "0"}, {"page": ["Enter a page number from 1."]}),
+        ({"page": "last"}, {"page": ["Enter a page number from 1."]}),
+    ],
+)
+def test_page_and_page_size_out_of_range_are_field_errors(
+    client_for, liaison, query: dict, errors: dict
+) -> None:
+    response = client_for(liaison).get("/api/v1/forces/", query)
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_a_page_size_in_range_is_used(client_for, liaison) -> None:
+    response = client_for(liaison).get("/api/v1/forces/", {"page_size": "5", "page": "2"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/activity/",
+        "/api/v1/speedwatch/offences/",
+        "/api/v1/speedwatch/sessions/",
+        "/api/v1/speedwatch/audit/",
+    ],
+)
+def test_an_empty_until_is_a_field_error(client_for, liaison, url: str) -> None:
+    response = client_for(liaison).get(url, {"until": ""})
+    assert response.status_code == 400
+    assert response.json() == {"until": ["Enter a date and time, or leave the parameter out."]}
+
+
+def test_an_empty_until_is_a_field_error_in_statistics(client_for, sw_coordinator) -> None:
+    response = client_for(sw_coordinator).get("/api/v1/speedwatch/statistics/", {"until": ""})
+    assert response.status_code == 400
+    assert list(response.json()) == ["until"]
+
+
+def test_form_encoded_bodies_are_refused(client_for, volunteer) -> None:
+    response = client_for(volunteer).generic(
+        "PUT",
+        PREFERENCES,
+        "channels=email&quiet_from=22:00&quiet_until=07:00",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.'
+    }
+    assert not Preference.objects.filter(user=volunteer).exists()
