@@ -133,10 +133,13 @@ def redis_answers(port: int) -> bool:
         return False
 
 
-def start_redis(port: int, *, directory: Path) -> subprocess.Popen:
-    """Start ``redis-server`` on loopback ``port`` with no persistence (no snapshots, no
-    append-only file), so that a restart comes back empty, as a server whose disk was
-    lost would; returns once it answers."""
+def start_redis(port: int, *, directory: Path, append_only: bool = False) -> subprocess.Popen:
+    """Start ``redis-server`` on loopback ``port``, keeping its files in ``directory``;
+    returns once it answers. By default it keeps nothing on disk (no snapshots, no append-only
+    file), so that a restart comes back empty, as a server whose disk was lost would; with
+    ``append_only`` it writes every change to its append-only file before answering, and a
+    restart comes back with all it had."""
+    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if append_only else []
     process = subprocess.Popen(
         [
             "redis-server",
@@ -144,12 +147,13 @@ def start_redis(port: int, *, directory: Path) -> subprocess.Popen:
             "127.0.0.1",
             "--port",
             str(port),
+            "--dir",
+            str(directory),
             "--save",
             "",
             "--appendonly",
             "no",
-            "--dir",
-            str(directory),
+            *persistence,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

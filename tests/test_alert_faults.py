@@ -1,29 +1,31 @@
-"""The broker restarted with its queue lost, and a worker killed with SIGKILL, in the middle of
-dispatching an alert to 10,000 people: every notice is delivered, and none twice but the one
-email the killed worker was sending.
+"""The broker restarted and a worker killed with SIGKILL in the middle of dispatching an alert
+to 10,000 people: every notice is delivered, and none twice but the one email the killed
+worker was sending.
 
-The test runs a ``redis-server`` of its own as the broker, with no persistence, so that a
-restart loses every task message it held: the delivery batches waiting in the queue, and
-those the workers had taken but not acknowledged. (Production runs Redis with an append-only
-file, which keeps the queue across a clean restart; but a crash loses the last second of
-writes, and a lost volume or a replaced server loses everything, as here.) Two workers, each
-running its tasks in a pool process as production's do, and beat run as separate processes
-against it; beat sweeps every two seconds instead of every minute, and the claim lease is six
-seconds instead of five minutes.
+The test runs a ``redis-server`` of its own as the broker, twice over: with nothing on disk,
+so that the restart loses every task message it held (as a lost volume or a replaced server
+would), and with an append-only file written before each answer, so that it loses nothing
+(production's Redis writes its file every second: a crash there loses the last second, a
+case between the two). Two workers, each running its tasks in a pool process as production's
+do, and beat run as separate processes against it; beat sweeps every two seconds instead of
+every minute, the claim lease is six seconds instead of five minutes and the broker's
+visibility timeout five seconds instead of an hour.
 
 The faults: while both workers are sending emails, with the in-app batches queued behind
-them, the mail server holds its answer to the message each worker is sending; Redis is
-killed; the first worker is killed (SIGKILL, its pool process too) with its message
-received by the server but not known to be, the worst moment; the server answers the second
-worker, and Redis starts again, empty, two seconds later.
+them, the mail server holds back its answer to the message each worker is sending; Redis is
+killed; the first worker is killed (SIGKILL, its pool process too) with its message received
+by the server but not known to be, the worst moment; the server answers the second worker,
+and Redis starts again two seconds later.
 
 What brings everything back:
 - the live worker and beat reconnect by themselves (Celery retries the broker connection);
   the batch the live worker was running when Redis went away runs to its end rather than
   being cancelled (``CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS``, which
   Celery 6 turns on by default: with it on, the second worker's email goes twice too);
-- the sweep hands out again every notice still queued a lease after it was queued: the
-  batches lost with the queue, and the dead worker's;
+- without persistence, the sweep hands out again every notice still queued a lease after it
+  was queued: the batches lost with the queue, and the dead worker's. With the append-only
+  file the queue comes back, and the tasks taken but not acknowledged come back after the
+  visibility timeout; running one again finds its notices done;
 - the email the dead worker was sending stays claimed until its lease runs out, then the
   sweep hands it out again, and it arrives a second time with the same Message-ID (see
   ``test_alert_worker_killed`` for why no design can close that gap). Every other email,
@@ -77,6 +79,9 @@ NOTICES = PEOPLE + EMAILS
 BATCH_SIZE = 250
 LEASE_SECONDS = 6
 SWEEP_SECONDS = 2
+# A task taken but not acknowledged (by the dead worker, or lost with a connection) is handed
+# out again after this long, when the broker kept it.
+VISIBILITY_TIMEOUT_SECONDS = 5
 QUEUE = "patchwatch"
 # Long enough for the live worker and beat to find the broker gone and try again in vain.
 BROKER_DOWN_SECONDS = 2
@@ -86,42 +91,50 @@ BROKER_DOWN_SECONDS = 2
 class Broker:
     port: int
     directory: Path
-    server: subprocess.Popen
+    append_only: bool
+    server: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def start(self) -> int:
+        """Start the server (again) on its port; returns how many task messages are waiting in
+        its queue."""
+        self.server = start_redis(self.port, directory=self.directory, append_only=self.append_only)
+        return self.waiting()
+
     def kill(self) -> int:
-        """Kill the server (SIGKILL); returns how many task messages were waiting in the queue,
-        and so are lost."""
-        with redis.Redis(host="127.0.0.1", port=self.port) as client:
-            waiting = client.llen(QUEUE)
-        self.server.kill()
-        self.server.wait()
+        """Kill the server (SIGKILL); returns how many task messages were waiting in its queue."""
+        waiting = self.waiting()
+        assert self.server is not None
+        kill(self.server)
         return waiting
 
-    def start(self) -> None:
-        """Start the server again, empty, on the same port."""
-        self.server = start_redis(self.port, directory=self.directory)
+    def waiting(self) -> int:
+        with redis.Redis(host="127.0.0.1", port=self.port) as client:
+            return client.llen(QUEUE)
 
 
-@pytest.fixture
-def broker(monkeypatch, tmp_path) -> Iterator[Broker]:
-    """A ``redis-server`` of the test's own, which this process's Celery app sends to too.
-    (Celery reads ``CELERY_BROKER_URL`` from the environment before its own settings.)"""
+@pytest.fixture(params=[False, True], ids=["no-persistence", "append-only"])
+def broker(request, monkeypatch, tmp_path) -> Iterator[Broker]:
+    """A ``redis-server`` of the test's own, which this process's Celery app sends to too:
+    one that loses everything when it restarts, or one that keeps everything in its
+    append-only file. (Celery reads ``CELERY_BROKER_URL`` from the environment before its own
+    settings.)"""
 
     def forget_connections() -> None:
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    port = free_port()
-    broker = Broker(port=port, directory=tmp_path, server=start_redis(port, directory=tmp_path))
+    broker = Broker(port=free_port(), directory=tmp_path, append_only=request.param)
+    broker.start()
     forget_connections()
     monkeypatch.setenv("CELERY_BROKER_URL", broker.url)
     monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
     yield broker
     forget_connections()
+    assert broker.server is not None
     stop(broker.server)
 
 
@@ -202,6 +215,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
             NOTIFICATIONS_BATCH_SIZE=str(BATCH_SIZE),
             NOTIFICATIONS_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
             NOTIFICATIONS_SWEEP_SECONDS=str(SWEEP_SECONDS),
+            CELERY_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_TIMEOUT_SECONDS),
         )
         first, second, beat = (
             processes.enter_context(
@@ -244,7 +258,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         mail.hold()
         wait_until(lambda: len(mail.held) == 2, timeout=30, what="both workers to be sending")
 
-        lost = broker.kill()
+        waiting = broker.kill()
         # The first worker dies while the broker is down, with its email sent but not known
         # to be: the worst moment.
         kill(first)  # SIGKILL, its pool's process too: no chance to finish or acknowledge
@@ -259,10 +273,14 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         )
         assert {f"<notice-{pk}@patchwatch>" for pk in in_flight} == mail.held
         sent_in_the_outage = {channel: _sent(alert, channel) for channel in ("in_app", "email")}
-        assert lost > 0  # batches were waiting, and are gone
+        assert waiting > 0  # the in-app batches, behind the emails
         mail.release()
         time.sleep(BROKER_DOWN_SECONDS)
-        broker.start()
+        kept = broker.start()
+        if broker.append_only:
+            assert kept > 0
+        else:
+            assert kept == 0  # lost: only the sweep can hand out their notices again
         # The live worker finds the new server by itself, after finishing what it was sending.
         wait_until(
             lambda: "".join(second.log).count("Connected to redis") >= 2,
@@ -270,7 +288,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
             what="the second worker to reconnect",
         )
 
-        # Only the sweep can hand out the lost batches and the dead worker's claim again.
+        # The sweep hands out what was lost, and the dead worker's claim after its lease.
         wait_until(
             lambda: Notice.objects.filter(alert=alert, state="sent").count() == NOTICES,
             timeout=60,
@@ -311,10 +329,10 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
     print(
         f"\n{NOTICES} notices ({PEOPLE} in-app, {EMAILS} by email). When the broker went "
         f"down: {sent_in_the_outage['in_app']} in-app notices and "
-        f"{sent_in_the_outage['email']} emails sent, {lost} delivery tasks lost with its "
-        f"queue, {len(in_flight)} emails being sent. In the end: {len(set(received))} "
-        f"emails arrived, {len(duplicates)} of them twice, {len(claimed_twice)} notice "
-        f"claimed twice; {len(tasks)} delivery tasks ran, "
+        f"{sent_in_the_outage['email']} emails sent, {len(in_flight)} being sent, "
+        f"{waiting} tasks waiting in its queue, {kept} of them there when it came back. "
+        f"In the end: {len(set(received))} emails arrived, {len(duplicates)} of them twice, "
+        f"{len(claimed_twice)} notice claimed twice; {len(tasks)} delivery tasks ran, "
         f"{sum(count > 1 for count in tasks.values())} of them twice; the sweep handed out "
         f"{_swept(logs)} batches; beat failed to send {beat_failures} sweeps. Dispatch "
         f"{dispatch_seconds:.1f} s, test {time.monotonic() - started:.1f} s."
