@@ -36,6 +36,7 @@ server: sending all 10,000 emails takes over a minute on its own on a two-core m
 500 cross the same faults.
 """
 
+import json
 import re
 import subprocess
 import time
@@ -57,6 +58,7 @@ from schemes.models import Membership, MembershipRole, MembershipStatus
 from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, SchemeFactory
 from tests.processes import (
+    ROOT,
     celery_beat,
     celery_worker,
     free_port,
@@ -83,6 +85,7 @@ SWEEP_SECONDS = 2
 # out again after this long, when the broker kept it.
 VISIBILITY_TIMEOUT_SECONDS = 5
 QUEUE = "patchwatch"
+DELIVER = "notifications.deliver_notices"
 # Long enough for the live worker and beat to find the broker gone and try again in vain.
 BROKER_DOWN_SECONDS = 2
 
@@ -99,21 +102,23 @@ class Broker:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> int:
-        """Start the server (again) on its port; returns how many task messages are waiting in
-        its queue."""
+        """Start the server (again) on its port; returns how many delivery tasks wait in its
+        queue."""
         self.server = start_redis(self.port, directory=self.directory, append_only=self.append_only)
         return self.waiting()
 
     def kill(self) -> int:
-        """Kill the server (SIGKILL); returns how many task messages were waiting in its queue."""
+        """Kill the server (SIGKILL); returns how many delivery tasks were waiting in its queue."""
         waiting = self.waiting()
         assert self.server is not None
         kill(self.server)
         return waiting
 
     def waiting(self) -> int:
+        """How many delivery tasks wait in the queue (beat's sweeps are not counted)."""
         with redis.Redis(host="127.0.0.1", port=self.port) as client:
-            return client.llen(QUEUE)
+            messages = [json.loads(message) for message in client.lrange(QUEUE, 0, -1)]
+        return sum(message["headers"]["task"] == DELIVER for message in messages)
 
 
 @pytest.fixture(params=[False, True], ids=["no-persistence", "append-only"])
@@ -127,6 +132,15 @@ def broker(request, monkeypatch, tmp_path) -> Iterator[Broker]:
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
+    # Installed if it is missing (as `make test` installs what the suite needs), when it can be.
+    installed = subprocess.run(
+        [ROOT / "scripts" / "ensure-system-packages.sh", "redis-server"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if installed.returncode:
+        pytest.skip(installed.stderr.strip() or "redis-server is missing and cannot be installed.")
     broker = Broker(port=free_port(), directory=tmp_path, append_only=request.param)
     broker.start()
     forget_connections()
@@ -278,7 +292,8 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         time.sleep(BROKER_DOWN_SECONDS)
         kept = broker.start()
         if broker.append_only:
-            assert kept > 0
+            # Kept (the live worker, reconnecting, may have taken some by now).
+            assert 0 < kept <= waiting
         else:
             assert kept == 0  # lost: only the sweep can hand out their notices again
         # The live worker finds the new server by itself, after finishing what it was sending.
@@ -330,7 +345,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         f"\n{NOTICES} notices ({PEOPLE} in-app, {EMAILS} by email). When the broker went "
         f"down: {sent_in_the_outage['in_app']} in-app notices and "
         f"{sent_in_the_outage['email']} emails sent, {len(in_flight)} being sent, "
-        f"{waiting} tasks waiting in its queue, {kept} of them there when it came back. "
+        f"{waiting} delivery tasks waiting in its queue, {kept} of them there when it came back. "
         f"In the end: {len(set(received))} emails arrived, {len(duplicates)} of them twice, "
         f"{len(claimed_twice)} notice claimed twice; {len(tasks)} delivery tasks ran, "
         f"{sum(count > 1 for count in tasks.values())} of them twice; the sweep handed out "
