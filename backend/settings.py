@@ -281,7 +281,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600, minimum=2)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
+# A broker that stops answering without closing the connection (a failover, a frozen host, a
+# firewall dropping idle connections) must not hold a request or a worker for ever: a command
+# to it gives up after this long, and is tried again on a new connection.
+CELERY_BROKER_SOCKET_TIMEOUT_SECONDS = env_int("CELERY_BROKER_SOCKET_TIMEOUT_SECONDS", 5, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT_SECONDS,
+    "socket_connect_timeout": CELERY_BROKER_SOCKET_TIMEOUT_SECONDS,
+}
 # When the broker goes away, a worker keeps trying to reach it, however long it takes (Celery
 # would give up after 100 tries, about 45 minutes, and exit with the queue unserved), and so
 # does a worker started while it is away.
@@ -289,10 +297,11 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A task running when the broker goes away runs to its end: a delivery needs only the database
-# and the channel, and each notice it sends is recorded. Cancelling it (Celery 6's default)
-# would kill it in the middle of sending, leaving that notice to go again after its lease,
-# perhaps twice; and its message is not lost by letting it finish: the queue keeps it until
-# it is acknowledged, and a second run finds its notices done (tests/test_alert_faults.py).
+# and the channel, and records each notice it sends. Cancelling it (Celery 6's default) would
+# kill it in the middle of sending, and that notice would go again after its lease, perhaps
+# twice. Letting it finish loses nothing: if the broker kept its message, the task runs again
+# after the visibility timeout and finds its notices done; if not, the sweep hands out what
+# it did not do (tests/test_alert_faults.py).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "patchwatch")
 CELERY_TIMEZONE = TIME_ZONE

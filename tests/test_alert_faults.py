@@ -34,20 +34,25 @@ What brings everything back:
 One member in twenty (the scheme's coordinators) also hears by email, through a real SMTP
 server: sending all 10,000 emails takes over a minute on its own on a two-core machine, and
 500 cross the same faults.
+
+The last test is of a broker that hangs instead of going away: publishing must still answer.
 """
 
 import json
 import re
+import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
+from django import db
 from django.db import connection, transaction
 
 from accounts.models import User
@@ -121,12 +126,10 @@ class Broker:
         return sum(message["headers"]["task"] == DELIVER for message in messages)
 
 
-@pytest.fixture(params=[False, True], ids=["no-persistence", "append-only"])
-def broker(request, monkeypatch, tmp_path) -> Iterator[Broker]:
-    """A ``redis-server`` of the test's own, which this process's Celery app sends to too:
-    one that loses everything when it restarts, or one that keeps everything in its
-    append-only file. (Celery reads ``CELERY_BROKER_URL`` from the environment before its own
-    settings.)"""
+@contextmanager
+def own_broker(monkeypatch, directory: Path, *, append_only: bool) -> Iterator[Broker]:
+    """A ``redis-server`` of the test's own, which this process's Celery app sends to too.
+    (Celery reads ``CELERY_BROKER_URL`` from the environment before its own settings.)"""
 
     def forget_connections() -> None:
         celery_app._pool = None
@@ -141,15 +144,25 @@ def broker(request, monkeypatch, tmp_path) -> Iterator[Broker]:
     )
     if installed.returncode:
         pytest.skip(installed.stderr.strip() or "redis-server is missing and cannot be installed.")
-    broker = Broker(port=free_port(), directory=tmp_path, append_only=request.param)
+    broker = Broker(port=free_port(), directory=directory, append_only=append_only)
     broker.start()
     forget_connections()
     monkeypatch.setenv("CELERY_BROKER_URL", broker.url)
     monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
-    yield broker
-    forget_connections()
-    assert broker.server is not None
-    stop(broker.server)
+    try:
+        yield broker
+    finally:
+        forget_connections()
+        assert broker.server is not None
+        stop(broker.server)
+
+
+@pytest.fixture(params=[False, True], ids=["no-persistence", "append-only"])
+def broker(request, monkeypatch, tmp_path) -> Iterator[Broker]:
+    """A broker that loses everything when it restarts, or one that keeps everything in its
+    append-only file."""
+    with own_broker(monkeypatch, tmp_path, append_only=request.param) as broker:
+        yield broker
 
 
 def _ely_watch(people: int) -> None:
@@ -352,3 +365,60 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         f"{_swept(logs)} batches; beat failed to send {beat_failures} sweeps. Dispatch "
         f"{dispatch_seconds:.1f} s, test {time.monotonic() - started:.1f} s."
     )
+
+
+def test_publishing_while_the_broker_hangs_answers_and_leaves_the_dispatch_to_the_sweep(
+    monkeypatch, tmp_path, settings, client_for, liaison, scheme, coordinator, caplog
+) -> None:
+    """A broker that stops answering without closing its connections (a failover, a frozen
+    host; here a ``redis-server`` stopped with SIGSTOP, whose connections the kernel still
+    accepts): publishing an alert still answers, once the broker's socket timeout has run out
+    on each try, and leaves the dispatch to the sweep, as when the broker is down."""
+    options = celery_app.conf.broker_transport_options
+    assert options["socket_timeout"] == settings.CELERY_BROKER_SOCKET_TIMEOUT_SECONDS
+    assert options["socket_connect_timeout"] == settings.CELERY_BROKER_SOCKET_TIMEOUT_SECONDS
+    with own_broker(monkeypatch, tmp_path, append_only=False) as broker:
+        # One second instead of five, and one try instead of four, to keep the test short.
+        monkeypatch.setattr(
+            celery_app.conf,
+            "broker_transport_options",
+            {**options, "socket_timeout": 1, "socket_connect_timeout": 1},
+        )
+        monkeypatch.setattr(
+            celery_app.conf,
+            "task_publish_retry_policy",
+            {"max_retries": 1, "interval_start": 0, "interval_step": 0},
+        )
+        client = client_for(liaison)
+        alert = draft_alert(liaison, title="Bogus callers on Mill Road")
+        # An open connection, as a running web process has, that will go unanswered.
+        with celery_app.connection_for_write() as open_connection:
+            open_connection.ensure_connection(max_retries=1)
+            assert broker.server is not None
+            broker.server.send_signal(signal.SIGSTOP)
+            answers: list = []
+
+            def publish() -> None:
+                try:
+                    answers.append(client.post(f"/api/v1/alerts/{alert.pk}/publish/"))
+                finally:
+                    db.connections.close_all()
+
+            request = threading.Thread(target=publish, daemon=True)
+            request.start()
+            try:
+                request.join(timeout=60)
+                assert answers, "publishing did not answer while the broker hung"
+            finally:
+                broker.server.send_signal(signal.SIGCONT)
+                request.join(timeout=30)
+
+    (response,) = answers
+    assert (response.status_code, response.json()["status"]) == (200, "published")
+    alert.refresh_from_db()
+    assert (alert.status, alert.notices_queued_at, Notice.objects.count()) == (
+        "published",
+        None,
+        0,
+    )
+    assert f"Could not queue the dispatch of alert {alert.pk}; the sweep will" in caplog.text
