@@ -181,7 +181,9 @@ def _ely_watch(people: int) -> None:
             Membership(
                 scheme=scheme,
                 user=user,
-                role=MembershipRole.COORDINATOR if user in coordinators else "volunteer",
+                role=MembershipRole.COORDINATOR
+                if user in coordinators
+                else MembershipRole.VOLUNTEER,
                 status=MembershipStatus.ACTIVE,
             )
             for user in users
