@@ -270,6 +270,9 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 18, minimum=0)
 # A claimed notice whose sender vanished (a killed worker) is retried after this long.
 NOTIFICATIONS_CLAIM_LEASE_SECONDS = env_int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", 300, minimum=1)
+# How often beat runs the sweep that hands out again what no task holds: notices whose task was
+# lost (with the broker's queue, or with a worker), claims whose worker died, retries now due.
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60, minimum=1)
 
 # Web push (VAPID keys: `vapid --gen` from py-vapid, or any VAPID key pair); empty = off.
 WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY")
@@ -305,7 +308,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600, minimum=2)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
+# A broker that stops answering without closing the connection (a failover, a frozen host, a
+# firewall dropping idle connections) must not hold a request or a worker for ever: a command
+# to it gives up after this long, and is tried again on a new connection.
+CELERY_BROKER_SOCKET_TIMEOUT_SECONDS = env_int("CELERY_BROKER_SOCKET_TIMEOUT_SECONDS", 5, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT_SECONDS,
+    "socket_connect_timeout": CELERY_BROKER_SOCKET_TIMEOUT_SECONDS,
+}
+# When the broker goes away, a worker keeps trying to reach it, however long it takes (Celery
+# would give up after 100 tries, about 45 minutes, and exit with the queue unserved), and so
+# does a worker started while it is away.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker goes away runs to its end: a delivery needs only the database
+# and the channel, and records each notice it sends. Cancelling it (Celery 6's default) would
+# kill it in the middle of sending, and that notice would go again after its lease, perhaps
+# twice. Letting it finish loses nothing: if the broker kept its message, the task runs again
+# after the visibility timeout and finds its notices done; if not, the sweep hands out what
+# it did not do (tests/test_alert_faults.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "patchwatch")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -315,7 +339,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notices": {
         "task": "notifications.sweep_notices",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_SECONDS),
     },
     "send-digests": {
         "task": "notifications.send_digests",

@@ -1,8 +1,11 @@
-"""Real external processes for integration tests: a Celery worker and an SMTP server."""
+"""Real external processes for integration tests: Celery workers and beat, an SMTP server,
+a Redis server."""
 
+import asyncio
 import logging
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +18,7 @@ from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
+import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
@@ -23,13 +27,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class MailSink:
-    """An SMTP server on loopback that keeps what it receives."""
+    """An SMTP server on loopback that keeps what it receives.
+
+    ``hold()`` makes it keep each message it receives from then on but not answer the
+    sender until ``release()``: a sender killed while held dies at the worst moment, its
+    message received without its knowing."""
 
     messages: "queue.Queue[Message]" = field(default_factory=queue.Queue)
+    holding: threading.Event = field(default_factory=threading.Event)
+    # The Message-IDs of the messages kept but not yet answered.
+    held: set[str] = field(default_factory=set)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.put(message_from_bytes(envelope.content))
+        message = message_from_bytes(envelope.content)
+        self.messages.put(message)
+        if self.holding.is_set():
+            self.held.add(message["Message-ID"])
+            while self.holding.is_set():
+                await asyncio.sleep(0.01)  # the other senders' sessions go on meanwhile
+            self.held.discard(message["Message-ID"])
         return "250 OK"
+
+    def hold(self) -> None:
+        self.holding.set()
+
+    def release(self) -> None:
+        self.holding.clear()
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[Message]:
         received = []
@@ -102,30 +125,78 @@ def wait_until(
         time.sleep(0.1)
 
 
-@contextmanager
-def celery_worker(
-    env: dict[str, str], *, ready_timeout: float = 60.0
-) -> Iterator[subprocess.Popen]:
-    """Start ``celery worker`` as a separate process (one task at a time: the solo pool)
-    and wait until it is ready. The process's ``log`` is the list of its output lines."""
+def redis_answers(port: int) -> bool:
+    try:
+        with redis.Redis(host="127.0.0.1", port=port, socket_timeout=1) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def start_redis(port: int, *, directory: Path, append_only: bool = False) -> subprocess.Popen:
+    """Start ``redis-server`` on loopback ``port``, keeping its files in ``directory``;
+    returns once it answers. By default it keeps nothing on disk (no snapshots, no append-only
+    file), so that a restart comes back empty, as a server whose disk was lost would; with
+    ``append_only`` it writes every change to its append-only file before answering, and a
+    restart comes back with all it had."""
+    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if append_only else []
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "backend",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(directory),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            *persistence,
         ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(lambda: redis_answers(port), timeout=15, what=f"redis-server on port {port}")
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask ``process`` to stop (SIGTERM); kill it, and any children it left, if it will not."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            kill(process)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL ``process``, and with it the processes it started if it leads a session of its
+    own (a Celery worker and its pool's processes: nothing gets the chance to finish)."""
+    try:
+        if os.getsid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _celery(command: list[str], env: dict[str, str], *, ready_line: str) -> subprocess.Popen:
+    """Start ``celery -A backend <command>``. The process's ``log`` is the list of its output
+    lines; its ``ready`` event is set once a line containing ``ready_line`` is logged."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "backend", *command, "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A session of its own, so that ``kill`` takes its pool's processes with it.
+        start_new_session=True,
     )
     log: list[str] = []
     ready = threading.Event()
@@ -134,19 +205,56 @@ def celery_worker(
         assert process.stdout is not None
         for line in process.stdout:
             log.append(line)
-            if " ready." in line:
+            if ready_line in line:
                 ready.set()
 
     process.log = log  # type: ignore[attr-defined]
+    process.ready = ready  # type: ignore[attr-defined]
     threading.Thread(target=read, daemon=True).start()
+    return process
+
+
+def wait_ready(process: subprocess.Popen, *, timeout: float = 60.0) -> subprocess.Popen:
+    if not process.ready.wait(timeout):  # type: ignore[attr-defined]
+        raise AssertionError(
+            "Celery did not start:\n" + "".join(process.log)  # type: ignore[attr-defined]
+        )
+    return process
+
+
+@contextmanager
+def celery_worker(
+    env: dict[str, str], *, name: str = "worker", pool: str = "solo", wait: bool = True
+) -> Iterator[subprocess.Popen]:
+    """Start ``celery worker`` as a separate process named ``name``, running one task at a
+    time (the solo pool by default; "prefork" runs it in one child process, as production's
+    pool does), and wait until it is ready unless told not to (then ``wait_ready`` it)."""
+    process = _celery(
+        [
+            "worker",
+            f"--pool={pool}",
+            "--concurrency=1",
+            "--without-mingle",
+            "--without-gossip",
+            f"--hostname={name}@%h",
+        ],
+        env,
+        ready_line=" ready.",
+    )
     try:
-        if not ready.wait(ready_timeout):
-            raise AssertionError("Celery worker did not start:\n" + "".join(log))
-        yield process
+        yield wait_ready(process) if wait else process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+@contextmanager
+def celery_beat(
+    env: dict[str, str], *, schedule: Path, wait: bool = True
+) -> Iterator[subprocess.Popen]:
+    """Start ``celery beat`` as a separate process, keeping its schedule in the file
+    ``schedule``, and wait until it has started unless told not to."""
+    process = _celery(["beat", f"--schedule={schedule}"], env, ready_line="beat: Starting...")
+    try:
+        yield wait_ready(process) if wait else process
+    finally:
+        stop(process)
