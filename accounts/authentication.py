@@ -52,7 +52,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 class SessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
-        _check(request, result, verified=two_factor.session_is_verified(request._request))
+        if result is not None:
+            _check(request, result, verified=two_factor.session_is_verified(request._request))
         return result
 
 
