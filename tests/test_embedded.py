@@ -17,10 +17,20 @@ import json
 import django
 django.setup()
 from django.test import Client
-from accounts.models import User
+from django_otp.oath import totp
+from schemes.management.commands.load_demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD
 
+# A liaison signs in as a person would: password, then the code from the printed key.
 liaison = Client()
-liaison.force_login(User.objects.get(email="liaison.cambs@example.org"))
+step = liaison.post(
+    "/api/v1/auth/login/",
+    {"email": "liaison.cambs@example.org", "password": DEMO_PASSWORD},
+    content_type="application/json",
+)
+assert step.json()["otp_required"] is True, step.json()
+code = f"{totp(DEMO_AUTHENTICATOR_KEY):06d}"
+signed_in = liaison.post("/api/v1/auth/login/otp/", {"code": code}, content_type="application/json")
+assert signed_in.status_code == 200, signed_in.json()
 anon = Client()
 near_ely = anon.get("/api/v1/schemes/", {"place": "Ely"}).json()["results"]
 print(json.dumps({
