@@ -234,7 +234,17 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         data = {**SessionSerializer(session).data, "offences": self._offences_data(session)}
         return Response(data, status=status_code)
 
-    @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @extend_schema(
+        request=SessionInputSerializer,
+        responses={
+            201: SessionSerializer,
+            200: OpenApiResponse(
+                SessionSerializer,
+                description="A session with this `id` is already stored (an earlier upload of "
+                "it): it is answered as stored, and this request's details are not applied.",
+            ),
+        },
+    )
     def create(self, request: Request) -> Response:
         payload = SessionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -287,7 +297,14 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         return self._detail(session)
 
     @extend_schema(
-        request=OffenceInputSerializer(many=True), responses=OffenceSerializer(many=True)
+        request=OffenceInputSerializer(many=True),
+        responses={
+            201: OffenceSerializer(many=True),
+            200: OpenApiResponse(
+                OffenceSerializer(many=True),
+                description="These offences (by `id`) are already stored: answered as stored.",
+            ),
+        },
     )
     @action(detail=True, methods=["post"], url_path="offences")
     def add_offences(self, request: Request, pk: str) -> Response:
