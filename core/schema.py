@@ -20,6 +20,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
+    pattern=idempotency.KEY_PATTERN.pattern,
     description=idempotency.HEADER_DESCRIPTION,
 )
 

@@ -16,7 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from core.idempotency import idempotency_records_purge
+from core.idempotency import HEADER_DESCRIPTION, idempotency_records_purge
 from core.models import IdempotencyRecord
 from notifications.models import Alert, AlertStatus, Notice, PushSubscription, Reply
 from schemes.models import ActivityEvent, ActivityType, Membership, Scheme
@@ -491,8 +491,8 @@ def test_every_unsafe_operation_honours_the_key(method, path, operation) -> None
         {
             "in": "header",
             "name": "Idempotency-Key",
-            "schema": {"type": "string"},
-            "description": header[0]["description"] if header else None,
+            "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._:\-]{1,255}$"},
+            "description": HEADER_DESCRIPTION,
         }
     ]
     assert "422" in operation["responses"]
