@@ -11,11 +11,15 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import clear_url_caches, path
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.response import Response
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from accounts.models import User
+from core.checks import check_unsafe_views_are_idempotent
 from core.idempotency import HEADER_DESCRIPTION, idempotency_records_purge
 from core.models import IdempotencyRecord
 from notifications.models import Alert, AlertStatus, Notice, PushSubscription, Reply
@@ -521,3 +525,30 @@ def test_every_unsafe_operation_honours_the_key(method, path, operation) -> None
     reused = send("used-before", {"another": "body"})
     assert (reused.status_code, reused.json()) == (422, KEY_REUSED)
     assert IdempotencyRecord.objects.count() == 1
+
+
+class _ForgetfulView(APIView):
+    """A view that answers POST without the mechanism: what the system check is for."""
+
+    def post(self, request):  # pragma: no cover - never routed to in a request
+        return Response(status=204)
+
+
+urlpatterns = [path("api/v1/forgetful/", _ForgetfulView.as_view())]
+
+
+def test_the_system_check_finds_a_view_without_the_mechanism(settings) -> None:
+    assert check_unsafe_views_are_idempotent() == []
+    # This module as the URLconf: one API view that forgot the mechanism.
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        errors = check_unsafe_views_are_idempotent()
+    finally:
+        clear_url_caches()
+    assert [(e.id, e.msg) for e in errors] == [
+        (
+            "core.E001",
+            f"{__name__}._ForgetfulView answers POST without honouring Idempotency-Key.",
+        )
+    ]
