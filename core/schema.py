@@ -56,9 +56,13 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             errors = dict(ERRORS)
-            if method in ("post", "put", "patch"):
+            keyed = any(
+                p.get("name") == idempotency.HEADER for p in operation.get("parameters", [])
+            )
+            # A keyed request's body is read to fingerprint it, a DELETE's too.
+            if method in ("post", "put", "patch") or keyed:
                 errors.update(WRITE_ERRORS)
-            if any(p.get("name") == idempotency.HEADER for p in operation.get("parameters", [])):
+            if keyed:
                 errors.update(KEY_REUSED_ERROR)
             if any(p.get("name") == "place" for p in operation.get("parameters", [])):
                 errors.update(PLACE_SEARCH_ERRORS)
