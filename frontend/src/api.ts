@@ -258,6 +258,9 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (!type.includes('json')) return undefined as T;
     const data = (await response.json()) as T;
     if (savedAt !== null && data && typeof data === 'object') offlineCopies.add(data);
+    if (response.headers.get('Idempotent-Replayed') === 'true' && data && typeof data === 'object') {
+      replayedAnswers.add(data);
+    }
     return data;
   }
 }
@@ -267,6 +270,15 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 // Answers the service worker gave from the copy saved on this phone rather than from
 // Patchwatch: possibly out of date, so never taken as the server's latest word.
 const offlineCopies = new WeakSet<object>();
+
+// Answers Patchwatch gave again to a repeated write (the same Idempotency-Key): the
+// write was done once, by the first attempt, whose answer was lost on the way.
+const replayedAnswers = new WeakSet<object>();
+
+/** Whether an API answer repeats the answer to an earlier attempt of the same write. */
+export function isReplayedAnswer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && replayedAnswers.has(value);
+}
 
 /** Whether an API answer came from the copy saved on this phone (see src/sw.ts). */
 export function isOfflineCopy(value: unknown): boolean {
