@@ -47,7 +47,7 @@ from accounts.serializers import (
     TokenSerializer,
 )
 from core.clients import client_key
-from core.idempotency import idempotent
+from core.idempotency import IdempotentAPIView
 from core.throttling import ScopedRateThrottle, UserRateThrottle
 
 
@@ -106,7 +106,7 @@ class CsrfView(APIView):
 
 
 @method_decorator(csrf_protect, name="dispatch")
-class SignUpView(APIView):
+class SignUpView(IdempotentAPIView):
     """Create a volunteer account and sign in with it."""
 
     permission_classes = [AllowAny]
@@ -121,10 +121,13 @@ class SignUpView(APIView):
 
 
 @method_decorator(csrf_protect, name="dispatch")
-class SignInView(APIView):
+class SignInView(IdempotentAPIView):
     """Sign in the browser session."""
 
     permission_classes = [AllowAny]
+    # A replayed answer would carry no session cookie: the client would be told it is signed
+    # in while it is not. Signing in again is harmless (it only starts another session).
+    idempotency_key_accepted = False
 
     second_factor_exempt = True
 
@@ -143,9 +146,11 @@ class SignInView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class SignOutView(APIView):
+class SignOutView(IdempotentAPIView):
     permission_classes = [AllowAny]
     second_factor_exempt = True
+    # Signing out twice is signing out; a replayed answer would not clear the cookie.
+    idempotency_key_accepted = False
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -153,11 +158,14 @@ class SignOutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TokenView(APIView):
+class TokenView(IdempotentAPIView):
     """An API token for clients other than the browser: ``Authorization: Token <token>``."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    # The same credentials always get the same token, and a stored answer would be a second
+    # copy of a credential kept for days.
+    idempotency_key_accepted = False
 
     @extend_schema(
         request=SignInSerializer,
@@ -181,14 +189,14 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
-class TokenRevokeView(APIView):
+class TokenRevokeView(IdempotentAPIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(IdempotentAPIView):
     # The web app reads who is signed in to know it must show the two-factor set-up.
     second_factor_exempt = frozenset({"GET"})
 
@@ -204,7 +212,7 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class PasswordResetView(APIView):
+class PasswordResetView(IdempotentAPIView):
     """Email a password reset link; answers the same whether or not the account exists."""
 
     permission_classes = [AllowAny]
@@ -222,7 +230,7 @@ class PasswordResetView(APIView):
         )
 
 
-class PasswordResetConfirmView(APIView):
+class PasswordResetConfirmView(IdempotentAPIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "password_reset"
@@ -256,7 +264,7 @@ def _user_for_reset(uid: str, token: str) -> User:
     return user
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(IdempotentAPIView):
     """Change the password. This browser session (or the API token used) stays signed in;
     every other session and API token is signed out."""
 
@@ -264,7 +272,6 @@ class PasswordChangeView(APIView):
         request=PasswordChangeSerializer,
         responses={204: OpenApiResponse(description="Password changed.")},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         payload = PasswordChangeSerializer(data=request.data, context={"user": request.user})
         payload.is_valid(raise_exception=True)
@@ -282,12 +289,11 @@ class PasswordChangeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class EmailChangeView(APIView):
+class EmailChangeView(IdempotentAPIView):
     """Ask to move the account to another address: a link goes to that address, and the
     change happens only when it is followed."""
 
     @extend_schema(request=EmailChangeSerializer, responses={202: EmailChangeRequestedSerializer})
-    @idempotent
     def post(self, request: Request) -> Response:
         payload = EmailChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -309,7 +315,7 @@ class EmailChangeView(APIView):
         )
 
 
-class EmailChangeConfirmView(APIView):
+class EmailChangeConfirmView(IdempotentAPIView):
     """Follow the link sent to the new address. It needs no sign-in (the link may be opened
     on another device): holding it proves the address is yours."""
 
@@ -318,7 +324,6 @@ class EmailChangeConfirmView(APIView):
     throttle_scope = "password_reset"
 
     @extend_schema(request=EmailChangeConfirmSerializer, responses={200: EmailChangedSerializer})
-    @idempotent
     def post(self, request: Request) -> Response:
         payload = EmailChangeConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -352,13 +357,13 @@ class DataExportView(APIView):
         return response
 
 
-class AccountDeletionView(APIView):
+class AccountDeletionView(IdempotentAPIView):
     """What deleting one's own account would do (GET), and doing it (POST, with the
     password). Refused with 409 while something must be handed over first, such as a scheme
     the person is the last coordinator of.
 
-    The POST is not idempotent by key: once it succeeds there is no account to remember a
-    key for, and a retry is simply not signed in any more (401).
+    The POST takes an Idempotency-Key like every write, but once it succeeds the key goes with
+    the account: a retry is simply not signed in any more (401).
     """
 
     @extend_schema(responses=AccountDeletionPreviewSerializer)

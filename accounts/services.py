@@ -30,7 +30,7 @@ from accounts.tasks import (
 )
 from accounts.validators import normalise_postcode
 from core.clients import client_key
-from core.idempotency import stored_responses_forget
+from core.services import stored_responses_forget
 
 
 @transaction.atomic

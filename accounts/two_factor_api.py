@@ -32,7 +32,7 @@ from accounts.serializers import (
     TwoFactorStatusSerializer,
 )
 from core.clients import client_key
-from core.idempotency import idempotent
+from core.idempotency import IdempotentAPIView
 
 
 def _client(request: Request) -> str:
@@ -48,9 +48,12 @@ def _guarded(call):  # type: ignore[no-untyped-def]
 
 
 @method_decorator(csrf_protect, name="dispatch")
-class SignInCodeView(APIView):
+class SignInCodeView(IdempotentAPIView):
     """The second step of the browser sign-in: the code, after the password step answered
     ``otp_required``."""
+
+    # Like signing in: a replayed answer would carry no session cookie, and a code works once.
+    idempotency_key_accepted = False
 
     permission_classes = [AllowAny]
     second_factor_exempt = True
@@ -74,9 +77,12 @@ class SignInCodeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class TokenCodeView(APIView):
+class TokenCodeView(IdempotentAPIView):
     """The second step of the token sign-in: the ``otp_token`` the first step answered with,
     and the code. API tokens of accounts with two-factor sign-in come only from here."""
+
+    # Like auth/token/: a stored answer would be a second copy of a credential kept for days.
+    idempotency_key_accepted = False
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -115,9 +121,13 @@ class TwoFactorView(APIView):
         return Response(TwoFactorStatusSerializer(_status(request.user)).data)
 
 
-class TwoFactorEnrolView(APIView):
+class TwoFactorEnrolView(IdempotentAPIView):
     """Start setting up two-factor sign-in (with the password): a new authenticator key, as
     text, as an otpauth:// link and as a QR code. Confirm it with a code from the app."""
+
+    # The answer holds a secret (the authenticator key), which must not be kept in a stored
+    # response; sending it again is safe: a new set-up replaces one not yet confirmed.
+    idempotency_key_accepted = False
 
     second_factor_exempt = frozenset({"POST"})
 
@@ -143,10 +153,15 @@ class TwoFactorEnrolView(APIView):
         )
 
 
-class TwoFactorConfirmView(APIView):
+class TwoFactorConfirmView(IdempotentAPIView):
     """Confirm the new authenticator with a code from it: two-factor sign-in is on, and
     ten recovery codes are shown (once). This session counts as having passed the code step;
     every API token of the account is deleted."""
+
+    # The answer holds a secret (the recovery codes), which must not be kept in a stored
+    # response; sending it again is safe: a second confirmation is refused, and new codes
+    # can be made.
+    idempotency_key_accepted = False
 
     second_factor_exempt = frozenset({"POST"})
 
@@ -164,11 +179,14 @@ class TwoFactorConfirmView(APIView):
         return Response({"recovery_codes": codes}, status=status.HTTP_201_CREATED)
 
 
-class RecoveryCodesView(APIView):
+class RecoveryCodesView(IdempotentAPIView):
     """Ten new recovery codes in place of the old ones; needs a code from the authenticator."""
 
+    # The answer holds a secret (the recovery codes), which must not be kept in a stored
+    # response; sending it again is safe: each call makes a new set, replacing the last.
+    idempotency_key_accepted = False
+
     @extend_schema(request=TwoFactorCodeSerializer, responses={201: RecoveryCodesSerializer})
-    @idempotent
     def post(self, request: Request) -> Response:
         payload = TwoFactorCodeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -180,7 +198,7 @@ class RecoveryCodesView(APIView):
         return Response({"recovery_codes": codes}, status=status.HTTP_201_CREATED)
 
 
-class TwoFactorDisableView(APIView):
+class TwoFactorDisableView(IdempotentAPIView):
     """Turn two-factor sign-in off, with the password and a code. Police liaisons and staff
     cannot (403)."""
 
@@ -209,7 +227,7 @@ class TwoFactorDisableView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TwoFactorResetView(APIView):
+class TwoFactorResetView(IdempotentAPIView):
     """Staff: remove someone's authenticator and recovery codes (a lost phone). They must set
     it up again; recorded on the audit log."""
 

@@ -6,5 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "API plumbing"
 
     def ready(self) -> None:
-        # Registers the deployment checks and the schema extensions with drf-spectacular.
+        # Registers the system checks and the schema extensions with drf-spectacular.
         from core import checks, schema  # noqa: F401

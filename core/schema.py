@@ -1,13 +1,38 @@
-"""OpenAPI post-processing: document the error responses every operation can give.
+"""OpenAPI additions made once for every operation rather than on every view.
 
-drf-spectacular documents each operation's success response; the API's errors share one
-shape (DRF's: ``{"detail": ...}`` or field-level ``{"field": [messages]}``), so they are
-added here once rather than on every view.
+- ``PatchwatchAutoSchema`` declares the ``Idempotency-Key`` header on each operation whose
+  view honours it (see ``core.idempotency``), so the schema says what the server does.
+- ``add_error_responses``: drf-spectacular documents each operation's success response; the
+  API's errors share one shape (DRF's: ``{"detail": ...}`` or field-level
+  ``{"field": [messages]}``), so they are added here.
 """
 
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from core import idempotency
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=idempotency.KEY_PATTERN.pattern,
+    description=idempotency.HEADER_DESCRIPTION,
+)
+
+
+class PatchwatchAutoSchema(AutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method in idempotency.UNSAFE_METHODS and idempotency.accepts_key(self.view):
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        return parameters
+
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -22,10 +47,8 @@ ERRORS = {
     "404": "No such object, or not one this user may know about.",
     "429": "Too many requests or failed sign-ins; wait and try again.",
 }
-WRITE_ERRORS = {
-    "415": "Unsupported content type: send JSON.",
-    "422": "The Idempotency-Key was already used for a different request.",
-}
+WRITE_ERRORS = {"415": "Unsupported content type: send JSON."}
+KEY_REUSED_ERROR = {"422": "The Idempotency-Key was already used for a different request."}
 PLACE_SEARCH_ERRORS = {"503": "The place search service is not answering; try again."}
 
 
@@ -34,8 +57,14 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             errors = dict(ERRORS)
-            if method in ("post", "put", "patch"):
+            keyed = any(
+                p.get("name") == idempotency.HEADER for p in operation.get("parameters", [])
+            )
+            # A keyed request's body is read to fingerprint it, a DELETE's too.
+            if method in ("post", "put", "patch") or keyed:
                 errors.update(WRITE_ERRORS)
+            if keyed:
+                errors.update(KEY_REUSED_ERROR)
             if any(p.get("name") == "place" for p in operation.get("parameters", [])):
                 errors.update(PLACE_SEARCH_ERRORS)
             responses = operation.setdefault("responses", {})

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from core.idempotency import idempotency_records_purge
+from core.services import idempotency_records_purge
 
 
 @shared_task(name="core.purge_idempotency_records")

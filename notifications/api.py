@@ -12,10 +12,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.filters import StrictBooleanFilter
-from core.idempotency import idempotent
+from core.idempotency import IdempotentAPIView
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
@@ -73,7 +72,7 @@ class AlertFilter(filters.FilterSet):
         return queryset.filter(waiting) if value else queryset.exclude(waiting)
 
 
-class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Alerts: drafted, edited, previewed and published by liaisons and coordinators;
     updated or cancelled; their delivery figures and replies."""
 
@@ -110,7 +109,6 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self._alert(alert.pk)).data, status=status_code)
 
     @extend_schema(request=AlertInputSerializer, responses={201: AlertDetailSerializer})
-    @idempotent
     def create(self, request: Request) -> Response:
         payload = AlertInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -169,7 +167,6 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses=AlertDetailSerializer)
     @action(detail=True, methods=["post"])
-    @idempotent
     def publish(self, request: Request, pk: str) -> Response:
         alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
         return self._shown(alert)
@@ -188,14 +185,12 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    @idempotent
     def update_alert(self, request: Request, pk: str) -> Response:
         """Publish an update: a new alert to the same recipients, marked as an update."""
         return self._replace(request, pk, MessageType.UPDATE)
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    @idempotent
     def cancel(self, request: Request, pk: str) -> Response:
         """Cancel an alert: its recipients are told, marked as a cancellation."""
         return self._replace(request, pk, MessageType.CANCEL)
@@ -286,7 +281,6 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_path=r"replies/(?P<reply_id>[0-9]+)/answer",
         url_name="reply-answer",
     )
-    @idempotent
     def reply_answer(self, request: Request, pk: str, reply_id: str) -> Response:
         """Answer a reply: its author finds the answer on the alert's page, and the incident
         shows unread in their inbox until they do. The issuer of the alert replied to and
@@ -338,7 +332,7 @@ class InboxView(generics.ListAPIView):
         )
 
 
-class InboxReadView(APIView):
+class InboxReadView(IdempotentAPIView):
     @extend_schema(request=ReadInputSerializer, responses=MarkedSerializer)
     def post(self, request: Request) -> Response:
         payload = ReadInputSerializer(data=request.data)
@@ -349,7 +343,7 @@ class InboxReadView(APIView):
         return Response({"marked": marked})
 
 
-class PreferenceView(APIView):
+class PreferenceView(IdempotentAPIView):
     """The signed-in user's alert settings: what applies to them now, their own once saved
     (``saved``), the defaults before (every alert of their schemes, in the app and by email,
     and by web push where a browser allowed it)."""
@@ -373,7 +367,7 @@ class PreferenceView(APIView):
         return Response(PreferenceSerializer(selectors.preference_of(user=request.user)).data)
 
 
-class PushSubscriptionView(APIView):
+class PushSubscriptionView(IdempotentAPIView):
     """Browsers that allowed notifications: the frontend's service worker registers here."""
 
     @extend_schema(request=PushSubscriptionSerializer, responses={201: PushSubscriptionSerializer})

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
-from core.idempotency import idempotent
+from core.idempotency import IdempotentAPIView
 from schemes import force_locator, geo, geocoding, permissions, selectors, services
 from schemes.filters import (
     ActivityFilter,
@@ -95,7 +95,7 @@ def _geocoded(place: str, *, field: str, instead: str = "") -> geo.Point:
     return point
 
 
-class SchemeViewSet(viewsets.GenericViewSet):
+class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     """The scheme directory, proposals, the status lifecycle and joining."""
 
     filterset_class = SchemeFilter
@@ -132,7 +132,6 @@ class SchemeViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(SchemeSummarySerializer(page, many=True).data)
 
     @extend_schema(request=SchemeInputSerializer, responses={201: SchemeDetailSerializer})
-    @idempotent
     def create(self, request: Request) -> Response:
         payload = SchemeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -157,7 +156,6 @@ class SchemeViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=StatusChangeInputSerializer, responses=SchemeDetailSerializer)
     @action(detail=True, methods=["post"], url_path="status")
-    @idempotent
     def change_status(self, request: Request, pk: str) -> Response:
         scheme = self._scheme()
         if not permissions.can_see_private_details(request.user, scheme):
@@ -174,7 +172,6 @@ class SchemeViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=JoinInputSerializer, responses={201: MembershipSerializer})
     @action(detail=True, methods=["post"])
-    @idempotent
     def join(self, request: Request, pk: str) -> Response:
         scheme = self._scheme()
         payload = JoinInputSerializer(data=request.data)
@@ -226,6 +223,7 @@ class StatusHistoryView(generics.ListAPIView):
 
 
 class SchemeMemberViewSet(
+    IdempotentAPIView,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -271,14 +269,12 @@ class SchemeMemberViewSet(
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    @idempotent
     def approve(self, request: Request, scheme_pk: str, pk: str) -> Response:
         membership = services.membership_approve(membership=self._membership(), actor=request.user)
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(request=DeclineInputSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    @idempotent
     def decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
         membership = self._membership()
         payload = DeclineInputSerializer(data=request.data)
@@ -290,7 +286,6 @@ class SchemeMemberViewSet(
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="undo-decline")
-    @idempotent
     def undo_decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
         membership = services.membership_decline_undo(
             membership=self._membership(), actor=request.user

@@ -32,7 +32,7 @@ from core.filters import (
     period_is_backwards,
     utc_in_range,
 )
-from core.idempotency import idempotent
+from core.idempotency import IdempotentAPIView
 from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from watch import audit, exports, letters, permissions, selectors, services
@@ -128,7 +128,7 @@ class SiteFilter(filters.FilterSet):
         fields = ["scheme", "status"]
 
 
-class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Roadside sites: proposed by coordinators, decided by the covering liaisons."""
 
     serializer_class = SiteSerializer
@@ -149,7 +149,6 @@ class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(data, status=status_code)
 
     @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer})
-    @idempotent
     def create(self, request: Request) -> Response:
         payload = SiteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -167,7 +166,6 @@ class SiteViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=SiteDecisionSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
-    @idempotent
     def decision(self, request: Request, pk: str) -> Response:
         site = self._site(pk)
         if not permissions.can_review_speedwatch(request.user, site.scheme):
@@ -220,7 +218,7 @@ STORED_OFFENCES = {
 }
 
 
-class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Speedwatch sessions and their offences. Volunteers see registrations masked."""
 
     serializer_class = SessionSerializer
@@ -254,11 +252,12 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={
             201: SessionSerializer,
             200: OpenApiResponse(
-                SessionSerializer, description="A retry of a session already stored (its id)."
+                SessionSerializer,
+                description="A session with this `id` is already stored (an earlier upload of "
+                "it): it is answered as stored, and this request's details are not applied.",
             ),
         },
     )
-    @idempotent
     def create(self, request: Request) -> Response:
         payload = SessionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -304,7 +303,6 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
-    @idempotent
     def submit(self, request: Request, pk: str) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
@@ -323,7 +321,6 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=STORED_OFFENCES,
     )
     @action(detail=True, methods=["post"], url_path="offences", pagination_class=None)
-    @idempotent
     def add_offences(self, request: Request, pk: str) -> Response:
         """Add one offence (an object) or many (a list): all are stored or none. A retry of
         offences already stored (the same ids) answers 200 with them, even after submission."""
@@ -359,7 +356,6 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parser_classes=[MultiPartParser],
         pagination_class=None,
     )
-    @idempotent
     def upload_offences(self, request: Request, pk: str) -> Response:
         """Add offences from a CSV file with a header row: registration, speed_mph,
         observed_at, and optionally make, model, colour, vehicle_type, direction."""
@@ -403,7 +399,6 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
     @amendments.mapping.post
-    @idempotent
     def amend(self, request: Request, pk: str) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
@@ -528,9 +523,8 @@ class LetterQueueView(generics.ListAPIView):
         return response
 
 
-class LetterMarkView(APIView):
+class LetterMarkView(IdempotentAPIView):
     @extend_schema(request=MarkInputSerializer, responses={200: OpenApiTypes.OBJECT})
-    @idempotent
     def post(self, request: Request) -> Response:
         if not liaison_force(request.user):
             raise PermissionDenied("The letters queue is for police liaisons.")
@@ -587,9 +581,8 @@ class LetterExportView(APIView):
         )
 
 
-class OffenceDisputeView(APIView):
+class OffenceDisputeView(IdempotentAPIView):
     @extend_schema(request=DisputeInputSerializer, responses=OffenceSerializer)
-    @idempotent
     def post(self, request: Request, pk: str) -> Response:
         offence = get_object_or_404(selectors.offences_visible_to(user=request.user), pk=pk)
         if not permissions.can_review_speedwatch(request.user, offence.scheme):

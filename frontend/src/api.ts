@@ -1,8 +1,8 @@
 // The one place that talks to the Patchwatch REST API.
 //
 // Browser auth is the Django session: every unsafe request carries the CSRF
-// token from the `csrftoken` cookie, and every POST carries an
-// Idempotency-Key so that a retried submission is not applied twice.
+// token from the `csrftoken` cookie, and an Idempotency-Key so that a retried
+// submission (POST, PUT, PATCH or DELETE) is not applied twice.
 
 import type {
   AccountDeletionPreview,
@@ -122,7 +122,7 @@ export function newUuid(): string {
 // A submission that got no definite answer (network failure or 5xx) keeps its
 // key, so pressing the button again with the same data is recognised by the
 // server as the same request.
-const unansweredPosts = new Map<string, string>();
+const unansweredWrites = new Map<string, string>();
 
 function flattenErrors(
   value: unknown,
@@ -200,12 +200,13 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   const url = apiUrl(path, options.query);
   const signature = `${method} ${url} ${bodyText ?? ''}`;
   let idempotencyKey: string | undefined;
-  if (method === 'POST') {
-    idempotencyKey = unansweredPosts.get(signature) ?? newUuid();
-    unansweredPosts.set(signature, idempotencyKey);
+  if (unsafe) {
+    idempotencyKey = unansweredWrites.get(signature) ?? newUuid();
+    unansweredWrites.set(signature, idempotencyKey);
   }
-  // GET and keyed POST are safe to send twice; PATCH and DELETE are not retried.
-  const retryable = method === 'GET' || method === 'POST';
+  // Any request may be sent a second time after a network failure or a 502-504: a
+  // GET is safe, and the server answers a keyed write's repeat with its first answer
+  // (sign-in and sign-out ignore the key, and are harmless to repeat).
 
   let csrfRetried = false;
   for (let attempt = 0; ; attempt++) {
@@ -227,18 +228,18 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (retryable && attempt === 0) {
+      if (attempt === 0) {
         await wait(800);
         continue;
       }
       throw new ApiError(0, {}, [NETWORK_ERROR]);
     }
 
-    if (retryable && attempt === 0 && [502, 503, 504].includes(response.status)) {
+    if (attempt === 0 && [502, 503, 504].includes(response.status)) {
       await wait(800);
       continue;
     }
-    if (response.status < 500) unansweredPosts.delete(signature);
+    if (response.status < 500) unansweredWrites.delete(signature);
 
     if (response.status === 403 && unsafe && !csrfRetried) {
       const copy = response.clone();
@@ -260,6 +261,9 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (!type.includes('json')) return undefined as T;
     const data = (await response.json()) as T;
     if (savedAt !== null && data && typeof data === 'object') offlineCopies.add(data);
+    if (response.headers.get('Idempotent-Replayed') === 'true' && data && typeof data === 'object') {
+      replayedAnswers.add(data);
+    }
     return data;
   }
 }
@@ -269,6 +273,15 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 // Answers the service worker gave from the copy saved on this phone rather than from
 // Patchwatch: possibly out of date, so never taken as the server's latest word.
 const offlineCopies = new WeakSet<object>();
+
+// Answers Patchwatch gave again to a repeated write (the same Idempotency-Key): the
+// write was done once, by the first attempt, whose answer was lost on the way.
+const replayedAnswers = new WeakSet<object>();
+
+/** Whether an API answer repeats the answer to an earlier attempt of the same write. */
+export function isReplayedAnswer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && replayedAnswers.has(value);
+}
 
 /** Whether an API answer came from the copy saved on this phone (see src/sw.ts). */
 export function isOfflineCopy(value: unknown): boolean {

@@ -376,6 +376,20 @@ function detailsOf(draft: DraftSession): SessionChanges {
   };
 }
 
+/** Whether the server's copy of a session has these details. */
+function storedAsSent(details: SessionChanges, stored: SessionWithOffences): boolean {
+  const instant = (value: string | undefined) => (value === undefined ? NaN : Date.parse(value));
+  return (
+    instant(details.started_at) === instant(stored.started_at) &&
+    instant(details.ended_at) === instant(stored.ended_at) &&
+    details.vehicles_counted === stored.vehicles_counted &&
+    details.device_name === stored.device_name &&
+    details.device_serial === stored.device_serial &&
+    details.device_checked_on === stored.device_checked_on &&
+    details.notes === stored.notes
+  );
+}
+
 function offenceInput(offence: DraftOffence): OffenceInput {
   return {
     id: offence.id,
@@ -455,8 +469,18 @@ async function uploadOnce(userId: number, id: string): Promise<UploadOutcome> {
         discardDraft(userId, id);
         return 'submitted';
       }
-      draft = changeDraft(userId, id, (d) => ({ ...d, created: true, changed: false, problem: null }));
-    } else if (draft.changed) {
+      draft = changeDraft(userId, id, (d) => ({
+        ...d,
+        created: true,
+        // The server's copy may lack an edit: one made while this was on its way, or one
+        // made after an earlier upload of this id whose answer was lost (the server then
+        // answers with the copy it stored). The edit goes up as a change.
+        changed: !storedAsSent(detailsOf(d), stored),
+        problem: null,
+      }));
+      if (!draft) return 'gone';
+    }
+    if (draft.changed) {
       const sent = detailsOf(draft);
       await api.updateSession(id, sent);
       draft = changeDraft(userId, id, (d) => ({

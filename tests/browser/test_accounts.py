@@ -10,7 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from accounts.models import User
 from notifications.models import Alert
@@ -273,3 +273,32 @@ def test_member_downloads_their_data_in_one_tap(page: Page) -> None:
     ]
     # The page is still the profile: a download does not navigate away.
     expect(page.get_by_role("heading", level=1)).to_have_text("Profile")
+
+
+def test_a_sign_up_whose_answer_was_lost_ends_signed_in_to_one_account(page: Page) -> None:
+    """The sign-up reaches Patchwatch, but the signal drops before the answer (and the
+    session cookie with it) comes back. The app sends it again at once with the same
+    Idempotency-Key, is given the first answer, and signs in to the account it made."""
+    keys: list[str | None] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) > 1:
+            route.continue_()
+            return
+        cookies = page.context.cookies()
+        route.fetch()
+        # Nothing of the lost answer reaches the phone, its cookies included.
+        page.context.clear_cookies()
+        page.context.add_cookies(cookies)
+        route.abort("internetdisconnected")
+
+    page.route(re.compile(r"/api/v1/auth/signup/$"), lose_the_first_answer)
+    sign_up(page, "Robin Hale", "robin.hale@example.org")
+    assert len(keys) == 2
+    assert keys[0] is not None
+    assert keys[1] == keys[0]
+    assert User.objects.filter(email="robin.hale@example.org").count() == 1
+    page.goto("/profile")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profile")
+    expect(page.get_by_text("robin.hale@example.org")).to_be_visible()

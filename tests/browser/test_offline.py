@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Playwright, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from schemes.models import Scheme
@@ -407,3 +407,39 @@ def test_a_new_version_takes_over_when_the_person_reloads(page: Page, settings, 
     assert page.evaluate(
         "() => navigator.serviceWorker.getRegistration('/').then(r => r.waiting === null)"
     )
+
+
+SESSION_UPLOADS = re.compile(r"/api/v1/speedwatch/sessions/$")
+
+
+def lose_the_answer(route: Route) -> None:
+    """The upload reaches Patchwatch, but the signal drops before the answer comes back."""
+    route.fetch()
+    route.abort("internetdisconnected")
+
+
+def test_a_session_stored_before_its_answer_was_lost_keeps_the_edits_made_since(
+    page: Page,
+) -> None:
+    """The first upload of a session reaches Patchwatch but its answer is lost (twice: the
+    app tries once more at once). The coordinator goes on, gives the total of vehicles and
+    submits. The next upload of the session is answered with the copy stored first (the
+    same id), which lacks the total: the app sends it as a change, so nothing is lost."""
+    start, _ = past_daylight_hour()
+    sign_in(page, COORDINATOR)
+    page.goto("/speedwatch/sessions/new")
+    page.route(SESSION_UPLOADS, lose_the_answer)
+    fill_session_form(page, start)
+    page.get_by_role("button", name="Start session").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Session at {HIGH_STREET}")
+    expect(
+        page.get_by_role("status").filter(has_text="Patchwatch cannot be reached")
+    ).to_be_visible()
+    stored = Session.objects.get(started_at=start)
+    assert stored.vehicles_counted != 212
+
+    page.unroute_all(behavior="wait")
+    submit_session(page, "212")
+    expect(status_message(page, SUBMITTED)).to_be_visible()
+    session = Session.objects.get(started_at=start)
+    assert (session.pk, session.status, session.vehicles_counted) == (stored.pk, "submitted", 212)

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, isReplayedAnswer } from '../api';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
@@ -26,7 +26,18 @@ export function SignUpScreen() {
         ...(values.phone.trim() ? { phone: values.phone.trim() } : {}),
         ...(values.postcode.trim() ? { postcode: values.postcode.trim() } : {}),
       };
-      const created = await api.signup(body);
+      let created = await api.signup(body);
+      // A repeat of a sign-up whose answer was lost: the account was made by the first
+      // attempt, but the session it started went with that answer. Sign in to it.
+      if (isReplayedAnswer(created)) {
+        const signedIn = await api.login({ email: body.email, password: body.password });
+        // A new account has no second factor yet; should it have one, the sign-in screen asks.
+        if ('otp_required' in signedIn) {
+          goWithMessage('/signin', 'Your account is ready. Sign in to continue.');
+          return;
+        }
+        created = signedIn;
+      }
       setMe(created);
       goWithMessage(next, `Welcome to Patchwatch, ${created.name}. Your account is ready.`);
     });
