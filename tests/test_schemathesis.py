@@ -59,6 +59,7 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/v1/auth/token/": "the email and password are an account's",
     "POST /api/v1/auth/token/otp/": "the sign-in the code finishes is under way",
     "PATCH /api/v1/me/": "a postcode or phone number is a real UK one",
+    "PUT /api/v1/me/alert-preferences/": "quiet hours have both ends or neither",
     "POST /api/v1/me/deletion/": PASSWORD,
     "POST /api/v1/me/email/": PASSWORD,
     "POST /api/v1/me/password/": f"{PASSWORD}; Django's password validators",
