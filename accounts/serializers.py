@@ -9,6 +9,7 @@ from accounts import two_factor
 from accounts.models import User
 from accounts.selectors import email_change_pending
 from accounts.validators import normalise_postcode, validate_phone
+from core.serializers import ModelSerializer, Serializer
 from schemes.selectors import active_memberships_of, coordinated_scheme_ids
 
 
@@ -35,7 +36,7 @@ class PhoneField(serializers.CharField):
         )
 
 
-class SignUpSerializer(serializers.Serializer):
+class SignUpSerializer(Serializer):
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
@@ -59,28 +60,28 @@ class SignUpSerializer(serializers.Serializer):
         return attrs
 
 
-class SignInSerializer(serializers.Serializer):
+class SignInSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class LiaisonSerializer(serializers.Serializer):
+class LiaisonSerializer(Serializer):
     force = serializers.CharField()
     force_name = serializers.CharField(source="get_force_display")
     role_title = serializers.CharField()
 
 
-class MembershipBriefSerializer(serializers.Serializer):
+class MembershipBriefSerializer(Serializer):
     scheme = serializers.IntegerField(source="scheme_id")
     kind = serializers.CharField(source="scheme.kind")
     role = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     liaison = serializers.SerializerMethodField()
     coordinator_of = serializers.SerializerMethodField(
         help_text="Ids of the schemes the user coordinates."
@@ -139,23 +140,23 @@ class MeSerializer(serializers.ModelSerializer):
         return MembershipBriefSerializer(active_memberships_of(user=user), many=True).data
 
 
-class MeUpdateSerializer(serializers.Serializer):
+class MeUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=150, required=False)
     phone = PhoneField()
     postcode = PostcodeField()
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
-class DetailSerializer(serializers.Serializer):
+class DetailSerializer(Serializer):
     detail = serializers.CharField()
 
 
@@ -166,7 +167,7 @@ class CurrentPasswordField(serializers.CharField):
         )
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(Serializer):
     """Needs ``context["user"]``: the new password is checked against their details."""
 
     current_password = CurrentPasswordField()
@@ -184,42 +185,42 @@ class PasswordChangeSerializer(serializers.Serializer):
         return attrs
 
 
-class EmailChangeSerializer(serializers.Serializer):
+class EmailChangeSerializer(Serializer):
     new_email = serializers.EmailField(max_length=254)
     password = CurrentPasswordField()
 
 
-class EmailChangeRequestedSerializer(serializers.Serializer):
+class EmailChangeRequestedSerializer(Serializer):
     detail = serializers.CharField()
     pending_email = serializers.EmailField()
 
 
-class EmailChangeConfirmSerializer(serializers.Serializer):
+class EmailChangeConfirmSerializer(Serializer):
     token = serializers.CharField(max_length=100)
 
 
-class EmailChangedSerializer(serializers.Serializer):
+class EmailChangedSerializer(Serializer):
     detail = serializers.CharField()
     email = serializers.EmailField()
 
 
-class AccountDeletionSerializer(serializers.Serializer):
+class AccountDeletionSerializer(Serializer):
     password = CurrentPasswordField()
 
 
-class HeldDataSerializer(serializers.Serializer):
+class HeldDataSerializer(Serializer):
     what = serializers.CharField()
     count = serializers.IntegerField()
     outcome = serializers.CharField(help_text="What deleting the account does to it.")
 
 
-class BlockerSerializer(serializers.Serializer):
+class BlockerSerializer(Serializer):
     message = serializers.CharField()
     link = serializers.CharField(help_text="The app's page where it can be put right.")
     link_text = serializers.CharField()
 
 
-class AccountDeletionPreviewSerializer(serializers.Serializer):
+class AccountDeletionPreviewSerializer(Serializer):
     held = HeldDataSerializer(many=True)
     blockers = BlockerSerializer(
         many=True, help_text="What must be done before the account can be deleted."
@@ -227,7 +228,7 @@ class AccountDeletionPreviewSerializer(serializers.Serializer):
     can_delete = serializers.BooleanField()
 
 
-class AccountDeletionRefusedSerializer(serializers.Serializer):
+class AccountDeletionRefusedSerializer(Serializer):
     detail = serializers.CharField()
     blockers = BlockerSerializer(many=True)
 
@@ -245,7 +246,7 @@ class OtpCodeField(serializers.CharField):
         super().__init__(max_length=32, **kwargs)
 
 
-class OtpRequiredSerializer(serializers.Serializer):
+class OtpRequiredSerializer(Serializer):
     otp_required = serializers.BooleanField(
         help_text="Always true: the password was right; send a code to finish signing in."
     )
@@ -259,16 +260,16 @@ class TokenOtpRequiredSerializer(OtpRequiredSerializer):
     )
 
 
-class SignInCodeSerializer(serializers.Serializer):
+class SignInCodeSerializer(Serializer):
     code = OtpCodeField()
 
 
-class TokenSignInCodeSerializer(serializers.Serializer):
+class TokenSignInCodeSerializer(Serializer):
     otp_token = serializers.CharField(max_length=500)
     code = OtpCodeField()
 
 
-class TwoFactorStatusSerializer(serializers.Serializer):
+class TwoFactorStatusSerializer(Serializer):
     enabled = serializers.BooleanField()
     required = serializers.BooleanField()
     recovery_codes_left = serializers.IntegerField()
@@ -277,11 +278,11 @@ class TwoFactorStatusSerializer(serializers.Serializer):
     )
 
 
-class TwoFactorEnrolSerializer(serializers.Serializer):
+class TwoFactorEnrolSerializer(Serializer):
     password = CurrentPasswordField()
 
 
-class TwoFactorEnrolmentSerializer(serializers.Serializer):
+class TwoFactorEnrolmentSerializer(Serializer):
     secret = serializers.CharField(help_text="The key to type into an authenticator app.")
     otpauth_uri = serializers.CharField(
         help_text="An otpauth:// link that authenticator apps open directly."
@@ -289,19 +290,19 @@ class TwoFactorEnrolmentSerializer(serializers.Serializer):
     qr_svg = serializers.CharField(help_text="The otpauth link as a QR code: an SVG data URL.")
 
 
-class TwoFactorCodeSerializer(serializers.Serializer):
+class TwoFactorCodeSerializer(Serializer):
     code = serializers.CharField(
         max_length=32, help_text="The 6-digit code the authenticator app shows now."
     )
 
 
-class RecoveryCodesSerializer(serializers.Serializer):
+class RecoveryCodesSerializer(Serializer):
     recovery_codes = serializers.ListField(
         child=serializers.CharField(),
         help_text="Single-use codes for signing in without the phone. Shown only this once.",
     )
 
 
-class TwoFactorDisableSerializer(serializers.Serializer):
+class TwoFactorDisableSerializer(Serializer):
     password = CurrentPasswordField()
     code = OtpCodeField()

@@ -379,7 +379,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.schema.PatchwatchAutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
@@ -419,6 +419,8 @@ SPECTACULAR_SETTINGS = {
         "core.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        # The risk assessment's answers, each of which must be yes (one enum, not four).
+        "RiskAnswerEnum": [(True, True)],
         "SchemeStatusEnum": "schemes.models.SchemeStatus",
         "MembershipStatusEnum": "schemes.models.MembershipStatus",
         "OffenceActionEnum": "watch.models.Action",

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.filters import OrderingFilter
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -24,6 +26,7 @@ def utc_in_range(value: datetime) -> datetime:
 
 
 EMPTY_TIME = "Enter a date and time, or leave the parameter out."
+EMPTY_VALUE = "Enter a value, or leave the parameter out."
 
 
 class UTCDateTimeField(forms.DateTimeField):
@@ -70,15 +73,18 @@ class SchemaOnlyFilterBackend(filters.DjangoFilterBackend):
 
 
 class StrictBooleanField(forms.Field):
-    """true/false (also 1/0, yes/no, on/off); anything else is an error, not ignored."""
+    """true/false (also 1/0, yes/no, on/off); anything else, empty included, is an error,
+    not ignored."""
 
     TRUE = frozenset({"true", "1", "yes", "on"})
     FALSE = frozenset({"false", "0", "no", "off"})
 
     def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
+        if value is None:
             return None
         text = str(value).strip().lower()
+        if not text:
+            raise ValidationError(EMPTY_VALUE, code="invalid")
         if text in self.TRUE:
             return True
         if text in self.FALSE:
@@ -93,3 +99,58 @@ class StrictBooleanFilter(filters.BooleanFilter):
         # django-filter's boolean widget reads anything it does not know as "no filter".
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class IdField(forms.IntegerField):
+    """A row's id: a whole number; ``0.5`` or ``abc`` is an error, not a filter that matches
+    nothing (django-filter's NumberFilter reads decimals)."""
+
+    default_error_messages = {"invalid": "Enter a whole number: the id."}
+
+    def to_python(self, value: Any) -> int | None:
+        # Given empty (``?site=``): an error like any other value that is not an id.
+        if isinstance(value, str) and not value.strip():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IdFilter(filters.NumberFilter):
+    """Filters by a foreign key's id (drf-spectacular documents it as the key's integer)."""
+
+    field_class = IdField
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering filter, but an ordering it cannot apply is a 400 on ``ordering`` rather
+    than silently the default order: an empty value, an unknown field, a repeated comma. The
+    schema lists the accepted values (each field, ``-`` before it to reverse); several may be
+    given, comma-separated, as DRF allows."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> list[str] | None:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        choices = self._choices(view, queryset, request)
+        terms = [term.strip() for term in raw.split(",")]
+        if any(term not in choices for term in terms):
+            raise DRFValidationError(
+                {self.ordering_param: [f"Sort by one of: {', '.join(choices)}."]}
+            )
+        return terms
+
+    def _choices(self, view: Any, queryset: Any = None, request: Any = None) -> list[str]:
+        fields = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        return [choice for name in fields for choice in (name, f"-{name}")]
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            choices = [choice for name in fields for choice in (name, f"-{name}")]
+            for parameter in parameters:
+                parameter["schema"] = {"type": "string", "enum": choices}
+                parameter["description"] = (
+                    "Sort by this field; a leading - reverses. Several may be given, "
+                    "separated by commas."
+                )
+        return parameters

@@ -99,10 +99,14 @@ class IdempotentAPIView(APIView):
     _idempotency_keyed = False
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        method = (request.method or "").lower()
         self._idempotency_keyed = (
             request.method in UNSAFE_METHODS
             and HEADER in request.headers
             and self.idempotency_key_accepted
+            # A method the view does not answer is DRF's 405, whatever the key.
+            and method in self.http_method_names
+            and hasattr(self, method)
         )
         if not self._idempotency_keyed:
             return super().dispatch(request, *args, **kwargs)

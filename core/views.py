@@ -172,7 +172,9 @@ class ForceListView(ListAPIView):
     filter_backends: list[type] = []
 
     def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]
-        query = ForceQuerySerializer(data=self.request.query_params)
+        # A plain dict, so that an empty ``ordering`` is refused as the value it is rather
+        # than read the way an HTML form's blank field is, as left out.
+        query = ForceQuerySerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         text = query.validated_data.get("search") or query.validated_data.get("q") or ""
         words = text.lower().split()

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.filters import StrictBooleanFilter
+from core.filters import IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
@@ -46,7 +46,7 @@ class AlertFilter(filters.FilterSet):
     mine = StrictBooleanFilter(
         method="filter_mine", label="Only the alerts the signed-in user issued (or not)."
     )
-    scheme = filters.NumberFilter(field_name="scheme_id", label="Only those issued for a scheme.")
+    scheme = IdFilter(field_name="scheme", label="Only those issued for a scheme.")
     unread_replies = StrictBooleanFilter(
         method="filter_unread_replies",
         label="Only the alerts with replies nobody has read yet (or only those without).",

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import ClockTimeField, UniqueListField
+from core.serializers import ModelSerializer, Serializer
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -25,7 +26,7 @@ from schemes.serializers import PolygonField, SchemeRefSerializer
 AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
 
 
-class AlertAreaSerializer(serializers.Serializer):
+class AlertAreaSerializer(Serializer):
     """A circle (``lat``, ``lon``, ``radius_m``) or a GeoJSON ``boundary`` polygon."""
 
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
@@ -89,7 +90,7 @@ class AlertInputSerializer(AlertAreaSerializer):
         return data, area, data.pop("scheme", None)
 
 
-class AlertChangeSerializer(serializers.Serializer):
+class AlertChangeSerializer(Serializer):
     """What an update may change; a cancellation needs only a body saying why."""
 
     title = serializers.CharField(max_length=120, required=False)
@@ -99,7 +100,7 @@ class AlertChangeSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False)
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True, allow_null=True)
     incident = serializers.IntegerField(
         source="incident_id",
@@ -207,7 +208,7 @@ class AlertDetailSerializer(AlertSerializer):
         return alert.replies.filter(read_at__isnull=True).count()
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelSerializer):
     """One card of the inbox: the latest notice of an incident, its alert with the
     incident's status."""
 
@@ -249,15 +250,15 @@ class NoticeSerializer(serializers.ModelSerializer):
         return getattr(notice, "new_answer", False)
 
 
-class MarkedSerializer(serializers.Serializer):
+class MarkedSerializer(Serializer):
     marked = serializers.IntegerField(help_text="How many were marked read.")
 
 
-class ReadInputSerializer(serializers.Serializer):
+class ReadInputSerializer(Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
     answered_by_name = serializers.SerializerMethodField()
 
@@ -280,15 +281,15 @@ class ReplySerializer(serializers.ModelSerializer):
         return reply.answered_by.name if reply.answered_by else ""
 
 
-class ReplyInputSerializer(serializers.Serializer):
+class ReplyInputSerializer(Serializer):
     body = serializers.CharField(max_length=2000)
 
 
-class ReplyAnswerSerializer(serializers.Serializer):
+class ReplyAnswerSerializer(Serializer):
     answer = serializers.CharField(max_length=2000, help_text="The answer, for the reply's author.")
 
 
-class ThreadSerializer(serializers.Serializer):
+class ThreadSerializer(Serializer):
     """An incident as one thread: its messages the viewer may see, newest first."""
 
     incident = serializers.IntegerField(help_text="The id of the incident's first alert.")
@@ -306,7 +307,7 @@ class ThreadSerializer(serializers.Serializer):
     messages = AlertDetailSerializer(many=True)
 
 
-class PreferenceSerializer(serializers.ModelSerializer):
+class PreferenceSerializer(ModelSerializer):
     channels = UniqueListField(
         child=serializers.ChoiceField(choices=[Channel.EMAIL, Channel.PUSH, Channel.SMS]),
         max_length=3,
@@ -355,7 +356,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ChannelFiguresSerializer(serializers.Serializer):
+class ChannelFiguresSerializer(Serializer):
     channel = serializers.CharField()
     total = serializers.IntegerField()
     queued = serializers.IntegerField()
@@ -365,23 +366,23 @@ class ChannelFiguresSerializer(serializers.Serializer):
     read = serializers.IntegerField()
 
 
-class SummarySerializer(serializers.Serializer):
+class SummarySerializer(Serializer):
     recipients = serializers.IntegerField()
     schemes = serializers.IntegerField()
     channels = ChannelFiguresSerializer(many=True)
 
 
-class PreviewSerializer(serializers.Serializer):
+class PreviewSerializer(Serializer):
     schemes = SchemeRefSerializer(many=True)
     recipients = serializers.IntegerField()
 
 
-class PushKeysSerializer(serializers.Serializer):
+class PushKeysSerializer(Serializer):
     p256dh = serializers.CharField(max_length=200)
     auth = serializers.CharField(max_length=100)
 
 
-class PushSubscriptionSerializer(serializers.Serializer):
+class PushSubscriptionSerializer(Serializer):
     """A browser's PushSubscription, as ``subscription.toJSON()`` gives it."""
 
     endpoint = serializers.URLField(max_length=1000)

@@ -52,16 +52,24 @@ from schemes.serializers import (
 )
 
 NEAR_PARAMETERS = [
-    OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="Search near this latitude."),
-    OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="Search near this longitude."),
+    OpenApiParameter(
+        "lat",
+        {"type": "number", "format": "double", "minimum": -90, "maximum": 90},
+        description="Search near this latitude (with lon).",
+    ),
+    OpenApiParameter(
+        "lon",
+        {"type": "number", "format": "double", "minimum": -180, "maximum": 180},
+        description="Search near this longitude (with lat).",
+    ),
     OpenApiParameter(
         "place",
-        OpenApiTypes.STR,
+        {"type": "string", "maxLength": 100},
         description="Search near a UK postcode or place name (needs a configured geocoder).",
     ),
     OpenApiParameter(
         "radius_m",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": settings.NEAR_RADIUS_MAX_M},
         description="Search radius in metres around the point (default 5000). Results near a "
         "point are ordered by distance.",
     ),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
-from core.filters import PeriodForm, UTCDateTimeFilter
+from core.filters import IdFilter, PeriodForm, UTCDateTimeFilter
 from schemes.models import (
     ActivityEvent,
     ActivityType,
@@ -91,7 +91,7 @@ class MembershipFilter(filters.FilterSet):
 
 
 class JoinRequestFilter(filters.FilterSet):
-    scheme = filters.NumberFilter(field_name="scheme_id")
+    scheme = IdFilter(field_name="scheme")
 
     class Meta:
         model = Membership
@@ -112,7 +112,7 @@ class StatusChangeFilter(filters.FilterSet):
 
 
 class ActivityFilter(filters.FilterSet):
-    scheme = filters.NumberFilter(field_name="scheme_id")
+    scheme = IdFilter(field_name="scheme")
     kind = filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices)
     type = filters.MultipleChoiceFilter(choices=ActivityType.choices)
     since = UTCDateTimeFilter(field_name="at", lookup_expr="gte")

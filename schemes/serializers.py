@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
 from core.fields import StepBeforeField
+from core.serializers import ModelSerializer, Serializer
 from schemes import geo, permissions
 from schemes.models import (
     ActivityEvent,
@@ -24,12 +25,26 @@ AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
 
 GEOJSON_POLYGON_SCHEMA = {
     "type": "object",
-    "description": "GeoJSON Polygon geometry: one closed ring of [longitude, latitude] positions.",
+    "description": "GeoJSON Polygon geometry: one closed ring of [longitude, latitude] positions "
+    "(at least four: a triangle and its first position again), inside England and Wales, "
+    "not crossing itself, holding at least 1,000 square metres.",
     "properties": {
         "type": {"type": "string", "enum": ["Polygon"]},
         "coordinates": {
             "type": "array",
-            "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": settings.SCHEME_POLYGON_MAX_VERTICES,
+                "items": {
+                    "type": "array",
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "items": {"type": "number", "minimum": -180, "maximum": 180},
+                },
+            },
         },
     },
     "required": ["type", "coordinates"],
@@ -41,7 +56,7 @@ class PolygonField(serializers.JSONField):
     pass
 
 
-class SchemeRefSerializer(serializers.ModelSerializer):
+class SchemeRefSerializer(ModelSerializer):
     """The few fields that name a scheme wherever something points at one."""
 
     class Meta:
@@ -50,7 +65,7 @@ class SchemeRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SchemeSummarySerializer(serializers.ModelSerializer):
+class SchemeSummarySerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     force_name = serializers.CharField(source="get_force_display", read_only=True)
     lat = serializers.FloatField(source="centre_lat", read_only=True)
@@ -97,7 +112,7 @@ class RequesterStatusField(serializers.ChoiceField):
         )
 
 
-class MyMembershipSerializer(serializers.ModelSerializer):
+class MyMembershipSerializer(ModelSerializer):
     status = RequesterStatusField()
     decline_reason = serializers.SerializerMethodField(
         help_text="The coordinator's reason, once a decline is final."
@@ -112,13 +127,13 @@ class MyMembershipSerializer(serializers.ModelSerializer):
         return membership.decline_reason if membership.decline_settled else ""
 
 
-class SchemeContactSerializer(serializers.Serializer):
+class SchemeContactSerializer(Serializer):
     name = serializers.CharField()
     email = serializers.EmailField(required=False)
     phone = serializers.CharField(required=False)
 
 
-class ProposerSerializer(serializers.Serializer):
+class ProposerSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -198,7 +213,20 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
         return permissions.can_see_private_details(self._user, scheme)
 
 
-class SchemeInputSerializer(serializers.Serializer):
+class SchemeRadiusField(serializers.IntegerField):
+    """A scheme circle's radius in metres, from ``SCHEME_RADIUS_MIN_M`` to ``_MAX_M``: the
+    limits are read each time a serializer is made, so the schema states the ones checked."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        low, high = settings.SCHEME_RADIUS_MIN_M, settings.SCHEME_RADIUS_MAX_M
+        message = f"Give a radius from {low} to {high} metres."
+        kwargs.setdefault("min_value", low)
+        kwargs.setdefault("max_value", high)
+        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
+        super().__init__(**kwargs)
+
+
+class SchemeInputSerializer(Serializer):
     """A proposal, or (partially) new details for a scheme. The area is a circle given by
     ``lat``, ``lon`` and ``radius_m``, or a ``boundary`` polygon."""
 
@@ -208,7 +236,7 @@ class SchemeInputSerializer(serializers.Serializer):
     force = serializers.ChoiceField(choices=PoliceForce.choices)
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    radius_m = serializers.IntegerField(required=False)
+    radius_m = SchemeRadiusField(required=False)
     boundary = PolygonField(required=False)
     contact_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     contact_email = serializers.EmailField(allow_blank=True, required=False)
@@ -217,12 +245,6 @@ class SchemeInputSerializer(serializers.Serializer):
     )
     show_contact_email = serializers.BooleanField(required=False)
     show_contact_phone = serializers.BooleanField(required=False)
-
-    def validate_radius_m(self, value: int) -> int:
-        low, high = settings.SCHEME_RADIUS_MIN_M, settings.SCHEME_RADIUS_MAX_M
-        if not low <= value <= high:
-            raise serializers.ValidationError(f"Give a radius from {low} to {high} metres.")
-        return value
 
     def validate_boundary(self, value: Any) -> dict[str, Any]:
         try:
@@ -271,14 +293,14 @@ def scheme_text_max_lengths() -> dict[str, int]:
     }
 
 
-class StatusChangeInputSerializer(serializers.Serializer):
+class StatusChangeInputSerializer(Serializer):
     status = serializers.ChoiceField(
         choices=[SchemeStatus.ACTIVE, SchemeStatus.SUSPENDED, SchemeStatus.CLOSED]
     )
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     from_status = StepBeforeField(
         choices=SchemeStatus.choices,
         help_text="The status before the change; null for the first step.",
@@ -294,11 +316,11 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return change.actor.name if change.actor else ""
 
 
-class JoinInputSerializer(serializers.Serializer):
+class JoinInputSerializer(Serializer):
     message = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     """A user's own membership, with the scheme it is of."""
 
     scheme = SchemeSummarySerializer(read_only=True)
@@ -338,7 +360,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return getattr(membership, "join_requests_waiting", None)
 
 
-class MemberUserSerializer(serializers.Serializer):
+class MemberUserSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -346,7 +368,7 @@ class MemberUserSerializer(serializers.Serializer):
     postcode = serializers.CharField()
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     """A member as their coordinators and liaisons see them, contact details included."""
 
     user = MemberUserSerializer(read_only=True)
@@ -375,7 +397,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeclineInputSerializer(serializers.Serializer):
+class DeclineInputSerializer(Serializer):
     reason = serializers.CharField(
         max_length=500,
         allow_blank=True,
@@ -385,11 +407,11 @@ class DeclineInputSerializer(serializers.Serializer):
     )
 
 
-class MemberRoleInputSerializer(serializers.Serializer):
+class MemberRoleInputSerializer(Serializer):
     role = serializers.ChoiceField(choices=MembershipRole.choices)
 
 
-class ActivityEventSerializer(serializers.ModelSerializer):
+class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     type_display = serializers.CharField(source="get_type_display", read_only=True)
 
@@ -399,7 +421,7 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NearQuerySerializer(serializers.Serializer):
+class NearQuerySerializer(Serializer):
     """Query parameters of a "near me" search: a point, or a place to geocode."""
 
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
@@ -430,17 +452,17 @@ class NearQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class ForceLocateQuerySerializer(serializers.Serializer):
+class ForceLocateQuerySerializer(Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
 
 
-class ForceRefSerializer(serializers.Serializer):
+class ForceRefSerializer(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ForceSuggestionSerializer(serializers.Serializer):
+class ForceSuggestionSerializer(Serializer):
     force = serializers.CharField(allow_null=True, help_text="The suggested force's code.")
     force_name = serializers.CharField(help_text="Empty when nothing is suggested.")
     confidence = serializers.ChoiceField(
@@ -460,13 +482,13 @@ class ForceSuggestionSerializer(serializers.Serializer):
         return [{"code": code, "name": names[code]} for code in suggestion.alternatives]
 
 
-class GeocodeQuerySerializer(serializers.Serializer):
+class GeocodeQuerySerializer(Serializer):
     q = serializers.CharField(
         max_length=100, help_text="A UK postcode or the name of a town or village."
     )
 
 
-class GeocodeResultSerializer(serializers.Serializer):
+class GeocodeResultSerializer(Serializer):
     query = serializers.CharField()
     lat = serializers.FloatField()
     lon = serializers.FloatField()

@@ -327,8 +327,8 @@ def test_staff_read_every_force(client_for, records) -> None:
             {"since": "2030-01-06T00:00:00Z", "until": "2030-01-06T00:00:00Z"},
             {"until": ["The end must come after the start."]},
         ),
-        ({"scheme": "Haslingfield"}, {"scheme": ["Enter a number."]}),
-        ({"actor": "david"}, {"actor": ["Enter a number."]}),
+        ({"scheme": "Haslingfield"}, {"scheme": ["Enter a whole number: the id."]}),
+        ({"actor": "david"}, {"actor": ["Enter a whole number: the id."]}),
         (
             {"action": "deleted"},
             {"action": ["Select a valid choice. deleted is not one of the available choices."]},

@@ -5,8 +5,9 @@ refused with a field error. Each test here is a defect the schemathesis run foun
 from datetime import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from notifications.models import Preference
+from notifications.models import Preference, PushSubscription
 from schemes.models import Scheme
 from tests.speedwatch import offence_row, session_payload
 from tests.test_scheme_lifecycle import PROPOSAL
@@ -157,3 +158,175 @@ def test_form_encoded_bodies_are_refused(client_for, volunteer) -> None:
         "detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.'
     }
     assert not Preference.objects.filter(user=volunteer).exists()
+
+
+# --- JSON bodies: a value of another type than the schema's is refused, not converted ----
+
+
+def test_a_number_is_not_taken_as_a_name(client_for, volunteer) -> None:
+    response = client_for(volunteer).patch("/api/v1/me/", {"name": 5}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Not a valid string."]}
+    volunteer.refresh_from_db()
+    assert volunteer.name != "5"
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "no", None])
+def test_only_true_or_false_is_a_boolean(client_for, volunteer, value) -> None:
+    response = client_for(volunteer).put(
+        PREFERENCES, {**SAVED_PREFERENCES, "daily_digest": value}, format="json"
+    )
+    assert response.status_code == 400
+    message = "This field may not be null." if value is None else "Must be a valid boolean."
+    assert response.json() == {"daily_digest": [message]}
+    assert not Preference.objects.filter(user=volunteer).exists()
+
+
+def test_numbers_are_not_taken_as_push_keys(client_for, volunteer) -> None:
+    body = {"endpoint": "https://push.example.org/abc", "keys": {"p256dh": 12, "auth": 3.5}}
+    response = client_for(volunteer).post("/api/v1/me/push-subscriptions/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "keys": {"p256dh": ["Not a valid string."], "auth": ["Not a valid string."]}
+    }
+    assert not PushSubscription.objects.exists()
+
+
+def test_list_items_and_ids_of_another_type_are_refused(client_for, volunteer, scheme) -> None:
+    body = {**SAVED_PREFERENCES, "categories": [7], "muted_schemes": [str(scheme.pk)]}
+    response = client_for(volunteer).put(PREFERENCES, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "categories": {"0": ['"7" is not a valid choice.']},
+        "muted_schemes": {"0": ["Incorrect type. Expected pk value, received str."]},
+    }
+
+
+def test_text_for_a_whole_number_is_refused(client_for, sw_coordinator, site, sw_team) -> None:
+    client = client_for(sw_coordinator)
+    session = client.post(SESSIONS, session_payload(site, sw_team), format="json").json()
+    response = client.post(
+        f"{SESSIONS}{session['id']}/offences/",
+        {**offence_row("AB12CDE", 40), "speed_mph": "40"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"speed_mph": ["A valid integer is required."]}
+    assert Offence.objects.count() == 0
+
+
+def test_a_csv_upload_is_still_read_as_text(client_for, sw_coordinator, site, sw_team) -> None:
+    client = client_for(sw_coordinator)
+    session = client.post(SESSIONS, session_payload(site, sw_team), format="json").json()
+    row = offence_row("AB12CDE", 40)
+    upload = SimpleUploadedFile(
+        "offences.csv",
+        f"registration,speed_mph,observed_at\nAB12CDE,40,{row['observed_at']}\n".encode(),
+        content_type="text/csv",
+    )
+    response = client.post(
+        f"{SESSIONS}{session['id']}/offences/upload/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert [(o["registration"], o["speed_mph"]) for o in response.json()] == [("AB12CDE", 40)]
+
+
+# --- Query parameters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/v1/speedwatch/audit/", "/api/v1/speedwatch/audit/export/"])
+def test_a_fraction_is_not_a_scheme_id(client_for, liaison, url: str) -> None:
+    response = client_for(liaison).get(url, {"scheme": "0.5"})
+    assert response.status_code == 400
+    assert response.json() == {"scheme": ["Enter a whole number: the id."]}
+
+
+def test_an_empty_id_or_yes_no_filter_is_refused(client_for, sw_coordinator, liaison) -> None:
+    offences = client_for(sw_coordinator).get("/api/v1/speedwatch/offences/", {"site": ""})
+    assert offences.status_code == 400
+    assert offences.json() == {"site": ["Enter a whole number: the id."]}
+    alerts = client_for(liaison).get("/api/v1/alerts/", {"mine": ""})
+    assert alerts.status_code == 400
+    assert alerts.json() == {"mine": ["Enter a value, or leave the parameter out."]}
+
+
+def test_an_empty_force_ordering_is_refused(anon) -> None:
+    response = anon.get("/api/v1/forces/", {"ordering": ""})
+    assert response.status_code == 400
+    assert response.json() == {"ordering": ['"" is not a valid choice.']}
+
+
+@pytest.mark.parametrize("value", ["", "password", "name,", "distance"])
+def test_an_ordering_the_list_cannot_apply_is_refused(anon, value: str) -> None:
+    response = anon.get("/api/v1/schemes/", {"ordering": value})
+    assert response.status_code == 400
+    assert response.json() == {
+        "ordering": ["Sort by one of: name, -name, created_at, -created_at."]
+    }
+
+
+def test_orderings_the_schema_lists_are_applied(client_for, liaison, openapi) -> None:
+    parameter = next(
+        p
+        for p in openapi["paths"]["/api/v1/schemes/"]["get"]["parameters"]
+        if p["name"] == "ordering"
+    )
+    assert parameter["schema"] == {
+        "type": "string",
+        "enum": ["name", "-name", "created_at", "-created_at"],
+    }
+    response = client_for(liaison).get("/api/v1/schemes/", {"ordering": "-name,created_at"})
+    assert response.status_code == 200
+
+
+# --- What the schema states ---------------------------------------------------------------
+
+
+def test_the_schema_states_the_scheme_radius_limits(openapi, settings) -> None:
+    schemas = openapi["components"]["schemas"]
+    for name in ("SchemeInputRequest", "PatchedSchemeInputRequest"):
+        radius = schemas[name]["properties"]["radius_m"]
+        assert (radius["minimum"], radius["maximum"]) == (
+            settings.SCHEME_RADIUS_MIN_M,
+            settings.SCHEME_RADIUS_MAX_M,
+        )
+    near = {
+        p["name"]: p["schema"] for p in openapi["paths"]["/api/v1/schemes/"]["get"]["parameters"]
+    }
+    assert (near["radius_m"]["minimum"], near["radius_m"]["maximum"]) == (
+        1,
+        settings.NEAR_RADIUS_MAX_M,
+    )
+    assert (near["lat"]["minimum"], near["lat"]["maximum"]) == (-90, 90)
+
+
+def test_a_radius_below_the_minimum_is_refused(client_for, stranger, settings) -> None:
+    response = client_for(stranger).post(
+        "/api/v1/schemes/",
+        {**PROPOSAL, "radius_m": settings.SCHEME_RADIUS_MIN_M - 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    low, high = settings.SCHEME_RADIUS_MIN_M, settings.SCHEME_RADIUS_MAX_M
+    assert response.json() == {"radius_m": [f"Give a radius from {low} to {high} metres."]}
+
+
+def test_the_schema_states_the_boundary_ring(openapi, settings) -> None:
+    boundary = openapi["components"]["schemas"]["SchemeInputRequest"]["properties"]["boundary"]
+    rings = boundary["properties"]["coordinates"]
+    ring = rings["items"]
+    position = ring["items"]
+    assert (rings["minItems"], rings["maxItems"]) == (1, 1)
+    assert (ring["minItems"], ring["maxItems"]) == (4, settings.SCHEME_POLYGON_MAX_VERTICES)
+    assert (position["minItems"], position["maxItems"]) == (2, 2)
+
+
+def test_the_schema_states_that_risk_answers_must_be_yes(openapi) -> None:
+    schemas = openapi["components"]["schemas"]
+    risk = schemas["RiskAssessmentRequest"]
+    assert sorted(risk["required"]) == sorted(risk["properties"])
+    assert {name: prop["allOf"] for name, prop in risk["properties"].items()} == {
+        name: [{"$ref": "#/components/schemas/RiskAnswerEnum"}] for name in risk["properties"]
+    }
+    assert schemas["RiskAnswerEnum"] == {"type": "boolean", "enum": [True]}
+    assert "risk_assessment" in schemas["SiteInputRequest"]["required"]

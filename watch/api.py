@@ -26,6 +26,7 @@ from accounts.models import User
 from core.csvfiles import csv_download
 from core.filters import (
     PERIOD_BACKWARDS,
+    IdFilter,
     PeriodForm,
     SchemaOnlyFilterBackend,
     UTCDateTimeFilter,
@@ -77,14 +78,15 @@ def _people(ids: list[int]) -> list[User]:
     return people
 
 
-def _offence_rows(data: list[Any]) -> list[services.OffenceRow]:
+def _offence_rows(data: list[Any], *, text: bool = False) -> list[services.OffenceRow]:
     """Check the shape of each offence row of a batch. A bad row stays in the batch as a
     ``RefusedRow``: the service reports its errors by row number together with those of the
-    rows that break the session's rules, so one upload shows every bad row."""
+    rows that break the session's rules, so one upload shows every bad row. ``text``: the
+    rows come from a CSV file, where every value is text (``"42"`` is a speed)."""
     services.check_batch_size(len(data))
     rows: list[services.OffenceRow] = []
     for item in data:
-        payload = OffenceInputSerializer(data=item)
+        payload = OffenceInputSerializer(data=item, context={"text_input": text})
         rows.append(
             payload.validated_data if payload.is_valid() else services.RefusedRow(payload.errors)
         )
@@ -120,7 +122,7 @@ def _audit_registration_search(
 
 
 class SiteFilter(filters.FilterSet):
-    scheme = filters.NumberFilter(field_name="scheme_id")
+    scheme = IdFilter(field_name="scheme")
     status = filters.ChoiceFilter(choices=SiteStatus.choices)
 
     class Meta:
@@ -193,8 +195,8 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
 
 
 class SessionFilter(filters.FilterSet):
-    scheme = filters.NumberFilter(field_name="scheme_id")
-    site = filters.NumberFilter(field_name="site_id")
+    scheme = IdFilter(field_name="scheme")
+    site = IdFilter(field_name="site")
     status = filters.ChoiceFilter(choices=SessionStatus.choices)
     since = UTCDateTimeFilter(field_name="started_at", lookup_expr="gte")
     until = UTCDateTimeFilter(field_name="started_at", lookup_expr="lt")
@@ -376,7 +378,8 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         except csv.Error as exc:
             raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
         rows = _offence_rows(
-            [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
+            [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows],
+            text=True,
         )
         return self._stored(*services.offences_add(session=session, rows=rows))
 
@@ -414,8 +417,8 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
 
 class OffenceFilter(filters.FilterSet):
-    scheme = filters.NumberFilter(field_name="scheme_id")
-    site = filters.NumberFilter(field_name="site_id")
+    scheme = IdFilter(field_name="scheme")
+    site = IdFilter(field_name="site")
     registration = filters.CharFilter(method="filter_registration", max_length=16)
     action = filters.ChoiceFilter(choices=Action.choices)
     action_status = filters.ChoiceFilter(choices=ActionStatus.choices)

@@ -2,7 +2,7 @@
 
 from django_filters import rest_framework as filters
 
-from core.filters import PeriodForm, UTCDateTimeFilter
+from core.filters import IdFilter, PeriodForm, UTCDateTimeFilter
 from watch.models import AuditAction, AuditRecord
 
 
@@ -13,10 +13,10 @@ class AuditFilter(filters.FilterSet):
     until = UTCDateTimeFilter(
         field_name="at", lookup_expr="lt", help_text="Records before this moment."
     )
-    scheme = filters.NumberFilter(
+    scheme = IdFilter(
         field_name="schemes", help_text="Searches and exports that reached this scheme."
     )
-    actor = filters.NumberFilter(field_name="actor_id", help_text="The person's user id.")
+    actor = IdFilter(field_name="actor", help_text="The person's user id.")
     person = filters.CharFilter(
         field_name="actor_name",
         lookup_expr="icontains",

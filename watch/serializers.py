@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import StepBeforeField
+from core.serializers import ModelSerializer, Serializer
 from schemes import geo
 from schemes.serializers import SchemeRefSerializer
 from watch import permissions, rules
@@ -32,18 +33,18 @@ RISK_QUESTIONS = {
 }
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class RiskAnswerSerializer(serializers.Serializer):
+class RiskAnswerSerializer(Serializer):
     key = serializers.CharField()
     question = serializers.CharField()
     answer = serializers.BooleanField(allow_null=True, help_text="Null: not answered.")
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     """A site, with what the viewer may do with it. Who proposed it is for its scheme's
     coordinators and the covering liaisons (``can_see_history``), like its history."""
 
@@ -123,7 +124,7 @@ class SiteSerializer(serializers.ModelSerializer):
         return bool(self.get_decisions(site))
 
 
-class SiteStatusChangeSerializer(serializers.ModelSerializer):
+class SiteStatusChangeSerializer(ModelSerializer):
     from_status = StepBeforeField(
         choices=SiteStatus.choices,
         help_text="The status before the change; null for the first step.",
@@ -139,13 +140,19 @@ class SiteStatusChangeSerializer(serializers.ModelSerializer):
         return change.actor.name if change.actor else ""
 
 
-class RiskAssessmentSerializer(serializers.Serializer):
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class RiskAnswerField(serializers.BooleanField):
+    """A risk assessment answer: the schema says what the check below does, that only yes
+    lets a site be proposed."""
+
+
+class RiskAssessmentSerializer(Serializer):
     """Yes/no answers to the standard site risk assessment; all must be yes."""
 
-    safe_standing_place = serializers.BooleanField(help_text=RISK_QUESTIONS["safe_standing_place"])
-    clear_view = serializers.BooleanField(help_text=RISK_QUESTIONS["clear_view"])
-    no_obstruction = serializers.BooleanField(help_text=RISK_QUESTIONS["no_obstruction"])
-    parking_nearby = serializers.BooleanField(help_text=RISK_QUESTIONS["parking_nearby"])
+    safe_standing_place = RiskAnswerField(help_text=RISK_QUESTIONS["safe_standing_place"])
+    clear_view = RiskAnswerField(help_text=RISK_QUESTIONS["clear_view"])
+    no_obstruction = RiskAnswerField(help_text=RISK_QUESTIONS["no_obstruction"])
+    parking_nearby = RiskAnswerField(help_text=RISK_QUESTIONS["parking_nearby"])
 
     def validate(self, attrs: dict[str, bool]) -> dict[str, bool]:
         unsafe = [RISK_QUESTIONS[key] for key, answer in attrs.items() if not answer]
@@ -156,7 +163,7 @@ class RiskAssessmentSerializer(serializers.Serializer):
         return attrs
 
 
-class SiteInputSerializer(serializers.Serializer):
+class SiteInputSerializer(Serializer):
     scheme = serializers.IntegerField()
     name = serializers.CharField(max_length=120)
     road_name = serializers.CharField(max_length=120)
@@ -175,14 +182,14 @@ class SiteInputSerializer(serializers.Serializer):
         return attrs
 
 
-class SiteDecisionSerializer(serializers.Serializer):
+class SiteDecisionSerializer(Serializer):
     status = serializers.ChoiceField(
         choices=[SiteStatus.APPROVED, SiteStatus.REJECTED, SiteStatus.SUSPENDED]
     )
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class OffenceInputSerializer(serializers.Serializer):
+class OffenceInputSerializer(Serializer):
     id = serializers.UUIDField(required=False, help_text="Client-generated, for safe retries.")
     registration = serializers.CharField(max_length=16)
     make = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
@@ -194,7 +201,7 @@ class OffenceInputSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
 
 
-class OffenceSerializer(serializers.ModelSerializer):
+class OffenceSerializer(ModelSerializer):
     """An offence as a coordinator or liaison sees it. The escalation step is the police's
     once the session is submitted; until then it is provisional and not shown."""
 
@@ -287,7 +294,7 @@ class QueueOffenceSerializer(OffenceSerializer):
         read_only_fields = fields
 
 
-class SessionDetailsSerializer(serializers.Serializer):
+class SessionDetailsSerializer(Serializer):
     """What a draft session says about itself; sent whole to log one, partly to edit it."""
 
     started_at = serializers.DateTimeField()
@@ -316,7 +323,7 @@ class SessionInputSerializer(SessionDetailsSerializer):
     offences = OffenceRowsField(required=False, default=list)
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     site = serializers.SerializerMethodField()
     present = PersonSerializer(many=True, read_only=True)
@@ -354,7 +361,7 @@ class SessionSerializer(serializers.ModelSerializer):
         }
 
 
-class AmendmentChangesSerializer(serializers.Serializer):
+class AmendmentChangesSerializer(Serializer):
     vehicles_counted = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     notes = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     device_name = serializers.CharField(max_length=100, required=False)
@@ -381,12 +388,12 @@ class AmendmentChangesSerializer(serializers.Serializer):
         return attrs
 
 
-class AmendmentInputSerializer(serializers.Serializer):
+class AmendmentInputSerializer(Serializer):
     reason = serializers.CharField(max_length=1000)
     changes = AmendmentChangesSerializer()
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
+class AmendmentSerializer(ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -398,24 +405,24 @@ class AmendmentSerializer(serializers.ModelSerializer):
         return amendment.actor.name if amendment.actor else ""
 
 
-class MarkInputSerializer(serializers.Serializer):
+class MarkInputSerializer(Serializer):
     ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
     status = serializers.ChoiceField(choices=[ActionStatus.SENT, ActionStatus.DONE])
 
 
-class DisputeInputSerializer(serializers.Serializer):
+class DisputeInputSerializer(Serializer):
     outcome = serializers.ChoiceField(
         choices=[DisputeOutcome.PENDING, DisputeOutcome.UPHELD, DisputeOutcome.REJECTED]
     )
     note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class SchemeNameSerializer(serializers.Serializer):
+class SchemeNameSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class AuditRecordSerializer(serializers.ModelSerializer):
+class AuditRecordSerializer(ModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     scheme_name = serializers.CharField(source="scheme.name", read_only=True, allow_null=True)
     schemes = SchemeNameSerializer(
@@ -441,7 +448,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(Serializer):
     sessions = serializers.IntegerField()
     volunteer_hours = serializers.FloatField()
     vehicles = serializers.IntegerField()

@@ -108,7 +108,7 @@ export function DirectoryScreen() {
       if (home) {
         try {
           const found = await api.schemes(
-            { page, page_size: PAGE_SIZE, place: home, radius_m: search.radius, ordering: 'distance' },
+            { page, page_size: PAGE_SIZE, place: home, radius_m: search.radius },
             signal,
           );
           homeTried.current.add(home);
@@ -121,9 +121,9 @@ export function DirectoryScreen() {
         }
       }
       const params: SchemeQuery = { page, page_size: PAGE_SIZE, kind: search.kind, q: search.q.trim() };
+      // A search near a point comes nearest first; there is no other order for it.
       if (near) {
         params.radius_m = search.radius;
-        params.ordering = 'distance';
         if (search.lat !== null && search.lon !== null) {
           params.lat = search.lat;
           params.lon = search.lon;

@@ -1,0 +1,111 @@
+"""Base serializers of the API's JSON bodies: a value must have the JSON type the schema
+documents for its field.
+
+DRF reads input leniently, the way an HTML form has to be read: a number is taken as text
+(``"name": 5``), ``0``/``"yes"`` as a boolean, ``"12"`` as an integer and a number as a UUID.
+In a JSON body each of those is a client bug the schema already calls invalid, so it is
+refused here with the field's own "invalid" message, before the field converts it.
+
+Query strings, forms and uploaded CSV rows are text by nature; they are read as DRF reads
+them. A query string or form arrives as a ``QueryDict``; a caller passing rows of text in a
+plain dict says so with ``context={"text_input": True}``.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import QueryDict
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.relations import PrimaryKeyRelatedField
+
+
+def _is_integer(value: Any) -> bool:
+    # JSON Schema counts 3.0 as an integer; bool is an int subclass in Python, not in JSON.
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _json_type_errors(field: serializers.Field, value: Any) -> Any:
+    """The field's errors for a JSON ``value`` of the wrong type, in DRF's shape, or None.
+    A null is left to the field (``allow_null``), and so are the types DRF already checks
+    strictly (lists, objects, nested serializers check their own values)."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        errors = {
+            index: error
+            for index, item in enumerate(value)
+            if (error := _json_type_errors(field.child, item)) is not None
+        }
+        return errors or None
+    if isinstance(field, serializers.DictField) and isinstance(value, dict):
+        errors = {
+            key: error
+            for key, item in value.items()
+            if (error := _json_type_errors(field.child, item)) is not None
+        }
+        return errors or None
+    if isinstance(field, serializers.ManyRelatedField) and not isinstance(value, list):
+        # DRF iterates any iterable here, so an object would be read as a list of its keys.
+        return [field.error_messages["not_a_list"].format(input_type=type(value).__name__)]
+    if isinstance(field, serializers.ManyRelatedField):
+        errors = {
+            index: error
+            for index, item in enumerate(value)
+            if (error := _json_type_errors(field.child_relation, item)) is not None
+        }
+        return errors or None
+    if isinstance(field, serializers.BooleanField):
+        wrong, code = not isinstance(value, bool), "invalid"
+    elif isinstance(field, serializers.CharField | serializers.UUIDField):
+        wrong, code = not isinstance(value, str), "invalid"
+    elif isinstance(field, serializers.IntegerField):
+        wrong, code = not _is_integer(value), "invalid"
+    elif isinstance(field, serializers.FloatField):
+        wrong, code = isinstance(value, bool) or not isinstance(value, int | float), "invalid"
+    elif isinstance(field, PrimaryKeyRelatedField) and field.pk_field is None:
+        # Every model here has an integer key.
+        wrong, code = not _is_integer(value), "incorrect_type"
+    else:
+        return None
+    if not wrong:
+        return None
+    message = field.error_messages[code].format(data_type=type(value).__name__)
+    return [message]
+
+
+class JSONTypesMixin:
+    """Refuses, field by field, JSON values of a type other than the field's (see the module
+    docstring); otherwise reads the data as the serializer always did."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        from_json = isinstance(data, Mapping) and not isinstance(data, QueryDict)
+        if from_json and not self.context.get("text_input"):  # type: ignore[attr-defined]
+            errors = {}
+            for field in self._writable_fields:  # type: ignore[attr-defined]
+                value = field.get_value(data)
+                if value is empty:
+                    continue
+                error = _json_type_errors(field, value)
+                if error is not None:
+                    errors[field.field_name] = error
+            if errors:
+                # Report the other fields' errors too, so one answer lists everything wrong;
+                # for a field of the wrong type its type is what is wrong.
+                try:
+                    super().to_internal_value(data)  # type: ignore[misc]
+                except serializers.ValidationError as exc:
+                    if isinstance(exc.detail, dict):
+                        errors = {**exc.detail, **errors}
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class Serializer(JSONTypesMixin, serializers.Serializer):
+    """DRF's Serializer, strict about JSON types."""
+
+
+class ModelSerializer(JSONTypesMixin, serializers.ModelSerializer):
+    """DRF's ModelSerializer, strict about JSON types."""
