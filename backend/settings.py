@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +230,8 @@ SPEEDWATCH_SUBMIT_WITHIN_HOURS = env_int("SPEEDWATCH_SUBMIT_WITHIN_HOURS", 48, m
 SPEEDWATCH_ESCALATION_WINDOW_DAYS = env_int("SPEEDWATCH_ESCALATION_WINDOW_DAYS", 365, minimum=1)
 SPEEDWATCH_RETENTION_DAYS = env_int("SPEEDWATCH_RETENTION_DAYS", 365, minimum=1)
 SPEEDWATCH_BULK_MAX_ROWS = env_int("SPEEDWATCH_BULK_MAX_ROWS", 2000, minimum=1)
+# The largest CSV file of offences a coordinator may upload, in bytes.
+SPEEDWATCH_BULK_MAX_BYTES = env_int("SPEEDWATCH_BULK_MAX_BYTES", 5_000_000, minimum=1)
 
 # --- Alerts and notices ----------------------------------------------------------------
 
@@ -307,6 +310,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
 }
+
+# --- Request bodies -------------------------------------------------------------------
+
+# core.middleware.RequestSizeLimitMiddleware refuses a larger body with 413 from its
+# Content-Length, before anything reads it: a JSON or form body may be this large (Django
+# applies the same limit to the form fields of an upload)...
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2_621_440, minimum=1024)
+# ...and an upload may carry a file this large (the largest file any endpoint takes) besides.
+UPLOAD_MAX_FILE_BYTES = SPEEDWATCH_BULK_MAX_BYTES
+# An accepted file larger than this is spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_BYTES", 2_621_440, minimum=0)
 
 # --- API ------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ ERRORS = {
     "429": "Too many requests or failed sign-ins; wait and try again.",
 }
 WRITE_ERRORS = {
+    "413": "The body is larger than the server takes, or a file is over its size limit.",
     "415": "Unsupported content type: send JSON.",
     "422": "The Idempotency-Key was already used for a different request.",
 }
