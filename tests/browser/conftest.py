@@ -92,7 +92,7 @@ def context(new_context: Callable[..., BrowserContext]) -> Iterator[BrowserConte
     context.route(OFF_SITE, lambda route: route.abort())
     violations = watch_policy_violations(context)
     yield context
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture
