@@ -10,9 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from backend.env import env_bool, env_int, env_json, env_list, env_str
+from backend.security import csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "schemes",
     "watch",
@@ -54,7 +57,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +175,9 @@ if env_bool("DJANGO_BEHIND_PROXY", default=HTTPS):
 # so it must match the deployment: too high and clients can choose their own address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Same-origin requests carry the full address; others only the origin (the tile server's
+# usage policy may ask for one) and nothing goes from https to http.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE_SECONDS", 14 * 24 * 3600, minimum=60)
 # The single-page frontend reads the CSRF cookie and echoes it in X-CSRFToken.
@@ -203,6 +211,48 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAP_DEFAULT_CENTRE = {"lat": 52.3, "lon": -0.1}
 MAP_DEFAULT_ZOOM = 9
+
+# --- Security headers -------------------------------------------------------------------
+
+# What the web app's pages may load and run (django-csp): its own scripts and styles only,
+# images from itself and the tile server, requests and workers to itself alone. Leaflet and
+# uPlot position things with style attributes, hence style-src-attr; the app's icon is a
+# data: image. The API docs page adds its CDN (backend/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", csp_source(MAP_TILE_URL, setting="MAP_TILE_URL")],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
+# Browser features: location for the roadside and the map, from the app itself only; nothing
+# it never uses (web push and notifications are permissions of their own, not policy ones).
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
 
 # --- Geocoding ------------------------------------------------------------------------
 
@@ -256,6 +306,8 @@ SPEEDWATCH_SUBMIT_WITHIN_HOURS = env_int("SPEEDWATCH_SUBMIT_WITHIN_HOURS", 48, m
 SPEEDWATCH_ESCALATION_WINDOW_DAYS = env_int("SPEEDWATCH_ESCALATION_WINDOW_DAYS", 365, minimum=1)
 SPEEDWATCH_RETENTION_DAYS = env_int("SPEEDWATCH_RETENTION_DAYS", 365, minimum=1)
 SPEEDWATCH_BULK_MAX_ROWS = env_int("SPEEDWATCH_BULK_MAX_ROWS", 2000, minimum=1)
+# The largest CSV file of offences a coordinator may upload, in bytes.
+SPEEDWATCH_BULK_MAX_BYTES = env_int("SPEEDWATCH_BULK_MAX_BYTES", 5_000_000, minimum=1)
 
 # --- Alerts and notices ----------------------------------------------------------------
 
@@ -359,6 +411,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Request bodies -------------------------------------------------------------------
+
+# core.middleware.RequestSizeLimitMiddleware refuses a larger body with 413 from its
+# Content-Length, before anything reads it: a JSON or form body may be this large (Django
+# applies the same limit to the form fields of an upload)...
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2_621_440, minimum=1024)
+# ...and an upload may carry a file this large (the largest file any endpoint takes) besides.
+UPLOAD_MAX_FILE_BYTES = SPEEDWATCH_BULK_MAX_BYTES
+# An accepted file larger than this is spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_BYTES", 2_621_440, minimum=0)
+
 # --- API ------------------------------------------------------------------------------
 
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48, minimum=1)
@@ -412,6 +475,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # No badge from the public validator: it would send the schema's address to a third
+    # party, and load an image the docs page's Content-Security-Policy does not allow.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [

@@ -20,6 +20,13 @@ class UnprocessableRequest(exceptions.APIException):
     default_code = "unprocessable"
 
 
+class ContentTooLarge(exceptions.ValidationError):
+    """A field-level error answered with 413: a file over the size an endpoint takes."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "A service this request needs is unavailable; try again shortly."

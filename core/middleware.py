@@ -2,7 +2,52 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose declared body is larger than any endpoint takes.
+
+    DRF's parsers read a JSON body straight from the request stream, past Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` check (which only ``request.body`` applies), and Django
+    writes an uploaded file to disk however large it is before a view can look at its size.
+    Checking the Content-Length here, before anything reads the body, refuses both at once.
+    Without a Content-Length the WSGI server hands Django no body at all, so the header can
+    be trusted. An upload may carry a file of ``UPLOAD_MAX_FILE_BYTES`` on top of the form
+    limit; the view taking the file checks the file's own size and names its field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse(
+                {"detail": "The Content-Length header is not a number."}, status=400
+            )
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data":
+            limit += settings.UPLOAD_MAX_FILE_BYTES
+            if length > limit:
+                return JsonResponse(
+                    {
+                        "detail": f"The upload is too large ({length:,} bytes): files of up to "
+                        f"{settings.UPLOAD_MAX_FILE_BYTES:,} bytes can be uploaded."
+                    },
+                    status=413,
+                )
+        if length > limit:
+            return JsonResponse(
+                {
+                    "detail": f"The request is too large ({length:,} bytes): "
+                    f"send at most {limit:,} bytes."
+                },
+                status=413,
+            )
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

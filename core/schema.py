@@ -47,7 +47,10 @@ ERRORS = {
     "404": "No such object, or not one this user may know about.",
     "429": "Too many requests or failed sign-ins; wait and try again.",
 }
-WRITE_ERRORS = {"415": "Unsupported content type: send JSON."}
+WRITE_ERRORS = {
+    "413": "The body is larger than the server takes, or a file is over its size limit.",
+    "415": "Unsupported content type: send JSON.",
+}
 KEY_REUSED_ERROR = {"422": "The Idempotency-Key was already used for a different request."}
 PLACE_SEARCH_ERRORS = {"503": "The place search service is not answering; try again."}
 

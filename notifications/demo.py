@@ -3,9 +3,8 @@ Cambridge, a coordinator's bogus-caller alert in Mill Road with a volunteer's re
 liaison's draft about fly-tipping in the Fens, not yet sent.
 Called by ``load_demo``; adds nothing when the demo already has alerts."""
 
-from django.db import transaction
-
 from accounts.models import User
+from notifications import dispatch
 from notifications.models import Alert
 from notifications.services import alert_draft, alert_publish, preference_set, reply_create
 from schemes.models import Scheme
@@ -71,13 +70,13 @@ def load(people: dict[str, User]) -> None:
         scheme=mill_road,
     )
     alert_publish(alert=scam, actor=margaret)
-    # Only those it reached can reply, so the reply waits for the dispatch, which was
-    # enqueued first and so runs first once the demo is committed.
-    transaction.on_commit(
-        lambda: reply_create(
-            alert=scam,
-            author=people["volunteer@example.org"],
-            body="Two men in hi-vis knocked at number 40 around 11 am; they left when asked "
-            "for ID.",
-        )
+    # Only those it reached can reply, and who it reached is stored by its dispatch, which
+    # runs after the commit: on a worker, when there is a broker, perhaps much later. So the
+    # demo stores the alert's notices now, in its own transaction, and the volunteer replies
+    # to it there. The dispatch queued on commit finds them already stored and delivers them.
+    dispatch.alert_queue_notices(alert_id=scam.pk)
+    reply_create(
+        alert=scam,
+        author=people["volunteer@example.org"],
+        body="Two men in hi-vis knocked at number 40 around 11 am; they left when asked for ID.",
     )

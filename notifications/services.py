@@ -139,23 +139,33 @@ def alert_draft_delete(*, alert: Alert, actor: User) -> None:
     _own_draft(alert, actor).delete()
 
 
-def _check_daily_limit(issuer: User) -> None:
-    """Refuse a coordinator's alert beyond the day's limit. Called inside the publishing
-    transaction: the issuer's row is locked until it commits, so that two publishes at the
-    same moment are counted one after the other rather than both passing on the same count."""
+def _check_daily_limit(issuer: User, *, update: bool = False) -> None:
+    """Refuse a coordinator's alert or update beyond the day's limit. Every message a
+    coordinator sends counts (an update goes to everyone who had the alert), except a
+    cancellation, which is always allowed: it only ever stops an alert.
+
+    Called inside the publishing transaction: the issuer's row is locked until it commits, so
+    that two publishes at the same moment are counted one after the other rather than both
+    passing on the same count."""
     if liaison_force(issuer):
         return
     User.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True).get()
     since = timezone.now() - timedelta(days=1)
-    sent = Alert.objects.filter(
-        issuer=issuer, published_at__gte=since, message_type=MessageType.ALERT
-    ).count()
+    sent = (
+        Alert.objects.filter(issuer=issuer, published_at__gte=since)
+        .exclude(message_type=MessageType.CANCEL)
+        .count()
+    )
     limit = settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT
     if sent >= limit:
-        raise PermissionDenied(
-            f"Coordinators may publish {limit} alerts a day; you have reached the limit. "
+        messages = "1 alert or update" if limit == 1 else f"{limit} alerts and updates"
+        refusal = (
+            f"Coordinators may publish {messages} a day; you have reached the limit. "
             "Your police liaison can publish more."
         )
+        if update:
+            refusal += " You can still cancel the alert."
+        raise PermissionDenied(refusal)
 
 
 def _enqueue_dispatch(alert: Alert) -> None:
@@ -212,6 +222,8 @@ def alert_replace(
         raise ValidationError("Say what the update changes: a new message, title or severity.")
     if "expires_at" in details and details["expires_at"] <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if message_type != MessageType.CANCEL:
+        _check_daily_limit(actor, update=True)
     copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
     area = {field: getattr(original, field) for field in AREA_COLUMNS}
     cancel = message_type == MessageType.CANCEL

@@ -245,7 +245,59 @@ def test_the_coordinator_daily_limit(publish, client_for, scheme, coordinator, s
     third = client.post(ALERTS, _alert(scheme=scheme.pk, radius_m=300), format="json").json()
     response = client.post(f"{ALERTS}{third['id']}/publish/")
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("Coordinators may publish 2 alerts a day")
+    assert response.json() == {
+        "detail": "Coordinators may publish 2 alerts and updates a day; you have reached the "
+        "limit. Your police liaison can publish more."
+    }
+
+
+def test_updates_count_against_the_coordinator_daily_limit(
+    publish,
+    client_for,
+    scheme,
+    coordinator,
+    volunteer,
+    settings,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Each update goes to everyone who had the alert: it is a message like the alert, and
+    counts as one. A cancellation only stops an alert, and is always allowed."""
+    settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = 2
+    original = publish(coordinator, scheme=scheme.pk, radius_m=300)
+    client = client_for(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = client.post(
+            f"{ALERTS}{original['id']}/update_alert/", {"body": "A white van."}, format="json"
+        )
+    assert update.status_code == 201, update.content
+
+    refused = client.post(
+        f"{ALERTS}{update.json()['id']}/update_alert/", {"body": "Now gone."}, format="json"
+    )
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "detail": "Coordinators may publish 2 alerts and updates a day; you have reached the "
+        "limit. Your police liaison can publish more. You can still cancel the alert."
+    }
+    draft = client.post(ALERTS, _alert(scheme=scheme.pk, radius_m=300), format="json").json()
+    response = client.post(f"{ALERTS}{draft['id']}/publish/")
+    assert response.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client.post(
+            f"{ALERTS}{update.json()['id']}/cancel/", {"body": "Both men arrested."}, format="json"
+        )
+    assert cancel.status_code == 201, cancel.content
+    assert sorted(Alert.objects.exclude(status="draft").values_list("message_type", "status")) == [
+        ("Alert", "cancelled"),
+        ("Cancel", "cancelled"),
+        ("Update", "cancelled"),
+    ]
+    # The volunteer heard of the alert, its one update and its cancellation: nothing more.
+    assert sorted(
+        Notice.objects.filter(recipient=volunteer, channel="in_app").values_list(
+            "alert__message_type", flat=True
+        )
+    ) == ["Alert", "Cancel", "Update"]
 
 
 def test_update_and_cancel_reach_the_same_recipients(
@@ -857,7 +909,7 @@ def test_two_publishes_at_once_count_against_the_daily_limit(settings) -> None:
         thread.join(timeout=30)
     assert outcomes == {
         "first": "published",
-        "second": "Coordinators may publish 1 alerts a day; you have reached the limit. "
+        "second": "Coordinators may publish 1 alert or update a day; you have reached the limit. "
         "Your police liaison can publish more.",
     }
     assert [alert.status for alert in Alert.objects.order_by("pk")] == ["published", "draft"]

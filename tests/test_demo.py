@@ -1,11 +1,15 @@
 """The demo data: realistic, loadable twice, and showing the isolation between forces."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from notifications.models import Alert, Reply
+from backend.celery import app as celery_app
+from notifications.models import Alert, Notice, Reply
 from schemes.models import ActivityEvent, Membership, Scheme
+from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,33 @@ def test_demo_alerts_are_dispatched_and_answered() -> None:
     ]
     call_command("load_demo")
     assert Reply.objects.count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_demo_loads_with_a_broker_and_its_worker_dispatches_it() -> None:
+    """With a broker the alert's dispatch runs on a worker after the demo commits, so the
+    demo's reply (which only a recipient may write) cannot wait for it. Loaded with no worker
+    running, the tasks wait on the broker; a worker started afterwards delivers them."""
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    try:
+        call_command("load_demo", stdout=io.StringIO())
+    finally:
+        celery_app.conf.task_always_eager = True
+    scam = Alert.objects.get(title="Bogus water board callers on Mill Road")
+    assert [(reply.author.email, reply.alert_id) for reply in Reply.objects.all()] == [
+        ("volunteer@example.org", scam.pk)
+    ]
+    stored = set(scam.notices.values_list("recipient__email", "channel"))
+    assert ("volunteer@example.org", "in_app") in stored
+    assert not scam.notices.filter(recipient__email="margaret@example.org").exists()
+    assert not Notice.objects.filter(state="sent").exists()  # nothing delivered yet
+
+    emails = Notice.objects.filter(channel="email").count()
+    with smtp_server() as (mail, port), celery_worker(smtp_worker_environment(port)):
+        wait_until(lambda: not Notice.objects.exclude(state="sent").exists())
+        assert len(mail.wait_for(emails)) == emails
+    # Dispatched again by the worker, the alert kept the notices the demo stored.
+    assert set(scam.notices.values_list("recipient__email", "channel")) == stored
+    assert Notice.objects.filter(alert=scam, state="sent").count() == len(stored)

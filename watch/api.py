@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.csvfiles import csv_download
+from core.exceptions import ContentTooLarge
 from core.filters import (
     PERIOD_BACKWARDS,
     IdFilter,
@@ -91,6 +93,25 @@ def _offence_rows(data: list[Any], *, text: bool = False) -> list[services.Offen
             payload.validated_data if payload.is_valid() else services.RefusedRow(payload.errors)
         )
     return rows
+
+
+def _csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
+    """The first ``limit`` rows of an uploaded UTF-8 CSV file (a byte order mark is allowed).
+
+    The file is decoded as it is read, so a character split across two chunks of it is read
+    whole. Reading stops ``limit`` rows in: a caller asking for one row past its own limit
+    refuses an over-long file without the rest of it being parsed."""
+    upload.seek(0)
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
+    try:
+        return list(itertools.islice(csv.DictReader(text), limit))
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
+    except csv.Error as exc:
+        raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
+    finally:
+        # Leave the upload open: Django closes its files when the request ends.
+        text.detach()
 
 
 def _audited_schemes(schemes: QuerySet[Scheme], params: Any) -> QuerySet[Scheme]:
@@ -366,19 +387,22 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": ["Attach a CSV file as 'file'."]})
-        try:
-            text = upload.read(5_000_000).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
-        # Read one row past the limit and no further: an oversized file is refused (by
-        # _offence_rows, before it looks at any row) without the rest of it being parsed.
-        limit = settings.SPEEDWATCH_BULK_MAX_ROWS
-        try:
-            rows = list(itertools.islice(csv.DictReader(io.StringIO(text)), limit + 1))
-        except csv.Error as exc:
-            raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
+        # Refused whole before any of it is read: part of a file is never stored.
+        max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
+        if upload.size > max_bytes:
+            raise ContentTooLarge(
+                {
+                    "file": [
+                        f"The file is {upload.size:,} bytes; "
+                        f"files of up to {max_bytes:,} bytes can be uploaded."
+                    ]
+                }
+            )
         rows = _offence_rows(
-            [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows],
+            [
+                {k: v for k, v in row.items() if k and v not in ("", None)}
+                for row in _csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
+            ],
             text=True,
         )
         return self._stored(*services.offences_add(session=session, rows=rows))

@@ -53,11 +53,46 @@ def browser_context_args(browser_context_args: dict, live_server) -> dict:
     }
 
 
+# Reports each Content-Security-Policy violation of a page (and of the frames in it) to the
+# test through a binding, with what was refused, by which directive and from where.
+_REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__reportPolicyViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || 'an inline one'} `
+    + `(${event.sourceFile || document.location.href}:${event.lineNumber})`
+  );
+});
+"""
+
+
+def watch_policy_violations(context: BrowserContext) -> list[str]:
+    """The Content-Security-Policy violations, and Permissions-Policy header errors, of every
+    page of ``context`` from now on, as Chromium reports them (the event, or the console for
+    what no page script sees, such as a service worker's)."""
+    violations: list[str] = []
+    context.expose_binding(
+        "__reportPolicyViolation", lambda source, text: violations.append(f"CSP: {text}")
+    )
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def console(message) -> None:  # type: ignore[no-untyped-def]
+        text = message.text
+        if "Content Security Policy" in text or "Permissions-Policy" in text:
+            violations.append(f"console: {text}")
+
+    context.on("console", console)
+    return violations
+
+
 @pytest.fixture
-def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+def context(new_context: Callable[..., BrowserContext]) -> Iterator[BrowserContext]:
+    """A browser context that fails the test if any of its pages breaks the site's
+    Content-Security-Policy or meets an error in its Permissions-Policy."""
     context = new_context()
     context.route(OFF_SITE, lambda route: route.abort())
-    return context
+    violations = watch_policy_violations(context)
+    yield context
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

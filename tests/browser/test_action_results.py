@@ -104,7 +104,7 @@ def test_liaison_sees_letters_a_rejection_and_a_dispute_recorded_beside_them(
     )
     page.get_by_role("checkbox", name=re.compile(r"^Select ")).nth(4).check()
     mark.click()
-    page.wait_for_function("window.said.at(-1) === '1 letter marked as sent.'")
+    page.wait_for_function("() => window.said.at(-1) === '1 letter marked as sent.'")
     assert page.evaluate("window.said")[-2:] == ["", "1 letter marked as sent."]
     assert Offence.objects.filter(action_status="sent").count() == 2
 

@@ -3,6 +3,7 @@
 - a volunteer who has just joined and never opened their alert settings receives a liaison's
   all-members alert in the inbox, and by email at a real SMTP server;
 - an alert, its update and its cancellation read as one thread, newest first, cancelled;
+- a coordinator at the daily limit is told why an update is refused, and can still cancel;
 - the liaison answers a volunteer's reply, and the volunteer finds the answer.
 """
 
@@ -23,6 +24,8 @@ DAVID = "david@example.org"  # coordinator of South Cambs Rural Watch and Haslin
 JOAN = "joan@example.org"  # a Haslingfield Speedwatch volunteer who never saved alert settings
 RURAL_WATCH = "South Cambs Rural Watch"
 HARE_COURSING = "Hare coursing reported near Haslingfield"  # the demo liaison's alert
+MARGARET = "margaret@example.org"  # coordinator of Mill Road, who sent the demo's SCAM alert
+SCAM = "Bogus water board callers on Mill Road"
 
 NEWCOMER = "Sam Ashby"
 NEWCOMER_EMAIL = "sam.ashby@example.org"
@@ -195,6 +198,33 @@ def test_an_update_and_a_cancellation_read_as_one_thread(page: Page) -> None:
         "cancelled"
     }
     assert not Notice.objects.filter(recipient__email=JOAN, read_at__isnull=True).exists()
+
+
+def test_a_coordinator_at_the_daily_limit_is_told_why_an_update_is_refused(
+    page: Page, settings
+) -> None:
+    """Margaret sent the Mill Road alert today; with one message a day allowed she may not
+    update it, and the form says why and what she can still do, which then works."""
+    settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = 1
+    scam = Alert.objects.get(title=SCAM)
+    sign_in(page, MARGARET)
+    page.goto(f"/alerts/{scam.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SCAM)
+    page.get_by_role("button", name="Update", exact=True).click()
+    page.get_by_label("Message", exact=True).fill("They were seen again on Mill Road at 3 pm.")
+    page.get_by_role("button", name="Publish update").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "There is a problem"
+        "Coordinators may publish 1 alert or update a day; you have reached the limit. "
+        "Your police liaison can publish more. You can still cancel the alert."
+    )
+    assert not Alert.objects.filter(references=scam).exists()
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    page.get_by_role("button", name="Cancel alert").click()
+    page.get_by_label("Reason").fill("The callers were genuine water board staff.")
+    page.get_by_role("button", name="Cancel the alert").click()
+    expect(status_message(page, "Alert cancelled.")).to_be_visible()
+    assert Alert.objects.get(references=scam).message_type == "Cancel"
 
 
 def test_the_liaison_answers_a_reply_and_the_volunteer_reads_the_answer(page: Page) -> None:

@@ -20,8 +20,10 @@ export function ConfirmEmailScreen({ token }: { token: string }) {
     event.preventDefault();
     submission.run(async () => {
       const answer = await accountApi.confirmEmail(token);
-      // Signed in here too: the menu and profile show the new address from now on.
-      if (me) await refreshMe();
+      // Signed in here too: the menu and profile show the new address from now on. Asked
+      // again even while the first answer is awaited (me undefined): that answer may be from
+      // before the move.
+      if (me !== null) await refreshMe();
       setDone(true);
       // Said where the form was; it takes focus, the form being gone.
       return answer.detail;
