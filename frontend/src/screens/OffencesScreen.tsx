@@ -2,7 +2,7 @@
 // dispute. Coordinators see their schemes' offences, liaisons their force area's; liaisons
 // record the outcome of a dispute here.
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { BackLink } from '../components/BackLink';
 import { DisputeForm } from '../components/DisputeForm';
@@ -32,7 +32,14 @@ function OffenceSearch({ me }: { me: Me }) {
   const { query } = useLocation();
   const registration = normaliseRegistration(query.get('registration') ?? '');
   const [typed, setTyped] = useState(registration);
-  useEffect(() => setTyped(registration), [registration]);
+  // The box follows the address when it changes (back, a link), but never clears what was
+  // typed before the screen had settled on the address it opened with.
+  const shownRegistration = useRef(registration);
+  useEffect(() => {
+    if (shownRegistration.current === registration) return;
+    shownRegistration.current = registration;
+    setTyped(registration);
+  }, [registration]);
 
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) => api.offences({ registration: registration || undefined, page }, signal),
