@@ -154,3 +154,25 @@ class StrictOrderingFilter(OrderingFilter):
                     "separated by commas."
                 )
         return parameters
+
+
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, but a parameter given empty (``?status=``) is an error
+    rather than no filter, as for every typed query parameter of the API (an empty string is
+    not a choice, an id or a time); free text (``CharFilter``) may be blank."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        base = super().get_form_class()
+        text = {name for name, item in self.filters.items() if type(item) is filters.CharFilter}
+
+        class Form(base):  # type: ignore[misc, valid-type]
+            def clean(form) -> dict[str, Any]:
+                data = super().clean()
+                for name in form.fields:
+                    raw = form.data.get(name)
+                    empty = isinstance(raw, str) and not raw.strip()
+                    if empty and name not in text and name not in form.errors:
+                        form.add_error(name, EMPTY_VALUE)
+                return data
+
+        return Form

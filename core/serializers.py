@@ -7,8 +7,9 @@ In a JSON body each of those is a client bug the schema already calls invalid, s
 refused here with the field's own "invalid" message, before the field converts it.
 
 Query strings, forms and uploaded CSV rows are text by nature; they are read as DRF reads
-them. A query string or form arrives as a ``QueryDict``; a caller passing rows of text in a
-plain dict says so with ``context={"text_input": True}``.
+them, except that a parameter given empty is refused rather than taken as left out. A query
+string or form arrives as a ``QueryDict``; a caller passing rows of text in a plain dict says
+so with ``context={"text_input": True}``.
 """
 
 from collections.abc import Mapping
@@ -76,11 +77,31 @@ def _json_type_errors(field: serializers.Field, value: Any) -> Any:
     return [message]
 
 
+EMPTY_PARAMETER = "Enter a value, or leave the parameter out."
+
+
+def _refuse_empty_parameters(serializer: Any, data: QueryDict) -> None:
+    """A query parameter given empty (``?lat=``) is an error, not read as left out (as DRF
+    reads an empty form field): the schema gives it a type an empty string is not, and a
+    client that sends it empty has lost a value. Free text that may be blank is exempt."""
+    errors = {
+        field.field_name: [EMPTY_PARAMETER]
+        for field in serializer._writable_fields
+        if field.field_name in data
+        and not data.get(field.field_name, "").strip()
+        and not (isinstance(field, serializers.CharField) and field.allow_blank)
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class JSONTypesMixin:
     """Refuses, field by field, JSON values of a type other than the field's (see the module
     docstring); otherwise reads the data as the serializer always did."""
 
     def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, QueryDict):
+            _refuse_empty_parameters(self, data)
         from_json = isinstance(data, Mapping) and not isinstance(data, QueryDict)
         if from_json and not self.context.get("text_input"):  # type: ignore[attr-defined]
             errors = {}

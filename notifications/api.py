@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.filters import IdFilter, StrictBooleanFilter
+from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
@@ -40,7 +40,7 @@ from schemes.serializers import SchemeRefSerializer
 from schemes.services import area_fields
 
 
-class AlertFilter(filters.FilterSet):
+class AlertFilter(FilterSet):
     status = filters.ChoiceFilter(choices=AlertStatus.choices)
     category = filters.ChoiceFilter(choices=Category.choices)
     mine = StrictBooleanFilter(
@@ -304,7 +304,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return Response(ReplySerializer(reply).data)
 
 
-class InboxFilter(filters.FilterSet):
+class InboxFilter(FilterSet):
     unread = StrictBooleanFilter(
         field_name="incident_unread",
         label="Only the incidents with something unread (or only those without).",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
-from core.filters import IdFilter, PeriodForm, UTCDateTimeFilter
+from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
 from schemes.models import (
     ActivityEvent,
     ActivityType,
@@ -20,7 +20,7 @@ from schemes.models import (
 )
 
 
-class SchemeFilter(filters.FilterSet):
+class SchemeFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=SchemeKind.choices)
     status = filters.ChoiceFilter(
         choices=SchemeStatus.choices,
@@ -48,7 +48,7 @@ class SchemeFilter(filters.FilterSet):
         return queryset
 
 
-class MemberFilter(filters.FilterSet):
+class MemberFilter(FilterSet):
     status = filters.ChoiceFilter(choices=MembershipStatus.choices)
     role = filters.ChoiceFilter(choices=MembershipRole.choices)
     q = filters.CharFilter(method="filter_text", max_length=100, help_text="Name or email.")
@@ -63,7 +63,7 @@ class MemberFilter(filters.FilterSet):
         return queryset.filter(Q(user__name__icontains=value) | Q(user__email__icontains=value))
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(FilterSet):
     """The user's own memberships, by the status they see (``Membership.status_for_requester``:
     a decline that can still be undone is pending to them)."""
 
@@ -90,7 +90,7 @@ class MembershipFilter(filters.FilterSet):
         return queryset.filter(status=value)
 
 
-class JoinRequestFilter(filters.FilterSet):
+class JoinRequestFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
 
     class Meta:
@@ -98,7 +98,7 @@ class JoinRequestFilter(filters.FilterSet):
         fields = ["scheme"]
 
 
-class StatusChangeFilter(filters.FilterSet):
+class StatusChangeFilter(FilterSet):
     to_status = filters.ChoiceFilter(
         choices=SchemeStatus.choices, help_text="Only the changes into this status."
     )
@@ -111,7 +111,7 @@ class StatusChangeFilter(filters.FilterSet):
         form = PeriodForm
 
 
-class ActivityFilter(filters.FilterSet):
+class ActivityFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     kind = filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices)
     type = filters.MultipleChoiceFilter(choices=ActivityType.choices)

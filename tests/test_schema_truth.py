@@ -250,6 +250,17 @@ def test_an_empty_id_or_yes_no_filter_is_refused(client_for, sw_coordinator, lia
     assert alerts.json() == {"mine": ["Enter a value, or leave the parameter out."]}
 
 
+def test_an_empty_choice_or_number_parameter_is_refused(client_for, sw_coordinator, anon) -> None:
+    sites = client_for(sw_coordinator).get("/api/v1/speedwatch/sites/", {"status": ""})
+    assert sites.status_code == 400
+    assert sites.json() == {"status": ["Enter a value, or leave the parameter out."]}
+    near = anon.get("/api/v1/schemes/", {"lat": "", "lon": "0.1"})
+    assert near.status_code == 400
+    assert near.json() == {"lat": ["Enter a value, or leave the parameter out."]}
+    # Free text may be blank: an empty search is no search.
+    assert anon.get("/api/v1/schemes/", {"q": ""}).status_code == 200
+
+
 def test_an_empty_force_ordering_is_refused(anon) -> None:
     response = anon.get("/api/v1/forces/", {"ordering": ""})
     assert response.status_code == 400

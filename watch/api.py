@@ -28,6 +28,7 @@ from core.csvfiles import csv_download
 from core.exceptions import ContentTooLarge
 from core.filters import (
     PERIOD_BACKWARDS,
+    FilterSet,
     IdFilter,
     PeriodForm,
     SchemaOnlyFilterBackend,
@@ -142,7 +143,7 @@ def _audit_registration_search(
 # --- Sites ----------------------------------------------------------------------------
 
 
-class SiteFilter(filters.FilterSet):
+class SiteFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     status = filters.ChoiceFilter(choices=SiteStatus.choices)
 
@@ -215,7 +216,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
 # --- Sessions -------------------------------------------------------------------------
 
 
-class SessionFilter(filters.FilterSet):
+class SessionFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     site = IdFilter(field_name="site")
     status = filters.ChoiceFilter(choices=SessionStatus.choices)
@@ -440,7 +441,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 # --- Offences: search, the letters queue, disputes, exports ----------------------------
 
 
-class OffenceFilter(filters.FilterSet):
+class OffenceFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     site = IdFilter(field_name="site")
     registration = filters.CharFilter(method="filter_registration", max_length=16)

@@ -2,11 +2,11 @@
 
 from django_filters import rest_framework as filters
 
-from core.filters import IdFilter, PeriodForm, UTCDateTimeFilter
+from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
 from watch.models import AuditAction, AuditRecord
 
 
-class AuditFilter(filters.FilterSet):
+class AuditFilter(FilterSet):
     since = UTCDateTimeFilter(
         field_name="at", lookup_expr="gte", help_text="Records from this moment on."
     )
