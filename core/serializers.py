@@ -89,6 +89,8 @@ def _refuse_empty_parameters(serializer: Any, data: QueryDict) -> None:
         for field in serializer._writable_fields
         if field.field_name in data
         and not data.get(field.field_name, "").strip()
+        # A required field refuses it itself; an optional one would take it as left out.
+        and not field.required
         and not (isinstance(field, serializers.CharField) and field.allow_blank)
     }
     if errors:
