@@ -286,3 +286,23 @@ export function SubmitButton({
     </button>
   );
 }
+
+/** A 6-digit code from an authenticator app: the phone's number pad and its one-time-code
+ * autofill; a space in the middle (as apps show it) is allowed. */
+export function AuthenticatorCodeField(props: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  errors?: string[];
+}) {
+  return (
+    <TextField
+      {...props}
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      pattern="[0-9 ]*"
+      maxLength={7}
+      required
+    />
+  );
+}

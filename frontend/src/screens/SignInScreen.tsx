@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
+import { AuthenticatorCodeField, ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { isCoordinator, isLiaison, useSession } from '../session';
@@ -141,14 +141,9 @@ function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: Me) => void; onR
           errors={submission.fieldErrors('code')}
         />
       ) : (
-        <TextField
+        <AuthenticatorCodeField
           key="totp"
           label="Code from your authenticator app"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          required
           value={code}
           onValue={setCode}
           errors={submission.fieldErrors('code')}

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accountApi } from '../api';
 import { BackLink } from '../components/BackLink';
-import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
+import { AuthenticatorCodeField, ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
@@ -124,13 +124,8 @@ function Enrol({ required, onConfirmed }: { required: boolean; onConfirmed: (cod
       </p>
       <h2>2. Enter the code it shows</h2>
       <ErrorAlert messages={confirm.otherErrors(['code'])} />
-      <TextField
+      <AuthenticatorCodeField
         label="6-digit code"
-        autoComplete="one-time-code"
-        inputMode="numeric"
-        pattern="[0-9 ]*"
-        maxLength={7}
-        required
         value={code}
         onValue={setCode}
         errors={confirm.fieldErrors('code')}
@@ -218,13 +213,8 @@ function Manage({
         <h2>New recovery codes</h2>
         <p>Makes ten new codes; the old ones stop working.</p>
         <ErrorAlert messages={regenerate.otherErrors(['code'])} />
-        <TextField
+        <AuthenticatorCodeField
           label="Code from your authenticator app"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          required
           value={code}
           onValue={setCode}
           errors={regenerate.fieldErrors('code')}
