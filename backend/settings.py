@@ -461,9 +461,10 @@ REST_FRAMEWORK = {
     # setting in agreement with them.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # "format" is the exports' own parameter (?format=csv, ?format=pdf); content types are
-    # negotiated with the Accept header only.
-    "URL_FORMAT_OVERRIDE": None,
+    # Files (CSV, PDF, CAP, Atom) are negotiated by their renderers (core.renderers), from the
+    # Accept header or ?format=csv|pdf|cap|xml|atom; ?format=json asks for JSON.
+    "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
 }
 
 SPECTACULAR_SETTINGS = {

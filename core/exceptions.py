@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from core import renderers
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,4 +61,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError(
             {"non_field_errors": ["A value in the request is out of range or malformed."]}
         )
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None and context.get("request") is not None:
+        renderers.answer_errors_as_json(context["request"])
+    return response

@@ -13,8 +13,10 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.settings import api_settings
 
 from core import idempotency
+from core.renderers import FileRenderer
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
@@ -26,11 +28,28 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 
+def format_parameter(formats: list[str]) -> OpenApiParameter:
+    return OpenApiParameter(
+        api_settings.URL_FORMAT_OVERRIDE,
+        OpenApiTypes.STR,
+        location=OpenApiParameter.QUERY,
+        required=False,
+        enum=formats,
+        description=(
+            "The response's format, as an alternative to the Accept header; the first is the "
+            "default. Errors are always JSON."
+        ),
+    )
+
+
 class PatchwatchAutoSchema(AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if self.method in idempotency.UNSAFE_METHODS and idempotency.accepts_key(self.view):
             parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        renderers = self.view.get_renderers()
+        if any(isinstance(renderer, FileRenderer) for renderer in renderers):
+            parameters.append(format_parameter([renderer.format for renderer in renderers]))
         return parameters
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
+from core.renderers import CAPRenderer, XMLRenderer
 from notifications import permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
@@ -195,8 +196,13 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """Cancel an alert: its recipients are told, marked as a cancellation."""
         return self._replace(request, pk, MessageType.CANCEL)
 
-    @extend_schema(responses={(200, "application/cap+xml"): OpenApiTypes.STR})
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses={
+            (200, "application/cap+xml"): OpenApiTypes.STR,
+            (200, "application/xml"): OpenApiTypes.STR,
+        }
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[CAPRenderer, XMLRenderer])
     def cap(self, request: Request, pk: str) -> HttpResponse:
         """The alert as a CAP 1.2 document: public alerts for anyone, others for those who
         may see them."""
@@ -206,7 +212,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         )
         if alert is None:
             raise NotFound
-        return HttpResponse(alert_cap_xml(alert), content_type="application/cap+xml")
+        return HttpResponse(alert_cap_xml(alert), content_type=request.accepted_media_type)
 
     @extend_schema(responses=SummarySerializer)
     @action(detail=True, methods=["get"])

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
+from core.renderers import CSVRenderer
 from schemes import force_locator, geo, geocoding, permissions, selectors, services
 from schemes.filters import (
     ActivityFilter,
@@ -354,6 +355,7 @@ class ActivityExportView(ActivityMixin, generics.GenericAPIView):
 
     pagination_class = None
     serializer_class = ActivityEventSerializer
+    renderer_classes = [CSVRenderer]
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")}

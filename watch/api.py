@@ -19,6 +19,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,6 +38,7 @@ from core.filters import (
     utc_in_range,
 )
 from core.idempotency import IdempotentAPIView
+from core.renderers import CSVRenderer, PDFRenderer, wants_file
 from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from watch import audit, exports, letters, permissions, selectors, services
@@ -497,6 +499,8 @@ class OffenceExportView(generics.GenericAPIView):
             return Offence.objects.none()
         return selectors.offences_visible_to(user=self.request.user)
 
+    renderer_classes = [CSVRenderer]
+
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
     def get(self, request: Request) -> StreamingHttpResponse:
         schemes = selectors.speedwatch_schemes_with_registrations(user=request.user)
@@ -569,7 +573,10 @@ class LetterMarkView(IdempotentAPIView):
 
 
 class LetterExportView(APIView):
-    """The pending letters as a CSV for mail merge or a printable PDF (``?format=pdf``)."""
+    """The pending letters as a CSV for mail merge or a printable PDF (``?format=pdf`` or
+    ``Accept: application/pdf``)."""
+
+    renderer_classes = [CSVRenderer, PDFRenderer]
 
     @extend_schema(
         responses={
@@ -589,7 +596,7 @@ class LetterExportView(APIView):
         if not queue.is_valid():
             raise ValidationError(queue.errors)
         offences = list(queue.qs)
-        as_pdf = request.query_params.get("format") == "pdf"
+        as_pdf = isinstance(request.accepted_renderer, PDFRenderer)
         audit.record(
             actor=request.user,
             action=AuditAction.LETTERS_PDF if as_pdf else AuditAction.LETTERS_CSV,
@@ -631,7 +638,6 @@ class StatisticsQuery(serializers.Serializer):
     site = serializers.IntegerField(required=False)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
-    format = serializers.ChoiceField(choices=["json", "csv"], required=False)
 
     def validate_since(self, value: datetime) -> datetime:
         return utc_in_range(value)
@@ -648,7 +654,10 @@ class StatisticsQuery(serializers.Serializer):
 class StatisticsView(APIView):
     """Sessions, volunteer hours, vehicles, offences, speeds, letters and repeat vehicles
     for the user's speedwatch schemes (a liaison: the force area), with a monthly series.
-    ``?format=csv`` gives the same figures as CSV: the totals row, then one row a month."""
+    ``?format=csv`` (or ``Accept: text/csv``) gives the same figures as CSV: the totals row,
+    then one row a month."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
         parameters=[StatisticsQuery],
@@ -685,7 +694,7 @@ class StatisticsView(APIView):
             sessions = sessions.filter(started_at__lt=query["until"])
             offences = offences.filter(observed_at__lt=query["until"])
         figures = selectors.statistics(sessions=sessions, offences=offences)
-        if query.get("format") == "csv":
+        if wants_file(request):
             audit.record(
                 actor=request.user,
                 action=AuditAction.STATISTICS_CSV,
@@ -765,6 +774,7 @@ class AuditExportView(AuditMixin, generics.GenericAPIView):
 
     pagination_class = None
     serializer_class = AuditRecordSerializer
+    renderer_classes = [CSVRenderer]
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
