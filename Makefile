@@ -17,6 +17,9 @@ DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/patchwatch
 REDIS_URL ?= redis://127.0.0.1:6379/14
 CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# The suite is spread over the machine's cores (at most four workers: each has its own
+# PostgreSQL and Redis databases); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 # `make run` needs no server at all: a SQLite file, a local-memory cache and tasks run
 # in-process, whatever the caller's environment says.
@@ -45,7 +48,7 @@ demo-code: $(VENV)/.installed-base ## Print the two-factor code the demo's liais
 		print(f'{totp(key):06d}')"
 
 test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting).
 	$(BIN)/ruff check .

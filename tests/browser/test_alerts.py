@@ -264,8 +264,11 @@ def test_coordinator_reads_replies_and_liaison_reworks_a_draft(page: Page) -> No
     reply = replies.get_by_role("listitem")
     expect(reply).to_contain_text("New")
     expect(reply).to_contain_text("they left when asked for ID")
-    # Reading them marks them read, so they are no longer new next time.
-    page.wait_for_load_state("networkidle")
+    # Reading them marks them read, so they are no longer new next time: the screen says so
+    # once the server has recorded it (network idleness can come before the request is sent).
+    expect(replies.get_by_role("status").filter(has_text="new repl")).to_contain_text(
+        "now marked as read"
+    )
     assert not Reply.objects.filter(alert__title=SCAM, read_at__isnull=True).exists()
     page.goto("/alerts/issued")
     expect(card(page, SCAM)).not_to_contain_text("new reply")
