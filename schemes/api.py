@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.csvfiles import csv_download
+from core.csvfiles import csv_download, csv_time
 from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
@@ -364,7 +364,7 @@ class ActivityExportView(ActivityMixin, generics.GenericAPIView):
         events = self.filter_queryset(self.get_queryset()).select_related("scheme")
         rows = (
             [
-                timezone.localtime(event.at).isoformat(timespec="seconds"),
+                csv_time(event.at),
                 event.scheme_id,
                 event.scheme.name,
                 event.scheme.kind,

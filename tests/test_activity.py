@@ -1,5 +1,6 @@
 """The activity log: who sees which schemes' events, filters, and the CSV export."""
 
+import codecs
 import csv
 import io
 from datetime import timedelta
@@ -114,7 +115,9 @@ def test_csv_export(client_for, liaison, scheme, events) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="patchwatch-activity-')
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"]
     assert [row[2:] for row in rows[1:]] == [
         [

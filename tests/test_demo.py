@@ -10,6 +10,7 @@ from backend.celery import app as celery_app
 from notifications.models import Alert, Notice, Reply
 from schemes.models import ActivityEvent, Membership, Scheme
 from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
+from watch.models import Letterhead
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,11 @@ def test_demo_has_every_kind_and_state() -> None:
         "countryside",
     }
     assert set(cambs.values_list("status", flat=True)) == {"active", "proposed", "suspended"}
+    # The letters of both demo forces print with their letterheads.
+    assert set(Letterhead.objects.values_list("force", "signatory_name")) == {
+        ("cambridgeshire", "Sergeant Helen Ward"),
+        ("bedfordshire", "PC Tom Hughes"),
+    }
     assert Scheme.objects.filter(force="bedfordshire").count() >= 3
     assert Membership.objects.filter(status="pending").count() >= 2
     haslingfield = Scheme.objects.get(name="Haslingfield Community Speedwatch")

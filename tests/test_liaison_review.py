@@ -2,6 +2,7 @@
 read it, read-only in the admin), site and scheme review (proposer, risk assessment, history,
 decisions), statistics periods that end before they start, and no escalation shown on drafts."""
 
+import codecs
 import csv
 import importlib
 import io
@@ -37,7 +38,9 @@ RISK_OK = {
 def _csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def _at(day: int, hour: int) -> datetime:

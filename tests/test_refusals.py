@@ -1,5 +1,6 @@
 """Refusals that hold across every endpoint, and the admin screens for staff."""
 
+import codecs
 import csv
 import io
 
@@ -87,7 +88,9 @@ def test_declining_a_request_is_refused_to_others(client_for, request, scheme, m
 
 def _csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200, response.content
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Escalation across a force area, disputes, the letters queue and its exports, the audit
 trail, statistics and the retention purge."""
 
+import codecs
 import csv
 import io
 import json
@@ -263,10 +264,13 @@ def test_letters_export_csv_and_pdf_are_audited(client_for, site, sw_team, liais
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = _csv_rows(response)
-    assert rows[0][:4] == ["offence_id", "action", "registration", "make"]
-    assert [(row[1], row[2], row[6]) for row in rows[1:]] == [
-        ("first_letter", "AB12CDE", "37"),
-        ("first_letter", "KX19LMN", "41"),
+    column = rows[0].index
+    assert [
+        (row[column("stage")], row[column("registration")], row[column("fastest_mph")])
+        for row in rows[1:]
+    ] == [
+        ("first_letter", "AB12 CDE", "37"),
+        ("first_letter", "KX19 LMN", "41"),
     ]
     pdf = client.get("/api/v1/speedwatch/letters/export/", {"format": "pdf"})
     assert pdf.status_code == 200
@@ -281,7 +285,9 @@ def test_letters_export_csv_and_pdf_are_audited(client_for, site, sw_team, liais
 
 
 def _csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_offences_export_is_filtered_safe_and_audited(
@@ -299,9 +305,9 @@ def test_offences_export_is_filtered_safe_and_audited(
     assert response["Content-Disposition"].startswith('attachment; filename="speedwatch-offences-')
     rows = _csv_rows(response)
     assert rows[0] == [
-        "offence_id", "date", "time", "scheme", "site", "road", "speed_limit_mph", "speed_mph",
-        "registration", "registration_format", "make", "model", "colour", "vehicle_type",
-        "direction", "action", "action_status", "dispute_outcome", "voided",
+        "offence_id", "date", "time", "observed_at", "scheme", "site", "road", "speed_limit_mph",
+        "speed_mph", "registration", "registration_format", "make", "model", "colour",
+        "vehicle_type", "direction", "action", "action_status", "dispute_outcome", "voided",
     ]  # fmt: skip
     column = rows[0].index
     assert [
@@ -348,7 +354,9 @@ def test_offences_export_keeps_to_the_liaisons_force(
     logged_session(beds_site, beds_team, offences=[("KX19LMN", 41)])
     response = client_for(foreign_liaison).get("/api/v1/speedwatch/offences/export/")
     assert response.status_code == 200
-    assert [(row[3], row[8]) for row in _csv_rows(response)[1:]] == [
+    rows = _csv_rows(response)
+    column = rows[0].index
+    assert [(row[column("scheme")], row[column("registration")]) for row in rows[1:]] == [
         ("Biggleswade Speedwatch", "KX19LMN")
     ]
 

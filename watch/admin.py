@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from schemes.admin import ReadOnlyAdmin
 from watch.models import (
     AuditRecord,
+    Letterhead,
     Offence,
     Session,
     SessionAmendment,
@@ -105,3 +108,23 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    """A force's Community Speedwatch letters: sender, where to reply, who signs them."""
+
+    list_display = ["force", "department", "telephone", "email", "signatory_name", "updated_at"]
+    search_fields = ["force", "signatory_name"]
+    # A web address typed without its scheme is the force's site over HTTPS.
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
+    fieldsets = [
+        (None, {"fields": ["force", "department", "return_address"]}),
+        (
+            "Replies and disputes",
+            {"fields": ["telephone", "email", "disputes_url", "dispute_days"]},
+        ),
+        ("Signature", {"fields": ["signatory_name", "signatory_title"]}),
+    ]

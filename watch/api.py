@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from core.csvfiles import csv_download
+from core.csvfiles import csv_download, csv_time
 from core.exceptions import ContentTooLarge
 from core.filters import (
     PERIOD_BACKWARDS,
@@ -573,8 +573,10 @@ class LetterMarkView(IdempotentAPIView):
 
 
 class LetterExportView(APIView):
-    """The pending letters as a CSV for mail merge or a printable PDF (``?format=pdf`` or
-    ``Accept: application/pdf``)."""
+    """The pending letters, one per vehicle and stage: a CSV for a mail merge (one row a
+    letter, the keeper's name and address left for the force's lookup) or the letters ready
+    to print and post in a window envelope (``?format=pdf`` or ``Accept: application/pdf``).
+    Both carry each letter's reference."""
 
     renderer_classes = [CSVRenderer, PDFRenderer]
 
@@ -585,7 +587,8 @@ class LetterExportView(APIView):
         }
     )
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
-        if not liaison_force(request.user):
+        force = liaison_force(request.user)
+        if not force:
             raise PermissionDenied("The letters queue is for police liaisons.")
         queue = OffenceFilter(
             request.query_params,
@@ -604,15 +607,22 @@ class LetterExportView(APIView):
             rows=len(offences),
             schemes=_audited_schemes(_liaison_schemes(request.user), request.query_params),
         )
-        stamp = timezone.localdate().isoformat()
+        batch = letters.letters_from(offences)
+        letterhead = selectors.letterhead_for(force=force)
+        today = timezone.localdate()
         if as_pdf:
-            response = HttpResponse(letters.letters_pdf(offences), content_type="application/pdf")
+            response = HttpResponse(
+                letters.letters_pdf(batch, letterhead=letterhead, on=today),
+                content_type="application/pdf",
+            )
             response["Content-Disposition"] = (
-                f'attachment; filename="speedwatch-letters-{stamp}.pdf"'
+                f'attachment; filename="speedwatch-letters-{today.isoformat()}.pdf"'
             )
             return response
         return csv_download(
-            f"speedwatch-letters-{stamp}.csv", letters.CSV_COLUMNS, letters.letter_rows(offences)
+            f"speedwatch-letters-{today.isoformat()}.csv",
+            letters.CSV_COLUMNS,
+            letters.letter_rows(batch, letterhead=letterhead, on=today),
         )
 
 
@@ -756,7 +766,7 @@ def _audit_rows(records: QuerySet[AuditRecord]) -> Any:
         # iterator() with a chunk size keeps the selector's prefetch of the schemes.
         schemes = list(record.schemes.all())
         yield [
-            timezone.localtime(record.at).isoformat(timespec="seconds"),
+            csv_time(record.at),
             record.actor_name,
             record.action,
             registration,

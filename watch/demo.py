@@ -10,11 +10,12 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from accounts.forces import PoliceForce
 from accounts.models import User
 from schemes import services as scheme_services
 from schemes.models import Scheme
 from watch import services
-from watch.models import Site
+from watch.models import Letterhead, Site
 
 RISK_OK = {
     "safe_standing_place": True,
@@ -108,6 +109,41 @@ SESSIONS = [
         ],
     ),
 ]
+
+
+# The demo forces' letterheads (their headquarters' addresses; the names and the email and
+# web addresses are made up), so that the demo's letters print as a force would send them.
+LETTERHEADS = [
+    {
+        "force": PoliceForce.CAMBRIDGESHIRE,
+        "department": "Community Speedwatch, Roads Policing",
+        "return_address": "Hinchingbrooke Park\nHuntingdon\nPE29 6NP",
+        "telephone": "101",
+        "email": "speedwatch@cambs.example.org",
+        "disputes_url": "https://cambs.example.org/speedwatch/dispute",
+        "signatory_name": "Sergeant Helen Ward",
+        "signatory_title": "Community Speedwatch Coordinator",
+    },
+    {
+        "force": PoliceForce.BEDFORDSHIRE,
+        "department": "Community Speedwatch",
+        "return_address": "Woburn Road\nKempston\nBedford\nMK43 9AX",
+        "telephone": "101",
+        "email": "speedwatch@beds.example.org",
+        "disputes_url": "",
+        "signatory_name": "PC Tom Hughes",
+        "signatory_title": "Rural Crime and Speedwatch Liaison",
+    },
+]
+
+
+def load_letterheads() -> None:
+    """The demo forces' letterheads, where a force has none yet (an edited one is kept)."""
+    for letterhead in LETTERHEADS:
+        force = letterhead["force"]
+        Letterhead.objects.get_or_create(
+            force=force, defaults={k: v for k, v in letterhead.items() if k != "force"}
+        )
 
 
 def load(people: dict[str, User]) -> None:

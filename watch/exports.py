@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.csvfiles import csv_time
 from watch.models import Offence
 from watch.serializers import StatisticsSerializer
 
@@ -13,6 +14,7 @@ OFFENCE_COLUMNS = [
     "offence_id",
     "date",
     "time",
+    "observed_at",
     "scheme",
     "site",
     "road",
@@ -33,7 +35,8 @@ OFFENCE_COLUMNS = [
 
 
 def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
-    """One row per offence, in ``OFFENCE_COLUMNS`` order; times in the local time zone.
+    """One row per offence, in ``OFFENCE_COLUMNS`` order; the date and time in UK local time
+    for people, and ``observed_at`` with its offset for anything that reads the time.
     A registration removed by the retention purge is an empty cell, and so are the action
     and its status while the offence's session is a draft (they are not settled yet)."""
     for offence in offences:
@@ -42,6 +45,7 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
             offence.pk,
             seen.date().isoformat(),
             seen.strftime("%H:%M"),
+            csv_time(offence.observed_at),
             offence.scheme.name,
             offence.site.name,
             offence.site.road_name,

@@ -8,6 +8,7 @@ row keeps the queries on one indexed table.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -356,3 +357,59 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"
+
+
+class Letterhead(models.Model):
+    """What a force prints on its Community Speedwatch letters: who they come from, where to
+    reply and who signs them. Edited in the admin; a force without one gets the defaults
+    (``watch.selectors.letterhead_for``)."""
+
+    force = models.CharField(max_length=40, choices=PoliceForce.choices, unique=True)
+    department = models.CharField(
+        max_length=120,
+        default="Community Speedwatch",
+        help_text="Printed under the force's name, e.g. Roads Policing, Community Speedwatch.",
+    )
+    return_address = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text="One line per line of the address, the postcode last. Replies and undelivered "
+        "letters come back here.",
+    )
+    telephone = models.CharField(
+        max_length=40, default="101", help_text="101 is the police non-emergency number."
+    )
+    email = models.EmailField(blank=True, help_text="Where keepers may write to dispute a letter.")
+    disputes_url = models.URLField(
+        blank=True, help_text="A web page or form for disputing a letter, if the force has one."
+    )
+    signatory_name = models.CharField(max_length=120, blank=True)
+    signatory_title = models.CharField(max_length=120, blank=True)
+    dispute_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=[MinValueValidator(7), MaxValueValidator(90)],
+        help_text="How many days from the letter's date a keeper has to dispute it.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["force"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dispute_days__gte=7, dispute_days__lte=90),
+                name="letterhead_dispute_days_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.force_name
+
+    @property
+    def force_name(self) -> str:
+        return PoliceForce(self.force).label
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The return address, one line each; the force's name alone when none is set."""
+        lines = [line.strip() for line in self.return_address.splitlines() if line.strip()]
+        return lines or [self.force_name]

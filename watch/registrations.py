@@ -62,6 +62,19 @@ def registration_format(registration: str) -> RegistrationFormat:
     return RegistrationFormat.UNRECOGNISED
 
 
+def display_registration(registration: str) -> str:
+    """A stored registration as it is printed on the plate: ``AB12 CDE``, ``A123 BCD``,
+    ``ABC 123D``; other marks as stored."""
+    match registration_format(registration):
+        case RegistrationFormat.CURRENT:
+            return f"{registration[:4]} {registration[4:]}"
+        case RegistrationFormat.PREFIX:
+            return f"{registration[:-3]} {registration[-3:]}"
+        case RegistrationFormat.SUFFIX:
+            return f"{registration[:3]} {registration[3:]}"
+    return registration
+
+
 def looks_like_registration(value: str) -> bool:
     """Whether text (a search, a filter) holds a registration of a recognised UK format.
 

@@ -18,7 +18,15 @@ from django.db.models.functions import TruncMonth
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
 from schemes.permissions import AnyUser, liaison_force
 from watch.filters import AuditFilter
-from watch.models import Action, AuditRecord, Offence, Session, Site, SiteStatusChange
+from watch.models import (
+    Action,
+    AuditRecord,
+    Letterhead,
+    Offence,
+    Session,
+    Site,
+    SiteStatusChange,
+)
 
 
 def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
@@ -120,6 +128,11 @@ def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
         .select_related("site", "scheme")
         .order_by("observed_at", "id")
     )
+
+
+def letterhead_for(*, force: str) -> Letterhead:
+    """The force's letterhead, or an unsaved one with the defaults when none is set up."""
+    return Letterhead.objects.filter(force=force).first() or Letterhead(force=force)
 
 
 def _ratio(part: float | None, whole: float | None) -> float | None:

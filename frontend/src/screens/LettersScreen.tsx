@@ -119,7 +119,7 @@ function LetterQueue({ me }: { me: Me }) {
         <h2 id="batch-heading">Download the waiting batch</h2>
         <p>
           Every letter still waiting{action ? ` (${ACTION_LABELS[action as keyof typeof ACTION_LABELS]?.toLowerCase() ?? action})` : ''}:
-          a CSV for a mail merge, or the letters ready to print. Each download is recorded.
+          one letter per vehicle and stage, as a CSV for a mail merge (the keeper's name and address left for your lookup) or ready to print for a window envelope. Each download is recorded.
         </p>
         <div class="button-row">
           <a class="button button--secondary" href={api.lettersExportUrl(exportQuery, 'csv')} download>

@@ -349,6 +349,7 @@ class Command(BaseCommand):
             self._authenticators(people)
             created = sum(self._scheme(demo, people) for demo in SCHEMES)
             speedwatch_demo.load(people)
+            speedwatch_demo.load_letterheads()
             alerts_demo.load(people)
         self.stdout.write(
             self.style.SUCCESS(
