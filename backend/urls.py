@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from backend.security import csp_source
 from core import views as core_views
+from notifications import views as notifications_views
 
 
 def _api_docs() -> Callable[..., HttpResponseBase]:
@@ -40,5 +41,13 @@ urlpatterns = [
     re_path(r"^api/", core_views.api_not_found),
     path("admin/", admin.site.urls),
     path("sw.js", core_views.service_worker, name="service-worker"),
+    # Public pages, rendered by the server for anyone (the app's service worker leaves them
+    # to it); any other address under public/ is a 404 of theirs, not the app's page.
+    path(
+        "public/alerts/<uuid:identifier>/",
+        notifications_views.public_alert,
+        name="public-alert",
+    ),
+    re_path(r"^public/", notifications_views.public_not_found),
     re_path(r"^(?!static/)", core_views.frontend, name="frontend"),
 ]

@@ -1,28 +1,32 @@
-"""Thin HTTP views for alerts, the inbox, replies and preferences."""
+"""Thin HTTP views for alerts, the inbox, replies and preferences, and the public Atom
+feeds of alerts."""
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
-from core.renderers import CAPRenderer, XMLRenderer
-from notifications import permissions, selectors, services
+from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
+from notifications import feeds, permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
 from notifications.serializers import (
     AlertChangeSerializer,
     AlertDetailSerializer,
     AlertInputSerializer,
+    AreaFeedQuerySerializer,
     MarkedSerializer,
     NoticeSerializer,
     PreferenceSerializer,
@@ -35,7 +39,8 @@ from notifications.serializers import (
     SummarySerializer,
     ThreadSerializer,
 )
-from schemes.models import Scheme
+from schemes import geo
+from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import liaison_force
 from schemes.serializers import SchemeRefSerializer
 from schemes.services import area_fields
@@ -388,3 +393,68 @@ class PushSubscriptionView(IdempotentAPIView):
         endpoint = str(request.data.get("endpoint", ""))[:1000]
         services.push_subscription_remove(user=request.user, endpoint=endpoint)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Atom feeds of public alerts ---------------------------------------------------------
+
+ATOM_RESPONSE = {
+    (200, feeds.ATOM_MEDIA_TYPE): OpenApiResponse(
+        OpenApiTypes.STR, description="An Atom 1.0 feed (RFC 4287)."
+    )
+}
+
+
+class _AlertFeedView(APIView):
+    """Public: the same feed for everyone, so no credentials are read (a feed reader's
+    stale cookie changes nothing, and a liaison yet to give their second factor reads it
+    as anyone does)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [AtomRenderer]
+
+    def _atom(self, document: bytes) -> HttpResponse:
+        return HttpResponse(document, content_type=f"{feeds.ATOM_MEDIA_TYPE}; charset=utf-8")
+
+    def _self_url(self) -> str:
+        # The address as asked for, query and all, on the site's own address.
+        return f"{settings.SITE_URL}{self.request.get_full_path()}"
+
+
+class AreaAlertFeedView(_AlertFeedView):
+    @extend_schema(
+        operation_id="alerts_feed_area",
+        parameters=[AreaFeedQuerySerializer],
+        responses=ATOM_RESPONSE,
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """Atom feed of the current public alerts whose area overlaps a circle, newest first;
+        each entry links to the alert's public page and to its CAP 1.2 document."""
+        query = AreaFeedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        area = geo.Area(
+            centre=geo.Point(query.validated_data["lat"], query.validated_data["lon"]),
+            radius_m=query.validated_data["radius_m"],
+        )
+        alerts = selectors.public_alerts_in_area(area=area)
+        return self._atom(feeds.area_feed(area=area, alerts=alerts, self_url=self._self_url()))
+
+
+class SchemeAlertFeedView(_AlertFeedView):
+    @extend_schema(
+        operation_id="alerts_feed_scheme",
+        parameters=[
+            OpenApiParameter(
+                "scheme_id", int, OpenApiParameter.PATH, description="The scheme's id."
+            )
+        ],
+        responses=ATOM_RESPONSE,
+    )
+    def get(self, request: Request, scheme_id: int) -> HttpResponse:
+        """Atom feed of the current public alerts that reached an active scheme, newest
+        first; each entry links to the alert's public page and to its CAP 1.2 document."""
+        scheme = get_object_or_404(Scheme, pk=scheme_id, status=SchemeStatus.ACTIVE)
+        alerts = selectors.public_alerts_of_scheme(scheme=scheme)
+        return self._atom(
+            feeds.scheme_feed(scheme=scheme, alerts=alerts, self_url=self._self_url())
+        )

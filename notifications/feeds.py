@@ -1,94 +1,242 @@
-"""Atom feeds of current public alerts: for a scheme, and for an area around a point."""
+"""Atom feeds (RFC 4287) of current public alerts: for a scheme, and for an area around a
+point. Police systems and feed readers take them; each entry is one CAP message and links
+to its CAP document and to its public page.
 
+What a feed says, and why:
+
+- One entry per CAP message, its ``atom:id`` the message's CAP identifier as a
+  ``urn:uuid:``. An update is a new message with an identifier of its own, so it is a new
+  entry ("Update: ..."); the message it replaces leaves the feed (it is no longer
+  published), and its public page points to the latest. A cancellation is an entry
+  ("Cancelled: ...") until it expires, so that those following the feed learn it is over.
+  A message is never edited once published: an entry's ``updated`` is its ``published``.
+- A feed's ``atom:id`` is a ``urn:uuid:`` derived (UUID 5) from its canonical address: the
+  site's address and, for an area, its centre and radius as read (so ``lat=52.10`` and
+  ``lat=52.1`` are one feed, and a radius past the maximum is the maximum's feed).
+- A feed's ``updated`` is its newest entry's; an empty feed has nothing to date it by, and
+  says the Unix epoch rather than the time of the request, so that it reads the same on
+  every poll.
+- The ``self`` link is the address the feed was asked for, with its query, on the site's
+  address (``PATCHWATCH_SITE_URL``), not on whatever Host the request came with.
+- Times are Europe/London's, with their offset.
+"""
+
+import math
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
-from rest_framework import serializers
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, rfc3339_date
+from django.utils.http import urlencode
+from django.utils.xmlutils import SimplerXMLGenerator
 
-from notifications import selectors
-from notifications.models import Alert
+from notifications.links import alert_web_url
+from notifications.models import Alert, MessageType
 from schemes import geo
-from schemes.models import Scheme, SchemeStatus
+from schemes.models import Scheme
+
+ATOM_MEDIA_TYPE = "application/atom+xml"
+CAP_MEDIA_TYPE = "application/cap+xml"
+# Category schemes (atom:category/@scheme) of the CAP values an entry carries; the alert's
+# own category has Patchwatch's terms and labels.
+CAP_SCHEME = "urn:oasis:names:tc:emergency:cap:1.2"
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+TITLE_PREFIX = {MessageType.UPDATE: "Update: ", MessageType.CANCEL: "Cancelled: "}
 
 
-class _AlertFeed(Feed):
-    feed_type = Atom1Feed
-
-    def item_title(self, alert: Alert) -> str:
-        prefix = {"Update": "Update: ", "Cancel": "Cancelled: "}.get(alert.message_type, "")
-        return f"{prefix}{alert.title}"
-
-    def item_description(self, alert: Alert) -> str:
-        return alert.body
-
-    def item_link(self, alert: Alert) -> str:
-        return f"/alerts/{alert.pk}"
-
-    def item_guid(self, alert: Alert) -> str:
-        return f"urn:uuid:{alert.identifier}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, alert: Alert) -> Any:
-        return alert.published_at
-
-    def item_categories(self, alert: Alert) -> list[str]:
-        return [alert.get_category_display(), alert.severity]
+def _local(moment: datetime) -> str:
+    return rfc3339_date(timezone.localtime(moment).replace(microsecond=0))
 
 
-class SchemeAlertFeed(_AlertFeed):
-    def get_object(self, request: HttpRequest, scheme_id: int) -> Scheme:
-        return get_object_or_404(Scheme, pk=scheme_id, status=SchemeStatus.ACTIVE)
+class AlertAtomFeed(Atom1Feed):
+    """Django's Atom 1.0 writer, with each element written as RFC 4287 and CAP consumers
+    want it: text (not HTML) summaries and content, typed links, categories with labels
+    and schemes, a stable ``updated`` when empty."""
 
-    def title(self, scheme: Scheme) -> str:
-        return f"Alerts for {scheme.name}"
+    def latest_post_date(self) -> datetime:
+        dates = [item["updateddate"] for item in self.items if item["updateddate"]]
+        return max(dates) if dates else EMPTY_FEED_UPDATED
 
-    def link(self, scheme: Scheme) -> str:
-        return f"/schemes/{scheme.pk}"
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
+        feed = self.feed
+        handler.addQuickElement("id", feed["id"])
+        handler.addQuickElement("title", feed["title"], {"type": "text"})
+        handler.addQuickElement("subtitle", feed["subtitle"], {"type": "text"})
+        handler.addQuickElement("updated", _local(self.latest_post_date()))
+        handler.addQuickElement(
+            "link", "", {"rel": "self", "type": ATOM_MEDIA_TYPE, "href": feed["feed_url"]}
+        )
+        handler.addQuickElement(
+            "link", "", {"rel": "alternate", "type": "text/html", "href": feed["link"]}
+        )
+        handler.startElement("author", {})
+        handler.addQuickElement("name", feed["author_name"])
+        if feed["author_link"]:
+            handler.addQuickElement("uri", feed["author_link"])
+        handler.endElement("author")
+        handler.addQuickElement("generator", "Patchwatch", {"uri": settings.SITE_URL})
 
-    def items(self, scheme: Scheme) -> list[Alert]:
-        return list(selectors.current_public_alerts().filter(matched_schemes=scheme)[:50])
-
-
-class _AreaQuery(serializers.Serializer):
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    radius_m = serializers.IntegerField(min_value=1, default=5000)
-
-    def validate_radius_m(self, value: int) -> int:
-        return min(value, settings.NEAR_RADIUS_MAX_M)
-
-
-class AreaAlertFeed(_AlertFeed):
-    title = "Patchwatch alerts near you"
-    link = "/"
-
-    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        query = _AreaQuery(data=request.GET)
-        if not query.is_valid():
-            return HttpResponse(
-                "Give lat and lon (and optionally radius_m) of the area.",
-                status=400,
-                content_type="text/plain",
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        handler.addQuickElement("id", item["unique_id"])
+        handler.addQuickElement("title", item["title"], {"type": "text"})
+        handler.addQuickElement("published", _local(item["pubdate"]))
+        handler.addQuickElement("updated", _local(item["updateddate"]))
+        handler.startElement("author", {})
+        handler.addQuickElement("name", item["author_name"])
+        handler.endElement("author")
+        for href, media_type, title in item["links"]:
+            handler.addQuickElement(
+                "link", "", {"rel": "alternate", "type": media_type, "href": href, "title": title}
             )
-        self.area = geo.Area(
-            centre=geo.Point(query.validated_data["lat"], query.validated_data["lon"]),
-            radius_m=query.validated_data["radius_m"],
-        )
-        return super().__call__(request, *args, **kwargs)
+        for term, label, scheme in item["labelled_categories"]:
+            attributes = {"term": term, "label": label}
+            if scheme:
+                attributes["scheme"] = scheme
+            handler.addQuickElement("category", "", attributes)
+        handler.addQuickElement("summary", item["description"], {"type": "text"})
+        handler.addQuickElement("content", item["content"], {"type": "text"})
 
-    def items(self) -> list[Alert]:
-        box = geo.circle_bbox(self.area.centre, float(self.area.radius_m or 0))
-        candidates = selectors.current_public_alerts().filter(
-            bbox_north__gte=box.south,
-            bbox_south__lte=box.north,
-            bbox_east__gte=box.west,
-            bbox_west__lte=box.east,
+
+def cap_url(alert: Alert) -> str:
+    """The alert's CAP 1.2 document (public for a public alert)."""
+    return f"{settings.SITE_URL}{reverse('alert-cap', args=[alert.pk])}"
+
+
+def area_description(alert: Alert) -> str:
+    """Where the alert is, in words: the circle, or the drawn area, it covers."""
+    if alert.radius_m:
+        radius = f"{alert.radius_m} m" if alert.radius_m < 1000 else f"{alert.radius_m / 1000:g} km"
+        return f"Within {radius} of {alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
+    corners = len(geo.polygon_ring(alert.boundary)) - 1 if alert.boundary else 0
+    return (
+        f"A drawn area with {corners} corners, centred on "
+        f"{alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
+    )
+
+
+def area_feed_path(alert: Alert) -> str:
+    """The area feed of public alerts around the alert: its circle, or for a drawn area the
+    circle round it from its centre."""
+    radius = alert.radius_m
+    if not radius:
+        centre = geo.Point(alert.centre_lat, alert.centre_lon)
+        furthest = max(
+            (
+                geo.distance_m(centre, geo.Point(lat, lon))
+                for lon, lat in geo.polygon_ring(alert.boundary)
+            ),
+            default=0.0,
         )
-        return [alert for alert in candidates[:200] if geo.areas_intersect(self.area, alert.area)][
-            :50
-        ]
+        radius = max(100, math.ceil(furthest))
+    query = urlencode({"lat": alert.centre_lat, "lon": alert.centre_lon, "radius_m": radius})
+    return f"{reverse('alerts-feed-area')}?{query}"
+
+
+def london_time(moment: datetime) -> str:
+    """6 Dec 2026, 16:39 GMT (+00:00): London's clock, and its offset."""
+    local = timezone.localtime(moment)
+    offset = local.isoformat(timespec="minutes")[-6:]
+    return f"{local.day} {local:%b %Y, %H:%M %Z} ({offset})"
+
+
+def _summary(alert: Alert) -> str:
+    return (
+        f"{alert.get_category_display()}. Severity {alert.severity}, urgency {alert.urgency}. "
+        f"{area_description(alert)}. Until {london_time(alert.expires_at)}."
+    )
+
+
+def _sender(alert: Alert) -> str:
+    return alert.scheme.name if alert.scheme else alert.get_force_display()
+
+
+def _entry(alert: Alert) -> dict[str, Any]:
+    return {
+        "title": f"{TITLE_PREFIX.get(alert.message_type, '')}{alert.title}",
+        "link": alert_web_url(alert),
+        "links": [
+            (alert_web_url(alert), "text/html", "The alert's page"),
+            (cap_url(alert), CAP_MEDIA_TYPE, "The alert as CAP 1.2"),
+        ],
+        "description": _summary(alert),
+        "content": alert.body,
+        "unique_id": f"urn:uuid:{alert.identifier}",
+        "pubdate": alert.published_at,
+        "updateddate": alert.published_at,
+        "author_name": _sender(alert),
+        "labelled_categories": [
+            (alert.category, alert.get_category_display(), None),
+            (alert.severity, f"Severity: {alert.severity}", f"{CAP_SCHEME}#severity"),
+            (alert.urgency, f"Urgency: {alert.urgency}", f"{CAP_SCHEME}#urgency"),
+            (alert.message_type, alert.get_message_type_display(), f"{CAP_SCHEME}#msgType"),
+        ],
+    }
+
+
+def _feed_id(canonical_url: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, canonical_url)}"
+
+
+def _document(
+    *,
+    title: str,
+    subtitle: str,
+    feed_id: str,
+    self_url: str,
+    html_url: str,
+    author: str,
+    author_url: str | None,
+    alerts: list[Alert],
+) -> bytes:
+    feed = AlertAtomFeed(
+        title=title,
+        link=html_url,
+        description=subtitle,
+        subtitle=subtitle,
+        language="en-GB",
+        author_name=author,
+        author_link=author_url,
+        feed_url=self_url,
+        feed_guid=feed_id,
+    )
+    for alert in alerts:
+        feed.add_item(**_entry(alert))
+    return feed.writeString("utf-8").encode("utf-8")
+
+
+def scheme_feed(*, scheme: Scheme, alerts: list[Alert], self_url: str) -> bytes:
+    """The Atom feed of the public alerts that reached a scheme."""
+    page = f"{settings.SITE_URL}/schemes/{scheme.pk}"
+    canonical = f"{settings.SITE_URL}{reverse('alerts-feed-scheme', args=[scheme.pk])}"
+    return _document(
+        title=f"Alerts for {scheme.name}",
+        subtitle=f"Current public alerts that reached {scheme.name}, newest first.",
+        feed_id=_feed_id(canonical),
+        self_url=self_url,
+        html_url=page,
+        author=scheme.name,
+        author_url=page,
+        alerts=alerts,
+    )
+
+
+def area_feed(*, area: geo.Area, alerts: list[Alert], self_url: str) -> bytes:
+    """The Atom feed of the public alerts whose area overlaps a circle."""
+    # ``+ 0.0`` makes -0.0 (which repr writes with its sign) the same feed as 0.0.
+    lat, lon, radius = area.centre.lat + 0.0, area.centre.lon + 0.0, int(area.radius_m or 0)
+    query = urlencode({"lat": repr(lat), "lon": repr(lon), "radius_m": radius})
+    canonical = f"{settings.SITE_URL}{reverse('alerts-feed-area')}?{query}"
+    within = f"{radius} m" if radius < 1000 else f"{radius / 1000:g} km"
+    return _document(
+        title=f"Patchwatch alerts within {within} of {lat:.4f}, {lon:.4f}",
+        subtitle="Current public alerts whose area overlaps this circle, newest first.",
+        feed_id=_feed_id(canonical),
+        self_url=self_url,
+        html_url=f"{settings.SITE_URL}/",
+        author="Patchwatch",
+        author_url=None,
+        alerts=alerts,
+    )

@@ -326,15 +326,94 @@ def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     return alerts.annotate(unread_replies=Coalesce(Subquery(unread), 0))
 
 
+# --- What the public sees: the Atom feeds and the public alert pages ----------------------
+
+# The most entries a feed carries, newest first; and how many alerts whose boxes overlap an
+# area feed's are tested exactly for it.
+FEED_ENTRIES_MAX = 50
+_AREA_FEED_CANDIDATES_MAX = 200
+
+
 def current_public_alerts() -> QuerySet[Alert]:
     """What the public feeds show: published alerts marked public, and the cancellations
-    of such alerts (so that those following a feed learn it is over), not yet expired."""
+    of such alerts (so that those following a feed learn it is over), not yet expired.
+    One entry per message: an update replaces the message it updates (which is then no
+    longer published), a cancellation stays until its expiry."""
     standing = Q(status=AlertStatus.PUBLISHED) | Q(
         message_type=MessageType.CANCEL, status=AlertStatus.CANCELLED
     )
-    return Alert.objects.filter(standing, public=True, expires_at__gt=timezone.now()).order_by(
-        "-published_at", "-id"
+    return (
+        Alert.objects.filter(standing, public=True, expires_at__gt=timezone.now())
+        .select_related("scheme")
+        .order_by("-published_at", "-id")
     )
+
+
+def public_alerts_of_scheme(*, scheme: Scheme) -> list[Alert]:
+    """The current public alerts that reached the scheme: its Atom feed."""
+    return list(current_public_alerts().filter(matched_schemes=scheme)[:FEED_ENTRIES_MAX])
+
+
+def public_alerts_in_area(*, area: geo.Area) -> list[Alert]:
+    """The current public alerts whose area overlaps ``area``: a bounding-box prefilter in
+    SQL, then an exact test of each candidate."""
+    box = geo.circle_bbox(area.centre, float(area.radius_m or 0))
+    candidates = current_public_alerts().filter(
+        bbox_north__gte=box.south,
+        bbox_south__lte=box.north,
+        bbox_east__gte=box.west,
+        bbox_west__lte=box.east,
+    )[:_AREA_FEED_CANDIDATES_MAX]
+    return [alert for alert in candidates if geo.areas_intersect(area, alert.area)][
+        :FEED_ENTRIES_MAX
+    ]
+
+
+class PublicStanding:
+    """Where a public message stands, as its public page says it."""
+
+    CURRENT = "current"
+    UPDATED = "updated"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class PublicAlert:
+    """A public message, the latest message of its incident (itself when it is the
+    latest), and where it stands."""
+
+    alert: Alert
+    latest: Alert
+    standing: str
+
+
+def public_alert(*, identifier: Any) -> PublicAlert | None:
+    """The public message with this CAP identifier, for its page that anyone may read: none
+    for a restricted alert or a draft, as for an identifier that was never issued.
+
+    A cancelled incident is cancelled whichever message is asked for; a message replaced by
+    a later one is "updated"; the latest message is expired once its expiry has passed (the
+    periodic sweep may not have marked it yet)."""
+    published = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
+    alert = published.select_related("scheme").filter(identifier=identifier).first()
+    if alert is None:
+        return None
+    latest = (
+        published.select_related("scheme")
+        .filter(incident_id=alert.incident_id or alert.pk)
+        .order_by("-published_at", "-id")
+        .first()
+    ) or alert
+    if latest.status == AlertStatus.CANCELLED or latest.message_type == MessageType.CANCEL:
+        standing = PublicStanding.CANCELLED
+    elif latest.pk != alert.pk:
+        standing = PublicStanding.UPDATED
+    elif alert.status == AlertStatus.EXPIRED or alert.expires_at <= timezone.now():
+        standing = PublicStanding.EXPIRED
+    else:
+        standing = PublicStanding.CURRENT
+    return PublicAlert(alert=alert, latest=latest, standing=standing)
 
 
 def delivery_summary(*, alert: Alert) -> dict[str, object]:

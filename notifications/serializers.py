@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -392,3 +393,23 @@ class PushSubscriptionSerializer(Serializer):
         if not value.startswith("https://"):
             raise serializers.ValidationError("Push endpoints are https addresses.")
         return value
+
+
+class AreaFeedQuerySerializer(Serializer):
+    """Query parameters of the Atom feed of public alerts around a point."""
+
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text="The centre's latitude.")
+    lon = serializers.FloatField(min_value=-180, max_value=180, help_text="The centre's longitude.")
+    radius_m = serializers.IntegerField(
+        min_value=1,
+        default=5000,
+        help_text=(
+            "The circle's radius in metres; alerts whose area overlaps it are in the feed. "
+            f"A radius over {settings.NEAR_RADIUS_MAX_M} is read as {settings.NEAR_RADIUS_MAX_M}."
+        ),
+    )
+
+    def validate_radius_m(self, value: int) -> int:
+        # Clamped rather than refused: a feed reader keeps the address it was given, and an
+        # address that worked must go on working.
+        return min(value, settings.NEAR_RADIUS_MAX_M)

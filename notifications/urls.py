@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from notifications import api, feeds
+from notifications import api
 
 router = SimpleRouter()
 router.register("alerts", api.AlertViewSet, basename="alert")
@@ -12,10 +12,10 @@ urlpatterns = [
     path("inbox/read/", api.InboxReadView.as_view(), name="inbox-read"),
     path("me/alert-preferences/", api.PreferenceView.as_view(), name="alert-preferences"),
     path("me/push-subscriptions/", api.PushSubscriptionView.as_view(), name="push-subscriptions"),
-    path("feeds/alerts.atom", feeds.AreaAlertFeed(), name="alerts-feed-area"),
+    path("feeds/alerts.atom", api.AreaAlertFeedView.as_view(), name="alerts-feed-area"),
     path(
         "feeds/schemes/<int:scheme_id>/alerts.atom",
-        feeds.SchemeAlertFeed(),
+        api.SchemeAlertFeedView.as_view(),
         name="alerts-feed-scheme",
     ),
 ]

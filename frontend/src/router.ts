@@ -62,7 +62,7 @@ export function interceptLinkClicks(event: MouseEvent): void {
   const url = new URL(anchor.href, window.location.href);
   if (url.origin !== window.location.origin) return;
   if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
-  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/static/') || url.pathname.startsWith('/admin/')) {
+  if (['/api/', '/static/', '/admin/', '/public/'].some((prefix) => url.pathname.startsWith(prefix))) {
     return;
   }
   event.preventDefault();

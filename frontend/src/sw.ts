@@ -35,10 +35,11 @@ precacheAndRoute(self.__WB_MANIFEST.map(underStatic));
 cleanupOutdatedCaches();
 
 // Django answers every address outside these with index.html; so does the worker, from the
-// precache, whether or not there is a signal.
+// precache, whether or not there is a signal. Public pages (/public/alerts/...) are the
+// server's own.
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/static/index.html'), {
-    denylist: [/^\/api(\/|$)/, /^\/admin(\/|$)/, /^\/static\//, /^\/sw\.js$/],
+    denylist: [/^\/api(\/|$)/, /^\/admin(\/|$)/, /^\/public\//, /^\/static\//, /^\/sw\.js$/],
   }),
 );
 
