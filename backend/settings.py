@@ -347,6 +347,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
+# The Date header in UK time with its real offset (+0000 or +0100): Django sets the
+# process's local zone from TIME_ZONE. Without it the header reads "-0000", which RFC 5322
+# defines as a time whose zone is unknown.
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Patchwatch <no-reply@patchwatch.local>")
 
 # --- Celery ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from geopy.distance import distance as geodesic_distance
+from shapely.geometry import LinearRing
 from shapely.geometry import Point as FlatPoint
 from shapely.geometry import Polygon as FlatPolygon
 
@@ -143,12 +144,21 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
         )
     positions: list[list[float]] = []
     for index, position in enumerate(ring):
+        if isinstance(position, list) and len(position) > 3:
+            raise ValidationError(
+                f"Position {index} has {len(position)} values: give [longitude, latitude] "
+                "or [longitude, latitude, height]."
+            )
         if (
             not isinstance(position, list)
-            or len(position) != 2
+            or len(position) < 2
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
         ):
-            raise ValidationError(f"Position {index} must be [longitude, latitude].")
+            raise ValidationError(
+                f"Position {index} must be [longitude, latitude] or [longitude, latitude, height]."
+            )
+        # RFC 7946 lets a position carry a height (metres above the WGS-84 ellipsoid) as its
+        # third number. An area on the map has none: it is dropped, and the ring kept flat.
         lon, lat = float(position[0]), float(position[1])
         try:
             validate_point(lat, lon)
@@ -170,7 +180,21 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
             f"The area is too large: at most {settings.SCHEME_POLYGON_MAX_SPAN_M / 1000:g} km "
             "corner to corner."
         )
-    return {"type": "Polygon", "coordinates": [positions]}, polygon_centroid(positions), box
+    # Stored wound as it is served, so that whatever reads the row (the CAP document, the
+    # admin) sees the same ring as the API's clients.
+    clean = rfc7946_polygon({"type": "Polygon", "coordinates": [positions]})
+    return clean, polygon_centroid(positions), box
+
+
+def rfc7946_polygon(boundary: dict[str, Any]) -> dict[str, Any]:
+    """The polygon with its rings wound as RFC 7946 (section 3.1.6) wants: the outer ring
+    counter-clockwise, any hole clockwise, on the plane of longitude and latitude. A ring
+    wound the other way is reversed; its first position stays first."""
+    rings = [
+        ring if LinearRing(ring).is_ccw == (index == 0) else ring[::-1]
+        for index, ring in enumerate(boundary["coordinates"])
+    ]
+    return {"type": "Polygon", "coordinates": rings}
 
 
 @dataclass(frozen=True)

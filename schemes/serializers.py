@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,37 +24,72 @@ from schemes.models import (
 
 AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
 
-GEOJSON_POLYGON_SCHEMA = {
-    "type": "object",
-    "description": "GeoJSON Polygon geometry: one closed ring of [longitude, latitude] positions "
-    "(at least four: a triangle and its first position again), inside England and Wales, "
-    "not crossing itself, holding at least 1,000 square metres.",
-    "properties": {
-        "type": {"type": "string", "enum": ["Polygon"]},
-        "coordinates": {
+
+def polygon_schema(direction: str) -> dict[str, Any]:
+    """The GeoJSON Polygon a boundary is: as given (``request``), or as served (``response``),
+    which is always flat and wound as RFC 7946 wants."""
+    if direction == "request":
+        description = (
+            "GeoJSON Polygon geometry (RFC 7946): one closed ring of [longitude, latitude] "
+            "positions (at least four: a triangle and its first position again), inside "
+            "England and Wales, not crossing itself, holding at least 1,000 square metres. "
+            "A position may carry a third number, a height in metres: it is accepted and "
+            "dropped (an area is flat), and no position may have more than three. The ring "
+            "may be wound either way; it is stored and returned counter-clockwise."
+        )
+        # No bounds on each number: a height is not an angle. Longitude and latitude are
+        # checked against England and Wales, which is far tighter than any bound here.
+        position = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+    else:
+        description = (
+            "GeoJSON Polygon geometry (RFC 7946): one closed ring of [longitude, latitude] "
+            "positions, wound counter-clockwise (the right-hand rule of RFC 7946 section "
+            "3.1.6), its first position repeated last."
+        )
+        position = {
             "type": "array",
-            "minItems": 1,
-            "maxItems": 1,
-            "items": {
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "number", "minimum": -180, "maximum": 180},
+        }
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "type": {"type": "string", "enum": ["Polygon"]},
+            "coordinates": {
                 "type": "array",
-                "minItems": 4,
-                "maxItems": settings.SCHEME_POLYGON_MAX_VERTICES,
+                "minItems": 1,
+                "maxItems": 1,
                 "items": {
                     "type": "array",
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "items": {"type": "number", "minimum": -180, "maximum": 180},
+                    "minItems": 4,
+                    "maxItems": settings.SCHEME_POLYGON_MAX_VERTICES,
+                    "items": position,
                 },
             },
         },
-    },
-    "required": ["type", "coordinates"],
-}
+        "required": ["type", "coordinates"],
+    }
 
 
-@extend_schema_field(GEOJSON_POLYGON_SCHEMA)
 class PolygonField(serializers.JSONField):
-    pass
+    """A boundary as GeoJSON. Input is checked by ``geo.clean_polygon`` (in each serializer's
+    ``validate_boundary``); output is wound as RFC 7946 wants, whatever the row holds (rows
+    stored before areas were normalised on the way in may be clockwise)."""
+
+    def to_representation(self, value: Any) -> Any:
+        return geo.rfc7946_polygon(value)
+
+
+class PolygonFieldExtension(OpenApiSerializerFieldExtension):
+    """Documents ``PolygonField`` for each direction: what a client may send (heights
+    included) differs from what it gets back."""
+
+    target_class = PolygonField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        return polygon_schema(direction)
 
 
 class SchemeRefSerializer(ModelSerializer):

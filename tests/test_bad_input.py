@@ -121,7 +121,7 @@ def test_proposal_circle_needs_all_three_fields(client_for, stranger) -> None:
         ),
         (
             _ring((0.0, 52.0), ("x", 52.0), (0.1, 52.1), (0.0, 52.0)),
-            "Position 1 must be [longitude, latitude].",
+            "Position 1 must be [longitude, latitude] or [longitude, latitude, height].",
         ),
         (
             _ring((0.0, 52.0), (0.1, 152.0), (0.1, 52.1), (0.0, 52.0)),

@@ -92,7 +92,8 @@ def test_propose_a_scheme_with_a_polygon(client_for, stranger) -> None:
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["radius_m"] is None
-    assert body["boundary"] == {"type": "Polygon", "coordinates": [ring]}
+    # Drawn clockwise, it comes back counter-clockwise as RFC 7946 wants, from the same start.
+    assert body["boundary"] == {"type": "Polygon", "coordinates": [ring[::-1]]}
     assert 52.44 < body["lat"] < 52.68 and -0.02 < body["lon"] < 0.22
     scheme = Scheme.objects.get()
     assert (scheme.bbox_south, scheme.bbox_west, scheme.bbox_north, scheme.bbox_east) == (
