@@ -28,10 +28,12 @@ RUN_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
 TEST_ENV := env DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' \
 	CELERY_BROKER_URL='$(CELERY_BROKER_URL)'
 
-FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
-	$(wildcard frontend/index.html frontend/vite.config.* frontend/tsconfig*.json)
+# The API's types are generated from frontend/openapi.yaml (`make schema`) by the build itself,
+# so the generated file is no source of its own.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f -not -path frontend/src/api/schema.d.ts 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/openapi.yaml frontend/vite.config.* frontend/tsconfig*.json)
 
-.PHONY: help run demo-code test lint fmt frontend clean system-packages test-services
+.PHONY: help run demo-code test lint fmt schema frontend clean system-packages test-services
 
 help: ## List the commands.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -57,6 +59,9 @@ lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and format
 fmt: $(VENV)/.installed-dev ## Format the Python code and sort imports with ruff.
 	$(BIN)/ruff check --select I --fix .
 	$(BIN)/ruff format .
+
+schema: $(VENV)/.installed-base ## Write the API's OpenAPI schema to frontend/openapi.yaml, which the frontend's types come from.
+	$(RUN_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file frontend/openapi.yaml
 
 frontend: frontend/dist/index.html ## Build the frontend into frontend/dist (only when its sources changed).
 

@@ -1,66 +1,47 @@
-// The one place that talks to the Patchwatch REST API.
+// The one place that talks to the Patchwatch REST API, typed against its OpenAPI schema
+// (frontend/openapi.yaml, turned into src/api/schema.d.ts by `npm run build`): every call
+// names a path of the schema, and its parameters, body and answer are the schema's.
 //
 // Browser auth is the Django session: every unsafe request carries the CSRF
 // token from the `csrftoken` cookie, and an Idempotency-Key so that a retried
 // submission (POST, PUT, PATCH or DELETE) is not applied twice.
 
+import createClient, { createFinalURL, defaultPathSerializer, type ClientPathsWithMethod } from 'openapi-fetch';
+import type { paths } from './api/schema';
 import type {
-  AccountDeletionPreview,
-  EmailChangeRequested,
-  EmailChanged,
-  ForceSuggestion,
-  ActionStatus,
-  ActivityEntry,
-  Alert,
-  AlertCategory,
-  AlertDetail,
   AlertChanges,
   AlertInput,
   AlertPreferences,
-  AlertReach,
+  AlertPreferencesInput,
   AlertReply,
-  AlertStatus,
-  AlertThread,
-  GeocodedPlace,
-  DeliverySummary,
-  Notice,
-  Amendment,
-  Config,
-  DisputeOutcome,
-  Force,
-  JoinRequest,
+  AmendmentChanges,
+  DisputeDecision,
+  EmailChangeInput,
+  LetterMark,
+  LettersMarked,
   Me,
-  Member,
-  OtpRequired,
-  TwoFactorEnrolment,
-  TwoFactorStatus,
+  MeInput,
   MemberRole,
-  Membership,
   Offence,
   OffenceInput,
+  OtpRequired,
   Page,
-  QueueOffence,
-  Scheme,
+  PasswordChangeInput,
+  PasswordResetInput,
+  PushSubscriptionInput,
+  SchemeDecision,
   SchemeInput,
-  SchemeStatus,
-  SchemeSummary,
   SessionChanges,
   SessionInput,
   SessionWithOffences,
-  Site,
+  SignInInput,
+  SignUpInput,
+  SiteDecision,
   SiteInput,
-  SiteStatus,
   SpeedwatchSession,
-  SpeedwatchStatistics,
-  StatusChange,
-  AuditRecord,
-  SiteStatusChange,
-} from './types';
+  TwoFactorDisableInput,
+} from './api/schemas';
 import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
-
-export const API_BASE = '/api/v1/';
-
-type Query = Record<string, string | number | boolean | null | undefined>;
 
 export class ApiError extends Error {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -86,18 +67,16 @@ export class ApiError extends Error {
   }
 }
 
-export function queryString(query: Query = {}): string {
+/** A query string from a query: empty values are left out (the API refuses them), lists repeat their key. */
+function queryString(query: Record<string, unknown> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value === null || value === undefined || value === '') continue;
-    params.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === null || item === undefined || item === '') continue;
+      params.append(key, String(item));
+    }
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-export function apiUrl(path: string, query?: Query): string {
-  return `${API_BASE}${path}${queryString(query)}`;
+  return params.toString();
 }
 
 function readCookie(name: string): string | null {
@@ -177,28 +156,27 @@ let csrfReady: Promise<void> | null = null;
 export function ensureCsrf(force = false): Promise<void> {
   if (!force && readCookie('csrftoken')) return Promise.resolve();
   if (force || !csrfReady) {
-    csrfReady = fetch(apiUrl('auth/csrf/'), { credentials: 'same-origin' })
+    csrfReady = fetch(apiUrl('/api/v1/auth/csrf/'), { credentials: 'same-origin' })
       .then(() => undefined)
       .catch(() => undefined);
   }
   return csrfReady;
 }
 
-interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Give up on an attempt after this long, as if the network had failed. */
-  timeoutMs?: number;
-}
+// --- The transport ------------------------------------------------------------------------
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/**
+ * Sends one request that openapi-fetch built: with the CSRF token and an Idempotency-Key on
+ * unsafe methods, trying again once after a network failure or a 502-504, and once more with
+ * a fresh CSRF token when the old one was refused. An error answer is thrown as an ApiError.
+ */
+async function send(request: Request, timeoutMs?: number): Promise<Response> {
+  const method = request.method;
   const unsafe = method !== 'GET' && method !== 'HEAD';
   if (unsafe) await ensureCsrf();
 
-  const bodyText = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const url = apiUrl(path, options.query);
-  const signature = `${method} ${url} ${bodyText ?? ''}`;
+  const bodyText = (await request.text()) || undefined;
+  const signature = `${method} ${request.url} ${bodyText ?? ''}`;
   let idempotencyKey: string | undefined;
   if (unsafe) {
     idempotencyKey = unansweredWrites.get(signature) ?? newUuid();
@@ -210,24 +188,23 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
   let csrfRetried = false;
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (bodyText !== undefined) headers['Content-Type'] = 'application/json';
-    if (unsafe) headers['X-CSRFToken'] = readCookie('csrftoken') ?? '';
-    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+    const headers = new Headers(request.headers);
+    headers.set('Accept', 'application/json');
+    if (unsafe) headers.set('X-CSRFToken', readCookie('csrftoken') ?? '');
+    if (idempotencyKey) headers.set('Idempotency-Key', idempotencyKey);
 
     let response: Response;
     try {
-      const timeout =
-        options.timeoutMs && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(options.timeoutMs) : undefined;
-      response = await fetch(url, {
+      const timeout = timeoutMs && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined;
+      response = await fetch(request.url, {
         method,
         headers,
         body: bodyText,
         credentials: 'same-origin',
-        signal: options.signal ?? timeout,
+        signal: timeout ?? request.signal,
       });
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (request.signal.aborted) throw error;
       if (attempt === 0) {
         await wait(800);
         continue;
@@ -253,19 +230,85 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     }
 
     // The service worker's saved copy, when the network failed (offline).
-    const savedAt = response.headers.get(OFFLINE_COPY_HEADER);
-    noteApiAnswer(savedAt);
+    noteApiAnswer(response.headers.get(OFFLINE_COPY_HEADER));
     if (!response.ok) throw await errorFromResponse(response);
-    if (response.status === 204) return undefined as T;
-    const type = response.headers.get('Content-Type') ?? '';
-    if (!type.includes('json')) return undefined as T;
-    const data = (await response.json()) as T;
-    if (savedAt !== null && data && typeof data === 'object') offlineCopies.add(data);
-    if (response.headers.get('Idempotent-Replayed') === 'true' && data && typeof data === 'object') {
-      replayedAnswers.add(data);
+    // An answer with nothing to read as JSON reads as no data.
+    if (!(response.headers.get('Content-Type') ?? '').includes('json')) {
+      return new Response(null, { status: 204, headers: response.headers });
     }
-    return data;
+    return response;
   }
+}
+
+const querySerializer = (query: Record<string, unknown>) => queryString(query);
+
+/** Reads, and writes whose answers come at once. */
+const client = createClient<paths, 'application/json'>({ fetch: (request) => send(request), querySerializer });
+
+// A weak signal at the roadside can leave a request hanging for minutes; an upload that
+// takes this long is given up and tried again later, which the client ids make safe.
+const UPLOAD_TIMEOUT_MS = 20_000;
+/** A session's uploads from the roadside. */
+const uploads = createClient<paths, 'application/json'>({
+  fetch: (request) => send(request, UPLOAD_TIMEOUT_MS),
+  querySerializer,
+});
+
+/** The answer's data, noting whether it is a saved copy or a repeated write's first answer. */
+async function read<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data, response } = await call;
+  if (data !== null && typeof data === 'object') {
+    if (response.headers.get(OFFLINE_COPY_HEADER) !== null) offlineCopies.add(data);
+    if (response.headers.get('Idempotent-Replayed') === 'true') replayedAnswers.add(data);
+  }
+  return data as T;
+}
+
+/**
+ * Reads an answer the schema describes only in part as `T` (see "Gaps in the schema" in
+ * src/api/schemas.ts, where `T` is made from the schema's own type).
+ */
+function filled<T>(data: object): T {
+  return data as T;
+}
+
+// --- Addresses for links --------------------------------------------------------------------
+
+type GetPath = ClientPathsWithMethod<typeof client, 'get'>;
+type GetOperation<P extends GetPath> = NonNullable<paths[P]['get']>;
+/** The query parameters the schema gives a GET path. */
+export type QueryOf<P extends GetPath> =
+  GetOperation<P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type PathParamsOf<P extends GetPath> =
+  GetOperation<P> extends { parameters: { path?: infer A } } ? NonNullable<A> : never;
+
+/** The address of a GET path, for what the browser fetches itself: a file download, CAP XML. */
+export function apiUrl<P extends GetPath>(
+  path: P,
+  params: { path?: PathParamsOf<P>; query?: QueryOf<P> } = {},
+): string {
+  return createFinalURL(path, { baseUrl: '', params, querySerializer, pathSerializer: defaultPathSerializer });
+}
+
+/**
+ * The address of an export that takes the same filters as a list. The schema does not
+ * list an export's filters (drf-spectacular documents filters on lists only), so they are
+ * typed as the list's.
+ */
+function exportUrl<P extends GetPath, L extends GetPath>(
+  path: P,
+  _list: L,
+  filters: QueryOf<L>,
+  query: QueryOf<P> | Record<string, never> = {},
+): string {
+  const search = queryString({ ...filters, page: undefined, page_size: undefined, ...query });
+  return search ? `${path}?${search}` : path;
+}
+
+/** An Atom feed: Django's syndication views, outside the API and its schema. */
+function feedUrl(path: string, query: Record<string, unknown> = {}): string {
+  const search = queryString(query);
+  return `/api/v1/${path}${search ? `?${search}` : ''}`;
 }
 
 // --- Saved copies (offline) -----------------------------------------------------------------
@@ -288,286 +331,327 @@ export function isOfflineCopy(value: unknown): boolean {
   return typeof value === 'object' && value !== null && offlineCopies.has(value);
 }
 
-const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
-  request<T>('GET', path, { query, signal });
-const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body });
-const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
-const del = (path: string) => request<void>('DELETE', path);
+// --- The calls ------------------------------------------------------------------------------
 
-// A weak signal at the roadside can leave a request hanging for minutes; an upload that
-// takes this long is given up and tried again later, which the client ids make safe.
-const UPLOAD_TIMEOUT_MS = 20_000;
-const upload = <T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
-  request<T>(method, path, { body, timeoutMs: UPLOAD_TIMEOUT_MS });
+/**
+ * A numeric id (a scheme's, a member's, a site's, an alert's) as the schema types it in a
+ * path. The schema gives these as text today; should it type them as the integers they are,
+ * this stops compiling and is the one place to change.
+ */
+type PathId = paths['/api/v1/schemes/{id}/']['get']['parameters']['path']['id'];
+const pathId = (id: number): PathId => String(id);
 
-export interface SchemeQuery {
-  kind?: string;
-  q?: string;
-  status?: string;
-  force?: string;
-  lat?: number;
-  lon?: number;
-  radius_m?: number;
-  place?: string;
-  ordering?: string;
-  page?: number;
-  page_size?: number;
-}
-
-export interface ActivityQuery {
-  scheme?: string;
-  kind?: string;
-  type?: string;
-  since?: string;
-  until?: string;
-  page?: number;
-}
-
-export interface SiteQuery {
-  scheme?: number | string;
-  status?: string;
-  page?: number;
-  page_size?: number;
-}
-
-export interface SessionQuery {
-  scheme?: number | string;
-  site?: number | string;
-  status?: string;
-  since?: string;
-  until?: string;
-  page?: number;
-}
-
-export interface OffenceQuery {
-  scheme?: number | string;
-  registration?: string;
-  action?: string;
-  action_status?: string;
-  page?: number;
-}
-
-export interface AlertQuery {
-  status?: AlertStatus | '';
-  category?: AlertCategory | '';
-  /** Only the alerts the signed-in user issued. */
-  mine?: boolean;
-  /** Only the alerts with replies nobody has read yet (that the signed-in user manages). */
-  unread_replies?: boolean;
-  page?: number;
-  page_size?: number;
-}
-
-/** What a browser's PushSubscription.toJSON() gives. */
-export interface PushSubscriptionInput {
-  endpoint: string;
-  keys: { p256dh: string; auth: string };
-}
+export type SchemeQuery = QueryOf<'/api/v1/schemes/'>;
+export type ActivityQuery = QueryOf<'/api/v1/activity/'>;
+export type SiteQuery = QueryOf<'/api/v1/speedwatch/sites/'>;
+export type SessionQuery = QueryOf<'/api/v1/speedwatch/sessions/'>;
+export type OffenceQuery = QueryOf<'/api/v1/speedwatch/offences/'>;
+export type LetterQuery = QueryOf<'/api/v1/speedwatch/letters/'>;
+export type AlertQuery = QueryOf<'/api/v1/alerts/'>;
+export type InboxQuery = QueryOf<'/api/v1/inbox/'>;
+export type MemberQuery = QueryOf<'/api/v1/schemes/{scheme_pk}/members/'>;
+export type StatisticsQuery = Omit<QueryOf<'/api/v1/speedwatch/statistics/'>, 'format'>;
 
 // --- Liaison review ---------------------------------------------------------------------
 
-export interface AuditQuery {
-  /** ISO date-times: from `since` (inclusive) to `until` (exclusive). */
-  since?: string;
-  until?: string;
-  scheme?: number | string;
-  /** Part of the person's name. */
-  person?: string;
-  action?: string;
-  page?: number;
-}
+export type AuditQuery = QueryOf<'/api/v1/speedwatch/audit/'>;
 
 export const reviewApi = {
   audit: (query: AuditQuery, signal?: AbortSignal) =>
-    get<Page<AuditRecord>>('speedwatch/audit/', { page_size: 50, ...query }, signal),
+    read(client.GET('/api/v1/speedwatch/audit/', { params: { query: { page_size: 50, ...query } }, signal })),
   /** The records the audit screen shows, as a CSV (the download is itself recorded). */
-  auditExportUrl: (query: AuditQuery) => apiUrl('speedwatch/audit/export/', { ...query, page: undefined }),
-  site: (id: number | string, signal?: AbortSignal) => get<Site>(`speedwatch/sites/${id}/`, undefined, signal),
+  auditExportUrl: ({ page: _page, page_size: _pageSize, ...filters }: AuditQuery) =>
+    apiUrl('/api/v1/speedwatch/audit/export/', { query: filters }),
+  site: (id: number, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/speedwatch/sites/{id}/', { params: { path: { id: pathId(id) } }, signal })),
   siteHistory: (id: number, signal?: AbortSignal) =>
-    get<Page<SiteStatusChange>>(`speedwatch/sites/${id}/history/`, { page_size: 100 }, signal),
+    read(
+      client.GET('/api/v1/speedwatch/sites/{id}/history/', {
+        params: { path: { id: pathId(id) }, query: { page_size: 100 } },
+        signal,
+      }),
+    ),
 };
 
-export interface StatisticsQuery {
-  scheme?: number | string;
-  site?: number | string;
-  since?: string;
-  until?: string;
-}
-
 export const api = {
-  config: () => get<Config>('config/'),
-  forces: () => get<Page<Force>>('forces/', { page_size: 100 }),
+  config: () => read(client.GET('/api/v1/config/')),
+  forces: () => read(client.GET('/api/v1/forces/', { params: { query: { page_size: 100 } } })),
 
-  signup: (body: { name: string; email: string; password: string; phone?: string; postcode?: string }) =>
-    post<Me>('auth/signup/', body),
+  signup: (body: SignUpInput) => read(client.POST('/api/v1/auth/signup/', { body })),
   /** Signs in, or answers `otp_required` when the account uses two-factor sign-in. */
-  login: (body: { email: string; password: string }) => post<Me | OtpRequired>('auth/login/', body),
+  login: (body: SignInInput): Promise<Me | OtpRequired> => read(client.POST('/api/v1/auth/login/', { body })),
   /** The second step of signing in: an authenticator code or a recovery code. */
-  loginCode: (code: string) => post<Me>('auth/login/otp/', { code }),
-  logout: () => post<void>('auth/logout/'),
-  passwordReset: (email: string) => post<{ detail: string }>('auth/password-reset/', { email }),
-  passwordResetConfirm: (body: { uid: string; token: string; new_password: string }) =>
-    post<void>('auth/password-reset/confirm/', body),
+  loginCode: (code: string) => read(client.POST('/api/v1/auth/login/otp/', { body: { code } })),
+  logout: () => read(client.POST('/api/v1/auth/logout/')),
+  passwordReset: (email: string) => read(client.POST('/api/v1/auth/password-reset/', { body: { email } })),
+  passwordResetConfirm: (body: PasswordResetInput) =>
+    read(client.POST('/api/v1/auth/password-reset/confirm/', { body })),
 
-  me: () => get<Me>('me/'),
-  updateMe: (body: { name: string; phone: string; postcode: string }) => patch<Me>('me/', body),
+  me: () => read(client.GET('/api/v1/me/')),
+  updateMe: (body: MeInput) => read(client.PATCH('/api/v1/me/', { body })),
   /** Everything held about the signed-in person, as a ZIP (each download is recorded). */
-  myDataExportUrl: () => apiUrl('me/export/'),
-  myMemberships: (page = 1) => get<Page<Membership>>('me/memberships/', { page, page_size: 50 }),
+  myDataExportUrl: () => apiUrl('/api/v1/me/export/'),
+  myMemberships: (page = 1) =>
+    read(client.GET('/api/v1/me/memberships/', { params: { query: { page, page_size: 50 } } })),
 
   schemes: (query: SchemeQuery, signal?: AbortSignal) =>
-    get<Page<SchemeSummary>>('schemes/', { ...query }, signal),
-  scheme: (id: number | string, signal?: AbortSignal) => get<Scheme>(`schemes/${id}/`, undefined, signal),
-  proposeScheme: (body: SchemeInput) => post<Scheme>('schemes/', body),
-  updateScheme: (id: number, body: Partial<SchemeInput>) => patch<Scheme>(`schemes/${id}/`, body),
-  setSchemeStatus: (id: number, status: SchemeStatus, reason: string) =>
-    post<Scheme>(`schemes/${id}/status/`, { status, reason }),
-  statusHistory: (id: number) => get<Page<StatusChange>>(`schemes/${id}/status-history/`, { page_size: 50 }),
-  join: (id: number, message: string) => post<Membership>(`schemes/${id}/join/`, message ? { message } : {}),
-  leave: (id: number) => post<void>(`schemes/${id}/leave/`),
+    read(client.GET('/api/v1/schemes/', { params: { query }, signal })),
+  scheme: (id: number, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/schemes/{id}/', { params: { path: { id: pathId(id) } }, signal })),
+  proposeScheme: (body: SchemeInput) => read(client.POST('/api/v1/schemes/', { body })),
+  updateScheme: (id: number, body: Partial<SchemeInput>) =>
+    read(client.PATCH('/api/v1/schemes/{id}/', { params: { path: { id: pathId(id) } }, body })),
+  setSchemeStatus: (id: number, status: SchemeDecision, reason: string) =>
+    read(client.POST('/api/v1/schemes/{id}/status/', { params: { path: { id: pathId(id) } }, body: { status, reason } })),
+  statusHistory: (id: number) =>
+    read(
+      client.GET('/api/v1/schemes/{scheme_pk}/status-history/', {
+        params: { path: { scheme_pk: id }, query: { page_size: 50 } },
+      }),
+    ),
+  join: (id: number, message: string) =>
+    read(client.POST('/api/v1/schemes/{id}/join/', { params: { path: { id: pathId(id) } }, body: message ? { message } : undefined })),
+  leave: (id: number) => read(client.POST('/api/v1/schemes/{id}/leave/', { params: { path: { id: pathId(id) } } })),
 
-  members: (schemeId: number | string, query: { status?: string; role?: string; q?: string; page?: number }) =>
-    get<Page<Member>>(`schemes/${schemeId}/members/`, { page_size: 50, ...query }),
+  members: (schemeId: number, query: MemberQuery) =>
+    read(
+      client.GET('/api/v1/schemes/{scheme_pk}/members/', {
+        params: { path: { scheme_pk: pathId(schemeId) }, query: { page_size: 50, ...query } },
+      }),
+    ),
   approveMember: (schemeId: number, memberId: number) =>
-    post<Member>(`schemes/${schemeId}/members/${memberId}/approve/`),
-  declineMember: (schemeId: number, memberId: number) =>
-    post<Member>(`schemes/${schemeId}/members/${memberId}/decline/`),
+    read(
+      client.POST('/api/v1/schemes/{scheme_pk}/members/{id}/approve/', {
+        params: { path: { scheme_pk: pathId(schemeId), id: pathId(memberId) } },
+      }),
+    ),
   setMemberRole: (schemeId: number, memberId: number, role: MemberRole) =>
-    patch<Member>(`schemes/${schemeId}/members/${memberId}/`, { role }),
-  removeMember: (schemeId: number, memberId: number) => del(`schemes/${schemeId}/members/${memberId}/`),
+    read(
+      client.PATCH('/api/v1/schemes/{scheme_pk}/members/{id}/', {
+        params: { path: { scheme_pk: pathId(schemeId), id: pathId(memberId) } },
+        body: { role },
+      }),
+    ),
+  removeMember: (schemeId: number, memberId: number) =>
+    read(
+      client.DELETE('/api/v1/schemes/{scheme_pk}/members/{id}/', {
+        params: { path: { scheme_pk: pathId(schemeId), id: pathId(memberId) } },
+      }),
+    ),
 
-  joinRequests: (page = 1) => get<Page<JoinRequest>>('join-requests/', { page, page_size: 50 }),
+  joinRequests: (page = 1) => read(client.GET('/api/v1/join-requests/', { params: { query: { page, page_size: 50 } } })),
 
-  activity: (query: ActivityQuery) => get<Page<ActivityEntry>>('activity/', { page_size: 50, ...query }),
-  activityExportUrl: (query: ActivityQuery) => apiUrl('activity/export/', { ...query, page: undefined }),
+  activity: (query: ActivityQuery) =>
+    read(client.GET('/api/v1/activity/', { params: { query: { page_size: 50, ...query } } })),
+  activityExportUrl: (query: ActivityQuery) => exportUrl('/api/v1/activity/export/', '/api/v1/activity/', query),
 
   // Community Speedwatch
   sites: (query: SiteQuery, signal?: AbortSignal) =>
-    get<Page<Site>>('speedwatch/sites/', { page_size: 50, ...query }, signal),
-  proposeSite: (body: SiteInput) => post<Site>('speedwatch/sites/', body),
-  decideSite: (id: number, status: Exclude<SiteStatus, 'proposed'>, reason: string) =>
-    post<Site>(`speedwatch/sites/${id}/decision/`, { status, reason }),
+    read(client.GET('/api/v1/speedwatch/sites/', { params: { query: { page_size: 50, ...query } }, signal })),
+  proposeSite: (body: SiteInput) => read(client.POST('/api/v1/speedwatch/sites/', { body })),
+  decideSite: (id: number, status: SiteDecision, reason: string) =>
+    read(
+      client.POST('/api/v1/speedwatch/sites/{id}/decision/', {
+        params: { path: { id: pathId(id) } },
+        body: { status, reason },
+      }),
+    ),
   /** Everyone who can be ticked as present at a session of the scheme. */
   activeMembers: (schemeId: number) =>
-    get<Page<Member>>(`schemes/${schemeId}/members/`, { status: 'active', page_size: 100 }),
+    read(
+      client.GET('/api/v1/schemes/{scheme_pk}/members/', {
+        params: { path: { scheme_pk: pathId(schemeId) }, query: { status: 'active', page_size: 100 } },
+      }),
+    ),
 
-  sessions: (query: SessionQuery, signal?: AbortSignal) =>
-    get<Page<SpeedwatchSession>>('speedwatch/sessions/', { page_size: 20, ...query }, signal),
-  session: (id: string, signal?: AbortSignal) =>
-    get<SessionWithOffences>(`speedwatch/sessions/${id}/`, undefined, signal),
+  sessions: async (query: SessionQuery, signal?: AbortSignal): Promise<Page<SpeedwatchSession>> => {
+    const page = await read(
+      client.GET('/api/v1/speedwatch/sessions/', { params: { query: { page_size: 20, ...query } }, signal }),
+    );
+    return { ...page, results: page.results.map((session) => filled<SpeedwatchSession>(session)) };
+  },
+  session: async (id: string, signal?: AbortSignal) =>
+    filled<SessionWithOffences>(
+      await read(client.GET('/api/v1/speedwatch/sessions/{id}/', { params: { path: { id } }, signal })),
+    ),
   /** 201 for a new session; 200 with the stored one when this id was uploaded before. */
-  createSession: (body: SessionInput) => upload<SessionWithOffences>('POST', 'speedwatch/sessions/', body),
-  updateSession: (id: string, body: SessionChanges) =>
-    upload<SessionWithOffences>('PATCH', `speedwatch/sessions/${id}/`, body),
+  createSession: async (body: SessionInput) =>
+    filled<SessionWithOffences>(await read(uploads.POST('/api/v1/speedwatch/sessions/', { body }))),
+  updateSession: async (id: string, body: SessionChanges) =>
+    filled<SessionWithOffences>(
+      await read(uploads.PATCH('/api/v1/speedwatch/sessions/{id}/', { params: { path: { id } }, body })),
+    ),
   /** Offences whose id is already stored are skipped, so a retried upload adds nothing twice. */
-  addOffence: (sessionId: string, offence: OffenceInput) =>
-    upload<Offence[]>('POST', `speedwatch/sessions/${sessionId}/offences/`, offence),
+  addOffence: (sessionId: string, offence: OffenceInput): Promise<Offence[]> =>
+    read(
+      uploads.POST('/api/v1/speedwatch/sessions/{id}/offences/', {
+        params: { path: { id: sessionId } },
+        body: offence,
+      }),
+    ),
   removeOffence: (sessionId: string, offenceId: string) =>
-    upload<void>('DELETE', `speedwatch/sessions/${sessionId}/offences/${offenceId}/`),
-  submitSession: (id: string) => upload<SessionWithOffences>('POST', `speedwatch/sessions/${id}/submit/`, {}),
-  amendments: (id: string) => get<Page<Amendment>>(`speedwatch/sessions/${id}/amendments/`, { page_size: 50 }),
-  amendSession: (id: string, reason: string, changes: Record<string, string | number | string[]>) =>
-    post<Amendment>(`speedwatch/sessions/${id}/amendments/`, { reason, changes }),
+    read(
+      uploads.DELETE('/api/v1/speedwatch/sessions/{id}/offences/{offence_id}/', {
+        params: { path: { id: sessionId, offence_id: offenceId } },
+      }),
+    ),
+  submitSession: async (id: string) =>
+    filled<SessionWithOffences>(
+      await read(uploads.POST('/api/v1/speedwatch/sessions/{id}/submit/', { params: { path: { id } } })),
+    ),
+  amendments: (id: string) =>
+    read(
+      client.GET('/api/v1/speedwatch/sessions/{id}/amendments/', {
+        params: { path: { id }, query: { page_size: 50 } },
+      }),
+    ),
+  amendSession: (id: string, reason: string, changes: AmendmentChanges) =>
+    read(
+      client.POST('/api/v1/speedwatch/sessions/{id}/amendments/', {
+        params: { path: { id } },
+        body: { reason, changes },
+      }),
+    ),
 
   offences: (query: OffenceQuery, signal?: AbortSignal) =>
-    get<Page<QueueOffence>>('speedwatch/offences/', { page_size: 20, ...query }, signal),
-  settleDispute: (id: string, outcome: Exclude<DisputeOutcome, 'none'>, note: string) =>
-    post<Offence>(`speedwatch/offences/${id}/dispute/`, { outcome, note }),
+    read(client.GET('/api/v1/speedwatch/offences/', { params: { query: { page_size: 20, ...query } }, signal })),
+  settleDispute: (id: string, outcome: DisputeDecision, note: string) =>
+    read(
+      client.POST('/api/v1/speedwatch/offences/{id}/dispute/', {
+        params: { path: { id } },
+        body: { outcome, note },
+      }),
+    ),
 
-  letters: (query: OffenceQuery, signal?: AbortSignal) =>
-    get<Page<QueueOffence>>('speedwatch/letters/', { page_size: 50, ...query }, signal),
-  markLetters: (ids: string[], status: Exclude<ActionStatus, 'pending'>) =>
-    post<{ updated: number }>('speedwatch/letters/mark/', { ids, status }),
+  letters: (query: LetterQuery, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/speedwatch/letters/', { params: { query: { page_size: 50, ...query } }, signal })),
+  markLetters: async (ids: string[], status: LetterMark) =>
+    filled<LettersMarked>(await read(client.POST('/api/v1/speedwatch/letters/mark/', { body: { ids, status } }))),
   /** The offences the list shows, as a CSV (every column; each download is audited). */
   offencesExportUrl: (query: OffenceQuery) =>
-    apiUrl('speedwatch/offences/export/', { ...query, page: undefined, page_size: undefined }),
-  lettersExportUrl: (query: OffenceQuery, format: 'csv' | 'pdf') =>
-    apiUrl('speedwatch/letters/export/', {
-      scheme: query.scheme,
-      action: query.action,
+    exportUrl('/api/v1/speedwatch/offences/export/', '/api/v1/speedwatch/offences/', query),
+  lettersExportUrl: (query: Pick<LetterQuery, 'scheme' | 'action'>, format: 'csv' | 'pdf') =>
+    exportUrl('/api/v1/speedwatch/letters/export/', '/api/v1/speedwatch/letters/', query, {
       format: format === 'pdf' ? 'pdf' : undefined,
     }),
 
   // Alerts
   alerts: (query: AlertQuery, signal?: AbortSignal) =>
-    get<Page<AlertDetail>>('alerts/', { page_size: 20, ...query }, signal),
-  alert: (id: number | string, signal?: AbortSignal) => get<AlertDetail>(`alerts/${id}/`, undefined, signal),
+    read(client.GET('/api/v1/alerts/', { params: { query: { page_size: 20, ...query } }, signal })),
+  alert: (id: number, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } }, signal })),
   /** The schemes and how many people an alert would reach; 403 with the reason when it may not be issued. */
-  previewAlert: (body: AlertInput, signal?: AbortSignal) => request<AlertReach>('POST', 'alerts/preview/', { body, signal }),
-  draftAlert: (body: AlertInput) => post<AlertDetail>('alerts/', body),
+  previewAlert: (body: AlertInput, signal?: AbortSignal) =>
+    read(client.POST('/api/v1/alerts/preview/', { body, signal })),
+  draftAlert: (body: AlertInput) => read(client.POST('/api/v1/alerts/', { body })),
   /** Rewrites a draft as a whole (its author only). */
-  editDraft: (id: number, body: AlertInput) => request<AlertDetail>('PUT', `alerts/${id}/`, { body }),
-  deleteDraft: (id: number) => del(`alerts/${id}/`),
-  publishAlert: (id: number) => post<AlertDetail>(`alerts/${id}/publish/`),
+  editDraft: (id: number, body: AlertInput) =>
+    read(client.PUT('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } }, body })),
+  deleteDraft: (id: number) => read(client.DELETE('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } } })),
+  publishAlert: (id: number) =>
+    read(client.POST('/api/v1/alerts/{id}/publish/', { params: { path: { id: pathId(id) } } })),
   /** Publishes an update: a new alert (201) to the same recipients. */
-  updateAlert: (id: number, changes: AlertChanges) => post<Alert>(`alerts/${id}/update_alert/`, changes),
+  updateAlert: (id: number, changes: AlertChanges) =>
+    read(client.POST('/api/v1/alerts/{id}/update_alert/', { params: { path: { id: pathId(id) } }, body: changes })),
   /** Cancels an alert: a new alert (201) telling its recipients why. */
-  cancelAlert: (id: number, changes: AlertChanges) => post<Alert>(`alerts/${id}/cancel/`, changes),
+  cancelAlert: (id: number, changes: AlertChanges) =>
+    read(client.POST('/api/v1/alerts/{id}/cancel/', { params: { path: { id: pathId(id) } }, body: changes })),
   deliverySummary: (id: number, signal?: AbortSignal) =>
-    get<DeliverySummary>(`alerts/${id}/summary/`, undefined, signal),
-  alertReplies: (id: number, page: number, signal?: AbortSignal) =>
-    get<Page<AlertReply>>(`alerts/${id}/replies/`, { page, page_size: 20 }, signal),
-  reply: (id: number, body: string) => post<AlertReply>(`alerts/${id}/replies/`, { body }),
-  markRepliesRead: (id: number) => post<{ marked: number }>(`alerts/${id}/replies/read/`),
-  capUrl: (id: number) => apiUrl(`alerts/${id}/cap/`),
+    read(client.GET('/api/v1/alerts/{id}/summary/', { params: { path: { id: pathId(id) } }, signal })),
+  alertReplies: async (id: number, page: number, signal?: AbortSignal) =>
+    // The schema gives this GET the POST's 201 answer too; a GET answers with a page.
+    (await read(
+      client.GET('/api/v1/alerts/{id}/replies/', {
+        params: { path: { id: pathId(id) }, query: { page, page_size: 20 } },
+        signal,
+      }),
+    )) as Page<AlertReply>,
+  reply: (id: number, body: string) =>
+    read(client.POST('/api/v1/alerts/{id}/replies/', { params: { path: { id: pathId(id) } }, body: { body } })),
+  markRepliesRead: (id: number) =>
+    read(client.POST('/api/v1/alerts/{id}/replies/read/', { params: { path: { id: pathId(id) } } })),
+  capUrl: (id: number) => apiUrl('/api/v1/alerts/{id}/cap/', { path: { id: pathId(id) } }),
   areaFeedUrl: (lat: number, lon: number, radiusM: number) =>
-    apiUrl('feeds/alerts.atom', { lat, lon, radius_m: Math.round(radiusM) }),
-  schemeFeedUrl: (schemeId: number) => apiUrl(`feeds/schemes/${schemeId}/alerts.atom`),
+    feedUrl('feeds/alerts.atom', { lat, lon, radius_m: Math.round(radiusM) }),
+  schemeFeedUrl: (schemeId: number) => feedUrl(`feeds/schemes/${schemeId}/alerts.atom`),
 
-  inbox: (query: { unread?: boolean; page?: number; page_size?: number }, signal?: AbortSignal) =>
-    get<Page<Notice>>('inbox/', { page_size: 20, ...query, unread: query.unread ? 'true' : undefined }, signal),
-  markRead: (ids: number[]) => post<{ marked: number }>('inbox/read/', { ids }),
+  inbox: (query: InboxQuery, signal?: AbortSignal) =>
+    read(
+      client.GET('/api/v1/inbox/', {
+        params: { query: { page_size: 20, ...query, unread: query.unread || undefined } },
+        signal,
+      }),
+    ),
+  markRead: (ids: number[]) => read(client.POST('/api/v1/inbox/read/', { body: { ids } })),
 
-  alertPreferences: () => get<AlertPreferences>('me/alert-preferences/'),
-  saveAlertPreferences: (body: AlertPreferences) => request<AlertPreferences>('PUT', 'me/alert-preferences/', { body }),
-  savePushSubscription: (body: PushSubscriptionInput) => post<PushSubscriptionInput>('me/push-subscriptions/', body),
-  removePushSubscription: (endpoint: string) => request<void>('DELETE', 'me/push-subscriptions/', { body: { endpoint } }),
+  alertPreferences: async () => filled<AlertPreferences>(await read(client.GET('/api/v1/me/alert-preferences/'))),
+  saveAlertPreferences: async (body: AlertPreferencesInput) =>
+    filled<AlertPreferences>(await read(client.PUT('/api/v1/me/alert-preferences/', { body }))),
+  savePushSubscription: (body: PushSubscriptionInput) => read(client.POST('/api/v1/me/push-subscriptions/', { body })),
+  /** The schema leaves out this DELETE's body (drf-spectacular documents none on a DELETE). */
+  removePushSubscription: (endpoint: PushSubscriptionInput['endpoint']) =>
+    read(client.DELETE('/api/v1/me/push-subscriptions/', { body: { endpoint } as never })),
 
   statistics: (query: StatisticsQuery, signal?: AbortSignal) =>
-    get<SpeedwatchStatistics>('speedwatch/statistics/', { ...query }, signal),
-  statisticsCsvUrl: (query: StatisticsQuery) => apiUrl('speedwatch/statistics/', { ...query, format: 'csv' }),
+    read(client.GET('/api/v1/speedwatch/statistics/', { params: { query }, signal })),
+  statisticsCsvUrl: (query: StatisticsQuery) =>
+    apiUrl('/api/v1/speedwatch/statistics/', { query: { ...query, format: 'csv' } }),
 
   // Alerts as threads, answers to replies, default settings, place search
   /** The alert's incident (the alert, its updates and cancellation), newest first, whichever of them `id` is. */
-  alertThread: (id: number | string, signal?: AbortSignal) =>
-    get<AlertThread>(`alerts/${id}/thread/`, undefined, signal),
+  alertThread: (id: number, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/alerts/{id}/thread/', { params: { path: { id: pathId(id) } }, signal })),
   /** Marks read what the user has of the alert's incident: its notices, and answers to their replies. */
-  markIncidentRead: (id: number) => post<{ marked: number }>(`alerts/${id}/read/`),
+  markIncidentRead: (id: number) => read(client.POST('/api/v1/alerts/{id}/read/', { params: { path: { id: pathId(id) } } })),
   /** Answers a reply to (a message of) the alert's incident; answering the same again changes nothing. */
   answerReply: (alertId: number, replyId: number, answer: string) =>
-    post<AlertReply>(`alerts/${alertId}/replies/${replyId}/answer/`, { answer }),
+    read(
+      client.POST('/api/v1/alerts/{id}/replies/{reply_id}/answer/', {
+        params: { path: { id: pathId(alertId), reply_id: pathId(replyId) } },
+        body: { answer },
+      }),
+    ),
   /** Forgets the saved alert settings: the defaults apply again (and are returned). */
-  resetAlertPreferences: () => request<AlertPreferences>('DELETE', 'me/alert-preferences/'),
+  resetAlertPreferences: async () =>
+    filled<AlertPreferences>(await read(client.DELETE('/api/v1/me/alert-preferences/'))),
   /** Where a postcode or town is; a field error under `q` when it is not known. */
-  geocode: (q: string, signal?: AbortSignal) => get<GeocodedPlace>('geocode/', { q }, signal),
+  geocode: (q: string, signal?: AbortSignal) => read(client.GET('/api/v1/geocode/', { params: { query: { q } }, signal })),
   // --- Phone-sized screens: join request counts, declining with a reason, undo ---
   /** How many requests to join are waiting for the signed-in user (the menu's badge). */
   joinRequestCount: async (): Promise<number> =>
-    (await get<Page<JoinRequest>>('join-requests/', { page_size: 1 })).count,
+    (await read(client.GET('/api/v1/join-requests/', { params: { query: { page_size: 1 } } }))).count,
   /** Declines a request; the reason (optional) reaches the requester once it can no longer be undone. */
   declineMemberWithReason: (schemeId: number, memberId: number, reason: string) =>
-    post<Member>(`schemes/${schemeId}/members/${memberId}/decline/`, reason ? { reason } : {}),
+    read(
+      client.POST('/api/v1/schemes/{scheme_pk}/members/{id}/decline/', {
+        params: { path: { scheme_pk: pathId(schemeId), id: pathId(memberId) } },
+        body: reason ? { reason } : undefined,
+      }),
+    ),
   /** Takes a decline back while `decline_undo_until` has not passed: the request waits again. */
   undoDecline: (schemeId: number, memberId: number) =>
-    post<Member>(`schemes/${schemeId}/members/${memberId}/undo-decline/`),
+    read(
+      client.POST('/api/v1/schemes/{scheme_pk}/members/{id}/undo-decline/', {
+        params: { path: { scheme_pk: pathId(schemeId), id: pathId(memberId) } },
+      }),
+    ),
 };
 
 // --- Accounts: password, email, deleting the account; the force for a place -------------
 
 export const accountApi = {
-  changePassword: (body: { current_password: string; new_password: string }) => post<void>('me/password/', body),
-  changeEmail: (body: { new_email: string; password: string }) => post<EmailChangeRequested>('me/email/', body),
-  confirmEmail: (token: string) => post<EmailChanged>('auth/email-change/confirm/', { token }),
-  deletionPreview: (signal?: AbortSignal) => get<AccountDeletionPreview>('me/deletion/', undefined, signal),
-  deleteAccount: (password: string) => post<void>('me/deletion/', { password }),
-  twoFactor: (signal?: AbortSignal) => get<TwoFactorStatus>('me/two-factor/', undefined, signal),
-  twoFactorEnrol: (password: string) => post<TwoFactorEnrolment>('me/two-factor/enrol/', { password }),
-  twoFactorConfirm: (code: string) => post<{ recovery_codes: string[] }>('me/two-factor/confirm/', { code }),
+  changePassword: (body: PasswordChangeInput) => read(client.POST('/api/v1/me/password/', { body })),
+  changeEmail: (body: EmailChangeInput) => read(client.POST('/api/v1/me/email/', { body })),
+  confirmEmail: (token: string) => read(client.POST('/api/v1/auth/email-change/confirm/', { body: { token } })),
+  deletionPreview: (signal?: AbortSignal) => read(client.GET('/api/v1/me/deletion/', { signal })),
+  deleteAccount: (password: string) => read(client.POST('/api/v1/me/deletion/', { body: { password } })),
+  twoFactor: (signal?: AbortSignal) => read(client.GET('/api/v1/me/two-factor/', { signal })),
+  twoFactorEnrol: (password: string) => read(client.POST('/api/v1/me/two-factor/enrol/', { body: { password } })),
+  twoFactorConfirm: (code: string) => read(client.POST('/api/v1/me/two-factor/confirm/', { body: { code } })),
   recoveryCodesRegenerate: (code: string) =>
-    post<{ recovery_codes: string[] }>('me/two-factor/recovery-codes/', { code }),
-  twoFactorDisable: (body: { password: string; code: string }) => post<void>('me/two-factor/disable/', body),
+    read(client.POST('/api/v1/me/two-factor/recovery-codes/', { body: { code } })),
+  twoFactorDisable: (body: TwoFactorDisableInput) => read(client.POST('/api/v1/me/two-factor/disable/', { body })),
   /** The police force that most likely covers a point, and how sure that is. */
   locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
-    get<ForceSuggestion>('forces/locate/', { lat, lon }, signal),
+    read(client.GET('/api/v1/forces/locate/', { params: { query: { lat, lon } }, signal })),
 };
-

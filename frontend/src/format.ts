@@ -16,7 +16,7 @@ import type {
   SessionStatus,
   SiteStatus,
   VehicleType,
-} from './types';
+} from './api/schemas';
 
 export const KIND_LABELS: Record<SchemeKind, string> = {
   neighbourhood: 'Neighbourhood Watch',

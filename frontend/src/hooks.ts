@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useActionResult, type ActionResultState } from './actionResult';
 import { ApiError } from './api';
-import type { Page } from './types';
+import type { Page } from './api/schemas';
 
 export function useTitle(title: string): void {
   useEffect(() => {
@@ -60,7 +60,7 @@ export function usePagedList<T>(
         setItems(data.results);
         setCount(data.count);
         setPage(1);
-        setHasMore(data.next !== null);
+        setHasMore(data.next != null);
         setLoading(false);
       },
       (err) => {
@@ -86,7 +86,7 @@ export function usePagedList<T>(
       setItems((old) => [...old, ...data.results]);
       setCount(data.count);
       setPage(page + 1);
-      setHasMore(data.next !== null);
+      setHasMore(data.next != null);
     } catch (err) {
       if (!signal.aborted) setError(asApiError(err));
     } finally {

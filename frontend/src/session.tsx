@@ -6,7 +6,7 @@ import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/ho
 import { api, ApiError, ensureCsrf } from './api';
 import { withOfflineCopy } from './offlineCache';
 import { noteSignedIn } from './offlineData';
-import type { Config, Me } from './types';
+import type { Me, ServerConfig } from './api/schemas';
 import { navigate } from './router';
 
 export interface StatusMessage {
@@ -30,6 +30,25 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
+// The rules a stand-in configuration cannot know.
+type ServerRules =
+  | 'speedwatch_min_members_present'
+  | 'speedwatch_session_max_hours'
+  | 'speedwatch_device_check_max_age_days'
+  | 'speedwatch_submit_within_hours'
+  | 'scheme_radius_min_m'
+  | 'scheme_radius_max_m'
+  | 'scheme_polygon_max_vertices'
+  | 'scheme_polygon_max_span_m'
+  | 'scheme_text_max_lengths';
+
+/**
+ * The server's configuration (config/), or the stand-in used when the server could not be
+ * reached and no copy was saved: there the server's rules are null, and the forms leave
+ * those checks to the server.
+ */
+export type Config = Omit<ServerConfig, ServerRules> & { [Rule in ServerRules]: ServerConfig[Rule] | null };
+
 const FALLBACK_CONFIG: Config = {
   tile_url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tile_attribution: '&copy; OpenStreetMap contributors',
@@ -43,6 +62,13 @@ const FALLBACK_CONFIG: Config = {
   speedwatch_session_max_hours: null,
   speedwatch_device_check_max_age_days: null,
   speedwatch_submit_within_hours: null,
+  scheme_radius_min_m: null,
+  scheme_radius_max_m: null,
+  scheme_polygon_max_vertices: null,
+  scheme_polygon_max_span_m: null,
+  scheme_text_max_lengths: null,
+  // Push notifications are off without the server's key.
+  webpush_public_key: '',
 };
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {

@@ -16,15 +16,16 @@ import type {
   SessionSite,
   SessionWithOffences,
   VehicleType,
-} from './types';
+} from './api/schemas';
 
 export type EntryState = 'waiting' | 'uploaded' | 'refused';
 
-export interface DraftOffence extends OffenceInput {
+/** An offence entered on this phone: the form fills in every field but the direction. */
+export type DraftOffence = Required<Omit<OffenceInput, 'direction'>> & {
   state: EntryState;
   /** Why the server refused it, when it did. */
   problem?: string[];
-}
+};
 
 export interface DraftSite {
   id: number;

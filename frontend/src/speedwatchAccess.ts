@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import { useSession } from './session';
-import type { Me, MemberRole, SchemeSummary } from './types';
+import type { Me, MemberRole, SchemeSummary } from './api/schemas';
 
 export interface SpeedwatchMembership {
   scheme: SchemeSummary;

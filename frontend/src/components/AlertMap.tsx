@@ -3,7 +3,8 @@
 import L from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatRadius } from '../format';
-import type { Alert, Config } from '../types';
+import type { Alert } from '../api/schemas';
+import type { Config } from '../session';
 import { createMap, fitTo } from './mapLayers';
 
 const STYLE = { color: '#a3160d', weight: 3, fillColor: '#a3160d', fillOpacity: 0.15 };

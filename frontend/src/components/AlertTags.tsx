@@ -1,5 +1,5 @@
 import { ALERT_STATUS_LABELS } from '../format';
-import type { Alert } from '../types';
+import type { Alert } from '../api/schemas';
 import { StatusTag } from './StatusTag';
 
 /**

@@ -7,7 +7,7 @@ import { useDismiss } from '../dismiss';
 import { api, ApiError } from '../api';
 import { fromLocalInput, SEVERITIES, SEVERITY_HINTS, toLocalInput, URGENCIES, URGENCY_HINTS } from '../format';
 import { useSubmission } from '../hooks';
-import type { Alert, AlertChanges, Severity, Urgency } from '../types';
+import type { Alert, AlertChanges, Severity, Urgency } from '../api/schemas';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 
 const SHOWN = ['title', 'body', 'severity', 'urgency', 'expires_at'] as const;

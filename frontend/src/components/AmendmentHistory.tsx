@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { formatDateTime, formatRegistration, formatTime, plural } from '../format';
 import { clearFieldErrors, usePagedList, useSubmission } from '../hooks';
-import type { Amendment, Offence } from '../types';
+import type { Amendment, Offence } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { ConfirmAction } from './ConfirmAction';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
@@ -26,6 +26,12 @@ function describeChange(field: string, change: unknown): string {
   if (field === VOID && Array.isArray(change)) return `${plural(change.length, 'offence')} voided as recorded in error`;
   const [before, after] = Array.isArray(change) ? change : [undefined, change];
   return `${FIELD_LABELS[field] ?? field}: ${describe(before)} → ${describe(after)}`;
+}
+
+// The schema leaves `changes` untyped: it is an object of [before, after] for each field.
+function changesOf(amendment: Amendment): [string, unknown][] {
+  const changes = amendment.changes;
+  return changes && typeof changes === 'object' ? Object.entries(changes) : [];
 }
 
 function describeOffence(offence: Offence): string {
@@ -62,7 +68,7 @@ export function AmendmentHistory({
           {list.items.map((amendment) => (
             <li key={amendment.id}>
               <p class="history__reason">
-                {Object.entries(amendment.changes)
+                {changesOf(amendment)
                   .map(([field, change]) => describeChange(field, change))
                   .join('; ')}
               </p>

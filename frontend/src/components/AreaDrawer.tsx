@@ -7,7 +7,8 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatRadius } from '../format';
 import { locateMe } from '../geolocation';
-import type { AlertAreaInput, Config, SchemeSummary } from '../types';
+import type { AlertArea, SchemeSummary } from '../api/schemas';
+import type { Config } from '../session';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
 import { RadioGroupField, SelectField } from './FormField';
 import { PlaceSearch } from './PlaceSearch';
@@ -50,7 +51,7 @@ const REFERENCE_STYLE: L.PathOptions = {
 const CLOSE_DISTANCE_PX = 24;
 
 /** The area as the API takes it, or null while it is not complete. */
-export function areaInput(area: DrawnArea): AlertAreaInput | null {
+export function areaInput(area: DrawnArea): AlertArea | null {
   if (area.shape === 'circle') {
     return area.centre ? { lat: area.centre.lat, lon: area.centre.lon, radius_m: area.radius } : null;
   }

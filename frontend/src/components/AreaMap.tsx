@@ -2,7 +2,8 @@
 
 import L from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Config, SchemeSummary } from '../types';
+import type { SchemeSummary } from '../api/schemas';
+import type { Config } from '../session';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
 
 export function AreaMap({ config, scheme }: { config: Config; scheme: SchemeSummary }) {

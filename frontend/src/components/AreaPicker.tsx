@@ -3,7 +3,7 @@
 
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Config } from '../types';
+import type { Config } from '../session';
 import { createMap } from './mapLayers';
 import { locateMe } from '../geolocation';
 

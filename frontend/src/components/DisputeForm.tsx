@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { DISPUTE_LABELS, formatRegistration } from '../format';
 import { useSubmission } from '../hooks';
-import type { DisputeOutcome, Offence } from '../types';
+import type { DisputeOutcome, Offence } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField } from './FormField';
 

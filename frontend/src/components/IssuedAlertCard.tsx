@@ -1,5 +1,5 @@
 import { formatDateTime, plural } from '../format';
-import type { AlertDetail } from '../types';
+import type { AlertDetail } from '../api/schemas';
 import { AlertTags } from './AlertTags';
 
 /** One alert its issuer (or the force's liaison) sent or is drafting. */

@@ -9,7 +9,7 @@ import { api, type ApiError } from '../api';
 import { formatDate, formatTime } from '../format';
 import { asApiError, type PagedList } from '../hooks';
 import { joinRequestsChanged } from '../joinRequestCount';
-import type { Member, SchemeKind } from '../types';
+import type { Member, SchemeKind } from '../api/schemas';
 import { EmptyState } from './EmptyState';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';

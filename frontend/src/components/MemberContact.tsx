@@ -1,4 +1,4 @@
-import type { MemberUser } from '../types';
+import type { MemberUser } from '../api/schemas';
 
 /** A member's contact details, shown to the scheme's coordinators. */
 export function MemberContact({ user }: { user: MemberUser }) {

@@ -6,7 +6,7 @@ import { useCallback } from 'preact/hooks';
 import { api } from '../api';
 import { formatDateTime } from '../format';
 import { usePagedList } from '../hooks';
-import type { AlertReply } from '../types';
+import type { AlertReply } from '../api/schemas';
 import { ErrorAlert } from './FormField';
 import { ShowMoreButton } from './ShowMoreButton';
 

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatDateTime } from '../format';
-import type { Notice } from '../types';
+import type { Notice } from '../api/schemas';
 import { AlertTags } from './AlertTags';
 
 /**

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { ACTION_LABELS, ACTION_STATUS_LABELS, DISPUTE_LABELS, formatDateTime } from '../format';
-import type { Offence } from '../types';
+import type { Offence } from '../api/schemas';
 import { vehicleDescription } from './LoggedOffences';
 import { RegistrationPlate } from './RegistrationPlate';
 import { StatusTag } from './StatusTag';

@@ -13,7 +13,7 @@ import {
   VEHICLE_TYPE_LABELS,
 } from '../format';
 import type { NewOffence } from '../sessionDrafts';
-import type { VehicleType } from '../types';
+import type { VehicleType } from '../api/schemas';
 import { COMMON_COLOURS, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
 import { ActionResult } from './ActionResult';
 import { SelectField, TextField } from './FormField';

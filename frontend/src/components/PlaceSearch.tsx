@@ -4,7 +4,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../hooks';
-import type { GeocodedPlace } from '../types';
+import type { GeocodedPlace } from '../api/schemas';
 
 export function PlaceSearch({
   onFound,

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { accountApi } from '../api';
 import { asApiError } from '../hooks';
-import type { Force, ForceConfidence, ForceSuggestion } from '../types';
+import type { Force, ForceConfidence, ForceSuggestion } from '../api/schemas';
 import type { PickedPoint } from './AreaPicker';
 import { SelectField } from './FormField';
 

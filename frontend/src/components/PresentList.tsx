@@ -1,7 +1,7 @@
 // Who is at the roadside: the scheme's active members, ticked one by one.
 
 import { plural } from '../format';
-import type { Person } from '../types';
+import type { Person } from '../api/schemas';
 import { CheckboxField } from './FormField';
 
 export function PresentList({

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { KIND_LABELS, plural } from '../format';
 import { asApiError } from '../hooks';
-import type { AlertInput, AlertReach } from '../types';
+import type { AlertInput, AlertReach } from '../api/schemas';
 
 export interface Reach {
   loading: boolean;

@@ -7,7 +7,7 @@ import { useActionResult } from '../actionResult';
 import { api, ApiError } from '../api';
 import { formatDateTime, plural } from '../format';
 import { usePagedList, useSubmission } from '../hooks';
-import type { AlertReply } from '../types';
+import type { AlertReply } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { EmptyState } from './EmptyState';
 import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 import { Loading } from './Loading';
 
 /** Shows its content to signed-in users; sends anyone else to sign in first. */

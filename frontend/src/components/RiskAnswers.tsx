@@ -1,6 +1,6 @@
 // A site's risk assessment: each question as the server words it, with its answer.
 
-import type { RiskAnswer } from '../types';
+import type { RiskAnswer } from '../api/schemas';
 
 function answerText(answer: boolean | null): string {
   return answer === true ? 'Yes' : answer === false ? 'No' : 'Not answered';

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatDistance, kindLabel, plural, SHORT_STATUS_LABELS } from '../format';
-import type { SchemeSummary } from '../types';
+import type { SchemeSummary } from '../api/schemas';
 
 export function KindTag({ kind, display }: { kind: string; display?: string }) {
   return <span class={`kind-tag kind-tag--${kind}`}>{kindLabel(kind, display)}</span>;

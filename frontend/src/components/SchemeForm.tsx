@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { KIND_LABELS } from '../format';
 import { useSubmission } from '../hooks';
-import type { Config, Force, SchemeInput, SchemeKind } from '../types';
+import type { Force, ForceCode, SchemeInput, SchemeKind } from '../api/schemas';
+import type { Config } from '../session';
 import { AreaPicker, type PickedPoint } from './AreaPicker';
 import { CheckboxField, ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { PoliceForcePicker } from './PoliceForcePicker';
@@ -58,11 +59,12 @@ export function toSchemeInput(values: SchemeFormValues): SchemeInput {
   return {
     name: values.name.trim(),
     kind: values.kind as SchemeKind,
-    force: values.force,
+    force: values.force as ForceCode,
     description: values.description.trim(),
-    lat: values.point?.lat ?? null,
-    lon: values.point?.lon ?? null,
-    radius_m: values.radius.trim() ? Number(values.radius) : null,
+    // Left out, not null, when not chosen: the server takes no null here.
+    lat: values.point?.lat,
+    lon: values.point?.lon,
+    radius_m: values.radius.trim() ? Number(values.radius) : undefined,
     contact_name: values.contact_name.trim(),
     contact_email: values.contact_email.trim(),
     contact_phone: values.contact_phone.trim(),

@@ -1,5 +1,5 @@
 import { formatSessionTimes, plural, SESSION_STATUS_LABELS } from '../format';
-import type { SpeedwatchSession } from '../types';
+import type { SpeedwatchSession } from '../api/schemas';
 import { StatusTag } from './StatusTag';
 
 /** One session in a list: where and when, what was counted, and whether it is submitted. */

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { DIRECTION_LABELS, formatDate, SITE_STATUS_LABELS } from '../format';
-import type { Site } from '../types';
+import type { Site } from '../api/schemas';
 import { RiskAnswers } from './RiskAnswers';
 import { SiteHistory } from './SiteHistory';
 import { StatusTag } from './StatusTag';

@@ -8,7 +8,7 @@ import { useId, useState } from 'preact/hooks';
 import { useActionResult, type ActionResultState } from '../actionResult';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../hooks';
-import type { Site } from '../types';
+import type { Site } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
 import { ReasonForm } from './ReasonForm';

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { reviewApi, type ApiError } from '../api';
 import { SITE_STATUS_LABELS } from '../format';
 import { asApiError } from '../hooks';
-import type { SiteStatusChange } from '../types';
+import type { SiteStatusChange } from '../api/schemas';
 import { ErrorAlert } from './FormField';
 import { HistoryList } from './HistoryList';
 import { Loading } from './Loading';

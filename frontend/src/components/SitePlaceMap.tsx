@@ -2,7 +2,8 @@
 
 import L from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Config, Site } from '../types';
+import type { Site } from '../api/schemas';
+import type { Config } from '../session';
 import { createMap } from './mapLayers';
 
 export function SitePlaceMap({ config, site }: { config: Config; site: Site }) {

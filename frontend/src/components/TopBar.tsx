@@ -12,7 +12,7 @@ import { refreshJoinRequests, useJoinRequestCount } from '../joinRequestCount';
 import { onPushMessage } from '../webPush';
 import { isCoordinator, isLiaison, useSession } from '../session';
 import { useLocation } from '../router';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 
 type PlaceKey =
   | 'directory'

@@ -3,7 +3,8 @@
 // tile server cannot be reached.
 
 import L from 'leaflet';
-import type { Config, SchemeKind, SchemeSummary } from '../types';
+import type { SchemeKind, SchemeSummary } from '../api/schemas';
+import type { Config } from '../session';
 
 export const KIND_COLOURS: Record<SchemeKind, string> = {
   neighbourhood: '#1d4ed8',

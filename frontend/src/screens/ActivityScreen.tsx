@@ -11,7 +11,8 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDateTime, KIND_LABELS, londonMidnight } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { ActivityEntry, SchemeKind } from '../types';
+import type { ActivityEntry, ActivityType, SchemeKind } from '../api/schemas';
+import { choiceParam, numberParam } from '../queryParams';
 
 const KIND_CHOICES = [
   { value: '', label: 'All kinds' },
@@ -36,13 +37,29 @@ export const ACTIVITY_TYPES: { value: string; label: string }[] = [
   { value: 'role_changed', label: 'Role changed' },
 ];
 
-/** The API filters on date-times; a day picked here means from its midnight in London. */
-function toApiQuery(filters: ActivityQuery): ActivityQuery {
-  const midnight = (day?: string) => (day ? (londonMidnight(day)?.toISOString() ?? day) : day);
-  return { ...filters, since: midnight(filters.since), until: midnight(filters.until) };
+/** The filters as the page's address holds them. */
+interface ActivityFilters {
+  scheme: string;
+  kind: string;
+  type: string;
+  since: string;
+  until: string;
 }
 
-function readFilters(query: URLSearchParams): ActivityQuery {
+/** The API filters on date-times; a day picked here means from its midnight in London. */
+function toApiQuery(filters: ActivityFilters): ActivityQuery {
+  const midnight = (day: string) => (day ? (londonMidnight(day)?.toISOString() ?? day) : undefined);
+  const type = choiceParam<ActivityType>(filters.type);
+  return {
+    scheme: numberParam(filters.scheme),
+    kind: choiceParam(filters.kind),
+    type: type ? [type] : undefined,
+    since: midnight(filters.since),
+    until: midnight(filters.until),
+  };
+}
+
+function readFilters(query: URLSearchParams): ActivityFilters {
   return {
     scheme: query.get('scheme') ?? '',
     kind: query.get('kind') ?? '',
@@ -52,7 +69,7 @@ function readFilters(query: URLSearchParams): ActivityQuery {
   };
 }
 
-function filtersUrl(filters: ActivityQuery): string {
+function filtersUrl(filters: ActivityFilters): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) params.set(key, String(value));
   const text = params.toString();
@@ -73,14 +90,14 @@ function ActivityLog() {
   const { query } = useLocation();
   const queryText = query.toString();
   const filters = useMemo(() => readFilters(new URLSearchParams(queryText)), [queryText]);
-  const [kind, setKind] = useState(filters.kind ?? '');
-  const [type, setType] = useState(filters.type ?? '');
-  const [since, setSince] = useState(filters.since ?? '');
+  const [kind, setKind] = useState(filters.kind);
+  const [type, setType] = useState(filters.type);
+  const [since, setSince] = useState(filters.since);
 
   useEffect(() => {
-    setKind(filters.kind ?? '');
-    setType(filters.type ?? '');
-    setSince(filters.since ?? '');
+    setKind(filters.kind);
+    setType(filters.type);
+    setSince(filters.since);
   }, [filters]);
 
   const fetchPage = useCallback((page: number) => api.activity({ ...toApiQuery(filters), page }), [filters]);

@@ -31,7 +31,16 @@ import {
 } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Alert, AlertDetail, AlertInput, AlertStatus, AlertThread, DeliverySummary, Me } from '../types';
+import {
+  schemeKindsOf,
+  type Alert,
+  type AlertDetail,
+  type AlertInput,
+  type AlertStatus,
+  type AlertThread,
+  type DeliverySummary,
+  type Me,
+} from '../api/schemas';
 
 export function AlertScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <ThreadLoader me={me} id={id} />}</RequireSignIn>;
@@ -44,7 +53,7 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
 
   useEffect(() => {
     const abort = new AbortController();
-    api.alertThread(id, abort.signal).then(
+    api.alertThread(Number(id), abort.signal).then(
       (loaded) => {
         if (abort.signal.aborted) return;
         setThread(loaded);
@@ -60,7 +69,7 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
   // After publishing, updating or cancelling here: the page shows the thread as it is now
   // before saying what was done, so that what is said stands beside what is shown.
   const reload = useCallback(async () => {
-    setThread(await api.alertThread(id));
+    setThread(await api.alertThread(Number(id)));
   }, [id]);
 
   if (error && !thread) {
@@ -191,8 +200,8 @@ function ThreadView({
               <dt>For</dt>
               <dd>
                 {AUDIENCE_LABELS[latest.audience]}
-                {latest.scheme_kinds.length > 0 &&
-                  ` of ${latest.scheme_kinds.map((kind) => KIND_LABELS[kind] ?? kind).join(', ')} schemes`}
+                {schemeKindsOf(latest).length > 0 &&
+                  ` of ${schemeKindsOf(latest).map((kind) => KIND_LABELS[kind] ?? kind).join(', ')} schemes`}
               </dd>
             </div>
             <div>
@@ -409,7 +418,7 @@ function draftInput(alert: Alert): AlertInput {
     severity: alert.severity,
     urgency: alert.urgency,
     audience: alert.audience,
-    scheme_kinds: alert.scheme_kinds,
+    scheme_kinds: schemeKindsOf(alert),
     public: alert.public,
     ...(alert.scheme ? { scheme: alert.scheme.id } : {}),
   };

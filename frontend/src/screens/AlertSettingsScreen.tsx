@@ -16,7 +16,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { CATEGORY_LABELS, SEVERITIES } from '../format';
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../types';
+import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../api/schemas';
 
 type Channel = AlertPreferences['channels'][number];
 

@@ -14,7 +14,8 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDateTime, londonMidnight, normaliseRegistration, plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { AuditRecord, Me, SchemeSummary } from '../types';
+import { choiceParam, numberParam } from '../queryParams';
+import { liaisonForce, type AuditRecord, type ForceCode, type Me, type SchemeSummary } from '../api/schemas';
 
 const ACTION_CHOICES = [
   { value: '', label: 'Searches and exports' },
@@ -56,9 +57,9 @@ function toApiQuery(filters: Filters): AuditQuery {
     since: ukMidnight(filters.since),
     // "To" is a whole day: up to the next day's start.
     until: ukMidnight(filters.until, 1),
-    scheme: filters.scheme || undefined,
+    scheme: numberParam(filters.scheme),
     person: filters.person.trim() || undefined,
-    action: filters.action || undefined,
+    action: choiceParam(filters.action),
   };
 }
 
@@ -84,7 +85,7 @@ function NotForYou() {
   return <p>The audit of registration searches and exports is for police liaison officers.</p>;
 }
 
-function useForceSchemes(force: string | undefined): SchemeSummary[] {
+function useForceSchemes(force: ForceCode | undefined): SchemeSummary[] {
   const [schemes, setSchemes] = useState<SchemeSummary[]>([]);
   useEffect(() => {
     if (!force) return;
@@ -110,7 +111,7 @@ function AuditLog({ me }: { me: Me }) {
     setChosen((old) => ({ ...old, [key]: value }));
     if (key === 'since' || key === 'until') setBackwards(false);
   };
-  const schemes = useForceSchemes(me.liaison?.force);
+  const schemes = useForceSchemes(liaisonForce(me));
 
   const apiQuery = useMemo(() => toApiQuery(filters), [filters]);
   const fetchPage = useCallback(
@@ -224,9 +225,15 @@ function AuditLog({ me }: { me: Me }) {
 // Filters that say nothing a person reading the audit needs.
 const QUIET_FILTERS = new Set(['registration', 'format', 'page', 'page_size']);
 
+// The schema leaves `detail` untyped: it is the search's or export's query, as text.
+function detailOf(record: AuditRecord): Record<string, string> {
+  return record.detail && typeof record.detail === 'object' ? (record.detail as Record<string, string>) : {};
+}
+
 function AuditEntry({ record }: { record: AuditRecord }) {
-  const registration = record.detail.registration ?? '';
-  const filters = Object.entries(record.detail).filter(([key, value]) => value && !QUIET_FILTERS.has(key));
+  const detail = detailOf(record);
+  const registration = detail.registration ?? '';
+  const filters = Object.entries(detail).filter(([key, value]) => value && !QUIET_FILTERS.has(key));
   return (
     <article class="audit-entry">
       <p class="audit-entry__who">

@@ -8,7 +8,7 @@ import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 
 export function ChangeEmailScreen() {
   useTitle('Change email address');

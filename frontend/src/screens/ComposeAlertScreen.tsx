@@ -36,19 +36,21 @@ import {
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
-import type {
-  Alert,
-  AlertCategory,
-  AlertDetail,
-  AlertInput,
-  Audience,
-  Config,
-  Me,
-  SchemeKind,
-  SchemeSummary,
-  Severity,
-  Urgency,
-} from '../types';
+import {
+  liaisonForce,
+  schemeKindsOf,
+  type Alert,
+  type AlertCategory,
+  type AlertDetail,
+  type AlertInput,
+  type Audience,
+  type Me,
+  type SchemeKind,
+  type SchemeSummary,
+  type Severity,
+  type Urgency,
+} from '../api/schemas';
+import type { Config } from '../session';
 
 const LIAISON = 'liaison';
 
@@ -99,7 +101,7 @@ function useDraft(draftId: string | undefined): AlertDetail | null | ApiError {
   useEffect(() => {
     if (!draftId) return;
     const abort = new AbortController();
-    api.alert(draftId, abort.signal).then(
+    api.alert(Number(draftId), abort.signal).then(
       (loaded) => !abort.signal.aborted && setDraft(loaded),
       (error) => !abort.signal.aborted && setDraft(asApiError(error)),
     );
@@ -161,7 +163,7 @@ function useIssuers(me: Me): Issuers | null | ApiError {
         }
       }
       const forceSchemes = me.liaison
-        ? (await api.schemes({ force: me.liaison.force, status: 'active', page_size: 100 })).results
+        ? (await api.schemes({ force: liaisonForce(me), status: 'active', page_size: 100 })).results
         : [];
       return { coordinated, forceSchemes };
     })().then(
@@ -257,7 +259,7 @@ function AlertForm({
   const [severity, setSeverity] = useState<string>(draft?.severity ?? '');
   const [urgency, setUrgency] = useState<string>(draft?.urgency ?? '');
   const [audience, setAudience] = useState<Audience>(draft?.audience ?? 'members');
-  const [kinds, setKinds] = useState<SchemeKind[]>(draft?.scheme_kinds ?? []);
+  const [kinds, setKinds] = useState<SchemeKind[]>(draft ? schemeKindsOf(draft) : []);
   const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
   const [isPublic, setPublic] = useState(draft?.public ?? false);
 

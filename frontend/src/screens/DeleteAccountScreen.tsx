@@ -11,7 +11,7 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { AccountDeletionPreview, HeldData, Me } from '../types';
+import type { AccountDeletionPreview, HeldData, Me } from '../api/schemas';
 
 export function DeleteAccountScreen() {
   useTitle('Delete your account');

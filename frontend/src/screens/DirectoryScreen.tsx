@@ -13,7 +13,8 @@ import { locateMe } from '../geolocation';
 import { usePagedList, useTitle, type PagedList } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import type { SchemeKind, SchemeSummary } from '../types';
+import type { SchemeKind, SchemeSummary } from '../api/schemas';
+import { choiceParam } from '../queryParams';
 
 const RADII = [1000, 2000, 5000, 10000, 25000];
 const DEFAULT_RADIUS = 5000;
@@ -120,7 +121,7 @@ export function DirectoryScreen() {
           return api.schemes({ page, page_size: PAGE_SIZE, ordering: 'name' }, signal);
         }
       }
-      const params: SchemeQuery = { page, page_size: PAGE_SIZE, kind: search.kind, q: search.q.trim() };
+      const params: SchemeQuery = { page, page_size: PAGE_SIZE, kind: choiceParam(search.kind), q: search.q.trim() };
       // A search near a point comes nearest first; there is no other order for it.
       if (near) {
         params.radius_m = search.radius;

@@ -8,7 +8,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeForm, toSchemeInput, type SchemeFormValues } from '../components/SchemeForm';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Scheme, SchemeInput } from '../types';
+import type { Scheme, SchemeInput } from '../api/schemas';
 
 export function EditSchemeScreen({ id }: { id: string }) {
   useTitle('Edit scheme details');
@@ -44,7 +44,7 @@ function EditLoader({ id }: { id: string }) {
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    api.scheme(id).then(setScheme, (err) => setError(asApiError(err)));
+    api.scheme(Number(id)).then(setScheme, (err) => setError(asApiError(err)));
   }, [id]);
 
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;

@@ -19,7 +19,7 @@ import { asApiError, usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { isCoordinator, isLiaison } from '../session';
 import type { ApiError } from '../api';
-import type { Me, Notice } from '../types';
+import type { Me, Notice } from '../api/schemas';
 
 export function InboxScreen() {
   useTitle('Alerts');

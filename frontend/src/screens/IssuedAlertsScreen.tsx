@@ -16,7 +16,7 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { ALERT_STATUS_LABELS, plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { AlertDetail, AlertStatus, Me } from '../types';
+import type { AlertDetail, AlertStatus, Me } from '../api/schemas';
 
 const ISSUER_CHOICES = [
   { value: '', label: 'Everyone in your force' },

@@ -5,7 +5,7 @@ import { api } from '../api';
 import { JoinRequestQueue } from '../components/JoinRequestQueue';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { usePagedList, useTitle } from '../hooks';
-import type { JoinRequest } from '../types';
+import type { Member } from '../api/schemas';
 
 export function JoinRequestsScreen() {
   useTitle('Join requests');
@@ -23,6 +23,6 @@ export function JoinRequestsScreen() {
 
 function Queue() {
   const fetchPage = useCallback((page: number) => api.joinRequests(page), []);
-  const list = usePagedList<JoinRequest>(fetchPage);
+  const list = usePagedList<Member>(fetchPage);
   return <JoinRequestQueue list={list} headingLevel={2} emptyText="No one is waiting to join your schemes. New requests will appear here." />;
 }

@@ -15,7 +15,8 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { ACTION_LABELS, ACTION_STATUS_LABELS, formatDate, formatRegistration, plural } from '../format';
 import { usePagedList, useSubmission, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { ActionStatus, Me, QueueOffence } from '../types';
+import type { ActionStatus, LetterAction, Me, QueueOffence } from '../api/schemas';
+import { choiceParam } from '../queryParams';
 
 const ACTION_CHOICES = [
   { value: '', label: 'All letters and referrals' },
@@ -53,7 +54,7 @@ function LetterQueue({ me }: { me: Me }) {
 
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) =>
-      api.letters({ action: action || undefined, action_status: actionStatus, page }, signal),
+      api.letters({ action: choiceParam(action), action_status: choiceParam(actionStatus), page }, signal),
     [action, actionStatus],
   );
   const list = usePagedList<QueueOffence>(me.liaison ? fetchPage : null);
@@ -89,7 +90,7 @@ function LetterQueue({ me }: { me: Me }) {
     });
   const hasLetters = list.items.length > 0;
 
-  const exportQuery = { action: action || undefined };
+  const exportQuery = { action: choiceParam<LetterAction>(action) };
   return (
     <>
       <p>

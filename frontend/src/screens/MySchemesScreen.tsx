@@ -13,7 +13,7 @@ import { formatDate, plural, ROLE_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { useJoinRequestCount } from '../joinRequestCount';
 import { isCoordinator, isLiaison } from '../session';
-import type { Membership } from '../types';
+import type { Membership } from '../api/schemas';
 
 export function MySchemesScreen() {
   useTitle('My schemes');

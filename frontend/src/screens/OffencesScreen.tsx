@@ -15,7 +15,7 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatRegistration, normaliseRegistration, plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import type { Me, QueueOffence } from '../types';
+import type { Me, QueueOffence } from '../api/schemas';
 
 export function OffencesScreen() {
   useTitle('Offences');

@@ -7,7 +7,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeForm, toSchemeInput, type SchemeFormValues } from '../components/SchemeForm';
 import { useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 
 export function ProposeSchemeScreen() {
   useTitle('Propose a scheme');

@@ -12,7 +12,8 @@ import { DIRECTION_LABELS, inWords } from '../format';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Config, Direction, RiskAssessment, SchemeSummary } from '../types';
+import type { Direction, RiskAssessment, SchemeSummary } from '../api/schemas';
+import type { Config } from '../session';
 
 const WORDING: PickerWording = {
   legend: 'Where the site is',

@@ -19,7 +19,7 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDate, formatRadius, SHORT_STATUS_LABELS } from '../format';
 import { asApiError, usePagedList, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Me, Scheme, SchemeStatus, SchemeSummary, StatusChange } from '../types';
+import { liaisonForce, type Me, type Scheme, type SchemeStatus, type SchemeSummary, type StatusChange } from '../api/schemas';
 
 export function ReviewQueueScreen() {
   useTitle('Review queue');
@@ -32,10 +32,10 @@ export function ReviewQueueScreen() {
 }
 
 function ProposalList({ me }: { me: Me }) {
-  const force = me.liaison?.force ?? '';
+  const force = liaisonForce(me);
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) =>
-      api.schemes({ status: 'proposed', force: force || undefined, ordering: '-created_at', page, page_size: 20 }, signal),
+      api.schemes({ status: 'proposed', force, ordering: '-created_at', page, page_size: 20 }, signal),
     [force],
   );
   const list = usePagedList<SchemeSummary>(me.liaison ? fetchPage : null);

@@ -16,7 +16,7 @@ import { formatDate, formatTime, ROLE_LABELS } from '../format';
 import { joinRequestsChanged } from '../joinRequestCount';
 import { asApiError, usePagedList, useTitle, type PagedList } from '../hooks';
 import { useSession } from '../session';
-import type { Member, MemberRole, Scheme } from '../types';
+import type { Member, MemberRole, Scheme } from '../api/schemas';
 
 export function SchemeMembersScreen({ id }: { id: string }) {
   return <RequireSignIn>{() => <MembersLoader id={id} />}</RequireSignIn>;
@@ -28,7 +28,7 @@ function MembersLoader({ id }: { id: string }) {
   useTitle(scheme ? `Members of ${scheme.name}` : 'Members');
 
   useEffect(() => {
-    api.scheme(id).then(setScheme, (err) => setError(asApiError(err)));
+    api.scheme(Number(id)).then(setScheme, (err) => setError(asApiError(err)));
   }, [id]);
 
   if (error || (scheme && !scheme.can_manage)) {

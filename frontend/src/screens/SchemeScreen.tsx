@@ -14,7 +14,7 @@ import { KindTag } from '../components/SchemeCard';
 import { formatDate, formatDateTime, formatRadius, plural, ROLE_LABELS, SHORT_STATUS_LABELS, STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Scheme, SchemeStatus, StatusChange } from '../types';
+import type { Scheme, SchemeDecision, SchemeStatus, StatusChange } from '../api/schemas';
 
 export function SchemeScreen({ id }: { id: string }) {
   const { config } = useSession();
@@ -25,7 +25,7 @@ export function SchemeScreen({ id }: { id: string }) {
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
-        const loaded = await api.scheme(id, signal);
+        const loaded = await api.scheme(Number(id), signal);
         if (!signal?.aborted) {
           setScheme(loaded);
           setError(null);
@@ -345,7 +345,7 @@ function ManageLinks({ scheme }: { scheme: Scheme }) {
 
 interface StatusAction {
   label: string;
-  to: SchemeStatus;
+  to: SchemeDecision;
   /** Set when the action asks for a reason first; the hint says who reads it. */
   reasonHint?: string;
   done: string;

@@ -52,7 +52,7 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, Offence, SessionWithOffences } from '../types';
+import type { Me, Offence, SessionWithOffences } from '../api/schemas';
 
 export function SessionScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <SessionLoader me={me} id={id} />}</RequireSignIn>;

@@ -15,7 +15,8 @@ import { plural } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, SpeedwatchSession } from '../types';
+import type { Me, SpeedwatchSession } from '../api/schemas';
+import { choiceParam, numberParam } from '../queryParams';
 
 const STATUS_CHOICES = [
   { value: '', label: 'All sessions' },
@@ -44,7 +45,7 @@ function SessionList({ me }: { me: Me }) {
 
   const fetchPage = useCallback(
     (page: number, signal: AbortSignal) =>
-      api.sessions({ status: status || undefined, scheme: scheme || undefined, page }, signal),
+      api.sessions({ status: choiceParam(status), scheme: numberParam(scheme), page }, signal),
     [status, scheme],
   );
   const list = usePagedList<SpeedwatchSession>(fetchPage);

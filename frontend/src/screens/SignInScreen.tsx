@@ -4,7 +4,7 @@ import { AuthenticatorCodeField, ErrorAlert, SubmitButton, TextField } from '../
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { isCoordinator, isLiaison, useSession } from '../session';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 
 /** Where signing in takes someone who was not on their way somewhere: a coordinator to
  * My schemes (with the join requests waiting), a liaison to the review queue, anyone else to

@@ -18,7 +18,7 @@ import { formatDate, SITE_STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Site } from '../types';
+import type { Site } from '../api/schemas';
 
 export function SiteScreen({ id }: { id: string }) {
   return <RequireSignIn>{() => <SiteLoader id={id} />}</RequireSignIn>;
@@ -31,7 +31,7 @@ function SiteLoader({ id }: { id: string }) {
 
   const load = useCallback(
     (signal?: AbortSignal) =>
-      reviewApi.site(id, signal).then(
+      reviewApi.site(Number(id), signal).then(
         (loaded) => {
           if (signal?.aborted) return;
           setSite(loaded);

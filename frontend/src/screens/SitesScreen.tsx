@@ -17,7 +17,8 @@ import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Site, SiteStatus } from '../types';
+import type { Site, SiteStatus } from '../api/schemas';
+import { choiceParam } from '../queryParams';
 
 const STATUS_CHOICES = [
   { value: '', label: 'All sites' },
@@ -44,7 +45,7 @@ function SiteList() {
   useEffect(() => setChosen(status), [status]);
 
   const fetchPage = useCallback(
-    (page: number, signal: AbortSignal) => api.sites({ status: status || undefined, page }, signal),
+    (page: number, signal: AbortSignal) => api.sites({ status: choiceParam(status), page }, signal),
     [status],
   );
   const list = usePagedList<Site>(fetchPage);

@@ -10,7 +10,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { plural } from '../format';
 import { useTitle } from '../hooks';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me } from '../types';
+import type { Me } from '../api/schemas';
 
 export function SpeedwatchScreen() {
   useTitle('Speedwatch');

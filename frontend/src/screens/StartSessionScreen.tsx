@@ -26,7 +26,7 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, Person, Site } from '../types';
+import type { Me, Person, Site } from '../api/schemas';
 
 const START_WAIT_MS = 10_000;
 

@@ -13,7 +13,8 @@ import { formatMonth, londonMidnight } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, SchemeSummary, Site, SpeedwatchStatistics } from '../types';
+import { liaisonForce, type Me, type SchemeSummary, type Site, type SpeedwatchStatistics } from '../api/schemas';
+import { numberParam } from '../queryParams';
 
 export function StatisticsScreen() {
   useTitle('Speedwatch statistics');
@@ -34,7 +35,7 @@ function midnight(day: string, plusDays = 0): string | undefined {
 function useSchemeChoices(me: Me): SchemeSummary[] {
   const access = useSpeedwatchAccess();
   const [forceSchemes, setForceSchemes] = useState<SchemeSummary[]>([]);
-  const force = me.liaison?.force;
+  const force = liaisonForce(me);
   useEffect(() => {
     if (!force) return;
     api.schemes({ kind: 'speedwatch', force, page_size: 100, ordering: 'name' }).then(
@@ -62,11 +63,11 @@ function useSiteChoices(schemeId: string): { sites: Site[]; more: boolean } | nu
   useEffect(() => {
     const abort = new AbortController();
     setChoices(null);
-    api.sites({ scheme: schemeId || undefined, page_size: SITE_LIMIT }, abort.signal).then(
+    api.sites({ scheme: numberParam(schemeId), page_size: SITE_LIMIT }, abort.signal).then(
       (page) => {
         if (abort.signal.aborted) return;
         const used = page.results.filter((site) => site.status === 'approved' || site.status === 'suspended');
-        setChoices({ sites: used, more: page.next !== null });
+        setChoices({ sites: used, more: page.next != null });
       },
       () => !abort.signal.aborted && setChoices({ sites: [], more: false }),
     );
@@ -105,7 +106,12 @@ function Statistics({ me }: { me: Me }) {
   const severalSchemes = new Set(siteChoices?.sites.map((item) => item.scheme.id)).size > 1;
 
   const apiQuery: StatisticsQuery = useMemo(
-    () => ({ scheme: scheme || undefined, site: site || undefined, since: midnight(since), until: midnight(until, 1) }),
+    () => ({
+      scheme: numberParam(scheme),
+      site: numberParam(site),
+      since: midnight(since),
+      until: midnight(until, 1),
+    }),
     [scheme, site, since, until],
   );
   const [figures, setFigures] = useState<SpeedwatchStatistics | null>(null);

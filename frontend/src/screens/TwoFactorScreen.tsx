@@ -11,7 +11,7 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { TwoFactorEnrolment, TwoFactorStatus } from '../types';
+import type { TwoFactorEnrolment, TwoFactorStatus } from '../api/schemas';
 
 export function TwoFactorScreen({ forced = false }: { forced?: boolean }) {
   useTitle(forced ? 'Set up two-factor sign-in' : 'Two-factor sign-in');
