@@ -56,6 +56,7 @@ import type {
   AuditRecord,
   SiteStatusChange,
 } from './types';
+import type { AlertGuidance } from './alertGuidance';
 import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
 
 export const API_BASE = '/api/v1/';
@@ -498,6 +499,8 @@ export const api = {
   /** Rewrites a draft as a whole (its author only). */
   editDraft: (id: number, body: AlertInput) => request<AlertDetail>('PUT', `alerts/${id}/`, { body }),
   deleteDraft: (id: number) => del(`alerts/${id}/`),
+  /** What an alert asks of people when its author says nothing else, by category. */
+  alertGuidance: (signal?: AbortSignal) => get<AlertGuidance>('alerts/guidance/', undefined, signal),
   publishAlert: (id: number) => post<AlertDetail>(`alerts/${id}/publish/`),
   /** Publishes an update: a new alert (201) to the same recipients. */
   updateAlert: (id: number, changes: AlertChanges) => post<Alert>(`alerts/${id}/update_alert/`, changes),

@@ -7,7 +7,7 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatRadius } from '../format';
 import { locateMe } from '../geolocation';
-import type { AlertAreaInput, Config, SchemeSummary } from '../types';
+import type { AlertAreaInput, Config, GeocodedPlace, SchemeSummary } from '../types';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
 import { RadioGroupField, SelectField } from './FormField';
 import { PlaceSearch } from './PlaceSearch';
@@ -75,6 +75,7 @@ export function AreaDrawer({
   fitSchemes,
   schemesHint,
   maxRadius,
+  onPlaceFound,
 }: {
   config: Config;
   area: DrawnArea;
@@ -89,6 +90,8 @@ export function AreaDrawer({
   schemesHint?: string;
   /** The widest radius worth offering (a coordinator's scheme's own). */
   maxRadius?: number;
+  /** A place was found with the search (the alert may be named after it). */
+  onPlaceFound?: (place: GeocodedPlace) => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -244,6 +247,7 @@ export function AreaDrawer({
         <PlaceSearch
           onFound={(place) => {
             map.current?.setView([place.lat, place.lon], 14, { animate: false });
+            onPlaceFound?.(place);
           }}
           found={(place) =>
             `The map shows ${place.query} now. ${
