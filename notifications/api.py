@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,10 +21,12 @@ from core.idempotency import IdempotentAPIView
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
 from notifications import feeds, permissions, selectors, services
 from notifications.cap import alert_cap_xml
+from notifications.guidance import guidance_defaults
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
 from notifications.serializers import (
     AlertChangeSerializer,
     AlertDetailSerializer,
+    AlertGuidanceSerializer,
     AlertInputSerializer,
     AreaFeedQuerySerializer,
     MarkedSerializer,
@@ -168,6 +170,13 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
             }
         )
 
+    @extend_schema(responses=AlertGuidanceSerializer)
+    @action(detail=False, methods=["get"])
+    def guidance(self, request: Request) -> Response:
+        """What an alert asks of the people it reaches when its author says nothing else:
+        for each category, and for a cancellation. The compose screen starts from these."""
+        return Response(AlertGuidanceSerializer(guidance_defaults()).data)
+
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer(self._alert(pk)).data)
 
@@ -212,11 +221,8 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """The alert as a CAP 1.2 document: public alerts for anyone, others for those who
         may see them."""
         public = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
-        alert = public.filter(pk=pk).first() or (
-            self._alert(pk) if request.user.is_authenticated else None
-        )
-        if alert is None:
-            raise NotFound
+        # Refused alike to anyone who may not see it, signed in or not.
+        alert = public.filter(pk=pk).first() or self._alert(pk)
         return HttpResponse(alert_cap_xml(alert), content_type=request.accepted_media_type)
 
     @extend_schema(responses=SummarySerializer)

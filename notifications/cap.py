@@ -1,14 +1,19 @@
 """Alerts as CAP 1.2 documents (OASIS Common Alerting Protocol), for other systems to take.
 
 Times carry an explicit offset (CAP forbids "Z"); circles are "lat,lon radius-in-km";
-polygons are "lat,lon" pairs, closed.
+polygons are "lat,lon" pairs, closed. An update or cancellation references every earlier
+message of its incident that had not expired when it was sent (CAP 1.2 §3.2.1), as
+space-separated "sender,identifier,sent" triples.
 """
 
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils import timezone
 
+from notifications import selectors
+from notifications.links import alert_web_url
 from notifications.models import Alert, Category
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -27,14 +32,47 @@ CAP_CATEGORY = {
     Category.GENERAL: "Other",
 }
 
+# An areaDesc names this many schemes at most, and counts the rest.
+AREA_SCHEMES_NAMED = 5
 
-def cap_time(moment) -> str:  # type: ignore[no-untyped-def]
-    """2026-11-22T10:15:00+00:00: seconds, and an explicit offset as CAP requires."""
+
+def cap_time(moment: datetime, *, round_up: bool = False) -> str:
+    """2026-11-22T10:15:00+00:00: whole seconds in London time, with the explicit offset CAP
+    requires. An expiry is rounded up, so that it stays after a sending in the same second."""
+    if round_up and moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
+def _sent(alert: Alert) -> datetime:
+    return alert.published_at or alert.created_at
+
+
 def _reference(alert: Alert) -> str:
-    return f"{SENDER},{alert.identifier},{cap_time(alert.published_at or alert.created_at)}"
+    return f"{SENDER},{alert.identifier},{cap_time(_sent(alert))}"
+
+
+def _distance(metres: int) -> str:
+    return f"{metres} m" if metres < 1000 else f"{metres / 1000:g} km"
+
+
+def area_description(alert: Alert) -> str:
+    """The area in words: as its author named it, else the schemes it reached, else where
+    it is drawn."""
+    if alert.area_name:
+        return alert.area_name
+    names = list(alert.matched_schemes.order_by("name").values_list("name", flat=True))
+    if len(names) == 1:
+        return f"The area of {names[0]}"
+    if names:
+        named = names[:AREA_SCHEMES_NAMED]
+        rest = len(names) - len(named)
+        tail = f"{rest} other scheme{'s' if rest > 1 else ''}" if rest else named.pop()
+        return f"The areas of {', '.join(named)} and {tail}"
+    centre = f"{alert.centre_lat:.4f},{alert.centre_lon:.4f}"
+    if alert.boundary is not None:
+        return f"The area drawn around {centre}"
+    return f"Within {_distance(alert.radius_m or 0)} of {centre}"
 
 
 def _area(alert: Alert) -> tuple[str, str]:
@@ -53,28 +91,38 @@ def alert_cap_xml(alert: Alert) -> bytes:
     root = ElementTree.Element(f"{{{NAMESPACE}}}alert")
     element(root, "identifier", str(alert.identifier))
     element(root, "sender", SENDER)
-    element(root, "sent", cap_time(alert.published_at or alert.created_at))
+    element(root, "sent", cap_time(_sent(alert)))
     element(root, "status", "Actual")
     element(root, "msgType", alert.message_type)
     element(root, "scope", "Public" if alert.public else "Restricted")
     if not alert.public:
         element(root, "restriction", "Members of the watch schemes in the area.")
-    if alert.references_id:
-        element(root, "references", _reference(alert.references))
+    earlier = selectors.messages_referenced_by(alert=alert)
+    if earlier:
+        element(root, "references", " ".join(_reference(message) for message in earlier))
+    if alert.incident_id is not None:
+        # The incident is named by its first alert, however long its thread has grown.
+        incident = alert if alert.incident_id == alert.pk else alert.incident
+        element(root, "incidents", str(incident.identifier))
     info = ElementTree.SubElement(root, f"{{{NAMESPACE}}}info")
     element(info, "language", "en-GB")
     element(info, "category", CAP_CATEGORY[alert.category])
     element(info, "event", alert.get_category_display())
+    element(info, "responseType", alert.response_type)
     element(info, "urgency", alert.urgency)
     element(info, "severity", alert.severity)
     element(info, "certainty", "Likely")
-    element(info, "expires", cap_time(alert.expires_at))
+    element(info, "expires", cap_time(alert.expires_at, round_up=True))
     element(info, "senderName", alert.scheme.name if alert.scheme else alert.get_force_display())
     element(info, "headline", alert.title)
     element(info, "description", alert.body)
-    element(info, "web", f"{settings.SITE_URL}/alerts/{alert.pk}")
+    if alert.instruction:
+        element(info, "instruction", alert.instruction)
+    element(info, "web", alert_web_url(alert))
+    if alert.contact:
+        element(info, "contact", alert.contact)
     area = ElementTree.SubElement(info, f"{{{NAMESPACE}}}area")
-    element(area, "areaDesc", alert.scheme.name if alert.scheme else alert.get_force_display())
+    element(area, "areaDesc", area_description(alert))
     shape, value = _area(alert)
     element(area, shape, value)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

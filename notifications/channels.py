@@ -110,10 +110,15 @@ class EmailSender:
         if not notice.recipient.email:
             raise PermanentFailure("The recipient has no email address.")
         alert = notice.alert
+        advice = "".join(
+            f"\n\n{label}: {text}"
+            for label, text in (("What to do", alert.instruction), ("Contact", alert.contact))
+            if text
+        )
         self._deliver(
             mail.EmailMessage(
                 subject=_subject(notice),
-                body=f"{alert.body}\n\n{settings.SITE_URL}/alerts/{alert.pk}\n",
+                body=f"{alert.body}{advice}\n\n{settings.SITE_URL}/alerts/{alert.pk}\n",
                 to=[notice.recipient.email],
                 headers={"Message-ID": f"<notice-{notice.pk}@patchwatch>"},
             )

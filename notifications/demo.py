@@ -27,6 +27,7 @@ def load(people: dict[str, User]) -> None:
             "body": "Two 4x4s with lurchers seen on the fields off Barton Road this morning. "
             "Do not approach: note registrations and call 999 if it is happening now.",
             "category": "hare_coursing",
+            "area_name": "Fields around Haslingfield and Barton",
             "severity": "Severe",
             "urgency": "Immediate",
             "audience": "members",
@@ -44,6 +45,7 @@ def load(people: dict[str, User]) -> None:
             "body": "Builders' waste and tyres dumped from a tipper lorry in three droves this "
             "week. Note the registration of any lorry in the droves after dark.",
             "category": "fly_tipping",
+            "area_name": "The droves north of March",
             "severity": "Minor",
             "urgency": "Expected",
             "audience": "members",
@@ -62,6 +64,7 @@ def load(people: dict[str, User]) -> None:
             "body": "Two men claiming to test the water pressure. Water companies make "
             "appointments: ask for ID and call the number on your bill.",
             "category": "bogus_caller",
+            "area_name": "Mill Road, Cambridge",
             "severity": "Moderate",
             "urgency": "Expected",
             "audience": "members",

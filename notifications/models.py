@@ -76,6 +76,20 @@ class MessageType(models.TextChoices):
     CANCEL = "Cancel", "Cancellation"
 
 
+class ResponseType(models.TextChoices):
+    """CAP 1.2 responseType: what the alert asks its recipients to do."""
+
+    SHELTER = "Shelter", "Shelter: stay indoors"
+    EVACUATE = "Evacuate", "Evacuate: leave the area"
+    PREPARE = "Prepare", "Prepare: get ready to act"
+    EXECUTE = "Execute", "Execute: do what the instructions say"
+    AVOID = "Avoid", "Avoid: keep away from it"
+    MONITOR = "Monitor", "Monitor: keep watch and report"
+    ASSESS = "Assess", "Assess: weigh up the information"
+    ALL_CLEAR = "AllClear", "All clear: nothing more to do"
+    NONE = "None", "None: no action needed"
+
+
 class AlertStatus(models.TextChoices):
     """Where an alert stands. Every message of a cancelled incident is cancelled, the
     cancellation too, so that the latest message's status is the incident's."""
@@ -130,6 +144,19 @@ class Alert(AreaFields):
         default=list, blank=True, help_text="Only schemes of these kinds; empty means all kinds."
     )
     public = models.BooleanField(default=False, help_text="Shown in the public CAP and Atom feeds.")
+    # What recipients should do and whom to call (CAP instruction, responseType, contact):
+    # filled from the category's defaults (notifications.guidance) when the author gives none.
+    instruction = models.TextField(max_length=1000, blank=True)
+    response_type = models.CharField(
+        max_length=10, choices=ResponseType.choices, default=ResponseType.MONITOR
+    )
+    contact = models.CharField(max_length=200, blank=True)
+    area_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The place the alert is about, in words (CAP areaDesc): the place searched "
+        "for when it was composed, or as its author named it.",
+    )
 
     status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
     expires_at = models.DateTimeField()

@@ -243,6 +243,23 @@ def thread_of(*, alert: Alert, user: AnyUser) -> QuerySet[Alert]:
     ).order_by("-id")
 
 
+def messages_referenced_by(*, alert: Alert) -> list[Alert]:
+    """The messages an update or cancellation refers to (CAP references): every earlier
+    published message of its incident that had not expired when it was sent, oldest first.
+    Measured at its own sending, so that its document reads the same whenever it is asked
+    for. A first alert refers to none."""
+    if alert.published_at is None or alert.incident_id in (None, alert.pk):
+        return []
+    return list(
+        Alert.objects.filter(
+            incident_id=alert.incident_id,
+            pk__lt=alert.pk,
+            published_at__isnull=False,
+            expires_at__gt=alert.published_at,
+        ).order_by("published_at", "pk")
+    )
+
+
 def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
     """Whether the user has anything of the alert's incident unread: a notice of one of its
     messages, or an answer to one of their replies."""

@@ -16,6 +16,7 @@ from notifications.models import (
     Notice,
     Preference,
     Reply,
+    ResponseType,
     Severity,
     Urgency,
 )
@@ -65,10 +66,40 @@ class AlertAreaSerializer(Serializer):
         return attrs
 
 
+AREA_NAME_HELP = (
+    "The place the alert is about, in words: a street, village or postcode (CAP areaDesc). "
+    "Left empty, the alert is described by the schemes it reaches, or its centre."
+)
+INSTRUCTION_HELP = "What the people it reaches should do (CAP instruction)."
+RESPONSE_TYPE_HELP = "The kind of response asked for (CAP responseType)."
+CONTACT_HELP = "Whom to contact about it (CAP contact): a public number, never a volunteer's."
+
+
 class AlertInputSerializer(AlertAreaSerializer):
     title = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=4000)
     category = serializers.ChoiceField(choices=Category.choices)
+    area_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=AREA_NAME_HELP
+    )
+    instruction = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text=f"{INSTRUCTION_HELP} Left out or empty: the usual advice for the category "
+        "(GET alerts/guidance/).",
+    )
+    response_type = serializers.ChoiceField(
+        choices=ResponseType.choices,
+        required=False,
+        help_text=f"{RESPONSE_TYPE_HELP} Left out: the usual for the category.",
+    )
+    contact = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=f"{CONTACT_HELP} Left out or empty: 101, or 999 in an emergency.",
+    )
     severity = serializers.ChoiceField(choices=Severity.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.MEMBERS)
@@ -99,6 +130,34 @@ class AlertChangeSerializer(Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     expires_at = serializers.DateTimeField(required=False)
+    instruction = serializers.CharField(
+        max_length=1000,
+        required=False,
+        help_text=f"{INSTRUCTION_HELP} Left out: the alert's own for an update, that nothing "
+        "more needs doing for a cancellation.",
+    )
+    response_type = serializers.ChoiceField(
+        choices=ResponseType.choices,
+        required=False,
+        help_text=f"{RESPONSE_TYPE_HELP} Left out: the alert's own for an update, AllClear for "
+        "a cancellation.",
+    )
+    contact = serializers.CharField(max_length=200, required=False, help_text=CONTACT_HELP)
+
+
+class GuidanceSerializer(Serializer):
+    response_type = serializers.ChoiceField(choices=ResponseType.choices)
+    instruction = serializers.CharField()
+
+
+class AlertGuidanceSerializer(Serializer):
+    """What an alert asks of its recipients when its author says nothing else."""
+
+    contact = serializers.CharField(help_text="The contact an alert gives unless told another.")
+    categories = serializers.DictField(
+        child=GuidanceSerializer(), help_text="For each category, what its alerts ask."
+    )
+    cancel = GuidanceSerializer(help_text="What a cancellation asks unless told otherwise.")
 
 
 class AlertSerializer(ModelSerializer):
@@ -137,6 +196,10 @@ class AlertSerializer(ModelSerializer):
             "audience",
             "scheme_kinds",
             "public",
+            "area_name",
+            "instruction",
+            "response_type",
+            "contact",
             "lat",
             "lon",
             "radius_m",

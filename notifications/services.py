@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from notifications.dispatch import notices_withdraw
+from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -43,6 +44,10 @@ DETAIL_FIELDS = (
     "scheme_kinds",
     "public",
     "expires_at",
+    "instruction",
+    "response_type",
+    "contact",
+    "area_name",
 )
 
 
@@ -78,10 +83,11 @@ def issuing_context(
 def _draft_fields(
     *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
 ) -> dict[str, Any]:
-    """A draft's columns from what its author gave, once they may issue it there."""
+    """A draft's columns from what its author gave, once they may issue it there; what it
+    asks of its recipients, when not given, is the usual for its category."""
     fields = area_fields(**area)
     force, scheme = issuing_context(issuer, scheme, area_of(fields))
-    details = dict(details)
+    details = guidance_filled(details, guidance=CATEGORY_GUIDANCE[details["category"]])
     details.setdefault(
         "expires_at",
         timezone.now() + timedelta(hours=settings.NOTIFICATIONS_DEFAULT_EXPIRY_HOURS),
@@ -190,9 +196,15 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
         raise ValidationError({"status": f"This alert is {alert.status}, not a draft."})
     if alert.issuer_id != actor.pk:
         raise PermissionDenied("Only the alert's author publishes it.")
+    now = timezone.now()
+    if alert.expires_at <= now:
+        # Published as it is, its CAP message would expire before it was sent.
+        raise ValidationError(
+            {"expires_at": "The expiry has passed: edit the draft and give it a later one."}
+        )
     _check_daily_limit(actor)
     alert.status = AlertStatus.PUBLISHED
-    alert.published_at = timezone.now()
+    alert.published_at = now
     alert.save(update_fields=["status", "published_at"])
     if alert.scheme is not None:
         activity_record(
@@ -214,19 +226,27 @@ def alert_replace(
     cancellation ends the incident: every message of it, the cancellation too, is marked
     cancelled (its notices still go: ``dispatch`` never withdraws a cancellation's)."""
     original = Alert.objects.select_for_update().get(pk=alert.pk)
-    if original.status != AlertStatus.PUBLISHED:
+    now = timezone.now()
+    # Past its expiry, an alert is expired even before the sweep marks it so; an update or
+    # cancellation of it would copy an expiry earlier than its own sending.
+    status = AlertStatus.EXPIRED if original.expires_at <= now else original.status
+    if status != AlertStatus.PUBLISHED:
         raise ValidationError(
-            {"status": f"Only a published alert can be changed; this one is {original.status}."}
+            {"status": f"Only a published alert can be changed; this one is {status}."}
         )
     if message_type == MessageType.UPDATE and not details:
         raise ValidationError("Say what the update changes: a new message, title or severity.")
-    if "expires_at" in details and details["expires_at"] <= timezone.now():
+    if "expires_at" in details and details["expires_at"] <= now:
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     if message_type != MessageType.CANCEL:
         _check_daily_limit(actor, update=True)
     copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
     area = {field: getattr(original, field) for field in AREA_COLUMNS}
     cancel = message_type == MessageType.CANCEL
+    if cancel:
+        copied.update(
+            instruction=CANCEL_GUIDANCE.instruction, response_type=CANCEL_GUIDANCE.response_type
+        )
     incident_id = original.incident_id or original.pk
     replacement = Alert.objects.create(
         issuer=actor,
@@ -238,7 +258,7 @@ def alert_replace(
         **{**copied, **details},
         **area,
         status=AlertStatus.CANCELLED if cancel else AlertStatus.PUBLISHED,
-        published_at=timezone.now(),
+        published_at=now,
     )
     replacement.matched_schemes.set(original.matched_schemes.all())
     earlier = Alert.objects.filter(incident_id=incident_id).exclude(pk=replacement.pk)

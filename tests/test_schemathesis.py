@@ -58,9 +58,11 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     ),
     "GET /api/v1/forces/locate/": "the point lies in England and Wales",
     "GET /api/v1/geocode/": "a place search needs a geocoder configured on the server",
-    "POST /api/v1/alerts/{id}/cancel/": "the expiry is in the future",
-    "POST /api/v1/alerts/{id}/publish/": "the alert is a draft",
-    "POST /api/v1/alerts/{id}/update_alert/": "an update changes the message, title or severity",
+    "POST /api/v1/alerts/{id}/cancel/": "the expiry is in the future; the alert's has not passed",
+    "POST /api/v1/alerts/{id}/publish/": "the alert is a draft whose expiry has not passed",
+    "POST /api/v1/alerts/{id}/update_alert/": (
+        "an update changes the message, title or severity; the alert's expiry has not passed"
+    ),
     "POST /api/v1/schemes/{id}/leave/": "the person is a member or has asked to join",
     "PATCH /api/v1/schemes/{id}/": AREA,
     "POST /api/v1/auth/token/": "the email and password are an account's",

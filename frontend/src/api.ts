@@ -548,6 +548,8 @@ export const api = {
   editDraft: (id: number, body: AlertInput) =>
     read(client.PUT('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } }, body })),
   deleteDraft: (id: number) => read(client.DELETE('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } } })),
+  /** What an alert asks of people when its author says nothing else, by category. */
+  alertGuidance: (signal?: AbortSignal) => read(client.GET('/api/v1/alerts/guidance/', { signal })),
   publishAlert: (id: number) =>
     read(client.POST('/api/v1/alerts/{id}/publish/', { params: { path: { id: pathId(id) } } })),
   /** Publishes an update: a new alert (201) to the same recipients. */

@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from notifications.guidance import CATEGORY_GUIDANCE, DEFAULT_CONTACT
 from notifications.models import Alert, Notice, Reply
 from tests.browser.pages import card, menu, sign_in, sign_out, status_message, tap_map
 
@@ -82,6 +83,12 @@ def test_liaison_draws_an_alert_around_two_schemes(page: Page) -> None:
         "night. Park in a garage or a lit place, and report anyone jacking up a car to 999."
     )
     page.get_by_label("Category", exact=True).select_option(label="Vehicle crime")
+    # What people should do starts as the category's usual advice; the area gets a name.
+    instructions = CATEGORY_GUIDANCE["vehicle_crime"].instruction
+    expect(page.get_by_label("Instructions", exact=True)).to_have_value(instructions)
+    expect(page.get_by_label("Response asked for", exact=True)).to_have_value("Monitor")
+    expect(page.get_by_label("Who to contact", exact=True)).to_have_value(DEFAULT_CONTACT)
+    page.get_by_label("Name of the area (optional)", exact=True).fill("Mill Road and Chesterton")
     page.get_by_role("radio", name=re.compile("^Moderate")).check()
     page.get_by_role("radio", name=re.compile("^Expected")).check()
     # Both of them want vehicle crime alerts of this severity.
@@ -103,6 +110,12 @@ def test_liaison_draws_an_alert_around_two_schemes(page: Page) -> None:
         "Expected",
     )
     assert alert.radius_m is None and len(alert.boundary["coordinates"][0]) == 5
+    assert (alert.instruction, alert.response_type, alert.contact, alert.area_name) == (
+        instructions,
+        "Monitor",
+        DEFAULT_CONTACT,
+        "Mill Road and Chesterton",
+    )
     assert set(alert.matched_schemes.values_list("name", flat=True)) == {MILL_ROAD, CHESTERTON}
     in_app = Notice.objects.filter(alert=alert, channel="in_app")
     assert set(in_app.values_list("recipient__email", flat=True)) == {MARGARET, VOLUNTEER}
@@ -123,6 +136,9 @@ def test_liaison_draws_an_alert_around_two_schemes(page: Page) -> None:
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("Marked as read.")).to_be_visible()
+    advice = page.get_by_role("region", name="What to do")
+    expect(advice).to_contain_text(instructions)
+    expect(advice).to_contain_text(f"Contact: {DEFAULT_CONTACT}")
     expect(page.get_by_role("region", name="Map of the area the alert covers")).to_be_visible()
     expect(menu(page).get_by_role("link", name="Alerts", exact=True)).to_be_visible()
     margaret_notices = Notice.objects.filter(alert=alert, recipient__email=MARGARET)

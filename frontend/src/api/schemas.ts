@@ -29,6 +29,8 @@ export type DisputeOutcome = Schemas['DisputeOutcomeEnum'];
 /** How a liaison settles a dispute. */
 export type DisputeDecision = Schemas['OutcomeEnum'];
 export type AlertCategory = Schemas['AlertCategoryEnum'];
+/** What an alert asks people to do (CAP responseType). */
+export type ResponseType = Schemas['ResponseTypeEnum'];
 /** CAP 1.2 severity, most severe first. */
 export type Severity = Schemas['AlertSeverityEnum'];
 /** CAP 1.2 urgency. */
@@ -109,6 +111,8 @@ export type AuditRecord = Schemas['AuditRecord'];
 export type Alert = Schemas['Alert'];
 /** An alert as the alerts endpoints show it, with what the viewer may do about it. */
 export type AlertDetail = Schemas['AlertDetail'];
+/** What alerts ask of people when their authors say nothing else. */
+export type AlertGuidance = Schemas['AlertGuidance'];
 export type AlertInput = Schemas['AlertInputRequest'];
 /** The area of an alert: a circle, or a GeoJSON polygon. */
 export type AlertArea = Pick<AlertInput, 'lat' | 'lon' | 'radius_m' | 'boundary'>;

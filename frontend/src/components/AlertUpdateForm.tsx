@@ -3,6 +3,7 @@
 // of the buttons that opened them; what was sent is said there once they close.
 
 import { useEffect, useState } from 'preact/hooks';
+import { adviceOf, type AlertAdvice } from '../alertGuidance';
 import { useDismiss } from '../dismiss';
 import { api, ApiError } from '../api';
 import { fromLocalInput, SEVERITIES, SEVERITY_HINTS, toLocalInput, URGENCIES, URGENCY_HINTS } from '../format';
@@ -10,7 +11,7 @@ import { useSubmission } from '../hooks';
 import type { Alert, AlertChanges, Severity, Urgency } from '../api/schemas';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 
-const SHOWN = ['title', 'body', 'severity', 'urgency', 'expires_at'] as const;
+const SHOWN = ['title', 'body', 'instruction', 'severity', 'urgency', 'expires_at'] as const;
 
 /** `onDone` is told what was sent, once it is, to say so in place of the form. */
 export function AlertUpdateForm({
@@ -28,6 +29,8 @@ export function AlertUpdateForm({
   const originalExpiry = toLocalInput(new Date(alert.expires_at));
   const [title, setTitle] = useState(alert.title);
   const [body, setBody] = useState(alert.body);
+  const originalInstruction = adviceOf(alert).instruction ?? '';
+  const [instruction, setInstruction] = useState(originalInstruction);
   const [severity, setSeverity] = useState<string>(alert.severity);
   const [urgency, setUrgency] = useState<string>(alert.urgency);
   const [expires, setExpires] = useState(originalExpiry);
@@ -39,12 +42,14 @@ export function AlertUpdateForm({
   const onSubmit = (event: Event) => {
     event.preventDefault();
     submission.run(async () => {
-      const changes: AlertChanges = {};
+      const changes: AlertChanges & Partial<Pick<AlertAdvice, 'instruction'>> = {};
       const problems: Record<string, string[]> = {};
       if (!title.trim()) problems.title = ['Give the update a title.'];
       if (!body.trim()) problems.body = ['Say what has changed.'];
       if (title.trim() !== alert.title) changes.title = title.trim();
       if (body.trim() !== alert.body) changes.body = body.trim();
+      // Emptied, the instructions stay as they were: an update always says what to do.
+      if (instruction.trim() && instruction.trim() !== originalInstruction) changes.instruction = instruction.trim();
       if (severity !== alert.severity) changes.severity = severity as Severity;
       if (urgency !== alert.urgency) changes.urgency = urgency as Urgency;
       if (expires !== originalExpiry) {
@@ -77,6 +82,15 @@ export function AlertUpdateForm({
         value={body}
         onValue={setBody}
         errors={submission.fieldErrors('body')}
+      />
+      <TextAreaField
+        label="Instructions"
+        hint="What people should do now, if that has changed."
+        rows={3}
+        maxLength={1000}
+        value={instruction}
+        onValue={setInstruction}
+        errors={submission.fieldErrors('instruction')}
       />
       <SelectField
         label="Severity"

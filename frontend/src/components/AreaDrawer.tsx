@@ -7,7 +7,7 @@ import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatRadius } from '../format';
 import { locateMe } from '../geolocation';
-import type { AlertArea, SchemeSummary } from '../api/schemas';
+import type { AlertArea, GeocodedPlace, SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
 import { RadioGroupField, SelectField } from './FormField';
@@ -76,6 +76,7 @@ export function AreaDrawer({
   fitSchemes,
   schemesHint,
   maxRadius,
+  onPlaceFound,
 }: {
   config: Config;
   area: DrawnArea;
@@ -90,6 +91,8 @@ export function AreaDrawer({
   schemesHint?: string;
   /** The widest radius worth offering (a coordinator's scheme's own). */
   maxRadius?: number;
+  /** A place was found with the search (the alert may be named after it). */
+  onPlaceFound?: (place: GeocodedPlace) => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -245,6 +248,7 @@ export function AreaDrawer({
         <PlaceSearch
           onFound={(place) => {
             map.current?.setView([place.lat, place.lon], 14, { animate: false });
+            onPlaceFound?.(place);
           }}
           found={(place) =>
             `The map shows ${place.query} now. ${

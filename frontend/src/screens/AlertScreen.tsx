@@ -6,6 +6,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useActionResult } from '../actionResult';
+import { adviceOf, RESPONSE_TYPE_LABELS } from '../alertGuidance';
 import { api, type ApiError } from '../api';
 import { noticesRead, repliesRead } from '../alertInbox';
 import { ActionResult } from '../components/ActionResult';
@@ -148,6 +149,7 @@ function ThreadView({
   useEffect(() => setUnreadReplies(thread.unread_replies ?? 0), [thread]);
 
   const circle = areaCircle(latest);
+  const advice = adviceOf(latest);
   return (
     <article class="alert-page">
       <BackLink
@@ -208,6 +210,12 @@ function ThreadView({
               <dt>Public</dt>
               <dd>{latest.public ? 'Yes, in the public feeds' : 'No, members only'}</dd>
             </div>
+            {advice.response_type && (
+              <div>
+                <dt>Response asked for</dt>
+                <dd>{RESPONSE_TYPE_LABELS[advice.response_type] ?? advice.response_type}</dd>
+              </div>
+            )}
           </>
         )}
       </dl>
@@ -227,8 +235,11 @@ function ThreadView({
         </ol>
       </section>
 
+      <Advice alert={latest} />
+
       <section aria-labelledby="area-heading">
         <h2 id="area-heading">Area</h2>
+        {advice.area_name && <p class="alert-area-name">{advice.area_name}</p>}
         <p>{areaText(latest)}</p>
         {config && <AlertMap config={config} alert={latest} />}
         <ul class="link-list">
@@ -301,6 +312,23 @@ function ThreadView({
         </section>
       )}
     </article>
+  );
+}
+
+/** What the latest message asks of the people it reached, and whom to call. */
+function Advice({ alert }: { alert: Alert }) {
+  const { instruction, contact } = adviceOf(alert);
+  if (!instruction && !contact) return null;
+  return (
+    <section class="notice alert-advice" aria-labelledby="advice-heading">
+      <h2 id="advice-heading">What to do</h2>
+      {instruction && <p class="description">{instruction}</p>}
+      {contact && (
+        <p>
+          <strong>Contact:</strong> {contact}
+        </p>
+      )}
+    </section>
   );
 }
 

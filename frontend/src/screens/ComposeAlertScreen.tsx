@@ -5,8 +5,18 @@
 // A coordinator's area starts as their scheme's own (which the server always accepts), until
 // they draw another. A field's error goes as soon as the field is put right.
 // "/alerts/:id/edit" — the same form, filled in from the author's own draft.
+// What people should do, and whom to call, start as the usual for the category (the server's
+// defaults), and follow the category until the author rewrites them; the area is named after
+// the place found on the map until the author names it.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  adviceOf,
+  RESPONSE_TYPE_LABELS,
+  useAlertGuidance,
+  type AlertAdvice,
+  type ResponseType,
+} from '../alertGuidance';
 import { api, ApiError } from '../api';
 import { AreaDrawer, areaInput, EMPTY_AREA, type DrawnArea, type MapView } from '../components/AreaDrawer';
 import { BackLink } from '../components/BackLink';
@@ -68,6 +78,12 @@ const AUDIENCE_CHOICES = (['members', 'coordinators'] as Audience[]).map((audien
   label: AUDIENCE_LABELS[audience],
 }));
 const KINDS = Object.keys(KIND_LABELS) as SchemeKind[];
+const RESPONSE_TYPE_CHOICES = (Object.keys(RESPONSE_TYPE_LABELS) as ResponseType[])
+  .filter((responseType) => responseType !== 'AllClear')
+  .map((responseType) => ({ value: responseType, label: RESPONSE_TYPE_LABELS[responseType] }));
+
+/** What the form sends: the fields types.ts knows, and the advice. */
+type ComposedAlert = AlertInput & Partial<AlertAdvice>;
 
 const AREA_FIELDS = ['lat', 'lon', 'radius_m', 'boundary'];
 const SHOWN_FIELDS = [
@@ -81,6 +97,10 @@ const SHOWN_FIELDS = [
   'audience',
   'scheme_kinds',
   'expires_at',
+  'area_name',
+  'instruction',
+  'response_type',
+  'contact',
 ] as const;
 
 export function ComposeAlertScreen({ draftId }: { draftId?: string }) {
@@ -262,6 +282,34 @@ function AlertForm({
   const [kinds, setKinds] = useState<SchemeKind[]>(draft ? schemeKindsOf(draft) : []);
   const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
   const [isPublic, setPublic] = useState(draft?.public ?? false);
+  const advice = draft ? adviceOf(draft) : {};
+  const guidance = useAlertGuidance();
+  const [areaName, setAreaName] = useState(advice.area_name ?? '');
+  // Named by its author (typed, or a draft's): a place found later does not rename it.
+  const [areaNamed, setAreaNamed] = useState(!!advice.area_name);
+  const [instruction, setInstruction] = useState(advice.instruction ?? '');
+  const [responseType, setResponseType] = useState<string>(advice.response_type ?? '');
+  const [contact, setContact] = useState(advice.contact ?? '');
+
+  // A new alert starts with the usual contact, and (once its category is chosen before the
+  // defaults arrived) the category's usual advice.
+  useEffect(() => {
+    if (!guidance) return;
+    if (!contact) setContact(guidance.contact);
+    const usual = guidance.categories[category as AlertCategory];
+    if (usual && !instruction) setInstruction(usual.instruction);
+    if (usual && !responseType) setResponseType(usual.response_type);
+  }, [guidance]);
+
+  const chooseCategory = (value: string) => {
+    // The advice follows the category while it is the category's usual (or empty).
+    const before = guidance?.categories[category as AlertCategory];
+    const after = guidance?.categories[value as AlertCategory];
+    if (after && (!instruction.trim() || instruction === before?.instruction)) setInstruction(after.instruction);
+    if (after && (!responseType || responseType === before?.response_type)) setResponseType(after.response_type);
+    setCategory(value);
+    if (value) clear('category');
+  };
 
   // Each field's error goes as soon as the field is put right.
   const clear = (...fields: string[]) => clearFieldErrors(submission, ...fields);
@@ -286,11 +334,16 @@ function AlertForm({
     audience,
     scheme_kinds: kinds,
     public: isPublic,
+    area_name: areaName.trim(),
+    // Left empty, the server gives the category's usual.
+    instruction: instruction.trim(),
+    contact: contact.trim(),
+    ...(responseType ? { response_type: responseType as ResponseType } : {}),
     ...(scheme ? { scheme: scheme.id } : {}),
   };
   // The reach depends on the area, the issuer, the audience and kinds, and (for volunteers'
   // choices) the category and severity; the wording is not needed yet.
-  const previewInput: AlertInput | null = shape
+  const previewInput: ComposedAlert | null = shape
     ? {
         ...details,
         ...shape,
@@ -303,7 +356,7 @@ function AlertForm({
     : null;
   const reach = useAlertReach(previewInput);
 
-  const build = (): AlertInput => {
+  const build = (): ComposedAlert => {
     const problems: Record<string, string[]> = {};
     if (!shape) {
       problems[area.shape === 'circle' ? 'lat' : 'boundary'] = [
@@ -313,7 +366,7 @@ function AlertForm({
       ];
     }
     if (!details.title) problems.title = ['Give the alert a title.'];
-    if (!details.body) problems.body = ['Say what has happened and what people should do.'];
+    if (!details.body) problems.body = ['Say what has happened.'];
     if (!category) problems.category = ['Choose a category.'];
     if (!severity) problems.severity = ['Choose how severe it is.'];
     if (!urgency) problems.urgency = ['Choose how urgent it is.'];
@@ -335,7 +388,7 @@ function AlertForm({
     return { ...details, ...shape!, ...(expiresAt ? { expires_at: expiresAt } : {}) };
   };
 
-  const save = (input: AlertInput) => (draft ? api.editDraft(draft.id, input) : api.draftAlert(input));
+  const save = (input: ComposedAlert) => (draft ? api.editDraft(draft.id, input) : api.draftAlert(input));
 
   const saveDraft = () =>
     submission.run(async () => {
@@ -395,6 +448,9 @@ function AlertForm({
         onChange={setArea}
         errors={areaErrors.length ? areaErrors : undefined}
         startAt={startAt}
+        onPlaceFound={(place) => {
+          if (!areaNamed) setAreaName(place.query);
+        }}
         schemes={referenceSchemes}
         fitSchemes={scheme !== null}
         maxRadius={scheme?.radius_m ? Math.min(MAX_RADIUS_M, scheme.radius_m) : undefined}
@@ -403,6 +459,18 @@ function AlertForm({
             ? 'The dashed outline is your scheme’s area; the alert starts as all of it.'
             : 'Dashed outlines are the active schemes in your force.'
         }
+      />
+      <TextField
+        label="Name of the area (optional)"
+        hint="How the alert names the place, for example Mill Road, Cambridge. It is filled in from the place you find on the map; left empty, the alert names the schemes it reaches."
+        maxLength={200}
+        value={areaName}
+        onValue={(value) => {
+          setAreaName(value);
+          setAreaNamed(!!value.trim());
+          clear('area_name');
+        }}
+        errors={errorsFor('area_name')}
       />
       <ReachPreview
         state={reach}
@@ -427,7 +495,7 @@ function AlertForm({
       />
       <TextAreaField
         label="Message"
-        hint="What happened, where and when, and what people should do."
+        hint="What happened, where and when. What people should do goes below."
         required
         rows={5}
         maxLength={4000}
@@ -441,14 +509,52 @@ function AlertForm({
       <SelectField
         label="Category"
         value={category}
-        onValue={(value) => {
-          setCategory(value);
-          if (value) clear('category');
-        }}
+        onValue={chooseCategory}
         placeholder="Choose a category"
         choices={CATEGORY_CHOICES}
         errors={errorsFor('category')}
       />
+      <fieldset>
+        <legend>What people should do</legend>
+        <p class="field-hint">
+          These start as the usual advice for the category. Change them to fit; left empty, the usual advice is sent.
+        </p>
+        <TextAreaField
+          label="Instructions"
+          hint="What the people it reaches should do, in a sentence or two."
+          rows={5}
+          maxLength={1000}
+          value={instruction}
+          onValue={(value) => {
+            setInstruction(value);
+            clear('instruction');
+          }}
+          errors={errorsFor('instruction')}
+        />
+        <SelectField
+          label="Response asked for"
+          hint="For the police systems that take the alert (the CAP response type)."
+          value={responseType}
+          onValue={(value) => {
+            setResponseType(value);
+            clear('response_type');
+          }}
+          placeholder="The usual for the category"
+          choices={RESPONSE_TYPE_CHOICES}
+          errors={errorsFor('response_type')}
+        />
+        <TextField
+          label="Who to contact"
+          hint="Shown with the alert and in the public feeds: a police number, never a volunteer’s own."
+          maxLength={200}
+          value={contact}
+          onValue={(value) => {
+            setContact(value);
+            clear('contact');
+          }}
+          errors={errorsFor('contact')}
+        />
+      </fieldset>
       <RadioGroupField
         legend="Severity"
         value={severity}
