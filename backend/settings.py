@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI and ReDoc as static files of the app, for the API docs pages.
+    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -217,7 +219,7 @@ MAP_DEFAULT_ZOOM = 9
 # What the web app's pages may load and run (django-csp): its own scripts and styles only,
 # images from itself and the tile server, requests and workers to itself alone. Leaflet and
 # uPlot position things with style attributes, hence style-src-attr; the app's icon is a
-# data: image. The API docs page adds its CDN (backend/urls.py).
+# data: image. The API docs pages widen it a little (backend/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -483,7 +485,13 @@ SPECTACULAR_SETTINGS = {
     # No badge from the public validator: it would send the schema's address to a third
     # party, and load an image the docs page's Content-Security-Policy does not allow.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The docs pages' files come with the app (drf-spectacular-sidecar), not from a CDN: they
+    # work without internet, and their version is the one in requirements/lock.txt.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "GET_LIB_DOC_EXCLUDES": "core.schema.lib_doc_excludes",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

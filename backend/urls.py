@@ -1,27 +1,10 @@
-from collections.abc import Callable
-
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from django.contrib import admin
-from django.http import HttpResponseBase
 from django.urls import include, path, re_path
-from drf_spectacular.settings import spectacular_settings
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
-from backend.security import csp_source
+from backend import api_docs
 from core import views as core_views
 from notifications import views as notifications_views
-
-
-def _api_docs() -> Callable[..., HttpResponseBase]:
-    """Swagger UI, with its start-up script served as a file rather than inline, and its
-    page's policy widened for what it needs: its files from their CDN, its own inline styles,
-    and data: images."""
-    view = SpectacularSwaggerSplitView.as_view(url_name="schema")
-    dist = spectacular_settings.SWAGGER_UI_DIST
-    cdn = [csp_source(dist, setting="SWAGGER_UI_DIST")] if dist.startswith("http") else []
-    return csp_update({"script-src": cdn, "style-src": [*cdn, UNSAFE_INLINE], "img-src": cdn})(view)
-
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -35,7 +18,9 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", _api_docs(), name="api-docs"),
+    path("api/docs/", api_docs.swagger_ui, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
+    path("api/redoc/redoc.js", api_docs.redoc_script, name="api-redoc-script"),
     # Unanchored at the end so that any address under api/ (even one with a newline in it)
     # gets a JSON 404 rather than the frontend's page.
     re_path(r"^api/", core_views.api_not_found),

@@ -11,12 +11,14 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_lib_doc_excludes
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.settings import api_settings
 
 from core import idempotency
 from core.renderers import FileRenderer
+from core.serializers import JSONTypesMixin, ModelSerializer, Serializer
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
@@ -40,6 +42,20 @@ def format_parameter(formats: list[str]) -> OpenApiParameter:
             "default. Errors are always JSON."
         ),
     )
+
+
+def lib_doc_excludes() -> list[type]:
+    """Classes whose docstrings describe no operation or component: DRF's (drf-spectacular's
+    own list) and the API's base classes, whose docstrings are about themselves. Without
+    them here, every serializer with no docstring of its own would be described as "DRF's
+    Serializer, strict about JSON types", and every such view by IdempotentAPIView's."""
+    return [
+        *get_lib_doc_excludes(),
+        Serializer,
+        ModelSerializer,
+        JSONTypesMixin,
+        idempotency.IdempotentAPIView,
+    ]
 
 
 class PatchwatchAutoSchema(AutoSchema):

@@ -88,7 +88,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     filterset_class = AlertFilter
     ordering_fields = ["created_at", "published_at"]
     ordering = ["-created_at", "-id"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Alert]:
         return selectors.with_incident_status(
@@ -100,10 +100,10 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
             return [AllowAny()]
         return super().get_permissions()
 
-    def _alert(self, pk: str) -> Alert:
+    def _alert(self, pk: int) -> Alert:
         return get_object_or_404(self.get_queryset(), pk=pk)
 
-    def _managed(self, pk: str) -> Alert:
+    def _managed(self, pk: int) -> Alert:
         alert = self._alert(pk)
         if not permissions.can_manage_alert(self.request.user, alert):
             raise PermissionDenied("Only the alert's issuer and its force's liaisons can do this.")
@@ -127,7 +127,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return self._shown(alert, status.HTTP_201_CREATED)
 
     @extend_schema(request=AlertInputSerializer, responses=AlertDetailSerializer)
-    def update(self, request: Request, pk: str) -> Response:
+    def update(self, request: Request, pk: int) -> Response:
         """Rewrite a draft as a whole; only its author can, and only before publishing."""
         alert = self._alert(pk)
         if alert.issuer_id != request.user.pk:
@@ -145,7 +145,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return self._shown(alert)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: Request, pk: int) -> Response:
         """Delete a draft; a published alert stays on record (cancel it instead)."""
         services.alert_draft_delete(alert=self._alert(pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -177,16 +177,16 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         for each category, and for a cancellation. The compose screen starts from these."""
         return Response(AlertGuidanceSerializer(guidance_defaults()).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(self._alert(pk)).data)
 
     @extend_schema(request=None, responses=AlertDetailSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str) -> Response:
+    def publish(self, request: Request, pk: int) -> Response:
         alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
         return self._shown(alert)
 
-    def _replace(self, request: Request, pk: str, message_type: str) -> Response:
+    def _replace(self, request: Request, pk: int, message_type: str) -> Response:
         alert = self._managed(pk)
         payload = AlertChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -200,13 +200,13 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def update_alert(self, request: Request, pk: str) -> Response:
+    def update_alert(self, request: Request, pk: int) -> Response:
         """Publish an update: a new alert to the same recipients, marked as an update."""
         return self._replace(request, pk, MessageType.UPDATE)
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str) -> Response:
+    def cancel(self, request: Request, pk: int) -> Response:
         """Cancel an alert: its recipients are told, marked as a cancellation."""
         return self._replace(request, pk, MessageType.CANCEL)
 
@@ -217,7 +217,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         }
     )
     @action(detail=True, methods=["get"], renderer_classes=[CAPRenderer, XMLRenderer])
-    def cap(self, request: Request, pk: str) -> HttpResponse:
+    def cap(self, request: Request, pk: int) -> HttpResponse:
         """The alert as a CAP 1.2 document: public alerts for anyone, others for those who
         may see them."""
         public = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
@@ -227,12 +227,12 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(responses=SummarySerializer)
     @action(detail=True, methods=["get"])
-    def summary(self, request: Request, pk: str) -> Response:
+    def summary(self, request: Request, pk: int) -> Response:
         return Response(selectors.delivery_summary(alert=self._managed(pk)))
 
     @extend_schema(responses=ThreadSerializer)
     @action(detail=True, methods=["get"])
-    def thread(self, request: Request, pk: str) -> Response:
+    def thread(self, request: Request, pk: int) -> Response:
         """The alert's incident as one thread: the first alert, its updates and its
         cancellation that the viewer may see, newest first, with the incident's status,
         whichever of them is asked for."""
@@ -257,7 +257,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=None, responses={200: MarkedSerializer})
     @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: str) -> Response:
+    def read(self, request: Request, pk: int) -> Response:
         """Mark read what the viewer has of the alert's incident: its notices on every
         channel, and the answers to their replies."""
         marked = services.incident_mark_read(user=request.user, alert=self._alert(pk))
@@ -268,7 +268,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         responses={200: ReplySerializer(many=True), 201: ReplySerializer},
     )
     @action(detail=True, methods=["get", "post"])
-    def replies(self, request: Request, pk: str) -> Response:
+    def replies(self, request: Request, pk: int) -> Response:
         """GET: the replies to the alert's incident, newest first: all of them for its
         issuer and the force's liaisons, one's own (with their answers) for anyone else.
         POST: reply to the alert, as someone who received it."""
@@ -284,7 +284,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=None, responses={200: MarkedSerializer})
     @action(detail=True, methods=["post"], url_path="replies/read")
-    def replies_read(self, request: Request, pk: str) -> Response:
+    def replies_read(self, request: Request, pk: int) -> Response:
         """Mark every reply to the alert's incident read."""
         alert = self._alert(pk)
         if not permissions.can_manage_incident(request.user, alert):
@@ -295,10 +295,10 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"replies/(?P<reply_id>[0-9]+)/answer",
+        url_path="replies/<int:reply_id>/answer",
         url_name="reply-answer",
     )
-    def reply_answer(self, request: Request, pk: str, reply_id: str) -> Response:
+    def reply_answer(self, request: Request, pk: int, reply_id: int) -> Response:
         """Answer a reply: its author finds the answer on the alert's page, and the incident
         shows unread in their inbox until they do. The issuer of the alert replied to and
         the force's liaisons may answer."""

@@ -177,6 +177,11 @@ class AlertSerializer(ModelSerializer):
     lat = serializers.FloatField(source="centre_lat", read_only=True)
     lon = serializers.FloatField(source="centre_lon", read_only=True)
     boundary = PolygonField(read_only=True, allow_null=True)
+    scheme_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchemeKind.choices),
+        read_only=True,
+        help_text="Only schemes of these kinds; empty means all kinds.",
+    )
 
     class Meta:
         model = Alert

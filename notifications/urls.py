@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from notifications import api
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("alerts", api.AlertViewSet, basename="alert")
 
 urlpatterns = [

@@ -110,7 +110,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     filterset_class = SchemeFilter
     ordering_fields = ["name", "created_at"]
     ordering = ["name", "id"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_converter = "int"
     serializer_class = SchemeDetailSerializer
 
     def get_permissions(self) -> list[Any]:
@@ -149,11 +149,11 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
         self.kwargs["pk"] = scheme.pk
         return self._detail(self._scheme(), status.HTTP_201_CREATED)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         return self._detail(self._scheme())
 
     @extend_schema(request=SchemeInputSerializer, responses=SchemeDetailSerializer)
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_edit_scheme(request.user, scheme):
             raise PermissionDenied("Only the scheme's coordinators and liaisons can change it.")
@@ -165,7 +165,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=StatusChangeInputSerializer, responses=SchemeDetailSerializer)
     @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request: Request, pk: str) -> Response:
+    def change_status(self, request: Request, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_see_private_details(request.user, scheme):
             raise PermissionDenied("Only the scheme's liaisons and coordinators can do this.")
@@ -181,7 +181,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=JoinInputSerializer, responses={201: MembershipSerializer})
     @action(detail=True, methods=["post"])
-    def join(self, request: Request, pk: str) -> Response:
+    def join(self, request: Request, pk: int) -> Response:
         scheme = self._scheme()
         payload = JoinInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -193,7 +193,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
-    def leave(self, request: Request, pk: str) -> Response:
+    def leave(self, request: Request, pk: int) -> Response:
         # A request to join can be withdrawn even when the scheme is no longer shown to
         # the person who made it (suspended since, say).
         scheme = get_object_or_404(selectors.schemes_leavable_by(user=request.user), pk=pk)
@@ -242,7 +242,7 @@ class SchemeMemberViewSet(
     filterset_class = MemberFilter
     ordering_fields = ["requested_at", "joined_at", "user__name"]
     ordering = ["status", "user__name", "id"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_converter = "int"
 
     def _scheme_for_members(self) -> Scheme:
         if "scheme" not in self.__dict__:
@@ -262,7 +262,7 @@ class SchemeMemberViewSet(
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(request=MemberRoleInputSerializer, responses=MemberSerializer)
-    def partial_update(self, request: Request, scheme_pk: str, pk: str) -> Response:
+    def partial_update(self, request: Request, scheme_pk: int, pk: int) -> Response:
         membership = self._membership()
         payload = MemberRoleInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -272,19 +272,19 @@ class SchemeMemberViewSet(
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, scheme_pk: str, pk: str) -> Response:
+    def destroy(self, request: Request, scheme_pk: int, pk: int) -> Response:
         services.membership_remove(membership=self._membership(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, scheme_pk: str, pk: str) -> Response:
+    def approve(self, request: Request, scheme_pk: int, pk: int) -> Response:
         membership = services.membership_approve(membership=self._membership(), actor=request.user)
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(request=DeclineInputSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
+    def decline(self, request: Request, scheme_pk: int, pk: int) -> Response:
         membership = self._membership()
         payload = DeclineInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -295,7 +295,7 @@ class SchemeMemberViewSet(
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="undo-decline")
-    def undo_decline(self, request: Request, scheme_pk: str, pk: str) -> Response:
+    def undo_decline(self, request: Request, scheme_pk: int, pk: int) -> Response:
         membership = services.membership_decline_undo(
             membership=self._membership(), actor=request.user
         )

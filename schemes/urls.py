@@ -3,11 +3,9 @@ from rest_framework.routers import SimpleRouter
 
 from schemes import api
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("schemes", api.SchemeViewSet, basename="scheme")
-router.register(
-    r"schemes/(?P<scheme_pk>[0-9]+)/members", api.SchemeMemberViewSet, basename="member"
-)
+router.register("schemes/<int:scheme_pk>/members", api.SchemeMemberViewSet, basename="member")
 
 urlpatterns = [
     *router.urls,

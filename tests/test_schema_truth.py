@@ -342,3 +342,119 @@ def test_the_schema_states_that_risk_answers_must_be_yes(openapi) -> None:
     }
     assert schemas["RiskAnswerEnum"] == {"type": "boolean", "enum": [True]}
     assert "risk_assessment" in schemas["SiteInputRequest"]["required"]
+
+
+# --- Ids in paths, references and sign-in ------------------------------------------------
+
+
+def _operations(openapi: dict) -> list[tuple[str, str, dict]]:
+    return [
+        (method, path, operation)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if method != "parameters"
+    ]
+
+
+def test_ids_in_paths_are_integers_or_uuids(openapi) -> None:
+    types = {
+        (parameter["name"], parameter["schema"].get("format", parameter["schema"]["type"]))
+        for _, _, operation in _operations(openapi)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    }
+    assert types == {
+        ("id", "integer"),
+        ("id", "uuid"),
+        ("scheme_pk", "integer"),
+        ("reply_id", "integer"),
+        ("offence_id", "uuid"),
+        ("user_id", "integer"),
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/alerts/abc/",
+        "/api/v1/schemes/1.5/",
+        "/api/v1/schemes/abc/members/",
+        "/api/v1/speedwatch/sites/-1/",
+        "/api/v1/speedwatch/sessions/not-a-uuid/",
+        "/api/v1/alerts/1/replies/x/answer/",
+    ],
+)
+def test_an_id_of_another_type_in_a_path_is_not_an_address(client_for, liaison, path) -> None:
+    response = client_for(liaison).get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no API endpoint at this address."}
+
+
+def test_a_session_names_its_site_by_id(openapi) -> None:
+    schemas = openapi["components"]["schemas"]
+    assert schemas["Session"]["properties"]["site"] == {
+        "allOf": [{"$ref": "#/components/schemas/SiteRef"}],
+        "readOnly": True,
+    }
+    assert schemas["SiteRef"]["required"] == [
+        "id",
+        "name",
+        "road_name",
+        "speed_limit_mph",
+        "threshold_mph",
+    ]
+    assert schemas["SiteRef"]["properties"]["id"] == {"type": "integer", "readOnly": True}
+
+
+def test_no_response_body_is_left_untyped(openapi) -> None:
+    """Every property says its type, or is a reference, a composition or an enum."""
+
+    def untyped(schema: dict, where: str) -> list[str]:
+        typed = set(schema) & {"type", "$ref", "allOf", "oneOf", "anyOf", "enum"}
+        found = [] if typed else [where]
+        for name, child in schema.get("properties", {}).items():
+            found += untyped(child, f"{where}.{name}")
+        if isinstance(schema.get("items"), dict):
+            found += untyped(schema["items"], f"{where}[]")
+        return found
+
+    problems = [
+        problem
+        for name, schema in openapi["components"]["schemas"].items()
+        for problem in untyped(schema, name)
+    ]
+    # The site risk assessment's stored answers, kept for the exports; risk_answers says them.
+    assert problems == ["Site.risk_assessment"]
+
+
+def test_the_schema_says_which_operations_need_no_sign_in(anon, openapi, db) -> None:
+    """An operation open to anyone lists the empty requirement (``{}``) among its security
+    alternatives; every other operation answers an anonymous request with a 401."""
+    declared, answered = {}, {}
+    for method, path, operation in _operations(openapi):
+        url = path.replace("{id}", "1").replace("{scheme_pk}", "1").replace("{reply_id}", "1")
+        url = url.replace("{user_id}", "1").replace("{offence_id}", "1")
+        if "/speedwatch/sessions/" in path or "/offences/{" in path:
+            url = url.replace("/1/", "/00000000-0000-4000-8000-000000000001/")
+        response = getattr(anon, method)(url, {} if method == "get" else None, format="json")
+        label = f"{method.upper()} {path}"
+        declared[label] = {} in operation["security"]
+        answered[label] = response.status_code != 401
+    assert answered == declared
+    assert {label for label, public in declared.items() if public} == {
+        "GET /api/v1/alerts/{id}/cap/",
+        "GET /api/v1/auth/csrf/",
+        "POST /api/v1/auth/email-change/confirm/",
+        "POST /api/v1/auth/login/",
+        "POST /api/v1/auth/login/otp/",
+        "POST /api/v1/auth/logout/",
+        "POST /api/v1/auth/password-reset/",
+        "POST /api/v1/auth/password-reset/confirm/",
+        "POST /api/v1/auth/signup/",
+        "POST /api/v1/auth/token/",
+        "POST /api/v1/auth/token/otp/",
+        "GET /api/v1/config/",
+        "GET /api/v1/forces/",
+        "GET /api/v1/schemes/",
+        "GET /api/v1/schemes/{id}/",
+    }

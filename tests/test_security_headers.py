@@ -41,25 +41,47 @@ def test_every_page_and_answer_has_the_security_headers(anon, path: str) -> None
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_api_docs_may_load_swagger_ui_from_its_cdn(anon) -> None:
+def test_swagger_ui_comes_from_the_app_under_its_policy(anon) -> None:
     page = anon.get("/api/docs/")
     assert page.status_code == 200
-    cdn = "https://cdn.jsdelivr.net"
-    directives = _directives(page["Content-Security-Policy"])
-    assert directives == {
-        **_directives(POLICY),
-        "script-src": f"'self' {cdn}",
-        "style-src": f"'self' {cdn} 'unsafe-inline'",
-        "img-src": f"'self' data: https://tile.openstreetmap.org {cdn}",
-    }
-    # Its start-up script is a file of its own, which the policy allows, not an inline one.
+    assert _directives(page["Content-Security-Policy"]) == _directives(POLICY)
     html = page.content.decode()
+    for name in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
+        assert f'"/static/drf_spectacular_sidecar/swagger-ui-dist/{name}"' in html
+    assert '<link rel="stylesheet" href="/static/core/api-docs.css">' in html
+    # Its start-up script is a file of its own, which the policy allows, and nothing on the
+    # page is inline or from elsewhere.
     assert '<script src="/api/docs/?script="></script>' in html
     assert "<script>" not in html
+    assert "<style>" not in html
+    assert "https://" not in html
     script = anon.get("/api/docs/?script=")
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b'"validatorUrl": null' in script.content
+
+
+def test_redoc_comes_from_the_app_with_its_styles_and_search_worker(anon) -> None:
+    page = anon.get("/api/redoc/")
+    assert page.status_code == 200
+    assert _directives(page["Content-Security-Policy"]) == {
+        **_directives(POLICY),
+        "style-src": "'self' 'unsafe-inline'",
+        "worker-src": "'self' blob:",
+    }
+    html = page.content.decode()
+    assert '<redoc spec-url="/api/schema/"></redoc>' in html
+    assert '<script src="/api/redoc/redoc.js"></script>' in html
+    assert "<script>" not in html
+    assert "https://" not in html
+    script = anon.get("/api/redoc/redoc.js")
+    assert script.status_code == 200
+    assert script["Content-Type"] == "application/javascript"
+    assert script["Cache-Control"] == "public, max-age=86400"
+    assert b"Redoc" in script.content
+    assert b"cdn.redoc.ly" not in script.content
+    again = anon.get("/api/redoc/redoc.js", HTTP_IF_NONE_MATCH=script["ETag"])
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize(

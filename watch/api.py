@@ -5,6 +5,7 @@ import io
 import itertools
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -60,6 +61,7 @@ from watch.serializers import (
     AmendmentSerializer,
     AuditRecordSerializer,
     DisputeInputSerializer,
+    LettersMarkedSerializer,
     MarkInputSerializer,
     MaskedOffenceSerializer,
     OffenceInputSerializer,
@@ -161,12 +163,12 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
     filterset_class = SiteFilter
     ordering_fields = ["name", "created_at"]
     ordering = ["name", "id"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Site]:
         return selectors.sites_visible_to(user=self.request.user)
 
-    def _site(self, pk: Any) -> Site:
+    def _site(self, pk: int) -> Site:
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _detail(self, site: Site, status_code: int = status.HTTP_200_OK) -> Response:
@@ -187,12 +189,12 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
         site = services.site_propose(scheme=scheme, actor=request.user, data=data)
         return self._detail(site, status.HTTP_201_CREATED)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         return self._detail(self._site(pk))
 
     @extend_schema(request=SiteDecisionSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
-    def decision(self, request: Request, pk: str) -> Response:
+    def decision(self, request: Request, pk: int) -> Response:
         site = self._site(pk)
         if not permissions.can_review_speedwatch(request.user, site.scheme):
             raise PermissionDenied("Only the liaisons covering the scheme decide on sites.")
@@ -203,7 +205,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
 
     @extend_schema(responses=SiteStatusChangeSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: str) -> Response:
+    def history(self, request: Request, pk: int) -> Response:
         """The site's proposal and decisions, newest first, with who made them and why: for
         its scheme's coordinators and the covering liaisons."""
         site = self._site(pk)
@@ -251,11 +253,12 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     filterset_class = SessionFilter
     ordering_fields = ["started_at"]
     ordering = ["-started_at", "id"]
+    lookup_value_converter = "uuid"
 
     def get_queryset(self) -> QuerySet[Session]:
         return selectors.sessions_visible_to(user=self.request.user).prefetch_related("present")
 
-    def _session(self, pk: str) -> Session:
+    def _session(self, pk: UUID) -> Session:
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _require_coordinator(self, session: Session) -> None:
@@ -305,11 +308,11 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     def get_queryset_sites(self) -> QuerySet[Site]:
         return selectors.sites_visible_to(user=self.request.user)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: UUID) -> Response:
         return self._detail(self._session(pk))
 
     @extend_schema(request=SessionDetailsSerializer, responses=SessionSerializer)
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         payload = SessionDetailsSerializer(data=request.data, partial=True)
@@ -320,7 +323,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         return self._detail(session)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: Request, pk: UUID) -> Response:
         """Discard a draft session; a submitted one stays on the record."""
         session = self._session(pk)
         self._require_coordinator(session)
@@ -329,7 +332,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str) -> Response:
+    def submit(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         services.session_submit(session=session, actor=request.user)
@@ -347,7 +350,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         responses=STORED_OFFENCES,
     )
     @action(detail=True, methods=["post"], url_path="offences", pagination_class=None)
-    def add_offences(self, request: Request, pk: str) -> Response:
+    def add_offences(self, request: Request, pk: UUID) -> Response:
         """Add one offence (an object) or many (a list): all are stored or none. A retry of
         offences already stored (the same ids) answers 200 with them, even after submission."""
         session = self._session(pk)
@@ -382,7 +385,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         parser_classes=[MultiPartParser],
         pagination_class=None,
     )
-    def upload_offences(self, request: Request, pk: str) -> Response:
+    def upload_offences(self, request: Request, pk: UUID) -> Response:
         """Add offences from a CSV file with a header row: registration, speed_mph,
         observed_at, and optionally make, model, colour, vehicle_type, direction."""
         session = self._session(pk)
@@ -411,8 +414,8 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         return self._stored(*services.offences_add(session=session, rows=rows))
 
     @extend_schema(responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"offences/(?P<offence_id>[0-9a-f-]{36})")
-    def delete_offence(self, request: Request, pk: str, offence_id: str) -> Response:
+    @action(detail=True, methods=["delete"], url_path="offences/<uuid:offence_id>")
+    def delete_offence(self, request: Request, pk: UUID, offence_id: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         offence = get_object_or_404(session.offences.all(), pk=offence_id)
@@ -422,14 +425,14 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(responses=AmendmentSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def amendments(self, request: Request, pk: str) -> Response:
+    def amendments(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
         page = self.paginate_queryset(session.amendments.select_related("actor"))
         return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
     @amendments.mapping.post
-    def amend(self, request: Request, pk: str) -> Response:
+    def amend(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         payload = AmendmentInputSerializer(data=request.data)
@@ -556,7 +559,7 @@ class LetterQueueView(generics.ListAPIView):
 
 
 class LetterMarkView(IdempotentAPIView):
-    @extend_schema(request=MarkInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MarkInputSerializer, responses={200: LettersMarkedSerializer})
     def post(self, request: Request) -> Response:
         if not liaison_force(request.user):
             raise PermissionDenied("The letters queue is for police liaisons.")
@@ -628,7 +631,7 @@ class LetterExportView(APIView):
 
 class OffenceDisputeView(IdempotentAPIView):
     @extend_schema(request=DisputeInputSerializer, responses=OffenceSerializer)
-    def post(self, request: Request, pk: str) -> Response:
+    def post(self, request: Request, pk: UUID) -> Response:
         offence = get_object_or_404(selectors.offences_visible_to(user=request.user), pk=pk)
         if not permissions.can_review_speedwatch(request.user, offence.scheme):
             raise PermissionDenied("Only the liaisons covering the scheme settle disputes.")

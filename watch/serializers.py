@@ -323,9 +323,25 @@ class SessionInputSerializer(SessionDetailsSerializer):
     offences = OffenceRowsField(required=False, default=list)
 
 
+class SiteRefSerializer(ModelSerializer):
+    """A session's site: what its record and the roadside form show of it."""
+
+    threshold_mph = serializers.SerializerMethodField(
+        help_text="The lowest speed recorded as an offence at this site."
+    )
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "road_name", "speed_limit_mph", "threshold_mph"]
+        read_only_fields = fields
+
+    def get_threshold_mph(self, site: Site) -> int:
+        return rules.threshold_mph(site.speed_limit_mph)
+
+
 class SessionSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
-    site = serializers.SerializerMethodField()
+    site = SiteRefSerializer(read_only=True)
     present = PersonSerializer(many=True, read_only=True)
     offence_count = serializers.IntegerField(read_only=True)
 
@@ -349,16 +365,6 @@ class SessionSerializer(ModelSerializer):
             "offence_count",
         ]
         read_only_fields = fields
-
-    def get_site(self, session: Session) -> dict[str, Any]:
-        site = session.site
-        return {
-            "id": site.pk,
-            "name": site.name,
-            "road_name": site.road_name,
-            "speed_limit_mph": site.speed_limit_mph,
-            "threshold_mph": rules.threshold_mph(site.speed_limit_mph),
-        }
 
 
 class AmendmentChangesSerializer(Serializer):
@@ -395,6 +401,9 @@ class AmendmentInputSerializer(Serializer):
 
 class AmendmentSerializer(ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    changes = serializers.DictField(
+        read_only=True, help_text="Field: [before, after] for each change."
+    )
 
     class Meta:
         model = SessionAmendment
@@ -408,6 +417,10 @@ class AmendmentSerializer(ModelSerializer):
 class MarkInputSerializer(Serializer):
     ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
     status = serializers.ChoiceField(choices=[ActionStatus.SENT, ActionStatus.DONE])
+
+
+class LettersMarkedSerializer(Serializer):
+    updated = serializers.IntegerField(help_text="How many offences were marked.")
 
 
 class DisputeInputSerializer(Serializer):
@@ -428,6 +441,7 @@ class AuditRecordSerializer(ModelSerializer):
     schemes = SchemeNameSerializer(
         many=True, read_only=True, help_text="Every scheme whose registrations it could reach."
     )
+    detail = serializers.DictField(read_only=True, help_text="The filters or search used.")
 
     class Meta:
         model = AuditRecord

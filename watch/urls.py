@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from watch import api
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("speedwatch/sites", api.SiteViewSet, basename="site")
 router.register("speedwatch/sessions", api.SessionViewSet, basename="session")
 
