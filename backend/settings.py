@@ -509,6 +509,7 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "notifications.models.AlertStatus",
         "AuditActionEnum": "watch.models.AuditAction",
         "SiteStatusEnum": "watch.models.SiteStatus",
+        "SessionStatusEnum": "watch.models.SessionStatus",
         "SiteDecisionEnum": [
             ("approved", "Approved"),
             ("rejected", "Rejected"),

@@ -67,6 +67,7 @@ from watch.serializers import (
     OffenceInputSerializer,
     OffenceSerializer,
     QueueOffenceSerializer,
+    SessionDetailSerializer,
     SessionDetailsSerializer,
     SessionInputSerializer,
     SessionSerializer,
@@ -279,9 +280,9 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     @extend_schema(
         request=SessionInputSerializer,
         responses={
-            201: SessionSerializer,
+            201: SessionDetailSerializer,
             200: OpenApiResponse(
-                SessionSerializer,
+                SessionDetailSerializer,
                 description="A session with this `id` is already stored (an earlier upload of "
                 "it): it is answered as stored, and this request's details are not applied.",
             ),
@@ -308,10 +309,11 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     def get_queryset_sites(self) -> QuerySet[Site]:
         return selectors.sites_visible_to(user=self.request.user)
 
+    @extend_schema(responses=SessionDetailSerializer)
     def retrieve(self, request: Request, pk: UUID) -> Response:
         return self._detail(self._session(pk))
 
-    @extend_schema(request=SessionDetailsSerializer, responses=SessionSerializer)
+    @extend_schema(request=SessionDetailsSerializer, responses=SessionDetailSerializer)
     def partial_update(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
@@ -330,7 +332,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         services.session_discard(session=session)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=SessionSerializer)
+    @extend_schema(request=None, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)

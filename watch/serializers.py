@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.fields import StepBeforeField
@@ -364,6 +364,29 @@ class SessionSerializer(ModelSerializer):
             "submitted_at",
             "offence_count",
         ]
+        read_only_fields = fields
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="SessionOffence",
+        serializers=[OffenceSerializer, MaskedOffenceSerializer],
+        resource_type_field_name=None,
+        many=True,
+    )
+)
+class SessionOffencesField(serializers.ReadOnlyField):
+    """A session's offences, as the viewer may see them: whole for those who see
+    registrations, masked (no letter details) for the rest. The view fills it."""
+
+
+class SessionDetailSerializer(SessionSerializer):
+    """A session with its offences: what the session endpoints answer."""
+
+    offences = SessionOffencesField()
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "offences"]
         read_only_fields = fields
 
 

@@ -335,11 +335,11 @@ export function isOfflineCopy(value: unknown): boolean {
 
 /**
  * A numeric id (a scheme's, a member's, a site's, an alert's) as the schema types it in a
- * path. The schema gives these as text today; should it type them as the integers they are,
- * this stops compiling and is the one place to change.
+ * path: an integer. Should the schema type it otherwise, this stops compiling and is the one
+ * place to change.
  */
 type PathId = paths['/api/v1/schemes/{id}/']['get']['parameters']['path']['id'];
-const pathId = (id: number): PathId => String(id);
+const pathId = (id: number): PathId => id;
 
 export type SchemeQuery = QueryOf<'/api/v1/schemes/'>;
 export type ActivityQuery = QueryOf<'/api/v1/activity/'>;

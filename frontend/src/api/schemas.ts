@@ -92,9 +92,17 @@ export type RiskAssessment = Schemas['RiskAssessmentRequest'];
 export type RiskAnswer = Schemas['RiskAnswer'];
 export type SiteStatusChange = Schemas['SiteStatusChange'];
 export type Person = Schemas['Person'];
-/** The short form of a site that a session carries (see the gaps below). */
-export type SessionSite = Pick<Site, 'id' | 'name' | 'road_name' | 'speed_limit_mph' | 'threshold_mph'>;
+/** The short form of a site that a session carries. */
+export type SessionSite = Schemas['SiteRef'];
 export type Offence = Schemas['Offence'];
+/** An offence as a volunteer sees it: the registration masked, nothing about letters. */
+export type MaskedOffence = Schemas['MaskedOffence'];
+/** An offence of a session, whole or masked as the viewer may see it. */
+export type SessionOffence = Offence | MaskedOffence;
+/** Whether the viewer was given the whole offence (its letter and dispute) rather than a masked one. */
+export function isWholeOffence(offence: SessionOffence): offence is Offence {
+  return 'action' in offence;
+}
 /** An offence in the letters queue or a search, with where it was recorded. */
 export type QueueOffence = Schemas['QueueOffence'];
 export type OffenceInput = Schemas['OffenceInputRequest'];
@@ -126,36 +134,22 @@ export type AlertThread = Schemas['Thread'];
 export type Notice = Schemas['Notice'];
 export type PushSubscriptionInput = Schemas['PushSubscriptionRequest'];
 
-// --- Gaps in the schema ----------------------------------------------------------------------
-// Where the schema leaves a field untyped (any JSON) or leaves one out, the frontend says
-// what the server sends. `Typed` accepts only fields the schema leaves untyped, so once the
-// schema types one this stops compiling: then drop the override and use the schema's type.
+// --- Sessions, letters, alerts ------------------------------------------------------------
 
-type UntypedKeys<T> = {
-  [K in keyof T]-?: unknown extends T[K] ? K : { [key: string]: unknown } extends T[K] ? K : never;
-}[keyof T];
-type Typed<T, Fields extends { [K in keyof Fields]: K extends UntypedKeys<T> ? unknown : never }> = Omit<
-  T,
-  keyof Fields
-> &
-  Readonly<Fields>;
+/** A session as a list shows it. */
+export type SpeedwatchSession = Schemas['Session'];
+/** A session with its offences, as the session endpoints answer. */
+export type SessionWithOffences = Schemas['SessionDetail'];
+/** What marking letters answers. */
+export type LettersMarked = Schemas['LettersMarked'];
 
-/** A session as a list shows it: the schema has its site as any object. */
-export type SpeedwatchSession = Typed<Schemas['Session'], { site: SessionSite }>;
 /**
  * A member's alert settings. The server sends every field; the schema marks some optional,
  * as they are to send.
  */
 export type AlertPreferences = Required<Schemas['Preference']>;
-/** A session with its offences, as the session endpoints answer (the schema leaves them out). */
-export type SessionWithOffences = SpeedwatchSession & { readonly offences: Offence[] };
 
-/** What marking letters answers: the schema says only "an object". */
-export interface LettersMarked {
-  updated: number;
-}
-
-/** An alert's scheme kinds: the schema leaves the list untyped. */
+/** An alert's scheme kinds (none, in a copy saved offline before alerts carried them). */
 export function schemeKindsOf(alert: Pick<Alert, 'scheme_kinds'>): SchemeKind[] {
   return Array.isArray(alert.scheme_kinds) ? alert.scheme_kinds : [];
 }

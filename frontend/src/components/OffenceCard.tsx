@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { ACTION_LABELS, ACTION_STATUS_LABELS, DISPUTE_LABELS, formatDateTime } from '../format';
-import type { Offence } from '../api/schemas';
+import { isWholeOffence, type SessionOffence } from '../api/schemas';
 import { vehicleDescription } from './LoggedOffences';
 import { RegistrationPlate } from './RegistrationPlate';
 import { StatusTag } from './StatusTag';
@@ -17,7 +17,7 @@ export function OffenceCard({
   lead,
   children,
 }: {
-  offence: Offence;
+  offence: SessionOffence;
   /** The site and scheme, in lists that mix sessions. */
   where?: string;
   headingLevel?: 2 | 3;
@@ -26,6 +26,7 @@ export function OffenceCard({
   children?: ComponentChildren;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const whole = isWholeOffence(offence) ? offence : undefined;
   return (
     <article class={`card offence-card${offence.voided ? ' offence-card--voided' : ''}`}>
       <Heading class="card__title">
@@ -51,21 +52,21 @@ export function OffenceCard({
           <dt>Vehicle</dt>
           <dd>{vehicleDescription(offence)}</dd>
         </div>
-        {offence.action && (
+        {whole?.action && (
           <div>
             <dt>Action</dt>
             <dd>
-              {ACTION_LABELS[offence.action] ?? offence.action_display}
-              {offence.action !== 'none' && offence.action_status && `: ${ACTION_STATUS_LABELS[offence.action_status].toLowerCase()}`}
+              {ACTION_LABELS[whole.action] ?? whole.action_display}
+              {whole.action !== 'none' && whole.action_status && `: ${ACTION_STATUS_LABELS[whole.action_status].toLowerCase()}`}
             </dd>
           </div>
         )}
-        {offence.dispute_outcome && offence.dispute_outcome !== 'none' && (
+        {whole?.dispute_outcome && whole.dispute_outcome !== 'none' && (
           <div>
             <dt>Dispute</dt>
             <dd>
-              {DISPUTE_LABELS[offence.dispute_outcome]}
-              {offence.dispute_note && `. ${offence.dispute_note}`}
+              {DISPUTE_LABELS[whole.dispute_outcome]}
+              {whole.dispute_note && `. ${whole.dispute_note}`}
             </dd>
           </div>
         )}
@@ -75,7 +76,7 @@ export function OffenceCard({
           <StatusTag tone="voided">Voided</StatusTag>
         </p>
       )}
-      {offence.submitted === false && (
+      {whole?.submitted === false && (
         <p class="card__meta">
           <StatusTag tone="draft">Session not submitted yet</StatusTag>
         </p>

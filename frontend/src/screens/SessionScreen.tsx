@@ -52,7 +52,7 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Me, Offence, SessionWithOffences } from '../api/schemas';
+import { isWholeOffence, type Me, type Offence, type SessionWithOffences } from '../api/schemas';
 
 export function SessionScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <SessionLoader me={me} id={id} />}</RequireSignIn>;
@@ -500,7 +500,7 @@ function SessionView({
             {session.offences.map((offence) => (
               <li key={offence.id}>
                 <OffenceCard offence={offence}>
-                  {liaison && session.status === 'submitted' && offence.registration && (
+                  {liaison && session.status === 'submitted' && isWholeOffence(offence) && offence.registration && (
                     <DisputeForm offence={offence} onSettled={onOffenceChanged} />
                   )}
                 </OffenceCard>
@@ -511,7 +511,7 @@ function SessionView({
       </section>
 
       {session.status === 'submitted' && (coordinator || liaison) && (
-        <AmendmentHistory sessionId={session.id} offences={session.offences} canAmend={coordinator} onAmended={onChanged} />
+        <AmendmentHistory sessionId={session.id} offences={session.offences.filter(isWholeOffence)} canAmend={coordinator} onAmended={onChanged} />
       )}
     </>
   );
