@@ -725,6 +725,20 @@ class StatisticsView(APIView):
         return Response(figures)
 
 
+class StatisticsExportView(StatisticsView):
+    """The statistics as a CSV file only (the totals row, then one row a month), as the other
+    exports are: for clients that read one media type per operation."""
+
+    renderer_classes = [CSVRenderer]
+
+    @extend_schema(
+        parameters=[StatisticsQuery],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
+    )
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
+        return super().get(request)
+
+
 class AuditMixin:
     """The audit records a liaison (their force area) or staff may read, filtered in the
     selector by ``AuditFilter``."""

@@ -260,4 +260,11 @@ HOLDINGS = [
         export=("registration_audit",),
         kept_fields=("actor_name",),
     ),
+    Holding(
+        "watch.Letterhead",
+        Erasure.NOT_PERSONAL,
+        "A force's letterhead: its office's address, telephone and email, and the title and "
+        "name under which its letters are signed, printed on every letter in that role; set "
+        "by staff and linked to no account.",
+    ),
 ]

@@ -20,6 +20,11 @@ urlpatterns = [
     path("speedwatch/letters/mark/", api.LetterMarkView.as_view(), name="letters-mark"),
     path("speedwatch/letters/export/", api.LetterExportView.as_view(), name="letters-export"),
     path("speedwatch/statistics/", api.StatisticsView.as_view(), name="speedwatch-statistics"),
+    path(
+        "speedwatch/statistics/export/",
+        api.StatisticsExportView.as_view(),
+        name="speedwatch-statistics-export",
+    ),
     path("speedwatch/audit/", api.AuditListView.as_view(), name="speedwatch-audit"),
     path("speedwatch/audit/export/", api.AuditExportView.as_view(), name="speedwatch-audit-export"),
 ]

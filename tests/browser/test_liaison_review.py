@@ -87,7 +87,7 @@ def test_a_liaison_finds_a_coordinators_registration_search_and_exports_it(page:
     assert download.value.suggested_filename == (
         f"speedwatch-audit-{timezone.localdate().isoformat()}.csv"
     )
-    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     histon = Site.objects.get(name="Station Road by the green").scheme
     assert rows == [
         [

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from accounts.models import User
 from tests.browser.pages import card, menu, sign_in, status_message
 from tests.speedwatch import logged_session
-from watch import services
+from watch import letters, services
 from watch.demo import RISK_OK
 from watch.models import AuditRecord, Offence, Session, Site
 
@@ -27,21 +27,6 @@ COORDINATOR = "david@example.org"
 HASLINGFIELD = "Haslingfield Community Speedwatch"
 TEAM = ("David Chen", "Joan Patel", "Kevin Doyle")
 OFFENCE_UPLOADS = re.compile(r"/api/v1/speedwatch/sessions/[0-9a-f-]+/offences/$")
-LETTER_COLUMNS = [
-    "offence_id",
-    "action",
-    "registration",
-    "make",
-    "model",
-    "colour",
-    "speed_mph",
-    "speed_limit_mph",
-    "date",
-    "time",
-    "road",
-    "site",
-    "scheme",
-]
 
 
 def past_daylight_hour() -> tuple[datetime, datetime]:
@@ -220,10 +205,18 @@ def test_liaison_approves_a_site_and_downloads_the_letters(page: Page) -> None:
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8"))))
-    assert rows[0] == LETTER_COLUMNS
-    assert len(rows[1:]) == 10
-    assert [row[2] for row in rows[1:]].count("AB12CDE") == 3
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8-sig"))))
+    assert list(rows[0]) == letters.CSV_COLUMNS
+    # One row a letter: each vehicle's offences at one stage go on one letter, and the ten
+    # offences waiting are all on some letter, once.
+    offence_ids = [offence_id for row in rows for offence_id in row["offence_ids"].split()]
+    assert len(offence_ids) == len(set(offence_ids)) == 10
+    assert len({(row["registration"], row["stage"]) for row in rows}) == len(rows)
+    assert sorted(row["stage"] for row in rows if row["registration"] == "AB12 CDE") == [
+        "first_letter",
+        "police_action",
+        "second_letter",
+    ]
 
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name="Download PDF").click()
@@ -469,7 +462,7 @@ def test_liaison_downloads_a_vehicles_offences(page: Page) -> None:
     )
     with page.expect_download() as download:
         page.get_by_role("link", name="Download all 3 as CSV").click()
-    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     column = rows[0].index
     assert [row[column("registration")] for row in rows[1:]] == ["AB12CDE"] * 3
     # Oldest first, as the escalation went: two letters, then the police.
