@@ -48,6 +48,7 @@ from accounts.serializers import (
 )
 from core.clients import client_key
 from core.idempotency import IdempotentAPIView
+from core.renderers import ZIPRenderer
 from core.throttling import ScopedRateThrottle, UserRateThrottle
 
 
@@ -341,6 +342,7 @@ class DataExportView(APIView):
 
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]
     throttle_scope = "data_export"
+    renderer_classes = [ZIPRenderer]
 
     @extend_schema(
         responses={

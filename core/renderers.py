@@ -69,6 +69,13 @@ class AtomRenderer(FileRenderer):
     charset = "utf-8"
 
 
+class ZIPRenderer(FileRenderer):
+    media_type = "application/zip"
+    format = "zip"
+    charset = None
+    render_style = "binary"
+
+
 def wants_file(request: Request) -> bool:
     """Whether negotiation chose one of the file renderers rather than JSON."""
     return isinstance(getattr(request, "accepted_renderer", None), FileRenderer)

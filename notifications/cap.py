@@ -32,9 +32,6 @@ CAP_CATEGORY = {
     Category.GENERAL: "Other",
 }
 
-# An areaDesc names this many schemes at most, and counts the rest.
-AREA_SCHEMES_NAMED = 5
-
 
 def cap_time(moment: datetime, *, round_up: bool = False) -> str:
     """2026-11-22T10:15:00+00:00: whole seconds in London time, with the explicit offset CAP
@@ -50,29 +47,6 @@ def _sent(alert: Alert) -> datetime:
 
 def _reference(alert: Alert) -> str:
     return f"{SENDER},{alert.identifier},{cap_time(_sent(alert))}"
-
-
-def _distance(metres: int) -> str:
-    return f"{metres} m" if metres < 1000 else f"{metres / 1000:g} km"
-
-
-def area_description(alert: Alert) -> str:
-    """The area in words: as its author named it, else the schemes it reached, else where
-    it is drawn."""
-    if alert.area_name:
-        return alert.area_name
-    names = list(alert.matched_schemes.order_by("name").values_list("name", flat=True))
-    if len(names) == 1:
-        return f"The area of {names[0]}"
-    if names:
-        named = names[:AREA_SCHEMES_NAMED]
-        rest = len(names) - len(named)
-        tail = f"{rest} other scheme{'s' if rest > 1 else ''}" if rest else named.pop()
-        return f"The areas of {', '.join(named)} and {tail}"
-    centre = f"{alert.centre_lat:.4f},{alert.centre_lon:.4f}"
-    if alert.boundary is not None:
-        return f"The area drawn around {centre}"
-    return f"Within {_distance(alert.radius_m or 0)} of {centre}"
 
 
 def _area(alert: Alert) -> tuple[str, str]:
@@ -122,7 +96,7 @@ def alert_cap_xml(alert: Alert) -> bytes:
     if alert.contact:
         element(info, "contact", alert.contact)
     area = ElementTree.SubElement(info, f"{{{NAMESPACE}}}area")
-    element(area, "areaDesc", area_description(alert))
+    element(area, "areaDesc", selectors.area_description(alert))
     shape, value = _area(alert)
     element(area, shape, value)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

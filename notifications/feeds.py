@@ -33,6 +33,7 @@ from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from notifications import selectors
 from notifications.links import alert_web_url
 from notifications.models import Alert, MessageType
 from schemes import geo
@@ -105,18 +106,6 @@ def cap_url(alert: Alert) -> str:
     return f"{settings.SITE_URL}{reverse('alert-cap', args=[alert.pk])}"
 
 
-def area_description(alert: Alert) -> str:
-    """Where the alert is, in words: the circle, or the drawn area, it covers."""
-    if alert.radius_m:
-        radius = f"{alert.radius_m} m" if alert.radius_m < 1000 else f"{alert.radius_m / 1000:g} km"
-        return f"Within {radius} of {alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
-    corners = len(geo.polygon_ring(alert.boundary)) - 1 if alert.boundary else 0
-    return (
-        f"A drawn area with {corners} corners, centred on "
-        f"{alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
-    )
-
-
 def area_feed_path(alert: Alert) -> str:
     """The area feed of public alerts around the alert: its circle, or for a drawn area the
     circle round it from its centre."""
@@ -145,7 +134,7 @@ def london_time(moment: datetime) -> str:
 def _summary(alert: Alert) -> str:
     return (
         f"{alert.get_category_display()}. Severity {alert.severity}, urgency {alert.urgency}. "
-        f"{area_description(alert)}. Until {london_time(alert.expires_at)}."
+        f"{selectors.area_description(alert)}. Until {london_time(alert.expires_at)}."
     )
 
 
@@ -162,7 +151,15 @@ def _entry(alert: Alert) -> dict[str, Any]:
             (cap_url(alert), CAP_MEDIA_TYPE, "The alert as CAP 1.2"),
         ],
         "description": _summary(alert),
-        "content": alert.body,
+        "content": "\n\n".join(
+            part
+            for part in (
+                alert.body,
+                alert.instruction and f"What to do: {alert.instruction}",
+                alert.contact and f"Contact: {alert.contact}",
+            )
+            if part
+        ),
         "unique_id": f"urn:uuid:{alert.identifier}",
         "pubdate": alert.published_at,
         "updateddate": alert.published_at,

@@ -362,8 +362,37 @@ def current_public_alerts() -> QuerySet[Alert]:
     return (
         Alert.objects.filter(standing, public=True, expires_at__gt=timezone.now())
         .select_related("scheme")
+        .prefetch_related("matched_schemes")
         .order_by("-published_at", "-id")
     )
+
+
+# An area's description names this many schemes at most, and counts the rest.
+AREA_SCHEMES_NAMED = 5
+
+
+def _distance(metres: int) -> str:
+    return f"{metres} m" if metres < 1000 else f"{metres / 1000:g} km"
+
+
+def area_description(alert: Alert) -> str:
+    """The alert's area in words, wherever it is shown (CAP areaDesc, the feeds, the public
+    page): as its author named it, else the schemes it reached, else where it is drawn.
+    Reads ``matched_schemes`` through ``.all()``, so a prefetch serves a list of alerts."""
+    if alert.area_name:
+        return alert.area_name
+    names = sorted(scheme.name for scheme in alert.matched_schemes.all())
+    if len(names) == 1:
+        return f"The area of {names[0]}"
+    if names:
+        named = names[:AREA_SCHEMES_NAMED]
+        rest = len(names) - len(named)
+        tail = f"{rest} other scheme{'s' if rest > 1 else ''}" if rest else named.pop()
+        return f"The areas of {', '.join(named)} and {tail}"
+    centre = f"{alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
+    if alert.boundary is not None:
+        return f"The area drawn around {centre}"
+    return f"Within {_distance(alert.radius_m or 0)} of {centre}"
 
 
 def public_alerts_of_scheme(*, scheme: Scheme) -> list[Alert]:

@@ -64,7 +64,7 @@ def public_alert(request: HttpRequest, identifier: str) -> HttpResponse:
         "severity_hint": SEVERITY_HINTS.get(alert.severity, ""),
         "urgency_hint": URGENCY_HINTS.get(alert.urgency, ""),
         "sender": alert.scheme.name if alert.scheme else alert.get_force_display(),
-        "where": feeds.area_description(alert),
+        "where": selectors.area_description(alert),
         "sent": _moment(alert.published_at),
         "expires": _moment(alert.expires_at),
         "cap_url": reverse("alert-cap", args=[alert.pk]),

@@ -161,7 +161,8 @@ def test_atom_feed_for_an_area(anon, liaison) -> None:
         "published": published,
         "updated": published,
         "author": "Cambridgeshire Constabulary",
-        "content": "Vehicles with dogs seen on the fields off Cantelupe Road.",
+        "content": "Vehicles with dogs seen on the fields off Cantelupe Road.\n\n"
+        f"What to do: {alert.instruction}\n\nContact: Call 101, or 999 in an emergency.",
         "summary": "Hare coursing. Severity Severe, urgency Immediate. Within 3 km of "
         f"52.1490, 0.0570. Until {_london(alert.expires_at)}.",
         "categories": [
@@ -361,13 +362,14 @@ def test_feeds_read_their_alerts_in_a_few_queries(
     for number in range(6):
         _published(liaison, title=f"Alert {number}")
     Alert.objects.filter(title__in=["Alert 1", "Alert 2"]).update(scheme=speedwatch)
-    with django_assert_max_num_queries(1):
+    # The alerts, then the schemes they reached (for areas their authors did not name).
+    with django_assert_max_num_queries(2):
         response = anon.get(f"{AREA_FEED}?{NEAR_HASLINGFIELD}")
     assert len(etree.fromstring(response.content).findall(f"{ATOM}entry")) == 6
     Alert.objects.get(title="Alert 3").matched_schemes.add(speedwatch)
     Alert.objects.get(title="Alert 1").matched_schemes.add(speedwatch)
-    # The scheme, then its alerts.
-    with django_assert_max_num_queries(2):
+    # The scheme, its alerts, the schemes they reached.
+    with django_assert_max_num_queries(3):
         response = anon.get(f"/api/v1/feeds/schemes/{speedwatch.pk}/alerts.atom")
     assert _titles(etree.fromstring(response.content)) == ["Alert 3", "Alert 1"]
 

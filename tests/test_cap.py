@@ -267,7 +267,7 @@ def test_a_restricted_alert_is_cap_only_for_those_who_may_see_it(
 def test_a_circle_is_in_kilometres_and_described_by_where_it_is(publish, anon) -> None:
     root = _cap(anon, publish(**HASLINGFIELD))
     assert _area(root, "circle") == "52.149000,0.057000 2.500"
-    assert _area(root, "areaDesc") == "Within 2.5 km of 52.1490,0.0570"
+    assert _area(root, "areaDesc") == "Within 2.5 km of 52.1490, 0.0570"
 
 
 def test_an_area_is_described_by_the_schemes_it_reached(publish, anon, scheme) -> None:
@@ -293,7 +293,7 @@ def test_a_polygon_is_closed_and_described(publish, anon) -> None:
     )
     centre = Alert.objects.get(pk=drawn["id"])
     assert _area(root, "areaDesc") == (
-        f"The area drawn around {centre.centre_lat:.4f},{centre.centre_lon:.4f}"
+        f"The area drawn around {centre.centre_lat:.4f}, {centre.centre_lon:.4f}"
     )
 
 

@@ -116,3 +116,20 @@ def test_options_describes_a_file_endpoint_in_json(client_for, liaison) -> None:
     response = client_for(liaison).options(LETTERS, {"format": "pdf"})
     assert response.status_code == 200
     assert response.json()["name"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "query"),
+    [({}, {}), ({"HTTP_ACCEPT": "application/zip"}, {}), ({}, {"format": "zip"})],
+)
+def test_the_data_export_is_a_zip_by_accept_or_format(client_for, volunteer, headers, query):
+    response = client_for(volunteer).get("/api/v1/me/export/", query, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert b"".join(response.streaming_content).startswith(b"PK")
+
+
+def test_the_data_export_refuses_json_in_json(client_for, volunteer) -> None:
+    response = client_for(volunteer).get("/api/v1/me/export/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"

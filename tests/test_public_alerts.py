@@ -131,9 +131,8 @@ def test_a_drawn_area_is_described_and_its_feed_covers_it(anon, liaison) -> None
     ring = [[0.02, 52.13], [0.09, 52.13], [0.09, 52.17], [0.02, 52.17], [0.02, 52.13]]
     alert = _published(liaison, area={"boundary": {"type": "Polygon", "coordinates": [ring]}})
     response = _page(anon, alert)
-    assert f"Where A drawn area with 4 corners, centred on {alert.centre_lat:.4f}, " in _text(
-        response
-    )
+    where = f"Where The area drawn around {alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
+    assert where in _text(response)
     feed = anon.get(_links(response)["Feed of public alerts in this area (Atom)"])
     assert f"urn:uuid:{alert.identifier}" in feed.content.decode()
 
@@ -214,5 +213,31 @@ def test_the_page_reads_the_alert_in_a_few_queries(
     alert = _published(
         coordinator, scheme=scheme, area={"lat": 52.1985, "lon": 0.141, "radius_m": 400}
     )
-    with django_assert_max_num_queries(2):
+    # The alert with its scheme, the latest message of its incident, the schemes it
+    # reached (which name its area when its author did not).
+    with django_assert_max_num_queries(3):
         assert _page(anon, alert).status_code == 200
+
+
+def test_the_page_says_what_to_do_and_whom_to_contact(anon, liaison) -> None:
+    alert = _published(
+        liaison,
+        instruction="Lock sheds and note any 4x4 with dogs; do not approach.",
+        response_type="Monitor",
+        contact="Rural crime team: 101, ext. 4455 (ŵyn ar goll: Llŷr)",
+    )
+    text = _text(_page(anon, alert))
+    assert (
+        "What to do Lock sheds and note any 4x4 with dogs; do not approach. "
+        "Asked of you Monitor: keep watch and report "
+        "Contact Rural crime team: 101, ext. 4455 (ŵyn ar goll: Llŷr)"
+    ) in text
+
+
+def test_an_alert_its_author_left_without_advice_still_gives_the_category_s(anon, liaison):
+    """The category's usual advice and the default contact are filled in at drafting."""
+    alert = _published(liaison, instruction="", contact="")
+    assert alert.instruction
+    text = _text(_page(anon, alert))
+    assert f"What to do {alert.instruction}" in text
+    assert "Contact Call 101, or 999 in an emergency" in text
