@@ -48,6 +48,7 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "GET /api/v1/speedwatch/offences/": PERIOD,
     "GET /api/v1/speedwatch/sessions/": PERIOD,
     "GET /api/v1/speedwatch/statistics/": PERIOD,
+    "GET /api/v1/speedwatch/statistics/export/": PERIOD,
     "POST /api/v1/alerts/": AREA,
     "POST /api/v1/alerts/preview/": AREA,
     "PUT /api/v1/alerts/{id}/": f"{AREA}; lat, lon and radius_m together, or a boundary",
