@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core.admin import EvidenceAdmin
 from schemes import services
 from schemes.models import (
     ActivityEvent,
@@ -244,26 +245,15 @@ class MembershipAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the app writes as things happen: staff read them, nobody adds or rewrites
-    them. (Deleting stays allowed, or a scheme itself could not be deleted with its history.)"""
-
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(SchemeStatusChange)
-class SchemeStatusChangeAdmin(ReadOnlyAdmin):
+class SchemeStatusChangeAdmin(EvidenceAdmin):
     list_display = ["scheme", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     search_fields = ["scheme__name", "reason"]
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(ReadOnlyAdmin):
+class ActivityEventAdmin(EvidenceAdmin):
     list_display = ["at", "scheme", "type", "actor_name", "summary"]
     list_filter = ["type", "scheme__kind", "scheme__force"]
     search_fields = ["summary", "actor_name", "scheme__name"]
