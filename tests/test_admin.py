@@ -279,6 +279,121 @@ def test_the_scheme_page_inline_may_hand_over_to_a_new_coordinator(
     ) == [(coordinator.pk, "volunteer"), (volunteer.pk, "coordinator")]
 
 
+# --- Membership decisions and roles -------------------------------------------------------
+
+
+@pytest.fixture
+def request_to_join(scheme, coordinator) -> Membership:
+    return MembershipFactory(
+        scheme=scheme, user__name="Priya Shah", status="pending", joined_at=None
+    )
+
+
+def _membership_post(staff, membership, **change: str):
+    url = reverse("admin:schemes_membership_change", args=[membership.pk])
+    return staff.post(url, {**_form_data(staff.get(url)), **change})
+
+
+def test_staff_approve_a_request_through_the_service(staff, request_to_join) -> None:
+    assert _membership_post(staff, request_to_join, status="active").status_code == 302
+    request_to_join.refresh_from_db()
+    assert (request_to_join.status, request_to_join.decided_by) == ("active", staff.user)
+    assert request_to_join.joined_at is not None
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        ("member_joined", "Sally Staff approved Priya Shah's request to join.")
+    ]
+
+
+def test_staff_decline_a_request_with_its_reason(staff, request_to_join) -> None:
+    response = _membership_post(
+        staff, request_to_join, status="declined", decline_reason="Lives outside the area."
+    )
+    assert response.status_code == 302
+    request_to_join.refresh_from_db()
+    assert (request_to_join.status, request_to_join.decline_reason) == (
+        "declined",
+        "Lives outside the area.",
+    )
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        (
+            "member_declined",
+            "Sally Staff declined Priya Shah's request to join. Reason: Lives outside the area.",
+        )
+    ]
+
+
+def test_the_membership_page_refuses_a_step_no_service_takes(staff, volunteer) -> None:
+    membership = Membership.objects.get(user=volunteer)
+    response = _membership_post(staff, membership, status="pending")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "status": [
+            "A membership does not go from active to pending: requests are approved or "
+            "declined, and members are removed by deleting their membership."
+        ]
+    }
+    membership.refresh_from_db()
+    assert membership.status == "active"
+    assert not ActivityEvent.objects.exists()
+
+
+def test_the_membership_page_shows_the_services_refusal(staff, request_to_join) -> None:
+    response = _membership_post(staff, request_to_join, role="coordinator")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "role": ["Approve the request before changing the member's role."]
+    }
+    request_to_join.refresh_from_db()
+    assert (request_to_join.role, request_to_join.status) == ("volunteer", "pending")
+
+
+def test_a_role_changed_in_the_admin_is_recorded(staff, scheme, coordinator, volunteer) -> None:
+    membership = Membership.objects.get(user=volunteer)
+    assert _membership_post(staff, membership, role="coordinator").status_code == 302
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        ("role_changed", "Sally Staff made Alex Morgan a coordinator.")
+    ]
+
+
+def test_the_scheme_page_hands_over_through_the_service(
+    staff, scheme, coordinator, volunteer, request_to_join
+) -> None:
+    url = reverse("admin:schemes_scheme_change", args=[scheme.pk])
+    page = staff.get(url)
+    formset = page.context["inline_admin_formsets"][0].formset
+    rows = {f.instance.user_id: f.prefix for f in formset.forms}
+    assert set(rows) == {coordinator.pk, volunteer.pk}  # requests are decided on their page
+    data = _form_data(page)
+    data[f"{rows[coordinator.pk]}-role"] = "volunteer"
+    data[f"{rows[volunteer.pk]}-role"] = "coordinator"
+    assert staff.post(url, data).status_code == 302
+    assert list(ActivityEvent.objects.order_by("pk").values_list("type", "summary")) == [
+        ("role_changed", "Sally Staff made Alex Morgan a coordinator."),
+        ("role_changed", "Sally Staff made Margaret Ellis a volunteer."),
+    ]
+
+
+def test_the_scheme_page_removes_a_member_through_the_service(
+    staff, scheme, coordinator, volunteer
+) -> None:
+    url = reverse("admin:schemes_scheme_change", args=[scheme.pk])
+    page = staff.get(url)
+    row = next(
+        f
+        for f in page.context["inline_admin_formsets"][0].formset.forms
+        if f.instance.user_id == volunteer.pk
+    )
+    assert staff.post(url, {**_form_data(page), f"{row.prefix}-DELETE": "on"}).status_code == 302
+    assert not Membership.objects.filter(user=volunteer).exists()
+    assert list(ActivityEvent.objects.values_list("type", "summary")) == [
+        ("member_removed", "Sally Staff removed Alex Morgan.")
+    ]
+
+
+def test_members_are_not_added_in_the_admin(staff) -> None:
+    assert staff.get(reverse("admin:schemes_membership_add")).status_code == 403
+
+
 # --- Deleting people ------------------------------------------------------------------------
 
 ONLY_COORDINATOR = (

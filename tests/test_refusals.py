@@ -163,6 +163,7 @@ ADMIN_NO_ADD = {
     "accounts.AccountEvent",
     "accounts.EmailChange",
     "core.IdempotencyRecord",
+    "schemes.Membership",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
