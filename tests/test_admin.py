@@ -634,6 +634,10 @@ def test_the_site_page_refuses_a_suspension_without_a_reason(staff, site) -> Non
     assert response.context["adminform"].form.errors == {
         "reason": ["Say why, so the coordinator can put it right."]
     }
+    no_decision = _decide(staff, site, reason="Roadworks.")
+    assert no_decision.context["adminform"].form.errors == {
+        "reason": ["The reason goes with a decision."]
+    }
     site.refresh_from_db()
     assert site.status == "approved"
     assert not SiteStatusChange.objects.exists()

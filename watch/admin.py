@@ -55,7 +55,11 @@ class SiteAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         decision = cleaned.get("decision")
-        if not decision or self.errors:
+        if not decision:
+            if cleaned.get("reason", "").strip():
+                self.add_error("reason", "The reason goes with a decision.")
+            return cleaned
+        if self.errors:
             return cleaned
         # Decided while the form is checked, so that the service's refusal shows on the
         # form. Nothing else on it can fail afterwards (every other field is read-only), and
