@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import services, two_factor
 from accounts.models import AccountEvent, EmailChange, LiaisonProfile, User
+from core.admin import EvidenceAdmin
 from schemes.selectors import schemes_left_without_coordinator
 
 
@@ -101,18 +102,12 @@ class EmailChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(EvidenceAdmin):
     """Things done with an account that its holder may check later (downloads of their
-    data). Recorded by the app only, so staff read them."""
+    data). Recorded by the app only: staff read them, and they go with the account."""
 
     list_display = ["user", "type", "at"]
     list_filter = ["type"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

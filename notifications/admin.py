@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
+from core.admin import EvidenceAdmin
 from notifications.models import (
     Alert,
+    AlertStatus,
     Notice,
     Preference,
     PushReceipt,
@@ -12,6 +15,12 @@ from notifications.models import (
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
+    """Alerts are written, published, updated and cancelled by liaisons in the app, whose
+    services check the area, the daily limit and who may issue what, and send the notices.
+    A published alert is the record of what people were told, and a draft is its author's
+    own (the app lets nobody else change one): staff read them here. A draft, which nobody
+    has been sent, may be deleted."""
+
     list_display = [
         "title",
         "category",
@@ -25,20 +34,22 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "severity", "force", "message_type"]
     search_fields = ["title", "body"]
     raw_id_fields = ["issuer", "scheme", "references"]
-    filter_horizontal = ["matched_schemes"]
     date_hierarchy = "created_at"
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        if obj.incident_id is None:
-            # Staff adding an alert here: it joins the incident of the one it refers to,
-            # or starts its own, as alerts written through the app do.
-            obj.incident_id = (obj.references.incident_id if obj.references else None) or obj.pk
-            obj.save(update_fields=["incident"])
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        return obj is None or obj.status == AlertStatus.DRAFT
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(EvidenceAdmin):
+    """What each person was sent, and when: goes with its alert or its person."""
+
     list_display = ["alert", "recipient", "channel", "state", "attempts", "sent_at", "read_at"]
     list_filter = ["channel", "state"]
     search_fields = ["recipient__email", "alert__title", "last_error"]

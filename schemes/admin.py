@@ -1,7 +1,7 @@
 """The Django admin for staff. It changes schemes and memberships only through the same rules
 as the API: status moves go through ``services.scheme_status_change`` (recorded with the
-staff member and a reason), and no edit or deletion may take away a scheme's last
-coordinator."""
+staff member and a reason), requests to join and members' roles through the membership
+services, and no edit or deletion may take away a scheme's last coordinator."""
 
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core.admin import EvidenceAdmin
 from schemes import services
 from schemes.models import (
     ActivityEvent,
@@ -26,10 +27,10 @@ from schemes.models import (
 )
 
 
-def _stays_coordinator(data: dict[str, Any]) -> bool:
+def _stays_coordinator(data: dict[str, Any], membership: Membership) -> bool:
     return (
-        data.get("role") == MembershipRole.COORDINATOR
-        and data.get("status") == MembershipStatus.ACTIVE
+        data.get("role", membership.role) == MembershipRole.COORDINATOR
+        and data.get("status", membership.status) == MembershipStatus.ACTIVE
     )
 
 
@@ -40,7 +41,7 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
             return
         changes = {
             form.instance.pk: not self._should_delete_form(form)
-            and _stays_coordinator(form.cleaned_data)
+            and _stays_coordinator(form.cleaned_data, form.instance)
             for form in self.forms
             if form.instance.pk is not None and form.cleaned_data
         }
@@ -52,12 +53,22 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
 
 
 class MembershipInline(admin.TabularInline):
+    """The scheme's members, whose role staff may change or whom they may remove (through
+    the membership services, which record it). Requests to join are decided on the
+    membership's own page, as people join through the app."""
+
     model = Membership
     formset = MembershipInlineFormSet
     extra = 0
-    raw_id_fields = ["user", "decided_by"]
+    verbose_name_plural = "Members"
     fields = ["user", "role", "status", "requested_at", "joined_at"]
-    readonly_fields = ["requested_at"]
+    readonly_fields = ["user", "status", "requested_at", "joined_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).filter(status=MembershipStatus.ACTIVE)
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -137,6 +148,26 @@ class SchemeAdmin(admin.ModelAdmin):
                 summary=f"{request.user.name} added {obj.name} in the admin.",
             )
 
+    def save_formset(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Checked as a whole by the formset; made coordinators first, so that a hand-over
+        # never leaves the scheme without one on the way.
+        removed = formset.deleted_forms
+        moved = [f for f in formset.forms if f not in removed and "role" in f.changed_data]
+        moved.sort(key=lambda f: f.cleaned_data["role"] != MembershipRole.COORDINATOR)
+        for row in moved:
+            services.membership_set_role(
+                membership=row.instance, actor=request.user, role=row.cleaned_data["role"]
+            )
+        for row in removed:
+            services.membership_remove(membership=row.instance, actor=request.user)
+        # What formset.save() would have noted, for the admin's change message.
+        formset.new_objects = []
+        formset.changed_objects = [(row.instance, ["role"]) for row in moved]
+        formset.deleted_objects = [row.instance for row in removed]
+        return None
+
     def status_change(
         self, request: HttpRequest, queryset: QuerySet[Scheme], *, to_status: str, verb: str
     ) -> HttpResponse | None:
@@ -177,30 +208,64 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 class MembershipAdminForm(forms.ModelForm):
+    """A request approved or declined, a decline undone, or a member's role changed, each
+    through its membership service (which checks and records it)."""
+
+    actor: Any = None  # the staff member, set per request by MembershipAdmin.get_form
+
     class Meta:
         model = Membership
-        fields = [
-            "scheme",
-            "user",
-            "role",
-            "status",
-            "message",
-            "joined_at",
-            "decided_by",
-            "decline_reason",
-        ]
+        fields = ["role", "status", "decline_reason"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if self.instance.pk is not None and not self.errors:
-            # The admin's change view runs in a transaction: the lock taken here holds
-            # until the change is saved.
-            services.coordinators_kept_check(
-                scheme_id=self.instance.scheme_id,
-                changes={self.instance.pk: _stays_coordinator(cleaned)},
-                consequence="This change",
-            )
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        # The admin's change view runs in a transaction: the lock taken here holds
+        # until the change is saved.
+        services.coordinators_kept_check(
+            scheme_id=self.instance.scheme_id,
+            changes={self.instance.pk: _stays_coordinator(cleaned, self.instance)},
+            consequence="This change",
+        )
+        # Changed while the form is checked, so that a service's refusal shows on the form;
+        # nothing on it is checked afterwards but the fields the services wrote (the model's
+        # own checks), and the change view's transaction keeps it only once it is saved.
+        try:
+            with transaction.atomic():
+                self._change(cleaned)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, problems in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, problems)
+            else:
+                self.add_error(None, exc.messages)
         return cleaned
+
+    def _change(self, cleaned: dict[str, Any]) -> None:
+        membership, actor = self.instance, self.actor
+        before, after = membership.status, cleaned["status"]
+        if after != before:
+            if (before, after) == (MembershipStatus.PENDING, MembershipStatus.ACTIVE):
+                services.membership_approve(membership=membership, actor=actor)
+            elif (before, after) == (MembershipStatus.PENDING, MembershipStatus.DECLINED):
+                services.membership_decline(
+                    membership=membership, actor=actor, reason=cleaned["decline_reason"]
+                )
+            elif (before, after) == (MembershipStatus.DECLINED, MembershipStatus.PENDING):
+                services.membership_decline_undo(membership=membership, actor=actor)
+            else:
+                raise ValidationError(
+                    {
+                        "status": f"A membership does not go from {before} to {after}: "
+                        "requests are approved or declined, and members are removed by "
+                        "deleting their membership."
+                    }
+                )
+        elif cleaned["decline_reason"] != membership.decline_reason:
+            raise ValidationError({"decline_reason": "The reason is given with a decline."})
+        if cleaned["role"] != membership.role:
+            services.membership_set_role(membership=membership, actor=actor, role=cleaned["role"])
 
 
 @admin.register(Membership)
@@ -209,13 +274,46 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "scheme", "role", "status", "requested_at", "joined_at"]
     list_filter = ["role", "status", "scheme__kind"]
     search_fields = ["user__email", "user__name", "scheme__name"]
-    raw_id_fields = ["user", "scheme", "decided_by"]
+    fields = [
+        "scheme",
+        "user",
+        "role",
+        "status",
+        "message",
+        "requested_at",
+        "joined_at",
+        "decline_reason",
+        "decided_by",
+        "decided_at",
+        "requester_told_at",
+    ]
+    # Moving a membership to another scheme or person would bypass the coordinator rule;
+    # who decided a request and when, and when its requester was told, are the app's record.
+    readonly_fields = [
+        "scheme",
+        "user",
+        "message",
+        "requested_at",
+        "joined_at",
+        "decided_by",
+        "decided_at",
+        "requester_told_at",
+    ]
 
-    def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
-        # Moving a membership to another scheme or person would bypass the coordinator rule.
-        # When a decline was made and its requester told are the app's record.
-        told = ["decided_at", "requester_told_at"]
-        return ["scheme", "user", *told] if obj is not None else told
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        # People ask to join in the app (only an active scheme takes members); staff
+        # decide the request here.
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        # The services saved the change as the form was checked; saving this copy again
+        # would overwrite what they recorded (who decided, when).
+        pass
 
     def delete_model(self, request, obj: Membership) -> None:  # type: ignore[no-untyped-def]
         services.membership_remove(membership=obj, actor=request.user)
@@ -244,26 +342,15 @@ class MembershipAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the app writes as things happen: staff read them, nobody adds or rewrites
-    them. (Deleting stays allowed, or a scheme itself could not be deleted with its history.)"""
-
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(SchemeStatusChange)
-class SchemeStatusChangeAdmin(ReadOnlyAdmin):
+class SchemeStatusChangeAdmin(EvidenceAdmin):
     list_display = ["scheme", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     search_fields = ["scheme__name", "reason"]
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(ReadOnlyAdmin):
+class ActivityEventAdmin(EvidenceAdmin):
     list_display = ["at", "scheme", "type", "actor_name", "summary"]
     list_filter = ["type", "scheme__kind", "scheme__force"]
     search_fields = ["summary", "actor_name", "scheme__name"]

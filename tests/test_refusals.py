@@ -162,10 +162,18 @@ def test_a_scheme_that_is_not_public_is_not_found_by_those_outside_it(
 ADMIN_NO_ADD = {
     "accounts.AccountEvent",
     "accounts.EmailChange",
+    "core.IdempotencyRecord",
+    "schemes.Membership",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
+    "watch.Offence",
+    "watch.Session",
+    "watch.SessionAmendment",
+    "watch.Site",
     "watch.SiteStatusChange",
+    "notifications.Alert",
+    "notifications.Notice",
     "notifications.PushSubscription",
     "notifications.PushReceipt",
 }
@@ -173,10 +181,16 @@ ADMIN_NO_ADD = {
 ADMIN_VIEW_ONLY = {
     "accounts.AccountEvent",
     "accounts.EmailChange",
+    "core.IdempotencyRecord",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
+    "watch.Offence",
+    "watch.Session",
+    "watch.SessionAmendment",
     "watch.SiteStatusChange",
+    "notifications.Alert",
+    "notifications.Notice",
     "notifications.PushReceipt",
 }
 

@@ -1,8 +1,18 @@
+"""The speedwatch records in the Django admin. Staff change them only through the rules the
+API keeps: a site's status moves through ``services.site_decide`` (recorded in its history
+and the scheme's activity), drafts are discarded through the session services, and what a
+submitted session recorded is evidence, read here and changed by nobody."""
+
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
 
-from schemes.admin import ReadOnlyAdmin
+from core.admin import EvidenceAdmin, deletes_something_else
+from watch import services
 from watch.models import (
     AuditRecord,
     Letterhead,
@@ -10,16 +20,129 @@ from watch.models import (
     Session,
     SessionAmendment,
     Site,
+    SiteStatus,
     SiteStatusChange,
 )
 
 
+class SiteAdminForm(forms.ModelForm):
+    """A liaison's decision on the site, taken by the same service as the app's."""
+
+    decision = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "No change"),
+            # Every decision the app offers; the service says which this site may take.
+            *(
+                (s.value, s.label)
+                for s in (SiteStatus.APPROVED, SiteStatus.REJECTED, SiteStatus.SUSPENDED)
+            ),
+        ],
+        help_text="Recorded in the site's history and the scheme's activity with your name.",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Needed to reject or suspend a site: the coordinator reads it.",
+    )
+    actor: Any = None  # the staff member, set per request by SiteAdmin.get_form
+
+    class Meta:
+        model = Site
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if not decision:
+            if cleaned.get("reason", "").strip():
+                self.add_error("reason", "The reason goes with a decision.")
+            return cleaned
+        if self.errors:
+            return cleaned
+        # Decided while the form is checked, so that the service's refusal shows on the
+        # form. Nothing else on it can fail afterwards (every other field is read-only), and
+        # the change view's transaction keeps the decision only once the page is saved.
+        try:
+            with transaction.atomic():
+                services.site_decide(
+                    site=self.instance,
+                    actor=self.actor,
+                    status=decision,
+                    reason=cleaned.get("reason", ""),
+                )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                self.add_error("decision" if field == "status" else field, problems)
+        return cleaned
+
+
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
+    """Sites are proposed by a scheme's coordinators in the app, whose risk assessment and
+    speed limit checks come with the proposal; what a site is and where it stands is the
+    record its sessions were run against, so staff only take decisions on it here."""
+
+    form = SiteAdminForm
     list_display = ["name", "road_name", "scheme", "speed_limit_mph", "status", "created_at"]
     list_filter = ["status", "speed_limit_mph", "scheme__force"]
     search_fields = ["name", "road_name", "scheme__name"]
-    raw_id_fields = ["scheme", "decided_by", "proposed_by"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "scheme",
+                    "name",
+                    "road_name",
+                    "lat",
+                    "lon",
+                    "speed_limit_mph",
+                    "direction",
+                    "notes",
+                    "risk_assessment",
+                    "proposed_by",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            "Status",
+            {"fields": ["status", "decision_reason", "decided_by", "decided_at"]},
+        ),
+        ("Decide", {"fields": ["decision", "reason"]}),
+    ]
+    readonly_fields = [
+        "scheme",
+        "name",
+        "road_name",
+        "lat",
+        "lon",
+        "speed_limit_mph",
+        "direction",
+        "notes",
+        "risk_assessment",
+        "proposed_by",
+        "created_at",
+        "status",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        # The decision was saved by the service as the form was checked; the rest of the
+        # page is read-only, and saving this (older) copy would undo the decision.
+        pass
 
 
 class OffenceInline(admin.TabularInline):
@@ -45,19 +168,50 @@ class AmendmentInline(admin.TabularInline):
         return False
 
 
+def _deletable(modeladmin: admin.ModelAdmin, request: HttpRequest, session: Session | None) -> bool:
+    """A draft session (or an offence in one) is deleted through the draft services; a
+    submitted one is evidence, gone only with its scheme."""
+    if deletes_something_else(modeladmin, request):
+        return True
+    return session is None or not session.is_submitted
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    """Sessions are logged, submitted and amended by their team in the app, whose services
+    check the rules (an approved site, the device's check, the submission deadline) and
+    record every amendment: staff read them here, and may discard a draft."""
+
     list_display = ["site", "scheme", "started_at", "vehicles_counted", "status", "submitted_at"]
     list_filter = ["status", "scheme__force"]
     search_fields = ["site__name", "scheme__name", "device_serial"]
     raw_id_fields = ["scheme", "site", "created_by", "submitted_by"]
-    filter_horizontal = ["present"]
     date_hierarchy = "started_at"
     inlines = [OffenceInline, AmendmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Session | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Session | None = None) -> bool:
+        return _deletable(self, request, obj)
+
+    def delete_model(self, request, obj: Session) -> None:  # type: ignore[no-untyped-def]
+        services.session_discard(session=obj)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        for session in queryset:
+            services.session_discard(session=session)
 
 
 @admin.register(Offence)
 class OffenceAdmin(admin.ModelAdmin):
+    """Offences come in with their session; letters, actions and disputes are the
+    liaisons' work in the app. Staff read them, and may delete one from a draft (which
+    works the vehicle's escalation out again, as the app does)."""
+
     list_display = [
         "registration",
         "speed_mph",
@@ -69,19 +223,36 @@ class OffenceAdmin(admin.ModelAdmin):
         "force",
     ]
     list_filter = ["action", "action_status", "voided", "force", "registration_format"]
+    list_select_related = ["session"]
     search_fields = ["registration"]
     raw_id_fields = ["session", "scheme", "site", "action_updated_by"]
     date_hierarchy = "observed_at"
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Offence | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Offence | None = None) -> bool:
+        return _deletable(self, request, obj.session if obj is not None else None)
+
+    def delete_model(self, request, obj: Offence) -> None:  # type: ignore[no-untyped-def]
+        services.offence_delete(offence=obj)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        for offence in queryset:
+            services.offence_delete(offence=offence)
+
 
 @admin.register(SessionAmendment)
-class SessionAmendmentAdmin(admin.ModelAdmin):
+class SessionAmendmentAdmin(EvidenceAdmin):
     list_display = ["session", "actor", "reason", "at"]
     raw_id_fields = ["session", "actor"]
 
 
 @admin.register(SiteStatusChange)
-class SiteStatusChangeAdmin(ReadOnlyAdmin):
+class SiteStatusChangeAdmin(EvidenceAdmin):
     list_display = ["site", "from_status", "to_status", "actor", "at"]
     list_select_related = ["site", "actor"]
     list_filter = ["to_status"]
