@@ -2,10 +2,9 @@
 
 Distances on the ground come from one function, ``distance_m``: the geodesic on the WGS-84
 ellipsoid (Karney's algorithm, from geographiclib, which geopy's own geodesic uses).
-Polygon tests use shapely in a
-local flat projection centred on the point of interest: for areas of a few tens of
-kilometres the error of that projection is far below a metre per kilometre, which is well
-inside the precision anyone draws a watch scheme's boundary with.
+Polygon tests use shapely in a local flat projection centred on the point of interest: for
+areas of a few tens of kilometres the error of that projection is far below a metre per
+kilometre, which is well inside the precision anyone draws a watch scheme's boundary with.
 """
 
 import math
@@ -74,7 +73,7 @@ def distance_m(a: Point, b: Point) -> float:
 # WGS-84 geodesic ones anywhere (the sphere is too round at the equator and too flat at the
 # poles by about that much). Two circles whose great-circle distance is clearly inside or
 # outside their combined radii overlap, or not, whatever the ellipsoid says; only the pairs
-# near that edge need the geodesic, which costs fifty times more. An alert over a town has
+# near that edge need the geodesic, which costs a hundred times more. An alert over a town has
 # hundreds of candidate schemes, most of them well inside it. This is a bound used to skip
 # ``distance_m``, never a distance anything is told.
 _SPHERE_ERROR = 0.01
@@ -116,8 +115,9 @@ def circle_bbox(centre: Point, radius_m: float) -> BBox:
 
 
 def bbox_fits(box: BBox) -> bool:
-    """Whether a bounding box is within the largest an area may have."""
-    return box.north - box.south <= MAX_SPAN_LAT_DEG and box.east - box.west <= MAX_SPAN_LON_DEG
+    """Whether a bounding box is within the largest an area may have (in the very terms of
+    the database's constraint, so that float rounding cannot tell them apart)."""
+    return box.north <= box.south + MAX_SPAN_LAT_DEG and box.east <= box.west + MAX_SPAN_LON_DEG
 
 
 def largest_radius_m() -> int:
