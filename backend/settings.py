@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     # First, so that its admin templates (accessibility fixes for every admin screen) are
     # found before Django's own.
     "core",
+    # Geometry and size limits of areas (its start-up check); imports only core.
+    "areas",
     # Django's admin on a site that asks for the second factor (accounts.admin_site).
     "backend.apps.AdminConfig",
     "django.contrib.auth",
@@ -281,6 +283,10 @@ SCHEME_RADIUS_MIN_M = env_int("SCHEME_RADIUS_MIN_M", 50, minimum=1)
 SCHEME_RADIUS_MAX_M = env_int("SCHEME_RADIUS_MAX_M", 20_000, minimum=1)
 SCHEME_POLYGON_MAX_VERTICES = env_int("SCHEME_POLYGON_MAX_VERTICES", 500, minimum=4)
 SCHEME_POLYGON_MAX_SPAN_M = env_int("SCHEME_POLYGON_MAX_SPAN_M", 40_000, minimum=100)
+# An alert's circle. Read through areas.limits; areas.checks refuses at start-up a maximum
+# (this or SCHEME_RADIUS_MAX_M) larger than an area's stored bounding box can hold (~27 km).
+ALERT_RADIUS_MIN_M = env_int("ALERT_RADIUS_MIN_M", 50, minimum=1)
+ALERT_RADIUS_MAX_M = env_int("ALERT_RADIUS_MAX_M", 20_000, minimum=1)
 NEAR_RADIUS_DEFAULT_M = env_int("NEAR_RADIUS_DEFAULT_M", 5_000, minimum=1)
 NEAR_RADIUS_MAX_M = env_int("NEAR_RADIUS_MAX_M", 50_000, minimum=1)
 # How long a coordinator may undo declining a join request; the requester is told afterwards.

@@ -183,7 +183,7 @@ def current_counts() -> dict[str, int]:
 
 
 def _area(rng: random.Random, lat: float, lon: float, polygon: bool) -> dict[str, object]:
-    from schemes.services import area_fields
+    from areas.models import area_fields
 
     if polygon:
         half_lat, half_lon = rng.uniform(0.005, 0.04), rng.uniform(0.008, 0.06)
@@ -199,7 +199,7 @@ def _area(rng: random.Random, lat: float, lon: float, polygon: bool) -> dict[str
 
 
 def _offset(rng: random.Random, lat: float, lon: float, within_m: float) -> tuple[float, float]:
-    from schemes import geo
+    from areas import geo
 
     box = geo.circle_bbox(geo.Point(lat, lon), within_m)
     while True:
@@ -213,10 +213,10 @@ def populate(schemes_wanted: int, rng: random.Random) -> None:
     from django.db import transaction
 
     from accounts.models import LiaisonProfile, User
+    from areas import geo
+    from areas.models import area_fields
     from notifications.models import Preference
-    from schemes import geo
     from schemes.models import Membership, Scheme
-    from schemes.services import area_fields
 
     expected = expected_counts(schemes_wanted)
     if current_counts() == expected:
@@ -331,8 +331,8 @@ def percentile(samples: list[float], fraction: float) -> float:
 def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     from django.db import connection
 
+    from areas import geo
     from notifications.selectors import schemes_touched_by
-    from schemes import geo
     from schemes.models import Scheme
     from schemes.selectors import schemes_in_bbox
 
@@ -401,9 +401,9 @@ def bench_queue_step(cluster: Cluster) -> None:
     """Where the queue task's time goes, in-process; everything is rolled back."""
     from django.db import transaction
 
+    from areas import geo
     from notifications import dispatch
     from notifications.selectors import recipients_for, schemes_touched_by
-    from schemes import geo
 
     with transaction.atomic():
         alert = draft_alert(cluster, "Queue step")

@@ -42,8 +42,8 @@ def populate(count: int, rng: random.Random) -> None:
     from django.db import transaction
 
     from accounts.models import User
+    from areas.models import area_fields
     from schemes.models import Membership, Scheme
-    from schemes.services import area_fields
 
     if Scheme.objects.count() == count:
         print(f"Reusing {count:,} schemes already in the database.")
@@ -107,7 +107,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from schemes import geo, selectors
+    from areas import geo
+    from schemes import selectors
     from schemes.models import Scheme
 
     rng = random.Random(args.seed)

@@ -50,8 +50,8 @@ def populate(incidents: int, others: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from accounts.models import User
+    from areas.models import area_fields
     from notifications.models import Alert, Notice
-    from schemes.services import area_fields
 
     wanted = f"{incidents}/{others}"
     reader = User.objects.filter(email=READER).first()

@@ -201,8 +201,8 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
     from django.utils import timezone
 
     from accounts.models import LiaisonProfile, User
+    from areas.models import area_fields
     from schemes.models import Membership, Scheme
-    from schemes.services import area_fields
     from watch.models import Offence, Site
     from watch.registrations import VEHICLE_KEY_SALT, vehicle_key
 

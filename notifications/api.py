@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from areas import geo
+from areas.models import area_fields, area_of
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
@@ -41,11 +43,9 @@ from notifications.serializers import (
     SummarySerializer,
     ThreadSerializer,
 )
-from schemes import geo
 from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import liaison_force
 from schemes.serializers import SchemeRefSerializer
-from schemes.services import area_fields
 
 
 class AlertFilter(FilterSet):
@@ -159,7 +159,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         details, area, scheme_id = payload.split()
         columns = area_fields(**area)
         force, scheme = services.issuing_context(
-            request.user, self._scheme(scheme_id), services.area_of(columns)
+            request.user, self._scheme(scheme_id), area_of(columns)
         )
         draft = Alert(issuer=request.user, force=force, scheme=scheme, **details, **columns)
         schemes, recipients = selectors.alert_reach(alert=draft)

@@ -33,10 +33,10 @@ from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from areas import geo
 from notifications import selectors
 from notifications.links import alert_web_url
 from notifications.models import Alert, MessageType
-from schemes import geo
 from schemes.models import Scheme
 
 ATOM_MEDIA_TYPE = "application/atom+xml"

@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.forces import PoliceForce
-from schemes.geo import MAX_SPAN_LAT_DEG, MAX_SPAN_LON_DEG
-from schemes.models import AreaFields, Scheme
+from areas.models import AreaFields
+from schemes.models import Scheme
 
 
 class Category(models.TextChoices):
@@ -170,18 +170,7 @@ class Alert(AreaFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(radius_m__isnull=False) & Q(boundary__isnull=True))
-                | (Q(radius_m__isnull=True) & Q(boundary__isnull=False)),
-                name="alert_area_is_circle_or_polygon",
-            ),
-            models.CheckConstraint(
-                condition=Q(bbox_north__lte=models.F("bbox_south") + MAX_SPAN_LAT_DEG)
-                & Q(bbox_east__lte=models.F("bbox_west") + MAX_SPAN_LON_DEG),
-                name="alert_bbox_is_bounded",
-            ),
-        ]
+        constraints = [*AreaFields.Meta.constraints]
         indexes = [
             models.Index(fields=["force", "status", "-published_at"], name="alert_force_status"),
             models.Index(fields=["issuer", "published_at"], name="alert_issuer_published"),

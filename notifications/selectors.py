@@ -1,7 +1,6 @@
 """Reads for alerts: which schemes an alert's area touches, who should hear of it, inboxes
 and delivery figures."""
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from areas import geo
 from notifications.models import (
     SEVERITY_RANK,
     Alert,
@@ -35,7 +35,6 @@ from notifications.models import (
     Severity,
 )
 from notifications.permissions import can_manage_incident
-from schemes import geo
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
 from schemes.selectors import schemes_in_bbox
@@ -61,37 +60,7 @@ def schemes_touched_by(
     ).only("id", "name", "kind", "centre_lat", "centre_lon", "radius_m", "boundary")
     if kinds:
         candidates = candidates.filter(kind__in=kinds)
-    return [scheme for scheme in candidates if _areas_intersect(area, scheme.area)]
-
-
-# On a sphere of the Earth's mean radius, great-circle distances are within 0.6% of the
-# WGS-84 geodesic ones anywhere (the sphere is too round at the equator and too flat at the
-# poles by about that much). Two circles whose great-circle distance is clearly inside or
-# outside their combined radii overlap, or not, whatever the ellipsoid says; only the pairs
-# near that edge need the geodesic, which costs fifty times more. An alert over a town has
-# hundreds of candidate schemes, most of them well inside it.
-_SPHERE_ERROR = 0.01
-
-
-def _great_circle_m(a: geo.Point, b: geo.Point) -> float:
-    lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
-    haversine = (
-        math.sin((lat_b - lat_a) / 2) ** 2
-        + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    )
-    return 2 * geo.EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(haversine)))
-
-
-def _areas_intersect(a: geo.Area, b: geo.Area) -> bool:
-    """``geo.areas_intersect``, settling two circles far from the edge without a geodesic."""
-    if a.boundary is None and b.boundary is None:
-        reach = float(a.radius_m or 0) + float(b.radius_m or 0)
-        distance = _great_circle_m(a.centre, b.centre)
-        if distance < reach * (1 - _SPHERE_ERROR):
-            return True
-        if distance > reach * (1 + _SPHERE_ERROR):
-            return False
-    return geo.areas_intersect(a, b)
+    return [scheme for scheme in candidates if geo.areas_intersect(area, scheme.area)]
 
 
 @dataclass

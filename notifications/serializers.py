@@ -1,10 +1,11 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from areas import limits
+from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import ClockTimeField, UniqueListField
 from core.serializers import ModelSerializer, Serializer
 from notifications.models import (
@@ -21,49 +22,14 @@ from notifications.models import (
     Urgency,
 )
 from notifications.permissions import can_edit_draft, can_manage_alert
-from schemes import geo
 from schemes.models import Scheme, SchemeKind
-from schemes.serializers import PolygonField, SchemeRefSerializer
-
-AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
+from schemes.serializers import SchemeRefSerializer
 
 
-class AlertAreaSerializer(Serializer):
+class AlertAreaSerializer(AreaInputSerializer):
     """A circle (``lat``, ``lon``, ``radius_m``) or a GeoJSON ``boundary`` polygon."""
 
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    radius_m = serializers.IntegerField(required=False, min_value=50, max_value=20_000)
-    boundary = PolygonField(required=False)
-
-    def validate_boundary(self, value: Any) -> dict[str, Any]:
-        try:
-            clean, _, _ = geo.clean_polygon(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-        return clean
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        circle = {"lat", "lon", "radius_m"}
-        given = set(attrs)
-        if "boundary" in given and given & circle:
-            raise serializers.ValidationError(
-                {"boundary": ["Give either a boundary or lat, lon and radius_m, not both."]}
-            )
-        if "boundary" not in given and not circle <= given:
-            missing = sorted(circle - given)
-            raise serializers.ValidationError(
-                {
-                    field: ["Give the area: lat, lon and radius_m, or a boundary."]
-                    for field in missing
-                }
-            )
-        if "lat" in given:
-            try:
-                geo.validate_point(attrs["lat"], attrs["lon"])
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError({"lat": exc.messages}) from exc
-        return attrs
+    radius_m = RadiusField(limits=limits.alert_radius, required=False)
 
 
 AREA_NAME_HELP = (
@@ -117,8 +83,7 @@ class AlertInputSerializer(AlertAreaSerializer):
     )
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any], int | None]:
-        data = dict(self.validated_data)
-        area = {field: data.pop(field) for field in AREA_FIELDS if field in data}
+        data, area = self.split_area()
         return data, area, data.pop("scheme", None)
 
 

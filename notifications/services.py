@@ -16,6 +16,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
+from areas import geo
+from areas.models import AREA_COLUMNS, area_fields, area_of
 from notifications.dispatch import notices_withdraw
 from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
 from notifications.models import (
@@ -27,10 +29,9 @@ from notifications.models import (
     PushSubscription,
     Reply,
 )
-from schemes import geo
-from schemes.models import AREA_COLUMNS, ActivityType, Scheme, SchemeStatus
+from schemes.models import ActivityType, Scheme, SchemeStatus
 from schemes.permissions import is_coordinator, liaison_force
-from schemes.services import activity_record, area_fields
+from schemes.services import activity_record
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,6 @@ DETAIL_FIELDS = (
     "contact",
     "area_name",
 )
-
-
-def area_of(columns: dict[str, Any]) -> geo.Area:
-    return geo.Area(
-        centre=geo.Point(columns["centre_lat"], columns["centre_lon"]),
-        radius_m=columns["radius_m"],
-        boundary=columns["boundary"],
-    )
 
 
 def issuing_context(

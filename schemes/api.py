@@ -19,11 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from areas import geo
 from core.csvfiles import csv_download, csv_time
 from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
-from schemes import force_locator, geo, geocoding, permissions, selectors, services
+from schemes import force_locator, geocoding, permissions, selectors, services
 from schemes.filters import (
     ActivityFilter,
     JoinRequestFilter,

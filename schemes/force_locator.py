@@ -10,7 +10,6 @@ border is never presented as a fact; the person proposing can always choose anot
 
 import json
 import logging
-import math
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.forces import PoliceForce
-from schemes import geo
+from areas import geo
 from schemes.force_places import PLACES
 from schemes.models import Scheme, SchemeStatus
 from schemes.selectors import schemes_in_bbox
@@ -117,20 +116,12 @@ def _police_uk_force(point: geo.Point) -> str | None:
 # --- Nearby places ------------------------------------------------------------------------
 
 
-def _distance_m(a: geo.Point, lat: float, lon: float) -> float:
-    """Haversine: plenty for ranking places a few kilometres apart."""
-    phi1, phi2 = math.radians(a.lat), math.radians(lat)
-    dphi, dlambda = phi2 - phi1, math.radians(lon - a.lon)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * geo.EARTH_RADIUS_M * math.asin(math.sqrt(h))
-
-
 def _nearest_by_force(point: geo.Point) -> list[tuple[float, str, str]]:
     """(distance, force, place) for the nearest known place of each force, nearest first."""
     nearest: dict[str, tuple[float, str, str]] = {}
 
     def consider(name: str, lat: float, lon: float, force: str) -> None:
-        distance = _distance_m(point, lat, lon)
+        distance = geo.distance_m(point, geo.Point(lat, lon))
         if force in _NAMES and (force not in nearest or distance < nearest[force][0]):
             nearest[force] = (distance, force, name)
 

@@ -7,7 +7,7 @@ resolves to its district. Production configures a real geopy geocoder instead.
 
 import re
 
-from schemes.geo import Point
+from areas.geo import Point
 
 PLACES: dict[str, tuple[float, float]] = {
     "cambridge": (52.2053, 0.1218),

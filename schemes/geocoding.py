@@ -14,8 +14,8 @@ from django.core.cache import cache
 from geopy.exc import GeopyError
 from geopy.geocoders import get_geocoder_for_service
 
+from areas.geo import Point
 from schemes import gazetteer
-from schemes.geo import Point
 
 logger = logging.getLogger(__name__)
 

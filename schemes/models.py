@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
-from schemes import geo
-from schemes.geo import MAX_SPAN_LAT_DEG, MAX_SPAN_LON_DEG
+from areas.models import AreaFields
 
 
 class SchemeKind(models.TextChoices):
@@ -24,54 +23,12 @@ class SchemeStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-AREA_COLUMNS = (
-    "centre_lat",
-    "centre_lon",
-    "radius_m",
-    "boundary",
-    "bbox_south",
-    "bbox_west",
-    "bbox_north",
-    "bbox_east",
-)
-
-
-class AreaFields(models.Model):
-    """An area on the map: a circle (centre and radius) or a GeoJSON polygon, whose centre is
-    its centroid, with the bounding box geographic look-ups prefilter on in SQL. Schemes
-    and alerts both have one; ``schemes.services.area_fields`` fills these columns."""
-
-    centre_lat = models.FloatField()
-    centre_lon = models.FloatField()
-    radius_m = models.PositiveIntegerField(null=True, blank=True)
-    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON Polygon geometry.")
-    bbox_south = models.FloatField()
-    bbox_west = models.FloatField()
-    bbox_north = models.FloatField()
-    bbox_east = models.FloatField()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def area(self) -> geo.Area:
-        return geo.Area(
-            centre=geo.Point(self.centre_lat, self.centre_lon),
-            radius_m=self.radius_m,
-            boundary=self.boundary,
-        )
-
-    @property
-    def bbox(self) -> geo.BBox:
-        return geo.BBox(self.bbox_south, self.bbox_west, self.bbox_north, self.bbox_east)
-
-
 class Scheme(AreaFields):
     """A community watch scheme and the area it covers.
 
     The area is a circle (centre and radius) or a GeoJSON polygon; for a polygon the centre
     is its centroid. The bounding box columns are derived from the area when it is set
-    (``schemes.geo.area_bbox``) and indexed so that geographic look-ups prefilter in SQL.
+    (``areas.models.area_fields``) and indexed so that geographic look-ups prefilter in SQL.
     """
 
     name = models.CharField(max_length=120)
@@ -111,25 +68,16 @@ class Scheme(AreaFields):
     class Meta:
         ordering = ["name"]
         constraints = [
+            *AreaFields.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(centre_lat__gte=-90, centre_lat__lte=90)
                 & Q(centre_lon__gte=-180, centre_lon__lte=180),
                 name="scheme_centre_is_a_real_coordinate",
             ),
             models.CheckConstraint(
-                condition=(Q(radius_m__isnull=False) & Q(boundary__isnull=True))
-                | (Q(radius_m__isnull=True) & Q(boundary__isnull=False)),
-                name="scheme_area_is_circle_or_polygon",
-            ),
-            models.CheckConstraint(
                 condition=Q(bbox_south__lte=models.F("bbox_north"))
                 & Q(bbox_west__lte=models.F("bbox_east")),
                 name="scheme_bbox_is_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(bbox_north__lte=models.F("bbox_south") + MAX_SPAN_LAT_DEG)
-                & Q(bbox_east__lte=models.F("bbox_west") + MAX_SPAN_LON_DEG),
-                name="scheme_bbox_is_bounded",
             ),
         ]
         indexes = [

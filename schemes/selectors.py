@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from schemes import geo
+from areas import geo
 from schemes.models import (
     ActivityEvent,
     Membership,

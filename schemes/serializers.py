@@ -1,16 +1,16 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
+from areas import limits
+from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
-from schemes import geo, permissions
+from schemes import permissions
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -21,75 +21,6 @@ from schemes.models import (
     SchemeStatus,
     SchemeStatusChange,
 )
-
-AREA_FIELDS = ("lat", "lon", "radius_m", "boundary")
-
-
-def polygon_schema(direction: str) -> dict[str, Any]:
-    """The GeoJSON Polygon a boundary is: as given (``request``), or as served (``response``),
-    which is always flat and wound as RFC 7946 wants."""
-    if direction == "request":
-        description = (
-            "GeoJSON Polygon geometry (RFC 7946): one closed ring of [longitude, latitude] "
-            "positions (at least four: a triangle and its first position again), inside "
-            "England and Wales, not crossing itself, holding at least 1,000 square metres. "
-            "A position may carry a third number, a height in metres: it is accepted and "
-            "dropped (an area is flat), and no position may have more than three. The ring "
-            "may be wound either way; it is stored and returned counter-clockwise."
-        )
-        # No bounds on each number: a height is not an angle. Longitude and latitude are
-        # checked against England and Wales, which is far tighter than any bound here.
-        position = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
-    else:
-        description = (
-            "GeoJSON Polygon geometry (RFC 7946): one closed ring of [longitude, latitude] "
-            "positions, wound counter-clockwise (the right-hand rule of RFC 7946 section "
-            "3.1.6), its first position repeated last."
-        )
-        position = {
-            "type": "array",
-            "minItems": 2,
-            "maxItems": 2,
-            "items": {"type": "number", "minimum": -180, "maximum": 180},
-        }
-    return {
-        "type": "object",
-        "description": description,
-        "properties": {
-            "type": {"type": "string", "enum": ["Polygon"]},
-            "coordinates": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": 1,
-                "items": {
-                    "type": "array",
-                    "minItems": 4,
-                    "maxItems": settings.SCHEME_POLYGON_MAX_VERTICES,
-                    "items": position,
-                },
-            },
-        },
-        "required": ["type", "coordinates"],
-    }
-
-
-class PolygonField(serializers.JSONField):
-    """A boundary as GeoJSON. Input is checked by ``geo.clean_polygon`` (in each serializer's
-    ``validate_boundary``); output is wound as RFC 7946 wants, whatever the row holds (rows
-    stored before areas were normalised on the way in may be clockwise)."""
-
-    def to_representation(self, value: Any) -> Any:
-        return geo.rfc7946_polygon(value)
-
-
-class PolygonFieldExtension(OpenApiSerializerFieldExtension):
-    """Documents ``PolygonField`` for each direction: what a client may send (heights
-    included) differs from what it gets back."""
-
-    target_class = PolygonField
-
-    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
-        return polygon_schema(direction)
 
 
 class SchemeRefSerializer(ModelSerializer):
@@ -249,20 +180,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
         return permissions.can_see_private_details(self._user, scheme)
 
 
-class SchemeRadiusField(serializers.IntegerField):
-    """A scheme circle's radius in metres, from ``SCHEME_RADIUS_MIN_M`` to ``_MAX_M``: the
-    limits are read each time a serializer is made, so the schema states the ones checked."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        low, high = settings.SCHEME_RADIUS_MIN_M, settings.SCHEME_RADIUS_MAX_M
-        message = f"Give a radius from {low} to {high} metres."
-        kwargs.setdefault("min_value", low)
-        kwargs.setdefault("max_value", high)
-        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
-        super().__init__(**kwargs)
-
-
-class SchemeInputSerializer(Serializer):
+class SchemeInputSerializer(AreaInputSerializer):
     """A proposal, or (partially) new details for a scheme. The area is a circle given by
     ``lat``, ``lon`` and ``radius_m``, or a ``boundary`` polygon."""
 
@@ -270,10 +188,7 @@ class SchemeInputSerializer(Serializer):
     kind = serializers.ChoiceField(choices=SchemeKind.choices)
     description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     force = serializers.ChoiceField(choices=PoliceForce.choices)
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    radius_m = SchemeRadiusField(required=False)
-    boundary = PolygonField(required=False)
+    radius_m = RadiusField(limits=limits.scheme_radius, required=False)
     contact_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     contact_email = serializers.EmailField(allow_blank=True, required=False)
     contact_phone = serializers.CharField(
@@ -282,41 +197,11 @@ class SchemeInputSerializer(Serializer):
     show_contact_email = serializers.BooleanField(required=False)
     show_contact_phone = serializers.BooleanField(required=False)
 
-    def validate_boundary(self, value: Any) -> dict[str, Any]:
-        try:
-            clean, _, _ = geo.clean_polygon(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-        return clean
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        given = {field for field in AREA_FIELDS if field in attrs}
-        circle = {"lat", "lon", "radius_m"}
-        if "boundary" in given and given & circle:
-            raise serializers.ValidationError(
-                {"boundary": ["Give either a boundary or lat, lon and radius_m, not both."]}
-            )
-        if given & circle and not circle <= given:
-            missing = sorted(circle - given)
-            raise serializers.ValidationError(
-                {field: ["Required with the other circle fields."] for field in missing}
-            )
-        if not given and not self.partial:
-            raise serializers.ValidationError(
-                {"lat": ["Give the area: lat, lon and radius_m, or a boundary polygon."]}
-            )
-        if "lat" in given:
-            try:
-                geo.validate_point(attrs["lat"], attrs["lon"])
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError({"lat": exc.messages}) from exc
-        return attrs
+    circle_incomplete_message = "Required with the other circle fields."
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(details, area) for the services."""
-        data = dict(self.validated_data)
-        area = {field: data.pop(field) for field in AREA_FIELDS if field in data}
-        return data, area
+        return self.split_area()
 
 
 def scheme_text_max_lengths() -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
-from schemes import geo
+from areas.models import area_fields
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -51,34 +51,6 @@ def activity_record(
         actor_name=actor.name if actor else "",
         summary=summary[:300],
     )
-
-
-def area_fields(
-    *,
-    lat: float | None = None,
-    lon: float | None = None,
-    radius_m: int | None = None,
-    boundary: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Model fields for an area given as a circle or a polygon (already validated)."""
-    if boundary is not None:
-        clean, centre, box = geo.clean_polygon(boundary)
-        radius = None
-    else:
-        if lat is None or lon is None or radius_m is None:
-            raise ValidationError("Give lat, lon and radius_m, or a boundary polygon.")
-        clean, centre, radius = None, geo.Point(lat, lon), radius_m
-        box = geo.circle_bbox(centre, radius_m)
-    return {
-        "centre_lat": centre.lat,
-        "centre_lon": centre.lon,
-        "radius_m": radius,
-        "boundary": clean,
-        "bbox_south": box.south,
-        "bbox_west": box.west,
-        "bbox_north": box.north,
-        "bbox_east": box.east,
-    }
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from accounts.models import LiaisonProfile, User
+from areas.models import area_fields
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
-from schemes.services import area_fields
 
 PASSWORD = "correct-horse-battery"
 

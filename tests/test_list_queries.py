@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from areas.models import area_fields
 from notifications.dispatch import notices_supersede
 from notifications.models import Alert, Notice, Reply
-from schemes.services import area_fields
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from geopy.distance import distance as geodesic
 from geopy.exc import GeocoderServiceError
 from rest_framework.test import APIClient
 
-from schemes import geo, geocoding
+from areas import geo
+from schemes import geocoding
 from tests.factories import MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db

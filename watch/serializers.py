@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from areas import geo
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
-from schemes import geo
 from schemes.serializers import SchemeRefSerializer
 from watch import permissions, rules
 from watch.models import (

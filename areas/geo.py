@@ -1,21 +1,23 @@
-"""Geometry of scheme areas: circles (centre and radius) and GeoJSON polygons.
+"""Geometry of areas (a scheme's, an alert's): circles (centre and radius) and GeoJSON polygons.
 
-Distances on the ground come from geopy (geodesic, WGS-84). Polygon tests use shapely in a
-local flat projection centred on the point of interest: for areas of a few tens of
-kilometres the error of that projection is far below a metre per kilometre, which is well
-inside the precision anyone draws a watch scheme's boundary with.
+Distances on the ground come from one function, ``distance_m``: the geodesic on the WGS-84
+ellipsoid (Karney's algorithm, from geographiclib, which geopy's own geodesic uses).
+Polygon tests use shapely in a local flat projection centred on the point of interest: for
+areas of a few tens of kilometres the error of that projection is far below a metre per
+kilometre, which is well inside the precision anyone draws a watch scheme's boundary with.
 """
 
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from geopy.distance import distance as geodesic_distance
+from geographiclib.geodesic import Geodesic
 from shapely.geometry import LinearRing
 from shapely.geometry import Point as FlatPoint
 from shapely.geometry import Polygon as FlatPolygon
+
+from areas import limits
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -23,11 +25,12 @@ EARTH_RADIUS_M = 6_371_008.8
 # Welsh coast to Lowestoft. Every police force Patchwatch serves lies inside.
 SOUTH, NORTH, WEST, EAST = 49.8, 55.9, -6.5, 1.9
 
-
-# The largest bounding box a scheme's area may have, in degrees (about 55 km either way in
-# England and Wales; the validated maxima, a 20 km radius or a 40 km polygon, fit well
-# inside). Knowing it lets an overlap query bound bbox_south and bbox_west from both sides,
-# so a B-tree index narrows the scan to a band instead of half the table.
+# The largest bounding box an area may have, in degrees (about 55 km either way in England
+# and Wales). Knowing it lets an overlap query bound bbox_south and bbox_west from both
+# sides, so a B-tree index narrows the scan to a band instead of half the table; the
+# database refuses a larger box (``areas.models.AreaFields``). The configured maxima must
+# fit inside it: ``largest_radius_m`` and ``largest_polygon_span_m`` say how far they may
+# go, and a system check (``areas.checks``) refuses larger settings at start-up.
 MAX_SPAN_LAT_DEG = 0.5
 MAX_SPAN_LON_DEG = 0.9
 
@@ -60,7 +63,39 @@ def validate_point(lat: float, lon: float) -> None:
 
 
 def distance_m(a: Point, b: Point) -> float:
-    return geodesic_distance((a.lat, a.lon), (b.lat, b.lon)).meters
+    """Metres between two points on the ground: the one distance Patchwatch measures."""
+    # Asking for the distance alone (not the azimuths geopy's wrapper asks for too) halves
+    # the cost; the number is the same.
+    return Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon, Geodesic.DISTANCE)["s12"]
+
+
+# On a sphere of the Earth's mean radius, great-circle distances are within 0.6% of the
+# WGS-84 geodesic ones anywhere (the sphere is too round at the equator and too flat at the
+# poles by about that much). Two circles whose great-circle distance is clearly inside or
+# outside their combined radii overlap, or not, whatever the ellipsoid says; only the pairs
+# near that edge need the geodesic, which costs a hundred times more. An alert over a town has
+# hundreds of candidate schemes, most of them well inside it. This is a bound used to skip
+# ``distance_m``, never a distance anything is told.
+_SPHERE_ERROR = 0.01
+
+
+def _great_circle_m(a: Point, b: Point) -> float:
+    lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
+    haversine = (
+        math.sin((lat_b - lat_a) / 2) ** 2
+        + math.cos(lat_a) * math.cos(lat_b) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(haversine)))
+
+
+def _circles_intersect(a: "Area", b: "Area") -> bool:
+    reach = float(a.radius_m or 0) + float(b.radius_m or 0)
+    sphere = _great_circle_m(a.centre, b.centre)
+    if sphere < reach * (1 - _SPHERE_ERROR):
+        return True
+    if sphere > reach * (1 + _SPHERE_ERROR):
+        return False
+    return distance_m(a.centre, b.centre) <= reach
 
 
 def circle_bbox(centre: Point, radius_m: float) -> BBox:
@@ -69,7 +104,7 @@ def circle_bbox(centre: Point, radius_m: float) -> BBox:
     # Longitude degrees shrink towards the poles; use the latitude where they are narrowest.
     widest_lat = min(abs(centre.lat) + dlat, 89.9)
     dlon = math.degrees(radius_m / (EARTH_RADIUS_M * math.cos(math.radians(widest_lat))))
-    # A small margin covers the difference between the sphere here and geopy's ellipsoid.
+    # A small margin covers the difference between the sphere here and the WGS-84 ellipsoid.
     margin = 1.005
     return BBox(
         south=centre.lat - dlat * margin,
@@ -77,6 +112,36 @@ def circle_bbox(centre: Point, radius_m: float) -> BBox:
         north=centre.lat + dlat * margin,
         east=centre.lon + dlon * margin,
     )
+
+
+def bbox_fits(box: BBox) -> bool:
+    """Whether a bounding box is within the largest an area may have (in the very terms of
+    the database's constraint, so that float rounding cannot tell them apart)."""
+    return box.north <= box.south + MAX_SPAN_LAT_DEG and box.east <= box.west + MAX_SPAN_LON_DEG
+
+
+def largest_radius_m() -> int:
+    """The largest radius, in whole metres, whose circle's bounding box fits anywhere in
+    England and Wales: found with ``circle_bbox`` itself at the northern edge, where a
+    degree of longitude is shortest."""
+    low, high = 1, int(EARTH_RADIUS_M)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if bbox_fits(circle_bbox(Point(NORTH, 0.0), middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def largest_polygon_span_m() -> int:
+    """The largest corner-to-corner span a polygon may be allowed whose bounding box still
+    fits: the ground length of the box's shorter side where it is shortest (0.9 degrees of
+    longitude at the northern edge, 0.5 degrees of latitude at the southern), less 1% for
+    the difference between a corner-to-corner geodesic and the box's sides."""
+    across = distance_m(Point(NORTH, 0.0), Point(NORTH, MAX_SPAN_LON_DEG))
+    along = distance_m(Point(SOUTH, 0.0), Point(SOUTH + MAX_SPAN_LAT_DEG, 0.0))
+    return math.floor(min(across, along) * 0.99)
 
 
 def _project(origin: Point, lon: float, lat: float) -> tuple[float, float]:
@@ -138,10 +203,8 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
     ring = rings[0]
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError("A ring needs at least four positions (a triangle, closed).")
-    if len(ring) > settings.SCHEME_POLYGON_MAX_VERTICES:
-        raise ValidationError(
-            f"A ring may have at most {settings.SCHEME_POLYGON_MAX_VERTICES} positions."
-        )
+    if len(ring) > limits.polygon_max_vertices():
+        raise ValidationError(f"A ring may have at most {limits.polygon_max_vertices()} positions.")
     positions: list[list[float]] = []
     for index, position in enumerate(ring):
         if isinstance(position, list) and len(position) > 3:
@@ -175,9 +238,9 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
     if flat.area < 1000:
         raise ValidationError("The area is too small: at least 1,000 square metres.")
     corner_a, corner_b = Point(box.south, box.west), Point(box.north, box.east)
-    if distance_m(corner_a, corner_b) > settings.SCHEME_POLYGON_MAX_SPAN_M:
+    if distance_m(corner_a, corner_b) > limits.polygon_max_span_m():
         raise ValidationError(
-            f"The area is too large: at most {settings.SCHEME_POLYGON_MAX_SPAN_M / 1000:g} km "
+            f"The area is too large: at most {limits.polygon_max_span_m() / 1000:g} km "
             "corner to corner."
         )
     # Stored wound as it is served, so that whatever reads the row (the CAP document, the
@@ -217,7 +280,7 @@ def areas_intersect(a: Area, b: Area) -> bool:
     """Whether two areas overlap (touching counts): geodesic distance for two circles,
     shapely in a local projection once a polygon is involved."""
     if a.boundary is None and b.boundary is None:
-        return distance_m(a.centre, b.centre) <= float(a.radius_m or 0) + float(b.radius_m or 0)
+        return _circles_intersect(a, b)
     if a.boundary is not None and b.boundary is not None:
         return a.flat(a.centre).intersects(b.flat(a.centre))
     circle, polygon = (a, b) if a.boundary is None else (b, a)
