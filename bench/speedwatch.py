@@ -181,7 +181,7 @@ FROM (
                 WHEN earlier = 1 THEN 'second_letter'
                 ELSE 'first_letter' END AS action
     FROM (
-        -- Escalation as watch.services.escalation_recompute works it out: the vehicle's
+        -- Escalation as watch.services.escalation.escalation_recompute works it out: the vehicle's
         -- offences that count (not voided) in the 365 days before this one.
         SELECT *,
                count(*) FILTER (WHERE NOT voided) OVER (
@@ -330,8 +330,8 @@ def main() -> None:
 
     from accounts.models import User
     from schemes.models import Scheme
-    from watch import services
     from watch.models import Offence
+    from watch.services.escalation import escalation_recompute
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
@@ -403,9 +403,7 @@ def main() -> None:
                     )
                 )
                 started = time.perf_counter()
-                services.escalation_recompute(
-                    force=force, registrations=[registration], since=since
-                )
+                escalation_recompute(force=force, registrations=[registration], since=since)
                 took = (time.perf_counter() - started) * 1000
                 after = dict(
                     Offence.objects.filter(force=force, registration=registration).values_list(
@@ -455,7 +453,7 @@ def main() -> None:
     explain("Query plan of the statistics' slowest query", slowest["sql"])
     with transaction.atomic():
         with CaptureQueriesContext(connection) as queries:
-            services.escalation_recompute(force=force, registrations=registrations[:1], since=now)
+            escalation_recompute(force=force, registrations=registrations[:1], since=now)
         lookup = next(q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"])
         explain("Query plan of the escalation lookup", lookup)
         transaction.set_rollback(True)

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from watch import services
 from watch.models import Session, Site
+from watch.services.sessions import session_create, session_submit
 
 
 def morning(days_ago: int = 1, hour: int = 10) -> tuple[datetime, datetime]:
@@ -49,7 +49,7 @@ def offence_row(
 
 
 def session_fields(site: Site, start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
-    """What ``services.session_create`` takes as ``data``: a session with a checked device."""
+    """What ``session_create`` takes as ``data``: a session with a checked device."""
     return {
         "site": site,
         "started_at": start,
@@ -72,7 +72,7 @@ def logged_session(
 ) -> Session:
     """A session stored through the services, submitted two hours after it ended."""
     start, end = morning(days_ago)
-    session, _ = services.session_create(
+    session, _ = session_create(
         scheme=site.scheme,
         actor=team[0],
         data=session_fields(site, start, end),
@@ -87,7 +87,5 @@ def logged_session(
         ],
     )
     if submit:
-        session = services.session_submit(
-            session=session, actor=team[0], now=end + timedelta(hours=2)
-        )
+        session = session_submit(session=session, actor=team[0], now=end + timedelta(hours=2))
     return session

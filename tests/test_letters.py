@@ -18,7 +18,7 @@ from django.utils import timezone
 from schemes.models import Scheme
 from schemes.services import activity_record
 from tests.speedwatch import logged_session
-from watch import letters
+from watch.exports import letters
 from watch.models import Letterhead, Offence, Site
 from watch.registrations import display_registration
 

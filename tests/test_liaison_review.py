@@ -17,8 +17,8 @@ from django.utils import timezone
 from schemes.models import Scheme
 from tests.factories import MembershipFactory, SchemeFactory, SiteFactory, UserFactory
 from tests.speedwatch import logged_session
-from watch import services
 from watch.models import AuditRecord, Offence, Site, SiteStatusChange
+from watch.services.sites import site_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -493,7 +493,7 @@ def test_letters_leave_drafts_out_and_their_offences_cannot_be_disputed(
 
 @pytest.fixture
 def proposal(speedwatch, sw_coordinator) -> Site:
-    return services.site_propose(
+    return site_propose(
         scheme=speedwatch,
         actor=sw_coordinator,
         data={

@@ -17,7 +17,8 @@ from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, Si
 from tests.speedwatch import logged_session
 from watch.models import AuditRecord, Offence
 from watch.registrations import vehicle_key
-from watch.services import registrations_purge, session_submit
+from watch.services.retention import registrations_purge
+from watch.services.sessions import session_submit
 from watch.tasks import purge_old_registrations
 
 pytestmark = pytest.mark.django_db
@@ -621,7 +622,7 @@ def test_statistics_query_count_is_constant(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL")
 def test_the_85th_percentile_matches_postgresql(site, sw_team) -> None:
-    from watch.selectors import _percentile
+    from watch.selectors.statistics import _percentile
 
     speeds = [35, 36, 40, 41, 52, 60, 40]
     logged_session(site, sw_team, offences=[(f"AB{n}CDE", s) for n, s in enumerate(speeds)])

@@ -19,9 +19,9 @@ from tests.speedwatch import (
     session_fields,
     session_payload,
 )
-from watch import rules, services
+from watch import rules
 from watch.models import Offence, Session, SessionAmendment
-from watch.services import session_submit
+from watch.services.sessions import session_create, session_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -697,7 +697,7 @@ def test_two_uploads_of_one_session_at_once_store_it_once(site, sw_team, sw_coor
 
     second = threading.Thread(target=upload)
     with transaction.atomic():
-        services.session_create(
+        session_create(
             scheme=site.scheme,
             actor=sw_coordinator,
             data=session_fields(site, start, end, id=session_id),

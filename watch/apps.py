@@ -15,7 +15,7 @@ class WatchConfig(AppConfig):
 
         # Staff resetting someone's two-factor sign-in goes on the audit log.
         from accounts.two_factor import two_factor_reset
-        from watch.audit import two_factor_reset_record
+        from watch.services.audit import two_factor_reset_record
 
         two_factor_reset.connect(two_factor_reset_record, dispatch_uid="watch.two_factor_reset")
 

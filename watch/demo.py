@@ -14,8 +14,9 @@ from accounts.forces import PoliceForce
 from accounts.models import User
 from schemes import services as scheme_services
 from schemes.models import Scheme
-from watch import services
 from watch.models import Letterhead, Site
+from watch.services.sessions import session_create, session_submit
+from watch.services.sites import site_decide, site_propose
 
 RISK_OK = {
     "safe_standing_place": True,
@@ -159,7 +160,7 @@ def load(people: dict[str, User]) -> None:
 
     sites = {}
     for scheme_name, name, road, lat, lon, limit, direction, approved in SITES:
-        site = services.site_propose(
+        site = site_propose(
             scheme=Scheme.objects.get(name=scheme_name),
             actor=david,
             data={
@@ -174,7 +175,7 @@ def load(people: dict[str, User]) -> None:
             },
         )
         if approved:
-            site = services.site_decide(site=site, actor=liaison, status="approved", reason="")
+            site = site_decide(site=site, actor=liaison, status="approved", reason="")
         sites[name] = site
 
     present = [david, people["joan@example.org"], people["kevin@example.org"]]
@@ -183,7 +184,7 @@ def load(people: dict[str, User]) -> None:
         site = sites[site_name]
         day = today - timedelta(days=days_ago)
         start = timezone.make_aware(datetime.combine(day, time(10, 0)))
-        session, _ = services.session_create(
+        session, _ = session_create(
             scheme=site.scheme,
             actor=david,
             data={
@@ -208,6 +209,4 @@ def load(people: dict[str, User]) -> None:
                 for n, (registration, make, model, colour, speed) in enumerate(offences)
             ],
         )
-        services.session_submit(
-            session=session, actor=david, now=session.ended_at + timedelta(hours=2)
-        )
+        session_submit(session=session, actor=david, now=session.ended_at + timedelta(hours=2))

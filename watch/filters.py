@@ -1,9 +1,64 @@
-"""django-filter FilterSets of Community Speedwatch lists that are filtered in selectors."""
+"""django-filter FilterSets of the Community Speedwatch lists and exports: applied by the list
+views (sites, sessions, offences, the letters queue) and in the audit selector."""
 
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
 from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
-from watch.models import AuditAction, AuditRecord
+from watch.models import (
+    Action,
+    ActionStatus,
+    AuditAction,
+    AuditRecord,
+    Offence,
+    Session,
+    SessionStatus,
+    Site,
+    SiteStatus,
+)
+from watch.registrations import compact_registration
+
+
+class SiteFilter(FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    status = filters.ChoiceFilter(choices=SiteStatus.choices)
+
+    class Meta:
+        model = Site
+        fields = ["scheme", "status"]
+
+
+class SessionFilter(FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    site = IdFilter(field_name="site")
+    status = filters.ChoiceFilter(choices=SessionStatus.choices)
+    since = UTCDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = Session
+        fields = ["scheme", "site", "status", "since", "until"]
+        form = PeriodForm
+
+
+class OffenceFilter(FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    site = IdFilter(field_name="site")
+    registration = filters.CharFilter(method="filter_registration", max_length=16)
+    action = filters.ChoiceFilter(choices=Action.choices)
+    action_status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    since = UTCDateTimeFilter(field_name="observed_at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="observed_at", lookup_expr="lt")
+
+    class Meta:
+        model = Offence
+        fields = ["scheme", "site", "registration", "action", "action_status", "since", "until"]
+        form = PeriodForm
+
+    def filter_registration(
+        self, queryset: QuerySet[Offence], name: str, value: str
+    ) -> QuerySet[Offence]:
+        return queryset.filter(registration=compact_registration(value))
 
 
 class AuditFilter(FilterSet):

@@ -362,7 +362,7 @@ class AuditRecord(models.Model):
 class Letterhead(models.Model):
     """What a force prints on its Community Speedwatch letters: who they come from, where to
     reply and who signs them. Edited in the admin; a force without one gets the defaults
-    (``watch.selectors.letterhead_for``)."""
+    (``watch.selectors.letters.letterhead_for``)."""
 
     force = models.CharField(max_length=40, choices=PoliceForce.choices, unique=True)
     department = models.CharField(

@@ -9,7 +9,7 @@ from schemes.permissions import (
     liaison_force,
 )
 from watch.models import Site
-from watch.services import SITE_DECISIONS
+from watch.services.sites import SITE_DECISIONS
 
 
 def can_see_registrations(user: AnyUser, scheme: Scheme) -> bool:

@@ -4,7 +4,7 @@ they made, and their searches and exports of registrations.
 
 Vehicle registrations are left out of the person's copy: they are the vehicle keepers'
 personal data, and every other way they leave Patchwatch is recorded in the audit log
-(``watch.audit``). What deleting the account does is said in ``watch.account_deletion``.
+(``watch.services.audit``). What deleting the account does is said in ``watch.account_deletion``.
 """
 
 from collections.abc import Iterator

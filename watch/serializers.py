@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,6 +7,7 @@ from rest_framework import serializers
 
 from areas import geo
 from core.fields import StepBeforeField
+from core.filters import PERIOD_BACKWARDS, period_is_backwards, utc_in_range
 from core.serializers import ModelSerializer, Serializer
 from schemes.serializers import SchemeRefSerializer
 from watch import permissions, rules
@@ -506,3 +508,23 @@ class MonthSerializer(PeriodSerializer):
 class StatisticsSerializer(PeriodSerializer):
     repeat_vehicles = serializers.IntegerField()
     monthly = MonthSerializer(many=True)
+
+
+# DRF's own Serializer, not core's: it reads query parameters, where every value is text
+# (``?scheme=5``), so core's JSON type checks do not apply.
+class StatisticsQuery(serializers.Serializer):
+    scheme = serializers.IntegerField(required=False)
+    site = serializers.IntegerField(required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+    def validate_since(self, value: datetime) -> datetime:
+        return utc_in_range(value)
+
+    def validate_until(self, value: datetime) -> datetime:
+        return utc_in_range(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if period_is_backwards(attrs.get("since"), attrs.get("until")):
+            raise serializers.ValidationError({"until": [PERIOD_BACKWARDS]})
+        return attrs

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from watch.services import registrations_purge
+from watch.services.retention import registrations_purge
 
 
 @shared_task(name="watch.purge_old_registrations")

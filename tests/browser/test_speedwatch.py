@@ -15,9 +15,10 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from accounts.models import User
 from tests.browser.pages import card, menu, sign_in, status_message
 from tests.speedwatch import logged_session
-from watch import letters, services
 from watch.demo import RISK_OK
+from watch.exports import letters
 from watch.models import AuditRecord, Offence, Session, Site
+from watch.services.sites import site_propose
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -272,7 +273,7 @@ def test_liaison_decides_on_sites_from_the_map(page: Page) -> None:
 
     # Another proposal, rejected from its popup: the reason is asked for there.
     haslingfield = Site.objects.get(name=HIGH_STREET).scheme
-    services.site_propose(
+    site_propose(
         scheme=haslingfield,
         actor=User.objects.get(email=COORDINATOR),
         data={

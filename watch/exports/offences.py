@@ -1,14 +1,12 @@
-"""The CSV exports: offences, with every column a liaison or coordinator needs to work through
-a period's offences in a spreadsheet, one row per offence; and statistics."""
+"""The offences CSV: every column a liaison or coordinator needs to work through a period's
+offences in a spreadsheet, one row per offence."""
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.utils import timezone
 
 from core.csvfiles import csv_time
 from watch.models import Offence
-from watch.serializers import StatisticsSerializer
 
 OFFENCE_COLUMNS = [
     "offence_id",
@@ -63,21 +61,3 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
             offence.dispute_outcome,
             "yes" if offence.voided else "no",
         ]
-
-
-# The figures' names and order come from the serializer that documents the JSON answer (and
-# that selectors.statistics fills), so the CSV cannot drift from it: the period, its
-# measures, then repeat vehicles; the monthly series is the CSV's further rows.
-STATISTICS_COLUMNS = [
-    "period",
-    *(name for name in StatisticsSerializer().fields if name != "monthly"),
-]
-
-
-def statistics_rows(figures: dict[str, Any]) -> Iterator[list[object]]:
-    """The totals row (period ``total``), then one row a month (``YYYY-MM``). Repeat vehicles
-    are a whole period's figure, so the months leave that cell empty; so does a measure with
-    no value (no offences, no speeds)."""
-    yield ["total", *(figures[column] for column in STATISTICS_COLUMNS[1:])]
-    for month in figures["monthly"]:
-        yield [month["month"], *(month.get(column) for column in STATISTICS_COLUMNS[1:])]

@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -43,7 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.csvfiles import csv_time
+from core.csvfiles import csv_download, csv_time
 from watch.models import Action, Letterhead, Offence
 from watch.registrations import display_registration
 
@@ -207,7 +208,7 @@ def letter_rows(
 
 # DejaVu Sans, shipped with the app (see fonts/LICENSE) and embedded in every PDF: the PDF
 # base-14 fonts have no ŵ or ŷ, and a machine without the font would print boxes.
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 FONT, FONT_BOLD = "PatchwatchSans", "PatchwatchSans-Bold"
 
 
@@ -573,3 +574,25 @@ def letters_pdf(letters: Sequence[Letter], *, letterhead: Letterhead, on: date) 
         story.append(Paragraph("No letters are waiting.", HEADING))
     doc.build(story)
     return buffer.getvalue()
+
+
+def letters_download(
+    offences: Iterable[Offence], *, letterhead: Letterhead, as_pdf: bool
+) -> HttpResponse | StreamingHttpResponse:
+    """The letters of these pending offences as a file dated today: the PDF to print and post,
+    or the CSV for a mail merge."""
+    batch = letters_from(offences)
+    today = timezone.localdate()
+    if as_pdf:
+        response = HttpResponse(
+            letters_pdf(batch, letterhead=letterhead, on=today), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="speedwatch-letters-{today.isoformat()}.pdf"'
+        )
+        return response
+    return csv_download(
+        f"speedwatch-letters-{today.isoformat()}.csv",
+        CSV_COLUMNS,
+        letter_rows(batch, letterhead=letterhead, on=today),
+    )

@@ -1,6 +1,7 @@
 """The audit trail of personal data leaving Patchwatch (exports and registration searches),
 and of staff resetting someone's two-factor sign-in."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -54,6 +55,52 @@ def record(
             for scheme_id in scheme_ids
         )
     return records
+
+
+def _reached(schemes: QuerySet[Scheme], filters: Mapping[str, Any]) -> QuerySet[Scheme]:
+    """The schemes a search or export reached: the user's, narrowed by its scheme or site
+    filter (already validated by the view's filter set or query serializer)."""
+    scheme, site = filters.get("scheme"), filters.get("site")
+    if scheme and str(scheme).isdigit():
+        schemes = schemes.filter(pk=scheme)
+    if site and str(site).isdigit():
+        schemes = schemes.filter(sites=site)
+    return schemes
+
+
+def export_record(
+    *,
+    actor: User,
+    action: AuditAction,
+    params: Mapping[str, Any],
+    rows: int,
+    schemes: QuerySet[Scheme],
+    filters: Mapping[str, Any] | None = None,
+) -> list[AuditRecord]:
+    """Record an export with its query parameters ``params``, over the user's ``schemes``
+    narrowed by its scheme or site filter (``filters``: the validated query when the view has
+    one, else ``params``). Every export of personal data goes through here."""
+    return record(
+        actor=actor,
+        action=action,
+        detail=dict(params.items()),
+        rows=rows,
+        schemes=_reached(schemes, params if filters is None else filters),
+    )
+
+
+def registration_search_record(
+    *, actor: User, params: Mapping[str, Any], rows: int, schemes: QuerySet[Scheme]
+) -> None:
+    """Record a list's search by registration, if it was one, over the user's ``schemes``."""
+    if params.get("registration"):
+        record(
+            actor=actor,
+            action=AuditAction.REGISTRATION_SEARCH,
+            detail={"registration": params["registration"][:16]},
+            rows=rows,
+            schemes=_reached(schemes, params),
+        )
 
 
 def two_factor_reset_record(*, sender: Any, user: User, staff: User, **kwargs: Any) -> None:

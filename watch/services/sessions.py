@@ -1,116 +1,34 @@
-"""Every write Community Speedwatch knows: sites, sessions, offences, escalation, disputes."""
+"""Writes of speedwatch sessions and their offences: the police rules a session meets, drafts,
+batches of offences (all stored or none), submission and amendments."""
 
-import itertools
 import uuid
-from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import InvalidRows
-from schemes.models import (
-    ActivityType,
-    Membership,
-    MembershipStatus,
-    Scheme,
-    SchemeKind,
-    SchemeStatus,
-)
+from schemes.models import ActivityType, Membership, MembershipStatus, Scheme
 from schemes.services import activity_record
 from watch import rules
 from watch.models import (
     Action,
     ActionStatus,
-    AuditRecord,
-    DisputeOutcome,
     Offence,
     Session,
     SessionAmendment,
     SessionStatus,
     Site,
     SiteStatus,
-    SiteStatusChange,
 )
-from watch.registrations import (
-    looks_like_registration,
-    normalise_registration,
-    registration_format,
-    vehicle_key,
-)
-
-# --- Sites ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
-    if scheme.kind != SchemeKind.SPEEDWATCH or scheme.status != SchemeStatus.ACTIVE:
-        raise ValidationError({"scheme": "Sites belong to active Community Speedwatch schemes."})
-    if data["speed_limit_mph"] not in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH:
-        allowed = ", ".join(str(limit) for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH)
-        raise ValidationError(
-            {"speed_limit_mph": f"Speedwatch runs on roads limited to {allowed} mph."}
-        )
-    site = Site.objects.create(scheme=scheme, proposed_by=actor, **data)
-    SiteStatusChange.objects.create(
-        site=site, from_status="", to_status=site.status, actor=actor, at=site.created_at
-    )
-    activity_record(
-        scheme=scheme,
-        type=ActivityType.SITE_PROPOSED,
-        actor=actor,
-        summary=f"{actor.name} proposed the site {site.name} ({site.speed_limit_mph} mph).",
-    )
-    return site
-
-
-SITE_DECISIONS: dict[tuple[str, str], ActivityType] = {
-    (SiteStatus.PROPOSED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
-    (SiteStatus.PROPOSED, SiteStatus.REJECTED): ActivityType.SITE_REJECTED,
-    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): ActivityType.SITE_SUSPENDED,
-    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
-}
-
-
-@transaction.atomic
-def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
-    """A liaison approves, rejects, suspends or reinstates a site."""
-    site = Site.objects.select_for_update().get(pk=site.pk)
-    from_status = site.status
-    activity = SITE_DECISIONS.get((from_status, status))
-    if activity is None:
-        raise ValidationError({"status": f"A {from_status} site cannot become {status}."})
-    if status in (SiteStatus.REJECTED, SiteStatus.SUSPENDED) and not reason.strip():
-        raise ValidationError({"reason": "Say why, so the coordinator can put it right."})
-    site.status = status
-    site.decision_reason = reason
-    site.decided_by = actor
-    site.decided_at = timezone.now()
-    site.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    SiteStatusChange.objects.create(
-        site=site,
-        from_status=from_status,
-        to_status=status,
-        actor=actor,
-        reason=reason,
-        at=site.decided_at,
-    )
-    activity_record(
-        scheme=site.scheme,
-        type=activity,
-        actor=actor,
-        summary=f"{actor.name}: site {site.name} {status}." + (f" {reason}" if reason else ""),
-    )
-    return site
-
-
-# --- Sessions -------------------------------------------------------------------------
+from watch.registrations import normalise_registration, registration_format, vehicle_key
+from watch.services.escalation import escalation_recompute
 
 
 def _check_session_rules(
@@ -541,150 +459,3 @@ def session_amend(
         summary=f"{actor.name} amended a session ({', '.join(sorted(recorded))}): {reason}",
     )
     return amendment
-
-
-# --- Escalation -----------------------------------------------------------------------
-
-
-def escalation_recompute(
-    *, force: str, registrations: Iterable[str], since: datetime | None = None
-) -> None:
-    """Recompute the action of each offence of these vehicles in the force area.
-
-    Walks each vehicle's offences in time order: voided offences earn nothing and do not
-    count; the others count within the rolling window. Only offences whose letter has not
-    been sent yet change: what the police already sent stays on record.
-
-    ``since`` is the time of the earliest offence that changed (added, removed, voided or
-    restored). An offence's action depends only on the offences counted in the window before
-    it, so only offences from ``since`` on can change, and they need no offence older than
-    one window before ``since``: the lookup reads that much of the vehicles' history, not
-    all of it. Without ``since`` the whole history is worked through.
-
-    One locking query reads every vehicle's offences and one update writes the changes, so
-    a session of many vehicles costs two queries, not two a vehicle. Its rows are locked in
-    registration order, the same for every caller.
-    """
-    registrations = sorted({registration for registration in registrations if registration})
-    if not registrations:
-        return
-    window = rules.escalation_window()
-    offences = Offence.objects.filter(force=force, registration__in=registrations)
-    if since is not None:
-        offences = offences.filter(observed_at__gt=since - window)
-    changed = []
-    for _, history in itertools.groupby(
-        offences.order_by("registration", "observed_at", "created_at").select_for_update(),
-        key=lambda offence: offence.registration,
-    ):
-        counted: deque[datetime] = deque()
-        for offence in history:
-            while counted and offence.observed_at - counted[0] >= window:
-                counted.popleft()
-            if offence.voided:
-                action = Action.NONE
-            else:
-                action = rules.action_for(
-                    earlier_offences=len(counted),
-                    speed_mph=offence.speed_mph,
-                    limit_mph=offence.speed_limit_mph,
-                )
-                # Drafts earn a provisional action but only submitted sessions count.
-                if offence.submitted:
-                    counted.append(offence.observed_at)
-            if (
-                (since is None or offence.observed_at >= since)
-                and action != offence.action
-                and offence.action_status == ActionStatus.PENDING
-            ):
-                offence.action = action
-                changed.append(offence)
-    Offence.objects.bulk_update(changed, ["action"])
-
-
-@transaction.atomic
-def offences_mark(*, offences: Sequence[Offence], actor: User, status: str) -> int:
-    """A liaison marks letters as sent, or actions as done."""
-    now = timezone.now()
-    for offence in offences:
-        if offence.voided:
-            raise ValidationError({"ids": f"Offence {offence.pk} is voided: nothing to send."})
-        if not offence.submitted:
-            raise PermissionDenied("Only offences of submitted sessions are in the queue.")
-    return Offence.objects.filter(pk__in=[o.pk for o in offences]).update(
-        action_status=status, action_updated_at=now, action_updated_by=actor
-    )
-
-
-@transaction.atomic
-def offence_dispute(*, offence: Offence, actor: User, outcome: str, note: str) -> Offence:
-    """Record the outcome of a keeper's dispute; an upheld dispute voids the offence and the
-    vehicle's escalation is worked out again without it. Reversing an upheld dispute brings
-    the offence back: it earns its action again and, pending, returns to the letters queue."""
-    offence = Offence.objects.select_for_update().get(pk=offence.pk)
-    if not offence.submitted:
-        raise ValidationError(
-            "This offence's session has not been submitted: no letter has gone out to dispute."
-        )
-    if offence.voided and offence.dispute_outcome != DisputeOutcome.UPHELD:
-        raise ValidationError(
-            "This offence was voided by an amendment of its session: there is nothing to dispute."
-        )
-    was_voided = offence.voided
-    offence.dispute_outcome = outcome
-    offence.dispute_note = note
-    offence.voided = outcome == DisputeOutcome.UPHELD
-    fields = ["dispute_outcome", "dispute_note", "voided"]
-    if offence.voided:
-        offence.action = Action.NONE
-        offence.action_status = ActionStatus.DONE
-        fields += ["action", "action_status"]
-    elif was_voided:
-        # Provisional: escalation_recompute gives it the action its place in the history
-        # earns, which it may only do to a pending offence.
-        offence.action = rules.action_for(
-            earlier_offences=0, speed_mph=offence.speed_mph, limit_mph=offence.speed_limit_mph
-        )
-        offence.action_status = ActionStatus.PENDING
-        fields += ["action", "action_status"]
-    offence.save(update_fields=fields)
-    escalation_recompute(
-        force=offence.force, registrations={offence.registration}, since=offence.observed_at
-    )
-    offence.refresh_from_db()
-    return offence
-
-
-# --- Retention ------------------------------------------------------------------------
-
-REMOVED = "[removed]"
-
-
-def registrations_purge(*, now: datetime | None = None) -> int:
-    """Anonymise what is older than the retention period. Returns how many offences were
-    anonymised.
-
-    Offences lose the registration, the vehicle's make, model and colour and the dispute's
-    free-text note; counts, speeds and the vehicle key stay, so statistics, repeat vehicles
-    included, come out the same after the purge. Audit records lose the registrations
-    searched for: the ``registration`` filter, and any other value that reads as one.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SPEEDWATCH_RETENTION_DAYS)
-    with transaction.atomic():
-        purged = Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
-            registration="", make="", model="", colour="", dispute_note="", anonymised_at=now
-        )
-        records = list(
-            AuditRecord.objects.filter(at__lt=cutoff, anonymised_at__isnull=True).only("detail")
-        )
-        for record in records:
-            record.detail = {
-                key: REMOVED
-                if value and (key == "registration" or looks_like_registration(str(value)))
-                else value
-                for key, value in record.detail.items()
-            }
-            record.anonymised_at = now
-        AuditRecord.objects.bulk_update(records, ["detail", "anonymised_at"], batch_size=500)
-    return purged

@@ -1,5 +1,4 @@
-"""Reads with rules in them: what a user may see of Community Speedwatch, the letters queue,
-and the statistics, grouped in the database."""
+"""The speedwatch statistics of a set of schemes over a period, grouped in the database."""
 
 import bisect
 import itertools
@@ -7,132 +6,15 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
-from schemes.permissions import AnyUser, liaison_force
-from watch.filters import AuditFilter
-from watch.models import (
-    Action,
-    AuditRecord,
-    Letterhead,
-    Offence,
-    Session,
-    Site,
-    SiteStatusChange,
-)
-
-
-def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
-    """Speedwatch schemes the user belongs to (or coordinates), and all of a liaison's force."""
-    if not user.is_authenticated:
-        return Scheme.objects.none()
-    memberships = Membership.objects.filter(
-        scheme=OuterRef("pk"), user=user, status=MembershipStatus.ACTIVE
-    )
-    if coordinators_only:
-        memberships = memberships.filter(role=MembershipRole.COORDINATOR)
-    visible = Q(Exists(memberships))
-    force = liaison_force(user)
-    if force:
-        visible |= Q(force=force)
-    return Scheme.objects.filter(visible, kind=SchemeKind.SPEEDWATCH)
-
-
-def speedwatch_schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
-    return _schemes_where(user, coordinators_only=False)
-
-
-def speedwatch_schemes_with_registrations(*, user: AnyUser) -> QuerySet[Scheme]:
-    """Schemes whose vehicle registrations the user may see: as coordinator or liaison."""
-    return _schemes_where(user, coordinators_only=True)
-
-
-def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
-    """The sites of the user's speedwatch schemes (a liaison's: the force area's), each with
-    ``managed``: whether the user coordinates its scheme or covers it as liaison, and so may
-    read who proposed and decided it (the query form of that rule, so a list asks once)."""
-    managed = speedwatch_schemes_with_registrations(user=user).filter(pk=OuterRef("scheme_id"))
-    return (
-        Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
-        .select_related("scheme", "proposed_by")
-        .annotate(managed=Exists(managed))
-    )
-
-
-def site_history(*, site: Site) -> QuerySet[SiteStatusChange]:
-    return SiteStatusChange.objects.filter(site=site).select_related("actor")
-
-
-def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
-    return (
-        Session.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
-        .select_related("site", "scheme")
-        .annotate(
-            offence_count=Count("offences", filter=Q(offences__voided=False), distinct=True),
-            present_count=Count("present", distinct=True),
-        )
-    )
-
-
-def offences_visible_to(*, user: AnyUser) -> QuerySet[Offence]:
-    """Offences with their registrations: for the scheme's coordinators and liaisons only."""
-    return Offence.objects.filter(
-        scheme__in=speedwatch_schemes_with_registrations(user=user)
-    ).select_related("site", "scheme")
-
-
-def audit_records_visible_to(*, user: AnyUser) -> QuerySet[AuditRecord]:
-    """A liaison's force area's audit records; every record for staff who are not liaisons."""
-    force = liaison_force(user)
-    records = AuditRecord.objects.select_related("scheme").prefetch_related(
-        Prefetch("schemes", queryset=Scheme.objects.only("id", "name").order_by("name", "id"))
-    )
-    if force:
-        return records.filter(force=force)
-    if user.is_authenticated and user.is_staff:
-        return records
-    return records.none()
-
-
-def audit_records_list(*, user: AnyUser, filters: Any) -> QuerySet[AuditRecord]:
-    """The audit records the user may read, narrowed by ``filters`` (query parameters, see
-    ``watch.filters.AuditFilter``); a ValidationError names each bad one."""
-    filterset = AuditFilter(filters, queryset=audit_records_visible_to(user=user))
-    if not filterset.is_valid():
-        raise ValidationError(
-            {field: list(messages) for field, messages in filterset.errors.items()}
-        )
-    return filterset.qs
-
-
-def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
-    """A liaison's queue: offences of submitted sessions in their force still to act on."""
-    force = liaison_force(user)
-    if not force:
-        return Offence.objects.none()
-    return (
-        Offence.objects.filter(
-            force=force,
-            submitted=True,
-            voided=False,
-            anonymised_at__isnull=True,
-        )
-        .exclude(action=Action.NONE)
-        .select_related("site", "scheme")
-        .order_by("observed_at", "id")
-    )
-
-
-def letterhead_for(*, force: str) -> Letterhead:
-    """The force's letterhead, or an unsaved one with the defaults when none is set up."""
-    return Letterhead.objects.filter(force=force).first() or Letterhead(force=force)
+from schemes.models import Scheme
+from watch.models import Action, Offence, Session, SessionStatus
 
 
 def _ratio(part: float | None, whole: float | None) -> float | None:
@@ -189,6 +71,32 @@ def _analytical_queries() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
         yield
+
+
+def statistics_for(
+    *,
+    schemes: QuerySet[Scheme],
+    scheme: int | None = None,
+    site: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """The statistics of the submitted sessions of ``schemes`` and their offences, narrowed to
+    one scheme or one site, and to sessions started (offences observed) from ``since`` and
+    before ``until``."""
+    sessions = Session.objects.filter(scheme__in=schemes, status=SessionStatus.SUBMITTED)
+    offences = Offence.objects.filter(scheme__in=schemes, submitted=True)
+    if scheme is not None:
+        sessions, offences = sessions.filter(scheme_id=scheme), offences.filter(scheme_id=scheme)
+    if site is not None:
+        sessions, offences = sessions.filter(site_id=site), offences.filter(site_id=site)
+    if since is not None:
+        sessions = sessions.filter(started_at__gte=since)
+        offences = offences.filter(observed_at__gte=since)
+    if until is not None:
+        sessions = sessions.filter(started_at__lt=until)
+        offences = offences.filter(observed_at__lt=until)
+    return statistics(sessions=sessions, offences=offences)
 
 
 def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> dict[str, Any]:

@@ -1,0 +1,96 @@
+"""The audit log of registration searches and exports (for liaisons, their force area, and
+staff), and the recording of a list's search by registration."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.csvfiles import csv_download
+from core.filters import SchemaOnlyFilterBackend
+from core.renderers import CSVRenderer
+from schemes.models import Scheme
+from watch import permissions
+from watch.exports.audit import AUDIT_COLUMNS, audit_rows
+from watch.filters import AuditFilter
+from watch.models import AuditAction, AuditRecord
+from watch.selectors.audit import audit_records_list
+from watch.selectors.letters import liaison_schemes
+from watch.serializers import AuditRecordSerializer
+from watch.services.audit import export_record, registration_search_record
+
+
+class RegistrationSearchAudited(generics.ListAPIView):
+    """A list of offences: a search by registration is recorded in the audit log,
+    over the schemes ``audited_schemes`` gives."""
+
+    def audited_schemes(self) -> QuerySet[Scheme]:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        registration_search_record(
+            actor=request.user,
+            params=request.query_params,
+            rows=response.data["count"],
+            schemes=self.audited_schemes(),
+        )
+        return response
+
+
+class AuditMixin(generics.GenericAPIView):
+    """The audit records a liaison (their force area) or staff may read, filtered in the
+    selector by ``AuditFilter``."""
+
+    filterset_class = AuditFilter
+    filter_backends = [SchemaOnlyFilterBackend]
+
+    def get_queryset(self) -> QuerySet[AuditRecord]:
+        if getattr(self, "swagger_fake_view", False):
+            return AuditRecord.objects.none()
+        user = self.request.user
+        if not permissions.can_read_audit(user):
+            raise PermissionDenied("The audit log is for police liaisons.")
+        return audit_records_list(user=user, filters=self.request.query_params)
+
+
+class AuditListView(AuditMixin, generics.ListAPIView):
+    """Who searched or exported vehicle registrations in the liaison's force area, and when,
+    newest first."""
+
+    serializer_class = AuditRecordSerializer
+
+
+class AuditExportView(AuditMixin):
+    """The same records as the audit list, as a CSV (times in UK time). The registrations
+    searched for leave with it, so the export is itself recorded."""
+
+    pagination_class = None
+    serializer_class = AuditRecordSerializer
+    renderer_classes = [CSVRenderer]
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
+        filters=True,
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        records = self.get_queryset()
+        written = export_record(
+            actor=request.user,
+            action=AuditAction.AUDIT_CSV,
+            params=request.query_params,
+            rows=records.count(),
+            schemes=liaison_schemes(user=request.user),
+        )
+        return csv_download(
+            f"speedwatch-audit-{timezone.localdate().isoformat()}.csv",
+            AUDIT_COLUMNS,
+            audit_rows(records.exclude(pk__in=[record.pk for record in written])),
+        )

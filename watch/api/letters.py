@@ -1,0 +1,105 @@
+"""A liaison's letters queue (pending letters and referrals in their force area): the list,
+marking letters sent or actions done, and the letters to post."""
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.idempotency import IdempotentAPIView
+from core.renderers import CSVRenderer, PDFRenderer
+from schemes.models import Scheme
+from schemes.permissions import AnyUser, liaison_force
+from watch.api.audit import RegistrationSearchAudited
+from watch.exports.letters import letters_download
+from watch.filters import OffenceFilter
+from watch.models import ActionStatus, AuditAction, Offence
+from watch.selectors.letters import letterhead_for, letters_queue, liaison_schemes
+from watch.serializers import LettersMarkedSerializer, MarkInputSerializer, QueueOffenceSerializer
+from watch.services.audit import export_record
+from watch.services.escalation import offences_mark
+
+
+def letters_force(user: AnyUser) -> str:
+    """The force area whose letters queue the user works: a police liaison's; anyone else is
+    refused. Every letters view asks this first (in its handler, so that a malformed
+    idempotency key is answered as such before it)."""
+    force = liaison_force(user)
+    if not force:
+        raise PermissionDenied("The letters queue is for police liaisons.")
+    return force
+
+
+class LetterQueueView(RegistrationSearchAudited):
+    """A liaison's queue of pending letters and referrals in their force area. A search by
+    registration is recorded in the audit log."""
+
+    serializer_class = QueueOffenceSerializer
+    filterset_class = OffenceFilter
+    ordering_fields = ["observed_at"]
+    ordering = ["observed_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Offence]:
+        if getattr(self, "swagger_fake_view", False):
+            return Offence.objects.none()
+        letters_force(self.request.user)
+        queue = letters_queue(user=self.request.user)
+        if "action_status" not in self.request.query_params:
+            queue = queue.filter(action_status=ActionStatus.PENDING)
+        return queue
+
+    def audited_schemes(self) -> QuerySet[Scheme]:
+        return liaison_schemes(user=self.request.user)
+
+
+class LetterMarkView(IdempotentAPIView):
+    @extend_schema(request=MarkInputSerializer, responses={200: LettersMarkedSerializer})
+    def post(self, request: Request) -> Response:
+        letters_force(request.user)
+        payload = MarkInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = set(payload.validated_data["ids"])
+        offences = list(letters_queue(user=request.user).filter(pk__in=ids))
+        if len(offences) != len(ids):
+            raise ValidationError({"ids": ["Some of these are not in your letters queue."]})
+        updated = offences_mark(
+            offences=offences, actor=request.user, status=payload.validated_data["status"]
+        )
+        return Response({"updated": updated})
+
+
+class LetterExportView(APIView):
+    """The pending letters, one per vehicle and stage: a CSV for a mail merge (one row a
+    letter, the keeper's name and address left for the force's lookup) or the letters ready
+    to print and post in a window envelope (``?format=pdf`` or ``Accept: application/pdf``).
+    Both carry each letter's reference."""
+
+    renderer_classes = [CSVRenderer, PDFRenderer]
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        }
+    )
+    def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+        force = letters_force(request.user)
+        pending = letters_queue(user=request.user).filter(action_status=ActionStatus.PENDING)
+        queue = OffenceFilter(request.query_params, queryset=pending)
+        if not queue.is_valid():
+            raise ValidationError(queue.errors)
+        offences = list(queue.qs)
+        as_pdf = isinstance(request.accepted_renderer, PDFRenderer)
+        export_record(
+            actor=request.user,
+            action=AuditAction.LETTERS_PDF if as_pdf else AuditAction.LETTERS_CSV,
+            params=request.query_params,
+            rows=len(offences),
+            schemes=liaison_schemes(user=request.user),
+        )
+        letterhead = letterhead_for(force=force)
+        return letters_download(offences, letterhead=letterhead, as_pdf=as_pdf)

@@ -1,0 +1,32 @@
+"""The speedwatch schemes a user reaches: as member, as coordinator, as liaison of the force
+area. Every other read of speedwatch starts from these."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
+from schemes.permissions import AnyUser, liaison_force
+
+
+def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme]:
+    """Speedwatch schemes the user belongs to (or coordinates), and all of a liaison's force."""
+    if not user.is_authenticated:
+        return Scheme.objects.none()
+    memberships = Membership.objects.filter(
+        scheme=OuterRef("pk"), user=user, status=MembershipStatus.ACTIVE
+    )
+    if coordinators_only:
+        memberships = memberships.filter(role=MembershipRole.COORDINATOR)
+    visible = Q(Exists(memberships))
+    force = liaison_force(user)
+    if force:
+        visible |= Q(force=force)
+    return Scheme.objects.filter(visible, kind=SchemeKind.SPEEDWATCH)
+
+
+def speedwatch_schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
+    return _schemes_where(user, coordinators_only=False)
+
+
+def speedwatch_schemes_with_registrations(*, user: AnyUser) -> QuerySet[Scheme]:
+    """Schemes whose vehicle registrations the user may see: as coordinator or liaison."""
+    return _schemes_where(user, coordinators_only=True)

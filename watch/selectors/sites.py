@@ -1,0 +1,26 @@
+"""Reads of speedwatch sites: those a user may see, and a site's history."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from schemes.permissions import AnyUser
+from watch.models import Site, SiteStatusChange
+from watch.selectors.schemes import (
+    speedwatch_schemes_visible_to,
+    speedwatch_schemes_with_registrations,
+)
+
+
+def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
+    """The sites of the user's speedwatch schemes (a liaison's: the force area's), each with
+    ``managed``: whether the user coordinates its scheme or covers it as liaison, and so may
+    read who proposed and decided it (the query form of that rule, so a list asks once)."""
+    managed = speedwatch_schemes_with_registrations(user=user).filter(pk=OuterRef("scheme_id"))
+    return (
+        Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
+        .select_related("scheme", "proposed_by")
+        .annotate(managed=Exists(managed))
+    )
+
+
+def site_history(*, site: Site) -> QuerySet[SiteStatusChange]:
+    return SiteStatusChange.objects.filter(site=site).select_related("actor")

@@ -1,0 +1,43 @@
+"""Retention: registrations and the registrations searched for are anonymised once older
+than the retention period."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from watch.models import AuditRecord, Offence
+from watch.registrations import looks_like_registration
+
+REMOVED = "[removed]"
+
+
+def registrations_purge(*, now: datetime | None = None) -> int:
+    """Anonymise what is older than the retention period. Returns how many offences were
+    anonymised.
+
+    Offences lose the registration, the vehicle's make, model and colour and the dispute's
+    free-text note; counts, speeds and the vehicle key stay, so statistics, repeat vehicles
+    included, come out the same after the purge. Audit records lose the registrations
+    searched for: the ``registration`` filter, and any other value that reads as one.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SPEEDWATCH_RETENTION_DAYS)
+    with transaction.atomic():
+        purged = Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
+            registration="", make="", model="", colour="", dispute_note="", anonymised_at=now
+        )
+        records = list(
+            AuditRecord.objects.filter(at__lt=cutoff, anonymised_at__isnull=True).only("detail")
+        )
+        for record in records:
+            record.detail = {
+                key: REMOVED
+                if value and (key == "registration" or looks_like_registration(str(value)))
+                else value
+                for key, value in record.detail.items()
+            }
+            record.anonymised_at = now
+        AuditRecord.objects.bulk_update(records, ["detail", "anonymised_at"], batch_size=500)
+    return purged

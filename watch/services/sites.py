@@ -1,0 +1,75 @@
+"""Writes of speedwatch sites: a coordinator proposes one, the covering liaisons decide on it."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from schemes.models import ActivityType, Scheme, SchemeKind, SchemeStatus
+from schemes.services import activity_record
+from watch.models import Site, SiteStatus, SiteStatusChange
+
+
+@transaction.atomic
+def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
+    if scheme.kind != SchemeKind.SPEEDWATCH or scheme.status != SchemeStatus.ACTIVE:
+        raise ValidationError({"scheme": "Sites belong to active Community Speedwatch schemes."})
+    if data["speed_limit_mph"] not in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH:
+        allowed = ", ".join(str(limit) for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH)
+        raise ValidationError(
+            {"speed_limit_mph": f"Speedwatch runs on roads limited to {allowed} mph."}
+        )
+    site = Site.objects.create(scheme=scheme, proposed_by=actor, **data)
+    SiteStatusChange.objects.create(
+        site=site, from_status="", to_status=site.status, actor=actor, at=site.created_at
+    )
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.SITE_PROPOSED,
+        actor=actor,
+        summary=f"{actor.name} proposed the site {site.name} ({site.speed_limit_mph} mph).",
+    )
+    return site
+
+
+SITE_DECISIONS: dict[tuple[str, str], ActivityType] = {
+    (SiteStatus.PROPOSED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
+    (SiteStatus.PROPOSED, SiteStatus.REJECTED): ActivityType.SITE_REJECTED,
+    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): ActivityType.SITE_SUSPENDED,
+    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
+}
+
+
+@transaction.atomic
+def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
+    """A liaison approves, rejects, suspends or reinstates a site."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    from_status = site.status
+    activity = SITE_DECISIONS.get((from_status, status))
+    if activity is None:
+        raise ValidationError({"status": f"A {from_status} site cannot become {status}."})
+    if status in (SiteStatus.REJECTED, SiteStatus.SUSPENDED) and not reason.strip():
+        raise ValidationError({"reason": "Say why, so the coordinator can put it right."})
+    site.status = status
+    site.decision_reason = reason
+    site.decided_by = actor
+    site.decided_at = timezone.now()
+    site.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    SiteStatusChange.objects.create(
+        site=site,
+        from_status=from_status,
+        to_status=status,
+        actor=actor,
+        reason=reason,
+        at=site.decided_at,
+    )
+    activity_record(
+        scheme=site.scheme,
+        type=activity,
+        actor=actor,
+        summary=f"{actor.name}: site {site.name} {status}." + (f" {reason}" if reason else ""),
+    )
+    return site

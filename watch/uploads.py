@@ -1,0 +1,81 @@
+"""Offences sent in a batch, read into the rows the session services take: a JSON object or
+list, or an uploaded CSV file. A row of the wrong shape stays in the batch, refused, so that
+one upload reports every bad row by its number."""
+
+import csv
+import io
+import itertools
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from rest_framework.exceptions import ValidationError
+
+from core.exceptions import ContentTooLarge
+from watch.serializers import OffenceInputSerializer
+from watch.services.sessions import OffenceRow, RefusedRow, check_batch_size
+
+
+def offence_rows(data: list[Any], *, text: bool = False) -> list[OffenceRow]:
+    """Check the shape of each offence row of a batch. A bad row stays in the batch as a
+    ``RefusedRow``: the service reports its errors by row number together with those of the
+    rows that break the session's rules, so one upload shows every bad row. ``text``: the
+    rows come from a CSV file, where every value is text (``"42"`` is a speed)."""
+    check_batch_size(len(data))
+    rows: list[OffenceRow] = []
+    for item in data:
+        payload = OffenceInputSerializer(data=item, context={"text_input": text})
+        rows.append(payload.validated_data if payload.is_valid() else RefusedRow(payload.errors))
+    return rows
+
+
+def json_offence_rows(data: Any) -> list[OffenceRow]:
+    """One offence (an object, refused whole when its shape is wrong) or many (a list)."""
+    if isinstance(data, list):
+        return offence_rows(data)
+    payload = OffenceInputSerializer(data=data)
+    payload.is_valid(raise_exception=True)
+    return [payload.validated_data]
+
+
+def csv_offence_rows(upload: UploadedFile | None) -> list[OffenceRow]:
+    """The offences of an uploaded CSV file with a header row; empty cells are left out."""
+    if upload is None:
+        raise ValidationError({"file": ["Attach a CSV file as 'file'."]})
+    # Refused whole before any of it is read: part of a file is never stored.
+    max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ContentTooLarge(
+            {
+                "file": [
+                    f"The file is {upload.size:,} bytes; "
+                    f"files of up to {max_bytes:,} bytes can be uploaded."
+                ]
+            }
+        )
+    return offence_rows(
+        [
+            {k: v for k, v in row.items() if k and v not in ("", None)}
+            for row in csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
+        ],
+        text=True,
+    )
+
+
+def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
+    """The first ``limit`` rows of an uploaded UTF-8 CSV file (a byte order mark is allowed).
+
+    The file is decoded as it is read, so a character split across two chunks of it is read
+    whole. Reading stops ``limit`` rows in: a caller asking for one row past its own limit
+    refuses an over-long file without the rest of it being parsed."""
+    upload.seek(0)
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
+    try:
+        return list(itertools.islice(csv.DictReader(text), limit))
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
+    except csv.Error as exc:
+        raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
+    finally:
+        # Leave the upload open: Django closes its files when the request ends.
+        text.detach()
