@@ -19,8 +19,9 @@ from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
 from tests.alerts import draft_alert
 from tests.factories import MembershipFactory, SchemeFactory, UserFactory
 from tests.speedwatch import logged_session
-from watch import services as services_watch
 from watch.models import AuditAction, AuditRecord, Offence, Session, Site, SiteStatusChange
+from watch.services import sessions as session_services
+from watch.services import sites as site_services
 
 pytestmark = pytest.mark.django_db
 
@@ -449,13 +450,13 @@ def _scheme_history(staff, proposal, **_) -> list:
 
 
 def _site_history(staff, site, **_) -> list:
-    services_watch.site_decide(site=site, actor=staff.user, status="suspended", reason="Roadworks.")
+    site_services.site_decide(site=site, actor=staff.user, status="suspended", reason="Roadworks.")
     return [SiteStatusChange.objects.get(to_status="suspended")]
 
 
 def _session_records(staff, site, sw_team, **_) -> list:
     session = logged_session(site, sw_team, offences=[("AB12CDE", 41)])
-    amendment = services_watch.session_amend(
+    amendment = session_services.session_amend(
         session=session, actor=sw_team[0], reason="Miscounted.", changes={"vehicles_counted": 210}
     )
     return [session, session.offences.get(), amendment]

@@ -1,5 +1,5 @@
 """The speedwatch records in the Django admin. Staff change them only through the rules the
-API keeps: a site's status moves through ``services.site_decide`` (recorded in its history
+API keeps: a site's status moves through ``services.sites.site_decide`` (recorded in its history
 and the scheme's activity), drafts are discarded through the session services, and what a
 submitted session recorded is evidence, read here and changed by nobody."""
 
@@ -12,7 +12,6 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from core.admin import EvidenceAdmin, deletes_something_else
-from watch import services
 from watch.models import (
     AuditRecord,
     Letterhead,
@@ -23,6 +22,8 @@ from watch.models import (
     SiteStatus,
     SiteStatusChange,
 )
+from watch.services import sessions as session_services
+from watch.services import sites as site_services
 
 
 class SiteAdminForm(forms.ModelForm):
@@ -66,7 +67,7 @@ class SiteAdminForm(forms.ModelForm):
         # the change view's transaction keeps the decision only once the page is saved.
         try:
             with transaction.atomic():
-                services.site_decide(
+                site_services.site_decide(
                     site=self.instance,
                     actor=self.actor,
                     status=decision,
@@ -199,11 +200,11 @@ class SessionAdmin(admin.ModelAdmin):
         return _deletable(self, request, obj)
 
     def delete_model(self, request, obj: Session) -> None:  # type: ignore[no-untyped-def]
-        services.session_discard(session=obj)
+        session_services.session_discard(session=obj)
 
     def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         for session in queryset:
-            services.session_discard(session=session)
+            session_services.session_discard(session=session)
 
 
 @admin.register(Offence)
@@ -238,11 +239,11 @@ class OffenceAdmin(admin.ModelAdmin):
         return _deletable(self, request, obj.session if obj is not None else None)
 
     def delete_model(self, request, obj: Offence) -> None:  # type: ignore[no-untyped-def]
-        services.offence_delete(offence=obj)
+        session_services.offence_delete(offence=obj)
 
     def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         for offence in queryset:
-            services.offence_delete(offence=offence)
+            session_services.offence_delete(offence=offence)
 
 
 @admin.register(SessionAmendment)
