@@ -1,7 +1,7 @@
 """The cast of every test: a scheme with its coordinator and volunteer, the liaison covering
 it, a coordinator of another scheme, a liaison of another force, and an anonymous client."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +11,7 @@ from accounts.forces import PoliceForce
 from accounts.models import User
 from backend.celery import app as celery_app
 from schemes.models import MembershipRole, Scheme
+from tests import demo as demo_copy
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
 
 
@@ -26,6 +27,23 @@ def _tasks_in_process() -> None:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup: None, django_db_blocker) -> Iterator[demo_copy.DemoSnapshot]:
+    """The demo, loaded once per test run (per xdist worker) and kept aside."""
+    with django_db_blocker.unblock():
+        snapshot = demo_copy.build()
+    yield snapshot
+    with django_db_blocker.unblock():
+        demo_copy.drop()
+
+
+@pytest.fixture
+def demo(db: None, demo_snapshot: demo_copy.DemoSnapshot) -> None:
+    """The Cambridgeshire demo, as `load_demo` leaves it, copied in for this test: rolled back
+    after it, or emptied with the database after a transactional test (a browser test)."""
+    demo_snapshot.restore()
 
 
 @pytest.fixture

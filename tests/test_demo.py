@@ -4,11 +4,14 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.models import User
 from backend.celery import app as celery_app
 from notifications.models import Alert, Notice, Reply
 from schemes.models import ActivityEvent, Membership, Scheme
+from tests import demo as demo_copy
+from tests.factories import SchemeFactory, UserFactory
 from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
 from watch.models import Letterhead
 
@@ -106,3 +109,50 @@ def test_demo_loads_with_a_broker_and_its_worker_dispatches_it() -> None:
     # Dispatched again by the worker, the alert kept the notices the demo stored.
     assert set(scam.notices.values_list("recipient__email", "channel")) == stored
     assert Notice.objects.filter(alert=scam, state="sent").count() == len(stored)
+
+
+# --- The demo as the tests get it: loaded once per run and copied in for each test -------
+
+
+def _demo_contents() -> dict[str, object]:
+    """How many rows each table holds, and what the rows that tests look for say."""
+    tables = connection.introspection.django_table_names(only_existing=True)
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in sorted(set(tables) - set(demo_copy.DJANGO_OWN)):
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 (a table's name)
+            counts[table] = cursor.fetchone()[0]
+    return {
+        "counts": counts,
+        "people": sorted(User.objects.values_list("email", "name", "is_staff")),
+        "schemes": sorted(Scheme.objects.values_list("name", "kind", "status", "force")),
+        "memberships": sorted(
+            Membership.objects.values_list("scheme__name", "user__email", "role", "status")
+        ),
+        "notices": sorted(Notice.objects.values_list("recipient__email", "channel", "state")),
+        "replies": list(Reply.objects.values_list("author__email", "body")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_fixture_holds_what_the_command_loads(demo) -> None:
+    copied = _demo_contents()
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+    assert copied == _demo_contents()
+    assert copied["counts"][Scheme._meta.db_table] == Scheme.objects.count() > 0
+
+
+def test_rows_added_to_the_demo_fixture_take_new_ids(django_db_reset_sequences, demo) -> None:
+    # The sequences start again from 1 for this test: the copy moves them past its own rows.
+    users, schemes = User.objects.count(), Scheme.objects.count()
+    UserFactory(name="Sam Stranger")
+    SchemeFactory(name="Girton Neighbourhood Watch")
+    assert (User.objects.count(), Scheme.objects.count()) == (users + 1, schemes + 1)
+
+
+def test_the_demo_fixture_loads_the_demo_on_top_of_rows_already_there(demo_snapshot) -> None:
+    UserFactory(name="Sam Stranger", email="sam@example.org")
+    demo_snapshot.restore()
+    assert User.objects.filter(email__in=["sam@example.org", "margaret@example.org"]).count() == 2
+    assert Scheme.objects.filter(name="Haslingfield Community Speedwatch").count() == 1

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 from schemes.models import ActivityEvent, Membership
@@ -196,7 +195,7 @@ ADMIN_VIEW_ONLY = {
 
 
 @pytest.fixture
-def one_of_everything(db: None) -> None:
+def one_of_everything(demo: None) -> None:
     """At least one row of every model the admin shows: the demo, and what it lacks."""
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -208,7 +207,6 @@ def one_of_everything(db: None) -> None:
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
     from watch.models import AuditRecord, Session, SessionAmendment
 
-    call_command("load_demo", stdout=io.StringIO())
     user = UserFactory(name="Admin Probe")
     Group.objects.create(name="Helpers")
     Token.objects.create(user=user)

@@ -16,7 +16,6 @@ import uuid
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -167,14 +166,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the module inside a transaction rolled back at its end;
-    each test runs in a savepoint within it, so what one test writes the next does not see."""
+def _demo(demo_snapshot, django_db_blocker):
+    """The demo data, copied in once for the module inside a transaction rolled back at its
+    end; each test runs in a savepoint within it, so what one test writes the next does not
+    see."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+            demo_snapshot.restore()
             liaison = User.objects.get(email="liaison.cambs@example.org")
             Token.objects.filter(user=liaison).delete()
             Token.objects.create(user=liaison, key=DEMO_TOKEN)

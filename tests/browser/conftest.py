@@ -4,13 +4,11 @@ The live server runs in a thread of the test process, so the tests use a transac
 database and read the rows the browser wrote with the ORM.
 """
 
-import io
 import os
 import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import BrowserContext, Page
 
 # Playwright's sync API keeps an event loop running in the test thread from the first browser
@@ -116,6 +114,6 @@ def page(context: BrowserContext) -> Iterator[Page]:
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> None:
-    """The Cambridgeshire demo, loaded again for each test (the database is emptied after each)."""
-    call_command("load_demo", stdout=io.StringIO())
+def demo(transactional_db: None, demo: None) -> None:
+    """The Cambridgeshire demo, copied in again for each test (the live server needs it
+    committed, and the database is emptied after each test)."""
