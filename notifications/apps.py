@@ -17,3 +17,6 @@ class NotificationsConfig(AppConfig):
         from notifications.personal_data import HOLDINGS, SECTIONS
 
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
+
+        # Its services queue these by name (core.queueing): registered with Celery here.
+        from notifications import tasks  # noqa: F401

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
+from core.queueing import task_queue
 from notifications.dispatch import notices_withdraw
 from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
 from notifications.models import (
@@ -179,10 +180,8 @@ def _enqueue_dispatch(alert: Alert) -> None:
 
 
 def _queue_dispatch(alert_id: int) -> None:
-    from notifications.tasks import queue_notices
-
     try:
-        queue_notices.delay(alert_id=alert_id)
+        task_queue("notifications.queue_notices", kwargs={"alert_id": alert_id})
     except KombuOperationalError:
         # The alert is published and committed; a broker that cannot be reached must not
         # turn that into an error. The sweep dispatches it once the broker is back.
