@@ -6,6 +6,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Alerts and notices"
 
     def ready(self) -> None:
+        # The kinds of event this app records in schemes' activity log.
+        from notifications.models import AlertActivity
+        from schemes.activity import activity_kinds_register
+
+        activity_kinds_register(AlertActivity)
+
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).
         from accounts.deletion import deletion_handler_register

@@ -19,6 +19,12 @@ from schemes.geo import MAX_SPAN_LAT_DEG, MAX_SPAN_LON_DEG
 from schemes.models import AreaFields, Scheme
 
 
+class AlertActivity(models.TextChoices):
+    """What the alerts app records in a scheme's activity log (schemes.activity)."""
+
+    ALERT_PUBLISHED = "alert_published", "Alert published"
+
+
 class Category(models.TextChoices):
     BURGLARY = "burglary", "Burglary"
     VEHICLE_CRIME = "vehicle_crime", "Vehicle crime"

@@ -21,6 +21,7 @@ from notifications.dispatch import notices_withdraw
 from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
 from notifications.models import (
     Alert,
+    AlertActivity,
     AlertStatus,
     MessageType,
     Notice,
@@ -29,7 +30,7 @@ from notifications.models import (
     Reply,
 )
 from schemes import geo
-from schemes.models import AREA_COLUMNS, ActivityType, Scheme, SchemeStatus
+from schemes.models import AREA_COLUMNS, Scheme, SchemeStatus
 from schemes.permissions import is_coordinator, liaison_force
 from schemes.services import activity_record, area_fields
 
@@ -208,7 +209,7 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
     if alert.scheme is not None:
         activity_record(
             scheme=alert.scheme,
-            type=ActivityType.ALERT_PUBLISHED,
+            type=AlertActivity.ALERT_PUBLISHED,
             actor=actor,
             summary=f"{actor.name} published an alert: {alert.title}",
         )

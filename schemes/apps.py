@@ -6,6 +6,12 @@ class SchemesConfig(AppConfig):
     verbose_name = "Schemes"
 
     def ready(self) -> None:
+        # The kinds of event this app records in schemes' activity log.
+        from schemes.activity import activity_kinds_register
+        from schemes.models import ActivityType
+
+        activity_kinds_register(ActivityType)
+
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).
         from accounts.deletion import deletion_handler_register

@@ -11,6 +11,7 @@ from accounts.validators import validate_phone
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
 from schemes import geo, permissions
+from schemes.activity import ACTIVITY_KINDS
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -449,7 +450,8 @@ class MemberRoleInputSerializer(Serializer):
 
 class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)
+    type_display = serializers.CharField(source="type_label", read_only=True)
 
     class Meta:
         model = ActivityEvent

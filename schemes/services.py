@@ -14,6 +14,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from core.queueing import task_queue
 from schemes import geo
+from schemes.activity import activity_kind_check
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -43,8 +44,9 @@ DETAIL_FIELDS = (
 
 
 def activity_record(
-    *, scheme: Scheme, type: ActivityType, actor: User | None, summary: str
+    *, scheme: Scheme, type: str, actor: User | None, summary: str
 ) -> ActivityEvent:
+    activity_kind_check(type)
     return ActivityEvent.objects.create(
         scheme=scheme,
         type=type,

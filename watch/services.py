@@ -16,7 +16,6 @@ from django.utils import timezone
 from accounts.models import User
 from core.exceptions import InvalidRows
 from schemes.models import (
-    ActivityType,
     Membership,
     MembershipStatus,
     Scheme,
@@ -37,6 +36,7 @@ from watch.models import (
     Site,
     SiteStatus,
     SiteStatusChange,
+    SpeedwatchActivity,
 )
 from watch.registrations import (
     looks_like_registration,
@@ -63,18 +63,18 @@ def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
     )
     activity_record(
         scheme=scheme,
-        type=ActivityType.SITE_PROPOSED,
+        type=SpeedwatchActivity.SITE_PROPOSED,
         actor=actor,
         summary=f"{actor.name} proposed the site {site.name} ({site.speed_limit_mph} mph).",
     )
     return site
 
 
-SITE_DECISIONS: dict[tuple[str, str], ActivityType] = {
-    (SiteStatus.PROPOSED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
-    (SiteStatus.PROPOSED, SiteStatus.REJECTED): ActivityType.SITE_REJECTED,
-    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): ActivityType.SITE_SUSPENDED,
-    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
+SITE_DECISIONS: dict[tuple[str, str], SpeedwatchActivity] = {
+    (SiteStatus.PROPOSED, SiteStatus.APPROVED): SpeedwatchActivity.SITE_APPROVED,
+    (SiteStatus.PROPOSED, SiteStatus.REJECTED): SpeedwatchActivity.SITE_REJECTED,
+    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): SpeedwatchActivity.SITE_SUSPENDED,
+    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): SpeedwatchActivity.SITE_APPROVED,
 }
 
 
@@ -481,7 +481,7 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     count = len(registrations)
     activity_record(
         scheme=session.scheme,
-        type=ActivityType.SESSION_SUBMITTED,
+        type=SpeedwatchActivity.SESSION_SUBMITTED,
         actor=actor,
         summary=(
             f"{actor.name} submitted a session at {session.site.name}: "
@@ -536,7 +536,7 @@ def session_amend(
     )
     activity_record(
         scheme=session.scheme,
-        type=ActivityType.SESSION_AMENDED,
+        type=SpeedwatchActivity.SESSION_AMENDED,
         actor=actor,
         summary=f"{actor.name} amended a session ({', '.join(sorted(recorded))}): {reason}",
     )
