@@ -46,15 +46,16 @@ run: $(VENV)/.installed-base frontend ## Serve a demo on http://127.0.0.1:8000 (
 
 demo-code: $(VENV)/.installed-base ## Print the two-factor code the demo's liaisons and staff sign in with now.
 	@$(RUN_ENV) $(BIN)/python manage.py shell -v 0 -c "from django_otp.oath import totp; \
-		from schemes.management.commands.load_demo import DEMO_AUTHENTICATOR_KEY as key; \
+		from schemes.demo import DEMO_AUTHENTICATOR_KEY as key; \
 		print(f'{totp(key):06d}')"
 
 test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting).
+lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting) and the import layers.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 fmt: $(VENV)/.installed-dev ## Format the Python code and sort imports with ruff.
 	$(BIN)/ruff check --select I --fix .

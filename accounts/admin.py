@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
 from accounts import services, two_factor
+from accounts.deletion import deletion_handlers
 from accounts.models import AccountEvent, EmailChange, LiaisonProfile, User
 from core.admin import EvidenceAdmin
-from schemes.selectors import schemes_left_without_coordinator
 
 
 class LiaisonProfileInline(admin.StackedInline):
@@ -40,14 +40,10 @@ class UserAdmin(BaseUserAdmin):
         nobody to run it: the admin lists such schemes as protected and refuses, on the
         delete page and in "delete selected", until another member is made coordinator."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        orphaned = schemes_left_without_coordinator(user_ids=[user.pk for user in objs])
+        user_ids = [user.pk for user in objs]
         protected = [
             *protected,
-            *(
-                f"{scheme.name}: its only coordinator. Make another member a coordinator "
-                "or close the scheme first."
-                for scheme in orphaned
-            ),
+            *(line for handler in deletion_handlers() for line in handler.protected(user_ids)),
         ]
         return deleted, model_count, perms_needed, protected
 

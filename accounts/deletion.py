@@ -47,6 +47,9 @@ class DeletionHandler:
     name: str
     held: Callable[["User"], list[HeldData]] = field(default=lambda user: [])
     blockers: Callable[["User"], list[Blocker]] = field(default=lambda user: [])
+    # Staff deleting several people at once (the admin): what that would leave without
+    # anyone to run it, one line each, given the people's ids.
+    protected: Callable[[list[int]], list[str]] = field(default=lambda user_ids: [])
     # Runs inside the deletion's transaction, before the user row is deleted.
     erase: Callable[["User"], None] = field(default=lambda user: None)
 

@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import two_factor
+from accounts.memberships import membership_reader
 from accounts.models import User
 from accounts.selectors import email_change_pending
 from accounts.validators import normalise_postcode, validate_phone
 from core.serializers import ModelSerializer, Serializer
-from schemes.selectors import active_memberships_of, coordinated_scheme_ids
 
 
 class PostcodeField(serializers.CharField):
@@ -133,11 +133,13 @@ class MeSerializer(ModelSerializer):
         return LiaisonSerializer(profile).data if profile else None
 
     def get_coordinator_of(self, user: User) -> list[int]:
-        return coordinated_scheme_ids(user=user)
+        return membership_reader().coordinated_scheme_ids(user)
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, Any]]:
-        return MembershipBriefSerializer(active_memberships_of(user=user), many=True).data
+        return MembershipBriefSerializer(
+            membership_reader().active_memberships(user), many=True
+        ).data
 
 
 class MeUpdateSerializer(Serializer):

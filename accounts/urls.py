@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api, two_factor_api
+from accounts import api, forces_api, two_factor_api
 
 urlpatterns = [
     path("auth/csrf/", api.CsrfView.as_view(), name="auth-csrf"),
@@ -53,4 +53,5 @@ urlpatterns = [
         two_factor_api.TwoFactorResetView.as_view(),
         name="user-two-factor-reset",
     ),
+    path("forces/", forces_api.ForceListView.as_view(), name="forces"),
 ]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "schemes",
     "watch",
     "notifications",
+    # The composition root, above every domain app (the demo that loads them all).
+    "backend",
 ]
 
 MIDDLEWARE = [

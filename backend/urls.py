@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from backend import api_docs
+from backend import config as backend_config
 from core import views as core_views
 from notifications import views as notifications_views
 
@@ -11,8 +12,7 @@ api_v1 = [
     path("", include("schemes.urls")),
     path("", include("watch.urls")),
     path("", include("notifications.urls")),
-    path("config/", core_views.ConfigView.as_view(), name="config"),
-    path("forces/", core_views.ForceListView.as_view(), name="forces"),
+    path("config/", backend_config.ConfigView.as_view(), name="config"),
 ]
 
 urlpatterns = [

@@ -6,6 +6,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Alerts and notices"
 
     def ready(self) -> None:
+        # The kinds of event this app records in schemes' activity log.
+        from notifications.models import AlertActivity
+        from schemes.activity import activity_kinds_register
+
+        activity_kinds_register(AlertActivity)
+
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).
         from accounts.deletion import deletion_handler_register
@@ -17,3 +23,6 @@ class NotificationsConfig(AppConfig):
         from notifications.personal_data import HOLDINGS, SECTIONS
 
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
+
+        # Its services queue these by name (core.queueing): registered with Celery here.
+        from notifications import tasks  # noqa: F401

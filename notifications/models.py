@@ -19,6 +19,12 @@ from areas.models import AreaFields
 from schemes.models import Scheme
 
 
+class AlertActivity(models.TextChoices):
+    """What the alerts app records in a scheme's activity log (schemes.activity)."""
+
+    ALERT_PUBLISHED = "alert_published", "Alert published"
+
+
 class Category(models.TextChoices):
     BURGLARY = "burglary", "Burglary"
     VEHICLE_CRIME = "vehicle_crime", "Vehicle crime"

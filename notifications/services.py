@@ -18,10 +18,12 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from areas import geo
 from areas.models import AREA_COLUMNS, area_fields, area_of
+from core.queueing import task_queue
 from notifications.dispatch import notices_withdraw
 from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
 from notifications.models import (
     Alert,
+    AlertActivity,
     AlertStatus,
     MessageType,
     Notice,
@@ -29,7 +31,7 @@ from notifications.models import (
     PushSubscription,
     Reply,
 )
-from schemes.models import ActivityType, Scheme, SchemeStatus
+from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import is_coordinator, liaison_force
 from schemes.services import activity_record
 
@@ -172,10 +174,8 @@ def _enqueue_dispatch(alert: Alert) -> None:
 
 
 def _queue_dispatch(alert_id: int) -> None:
-    from notifications.tasks import queue_notices
-
     try:
-        queue_notices.delay(alert_id=alert_id)
+        task_queue("notifications.queue_notices", kwargs={"alert_id": alert_id})
     except KombuOperationalError:
         # The alert is published and committed; a broker that cannot be reached must not
         # turn that into an error. The sweep dispatches it once the broker is back.
@@ -202,7 +202,7 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
     if alert.scheme is not None:
         activity_record(
             scheme=alert.scheme,
-            type=ActivityType.ALERT_PUBLISHED,
+            type=AlertActivity.ALERT_PUBLISHED,
             actor=actor,
             summary=f"{actor.name} published an alert: {alert.title}",
         )

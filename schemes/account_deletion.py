@@ -74,6 +74,14 @@ def _blockers(user: User) -> list[Blocker]:
     ]
 
 
+def _protected(user_ids: list[int]) -> list[str]:
+    return [
+        f"{scheme.name}: its only coordinator. Make another member a coordinator "
+        "or close the scheme first."
+        for scheme in schemes_left_without_coordinator(user_ids=user_ids)
+    ]
+
+
 def _erase(user: User) -> None:
     # Lock every scheme the person coordinates, as the membership services do before a
     # coordinator steps down, then check again: a co-coordinator deleting their own account
@@ -132,4 +140,6 @@ def _anonymise_activity(user: User, *, scheme_ids: set[int]) -> None:
     )
 
 
-handler = DeletionHandler(name="schemes", held=_held, blockers=_blockers, erase=_erase)
+handler = DeletionHandler(
+    name="schemes", held=_held, blockers=_blockers, protected=_protected, erase=_erase
+)

@@ -351,7 +351,8 @@ class SchemeStatusChangeAdmin(EvidenceAdmin):
 
 @admin.register(ActivityEvent)
 class ActivityEventAdmin(EvidenceAdmin):
-    list_display = ["at", "scheme", "type", "actor_name", "summary"]
+    # The kind's label: the column holds any registered kind, so it has no choices to show.
+    list_display = ["at", "scheme", "type_label", "actor_name", "summary"]
     list_filter = ["type", "scheme__kind", "scheme__force"]
     search_fields = ["summary", "actor_name", "scheme__name"]
     date_hierarchy = "at"

@@ -6,6 +6,12 @@ class SchemesConfig(AppConfig):
     verbose_name = "Schemes"
 
     def ready(self) -> None:
+        # The kinds of event this app records in schemes' activity log.
+        from schemes.activity import activity_kinds_register
+        from schemes.models import ActivityType
+
+        activity_kinds_register(ActivityType)
+
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).
         from accounts.deletion import deletion_handler_register
@@ -17,3 +23,17 @@ class SchemesConfig(AppConfig):
         from schemes.personal_data import HOLDINGS, SECTIONS
 
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
+
+        # What /me/ says of a person's memberships (accounts may not import this app).
+        from accounts.memberships import MembershipReader, membership_reader_register
+        from schemes.selectors import active_memberships_of, coordinated_scheme_ids
+
+        membership_reader_register(
+            MembershipReader(
+                active_memberships=lambda user: active_memberships_of(user=user),
+                coordinated_scheme_ids=lambda user: coordinated_scheme_ids(user=user),
+            )
+        )
+
+        # Its services queue these by name (core.queueing): registered with Celery here.
+        from schemes import tasks  # noqa: F401

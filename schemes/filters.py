@@ -7,9 +7,9 @@ from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
 from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
+from schemes.activity import ACTIVITY_KINDS
 from schemes.models import (
     ActivityEvent,
-    ActivityType,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -114,7 +114,7 @@ class StatusChangeFilter(FilterSet):
 class ActivityFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     kind = filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices)
-    type = filters.MultipleChoiceFilter(choices=ActivityType.choices)
+    type = filters.MultipleChoiceFilter(choices=ACTIVITY_KINDS)
     since = UTCDateTimeFilter(field_name="at", lookup_expr="gte")
     until = UTCDateTimeFilter(field_name="at", lookup_expr="lt")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
 from areas.models import AreaFields
+from schemes.activity import activity_kind_label
 
 
 class SchemeKind(models.TextChoices):
@@ -212,6 +213,8 @@ class SchemeStatusChange(models.Model):
 
 
 class ActivityType(models.TextChoices):
+    """The schemes' own kinds of activity; other apps register theirs (schemes.activity)."""
+
     SCHEME_PROPOSED = "scheme_proposed", "Scheme proposed"
     SCHEME_UPDATED = "scheme_updated", "Scheme details changed"
     SCHEME_APPROVED = "scheme_approved", "Scheme approved"
@@ -225,20 +228,15 @@ class ActivityType(models.TextChoices):
     MEMBER_LEFT = "member_left", "Member left"
     MEMBER_REMOVED = "member_removed", "Member removed"
     ROLE_CHANGED = "role_changed", "Role changed"
-    SITE_PROPOSED = "site_proposed", "Speedwatch site proposed"
-    SITE_APPROVED = "site_approved", "Speedwatch site approved"
-    SITE_REJECTED = "site_rejected", "Speedwatch site rejected"
-    SITE_SUSPENDED = "site_suspended", "Speedwatch site suspended"
-    SESSION_SUBMITTED = "session_submitted", "Speedwatch session submitted"
-    SESSION_AMENDED = "session_amended", "Speedwatch session amended"
-    ALERT_PUBLISHED = "alert_published", "Alert published"
 
 
 class ActivityEvent(models.Model):
     """What happened in a scheme, for coordinators and liaisons to review."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="activity")
-    type = models.CharField(max_length=40, choices=ActivityType.choices)
+    # One of the kinds registered in schemes.activity (by this app and those above it),
+    # checked by activity_record rather than by choices that would have to name them all.
+    type = models.CharField(max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -257,3 +255,7 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.scheme_id} {self.type}: {self.summary}"
+
+    @property
+    def type_label(self) -> str:
+        return activity_kind_label(self.type)

@@ -94,7 +94,7 @@ def _activity(user: User) -> Iterator[Row]:
             continue
         yield {
             "scheme": event.scheme.name,
-            "what": event.get_type_display(),
+            "what": event.type_label,
             "summary": event.summary,
             "by_you": event.actor_id == user.pk,
             "at": event.at,

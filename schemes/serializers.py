@@ -11,6 +11,7 @@ from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
 from schemes import permissions
+from schemes.activity import ACTIVITY_KINDS
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -334,7 +335,8 @@ class MemberRoleInputSerializer(Serializer):
 
 class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)
+    type_display = serializers.CharField(source="type_label", read_only=True)
 
     class Meta:
         model = ActivityEvent

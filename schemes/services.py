@@ -13,6 +13,8 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from areas.models import area_fields
+from core.queueing import task_queue
+from schemes.activity import activity_kind_check
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -42,8 +44,9 @@ DETAIL_FIELDS = (
 
 
 def activity_record(
-    *, scheme: Scheme, type: ActivityType, actor: User | None, summary: str
+    *, scheme: Scheme, type: str, actor: User | None, summary: str
 ) -> ActivityEvent:
+    activity_kind_check(type)
     return ActivityEvent.objects.create(
         scheme=scheme,
         type=type,
@@ -302,13 +305,12 @@ def membership_decline(*, membership: Membership, actor: User, reason: str = "")
 
 
 def _queue_tell_declined(membership_id: int) -> None:
-    from schemes.tasks import tell_declined_requester
-
     try:
         # With no broker (``make run``) the task runs here and now, finds the window still
         # open and sends nothing; the requester sees the decision in "My schemes" once the
         # window has passed, and is emailed by the beat sweep where one runs.
-        tell_declined_requester.apply_async(
+        task_queue(
+            "schemes.tell_declined_requester",
             kwargs={"membership_id": membership_id},
             # A second late is harmless; a second early would find the window still open.
             countdown=settings.JOIN_DECLINE_UNDO_SECONDS + 1,

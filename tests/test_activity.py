@@ -155,3 +155,77 @@ def test_activity_list_queries_stay_constant(
     grow(30)
     with django_assert_max_num_queries(7):
         assert len(client.get(ACTIVITY, {"page_size": 100}).json()["results"]) == 33
+
+
+# --- Kinds of event, registered by the apps that record them ------------------------------
+
+# Stored in every log written so far: neither a value nor a label may change.
+KINDS = [
+    ("scheme_proposed", "Scheme proposed"),
+    ("scheme_updated", "Scheme details changed"),
+    ("scheme_approved", "Scheme approved"),
+    ("scheme_suspended", "Scheme suspended"),
+    ("scheme_reinstated", "Scheme reinstated"),
+    ("scheme_closed", "Scheme closed"),
+    ("member_requested", "Asked to join"),
+    ("member_joined", "Member joined"),
+    ("member_declined", "Join request declined"),
+    ("member_decline_undone", "Join request decline undone"),
+    ("member_left", "Member left"),
+    ("member_removed", "Member removed"),
+    ("role_changed", "Role changed"),
+    ("site_proposed", "Speedwatch site proposed"),
+    ("site_approved", "Speedwatch site approved"),
+    ("site_rejected", "Speedwatch site rejected"),
+    ("site_suspended", "Speedwatch site suspended"),
+    ("session_submitted", "Speedwatch session submitted"),
+    ("session_amended", "Speedwatch session amended"),
+    ("alert_published", "Alert published"),
+]
+
+
+def test_each_app_registers_its_own_kinds_with_their_stored_values() -> None:
+    from notifications.models import AlertActivity
+    from schemes.activity import ACTIVITY_KINDS
+    from schemes.models import ActivityType
+    from watch.models import SpeedwatchActivity
+
+    assert list(ACTIVITY_KINDS) == KINDS
+    assert [*ActivityType.choices, *SpeedwatchActivity.choices, *AlertActivity.choices] == KINDS
+    # The lowest domain app names none of the events of the apps above it.
+    assert {value for value, _ in ActivityType.choices}.isdisjoint(
+        {*SpeedwatchActivity.values, *AlertActivity.values}
+    )
+
+
+def test_an_unregistered_kind_is_not_recorded(scheme, coordinator) -> None:
+    with pytest.raises(ValueError, match="'site_moved' is no registered kind of activity"):
+        activity_record(scheme=scheme, type="site_moved", actor=coordinator, summary="Moved.")
+    assert not ActivityEvent.objects.filter(type="site_moved").exists()
+
+
+def test_a_kind_registered_again_with_another_label_is_refused() -> None:
+    from django.db.models import TextChoices
+
+    from schemes.activity import activity_kinds_register
+
+    class Renamed(TextChoices):
+        ALERT_PUBLISHED = "alert_published", "Alert sent"
+
+    with pytest.raises(ValueError, match="'alert_published' is registered with another label"):
+        activity_kinds_register(Renamed)
+
+
+def test_the_log_shows_and_filters_the_kinds_of_every_app(client_for, liaison, scheme) -> None:
+    activity_record(scheme=scheme, type="alert_published", actor=liaison, summary="Published.")
+    activity_record(scheme=scheme, type="site_rejected", actor=liaison, summary="Rejected.")
+    client = client_for(liaison)
+    rows = client.get(ACTIVITY, {"scheme": scheme.pk}).json()["results"]
+    assert [(row["type"], row["type_display"]) for row in rows] == [
+        ("site_rejected", "Speedwatch site rejected"),
+        ("alert_published", "Alert published"),
+    ]
+    assert _summaries(client.get(ACTIVITY, {"type": "alert_published"})) == ["Published."]
+    refused = client.get(ACTIVITY, {"type": "site_moved"})
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["type"]

@@ -18,7 +18,7 @@ import django
 django.setup()
 from django.test import Client
 from django_otp.oath import totp
-from schemes.management.commands.load_demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD
+from schemes.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD
 
 # A liaison signs in as a person would: password, then the code from the printed key.
 liaison = Client()

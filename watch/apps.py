@@ -6,6 +6,12 @@ class WatchConfig(AppConfig):
     verbose_name = "Community Speedwatch"
 
     def ready(self) -> None:
+        # The kinds of event this app records in schemes' activity log.
+        from schemes.activity import activity_kinds_register
+        from watch.models import SpeedwatchActivity
+
+        activity_kinds_register(SpeedwatchActivity)
+
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).
         from accounts.deletion import deletion_handler_register

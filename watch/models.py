@@ -17,6 +17,17 @@ from accounts.forces import PoliceForce
 from schemes.models import Scheme
 
 
+class SpeedwatchActivity(models.TextChoices):
+    """What the speedwatch app records in a scheme's activity log (schemes.activity)."""
+
+    SITE_PROPOSED = "site_proposed", "Speedwatch site proposed"
+    SITE_APPROVED = "site_approved", "Speedwatch site approved"
+    SITE_REJECTED = "site_rejected", "Speedwatch site rejected"
+    SITE_SUSPENDED = "site_suspended", "Speedwatch site suspended"
+    SESSION_SUBMITTED = "session_submitted", "Speedwatch session submitted"
+    SESSION_AMENDED = "session_amended", "Speedwatch session amended"
+
+
 class SiteStatus(models.TextChoices):
     PROPOSED = "proposed", "Waiting for approval"
     APPROVED = "approved", "Approved"

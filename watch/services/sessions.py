@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import InvalidRows
-from schemes.models import ActivityType, Membership, MembershipStatus, Scheme
+from schemes.models import Membership, MembershipStatus, Scheme
 from schemes.services import activity_record
 from watch import rules
 from watch.models import (
@@ -26,6 +26,7 @@ from watch.models import (
     SessionStatus,
     Site,
     SiteStatus,
+    SpeedwatchActivity,
 )
 from watch.registrations import normalise_registration, registration_format, vehicle_key
 from watch.services.escalation import escalation_recompute
@@ -399,7 +400,7 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     count = len(registrations)
     activity_record(
         scheme=session.scheme,
-        type=ActivityType.SESSION_SUBMITTED,
+        type=SpeedwatchActivity.SESSION_SUBMITTED,
         actor=actor,
         summary=(
             f"{actor.name} submitted a session at {session.site.name}: "
@@ -454,7 +455,7 @@ def session_amend(
     )
     activity_record(
         scheme=session.scheme,
-        type=ActivityType.SESSION_AMENDED,
+        type=SpeedwatchActivity.SESSION_AMENDED,
         actor=actor,
         summary=f"{actor.name} amended a session ({', '.join(sorted(recorded))}): {reason}",
     )

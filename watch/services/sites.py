@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from schemes.models import ActivityType, Scheme, SchemeKind, SchemeStatus
+from schemes.models import Scheme, SchemeKind, SchemeStatus
 from schemes.services import activity_record
-from watch.models import Site, SiteStatus, SiteStatusChange
+from watch.models import Site, SiteStatus, SiteStatusChange, SpeedwatchActivity
 
 
 @transaction.atomic
@@ -28,18 +28,18 @@ def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
     )
     activity_record(
         scheme=scheme,
-        type=ActivityType.SITE_PROPOSED,
+        type=SpeedwatchActivity.SITE_PROPOSED,
         actor=actor,
         summary=f"{actor.name} proposed the site {site.name} ({site.speed_limit_mph} mph).",
     )
     return site
 
 
-SITE_DECISIONS: dict[tuple[str, str], ActivityType] = {
-    (SiteStatus.PROPOSED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
-    (SiteStatus.PROPOSED, SiteStatus.REJECTED): ActivityType.SITE_REJECTED,
-    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): ActivityType.SITE_SUSPENDED,
-    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): ActivityType.SITE_APPROVED,
+SITE_DECISIONS: dict[tuple[str, str], SpeedwatchActivity] = {
+    (SiteStatus.PROPOSED, SiteStatus.APPROVED): SpeedwatchActivity.SITE_APPROVED,
+    (SiteStatus.PROPOSED, SiteStatus.REJECTED): SpeedwatchActivity.SITE_REJECTED,
+    (SiteStatus.APPROVED, SiteStatus.SUSPENDED): SpeedwatchActivity.SITE_SUSPENDED,
+    (SiteStatus.SUSPENDED, SiteStatus.APPROVED): SpeedwatchActivity.SITE_APPROVED,
 }
 
 

@@ -1,25 +1,22 @@
-"""Load a demo of Patchwatch in Cambridgeshire and Peterborough, with a neighbouring force.
+"""The demo's people and schemes, in Cambridgeshire and Peterborough with a neighbouring
+force: the first part of ``manage.py load_demo`` (``backend``), which the speedwatch and
+alert demos build on.
 
 Safe to run again: people are found by email and schemes by name, so a second run adds
 nothing twice. Everything goes through the same services as the API, so the activity log
 reads as it would after real use.
 """
 
-from base64 import b32encode
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from accounts import two_factor
 from accounts.forces import PoliceForce
 from accounts.models import LiaisonProfile, User
-from notifications import demo as alerts_demo
 from schemes import services
-from schemes.models import Membership, Scheme, SchemeKind, SchemeStatus
-from watch import demo as speedwatch_demo
+from schemes.models import Scheme, SchemeKind, SchemeStatus
 
 DEMO_PASSWORD = "patchwatch-demo"
 # The authenticator key of the demo's liaisons and staff (who must use two-factor sign-in):
@@ -338,116 +335,89 @@ SCHEMES = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load the Cambridgeshire and Peterborough demo (safe to run again)."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
-            people = {person.email: self._person(person) for person in PEOPLE}
-            self._liaison(people["liaison.cambs@example.org"], CAMBS, "PCSO, Cambridge South")
-            self._liaison(people["liaison.beds@example.org"], BEDS, "PC, Bedford Rural")
-            self._authenticators(people)
-            created = sum(self._scheme(demo, people) for demo in SCHEMES)
-            speedwatch_demo.load(people)
-            speedwatch_demo.load_letterheads()
-            alerts_demo.load(people)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {created} new schemes, {Scheme.objects.count()} in all."
-            )
+def _person(person: Person) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        is_staff = person.email.startswith("admin@")
+        user = User.objects.create_user(
+            email=person.email,
+            password=DEMO_PASSWORD,
+            name=person.name,
+            postcode=person.postcode,
+            phone=person.phone,
+            is_staff=is_staff,
+            is_superuser=is_staff,
         )
-        self._print_logins()
+    return user
 
-    def _person(self, person: Person) -> User:
-        user = User.objects.filter(email=person.email).first()
-        if user is None:
-            is_staff = person.email.startswith("admin@")
-            user = User.objects.create_user(
-                email=person.email,
-                password=DEMO_PASSWORD,
-                name=person.name,
-                postcode=person.postcode,
-                phone=person.phone,
-                is_staff=is_staff,
-                is_superuser=is_staff,
-            )
-        return user
 
-    def _liaison(self, user: User, force: str, title: str) -> None:
-        LiaisonProfile.objects.get_or_create(
-            user=user, defaults={"force": force, "role_title": title}
-        )
+def _liaison(user: User, force: str, title: str) -> None:
+    LiaisonProfile.objects.get_or_create(user=user, defaults={"force": force, "role_title": title})
 
-    def _authenticators(self, people: dict[str, User]) -> None:
-        """Liaisons and staff must use two-factor sign-in; the demo gives them all one
-        authenticator with a printed key (unless the requirement is off)."""
-        if not settings.OTP_REQUIRED_FOR_POLICE:
-            return
-        for user in people.values():
-            if two_factor.second_factor_required(user=user) and not (
-                two_factor.second_factor_enabled(user=user)
-            ):
-                two_factor.authenticator_install(user=user, key=DEMO_AUTHENTICATOR_KEY)
 
-    def _scheme(self, demo: DemoScheme, people: dict[str, User]) -> bool:
-        if Scheme.objects.filter(name=demo.name, force=demo.force).exists():
-            return False
-        coordinator = people[demo.coordinator]
-        liaison = people[
-            "liaison.cambs@example.org" if demo.force == CAMBS else "liaison.beds@example.org"
-        ]
-        area = (
-            {"boundary": demo.boundary}
-            if demo.boundary
-            else {"lat": demo.lat, "lon": demo.lon, "radius_m": demo.radius_m}
-        )
-        scheme = services.scheme_propose(
-            proposer=coordinator,
-            details={
-                "name": demo.name,
-                "kind": demo.kind,
-                "force": demo.force,
-                "description": demo.description,
-                "contact_name": coordinator.name,
-                "contact_email": coordinator.email,
-                "contact_phone": coordinator.phone,
-                "show_contact_email": demo.show_contact,
-                "show_contact_phone": False,
-            },
-            area=area,
-        )
-        if demo.status == SchemeStatus.PROPOSED:
-            return True
-        scheme = services.scheme_status_change(
-            scheme=scheme, actor=liaison, to_status=SchemeStatus.ACTIVE, reason=""
-        )
-        for email in demo.volunteers:
-            membership = services.membership_request(scheme=scheme, user=people[email])
-            services.membership_approve(membership=membership, actor=coordinator)
-        for email in demo.pending:
-            services.membership_request(
-                scheme=scheme, user=people[email], message="I live nearby and would like to help."
-            )
-        if demo.status != SchemeStatus.ACTIVE:
-            services.scheme_status_change(
-                scheme=scheme, actor=liaison, to_status=demo.status, reason=demo.reason
-            )
+def _authenticators(people: dict[str, User]) -> None:
+    """Liaisons and staff must use two-factor sign-in; the demo gives them all one
+    authenticator with a printed key (unless the requirement is off)."""
+    if not settings.OTP_REQUIRED_FOR_POLICE:
+        return
+    for user in people.values():
+        if two_factor.second_factor_required(user=user) and not (
+            two_factor.second_factor_enabled(user=user)
+        ):
+            two_factor.authenticator_install(user=user, key=DEMO_AUTHENTICATOR_KEY)
+
+
+def _scheme(demo: DemoScheme, people: dict[str, User]) -> bool:
+    if Scheme.objects.filter(name=demo.name, force=demo.force).exists():
+        return False
+    coordinator = people[demo.coordinator]
+    liaison = people[
+        "liaison.cambs@example.org" if demo.force == CAMBS else "liaison.beds@example.org"
+    ]
+    area = (
+        {"boundary": demo.boundary}
+        if demo.boundary
+        else {"lat": demo.lat, "lon": demo.lon, "radius_m": demo.radius_m}
+    )
+    scheme = services.scheme_propose(
+        proposer=coordinator,
+        details={
+            "name": demo.name,
+            "kind": demo.kind,
+            "force": demo.force,
+            "description": demo.description,
+            "contact_name": coordinator.name,
+            "contact_email": coordinator.email,
+            "contact_phone": coordinator.phone,
+            "show_contact_email": demo.show_contact,
+            "show_contact_phone": False,
+        },
+        area=area,
+    )
+    if demo.status == SchemeStatus.PROPOSED:
         return True
+    scheme = services.scheme_status_change(
+        scheme=scheme, actor=liaison, to_status=SchemeStatus.ACTIVE, reason=""
+    )
+    for email in demo.volunteers:
+        membership = services.membership_request(scheme=scheme, user=people[email])
+        services.membership_approve(membership=membership, actor=coordinator)
+    for email in demo.pending:
+        services.membership_request(
+            scheme=scheme, user=people[email], message="I live nearby and would like to help."
+        )
+    if demo.status != SchemeStatus.ACTIVE:
+        services.scheme_status_change(
+            scheme=scheme, actor=liaison, to_status=demo.status, reason=demo.reason
+        )
+    return True
 
-    def _print_logins(self) -> None:
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        width = max(len(person.email) for person in PEOPLE)
-        for person in PEOPLE:
-            self.stdout.write(f"  {person.email.ljust(width)}  {person.role}")
-        pending = Membership.objects.filter(status="pending").count()
-        self.stdout.write(f"  ({pending} join requests are waiting for coordinators.)")
-        if settings.OTP_REQUIRED_FOR_POLICE:
-            secret = b32encode(DEMO_AUTHENTICATOR_KEY).decode()
-            grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-            self.stdout.write("")
-            self.stdout.write(
-                "Liaisons and staff sign in with a code from an authenticator app too. Add this "
-                f"key to one (any TOTP app, or `oathtool --totp -b {secret}`): {grouped}"
-                " - or run `make demo-code` in another terminal for the current code."
-            )
+
+def load() -> tuple[dict[str, User], int]:
+    """The demo's people (by email) and how many of its schemes this run created."""
+    people = {person.email: _person(person) for person in PEOPLE}
+    _liaison(people["liaison.cambs@example.org"], CAMBS, "PCSO, Cambridge South")
+    _liaison(people["liaison.beds@example.org"], BEDS, "PC, Bedford Rural")
+    _authenticators(people)
+    created = sum(_scheme(demo, people) for demo in SCHEMES)
+    return people, created

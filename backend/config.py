@@ -1,0 +1,90 @@
+"""``GET config/``: what the frontend needs to know about this server.
+
+Each app says what of its own rules the frontend may know (its ``config.public_settings``);
+this composes them with the server's map settings, so no app below reads another's.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications import config as notifications_config
+from schemes import config as schemes_config
+from watch import config as watch_config
+
+
+class PointSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class ConfigSerializer(serializers.Serializer):
+    tile_url = serializers.CharField()
+    tile_attribution = serializers.CharField()
+    geocoder_enabled = serializers.BooleanField()
+    default_centre = PointSerializer()
+    default_zoom = serializers.IntegerField()
+    webpush_public_key = serializers.CharField(help_text="VAPID public key; empty when off.")
+    speedwatch_allowed_limits_mph = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The speed limits a speedwatch site may have."
+    )
+    speedwatch_threshold_mph = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="For each allowed limit, the lowest speed recorded as an offence.",
+    )
+    speedwatch_min_members_present = serializers.IntegerField(
+        help_text="The fewest scheme members who must be present at a session."
+    )
+    speedwatch_session_max_hours = serializers.IntegerField(
+        help_text="The longest a session may last, in hours."
+    )
+    speedwatch_device_check_max_age_days = serializers.IntegerField(
+        help_text="How many days before a session the speed device's last accuracy check may be."
+    )
+    speedwatch_submit_within_hours = serializers.IntegerField(
+        help_text="How many hours after its end a session may still be submitted."
+    )
+    scheme_radius_min_m = serializers.IntegerField(help_text="The smallest scheme radius.")
+    scheme_radius_max_m = serializers.IntegerField(help_text="The largest scheme radius.")
+    scheme_polygon_max_vertices = serializers.IntegerField(
+        help_text="The most positions a scheme's boundary ring may have."
+    )
+    scheme_polygon_max_span_m = serializers.IntegerField(
+        help_text="The longest a scheme's boundary may be, corner to corner of its box."
+    )
+    scheme_text_max_lengths = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="The longest text each scheme field takes (name, description, contacts).",
+    )
+
+
+def public_settings() -> dict[str, Any]:
+    """The whole answer, in the order the schema documents it."""
+    gathered = {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "default_centre": settings.MAP_DEFAULT_CENTRE,
+        "default_zoom": settings.MAP_DEFAULT_ZOOM,
+        **schemes_config.public_settings(),
+        **watch_config.public_settings(),
+        **notifications_config.public_settings(),
+    }
+    return ConfigSerializer(gathered).data
+
+
+class ConfigView(APIView):
+    """What the frontend needs to know about this server."""
+
+    permission_classes = [AllowAny]
+    # Public, and read by the web app before anything else (see accounts.authentication).
+    second_factor_exempt = True
+
+    @extend_schema(responses=ConfigSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(public_settings())

@@ -1,0 +1,20 @@
+"""What the frontend may know about the schemes rules of this server (``GET config/``)."""
+
+from typing import Any
+
+from django.conf import settings
+
+from schemes.geocoding import geocoding_enabled
+from schemes.serializers import scheme_text_max_lengths
+
+
+def public_settings() -> dict[str, Any]:
+    return {
+        "geocoder_enabled": geocoding_enabled(),
+        # The scheme form checks what the server checks, with the same limits.
+        "scheme_radius_min_m": settings.SCHEME_RADIUS_MIN_M,
+        "scheme_radius_max_m": settings.SCHEME_RADIUS_MAX_M,
+        "scheme_polygon_max_vertices": settings.SCHEME_POLYGON_MAX_VERTICES,
+        "scheme_polygon_max_span_m": settings.SCHEME_POLYGON_MAX_SPAN_M,
+        "scheme_text_max_lengths": scheme_text_max_lengths(),
+    }

@@ -1,0 +1,23 @@
+"""What the frontend may know about the speedwatch rules of this server (``GET config/``)."""
+
+from typing import Any
+
+from django.conf import settings
+
+from watch.rules import threshold_mph
+
+
+def public_settings() -> dict[str, Any]:
+    return {
+        "speedwatch_allowed_limits_mph": settings.SPEEDWATCH_ALLOWED_LIMITS_MPH,
+        # Keyed by the limit as text (JSON keys are strings); the server's own rule, so the
+        # site form never recomputes it.
+        "speedwatch_threshold_mph": {
+            str(limit): threshold_mph(limit) for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH
+        },
+        # The session rules the server applies, so the session forms can say them.
+        "speedwatch_min_members_present": settings.SPEEDWATCH_MIN_MEMBERS_PRESENT,
+        "speedwatch_session_max_hours": settings.SPEEDWATCH_SESSION_MAX_HOURS,
+        "speedwatch_device_check_max_age_days": settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS,
+        "speedwatch_submit_within_hours": settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
+    }
