@@ -1,6 +1,7 @@
 """The layers of the house point down (README, "Architecture"): backend composes the domain
 apps, notifications and watch sit on schemes, schemes on accounts and areas (geometry), and
-those on core, which knows no domain. import-linter's contracts in pyproject.toml say so; these run them."""
+those on core, which knows no domain. import-linter's contracts in pyproject.toml say so;
+these run them."""
 
 import subprocess
 import sys
