@@ -62,6 +62,8 @@ class ConfigSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="The longest text each scheme field takes (name, description, contacts).",
     )
+    alert_radius_min_m = serializers.IntegerField(help_text="The smallest alert radius.")
+    alert_radius_max_m = serializers.IntegerField(help_text="The largest alert radius.")
 
 
 def public_settings() -> dict[str, Any]:

@@ -17,6 +17,7 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
     # A force that allows three days to submit: the setting, not police guidance's 48 hours.
     settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS = 72
     settings.SCHEME_RADIUS_MAX_M = 15_000
+    settings.ALERT_RADIUS_MAX_M = 10_000
     response = anon.get("/api/v1/config/")
     assert response.status_code == 200
     assert response.json() == {
@@ -42,6 +43,8 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
             "contact_name": 150,
             "contact_phone": 20,
         },
+        "alert_radius_min_m": 50,
+        "alert_radius_max_m": 10_000,
     }
     settings.GEOCODER = ""
     assert anon.get("/api/v1/config/").json()["geocoder_enabled"] is False

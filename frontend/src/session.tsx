@@ -40,7 +40,9 @@ type ServerRules =
   | 'scheme_radius_max_m'
   | 'scheme_polygon_max_vertices'
   | 'scheme_polygon_max_span_m'
-  | 'scheme_text_max_lengths';
+  | 'scheme_text_max_lengths'
+  | 'alert_radius_min_m'
+  | 'alert_radius_max_m';
 
 /**
  * The server's configuration (config/), or the stand-in used when the server could not be
@@ -67,6 +69,8 @@ const FALLBACK_CONFIG: Config = {
   scheme_polygon_max_vertices: null,
   scheme_polygon_max_span_m: null,
   scheme_text_max_lengths: null,
+  alert_radius_min_m: null,
+  alert_radius_max_m: null,
   // Push notifications are off without the server's key.
   webpush_public_key: '',
 };

@@ -130,21 +130,26 @@ function useDraft(draftId: string | undefined): AlertDetail | null | ApiError {
   return draft;
 }
 
-// The radii the server takes for an alert's circle (its serializer's bounds).
-const MIN_RADIUS_M = 50;
-const MAX_RADIUS_M = 20000;
+/**
+ * The radii the server takes for an alert's circle, from its configuration; a stand-in
+ * configuration (the server unreachable) falls back to the defaults, and the server still
+ * judges what is sent.
+ */
+function alertRadiusLimits(config: Config): { min: number; max: number } {
+  return { min: config.alert_radius_min_m ?? 50, max: config.alert_radius_max_m ?? 20000 };
+}
 
 /**
  * A coordinator's alert must stay inside their scheme: it starts as the scheme's own area, the
  * widest it may be (a circle's radius kept within what the server takes for an alert).
  */
-function schemeArea(scheme: SchemeSummary): DrawnArea {
+function schemeArea(scheme: SchemeSummary, limits: { min: number; max: number }): DrawnArea {
   if (scheme.boundary) {
     const points = scheme.boundary.coordinates[0].slice(0, -1).map(([lon, lat]) => ({ lat, lon }));
     return { ...EMPTY_AREA, shape: 'polygon', points, closed: true };
   }
   if (scheme.lat === null || scheme.lon === null || !scheme.radius_m) return EMPTY_AREA;
-  const radius = Math.min(MAX_RADIUS_M, Math.max(MIN_RADIUS_M, scheme.radius_m));
+  const radius = Math.min(limits.max, Math.max(limits.min, scheme.radius_m));
   return { ...EMPTY_AREA, centre: { lat: scheme.lat, lon: scheme.lon }, radius };
 }
 
@@ -268,7 +273,7 @@ function AlertForm({
   const schemeOf = (choice: string) =>
     choice === LIAISON ? null : (issuers.coordinated.find((item) => String(item.id) === choice) ?? null);
   const scheme = schemeOf(issuer);
-  const startArea = (of: SchemeSummary | null) => (of ? schemeArea(of) : EMPTY_AREA);
+  const startArea = (of: SchemeSummary | null) => (of ? schemeArea(of, alertRadiusLimits(config)) : EMPTY_AREA);
 
   const [area, setAreaValue] = useState<DrawnArea>(() => (draft ? drawnArea(draft) : startArea(scheme)));
   // Whether the author has drawn an area of their own: until then it follows the issuer.
@@ -453,7 +458,7 @@ function AlertForm({
         }}
         schemes={referenceSchemes}
         fitSchemes={scheme !== null}
-        maxRadius={scheme?.radius_m ? Math.min(MAX_RADIUS_M, scheme.radius_m) : undefined}
+        maxRadius={scheme?.radius_m ? Math.min(alertRadiusLimits(config).max, scheme.radius_m) : undefined}
         schemesHint={
           scheme
             ? 'The dashed outline is your scheme’s area; the alert starts as all of it.'
