@@ -50,7 +50,7 @@ demo-code: $(VENV)/.installed-base ## Print the two-factor code the demo's liais
 		print(f'{totp(key):06d}')"
 
 test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
-	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting) and the import layers.
 	$(BIN)/ruff check .

@@ -146,3 +146,13 @@ def site(speedwatch: Scheme):
     from tests.factories import SiteFactory
 
     return SiteFactory(scheme=speedwatch, name="High Street by the school", speed_limit_mph=30)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``): each file's tests stay together on one
+    worker, as its module fixtures expect, and the browser tests all run on one worker, one
+    Chromium at a time, since two browsers racing for two cores make their timing flaky."""
+    for item in items:
+        path = item.path.as_posix()
+        group = "browser" if "/tests/browser/" in path else path
+        item.add_marker(pytest.mark.xdist_group(group))
