@@ -34,46 +34,41 @@ class FileRenderer(BaseRenderer):
         raise TypeError(f"{type(self).__name__} renders files the view built, not {type(data)}")
 
 
-class CSVRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
+class TextFileRenderer(FileRenderer):
     charset = "utf-8"
 
 
-class PDFRenderer(FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
+class BinaryFileRenderer(FileRenderer):
     charset = None
     render_style = "binary"
 
 
-class CAPRenderer(FileRenderer):
+class CSVRenderer(TextFileRenderer):
+    media_type, format = "text/csv", "csv"
+
+
+class PDFRenderer(BinaryFileRenderer):
+    media_type, format = "application/pdf", "pdf"
+
+
+class CAPRenderer(TextFileRenderer):
     """CAP 1.2 documents under their own media type..."""
 
-    media_type = "application/cap+xml"
-    format = "cap"
-    charset = "utf-8"
+    media_type, format = "application/cap+xml", "cap"
 
 
-class XMLRenderer(FileRenderer):
+class XMLRenderer(TextFileRenderer):
     """...and under the generic one that XML tools ask for."""
 
-    media_type = "application/xml"
-    format = "xml"
-    charset = "utf-8"
+    media_type, format = "application/xml", "xml"
 
 
-class AtomRenderer(FileRenderer):
-    media_type = "application/atom+xml"
-    format = "atom"
-    charset = "utf-8"
+class AtomRenderer(TextFileRenderer):
+    media_type, format = "application/atom+xml", "atom"
 
 
-class ZIPRenderer(FileRenderer):
-    media_type = "application/zip"
-    format = "zip"
-    charset = None
-    render_style = "binary"
+class ZIPRenderer(BinaryFileRenderer):
+    media_type, format = "application/zip", "zip"
 
 
 def wants_file(request: Request) -> bool:

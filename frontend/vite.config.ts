@@ -60,6 +60,9 @@ export default defineConfig(({ command }) => ({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // dist/.vite/manifest.json names the built files, so the server's own pages (a public
+    // alert) link the app's stylesheet instead of keeping a copy of its look.
+    manifest: true,
   },
   server: {
     proxy: {

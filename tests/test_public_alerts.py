@@ -241,3 +241,21 @@ def test_an_alert_its_author_left_without_advice_still_gives_the_category_s(anon
     text = _text(_page(anon, alert))
     assert f"What to do {alert.instruction}" in text
     assert "Contact Call 101, or 999 in an emergency" in text
+
+
+def test_the_page_links_the_apps_own_stylesheet(anon, liaison, settings, tmp_path) -> None:
+    """The page has the app's look from the app's built stylesheet (named by the build's
+    manifest), and only its own few rules besides; unbuilt, it still reads."""
+    stylesheets = lambda response: re.findall(  # noqa: E731
+        r'<link rel="stylesheet" href="([^"]+)"', response.content.decode()
+    )
+    alert = _published(liaison)
+    index = (settings.FRONTEND_DIST / "index.html").read_text()
+    app_sheet = re.search(r'href="(/static/assets/index-[^"]+\.css)"', index).group(1)
+    assert stylesheets(_page(anon, alert)) == [app_sheet, "/static/core/public.css"]
+
+    settings.FRONTEND_DIST = tmp_path  # the frontend not built
+    settings.DEBUG = True  # read again rather than from the process's memory
+    response = _page(anon, alert)
+    assert response.status_code == 200
+    assert stylesheets(response) == ["/static/core/public.css"]
