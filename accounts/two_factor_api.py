@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts import services, two_factor
 from accounts.api import signin_throttled
 from accounts.models import User
+from accounts.selectors import people_visible_to
 from accounts.serializers import (
     MeSerializer,
     RecoveryCodesSerializer,
@@ -235,6 +236,6 @@ class TwoFactorResetView(IdempotentAPIView):
 
     @extend_schema(request=None, responses={200: TwoFactorStatusSerializer})
     def post(self, request: Request, user_id: int) -> Response:
-        user = get_object_or_404(User, pk=user_id)
+        user = get_object_or_404(people_visible_to(user=request.user), pk=user_id)
         two_factor.second_factor_reset(user=user, staff=request.user)
         return Response(TwoFactorStatusSerializer(_status(user)).data)

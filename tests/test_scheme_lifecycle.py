@@ -581,8 +581,7 @@ def test_the_visibility_rule_and_its_query_agree(
 ) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from schemes.permissions import can_view_scheme
-    from schemes.selectors import schemes_visible_to
+    from schemes.selectors import scheme_visible, schemes_visible_to
 
     scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
     cast = {
@@ -596,7 +595,7 @@ def test_the_visibility_rule_and_its_query_agree(
     for status in ("active", "pending", "declined"):
         cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
     cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
-    by_rule = {name: can_view_scheme(user, scheme) for name, user in cast.items()}
+    by_rule = {name: scheme_visible(user=user, scheme=scheme) for name, user in cast.items()}
     by_query = {
         name: schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
         for name, user in cast.items()
