@@ -244,7 +244,7 @@ def messages_referenced_by(*, alert: Alert) -> list[Alert]:
 def manages_incident(*, user: AnyUser, alert: Alert) -> bool:
     """Whether the user manages the alert's incident (``incidents_managed_by``)."""
     incident = alert.incident_id or alert.pk
-    return incidents_managed_by(user=user).filter(incident=incident).exists()
+    return incidents_managed_by(user=user).filter(incident_key=incident).exists()
 
 
 def thread(*, alert: Alert, user: AnyUser) -> dict[str, Any]:
@@ -288,7 +288,7 @@ def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
 
 
 def incidents_managed_by(*, user: AnyUser) -> QuerySet[Alert]:
-    """The incidents (ids, as ``incident``) whose messages the user issued one of, or that
+    """The incidents (ids, as ``incident_key``) whose messages the user issued one of, or that
     are of their force as its liaison: the query form of ``can_manage_incident``."""
     if not user.is_authenticated:
         return Alert.objects.none()
@@ -296,7 +296,7 @@ def incidents_managed_by(*, user: AnyUser) -> QuerySet[Alert]:
     force = liaison_force(user)
     if force:
         managed |= Q(force=force)
-    return Alert.objects.filter(managed).values(incident=Coalesce("incident_id", "pk"))
+    return Alert.objects.filter(managed).values(incident_key=Coalesce("incident_id", "pk"))
 
 
 @visibility.rule("reply")

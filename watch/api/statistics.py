@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,12 +13,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.renderers import CSVRenderer, wants_file
+from schemes.models import Scheme
 from watch.exports.statistics import statistics_download
 from watch.models import AuditAction
 from watch.selectors.schemes import speedwatch_schemes_visible_to
 from watch.selectors.statistics import statistics_for
 from watch.serializers import StatisticsQuery, StatisticsSerializer
 from watch.services.audit import export_record
+
+
+def _schemes(request: Request) -> QuerySet[Scheme]:
+    """The speedwatch schemes the figures cover: the user's (a liaison's: the force area's)."""
+    schemes = speedwatch_schemes_visible_to(user=request.user)
+    if not schemes.exists():
+        raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
+    return schemes
 
 
 def _period(request: Request) -> dict[str, Any]:
@@ -45,9 +55,7 @@ class StatisticsView(APIView):
         },
     )
     def get(self, request: Request) -> Response | StreamingHttpResponse:
-        schemes = speedwatch_schemes_visible_to(user=request.user)
-        if not schemes.exists():
-            raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
+        schemes = _schemes(request)
         query = _period(request)
         figures = statistics_for(schemes=schemes, **query)
         if not wants_file(request):
