@@ -132,7 +132,11 @@ def site_proposal() -> dict[str, Any]:
 
 
 def new_session() -> dict[str, Any]:
-    return session_payload(site(), [person(DAVID), person("joan@example.org")], days_ago=2)
+    return session_payload(
+        site(),
+        [person(email) for email in (DAVID, "joan@example.org", "kevin@example.org")],
+        days_ago=2,
+    )
 
 
 def mill_road_alert() -> dict[str, Any]:
@@ -595,7 +599,7 @@ READ_NOTHING: dict[tuple[str, str], str] = {
 def _methods(view: Any) -> list[str]:
     actions = getattr(view, "actions", None)
     if actions:
-        return sorted(method.upper() for method in actions)
+        return sorted(method.upper() for method in actions if method != "head")
     cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
     if cls is None:
         return ["GET"]
