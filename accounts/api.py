@@ -278,11 +278,9 @@ class PasswordChangeView(IdempotentAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         _password_confirmed(request, data["current_password"], field="current_password")
-        token = request.auth if isinstance(request.auth, Token) else None
+        token = request.auth.key if isinstance(request.auth, Token) else None
         services.password_change(
-            user=request.user,
-            new_password=data["new_password"],
-            keep_token=token.key if token else None,
+            user=request.user, new_password=data["new_password"], keep_token=token
         )
         if token is None:
             # Keeps this session valid under the new password (and gives it a new key).
@@ -300,10 +298,8 @@ class EmailChangeView(IdempotentAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         _password_confirmed(request, data["password"])
-        try:
-            change = services.email_change_request(user=request.user, new_email=data["new_email"])
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        # A refusal is a Django ValidationError, which the API answers as a field-level 400.
+        change = services.email_change_request(user=request.user, new_email=data["new_email"])
         return Response(
             {
                 "detail": (
@@ -328,10 +324,7 @@ class EmailChangeConfirmView(IdempotentAPIView):
     def post(self, request: Request) -> Response:
         payload = EmailChangeConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            user = services.email_change_confirm(token=payload.validated_data["token"])
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        user = services.email_change_confirm(token=payload.validated_data["token"])
         return Response({"detail": f"Your account now uses {user.email}.", "email": user.email})
 
 
@@ -357,6 +350,17 @@ class DataExportView(APIView):
         # Personal data: no shared cache or browser cache keeps a copy.
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+def _deletion_refused(refused: deletion.AccountDeletionRefused) -> Response:
+    """409: what must be handed over before the account can go."""
+    detail = "Your account cannot be deleted yet. " + " ".join(
+        blocker.message for blocker in refused.blockers
+    )
+    return Response(
+        AccountDeletionRefusedSerializer({"detail": detail, "blockers": refused.blockers}).data,
+        status=status.HTTP_409_CONFLICT,
+    )
 
 
 class AccountDeletionView(IdempotentAPIView):
@@ -395,15 +399,6 @@ class AccountDeletionView(IdempotentAPIView):
         try:
             services.account_delete(user=request.user)
         except deletion.AccountDeletionRefused as refused:
-            return Response(
-                AccountDeletionRefusedSerializer(
-                    {
-                        "detail": "Your account cannot be deleted yet. "
-                        + " ".join(blocker.message for blocker in refused.blockers),
-                        "blockers": refused.blockers,
-                    }
-                ).data,
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _deletion_refused(refused)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

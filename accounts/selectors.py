@@ -3,9 +3,22 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import EmailChange, User
+from core import visibility
+
+
+@visibility.rule("person")
+def people_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
+    """The accounts a user may look up: staff, everyone's; anyone else, their own."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_staff:
+        return User.objects.all()
+    return User.objects.filter(pk=user.pk)
 
 
 def email_change_pending(*, user: User) -> str | None:

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts import services, two_factor
 from accounts.api import signin_throttled
 from accounts.models import User
+from accounts.selectors import people_visible_to
 from accounts.serializers import (
     MeSerializer,
     RecoveryCodesSerializer,
@@ -121,6 +122,17 @@ class TwoFactorView(APIView):
         return Response(TwoFactorStatusSerializer(_status(request.user)).data)
 
 
+def _enrolment_data(enrolment: two_factor.Enrolment) -> dict[str, str]:
+    """The new key as text, as an otpauth:// link, and as a QR code of that link for the
+    authenticator app's camera (an SVG data URI)."""
+    qr = segno.make(enrolment.otpauth_uri, error="m")
+    return {
+        "secret": enrolment.secret,
+        "otpauth_uri": enrolment.otpauth_uri,
+        "qr_svg": qr.svg_data_uri(scale=5, border=2, dark="#000", light="#fff"),
+    }
+
+
 class TwoFactorEnrolView(IdempotentAPIView):
     """Start setting up two-factor sign-in (with the password): a new authenticator key, as
     text, as an otpauth:// link and as a QR code. Confirm it with a code from the app."""
@@ -142,15 +154,7 @@ class TwoFactorEnrolView(IdempotentAPIView):
                 client=_client(request),
             )
         )
-        qr = segno.make(enrolment.otpauth_uri, error="m")
-        return Response(
-            {
-                "secret": enrolment.secret,
-                "otpauth_uri": enrolment.otpauth_uri,
-                "qr_svg": qr.svg_data_uri(scale=5, border=2, dark="#000", light="#fff"),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(_enrolment_data(enrolment), status=status.HTTP_201_CREATED)
 
 
 class TwoFactorConfirmView(IdempotentAPIView):
@@ -198,6 +202,12 @@ class RecoveryCodesView(IdempotentAPIView):
         return Response({"recovery_codes": codes}, status=status.HTTP_201_CREATED)
 
 
+SECOND_FACTOR_KEPT = (
+    "Police liaisons and staff must keep two-factor sign-in on. If you have lost your phone, "
+    "ask Patchwatch staff to reset it."
+)
+
+
 class TwoFactorDisableView(IdempotentAPIView):
     """Turn two-factor sign-in off, with the password and a code. Police liaisons and staff
     cannot (403)."""
@@ -209,21 +219,14 @@ class TwoFactorDisableView(IdempotentAPIView):
     def post(self, request: Request) -> Response:
         payload = TwoFactorDisableSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = payload.validated_data
         try:
             _guarded(
                 lambda: two_factor.second_factor_disable(
-                    user=request.user,
-                    password=data["password"],
-                    code=data["code"],
-                    client=_client(request),
+                    user=request.user, client=_client(request), **payload.validated_data
                 )
             )
         except two_factor.SecondFactorRequired as exc:
-            raise PermissionDenied(
-                "Police liaisons and staff must keep two-factor sign-in on. If you have lost "
-                "your phone, ask Patchwatch staff to reset it."
-            ) from exc
+            raise PermissionDenied(SECOND_FACTOR_KEPT) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -235,6 +238,6 @@ class TwoFactorResetView(IdempotentAPIView):
 
     @extend_schema(request=None, responses={200: TwoFactorStatusSerializer})
     def post(self, request: Request, user_id: int) -> Response:
-        user = get_object_or_404(User, pk=user_id)
+        user = get_object_or_404(people_visible_to(user=request.user), pk=user_id)
         two_factor.second_factor_reset(user=user, staff=request.user)
         return Response(TwoFactorStatusSerializer(_status(user)).data)

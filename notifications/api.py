@@ -1,7 +1,10 @@
 """Thin HTTP views for alerts, the inbox, replies and preferences, and the public Atom
 feeds of alerts."""
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,14 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas import geo
-from areas.models import area_fields, area_of
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
 from notifications import feeds, permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.guidance import guidance_defaults
-from notifications.models import Alert, AlertStatus, Category, MessageType, Notice, Reply
+from notifications.models import Alert, AlertStatus, Category, MessageType, Notice
 from notifications.serializers import (
     AlertChangeSerializer,
     AlertDetailSerializer,
@@ -43,8 +45,9 @@ from notifications.serializers import (
     SummarySerializer,
     ThreadSerializer,
 )
-from schemes.models import Scheme, SchemeStatus
+from schemes.models import Scheme
 from schemes.permissions import liaison_force
+from schemes.selectors import schemes_visible_to
 from schemes.serializers import SchemeRefSerializer
 
 
@@ -110,7 +113,16 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return alert
 
     def _scheme(self, scheme_id: int | None) -> Scheme | None:
-        return None if scheme_id is None else get_object_or_404(Scheme, pk=scheme_id)
+        if scheme_id is None:
+            return None
+        return get_object_or_404(schemes_visible_to(user=self.request.user), pk=scheme_id)
+
+    def _draft(self, request: Request) -> dict[str, Any]:
+        """The alert the request body describes: its details, area and scheme."""
+        payload = AlertInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details, area, scheme_id = payload.split()
+        return {"details": details, "area": area, "scheme": self._scheme(scheme_id)}
 
     def _shown(self, alert: Alert, status_code: int = status.HTTP_200_OK) -> Response:
         """The alert as this viewer sees it, read back with its annotations."""
@@ -118,12 +130,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=AlertInputSerializer, responses={201: AlertDetailSerializer})
     def create(self, request: Request) -> Response:
-        payload = AlertInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        details, area, scheme_id = payload.split()
-        alert = services.alert_draft(
-            issuer=request.user, details=details, area=area, scheme=self._scheme(scheme_id)
-        )
+        alert = services.alert_draft(issuer=request.user, **self._draft(request))
         return self._shown(alert, status.HTTP_201_CREATED)
 
     @extend_schema(request=AlertInputSerializer, responses=AlertDetailSerializer)
@@ -132,16 +139,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         alert = self._alert(pk)
         if alert.issuer_id != request.user.pk:
             raise PermissionDenied("Only the alert's author edits its draft.")
-        payload = AlertInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        details, area, scheme_id = payload.split()
-        services.alert_draft_edit(
-            alert=alert,
-            actor=request.user,
-            details=details,
-            area=area,
-            scheme=self._scheme(scheme_id),
-        )
+        services.alert_draft_edit(alert=alert, actor=request.user, **self._draft(request))
         return self._shown(alert)
 
     @extend_schema(responses={204: None})
@@ -154,15 +152,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     @action(detail=False, methods=["post"])
     def preview(self, request: Request) -> Response:
         """How many schemes and people an alert would reach, before it is published."""
-        payload = AlertInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        details, area, scheme_id = payload.split()
-        columns = area_fields(**area)
-        force, scheme = services.issuing_context(
-            request.user, self._scheme(scheme_id), area_of(columns)
-        )
-        draft = Alert(issuer=request.user, force=force, scheme=scheme, **details, **columns)
-        schemes, recipients = selectors.alert_reach(alert=draft)
+        schemes, recipients = services.alert_preview(issuer=request.user, **self._draft(request))
         return Response(
             {
                 "schemes": SchemeRefSerializer(schemes, many=True).data,
@@ -220,9 +210,8 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     def cap(self, request: Request, pk: int) -> HttpResponse:
         """The alert as a CAP 1.2 document: public alerts for anyone, others for those who
         may see them."""
-        public = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
         # Refused alike to anyone who may not see it, signed in or not.
-        alert = public.filter(pk=pk).first() or self._alert(pk)
+        alert = selectors.public_alerts().filter(pk=pk).first() or self._alert(pk)
         return HttpResponse(alert_cap_xml(alert), content_type=request.accepted_media_type)
 
     @extend_schema(responses=SummarySerializer)
@@ -236,23 +225,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """The alert's incident as one thread: the first alert, its updates and its
         cancellation that the viewer may see, newest first, with the incident's status,
         whichever of them is asked for."""
-        alert = self._alert(pk)
-        messages = list(
-            selectors.with_unread_replies(selectors.thread_of(alert=alert, user=request.user))
-            .select_related("issuer", "scheme")
-            .order_by("-id")
-        )
-        latest = messages[0]
-        manages = permissions.can_manage_incident(request.user, latest)
-        data = {
-            "incident": latest.incident_id or latest.pk,
-            "status": latest.incident_status,
-            "unread": selectors.incident_unread(user=request.user, alert=alert),
-            "unread_replies": sum(message.unread_replies for message in messages)
-            if manages
-            else None,
-            "messages": messages,
-        }
+        data = selectors.thread(alert=self._alert(pk), user=request.user)
         return Response(ThreadSerializer(data, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: MarkedSerializer})
@@ -274,7 +247,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         POST: reply to the alert, as someone who received it."""
         alert = self._alert(pk)
         if request.method == "GET":
-            replies = selectors.replies_visible_to(user=request.user, alert=alert)
+            replies = selectors.replies_to_incident(user=request.user, alert=alert)
             page = self.paginate_queryset(replies)
             return self.get_paginated_response(ReplySerializer(page, many=True).data)
         payload = ReplyInputSerializer(data=request.data)
@@ -302,12 +275,8 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """Answer a reply: its author finds the answer on the alert's page, and the incident
         shows unread in their inbox until they do. The issuer of the alert replied to and
         the force's liaisons may answer."""
-        alert = self._alert(pk)
-        reply = get_object_or_404(
-            Reply.objects.select_related("alert"),
-            pk=reply_id,
-            alert__incident_id=alert.incident_id or alert.pk,
-        )
+        replies = selectors.replies_to_incident(user=request.user, alert=self._alert(pk))
+        reply = get_object_or_404(replies.select_related("alert"), pk=reply_id)
         if not permissions.can_manage_incident(request.user, reply.alert):
             raise PermissionDenied(
                 "Only the alert's issuer and its force's liaisons answer replies."
@@ -317,8 +286,9 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         reply = services.reply_answer(
             reply=reply, actor=request.user, answer=payload.validated_data["answer"]
         )
-        reply = Reply.objects.select_related("author", "answered_by").get(pk=reply.pk)
-        return Response(ReplySerializer(reply).data)
+        return Response(
+            ReplySerializer(selectors.replies_visible_to(user=request.user).get(pk=reply.pk)).data
+        )
 
 
 class InboxFilter(FilterSet):
@@ -459,7 +429,8 @@ class SchemeAlertFeedView(_AlertFeedView):
     def get(self, request: Request, scheme_id: int) -> HttpResponse:
         """Atom feed of the current public alerts that reached an active scheme, newest
         first; each entry links to the alert's public page and to its CAP 1.2 document."""
-        scheme = get_object_or_404(Scheme, pk=scheme_id, status=SchemeStatus.ACTIVE)
+        # The feed is the same for everyone: the schemes anyone may see (the active ones).
+        scheme = get_object_or_404(schemes_visible_to(user=AnonymousUser()), pk=scheme_id)
         alerts = selectors.public_alerts_of_scheme(scheme=scheme)
         return self._atom(
             feeds.scheme_feed(scheme=scheme, alerts=alerts, self_url=self._self_url())

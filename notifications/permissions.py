@@ -2,6 +2,7 @@
 who may edit its draft."""
 
 from notifications.models import Alert, AlertStatus
+from notifications.selectors import manages_incident
 from schemes.permissions import AnyUser, liaison_force
 
 
@@ -23,11 +24,4 @@ def can_manage_incident(user: AnyUser, alert: Alert) -> bool:
     """Whoever manages one of the messages of the alert's incident (an alert, its updates
     and its cancellation): the issuer of any of them, and the liaisons of its force. They
     read and answer the replies to all of them, which the thread shows together."""
-    if can_manage_alert(user, alert):
-        return True
-    return (
-        user.is_authenticated
-        and Alert.objects.filter(
-            incident_id=alert.incident_id or alert.pk, issuer_id=user.pk
-        ).exists()
-    )
+    return can_manage_alert(user, alert) or manages_incident(user=user, alert=alert)

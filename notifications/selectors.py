@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from areas import geo
+from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
     Alert,
@@ -34,7 +35,6 @@ from notifications.models import (
     Reply,
     Severity,
 )
-from notifications.permissions import can_manage_incident
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
 from schemes.selectors import schemes_in_bbox
@@ -98,7 +98,7 @@ def default_channels(*, pushes: bool) -> list[str]:
 
 def default_preference(*, user: AnyUser) -> Preference:
     """The settings of a member who has saved none, as an unsaved Preference."""
-    pushes = PushSubscription.objects.filter(user_id=user.pk).exists()
+    pushes = push_subscriptions_of(user=user).exists()
     return Preference(
         user_id=user.pk,
         channels=default_channels(pushes=pushes),
@@ -110,9 +110,21 @@ def default_preference(*, user: AnyUser) -> Preference:
     )
 
 
+@visibility.rule("preference")
+def preferences_of(*, user: AnyUser) -> QuerySet[Preference]:
+    """A member's own saved alert settings (one at most)."""
+    return Preference.objects.filter(user_id=user.pk)
+
+
 def preference_of(*, user: AnyUser) -> Preference:
     """The member's saved settings, or the defaults (unsaved: ``pk`` is None)."""
-    return Preference.objects.filter(user_id=user.pk).first() or default_preference(user=user)
+    return preferences_of(user=user).first() or default_preference(user=user)
+
+
+@visibility.rule("push subscription")
+def push_subscriptions_of(*, user: AnyUser) -> QuerySet[PushSubscription]:
+    """The browsers of a member that allowed notifications."""
+    return PushSubscription.objects.filter(user_id=user.pk)
 
 
 # Coordinators hear of their schemes' alerts on at least one channel besides the app: email,
@@ -229,6 +241,32 @@ def messages_referenced_by(*, alert: Alert) -> list[Alert]:
     )
 
 
+def manages_incident(*, user: AnyUser, alert: Alert) -> bool:
+    """Whether the user manages the alert's incident (``incidents_managed_by``)."""
+    incident = alert.incident_id or alert.pk
+    return incidents_managed_by(user=user).filter(incident_key=incident).exists()
+
+
+def thread(*, alert: Alert, user: AnyUser) -> dict[str, Any]:
+    """The alert's incident as one thread: its messages the user may see, newest first, the
+    incident's status, whether the user has anything of it unread, and (for those who manage
+    it) how many replies nobody has read."""
+    messages = list(
+        with_unread_replies(thread_of(alert=alert, user=user))
+        .select_related("issuer", "scheme")
+        .order_by("-id")
+    )
+    latest = messages[0]
+    manages = manages_incident(user=user, alert=latest)
+    return {
+        "incident": latest.incident_id or latest.pk,
+        "status": latest.incident_status,
+        "unread": incident_unread(user=user, alert=alert),
+        "unread_replies": sum(m.unread_replies for m in messages) if manages else None,
+        "messages": messages,
+    }
+
+
 def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
     """Whether the user has anything of the alert's incident unread: a notice of one of its
     messages, or an answer to one of their replies."""
@@ -249,13 +287,44 @@ def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
     )
 
 
-def replies_visible_to(*, user: AnyUser, alert: Alert) -> QuerySet[Reply]:
-    """The replies to the alert's incident, newest first: all of them for those who manage
-    it, only their own (with the answers) for anyone else."""
-    replies = Reply.objects.filter(alert__incident_id=alert.incident_id or alert.pk)
-    if not can_manage_incident(user, alert):
-        replies = replies.filter(author_id=user.pk)
-    return replies.select_related("author", "answered_by").order_by("-created_at", "-id")
+def incidents_managed_by(*, user: AnyUser) -> QuerySet[Alert]:
+    """The incidents (ids, as ``incident_key``) whose messages the user issued one of, or that
+    are of their force as its liaison: the query form of ``can_manage_incident``."""
+    if not user.is_authenticated:
+        return Alert.objects.none()
+    managed = Q(issuer=user)
+    force = liaison_force(user)
+    if force:
+        managed |= Q(force=force)
+    return Alert.objects.filter(managed).values(incident_key=Coalesce("incident_id", "pk"))
+
+
+@visibility.rule("reply")
+def replies_visible_to(*, user: AnyUser) -> QuerySet[Reply]:
+    """Replies to alerts: all of those to an incident the user manages, and their own (with
+    the answers) to any other."""
+    if not user.is_authenticated:
+        return Reply.objects.none()
+    return Reply.objects.filter(
+        Q(author=user) | Q(alert__incident_id__in=incidents_managed_by(user=user))
+    ).select_related("author", "answered_by")
+
+
+def replies_to_incident(*, user: AnyUser, alert: Alert) -> QuerySet[Reply]:
+    """The replies to the alert's incident the user may read, newest first."""
+    return (
+        replies_visible_to(user=user)
+        .filter(alert__incident_id=alert.incident_id or alert.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
+@visibility.rule("notice")
+def notices_visible_to(*, user: AnyUser) -> QuerySet[Notice]:
+    """A user's own notices, on every channel."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user)
 
 
 def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
@@ -274,7 +343,8 @@ def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
         )
     )
     return (
-        Notice.objects.filter(recipient=user, channel=Channel.IN_APP, superseded=False)
+        notices_visible_to(user=user)
+        .filter(channel=Channel.IN_APP, superseded=False)
         .annotate(
             incident_unread=ExpressionWrapper(
                 Q(read_at__isnull=True) | Q(unread_answer), output_field=BooleanField()
@@ -289,6 +359,7 @@ def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
     )
 
 
+@visibility.rule("alert")
 def alerts_visible_to(*, user: AnyUser) -> QuerySet[Alert]:
     """Alerts a user issued, received, or (as liaison) were issued in their force."""
     if not user.is_authenticated:
@@ -320,6 +391,13 @@ FEED_ENTRIES_MAX = 50
 _AREA_FEED_CANDIDATES_MAX = 200
 
 
+@visibility.rule("public alert")
+def public_alerts() -> QuerySet[Alert]:
+    """The alerts anyone may read (their public page, CAP document and the feeds): those
+    marked public, once published."""
+    return Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
+
+
 def current_public_alerts() -> QuerySet[Alert]:
     """What the public feeds show: published alerts marked public, and the cancellations
     of such alerts (so that those following a feed learn it is over), not yet expired.
@@ -329,7 +407,8 @@ def current_public_alerts() -> QuerySet[Alert]:
         message_type=MessageType.CANCEL, status=AlertStatus.CANCELLED
     )
     return (
-        Alert.objects.filter(standing, public=True, expires_at__gt=timezone.now())
+        public_alerts()
+        .filter(standing, expires_at__gt=timezone.now())
         .select_related("scheme")
         .prefetch_related("matched_schemes")
         .order_by("-published_at", "-id")
@@ -410,7 +489,7 @@ def public_alert(*, identifier: Any) -> PublicAlert | None:
     A cancelled incident is cancelled whichever message is asked for; a message replaced by
     a later one is "updated"; the latest message is expired once its expiry has passed (the
     periodic sweep may not have marked it yet)."""
-    published = Alert.objects.filter(public=True).exclude(status=AlertStatus.DRAFT)
+    published = public_alerts()
     alert = published.select_related("scheme").filter(identifier=identifier).first()
     if alert is None:
         return None

@@ -31,6 +31,7 @@ from notifications.models import (
     PushSubscription,
     Reply,
 )
+from notifications.selectors import alert_reach, notices_visible_to, push_subscriptions_of
 from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import is_coordinator, liaison_force
 from schemes.services import activity_record
@@ -73,6 +74,17 @@ def issuing_context(
             "stay within their scheme. Ask your police liaison to issue a wider alert."
         )
     return scheme.force, scheme
+
+
+def alert_preview(
+    *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
+) -> tuple[list[Scheme], int]:
+    """The schemes an alert would reach and how many people, before it is drafted: nothing
+    is stored. Refused as drafting it would be, when the issuer may not issue it there."""
+    columns = area_fields(**area)
+    force, scheme = issuing_context(issuer, scheme, area_of(columns))
+    draft = Alert(issuer=issuer, force=force, scheme=scheme, **details, **columns)
+    return alert_reach(alert=draft)
 
 
 def _draft_fields(
@@ -300,8 +312,10 @@ def _incidents_read(*, user: User, incidents: Any) -> int:
 def notices_mark_read(*, user: User, notice_ids: list[int]) -> int:
     """Mark the user's notices read: the whole incident of each (its alert, updates and
     cancellation, on every channel), as the inbox shows one card for all of them."""
-    incidents = Notice.objects.filter(recipient=user, pk__in=notice_ids).values_list(
-        "alert__incident_id", flat=True
+    incidents = (
+        notices_visible_to(user=user)
+        .filter(pk__in=notice_ids)
+        .values_list("alert__incident_id", flat=True)
     )
     return _incidents_read(user=user, incidents=set(incidents))
 
@@ -368,5 +382,5 @@ def push_subscription_save(*, user: User, endpoint: str, keys: dict[str, str]) -
 
 
 def push_subscription_remove(*, user: User, endpoint: str) -> int:
-    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    deleted, _ = push_subscriptions_of(user=user).filter(endpoint=endpoint).delete()
     return deleted

@@ -20,11 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas import geo
-from core.csvfiles import csv_download, csv_time
+from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
 from schemes import force_locator, geocoding, permissions, selectors, services
+from schemes.exports import ACTIVITY_COLUMNS, activity_rows
 from schemes.filters import (
     ActivityFilter,
     JoinRequestFilter,
@@ -229,7 +230,7 @@ class StatusHistoryView(generics.ListAPIView):
             permissions.can_see_private_details,
             "Only the scheme's coordinators and liaisons see its history.",
         )
-        return selectors.status_history_of(scheme=scheme)
+        return selectors.status_history_of(user=self.request.user, scheme=scheme)
 
 
 class SchemeMemberViewSet(
@@ -257,7 +258,7 @@ class SchemeMemberViewSet(
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return selectors.members_of(scheme=self._scheme_for_members())
+        return selectors.members_of(user=self.request.user, scheme=self._scheme_for_members())
 
     def _membership(self) -> Membership:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -362,23 +363,10 @@ class ActivityExportView(ActivityMixin, generics.GenericAPIView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")}
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        events = self.filter_queryset(self.get_queryset()).select_related("scheme")
-        rows = (
-            [
-                csv_time(event.at),
-                event.scheme_id,
-                event.scheme.name,
-                event.scheme.kind,
-                event.type,
-                event.actor_name,
-                event.summary,
-            ]
-            for event in events.iterator(chunk_size=1000)
-        )
         return csv_download(
             f"patchwatch-activity-{timezone.localdate():%Y-%m-%d}.csv",
-            ["time", "scheme_id", "scheme", "kind", "type", "actor", "summary"],
-            rows,
+            ACTIVITY_COLUMNS,
+            activity_rows(self.filter_queryset(self.get_queryset())),
         )
 
 

@@ -1,4 +1,6 @@
-"""Who may see and change a scheme and its members: every such check lives here.
+"""Who may change a scheme and see its members and private details: every such check lives
+here. Who may know that a scheme exists at all is one rule, ``selectors.schemes_visible_to``
+(``selectors.scheme_visible`` for one scheme).
 
 Views call these helpers and nothing else, so a rule is written (and tested) once.
 A user who may not know that an object exists gets 404 from the view; a user who can see
@@ -42,11 +44,6 @@ def is_coordinator(user: AnyUser, scheme: Scheme) -> bool:
     )
 
 
-def is_active_member(user: AnyUser, scheme: Scheme) -> bool:
-    membership = membership_of(user, scheme)
-    return membership is not None and membership.status == MembershipStatus.ACTIVE
-
-
 def is_covering_liaison(user: AnyUser, scheme: Scheme) -> bool:
     return liaison_force(user) == scheme.force
 
@@ -66,24 +63,6 @@ def is_undecided_proposer(user: AnyUser, scheme: Scheme) -> bool:
     return is_proposer(user, scheme) and (
         scheme.status == SchemeStatus.PROPOSED
         or (scheme.status == SchemeStatus.CLOSED and scheme.approved_at is None)
-    )
-
-
-def can_view_scheme(user: AnyUser, scheme: Scheme) -> bool:
-    """Active schemes are public; others only to their active members, their liaisons, staff
-    and an undecided proposer. A pending or declined request to join shows nothing more.
-
-    ``selectors.schemes_visible_to`` is the same rule as a query; the tests hold them together.
-    """
-    if scheme.status == SchemeStatus.ACTIVE:
-        return True
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_staff
-        or is_covering_liaison(user, scheme)
-        or is_undecided_proposer(user, scheme)
-        or is_active_member(user, scheme)
     )
 
 

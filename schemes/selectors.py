@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 
 from areas import geo
+from core import visibility
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -16,21 +17,27 @@ from schemes.models import (
 from schemes.permissions import AnyUser, liaison_force
 
 
+def _undecided(prefix: str = "") -> Q:
+    """Not approved: still proposed, or declined or withdrawn before approval."""
+    return Q(**{f"{prefix}status": SchemeStatus.PROPOSED}) | Q(
+        **{f"{prefix}status": SchemeStatus.CLOSED, f"{prefix}approved_at__isnull": True}
+    )
+
+
+@visibility.rule("scheme")
 def schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
     """Active schemes for everyone; a user also sees the schemes they are an active member
-    of, their proposals until approved, and a liaison every scheme of their force area.
+    of, their proposals until approved, and a liaison every scheme of their force area;
+    staff see every scheme. A pending or declined request to join shows nothing more.
 
-    The query form of ``permissions.can_view_scheme``.
+    The one rule of who may know of a scheme: a scheme outside it is a 404.
     """
     schemes = Scheme.objects.all()
     if not user.is_authenticated:
         return schemes.filter(status=SchemeStatus.ACTIVE)
     if user.is_staff:
         return schemes
-    undecided = Q(status=SchemeStatus.PROPOSED) | Q(
-        status=SchemeStatus.CLOSED, approved_at__isnull=True
-    )
-    visible = Q(status=SchemeStatus.ACTIVE) | (Q(proposed_by=user) & undecided)
+    visible = Q(status=SchemeStatus.ACTIVE) | (Q(proposed_by=user) & _undecided())
     visible |= Q(
         Exists(
             Membership.objects.filter(
@@ -44,11 +51,15 @@ def schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
     return schemes.filter(visible)
 
 
+def scheme_visible(*, user: AnyUser, scheme: Scheme) -> bool:
+    """Whether the user may know of the scheme: ``schemes_visible_to``, for one scheme."""
+    return schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
+
+
 def schemes_leavable_by(*, user: AnyUser) -> QuerySet[Scheme]:
     """The schemes a user sees, and any they have a membership or request in."""
-    return schemes_visible_to(user=user) | Scheme.objects.filter(
-        Exists(Membership.objects.filter(scheme=OuterRef("pk"), user=user))
-    )
+    own = memberships_visible_to(user=user).filter(user_id=user.pk, scheme=OuterRef("pk"))
+    return schemes_visible_to(user=user) | Scheme.objects.filter(Exists(own))
 
 
 def with_member_count(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
@@ -102,8 +113,30 @@ def schemes_near(*, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
     return nearby
 
 
-def status_history_of(*, scheme: Scheme) -> QuerySet[SchemeStatusChange]:
-    return SchemeStatusChange.objects.filter(scheme=scheme).select_related("actor")
+@visibility.rule("scheme status change")
+def status_changes_visible_to(*, user: AnyUser) -> QuerySet[SchemeStatusChange]:
+    """The status histories of the schemes whose private details the user sees: those they
+    coordinate or cover as liaison, and their own proposals until approved (the query form
+    of ``permissions.can_see_private_details``)."""
+    if not user.is_authenticated:
+        return SchemeStatusChange.objects.none()
+    return SchemeStatusChange.objects.filter(
+        Q(scheme__in=schemes_managed_by(user=user))
+        | (Q(scheme__proposed_by=user) & _undecided("scheme__"))
+    ).select_related("actor")
+
+
+def status_history_of(*, user: AnyUser, scheme: Scheme) -> QuerySet[SchemeStatusChange]:
+    return status_changes_visible_to(user=user).filter(scheme=scheme)
+
+
+@visibility.rule("membership")
+def memberships_visible_to(*, user: AnyUser) -> QuerySet[Membership]:
+    """Members and requests to join: a user's own (any status), and every one of the schemes
+    they coordinate or cover as liaison."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(Q(user=user) | Q(scheme__in=schemes_managed_by(user=user)))
 
 
 def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
@@ -117,7 +150,8 @@ def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
         .values("count")
     )
     return (
-        Membership.objects.filter(user=user)
+        memberships_visible_to(user=user)
+        .filter(user_id=user.pk)
         .exclude(scheme__status=SchemeStatus.CLOSED)
         .annotate(join_requests_waiting=Coalesce(Subquery(waiting), 0))
         .prefetch_related(Prefetch("scheme", queryset=with_member_count(Scheme.objects.all())))
@@ -165,14 +199,15 @@ def schemes_managed_by(*, user: AnyUser) -> QuerySet[Scheme]:
     return Scheme.objects.filter(managed)
 
 
-def members_of(*, scheme: Scheme) -> QuerySet[Membership]:
-    return Membership.objects.filter(scheme=scheme).select_related("user", "scheme")
+def members_of(*, user: AnyUser, scheme: Scheme) -> QuerySet[Membership]:
+    return memberships_visible_to(user=user).filter(scheme=scheme).select_related("user", "scheme")
 
 
 def join_requests_for(*, user: AnyUser) -> QuerySet[Membership]:
     """Pending requests to join any scheme the user coordinates or covers as liaison."""
     return (
-        Membership.objects.filter(
+        memberships_visible_to(user=user)
+        .filter(
             status=MembershipStatus.PENDING,
             scheme__in=schemes_managed_by(user=user).filter(status=SchemeStatus.ACTIVE),
         )
@@ -181,6 +216,7 @@ def join_requests_for(*, user: AnyUser) -> QuerySet[Membership]:
     )
 
 
+@visibility.rule("activity event")
 def activity_visible_to(*, user: AnyUser) -> QuerySet[ActivityEvent]:
     return ActivityEvent.objects.filter(scheme__in=schemes_managed_by(user=user)).select_related(
         "scheme"

@@ -581,8 +581,7 @@ def test_the_visibility_rule_and_its_query_agree(
 ) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from schemes.permissions import can_view_scheme
-    from schemes.selectors import schemes_visible_to
+    from schemes.selectors import scheme_visible, schemes_visible_to
 
     scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
     cast = {
@@ -596,7 +595,7 @@ def test_the_visibility_rule_and_its_query_agree(
     for status in ("active", "pending", "declined"):
         cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
     cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
-    by_rule = {name: can_view_scheme(user, scheme) for name, user in cast.items()}
+    by_rule = {name: scheme_visible(user=user, scheme=scheme) for name, user in cast.items()}
     by_query = {
         name: schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
         for name, user in cast.items()
@@ -615,3 +614,39 @@ def test_the_visibility_rule_and_its_query_agree(
         "declined volunteer": everyone,
         "coordinator": True,
     }
+
+
+@pytest.mark.parametrize("scheme_status", ["proposed", "active", "suspended", "closed"])
+def test_the_private_details_rule_and_the_status_history_rule_agree(
+    scheme_status, stranger, liaison, foreign_liaison, outsider
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from schemes.models import SchemeStatusChange
+    from schemes.permissions import can_see_private_details, can_view_members
+    from schemes.selectors import members_of, status_changes_visible_to
+
+    scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
+    SchemeStatusChange.objects.create(scheme=scheme, to_status=scheme_status)
+    cast = {
+        "anonymous": AnonymousUser(),
+        "proposer": stranger,
+        "liaison": liaison,
+        "foreign liaison": foreign_liaison,
+        "outsider": outsider,
+        "staff": UserFactory(is_staff=True),
+    }
+    for status in ("active", "pending", "declined"):
+        cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
+    cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
+    by_rule = {name: can_see_private_details(user, scheme) for name, user in cast.items()}
+    by_query = {
+        name: status_changes_visible_to(user=user).filter(scheme=scheme).exists()
+        for name, user in cast.items()
+    }
+    assert by_rule == by_query
+    # Those who see the members see every one of them through the memberships rule.
+    everyone = scheme.memberships.count()
+    for name, user in cast.items():
+        if can_view_members(user, scheme):
+            assert members_of(user=user, scheme=scheme).count() == everyone, name

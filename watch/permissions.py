@@ -9,11 +9,13 @@ from schemes.permissions import (
     liaison_force,
 )
 from watch.models import Site
+from watch.selectors.schemes import speedwatch_schemes_with_registrations
 from watch.services.sites import SITE_DECISIONS
 
 
 def can_see_registrations(user: AnyUser, scheme: Scheme) -> bool:
-    return is_coordinator(user, scheme) or is_covering_liaison(user, scheme)
+    """The rule of ``offences_visible_to`` for one scheme: its coordinators and liaisons."""
+    return speedwatch_schemes_with_registrations(user=user).filter(pk=scheme.pk).exists()
 
 
 def can_run_sessions(user: AnyUser, scheme: Scheme) -> bool:

@@ -18,7 +18,12 @@ from watch.api.audit import RegistrationSearchAudited
 from watch.exports.letters import letters_download
 from watch.filters import OffenceFilter
 from watch.models import ActionStatus, AuditAction, Offence
-from watch.selectors.letters import letterhead_for, letters_queue, liaison_schemes
+from watch.selectors.letters import (
+    letterhead_for,
+    letters_queue,
+    letters_to_send,
+    liaison_schemes,
+)
 from watch.serializers import LettersMarkedSerializer, MarkInputSerializer, QueueOffenceSerializer
 from watch.services.audit import export_record
 from watch.services.escalation import offences_mark
@@ -88,11 +93,7 @@ class LetterExportView(APIView):
     )
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
         force = letters_force(request.user)
-        pending = letters_queue(user=request.user).filter(action_status=ActionStatus.PENDING)
-        queue = OffenceFilter(request.query_params, queryset=pending)
-        if not queue.is_valid():
-            raise ValidationError(queue.errors)
-        offences = list(queue.qs)
+        offences = letters_to_send(user=request.user, filters=request.query_params)
         as_pdf = isinstance(request.accepted_renderer, PDFRenderer)
         export_record(
             actor=request.user,
@@ -101,5 +102,4 @@ class LetterExportView(APIView):
             rows=len(offences),
             schemes=liaison_schemes(user=request.user),
         )
-        letterhead = letterhead_for(force=force)
-        return letters_download(offences, letterhead=letterhead, as_pdf=as_pdf)
+        return letters_download(offences, letterhead=letterhead_for(force=force), as_pdf=as_pdf)

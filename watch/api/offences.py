@@ -6,7 +6,6 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -14,13 +13,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.csvfiles import csv_download
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
 from watch import permissions
 from watch.api.audit import RegistrationSearchAudited
-from watch.exports.offences import OFFENCE_COLUMNS, offence_rows
+from watch.exports.offences import offences_download
 from watch.filters import OffenceFilter
 from watch.models import AuditAction, Offence
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
@@ -52,6 +50,9 @@ class OffenceListView(RegistrationSearchAudited, OffencesVisible):
         return speedwatch_schemes_with_registrations(user=self.request.user)
 
 
+EXPORT_REFUSED = "Offences are exported by speedwatch coordinators and covering liaisons."
+
+
 class OffenceExportView(OffencesVisible):
     """The offences a coordinator or liaison may see, with the list's filters, as a CSV
     (streamed: a force's year can be a hundred thousand rows). Every export is audited."""
@@ -66,9 +67,7 @@ class OffenceExportView(OffencesVisible):
     def get(self, request: Request) -> StreamingHttpResponse:
         schemes = speedwatch_schemes_with_registrations(user=request.user)
         if not schemes.exists():
-            raise PermissionDenied(
-                "Offences are exported by speedwatch coordinators and covering liaisons."
-            )
+            raise PermissionDenied(EXPORT_REFUSED)
         offences = self.filter_queryset(self.get_queryset())
         export_record(
             actor=request.user,
@@ -77,11 +76,7 @@ class OffenceExportView(OffencesVisible):
             rows=offences.count(),
             schemes=schemes,
         )
-        return csv_download(
-            f"speedwatch-offences-{timezone.localdate().isoformat()}.csv",
-            OFFENCE_COLUMNS,
-            offence_rows(offences.iterator(chunk_size=2000)),
-        )
+        return offences_download(offences)
 
 
 class OffenceDisputeView(IdempotentAPIView):

@@ -19,7 +19,11 @@ from core.idempotency import IdempotentAPIView
 from watch import permissions
 from watch.filters import SessionFilter
 from watch.models import Offence, Session, Site
-from watch.selectors.sessions import sessions_visible_to
+from watch.selectors.sessions import (
+    amendments_visible_to,
+    offences_visible_to,
+    sessions_visible_to,
+)
 from watch.selectors.sites import sites_visible_to
 from watch.serializers import (
     AmendmentInputSerializer,
@@ -211,7 +215,9 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     def delete_offence(self, request: Request, pk: UUID, offence_id: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
-        offence = get_object_or_404(session.offences.all(), pk=offence_id)
+        offence = get_object_or_404(
+            offences_visible_to(user=request.user).filter(session=session), pk=offence_id
+        )
         offence.session = session
         offence_delete(offence=offence)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -220,7 +226,9 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["get"])
     def amendments(self, request: Request, pk: UUID) -> Response:
         session = self._session(pk)
-        page = self.paginate_queryset(session.amendments.select_related("actor"))
+        page = self.paginate_queryset(
+            amendments_visible_to(user=request.user).filter(session=session)
+        )
         return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})

@@ -81,5 +81,5 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
             raise PermissionDenied(
                 "Only the scheme's coordinators and the covering liaisons see a site's history."
             )
-        page = self.paginate_queryset(site_history(site=site))
+        page = self.paginate_queryset(site_history(user=request.user, site=site))
         return self.get_paginated_response(SiteStatusChangeSerializer(page, many=True).data)

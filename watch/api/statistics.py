@@ -1,7 +1,9 @@
 """The speedwatch statistics of the user's schemes (a liaison: the force area), as JSON or CSV."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
@@ -10,14 +12,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.csvfiles import csv_download
 from core.renderers import CSVRenderer, wants_file
-from watch.exports.statistics import STATISTICS_COLUMNS, statistics_rows
+from schemes.models import Scheme
+from watch.exports.statistics import statistics_download
 from watch.models import AuditAction
 from watch.selectors.schemes import speedwatch_schemes_visible_to
 from watch.selectors.statistics import statistics_for
 from watch.serializers import StatisticsQuery, StatisticsSerializer
 from watch.services.audit import export_record
+
+
+def _schemes(request: Request) -> QuerySet[Scheme]:
+    """The speedwatch schemes the figures cover: the user's (a liaison's: the force area's)."""
+    schemes = speedwatch_schemes_visible_to(user=request.user)
+    if not schemes.exists():
+        raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
+    return schemes
+
+
+def _period(request: Request) -> dict[str, Any]:
+    """The scheme, site and period asked for. A plain dict, so that an empty parameter
+    (``?until=``) is refused as the value it is rather than read the way an HTML form's
+    blank field is, as left out."""
+    params = StatisticsQuery(data=request.query_params.dict())
+    params.is_valid(raise_exception=True)
+    return params.validated_data
 
 
 class StatisticsView(APIView):
@@ -36,14 +55,8 @@ class StatisticsView(APIView):
         },
     )
     def get(self, request: Request) -> Response | StreamingHttpResponse:
-        schemes = speedwatch_schemes_visible_to(user=request.user)
-        if not schemes.exists():
-            raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
-        # A plain dict, so that an empty parameter (``?until=``) is refused as the value it is
-        # rather than read the way an HTML form's blank field is, as left out.
-        params = StatisticsQuery(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        query = params.validated_data
+        schemes = _schemes(request)
+        query = _period(request)
         figures = statistics_for(schemes=schemes, **query)
         if not wants_file(request):
             return Response(figures)
@@ -55,11 +68,7 @@ class StatisticsView(APIView):
             schemes=schemes,
             filters=query,
         )
-        return csv_download(
-            f"speedwatch-statistics-{timezone.localdate().isoformat()}.csv",
-            STATISTICS_COLUMNS,
-            statistics_rows(figures),
-        )
+        return statistics_download(figures)
 
 
 class StatisticsExportView(StatisticsView):

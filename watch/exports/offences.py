@@ -3,9 +3,11 @@ offences in a spreadsheet, one row per offence."""
 
 from collections.abc import Iterable, Iterator
 
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from core.csvfiles import csv_time
+from core.csvfiles import csv_download, csv_time
 from watch.models import Offence
 
 OFFENCE_COLUMNS = [
@@ -61,3 +63,12 @@ def offence_rows(offences: Iterable[Offence]) -> Iterator[list[object]]:
             offence.dispute_outcome,
             "yes" if offence.voided else "no",
         ]
+
+
+def offences_download(offences: QuerySet[Offence]) -> StreamingHttpResponse:
+    """The offences as a CSV download, streamed: a force's year can be a hundred thousand."""
+    return csv_download(
+        f"speedwatch-offences-{timezone.localdate().isoformat()}.csv",
+        OFFENCE_COLUMNS,
+        offence_rows(offences.iterator(chunk_size=2000)),
+    )

@@ -3,6 +3,10 @@
 from collections.abc import Iterator
 from typing import Any
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from core.csvfiles import csv_download
 from watch.serializers import StatisticsSerializer
 
 # The figures' names and order come from the serializer that documents the JSON answer (and
@@ -21,3 +25,11 @@ def statistics_rows(figures: dict[str, Any]) -> Iterator[list[object]]:
     yield ["total", *(figures[column] for column in STATISTICS_COLUMNS[1:])]
     for month in figures["monthly"]:
         yield [month["month"], *(month.get(column) for column in STATISTICS_COLUMNS[1:])]
+
+
+def statistics_download(figures: dict[str, Any]) -> StreamingHttpResponse:
+    return csv_download(
+        f"speedwatch-statistics-{timezone.localdate().isoformat()}.csv",
+        STATISTICS_COLUMNS,
+        statistics_rows(figures),
+    )

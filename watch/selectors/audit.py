@@ -5,12 +5,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
+from core import visibility
 from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
 from watch.filters import AuditFilter
 from watch.models import AuditRecord
 
 
+@visibility.rule("audit record")
 def audit_records_visible_to(*, user: AnyUser) -> QuerySet[AuditRecord]:
     """A liaison's force area's audit records; every record for staff who are not liaisons."""
     force = liaison_force(user)

@@ -1,14 +1,20 @@
 """Reads of the letters queue: a liaison's offences still to act on, the schemes it covers, and
 the force's letterhead."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from core import visibility
 from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
-from watch.models import Action, Letterhead, Offence
+from watch.filters import OffenceFilter
+from watch.models import Action, ActionStatus, Letterhead, Offence
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
 
 
+@visibility.rule("letter")
 def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
     """A liaison's queue: offences of submitted sessions in their force still to act on."""
     force = liaison_force(user)
@@ -25,6 +31,16 @@ def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
         .select_related("site", "scheme")
         .order_by("observed_at", "id")
     )
+
+
+def letters_to_send(*, user: AnyUser, filters: Any) -> list[Offence]:
+    """The pending offences of the liaison's queue, narrowed by ``filters`` (query parameters,
+    see ``watch.filters.OffenceFilter``); a ValidationError names each bad one."""
+    pending = letters_queue(user=user).filter(action_status=ActionStatus.PENDING)
+    queue = OffenceFilter(filters, queryset=pending)
+    if not queue.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in queue.errors.items()})
+    return list(queue.qs)
 
 
 def liaison_schemes(*, user: AnyUser) -> QuerySet[Scheme]:

@@ -3,6 +3,7 @@ area. Every other read of speedwatch starts from these."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from core import visibility
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
 from schemes.permissions import AnyUser, liaison_force
 
@@ -23,7 +24,10 @@ def _schemes_where(user: AnyUser, *, coordinators_only: bool) -> QuerySet[Scheme
     return Scheme.objects.filter(visible, kind=SchemeKind.SPEEDWATCH)
 
 
+@visibility.rule("speedwatch scheme")
 def speedwatch_schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
+    """The speedwatch schemes whose sites, sessions and statistics the user sees: their
+    members' (a volunteer sees registrations masked) and the force area's liaisons'."""
     return _schemes_where(user, coordinators_only=False)
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from core import visibility
 from schemes.permissions import AnyUser
 from watch.models import Site, SiteStatusChange
 from watch.selectors.schemes import (
@@ -10,6 +11,7 @@ from watch.selectors.schemes import (
 )
 
 
+@visibility.rule("site")
 def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
     """The sites of the user's speedwatch schemes (a liaison's: the force area's), each with
     ``managed``: whether the user coordinates its scheme or covers it as liaison, and so may
@@ -22,5 +24,14 @@ def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
     )
 
 
-def site_history(*, site: Site) -> QuerySet[SiteStatusChange]:
-    return SiteStatusChange.objects.filter(site=site).select_related("actor")
+@visibility.rule("site status change")
+def site_changes_visible_to(*, user: AnyUser) -> QuerySet[SiteStatusChange]:
+    """Sites' proposals and decisions, with who made them and why: for the scheme's
+    coordinators and the covering liaisons (a site's ``managed``)."""
+    return SiteStatusChange.objects.filter(
+        site__scheme__in=speedwatch_schemes_with_registrations(user=user)
+    ).select_related("actor")
+
+
+def site_history(*, user: AnyUser, site: Site) -> QuerySet[SiteStatusChange]:
+    return site_changes_visible_to(user=user).filter(site=site)
