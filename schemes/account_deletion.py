@@ -6,6 +6,7 @@ it; the scheme's activity log keeps its entries with the name replaced. A scheme
 coordinator cannot leave this way: they hand the scheme over first.
 """
 
+import json
 from typing import Any
 
 from django.db.models import Q, TextField, Value
@@ -140,10 +141,12 @@ def _anonymise_activity(user: User, *, scheme_ids: set[int]) -> None:
     events.filter(Q(summary__contains=name)).update(
         summary=Replace("summary", Value(name), Value(FORMER_MEMBER))
     )
-    # The facts the prose was rendered from name them too.
+    # The facts the prose was rendered from name them too. Found in the payload's JSON text,
+    # where the name is escaped as JSON escapes it (a quote, a backslash).
+    as_json = json.dumps(name, ensure_ascii=False)[1:-1]
     named = list(
         events.annotate(payload_text=Cast("payload", TextField()))
-        .filter(payload_text__contains=name)
+        .filter(payload_text__contains=as_json)
         .only("pk", "payload")
     )
     for event in named:

@@ -648,3 +648,28 @@ def test_old_entries_read_as_they_did(scheme) -> None:
         {},
         "Sam left.",
     )
+
+
+def test_deleting_an_account_takes_the_name_out_of_the_facts_too(scheme, coordinator) -> None:
+    from schemes import services
+    from schemes.account_deletion import handler
+
+    # A quote, which the payload's JSON text escapes.
+    person = UserFactory(name='Jo "JJ" Smith')
+    request = services.membership_request(scheme=scheme, user=person)
+    services.membership_approve(membership=request, actor=coordinator)
+    handler.erase(person)
+    assert [
+        (event.payload, event.summary)
+        for event in ActivityEvent.objects.filter(scheme=scheme).order_by("pk")
+    ] == [
+        ({"member": "a former member"}, "A former member asked to join."),
+        (
+            {"member": "a former member", "role": "volunteer"},
+            "Margaret Ellis approved a former member's request to join.",
+        ),
+        (
+            {"account_deleted": True, "was_pending": False},
+            "A member deleted their account and left the scheme.",
+        ),
+    ]
