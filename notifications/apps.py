@@ -7,10 +7,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of event this app records in schemes' activity log.
+        from notifications.activity_kinds import KINDS
         from notifications.models import AlertActivity
         from schemes.activity import activity_kinds_register
 
-        activity_kinds_register(AlertActivity)
+        activity_kinds_register(AlertActivity, KINDS)
 
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).

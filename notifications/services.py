@@ -216,7 +216,8 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
             scheme=alert.scheme,
             type=AlertActivity.ALERT_PUBLISHED,
             actor=actor,
-            summary=f"{actor.name} published an alert: {alert.title}",
+            object_id=alert.pk,
+            payload={"title": alert.title},
         )
     _enqueue_dispatch(alert)
     return alert

@@ -6,8 +6,11 @@ it; the scheme's activity log keeps its entries with the name replaced. A scheme
 coordinator cannot leave this way: they hand the scheme over first.
 """
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Replace, Substr
+import json
+from typing import Any
+
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Cast, Concat, Replace, Substr
 
 from accounts.deletion import AccountDeletionRefused, Blocker, DeletionHandler, HeldData
 from accounts.models import User
@@ -105,15 +108,15 @@ def _erase(user: User) -> None:
 
     for membership in Membership.objects.filter(user=user).select_related("scheme"):
         was_member = membership.status == MembershipStatus.ACTIVE
+        membership_id = membership.pk
         membership.delete()
         if was_member or membership.status == MembershipStatus.PENDING:
             activity_record(
                 scheme=membership.scheme,
                 type=ActivityType.MEMBER_LEFT,
                 actor=None,
-                summary="A member deleted their account and left the scheme."
-                if was_member
-                else "A request to join was withdrawn: its sender deleted their account.",
+                object_id=membership_id,
+                payload={"account_deleted": True, "was_pending": not was_member},
             )
     _contact_of(user).update(
         contact_name="",
@@ -138,6 +141,27 @@ def _anonymise_activity(user: User, *, scheme_ids: set[int]) -> None:
     events.filter(Q(summary__contains=name)).update(
         summary=Replace("summary", Value(name), Value(FORMER_MEMBER))
     )
+    # The facts the prose was rendered from name them too. Found in the payload's JSON text,
+    # where the name is escaped as JSON escapes it (a quote, a backslash).
+    as_json = json.dumps(name, ensure_ascii=False)[1:-1]
+    named = list(
+        events.annotate(payload_text=Cast("payload", TextField()))
+        .filter(payload_text__contains=as_json)
+        .only("pk", "payload")
+    )
+    for event in named:
+        event.payload = _name_replaced(event.payload, name)
+    ActivityEvent.objects.bulk_update(named, ["payload"])
+
+
+def _name_replaced(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(name, FORMER_MEMBER)
+    if isinstance(value, list):
+        return [_name_replaced(item, name) for item in value]
+    if isinstance(value, dict):
+        return {key: _name_replaced(item, name) for key, item in value.items()}
+    return value
 
 
 handler = DeletionHandler(

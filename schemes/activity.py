@@ -5,19 +5,46 @@ them.
 app registers its own kinds (a ``TextChoices``) from its ``AppConfig.ready`` (``schemes``
 its own first), and the log's column takes any registered kind. A kind's stored value and
 label never change once used: the logs keep them.
+
+An event is structured: the kind (its verb), the object it is about (a short stable type
+name and its id), and a small JSON payload of the facts its prose needs. Each kind says what
+type of object it is about and how its prose reads, from the actor's name and the payload;
+``schemes.services.activity_record`` renders that prose once, when the event is written.
 """
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import TextChoices
 from django.utils.choices import BaseChoiceIterator
 
+# The prose of an event, from the actor's name ("" when nobody) and the event's payload.
+Summary = Callable[[str, Mapping[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    about: str  # the type of object an event of this kind is about: "scheme", "site", ...
+    summary: Summary
+
+
 _kinds: dict[str, str] = {}
+_described: dict[str, ActivityKind] = {}
 
 
-def activity_kinds_register(kinds: type[TextChoices]) -> None:
+def activity_kinds_register(
+    kinds: type[TextChoices], described: Mapping[str, ActivityKind]
+) -> None:
+    """Register an app's kinds, each with what it is about and how its prose reads."""
     for value, label in kinds.choices:
         if _kinds.get(value, label) != label:
             raise ValueError(f"The activity kind {value!r} is registered with another label.")
+    if set(described) != set(kinds.values):
+        raise ValueError(f"Say what each of {kinds.__name__}'s kinds is about and how it reads.")
+    for value, label in kinds.choices:
         _kinds[value] = label
+        _described[value] = described[value]
 
 
 class _RegisteredKinds(BaseChoiceIterator):
@@ -28,7 +55,16 @@ class _RegisteredKinds(BaseChoiceIterator):
         return iter(list(_kinds.items()))
 
 
+class _RegisteredObjectTypes(BaseChoiceIterator):
+    """Every type of object that registered kinds are about, read when used."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        about = dict.fromkeys(kind.about for kind in _described.values())
+        return iter([(name, name) for name in about])
+
+
 ACTIVITY_KINDS = _RegisteredKinds()
+ACTIVITY_OBJECT_TYPES = _RegisteredObjectTypes()
 
 
 def activity_kind_label(value: str) -> str:
@@ -38,3 +74,12 @@ def activity_kind_label(value: str) -> str:
 def activity_kind_check(value: str) -> None:
     if value not in _kinds:
         raise ValueError(f"{value!r} is no registered kind of activity.")
+
+
+def activity_kind(value: str) -> ActivityKind:
+    activity_kind_check(value)
+    return _described[value]
+
+
+def activity_summary_render(*, type: str, actor_name: str, payload: Mapping[str, Any]) -> str:
+    return activity_kind(type).summary(actor_name, payload)

@@ -142,11 +142,7 @@ class SchemeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A scheme added here starts as a proposal, recorded like one made in the app.
-            services.proposal_record(
-                scheme=obj,
-                actor=request.user,
-                summary=f"{request.user.name} added {obj.name} in the admin.",
-            )
+            services.proposal_record(scheme=obj, actor=request.user, in_admin=True)
 
     def save_formset(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
         if formset.model is not Membership:
@@ -353,6 +349,6 @@ class SchemeStatusChangeAdmin(EvidenceAdmin):
 class ActivityEventAdmin(EvidenceAdmin):
     # The kind's label: the column holds any registered kind, so it has no choices to show.
     list_display = ["at", "scheme", "type_label", "actor_name", "summary"]
-    list_filter = ["type", "scheme__kind", "scheme__force"]
+    list_filter = ["type", "object_type", "scheme__kind", "scheme__force"]
     search_fields = ["summary", "actor_name", "scheme__name"]
     date_hierarchy = "at"

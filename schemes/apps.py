@@ -8,9 +8,10 @@ class SchemesConfig(AppConfig):
     def ready(self) -> None:
         # The kinds of event this app records in schemes' activity log.
         from schemes.activity import activity_kinds_register
+        from schemes.activity_kinds import KINDS
         from schemes.models import ActivityType
 
-        activity_kinds_register(ActivityType)
+        activity_kinds_register(ActivityType, KINDS)
 
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).

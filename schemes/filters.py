@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -7,7 +8,7 @@ from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
 from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
-from schemes.activity import ACTIVITY_KINDS
+from schemes.activity import ACTIVITY_KINDS, ACTIVITY_OBJECT_TYPES
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -111,14 +112,39 @@ class StatusChangeFilter(FilterSet):
         form = PeriodForm
 
 
+class ObjectIdFilter(filters.CharFilter):
+    """An object's id as the log keeps it (a number or a UUID, as text): given empty, it is
+    an error like any typed parameter (``core.filters.FilterSet``), not free text."""
+
+
+class ActivityFilterForm(PeriodForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("object_id") and not data.get("object_type"):
+            self.add_error(
+                "object_id", "Give the object_type too: objects of different types share ids."
+            )
+        return data
+
+
 class ActivityFilter(FilterSet):
     scheme = IdFilter(field_name="scheme")
     kind = filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices)
     type = filters.MultipleChoiceFilter(choices=ACTIVITY_KINDS)
+    object_type = filters.ChoiceFilter(
+        choices=ACTIVITY_OBJECT_TYPES, help_text="Only events about this type of object."
+    )
+    object_id = ObjectIdFilter(
+        max_length=40, help_text="Only events about the object with this id (with object_type)."
+    )
+    force = filters.ChoiceFilter(
+        choices=PoliceForce.choices,
+        help_text="Only events in schemes of this police force at the time.",
+    )
     since = UTCDateTimeFilter(field_name="at", lookup_expr="gte")
     until = UTCDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = ActivityEvent
-        fields = ["scheme", "kind", "type", "since", "until"]
-        form = PeriodForm
+        fields = ["scheme", "kind", "type", "object_type", "object_id", "force", "since", "until"]
+        form = ActivityFilterForm

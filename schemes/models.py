@@ -242,6 +242,19 @@ class ActivityEvent(models.Model):
     )
     # Kept apart from the actor so the log still reads well after an account is deleted.
     actor_name = models.CharField(max_length=150, blank=True)
+    # What the event is about: a type its kind names ("scheme", "membership", "site",
+    # "session", "alert") and that object's id, as text so that UUIDs fit. Not a foreign key
+    # (nor a content type): the log outlives what it speaks of, and reads the same whatever
+    # becomes of the tables.
+    object_type = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=40)
+    # The scheme's police force when it happened (a scheme can move), for liaisons.
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    # The facts the summary is rendered from (names, statuses, counts, a reason): small.
+    # Empty for entries recorded before the log kept them; their summary says it all.
+    payload = models.JSONField(default=dict, blank=True)
+    # Rendered from the payload by the kind when recorded (schemes.activity), and kept as it
+    # read then: what the log said stays what it says.
     summary = models.CharField(max_length=300)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -251,6 +264,8 @@ class ActivityEvent(models.Model):
             models.Index(fields=["scheme", "-at"], name="activity_scheme_at"),
             models.Index(fields=["type", "-at"], name="activity_type_at"),
             models.Index(fields=["-at"], name="activity_at"),
+            models.Index(fields=["object_type", "object_id", "-at"], name="activity_object_at"),
+            models.Index(fields=["force", "-at"], name="activity_force_at"),
         ]
 
     def __str__(self) -> str:

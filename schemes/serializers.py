@@ -11,7 +11,7 @@ from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
 from schemes import permissions
-from schemes.activity import ACTIVITY_KINDS
+from schemes.activity import ACTIVITY_KINDS, ACTIVITY_OBJECT_TYPES
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -337,10 +337,35 @@ class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)
     type_display = serializers.CharField(source="type_label", read_only=True)
+    object_type = serializers.ChoiceField(
+        choices=ACTIVITY_OBJECT_TYPES,
+        read_only=True,
+        help_text="The type of object the event is about: its kind says which.",
+    )
+    object_id = serializers.CharField(
+        read_only=True, help_text="That object's id, as text (a number or a UUID)."
+    )
+    payload = serializers.DictField(
+        read_only=True,
+        help_text="The facts the summary was written from, which depend on the type; empty "
+        "for events recorded before the log kept them.",
+    )
 
     class Meta:
         model = ActivityEvent
-        fields = ["id", "scheme", "type", "type_display", "actor_name", "summary", "at"]
+        fields = [
+            "id",
+            "scheme",
+            "type",
+            "type_display",
+            "object_type",
+            "object_id",
+            "force",
+            "payload",
+            "actor_name",
+            "summary",
+            "at",
+        ]
         read_only_fields = fields
 
 

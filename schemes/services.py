@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from areas.models import area_fields
 from core.queueing import task_queue
-from schemes.activity import activity_kind_check
+from schemes.activity import activity_kind
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -44,15 +44,29 @@ DETAIL_FIELDS = (
 
 
 def activity_record(
-    *, scheme: Scheme, type: str, actor: User | None, summary: str
+    *,
+    scheme: Scheme,
+    type: str,
+    actor: User | None,
+    object_id: object,
+    payload: dict[str, Any] | None = None,
 ) -> ActivityEvent:
-    activity_kind_check(type)
+    """Record an event in the scheme's log: its kind (which says what type of object it is
+    about), that object's id, and the facts its prose needs. The prose is rendered here, once,
+    by the kind (``schemes.activity``), and kept as it then read."""
+    kind = activity_kind(type)
+    payload = payload or {}
+    actor_name = actor.name if actor else ""
     return ActivityEvent.objects.create(
         scheme=scheme,
         type=type,
         actor=actor,
-        actor_name=actor.name if actor else "",
-        summary=summary[:300],
+        actor_name=actor_name,
+        object_type=kind.about,
+        object_id=str(object_id),
+        force=scheme.force,
+        payload=payload,
+        summary=kind.summary(actor_name, payload)[:300],
     )
 
 
@@ -67,20 +81,25 @@ def scheme_propose(*, proposer: User, details: dict[str, Any], area: dict[str, A
     )
     scheme.full_clean()
     scheme.save()
-    proposal_record(
-        scheme=scheme,
-        actor=proposer,
-        summary=f"{proposer.name} proposed {scheme.name} ({scheme.get_kind_display()}).",
-    )
+    proposal_record(scheme=scheme, actor=proposer)
     return scheme
 
 
-def proposal_record(*, scheme: Scheme, actor: User, summary: str) -> None:
+def proposal_record(*, scheme: Scheme, actor: User, in_admin: bool = False) -> None:
     """Record a new scheme's start: the first step of its status history, and its activity."""
     SchemeStatusChange.objects.create(
         scheme=scheme, from_status="", to_status=scheme.status, actor=actor
     )
-    activity_record(scheme=scheme, type=ActivityType.SCHEME_PROPOSED, actor=actor, summary=summary)
+    payload: dict[str, Any] = {"scheme": scheme.name, "kind": scheme.kind}
+    if in_admin:
+        payload["in_admin"] = True
+    activity_record(
+        scheme=scheme,
+        type=ActivityType.SCHEME_PROPOSED,
+        actor=actor,
+        object_id=scheme.pk,
+        payload=payload,
+    )
 
 
 @transaction.atomic
@@ -108,7 +127,8 @@ def scheme_update(
         scheme=scheme,
         type=ActivityType.SCHEME_UPDATED,
         actor=actor,
-        summary=f"{actor.name} changed the scheme's details.",
+        object_id=scheme.pk,
+        payload={"changed": changed},
     )
     return scheme
 
@@ -177,12 +197,12 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
     SchemeStatusChange.objects.create(
         scheme=scheme, from_status=from_status, to_status=to_status, actor=actor, reason=reason
     )
-    summary = f"{actor.name}: {from_status} → {to_status}"
     activity_record(
         scheme=scheme,
         type=_activity_for(from_status, to_status),
         actor=actor,
-        summary=f"{summary}. {reason}".strip() if reason else f"{summary}.",
+        object_id=scheme.pk,
+        payload={"from_status": from_status, "to_status": to_status, "reason": reason},
     )
     if from_status == SchemeStatus.PROPOSED and to_status == SchemeStatus.ACTIVE:
         _make_first_coordinator(scheme=scheme, approver=actor)
@@ -193,7 +213,7 @@ def _make_first_coordinator(*, scheme: Scheme, approver: User) -> None:
     proposer = scheme.proposed_by
     if proposer is None or not proposer.is_active:
         return
-    Membership.objects.update_or_create(
+    membership, _ = Membership.objects.update_or_create(
         scheme=scheme,
         user=proposer,
         defaults={
@@ -207,7 +227,12 @@ def _make_first_coordinator(*, scheme: Scheme, approver: User) -> None:
         scheme=scheme,
         type=ActivityType.MEMBER_JOINED,
         actor=approver,
-        summary=f"{proposer.name} joined as the first coordinator.",
+        object_id=membership.pk,
+        payload={
+            "member": proposer.name,
+            "role": MembershipRole.COORDINATOR,
+            "first_coordinator": True,
+        },
     )
 
 
@@ -246,7 +271,8 @@ def membership_request(*, scheme: Scheme, user: User, message: str = "") -> Memb
         scheme=scheme,
         type=ActivityType.MEMBER_REQUESTED,
         actor=user,
-        summary=f"{user.name} asked to join.",
+        object_id=membership.pk,
+        payload={"member": user.name},
     )
     return membership
 
@@ -270,7 +296,8 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
         scheme=membership.scheme,
         type=ActivityType.MEMBER_JOINED,
         actor=actor,
-        summary=f"{actor.name} approved {membership.user.name}'s request to join.",
+        object_id=membership.pk,
+        payload={"member": membership.user.name, "role": membership.role},
     )
     return membership
 
@@ -294,11 +321,12 @@ def membership_decline(*, membership: Membership, actor: User, reason: str = "")
     membership.save(
         update_fields=["status", "decided_by", "decided_at", "decline_reason", "requester_told_at"]
     )
-    summary = f"{actor.name} declined {membership.user.name}'s request to join."
-    if membership.decline_reason:
-        summary += f" Reason: {membership.decline_reason}"
     activity_record(
-        scheme=membership.scheme, type=ActivityType.MEMBER_DECLINED, actor=actor, summary=summary
+        scheme=membership.scheme,
+        type=ActivityType.MEMBER_DECLINED,
+        actor=actor,
+        object_id=membership.pk,
+        payload={"member": membership.user.name, "reason": membership.decline_reason},
     )
     transaction.on_commit(partial(_queue_tell_declined, membership.pk))
     return membership
@@ -344,10 +372,8 @@ def membership_decline_undo(*, membership: Membership, actor: User) -> Membershi
         scheme=membership.scheme,
         type=ActivityType.MEMBER_DECLINE_UNDONE,
         actor=actor,
-        summary=(
-            f"{actor.name} undid declining {membership.user.name}'s request to join: "
-            "it is waiting again."
-        ),
+        object_id=membership.pk,
+        payload={"member": membership.user.name},
     )
     return membership
 
@@ -435,13 +461,15 @@ def membership_set_role(*, membership: Membership, actor: User, role: str) -> Me
         return membership
     if role == MembershipRole.VOLUNTEER:
         _lock_scheme_and_check_last_coordinator(membership, "Making them a volunteer")
+    from_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
     activity_record(
         scheme=membership.scheme,
         type=ActivityType.ROLE_CHANGED,
         actor=actor,
-        summary=f"{actor.name} made {membership.user.name} a {role}.",
+        object_id=membership.pk,
+        payload={"member": membership.user.name, "from_role": from_role, "role": role},
     )
     return membership
 
@@ -450,12 +478,14 @@ def membership_set_role(*, membership: Membership, actor: User, role: str) -> Me
 def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = Membership.objects.select_related("user", "scheme").get(pk=membership.pk)
     _lock_scheme_and_check_last_coordinator(membership, "Removing them")
+    membership_id = membership.pk
     membership.delete()
     activity_record(
         scheme=membership.scheme,
         type=ActivityType.MEMBER_REMOVED,
         actor=actor,
-        summary=f"{actor.name} removed {membership.user.name}.",
+        object_id=membership_id,
+        payload={"member": membership.user.name, "role": membership.role},
     )
 
 
@@ -466,14 +496,12 @@ def membership_leave(*, scheme: Scheme, user: User) -> None:
         raise ValidationError("You are not a member of this scheme.")
     _lock_scheme_and_check_last_coordinator(membership, "Leaving")
     was_pending = membership.status != MembershipStatus.ACTIVE
+    membership_id = membership.pk
     membership.delete()
     activity_record(
         scheme=scheme,
         type=ActivityType.MEMBER_LEFT,
         actor=user,
-        summary=(
-            f"{user.name} withdrew their request to join."
-            if was_pending
-            else f"{user.name} left the scheme."
-        ),
+        object_id=membership_id,
+        payload={"member": user.name, "was_pending": was_pending},
     )

@@ -8,7 +8,14 @@ from django.utils import timezone
 from accounts.forces import PoliceForce
 from accounts.models import LiaisonProfile, User
 from areas.models import area_fields
-from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeKind
+from schemes.models import (
+    ActivityEvent,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Scheme,
+    SchemeKind,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -83,6 +90,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = MembershipRole.VOLUNTEER
     status = MembershipStatus.ACTIVE
     joined_at = factory.LazyFunction(timezone.now)
+
+
+class ActivityEventFactory(factory.django.DjangoModelFactory):
+    """An entry as a scheme's log holds it, with its prose given: for tests of who sees which
+    entries and how they are filtered and exported. How each kind of event is recorded, its
+    prose rendered from its payload, is tested through the services (tests/test_activity.py)."""
+
+    class Meta:
+        model = ActivityEvent
+
+    scheme = factory.SubFactory(SchemeFactory)
+    type = "scheme_updated"
+    actor = None
+    actor_name = factory.LazyAttribute(lambda event: event.actor.name if event.actor else "")
+    object_type = "scheme"
+    object_id = factory.LazyAttribute(lambda event: str(event.scheme.pk))
+    force = factory.LazyAttribute(lambda event: event.scheme.force)
+    summary = "Something happened."
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

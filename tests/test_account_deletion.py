@@ -187,6 +187,15 @@ def test_a_volunteers_deletion_ends_memberships_and_removes_their_words(
         )
     ) == [(None, "A member deleted their account and left the scheme.")]
     assert not ActivityEvent.objects.filter(summary__contains="Alex Morgan").exists()
+    # Nor do the facts the entries were written from.
+    assert [
+        event.payload
+        for event in ActivityEvent.objects.order_by("pk")
+        if event.scheme_id == other_scheme.pk or "Alex Morgan" in str(event.payload)
+    ] == [
+        {"member": "a former member"},
+        {"account_deleted": True, "was_pending": True},
+    ]
     # The person is told, at the address the account had.
     # (The alert reached them by email too: members hear their schemes' alerts by default.)
     [goodbye] = [

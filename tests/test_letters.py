@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from schemes.models import Scheme
-from schemes.services import activity_record
+from tests.factories import ActivityEventFactory
 from tests.speedwatch import logged_session
 from watch.exports import letters
 from watch.models import Letterhead, Offence, Site
@@ -115,7 +115,7 @@ def test_csv_downloads_open_as_utf8_with_zoned_times(
     url, who, times, names = CSV_ENDPOINTS[endpoint]
     # Something in the audit log and the activity log of the Welsh scheme.
     client_for(sw_coordinator).get("/api/v1/speedwatch/offences/export/")
-    activity_record(
+    ActivityEventFactory(
         scheme=welsh_site.scheme,
         type="member_joined",
         actor=sw_coordinator,

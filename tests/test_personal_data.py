@@ -144,7 +144,8 @@ def person(db, django_capture_on_commit_callbacks) -> User:
         scheme=speedwatch,
         type=ActivityType.ROLE_CHANGED,
         actor=other,
-        summary=f"Robin Other made {NAME} a coordinator.",
+        object_id=speedwatch.memberships.get(user=subject).pk,
+        payload={"member": NAME, "from_role": "volunteer", "role": "coordinator"},
     )
 
     # Schemes: a proposal waiting, a scheme showing them as its contact, a request to join

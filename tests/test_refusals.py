@@ -10,8 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from schemes.models import ActivityEvent, Membership
-from schemes.services import activity_record
-from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+from tests.factories import ActivityEventFactory, MembershipFactory, SchemeFactory, UserFactory
 from watch.models import AuditAction
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,7 @@ def test_activity_export_holds_only_the_readers_own_schemes(
 ) -> None:
     beds = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
     for place in (scheme, other_scheme, beds):
-        activity_record(scheme=place, type="scheme_updated", actor=None, summary=f"{place.name}.")
+        ActivityEventFactory(scheme=place, type="scheme_updated", summary=f"{place.name}.")
     client = client_for(request.getfixturevalue(who))
     rows = _csv_rows(client.get("/api/v1/activity/export/"))
     assert [row[2:] for row in rows[1:]] == [

@@ -8,9 +8,10 @@ class WatchConfig(AppConfig):
     def ready(self) -> None:
         # The kinds of event this app records in schemes' activity log.
         from schemes.activity import activity_kinds_register
+        from watch.activity_kinds import KINDS
         from watch.models import SpeedwatchActivity
 
-        activity_kinds_register(SpeedwatchActivity)
+        activity_kinds_register(SpeedwatchActivity, KINDS)
 
         # Deleting an account asks this app what it holds about the person (accounts may
         # not import it).

@@ -397,16 +397,17 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     escalation_recompute(
         force=session.scheme.force, registrations=registrations, since=session.started_at
     )
-    count = len(registrations)
     activity_record(
         scheme=session.scheme,
         type=SpeedwatchActivity.SESSION_SUBMITTED,
         actor=actor,
-        summary=(
-            f"{actor.name} submitted a session at {session.site.name}: "
-            f"{session.vehicles_counted} vehicles, {session.offences.count()} offences "
-            f"({count} vehicles)."
-        ),
+        object_id=session.pk,
+        payload={
+            "site": session.site.name,
+            "vehicles_counted": session.vehicles_counted,
+            "offences": session.offences.count(),
+            "vehicles_offending": len(registrations),
+        },
     )
     return session
 
@@ -457,6 +458,7 @@ def session_amend(
         scheme=session.scheme,
         type=SpeedwatchActivity.SESSION_AMENDED,
         actor=actor,
-        summary=f"{actor.name} amended a session ({', '.join(sorted(recorded))}): {reason}",
+        object_id=session.pk,
+        payload={"changed": sorted(recorded), "reason": reason},
     )
     return amendment

@@ -30,7 +30,8 @@ def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
         scheme=scheme,
         type=SpeedwatchActivity.SITE_PROPOSED,
         actor=actor,
-        summary=f"{actor.name} proposed the site {site.name} ({site.speed_limit_mph} mph).",
+        object_id=site.pk,
+        payload={"site": site.name, "speed_limit_mph": site.speed_limit_mph},
     )
     return site
 
@@ -70,6 +71,12 @@ def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
         scheme=site.scheme,
         type=activity,
         actor=actor,
-        summary=f"{actor.name}: site {site.name} {status}." + (f" {reason}" if reason else ""),
+        object_id=site.pk,
+        payload={
+            "site": site.name,
+            "from_status": from_status,
+            "to_status": status,
+            "reason": reason,
+        },
     )
     return site

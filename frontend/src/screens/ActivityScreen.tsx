@@ -19,22 +19,34 @@ const KIND_CHOICES = [
   ...(Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
 ];
 
-// The activity types the API records (its `type` filter).
+// The label of each kind of activity the API records (its `type` filter). A Record over the
+// schema's enum, so that the build fails when the server registers a kind not named here.
+const ACTIVITY_TYPE_LABELS: Record<ActivityType, string> = {
+  scheme_proposed: 'Scheme proposed',
+  scheme_updated: 'Scheme details changed',
+  scheme_approved: 'Scheme approved',
+  scheme_suspended: 'Scheme suspended',
+  scheme_reinstated: 'Scheme reinstated',
+  scheme_closed: 'Scheme closed',
+  member_requested: 'Asked to join',
+  member_joined: 'Member joined',
+  member_declined: 'Join request declined',
+  member_decline_undone: 'Join request decline undone',
+  member_left: 'Member left',
+  member_removed: 'Member removed',
+  role_changed: 'Role changed',
+  site_proposed: 'Speedwatch site proposed',
+  site_approved: 'Speedwatch site approved',
+  site_rejected: 'Speedwatch site rejected',
+  site_suspended: 'Speedwatch site suspended',
+  session_submitted: 'Speedwatch session submitted',
+  session_amended: 'Speedwatch session amended',
+  alert_published: 'Alert published',
+};
+
 export const ACTIVITY_TYPES: { value: string; label: string }[] = [
   { value: '', label: 'All activity' },
-  { value: 'scheme_proposed', label: 'Scheme proposed' },
-  { value: 'scheme_updated', label: 'Scheme details changed' },
-  { value: 'scheme_approved', label: 'Scheme approved' },
-  { value: 'scheme_suspended', label: 'Scheme suspended' },
-  { value: 'scheme_reinstated', label: 'Scheme reinstated' },
-  { value: 'scheme_closed', label: 'Scheme closed' },
-  { value: 'member_requested', label: 'Asked to join' },
-  { value: 'member_joined', label: 'Member joined' },
-  { value: 'member_declined', label: 'Join request declined' },
-  { value: 'member_decline_undone', label: 'Join request decline undone' },
-  { value: 'member_left', label: 'Member left' },
-  { value: 'member_removed', label: 'Member removed' },
-  { value: 'role_changed', label: 'Role changed' },
+  ...Object.entries(ACTIVITY_TYPE_LABELS).map(([value, label]) => ({ value, label })),
 ];
 
 /** The filters as the page's address holds them. */
