@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts import services, two_factor
 from accounts.api import signin_throttled
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from accounts.serializers import (
     MeSerializer,
     RecoveryCodesSerializer,
@@ -117,7 +118,7 @@ class TwoFactorView(APIView):
     second_factor_exempt = frozenset({"GET"})
 
     @extend_schema(responses=TwoFactorStatusSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return Response(TwoFactorStatusSerializer(_status(request.user)).data)
 
 
@@ -132,7 +133,7 @@ class TwoFactorEnrolView(IdempotentAPIView):
     second_factor_exempt = frozenset({"POST"})
 
     @extend_schema(request=TwoFactorEnrolSerializer, responses={201: TwoFactorEnrolmentSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorEnrolSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         enrolment = _guarded(
@@ -166,7 +167,7 @@ class TwoFactorConfirmView(IdempotentAPIView):
     second_factor_exempt = frozenset({"POST"})
 
     @extend_schema(request=TwoFactorCodeSerializer, responses={201: RecoveryCodesSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorCodeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         device, codes = _guarded(
@@ -187,7 +188,7 @@ class RecoveryCodesView(IdempotentAPIView):
     idempotency_key_accepted = False
 
     @extend_schema(request=TwoFactorCodeSerializer, responses={201: RecoveryCodesSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorCodeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         codes = _guarded(
@@ -206,7 +207,7 @@ class TwoFactorDisableView(IdempotentAPIView):
         request=TwoFactorDisableSerializer,
         responses={204: OpenApiResponse(description="Two-factor sign-in is off.")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorDisableSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -234,7 +235,7 @@ class TwoFactorResetView(IdempotentAPIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(request=None, responses={200: TwoFactorStatusSerializer})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: SignedInRequest, user_id: int) -> Response:
         user = get_object_or_404(User, pk=user_id)
         two_factor.second_factor_reset(user=user, staff=request.user)
         return Response(TwoFactorStatusSerializer(_status(user)).data)

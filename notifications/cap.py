@@ -19,7 +19,7 @@ from notifications.models import Alert, Category
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 SENDER = "patchwatch@" + settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
 
-CAP_CATEGORY = {
+CAP_CATEGORY: dict[str, str] = {
     Category.BURGLARY: "Security",
     Category.VEHICLE_CRIME: "Security",
     Category.BOGUS_CALLER: "Security",

@@ -10,9 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInRequest
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
 from core.renderers import CSVRenderer
@@ -34,7 +34,7 @@ class RegistrationSearchAudited(generics.ListAPIView):
     def audited_schemes(self) -> QuerySet[Scheme]:
         raise NotImplementedError
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: SignedInRequest, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         registration_search_record(
             actor=request.user,
@@ -80,7 +80,7 @@ class AuditExportView(AuditMixin):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
         filters=True,
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> StreamingHttpResponse:
         records = self.get_queryset()
         written = export_record(
             actor=request.user,

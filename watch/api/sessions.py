@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from watch import permissions
 from watch.filters import SessionFilter
@@ -104,7 +105,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
             ),
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         payload = SessionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -150,7 +151,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(request=None, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: UUID) -> Response:
+    def submit(self, request: SignedInRequest, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         session_submit(session=session, actor=request.user)
@@ -225,7 +226,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
     @amendments.mapping.post
-    def amend(self, request: Request, pk: UUID) -> Response:
+    def amend(self, request: SignedInRequest, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         payload = AmendmentInputSerializer(data=request.data)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from core.csvfiles import csv_download
 from core.renderers import CSVRenderer, wants_file
 from watch.exports.statistics import STATISTICS_COLUMNS, statistics_rows
@@ -35,7 +36,7 @@ class StatisticsView(APIView):
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
         },
     )
-    def get(self, request: Request) -> Response | StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> Response | StreamingHttpResponse:
         schemes = speedwatch_schemes_visible_to(user=request.user)
         if not schemes.exists():
             raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
