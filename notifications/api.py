@@ -1,6 +1,9 @@
 """Thin HTTP views for alerts, the inbox, replies and preferences, and the public Atom
 feeds of alerts."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
@@ -16,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.requests import SignedInRequest
+from accounts.requests import SignedInRequest, signed_in_user
 from areas import geo
 from areas.models import area_fields, area_of
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
@@ -66,15 +69,16 @@ class AlertFilter(FilterSet):
         fields = ["status", "category", "mine", "scheme", "unread_replies"]
 
     def filter_mine(self, queryset: QuerySet[Alert], name: str, value: bool) -> QuerySet[Alert]:
-        issued = Q(issuer=self.request.user)
+        issued = Q(issuer=signed_in_user(self.request))
         return queryset.filter(issued) if value else queryset.exclude(issued)
 
     def filter_unread_replies(
         self, queryset: QuerySet[Alert], name: str, value: bool
     ) -> QuerySet[Alert]:
         # Counts only where the viewer may read the replies: what they manage.
-        managed = Q(issuer=self.request.user)
-        force = liaison_force(self.request.user)
+        viewer = signed_in_user(self.request)
+        managed = Q(issuer=viewer)
+        force = liaison_force(viewer)
         if force:
             managed |= Q(force=force)
         waiting = Q(unread_replies__gt=0) & managed
@@ -96,7 +100,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
             selectors.with_unread_replies(selectors.alerts_visible_to(user=self.request.user))
         ).select_related("issuer", "scheme")
 
-    def get_permissions(self) -> list:  # type: ignore[type-arg]
+    def get_permissions(self) -> Sequence[Any]:
         if self.action == "cap":
             return [AllowAny()]
         return super().get_permissions()
@@ -201,13 +205,13 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def update_alert(self, request: Request, pk: int) -> Response:
+    def update_alert(self, request: SignedInRequest, pk: int) -> Response:
         """Publish an update: a new alert to the same recipients, marked as an update."""
         return self._replace(request, pk, MessageType.UPDATE)
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: int) -> Response:
+    def cancel(self, request: SignedInRequest, pk: int) -> Response:
         """Cancel an alert: its recipients are told, marked as a cancellation."""
         return self._replace(request, pk, MessageType.CANCEL)
 
@@ -247,9 +251,9 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         manages = permissions.can_manage_incident(request.user, latest)
         data = {
             "incident": latest.incident_id or latest.pk,
-            "status": latest.incident_status,
+            "status": latest.incident_status,  # type: ignore[attr-defined]  # annotated by selectors.with_incident_status
             "unread": selectors.incident_unread(user=request.user, alert=alert),
-            "unread_replies": sum(message.unread_replies for message in messages)
+            "unread_replies": sum(message.unread_replies for message in messages)  # type: ignore[attr-defined]  # annotated by selectors.with_unread_replies
             if manages
             else None,
             "messages": messages,
@@ -345,7 +349,7 @@ class InboxView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Notice]:
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        return selectors.inbox_of(user=self.request.user).select_related(
+        return selectors.inbox_of(user=signed_in_user(self.request)).select_related(
             "alert__issuer", "alert__scheme"
         )
 
@@ -367,7 +371,7 @@ class PreferenceView(IdempotentAPIView):
     and by web push where a browser allowed it)."""
 
     @extend_schema(responses=PreferenceSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         preference = selectors.preference_of(user=request.user)
         return Response(PreferenceSerializer(preference).data)
 

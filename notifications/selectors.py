@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from areas import geo
 from notifications.models import (
     SEVERITY_RANK,
@@ -96,7 +97,7 @@ def default_channels(*, pushes: bool) -> list[str]:
     return [Channel.EMAIL, Channel.PUSH] if pushes else [Channel.EMAIL]
 
 
-def default_preference(*, user: AnyUser) -> Preference:
+def default_preference(*, user: User) -> Preference:
     """The settings of a member who has saved none, as an unsaved Preference."""
     pushes = PushSubscription.objects.filter(user_id=user.pk).exists()
     return Preference(
@@ -110,7 +111,7 @@ def default_preference(*, user: AnyUser) -> Preference:
     )
 
 
-def preference_of(*, user: AnyUser) -> Preference:
+def preference_of(*, user: User) -> Preference:
     """The member's saved settings, or the defaults (unsaved: ``pk`` is None)."""
     return Preference.objects.filter(user_id=user.pk).first() or default_preference(user=user)
 
@@ -258,7 +259,7 @@ def replies_visible_to(*, user: AnyUser, alert: Alert) -> QuerySet[Reply]:
     return replies.select_related("author", "answered_by").order_by("-created_at", "-id")
 
 
-def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
+def inbox_of(*, user: User) -> QuerySet[Notice]:
     """The user's in-app inbox, one notice per incident: the latest of theirs (the others are
     marked superseded as they are replaced), with whether anything of the incident is unread
     and the incident's status. Newest first.

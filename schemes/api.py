@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.requests import SignedInRequest
+from accounts.requests import SignedInRequest, signed_in_user
 from areas import geo
 from core.csvfiles import csv_download, csv_time
 from core.exceptions import ServiceUnavailable
@@ -329,7 +329,7 @@ class MyMembershipListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return selectors.memberships_of_user(user=self.request.user)
+        return selectors.memberships_of_user(user=signed_in_user(self.request))
 
 
 class ActivityMixin:

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from areas import geo
 from schemes.models import (
     ActivityEvent,
@@ -44,7 +45,7 @@ def schemes_visible_to(*, user: AnyUser) -> QuerySet[Scheme]:
     return schemes.filter(visible)
 
 
-def schemes_leavable_by(*, user: AnyUser) -> QuerySet[Scheme]:
+def schemes_leavable_by(*, user: User) -> QuerySet[Scheme]:
     """The schemes a user sees, and any they have a membership or request in."""
     return schemes_visible_to(user=user) | Scheme.objects.filter(
         Exists(Membership.objects.filter(scheme=OuterRef("pk"), user=user))
@@ -106,7 +107,7 @@ def status_history_of(*, scheme: Scheme) -> QuerySet[SchemeStatusChange]:
     return SchemeStatusChange.objects.filter(scheme=scheme).select_related("actor")
 
 
-def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     """The user's memberships and requests, with each scheme's member count and the
     requests waiting to join it (shown to its coordinators only)."""
     waiting = (
@@ -208,7 +209,7 @@ def schemes_left_without_coordinator(*, user_ids: list[int]) -> QuerySet[Scheme]
     )
 
 
-def scheme_ids_related_to(*, user: AnyUser) -> set[int]:
+def scheme_ids_related_to(*, user: User) -> set[int]:
     """The schemes whose records may name a person: those they belong to or asked to join,
     proposed, or acted in."""
     related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
@@ -217,7 +218,7 @@ def scheme_ids_related_to(*, user: AnyUser) -> set[int]:
     return related
 
 
-def activity_about(*, user: AnyUser) -> QuerySet[ActivityEvent]:
+def activity_about(*, user: User) -> QuerySet[ActivityEvent]:
     """Entries of schemes' activity logs about a person: what they did, and what others did
     that names them (a coordinator approving their request, say), in the schemes related to
     them. A one-letter name would match inside other words, so it matches only as the actor.

@@ -1,7 +1,7 @@
 """Speedwatch sessions and their offences: logged, changed and submitted by the scheme's
 coordinators, amended once submitted."""
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -86,8 +86,10 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     def _offences_data(self, session: Session) -> list[dict[str, Any]]:
         offences = session.offences.order_by("observed_at", "id")
         if permissions.can_see_registrations(self.request.user, session.scheme):
-            return OffenceSerializer(offences, many=True).data
-        return MaskedOffenceSerializer(offences, many=True).data
+            data = OffenceSerializer(offences, many=True).data
+        else:
+            data = MaskedOffenceSerializer(offences, many=True).data
+        return cast(list[dict[str, Any]], data)  # many=True: a list (the stubs say a dict)
 
     def _detail(self, session: Session, status_code: int = status.HTTP_200_OK) -> Response:
         session = self._session(session.pk)

@@ -78,7 +78,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
         """The site's proposal and decisions, newest first, with who made them and why: for
         its scheme's coordinators and the covering liaisons."""
         site = self._site(pk)
-        if not site.managed:
+        if not site.managed:  # type: ignore[attr-defined]  # annotated by selectors.sites_visible_to
             raise PermissionDenied(
                 "Only the scheme's coordinators and the covering liaisons see a site's history."
             )

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -73,5 +72,5 @@ class StatisticsExportView(StatisticsView):
         parameters=[StatisticsQuery],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
     )
-    def get(self, request: Request) -> Response | StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> Response | StreamingHttpResponse:
         return super().get(request)
