@@ -153,7 +153,7 @@ def main() -> None:
             point = next(cycle)
             response = client.get(
                 "/api/v1/schemes/",
-                {"lat": str(point.lat), "lon": str(point.lon), "radius_m": radius},
+                {"lat": str(point.lat), "lon": str(point.lon), "radius_m": str(radius)},
             )
             assert response.status_code == 200, response.content
 
