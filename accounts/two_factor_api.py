@@ -2,6 +2,9 @@
 it off, and staff resetting it for someone who lost their phone. The rules are in
 ``accounts.two_factor``."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import django_otp
 import segno
 from django.shortcuts import get_object_or_404
@@ -35,12 +38,14 @@ from accounts.serializers import (
 from core.clients import client_key
 from core.idempotency import IdempotentAPIView
 
+T = TypeVar("T")
+
 
 def _client(request: Request) -> str:
     return client_key(request)
 
 
-def _guarded(call):  # type: ignore[no-untyped-def]
+def _guarded(call: Callable[[], T]) -> T:
     """Run a two-factor service, answering the sign-in throttle with 429."""
     try:
         return call()

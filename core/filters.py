@@ -167,7 +167,7 @@ class FilterSet(filters.FilterSet):
         base = super().get_form_class()
         text = {name for name, item in self.filters.items() if type(item) is filters.CharFilter}
 
-        class Form(base):  # type: ignore[misc, valid-type]
+        class Form(base):  # type: ignore[misc, valid-type]  # a class made from django-filter's at run time
             def clean(form) -> dict[str, Any]:
                 data = super().clean()
                 for name in form.fields:

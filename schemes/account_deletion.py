@@ -6,7 +6,7 @@ it; the scheme's activity log keeps its entries with the name replaced. A scheme
 coordinator cannot leave this way: they hand the scheme over first.
 """
 
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Replace, Substr
 
 from accounts.deletion import AccountDeletionRefused, Blocker, DeletionHandler, HeldData
@@ -58,7 +58,7 @@ def _held(user: User) -> list[HeldData]:
     ]
 
 
-def _contact_of(user: User):  # type: ignore[no-untyped-def]
+def _contact_of(user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(contact_email__iexact=user.email)
 
 

@@ -7,6 +7,8 @@ its own first), and the log's column takes any registered kind. A kind's stored 
 label never change once used: the logs keep them.
 """
 
+from collections.abc import Iterator
+
 from django.db.models import TextChoices
 from django.utils.choices import BaseChoiceIterator
 
@@ -24,7 +26,7 @@ class _RegisteredKinds(BaseChoiceIterator):
     """Every registered kind, in the order the apps registered them, read when used: a
     form or serializer field made before the last app is ready still offers them all."""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(list(_kinds.items()))
 
 

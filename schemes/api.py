@@ -340,7 +340,7 @@ class ActivityMixin:
     def get_queryset(self) -> QuerySet[ActivityEvent]:
         if getattr(self, "swagger_fake_view", False):
             return ActivityEvent.objects.none()
-        user = self.request.user  # type: ignore[attr-defined]
+        user = self.request.user  # type: ignore[attr-defined]  # the request of the view it is mixed into
         if not selectors.may_review_activity(user=user):
             raise PermissionDenied("Activity is for scheme coordinators and police liaisons.")
         return selectors.activity_visible_to(user=user)
