@@ -3,9 +3,9 @@
 Django and DRF type ``request.user`` as a user or ``AnonymousUser``. Behind DRF's default
 ``IsAuthenticated`` permission (settings: ``DEFAULT_PERMISSION_CLASSES``) it is always one of
 ours, so API views that require a signed-in sender annotate their request as
-``SignedInRequest`` (never instantiated: a type only). The admin's methods override Django's,
-which take any ``HttpRequest``, and django-filter's FilterSets, whose request may be
-None, ask ``signed_in_user`` for the user.
+``SignedInRequest`` (never instantiated: a type only). Where a request cannot be annotated
+so (the admin's methods, which override Django's and take any ``HttpRequest``; a FilterSet's
+request, which django-filter allows to be None), ``signed_in_user`` gives the user.
 """
 
 from django.core.exceptions import PermissionDenied

@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["backend", "core", "areas", "accounts", "schemes", "watch", "notifications"]
-# `# type: ignore[code]` then, after two spaces, `# why`.
+# An ignore comment names its error codes in brackets, then, after two spaces, a comment
+# saying why.
 IGNORE = re.compile(r"#\s*type:\s*ignore(?P<rest>.*)$")
 EXPLAINED = re.compile(r"^\[[a-z-]+(, [a-z-]+)*\]  # \S")
 
