@@ -33,7 +33,7 @@ TEST_ENV := env DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' \
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f -not -path frontend/src/api/schema.d.ts 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/openapi.yaml frontend/vite.config.* frontend/tsconfig*.json)
 
-.PHONY: help run demo-code test lint fmt schema frontend clean system-packages test-services
+.PHONY: help run demo-code test lint typecheck fmt schema frontend clean system-packages test-services
 
 help: ## List the commands.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -52,10 +52,13 @@ demo-code: $(VENV)/.installed-base ## Print the two-factor code the demo's liais
 test: $(VENV)/.installed-dev frontend system-packages test-services ## Run the test suite on PostgreSQL and Redis (PYTEST_ARGS="..." passes arguments).
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-dev ## Check the Python code with ruff (lint and formatting) and the import layers.
+lint: $(VENV)/.installed-dev typecheck ## Check the Python code with ruff (lint and formatting), the import layers and the types.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+typecheck: $(VENV)/.installed-dev ## Check the backend's types with mypy (files and settings: pyproject.toml).
+	$(BIN)/mypy
 
 fmt: $(VENV)/.installed-dev ## Format the Python code and sort imports with ruff.
 	$(BIN)/ruff check --select I --fix .

@@ -69,7 +69,7 @@ def _admin_actions(user: User) -> Iterator[Row]:
         yield {
             "at": entry.action_time,
             "action": {1: "added", 2: "changed", 3: "deleted"}.get(entry.action_flag, ""),
-            "record_type": entry.content_type.name if entry.content_type else "",
+            "record_type": entry.content_type.name if entry.content_type else "",  # type: ignore[attr-defined]  # the stubs leave LogEntry.content_type untyped
             "record": entry.object_repr,
             "change": entry.get_change_message(),
         }

@@ -1,10 +1,16 @@
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts import services, two_factor
 from accounts.deletion import deletion_handlers
 from accounts.models import AccountEvent, EmailChange, LiaisonProfile, User
+from accounts.requests import signed_in_user
 from core.admin import EvidenceAdmin
 
 
@@ -35,7 +41,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
 
-    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+    def get_deleted_objects(
+        self, objs: Sequence[User] | QuerySet[User], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
         """Deleting a scheme's only coordinator (an erasure request, say) would leave it with
         nobody to run it: the admin lists such schemes as protected and refuses, on the
         delete page and in "delete selected", until another member is made coordinator."""
@@ -48,12 +56,12 @@ class UserAdmin(BaseUserAdmin):
         return deleted, model_count, perms_needed, protected
 
     @admin.action(description="Reset two-factor sign-in (lost phone)")
-    def reset_two_factor(self, request, queryset):  # type: ignore[no-untyped-def]
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Remove the chosen people's authenticators and recovery codes; liaisons and staff
         must set two-factor sign-in up again. Each reset goes on the audit log."""
         with transaction.atomic():
             for user in queryset:
-                two_factor.second_factor_reset(user=user, staff=request.user)
+                two_factor.second_factor_reset(user=user, staff=signed_in_user(request))
         self.message_user(
             request,
             f"Two-factor sign-in reset for {len(queryset)} people. They set it up again at "
@@ -63,11 +71,11 @@ class UserAdmin(BaseUserAdmin):
 
     # Deleting from the admin (an erasure request handled by staff, say) removes and
     # anonymises the person's data exactly as deleting one's own account does.
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
         services.account_delete(user=obj, tell_person=False)
 
     @transaction.atomic
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.account_delete(user=user, tell_person=False)
 
@@ -90,10 +98,10 @@ class EmailChangeAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name", "new_email"]
     raw_id_fields = ["user"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: EmailChange | None = None) -> bool:
         return False
 
 

@@ -10,7 +10,7 @@ trip); this one tells an authenticator code from a recovery code by its shape, a
 app's sign-in does.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts import services, two_factor
+from accounts.models import User
+from accounts.requests import signed_in_user
 from core.clients import client_key
 
 
@@ -33,13 +35,14 @@ class TwoFactorAdminAuthenticationForm(AdminAuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        user = self.get_user()
+        # None when the email or password was left out: the stubs promise a user.
+        user = cast("User | None", self.get_user())
         if user is None or not two_factor.second_factor_enabled(user=user):
             return cleaned
         code = cleaned.get("otp_token") or ""
         if not code:
             raise ValidationError({"otp_token": "Enter the code from your authenticator app."})
-        client = client_key(self.request)  # type: ignore[arg-type]
+        client = client_key(self.request)
         try:
             device = two_factor.code_check(user=user, code=code, client=client, field="otp_token")
         except services.SignInThrottled as exc:
@@ -47,7 +50,7 @@ class TwoFactorAdminAuthenticationForm(AdminAuthenticationForm):
                 "Too many failed sign-ins. Wait a while, or reset your password."
             ) from exc
         # django-otp marks the session as verified when it sees this at sign-in.
-        user.otp_device = device
+        user.otp_device = device  # type: ignore[attr-defined]  # django-otp reads it off the user
         return cleaned
 
 
@@ -59,7 +62,7 @@ class AdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         refusal = two_factor.request_refusal(
-            user=request.user,  # type: ignore[arg-type]
+            user=signed_in_user(request),
             session_verified=two_factor.session_is_verified(request),
         )
         return refusal is None

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from accounts import deletion, services, two_factor
 from accounts.authentication import SecondFactorMissing
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from accounts.serializers import (
     AccountDeletionPreviewSerializer,
     AccountDeletionRefusedSerializer,
@@ -62,7 +63,7 @@ def signin_throttled(exc: Exception) -> Throttled:
 OTP_REQUIRED = "Enter the code from your authenticator app, or a recovery code."
 
 
-def _password_confirmed(request: Request, password: str, field: str = "password") -> None:
+def _password_confirmed(request: SignedInRequest, password: str, field: str = "password") -> None:
     """Refuse the request unless ``password`` is the signed-in user's password."""
     try:
         services.password_confirm(
@@ -192,7 +193,7 @@ class TokenView(IdempotentAPIView):
 
 class TokenRevokeView(IdempotentAPIView):
     @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -206,7 +207,7 @@ class MeView(IdempotentAPIView):
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedInRequest) -> Response:
         payload = MeUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, data=payload.validated_data)
@@ -273,7 +274,7 @@ class PasswordChangeView(IdempotentAPIView):
         request=PasswordChangeSerializer,
         responses={204: OpenApiResponse(description="Password changed.")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = PasswordChangeSerializer(data=request.data, context={"user": request.user})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -293,7 +294,7 @@ class EmailChangeView(IdempotentAPIView):
     change happens only when it is followed."""
 
     @extend_schema(request=EmailChangeSerializer, responses={202: EmailChangeRequestedSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = EmailChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -342,7 +343,7 @@ class DataExportView(APIView):
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="ZIP file.")
         }
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> StreamingHttpResponse:
         chunks = services.personal_data_export(user=request.user)
         response = StreamingHttpResponse(chunks, content_type="application/zip")
         stamp = timezone.localdate().isoformat()
@@ -373,7 +374,7 @@ class AccountDeletionView(IdempotentAPIView):
     """
 
     @extend_schema(responses=AccountDeletionPreviewSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         blockers = services.account_deletion_blockers(user=request.user)
         return Response(
             AccountDeletionPreviewSerializer(
@@ -392,7 +393,7 @@ class AccountDeletionView(IdempotentAPIView):
             409: AccountDeletionRefusedSerializer,
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = AccountDeletionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         _password_confirmed(request, payload.validated_data["password"])

@@ -41,7 +41,7 @@ class ForceListView(ListAPIView):
     # queryset filter backends, with the same parameter names they use.
     filter_backends: list[type] = []
 
-    def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]
+    def get_queryset(self) -> list[dict[str, str]]:  # type: ignore[override]  # a list of forces, which the list view pages as it would a QuerySet
         # A plain dict, so that an empty ``ordering`` is refused as the value it is rather
         # than read the way an HTML form's blank field is, as left out.
         query = ForceQuerySerializer(data=self.request.query_params.dict())

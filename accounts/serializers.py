@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -137,9 +137,10 @@ class MeSerializer(ModelSerializer):
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, Any]]:
-        return MembershipBriefSerializer(
+        data = MembershipBriefSerializer(
             membership_reader().active_memberships(user), many=True
         ).data
+        return cast(list[dict[str, Any]], data)  # many=True: a list (the stubs say a dict)
 
 
 class MeUpdateSerializer(Serializer):
@@ -273,7 +274,7 @@ class TokenSignInCodeSerializer(Serializer):
 
 class TwoFactorStatusSerializer(Serializer):
     enabled = serializers.BooleanField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field named like Field.required; DRF takes it off the class
     recovery_codes_left = serializers.IntegerField()
     can_disable = serializers.BooleanField(
         help_text="False for the accounts that must use two-factor sign-in."

@@ -1,10 +1,12 @@
+from typing import Any
+
 from celery import shared_task
 
 from accounts import emails
 from accounts.models import EmailChange, User
 
 # Every account email is retried when the mail server cannot be reached.
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": (OSError,),
     "retry_backoff": True,
     "retry_backoff_max": 600,

@@ -2,6 +2,9 @@
 it off, and staff resetting it for someone who lost their phone. The rules are in
 ``accounts.two_factor``."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import django_otp
 import segno
 from django.shortcuts import get_object_or_404
@@ -19,6 +22,7 @@ from rest_framework.views import APIView
 from accounts import services, two_factor
 from accounts.api import signin_throttled
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from accounts.selectors import people_visible_to
 from accounts.serializers import (
     MeSerializer,
@@ -35,12 +39,14 @@ from accounts.serializers import (
 from core.clients import client_key
 from core.idempotency import IdempotentAPIView
 
+T = TypeVar("T")
+
 
 def _client(request: Request) -> str:
     return client_key(request)
 
 
-def _guarded(call):  # type: ignore[no-untyped-def]
+def _guarded(call: Callable[[], T]) -> T:
     """Run a two-factor service, answering the sign-in throttle with 429."""
     try:
         return call()
@@ -118,7 +124,7 @@ class TwoFactorView(APIView):
     second_factor_exempt = frozenset({"GET"})
 
     @extend_schema(responses=TwoFactorStatusSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return Response(TwoFactorStatusSerializer(_status(request.user)).data)
 
 
@@ -144,7 +150,7 @@ class TwoFactorEnrolView(IdempotentAPIView):
     second_factor_exempt = frozenset({"POST"})
 
     @extend_schema(request=TwoFactorEnrolSerializer, responses={201: TwoFactorEnrolmentSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorEnrolSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         enrolment = _guarded(
@@ -170,7 +176,7 @@ class TwoFactorConfirmView(IdempotentAPIView):
     second_factor_exempt = frozenset({"POST"})
 
     @extend_schema(request=TwoFactorCodeSerializer, responses={201: RecoveryCodesSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorCodeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         device, codes = _guarded(
@@ -191,7 +197,7 @@ class RecoveryCodesView(IdempotentAPIView):
     idempotency_key_accepted = False
 
     @extend_schema(request=TwoFactorCodeSerializer, responses={201: RecoveryCodesSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorCodeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         codes = _guarded(
@@ -216,7 +222,7 @@ class TwoFactorDisableView(IdempotentAPIView):
         request=TwoFactorDisableSerializer,
         responses={204: OpenApiResponse(description="Two-factor sign-in is off.")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = TwoFactorDisableSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -237,7 +243,7 @@ class TwoFactorResetView(IdempotentAPIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(request=None, responses={200: TwoFactorStatusSerializer})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: SignedInRequest, user_id: int) -> Response:
         user = get_object_or_404(people_visible_to(user=request.user), pk=user_id)
         two_factor.second_factor_reset(user=user, staff=request.user)
         return Response(TwoFactorStatusSerializer(_status(user)).data)

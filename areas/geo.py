@@ -284,7 +284,7 @@ def areas_intersect(a: Area, b: Area) -> bool:
     if a.boundary is not None and b.boundary is not None:
         return a.flat(a.centre).intersects(b.flat(a.centre))
     circle, polygon = (a, b) if a.boundary is None else (b, a)
-    ring = polygon_ring(polygon.boundary)  # type: ignore[arg-type]
+    ring = polygon_ring(polygon.boundary)  # type: ignore[arg-type]  # the one of the two with a boundary
     return distance_to_polygon_m(circle.centre, ring) <= float(circle.radius_m or 0)
 
 

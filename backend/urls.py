@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from backend import api_docs
@@ -7,7 +7,7 @@ from backend import config as backend_config
 from core import views as core_views
 from notifications import views as notifications_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("", include("schemes.urls")),
     path("", include("watch.urls")),

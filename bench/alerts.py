@@ -45,6 +45,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from celery import shared_task
 from celery.signals import task_postrun, worker_ready
@@ -53,6 +54,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import ensure_database  # noqa: E402
+
+if TYPE_CHECKING:
+    import redis
+
+    from notifications.models import Alert
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/patchwatch_bench_alerts"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/3"
@@ -94,7 +100,7 @@ UNACKED_KEYS = ("unacked", "unacked_index", "unacked_mutex")
 # --- In the worker -----------------------------------------------------------------------
 
 
-def _redis():  # type: ignore[no-untyped-def]
+def _redis() -> "redis.Redis":
     import redis
 
     return redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL))
@@ -107,7 +113,9 @@ def _worker_ready(**_: object) -> None:
 
 
 @task_postrun.connect
-def _queue_step_done(sender=None, kwargs=None, state=None, **_: object) -> None:  # type: ignore[no-untyped-def]
+def _queue_step_done(
+    sender: Any = None, kwargs: Any = None, state: Any = None, **_: object
+) -> None:
     if sender is not None and sender.name in {
         "notifications.queue_notices",
         "bench.naive_queue_notices",
@@ -378,7 +386,7 @@ def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     return median, p95
 
 
-def draft_alert(cluster: Cluster, title: str):  # type: ignore[no-untyped-def]
+def draft_alert(cluster: Cluster, title: str) -> "Alert":
     from accounts.models import User
     from notifications.services import alert_draft
 
@@ -460,6 +468,7 @@ def run_dispatch(cluster: Cluster, *, naive: bool, timeout: float) -> Dispatch:
             )
             transaction.on_commit(lambda: naive_queue_notices.delay(alert_id=alert.pk))
         else:
+            assert alert.issuer is not None
             alert_publish(alert=alert, actor=alert.issuer)
     with _redis() as client:
         while time.time() < started + timeout:
@@ -504,7 +513,9 @@ def purge_broker() -> None:
             client.delete(key)
 
 
-def start_worker(pool: str, concurrency: int, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def start_worker(
+    pool: str, concurrency: int, env: dict[str, str], log: IO[bytes]
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",

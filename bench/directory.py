@@ -20,13 +20,17 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import django_on_own_database, report, timed  # noqa: E402
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
@@ -124,10 +128,12 @@ def main() -> None:
     print(f"\n{args.schemes:,} schemes, {args.runs} runs each, PostgreSQL, in-process\n")
 
     for radius in (5_000, 25_000):
-        found = []
+        found: list[int] = []
         cycle = iter(points * 2)
 
-        def match(radius: int = radius, found: list[int] = found, cycle=cycle) -> None:
+        def match(
+            radius: int = radius, found: list[int] = found, cycle: Iterator[geo.Point] = cycle
+        ) -> None:
             schemes = selectors.schemes_visible_to(user=_anonymous())
             found.append(
                 len(selectors.schemes_near(schemes=schemes, point=next(cycle), radius_m=radius))
@@ -143,10 +149,11 @@ def main() -> None:
     for radius in (5_000, 25_000):
         cycle = iter(points * 2)
 
-        def near(radius: int = radius, cycle=cycle) -> None:
+        def near(radius: int = radius, cycle: Iterator[geo.Point] = cycle) -> None:
             point = next(cycle)
             response = client.get(
-                "/api/v1/schemes/", {"lat": point.lat, "lon": point.lon, "radius_m": radius}
+                "/api/v1/schemes/",
+                {"lat": str(point.lat), "lon": str(point.lon), "radius_m": str(radius)},
             )
             assert response.status_code == 200, response.content
 
@@ -179,7 +186,7 @@ def main() -> None:
         print("  " + line)
 
 
-def _anonymous():
+def _anonymous() -> "AnonymousUser":
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()

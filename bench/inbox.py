@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -180,7 +181,7 @@ def main() -> None:
         f"{args.others:,} other notices; {args.runs} runs each, PostgreSQL, in-process\n"
     )
 
-    def get(path: str, query: dict[str, object]) -> Callable[[], None]:
+    def get(path: str, query: dict[str, Any]) -> Callable[[], None]:
         def call() -> None:
             response = client.get(path, query)
             assert response.status_code == 200, response.content
@@ -200,7 +201,14 @@ def main() -> None:
     for label, call in calls.items():
         queries: list[str] = []
 
-        def count(execute, sql, params, many, context, queries=queries):
+        def count(
+            execute: Callable[..., Any],
+            sql: str,
+            params: Any,
+            many: bool,
+            context: dict[str, Any],
+            queries: list[str] = queries,
+        ) -> Any:
             queries.append(sql)
             return execute(sql, params, many, context)
 

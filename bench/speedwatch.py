@@ -42,6 +42,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -273,7 +274,7 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
                 )
         Site.objects.bulk_create(site_rows)
 
-        params = {
+        params: dict[str, Any] = {
             "now": timezone.now(),
             "offences": offences,
             "per_site": SESSIONS_PER_SITE,
@@ -292,6 +293,7 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
             cursor.execute(OFFENCES_SQL, params)
     print(f"  loaded in {time.perf_counter() - started:.1f} s", flush=True)
     sample = Offence.objects.order_by("pk").values("registration", "vehicle_key").first()
+    assert sample is not None
     assert sample["vehicle_key"] == vehicle_key(sample["registration"]), sample
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -340,6 +342,7 @@ def main() -> None:
     force = "cambridgeshire"
     liaison = User.objects.get(email=f"liaison.{force}{BENCH_EMAIL}")
     scheme = Scheme.objects.filter(force=force, kind="speedwatch").order_by("pk").first()
+    assert scheme is not None
     client = Client()
     client.force_login(liaison)
     now = timezone.now()
@@ -351,8 +354,8 @@ def main() -> None:
         f"{args.lookups} escalation lookups, PostgreSQL, in-process (load average {load})\n"
     )
 
-    def statistics_call(extra: dict[str, object]) -> Callable[[], dict]:
-        def call() -> dict:
+    def statistics_call(extra: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+        def call() -> dict[str, Any]:
             response = client.get("/api/v1/speedwatch/statistics/", {"since": since, **extra})
             assert response.status_code == 200, response.content
             return response.json()

@@ -35,7 +35,8 @@ def unsafe_methods_of(callback: Any) -> set[str]:
 def check_unsafe_views_are_idempotent(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
     for pattern in _patterns(get_resolver().url_patterns):
-        view = getattr(pattern.callback, "cls", None)
+        # A class whenever unsafe_methods_of finds any method (it checks).
+        view: Any = getattr(pattern.callback, "cls", None)
         if unsafe_methods_of(pattern.callback) and not issubclass(view, IdempotentAPIView):
             errors.append(
                 Error(

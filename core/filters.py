@@ -1,5 +1,6 @@
 """Filter fields shared by the apps' FilterSets."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ class UTCDateTimeField(forms.DateTimeField):
 
 
 class UTCDateTimeFilter(filters.IsoDateTimeFilter):
-    field_class = UTCDateTimeField
+    field_class = UTCDateTimeField  # type: ignore[assignment]  # django-filter takes any form field; its stubs name the default
 
 
 PERIOD_BACKWARDS = "The end must come after the start."
@@ -58,7 +59,8 @@ class PeriodForm(forms.Form):
     start is an error of ``until``, not a silently empty list."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if period_is_backwards(data.get("since"), data.get("until")):
             self.add_error("until", PERIOD_BACKWARDS)
         return data
@@ -93,7 +95,7 @@ class StrictBooleanField(forms.Field):
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
-    field_class = StrictBooleanField
+    field_class = StrictBooleanField  # type: ignore[assignment]  # django-filter takes any form field; its stubs name the default
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # django-filter's boolean widget reads anything it does not know as "no filter".
@@ -117,7 +119,7 @@ class IdField(forms.IntegerField):
 class IdFilter(filters.NumberFilter):
     """Filters by a foreign key's id (drf-spectacular documents it as the key's integer)."""
 
-    field_class = IdField
+    field_class = IdField  # type: ignore[assignment]  # django-filter takes any form field; its stubs name the default
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -126,7 +128,7 @@ class StrictOrderingFilter(OrderingFilter):
     schema lists the accepted values (each field, ``-`` before it to reverse); several may be
     given, comma-separated, as DRF allows."""
 
-    def get_ordering(self, request: Any, queryset: Any, view: Any) -> list[str] | None:
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Sequence[str] | None:
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
             return self.get_default_ordering(view)
@@ -165,7 +167,7 @@ class FilterSet(filters.FilterSet):
         base = super().get_form_class()
         text = {name for name, item in self.filters.items() if type(item) is filters.CharFilter}
 
-        class Form(base):  # type: ignore[misc, valid-type]
+        class Form(base):  # type: ignore[misc, valid-type]  # a class made from django-filter's at run time
             def clean(form) -> dict[str, Any]:
                 data = super().clean()
                 for name in form.fields:

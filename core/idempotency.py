@@ -28,7 +28,7 @@ included): someone who knows another person's key learns nothing from it but a 4
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -123,7 +123,7 @@ class IdempotentAPIView(APIView):
         if self._idempotency_keyed:
             self._idempotency_record = _claim(request)
 
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]  # a replay is the HttpResponse first sent, not a DRF Response
         if isinstance(exc, _Replay):
             return exc.response
         if self._idempotency_keyed:
@@ -173,6 +173,7 @@ def _remember(record: IdempotencyRecord, response: HttpResponseBase) -> None:
     # An update, not save(): deleting one's account deletes its records with it.
     IdempotencyRecord.objects.filter(pk=record.pk).update(
         response_status=response.status_code,
-        response_content=response.content,
+        # Not streaming (above), so an HttpResponse, which has its content.
+        response_content=cast(HttpResponse, response).content,
         response_content_type=response.get("Content-Type", ""),
     )

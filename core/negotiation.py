@@ -17,7 +17,10 @@ from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
-from rest_framework.utils.mediatypes import _MediaType, order_parsed_by_precedence
+from rest_framework.utils.mediatypes import (  # type: ignore[attr-defined]  # DRF 3.18 has it; its stubs do not yet
+    _MediaType,
+    order_parsed_by_precedence,
+)
 
 
 def _quality(media_type: _MediaType) -> float:
@@ -29,7 +32,7 @@ def _quality(media_type: _MediaType) -> float:
 
 
 class ContentNegotiation(DefaultContentNegotiation):
-    def select_renderer(
+    def select_renderer(  # type: ignore[override]  # DRF passes the view's list, read more than once here
         self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: Any = None
     ) -> tuple[BaseRenderer, str]:
         if request.method == "OPTIONS":
@@ -44,13 +47,14 @@ class ContentNegotiation(DefaultContentNegotiation):
                     {parameter: [f"This endpoint's formats are: {offered}."]}
                 )
             return chosen[0], chosen[0].media_type
-        accepts = sorted(self._get_parsed_accept_list(request), key=_quality, reverse=True)
-        offered = [(renderer, _MediaType(renderer.media_type)) for renderer in renderers]
+        parsed = self._get_parsed_accept_list(request)  # type: ignore[attr-defined]  # DRF's own parse of Accept, not in its stubs
+        accepts = sorted(parsed, key=_quality, reverse=True)
+        candidates = [(renderer, _MediaType(renderer.media_type)) for renderer in renderers]
         for quality, group in itertools.groupby(accepts, key=_quality):
             if quality == 0:
                 break
             for media_type_set in order_parsed_by_precedence(list(group)):
-                for renderer, renderer_media_type in offered:
+                for renderer, renderer_media_type in candidates:
                     for accepted in media_type_set:
                         if renderer_media_type.match(accepted):
                             return renderer, _accepted_media_type(renderer, accepted)

@@ -18,7 +18,7 @@ class PagePagination(PageNumberPagination):
     # Only numbers: the schema documents ``page`` as an integer.
     last_page_strings = ()
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size

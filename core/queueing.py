@@ -15,4 +15,8 @@ from celery import current_app
 def task_queue(name: str, *, kwargs: dict[str, Any], countdown: float | None = None) -> None:
     """Send the task registered under ``name``; raises as ``apply_async`` does when the
     broker cannot be reached, for the caller to decide what that means."""
-    current_app.tasks[name].apply_async(kwargs=kwargs, countdown=countdown)
+    task = current_app.tasks[name]
+    if countdown is None:
+        task.apply_async(kwargs=kwargs)
+    else:
+        task.apply_async(kwargs=kwargs, countdown=countdown)

@@ -9,6 +9,7 @@ the file. Errors are always answered as JSON, whatever was asked for (see
 ``core.exceptions``): a client asking for a PDF and refused gets a message it can read.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -25,7 +26,7 @@ class FileRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if isinstance(data, bytes):
             return data

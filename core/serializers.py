@@ -13,7 +13,7 @@ so with ``context={"text_input": True}``.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 from rest_framework import serializers
@@ -97,7 +97,14 @@ def _refuse_empty_parameters(serializer: Any, data: QueryDict) -> None:
         raise serializers.ValidationError(errors)
 
 
-class JSONTypesMixin:
+# For the type checker the mixin is the Serializer it is mixed into.
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class JSONTypesMixin(_SerializerBase):
     """Refuses, field by field, JSON values of a type other than the field's (see the module
     docstring); otherwise reads the data as the serializer always did."""
 
@@ -105,9 +112,9 @@ class JSONTypesMixin:
         if isinstance(data, QueryDict):
             _refuse_empty_parameters(self, data)
         from_json = isinstance(data, Mapping) and not isinstance(data, QueryDict)
-        if from_json and not self.context.get("text_input"):  # type: ignore[attr-defined]
-            errors = {}
-            for field in self._writable_fields:  # type: ignore[attr-defined]
+        if from_json and not self.context.get("text_input"):
+            errors: dict[Any, Any] = {}
+            for field in self._writable_fields:
                 value = field.get_value(data)
                 if value is empty:
                     continue
@@ -118,12 +125,12 @@ class JSONTypesMixin:
                 # Report the other fields' errors too, so one answer lists everything wrong;
                 # for a field of the wrong type its type is what is wrong.
                 try:
-                    super().to_internal_value(data)  # type: ignore[misc]
+                    super().to_internal_value(data)
                 except serializers.ValidationError as exc:
                     if isinstance(exc.detail, dict):
                         errors = {**exc.detail, **errors}
                 raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data)
 
 
 class Serializer(JSONTypesMixin, serializers.Serializer):

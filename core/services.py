@@ -39,7 +39,7 @@ def stored_responses_forget(*, naming: Iterable[str]) -> int:
     doomed = [
         pk
         for pk, content in stored.values_list("pk", "response_content").iterator(chunk_size=500)
-        if any(term in bytes(content) for term in terms)
+        if content is not None and any(term in bytes(content) for term in terms)
     ]
     deleted, _ = IdempotencyRecord.objects.filter(pk__in=doomed).delete()
     return deleted

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
 
@@ -33,9 +33,8 @@ def rule(kind: str) -> Callable[[Selector], Selector]:
             queryset = selector(*args, **kwargs)
             return queryset.none() if kind in _narrowed.get() else queryset
 
-        visible.visibility_kind = kind  # type: ignore[attr-defined]
         _rules[kind] = visible
-        return visible  # type: ignore[return-value]
+        return cast(Selector, visible)  # it takes and gives what the selector does
 
     return register
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -77,7 +79,7 @@ class PushSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     readonly_fields = ["user", "endpoint", "p256dh", "auth", "created_at"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -88,8 +90,8 @@ class PushReceiptAdmin(admin.ModelAdmin):
     list_display = ["notice", "subscription", "sent_at"]
     raw_id_fields = ["notice", "subscription"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

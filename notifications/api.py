@@ -1,6 +1,7 @@
 """Thin HTTP views for alerts, the inbox, replies and preferences, and the public Atom
 feeds of alerts."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest, signed_in_user
 from areas import geo
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
@@ -68,15 +70,16 @@ class AlertFilter(FilterSet):
         fields = ["status", "category", "mine", "scheme", "unread_replies"]
 
     def filter_mine(self, queryset: QuerySet[Alert], name: str, value: bool) -> QuerySet[Alert]:
-        issued = Q(issuer=self.request.user)
+        issued = Q(issuer=signed_in_user(self.request))
         return queryset.filter(issued) if value else queryset.exclude(issued)
 
     def filter_unread_replies(
         self, queryset: QuerySet[Alert], name: str, value: bool
     ) -> QuerySet[Alert]:
         # Counts only where the viewer may read the replies: what they manage.
-        managed = Q(issuer=self.request.user)
-        force = liaison_force(self.request.user)
+        viewer = signed_in_user(self.request)
+        managed = Q(issuer=viewer)
+        force = liaison_force(viewer)
         if force:
             managed |= Q(force=force)
         waiting = Q(unread_replies__gt=0) & managed
@@ -98,7 +101,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
             selectors.with_unread_replies(selectors.alerts_visible_to(user=self.request.user))
         ).select_related("issuer", "scheme")
 
-    def get_permissions(self) -> list:  # type: ignore[type-arg]
+    def get_permissions(self) -> Sequence[Any]:
         if self.action == "cap":
             return [AllowAny()]
         return super().get_permissions()
@@ -129,12 +132,12 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return Response(self.get_serializer(self._alert(alert.pk)).data, status=status_code)
 
     @extend_schema(request=AlertInputSerializer, responses={201: AlertDetailSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         alert = services.alert_draft(issuer=request.user, **self._draft(request))
         return self._shown(alert, status.HTTP_201_CREATED)
 
     @extend_schema(request=AlertInputSerializer, responses=AlertDetailSerializer)
-    def update(self, request: Request, pk: int) -> Response:
+    def update(self, request: SignedInRequest, pk: int) -> Response:
         """Rewrite a draft as a whole; only its author can, and only before publishing."""
         alert = self._alert(pk)
         if alert.issuer_id != request.user.pk:
@@ -143,14 +146,14 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         return self._shown(alert)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, pk: int) -> Response:
+    def destroy(self, request: SignedInRequest, pk: int) -> Response:
         """Delete a draft; a published alert stays on record (cancel it instead)."""
         services.alert_draft_delete(alert=self._alert(pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=AlertInputSerializer, responses=PreviewSerializer)
     @action(detail=False, methods=["post"])
-    def preview(self, request: Request) -> Response:
+    def preview(self, request: SignedInRequest) -> Response:
         """How many schemes and people an alert would reach, before it is published."""
         schemes, recipients = services.alert_preview(issuer=request.user, **self._draft(request))
         return Response(
@@ -172,11 +175,11 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=None, responses=AlertDetailSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: int) -> Response:
+    def publish(self, request: SignedInRequest, pk: int) -> Response:
         alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
         return self._shown(alert)
 
-    def _replace(self, request: Request, pk: int, message_type: str) -> Response:
+    def _replace(self, request: SignedInRequest, pk: int, message_type: str) -> Response:
         alert = self._managed(pk)
         payload = AlertChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -190,13 +193,13 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def update_alert(self, request: Request, pk: int) -> Response:
+    def update_alert(self, request: SignedInRequest, pk: int) -> Response:
         """Publish an update: a new alert to the same recipients, marked as an update."""
         return self._replace(request, pk, MessageType.UPDATE)
 
     @extend_schema(request=AlertChangeSerializer, responses={201: AlertDetailSerializer})
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: int) -> Response:
+    def cancel(self, request: SignedInRequest, pk: int) -> Response:
         """Cancel an alert: its recipients are told, marked as a cancellation."""
         return self._replace(request, pk, MessageType.CANCEL)
 
@@ -230,7 +233,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     @extend_schema(request=None, responses={200: MarkedSerializer})
     @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: int) -> Response:
+    def read(self, request: SignedInRequest, pk: int) -> Response:
         """Mark read what the viewer has of the alert's incident: its notices on every
         channel, and the answers to their replies."""
         marked = services.incident_mark_read(user=request.user, alert=self._alert(pk))
@@ -241,7 +244,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         responses={200: ReplySerializer(many=True), 201: ReplySerializer},
     )
     @action(detail=True, methods=["get", "post"])
-    def replies(self, request: Request, pk: int) -> Response:
+    def replies(self, request: SignedInRequest, pk: int) -> Response:
         """GET: the replies to the alert's incident, newest first: all of them for its
         issuer and the force's liaisons, one's own (with their answers) for anyone else.
         POST: reply to the alert, as someone who received it."""
@@ -271,7 +274,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         url_path="replies/<int:reply_id>/answer",
         url_name="reply-answer",
     )
-    def reply_answer(self, request: Request, pk: int, reply_id: int) -> Response:
+    def reply_answer(self, request: SignedInRequest, pk: int, reply_id: int) -> Response:
         """Answer a reply: its author finds the answer on the alert's page, and the incident
         shows unread in their inbox until they do. The issuer of the alert replied to and
         the force's liaisons may answer."""
@@ -314,14 +317,14 @@ class InboxView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Notice]:
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        return selectors.inbox_of(user=self.request.user).select_related(
+        return selectors.inbox_of(user=signed_in_user(self.request)).select_related(
             "alert__issuer", "alert__scheme"
         )
 
 
 class InboxReadView(IdempotentAPIView):
     @extend_schema(request=ReadInputSerializer, responses=MarkedSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = ReadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         marked = services.notices_mark_read(
@@ -336,19 +339,19 @@ class PreferenceView(IdempotentAPIView):
     and by web push where a browser allowed it)."""
 
     @extend_schema(responses=PreferenceSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         preference = selectors.preference_of(user=request.user)
         return Response(PreferenceSerializer(preference).data)
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInRequest) -> Response:
         payload = PreferenceSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         preference = services.preference_set(user=request.user, data=dict(payload.validated_data))
         return Response(PreferenceSerializer(preference).data)
 
     @extend_schema(request=None, responses={200: PreferenceSerializer})
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: SignedInRequest) -> Response:
         """Forget the saved settings: the defaults apply again, and are returned."""
         services.preference_reset(user=request.user)
         return Response(PreferenceSerializer(selectors.preference_of(user=request.user)).data)
@@ -358,14 +361,14 @@ class PushSubscriptionView(IdempotentAPIView):
     """Browsers that allowed notifications: the frontend's service worker registers here."""
 
     @extend_schema(request=PushSubscriptionSerializer, responses={201: PushSubscriptionSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         payload = PushSubscriptionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.push_subscription_save(user=request.user, **payload.validated_data)
         return Response(payload.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PushSubscriptionSerializer, responses={204: None})
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: SignedInRequest) -> Response:
         endpoint = str(request.data.get("endpoint", ""))[:1000]
         services.push_subscription_remove(user=request.user, endpoint=endpoint)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ space-separated "sender,identifier,sent" triples.
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from notifications.models import Alert, Category
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 SENDER = "patchwatch@" + settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
 
-CAP_CATEGORY = {
+CAP_CATEGORY: dict[str, str] = {
     Category.BURGLARY: "Security",
     Category.VEHICLE_CRIME: "Security",
     Category.BOGUS_CALLER: "Security",
@@ -53,7 +54,9 @@ def _area(alert: Alert) -> tuple[str, str]:
     if alert.boundary is not None:
         ring = alert.boundary["coordinates"][0]
         return "polygon", " ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in ring)
-    return "circle", f"{alert.centre_lat:.6f},{alert.centre_lon:.6f} {alert.radius_m / 1000:.3f}"
+    # No boundary: a circle, whose radius is set (a constraint of AreaFields).
+    radius_m = cast(int, alert.radius_m)
+    return "circle", f"{alert.centre_lat:.6f},{alert.centre_lon:.6f} {radius_m / 1000:.3f}"
 
 
 def alert_cap_xml(alert: Alert) -> bytes:
@@ -76,7 +79,8 @@ def alert_cap_xml(alert: Alert) -> bytes:
         element(root, "references", " ".join(_reference(message) for message in earlier))
     if alert.incident_id is not None:
         # The incident is named by its first alert, however long its thread has grown.
-        incident = alert if alert.incident_id == alert.pk else alert.incident
+        # incident_id is set, so the incident is there.
+        incident = alert if alert.incident_id == alert.pk else cast(Alert, alert.incident)
         element(root, "incidents", str(incident.identifier))
     info = ElementTree.SubElement(root, f"{{{NAMESPACE}}}info")
     element(info, "language", "en-GB")

@@ -261,7 +261,7 @@ def _send_and_record(
 def _record_failure(ids: list[int], error: str, *, due: datetime | None = None) -> None:
     """Record a failure: final, or (with ``due``) to be tried again from then."""
     if due is None:
-        changes = {"state": NoticeState.FAILED}
+        changes: dict[str, object] = {"state": NoticeState.FAILED}
     else:
         changes = {"state": NoticeState.QUEUED, "deliver_after": due}
     Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(

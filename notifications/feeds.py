@@ -24,7 +24,7 @@ What a feed says, and why:
 import math
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.urls import reverse
@@ -45,7 +45,7 @@ CAP_MEDIA_TYPE = "application/cap+xml"
 # own category has Patchwatch's terms and labels.
 CAP_SCHEME = "urn:oasis:names:tc:emergency:cap:1.2"
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
-TITLE_PREFIX = {MessageType.UPDATE: "Update: ", MessageType.CANCEL: "Cancelled: "}
+TITLE_PREFIX: dict[str, str] = {MessageType.UPDATE: "Update: ", MessageType.CANCEL: "Cancelled: "}
 
 
 def _local(moment: datetime) -> str:
@@ -73,7 +73,7 @@ class AlertAtomFeed(Atom1Feed):
         handler.addQuickElement(
             "link", "", {"rel": "alternate", "type": "text/html", "href": feed["link"]}
         )
-        handler.startElement("author", {})
+        handler.startElement("author", {})  # type: ignore[arg-type]  # as Django's feeds do; the stubs want SAX attributes
         handler.addQuickElement("name", feed["author_name"])
         if feed["author_link"]:
             handler.addQuickElement("uri", feed["author_link"])
@@ -85,7 +85,7 @@ class AlertAtomFeed(Atom1Feed):
         handler.addQuickElement("title", item["title"], {"type": "text"})
         handler.addQuickElement("published", _local(item["pubdate"]))
         handler.addQuickElement("updated", _local(item["updateddate"]))
-        handler.startElement("author", {})
+        handler.startElement("author", {})  # type: ignore[arg-type]  # as Django's feeds do; the stubs want SAX attributes
         handler.addQuickElement("name", item["author_name"])
         handler.endElement("author")
         for href, media_type, title in item["links"]:
@@ -115,12 +115,15 @@ def area_feed_path(alert: Alert) -> str:
         furthest = max(
             (
                 geo.distance_m(centre, geo.Point(lat, lon))
-                for lon, lat in geo.polygon_ring(alert.boundary)
+                # With no radius the area is a polygon (a constraint of AreaFields).
+                for lon, lat in geo.polygon_ring(cast(dict[str, Any], alert.boundary))
             ),
             default=0.0,
         )
         radius = max(100, math.ceil(furthest))
-    query = urlencode({"lat": alert.centre_lat, "lon": alert.centre_lon, "radius_m": radius})
+    query = urlencode(
+        {"lat": str(alert.centre_lat), "lon": str(alert.centre_lon), "radius_m": str(radius)}
+    )
     return f"{reverse('alerts-feed-area')}?{query}"
 
 
@@ -224,7 +227,7 @@ def area_feed(*, area: geo.Area, alerts: list[Alert], self_url: str) -> bytes:
     """The Atom feed of the public alerts whose area overlaps a circle."""
     # ``+ 0.0`` makes -0.0 (which repr writes with its sign) the same feed as 0.0.
     lat, lon, radius = area.centre.lat + 0.0, area.centre.lon + 0.0, int(area.radius_m or 0)
-    query = urlencode({"lat": repr(lat), "lon": repr(lon), "radius_m": radius})
+    query = urlencode({"lat": repr(lat), "lon": repr(lon), "radius_m": str(radius)})
     canonical = f"{settings.SITE_URL}{reverse('alerts-feed-area')}?{query}"
     within = f"{radius} m" if radius < 1000 else f"{radius / 1000:g} km"
     return _document(

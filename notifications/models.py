@@ -50,7 +50,7 @@ class Severity(models.TextChoices):
 
 # Higher is more severe; Unknown ranks lowest so a "minimum severity" never hides it by
 # accident below Minor.
-SEVERITY_RANK = {
+SEVERITY_RANK: dict[str, int] = {
     Severity.UNKNOWN: 0,
     Severity.MINOR: 1,
     Severity.MODERATE: 2,

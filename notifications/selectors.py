@@ -3,7 +3,7 @@ and delivery figures."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from areas import geo
 from core import visibility
 from notifications.models import (
@@ -96,7 +97,7 @@ def default_channels(*, pushes: bool) -> list[str]:
     return [Channel.EMAIL, Channel.PUSH] if pushes else [Channel.EMAIL]
 
 
-def default_preference(*, user: AnyUser) -> Preference:
+def default_preference(*, user: User) -> Preference:
     """The settings of a member who has saved none, as an unsaved Preference."""
     pushes = push_subscriptions_of(user=user).exists()
     return Preference(
@@ -113,10 +114,12 @@ def default_preference(*, user: AnyUser) -> Preference:
 @visibility.rule("preference")
 def preferences_of(*, user: AnyUser) -> QuerySet[Preference]:
     """A member's own saved alert settings (one at most)."""
-    return Preference.objects.filter(user_id=user.pk)
+    if not user.is_authenticated:
+        return Preference.objects.none()
+    return Preference.objects.filter(user=user)
 
 
-def preference_of(*, user: AnyUser) -> Preference:
+def preference_of(*, user: User) -> Preference:
     """The member's saved settings, or the defaults (unsaved: ``pk`` is None)."""
     return preferences_of(user=user).first() or default_preference(user=user)
 
@@ -124,7 +127,9 @@ def preference_of(*, user: AnyUser) -> Preference:
 @visibility.rule("push subscription")
 def push_subscriptions_of(*, user: AnyUser) -> QuerySet[PushSubscription]:
     """The browsers of a member that allowed notifications."""
-    return PushSubscription.objects.filter(user_id=user.pk)
+    if not user.is_authenticated:
+        return PushSubscription.objects.none()
+    return PushSubscription.objects.filter(user=user)
 
 
 # Coordinators hear of their schemes' alerts on at least one channel besides the app: email,
@@ -244,7 +249,8 @@ def messages_referenced_by(*, alert: Alert) -> list[Alert]:
 def manages_incident(*, user: AnyUser, alert: Alert) -> bool:
     """Whether the user manages the alert's incident (``incidents_managed_by``)."""
     incident = alert.incident_id or alert.pk
-    return incidents_managed_by(user=user).filter(incident_key=incident).exists()
+    managed = incidents_managed_by(user=user)
+    return managed.filter(incident_key=incident).exists()  # type: ignore[misc]  # incident_key is the values() annotation, which the plugin does not follow
 
 
 def thread(*, alert: Alert, user: AnyUser) -> dict[str, Any]:
@@ -260,9 +266,9 @@ def thread(*, alert: Alert, user: AnyUser) -> dict[str, Any]:
     manages = manages_incident(user=user, alert=latest)
     return {
         "incident": latest.incident_id or latest.pk,
-        "status": latest.incident_status,
+        "status": latest.incident_status,  # type: ignore[attr-defined]  # annotated by with_incident_status
         "unread": incident_unread(user=user, alert=alert),
-        "unread_replies": sum(m.unread_replies for m in messages) if manages else None,
+        "unread_replies": sum(m.unread_replies for m in messages) if manages else None,  # type: ignore[attr-defined]  # annotated by with_unread_replies
         "messages": messages,
     }
 
@@ -287,11 +293,15 @@ def incident_unread(*, user: AnyUser, alert: Alert) -> bool:
     )
 
 
-def incidents_managed_by(*, user: AnyUser) -> QuerySet[Alert]:
+class IncidentKey(TypedDict):
+    incident_key: int
+
+
+def incidents_managed_by(*, user: AnyUser) -> "QuerySet[Alert, IncidentKey]":
     """The incidents (ids, as ``incident_key``) whose messages the user issued one of, or that
     are of their force as its liaison: the query form of ``can_manage_incident``."""
     if not user.is_authenticated:
-        return Alert.objects.none()
+        return Alert.objects.none().values(incident_key=Coalesce("incident_id", "pk"))
     managed = Q(issuer=user)
     force = liaison_force(user)
     if force:
@@ -327,7 +337,7 @@ def notices_visible_to(*, user: AnyUser) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user)
 
 
-def inbox_of(*, user: AnyUser) -> QuerySet[Notice]:
+def inbox_of(*, user: User) -> QuerySet[Notice]:
     """The user's in-app inbox, one notice per incident: the latest of theirs (the others are
     marked superseded as they are replaced), with whether anything of the incident is unread
     and the incident's status. Newest first.

@@ -274,7 +274,7 @@ class NoticeSerializer(ModelSerializer):
     def to_representation(self, notice: Notice) -> dict[str, Any]:
         status = getattr(notice, "incident_status", None)
         if status is not None:
-            notice.alert.incident_status = status  # type: ignore[attr-defined]
+            notice.alert.incident_status = status  # type: ignore[attr-defined]  # read by the alert's serializer, as the alert list's annotation
         return super().to_representation(notice)
 
     def get_unread(self, notice: Notice) -> bool:

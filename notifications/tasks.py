@@ -2,7 +2,7 @@
 
 import math
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
@@ -23,14 +23,16 @@ def queue_notices(*, alert_id: int) -> int:
     acks_late=True,
     max_retries=settings.NOTIFICATIONS_MAX_ATTEMPTS,
 )
-def deliver_notices(self, *, notice_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+def deliver_notices(self: Task, *, notice_ids: list[int]) -> int:
     outcome = dispatch.notices_deliver(notice_ids=notice_ids)
     # Retry only the notices that failed for a passing reason, once their backoff is over
     # (each notice's is capped at half the broker's visibility timeout). Run in-process
     # (no broker), a retry would raise out of the request that published the alert, after
     # its commit; those notices stay queued, their error recorded, for the sweep to retry.
     # The sweep also takes over from a task that has used its retries.
-    retrying = self.request.retries < self.max_retries and not self.request.is_eager
+    # (max_retries is never None here: the decorator sets it; None would mean no limit.)
+    limited = self.max_retries is not None and self.request.retries >= self.max_retries
+    retrying = not limited and not self.request.is_eager
     if outcome.retry_at is not None and retrying:
         countdown = max(0, math.ceil((outcome.retry_at - timezone.now()).total_seconds()))
         raise self.retry(kwargs={"notice_ids": outcome.retry}, countdown=countdown)

@@ -43,7 +43,7 @@ def delivery_plan(
         # each notice's state says truly whether its own channel delivered it.
         return _next(now, time(settings.NOTIFICATIONS_DIGEST_HOUR)), True
     if in_quiet_hours(preference, now):
-        return _next(now, preference.quiet_until), False  # type: ignore[arg-type]
+        return _next(now, preference.quiet_until), False  # type: ignore[arg-type]  # set: in_quiet_hours said so
     return None, False
 
 

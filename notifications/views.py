@@ -2,6 +2,7 @@
 Atom feeds, CAP's ``web``, a shared message), without signing in or running scripts."""
 
 from datetime import datetime
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -65,7 +66,7 @@ def public_alert(request: HttpRequest, identifier: str) -> HttpResponse:
         "urgency_hint": URGENCY_HINTS.get(alert.urgency, ""),
         "sender": alert.scheme.name if alert.scheme else alert.get_force_display(),
         "where": selectors.area_description(alert),
-        "sent": _moment(alert.published_at),
+        "sent": _moment(cast(datetime, alert.published_at)),  # public, so published
         "expires": _moment(alert.expires_at),
         "cap_url": reverse("alert-cap", args=[alert.pk]),
         "area_feed_url": feeds.area_feed_path(alert),

@@ -9,7 +9,7 @@ coordinator cannot leave this way: they hand the scheme over first.
 import json
 from typing import Any
 
-from django.db.models import Q, TextField, Value
+from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat, Replace, Substr
 
 from accounts.deletion import AccountDeletionRefused, Blocker, DeletionHandler, HeldData
@@ -61,7 +61,7 @@ def _held(user: User) -> list[HeldData]:
     ]
 
 
-def _contact_of(user: User):  # type: ignore[no-untyped-def]
+def _contact_of(user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(contact_email__iexact=user.email)
 
 

@@ -12,7 +12,7 @@ type of object it is about and how its prose reads, from the actor's name and th
 ``schemes.services.activity_record`` renders that prose once, when the event is written.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,14 +51,14 @@ class _RegisteredKinds(BaseChoiceIterator):
     """Every registered kind, in the order the apps registered them, read when used: a
     form or serializer field made before the last app is ready still offers them all."""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(list(_kinds.items()))
 
 
 class _RegisteredObjectTypes(BaseChoiceIterator):
     """Every type of object that registered kinds are about, read when used."""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         about = dict.fromkeys(kind.about for kind in _described.values())
         return iter([(name, name) for name in about])
 

@@ -3,10 +3,11 @@ as the API: status moves go through ``services.scheme_status_change`` (recorded 
 staff member and a reason), requests to join and members' roles through the membership
 services, and no edit or deletion may take away a scheme's last coordinator."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts.requests import signed_in_user
 from core.admin import EvidenceAdmin
 from schemes import services
 from schemes.models import (
@@ -40,7 +42,7 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
         if any(self.errors) or self.instance.pk is None:
             return
         changes = {
-            form.instance.pk: not self._should_delete_form(form)
+            form.instance.pk: not self._should_delete_form(form)  # type: ignore[attr-defined]  # Django's reading of the DELETE box; the stubs leave it out
             and _stays_coordinator(form.cleaned_data, form.instance)
             for form in self.forms
             if form.instance.pk is not None and form.cleaned_data
@@ -67,7 +69,7 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).filter(status=MembershipStatus.ACTIVE)
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Scheme | None = None) -> bool:
         return False
 
 
@@ -75,10 +77,11 @@ class StatusChangeInline(admin.TabularInline):
     model = SchemeStatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    # A tuple, which (unlike a list) can stand for both.
+    readonly_fields = ("at", "from_status", "to_status", "actor", "reason")
+    fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Scheme | None = None) -> bool:
         return False
 
 
@@ -132,7 +135,9 @@ class SchemeAdmin(admin.ModelAdmin):
         _status_action(SchemeStatus.CLOSED, "Close"),
     ]
 
-    def save_model(self, request, obj: Scheme, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Scheme, form: forms.ModelForm, change: bool
+    ) -> None:
         # Keep the indexed bounding box in step with an area edited here.
         area = services.area_fields(
             lat=obj.centre_lat, lon=obj.centre_lon, radius_m=obj.radius_m, boundary=obj.boundary
@@ -142,9 +147,15 @@ class SchemeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A scheme added here starts as a proposal, recorded like one made in the app.
-            services.proposal_record(scheme=obj, actor=request.user, in_admin=True)
+            services.proposal_record(scheme=obj, actor=signed_in_user(request), in_admin=True)
 
-    def save_formset(self, request, form, formset, change) -> None:  # type: ignore[no-untyped-def]
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formset: forms.BaseModelFormSet,
+        change: bool,
+    ) -> None:
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
         # Checked as a whole by the formset; made coordinators first, so that a hand-over
@@ -154,10 +165,12 @@ class SchemeAdmin(admin.ModelAdmin):
         moved.sort(key=lambda f: f.cleaned_data["role"] != MembershipRole.COORDINATOR)
         for row in moved:
             services.membership_set_role(
-                membership=row.instance, actor=request.user, role=row.cleaned_data["role"]
+                membership=row.instance,
+                actor=signed_in_user(request),
+                role=row.cleaned_data["role"],
             )
         for row in removed:
-            services.membership_remove(membership=row.instance, actor=request.user)
+            services.membership_remove(membership=row.instance, actor=signed_in_user(request))
         # What formset.save() would have noted, for the admin's change message.
         formset.new_objects = []
         formset.changed_objects = [(row.instance, ["role"]) for row in moved]
@@ -183,7 +196,7 @@ class SchemeAdmin(admin.ModelAdmin):
                     "form": form,
                     "schemes": queryset,
                     "action": request.POST["action"],
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                     "verb": verb,
                 },
             )
@@ -191,7 +204,7 @@ class SchemeAdmin(admin.ModelAdmin):
             try:
                 services.scheme_status_change(
                     scheme=scheme,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     to_status=to_status,
                     reason=form.cleaned_data["reason"],
                 )
@@ -214,7 +227,8 @@ class MembershipAdminForm(forms.ModelForm):
         fields = ["role", "status", "decline_reason"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None or self.errors:
             return cleaned
         # The admin's change view runs in a transaction: the lock taken here holds
@@ -296,29 +310,40 @@ class MembershipAdmin(admin.ModelAdmin):
         "requester_told_at",
     ]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # People ask to join in the app (only an active scheme takes members); staff
         # decide the request here.
         return False
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change, **kwargs)
-        form.actor = request.user  # a class made for this request
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Membership | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[MembershipAdminForm]:
+        # The admin builds a subclass of ``form`` (MembershipAdminForm) for this request.
+        form = cast(type[MembershipAdminForm], super().get_form(request, obj, change, **kwargs))
+        form.actor = signed_in_user(request)
         return form
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
         # The services saved the change as the form was checked; saving this copy again
         # would overwrite what they recorded (who decided, when).
         pass
 
-    def delete_model(self, request, obj: Membership) -> None:  # type: ignore[no-untyped-def]
-        services.membership_remove(membership=obj, actor=request.user)
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.membership_remove(membership=obj, actor=signed_in_user(request))
 
-    def delete_queryset(self, request, queryset: QuerySet[Membership]) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
-            services.membership_remove(membership=membership, actor=request.user)
+            services.membership_remove(membership=membership, actor=signed_in_user(request))
 
-    def delete_view(self, request, object_id, extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)
         except ValidationError as exc:
@@ -327,7 +352,9 @@ class MembershipAdmin(admin.ModelAdmin):
                 reverse("admin:schemes_membership_change", args=[object_id])
             )
 
-    def response_action(self, request, queryset) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Membership]
+    ) -> HttpResponse | None:
         # "Delete selected" removes each membership through the service; one refusal undoes
         # the whole batch, and the log entries written before it.
         try:

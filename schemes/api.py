@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest, signed_in_user
 from areas import geo
 from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
@@ -143,7 +144,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
         return self.get_paginated_response(SchemeSummarySerializer(page, many=True).data)
 
     @extend_schema(request=SchemeInputSerializer, responses={201: SchemeDetailSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         payload = SchemeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         details, area = payload.split()
@@ -155,7 +156,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
         return self._detail(self._scheme())
 
     @extend_schema(request=SchemeInputSerializer, responses=SchemeDetailSerializer)
-    def partial_update(self, request: Request, pk: int) -> Response:
+    def partial_update(self, request: SignedInRequest, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_edit_scheme(request.user, scheme):
             raise PermissionDenied("Only the scheme's coordinators and liaisons can change it.")
@@ -167,7 +168,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=StatusChangeInputSerializer, responses=SchemeDetailSerializer)
     @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request: Request, pk: int) -> Response:
+    def change_status(self, request: SignedInRequest, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_see_private_details(request.user, scheme):
             raise PermissionDenied("Only the scheme's liaisons and coordinators can do this.")
@@ -183,7 +184,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=JoinInputSerializer, responses={201: MembershipSerializer})
     @action(detail=True, methods=["post"])
-    def join(self, request: Request, pk: int) -> Response:
+    def join(self, request: SignedInRequest, pk: int) -> Response:
         scheme = self._scheme()
         payload = JoinInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -195,7 +196,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
-    def leave(self, request: Request, pk: int) -> Response:
+    def leave(self, request: SignedInRequest, pk: int) -> Response:
         # A request to join can be withdrawn even when the scheme is no longer shown to
         # the person who made it (suspended since, say).
         scheme = get_object_or_404(selectors.schemes_leavable_by(user=request.user), pk=pk)
@@ -264,7 +265,7 @@ class SchemeMemberViewSet(
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(request=MemberRoleInputSerializer, responses=MemberSerializer)
-    def partial_update(self, request: Request, scheme_pk: int, pk: int) -> Response:
+    def partial_update(self, request: SignedInRequest, scheme_pk: int, pk: int) -> Response:
         membership = self._membership()
         payload = MemberRoleInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -274,19 +275,19 @@ class SchemeMemberViewSet(
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, scheme_pk: int, pk: int) -> Response:
+    def destroy(self, request: SignedInRequest, scheme_pk: int, pk: int) -> Response:
         services.membership_remove(membership=self._membership(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, scheme_pk: int, pk: int) -> Response:
+    def approve(self, request: SignedInRequest, scheme_pk: int, pk: int) -> Response:
         membership = services.membership_approve(membership=self._membership(), actor=request.user)
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(request=DeclineInputSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, scheme_pk: int, pk: int) -> Response:
+    def decline(self, request: SignedInRequest, scheme_pk: int, pk: int) -> Response:
         membership = self._membership()
         payload = DeclineInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -297,7 +298,7 @@ class SchemeMemberViewSet(
 
     @extend_schema(request=None, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="undo-decline")
-    def undo_decline(self, request: Request, scheme_pk: int, pk: int) -> Response:
+    def undo_decline(self, request: SignedInRequest, scheme_pk: int, pk: int) -> Response:
         membership = services.membership_decline_undo(
             membership=self._membership(), actor=request.user
         )
@@ -329,7 +330,7 @@ class MyMembershipListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return selectors.memberships_of_user(user=self.request.user)
+        return selectors.memberships_of_user(user=signed_in_user(self.request))
 
 
 class ActivityMixin:
@@ -340,7 +341,7 @@ class ActivityMixin:
     def get_queryset(self) -> QuerySet[ActivityEvent]:
         if getattr(self, "swagger_fake_view", False):
             return ActivityEvent.objects.none()
-        user = self.request.user  # type: ignore[attr-defined]
+        user = self.request.user  # type: ignore[attr-defined]  # the request of the view it is mixed into
         if not selectors.may_review_activity(user=user):
             raise PermissionDenied("Activity is for scheme coordinators and police liaisons.")
         return selectors.activity_visible_to(user=user)

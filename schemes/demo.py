@@ -374,7 +374,7 @@ def _scheme(demo: DemoScheme, people: dict[str, User]) -> bool:
     liaison = people[
         "liaison.cambs@example.org" if demo.force == CAMBS else "liaison.beds@example.org"
     ]
-    area = (
+    area: dict[str, Any] = (
         {"boundary": demo.boundary}
         if demo.boundary
         else {"lat": demo.lat, "lon": demo.lon, "radius_m": demo.radius_m}

@@ -32,6 +32,9 @@ class Scheme(AreaFields):
     (``areas.models.area_fields``) and indexed so that geographic look-ups prefilter in SQL.
     """
 
+    # Not a column: set on the schemes that selectors.schemes_near returns.
+    distance_m: int
+
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=SchemeKind.choices)
     description = models.TextField(blank=True, max_length=5000)

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from areas import geo
 from core import visibility
 from schemes.models import (
@@ -56,7 +57,7 @@ def scheme_visible(*, user: AnyUser, scheme: Scheme) -> bool:
     return schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
 
 
-def schemes_leavable_by(*, user: AnyUser) -> QuerySet[Scheme]:
+def schemes_leavable_by(*, user: User) -> QuerySet[Scheme]:
     """The schemes a user sees, and any they have a membership or request in."""
     own = memberships_visible_to(user=user).filter(user_id=user.pk, scheme=OuterRef("pk"))
     return schemes_visible_to(user=user) | Scheme.objects.filter(Exists(own))
@@ -139,7 +140,7 @@ def memberships_visible_to(*, user: AnyUser) -> QuerySet[Membership]:
     return Membership.objects.filter(Q(user=user) | Q(scheme__in=schemes_managed_by(user=user)))
 
 
-def memberships_of_user(*, user: AnyUser) -> QuerySet[Membership]:
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     """The user's memberships and requests, with each scheme's member count and the
     requests waiting to join it (shown to its coordinators only)."""
     waiting = (
@@ -244,7 +245,7 @@ def schemes_left_without_coordinator(*, user_ids: list[int]) -> QuerySet[Scheme]
     )
 
 
-def scheme_ids_related_to(*, user: AnyUser) -> set[int]:
+def scheme_ids_related_to(*, user: User) -> set[int]:
     """The schemes whose records may name a person: those they belong to or asked to join,
     proposed, or acted in."""
     related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
@@ -253,7 +254,7 @@ def scheme_ids_related_to(*, user: AnyUser) -> set[int]:
     return related
 
 
-def activity_about(*, user: AnyUser) -> QuerySet[ActivityEvent]:
+def activity_about(*, user: User) -> QuerySet[ActivityEvent]:
     """Entries of schemes' activity logs about a person: what they did, and what others did
     that names them (a coordinator approving their request, say), in the schemes related to
     them. A one-letter name would match inside other words, so it matches only as the actor.

@@ -1,10 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.forces import PoliceForce
+from accounts.models import User
 from accounts.validators import validate_phone
 from areas import limits
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
@@ -158,7 +159,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
             self._user, scheme
         ):
             return None
-        proposer = scheme.proposed_by
+        proposer = cast(User, scheme.proposed_by)  # proposed_by_id is set
         return {"id": proposer.pk, "name": proposer.name, "email": proposer.email}
 
     @extend_schema_field(MyMembershipSerializer(allow_null=True))
@@ -207,12 +208,10 @@ class SchemeInputSerializer(AreaInputSerializer):
 
 def scheme_text_max_lengths() -> dict[str, int]:
     """The text limits of a proposal, for the frontend's form (``GET config/``)."""
-    fields = SchemeInputSerializer().fields
-    return {
-        name: fields[name].max_length
-        for name in ("name", "description", "contact_name", "contact_email", "contact_phone")
-        if fields[name].max_length
-    }
+    # The fields read here are all CharFields (or EmailFields, which are too).
+    fields = cast(dict[str, serializers.CharField], SchemeInputSerializer().fields)
+    names = ("name", "description", "contact_name", "contact_email", "contact_phone")
+    return {name: length for name in names if (length := fields[name].max_length)}
 
 
 class StatusChangeInputSerializer(Serializer):
@@ -335,10 +334,10 @@ class MemberRoleInputSerializer(Serializer):
 
 class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
-    type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)
+    type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)  # type: ignore[arg-type]  # the registry reads as (kind, label) pairs
     type_display = serializers.CharField(source="type_label", read_only=True)
     object_type = serializers.ChoiceField(
-        choices=ACTIVITY_OBJECT_TYPES,
+        choices=ACTIVITY_OBJECT_TYPES,  # type: ignore[arg-type]  # the registry reads as (type, label) pairs
         read_only=True,
         help_text="The type of object the event is about: its kind says which.",
     )
@@ -418,7 +417,7 @@ class ForceSuggestionSerializer(Serializer):
         help_text="confirmed: police.uk knows it; likely: the nearest places agree; "
         "uncertain: near a border, check it; unknown: nothing suggested.",
     )
-    source = serializers.ChoiceField(choices=["police.uk", "nearby places"])
+    source = serializers.ChoiceField(choices=["police.uk", "nearby places"])  # type: ignore[assignment]  # a field named like Field.source; DRF takes it off the class
     message = serializers.CharField(help_text="The suggestion in words, with how sure it is.")
     alternatives = serializers.SerializerMethodField(
         help_text="Other forces it could be, nearest first."

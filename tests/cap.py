@@ -51,7 +51,7 @@ def cap_references(root: ElementTree.Element) -> list[tuple[str, str, str]]:
     assert all(triples), f"references are not separated by single spaces: {text!r}"
     parsed = [tuple(triple.split(",")) for triple in triples]
     assert all(len(triple) == 3 for triple in parsed), f"not sender,identifier,sent: {text!r}"
-    return parsed  # type: ignore[return-value]
+    return parsed  # type: ignore[return-value]  # each of length 3, as asserted above
 
 
 def _check_point(text: str, what: str) -> None:

@@ -208,16 +208,16 @@ def _celery(command: list[str], env: dict[str, str], *, ready_line: str) -> subp
             if ready_line in line:
                 ready.set()
 
-    process.log = log  # type: ignore[attr-defined]
-    process.ready = ready  # type: ignore[attr-defined]
+    process.log = log  # type: ignore[attr-defined]  # the worker's output and readiness ride on its process
+    process.ready = ready  # type: ignore[attr-defined]  # the worker's output and readiness ride on its process
     threading.Thread(target=read, daemon=True).start()
     return process
 
 
 def wait_ready(process: subprocess.Popen, *, timeout: float = 60.0) -> subprocess.Popen:
-    if not process.ready.wait(timeout):  # type: ignore[attr-defined]
+    if not process.ready.wait(timeout):  # type: ignore[attr-defined]  # set by the function above
         raise AssertionError(
-            "Celery did not start:\n" + "".join(process.log)  # type: ignore[attr-defined]
+            "Celery did not start:\n" + "".join(process.log)  # type: ignore[attr-defined]  # set by the function above
         )
     return process
 

@@ -3,14 +3,16 @@ API keeps: a site's status moves through ``services.sites.site_decide`` (recorde
 and the scheme's activity), drafts are discarded through the session services, and what a
 submitted session recorded is evidence, read here and changed by nobody."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.requests import signed_in_user
 from core.admin import EvidenceAdmin, deletes_something_else
 from watch.models import (
     AuditRecord,
@@ -54,7 +56,8 @@ class SiteAdminForm(forms.ModelForm):
         fields: list[str] = []
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         decision = cleaned.get("decision")
         if not decision:
             if cleaned.get("reason", "").strip():
@@ -135,12 +138,17 @@ class SiteAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change, **kwargs)
-        form.actor = request.user  # a class made for this request
+    def get_form(
+        self, request: HttpRequest, obj: Site | None = None, change: bool = False, **kwargs: Any
+    ) -> type[SiteAdminForm]:
+        # The admin builds a subclass of ``form`` (SiteAdminForm) for this request.
+        form = cast(type[SiteAdminForm], super().get_form(request, obj, change, **kwargs))
+        form.actor = signed_in_user(request)
         return form
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Site, form: forms.ModelForm, change: bool
+    ) -> None:
         # The decision was saved by the service as the form was checked; the rest of the
         # page is read-only, and saving this (older) copy would undo the decision.
         pass
@@ -149,23 +157,31 @@ class SiteAdmin(admin.ModelAdmin):
 class OffenceInline(admin.TabularInline):
     model = Offence
     extra = 0
-    fields = ["registration", "speed_mph", "observed_at", "action", "action_status", "voided"]
-    readonly_fields = fields
+    # A tuple, which (unlike a list) can stand for both.
+    readonly_fields = (
+        "registration",
+        "speed_mph",
+        "observed_at",
+        "action",
+        "action_status",
+        "voided",
+    )
+    fields = readonly_fields
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Session | None = None) -> bool:
         return False
 
 
 class AmendmentInline(admin.TabularInline):
     model = SessionAmendment
     extra = 0
-    fields = ["at", "actor", "reason", "changes"]
-    readonly_fields = fields
+    readonly_fields = ("at", "actor", "reason", "changes")
+    fields = readonly_fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Session | None = None) -> bool:
         return False
 
 
@@ -199,10 +215,10 @@ class SessionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Session | None = None) -> bool:
         return _deletable(self, request, obj)
 
-    def delete_model(self, request, obj: Session) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Session) -> None:
         session_services.session_discard(session=obj)
 
-    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         for session in queryset:
             session_services.session_discard(session=session)
 
@@ -238,10 +254,10 @@ class OffenceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Offence | None = None) -> bool:
         return _deletable(self, request, obj.session if obj is not None else None)
 
-    def delete_model(self, request, obj: Offence) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Offence) -> None:
         session_services.offence_delete(offence=obj)
 
-    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Offence]) -> None:
         for offence in queryset:
             session_services.offence_delete(offence=offence)
 
@@ -272,13 +288,13 @@ class AuditRecordAdmin(admin.ModelAdmin):
     search_fields = ["actor_name"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -44,7 +44,7 @@ def csv_offence_rows(upload: UploadedFile | None) -> list[OffenceRow]:
         raise ValidationError({"file": ["Attach a CSV file as 'file'."]})
     # Refused whole before any of it is read: part of a file is never stored.
     max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
-    if upload.size > max_bytes:
+    if (upload.size or 0) > max_bytes:
         raise ContentTooLarge(
             {
                 "file": [

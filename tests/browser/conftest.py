@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 # Playwright's sync API keeps an event loop running in the test thread from the first browser
 # test to the end of the session; without this, Django refuses every ORM call made while it
@@ -73,7 +73,7 @@ def watch_policy_violations(context: BrowserContext) -> list[str]:
     )
     context.add_init_script(_REPORT_VIOLATIONS)
 
-    def console(message) -> None:  # type: ignore[no-untyped-def]
+    def console(message: ConsoleMessage) -> None:
         text = message.text
         if "Content Security Policy" in text or "Permissions-Policy" in text:
             violations.append(f"console: {text}")

@@ -5,7 +5,7 @@ fixture of tests/browser/conftest.py) does catch what the policy refuses."""
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import OFF_SITE, watch_policy_violations
 from tests.browser.pages import DEMO_PASSWORD
@@ -38,7 +38,7 @@ def _offline(page: Page) -> list[str]:
     asked for elsewhere are listed."""
     elsewhere: list[str] = []
 
-    def refuse(route) -> None:  # type: ignore[no-untyped-def]
+    def refuse(route: Route) -> None:
         elsewhere.append(route.request.url)
         route.abort("internetdisconnected")
 

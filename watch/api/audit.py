@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInRequest, signed_in_user
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
 from core.renderers import CSVRenderer
@@ -37,7 +38,7 @@ class RegistrationSearchAudited(generics.ListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         registration_search_record(
-            actor=request.user,
+            actor=signed_in_user(request),
             params=request.query_params,
             rows=response.data["count"],
             schemes=self.audited_schemes(),
@@ -80,7 +81,7 @@ class AuditExportView(AuditMixin):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
         filters=True,
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> StreamingHttpResponse:
         records = self.get_queryset()
         written = export_record(
             actor=request.user,

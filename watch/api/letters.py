@@ -6,10 +6,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer, PDFRenderer
 from schemes.models import Scheme
@@ -63,7 +63,7 @@ class LetterQueueView(RegistrationSearchAudited):
 
 class LetterMarkView(IdempotentAPIView):
     @extend_schema(request=MarkInputSerializer, responses={200: LettersMarkedSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         letters_force(request.user)
         payload = MarkInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -91,7 +91,7 @@ class LetterExportView(APIView):
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
         }
     )
-    def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
         force = letters_force(request.user)
         offences = letters_to_send(user=request.user, filters=request.query_params)
         as_pdf = isinstance(request.accepted_renderer, PDFRenderer)

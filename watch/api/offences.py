@@ -10,9 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
@@ -64,7 +64,7 @@ class OffenceExportView(OffencesVisible):
     renderer_classes = [CSVRenderer]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> StreamingHttpResponse:
         schemes = speedwatch_schemes_with_registrations(user=request.user)
         if not schemes.exists():
             raise PermissionDenied(EXPORT_REFUSED)
@@ -81,7 +81,7 @@ class OffenceExportView(OffencesVisible):
 
 class OffenceDisputeView(IdempotentAPIView):
     @extend_schema(request=DisputeInputSerializer, responses=OffenceSerializer)
-    def post(self, request: Request, pk: UUID) -> Response:
+    def post(self, request: SignedInRequest, pk: UUID) -> Response:
         offence = get_object_or_404(offences_visible_to(user=request.user), pk=pk)
         if not permissions.can_review_speedwatch(request.user, offence.scheme):
             raise PermissionDenied("Only the liaisons covering the scheme settle disputes.")

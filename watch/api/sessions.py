@@ -1,7 +1,7 @@
 """Speedwatch sessions and their offences: logged, changed and submitted by the scheme's
 coordinators, amended once submitted."""
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from watch import permissions
 from watch.filters import SessionFilter
@@ -89,8 +90,10 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     def _offences_data(self, session: Session) -> list[dict[str, Any]]:
         offences = session.offences.order_by("observed_at", "id")
         if permissions.can_see_registrations(self.request.user, session.scheme):
-            return OffenceSerializer(offences, many=True).data
-        return MaskedOffenceSerializer(offences, many=True).data
+            data = OffenceSerializer(offences, many=True).data
+        else:
+            data = MaskedOffenceSerializer(offences, many=True).data
+        return cast(list[dict[str, Any]], data)  # many=True: a list (the stubs say a dict)
 
     def _detail(self, session: Session, status_code: int = status.HTTP_200_OK) -> Response:
         session = self._session(session.pk)
@@ -108,7 +111,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
             ),
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         payload = SessionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -154,7 +157,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(request=None, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: UUID) -> Response:
+    def submit(self, request: SignedInRequest, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         session_submit(session=session, actor=request.user)
@@ -233,7 +236,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
     @amendments.mapping.post
-    def amend(self, request: Request, pk: UUID) -> Response:
+    def amend(self, request: SignedInRequest, pk: UUID) -> Response:
         session = self._session(pk)
         self._require_coordinator(session)
         payload = AmendmentInputSerializer(data=request.data)

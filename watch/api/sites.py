@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from watch import permissions
 from watch.filters import SiteFilter
@@ -45,7 +46,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
         return Response(data, status=status_code)
 
     @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         payload = SiteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -62,7 +63,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
 
     @extend_schema(request=SiteDecisionSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
-    def decision(self, request: Request, pk: int) -> Response:
+    def decision(self, request: SignedInRequest, pk: int) -> Response:
         site = self._site(pk)
         if not permissions.can_review_speedwatch(request.user, site.scheme):
             raise PermissionDenied("Only the liaisons covering the scheme decide on sites.")
@@ -77,7 +78,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
         """The site's proposal and decisions, newest first, with who made them and why: for
         its scheme's coordinators and the covering liaisons."""
         site = self._site(pk)
-        if not site.managed:
+        if not site.managed:  # type: ignore[attr-defined]  # annotated by selectors.sites_visible_to
             raise PermissionDenied(
                 "Only the scheme's coordinators and the covering liaisons see a site's history."
             )

@@ -8,10 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from core.renderers import CSVRenderer, wants_file
 from schemes.models import Scheme
 from watch.exports.statistics import statistics_download
@@ -22,7 +22,7 @@ from watch.serializers import StatisticsQuery, StatisticsSerializer
 from watch.services.audit import export_record
 
 
-def _schemes(request: Request) -> QuerySet[Scheme]:
+def _schemes(request: SignedInRequest) -> QuerySet[Scheme]:
     """The speedwatch schemes the figures cover: the user's (a liaison's: the force area's)."""
     schemes = speedwatch_schemes_visible_to(user=request.user)
     if not schemes.exists():
@@ -30,7 +30,7 @@ def _schemes(request: Request) -> QuerySet[Scheme]:
     return schemes
 
 
-def _period(request: Request) -> dict[str, Any]:
+def _period(request: SignedInRequest) -> dict[str, Any]:
     """The scheme, site and period asked for. A plain dict, so that an empty parameter
     (``?until=``) is refused as the value it is rather than read the way an HTML form's
     blank field is, as left out."""
@@ -54,7 +54,7 @@ class StatisticsView(APIView):
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
         },
     )
-    def get(self, request: Request) -> Response | StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> Response | StreamingHttpResponse:
         schemes = _schemes(request)
         query = _period(request)
         figures = statistics_for(schemes=schemes, **query)
@@ -81,5 +81,5 @@ class StatisticsExportView(StatisticsView):
         parameters=[StatisticsQuery],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file.")},
     )
-    def get(self, request: Request) -> Response | StreamingHttpResponse:
+    def get(self, request: SignedInRequest) -> Response | StreamingHttpResponse:
         return super().get(request)

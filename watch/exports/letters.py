@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -257,7 +257,9 @@ CELL_HEAD = _style("cell_head", fontName=FONT_BOLD, fontSize=9, leading=11.5)
 def _printable(value: str) -> str:
     """Text without the characters the font cannot draw (an emoji in a scheme's name), which
     would print as empty boxes."""
-    glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
+    glyphs = cast(
+        TTFont, pdfmetrics.getFont(FONT)
+    ).face.charToGlyph  # FONT is registered as a TTFont
     return "".join(char for char in value if ord(char) in glyphs or char in "\n\t").strip()
 
 

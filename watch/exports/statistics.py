@@ -12,9 +12,10 @@ from watch.serializers import StatisticsSerializer
 # The figures' names and order come from the serializer that documents the JSON answer (and
 # that selectors.statistics.statistics fills), so the CSV cannot drift from it: the period, its
 # measures, then repeat vehicles; the monthly series is the CSV's further rows.
-STATISTICS_COLUMNS = [
+STATISTICS_COLUMNS: list[str] = [
     "period",
-    *(name for name in StatisticsSerializer().fields if name != "monthly"),
+    # keys(): the stubs have a serializer's fields iterate as Field objects, not names.
+    *(name for name in StatisticsSerializer().fields.keys() if name != "monthly"),  # noqa: SIM118
 ]
 
 
