@@ -92,32 +92,8 @@ class SiteAdmin(admin.ModelAdmin):
     list_display = ["name", "road_name", "scheme", "speed_limit_mph", "status", "created_at"]
     list_filter = ["status", "speed_limit_mph", "scheme__force"]
     search_fields = ["name", "road_name", "scheme__name"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "scheme",
-                    "name",
-                    "road_name",
-                    "lat",
-                    "lon",
-                    "speed_limit_mph",
-                    "direction",
-                    "notes",
-                    "risk_assessment",
-                    "proposed_by",
-                    "created_at",
-                ]
-            },
-        ),
-        (
-            "Status",
-            {"fields": ["status", "decision_reason", "decided_by", "decided_at"]},
-        ),
-        ("Decide", {"fields": ["decision", "reason"]}),
-    ]
-    readonly_fields = [
+    # What was proposed, and where the site stands: read-only; only the decision is a form.
+    record = (
         "scheme",
         "name",
         "road_name",
@@ -129,11 +105,14 @@ class SiteAdmin(admin.ModelAdmin):
         "risk_assessment",
         "proposed_by",
         "created_at",
-        "status",
-        "decision_reason",
-        "decided_by",
-        "decided_at",
+    )
+    standing = ("status", "decision_reason", "decided_by", "decided_at")
+    fieldsets = [
+        (None, {"fields": record}),
+        ("Status", {"fields": standing}),
+        ("Decide", {"fields": ["decision", "reason"]}),
     ]
+    readonly_fields = record + standing
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
