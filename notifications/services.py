@@ -31,8 +31,9 @@ from notifications.models import (
     PushSubscription,
     Reply,
 )
-from schemes.models import Scheme, SchemeStatus
-from schemes.permissions import is_coordinator, liaison_force
+from notifications.permissions import can_issue_alerts_for, can_issue_force_alerts
+from schemes.models import Scheme
+from schemes.permissions import liaison_force
 from schemes.services import activity_record
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,11 @@ def issuing_context(
     """The force an alert belongs to and the scheme it is issued for, or PermissionDenied
     with the reason. Liaisons publish in their force area; coordinators only inside their
     own scheme's area."""
-    force = liaison_force(issuer)
-    if force and scheme is None:
-        return force, None
+    if scheme is None and can_issue_force_alerts(issuer):
+        return liaison_force(issuer), None
     if scheme is None:
         raise PermissionDenied("Only police liaisons and scheme coordinators issue alerts.")
-    if not is_coordinator(issuer, scheme) or scheme.status != SchemeStatus.ACTIVE:
+    if not can_issue_alerts_for(issuer, scheme):
         raise PermissionDenied("You can issue alerts only for an active scheme you coordinate.")
     if not geo.area_within(area, scheme.area):
         raise PermissionDenied(
