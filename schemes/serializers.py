@@ -10,7 +10,7 @@ from areas import limits
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
-from schemes import permissions
+from schemes import permissions, services
 from schemes.activity import ACTIVITY_KINDS
 from schemes.models import (
     ActivityEvent,
@@ -115,15 +115,28 @@ class SchemeActionsSerializer(Serializer):
     review = serializers.BooleanField(help_text="Approve, suspend, reinstate (status/).")
     see_history = serializers.BooleanField(help_text="Read its status history.")
     view_members = serializers.BooleanField(help_text="See its members and their contacts.")
+    change_status = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchemeStatus.choices),
+        help_text="The statuses the viewer may move it to now (status/): approve, decline, "
+        "suspend, reinstate, close, withdraw.",
+    )
 
 
-def scheme_actions(user: Any, scheme: Scheme) -> dict[str, bool]:
+def scheme_actions(user: Any, scheme: Scheme) -> dict[str, Any]:
+    # status/ answers only those who see the scheme's private details; then the lifecycle's
+    # own rule says which steps.
+    steps = (
+        services.scheme_status_steps(scheme=scheme, actor=user)
+        if permissions.can_see_private_details(user, scheme)
+        else []
+    )
     return {
         "manage": permissions.can_manage_scheme(user, scheme),
         "edit": permissions.can_edit_scheme(user, scheme),
         "review": permissions.can_review_scheme(user, scheme),
         "see_history": permissions.can_see_private_details(user, scheme),
         "view_members": permissions.can_view_members(user, scheme),
+        "change_status": steps,
     }
 
 
@@ -191,7 +204,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
         return MyMembershipSerializer(membership).data if membership else None
 
     @extend_schema_field(SchemeActionsSerializer)
-    def get_actions(self, scheme: Scheme) -> dict[str, bool]:
+    def get_actions(self, scheme: Scheme) -> dict[str, Any]:
         return scheme_actions(self._user, scheme)
 
     def get_can_manage(self, scheme: Scheme) -> bool:

@@ -151,35 +151,44 @@ def test_issue_alerts_for_names_the_schemes_alerts_go_out_for(
 
 
 @pytest.mark.parametrize(
-    ("who", "expected"),
+    ("who", "expected", "steps"),
     [
         (
             "coordinator",
             {"manage": True, "edit": True, "review": False, "see_history": True},
+            ["closed"],
         ),
         (
             "volunteer",
             {"manage": False, "edit": False, "review": False, "see_history": False},
+            [],
         ),
         (
             "outsider",
             {"manage": False, "edit": False, "review": False, "see_history": False},
+            [],
         ),
         (
             "liaison",
             {"manage": True, "edit": True, "review": True, "see_history": True},
+            ["suspended", "closed"],
         ),
         (
             "foreign_liaison",
             {"manage": False, "edit": False, "review": False, "see_history": False},
+            [],
         ),
     ],
 )
-def test_scheme_actions_per_role(client_for, request, scheme, who, expected) -> None:
+def test_scheme_actions_per_role(client_for, request, scheme, who, expected, steps) -> None:
     user = request.getfixturevalue(who)
     client = client_for(user)
     body = client.get(f"{SCHEMES}{scheme.pk}/").json()
-    assert body["actions"] == {**expected, "view_members": expected["manage"]}
+    assert body["actions"] == {
+        **expected,
+        "view_members": expected["manage"],
+        "change_status": steps,
+    }
     # The old fields say the same.
     assert (body["can_manage"], body["can_edit"], body["can_review"], body["can_see_history"]) == (
         expected["manage"],
@@ -196,7 +205,17 @@ def test_scheme_actions_per_role(client_for, request, scheme, who, expected) -> 
     suspended = client.post(
         f"{SCHEMES}{scheme.pk}/status/", {"status": "suspended", "reason": "Review."}
     )
-    assert suspended.status_code == (200 if body["actions"]["review"] else 403)
+    assert suspended.status_code == (200 if "suspended" in steps else 403)
+
+
+def test_a_coordinator_closes_the_scheme_the_api_says_they_may(
+    client_for, scheme, coordinator
+) -> None:
+    client = client_for(coordinator)
+    assert client.get(f"{SCHEMES}{scheme.pk}/").json()["actions"]["change_status"] == ["closed"]
+    closed = client.post(f"{SCHEMES}{scheme.pk}/status/", {"status": "closed", "reason": "Done."})
+    assert closed.status_code == 200
+    assert closed.json()["actions"]["change_status"] == []
 
 
 def test_scheme_actions_for_anonymous(anon, scheme) -> None:
@@ -206,20 +225,36 @@ def test_scheme_actions_for_anonymous(anon, scheme) -> None:
         "review": False,
         "see_history": False,
         "view_members": False,
+        "change_status": [],
     }
 
 
-def test_proposer_edits_a_proposal_but_does_not_run_it(client_for, stranger) -> None:
+@pytest.mark.parametrize(
+    ("who", "steps"), [("liaison", ["active", "closed"]), ("stranger", ["closed"])]
+)
+def test_a_proposal_is_approved_by_the_liaison_and_withdrawn_by_its_proposer(
+    client_for, request, stranger, who, steps
+) -> None:
     from tests.factories import SchemeFactory
 
-    proposal = SchemeFactory(status="proposed", proposed_by=stranger)
-    assert client_for(stranger).get(f"{SCHEMES}{proposal.pk}/").json()["actions"] == {
-        "manage": False,
-        "edit": True,
-        "review": False,
-        "see_history": True,
-        "view_members": False,
-    }
+    proposal = SchemeFactory(status="proposed", proposed_by=stranger, approved_at=None)
+    client = client_for(request.getfixturevalue(who))
+    actions = client.get(f"{SCHEMES}{proposal.pk}/").json()["actions"]
+    assert actions["change_status"] == steps
+    if who == "stranger":
+        # The proposer edits their proposal, but runs nothing yet.
+        assert actions == {
+            "manage": False,
+            "edit": True,
+            "review": False,
+            "see_history": True,
+            "view_members": False,
+            "change_status": ["closed"],
+        }
+    for step in steps:
+        assert step in actions["change_status"]
+    done = client.post(f"{SCHEMES}{proposal.pk}/status/", {"status": steps[0], "reason": "Yes."})
+    assert done.status_code == 200
 
 
 # --- Speedwatch ---------------------------------------------------------------------------

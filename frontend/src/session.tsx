@@ -129,10 +129,6 @@ export function useSession(): Session {
   return session;
 }
 
-export function isCoordinator(me: Me | null | undefined): boolean {
-  return !!me && me.coordinator_of.length > 0;
-}
-
 export function isLiaison(me: Me | null | undefined): boolean {
   return !!me && me.liaison !== null;
 }

@@ -11,8 +11,8 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { DIRECTION_LABELS, inWords } from '../format';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import { useSpeedwatchAccess } from '../speedwatchAccess';
-import type { Direction, RiskAssessment, SchemeSummary } from '../api/schemas';
+import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
+import type { Direction, RiskAssessment } from '../api/schemas';
 import type { Config } from '../session';
 
 const WORDING: PickerWording = {
@@ -23,13 +23,6 @@ const WORDING: PickerWording = {
   nothingChosen: 'No place chosen yet.',
 };
 
-// The questions of the standard site risk assessment, as the API words them.
-const RISK_QUESTIONS: { key: keyof RiskAssessment; text: string }[] = [
-  { key: 'safe_standing_place', text: 'There is a safe place to stand, off the carriageway.' },
-  { key: 'clear_view', text: 'Drivers can see the volunteers from a safe distance.' },
-  { key: 'no_obstruction', text: 'The team will not obstruct the footway or sight lines.' },
-  { key: 'parking_nearby', text: 'There is safe parking nearby.' },
-];
 
 const YES_NO = [
   { value: 'yes', label: 'Yes' },
@@ -64,7 +57,9 @@ function ProposeSite() {
   return <SiteForm config={config} schemes={access.coordinated} />;
 }
 
-function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[] }) {
+function SiteForm({ config, schemes }: { config: Config; schemes: SchemeName[] }) {
+  // The questions of the standard site risk assessment, as the server asks them.
+  const questions = config.speedwatch_risk_questions as { key: keyof RiskAssessment; question: string }[];
   const { goWithMessage } = useSession();
   const submission = useSubmission();
   const [schemeId, setSchemeId] = useState(String(schemes[0].id));
@@ -95,7 +90,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
       if (!point) problems.lat = ['Choose where the site is: tap the map or use your location.'];
       if (!limit) problems.speed_limit_mph = ['Choose the speed limit.'];
       if (!direction) problems.direction = ['Choose the traffic you will watch.'];
-      for (const question of RISK_QUESTIONS) {
+      for (const question of questions) {
         if (!answers[question.key]) problems[question.key] = ['Answer yes or no.'];
         else if (answers[question.key] !== 'yes') {
           problems[question.key] = ['Every answer must be yes before volunteers can stand here. Choose another place.'];
@@ -111,18 +106,14 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         speed_limit_mph: Number(limit),
         direction: direction as Direction,
         notes: notes.trim(),
-        risk_assessment: {
-          safe_standing_place: true,
-          clear_view: true,
-          no_obstruction: true,
-          parking_nearby: true,
-        },
+        // Every answer is yes by now (see above).
+        risk_assessment: Object.fromEntries(questions.map((question) => [question.key, true])) as unknown as RiskAssessment,
       });
       goWithMessage('/speedwatch/sites', `${site.name} is proposed. The police liaison will review it before any session there.`);
     });
   };
 
-  const riskErrors = RISK_QUESTIONS.map((question) => question.key as string);
+  const riskErrors = questions.map((question) => question.key as string);
   return (
     <form onSubmit={onSubmit} noValidate>
       <p>The police liaison checks every site before a session can be held there.</p>
@@ -202,10 +193,10 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
       <fieldset class="risk-assessment">
         <legend>Risk assessment</legend>
         <p class="field-hint">Every answer must be yes before a site can be used.</p>
-        {RISK_QUESTIONS.map((question) => (
+        {questions.map((question) => (
           <RadioGroupField
             key={question.key}
-            legend={question.text}
+            legend={question.question}
             inline
             value={answers[question.key] ?? ''}
             onValue={(answer) => setAnswers((old) => ({ ...old, [question.key]: answer }))}

@@ -16,7 +16,7 @@ import { plural, SITE_STATUS_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
+import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Site, SiteStatus } from '../api/schemas';
 import { choiceParam } from '../queryParams';
 
@@ -101,7 +101,7 @@ function SiteList() {
             <SiteMap
               config={config}
               sites={list.items}
-              canDecide={list.items.some((site) => site.can_decide)}
+              canDecide={list.items.some((site) => site.actions.decide)}
               onDecided={onDecided}
             />
           )}
@@ -114,8 +114,8 @@ function SiteList() {
               {list.items.map((site) => (
                 <li key={site.id}>
                   <SiteCard site={site} showScheme={manySchemes || liaison}>
-                    {(site.can_decide || decidedHere.has(site.id)) && <SiteDecision site={site} onDecided={onDecided} />}
-                    {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
+                    {(site.actions.decide || decidedHere.has(site.id)) && <SiteDecision site={site} onDecided={onDecided} />}
+                    {site.status === 'approved' && site.actions.run_sessions && (
                       <p class="card__actions">
                         <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
                           Start a session here
