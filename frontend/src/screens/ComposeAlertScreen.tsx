@@ -175,19 +175,11 @@ function useIssuers(me: Me): Issuers | null | ApiError {
   useEffect(() => {
     let live = true;
     (async () => {
-      const coordinated: SchemeSummary[] = [];
-      if (me.coordinator_of.length) {
-        for (let page = 1; page <= 10; page++) {
-          const data = await api.myMemberships(page);
-          for (const membership of data.results) {
-            if (membership.role === 'coordinator' && membership.status === 'active' && membership.scheme.status === 'active') {
-              coordinated.push(membership.scheme);
-            }
-          }
-          if (!data.next) break;
-        }
-      }
-      const forceSchemes = me.liaison
+      // The schemes the server says this person issues alerts for, with their areas.
+      const coordinated: SchemeSummary[] = (await Promise.all(me.actions.issue_alerts_for.map((id) => api.scheme(id)))).sort(
+        (a, b) => a.name.localeCompare(b.name),
+      );
+      const forceSchemes = me.actions.issue_force_alerts
         ? (await api.schemes({ force: liaisonForce(me), status: 'active', page_size: 100 })).results
         : [];
       return { coordinated, forceSchemes };
@@ -215,7 +207,7 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
     );
   }
   if (!issuers || !config || (draftId && !draft)) return <Loading />;
-  if (draft && !draft.can_edit) {
+  if (draft && !draft.actions.edit) {
     return (
       <p>
         {draft.status === 'draft'
@@ -225,7 +217,7 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
       </p>
     );
   }
-  if (!me.liaison && !issuers.coordinated.length) {
+  if (!me.actions.issue_alerts) {
     return (
       <p>
         Alerts are sent by police liaisons and by the coordinators of active schemes. If you have seen something, tell your
@@ -263,7 +255,7 @@ function AlertForm({
   const startAt = useMemo(() => viewFromQuery(query), []);
 
   const issuerChoices = [
-    ...(me.liaison ? [{ value: LIAISON, label: `Police liaison, ${me.liaison.force_name}` }] : []),
+    ...(me.actions.issue_force_alerts ? [{ value: LIAISON, label: `Police liaison, ${me.liaison?.force_name}` }] : []),
     ...issuers.coordinated.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
   ];
   const askedScheme = draft ? (draft.scheme ? String(draft.scheme.id) : LIAISON) : query.get('scheme');

@@ -67,7 +67,7 @@ function IssuedAlerts({ me }: { me: Me }) {
     [status, mine, withReplies, me.id],
   );
   const list = usePagedList<AlertDetail>(fetchPage);
-  const issuer = liaison || me.coordinator_of.length > 0;
+  const issuer = me.actions.issue_alerts;
   const waitingReplies = useUnreadReplyCount();
   useEffect(() => {
     if (issuer) refreshUnreadReplies(me.id);

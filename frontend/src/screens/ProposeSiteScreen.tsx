@@ -1,7 +1,7 @@
 // "/speedwatch/sites/new" — a coordinator proposes a roadside site for the police liaison
 // to approve: where it is, the limit, the traffic watched, and the risk assessment.
 
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { AreaPicker, type PickedPoint, type PickerWording } from '../components/AreaPicker';
 import { BackLink } from '../components/BackLink';
@@ -9,10 +9,10 @@ import { ErrorAlert, RadioGroupField, SelectField, SubmitButton, TextAreaField, 
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { DIRECTION_LABELS, inWords } from '../format';
-import { useSubmission, useTitle } from '../hooks';
+import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
-import type { Direction, RiskAssessment } from '../api/schemas';
+import type { Direction, RiskAssessment, SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
 
 const WORDING: PickerWording = {
@@ -50,16 +50,38 @@ export function ProposeSiteScreen() {
 function ProposeSite() {
   const { config } = useSession();
   const access = useSpeedwatchAccess();
+  const schemes = useSchemesOf(access?.coordinated);
   if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {
     return <p>Only the coordinators of a Community Speedwatch scheme propose sites.</p>;
   }
-  return <SiteForm config={config} schemes={access.coordinated} />;
+  if (schemes instanceof ApiError) return <ErrorAlert messages={[schemes.message]} />;
+  if (!schemes) return <Loading />;
+  return <SiteForm config={config} schemes={schemes} />;
 }
 
-function SiteForm({ config, schemes }: { config: Config; schemes: SchemeName[] }) {
+/** The schemes named, with their areas (for the map); null while loading. */
+function useSchemesOf(named: SchemeName[] | undefined): SchemeSummary[] | ApiError | null {
+  const [schemes, setSchemes] = useState<SchemeSummary[] | ApiError | null>(null);
+  const ids = (named ?? []).map((scheme) => scheme.id).join(',');
+  useEffect(() => {
+    if (!named?.length) return;
+    let live = true;
+    Promise.all(named.map((scheme) => api.scheme(scheme.id))).then(
+      (loaded) => live && setSchemes(loaded),
+      (error) => live && setSchemes(asApiError(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ids]);
+  return schemes;
+}
+
+function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[] }) {
   // The questions of the standard site risk assessment, as the server asks them.
-  const questions = config.speedwatch_risk_questions as { key: keyof RiskAssessment; question: string }[];
+  // Unknown without the server (and no copy of its configuration): then the server asks.
+  const questions = (config.speedwatch_risk_questions ?? []) as { key: keyof RiskAssessment; question: string }[];
   const { goWithMessage } = useSession();
   const submission = useSubmission();
   const [schemeId, setSchemeId] = useState(String(schemes[0].id));

@@ -51,7 +51,6 @@ import {
   type DraftSession,
   type UploadOutcome,
 } from '../sessionDrafts';
-import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
 import { isWholeOffence, type Me, type Offence, type SessionWithOffences } from '../api/schemas';
 
 export function SessionScreen({ id }: { id: string }) {
@@ -116,7 +115,7 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
     !fetchedBesideDraft &&
     server?.status === 'draft' &&
     !isOfflineCopy(server) &&
-    server.actions.change;
+    !!server.actions?.change;
   useEffect(() => {
     if (adoptable && server) {
       adoptServerDraft(me.id, server, draftSiteOf(server.site, server.scheme));
@@ -152,8 +151,8 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   return (
     <SessionView
       session={server}
-      mayChange={server.actions.change}
-      maySettleDisputes={server.actions.settle_disputes}
+      mayChange={!!server.actions?.change}
+      maySettleDisputes={!!server.actions?.settle_disputes}
       onChanged={() => setVersion((v) => v + 1)}
       onOffenceChanged={(offence) =>
         setServer((old) =>

@@ -63,7 +63,8 @@ function StartSession({ me }: { me: Me }) {
     if (!coordinates) return;
     // The sites where the server lets this person log a session.
     withOfflineCopy('approved-sites', () => api.sites({ status: 'approved' })).then(
-      (page) => setSites(page.results.filter((site) => site.actions.run_sessions)),
+      // (A copy saved by an earlier version of the app has no actions: none of its sites.)
+      (page) => setSites(page.results.filter((site) => site.actions?.run_sessions)),
       (err) => setError(asApiError(err)),
     );
   }, [coordinates]);
