@@ -5,6 +5,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, ensureCsrf } from './api';
 import { withOfflineCopy } from './offlineCache';
+import { labelsFromServer } from './format';
 import { noteSignedIn } from './offlineData';
 import type { Me, ServerConfig } from './api/schemas';
 import { navigate } from './router';
@@ -128,7 +129,17 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   useEffect(() => {
     ensureCsrf();
     // The last copy is kept so the session forms know the server's rules at the roadside.
-    withOfflineCopy('config', () => api.config()).then(setConfig, () => setConfig(FALLBACK_CONFIG));
+    // The server's words for its choices are taken before any screen shows (src/format.ts).
+    withOfflineCopy('config', () => api.config()).then(
+      (loaded) => {
+        labelsFromServer(loaded.labels);
+        setConfig(loaded);
+      },
+      () => {
+        labelsFromServer(null);
+        setConfig(FALLBACK_CONFIG);
+      },
+    );
     refreshMe();
   }, [refreshMe]);
 

@@ -20,9 +20,9 @@ import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '
 
 type Channel = AlertPreferences['channels'][number];
 
-const CATEGORIES = Object.keys(CATEGORY_LABELS) as AlertCategory[];
+const CATEGORIES = () => Object.keys(CATEGORY_LABELS) as AlertCategory[];
 
-const SEVERITY_CHOICES = [
+const SEVERITY_CHOICES = () => [
   { value: 'Unknown', label: 'Every alert' },
   ...SEVERITIES.filter((severity) => severity !== 'Unknown')
     .reverse()
@@ -89,7 +89,7 @@ function SettingsSummary({
   const coordinated = memberships.filter((membership) => membership.role === 'coordinator');
   const muted = memberships.filter((membership) => preferences.muted_schemes.includes(membership.scheme.id));
   const kinds = preferences.categories.map((category) => CATEGORY_LABELS[category]);
-  const severity = SEVERITY_CHOICES.find((choice) => choice.value === preferences.min_severity);
+  const severity = SEVERITY_CHOICES().find((choice) => choice.value === preferences.min_severity);
   const ways = [
     'here in the app',
     ...(preferences.channels.includes('email') ? [`by email to ${me.email}`] : []),
@@ -277,7 +277,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
                 {errorsFor('categories')!.join(' ')}
               </p>
             )}
-            {CATEGORIES.map((category) => (
+            {CATEGORIES().map((category) => (
               <CheckboxField
                 key={category}
                 label={CATEGORY_LABELS[category]}
@@ -298,7 +298,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
             setMinSeverity(value);
             clear('min_severity');
           }}
-          choices={SEVERITY_CHOICES}
+          choices={SEVERITY_CHOICES()}
           errors={errorsFor('min_severity')}
         />
 

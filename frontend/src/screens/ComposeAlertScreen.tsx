@@ -64,20 +64,20 @@ import type { Config } from '../session';
 
 const LIAISON = 'liaison';
 
-const CATEGORY_CHOICES = (Object.keys(CATEGORY_LABELS) as AlertCategory[]).map((category) => ({
+const CATEGORY_CHOICES = () => (Object.keys(CATEGORY_LABELS) as AlertCategory[]).map((category) => ({
   value: category,
   label: CATEGORY_LABELS[category],
 }));
-const SEVERITY_CHOICES = SEVERITIES.map((severity) => ({
+const SEVERITY_CHOICES = () => SEVERITIES.map((severity) => ({
   value: severity,
   label: `${severity}: ${SEVERITY_HINTS[severity]}`,
 }));
-const URGENCY_CHOICES = URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
+const URGENCY_CHOICES = () => URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
 const AUDIENCE_CHOICES = (['members', 'coordinators'] as Audience[]).map((audience) => ({
   value: audience,
   label: AUDIENCE_LABELS[audience],
 }));
-const KINDS = Object.keys(KIND_LABELS) as SchemeKind[];
+const KINDS = () => Object.keys(KIND_LABELS) as SchemeKind[];
 const RESPONSE_TYPE_CHOICES = (Object.keys(RESPONSE_TYPE_LABELS) as ResponseType[])
   .filter((responseType) => responseType !== 'AllClear')
   .map((responseType) => ({ value: responseType, label: RESPONSE_TYPE_LABELS[responseType] }));
@@ -508,7 +508,7 @@ function AlertForm({
         value={category}
         onValue={chooseCategory}
         placeholder="Choose a category"
-        choices={CATEGORY_CHOICES}
+        choices={CATEGORY_CHOICES()}
         errors={errorsFor('category')}
       />
       <fieldset>
@@ -559,7 +559,7 @@ function AlertForm({
           setSeverity(value);
           clear('severity');
         }}
-        choices={SEVERITY_CHOICES}
+        choices={SEVERITY_CHOICES()}
         errors={errorsFor('severity')}
       />
       <RadioGroupField
@@ -570,7 +570,7 @@ function AlertForm({
           setUrgency(value);
           clear('urgency');
         }}
-        choices={URGENCY_CHOICES}
+        choices={URGENCY_CHOICES()}
         errors={errorsFor('urgency')}
       />
       <RadioGroupField
@@ -586,7 +586,7 @@ function AlertForm({
       <fieldset class={errorsFor('scheme_kinds')?.length ? 'field--invalid' : undefined}>
         <legend>Kinds of scheme (optional)</legend>
         <p class="field-hint">Leave all unticked to reach every kind.</p>
-        {KINDS.map((kind) => (
+        {KINDS().map((kind) => (
           <CheckboxField
             key={kind}
             label={KIND_LABELS[kind]}

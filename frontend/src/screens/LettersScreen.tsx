@@ -25,7 +25,7 @@ const ACTION_CHOICES = [
   { value: 'police_action', label: ACTION_LABELS.police_action },
 ];
 
-const STATUS_CHOICES = (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({
+const STATUS_CHOICES = () => (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({
   value: status,
   label: ACTION_STATUS_LABELS[status],
 }));
@@ -110,7 +110,7 @@ function LetterQueue({ me }: { me: Me }) {
         }}
       >
         <SelectField label="Letter" value={chosenAction} onValue={setChosenAction} choices={ACTION_CHOICES} />
-        <SelectField label="Show" value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES} />
+        <SelectField label="Show" value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
           Show letters
         </button>

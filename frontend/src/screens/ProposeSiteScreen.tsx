@@ -29,7 +29,7 @@ const YES_NO = [
   { value: 'no', label: 'No' },
 ];
 
-const DIRECTION_CHOICES = (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
+const DIRECTION_CHOICES = () => (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
   value: direction,
   label: DIRECTION_LABELS[direction],
 }));
@@ -200,7 +200,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         value={direction}
         onValue={setDirection}
         placeholder="Choose a direction"
-        choices={DIRECTION_CHOICES}
+        choices={DIRECTION_CHOICES()}
         errors={errorsFor('direction')}
       />
       <TextAreaField

@@ -20,7 +20,7 @@ import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Site, SiteStatus } from '../api/schemas';
 import { choiceParam } from '../queryParams';
 
-const STATUS_CHOICES = [
+const STATUS_CHOICES = () => [
   { value: '', label: 'All sites' },
   ...(Object.keys(SITE_STATUS_LABELS) as SiteStatus[]).map((status) => ({ value: status, label: SITE_STATUS_LABELS[status] })),
 ];
@@ -84,7 +84,7 @@ function SiteList() {
           navigate(chosen ? `/speedwatch/sites?status=${chosen}` : '/speedwatch/sites');
         }}
       >
-        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
           Show sites
         </button>
