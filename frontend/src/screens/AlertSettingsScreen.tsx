@@ -16,7 +16,14 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { CATEGORY_LABELS, SEVERITIES } from '../format';
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../api/schemas';
+import type { AlertCategory, AlertPreferences, Me, MemberRole, Severity } from '../api/schemas';
+import type { SchemeName } from '../speedwatchAccess';
+
+/** An active membership, as me/ gives it. */
+interface Membership {
+  scheme: SchemeName;
+  role: MemberRole;
+}
 
 type Channel = AlertPreferences['channels'][number];
 
@@ -52,16 +59,12 @@ function SettingsLoader({ me }: { me: Me }) {
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     let live = true;
-    (async () => {
-      const memberships: Membership[] = [];
-      for (let page = 1; page <= 10; page++) {
-        const data = await api.myMemberships(page);
-        memberships.push(...data.results.filter((membership) => membership.status === 'active'));
-        if (!data.next) break;
-      }
-      return { preferences: await api.alertPreferences(), memberships };
-    })().then(
-      (value) => live && setLoaded(value),
+    // The active memberships come with me/: no paging through them.
+    const memberships: Membership[] = me.memberships
+      .map((membership) => ({ scheme: { id: membership.scheme, name: membership.scheme_name }, role: membership.role as MemberRole }))
+      .sort((a, b) => a.scheme.name.localeCompare(b.scheme.name));
+    api.alertPreferences().then(
+      (preferences) => live && setLoaded({ preferences, memberships }),
       (err) => live && setError(asApiError(err)),
     );
     return () => {
