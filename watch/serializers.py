@@ -128,11 +128,11 @@ class SiteSerializer(ModelSerializer):
 
     @extend_schema_field(SiteActionsSerializer)
     def get_actions(self, site: Site) -> dict[str, bool]:
-        user = _viewer_knowing_memberships(self, site.scheme)
         return {
             "see_history": self.get_can_see_history(site),
             "decide": self.get_can_decide(site),
-            "run_sessions": user is not None and permissions.can_run_sessions(user, site.scheme),
+            # ``runs_sessions`` comes from selectors.sites_visible_to, once for a whole list.
+            "run_sessions": bool(getattr(site, "runs_sessions", False)),
         }
 
     def get_threshold_mph(self, site: Site) -> int:
