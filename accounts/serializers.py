@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import two_factor
+from accounts.actions import me_actions, me_actions_registered
 from accounts.memberships import membership_reader
 from accounts.models import User
 from accounts.selectors import email_change_pending
@@ -77,8 +78,17 @@ class LiaisonSerializer(Serializer):
 
 class MembershipBriefSerializer(Serializer):
     scheme = serializers.IntegerField(source="scheme_id")
+    scheme_name = serializers.CharField(source="scheme.name")
     kind = serializers.CharField(source="scheme.kind")
     role = serializers.CharField()
+
+
+class MeActionsSerializer(Serializer):
+    """What the person may do overall: each app registers its own (``accounts.actions``), so
+    the fields are those registered once the apps are ready."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {action.name: action.field() for action in me_actions_registered()}
 
 
 class MeSerializer(ModelSerializer):
@@ -88,6 +98,9 @@ class MeSerializer(ModelSerializer):
     )
     memberships = serializers.SerializerMethodField(
         help_text="The user's active memberships: scheme id, its kind, the user's role."
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="What the user may do: the menu and the screens offer exactly these."
     )
     pending_email = serializers.SerializerMethodField(
         help_text="A new email address waiting for its confirmation link to be followed."
@@ -115,6 +128,7 @@ class MeSerializer(ModelSerializer):
             "liaison",
             "coordinator_of",
             "memberships",
+            "actions",
         ]
         read_only_fields = fields
 
@@ -141,6 +155,10 @@ class MeSerializer(ModelSerializer):
             membership_reader().active_memberships(user), many=True
         ).data
         return cast(list[dict[str, Any]], data)  # many=True: a list (the stubs say a dict)
+
+    @extend_schema_field(MeActionsSerializer)
+    def get_actions(self, user: User) -> dict[str, Any]:
+        return MeActionsSerializer(me_actions(user)).data
 
 
 class MeUpdateSerializer(Serializer):

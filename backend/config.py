@@ -24,6 +24,38 @@ class PointSerializer(serializers.Serializer):
     lon = serializers.FloatField()
 
 
+class RiskQuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    question = serializers.CharField()
+
+
+def _labels(help_text: str) -> serializers.DictField:
+    return serializers.DictField(child=serializers.CharField(), help_text=help_text)
+
+
+class LabelsSerializer(serializers.Serializer):
+    """The words for each choice the API answers with, value to label, in the server's order."""
+
+    scheme_kind = _labels("A scheme's kind.")
+    scheme_status = _labels("A scheme's status.")
+    member_role = _labels("A member's role.")
+    member_status = _labels("A membership's status.")
+    site_status = _labels("A speedwatch site's status.")
+    session_status = _labels("A speedwatch session's status.")
+    direction = _labels("The traffic watched at a site.")
+    vehicle_type = _labels("An offending vehicle's type.")
+    letter_action = _labels("The letter or referral an offence earned.")
+    action_status = _labels("Where that letter or referral is.")
+    dispute_outcome = _labels("What came of a keeper's dispute.")
+    alert_category = _labels("An alert's category.")
+    alert_status = _labels("An alert's status.")
+    alert_channel = _labels("How a notice reaches its recipient.")
+    audience = _labels("Whom an alert goes to.")
+    severity = _labels("An alert's severity (CAP).")
+    urgency = _labels("An alert's urgency (CAP).")
+    response_type = _labels("What an alert asks people to do (CAP).")
+
+
 class ConfigSerializer(serializers.Serializer):
     tile_url = serializers.CharField()
     tile_attribution = serializers.CharField()
@@ -64,6 +96,10 @@ class ConfigSerializer(serializers.Serializer):
     )
     alert_radius_min_m = serializers.IntegerField(help_text="The smallest alert radius.")
     alert_radius_max_m = serializers.IntegerField(help_text="The largest alert radius.")
+    speedwatch_risk_questions = RiskQuestionSerializer(
+        many=True, help_text="The site risk assessment: each answer must be yes."
+    )
+    labels = LabelsSerializer()
 
 
 def public_settings() -> dict[str, Any]:
@@ -76,6 +112,11 @@ def public_settings() -> dict[str, Any]:
         **schemes_config.public_settings(),
         **watch_config.public_settings(),
         **notifications_config.public_settings(),
+        "labels": {
+            **schemes_config.labels(),
+            **watch_config.labels(),
+            **notifications_config.labels(),
+        },
     }
     return ConfigSerializer(gathered).data
 

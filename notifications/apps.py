@@ -26,4 +26,10 @@ class NotificationsConfig(AppConfig):
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
 
         # Its services queue these by name (core.queueing): registered with Celery here.
+        # What /me/ says the person may do with alerts.
+        from accounts.actions import me_action_register
         from notifications import tasks  # noqa: F401
+        from notifications.me_actions import ACTIONS
+
+        for action in ACTIONS:
+            me_action_register(action)

@@ -3,7 +3,18 @@ who may edit its draft."""
 
 from notifications.models import Alert, AlertStatus
 from notifications.selectors import manages_incident
-from schemes.permissions import AnyUser, liaison_force
+from schemes.models import Scheme, SchemeStatus
+from schemes.permissions import AnyUser, is_coordinator, liaison_force
+
+
+def can_issue_force_alerts(user: AnyUser) -> bool:
+    """Liaisons issue alerts anywhere in their force area, for no scheme in particular."""
+    return liaison_force(user) is not None
+
+
+def can_issue_alerts_for(user: AnyUser, scheme: Scheme) -> bool:
+    """Coordinators issue alerts for an active scheme of theirs (inside its area)."""
+    return is_coordinator(user, scheme) and scheme.status == SchemeStatus.ACTIVE
 
 
 def can_manage_alert(user: AnyUser, alert: Alert) -> bool:

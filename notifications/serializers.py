@@ -203,6 +203,15 @@ class AlertSerializer(ModelSerializer):
         return latest or alert.status
 
 
+class AlertActionsSerializer(Serializer):
+    """What the viewer may do with the alert, each from ``notifications.permissions``."""
+
+    manage = serializers.BooleanField(
+        help_text="See its delivery figures and replies; update or cancel it once published."
+    )
+    edit = serializers.BooleanField(help_text="Edit, delete or publish the draft.")
+
+
 class AlertDetailSerializer(AlertSerializer):
     """An alert as the alerts endpoints show it: with what the viewer may do about it."""
 
@@ -216,10 +225,24 @@ class AlertDetailSerializer(AlertSerializer):
     unread_replies = serializers.SerializerMethodField(
         help_text="Replies nobody has read yet; null for those who do not manage the alert."
     )
+    actions = serializers.SerializerMethodField(
+        help_text="What the viewer may do with it (can_manage and can_edit are kept for old "
+        "clients)."
+    )
 
     class Meta(AlertSerializer.Meta):
-        fields = [*AlertSerializer.Meta.fields, "can_manage", "can_edit", "unread_replies"]
+        fields = [
+            *AlertSerializer.Meta.fields,
+            "can_manage",
+            "can_edit",
+            "unread_replies",
+            "actions",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(AlertActionsSerializer)
+    def get_actions(self, alert: Alert) -> dict[str, bool]:
+        return {"manage": self.get_can_manage(alert), "edit": self.get_can_edit(alert)}
 
     def _viewer(self) -> Any:
         request = self.context.get("request")

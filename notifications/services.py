@@ -31,9 +31,10 @@ from notifications.models import (
     PushSubscription,
     Reply,
 )
+from notifications.permissions import can_issue_alerts_for, can_issue_force_alerts
 from notifications.selectors import alert_reach, notices_visible_to, push_subscriptions_of
-from schemes.models import Scheme, SchemeStatus
-from schemes.permissions import is_coordinator, liaison_force
+from schemes.models import Scheme
+from schemes.permissions import liaison_force
 from schemes.services import activity_record
 
 logger = logging.getLogger(__name__)
@@ -62,11 +63,11 @@ def issuing_context(
     with the reason. Liaisons publish in their force area; coordinators only inside their
     own scheme's area."""
     force = liaison_force(issuer)
-    if force and scheme is None:
+    if scheme is None and force and can_issue_force_alerts(issuer):
         return force, None
     if scheme is None:
         raise PermissionDenied("Only police liaisons and scheme coordinators issue alerts.")
-    if not is_coordinator(issuer, scheme) or scheme.status != SchemeStatus.ACTIVE:
+    if not can_issue_alerts_for(issuer, scheme):
         raise PermissionDenied("You can issue alerts only for an active scheme you coordinate.")
     if not geo.area_within(area, scheme.area):
         raise PermissionDenied(

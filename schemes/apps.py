@@ -36,5 +36,12 @@ class SchemesConfig(AppConfig):
             )
         )
 
+        # What /me/ says the person may do with schemes.
+        from accounts.actions import me_action_register
+        from schemes.me_actions import ACTIONS
+
+        for action in ACTIONS:
+            me_action_register(action)
+
         # Its services queue these by name (core.queueing): registered with Celery here.
         from schemes import tasks  # noqa: F401

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 
 from schemes.geocoding import geocoding_enabled
+from schemes.models import MembershipRole, MembershipStatus, SchemeKind, SchemeStatus
 from schemes.serializers import scheme_text_max_lengths
 
 
@@ -17,4 +18,14 @@ def public_settings() -> dict[str, Any]:
         "scheme_polygon_max_vertices": settings.SCHEME_POLYGON_MAX_VERTICES,
         "scheme_polygon_max_span_m": settings.SCHEME_POLYGON_MAX_SPAN_M,
         "scheme_text_max_lengths": scheme_text_max_lengths(),
+    }
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The words for this app's choices, from the models' own choices."""
+    return {
+        "scheme_kind": dict(SchemeKind.choices),
+        "scheme_status": dict(SchemeStatus.choices),
+        "member_role": dict(MembershipRole.choices),
+        "member_status": dict(MembershipStatus.choices),
     }

@@ -35,6 +35,29 @@ def membership_of(user: AnyUser, scheme: Scheme) -> Membership | None:
     return cache[user.pk]
 
 
+def memberships_known(user: AnyUser, scheme: Scheme, known: dict[int, Membership]) -> None:
+    """Remember the user's membership of the scheme (or that there is none) from ``known``,
+    the user's memberships by scheme id read once, so a list's rules ask no more queries."""
+    if user.is_authenticated:
+        scheme.__dict__.setdefault("_membership_cache", {})[user.pk] = known.get(scheme.pk)
+
+
+def memberships_by_scheme(user: AnyUser) -> dict[int, Membership]:
+    """Every membership of the user, by scheme id: one query, for ``memberships_known``."""
+    if not user.is_authenticated:
+        return {}
+    return {m.scheme_id: m for m in Membership.objects.filter(user=user)}
+
+
+def memberships_known_for_list(context: dict, user: AnyUser, scheme: Scheme) -> None:
+    """``memberships_known`` for a serializer: the user's memberships are read once per
+    ``context`` (one response, a whole list), however many schemes its rows name."""
+    known = context.get("_memberships_by_scheme")
+    if known is None:
+        known = context["_memberships_by_scheme"] = memberships_by_scheme(user)
+    memberships_known(user, scheme, known)
+
+
 def is_coordinator(user: AnyUser, scheme: Scheme) -> bool:
     membership = membership_of(user, scheme)
     return (
@@ -64,6 +87,16 @@ def is_undecided_proposer(user: AnyUser, scheme: Scheme) -> bool:
         scheme.status == SchemeStatus.PROPOSED
         or (scheme.status == SchemeStatus.CLOSED and scheme.approved_at is None)
     )
+
+
+def can_propose_scheme(user: AnyUser) -> bool:
+    """Anyone signed in proposes a scheme; a liaison of the force then reviews it."""
+    return user.is_authenticated
+
+
+def can_review_schemes(user: AnyUser) -> bool:
+    """Work the queue of proposals: a police liaison (each scheme: ``can_review_scheme``)."""
+    return liaison_force(user) is not None
 
 
 def can_manage_scheme(user: AnyUser, scheme: Scheme) -> bool:

@@ -1,11 +1,14 @@
 """Reads with rules in them: which schemes, members and activity a user may see."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
 from core import visibility
+from schemes import permissions
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -264,3 +267,20 @@ def activity_about(*, user: User) -> QuerySet[ActivityEvent]:
     if len(name) >= 2:
         about |= Q(scheme_id__in=scheme_ids_related_to(user=user), summary__contains=name)
     return ActivityEvent.objects.filter(about).select_related("scheme")
+
+
+def member_scheme_ids_where(
+    *, user: AnyUser, allowed: Callable[[AnyUser, Scheme], bool], kind: str | None = None
+) -> list[int]:
+    """Ids of the schemes (of ``kind``, if given) the user is an active member of for which
+    the rule ``allowed`` holds: each scheme is put to the rule itself, its membership already
+    known, so the whole answer costs one query."""
+    ids = []
+    for membership in active_memberships_of(user=user):
+        scheme = membership.scheme
+        if kind is not None and scheme.kind != kind:
+            continue
+        permissions.memberships_known(user, scheme, {scheme.pk: membership})
+        if allowed(user, scheme):
+            ids.append(scheme.pk)
+    return ids

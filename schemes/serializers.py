@@ -11,7 +11,7 @@ from areas import limits
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
-from schemes import permissions
+from schemes import permissions, services
 from schemes.activity import ACTIVITY_KINDS, ACTIVITY_OBJECT_TYPES
 from schemes.models import (
     ActivityEvent,
@@ -108,6 +108,39 @@ class ProposerSerializer(Serializer):
     email = serializers.EmailField()
 
 
+class SchemeActionsSerializer(Serializer):
+    """What the viewer may do with the scheme, each from ``schemes.permissions``."""
+
+    manage = serializers.BooleanField(help_text="Run it: members, details, activity.")
+    edit = serializers.BooleanField(help_text="Change its details (edit).")
+    review = serializers.BooleanField(help_text="Approve, suspend, reinstate (status/).")
+    see_history = serializers.BooleanField(help_text="Read its status history.")
+    view_members = serializers.BooleanField(help_text="See its members and their contacts.")
+    change_status = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchemeStatus.choices),
+        help_text="The statuses the viewer may move it to now (status/): approve, decline, "
+        "suspend, reinstate, close, withdraw.",
+    )
+
+
+def scheme_actions(user: Any, scheme: Scheme) -> dict[str, Any]:
+    # status/ answers only those who see the scheme's private details; then the lifecycle's
+    # own rule says which steps.
+    steps = (
+        services.scheme_status_steps(scheme=scheme, actor=user)
+        if permissions.can_see_private_details(user, scheme)
+        else []
+    )
+    return {
+        "manage": permissions.can_manage_scheme(user, scheme),
+        "edit": permissions.can_edit_scheme(user, scheme),
+        "review": permissions.can_review_scheme(user, scheme),
+        "see_history": permissions.can_see_private_details(user, scheme),
+        "view_members": permissions.can_view_members(user, scheme),
+        "change_status": steps,
+    }
+
+
 class SchemeDetailSerializer(SchemeSummarySerializer):
     contact = serializers.SerializerMethodField()
     proposer = serializers.SerializerMethodField(
@@ -119,6 +152,9 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
     can_edit = serializers.SerializerMethodField()
     can_review = serializers.SerializerMethodField()
     can_see_history = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="What the viewer may do with it (the can_* fields are kept for old clients)."
+    )
 
     class Meta(SchemeSummarySerializer.Meta):
         fields = [
@@ -134,6 +170,7 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
             "can_edit",
             "can_review",
             "can_see_history",
+            "actions",
             "proposer",
         ]
         read_only_fields = fields
@@ -166,6 +203,10 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
     def get_my_membership(self, scheme: Scheme) -> dict[str, Any] | None:
         membership = permissions.membership_of(self._user, scheme)
         return MyMembershipSerializer(membership).data if membership else None
+
+    @extend_schema_field(SchemeActionsSerializer)
+    def get_actions(self, scheme: Scheme) -> dict[str, Any]:
+        return scheme_actions(self._user, scheme)
 
     def get_can_manage(self, scheme: Scheme) -> bool:
         return permissions.can_manage_scheme(self._user, scheme)

@@ -158,6 +158,22 @@ def _actor_roles(actor: User, scheme: Scheme) -> set[str]:
     return roles
 
 
+def _may_step(actor: User, scheme: Scheme, allowed: set[str]) -> bool:
+    return actor.is_staff or bool(allowed & _actor_roles(actor, scheme))
+
+
+def scheme_status_steps(*, scheme: Scheme, actor: Any) -> list[str]:
+    """The statuses ``actor`` may move the scheme to now, by the rule that
+    ``scheme_status_change`` applies."""
+    if not actor.is_authenticated:
+        return []
+    return [
+        to_status
+        for (from_status, to_status), allowed in TRANSITIONS.items()
+        if from_status == scheme.status and _may_step(actor, scheme, allowed)
+    ]
+
+
 def _activity_for(from_status: str, to_status: str) -> ActivityType:
     if to_status == SchemeStatus.ACTIVE:
         if from_status == SchemeStatus.PROPOSED:
@@ -181,7 +197,7 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
         raise ValidationError(
             {"status": f"A {from_status} scheme cannot become {to_status}."}, code="invalid"
         )
-    if not (actor.is_staff or allowed & _actor_roles(actor, scheme)):
+    if not _may_step(actor, scheme, allowed):
         who = " or ".join(sorted(allowed))
         raise PermissionDenied(f"Only a {who} may make a {from_status} scheme {to_status}.")
     if to_status in REASON_REQUIRED and not reason.strip():

@@ -16,6 +16,23 @@ LOGIN = "/api/v1/auth/login/"
 TOKEN = "/api/v1/auth/token/"
 ME = "/api/v1/me/"
 
+# What someone who belongs to nothing may do: propose a scheme, and no more.
+NEWCOMER_ACTIONS = {
+    "propose_scheme": True,
+    "review_schemes": False,
+    "review_activity": False,
+    "decide_join_requests": False,
+    "use_speedwatch": False,
+    "run_sessions": [],
+    "review_sites": False,
+    "work_letters": False,
+    "read_statistics": False,
+    "read_audit": False,
+    "issue_force_alerts": False,
+    "issue_alerts_for": [],
+    "issue_alerts": False,
+}
+
 
 def test_signup_creates_a_volunteer_and_signs_them_in(anon: APIClient) -> None:
     response = anon.post(
@@ -43,6 +60,7 @@ def test_signup_creates_a_volunteer_and_signs_them_in(anon: APIClient) -> None:
         "liaison": None,
         "coordinator_of": [],
         "memberships": [],
+        "actions": NEWCOMER_ACTIONS,
     }
     assert user.check_password("a sturdy passphrase")
     assert anon.get(ME).json()["email"] == "jo.bloggs@example.org"
@@ -111,6 +129,7 @@ def test_login_starts_a_session(anon: APIClient) -> None:
         "liaison": None,
         "coordinator_of": [],
         "memberships": [],
+        "actions": NEWCOMER_ACTIONS,
     }
     assert response.json() == me
     assert response.cookies["sessionid"].value

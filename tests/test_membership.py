@@ -485,8 +485,18 @@ def test_me_lists_active_memberships_with_their_kind(client_for, scheme, coordin
     MembershipFactory(scheme=SchemeFactory(), user=coordinator, status="pending", joined_at=None)
     me = client_for(coordinator).get("/api/v1/me/").json()
     assert me["memberships"] == [
-        {"scheme": scheme.pk, "kind": "neighbourhood", "role": "coordinator"},
-        {"scheme": speedwatch.pk, "kind": "speedwatch", "role": "volunteer"},
+        {
+            "scheme": scheme.pk,
+            "scheme_name": scheme.name,
+            "kind": "neighbourhood",
+            "role": "coordinator",
+        },
+        {
+            "scheme": speedwatch.pk,
+            "scheme_name": speedwatch.name,
+            "kind": "speedwatch",
+            "role": "volunteer",
+        },
     ]
     assert me["coordinator_of"] == [scheme.pk]
 

@@ -11,6 +11,128 @@ from drf_spectacular.generators import SchemaGenerator
 pytestmark = pytest.mark.django_db
 
 
+# The site form asks these, in this order, in these words.
+RISK_QUESTIONS = [
+    {
+        "key": "safe_standing_place",
+        "question": "There is a safe place to stand, off the carriageway.",
+    },
+    {"key": "clear_view", "question": "Drivers can see the volunteers from a safe distance."},
+    {
+        "key": "no_obstruction",
+        "question": "The team will not obstruct the footway or sight lines.",
+    },
+    {"key": "parking_nearby", "question": "There is safe parking nearby."},
+]
+
+# The words the frontend shows for each choice: the models' own.
+LABELS = {
+    "scheme_kind": {
+        "neighbourhood": "Neighbourhood Watch",
+        "speedwatch": "Community Speedwatch",
+        "countryside": "Countryside Watch",
+    },
+    "scheme_status": {
+        "proposed": "Proposed",
+        "active": "Active",
+        "suspended": "Suspended",
+        "closed": "Closed",
+    },
+    "member_role": {"volunteer": "Volunteer", "coordinator": "Coordinator"},
+    "member_status": {
+        "pending": "Waiting for approval",
+        "active": "Member",
+        "declined": "Declined",
+    },
+    "site_status": {
+        "proposed": "Waiting for approval",
+        "approved": "Approved",
+        "rejected": "Rejected",
+        "suspended": "Suspended",
+    },
+    "session_status": {"draft": "Draft", "submitted": "Submitted"},
+    "direction": {
+        "northbound": "Northbound",
+        "southbound": "Southbound",
+        "eastbound": "Eastbound",
+        "westbound": "Westbound",
+        "both": "Both directions",
+    },
+    "vehicle_type": {
+        "car": "Car",
+        "van": "Van",
+        "lorry": "Lorry / HGV",
+        "bus": "Bus or coach",
+        "motorcycle": "Motorcycle",
+        "other": "Other",
+    },
+    "letter_action": {
+        "first_letter": "First letter",
+        "second_letter": "Second and final letter",
+        "police_action": "Referral for police action",
+        "none": "No action (voided)",
+    },
+    "action_status": {"pending": "Waiting", "sent": "Letter sent", "done": "Done"},
+    "dispute_outcome": {
+        "none": "Not disputed",
+        "pending": "Being looked at",
+        "upheld": "Upheld: offence voided",
+        "rejected": "Rejected: offence stands",
+    },
+    "alert_category": {
+        "burglary": "Burglary",
+        "vehicle_crime": "Vehicle crime",
+        "bogus_caller": "Bogus caller or scam",
+        "rural_crime": "Rural crime",
+        "hare_coursing": "Hare coursing",
+        "fly_tipping": "Fly-tipping",
+        "speeding": "Speeding",
+        "missing_person": "Missing person",
+        "suspicious_activity": "Suspicious activity",
+        "general": "General",
+    },
+    "alert_status": {
+        "draft": "Draft",
+        "published": "Published",
+        "updated": "Replaced by an update",
+        "cancelled": "Cancelled",
+        "expired": "Expired",
+    },
+    "alert_channel": {
+        "in_app": "In the app",
+        "email": "Email",
+        "push": "Web push",
+        "sms": "Text message",
+    },
+    "audience": {"coordinators": "Coordinators only", "members": "All members"},
+    "severity": {
+        "Extreme": "Extreme",
+        "Severe": "Severe",
+        "Moderate": "Moderate",
+        "Minor": "Minor",
+        "Unknown": "Unknown",
+    },
+    "urgency": {
+        "Immediate": "Immediate",
+        "Expected": "Expected",
+        "Future": "Future",
+        "Past": "Past",
+        "Unknown": "Unknown",
+    },
+    "response_type": {
+        "Shelter": "Shelter: stay indoors",
+        "Evacuate": "Evacuate: leave the area",
+        "Prepare": "Prepare: get ready to act",
+        "Execute": "Execute: do what the instructions say",
+        "Avoid": "Avoid: keep away from it",
+        "Monitor": "Monitor: keep watch and report",
+        "Assess": "Assess: weigh up the information",
+        "AllClear": "All clear: nothing more to do",
+        "None": "None: no action needed",
+    },
+}
+
+
 def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
     settings.GEOCODER = "gazetteer"
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
@@ -45,6 +167,8 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
         },
         "alert_radius_min_m": 50,
         "alert_radius_max_m": 10_000,
+        "speedwatch_risk_questions": RISK_QUESTIONS,
+        "labels": LABELS,
     }
     settings.GEOCODER = ""
     assert anon.get("/api/v1/config/").json()["geocoder_enabled"] is False
@@ -218,3 +342,15 @@ def test_web_app_manifest_is_served_under_static_with_its_media_type(anon) -> No
         "/",
         "standalone",
     )
+
+
+def test_config_keeps_the_order_of_the_choices(anon) -> None:
+    """The frontend lists the choices in the server's order (JSON objects keep theirs)."""
+    body = anon.get("/api/v1/config/").json()
+    assert list(body["labels"]["severity"]) == ["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
+    assert [question["key"] for question in body["speedwatch_risk_questions"]] == [
+        "safe_standing_place",
+        "clear_view",
+        "no_obstruction",
+        "parking_nearby",
+    ]

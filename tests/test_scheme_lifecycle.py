@@ -65,6 +65,14 @@ def test_propose_a_scheme(client_for, stranger) -> None:
         "can_edit": True,
         "can_review": False,
         "can_see_history": True,
+        "actions": {
+            "manage": False,
+            "edit": True,
+            "review": False,
+            "see_history": True,
+            "view_members": False,
+            "change_status": ["closed"],
+        },
         "proposer": {"id": stranger.pk, "name": "Sam Stranger", "email": stranger.email},
     }
     assert scheme.proposed_by == stranger

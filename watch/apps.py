@@ -30,3 +30,10 @@ class WatchConfig(AppConfig):
         from watch.personal_data import HOLDINGS, SECTIONS
 
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
+
+        # What /me/ says the person may do in speedwatch.
+        from accounts.actions import me_action_register
+        from watch.me_actions import ACTIONS
+
+        for action in ACTIONS:
+            me_action_register(action)

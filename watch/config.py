@@ -4,7 +4,16 @@ from typing import Any
 
 from django.conf import settings
 
-from watch.rules import threshold_mph
+from watch.models import (
+    Action,
+    ActionStatus,
+    Direction,
+    DisputeOutcome,
+    SessionStatus,
+    SiteStatus,
+    VehicleType,
+)
+from watch.rules import RISK_QUESTIONS, threshold_mph
 
 
 def public_settings() -> dict[str, Any]:
@@ -20,4 +29,21 @@ def public_settings() -> dict[str, Any]:
         "speedwatch_session_max_hours": settings.SPEEDWATCH_SESSION_MAX_HOURS,
         "speedwatch_device_check_max_age_days": settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS,
         "speedwatch_submit_within_hours": settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
+        # The site form asks the server's questions, in its order, in its words.
+        "speedwatch_risk_questions": [
+            {"key": key, "question": question} for key, question in RISK_QUESTIONS.items()
+        ],
+    }
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The words for this app's choices, from the models' own choices."""
+    return {
+        "site_status": dict(SiteStatus.choices),
+        "session_status": dict(SessionStatus.choices),
+        "direction": dict(Direction.choices),
+        "vehicle_type": dict(VehicleType.choices),
+        "letter_action": dict(Action.choices),
+        "action_status": dict(ActionStatus.choices),
+        "dispute_outcome": dict(DisputeOutcome.choices),
     }

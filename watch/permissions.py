@@ -41,3 +41,9 @@ def can_read_audit(user: AnyUser) -> bool:
     """The audit of registration searches and exports: police liaisons (their force area)
     and staff."""
     return bool(liaison_force(user)) or (user.is_authenticated and user.is_staff)
+
+
+def can_review_speedwatch_anywhere(user: AnyUser) -> bool:
+    """Review sites and work the letters queue of a force area: a police liaison (for each
+    scheme, ``can_review_speedwatch``)."""
+    return liaison_force(user) is not None

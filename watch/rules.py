@@ -16,6 +16,15 @@ from watch.models import Action
 
 LONDON = ZoneInfo("Europe/London")
 
+# The standard site risk assessment: every answer must be yes before volunteers stand there.
+# The API takes the answers by key; the site form asks the questions in this order.
+RISK_QUESTIONS = {
+    "safe_standing_place": "There is a safe place to stand, off the carriageway.",
+    "clear_view": "Drivers can see the volunteers from a safe distance.",
+    "no_obstruction": "The team will not obstruct the footway or sight lines.",
+    "parking_nearby": "There is safe parking nearby.",
+}
+
 
 def threshold_mph(limit_mph: int) -> int:
     """The lowest speed that counts: the limit plus 10% plus 2 mph by default (35 in a 30)."""

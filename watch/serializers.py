@@ -9,6 +9,7 @@ from areas import geo
 from core.fields import StepBeforeField
 from core.filters import PERIOD_BACKWARDS, period_is_backwards, utc_in_range
 from core.serializers import ModelSerializer, Serializer
+from schemes.permissions import memberships_known_for_list
 from schemes.serializers import SchemeRefSerializer
 from watch import permissions, rules
 from watch.models import (
@@ -26,13 +27,7 @@ from watch.models import (
     VehicleType,
 )
 from watch.registrations import mask_registration
-
-RISK_QUESTIONS = {
-    "safe_standing_place": "There is a safe place to stand, off the carriageway.",
-    "clear_view": "Drivers can see the volunteers from a safe distance.",
-    "no_obstruction": "The team will not obstruct the footway or sight lines.",
-    "parking_nearby": "There is safe parking nearby.",
-}
+from watch.rules import RISK_QUESTIONS
 
 
 class PersonSerializer(Serializer):
@@ -44,6 +39,38 @@ class RiskAnswerSerializer(Serializer):
     key = serializers.CharField()
     question = serializers.CharField()
     answer = serializers.BooleanField(allow_null=True, help_text="Null: not answered.")
+
+
+class SiteActionsSerializer(Serializer):
+    """What the viewer may do with the site, each from ``watch.permissions``."""
+
+    see_history = serializers.BooleanField(help_text="Read who proposed and decided it.")
+    decide = serializers.BooleanField(help_text="Approve, reject, suspend or reinstate it.")
+    run_sessions = serializers.BooleanField(
+        help_text="Log sessions at it, once approved (its scheme's coordinators)."
+    )
+
+
+class SessionActionsSerializer(Serializer):
+    """What the viewer may do with the session, each from ``watch.permissions``."""
+
+    change = serializers.BooleanField(
+        help_text="Edit and submit the draft, amend it once submitted (the coordinators)."
+    )
+    see_registrations = serializers.BooleanField(help_text="See its offences' registrations.")
+    settle_disputes = serializers.BooleanField(
+        help_text="Record what came of a dispute of its offences (the covering liaisons)."
+    )
+
+
+def _viewer_knowing_memberships(serializer: serializers.Serializer, scheme: Any) -> Any:
+    """The viewer, with their memberships read once for the whole response; None without a
+    request."""
+    request = serializer.context.get("request")
+    if request is None:
+        return None
+    memberships_known_for_list(serializer.context, request.user, scheme)
+    return request.user
 
 
 class SiteSerializer(ModelSerializer):
@@ -66,6 +93,10 @@ class SiteSerializer(ModelSerializer):
         help_text="The statuses the viewer may move the site to now (decision/)."
     )
     can_decide = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="What the viewer may do with it (can_see_history and can_decide are kept "
+        "for old clients)."
+    )
 
     class Meta:
         model = Site
@@ -91,8 +122,18 @@ class SiteSerializer(ModelSerializer):
             "can_see_history",
             "decisions",
             "can_decide",
+            "actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SiteActionsSerializer)
+    def get_actions(self, site: Site) -> dict[str, bool]:
+        return {
+            "see_history": self.get_can_see_history(site),
+            "decide": self.get_can_decide(site),
+            # ``runs_sessions`` comes from selectors.sites_visible_to, once for a whole list.
+            "run_sessions": bool(getattr(site, "runs_sessions", False)),
+        }
 
     def get_threshold_mph(self, site: Site) -> int:
         return rules.threshold_mph(site.speed_limit_mph)
@@ -286,14 +327,31 @@ class MaskedOffenceSerializer(OffenceSerializer):
         return mask_registration(offence.registration)
 
 
+class OffenceActionsSerializer(Serializer):
+    dispute = serializers.BooleanField(
+        help_text="Record what came of a keeper's dispute: the covering liaisons, once its "
+        "session is submitted."
+    )
+
+
 class QueueOffenceSerializer(OffenceSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
     road_name = serializers.CharField(source="site.road_name", read_only=True)
+    actions = serializers.SerializerMethodField(help_text="What the viewer may do with it.")
 
     class Meta(OffenceSerializer.Meta):
-        fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name"]
+        fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name", "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(OffenceActionsSerializer)
+    def get_actions(self, offence: Offence) -> dict[str, bool]:
+        request = self.context.get("request")
+        return {
+            "dispute": request is not None
+            and bool(offence.submitted)
+            and permissions.can_review_speedwatch(request.user, offence.scheme)
+        }
 
 
 class SessionDetailsSerializer(Serializer):
@@ -346,6 +404,7 @@ class SessionSerializer(ModelSerializer):
     site = SiteRefSerializer(read_only=True)
     present = PersonSerializer(many=True, read_only=True)
     offence_count = serializers.IntegerField(read_only=True)
+    actions = serializers.SerializerMethodField(help_text="What the viewer may do with it.")
 
     class Meta:
         model = Session
@@ -365,8 +424,20 @@ class SessionSerializer(ModelSerializer):
             "status",
             "submitted_at",
             "offence_count",
+            "actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SessionActionsSerializer)
+    def get_actions(self, session: Session) -> dict[str, bool]:
+        user = _viewer_knowing_memberships(self, session.scheme)
+        if user is None:
+            return {"change": False, "see_registrations": False, "settle_disputes": False}
+        return {
+            "change": permissions.can_run_sessions(user, session.scheme),
+            "see_registrations": permissions.can_see_registrations(user, session.scheme),
+            "settle_disputes": permissions.can_review_speedwatch(user, session.scheme),
+        }
 
 
 @extend_schema_field(

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { Loading } from './components/Loading';
 import { TopBar } from './components/TopBar';
 import { interceptLinkClicks, matchPath, useLocation } from './router';
 import { SessionProvider, useSession } from './session';
@@ -118,7 +119,7 @@ const OPEN_BEFORE_TWO_FACTOR = ['/signin', '/forgot-password'];
 
 function Shell() {
   const { path } = useLocation();
-  const { status, clearStatus, me } = useSession();
+  const { status, clearStatus, me, config } = useSession();
   const mustEnrol =
     !!me && !!me.two_factor_required && !me.two_factor_enabled && !OPEN_BEFORE_TWO_FACTOR.includes(path);
   const firstRender = useRef(true);
@@ -156,7 +157,8 @@ function Shell() {
         <OfflineNotice />
         <UpdateNotice />
         <StatusBanner />
-        {mustEnrol ? <TwoFactorScreen forced /> : renderRoute(path)}
+        {/* The screens speak the server's words for its choices: they wait for its configuration. */}
+        {mustEnrol ? <TwoFactorScreen forced /> : config ? renderRoute(path) : <Loading />}
       </main>
       <footer class="footer">
         <p>Patchwatch is run by and for local watch schemes. In an emergency call 999. To report a crime call 101.</p>

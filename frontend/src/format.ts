@@ -16,14 +16,46 @@ import type {
   SessionStatus,
   SiteStatus,
   VehicleType,
+  ServerConfig,
 } from './api/schemas';
 
-export const KIND_LABELS: Record<SchemeKind, string> = {
-  neighbourhood: 'Neighbourhood Watch',
-  speedwatch: 'Community Speedwatch',
-  countryside: 'Countryside Watch',
-};
+// --- The server's words for its choices ------------------------------------------------------
 
+/**
+ * A choice's words as the server gives them (config/'s `labels`, in the server's order),
+ * filled in place by `labelsFromServer` when the configuration arrives, before any screen
+ * shows. Without them (no server, and no saved copy of its configuration) a choice reads as
+ * its own value.
+ */
+function serverLabels<K extends string>(): Record<K, string> {
+  return new Proxy({} as Record<K, string>, {
+    get: (words, key) => (typeof key === 'string' ? (words[key as K] ?? key) : undefined),
+  });
+}
+
+type ServerLabels = ServerConfig['labels'];
+
+const fromServer: [Record<string, string>, keyof ServerLabels][] = [];
+
+function labelsOf<K extends string>(key: keyof ServerLabels): Record<K, string> {
+  const words = serverLabels<K>();
+  fromServer.push([words, key]);
+  return words;
+}
+
+/** Takes the server's words for its choices (or forgets them: null). */
+export function labelsFromServer(labels: ServerLabels | null | undefined): void {
+  for (const [words, key] of fromServer) {
+    for (const value of Object.keys(words)) delete words[value];
+    Object.assign(words, labels?.[key] ?? {});
+  }
+  SEVERITIES.splice(0, SEVERITIES.length, ...(Object.keys(labels?.severity ?? {}) as Severity[]));
+  URGENCIES.splice(0, URGENCIES.length, ...(Object.keys(labels?.urgency ?? {}) as Urgency[]));
+}
+
+export const KIND_LABELS = labelsOf<SchemeKind>('scheme_kind');
+
+// The app's own wording: it says more here than the server's label does.
 export const STATUS_LABELS: Record<SchemeStatus, string> = {
   proposed: 'Proposed, waiting for police review',
   active: 'Active',
@@ -31,18 +63,11 @@ export const STATUS_LABELS: Record<SchemeStatus, string> = {
   closed: 'Closed',
 };
 
-export const SHORT_STATUS_LABELS: Record<SchemeStatus, string> = {
-  proposed: 'Proposed',
-  active: 'Active',
-  suspended: 'Suspended',
-  closed: 'Closed',
-};
+export const SHORT_STATUS_LABELS = labelsOf<SchemeStatus>('scheme_status');
 
-export const ROLE_LABELS: Record<MemberRole, string> = {
-  volunteer: 'Volunteer',
-  coordinator: 'Coordinator',
-};
+export const ROLE_LABELS = labelsOf<MemberRole>('member_role');
 
+// The app's own wording: it says more here than the server's label does.
 export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
   pending: 'Waiting for the coordinator',
   active: 'Member',
@@ -164,26 +189,13 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 
 // --- Community Speedwatch -----------------------------------------------------------
 
-export const SITE_STATUS_LABELS: Record<SiteStatus, string> = {
-  proposed: 'Waiting for approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  suspended: 'Suspended',
-};
+export const SITE_STATUS_LABELS = labelsOf<SiteStatus>('site_status');
 
-export const SESSION_STATUS_LABELS: Record<SessionStatus, string> = {
-  draft: 'Draft',
-  submitted: 'Submitted',
-};
+export const SESSION_STATUS_LABELS = labelsOf<SessionStatus>('session_status');
 
-export const DIRECTION_LABELS: Record<Direction, string> = {
-  northbound: 'Northbound',
-  southbound: 'Southbound',
-  eastbound: 'Eastbound',
-  westbound: 'Westbound',
-  both: 'Both directions',
-};
+export const DIRECTION_LABELS = labelsOf<Direction>('direction');
 
+// The app's own wording: it says more here than the server's label does.
 export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = {
   car: 'Car',
   van: 'Van',
@@ -193,6 +205,7 @@ export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = {
   other: 'Other',
 };
 
+// The app's own wording: it says more here than the server's label does.
 export const ACTION_LABELS: Record<LetterAction, string> = {
   first_letter: 'First letter',
   second_letter: 'Second and final letter',
@@ -200,12 +213,9 @@ export const ACTION_LABELS: Record<LetterAction, string> = {
   none: 'No action (voided)',
 };
 
-export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
-  pending: 'Waiting',
-  sent: 'Letter sent',
-  done: 'Done',
-};
+export const ACTION_STATUS_LABELS = labelsOf<ActionStatus>('action_status');
 
+// The app's own wording: it says more here than the server's label does.
 export const DISPUTE_LABELS: Record<DisputeOutcome, string> = {
   none: 'Not disputed',
   pending: 'Dispute being looked at',
@@ -314,20 +324,10 @@ export function formatHours(minutes: number): string {
 
 // --- Alerts -------------------------------------------------------------------------------
 
-export const CATEGORY_LABELS: Record<AlertCategory, string> = {
-  burglary: 'Burglary',
-  vehicle_crime: 'Vehicle crime',
-  bogus_caller: 'Bogus caller or scam',
-  rural_crime: 'Rural crime',
-  hare_coursing: 'Hare coursing',
-  fly_tipping: 'Fly-tipping',
-  speeding: 'Speeding',
-  missing_person: 'Missing person',
-  suspicious_activity: 'Suspicious activity',
-  general: 'General',
-};
+export const CATEGORY_LABELS = labelsOf<AlertCategory>('alert_category');
 
-export const SEVERITIES: Severity[] = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'];
+/** CAP 1.2's severities, most severe first, as the server lists them. */
+export const SEVERITIES: Severity[] = [];
 
 /** CAP 1.2's meanings, in plain words. */
 export const SEVERITY_HINTS: Record<Severity, string> = {
@@ -338,7 +338,8 @@ export const SEVERITY_HINTS: Record<Severity, string> = {
   Unknown: 'not known',
 };
 
-export const URGENCIES: Urgency[] = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'];
+/** CAP 1.2's urgencies, most urgent first, as the server lists them. */
+export const URGENCIES: Urgency[] = [];
 
 export const URGENCY_HINTS: Record<Urgency, string> = {
   Immediate: 'act now',
@@ -348,22 +349,12 @@ export const URGENCY_HINTS: Record<Urgency, string> = {
   Unknown: 'not known',
 };
 
+// The app's own wording: it says more here than the server's label does.
 export const AUDIENCE_LABELS: Record<Audience, string> = {
   members: 'All members (except those who turned this kind off)',
   coordinators: 'Coordinators only',
 };
 
-export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
-  draft: 'Draft',
-  published: 'Published',
-  updated: 'Replaced by an update',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-};
+export const ALERT_STATUS_LABELS = labelsOf<AlertStatus>('alert_status');
 
-export const CHANNEL_LABELS: Record<AlertChannel, string> = {
-  in_app: 'In the app',
-  email: 'Email',
-  push: 'Web push',
-  sms: 'Text message',
-};
+export const CHANNEL_LABELS = labelsOf<AlertChannel>('alert_channel');

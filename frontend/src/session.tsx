@@ -5,6 +5,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, ensureCsrf } from './api';
 import { withOfflineCopy } from './offlineCache';
+import { labelsFromServer } from './format';
 import { noteSignedIn } from './offlineData';
 import type { Me, ServerConfig } from './api/schemas';
 import { navigate } from './router';
@@ -42,7 +43,9 @@ type ServerRules =
   | 'scheme_polygon_max_span_m'
   | 'scheme_text_max_lengths'
   | 'alert_radius_min_m'
-  | 'alert_radius_max_m';
+  | 'alert_radius_max_m'
+  | 'speedwatch_risk_questions'
+  | 'labels';
 
 /**
  * The server's configuration (config/), or the stand-in used when the server could not be
@@ -71,9 +74,34 @@ const FALLBACK_CONFIG: Config = {
   scheme_text_max_lengths: null,
   alert_radius_min_m: null,
   alert_radius_max_m: null,
+  speedwatch_risk_questions: null,
+  // The screens show each choice's value itself (src/format.ts).
+  labels: null,
   // Push notifications are off without the server's key.
   webpush_public_key: '',
 };
+
+/** What a copy of me/ saved by an earlier version of the app allows: nothing beyond what
+ * everyone signed in may do, until the server says more. */
+const NO_ACTIONS: Me['actions'] = {
+  propose_scheme: true,
+  review_schemes: false,
+  review_activity: false,
+  decide_join_requests: false,
+  use_speedwatch: false,
+  run_sessions: [],
+  review_sites: false,
+  work_letters: false,
+  read_statistics: false,
+  read_audit: false,
+  issue_force_alerts: false,
+  issue_alerts_for: [],
+  issue_alerts: false,
+};
+
+function withActions(me: Me): Me {
+  return me.actions ? me : { ...me, actions: NO_ACTIONS };
+}
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [config, setConfig] = useState<Config | null>(null);
@@ -84,7 +112,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   // this phone saved of the previous person for use offline (src/offlineData.ts).
   const setMe = useCallback((next: Me | null) => {
     void noteSignedIn(next ? next.id : null);
-    setMeState(next);
+    setMeState(next && withActions(next));
   }, []);
 
   const refreshMe = useCallback(async () => {
@@ -101,7 +129,17 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   useEffect(() => {
     ensureCsrf();
     // The last copy is kept so the session forms know the server's rules at the roadside.
-    withOfflineCopy('config', () => api.config()).then(setConfig, () => setConfig(FALLBACK_CONFIG));
+    // The server's words for its choices are taken before any screen shows (src/format.ts).
+    withOfflineCopy('config', () => api.config()).then(
+      (loaded) => {
+        labelsFromServer(loaded.labels);
+        setConfig(loaded);
+      },
+      () => {
+        labelsFromServer(null);
+        setConfig(FALLBACK_CONFIG);
+      },
+    );
     refreshMe();
   }, [refreshMe]);
 
@@ -127,10 +165,6 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession outside SessionProvider');
   return session;
-}
-
-export function isCoordinator(me: Me | null | undefined): boolean {
-  return !!me && me.coordinator_of.length > 0;
 }
 
 export function isLiaison(me: Me | null | undefined): boolean {

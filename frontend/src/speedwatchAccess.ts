@@ -1,81 +1,50 @@
-// Which Community Speedwatch schemes the signed-in user belongs to, and in what role:
-// the menu, the hub and the forms all need it, so it is fetched once per user.
+// What the signed-in user may do in Community Speedwatch, as the server says it on `me/`
+// (its `actions`, and the memberships for the schemes' names): the menu, the hub and the
+// forms read it here rather than work the rules out again.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import { useMemo } from 'preact/hooks';
 import { useSession } from './session';
-import type { Me, MemberRole, SchemeSummary } from './api/schemas';
+import type { Me, MemberRole } from './api/schemas';
+
+/** A scheme named: enough for a heading, a choice in a form, a filter. */
+export interface SchemeName {
+  id: number;
+  name: string;
+}
 
 export interface SpeedwatchMembership {
-  scheme: SchemeSummary;
+  scheme: SchemeName;
   role: MemberRole;
 }
 
 export interface SpeedwatchAccess {
   /** Active memberships of speedwatch schemes. */
   memberships: SpeedwatchMembership[];
-  /** The speedwatch schemes the user coordinates: they propose sites and log sessions. */
-  coordinated: SchemeSummary[];
-  /** A police liaison: reviews sites, works the letters queue, settles disputes. */
+  /** The speedwatch schemes where the server lets the user propose sites and log sessions. */
+  coordinated: SchemeName[];
+  /** The server lets the user review sites and work the letters queue (a police liaison). */
   liaison: boolean;
 }
 
-let cached: { userId: number; access: Promise<SpeedwatchAccess> } | null = null;
-
-async function load(me: Me): Promise<SpeedwatchAccess> {
-  const memberships: SpeedwatchMembership[] = [];
-  for (let page = 1; page <= 10; page++) {
-    const data = await api.myMemberships(page);
-    for (const membership of data.results) {
-      if (membership.scheme.kind === 'speedwatch' && membership.status === 'active') {
-        memberships.push({ scheme: membership.scheme, role: membership.role });
-      }
-    }
-    if (!data.next) break;
-  }
+export function speedwatchAccess(me: Me): SpeedwatchAccess {
+  const memberships = me.memberships
+    .filter((membership) => membership.kind === 'speedwatch')
+    .map((membership) => ({ scheme: { id: membership.scheme, name: membership.scheme_name }, role: membership.role as MemberRole }));
+  const runs = new Set(me.actions.run_sessions);
   return {
     memberships,
-    coordinated: memberships.filter((m) => m.role === 'coordinator').map((m) => m.scheme),
-    liaison: me.liaison !== null,
+    coordinated: memberships.filter((membership) => runs.has(membership.scheme.id)).map((membership) => membership.scheme),
+    liaison: me.actions.review_sites,
   };
 }
 
-function accessFor(me: Me): Promise<SpeedwatchAccess> {
-  if (!cached || cached.userId !== me.id) {
-    const access = load(me);
-    cached = { userId: me.id, access };
-    // A failed look-up is tried again next time rather than remembered.
-    access.catch(() => {
-      if (cached?.access === access) cached = null;
-    });
-  }
-  return cached.access;
-}
-
-/** undefined while loading (or signed out); the user's speedwatch roles once known. */
+/** undefined while signed out (or loading); what the server says the user may do once known. */
 export function useSpeedwatchAccess(): SpeedwatchAccess | undefined {
   const { me } = useSession();
-  const [access, setAccess] = useState<{ userId: number; value: SpeedwatchAccess } | null>(null);
-  useEffect(() => {
-    if (!me) return;
-    let live = true;
-    accessFor(me).then(
-      (value) => {
-        if (live) setAccess({ userId: me.id, value });
-      },
-      () => {
-        // Without the memberships a liaison still has their role from `me`.
-        if (live) setAccess({ userId: me.id, value: { memberships: [], coordinated: [], liaison: me.liaison !== null } });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [me?.id]);
-  if (!me || !access || access.userId !== me.id) return undefined;
-  return access.value;
+  return useMemo(() => (me ? speedwatchAccess(me) : undefined), [me]);
 }
 
+/** Whether the server lets the user log sessions for this scheme. */
 export function canCoordinate(access: SpeedwatchAccess | undefined, schemeId: number): boolean {
   return !!access?.coordinated.some((scheme) => scheme.id === schemeId);
 }

@@ -97,7 +97,8 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     def _detail(self, session: Session, status_code: int = status.HTTP_200_OK) -> Response:
         session = self._session(session.pk)
-        data = {**SessionSerializer(session).data, "offences": self._offences_data(session)}
+        serialized = SessionSerializer(session, context=self.get_serializer_context()).data
+        data = {**serialized, "offences": self._offences_data(session)}
         return Response(data, status=status_code)
 
     @extend_schema(

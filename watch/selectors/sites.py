@@ -6,6 +6,7 @@ from core import visibility
 from schemes.permissions import AnyUser
 from watch.models import Site, SiteStatusChange
 from watch.selectors.schemes import (
+    speedwatch_schemes_run_by,
     speedwatch_schemes_visible_to,
     speedwatch_schemes_with_registrations,
 )
@@ -15,12 +16,15 @@ from watch.selectors.schemes import (
 def sites_visible_to(*, user: AnyUser) -> QuerySet[Site]:
     """The sites of the user's speedwatch schemes (a liaison's: the force area's), each with
     ``managed``: whether the user coordinates its scheme or covers it as liaison, and so may
-    read who proposed and decided it (the query form of that rule, so a list asks once)."""
+    read who proposed and decided it (the query form of that rule, so a list asks once); and
+    ``runs_sessions``: whether the user coordinates its scheme, and so proposes sites and logs
+    sessions there."""
     managed = speedwatch_schemes_with_registrations(user=user).filter(pk=OuterRef("scheme_id"))
+    runs = speedwatch_schemes_run_by(user=user).filter(pk=OuterRef("scheme_id"))
     return (
         Site.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
         .select_related("scheme", "proposed_by")
-        .annotate(managed=Exists(managed))
+        .annotate(managed=Exists(managed), runs_sessions=Exists(runs))
     )
 
 

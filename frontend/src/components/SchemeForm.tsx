@@ -10,7 +10,7 @@ import { AreaPicker, type PickedPoint } from './AreaPicker';
 import { CheckboxField, ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { PoliceForcePicker } from './PoliceForcePicker';
 
-const KIND_CHOICES = (Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
+const KIND_CHOICES = () => (Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
 
 const SHOWN_FIELDS = [
   'name',
@@ -218,7 +218,7 @@ export function SchemeForm({
         value={values.kind}
         onValue={set('kind')}
         placeholder="Choose a kind of scheme"
-        choices={KIND_CHOICES}
+        choices={KIND_CHOICES()}
         required
         errors={submission.fieldErrors('kind')}
       />

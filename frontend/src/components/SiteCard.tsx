@@ -8,7 +8,7 @@ import { StatusTag } from './StatusTag';
 /**
  * One roadside site: where it is, its limit, and whether the police have approved it. Its
  * coordinators and the covering liaison also see who proposed it, the risk assessment and
- * its history (the server says who may: `can_see_history`); its page has the map.
+ * its history (the server says who may: `actions.see_history`); its page has the map.
  */
 export function SiteCard({
   site,
@@ -56,7 +56,7 @@ export function SiteCard({
         </p>
       )}
       {site.notes && <p class="card__detail">Notes: {site.notes}</p>}
-      {site.can_see_history && (
+      {site.actions.see_history && (
         <>
           <details class="site-risk" open={site.status === 'proposed'}>
             <summary>

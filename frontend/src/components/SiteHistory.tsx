@@ -11,7 +11,7 @@ import { HistoryList } from './HistoryList';
 import { Loading } from './Loading';
 
 // "Proposed" reads better than "Waiting for approval" as a step taken.
-const STEP_LABELS: Record<string, string> = { ...SITE_STATUS_LABELS, proposed: 'Proposed' };
+const STEP_LABELS = (): Record<string, string> => ({ ...SITE_STATUS_LABELS, proposed: 'Proposed' });
 
 function useSiteHistory(siteId: number, version: string, wanted: boolean) {
   const [entries, setEntries] = useState<SiteStatusChange[] | null>(null);
@@ -35,7 +35,7 @@ function useSiteHistory(siteId: number, version: string, wanted: boolean) {
 function HistoryBody({ entries, error }: { entries: SiteStatusChange[] | null; error: ApiError | null }) {
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;
   if (!entries) return <Loading what="history" />;
-  return <HistoryList entries={entries} labels={STEP_LABELS} />;
+  return <HistoryList entries={entries} labels={STEP_LABELS()} />;
 }
 
 /** `version` changes when the site does (a decision), so the history is read again. */

@@ -161,7 +161,7 @@ function SitePopup({
         </p>
         <p>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</p>
       </div>
-      {canDecide && site.can_decide && <SiteDecision site={site} result={result} onDecided={onDecided} />}
+      {canDecide && site.actions.decide && <SiteDecision site={site} result={result} onDecided={onDecided} />}
       <div class="site-popup__link">
         <a href={`/speedwatch/sites/${site.id}`}>Open the site’s page</a>
       </div>

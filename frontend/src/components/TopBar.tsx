@@ -10,7 +10,7 @@ import { api } from '../api';
 import { refreshUnread, useUnreadCount } from '../alertInbox';
 import { refreshJoinRequests, useJoinRequestCount } from '../joinRequestCount';
 import { onPushMessage } from '../webPush';
-import { isCoordinator, isLiaison, useSession } from '../session';
+import { useSession } from '../session';
 import { useLocation } from '../router';
 import type { Me } from '../api/schemas';
 
@@ -92,23 +92,22 @@ function placeOf(path: string, me: Me | null | undefined): PlaceKey | null {
   return null;
 }
 
-/** Which places this person has: those in the bar, then the rest behind "Menu". */
+/** Which places this person has, as the server says what they may do: those in the bar,
+ * then the rest behind "Menu". */
 function placesFor(me: Me | null | undefined): { bar: PlaceKey[]; more: PlaceKey[] } {
   if (!me) return { bar: ['directory', 'signin', 'signup'], more: [] };
-  const liaison = isLiaison(me);
-  const coordinator = isCoordinator(me);
-  const speedwatch = liaison || (me.memberships ?? []).some((m) => m.kind === 'speedwatch');
-  const bar: PlaceKey[] = liaison
+  const { actions } = me;
+  const bar: PlaceKey[] = actions.review_schemes
     ? ['review', 'join-requests', 'alerts']
-    : coordinator
+    : actions.decide_join_requests
       ? ['my-schemes', 'join-requests', 'alerts']
       : ['directory', 'my-schemes', 'alerts'];
   const all: PlaceKey[] = [
     'directory',
     'my-schemes',
-    'propose',
-    ...(speedwatch ? (['speedwatch'] as PlaceKey[]) : []),
-    ...(liaison || coordinator ? (['activity'] as PlaceKey[]) : []),
+    ...(actions.propose_scheme ? (['propose'] as PlaceKey[]) : []),
+    ...(actions.use_speedwatch ? (['speedwatch'] as PlaceKey[]) : []),
+    ...(actions.review_activity ? (['activity'] as PlaceKey[]) : []),
     'profile',
   ];
   return { bar, more: all.filter((key) => !bar.includes(key)) };
@@ -220,7 +219,7 @@ export function TopBar() {
   };
 
   const userId = me ? me.id : null;
-  const decides = isCoordinator(me) || isLiaison(me);
+  const decides = !!me?.actions.decide_join_requests;
   const unread = useUnreadCount();
   const waiting = useJoinRequestCount();
   // The counts: on signing in, on every move to another screen, when the app comes back to

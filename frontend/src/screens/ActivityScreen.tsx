@@ -14,7 +14,7 @@ import { navigate, useLocation } from '../router';
 import type { ActivityEntry, ActivityType, SchemeKind } from '../api/schemas';
 import { choiceParam, numberParam } from '../queryParams';
 
-const KIND_CHOICES = [
+const KIND_CHOICES = () => [
   { value: '', label: 'All kinds' },
   ...(Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
 ];
@@ -130,7 +130,7 @@ function ActivityLog() {
           navigate(filtersUrl({ ...filters, kind, type, since }));
         }}
       >
-        <SelectField label="Scheme kind" value={kind} onValue={setKind} choices={KIND_CHOICES} />
+        <SelectField label="Scheme kind" value={kind} onValue={setKind} choices={KIND_CHOICES()} />
         <SelectField label="Type" value={type} onValue={setType} choices={typeChoices} />
         <TextField label="Since" type="date" hint="Only show activity on or after this day." value={since} onValue={setSince} />
         <button type="submit" class="button button--primary button--wide">

@@ -144,7 +144,7 @@ function ThreadView({
   // The first alert: who got it and who read it are counted on it (updates go to the same people).
   const first = thread.messages[thread.messages.length - 1];
   const managesIncident = thread.unread_replies !== null;
-  const issuer = managesIncident || latest.can_manage;
+  const issuer = managesIncident || latest.actions.manage;
   const [unreadReplies, setUnreadReplies] = useState(thread.unread_replies ?? 0);
   useEffect(() => setUnreadReplies(thread.unread_replies ?? 0), [thread]);
 
@@ -259,7 +259,7 @@ function ThreadView({
         </ul>
       </section>
 
-      {(latest.status === 'draft' && latest.can_edit) || publishedHere ? (
+      {(latest.status === 'draft' && latest.actions.edit) || publishedHere ? (
         <PublishDraft
           alert={latest}
           onPublished={async () => {
@@ -269,13 +269,13 @@ function ThreadView({
         />
       ) : (
         latest.status === 'draft' &&
-        latest.can_manage && (
+        latest.actions.manage && (
           <p class="notice">
             Only its author, {latest.issuer_name || 'who has left'}, can edit, publish or delete this draft.
           </p>
         )
       )}
-      {first.can_manage && first.status !== 'draft' && <Delivery alert={first} />}
+      {first.actions.manage && first.status !== 'draft' && <Delivery alert={first} />}
       {managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="replies-heading">
           <h2 id="replies-heading" tabIndex={-1}>
@@ -293,10 +293,10 @@ function ThreadView({
           />
         </section>
       )}
-      {((latest.can_manage && thread.status === 'published') || changedHere) && (
+      {((latest.actions.manage && thread.status === 'published') || changedHere) && (
         <ChangeAlert
           alert={latest}
-          canChange={latest.can_manage && thread.status === 'published'}
+          canChange={latest.actions.manage && thread.status === 'published'}
           onChanged={async () => {
             setChangedHere(true);
             await onChanged();

@@ -16,13 +16,20 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { CATEGORY_LABELS, SEVERITIES } from '../format';
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { AlertCategory, AlertPreferences, Me, Membership, Severity } from '../api/schemas';
+import type { AlertCategory, AlertPreferences, Me, MemberRole, Severity } from '../api/schemas';
+import type { SchemeName } from '../speedwatchAccess';
+
+/** An active membership, as me/ gives it. */
+interface Membership {
+  scheme: SchemeName;
+  role: MemberRole;
+}
 
 type Channel = AlertPreferences['channels'][number];
 
-const CATEGORIES = Object.keys(CATEGORY_LABELS) as AlertCategory[];
+const CATEGORIES = () => Object.keys(CATEGORY_LABELS) as AlertCategory[];
 
-const SEVERITY_CHOICES = [
+const SEVERITY_CHOICES = () => [
   { value: 'Unknown', label: 'Every alert' },
   ...SEVERITIES.filter((severity) => severity !== 'Unknown')
     .reverse()
@@ -52,16 +59,12 @@ function SettingsLoader({ me }: { me: Me }) {
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     let live = true;
-    (async () => {
-      const memberships: Membership[] = [];
-      for (let page = 1; page <= 10; page++) {
-        const data = await api.myMemberships(page);
-        memberships.push(...data.results.filter((membership) => membership.status === 'active'));
-        if (!data.next) break;
-      }
-      return { preferences: await api.alertPreferences(), memberships };
-    })().then(
-      (value) => live && setLoaded(value),
+    // The active memberships come with me/: no paging through them.
+    const memberships: Membership[] = me.memberships
+      .map((membership) => ({ scheme: { id: membership.scheme, name: membership.scheme_name }, role: membership.role as MemberRole }))
+      .sort((a, b) => a.scheme.name.localeCompare(b.scheme.name));
+    api.alertPreferences().then(
+      (preferences) => live && setLoaded({ preferences, memberships }),
       (err) => live && setError(asApiError(err)),
     );
     return () => {
@@ -89,7 +92,7 @@ function SettingsSummary({
   const coordinated = memberships.filter((membership) => membership.role === 'coordinator');
   const muted = memberships.filter((membership) => preferences.muted_schemes.includes(membership.scheme.id));
   const kinds = preferences.categories.map((category) => CATEGORY_LABELS[category]);
-  const severity = SEVERITY_CHOICES.find((choice) => choice.value === preferences.min_severity);
+  const severity = SEVERITY_CHOICES().find((choice) => choice.value === preferences.min_severity);
   const ways = [
     'here in the app',
     ...(preferences.channels.includes('email') ? [`by email to ${me.email}`] : []),
@@ -277,7 +280,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
                 {errorsFor('categories')!.join(' ')}
               </p>
             )}
-            {CATEGORIES.map((category) => (
+            {CATEGORIES().map((category) => (
               <CheckboxField
                 key={category}
                 label={CATEGORY_LABELS[category]}
@@ -298,7 +301,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
             setMinSeverity(value);
             clear('min_severity');
           }}
-          choices={SEVERITY_CHOICES}
+          choices={SEVERITY_CHOICES()}
           errors={errorsFor('min_severity')}
         />
 

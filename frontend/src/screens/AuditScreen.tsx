@@ -76,7 +76,7 @@ export function AuditScreen() {
     <>
       <BackLink />
       <h1 tabIndex={-1}>Registration audit</h1>
-      <RequireSignIn>{(me) => (me.liaison || me.is_staff ? <AuditLog me={me} /> : <NotForYou />)}</RequireSignIn>
+      <RequireSignIn>{(me) => (me.actions.read_audit ? <AuditLog me={me} /> : <NotForYou />)}</RequireSignIn>
     </>
   );
 }

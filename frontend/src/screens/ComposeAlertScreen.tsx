@@ -64,20 +64,20 @@ import type { Config } from '../session';
 
 const LIAISON = 'liaison';
 
-const CATEGORY_CHOICES = (Object.keys(CATEGORY_LABELS) as AlertCategory[]).map((category) => ({
+const CATEGORY_CHOICES = () => (Object.keys(CATEGORY_LABELS) as AlertCategory[]).map((category) => ({
   value: category,
   label: CATEGORY_LABELS[category],
 }));
-const SEVERITY_CHOICES = SEVERITIES.map((severity) => ({
+const SEVERITY_CHOICES = () => SEVERITIES.map((severity) => ({
   value: severity,
   label: `${severity}: ${SEVERITY_HINTS[severity]}`,
 }));
-const URGENCY_CHOICES = URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
+const URGENCY_CHOICES = () => URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
 const AUDIENCE_CHOICES = (['members', 'coordinators'] as Audience[]).map((audience) => ({
   value: audience,
   label: AUDIENCE_LABELS[audience],
 }));
-const KINDS = Object.keys(KIND_LABELS) as SchemeKind[];
+const KINDS = () => Object.keys(KIND_LABELS) as SchemeKind[];
 const RESPONSE_TYPE_CHOICES = (Object.keys(RESPONSE_TYPE_LABELS) as ResponseType[])
   .filter((responseType) => responseType !== 'AllClear')
   .map((responseType) => ({ value: responseType, label: RESPONSE_TYPE_LABELS[responseType] }));
@@ -175,19 +175,11 @@ function useIssuers(me: Me): Issuers | null | ApiError {
   useEffect(() => {
     let live = true;
     (async () => {
-      const coordinated: SchemeSummary[] = [];
-      if (me.coordinator_of.length) {
-        for (let page = 1; page <= 10; page++) {
-          const data = await api.myMemberships(page);
-          for (const membership of data.results) {
-            if (membership.role === 'coordinator' && membership.status === 'active' && membership.scheme.status === 'active') {
-              coordinated.push(membership.scheme);
-            }
-          }
-          if (!data.next) break;
-        }
-      }
-      const forceSchemes = me.liaison
+      // The schemes the server says this person issues alerts for, with their areas.
+      const coordinated: SchemeSummary[] = (await Promise.all(me.actions.issue_alerts_for.map((id) => api.scheme(id)))).sort(
+        (a, b) => a.name.localeCompare(b.name),
+      );
+      const forceSchemes = me.actions.issue_force_alerts
         ? (await api.schemes({ force: liaisonForce(me), status: 'active', page_size: 100 })).results
         : [];
       return { coordinated, forceSchemes };
@@ -215,7 +207,7 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
     );
   }
   if (!issuers || !config || (draftId && !draft)) return <Loading />;
-  if (draft && !draft.can_edit) {
+  if (draft && !draft.actions.edit) {
     return (
       <p>
         {draft.status === 'draft'
@@ -225,7 +217,7 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
       </p>
     );
   }
-  if (!me.liaison && !issuers.coordinated.length) {
+  if (!me.actions.issue_alerts) {
     return (
       <p>
         Alerts are sent by police liaisons and by the coordinators of active schemes. If you have seen something, tell your
@@ -263,7 +255,7 @@ function AlertForm({
   const startAt = useMemo(() => viewFromQuery(query), []);
 
   const issuerChoices = [
-    ...(me.liaison ? [{ value: LIAISON, label: `Police liaison, ${me.liaison.force_name}` }] : []),
+    ...(me.actions.issue_force_alerts ? [{ value: LIAISON, label: `Police liaison, ${me.liaison?.force_name}` }] : []),
     ...issuers.coordinated.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
   ];
   const askedScheme = draft ? (draft.scheme ? String(draft.scheme.id) : LIAISON) : query.get('scheme');
@@ -516,7 +508,7 @@ function AlertForm({
         value={category}
         onValue={chooseCategory}
         placeholder="Choose a category"
-        choices={CATEGORY_CHOICES}
+        choices={CATEGORY_CHOICES()}
         errors={errorsFor('category')}
       />
       <fieldset>
@@ -567,7 +559,7 @@ function AlertForm({
           setSeverity(value);
           clear('severity');
         }}
-        choices={SEVERITY_CHOICES}
+        choices={SEVERITY_CHOICES()}
         errors={errorsFor('severity')}
       />
       <RadioGroupField
@@ -578,7 +570,7 @@ function AlertForm({
           setUrgency(value);
           clear('urgency');
         }}
-        choices={URGENCY_CHOICES}
+        choices={URGENCY_CHOICES()}
         errors={errorsFor('urgency')}
       />
       <RadioGroupField
@@ -594,7 +586,7 @@ function AlertForm({
       <fieldset class={errorsFor('scheme_kinds')?.length ? 'field--invalid' : undefined}>
         <legend>Kinds of scheme (optional)</legend>
         <p class="field-hint">Leave all unticked to reach every kind.</p>
-        {KINDS.map((kind) => (
+        {KINDS().map((kind) => (
           <CheckboxField
             key={kind}
             label={KIND_LABELS[kind]}

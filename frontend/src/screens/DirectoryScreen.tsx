@@ -21,7 +21,7 @@ const DEFAULT_RADIUS = 5000;
 const MAX_RADIUS = 50000;
 const PAGE_SIZE = 20;
 
-const KIND_CHOICES = [
+const KIND_CHOICES = () => [
   { value: '', label: 'All kinds' },
   ...(Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
 ];
@@ -284,7 +284,7 @@ function DirectoryFilters({
       </h2>
       <TextField label="Search schemes" type="search" value={q} onValue={setQ} />
       <div class="filters__pair">
-        <SelectField label="Kind" value={kind} onValue={setKind} choices={KIND_CHOICES} />
+        <SelectField label="Kind" value={kind} onValue={setKind} choices={KIND_CHOICES()} />
         <SelectField label="Radius" value={radius} onValue={setRadius} choices={radiusChoices} />
       </div>
       {geocoderEnabled && (

@@ -49,7 +49,7 @@ function EditLoader({ id }: { id: string }) {
 
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;
   if (!scheme || !config) return <Loading what="scheme" />;
-  if (!(scheme.can_edit ?? scheme.can_manage)) {
+  if (!scheme.actions.edit) {
     return (
       <p>
         Only the coordinators of {scheme.name} can change its details. <a href={`/schemes/${scheme.id}`}>Back to the scheme</a>

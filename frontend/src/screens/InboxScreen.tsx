@@ -17,7 +17,7 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { plural } from '../format';
 import { asApiError, usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { isCoordinator, isLiaison } from '../session';
+import { isLiaison } from '../session';
 import type { ApiError } from '../api';
 import type { Me, Notice } from '../api/schemas';
 
@@ -41,7 +41,7 @@ function Inbox({ me }: { me: Me }) {
   const list = usePagedList<Notice>(fetchPage);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const issuer = isLiaison(me) || isCoordinator(me);
+  const issuer = me.actions.issue_alerts;
   const waitingReplies = useUnreadReplyCount();
   useEffect(() => {
     if (issuer) refreshUnreadReplies(me.id);

@@ -28,7 +28,7 @@ const REPLY_CHOICES = [
   { value: '1', label: 'With new replies' },
 ];
 
-const STATUS_CHOICES = [
+const STATUS_CHOICES = () => [
   { value: '', label: 'All alerts' },
   ...(Object.keys(ALERT_STATUS_LABELS) as AlertStatus[]).map((status) => ({ value: status, label: ALERT_STATUS_LABELS[status] })),
 ];
@@ -67,7 +67,7 @@ function IssuedAlerts({ me }: { me: Me }) {
     [status, mine, withReplies, me.id],
   );
   const list = usePagedList<AlertDetail>(fetchPage);
-  const issuer = liaison || me.coordinator_of.length > 0;
+  const issuer = me.actions.issue_alerts;
   const waitingReplies = useUnreadReplyCount();
   useEffect(() => {
     if (issuer) refreshUnreadReplies(me.id);
@@ -111,7 +111,7 @@ function IssuedAlerts({ me }: { me: Me }) {
               navigate(params.size ? `/alerts/issued?${params}` : '/alerts/issued');
             }}
           >
-            <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+            <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
             {liaison && (
               <SelectField label="Issued by" value={chosenIssuer} onValue={setChosenIssuer} choices={ISSUER_CHOICES} />
             )}

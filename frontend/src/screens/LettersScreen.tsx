@@ -25,7 +25,7 @@ const ACTION_CHOICES = [
   { value: 'police_action', label: ACTION_LABELS.police_action },
 ];
 
-const STATUS_CHOICES = (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({
+const STATUS_CHOICES = () => (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({
   value: status,
   label: ACTION_STATUS_LABELS[status],
 }));
@@ -57,7 +57,7 @@ function LetterQueue({ me }: { me: Me }) {
       api.letters({ action: choiceParam(action), action_status: choiceParam(actionStatus), page }, signal),
     [action, actionStatus],
   );
-  const list = usePagedList<QueueOffence>(me.liaison ? fetchPage : null);
+  const list = usePagedList<QueueOffence>(me.actions.work_letters ? fetchPage : null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // Letters marked here leave the list without a reload; the count follows them.
   const [marked, setMarked] = useState(0);
@@ -73,7 +73,7 @@ function LetterQueue({ me }: { me: Me }) {
   const chosen = shownIds.filter((id) => selected.has(id));
   const allChosen = shownIds.length > 0 && chosen.length === shownIds.length;
 
-  if (!me.liaison) return <p>The letters queue is for police liaison officers.</p>;
+  if (!me.actions.work_letters) return <p>The letters queue is for police liaison officers.</p>;
 
   const mark = (status: 'sent' | 'done') =>
     submission.run(async () => {
@@ -94,7 +94,7 @@ function LetterQueue({ me }: { me: Me }) {
   return (
     <>
       <p>
-        Letters to the registered keepers of vehicles recorded speeding in the {me.liaison.force_name} area, oldest
+        Letters to the registered keepers of vehicles recorded speeding in the {me.liaison?.force_name} area, oldest
         first, and referrals for police action.
       </p>
       <form
@@ -110,7 +110,7 @@ function LetterQueue({ me }: { me: Me }) {
         }}
       >
         <SelectField label="Letter" value={chosenAction} onValue={setChosenAction} choices={ACTION_CHOICES} />
-        <SelectField label="Show" value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES} />
+        <SelectField label="Show" value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
           Show letters
         </button>

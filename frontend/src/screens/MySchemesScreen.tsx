@@ -12,7 +12,6 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { formatDate, plural, ROLE_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { useJoinRequestCount } from '../joinRequestCount';
-import { isCoordinator, isLiaison } from '../session';
 import type { Membership } from '../api/schemas';
 
 export function MySchemesScreen() {
@@ -23,7 +22,7 @@ export function MySchemesScreen() {
       <RequireSignIn>
         {(me) => (
           <>
-            {(isCoordinator(me) || isLiaison(me)) && <RequestsWaiting />}
+            {me.actions.decide_join_requests && <RequestsWaiting />}
             <MembershipList />
           </>
         )}

@@ -111,7 +111,7 @@ function OffenceSearch({ me }: { me: Me }) {
               {list.items.map((offence) => (
                 <li key={offence.id}>
                   <OffenceCard offence={offence} headingLevel={2} where={`${offence.site_name}, ${offence.scheme.name}`}>
-                    {liaison && offence.registration && offence.submitted !== false && (
+                    {offence.actions.dispute && offence.registration && (
                       <DisputeForm
                         offence={offence}
                         onSettled={(settled) =>

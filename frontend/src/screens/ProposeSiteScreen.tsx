@@ -1,7 +1,7 @@
 // "/speedwatch/sites/new" — a coordinator proposes a roadside site for the police liaison
 // to approve: where it is, the limit, the traffic watched, and the risk assessment.
 
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { AreaPicker, type PickedPoint, type PickerWording } from '../components/AreaPicker';
 import { BackLink } from '../components/BackLink';
@@ -9,9 +9,9 @@ import { ErrorAlert, RadioGroupField, SelectField, SubmitButton, TextAreaField, 
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { DIRECTION_LABELS, inWords } from '../format';
-import { useSubmission, useTitle } from '../hooks';
+import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
-import { useSpeedwatchAccess } from '../speedwatchAccess';
+import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
 import type { Direction, RiskAssessment, SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
 
@@ -23,20 +23,13 @@ const WORDING: PickerWording = {
   nothingChosen: 'No place chosen yet.',
 };
 
-// The questions of the standard site risk assessment, as the API words them.
-const RISK_QUESTIONS: { key: keyof RiskAssessment; text: string }[] = [
-  { key: 'safe_standing_place', text: 'There is a safe place to stand, off the carriageway.' },
-  { key: 'clear_view', text: 'Drivers can see the volunteers from a safe distance.' },
-  { key: 'no_obstruction', text: 'The team will not obstruct the footway or sight lines.' },
-  { key: 'parking_nearby', text: 'There is safe parking nearby.' },
-];
 
 const YES_NO = [
   { value: 'yes', label: 'Yes' },
   { value: 'no', label: 'No' },
 ];
 
-const DIRECTION_CHOICES = (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
+const DIRECTION_CHOICES = () => (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
   value: direction,
   label: DIRECTION_LABELS[direction],
 }));
@@ -57,14 +50,38 @@ export function ProposeSiteScreen() {
 function ProposeSite() {
   const { config } = useSession();
   const access = useSpeedwatchAccess();
+  const schemes = useSchemesOf(access?.coordinated);
   if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {
     return <p>Only the coordinators of a Community Speedwatch scheme propose sites.</p>;
   }
-  return <SiteForm config={config} schemes={access.coordinated} />;
+  if (schemes instanceof ApiError) return <ErrorAlert messages={[schemes.message]} />;
+  if (!schemes) return <Loading />;
+  return <SiteForm config={config} schemes={schemes} />;
+}
+
+/** The schemes named, with their areas (for the map); null while loading. */
+function useSchemesOf(named: SchemeName[] | undefined): SchemeSummary[] | ApiError | null {
+  const [schemes, setSchemes] = useState<SchemeSummary[] | ApiError | null>(null);
+  const ids = (named ?? []).map((scheme) => scheme.id).join(',');
+  useEffect(() => {
+    if (!named?.length) return;
+    let live = true;
+    Promise.all(named.map((scheme) => api.scheme(scheme.id))).then(
+      (loaded) => live && setSchemes(loaded),
+      (error) => live && setSchemes(asApiError(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ids]);
+  return schemes;
 }
 
 function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[] }) {
+  // The questions of the standard site risk assessment, as the server asks them.
+  // Unknown without the server (and no copy of its configuration): then the server asks.
+  const questions = (config.speedwatch_risk_questions ?? []) as { key: keyof RiskAssessment; question: string }[];
   const { goWithMessage } = useSession();
   const submission = useSubmission();
   const [schemeId, setSchemeId] = useState(String(schemes[0].id));
@@ -95,7 +112,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
       if (!point) problems.lat = ['Choose where the site is: tap the map or use your location.'];
       if (!limit) problems.speed_limit_mph = ['Choose the speed limit.'];
       if (!direction) problems.direction = ['Choose the traffic you will watch.'];
-      for (const question of RISK_QUESTIONS) {
+      for (const question of questions) {
         if (!answers[question.key]) problems[question.key] = ['Answer yes or no.'];
         else if (answers[question.key] !== 'yes') {
           problems[question.key] = ['Every answer must be yes before volunteers can stand here. Choose another place.'];
@@ -111,18 +128,14 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         speed_limit_mph: Number(limit),
         direction: direction as Direction,
         notes: notes.trim(),
-        risk_assessment: {
-          safe_standing_place: true,
-          clear_view: true,
-          no_obstruction: true,
-          parking_nearby: true,
-        },
+        // Every answer is yes by now (see above).
+        risk_assessment: Object.fromEntries(questions.map((question) => [question.key, true])) as unknown as RiskAssessment,
       });
       goWithMessage('/speedwatch/sites', `${site.name} is proposed. The police liaison will review it before any session there.`);
     });
   };
 
-  const riskErrors = RISK_QUESTIONS.map((question) => question.key as string);
+  const riskErrors = questions.map((question) => question.key as string);
   return (
     <form onSubmit={onSubmit} noValidate>
       <p>The police liaison checks every site before a session can be held there.</p>
@@ -187,7 +200,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         value={direction}
         onValue={setDirection}
         placeholder="Choose a direction"
-        choices={DIRECTION_CHOICES}
+        choices={DIRECTION_CHOICES()}
         errors={errorsFor('direction')}
       />
       <TextAreaField
@@ -202,10 +215,10 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
       <fieldset class="risk-assessment">
         <legend>Risk assessment</legend>
         <p class="field-hint">Every answer must be yes before a site can be used.</p>
-        {RISK_QUESTIONS.map((question) => (
+        {questions.map((question) => (
           <RadioGroupField
             key={question.key}
-            legend={question.text}
+            legend={question.question}
             inline
             value={answers[question.key] ?? ''}
             onValue={(answer) => setAnswers((old) => ({ ...old, [question.key]: answer }))}

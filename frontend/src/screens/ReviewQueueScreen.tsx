@@ -38,14 +38,14 @@ function ProposalList({ me }: { me: Me }) {
       api.schemes({ status: 'proposed', force, ordering: '-created_at', page, page_size: 20 }, signal),
     [force],
   );
-  const list = usePagedList<SchemeSummary>(me.liaison ? fetchPage : null);
+  const list = usePagedList<SchemeSummary>(me.actions.review_schemes ? fetchPage : null);
 
-  if (!me.liaison) {
+  if (!me.actions.review_schemes) {
     return <p>Only police liaison officers review proposed schemes.</p>;
   }
   return (
     <>
-      <p>Schemes proposed in the {me.liaison.force_name} area, newest first. Approve one to list it in the directory.</p>
+      <p>Schemes proposed in the {me.liaison?.force_name} area, newest first. Approve one to list it in the directory.</p>
       {list.loading ? (
         <Loading what="proposals" />
       ) : (
@@ -178,7 +178,7 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
       )}
       <ErrorAlert messages={error ? error.otherMessages(declining ? ['reason'] : []) : []} />
       <ActionResult result={result} />
-      {!proposal.scheme?.can_review || decided ? null : declining ? (
+      {!proposal.scheme?.actions.review || decided ? null : declining ? (
         <ReasonForm
           submitLabel="Decline"
           hint="The proposer will see this reason."

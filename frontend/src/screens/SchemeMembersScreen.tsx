@@ -31,7 +31,7 @@ function MembersLoader({ id }: { id: string }) {
     api.scheme(Number(id)).then(setScheme, (err) => setError(asApiError(err)));
   }, [id]);
 
-  if (error || (scheme && !scheme.can_manage)) {
+  if (error || (scheme && !scheme.actions.view_members)) {
     return (
       <>
         <h1 tabIndex={-1}>Members</h1>

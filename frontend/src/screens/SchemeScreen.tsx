@@ -14,7 +14,7 @@ import { KindTag } from '../components/SchemeCard';
 import { formatDate, formatDateTime, formatRadius, plural, ROLE_LABELS, SHORT_STATUS_LABELS, STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import type { Scheme, SchemeDecision, SchemeStatus, StatusChange } from '../api/schemas';
+import type { Me, Scheme, SchemeDecision, SchemeStatus, StatusChange } from '../api/schemas';
 
 export function SchemeScreen({ id }: { id: string }) {
   const { config } = useSession();
@@ -76,7 +76,7 @@ export function SchemeScreen({ id }: { id: string }) {
 
       <MembershipPanel scheme={scheme} onChanged={() => load()} />
       <StatusActions scheme={scheme} onChanged={setScheme} />
-      {(scheme.can_manage || scheme.can_edit) && <ManageLinks scheme={scheme} />}
+      {(scheme.actions.manage || scheme.actions.edit) && <ManageLinks scheme={scheme} />}
 
       <section aria-labelledby="about-heading">
         <h2 id="about-heading">About this scheme</h2>
@@ -115,7 +115,7 @@ export function SchemeScreen({ id }: { id: string }) {
       </section>
 
       <ContactDetails scheme={scheme} />
-      {scheme.can_see_history && <StatusHistory schemeId={scheme.id} version={scheme.status} />}
+      {scheme.actions.see_history && <StatusHistory schemeId={scheme.id} version={scheme.status} />}
     </article>
   );
 }
@@ -299,32 +299,35 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
   );
 }
 
-/** Coordinators send alerts for their scheme; its liaison, for the area round it. */
-function alertLinkFor(scheme: Scheme): string | null {
-  if (scheme.status !== 'active') return null;
-  if (scheme.my_membership?.role === 'coordinator' && scheme.my_membership.status === 'active') {
+/** Coordinators send alerts for their scheme; its liaison, for the area round it: as the
+ * server says who may issue alerts where. */
+function alertLinkFor(scheme: Scheme, me: Me | null | undefined): string | null {
+  if (!me) return null;
+  if (me.actions.issue_alerts_for.includes(scheme.id)) {
     return `/alerts/new?scheme=${scheme.id}`;
   }
-  if (scheme.can_review && scheme.lat !== null && scheme.lon !== null) {
+  if (scheme.status !== 'active') return null;
+  if (scheme.actions.review && me.actions.issue_force_alerts && scheme.lat !== null && scheme.lon !== null) {
     return `/alerts/new?lat=${scheme.lat}&lon=${scheme.lon}&zoom=14`;
   }
   return null;
 }
 
 function ManageLinks({ scheme }: { scheme: Scheme }) {
-  const alertLink = alertLinkFor(scheme);
+  const { me } = useSession();
+  const alertLink = alertLinkFor(scheme, me);
   return (
     <section class="panel" aria-labelledby="manage-heading">
       <h2 id="manage-heading">Manage this scheme</h2>
       <ul class="link-list">
-        {scheme.can_manage && (
+        {scheme.actions.view_members && (
           <li>
             <a class="button button--secondary button--wide" href={`/schemes/${scheme.id}/members`}>
               Members and join requests
             </a>
           </li>
         )}
-        {(scheme.can_edit ?? scheme.can_manage) && (
+        {scheme.actions.edit && (
           <li>
             <a class="button button--secondary button--wide" href={`/schemes/${scheme.id}/edit`}>
               Edit details
@@ -352,41 +355,31 @@ interface StatusAction {
   primary?: boolean;
 }
 
-/** The lifecycle steps this user may take, mirroring the API's rules. */
+/** The lifecycle steps the server says this user may take (`actions.change_status`), each
+ * worded for who takes it: the police liaison reviewing, a coordinator, the proposer. */
 function statusActions(scheme: Scheme): StatusAction[] {
   const name = scheme.name;
-  if (scheme.can_review) {
-    switch (scheme.status) {
-      case 'proposed':
-        return [
-          { label: 'Approve', to: 'active', done: `${name} is approved and now appears in the directory.`, primary: true },
-          { label: 'Decline', to: 'closed', reasonHint: 'The proposer will see this reason.', done: `The proposal for ${name} has been declined.` },
-        ];
-      case 'active':
-        return [
-          { label: 'Suspend', to: 'suspended', reasonHint: 'The coordinators will see this reason.', done: `${name} has been suspended.` },
-          { label: 'Close scheme', to: 'closed', reasonHint: 'The coordinators will see this reason.', done: `${name} has been closed.` },
-        ];
-      case 'suspended':
-        return [
-          { label: 'Reinstate', to: 'active', done: `${name} is active again.`, primary: true },
-          { label: 'Close scheme', to: 'closed', reasonHint: 'The coordinators will see this reason.', done: `${name} has been closed.` },
-        ];
-      default:
-        return [];
-    }
-  }
-  if (scheme.status === 'active' && scheme.my_membership?.status === 'active' && scheme.my_membership.role === 'coordinator') {
-    return [
-      { label: 'Close scheme', to: 'closed', reasonHint: 'Your members and the police liaison will see this reason.', done: `${name} has been closed.` },
-    ];
-  }
-  if (scheme.status === 'proposed' && scheme.can_edit) {
-    return [
-      { label: 'Withdraw proposal', to: 'closed', reasonHint: 'The police liaison will see this reason.', done: 'Your proposal has been withdrawn.' },
-    ];
-  }
-  return [];
+  const review = scheme.actions.review;
+  const close = (reasonHint: string): StatusAction => ({ label: 'Close scheme', to: 'closed', reasonHint, done: `${name} has been closed.` });
+  const worded: Record<SchemeStatus, StatusAction[]> = {
+    proposed: [
+      { label: 'Approve', to: 'active', done: `${name} is approved and now appears in the directory.`, primary: true },
+      review
+        ? { label: 'Decline', to: 'closed', reasonHint: 'The proposer will see this reason.', done: `The proposal for ${name} has been declined.` }
+        : { label: 'Withdraw proposal', to: 'closed', reasonHint: 'The police liaison will see this reason.', done: 'Your proposal has been withdrawn.' },
+    ],
+    active: [
+      { label: 'Suspend', to: 'suspended', reasonHint: 'The coordinators will see this reason.', done: `${name} has been suspended.` },
+      close(review ? 'The coordinators will see this reason.' : 'Your members and the police liaison will see this reason.'),
+    ],
+    suspended: [
+      { label: 'Reinstate', to: 'active', done: `${name} is active again.`, primary: true },
+      close('The coordinators will see this reason.'),
+    ],
+    closed: [],
+  };
+  const allowed = new Set<string>(scheme.actions.change_status);
+  return worded[scheme.status].filter((step) => allowed.has(step.to));
 }
 
 /** Approve or decline a proposal, suspend, reinstate or close a scheme. */
@@ -421,9 +414,9 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
   };
 
   return (
-    <section class={`panel${scheme.can_review ? ' panel--review' : ''}`} aria-labelledby="status-actions-heading">
+    <section class={`panel${scheme.actions.review ? ' panel--review' : ''}`} aria-labelledby="status-actions-heading">
       <h2 id="status-actions-heading" tabIndex={-1}>
-        {scheme.can_review ? 'Police review' : 'Scheme status'}
+        {scheme.actions.review ? 'Police review' : 'Scheme status'}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
       <ActionResult result={done} />
@@ -440,7 +433,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
         />
       ) : (
         <>
-          {scheme.can_review && scheme.status === 'proposed' && <p>This proposal is waiting for your decision.</p>}
+          {scheme.actions.review && scheme.status === 'proposed' && <p>This proposal is waiting for your decision.</p>}
           <div class="button-row">
             {actions.map((action) => (
               <button

@@ -51,7 +51,6 @@ import {
   type DraftSession,
   type UploadOutcome,
 } from '../sessionDrafts';
-import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
 import { isWholeOffence, type Me, type Offence, type SessionWithOffences } from '../api/schemas';
 
 export function SessionScreen({ id }: { id: string }) {
@@ -60,7 +59,6 @@ export function SessionScreen({ id }: { id: string }) {
 
 function SessionLoader({ me, id }: { me: Me; id: string }) {
   useDraftChanges();
-  const access = useSpeedwatchAccess();
   const local = getDraft(me.id, id);
   const [server, setServer] = useState<SessionWithOffences | null>(null);
   // Whether that copy was fetched while this phone had a draft of it: such a copy is soon
@@ -117,7 +115,7 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
     !fetchedBesideDraft &&
     server?.status === 'draft' &&
     !isOfflineCopy(server) &&
-    canCoordinate(access, server.scheme.id);
+    !!server.actions?.change;
   useEffect(() => {
     if (adoptable && server) {
       adoptServerDraft(me.id, server, draftSiteOf(server.site, server.scheme));
@@ -153,8 +151,8 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   return (
     <SessionView
       session={server}
-      coordinator={canCoordinate(access, server.scheme.id)}
-      liaison={access?.liaison ?? false}
+      mayChange={!!server.actions?.change}
+      maySettleDisputes={!!server.actions?.settle_disputes}
       onChanged={() => setVersion((v) => v + 1)}
       onOffenceChanged={(offence) =>
         setServer((old) =>
@@ -416,14 +414,16 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
 
 function SessionView({
   session,
-  coordinator,
-  liaison,
+  mayChange,
+  maySettleDisputes,
   onChanged,
   onOffenceChanged,
 }: {
   session: SessionWithOffences;
-  coordinator: boolean;
-  liaison: boolean;
+  /** The server says: the viewer amends it (its coordinators). */
+  mayChange: boolean;
+  /** The server says: the viewer settles disputes of its offences (the covering liaisons). */
+  maySettleDisputes: boolean;
   onChanged: () => void;
   onOffenceChanged: (offence: Offence) => void;
 }) {
@@ -500,7 +500,7 @@ function SessionView({
             {session.offences.map((offence) => (
               <li key={offence.id}>
                 <OffenceCard offence={offence}>
-                  {liaison && session.status === 'submitted' && isWholeOffence(offence) && offence.registration && (
+                  {maySettleDisputes && session.status === 'submitted' && isWholeOffence(offence) && offence.registration && (
                     <DisputeForm offence={offence} onSettled={onOffenceChanged} />
                   )}
                 </OffenceCard>
@@ -510,8 +510,8 @@ function SessionView({
         )}
       </section>
 
-      {session.status === 'submitted' && (coordinator || liaison) && (
-        <AmendmentHistory sessionId={session.id} offences={session.offences.filter(isWholeOffence)} canAmend={coordinator} onAmended={onChanged} />
+      {session.status === 'submitted' && (mayChange || maySettleDisputes) && (
+        <AmendmentHistory sessionId={session.id} offences={session.offences.filter(isWholeOffence)} canAmend={mayChange} onAmended={onChanged} />
       )}
     </>
   );

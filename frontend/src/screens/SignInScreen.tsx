@@ -3,7 +3,7 @@ import { api } from '../api';
 import { AuthenticatorCodeField, ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
-import { isCoordinator, isLiaison, useSession } from '../session';
+import { useSession } from '../session';
 import type { Me } from '../api/schemas';
 
 /** Where signing in takes someone who was not on their way somewhere: a coordinator to
@@ -11,8 +11,8 @@ import type { Me } from '../api/schemas';
  * the directory. */
 function homeOf(me: Me): string {
   if (me.two_factor_required && !me.two_factor_enabled) return '/profile/two-factor';
-  if (isLiaison(me)) return '/review';
-  if (isCoordinator(me)) return '/my-schemes';
+  if (me.actions.review_schemes) return '/review';
+  if (me.actions.decide_join_requests) return '/my-schemes';
   return '/';
 }
 

@@ -17,7 +17,6 @@ import { StatusTag } from '../components/StatusTag';
 import { formatDate, SITE_STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
-import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Site } from '../api/schemas';
 
 export function SiteScreen({ id }: { id: string }) {
@@ -77,7 +76,6 @@ function SiteLoader({ id }: { id: string }) {
 
 function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => void }) {
   const { config } = useSession();
-  const access = useSpeedwatchAccess();
   // The decision stays on the page once taken, to say what it was, if nothing is left to decide.
   const [decided, setDecided] = useState(false);
   return (
@@ -116,7 +114,7 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
           <strong>Police liaison:</strong> {site.decision_reason}
         </p>
       )}
-      {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
+      {site.status === 'approved' && site.actions.run_sessions && (
         <p>
           <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
             Start a session here
@@ -137,10 +135,10 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
         <RiskAnswers answers={site.risk_answers} />
       </section>
 
-      {(site.can_decide || decided) && (
+      {(site.actions.decide || decided) && (
         <section aria-labelledby="site-decision-heading" class="site-page__decision">
           <h2 id="site-decision-heading">Your decision</h2>
-          {site.can_decide && (
+          {site.actions.decide && (
             <p>
               {site.status === 'proposed'
                 ? 'Approve the site once its risk assessment is sound; the coordinators see your reason for a rejection.'
@@ -157,7 +155,7 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
         </section>
       )}
 
-      {site.can_see_history && (
+      {site.actions.see_history && (
         <section aria-labelledby="site-history-heading">
           <h2 id="site-history-heading">History</h2>
           <SiteHistory siteId={site.id} version={`${site.status} ${site.decided_at ?? ''}`} />

@@ -16,11 +16,11 @@ import { plural, SITE_STATUS_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import { canCoordinate, useSpeedwatchAccess } from '../speedwatchAccess';
+import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Site, SiteStatus } from '../api/schemas';
 import { choiceParam } from '../queryParams';
 
-const STATUS_CHOICES = [
+const STATUS_CHOICES = () => [
   { value: '', label: 'All sites' },
   ...(Object.keys(SITE_STATUS_LABELS) as SiteStatus[]).map((status) => ({ value: status, label: SITE_STATUS_LABELS[status] })),
 ];
@@ -84,7 +84,7 @@ function SiteList() {
           navigate(chosen ? `/speedwatch/sites?status=${chosen}` : '/speedwatch/sites');
         }}
       >
-        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
           Show sites
         </button>
@@ -101,7 +101,7 @@ function SiteList() {
             <SiteMap
               config={config}
               sites={list.items}
-              canDecide={list.items.some((site) => site.can_decide)}
+              canDecide={list.items.some((site) => site.actions.decide)}
               onDecided={onDecided}
             />
           )}
@@ -114,8 +114,8 @@ function SiteList() {
               {list.items.map((site) => (
                 <li key={site.id}>
                   <SiteCard site={site} showScheme={manySchemes || liaison}>
-                    {(site.can_decide || decidedHere.has(site.id)) && <SiteDecision site={site} onDecided={onDecided} />}
-                    {site.status === 'approved' && canCoordinate(access, site.scheme.id) && (
+                    {(site.actions.decide || decidedHere.has(site.id)) && <SiteDecision site={site} onDecided={onDecided} />}
+                    {site.status === 'approved' && site.actions.run_sessions && (
                       <p class="card__actions">
                         <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
                           Start a session here

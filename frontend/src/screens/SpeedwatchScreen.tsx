@@ -52,15 +52,17 @@ function useCount(load: (() => Promise<{ count: number }>) | null): number | nul
 
 function Hub({ me }: { me: Me }) {
   const access = useSpeedwatchAccess();
-  const liaison = me.liaison !== null;
-  const sitesToReview = useCount(liaison ? () => api.sites({ status: 'proposed' }) : null);
-  const lettersWaiting = useCount(liaison ? () => api.letters({}) : null);
+  // What the server says this person may do: a police liaison reviews sites and letters.
+  const { actions } = me;
+  const liaison = actions.review_sites;
+  const sitesToReview = useCount(actions.review_sites ? () => api.sites({ status: 'proposed' }) : null);
+  const lettersWaiting = useCount(actions.work_letters ? () => api.letters({}) : null);
 
   if (!access) return <Loading />;
   const coordinated = access.coordinated;
-  const memberOnly = access.memberships.filter((membership) => membership.role !== 'coordinator');
+  const memberOnly = access.memberships.filter((membership) => !coordinated.some((scheme) => scheme.id === membership.scheme.id));
 
-  if (!liaison && access.memberships.length === 0) {
+  if (!actions.use_speedwatch) {
     return (
       <>
         <p>
@@ -91,34 +93,42 @@ function Hub({ me }: { me: Me }) {
             <HubLink href="/speedwatch/sites" label="Sites" detail="Approved sites and proposals" />
             <HubLink href="/speedwatch/sites/new" label="Propose a site" detail="For the police liaison to approve" />
             <HubLink href="/speedwatch/offences" label="Offences" detail="Search by registration" />
-            <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            {actions.read_statistics && (
+              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            )}
           </ul>
         </section>
       )}
       {liaison && (
         <section aria-labelledby="liaison-heading">
           <h2 id="liaison-heading">Police liaison</h2>
-          <p>Speedwatch schemes in the {me.liaison!.force_name} area.</p>
+          <p>Speedwatch schemes in the {me.liaison?.force_name} area.</p>
           <ul class="hub-links">
             <HubLink
               href="/speedwatch/sites?status=proposed"
               label="Sites to review"
               detail={sitesToReview === null ? undefined : `${plural(sitesToReview, 'site')} waiting`}
             />
-            <HubLink
-              href="/speedwatch/letters"
-              label="Letters"
-              detail={lettersWaiting === null ? undefined : `${plural(lettersWaiting, 'letter')} waiting`}
-            />
+            {actions.work_letters && (
+              <HubLink
+                href="/speedwatch/letters"
+                label="Letters"
+                detail={lettersWaiting === null ? undefined : `${plural(lettersWaiting, 'letter')} waiting`}
+              />
+            )}
             <HubLink href="/speedwatch/sessions" label="Sessions" detail="Review what schemes submitted" />
             <HubLink href="/speedwatch/offences" label="Offences and disputes" detail="Search by registration" />
-            <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            {actions.read_statistics && (
+              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            )}
             <HubLink href="/speedwatch/sites" label="All sites" detail="Approve, suspend or reinstate" />
-            <HubLink
-              href="/speedwatch/audit"
-              label="Registration audit"
-              detail="Who searched or downloaded registrations"
-            />
+            {actions.read_audit && (
+              <HubLink
+                href="/speedwatch/audit"
+                label="Registration audit"
+                detail="Who searched or downloaded registrations"
+              />
+            )}
           </ul>
         </section>
       )}
@@ -129,7 +139,9 @@ function Hub({ me }: { me: Me }) {
           <ul class="hub-links">
             <HubLink href="/speedwatch/sessions" label="Sessions" detail="What your scheme has recorded" />
             <HubLink href="/speedwatch/sites" label="Sites" detail="Where your scheme stands" />
-            <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            {actions.read_statistics && (
+              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+            )}
           </ul>
         </section>
       )}

@@ -57,15 +57,17 @@ function StartSession({ me }: { me: Me }) {
   const access = useSpeedwatchAccess();
   const [sites, setSites] = useState<Site[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const schemeIds = useMemo(() => new Set(access?.coordinated.map((scheme) => scheme.id)), [access]);
+  const coordinates = !!access?.coordinated.length;
 
   useEffect(() => {
-    if (!access?.coordinated.length) return;
+    if (!coordinates) return;
+    // The sites where the server lets this person log a session.
     withOfflineCopy('approved-sites', () => api.sites({ status: 'approved' })).then(
-      (page) => setSites(page.results.filter((site) => schemeIds.has(site.scheme.id))),
+      // (A copy saved by an earlier version of the app has no actions: none of its sites.)
+      (page) => setSites(page.results.filter((site) => site.actions?.run_sessions)),
       (err) => setError(asApiError(err)),
     );
-  }, [access, schemeIds]);
+  }, [coordinates]);
 
   if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {

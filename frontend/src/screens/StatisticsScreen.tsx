@@ -12,7 +12,7 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { formatMonth, londonMidnight } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { useSpeedwatchAccess } from '../speedwatchAccess';
+import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
 import { liaisonForce, type Me, type SchemeSummary, type Site, type SpeedwatchStatistics } from '../api/schemas';
 import { numberParam } from '../queryParams';
 
@@ -32,7 +32,7 @@ function midnight(day: string, plusDays = 0): string | undefined {
   return londonMidnight(day, plusDays)?.toISOString();
 }
 
-function useSchemeChoices(me: Me): SchemeSummary[] {
+function useSchemeChoices(me: Me): SchemeName[] {
   const access = useSpeedwatchAccess();
   const [forceSchemes, setForceSchemes] = useState<SchemeSummary[]>([]);
   const force = liaisonForce(me);
@@ -44,7 +44,7 @@ function useSchemeChoices(me: Me): SchemeSummary[] {
     );
   }, [force]);
   return useMemo(() => {
-    const byId = new Map<number, SchemeSummary>();
+    const byId = new Map<number, SchemeName>();
     for (const scheme of [...forceSchemes, ...(access?.memberships.map((m) => m.scheme) ?? [])]) byId.set(scheme.id, scheme);
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [forceSchemes, access]);

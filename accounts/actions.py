@@ -1,0 +1,37 @@
+"""What a person may do overall, as ``/me/``'s ``actions`` says it.
+
+Each rule lives in the app that owns it (``schemes``, ``watch``, ``notifications``), which
+``accounts`` may not import: each registers its actions here from its ``AppConfig.ready``, a
+field that documents the answer and a function that works it out from that app's own
+permissions and selectors. The frontend reads these instead of recomputing them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework import serializers
+
+
+@dataclass(frozen=True)
+class MeAction:
+    name: str
+    # Documents the answer in the schema: a BooleanField, or a list of scheme ids.
+    field: Callable[[], serializers.Field]
+    # Whether (or where) the person may do it; called with the signed-in user.
+    allowed: Callable[[Any], Any]
+
+
+_actions: dict[str, MeAction] = {}
+
+
+def me_action_register(action: MeAction) -> None:
+    _actions[action.name] = action
+
+
+def me_actions_registered() -> list[MeAction]:
+    return list(_actions.values())
+
+
+def me_actions(user: Any) -> dict[str, Any]:
+    return {name: action.allowed(user) for name, action in _actions.items()}
