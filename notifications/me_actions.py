@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from accounts.actions import MeAction
 from notifications import permissions
+from schemes.permissions import AnyUser
 from schemes.selectors import member_scheme_ids_where
 
 
-def _issue_alerts_for(user):  # type: ignore[no-untyped-def]
+def _issue_alerts_for(user: AnyUser) -> list[int]:
     return member_scheme_ids_where(user=user, allowed=permissions.can_issue_alerts_for)
 
 

@@ -339,3 +339,39 @@ def test_every_object_endpoint_is_read_only_for_volunteers(
 def test_every_object_endpoint_refuses_anonymous(anon, session, method, path, body) -> None:
     assert _request(anon, session, method, path, body).status_code == 401
     _unchanged(session)
+
+
+@pytest.mark.parametrize("kind", ["speedwatch", "neighbourhood"])
+def test_the_registrations_rule_and_its_query_agree(
+    kind, liaison, foreign_liaison, outsider
+) -> None:
+    """``can_see_registrations`` (asked of a list's memberships, read once) and
+    ``speedwatch_schemes_with_registrations`` (the query offences are read through) are one
+    rule in two forms."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+    from watch.permissions import can_see_registrations
+    from watch.selectors.schemes import speedwatch_schemes_with_registrations
+
+    scheme = SchemeFactory(kind=kind, status="active")
+    cast = {
+        "anonymous": AnonymousUser(),
+        "liaison": liaison,
+        "foreign liaison": foreign_liaison,
+        "outsider": outsider,
+        "staff": UserFactory(is_staff=True),
+        "volunteer": MembershipFactory(scheme=scheme).user,
+        "pending volunteer": MembershipFactory(scheme=scheme, status="pending").user,
+        "coordinator": MembershipFactory(scheme=scheme, role="coordinator").user,
+    }
+    by_rule = {name: can_see_registrations(user, scheme) for name, user in cast.items()}
+    by_query = {
+        name: speedwatch_schemes_with_registrations(user=user).filter(pk=scheme.pk).exists()
+        for name, user in cast.items()
+    }
+    assert by_rule == by_query
+    speedwatch = kind == "speedwatch"
+    assert [name for name, sees in by_rule.items() if sees] == (
+        ["liaison", "coordinator"] if speedwatch else []
+    )

@@ -1,16 +1,21 @@
 """What ``/me/`` says a person may do in Community Speedwatch (``accounts.actions``), each
 from the rule in ``watch.permissions`` or the selectors."""
 
+from collections.abc import Callable
+
 from rest_framework import serializers
 
 from accounts.actions import MeAction
-from schemes.models import SchemeKind
+from schemes.models import Scheme, SchemeKind
+from schemes.permissions import AnyUser
 from schemes.selectors import member_scheme_ids_where
 from watch import permissions
 from watch.selectors.schemes import speedwatch_schemes_visible_to
 
 
-def _speedwatch_schemes_where(rule):  # type: ignore[no-untyped-def]
+def _speedwatch_schemes_where(
+    rule: Callable[[AnyUser, Scheme], bool],
+) -> Callable[[AnyUser], list[int]]:
     return lambda user: member_scheme_ids_where(user=user, allowed=rule, kind=SchemeKind.SPEEDWATCH)
 
 

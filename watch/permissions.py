@@ -1,7 +1,7 @@
 """Who may see and do what in Community Speedwatch. Vehicle registrations are personal data:
 only a scheme's coordinators and the liaisons covering it see them."""
 
-from schemes.models import Scheme
+from schemes.models import Scheme, SchemeKind
 from schemes.permissions import (
     AnyUser,
     is_coordinator,
@@ -9,13 +9,17 @@ from schemes.permissions import (
     liaison_force,
 )
 from watch.models import Site
-from watch.selectors.schemes import speedwatch_schemes_with_registrations
 from watch.services.sites import SITE_DECISIONS
 
 
 def can_see_registrations(user: AnyUser, scheme: Scheme) -> bool:
-    """The rule of ``offences_visible_to`` for one scheme: its coordinators and liaisons."""
-    return speedwatch_schemes_with_registrations(user=user).filter(pk=scheme.pk).exists()
+    """``selectors.schemes.speedwatch_schemes_with_registrations`` (the rule of
+    ``offences_visible_to``) for one scheme: its coordinators and covering liaisons. Asked
+    of the memberships a list has read once, not as a query per row; the tests hold the two
+    forms together."""
+    return scheme.kind == SchemeKind.SPEEDWATCH and (
+        is_coordinator(user, scheme) or is_covering_liaison(user, scheme)
+    )
 
 
 def can_run_sessions(user: AnyUser, scheme: Scheme) -> bool:
