@@ -244,7 +244,16 @@ def open_site_popup(page: Page, status: str) -> Locator:
     page.locator(f".site-marker--{status}").click()
     popup = page.locator(".leaflet-popup")
     expect(popup).to_be_visible()
-    return popup
+    # Leaflet pans the map to show the whole popup, an animation: a tap aimed at a button
+    # while it moves lands on the map, which closes the popup (as it would for a person).
+    previous = popup.bounding_box()
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        current = popup.bounding_box()
+        if current == previous:
+            return popup
+        previous = current
+    raise AssertionError("The map was still moving after five seconds.")
 
 
 def test_liaison_decides_on_sites_from_the_map(page: Page) -> None:

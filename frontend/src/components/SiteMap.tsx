@@ -54,6 +54,9 @@ export function SiteMap({
   const map = useRef<L.Map | null>(null);
   const markers = useRef<L.FeatureGroup | null>(null);
   const [open, setOpen] = useState<OpenPopup | null>(null);
+  // Each dot by what it shows: a fresh copy of the same sites (a list refreshed from the
+  // network after the saved one) leaves the dots, and an open popup, as they are.
+  const dots = useRef(new Map<string, L.CircleMarker>());
   // A decision taken in a popup is said below the map: the popup goes with it.
   const decided = useActionResult();
 
@@ -61,6 +64,7 @@ export function SiteMap({
     if (!element.current) return;
     map.current = createMap(element.current, config, { dragging: !L.Browser.mobile });
     markers.current = L.featureGroup().addTo(map.current);
+    dots.current.clear();
     return () => {
       map.current?.remove();
       map.current = null;
@@ -70,8 +74,17 @@ export function SiteMap({
   useEffect(() => {
     const group = markers.current;
     if (!map.current || !group) return;
-    group.clearLayers();
-    for (const site of sites) {
+    const wanted = new Map(sites.map((site) => [`${site.id}:${site.status}:${site.lat}:${site.lon}`, site]));
+    let changed = false;
+    for (const [key, dot] of dots.current) {
+      if (!wanted.has(key) || !group.hasLayer(dot)) {
+        group.removeLayer(dot);
+        dots.current.delete(key);
+        changed = true;
+      }
+    }
+    for (const [key, site] of wanted) {
+      if (dots.current.has(key)) continue;
       // Filled in by Preact (below) while the popup is open.
       const content = document.createElement('div');
       content.className = 'site-popup';
@@ -79,7 +92,7 @@ export function SiteMap({
       // checks that by walking up from the clicked element, which fails when the click
       // has just replaced that element (Reject opening the reason form): stop it here.
       L.DomEvent.on(content, 'click', L.DomEvent.stopPropagation);
-      L.circleMarker([site.lat, site.lon], {
+      const dot = L.circleMarker([site.lat, site.lon], {
         radius: 10,
         color: '#111111',
         weight: 2,
@@ -91,9 +104,11 @@ export function SiteMap({
         .on('popupopen', (event) => setOpen({ siteId: site.id, popup: event.popup, element: content }))
         .on('popupclose', () => setOpen((old) => (old?.element === content ? null : old)))
         .addTo(group);
+      dots.current.set(key, dot);
+      changed = true;
     }
-    fitTo(map.current, group, 16);
-  }, [sites]);
+    if (changed) fitTo(map.current, group, 16);
+  }, [sites, config]);
 
   // Who may decide is known a moment after the map is drawn, and makes it taller.
   useEffect(() => {
