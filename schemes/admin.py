@@ -376,6 +376,6 @@ class SchemeStatusChangeAdmin(EvidenceAdmin):
 class ActivityEventAdmin(EvidenceAdmin):
     # The kind's label: the column holds any registered kind, so it has no choices to show.
     list_display = ["at", "scheme", "type_label", "actor_name", "summary"]
-    list_filter = ["type", "object_type", "scheme__kind", "scheme__force"]
+    list_filter = ["type", "object_type", "scheme__kind", "force"]
     search_fields = ["summary", "actor_name", "scheme__name"]
     date_hierarchy = "at"

@@ -662,3 +662,28 @@ def test_a_draft_alert_may_be_deleted_but_not_edited(staff, liaison) -> None:
     )
     assert response.status_code == 302
     assert not Alert.objects.exists()
+
+
+def test_the_activity_log_filters_by_the_force_an_event_happened_in(staff) -> None:
+    """An entry keeps the force its scheme was in when it happened: a scheme moved to another
+    force leaves its earlier entries under the first."""
+    from tests.factories import ActivityEventFactory
+
+    scheme = SchemeFactory(force="cambridgeshire", name="Moved Watch")
+    before = ActivityEventFactory(scheme=scheme, summary="Before the move.")
+    scheme.force = "bedfordshire"
+    scheme.save()
+    after = ActivityEventFactory(scheme=scheme, summary="After the move.")
+    changelist = reverse("admin:schemes_activityevent_changelist")
+
+    def shown(force: str) -> set[int]:
+        response = staff.get(changelist, {"force": force})
+        assert response.status_code == 200
+        return {event.pk for event in response.context["cl"].result_list}
+
+    assert shown("cambridgeshire") == {before.pk}
+    assert shown("bedfordshire") == {after.pk}
+    # The sidebar offers that filter, by the event's own force.
+    specs = staff.get(changelist).context["cl"].filter_specs
+    assert "force" in [getattr(spec, "field_path", None) for spec in specs]
+    assert "scheme__force" not in [getattr(spec, "field_path", None) for spec in specs]
