@@ -2,7 +2,7 @@
 // and the status message to announce.
 
 import { createContext, type ComponentChildren } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, ensureCsrf } from './api';
 import { withOfflineCopy } from './offlineCache';
 import { labelsFromServer } from './format';
@@ -110,21 +110,36 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
 
   // Who the server says is signed in. Signing out, or someone else signing in, forgets what
   // this phone saved of the previous person for use offline (src/offlineData.ts).
-  const setMe = useCallback((next: Me | null) => {
+  const applyMe = useCallback((next: Me | null) => {
     void noteSignedIn(next ? next.id : null);
     setMeState(next && withActions(next));
   }, []);
 
+  // Bumped by each sign-in and sign-out, so that a slow look-up started before one (the one
+  // made as the app opens, say) cannot undo it when its answer comes back.
+  const signIns = useRef(0);
+  const setMe = useCallback(
+    (next: Me | null) => {
+      signIns.current += 1;
+      applyMe(next);
+    },
+    [applyMe],
+  );
+
   const refreshMe = useCallback(async () => {
+    const asked = signIns.current;
+    const stale = () => signIns.current !== asked;
     try {
-      setMe(await api.me());
+      const answer = await api.me();
+      if (!stale()) applyMe(answer);
     } catch (error) {
+      if (stale()) return;
       // Only the server's "not signed in" forgets anything: no signal (and no saved copy of
       // me/) or a server error says nothing about who is signed in.
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) setMe(null);
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) applyMe(null);
       else setMeState(null);
     }
-  }, [setMe]);
+  }, [applyMe]);
 
   useEffect(() => {
     ensureCsrf();

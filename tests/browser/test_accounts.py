@@ -10,12 +10,12 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 from accounts.models import User
 from notifications.models import Alert
 from schemes.models import Scheme
-from tests.browser.pages import card, sign_in, sign_out, status_message, tap_map
+from tests.browser.pages import card, menu_button, sign_in, sign_out, status_message, tap_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -302,3 +302,32 @@ def test_a_sign_up_whose_answer_was_lost_ends_signed_in_to_one_account(page: Pag
     page.goto("/profile")
     expect(page.get_by_role("heading", level=1)).to_have_text("Profile")
     expect(page.get_by_text("robin.hale@example.org")).to_be_visible()
+
+
+def test_a_slow_answer_from_before_signing_in_does_not_sign_the_person_out(
+    page: Page,
+) -> None:
+    """The app asks who is signed in as it opens. On a slow signal that answer ("nobody")
+    can come back after the person has signed in: it is out of date, and must not undo the
+    sign-in."""
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_the_first_answer(route: Route) -> None:
+        if held:
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # asked of the server now, answered later
+
+    page.route(re.compile(r"/api/v1/me/$"), hold_the_first_answer)
+    sign_in(page, "volunteer@example.org")
+    assert held, "the app did not ask who is signed in as it opened"
+    route, answer = held[0]
+    assert answer.status == 401
+    with page.expect_response(re.compile(r"/api/v1/me/$")):
+        route.fulfill(response=answer)
+    # Let the app read the late answer before looking.
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")
+    expect(menu_button(page)).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_have_count(0)
+    page.get_by_role("link", name="My schemes").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My schemes")
