@@ -22,6 +22,20 @@ class MeAction:
     allowed: Callable[[Any], Any]
 
 
+def yes_no(name: str, help_text: str, allowed: Callable[[Any], bool]) -> MeAction:
+    """An action the person may or may not take."""
+    return MeAction(name, lambda: serializers.BooleanField(help_text=help_text), allowed)
+
+
+def scheme_ids(name: str, help_text: str, allowed: Callable[[Any], list[int]]) -> MeAction:
+    """An action the person may take in some schemes: their ids."""
+    return MeAction(
+        name,
+        lambda: serializers.ListField(child=serializers.IntegerField(), help_text=help_text),
+        allowed,
+    )
+
+
 _actions: dict[str, MeAction] = {}
 
 

@@ -1,37 +1,29 @@
 """What ``/me/`` says a person may do with schemes (``accounts.actions``), each from the rule
 in ``schemes.permissions`` or ``schemes.selectors``."""
 
-from rest_framework import serializers
-
-from accounts.actions import MeAction
+from accounts.actions import yes_no
 from schemes import permissions, selectors
 
 ACTIONS = [
-    MeAction(
-        name="propose_scheme",
-        field=lambda: serializers.BooleanField(help_text="Propose a new scheme."),
-        allowed=permissions.can_propose_scheme,
+    yes_no(
+        "propose_scheme",
+        "Propose a new scheme.",
+        permissions.can_propose_scheme,
     ),
-    MeAction(
-        name="review_schemes",
-        field=lambda: serializers.BooleanField(
-            help_text="Review the proposed schemes of their force area (a police liaison)."
-        ),
-        allowed=permissions.can_review_schemes,
+    yes_no(
+        "review_schemes",
+        "Review the proposed schemes of their force area (a police liaison).",
+        permissions.can_review_schemes,
     ),
-    MeAction(
-        name="review_activity",
-        field=lambda: serializers.BooleanField(
-            help_text="Read what happened in the schemes they coordinate or cover."
-        ),
-        allowed=lambda user: selectors.may_review_activity(user=user),
+    yes_no(
+        "review_activity",
+        "Read what happened in the schemes they coordinate or cover.",
+        lambda user: selectors.may_review_activity(user=user),
     ),
-    MeAction(
-        name="decide_join_requests",
-        field=lambda: serializers.BooleanField(
-            help_text="Decide on requests to join the schemes they coordinate or cover."
-        ),
-        # The join requests queue is the activity log's audience: coordinators and liaisons.
-        allowed=lambda user: selectors.may_review_activity(user=user),
+    # The join requests queue is the activity log's audience: coordinators and liaisons.
+    yes_no(
+        "decide_join_requests",
+        "Decide on requests to join the schemes they coordinate or cover.",
+        lambda user: selectors.may_review_activity(user=user),
     ),
 ]
