@@ -583,18 +583,13 @@ def test_a_requester_may_withdraw_from_a_scheme_suspended_since(client_for, sche
     assert not Membership.objects.filter(user=requester).exists()
 
 
-@pytest.mark.parametrize("scheme_status", ["proposed", "active", "suspended", "closed"])
-def test_the_visibility_rule_and_its_query_agree(
-    request, scheme_status, stranger, liaison, foreign_liaison, outsider
-) -> None:
+def _everyone_around(scheme, proposer, liaison, foreign_liaison, outsider) -> dict:
+    """Everyone who might ask about ``scheme``, by who they are to it."""
     from django.contrib.auth.models import AnonymousUser
 
-    from schemes.selectors import scheme_visible, schemes_visible_to
-
-    scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
     cast = {
         "anonymous": AnonymousUser(),
-        "proposer": stranger,
+        "proposer": proposer,
         "liaison": liaison,
         "foreign liaison": foreign_liaison,
         "outsider": outsider,
@@ -603,6 +598,18 @@ def test_the_visibility_rule_and_its_query_agree(
     for status in ("active", "pending", "declined"):
         cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
     cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
+    return cast
+
+
+@pytest.mark.parametrize("scheme_status", ["proposed", "active", "suspended", "closed"])
+def test_the_visibility_rule_and_its_query_agree(
+    request, scheme_status, stranger, liaison, foreign_liaison, outsider
+) -> None:
+
+    from schemes.selectors import scheme_visible, schemes_visible_to
+
+    scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
+    cast = _everyone_around(scheme, stranger, liaison, foreign_liaison, outsider)
     by_rule = {name: scheme_visible(user=user, scheme=scheme) for name, user in cast.items()}
     by_query = {
         name: schemes_visible_to(user=user).filter(pk=scheme.pk).exists()
@@ -628,7 +635,6 @@ def test_the_visibility_rule_and_its_query_agree(
 def test_the_private_details_rule_and_the_status_history_rule_agree(
     scheme_status, stranger, liaison, foreign_liaison, outsider
 ) -> None:
-    from django.contrib.auth.models import AnonymousUser
 
     from schemes.models import SchemeStatusChange
     from schemes.permissions import can_see_private_details, can_view_members
@@ -636,17 +642,7 @@ def test_the_private_details_rule_and_the_status_history_rule_agree(
 
     scheme = SchemeFactory(status=scheme_status, proposed_by=stranger)
     SchemeStatusChange.objects.create(scheme=scheme, to_status=scheme_status)
-    cast = {
-        "anonymous": AnonymousUser(),
-        "proposer": stranger,
-        "liaison": liaison,
-        "foreign liaison": foreign_liaison,
-        "outsider": outsider,
-        "staff": UserFactory(is_staff=True),
-    }
-    for status in ("active", "pending", "declined"):
-        cast[f"{status} volunteer"] = MembershipFactory(scheme=scheme, status=status).user
-    cast["coordinator"] = MembershipFactory(scheme=scheme, role="coordinator").user
+    cast = _everyone_around(scheme, stranger, liaison, foreign_liaison, outsider)
     by_rule = {name: can_see_private_details(user, scheme) for name, user in cast.items()}
     by_query = {
         name: status_changes_visible_to(user=user).filter(scheme=scheme).exists()
