@@ -29,7 +29,10 @@ BESIDE_PX = 160
 
 def scroll_past_the_banner(page: Page, action: Locator) -> dict[str, float]:
     """Scroll the action up to near the top of the screen, so that the banner at the top of
-    the page is out of sight; where the action is on the page (its box, in page pixels)."""
+    the page is out of sight; where the action is on the page (its box, in page pixels).
+    Measured once the page has settled: a part still loading above the action (an alert's
+    delivery figures, its replies) would move it down when it comes."""
+    expect(page.locator(".loading")).to_have_count(0)
     action.evaluate("element => window.scrollBy(0, element.getBoundingClientRect().top - 120)")
     banner_bottom = page.locator(".status-banner").evaluate(
         "element => element.getBoundingClientRect().bottom"
