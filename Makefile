@@ -33,7 +33,7 @@ TEST_ENV := env DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' \
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f -not -path frontend/src/api/schema.d.ts 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/openapi.yaml frontend/vite.config.* frontend/tsconfig*.json)
 
-.PHONY: help run demo-code test lint typecheck fmt schema frontend clean system-packages test-services
+.PHONY: help run demo-code test lint typecheck fmt schema frontend clean system-packages test-services bench-tools
 
 help: ## List the commands.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -69,8 +69,11 @@ schema: $(VENV)/.installed-base ## Write the API's OpenAPI schema to frontend/op
 
 frontend: frontend/dist/index.html ## Build the frontend into frontend/dist (only when its sources changed).
 
+bench-tools: $(VENV)/.installed-dev .venv-locust/.installed ## Install what bench/ needs beyond the test suite: wrk, PostGIS (for comparison) and locust.
+	scripts/ensure-system-packages.sh wrk '/usr/share/postgresql/*/extension/postgis.control:postgresql-15-postgis-3'
+
 clean: ## Remove the virtualenv, built frontend, collected static files and SQLite database.
-	rm -rf $(VENV) frontend/dist staticfiles db.sqlite3
+	rm -rf $(VENV) .venv-locust frontend/dist staticfiles db.sqlite3
 
 # Checked on every run, so these are phony; both scripts are quiet when all is well.
 system-packages:
@@ -94,6 +97,13 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt $(LOCK) | $(B
 	@echo "Installing requirements/dev.txt into $(VENV)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -r requirements/dev.txt
 	touch $@ $(VENV)/.installed-base
+
+# The load generator has its own virtualenv: locust (and the gevent it runs on) never share a
+# process, nor a set of installed packages, with the app it measures.
+.venv-locust/.installed: requirements/locust.txt
+	$(PYTHON) -m venv .venv-locust
+	.venv-locust/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/locust.txt
+	touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
