@@ -38,10 +38,13 @@ bench/load/out/, which git ignores.
 
 import argparse
 import csv
+import math
 import os
+import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -174,6 +177,50 @@ def print_figures(prefix: Path) -> bool:
     return errors == 0 and p95 < P95_TARGET_MS
 
 
+ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"
+UUID_OR_ID = re.compile(r"/([0-9a-f]{8}-[0-9a-f-]{27}|\d+)/")
+
+
+def endpoint_of(method: str, path: str, query: str) -> str:
+    """The locustfile's name for a request of the access log."""
+    name = UUID_OR_ID.sub("/[id]/", path.removeprefix("/api/v1"))
+    if "unread=true" in query:
+        name += " unread count"
+    elif "lat=" in query:
+        name += " near me"
+    elif "scheme=" in query:
+        name += " of a scheme"
+    elif name == "/schemes/":
+        name += " directory"
+    return name if method == "GET" else f"{method} {name}"
+
+
+def print_service_times(access_log: Path) -> None:
+    """Each endpoint's time inside a gunicorn worker, and its share of the workers' busy
+    time: which endpoints use the server up, whatever the queue in front of it."""
+    times: dict[str, list[float]] = {}
+    for line in access_log.read_text().splitlines():
+        parts = line.split(" ")
+        # /config/ is asked only to see that gunicorn is up and to warm its workers.
+        if len(parts) != 5 or not parts[1].startswith("/api/v1/") or parts[1] == "/api/v1/config/":
+            continue
+        method, path, query, _, micros = parts
+        times.setdefault(endpoint_of(method, path, query), []).append(int(micros) / 1000)
+    if not times:
+        return
+    busy = sum(sum(samples) for samples in times.values())
+    width = max(len(name) for name in times) + 2
+    header = f"{'time inside a worker':<{width}}{'requests':>9}{'median ms':>11}{'p95 ms':>8}"
+    print(f"{header}{'share':>7}")
+    for name, samples in sorted(times.items(), key=lambda item: -sum(item[1])):
+        samples.sort()
+        p95 = samples[math.ceil(len(samples) * 0.95) - 1]  # nearest rank
+        print(
+            f"{name:<{width}}{len(samples):>9}{statistics.median(samples):>11.1f}{p95:>8.1f}"
+            f"{sum(samples) / busy:>7.0%}"
+        )
+
+
 # The alerts the liaison published during the run, with their in-app notices.
 DISPATCH_SQL = """
     SELECT a.id, a.published_at, count(n.id),
@@ -257,6 +304,7 @@ def main() -> None:
     empty_redis(redis_url)
     empty_redis(broker_url)
 
+    (args.out / "access.log").unlink(missing_ok=True)
     env = server_environment(database_url, redis_url, broker_url)
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -278,6 +326,12 @@ def main() -> None:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(args.workers),
+                # How long each request took inside a worker (microseconds), not counting
+                # its wait for a free worker: what each endpoint costs the server.
+                "--access-logfile",
+                str(args.out / "access.log"),
+                "--access-logformat",
+                ACCESS_FORMAT,
             ],
         )
         worker_log = start(
@@ -347,6 +401,8 @@ def main() -> None:
         load = os.getloadavg()
         print(f"Machine load after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
         passed = print_figures(prefix)
+        print()
+        print_service_times(args.out / "access.log")
         print("\nAlerts published during the run, delivered in-app by the worker:")
         dispatch_report(database_url, run_started, args.drain)
         server_errors = (args.out / "gunicorn.log").read_text().count("Traceback")

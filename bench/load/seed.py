@@ -50,13 +50,6 @@ if TYPE_CHECKING:
     from accounts.models import User
     from schemes.models import Scheme
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_load")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# Everything in-process: alerts are delivered before the seed ends, and no mail leaves.
-os.environ.pop("CELERY_BROKER_URL", None)
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-
 FORCE = "cambridgeshire"
 CENTRE = (52.2053, 0.1218)
 SPREAD_M = 12_000
@@ -377,6 +370,14 @@ def main() -> None:
     if args.coordinators < args.schemes * 2 // 5:
         parser.error("every speedwatch scheme needs a coordinator: raise --coordinators")
 
+    os.environ.setdefault(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_load"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Everything in-process: alerts are delivered before the seed ends, and no mail leaves.
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     django_on_own_database()
     if seeded(args) and args.out.exists():
         print(f"Reusing the force already seeded ({marker(args)}); population in {args.out}")
