@@ -47,6 +47,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -126,6 +127,57 @@ def stop(process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
             process.kill()
             process.wait()
     log.close()
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user and system) used so far by ``root`` and its child processes, from
+    /proc: unlike the latencies, it does not grow when other programs share the cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name (in parentheses) may hold spaces; the fields follow it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process has ended
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if root in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+class DatabaseCpu(threading.Thread):
+    """Samples, once a second, the CPU time of PostgreSQL's backends serving ``database``
+    (each connection is a process titled with the database's name), so that connections
+    closed and opened again during the run are counted too."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(daemon=True)
+        self.title = f" {database} ".encode()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.running = threading.Event()
+        self.running.set()
+
+    def run(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        while self.running.is_set():
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    if self.title not in cmdline.read_bytes():
+                        continue
+                    fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                pid, used = int(cmdline.parent.name), (int(fields[11]) + int(fields[12])) / ticks
+                self.first.setdefault(pid, used)
+                self.last[pid] = used
+            time.sleep(1)
+
+    def stop(self) -> float:
+        self.running.clear()
+        self.join()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 def percentile_table(stats_csv: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
@@ -365,6 +417,10 @@ def main() -> None:
         )
         prefix = args.out / "locust"
         run_started = database_now(database_url)
+        web, worker = started[0][0].pid, started[1][0].pid
+        cpu_before = cpu_seconds(web), cpu_seconds(worker)
+        database_cpu = DatabaseCpu(database_url.rsplit("/", 1)[1])
+        database_cpu.start()
         with (args.out / "locust.log").open("wb") as locust_log:
             subprocess.run(
                 [
@@ -398,13 +454,27 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
                 check=False,
             )
+        db_cpu = database_cpu.stop()
         load = os.getloadavg()
         print(f"Machine load after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
         passed = print_figures(prefix)
+        web_cpu = cpu_seconds(web) - cpu_before[0]
+        requests = int(percentile_table(Path(f"{prefix}_stats.csv"))[1]["Request Count"]) or 1
+        per_request = (web_cpu + db_cpu) / requests
+        print(
+            f"\nCPU time during the load (not stretched by other programs on the cores): "
+            f"gunicorn's workers {web_cpu:.1f} s ({web_cpu / requests * 1000:.1f} ms a request), "
+            f"PostgreSQL {db_cpu:.1f} s ({db_cpu / requests * 1000:.1f} ms a request, the "
+            f"worker's queries included): {os.cpu_count()} cores to themselves would serve "
+            f"about {(os.cpu_count() or 1) / per_request:.0f} requests a second at most"
+        )
         print()
         print_service_times(args.out / "access.log")
         print("\nAlerts published during the run, delivered in-app by the worker:")
         dispatch_report(database_url, run_started, args.drain)
+        print(
+            f"CPU used by the Celery worker meanwhile: {cpu_seconds(worker) - cpu_before[1]:.1f} s"
+        )
         server_errors = (args.out / "gunicorn.log").read_text().count("Traceback")
         if server_errors:
             print(f"\n{server_errors} tracebacks in {args.out / 'gunicorn.log'}")
