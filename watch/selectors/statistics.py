@@ -65,8 +65,10 @@ def _period_figures(values: dict[str, Any], speeds: Counter[int]) -> dict[str, A
 # work_mem (4 MB, so 8 MB for a hash at the default hash_mem_multiplier of 2) it spilled to
 # disk in nine batches. 64 MB lets a hash grow to 128 MB, room for about 800,000 vehicles, and
 # bounds what one statistics request may hold; a larger area still gets its answer, spilling
-# as before. JIT is off: these passes are planned at costs around jit_above_cost, and
-# compiling them cost more than it saved (tried on the benchmark's million offences).
+# as before. JIT is off: a force area's year is planned at a cost of 40,000 to 80,000, close
+# to jit_above_cost (100,000), which a larger area or a longer period crosses; compiling
+# these passes saved nothing beyond the noise on the benchmark's million offences, so the
+# compile time would be pure cost (issue 14 saw 10 to 25 ms of it on a list's count).
 ANALYTICAL_SETTINGS = {"work_mem": "64MB", "jit": "off"}
 
 
