@@ -5,14 +5,16 @@ Fills a separate database with two force areas of speedwatch (Cambridgeshire: 30
 years and 1,000,000 offences logged in them, then times:
 
 - the whole ``GET /api/v1/speedwatch/statistics/`` endpoint, in-process, for a liaison of
-  Cambridgeshire over the last 12 months, for the force area and for one scheme, against the
-  500 ms target;
+  Cambridgeshire over the 12 months up to the latest offence, for the force area and for one
+  scheme, against the 300 ms target (issue 14's P4);
 - the escalation lookup for random registrations in the force area: what storing an offence
   runs to decide its action and its vehicle's other actions (``escalation_recompute`` from
   the new offence's time, reading one window of the vehicle's history), inside a
   transaction that is rolled back, against the 5 ms target; and, for comparison, the same
   over the vehicle's whole history (as the maintenance path without ``since`` does);
-- the query plans of the statistics' slowest query and of the escalation lookup.
+- the query plans (``EXPLAIN (ANALYZE, BUFFERS)``, with the statistics' own planner
+  settings) of each of the statistics' passes over the offences and of the escalation lookup;
+- a last PASS or FAIL line for each target.
 
 The rows are generated in SQL (``INSERT ... SELECT`` over ``generate_series``) so a million
 offences load in about a minute. A fifth of the offences are by 20,000 local drivers,
@@ -37,6 +39,7 @@ import itertools
 import json
 import os
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -64,7 +67,7 @@ FORCES = [
 ]
 SESSIONS_PER_SITE = 200  # on average, over two years: about two a week
 BENCH_EMAIL = "@bench.invalid"
-STATISTICS_TARGET_MS = 500
+STATISTICS_TARGET_MS = 300
 ESCALATION_TARGET_MS = 5
 
 # Sites get their share of sessions, each session 100-400 vehicles, daytime and about an hour
@@ -215,9 +218,12 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # CASCADE: the tables that refer to these (a site's status changes, an audit
+            # record's schemes, ...) hold only the benchmark's own rows, and listing them by
+            # hand broke each time a new one was added.
             cursor.execute(
                 "TRUNCATE watch_offence, watch_sessionamendment, watch_session_present, "
-                "watch_session, watch_site, watch_auditrecord"
+                "watch_session, watch_site, watch_auditrecord CASCADE"
             )
         Scheme.objects.all().delete()
         User.objects.filter(email__endswith=BENCH_EMAIL).delete()
@@ -326,13 +332,17 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models import Max
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
     from schemes.models import Scheme
     from watch.models import Offence
+    from watch.selectors.statistics import analytical_queries
     from watch.services.escalation import escalation_recompute
 
     call_command("migrate", verbosity=0)
@@ -343,10 +353,23 @@ def main() -> None:
     liaison = User.objects.get(email=f"liaison.{force}{BENCH_EMAIL}")
     scheme = Scheme.objects.filter(force=force, kind="speedwatch").order_by("pk").first()
     assert scheme is not None
+    # Liaisons must sign in with a second factor: the session is one that passed the code
+    # step, as a liaison's is in production (django-otp then loads the device each request).
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=liaison, name="Bench authenticator", defaults={"confirmed": True}
+    )
     client = Client()
     client.force_login(liaison)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     now = timezone.now()
-    since = (now - timedelta(days=365)).isoformat()
+    # The 12 months up to the latest offence rather than up to now, so that the same data
+    # gives the same figures (and digest) from one run to the next.
+    latest = Offence.objects.filter(force=force).aggregate(latest=Max("observed_at"))["latest"]
+    since = (
+        latest.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=365)
+    ).isoformat()
 
     load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
     print(
@@ -362,6 +385,7 @@ def main() -> None:
 
         return call
 
+    medians: dict[str, float] = {}
     for label, extra in (
         (f"GET /speedwatch/statistics/ {force}, 12 months", {}),
         ("GET /speedwatch/statistics/ one scheme, 12 months", {"scheme": scheme.pk}),
@@ -370,9 +394,11 @@ def main() -> None:
         figures = call()
         # The digest shows whether a change to the queries changed what the endpoint returns.
         digest = hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()[:12]
+        samples = timed(args.runs, call)
+        medians[label] = statistics.median(samples)
         report(
             label,
-            timed(args.runs, call),
+            samples,
             f"({figures['offences']:,} offences, {figures['repeat_vehicles']:,} repeat "
             f"vehicles, digest {digest})",
             target_ms=STATISTICS_TARGET_MS,
@@ -429,6 +455,7 @@ def main() -> None:
         )
         in_window = cursor.fetchone()[0] or 0
     elapsed, changed = escalation(since=now)
+    escalation_median = statistics.median(elapsed)
     report(
         "escalation lookup (escalation_recompute, since now)",
         elapsed,
@@ -449,17 +476,29 @@ def main() -> None:
         "\nThe force area's statistics, query by query in the order statistics() runs them (ms): "
         + ", ".join(f"{float(query['time']) * 1000:.0f}" for query in data_queries)
     )
-    slowest = max(
-        (query for query in data_queries if "watch_offence" in query["sql"]),
-        key=lambda query: float(query["time"]),
-    )
-    explain("Query plan of the statistics' slowest query", slowest["sql"])
+    # Each pass over the offences, planned as statistics() has it planned: inside its
+    # transaction, with its planner settings.
+    passes = [query["sql"] for query in data_queries if "watch_offence" in query["sql"]]
+    for n, sql in enumerate(passes, start=1):
+        with analytical_queries():
+            explain(
+                f"Query plan of the statistics' pass {n} of {len(passes)} over the offences", sql
+            )
     with transaction.atomic():
         with CaptureQueriesContext(connection) as queries:
             escalation_recompute(force=force, registrations=registrations[:1], since=now)
         lookup = next(q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"])
         explain("Query plan of the escalation lookup", lookup)
         transaction.set_rollback(True)
+
+    print("\nTargets (issue 14, P4), by the median of each:")
+    for label, median in medians.items():
+        verdict = "PASS" if median <= STATISTICS_TARGET_MS else "FAIL"
+        print(f"  {label}: {median:.0f} ms <= {STATISTICS_TARGET_MS} ms: {verdict}")
+    verdict = "PASS" if escalation_median <= ESCALATION_TARGET_MS else "FAIL"
+    print(
+        f"  escalation lookup: {escalation_median:.2f} ms <= {ESCALATION_TARGET_MS} ms: {verdict}"
+    )
 
 
 if __name__ == "__main__":

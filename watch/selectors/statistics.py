@@ -60,16 +60,30 @@ def _period_figures(values: dict[str, Any], speeds: Counter[int]) -> dict[str, A
     }
 
 
+# The planner settings of the statistics' transaction. Counting a force area's repeat vehicles
+# over a year groups some 300,000 vehicles in one hash table, about 50 MB: at the default
+# work_mem (4 MB, so 8 MB for a hash at the default hash_mem_multiplier of 2) it spilled to
+# disk in nine batches. 64 MB lets a hash grow to 128 MB, room for about 800,000 vehicles, and
+# bounds what one statistics request may hold; a larger area still gets its answer, spilling
+# as before. JIT is off: a force area's year is planned at a cost of 40,000 to 80,000, close
+# to jit_above_cost (100,000), which a larger area or a longer period crosses; compiling
+# these passes saved nothing beyond the noise on the benchmark's million offences, so the
+# compile time would be pure cost (issue 14 saw 10 to 25 ms of it on a list's count).
+ANALYTICAL_SETTINGS = {"work_mem": "64MB", "jit": "off"}
+
+
 @contextmanager
-def _analytical_queries() -> Iterator[None]:
-    """Let PostgreSQL spread the statistics' scans over parallel workers for the length of
-    one transaction. Its default cost of passing a row between processes is set for
-    queries returning rows; these return a few hundred groups from hundreds of thousands of
-    rows, and on the benchmark's force area the parallel plans take about a quarter off."""
+def analytical_queries() -> Iterator[None]:
+    """Run the statistics' queries in one transaction with ``ANALYTICAL_SETTINGS``, set for
+    that transaction only (``SET LOCAL``), so that the connection's other queries keep the
+    server's defaults."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+                cursor.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in ANALYTICAL_SETTINGS),
+                    [value for item in ANALYTICAL_SETTINGS.items() for value in item],
+                )
         yield
 
 
@@ -84,8 +98,13 @@ def statistics_for(
     """The statistics of the submitted sessions of ``schemes`` and their offences, narrowed to
     one scheme or one site, and to sessions started (offences observed) from ``since`` and
     before ``until``."""
-    sessions = Session.objects.filter(scheme__in=schemes, status=SessionStatus.SUBMITTED)
-    offences = Offence.objects.filter(scheme__in=schemes, submitted=True)
+    # The schemes as a list of ids rather than a subquery: PostgreSQL then reads each pass's
+    # offences in one index-only scan of offence_statistics (scheme_id = ANY(...)), which it
+    # can split between parallel workers, rather than in a loop over the schemes, and it
+    # estimates the rows from the list.
+    scheme_ids = list(schemes.order_by().values_list("pk", flat=True))
+    sessions = Session.objects.filter(scheme__in=scheme_ids, status=SessionStatus.SUBMITTED)
+    offences = Offence.objects.filter(scheme__in=scheme_ids, submitted=True)
     if scheme is not None:
         sessions, offences = sessions.filter(scheme_id=scheme), offences.filter(scheme_id=scheme)
     if site is not None:
@@ -103,7 +122,7 @@ def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> d
     """Totals for a set of sessions and the offences recorded in them, plus a monthly series
     with the same measures (all but repeat vehicles, which are a whole period's figure).
 
-    Four queries, whatever the period. A force area's year can be hundreds of thousands of
+    Three queries, whatever the period. A force area's year can be hundreds of thousands of
     offences, so each pass over them counts, and there are two. One groups them by month
     and speed: a few hundred rows from which the totals, the monthly series, the means and
     the 85th percentiles all follow exactly, speeds being whole numbers. (PostgreSQL's
@@ -117,7 +136,7 @@ def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> d
     fifth of the month pass, and gives the same months here, as sessions run in daylight
     (a UTC and a UK month differ only in the hour after midnight on the 1st, in summer).
     """
-    with _analytical_queries():
+    with analytical_queries():
         return _statistics(sessions=sessions, offences=offences)
 
 
@@ -150,6 +169,9 @@ def _statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> 
     )
     monthly: dict[str, dict[str, Any]] = {}
     speeds: dict[str, Counter[int]] = {}
+    # The sessions' totals are the sums of their months (whole numbers, so exactly), which
+    # saves a second pass over them.
+    totals: dict[str, Any] = dict.fromkeys((*session_sums, "letters", "referrals"), 0)
     for row in (
         sessions.annotate(month=TruncMonth("started_at", tzinfo=UTC))
         .values("month")
@@ -157,7 +179,8 @@ def _statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> 
         .order_by()
     ):
         monthly.setdefault(row.pop("month").strftime("%Y-%m"), {}).update(row)
-    totals: dict[str, Any] = {**sessions.aggregate(**session_sums), "letters": 0, "referrals": 0}
+        for name in session_sums:
+            totals[name] += row[name] or 0
     all_speeds: Counter[int] = Counter()
     for row in by_month_and_speed:
         month = row["month"].strftime("%Y-%m")
