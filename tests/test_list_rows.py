@@ -76,9 +76,7 @@ def test_sessions_list_rows_are_the_serializers(
     viewer = request.getfixturevalue(who)
     answered = client_for(viewer).get(SESSIONS).json()["results"]
     sessions = (
-        sessions_visible_to(user=viewer)
-        .prefetch_related("present")
-        .order_by("-started_at", "id")
+        sessions_visible_to(user=viewer).prefetch_related("present").order_by("-started_at", "id")
     )
     _same_rows(answered, _one_by_one(SessionSerializer, sessions, viewer))
     assert len(answered) == (0 if who == "foreign_liaison" else 3)
@@ -159,4 +157,3 @@ def test_alerts_list_rows_are_the_serializers(
             "published",
         )
         assert seen["Bogus callers"]["unread_replies"] == (1 if who == "liaison" else None)
-

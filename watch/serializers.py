@@ -28,7 +28,7 @@ from watch.models import (
 )
 from watch.registrations import mask_registration
 from watch.rules import RISK_QUESTIONS
-
+from watch.selectors.sessions import people_present
 
 # The lists below build their rows by hand (``list_serializer_class``): DRF's per-field work
 # was most of a page's time. Values go through the same DRF fields the serializers declare,
@@ -75,7 +75,7 @@ class SessionActionsSerializer(Serializer):
     )
 
 
-def _viewer_knowing_memberships(serializer: serializers.Serializer, scheme: Any) -> Any:
+def _viewer_knowing_memberships(serializer: serializers.BaseSerializer, scheme: Any) -> Any:
     """The viewer, with their memberships read once for the whole response; None without a
     request."""
     request = serializer.context.get("request")
@@ -346,6 +346,19 @@ class OffenceActionsSerializer(Serializer):
     )
 
 
+# The columns the rows below read: the lists load only these (``QuerySet.only``). The
+# schemes' ``force`` and ``kind`` are read by the viewer's permissions.
+SCHEME_REF_COLUMNS = ["id", "name", "kind", "status", "force"]
+QUEUE_OFFENCE_COLUMNS = [
+    *(name for name in OffenceSerializer.Meta.fields if name != "action_display"),
+    "scheme",
+    *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
+    "site",
+    "site__name",
+    "site__road_name",
+]
+
+
 class QueueOffenceListSerializer(serializers.ListSerializer):
     """The offences list, row by row: what ``QueueOffenceSerializer`` gives each offence."""
 
@@ -457,14 +470,39 @@ class SiteRefSerializer(ModelSerializer):
         return rules.threshold_mph(site.speed_limit_mph)
 
 
+SESSION_COLUMNS = [
+    "id",
+    "started_at",
+    "ended_at",
+    "vehicles_counted",
+    "device_name",
+    "device_serial",
+    "device_checked_on",
+    "notes",
+    "volunteer_minutes",
+    "status",
+    "submitted_at",
+    "scheme",
+    *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
+    "site",
+    *(f"site__{name}" for name in ["id", "name", "road_name", "speed_limit_mph"]),
+]
+
+
 class SessionListSerializer(serializers.ListSerializer):
     """The sessions list, row by row: what ``SessionSerializer`` gives each session."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return [_session_row(session, _session_actions(self, session)) for session in data]
+        sessions = list(data)
+        # Read once for the page, as the viewer's memberships are for its actions.
+        present = people_present(sessions=sessions)
+        return [
+            _session_row(session, present.get(session.pk, []), _session_actions(self, session))
+            for session in sessions
+        ]
 
 
-def _session_actions(serializer: serializers.Serializer, session: Session) -> dict[str, bool]:
+def _session_actions(serializer: serializers.BaseSerializer, session: Session) -> dict[str, bool]:
     user = _viewer_knowing_memberships(serializer, session.scheme)
     if user is None:
         return {"change": False, "see_registrations": False, "settle_disputes": False}
@@ -475,7 +513,9 @@ def _session_actions(serializer: serializers.Serializer, session: Session) -> di
     }
 
 
-def _session_row(session: Session, actions: dict[str, bool]) -> dict[str, Any]:
+def _session_row(
+    session: Session, present: list[dict[str, Any]], actions: dict[str, bool]
+) -> dict[str, Any]:
     site = session.site
     return {
         "id": str(session.pk),
@@ -494,7 +534,7 @@ def _session_row(session: Session, actions: dict[str, bool]) -> dict[str, Any]:
         "device_serial": session.device_serial,
         "device_checked_on": _DATE.to_representation(session.device_checked_on),
         "notes": session.notes,
-        "present": [{"id": person.pk, "name": person.name} for person in session.present.all()],
+        "present": present,
         "volunteer_minutes": session.volunteer_minutes,
         "status": session.status,
         "submitted_at": _when(session.submitted_at),
@@ -531,7 +571,7 @@ class SessionSerializer(ModelSerializer):
             "actions",
         ]
         read_only_fields = fields
-        list_serializer_class = SessionListSerializer
+        list_serializer_class: type[serializers.ListSerializer] = SessionListSerializer
 
     @extend_schema_field(SessionActionsSerializer)
     def get_actions(self, session: Session) -> dict[str, bool]:
@@ -560,7 +600,7 @@ class SessionDetailSerializer(SessionSerializer):
         fields = [*SessionSerializer.Meta.fields, "offences"]
         read_only_fields = fields
         # The sessions list's rows have no offences: DRF's own, should a list of these be made.
-        list_serializer_class = serializers.ListSerializer
+        list_serializer_class: type[serializers.ListSerializer] = serializers.ListSerializer
 
 
 class AmendmentChangesSerializer(Serializer):
