@@ -435,7 +435,7 @@ def main() -> None:
     clear_url_caches()
     populate(args.schemes, args.sessions, args.alerts, random.Random(args.seed))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
     def get(path: str, email: str | None, page_size: int = PAGE) -> Callable[[], None]:
         client = Client()
