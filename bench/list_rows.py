@@ -11,9 +11,11 @@ volunteer's inbox, with replies), then times, through the whole stack with an AP
   force's liaison and a volunteer (registrations masked for the last; the list shows none);
 - ``GET /api/v1/speedwatch/offences/?page_size=50`` for the coordinator and the liaison;
 - ``GET /api/v1/alerts/?page_size=50`` for the liaison and the volunteer;
-- for each list, a bare Django view (no DRF, no authentication) answering a ``JsonResponse``
-  of the same 50 rows read with ``.values()``: what the list would cost with nothing but
-  Django around the rows;
+- for each list and viewer, a bare Django view (no DRF, no authentication) answering a
+  ``JsonResponse`` of the same viewer's first 50 rows, in the same order, read with
+  ``.values()`` (the viewer's schemes or alerts looked up once beforehand): what the list
+  would cost with nothing but Django around the rows. The two are timed in turns of 20
+  requests, so that both meet the same load;
 
 printing the median and p95 milliseconds, the queries each request makes, and each list's
 median against the bare view's (the target: the list at least half as fast, that is at most
