@@ -374,11 +374,14 @@ def alerts_visible_to(*, user: AnyUser) -> QuerySet[Alert]:
     """Alerts a user issued, received, or (as liaison) were issued in their force."""
     if not user.is_authenticated:
         return Alert.objects.none()
-    visible = Q(issuer=user) | Q(notices__recipient=user)
+    # EXISTS rather than a join with DISTINCT: an alert has a notice per recipient and
+    # channel, and the join multiplied every alert by them before a page was cut from it.
+    received = Exists(Notice.objects.filter(alert=OuterRef("pk"), recipient=user))
+    visible = Q(issuer=user) | Q(received)
     force = liaison_force(user)
     if force:
         visible |= Q(force=force)
-    return Alert.objects.filter(visible).distinct()
+    return Alert.objects.filter(visible)
 
 
 def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:

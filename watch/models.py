@@ -162,6 +162,9 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["scheme", "-started_at"], name="session_scheme_started"),
             models.Index(fields=["site", "-started_at"], name="session_site_started"),
+            # The sessions list, newest first: a page is read off the index, not sorted out
+            # of every session the viewer may see.
+            models.Index(fields=["-started_at", "id"], name="session_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -310,6 +313,9 @@ class Offence(models.Model):
             models.Index(
                 fields=["force", "action_status", "observed_at"], name="offence_action_queue"
             ),
+            # The offences list, newest first: a page is read off the index rather than
+            # sorted out of every offence of a liaison's force.
+            models.Index(fields=["-observed_at", "id"], name="offence_list_order"),
             # The retention purge.
             models.Index(
                 fields=["observed_at"],

@@ -28,6 +28,18 @@ from watch.models import (
 )
 from watch.registrations import mask_registration
 from watch.rules import RISK_QUESTIONS
+from watch.selectors.sessions import people_present
+
+# The lists below build their rows by hand (``list_serializer_class``): DRF's per-field work
+# was most of a page's time. Values go through the same DRF fields the serializers declare,
+# so they read exactly alike; tests/test_list_rows.py holds each list to its serializer.
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+_SCHEME_REF = SchemeRefSerializer()
+
+
+def _when(value: Any) -> Any:
+    return _DATETIME.to_representation(value)
 
 
 class PersonSerializer(Serializer):
@@ -63,7 +75,7 @@ class SessionActionsSerializer(Serializer):
     )
 
 
-def _viewer_knowing_memberships(serializer: serializers.Serializer, scheme: Any) -> Any:
+def _viewer_knowing_memberships(serializer: serializers.BaseSerializer, scheme: Any) -> Any:
     """The viewer, with their memberships read once for the whole response; None without a
     request."""
     request = serializer.context.get("request")
@@ -334,6 +346,64 @@ class OffenceActionsSerializer(Serializer):
     )
 
 
+# The columns the rows below read: the lists load only these (``QuerySet.only``). The
+# schemes' ``force`` and ``kind`` are read by the viewer's permissions.
+SCHEME_REF_COLUMNS = ["id", "name", "kind", "status", "force"]
+QUEUE_OFFENCE_COLUMNS = [
+    *(name for name in OffenceSerializer.Meta.fields if name != "action_display"),
+    "scheme",
+    *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
+    "site",
+    "site__name",
+    "site__road_name",
+]
+
+
+class QueueOffenceListSerializer(serializers.ListSerializer):
+    """The offences list, row by row: what ``QueueOffenceSerializer`` gives each offence."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return [_queue_offence_row(offence, user) for offence in data]
+
+
+def _queue_offence_row(offence: Offence, user: Any) -> dict[str, Any]:
+    submitted = offence.submitted
+    action = offence.action if submitted else None
+    scheme, site = offence.scheme, offence.site
+    return {
+        "id": str(offence.pk),
+        "session": offence.session_id,
+        "registration": offence.registration,
+        "registration_format": offence.registration_format,
+        "make": offence.make,
+        "model": offence.model,
+        "colour": offence.colour,
+        "vehicle_type": offence.vehicle_type,
+        "speed_mph": offence.speed_mph,
+        "speed_limit_mph": offence.speed_limit_mph,
+        "observed_at": _when(offence.observed_at),
+        "direction": offence.direction,
+        "action": action,
+        "action_display": offence.get_action_display() if submitted else None,
+        "action_status": offence.action_status if submitted else None,
+        "voided": offence.voided,
+        "dispute_outcome": offence.dispute_outcome,
+        "dispute_note": offence.dispute_note,
+        "anonymised_at": _when(offence.anonymised_at),
+        "submitted": submitted,
+        "scheme": _SCHEME_REF.to_representation(scheme),
+        "site_name": site.name,
+        "road_name": site.road_name,
+        "actions": {
+            "dispute": user is not None
+            and bool(submitted)
+            and permissions.can_review_speedwatch(user, scheme)
+        },
+    }
+
+
 class QueueOffenceSerializer(OffenceSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
@@ -343,6 +413,7 @@ class QueueOffenceSerializer(OffenceSerializer):
     class Meta(OffenceSerializer.Meta):
         fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name", "actions"]
         read_only_fields = fields
+        list_serializer_class = QueueOffenceListSerializer
 
     @extend_schema_field(OffenceActionsSerializer)
     def get_actions(self, offence: Offence) -> dict[str, bool]:
@@ -399,6 +470,79 @@ class SiteRefSerializer(ModelSerializer):
         return rules.threshold_mph(site.speed_limit_mph)
 
 
+SESSION_COLUMNS = [
+    "id",
+    "started_at",
+    "ended_at",
+    "vehicles_counted",
+    "device_name",
+    "device_serial",
+    "device_checked_on",
+    "notes",
+    "volunteer_minutes",
+    "status",
+    "submitted_at",
+    "scheme",
+    *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
+    "site",
+    *(f"site__{name}" for name in ["id", "name", "road_name", "speed_limit_mph"]),
+]
+
+
+class SessionListSerializer(serializers.ListSerializer):
+    """The sessions list, row by row: what ``SessionSerializer`` gives each session."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        sessions = list(data)
+        # Read once for the page, as the viewer's memberships are for its actions.
+        present = people_present(sessions=sessions)
+        return [
+            _session_row(session, present.get(session.pk, []), _session_actions(self, session))
+            for session in sessions
+        ]
+
+
+def _session_actions(serializer: serializers.BaseSerializer, session: Session) -> dict[str, bool]:
+    user = _viewer_knowing_memberships(serializer, session.scheme)
+    if user is None:
+        return {"change": False, "see_registrations": False, "settle_disputes": False}
+    return {
+        "change": permissions.can_run_sessions(user, session.scheme),
+        "see_registrations": permissions.can_see_registrations(user, session.scheme),
+        "settle_disputes": permissions.can_review_speedwatch(user, session.scheme),
+    }
+
+
+def _session_row(
+    session: Session, present: list[dict[str, Any]], actions: dict[str, bool]
+) -> dict[str, Any]:
+    site = session.site
+    return {
+        "id": str(session.pk),
+        "scheme": _SCHEME_REF.to_representation(session.scheme),
+        "site": {
+            "id": site.pk,
+            "name": site.name,
+            "road_name": site.road_name,
+            "speed_limit_mph": site.speed_limit_mph,
+            "threshold_mph": rules.threshold_mph(site.speed_limit_mph),
+        },
+        "started_at": _when(session.started_at),
+        "ended_at": _when(session.ended_at),
+        "vehicles_counted": session.vehicles_counted,
+        "device_name": session.device_name,
+        "device_serial": session.device_serial,
+        "device_checked_on": _DATE.to_representation(session.device_checked_on),
+        "notes": session.notes,
+        "present": present,
+        "volunteer_minutes": session.volunteer_minutes,
+        "status": session.status,
+        "submitted_at": _when(session.submitted_at),
+        "offence_count": session.offence_count,  # type: ignore[attr-defined]  # annotated by sessions_visible_to
+        "actions": actions,
+    }
+
+
 class SessionSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     site = SiteRefSerializer(read_only=True)
@@ -427,17 +571,11 @@ class SessionSerializer(ModelSerializer):
             "actions",
         ]
         read_only_fields = fields
+        list_serializer_class: type[serializers.ListSerializer] = SessionListSerializer
 
     @extend_schema_field(SessionActionsSerializer)
     def get_actions(self, session: Session) -> dict[str, bool]:
-        user = _viewer_knowing_memberships(self, session.scheme)
-        if user is None:
-            return {"change": False, "see_registrations": False, "settle_disputes": False}
-        return {
-            "change": permissions.can_run_sessions(user, session.scheme),
-            "see_registrations": permissions.can_see_registrations(user, session.scheme),
-            "settle_disputes": permissions.can_review_speedwatch(user, session.scheme),
-        }
+        return _session_actions(self, session)
 
 
 @extend_schema_field(
@@ -461,6 +599,8 @@ class SessionDetailSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "offences"]
         read_only_fields = fields
+        # The sessions list's rows have no offences: DRF's own, should a list of these be made.
+        list_serializer_class: type[serializers.ListSerializer] = serializers.ListSerializer
 
 
 class AmendmentChangesSerializer(Serializer):

@@ -27,6 +27,7 @@ from watch.selectors.sessions import (
 )
 from watch.selectors.sites import sites_visible_to
 from watch.serializers import (
+    SESSION_COLUMNS,
     AmendmentInputSerializer,
     AmendmentSerializer,
     MaskedOffenceSerializer,
@@ -78,7 +79,12 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
     lookup_value_converter = "uuid"
 
     def get_queryset(self) -> QuerySet[Session]:
-        return sessions_visible_to(user=self.request.user).prefetch_related("present")
+        sessions = sessions_visible_to(user=self.request.user)
+        if self.action == "list":
+            # Only what the list's rows show (``SessionListSerializer``, which reads the
+            # people present for the whole page).
+            return sessions.only(*SESSION_COLUMNS)
+        return sessions.prefetch_related("present")
 
     def _session(self, pk: UUID) -> Session:
         return get_object_or_404(self.get_queryset(), pk=pk)

@@ -1,6 +1,12 @@
 """Reads of speedwatch sessions and their offences: those a user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core import visibility
 from schemes.permissions import AnyUser
@@ -13,14 +19,35 @@ from watch.selectors.schemes import (
 
 @visibility.rule("session")
 def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
+    # The offences are counted in a subquery rather than by joining them: PostgreSQL then
+    # counts them for the page's sessions only (after the LIMIT), and the list's COUNT(*)
+    # leaves them out, where a join had every visible session's offences grouped first.
+    offences = (
+        Offence.objects.filter(session=OuterRef("pk"), voided=False)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
     return (
         Session.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
         .select_related("site", "scheme")
-        .annotate(
-            offence_count=Count("offences", filter=Q(offences__voided=False), distinct=True),
-            present_count=Count("present", distinct=True),
-        )
+        .annotate(offence_count=Coalesce(Subquery(offences), 0))
     )
+
+
+def people_present(*, sessions: Iterable[Session]) -> dict[UUID, list[dict[str, Any]]]:
+    """The members present at each of ``sessions`` (sessions the reader was shown), as
+    ``{"id", "name"}`` by name: one query for a page of sessions, without a model per person."""
+    present: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Session.present.through.objects.filter(session__in=[session.pk for session in sessions])
+        .order_by("user__name", "user_id")
+        .values_list("session_id", "user_id", "user__name")
+    )
+    for session_id, user_id, name in rows:
+        present[session_id].append({"id": user_id, "name": name})
+    return present
 
 
 @visibility.rule("offence")

@@ -1,0 +1,159 @@
+"""The sessions, offences and alerts lists build their rows by hand (each serializer's
+``list_serializer_class``) rather than field by field through DRF. Each row must be what the
+serializer itself gives the same object for the same viewer: these tests ask the list
+through the API and compare it, key for key and in order, with the serializer's own answer."""
+
+import json
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from accounts.models import User
+from areas.models import area_fields
+from notifications import selectors as alert_selectors
+from notifications.models import Alert, Notice, Reply
+from notifications.serializers import AlertDetailSerializer
+from tests.factories import SiteFactory
+from tests.speedwatch import logged_session
+from watch.models import DisputeOutcome, Offence
+from watch.selectors.sessions import offences_visible_to, sessions_visible_to
+from watch.serializers import QueueOffenceSerializer, SessionSerializer
+from watch.services.escalation import offence_dispute
+
+pytestmark = pytest.mark.django_db
+
+SESSIONS = "/api/v1/speedwatch/sessions/"
+OFFENCES = "/api/v1/speedwatch/offences/"
+ALERTS = "/api/v1/alerts/"
+# A polygon wound clockwise: the API answers it counter-clockwise (RFC 7946).
+CLOCKWISE = {
+    "type": "Polygon",
+    "coordinates": [[[0.13, 52.19], [0.13, 52.2], [0.15, 52.2], [0.15, 52.19], [0.13, 52.19]]],
+}
+
+
+def _as_json(data: Any) -> Any:
+    """The serializer's data as a client reads it (UUIDs and the like become text)."""
+    return json.loads(JSONRenderer().render(data))
+
+
+def _one_by_one(serializer: type, objects: Any, viewer: User) -> list[dict[str, Any]]:
+    context = {"request": SimpleNamespace(user=viewer)}
+    return [_as_json(serializer(item, context=context).data) for item in objects]
+
+
+def _same_rows(answered: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
+    assert answered == expected
+    assert [list(row) for row in answered] == [list(row) for row in expected]
+
+
+@pytest.fixture
+def speedwatch_record(speedwatch, sw_team, liaison):
+    """Two sites' sessions: submitted ones with offences (one disputed and voided, one
+    anonymised), and a draft whose offences have no action yet."""
+    high_street = SiteFactory(scheme=speedwatch, name="High Street", speed_limit_mph=30)
+    school_lane = SiteFactory(scheme=speedwatch, name="School Lane", speed_limit_mph=20)
+    first = logged_session(
+        high_street, sw_team, days_ago=3, offences=[("AB12CDE", 37), ("KX19LMN", 45)]
+    )
+    logged_session(school_lane, sw_team, days_ago=2, offences=[("AB12CDE", 29)])
+    logged_session(high_street, sw_team, days_ago=1, offences=[("LM55XYZ", 39)], submit=False)
+    disputed = Offence.objects.get(session=first, registration="KX19LMN")
+    offence_dispute(offence=disputed, actor=liaison, outcome=DisputeOutcome.UPHELD, note="Misread.")
+    Offence.objects.filter(session=first, registration="AB12CDE").update(
+        registration="", anonymised_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize("who", ["sw_coordinator", "sw_volunteer", "liaison", "foreign_liaison"])
+def test_sessions_list_rows_are_the_serializers(
+    client_for, request, speedwatch_record, who
+) -> None:
+    viewer = request.getfixturevalue(who)
+    answered = client_for(viewer).get(SESSIONS).json()["results"]
+    sessions = (
+        sessions_visible_to(user=viewer).prefetch_related("present").order_by("-started_at", "id")
+    )
+    _same_rows(answered, _one_by_one(SessionSerializer, sessions, viewer))
+    assert len(answered) == (0 if who == "foreign_liaison" else 3)
+
+
+@pytest.mark.parametrize("who", ["sw_coordinator", "liaison"])
+def test_offences_list_rows_are_the_serializers(
+    client_for, request, speedwatch_record, who
+) -> None:
+    viewer = request.getfixturevalue(who)
+    answered = client_for(viewer).get(OFFENCES).json()["results"]
+    offences = offences_visible_to(user=viewer).order_by("-observed_at", "id")
+    _same_rows(answered, _one_by_one(QueueOffenceSerializer, offences, viewer))
+    assert len(answered) == 4
+    # The draft's offence shows no action yet; only the liaison settles disputes.
+    assert [(row["action"], row["actions"]["dispute"]) for row in answered[:2]] == [
+        (None, False),
+        ("second_letter", who == "liaison"),
+    ]
+
+
+def _alert(issuer: User, title: str, **extra: Any) -> Alert:
+    details: dict[str, Any] = {
+        "issuer": issuer,
+        "force": "cambridgeshire",
+        "title": title,
+        "body": "Watch out.",
+        "category": "bogus_caller",
+        "severity": "Moderate",
+        "urgency": "Expected",
+        "audience": "members",
+        "status": "published",
+        "published_at": timezone.now(),
+        "expires_at": timezone.now() + timedelta(days=1),
+        **area_fields(lat=52.1985, lon=0.1410, radius_m=500),
+    }
+    details.update(extra)
+    alert = Alert.objects.create(**details)
+    alert.incident_id = alert.references.incident_id if alert.references else alert.pk
+    alert.save(update_fields=["incident"])
+    return alert
+
+
+@pytest.mark.parametrize("who", ["liaison", "coordinator", "volunteer"])
+def test_alerts_list_rows_are_the_serializers(
+    client_for, request, scheme, liaison, coordinator, volunteer, who
+) -> None:
+    first = _alert(liaison, "Bogus callers", scheme_kinds=["neighbourhood"])
+    update = _alert(liaison, "Bogus callers: update", message_type="Update", references=first)
+    Alert.objects.filter(pk=first.pk).update(status="updated")
+    polygon = _alert(
+        coordinator,
+        "Van seen at night",
+        scheme=scheme,
+        **area_fields(boundary=CLOCKWISE),
+    )
+    _alert(coordinator, "Draft of a coordinator", status="draft", published_at=None)
+    for alert in (first, update, polygon):
+        Notice.objects.create(alert=alert, recipient=volunteer, channel="in_app", state="sent")
+    Reply.objects.create(alert=first, author=volunteer, body="Seen them.")
+    viewer = request.getfixturevalue(who)
+    answered = client_for(viewer).get(ALERTS).json()["results"]
+    alerts = (
+        alert_selectors.with_incident_status(
+            alert_selectors.with_unread_replies(alert_selectors.alerts_visible_to(user=viewer))
+        )
+        .select_related("issuer", "scheme")
+        .order_by("-created_at", "-id")
+    )
+    _same_rows(answered, _one_by_one(AlertDetailSerializer, alerts, viewer))
+    seen = {row["title"]: row for row in answered}
+    assert len(answered) == {"liaison": 4, "coordinator": 2, "volunteer": 3}[who]
+    assert seen["Van seen at night"]["boundary"]["coordinates"][0][1] == [0.15, 52.19]
+    if who != "coordinator":
+        # Replaced by its update, the first alert shows where the incident stands.
+        assert (seen["Bogus callers"]["status"], seen["Bogus callers"]["incident_status"]) == (
+            "updated",
+            "published",
+        )
+        assert seen["Bogus callers"]["unread_replies"] == (1 if who == "liaison" else None)
