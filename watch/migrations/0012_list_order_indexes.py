@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("schemes", "0006_activityevent_structured"),
-        ("watch", "0010_letterhead"),
+        ("watch", "0011_offence_month_speed_statistics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
