@@ -7,9 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from backend.urls import urlpatterns as api_urlpatterns
 from notifications.models import Alert, Notice
 from schemes.models import Scheme
 from watch.models import Offence, Session
@@ -17,7 +16,7 @@ from watch.models import Offence, Session
 PAGE = 50
 
 
-def _rows(rows: QuerySet[Any, dict[str, Any]]) -> JsonResponse:
+def _rows(rows: QuerySet[Any, Any]) -> JsonResponse:
     return JsonResponse({"results": list(rows[:PAGE])})
 
 
@@ -26,7 +25,14 @@ def schemes(request: HttpRequest) -> JsonResponse:
         Scheme.objects.filter(status="active")
         .order_by("name", "id")
         .values(
-            "id", "name", "kind", "status", "force", "centre_lat", "centre_lon", "radius_m",
+            "id",
+            "name",
+            "kind",
+            "status",
+            "force",
+            "centre_lat",
+            "centre_lon",
+            "radius_m",
             "boundary",
         )
     )
@@ -37,9 +43,22 @@ def sessions(request: HttpRequest) -> JsonResponse:
         Session.objects.filter(scheme__memberships__user_id=request.GET["user"])
         .order_by("-started_at", "id")
         .values(
-            "id", "scheme_id", "scheme__name", "site_id", "site__name", "started_at", "ended_at",
-            "vehicles_counted", "device_name", "device_serial", "device_checked_on", "notes",
-            "volunteer_minutes", "status", "created_at", "submitted_at",
+            "id",
+            "scheme_id",
+            "scheme__name",
+            "site_id",
+            "site__name",
+            "started_at",
+            "ended_at",
+            "vehicles_counted",
+            "device_name",
+            "device_serial",
+            "device_checked_on",
+            "notes",
+            "volunteer_minutes",
+            "status",
+            "created_at",
+            "submitted_at",
         )
     )
 
@@ -49,20 +68,59 @@ def offences(request: HttpRequest) -> JsonResponse:
         Offence.objects.filter(force=request.GET["force"])
         .order_by("-observed_at", "id")
         .values(
-            "id", "session_id", "scheme_id", "scheme__name", "site_id", "site__name",
-            "registration", "make", "model", "colour", "vehicle_type", "speed_mph",
-            "speed_limit_mph", "observed_at", "direction", "action", "action_status",
-            "voided", "dispute_outcome",
+            "id",
+            "session_id",
+            "scheme_id",
+            "scheme__name",
+            "site_id",
+            "site__name",
+            "registration",
+            "make",
+            "model",
+            "colour",
+            "vehicle_type",
+            "speed_mph",
+            "speed_limit_mph",
+            "observed_at",
+            "direction",
+            "action",
+            "action_status",
+            "voided",
+            "dispute_outcome",
         )
     )
 
 
 ALERT_FIELDS = [
-    "id", "identifier", "message_type", "references_id", "incident_id", "status", "title",
-    "body", "category", "severity", "urgency", "audience", "scheme_kinds", "public",
-    "area_name", "instruction", "response_type", "contact", "centre_lat", "centre_lon",
-    "radius_m", "boundary", "expires_at", "created_at", "published_at", "force", "scheme_id",
-    "scheme__name", "issuer__name",
+    "id",
+    "identifier",
+    "message_type",
+    "references_id",
+    "incident_id",
+    "status",
+    "title",
+    "body",
+    "category",
+    "severity",
+    "urgency",
+    "audience",
+    "scheme_kinds",
+    "public",
+    "area_name",
+    "instruction",
+    "response_type",
+    "contact",
+    "centre_lat",
+    "centre_lon",
+    "radius_m",
+    "boundary",
+    "expires_at",
+    "created_at",
+    "published_at",
+    "force",
+    "scheme_id",
+    "scheme__name",
+    "issuer__name",
 ]
 
 
@@ -76,10 +134,17 @@ def alerts(request: HttpRequest) -> JsonResponse:
 
 def inbox(request: HttpRequest) -> JsonResponse:
     return _rows(
-        Notice.objects.filter(recipient_id=request.GET["user"], channel="in_app", superseded=False)
+        Notice.objects.filter(
+            recipient_id=int(request.GET["user"]), channel="in_app", superseded=False
+        )
         .order_by("-queued_at", "-id")
         .values(
-            "id", "channel", "state", "queued_at", "sent_at", "read_at",
+            "id",
+            "channel",
+            "state",
+            "queued_at",
+            "sent_at",
+            "read_at",
             *(f"alert__{field}" for field in ALERT_FIELDS),
         )
     )
@@ -91,5 +156,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bare/offences/", offences),
     path("bare/alerts/", alerts),
     path("bare/inbox/", inbox),
-    *api_urlpatterns,
+    path("", include("backend.urls")),
 ]
