@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,10 @@ os.environ["API_THROTTLE_USER"] = "1000000000/hour"
 os.environ["API_THROTTLE_ANON"] = "1000000000/hour"
 os.environ["LOG_LEVEL"] = "WARNING"
 os.environ.pop("DJANGO_DEBUG", None)
+# WhiteNoise warns, in each process, that the static files are not collected: not needed here.
+STATIC_WARNING = "No directory at"
+os.environ["PYTHONWARNINGS"] = f"ignore:{STATIC_WARNING}:UserWarning"
+warnings.filterwarnings("ignore", message=STATIC_WARNING, category=UserWarning)
 
 BENCH = "@lists.bench.invalid"
 FORCE = "cambridgeshire"

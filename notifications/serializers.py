@@ -360,11 +360,11 @@ NOTICE_CARD_COLUMNS = (
 )
 _CATEGORY_NAMES = dict(Category.choices)
 # DRF's own conversions where they are more than a type: datetimes in the site's time zone.
-_datetime = serializers.DateTimeField().to_representation
+_row_datetime = serializers.DateTimeField().to_representation
 
 
-def _when(value: Any) -> Any:
-    return None if value is None else _datetime(value)
+def _row_time(value: Any) -> Any:
+    return None if value is None else _row_datetime(value)
 
 
 def alert_summary(
@@ -406,9 +406,9 @@ def alert_summary(
         "radius_m": None if radius is None else int(radius),
         "boundary": None if boundary is None else rfc7946_polygon(boundary),
         "status": column("status"),
-        "expires_at": _when(column("expires_at")),
-        "created_at": _when(column("created_at")),
-        "published_at": _when(column("published_at")),
+        "expires_at": _row_time(column("expires_at")),
+        "created_at": _row_time(column("created_at")),
+        "published_at": _row_time(column("published_at")),
         "force": column("force"),
         "scheme": None
         if scheme is None
@@ -431,9 +431,9 @@ def notice_card(row: Mapping[str, Any]) -> dict[str, Any]:
         "alert": alert_summary(row, prefix="alert__", incident_status=row["incident_status"]),
         "channel": row["channel"],
         "state": row["state"],
-        "queued_at": _when(row["queued_at"]),
-        "sent_at": _when(row["sent_at"]),
-        "read_at": _when(row["read_at"]),
+        "queued_at": _row_time(row["queued_at"]),
+        "sent_at": _row_time(row["sent_at"]),
+        "read_at": _row_time(row["read_at"]),
         "unread": row["incident_unread"],
         "new_answer": row["new_answer"],
     }
