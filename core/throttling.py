@@ -42,14 +42,20 @@ class _FixedWindowMixin(throttling.SimpleRateThrottle):
         # Not DRF's key, which holds its list of times until it expires.
         counter, opened = f"{self.key}:count", f"{self.key}:opened"
         # The client's window opens with its first request and closes ``duration`` later.
-        if self.cache.add(counter, 0, duration):
-            self.cache.set(opened, now, duration)
         try:
             count = self.cache.incr(counter)
-        except ValueError:  # the window closed between the two calls: open the next one
-            self.cache.set(counter, 1, duration)
-            self.cache.set(opened, now, duration)
-            count = 1
+        except ValueError:  # no window open
+            if self.cache.add(counter, 1, duration):
+                self.cache.set(opened, now, duration)
+                count = 1
+            else:  # another request of the client's opened it meanwhile
+                count = self.cache.incr(counter)
+        else:
+            if count == 1:
+                # The window expired between the cache's check and its INCR, which made a
+                # counter that never expires: give it its window.
+                self.cache.touch(counter, duration)
+                self.cache.set(opened, now, duration)
         if count > limit:
             self._window_ends_at = self.cache.get(opened, now) + duration
             return False
