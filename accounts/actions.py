@@ -12,6 +12,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core import memo
+
 
 @dataclass(frozen=True)
 class MeAction:
@@ -48,4 +50,7 @@ def me_actions_registered() -> list[MeAction]:
 
 
 def me_actions(user: Any) -> dict[str, Any]:
-    return {name: action.allowed(user) for name, action in _actions.items()}
+    # Several rules ask the same of the database (is the person a coordinator anywhere?):
+    # ``memo.remembered`` reads answer each once here.
+    with memo.reads():
+        return {name: action.allowed(user) for name, action in _actions.items()}

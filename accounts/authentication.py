@@ -9,8 +9,10 @@ current user, setting up two-factor sign-in, signing out).
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts import two_factor
@@ -43,6 +45,18 @@ def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | No
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        # DRF's own look-up and messages, with the liaison profile in the same query: the
+        # second-factor check below and most visibility rules ask whether the user is a
+        # liaison, and the answer (even "none") stays cached on the user for the request.
+        try:
+            token = Token.objects.select_related("user__liaison").get(key=key)
+        except Token.DoesNotExist as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token
+
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         _check(request, result, verified=None)

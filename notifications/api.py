@@ -30,6 +30,7 @@ from notifications.cap import alert_cap_xml
 from notifications.guidance import guidance_defaults
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice
 from notifications.serializers import (
+    NOTICE_CARD_COLUMNS,
     AlertChangeSerializer,
     AlertDetailSerializer,
     AlertGuidanceSerializer,
@@ -46,6 +47,7 @@ from notifications.serializers import (
     ReplySerializer,
     SummarySerializer,
     ThreadSerializer,
+    notice_card,
 )
 from schemes.models import Scheme
 from schemes.permissions import liaison_force
@@ -317,8 +319,13 @@ class InboxView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Notice]:
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        return selectors.inbox_of(user=signed_in_user(self.request)).select_related(
-            "alert__issuer", "alert__scheme"
+        return selectors.inbox_of(user=signed_in_user(self.request))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Cards are made from plain rows (``notice_card``), the shape NoticeSerializer states.
+        cards = self.filter_queryset(self.get_queryset()).values(*NOTICE_CARD_COLUMNS)
+        return self.get_paginated_response(
+            [notice_card(row) for row in self.paginate_queryset(cards) or []]
         )
 
 

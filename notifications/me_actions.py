@@ -2,11 +2,13 @@
 in ``notifications.permissions``."""
 
 from accounts.actions import scheme_ids, yes_no
+from core.memo import remembered
 from notifications import permissions
 from schemes.permissions import AnyUser
 from schemes.selectors import member_scheme_ids_where
 
 
+@remembered
 def _issue_alerts_for(user: AnyUser) -> list[int]:
     return member_scheme_ids_where(user=user, allowed=permissions.can_issue_alerts_for)
 

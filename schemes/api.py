@@ -37,6 +37,7 @@ from schemes.filters import (
 )
 from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
 from schemes.serializers import (
+    SCHEME_SUMMARY_COLUMNS,
     ActivityEventSerializer,
     DeclineInputSerializer,
     ForceLocateQuerySerializer,
@@ -53,6 +54,8 @@ from schemes.serializers import (
     SchemeSummarySerializer,
     StatusChangeInputSerializer,
     StatusChangeSerializer,
+    scheme_summary,
+    scheme_summary_of,
 )
 
 NEAR_PARAMETERS = [
@@ -135,13 +138,16 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         near = NearQuerySerializer(data=request.query_params)
         near.is_valid(raise_exception=True)
-        schemes: Any = self.filter_queryset(self.get_queryset())
+        schemes = self.filter_queryset(self.get_queryset())
         point = _search_point(near.validated_data)
         if point is not None:
             radius = near.validated_data.get("radius_m", settings.NEAR_RADIUS_DEFAULT_M)
-            schemes = selectors.schemes_near(schemes=schemes, point=point, radius_m=radius)
-        page = self.paginate_queryset(schemes)
-        return self.get_paginated_response(SchemeSummarySerializer(page, many=True).data)
+            nearby: Any = selectors.schemes_near(schemes=schemes, point=point, radius_m=radius)
+            rows = [scheme_summary_of(scheme) for scheme in self.paginate_queryset(nearby) or []]
+        else:
+            page = self.paginate_queryset(schemes.values(*SCHEME_SUMMARY_COLUMNS))
+            rows = [scheme_summary(row) for row in page or []]
+        return self.get_paginated_response(rows)
 
     @extend_schema(request=SchemeInputSerializer, responses={201: SchemeDetailSerializer})
     def create(self, request: SignedInRequest) -> Response:

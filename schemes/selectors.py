@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from areas import geo
 from core import visibility
+from core.memo import remembered
 from schemes import permissions
 from schemes.models import (
     ActivityEvent,
@@ -173,6 +174,7 @@ def active_memberships_of(*, user: AnyUser) -> QuerySet[Membership]:
     )
 
 
+@remembered
 def coordinated_scheme_ids(*, user: AnyUser) -> list[int]:
     if not user.is_authenticated:
         return []
@@ -269,6 +271,12 @@ def activity_about(*, user: User) -> QuerySet[ActivityEvent]:
     return ActivityEvent.objects.filter(about).select_related("scheme")
 
 
+@remembered
+def _active_memberships_listed(user: AnyUser) -> list[Membership]:
+    return list(active_memberships_of(user=user))
+
+
+@remembered
 def member_scheme_ids_where(
     *, user: AnyUser, allowed: Callable[[AnyUser, Scheme], bool], kind: str | None = None
 ) -> list[int]:
@@ -276,7 +284,7 @@ def member_scheme_ids_where(
     the rule ``allowed`` holds: each scheme is put to the rule itself, its membership already
     known, so the whole answer costs one query."""
     ids = []
-    for membership in active_memberships_of(user=user):
+    for membership in _active_memberships_listed(user):
         scheme = membership.scheme
         if kind is not None and scheme.kind != kind:
             continue

@@ -407,3 +407,17 @@ def test_a_liaison_manages_but_does_not_edit_a_coordinators_published_alert(
     seen = client_for(liaison).get(f"{ALERTS}{draft['id']}/").json()
     assert seen["actions"] == {"manage": True, "edit": False}
     assert Alert.objects.get(pk=draft["id"]).status == "published"
+
+
+def test_me_actions_ask_each_question_of_the_database_once(sw_coordinator, liaison) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.actions import me_actions
+
+    for user in (sw_coordinator, liaison):
+        with CaptureQueriesContext(connection) as queries:
+            actions = me_actions(user)
+        asked = [query["sql"] for query in queries.captured_queries]
+        assert len(asked) == len(set(asked)), asked
+        assert actions["use_speedwatch"] is True

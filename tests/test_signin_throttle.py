@@ -288,3 +288,20 @@ def test_concurrent_wrong_passwords_check_no_more_than_the_limit(password_hashes
 
     assert statuses == [400] * 5 + [429] * 45
     assert password_hashes == ["guess"] * 5
+
+
+def test_the_user_api_throttle_counts_each_account_in_a_window_from_its_first_request(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", RATES | {"user": "3/hour"})
+    clients = []
+    for _ in range(2):
+        client = APIClient()
+        client.force_login(UserFactory())
+        clients.append(client)
+    statuses = [clients[0].get(CONFIG).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = clients[0].get(CONFIG)
+    assert 3590 <= int(refused["Retry-After"]) <= 3600
+    # Another account is counted on its own.
+    assert clients[1].get(CONFIG).status_code == 200

@@ -4,11 +4,17 @@ from the rule in ``watch.permissions`` or the selectors."""
 from collections.abc import Callable
 
 from accounts.actions import scheme_ids, yes_no
+from core.memo import remembered
 from schemes.models import Scheme, SchemeKind
 from schemes.permissions import AnyUser
 from schemes.selectors import member_scheme_ids_where
 from watch import permissions
 from watch.selectors.schemes import speedwatch_schemes_visible_to
+
+
+@remembered
+def _sees_speedwatch(user: AnyUser) -> bool:
+    return speedwatch_schemes_visible_to(user=user).exists()
 
 
 def _speedwatch_schemes_where(
@@ -21,10 +27,7 @@ ACTIONS = [
     yes_no(
         "use_speedwatch",
         "Open the speedwatch hub: a member of a speedwatch scheme, or a liaison.",
-        lambda user: (
-            permissions.can_review_speedwatch_anywhere(user)
-            or speedwatch_schemes_visible_to(user=user).exists()
-        ),
+        lambda user: permissions.can_review_speedwatch_anywhere(user) or _sees_speedwatch(user),
     ),
     scheme_ids(
         "run_sessions",
@@ -45,7 +48,7 @@ ACTIONS = [
     yes_no(
         "read_statistics",
         "Read the statistics of the speedwatch schemes they reach.",
-        lambda user: speedwatch_schemes_visible_to(user=user).exists(),
+        _sees_speedwatch,
     ),
     yes_no(
         "read_audit",
