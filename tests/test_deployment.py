@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
-LONG_RUNNING_SERVICES = ["db", "redis", "web", "worker", "beat"]
+LONG_RUNNING_SERVICES = ["db", "redis", "cache", "web", "worker", "beat"]
 
 
 def _docker_compose(env_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
