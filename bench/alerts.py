@@ -15,10 +15,16 @@ severity, the scheme muted, a pending join request. Then it times:
    recipients, storing the notices; rolled back);
 3. dispatch through the worker, from calling ``alert_publish`` (its commit enqueues
    ``notifications.queue_notices``): until every notice is stored and every delivery batch
-   is enqueued (the queue task has returned), and until every in-app notice is sent;
+   is enqueued (the queue task has returned), and until every in-app notice is sent; and
+   the peak resident memory (``VmHWM``) of the worker's processes, a fresh worker for each
+   alert, so that the 10,000 and 100,000 figures can be compared;
 4. the same for a naive dispatch defined here, one task per notice, for comparison. At
    100,000 recipients it is stopped after ``--naive-timeout`` seconds and the fraction of
    in-app notices sent by then is reported.
+
+It prints PASS or FAIL against issue 14's targets for 100,000 recipients (P2): stored and
+queued within 3 s, every in-app notice sent within 10 s, and the worker's peak memory within
+25 MB of its peak for 10,000 recipients (bounded by the batch, not the audience).
 
 The coordinators' notices by email (one recipient in 200) go to Django's in-memory email
 backend in the worker: no mail server is needed, and the figures are about dispatch, not SMTP.
