@@ -15,10 +15,16 @@ severity, the scheme muted, a pending join request. Then it times:
    recipients, storing the notices; rolled back);
 3. dispatch through the worker, from calling ``alert_publish`` (its commit enqueues
    ``notifications.queue_notices``): until every notice is stored and every delivery batch
-   is enqueued (the queue task has returned), and until every in-app notice is sent;
+   is enqueued (the queue task has returned), and until every in-app notice is sent; and
+   the peak resident memory (``VmHWM``) of the worker's processes, a fresh worker for each
+   alert, so that the 10,000 and 100,000 figures can be compared;
 4. the same for a naive dispatch defined here, one task per notice, for comparison. At
    100,000 recipients it is stopped after ``--naive-timeout`` seconds and the fraction of
    in-app notices sent by then is reported.
+
+It prints PASS or FAIL against issue 14's targets for 100,000 recipients (P2): stored and
+queued within 3 s, every in-app notice sent within 10 s, and the worker's peak memory within
+25 MB of its peak for 10,000 recipients (bounded by the batch, not the audience).
 
 The coordinators' notices by email (one recipient in 200) go to Django's in-memory email
 backend in the worker: no mail server is needed, and the figures are about dispatch, not SMTP.
@@ -91,6 +97,11 @@ CLUSTER_CLEARANCE_M = 20_000
 BACKGROUND_USERS = 10_000
 BACKGROUND_MEMBERS_PER_SCHEME = 2
 
+# Issue 14's targets for dispatching to 100,000 people (P2).
+QUEUED_TARGET_S = 3.0
+DELIVERED_TARGET_S = 10.0
+MEMORY_GROWTH_MB = 25
+
 MARK = "bench-alerts:"
 # Redis keys of the Celery Redis transport's unacknowledged messages; a worker stopped
 # mid-task leaves its task there, to be restored into the queue an hour later.
@@ -129,13 +140,11 @@ def naive_queue_notices(*, alert_id: int) -> int:
     """The naive dispatch: the same notices stored, then one delivery task per notice."""
     from notifications import dispatch
 
-    batches = dispatch.alert_queue_notices(alert_id=alert_id)
-    count = 0
-    for notice_ids in batches:
+    def deliver_each(notice_ids: list[int]) -> None:
         for notice_id in notice_ids:
             naive_deliver_notice.delay(notice_id=notice_id)
-            count += 1
-    return count
+
+    return dispatch.alert_queue_notices(alert_id=alert_id, deliver=deliver_each)
 
 
 @shared_task(name="bench.naive_deliver_notice", acks_late=True)
@@ -411,7 +420,8 @@ def bench_queue_step(cluster: Cluster) -> None:
 
     from areas import geo
     from notifications import dispatch
-    from notifications.selectors import recipients_for, schemes_touched_by
+    from notifications.models import Notice
+    from notifications.selectors import recipients_of, schemes_touched_by
 
     with transaction.atomic():
         alert = draft_alert(cluster, "Queue step")
@@ -421,16 +431,18 @@ def bench_queue_step(cluster: Cluster) -> None:
             area=alert.area, box=box, force=alert.force, kinds=alert.scheme_kinds
         )
         matched = time.perf_counter()
-        recipients = recipients_for(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
+        recipients = sum(
+            1 for _ in recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
+        )
         found = time.perf_counter()
         batches = dispatch.alert_queue_notices(alert_id=alert.pk)
         whole = time.perf_counter() - found
+        notices = Notice.objects.filter(alert=alert).count()
         transaction.set_rollback(True)
     matching, choosing = matched - started, found - matched
-    notices = sum(len(batch) for batch in batches)
     print(
-        f"\nThe queue step in-process, {len(recipients):,} recipients, {notices:,} notices in "
-        f"{len(batches)} batches: {whole:.2f} s, of which matching {matching * 1000:.0f} ms, "
+        f"\nThe queue step in-process, {recipients:,} recipients, {notices:,} notices in "
+        f"{batches} batches: {whole:.2f} s, of which matching {matching * 1000:.0f} ms, "
         f"choosing recipients {choosing * 1000:.0f} ms, storing the notices and reading "
         f"back their ids {(whole - matching - choosing) * 1000:.0f} ms"
     )
@@ -444,6 +456,10 @@ class Dispatch:
     queued_s: float | None = None
     delivered_s: float | None = None
     sent_fraction: float = 0.0
+    # The highest peak resident memory of the worker's processes, and their resident memory
+    # when idle, just started (MB).
+    peak_mb: float | None = None
+    idle_mb: float | None = None
 
     @property
     def label(self) -> str:
@@ -543,6 +559,23 @@ def start_worker(
     return process
 
 
+def worker_children(process: subprocess.Popen[bytes]) -> list[int]:
+    """The pool processes of a prefork worker (the worker itself with another pool)."""
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [int(pid) for pid in children] or [process.pid]
+
+
+def memory_mb(pid: int, field: str) -> float:
+    """A process's ``VmHWM`` (its peak resident memory) or ``VmRSS``, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit(f"No {field} in /proc/{pid}/status")
+
+
 def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -612,25 +645,31 @@ def print_report(
             )
 
     def verdict(value: float | None, limit: float) -> str:
-        return "met" if value is not None and value <= limit else "MISSED"
+        return "PASS" if value is not None and value <= limit else "FAIL"
 
     small = by_kind.get((False, CLUSTERS[0].schemes * RECIPIENTS_PER_SCHEME))
     large = by_kind.get((False, CLUSTERS[1].schemes * RECIPIENTS_PER_SCHEME))
     print("\nTargets:")
     print(f"  matching, median <= 10 ms: {matching[0]:.2f} ms, {verdict(matching[0], 10)}")
-    if small:
-        print(
-            f"  10,000 recipients stored and queued <= 2 s: {seconds(small.queued_s).strip()}, "
-            f"{verdict(small.queued_s, 2)}"
-        )
-        print(
-            f"  10,000 recipients in-app sent <= 10 s: {seconds(small.delivered_s).strip()}, "
-            f"{verdict(small.delivered_s, 10)}"
-        )
     if large:
         print(
-            f"  100,000 recipients in-app sent <= 60 s: {seconds(large.delivered_s).strip()}, "
-            f"{verdict(large.delivered_s, 60)}"
+            f"  P2 100,000 recipients stored and queued <= {QUEUED_TARGET_S:g} s: "
+            f"{seconds(large.queued_s).strip()}, {verdict(large.queued_s, QUEUED_TARGET_S)}"
+        )
+        print(
+            f"  P2 100,000 recipients in-app sent <= {DELIVERED_TARGET_S:g} s: "
+            f"{seconds(large.delivered_s).strip()}, "
+            f"{verdict(large.delivered_s, DELIVERED_TARGET_S)}"
+        )
+    if small and large and small.peak_mb is not None and large.peak_mb is not None:
+        # Ten times the audience; what a dispatch holds is one store of recipients either
+        # way, so the peak may differ by the noise of a Python process, not by the audience
+        # (holding 100,000 notices took about 225 MB).
+        growth = large.peak_mb - small.peak_mb
+        print(
+            f"  P2 worker memory bounded by the batch, not the audience (peak at 100,000 "
+            f"within {MEMORY_GROWTH_MB} MB of the peak at 10,000): {small.peak_mb:.0f} MB, "
+            f"then {large.peak_mb:.0f} MB ({growth:+.0f} MB), {verdict(growth, MEMORY_GROWTH_MB)}"
         )
 
 
@@ -690,18 +729,34 @@ def main() -> None:
     purge_broker()
     results = []
     with tempfile.TemporaryFile() as log:
-        worker = start_worker(args.pool, args.concurrency, dict(os.environ), log)
-        try:
-            for cluster in CLUSTERS:
-                results.append(run_dispatch(cluster, naive=False, timeout=600))
-            if not args.skip_naive:
+        # A worker of its own for each batched dispatch, so that the peak memory of its
+        # processes is that dispatch's.
+        for cluster in CLUSTERS:
+            worker = start_worker(args.pool, args.concurrency, dict(os.environ), log)
+            try:
+                pids = worker_children(worker)
+                idle = max(memory_mb(pid, "VmRSS") for pid in pids)
+                result = run_dispatch(cluster, naive=False, timeout=600)
+                result.idle_mb = idle
+                result.peak_mb = max(memory_mb(pid, "VmHWM") for pid in worker_children(worker))
+                print(
+                    f"    worker processes: {idle:.0f} MB idle, peak {result.peak_mb:.0f} MB",
+                    flush=True,
+                )
+                results.append(result)
+            finally:
+                stop_worker(worker)
+                purge_broker()
+        if not args.skip_naive:
+            worker = start_worker(args.pool, args.concurrency, dict(os.environ), log)
+            try:
                 for cluster in CLUSTERS:
                     timeout = timeouts[cluster.schemes * RECIPIENTS_PER_SCHEME]
                     results.append(run_dispatch(cluster, naive=True, timeout=timeout))
-        finally:
-            stop_worker(worker)
-            # A naive dispatch stopped at its timeout leaves tasks behind.
-            purge_broker()
+            finally:
+                stop_worker(worker)
+                # A naive dispatch stopped at its timeout leaves tasks behind.
+                purge_broker()
     print_report(results, matching, timeouts)
 
 

@@ -22,17 +22,21 @@ error is stored, and the notice waits for its backoff (``deliver_after``) before
 claimed again, or is recorded as failed once it has had its attempts.
 """
 
+import heapq
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -46,10 +50,17 @@ from notifications.models import (
     NoticeState,
     Preference,
 )
-from notifications.selectors import recipients_for, schemes_touched_by
+from notifications.selectors import (
+    RECIPIENTS_FETCH,
+    Recipient,
+    recipients_of,
+    schemes_touched_by,
+)
 from notifications.timing import delivery_plan, retry_backoff
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # How many notices one sweep hands out at most; the rest wait for the next sweep, the
 # longest-waiting first, so none is starved by others failing again and again.
@@ -61,89 +72,201 @@ def _chunks(ids: list[int], size: int) -> list[list[int]]:
     return list(iter(lambda: list(islice(iterator, size)), []))
 
 
-def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
-    """Store one notice per recipient and channel; returns the batches of notice ids to
-    deliver. An update or cancellation goes to the recipients of the alert it replaces, and
-    to that alert's issuer when someone else changed it."""
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    return iter(lambda: list(islice(iterator, size)), [])
+
+
+# How many recipients' notices are stored at once (rounded to whole delivery batches): each
+# store is one transaction, its delivery batches enqueued as it commits.
+# What a dispatch holds in memory is this many recipients, whatever the audience.
+STORE_RECIPIENTS = 5000
+
+
+def alert_queue_notices(
+    *, alert_id: int, deliver: Callable[[list[int]], None] | None = None
+) -> int:
+    """Store one notice per recipient and channel, a few thousand recipients at a time,
+    and hand each batch of notice ids to ``deliver`` (on the commit of their store);
+    returns how many batches there were. An update or cancellation goes to the recipients
+    of the alert it replaces, and to that alert's issuer when someone else changed it.
+
+    Safe to run again: notices already stored are not stored twice, and those of them still
+    queued are handed to ``deliver`` again."""
     alert = Alert.objects.get(pk=alert_id)
     if alert.references_id:
-        pairs = set(
-            Notice.objects.filter(alert_id=alert.references_id)
-            .exclude(recipient_id=alert.issuer_id)
-            .values_list("recipient_id", "channel")
-        )
-        # Whoever wrote the alert being replaced hears of a change someone else made to it.
-        original_issuer = (
-            Alert.objects.filter(pk=alert.references_id).values_list("issuer_id", flat=True).get()
-        )
-        if original_issuer not in (None, alert.issuer_id):
-            pairs.add((original_issuer, Channel.IN_APP))
-        # In-app notices go at once whatever the preferences say (``delivery_plan``); only
-        # those who hear on another channel need theirs.
-        preferences = {
-            preference.user_id: preference
-            for preference in Preference.objects.filter(
-                user_id__in={user_id for user_id, channel in pairs if channel != Channel.IN_APP}
-            )
-        }
+        recipients = _recipients_of_replaced(alert, alert.references_id)
     else:
         schemes = schemes_touched_by(
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
         alert.matched_schemes.set(schemes)
-        recipients = recipients_for(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
-        pairs = {
-            (user_id, channel)
-            for user_id, channels in recipients.channels.items()
-            for channel in channels
-        }
-        preferences = recipients.preferences
+        recipients = recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
     now = timezone.now()
-
-    def notice(user_id: int, channel: str) -> Notice:
-        deliver_after, in_digest = delivery_plan(
-            preference=preferences.get(user_id), urgency=alert.urgency, channel=channel, now=now
-        )
-        return Notice(
-            alert=alert,
-            recipient_id=user_id,
-            channel=channel,
-            deliver_after=deliver_after,
-            in_digest=in_digest,
-        )
-
-    Notice.objects.bulk_create(
-        (notice(user_id, channel) for user_id, channel in pairs),
-        batch_size=5000,
-        ignore_conflicts=True,
-    )
-    if alert.references_id:
-        notices_supersede(alert=alert)
+    size = settings.NOTIFICATIONS_BATCH_SIZE
+    store_size = size * max(1, STORE_RECIPIENTS // size)
+    people = batches = 0
+    for chunk in _batched(recipients, store_size):
+        # Recipients come in the order of their ids, so the notices of this chunk are the
+        # alert's notices with recipient ids in this range (those an earlier run stored too).
+        first, last = chunk[0].user_id, chunk[-1].user_id
+        with transaction.atomic():
+            _store(alert=alert, recipients=chunk, now=now)
+            if alert.references_id:
+                notices_supersede(alert=alert, recipients=(first, last))
+            queued = (
+                Notice.objects.filter(
+                    alert=alert,
+                    state=NoticeState.QUEUED,
+                    recipient_id__gte=first,
+                    recipient_id__lte=last,
+                )
+                .order_by("channel", "id")
+                .values_list("channel", "id")
+            )
+            for _, notices in groupby(queued, key=itemgetter(0)):
+                for batch in _batched((notice_id for _, notice_id in notices), size):
+                    batches += 1
+                    if deliver is not None:
+                        transaction.on_commit(partial(deliver, batch))
+        if people == 0 and len(chunk) == store_size:
+            _refresh_statistics()
+        people += len(chunk)
     Alert.objects.filter(pk=alert.pk).update(
-        recipients_count=len({user_id for user_id, _ in pairs}),
-        notices_queued_at=Coalesce("notices_queued_at", now),
+        recipients_count=people, notices_queued_at=Coalesce("notices_queued_at", now)
     )
-    batches = []
-    queued = Notice.objects.filter(alert=alert, state=NoticeState.QUEUED).order_by("channel", "id")
-    by_channel: dict[str, list[int]] = defaultdict(list)
-    for notice_id, channel in queued.values_list("id", "channel"):
-        by_channel[channel].append(notice_id)
-    for ids in by_channel.values():
-        batches.extend(_chunks(ids, settings.NOTIFICATIONS_BATCH_SIZE))
     return batches
 
 
-def notices_supersede(*, alert: Alert) -> int:
-    """In each inbox the alert reached, its card takes the place of its incident's earlier
-    ones: their notices are marked superseded. Safe to run again."""
+def _recipients_of_replaced(alert: Alert, replaced_id: int) -> Iterator[Recipient]:
+    """Those the replaced alert reached, on the same channels, in the order of their ids;
+    and its issuer in the app, when someone else wrote this replacement."""
+    reached = (
+        Notice.objects.filter(alert_id=replaced_id)
+        .exclude(recipient_id=alert.issuer_id)
+        .order_by("recipient_id")
+        .values_list("recipient_id", "channel")
+        .iterator(chunk_size=RECIPIENTS_FETCH)
+    )
+    # Whoever wrote the alert being replaced hears of a change someone else made to it.
+    original_issuer = Alert.objects.filter(pk=replaced_id).values_list("issuer_id", flat=True).get()
+    issuer = (
+        []
+        if original_issuer in (None, alert.issuer_id)
+        else [(original_issuer, Channel.IN_APP.value)]
+    )
+    pairs = heapq.merge(reached, issuer, key=itemgetter(0))
+    people = (
+        (user_id, frozenset(channel for _, channel in group))
+        for user_id, group in groupby(pairs, key=itemgetter(0))
+    )
+    for chunk in _batched(people, RECIPIENTS_FETCH):
+        # In-app notices go at once whatever the preferences say (``delivery_plan``); only
+        # those who hear on another channel need theirs.
+        preferences = Preference.objects.in_bulk(
+            [user_id for user_id, channels in chunk if channels != {Channel.IN_APP}],
+            field_name="user_id",
+        )
+        for user_id, channels in chunk:
+            yield Recipient(user_id, channels, preferences.get(user_id))
+
+
+def _store(*, alert: Alert, recipients: list[Recipient], now: datetime) -> None:
+    """Store the notices of ``recipients``, leaving alone any already stored (the unique
+    alert, recipient and channel)."""
+    rows = [
+        (
+            recipient.user_id,
+            channel,
+            *delivery_plan(
+                preference=recipient.preference, urgency=alert.urgency, channel=channel, now=now
+            ),
+        )
+        for recipient in recipients
+        for channel in sorted(recipient.channels)
+    ]
+    if _stores_by_copy():
+        _store_by_copy(alert_id=alert.pk, rows=rows, now=now)
+        return
+    # Elsewhere (SQLite, for running locally) Django's bulk insert, which skips conflicts too.
+    Notice.objects.bulk_create(
+        (
+            Notice(
+                alert=alert,
+                recipient_id=user_id,
+                channel=channel,
+                deliver_after=deliver_after,
+                in_digest=in_digest,
+            )
+            for user_id, channel, deliver_after, in_digest in rows
+        ),
+        ignore_conflicts=True,
+    )
+
+
+def _stores_by_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _refresh_statistics() -> None:
+    """Have PostgreSQL look at the notices again once a large audience's first thousands are
+    stored. Until autovacuum does (a minute or more later), its statistics may say that
+    hardly any notice is queued, and it then plans each delivery's claim as a scan of every
+    queued notice (the partial index ``notice_waiting``) instead of looking its batch up by
+    id, each batch slower than the last. ANALYZE reads a sample of fixed size, whatever the
+    size of the table."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Notice._meta.db_table)}")
+
+
+def _store_by_copy(
+    *, alert_id: int, rows: list[tuple[int, str, datetime | None, bool]], now: datetime
+) -> None:
+    """PostgreSQL: COPY the rows into a staging table of this connection, then move them
+    into the notices in one INSERT ... SELECT, where ON CONFLICT keeps a second run from
+    storing a notice twice (COPY itself cannot skip a conflict). COPY takes the rows in
+    psycopg's compiled code; rendered as SQL parameters, the same rows took longer to send
+    than to store."""
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    with connection.cursor() as cursor:
+        # Kept for the connection's life; each store empties it as it reads it.
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS notice_staging (recipient_id bigint,"
+            " channel varchar(10), deliver_after timestamptz, in_digest boolean)"
+        )
+        with cursor.copy(
+            "COPY notice_staging (recipient_id, channel, deliver_after, in_digest) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"""
+            WITH staged AS (DELETE FROM notice_staging RETURNING *)
+            INSERT INTO {table} (alert_id, recipient_id, channel, deliver_after, in_digest,
+                                 state, attempts, last_error, queued_at, superseded)
+            SELECT %s, recipient_id, channel, deliver_after, in_digest, %s, 0, '', %s, false
+            FROM staged ORDER BY recipient_id, channel
+            ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING
+            """,  # noqa: S608 (the table name is the model's, not input)
+            [alert_id, NoticeState.QUEUED, now],
+        )
+
+
+def notices_supersede(*, alert: Alert, recipients: tuple[int, int] | None = None) -> int:
+    """In each inbox the alert reached (of recipients with ids in the range ``recipients``,
+    when given), its card takes the place of its incident's earlier ones: their notices are
+    marked superseded. Safe to run again."""
+    reached = Notice.objects.filter(alert=alert, channel=Channel.IN_APP)
+    if recipients is not None:
+        reached = reached.filter(recipient_id__gte=recipients[0], recipient_id__lte=recipients[1])
     return (
         Notice.objects.filter(
             channel=Channel.IN_APP,
             superseded=False,
             alert__incident_id=alert.incident_id,
-            recipient_id__in=Notice.objects.filter(alert=alert, channel=Channel.IN_APP).values(
-                "recipient_id"
-            ),
+            recipient_id__in=reached.values("recipient_id"),
         )
         .exclude(alert=alert)
         .update(superseded=True)
@@ -191,19 +314,29 @@ def _withdraw(notices: "models.QuerySet[Notice]") -> int:
     )
 
 
+def _among(notice_ids: list[int]) -> Q:
+    """The notices of a batch. On PostgreSQL their ids go as one array parameter rather
+    than one parameter each: a batch's three queries spent longer having their five hundred
+    placeholders rendered than running."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [notice_ids]))
+    return Q(pk__in=notice_ids)
+
+
 def notices_deliver(*, notice_ids: list[int]) -> DeliveryOutcome:
     """Deliver the notices of one batch that are due and not yet taken by anyone."""
     now = timezone.now()
     outcome = DeliveryOutcome()
     # Of alerts cancelled or expired since these notices were queued.
-    _withdraw(Notice.objects.filter(pk__in=notice_ids, alert__status__in=_NO_LONGER_STANDING))
+    batch = _among(notice_ids)
+    _withdraw(Notice.objects.filter(batch, alert__status__in=_NO_LONGER_STANDING))
 
     outcome.delivered += Notice.objects.filter(
-        _claimable(now), pk__in=notice_ids, channel=Channel.IN_APP, in_digest=False
+        _claimable(now), batch, channel=Channel.IN_APP, in_digest=False
     ).update(state=NoticeState.SENT, claimed_at=now, sent_at=now, attempts=F("attempts") + 1)
 
     others = (
-        Notice.objects.filter(_claimable(now), pk__in=notice_ids, in_digest=False)
+        Notice.objects.filter(_claimable(now), batch, in_digest=False)
         .exclude(channel=Channel.IN_APP)
         .select_related("alert", "recipient")
         .order_by("id")

@@ -1,8 +1,12 @@
 """Reads for alerts: which schemes an alert's area touches, who should hear of it, inboxes
 and delivery figures."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypedDict
 
 from django.db.models import (
@@ -15,8 +19,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,8 +52,8 @@ def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
     schemes = schemes_touched_by(
         area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
     )
-    recipients = recipients_for(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
-    return schemes, len(recipients)
+    recipients = recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
+    return schemes, sum(1 for _ in recipients)
 
 
 def schemes_touched_by(
@@ -64,19 +69,15 @@ def schemes_touched_by(
     return [scheme for scheme in candidates if geo.areas_intersect(area, scheme.area)]
 
 
-@dataclass
-class Recipients:
-    """Channels per recipient user id, and the preferences of those who get a channel
-    besides the in-app inbox (what the timing of those notices depends on)."""
+@dataclass(frozen=True)
+class Recipient:
+    """One person an alert goes to, with their channels; and their saved settings when they
+    hear on a channel besides the in-app inbox (what the timing of those notices depends
+    on), else None."""
 
-    channels: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    preferences: dict[int, Preference] = field(default_factory=dict)
-
-    def add(self, user_id: int, channels: set[str]) -> None:
-        self.channels[user_id] |= channels
-
-    def __len__(self) -> int:
-        return len(self.channels)
+    user_id: int
+    channels: frozenset[str]
+    preference: Preference | None = None
 
 
 # --- What a member hears before choosing anything ----------------------------------------
@@ -141,10 +142,27 @@ COORDINATOR_FALLBACK_CHANNELS = {Channel.EMAIL}
 _PREFERENCE_FIELDS = ["id", "channels", "categories", "quiet_from", "quiet_until", "daily_digest"]
 
 
-def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
+# Rows of memberships read from the database at a time while choosing recipients.
+RECIPIENTS_FETCH = 2000
+# The JSON columns of preferences, read as text and decoded once per distinct value: a
+# hundred thousand members hold a handful of distinct lists between them, and decoding each
+# row's took longer than the rest of choosing them.
+_JSON_COLUMNS = {"channels", "categories"}
+
+
+@lru_cache(maxsize=1024)
+def _json_list(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(json.loads(text))
+
+
+def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]:
     """Coordinators of the matched schemes always; for an all-members alert, volunteers too:
     those who saved no settings get it (the defaults above), the others when their settings
-    accept its category, severity and scheme. Never the alert's own issuer."""
+    accept its category, severity and scheme. Never the alert's own issuer.
+
+    One person at a time, in the order of their user ids, read through a server-side cursor
+    on PostgreSQL: an alert over a city reaches a hundred thousand people, and a dispatch
+    holds only the batch it is storing."""
     memberships = Membership.objects.filter(
         scheme_id__in=scheme_ids, status=MembershipStatus.ACTIVE
     )
@@ -154,9 +172,8 @@ def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
     if alert.audience == Audience.COORDINATORS:
         memberships = memberships.filter(role=MembershipRole.COORDINATOR)
     # One query for members, their preferences and whether they allowed web push, with most
-    # of the choosing in SQL: an alert over a city reaches a hundred thousand people, and
-    # loading their preferences by id took seconds. The category is checked below, as
-    # SQLite cannot look into a JSON list.
+    # of the choosing in SQL (loading a hundred thousand preferences by id took seconds).
+    # The category is checked below, as SQLite cannot look into a JSON list.
     rank = SEVERITY_RANK[alert.severity]
     accepted = [severity for severity, needed in SEVERITY_RANK.items() if needed <= rank]
     muted = Preference.muted_schemes.through.objects.filter(
@@ -167,37 +184,47 @@ def recipients_for(*, alert: Alert, scheme_ids: list[int]) -> Recipients:
     defaults_accept = unsaved if DEFAULT_MIN_SEVERITY in accepted else Q(pk__in=[])
     rows = (
         memberships.filter(Q(role=MembershipRole.COORDINATOR) | defaults_accept | chosen_accept)
-        .annotate(pushes=Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))))
-        .order_by()
+        .annotate(
+            pushes=Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))),
+            **{
+                f"{name}_json": Cast(f"user__alert_preference__{name}", TextField())
+                for name in _JSON_COLUMNS
+            },
+        )
+        # A member of several matched schemes comes once, with what each membership gives.
+        .order_by("user_id")
         .values_list(
             "user_id",
             "role",
             "pushes",
-            *(f"user__alert_preference__{name}" for name in _PREFERENCE_FIELDS),
+            *(
+                f"{name}_json" if name in _JSON_COLUMNS else f"user__alert_preference__{name}"
+                for name in _PREFERENCE_FIELDS
+            ),
         )
+        .iterator(chunk_size=RECIPIENTS_FETCH)
     )
-    recipients = Recipients()
     # The columns come in the order of _PREFERENCE_FIELDS, all None without preferences.
-    for user_id, role, pushes, *preference in rows:
-        preference_id, chosen, categories, *_ = preference
-        if preference_id is None:
-            chosen, categories = default_channels(pushes=pushes), DEFAULT_CATEGORIES
-        if role == MembershipRole.COORDINATOR:
-            channels = {Channel.IN_APP} | (set(chosen) or COORDINATOR_FALLBACK_CHANNELS)
-        elif categories and alert.category not in categories:
+    for user_id, memberships_of_user in groupby(rows, key=itemgetter(0)):
+        channels: set[str] = set()
+        for _, role, pushes, *preference in memberships_of_user:
+            # The two JSON columns, second and third of _PREFERENCE_FIELDS.
+            preference[1:3] = _json_list(preference[1]), _json_list(preference[2])
+            preference_id, chosen, categories, *_ = preference
+            if preference_id is None:
+                chosen, categories = default_channels(pushes=pushes), DEFAULT_CATEGORIES
+            if role == MembershipRole.COORDINATOR:
+                channels |= {Channel.IN_APP} | (set(chosen) or COORDINATOR_FALLBACK_CHANNELS)
+            elif not categories or alert.category in categories:
+                channels |= {Channel.IN_APP, *chosen}
+        if not channels:
             continue
-        else:
-            channels = {Channel.IN_APP, *chosen}
-        recipients.add(user_id, channels)
-        if (
-            preference_id is not None
-            and channels != {Channel.IN_APP}
-            and user_id not in recipients.preferences
-        ):
-            recipients.preferences[user_id] = Preference.from_db(
+        saved = None
+        if preference_id is not None and channels != {Channel.IN_APP}:
+            saved = Preference.from_db(
                 memberships.db, ["user_id", *_PREFERENCE_FIELDS], [user_id, *preference]
             )
-    return recipients
+        yield Recipient(user_id, frozenset(channels), saved)
 
 
 # --- Incidents: an alert with its updates and cancellation -------------------------------

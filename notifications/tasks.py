@@ -11,10 +11,13 @@ from notifications import dispatch, services
 
 @shared_task(name="notifications.queue_notices", acks_late=True)
 def queue_notices(*, alert_id: int) -> int:
-    batches = dispatch.alert_queue_notices(alert_id=alert_id)
-    for notice_ids in batches:
-        deliver_notices.delay(notice_ids=notice_ids)
-    return len(batches)
+    # Each batch is enqueued as soon as its notices are stored: delivery starts while the
+    # rest of a large audience is still being stored.
+    return dispatch.alert_queue_notices(alert_id=alert_id, deliver=_deliver_later)
+
+
+def _deliver_later(notice_ids: list[int]) -> None:
+    deliver_notices.delay(notice_ids=notice_ids)
 
 
 @shared_task(

@@ -1139,7 +1139,9 @@ def test_an_alert_whose_dispatch_was_lost_is_dispatched_by_the_sweep(
     ]
 
     Alert.objects.filter(pk=alert.pk).update(published_at=timezone.now() - 2 * lease)
-    sweep_notices()
+    # The dispatch enqueues each batch's delivery as the batch's notices are committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_notices()
     alert.refresh_from_db()
     assert alert.notices_queued_at is not None
     assert alert.recipients_count == 1

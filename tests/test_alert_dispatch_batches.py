@@ -1,0 +1,122 @@
+"""Storing an alert's notices a batch at a time: a large audience is streamed from the
+database, its notices stored in batches (by COPY on PostgreSQL, by Django's bulk
+insert elsewhere), each batch's delivery enqueued as it is committed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from notifications import dispatch
+from notifications.models import Alert, Notice, Preference
+from tests.alerts import draft_alert
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["copy", "portable"])
+def store(request, monkeypatch) -> str:
+    """Both ways of storing: PostgreSQL's COPY, and the bulk insert SQLite uses
+    (which runs on PostgreSQL too)."""
+    if request.param == "portable":
+        monkeypatch.setattr(dispatch, "_stores_by_copy", lambda: False)
+    return request.param
+
+
+def _members(scheme, count: int) -> list[int]:
+    """Volunteers who chose the in-app inbox only: one notice each."""
+    users = [MembershipFactory(scheme=scheme).user for _ in range(count)]
+    Preference.objects.bulk_create(Preference(user=user, channels=[]) for user in users)
+    return sorted(user.pk for user in users)
+
+
+def _published(liaison) -> Alert:
+    alert = draft_alert(liaison, audience="members", urgency="Expected")
+    Alert.objects.filter(pk=alert.pk).update(status="published", published_at=timezone.now())
+    return alert
+
+
+def test_queueing_twice_stores_each_notice_once_and_hands_out_the_queued_again(
+    store, scheme, coordinator, liaison, django_capture_on_commit_callbacks
+) -> None:
+    members = _members(scheme, 4)
+    alert = _published(liaison)
+    handed: list[list[int]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        first = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
+    stored = sorted(Notice.objects.filter(alert=alert).values_list("recipient_id", "channel"))
+    assert stored == sorted(
+        [(user_id, "in_app") for user_id in [*members, coordinator.pk]]
+        + [(coordinator.pk, "email")]
+    )
+    ids = set(Notice.objects.filter(alert=alert).values_list("id", flat=True))
+    assert first == 2  # one batch in the app, one by email
+    assert sorted(id for batch in handed for id in batch) == sorted(ids)
+
+    # The in-app notices are delivered; a second run (the task delivered again) stores
+    # nothing new, and hands out again only what is still queued: the email.
+    dispatch.notices_deliver(notice_ids=[id for batch in handed for id in batch])
+    Notice.objects.filter(alert=alert, channel="email").update(state="queued")
+    handed.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
+    assert set(Notice.objects.filter(alert=alert).values_list("id", flat=True)) == ids
+    email = Notice.objects.get(alert=alert, channel="email")
+    assert (again, handed) == (1, [[email.pk]])
+    alert.refresh_from_db()
+    assert alert.recipients_count == 5
+
+
+# Committed for real, as on a worker: each store is its own transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_large_audience_is_stored_and_handed_out_a_batch_at_a_time(
+    store, scheme, liaison, settings, monkeypatch
+) -> None:
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 10)
+    alert = _published(liaison)
+    # What was stored when each batch was handed out: each batch goes once its own notices
+    # are committed, before the next recipients are read.
+    handed: list[tuple[list[int], int]] = []
+
+    def deliver(notice_ids: list[int]) -> None:
+        handed.append((notice_ids, Notice.objects.filter(alert=alert).count()))
+
+    batches = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=deliver)
+    assert batches == 4
+    assert [stored for _, stored in handed] == [3, 6, 9, 10]
+    recipients = dict(Notice.objects.filter(alert=alert).values_list("id", "recipient_id"))
+    # In the order of the recipients' ids, three at a time.
+    assert [[recipients[id] for id in ids] for ids, _ in handed] == [
+        members[0:3],
+        members[3:6],
+        members[6:9],
+        members[9:10],
+    ]
+
+
+def _queries_to_store(alert: Alert) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        dispatch.alert_queue_notices(alert_id=alert.pk)
+    return len(queries)
+
+
+def test_storing_takes_queries_per_batch_not_per_notice(
+    store, scheme, liaison, settings, monkeypatch
+) -> None:
+    settings.NOTIFICATIONS_BATCH_SIZE = 5
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 20)
+    queries, members = {}, 0
+    for audience in [6, 19, 40, 60, 80]:
+        _members(scheme, audience - members)
+        members = audience
+        alert = _published(liaison)
+        queries[audience] = _queries_to_store(alert)
+        assert Notice.objects.filter(alert=alert).count() == audience
+    # 6 recipients and 19 are one store each; after that, each store of 20 more recipients
+    # takes the same few queries.
+    assert queries[6] == queries[19]
+    per_store = queries[60] - queries[40]
+    assert queries[80] - queries[60] == per_store <= 6
