@@ -83,6 +83,10 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 STORE_RECIPIENTS = 5000
 
 
+# The order in which a store's delivery batches are queued, quickest to deliver first.
+CHANNEL_ORDER = (Channel.IN_APP, Channel.PUSH, Channel.SMS, Channel.EMAIL)
+
+
 def alert_queue_notices(
     *, alert_id: int, deliver: Callable[[list[int]], None] | None = None
 ) -> int:
@@ -121,10 +125,13 @@ def alert_queue_notices(
                     recipient_id__gte=first,
                     recipient_id__lte=last,
                 )
-                .order_by("channel", "id")
+                .order_by("id")
                 .values_list("channel", "id")
             )
-            for _, notices in groupby(queued, key=itemgetter(0)):
+            # The cheap channels' batches go first: an in-app batch is one UPDATE, an email
+            # batch talks to a mail server, and a worker takes batches in the order queued.
+            queued_by_channel = sorted(queued, key=lambda row: CHANNEL_ORDER.index(row[0]))
+            for _, notices in groupby(queued_by_channel, key=itemgetter(0)):
                 for batch in _batched((notice_id for _, notice_id in notices), size):
                     batches += 1
                     if deliver is not None:

@@ -68,6 +68,28 @@ def test_queueing_twice_stores_each_notice_once_and_hands_out_the_queued_again(
     assert alert.recipients_count == 5
 
 
+def test_in_app_batches_are_handed_out_before_the_emails_of_the_same_store(
+    store, scheme, liaison, settings, django_capture_on_commit_callbacks
+) -> None:
+    """A worker takes batches in the order queued, and an email batch can take seconds:
+    the inbox's batches, one UPDATE each, do not wait behind them."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 2
+    # Members who kept the default channels (in the app and by email).
+    for _ in range(3):
+        MembershipFactory(scheme=scheme)
+    alert = _published(liaison)
+    handed: list[list[int]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
+    channel = dict(Notice.objects.filter(alert=alert).values_list("id", "channel"))
+    assert [{channel[id] for id in batch} for batch in handed] == [
+        {"in_app"},
+        {"in_app"},
+        {"email"},
+        {"email"},
+    ]
+
+
 # Committed for real, as on a worker: each store is its own transaction.
 @pytest.mark.django_db(transaction=True)
 def test_a_large_audience_is_stored_and_handed_out_a_batch_at_a_time(
