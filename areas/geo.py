@@ -8,6 +8,7 @@ kilometre, which is well inside the precision anyone draws a watch scheme's boun
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,87 @@ def _circles_intersect(a: "Area", b: "Area") -> bool:
     if sphere > reach * (1 + _SPHERE_ERROR):
         return False
     return distance_m(a.centre, b.centre) <= reach
+
+
+class Reach:
+    """A circle (a search's, a circular alert's) set up once to be tested against many areas
+    given as plain numbers, a row's columns: no ``Area`` or shapely geometry is built for an
+    area the cheap tests settle.
+
+    Circles: the great-circle shortcut above, the geodesic only near the edge. Polygons: the
+    distance to the polygon's bounding box first (a lower bound of the distance to the
+    polygon, in the same projection ``distance_to_polygon_m`` uses), shapely only when the
+    box is within reach. Every answer is the one ``areas_intersect`` and
+    ``distance_to_area_m`` give."""
+
+    # Metres of slack before the bounding box alone rules a polygon out: far below anything
+    # measured, far above the rounding of two ways of computing the same projection.
+    _BOX_SLACK_M = 1e-3
+
+    def __init__(self, centre: Point, radius_m: float) -> None:
+        self.centre = centre
+        self.radius_m = float(radius_m)
+        self._lat = math.radians(centre.lat)
+        self._lon = math.radians(centre.lon)
+        self._cos_lat = math.cos(self._lat)
+
+    def great_circle_m(self, lat: float, lon: float) -> float:
+        """``_great_circle_m`` from the centre, with the centre's share worked out once."""
+        lat_b = math.radians(lat)
+        haversine = (
+            math.sin((lat_b - self._lat) / 2) ** 2
+            + self._cos_lat * math.cos(lat_b) * math.sin((math.radians(lon) - self._lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(haversine)))
+
+    def reaches_circle(self, lat: float, lon: float, radius_m: float) -> bool:
+        """Whether this circle and the circle at (lat, lon) overlap (touching counts)."""
+        reach = self.radius_m + float(radius_m)
+        sphere = self.great_circle_m(lat, lon)
+        if sphere < reach * (1 - _SPHERE_ERROR):
+            return True
+        if sphere > reach * (1 + _SPHERE_ERROR):
+            return False
+        return distance_m(self.centre, Point(lat, lon)) <= reach
+
+    def circle_distance_bounds(
+        self, lat: float, lon: float, radius_m: float
+    ) -> tuple[float, float]:
+        """Bounds of the distance from the centre to the edge of the circle at (lat, lon),
+        0 inside it: the exact one (``distance_to_area_m``) lies between them."""
+        sphere = self.great_circle_m(lat, lon)
+        radius = float(radius_m)
+        return (
+            max(0.0, sphere * (1 - _SPHERE_ERROR) - radius),
+            max(0.0, sphere * (1 + _SPHERE_ERROR) - radius),
+        )
+
+    def circle_distance_m(self, lat: float, lon: float, radius_m: float) -> float:
+        """Exactly ``distance_to_area_m`` from the centre for the circle at (lat, lon)."""
+        return max(0.0, distance_m(self.centre, Point(lat, lon)) - float(radius_m))
+
+    def box_distance_m(self, box: BBox) -> float:
+        """Distance from the centre to a bounding box, in ``distance_to_polygon_m``'s flat
+        projection around the centre: no more than the distance to anything inside it."""
+        # The projection is linear in longitude and in latitude alone, so the box's corners
+        # project to the corners of the projected polygon's own box.
+        west, _ = _project(self.centre, box.west, self.centre.lat)
+        east, _ = _project(self.centre, box.east, self.centre.lat)
+        _, south = _project(self.centre, self.centre.lon, box.south)
+        _, north = _project(self.centre, self.centre.lon, box.north)
+        return math.hypot(max(west, -east, 0.0), max(south, -north, 0.0))
+
+    def polygon_distance_m(self, boundary: dict[str, Any], box: BBox) -> float | None:
+        """``distance_to_polygon_m`` from the centre, or None when the polygon's bounding box
+        alone puts it beyond reach."""
+        if self.box_distance_m(box) > self.radius_m + self._BOX_SLACK_M:
+            return None
+        return distance_to_polygon_m(self.centre, polygon_ring(boundary))
+
+    def reaches_polygon(self, boundary: dict[str, Any], box: BBox) -> bool:
+        """Whether this circle and the polygon overlap (touching counts)."""
+        distance = self.polygon_distance_m(boundary, box)
+        return distance is not None and distance <= self.radius_m
 
 
 def circle_bbox(centre: Point, radius_m: float) -> BBox:
@@ -286,6 +368,36 @@ def areas_intersect(a: Area, b: Area) -> bool:
     circle, polygon = (a, b) if a.boundary is None else (b, a)
     ring = polygon_ring(polygon.boundary)  # type: ignore[arg-type]  # the one of the two with a boundary
     return distance_to_polygon_m(circle.centre, ring) <= float(circle.radius_m or 0)
+
+
+def overlapping(
+    area: Area,
+) -> "Callable[[float, float, float | None, dict[str, Any] | None, BBox], bool]":
+    """A test of many areas, each given as its columns (centre, radius or boundary, and
+    bounding box), for overlap with ``area``: ``areas_intersect``'s answer for each, cheaply
+    for a circle (``Reach``)."""
+    if area.boundary is None:
+        reach = Reach(area.centre, float(area.radius_m or 0))
+
+        def circle_overlaps(
+            lat: float,
+            lon: float,
+            radius_m: float | None,
+            boundary: dict[str, Any] | None,
+            box: BBox,
+        ) -> bool:
+            if boundary is None:
+                return reach.reaches_circle(lat, lon, float(radius_m or 0))
+            return reach.reaches_polygon(boundary, box)
+
+        return circle_overlaps
+
+    def polygon_overlaps(
+        lat: float, lon: float, radius_m: float | None, boundary: dict[str, Any] | None, box: BBox
+    ) -> bool:
+        return areas_intersect(area, Area(Point(lat, lon), radius_m, boundary))
+
+    return polygon_overlaps
 
 
 def area_within(inner: Area, outer: Area, *, tolerance_m: float = 1.0) -> bool:

@@ -51,17 +51,34 @@ def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
     return schemes, len(recipients)
 
 
+_BOX = ("bbox_south", "bbox_west", "bbox_north", "bbox_east")
+
+
 def schemes_touched_by(
     *, area: geo.Area, box: geo.BBox, force: str, kinds: list[str]
 ) -> list[Scheme]:
     """Active schemes of the force whose area overlaps ``area``: a bounding-box prefilter in
-    SQL, then an exact test of each candidate."""
+    SQL, then an exact test of each candidate. The schemes come with their id, name, kind
+    and status, in no particular order.
+
+    The prefilter reads plain columns, unsorted, and the exact test works on them
+    (``geo.overlapping``): an alert over a town has hundreds of candidates, and building a
+    model object for each, or a shapely polygon for one whose box is out of reach, cost
+    more than the query."""
     candidates = schemes_in_bbox(
         Scheme.objects.filter(status=SchemeStatus.ACTIVE, force=force), box
-    ).only("id", "name", "kind", "centre_lat", "centre_lon", "radius_m", "boundary")
+    ).order_by()
     if kinds:
         candidates = candidates.filter(kind__in=kinds)
-    return [scheme for scheme in candidates if geo.areas_intersect(area, scheme.area)]
+    overlaps = geo.overlapping(area)
+    fields = ["id", "name", "kind", "status"]
+    return [
+        Scheme.from_db(candidates.db, fields, (pk, name, kind, SchemeStatus.ACTIVE))
+        for pk, name, kind, lat, lon, radius_m, boundary, *box_sides in candidates.values_list(
+            "id", "name", "kind", "centre_lat", "centre_lon", "radius_m", "boundary", *_BOX
+        )
+        if overlaps(lat, lon, radius_m, boundary, geo.BBox(*box_sides))
+    ]
 
 
 @dataclass

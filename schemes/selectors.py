@@ -1,6 +1,9 @@
 """Reads with rules in them: which schemes, members and activity a user may see."""
 
-from collections.abc import Callable
+from bisect import insort
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import overload
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -95,26 +98,124 @@ def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme
     )
 
 
-def schemes_near(*, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float) -> list[Scheme]:
-    """Schemes whose area comes within ``radius_m`` of ``point``, nearest first.
+def schemes_near(
+    *, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
+) -> "NearbySchemes":
+    """Schemes whose area comes within ``radius_m`` of ``point``, nearest first (then by
+    name): a sequence that knows at once how many there are, and whose items (each with a
+    ``distance_m`` attribute: metres from the point to the nearest edge of its area, 0 when
+    the point is inside it) are read from the database a slice at a time.
 
-    Each scheme gets a ``distance_m`` attribute: metres from the point to the nearest edge
-    of its area, 0 when the point is inside it.
-    """
-    candidates = schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
-    nearby = []
-    for scheme in candidates:
-        distance = geo.distance_to_area_m(
-            point,
-            centre=geo.Point(scheme.centre_lat, scheme.centre_lon),
-            radius_m=scheme.radius_m,
-            boundary=scheme.boundary,
+    The bounding-box prefilter reads plain columns; which schemes come within reach is
+    settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
+    a polygon's box before the polygon). Exact distances are measured for as many schemes
+    as the order of the slice asked for depends on."""
+    reach = geo.Reach(point, radius_m)
+    rows = (
+        schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "centre_lat",
+            "centre_lon",
+            "radius_m",
+            "boundary",
+            "bbox_south",
+            "bbox_west",
+            "bbox_north",
+            "bbox_east",
         )
-        if distance <= radius_m:
-            scheme.distance_m = round(distance)
-            nearby.append(scheme)
-    nearby.sort(key=lambda s: (s.distance_m, s.name, s.pk))
-    return nearby
+    )
+    found = []
+    for pk, name, lat, lon, radius, boundary, south, west, north, east in rows:
+        if boundary is not None:
+            distance = reach.polygon_distance_m(boundary, geo.BBox(south, west, north, east))
+            if distance is not None and distance <= radius_m:
+                found.append(_Nearby(distance, name, pk, lat, lon, None, distance=distance))
+            continue
+        low, high = reach.circle_distance_bounds(lat, lon, radius)
+        if low > radius_m:
+            continue
+        nearby = _Nearby(low, name, pk, lat, lon, radius)
+        if high == 0.0:  # the point is inside the circle
+            nearby.distance = 0.0
+        elif high > radius_m:  # near the edge of reach: only the geodesic can tell
+            nearby.distance = reach.circle_distance_m(lat, lon, radius)
+            if nearby.distance > radius_m:
+                continue
+        found.append(nearby)
+    return NearbySchemes(schemes, reach, found)
+
+
+@dataclass
+class _Nearby:
+    """A scheme within reach: a lower bound of its distance, and the distance once measured."""
+
+    low: float
+    name: str
+    pk: int
+    lat: float
+    lon: float
+    radius_m: int | None
+    distance: float | None = None
+
+
+class NearbySchemes(Sequence[Scheme]):
+    """``schemes_near``'s answer: the schemes within reach, nearest first, for a paginator
+    to count and slice. A slice is one query, for its own rows."""
+
+    def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, found: list[_Nearby]):
+        self._schemes = schemes
+        self._reach = reach
+        # By the lower bounds: those not yet measured come in this order.
+        self._waiting = sorted(found, key=lambda nearby: (round(nearby.low), nearby.name))
+        self._next = 0
+        # Measured, in their final order: ((metres, name, pk), scheme).
+        self._ranked: list[tuple[tuple[int, str, int], _Nearby]] = []
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    @overload
+    def __getitem__(self, index: int) -> Scheme: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Scheme]: ...
+
+    def __getitem__(self, index: int | slice) -> Scheme | list[Scheme]:
+        if isinstance(index, slice):
+            return self._rows(range(len(self))[index])
+        (scheme,) = self._rows([range(len(self))[index]])
+        return scheme
+
+    def _rows(self, positions: Sequence[int]) -> list[Scheme]:
+        if not positions:
+            return []
+        self._rank(max(positions) + 1)
+        chosen = [self._ranked[position][1] for position in positions]
+        rows = self._schemes.filter(pk__in=[nearby.pk for nearby in chosen]).order_by()
+        by_pk = {scheme.pk: scheme for scheme in rows}
+        schemes = []
+        for nearby in chosen:
+            scheme = by_pk[nearby.pk]
+            scheme.distance_m = round(nearby.distance or 0.0)
+            schemes.append(scheme)
+        return schemes
+
+    def _rank(self, count: int) -> None:
+        """Measure until the first ``count`` schemes are known in order: until every scheme
+        not yet measured would come after them whatever its exact distance."""
+        while self._next < len(self._waiting):
+            nearby = self._waiting[self._next]
+            if len(self._ranked) >= count and round(nearby.low) > self._ranked[count - 1][0][0]:
+                return
+            if nearby.distance is None:  # a circle, until now known only to be within reach
+                nearby.distance = self._reach.circle_distance_m(
+                    nearby.lat, nearby.lon, nearby.radius_m or 0
+                )
+            insort(self._ranked, ((round(nearby.distance), nearby.name, nearby.pk), nearby))
+            self._next += 1
 
 
 @visibility.rule("scheme status change")

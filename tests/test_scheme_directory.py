@@ -266,20 +266,24 @@ def test_near_me_prefilters_by_bounding_box_in_sql(anon: APIClient, monkeypatch)
     SchemeFactory(name="Cambridge", lat=CAMBRIDGE[0], lon=CAMBRIDGE[1], radius=500)
     SchemeFactory(name="Bedford", lat=52.136, lon=-0.467, radius=500)
     measured = []
-    real_distance = geo.distance_to_area_m
+    real_bounds = geo.Reach.circle_distance_bounds
 
-    def measuring(point, *, centre, radius_m, boundary):
-        measured.append((round(centre.lat, 4), round(centre.lon, 4)))
-        return real_distance(point, centre=centre, radius_m=radius_m, boundary=boundary)
+    def measuring(reach, lat, lon, radius_m):
+        measured.append((round(lat, 4), round(lon, 4)))
+        return real_bounds(reach, lat, lon, radius_m)
 
-    monkeypatch.setattr(geo, "distance_to_area_m", measuring)
+    monkeypatch.setattr(geo.Reach, "circle_distance_bounds", measuring)
     with CaptureQueriesContext(connection) as queries:
         response = anon.get(SCHEMES, {"lat": CAMBRIDGE[0], "lon": CAMBRIDGE[1], "radius_m": 1000})
     assert _names(response) == ["Cambridge"]
     # Bedford never left the database: only Cambridge had its distance measured in Python.
     assert measured == [CAMBRIDGE]
 
-    (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "schemes_scheme"' in q["sql"]]
+    # The prefilter, then the rows of the page.
+    (sql, page_sql) = [
+        q["sql"] for q in queries.captured_queries if 'FROM "schemes_scheme"' in q["sql"]
+    ]
+    assert '"schemes_scheme"."id" IN' in page_sql
     box = geo.circle_bbox(geo.Point(*CAMBRIDGE), 1000)
     bounds = {
         ("bbox_south", ">="): box.south - geo.MAX_SPAN_LAT_DEG,
