@@ -110,9 +110,9 @@ class Reach:
     box is within reach. Every answer is the one ``areas_intersect`` and
     ``distance_to_area_m`` give."""
 
-    # Metres of slack before the bounding box alone rules a polygon out: far below anything
+    # Metres of slack before a polygon's box or corner alone settles it: far below anything
     # measured, far above the rounding of two ways of computing the same projection.
-    _BOX_SLACK_M = 1e-3
+    SLACK_M = 1e-3
 
     def __init__(self, centre: Point, radius_m: float) -> None:
         self.centre = centre
@@ -120,6 +120,8 @@ class Reach:
         self._lat = math.radians(centre.lat)
         self._lon = math.radians(centre.lon)
         self._cos_lat = math.cos(self._lat)
+        self._x_per_degree = math.radians(1) * EARTH_RADIUS_M * self._cos_lat
+        self._y_per_degree = math.radians(1) * EARTH_RADIUS_M
 
     def great_circle_m(self, lat: float, lon: float) -> float:
         """``_great_circle_m`` from the centre, with the centre's share worked out once."""
@@ -156,28 +158,50 @@ class Reach:
         """Exactly ``distance_to_area_m`` from the centre for the circle at (lat, lon)."""
         return max(0.0, distance_m(self.centre, Point(lat, lon)) - float(radius_m))
 
-    def box_distance_m(self, box: BBox) -> float:
+    def box_distance_m(self, south: float, west: float, north: float, east: float) -> float:
         """Distance from the centre to a bounding box, in ``distance_to_polygon_m``'s flat
         projection around the centre: no more than the distance to anything inside it."""
-        # The projection is linear in longitude and in latitude alone, so the box's corners
-        # project to the corners of the projected polygon's own box.
-        west, _ = _project(self.centre, box.west, self.centre.lat)
-        east, _ = _project(self.centre, box.east, self.centre.lat)
-        _, south = _project(self.centre, self.centre.lon, box.south)
-        _, north = _project(self.centre, self.centre.lon, box.north)
-        return math.hypot(max(west, -east, 0.0), max(south, -north, 0.0))
+        # The projection is linear in longitude and in latitude alone: the projected box of a
+        # polygon is the projection of its box of longitudes and latitudes.
+        x_west, y_south = self._flat(west, south)
+        x_east, y_north = self._flat(east, north)
+        return math.hypot(max(x_west, -x_east, 0.0), max(y_south, -y_north, 0.0))
 
-    def polygon_distance_m(self, boundary: dict[str, Any], box: BBox) -> float | None:
-        """``distance_to_polygon_m`` from the centre, or None when the polygon's bounding box
-        alone puts it beyond reach."""
-        if self.box_distance_m(box) > self.radius_m + self._BOX_SLACK_M:
-            return None
-        return distance_to_polygon_m(self.centre, polygon_ring(boundary))
+    def corner_distance_m(self, ring: list[list[float]]) -> float:
+        """Distance from the centre to the polygon's nearest corner, in the same projection:
+        no less than the distance to the polygon."""
+        return min(math.hypot(*self._flat(lon, lat)) for lon, lat in ring)
 
-    def reaches_polygon(self, boundary: dict[str, Any], box: BBox) -> bool:
+    def polygon_distance_m(self, ring: list[list[float]]) -> float:
+        """Exactly ``distance_to_polygon_m`` from the centre."""
+        return distance_to_polygon_m(self.centre, ring)
+
+    def polygon_within(
+        self, limit_m: float, ring: list[list[float]] | None, box: tuple[float, float, float, float]
+    ) -> bool | None:
+        """Whether the polygon comes within ``limit_m`` of the centre, when its bounding box
+        (``box``: south, west, north, east) or its nearest corner settles it without shapely;
+        None when only the polygon's edges can tell. Without the ring only the box is tried."""
+        if self.box_distance_m(*box) > limit_m + self.SLACK_M:
+            return False
+        if ring is not None and self.corner_distance_m(ring) < limit_m - self.SLACK_M:
+            return True
+        return None
+
+    def reaches_polygon(
+        self, boundary: dict[str, Any], box: tuple[float, float, float, float]
+    ) -> bool:
         """Whether this circle and the polygon overlap (touching counts)."""
-        distance = self.polygon_distance_m(boundary, box)
-        return distance is not None and distance <= self.radius_m
+        ring = polygon_ring(boundary)
+        settled = self.polygon_within(self.radius_m, ring, box)
+        if settled is not None:
+            return settled
+        return self.polygon_distance_m(ring) <= self.radius_m
+
+    def _flat(self, lon: float, lat: float) -> tuple[float, float]:
+        # ``_project``'s arithmetic, with the centre's share worked out once.
+        x = (lon - self.centre.lon) * self._x_per_degree
+        return x, (lat - self.centre.lat) * self._y_per_degree
 
 
 def circle_bbox(centre: Point, radius_m: float) -> BBox:
@@ -370,31 +394,27 @@ def areas_intersect(a: Area, b: Area) -> bool:
     return distance_to_polygon_m(circle.centre, ring) <= float(circle.radius_m or 0)
 
 
-def overlapping(
-    area: Area,
-) -> "Callable[[float, float, float | None, dict[str, Any] | None, BBox], bool]":
-    """A test of many areas, each given as its columns (centre, radius or boundary, and
-    bounding box), for overlap with ``area``: ``areas_intersect``'s answer for each, cheaply
-    for a circle (``Reach``)."""
+# A row's area, as ``overlapping``'s test takes it: centre latitude and longitude, radius,
+# boundary, and its bounding box (south, west, north, east).
+AreaColumns = tuple[float, float, float | None, dict[str, Any] | None, float, float, float, float]
+
+
+def overlapping(area: Area) -> Callable[[AreaColumns], bool]:
+    """A test of many areas, each given as its columns, for overlap with ``area``: what
+    ``areas_intersect`` answers for each, cheaply when ``area`` is a circle (``Reach``)."""
     if area.boundary is None:
         reach = Reach(area.centre, float(area.radius_m or 0))
 
-        def circle_overlaps(
-            lat: float,
-            lon: float,
-            radius_m: float | None,
-            boundary: dict[str, Any] | None,
-            box: BBox,
-        ) -> bool:
+        def circle_overlaps(columns: AreaColumns) -> bool:
+            lat, lon, radius_m, boundary, south, west, north, east = columns
             if boundary is None:
                 return reach.reaches_circle(lat, lon, float(radius_m or 0))
-            return reach.reaches_polygon(boundary, box)
+            return reach.reaches_polygon(boundary, (south, west, north, east))
 
         return circle_overlaps
 
-    def polygon_overlaps(
-        lat: float, lon: float, radius_m: float | None, boundary: dict[str, Any] | None, box: BBox
-    ) -> bool:
+    def polygon_overlaps(columns: AreaColumns) -> bool:
+        lat, lon, radius_m, boundary, *_ = columns
         return areas_intersect(area, Area(Point(lat, lon), radius_m, boundary))
 
     return polygon_overlaps

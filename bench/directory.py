@@ -44,7 +44,9 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 SOUTH, NORTH, WEST, EAST = 50.6, 53.9, -4.3, 1.6
 
 
-def random_schemes(count: int, rng: random.Random, *, active_only: bool = False) -> Iterator["Scheme"]:
+def random_schemes(
+    count: int, rng: random.Random, *, active_only: bool = False
+) -> Iterator["Scheme"]:
     """Unsaved schemes spread over England and Wales: circles of 300 m to 3 km, and every
     fifth a polygon a few kilometres across; one in ten proposed unless ``active_only``."""
     from areas.models import area_fields

@@ -46,7 +46,7 @@ from notifications.models import (
     NoticeState,
     Preference,
 )
-from notifications.selectors import recipients_for, schemes_touched_by
+from notifications.selectors import recipients_for, scheme_ids_touched_by
 from notifications.timing import delivery_plan, retry_backoff
 
 logger = logging.getLogger(__name__)
@@ -87,11 +87,11 @@ def alert_queue_notices(*, alert_id: int) -> list[list[int]]:
             )
         }
     else:
-        schemes = schemes_touched_by(
+        scheme_ids = scheme_ids_touched_by(
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
-        alert.matched_schemes.set(schemes)
-        recipients = recipients_for(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
+        alert.matched_schemes.set(scheme_ids)
+        recipients = recipients_for(alert=alert, scheme_ids=scheme_ids)
         pairs = {
             (user_id, channel)
             for user_id, channels in recipients.channels.items()

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from areas import geo
+from areas.models import AREA_COLUMNS
 from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
@@ -51,34 +52,31 @@ def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
     return schemes, len(recipients)
 
 
-_BOX = ("bbox_south", "bbox_west", "bbox_north", "bbox_east")
-
-
-def schemes_touched_by(
+def scheme_ids_touched_by(
     *, area: geo.Area, box: geo.BBox, force: str, kinds: list[str]
-) -> list[Scheme]:
-    """Active schemes of the force whose area overlaps ``area``: a bounding-box prefilter in
-    SQL, then an exact test of each candidate. The schemes come with their id, name, kind
-    and status, in no particular order.
+) -> list[int]:
+    """The ids of the active schemes of the force whose area overlaps ``area``: a
+    bounding-box prefilter in SQL, then an exact test of each candidate. In no order.
 
-    The prefilter reads plain columns, unsorted, and the exact test works on them
-    (``geo.overlapping``): an alert over a town has hundreds of candidates, and building a
-    model object for each, or a shapely polygon for one whose box is out of reach, cost
-    more than the query."""
+    An alert over a town has hundreds of candidates: the prefilter reads their areas as
+    plain columns, unsorted, and the exact test (``geo.overlapping``) settles most of them
+    with arithmetic, without a model object or a shapely polygon for each."""
     candidates = schemes_in_bbox(
         Scheme.objects.filter(status=SchemeStatus.ACTIVE, force=force), box
     ).order_by()
     if kinds:
         candidates = candidates.filter(kind__in=kinds)
     overlaps = geo.overlapping(area)
-    fields = ["id", "name", "kind", "status"]
-    return [
-        Scheme.from_db(candidates.db, fields, (pk, name, kind, SchemeStatus.ACTIVE))
-        for pk, name, kind, lat, lon, radius_m, boundary, *box_sides in candidates.values_list(
-            "id", "name", "kind", "centre_lat", "centre_lon", "radius_m", "boundary", *_BOX
-        )
-        if overlaps(lat, lon, radius_m, boundary, geo.BBox(*box_sides))
-    ]
+    return [pk for pk, *columns in candidates.values_list("id", *AREA_COLUMNS) if overlaps(columns)]
+
+
+def schemes_touched_by(
+    *, area: geo.Area, box: geo.BBox, force: str, kinds: list[str]
+) -> list[Scheme]:
+    """The active schemes of the force whose area overlaps ``area`` (``scheme_ids_touched_by``),
+    by name, with the fields that name them (``SchemeRefSerializer``'s)."""
+    ids = scheme_ids_touched_by(area=area, box=box, force=force, kinds=kinds)
+    return list(Scheme.objects.filter(pk__in=ids).only("id", "name", "kind", "status"))
 
 
 @dataclass

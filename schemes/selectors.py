@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
+from areas.models import AREA_COLUMNS
 from core import visibility
 from schemes import permissions
 from schemes.models import (
@@ -114,26 +115,24 @@ def schemes_near(
     rows = (
         schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
         .order_by()
-        .values_list(
-            "pk",
-            "name",
-            "centre_lat",
-            "centre_lon",
-            "radius_m",
-            "boundary",
-            "bbox_south",
-            "bbox_west",
-            "bbox_north",
-            "bbox_east",
-        )
+        .values_list("pk", "name", *AREA_COLUMNS)
     )
     found = []
-    for pk, name, lat, lon, radius, boundary, south, west, north, east in rows:
+    for pk, name, lat, lon, radius, boundary, *box in rows:
         if boundary is not None:
-            distance = reach.polygon_distance_m(boundary, geo.BBox(south, west, north, east))
-            if distance is not None and distance <= radius_m:
-                found.append(_Nearby(distance, name, pk, lat, lon, None, distance=distance))
+            ring = geo.polygon_ring(boundary)
+            settled = reach.polygon_within(radius_m, ring, (box[0], box[1], box[2], box[3]))
+            if settled is False:
+                continue
+            low = max(0.0, reach.box_distance_m(*box) - geo.Reach.SLACK_M)
+            nearby = _Nearby(low, name, pk, lat, lon, None, ring)
+            if settled is None:  # near the edge of reach: only the polygon's edges can tell
+                nearby.distance = reach.polygon_distance_m(ring)
+                if nearby.distance > radius_m:
+                    continue
+            found.append(nearby)
             continue
+        radius = radius or 0  # a circle: the database holds a radius or a boundary
         low, high = reach.circle_distance_bounds(lat, lon, radius)
         if low > radius_m:
             continue
@@ -158,7 +157,16 @@ class _Nearby:
     lat: float
     lon: float
     radius_m: int | None
+    ring: list[list[float]] | None = None
     distance: float | None = None
+
+    def measure(self, reach: geo.Reach) -> float:
+        if self.distance is None:
+            if self.ring is not None:
+                self.distance = reach.polygon_distance_m(self.ring)
+            else:
+                self.distance = reach.circle_distance_m(self.lat, self.lon, self.radius_m or 0)
+        return self.distance
 
 
 class NearbySchemes(Sequence[Scheme]):
@@ -210,11 +218,8 @@ class NearbySchemes(Sequence[Scheme]):
             nearby = self._waiting[self._next]
             if len(self._ranked) >= count and round(nearby.low) > self._ranked[count - 1][0][0]:
                 return
-            if nearby.distance is None:  # a circle, until now known only to be within reach
-                nearby.distance = self._reach.circle_distance_m(
-                    nearby.lat, nearby.lon, nearby.radius_m or 0
-                )
-            insort(self._ranked, ((round(nearby.distance), nearby.name, nearby.pk), nearby))
+            distance = nearby.measure(self._reach)
+            insort(self._ranked, ((round(distance), nearby.name, nearby.pk), nearby))
             self._next += 1
 
 
