@@ -263,23 +263,56 @@ def random_points(rng: random.Random, count: int) -> list["geo.Point"]:
     ]
 
 
+def backend_cpu_s() -> float | None:
+    """CPU seconds the PostgreSQL backend serving this connection has used, read from
+    /proc when the server runs on this machine; None otherwise."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields (the 12th and 13th after the name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_each(
     points: list["geo.Point"], calls: dict[str, Callable[["geo.Point"], object]]
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], dict[str, float | None]]:
     """Milliseconds of each call at each point, the calls taking turns at every point (so
-    that a busy moment of the shared machine falls on all of them alike), after a warm-up."""
+    that a busy moment of the shared machine falls on all of them alike), after a warm-up;
+    and the CPU milliseconds per call, of this process and of its PostgreSQL backend,
+    which waiting for a busy machine's cores does not inflate (None when the backend's
+    cannot be read)."""
     for call in calls.values():
         call(points[0])
     samples: dict[str, list[float]] = {label: [] for label in calls}
+    cpu: dict[str, float | None] = dict.fromkeys(calls, 0.0)
     for index, point in enumerate(points):
         order = list(calls.items())
         if index % 2:
             order.reverse()
         for label, call in order:
+            backend = backend_cpu_s()
+            process = time.process_time()
             started = time.perf_counter()
             call(point)
             samples[label].append((time.perf_counter() - started) * 1000)
-    return samples
+            process = time.process_time() - process
+            backend_after = backend_cpu_s()
+            used = cpu[label]
+            if used is None or backend is None or backend_after is None:
+                cpu[label] = None
+            else:
+                cpu[label] = used + (process + backend_after - backend) * 1000 / len(points)
+    return samples, cpu
+
+
+def cpu_note(cpu: float | None) -> str:
+    return f"CPU {cpu:6.2f} ms" if cpu is not None else ""
 
 
 def p95(samples: list[float]) -> float:
@@ -293,13 +326,13 @@ def verdict(passed: bool) -> str:
 
 def bench_matching(runs: int, rng: random.Random, *, postgis: bool) -> list[str]:
     from areas import geo
-    from notifications.selectors import schemes_touched_by
+    from notifications.selectors import scheme_ids_touched_by
 
     points = random_points(rng, runs)
 
-    def ours(point: geo.Point) -> list["Scheme"]:
+    def ours(point: geo.Point) -> list[int]:
         area = geo.Area(centre=point, radius_m=ALERT_RADIUS_M)
-        return schemes_touched_by(
+        return scheme_ids_touched_by(
             area=area, box=geo.circle_bbox(point, ALERT_RADIUS_M), force=FORCE, kinds=[]
         )
 
@@ -317,7 +350,7 @@ def bench_matching(runs: int, rng: random.Random, *, postgis: bool) -> list[str]
     # Agreement first, at every point: the same schemes found by each.
     found, polygon_edge_cases = [], 0
     for point in points:
-        matched = {scheme.pk for scheme in ours(point)}
+        matched = set(ours(point))
         found.append(len(matched))
         assert matched == {scheme.pk for scheme in before(point)}, f"before differs at {point}"
         if postgis:
@@ -333,22 +366,27 @@ def bench_matching(runs: int, rng: random.Random, *, postgis: bool) -> list[str]
     calls: dict[str, Callable[[geo.Point], object]] = {"ours": ours, "before": before}
     if postgis:
         calls["postgis"] = spheroid
-    samples = time_each(points, calls)
+    samples, cpu = time_each(points, calls)
     print(
         f"\nMatching a {ALERT_RADIUS_M // 1000} km alert, {runs} random points "
         f"({statistics.mean(found):.0f} schemes matched on average; the same schemes every "
         "time from each)"
     )
     width = 58
-    report("  schemes_touched_by (now)", samples["ours"], width=width)
-    report("  schemes_touched_by (before)", samples["before"], width=width)
+    report("  scheme_ids_touched_by (now)", samples["ours"], cpu_note(cpu["ours"]), width=width)
+    report("  schemes_touched_by (before)", samples["before"], cpu_note(cpu["before"]), width=width)
     ours_median = statistics.median(samples["ours"])
     lines = [
         f"P1 matching median <= {TARGET_MATCHING_MS:g} ms: {ours_median:.2f} ms, "
         f"{verdict(ours_median <= TARGET_MATCHING_MS)}"
     ]
     if postgis:
-        report("  PostGIS ST_DWithin, geography + GiST (ids only)", samples["postgis"], width=width)
+        report(
+            "  PostGIS ST_DWithin, geography + GiST (ids only)",
+            samples["postgis"],
+            cpu_note(cpu["postgis"]),
+            width=width,
+        )
         postgis_median = statistics.median(samples["postgis"])
         ratio = ours_median / postgis_median
         ratio_p95 = p95(samples["ours"]) / p95(samples["postgis"])
@@ -356,6 +394,12 @@ def bench_matching(runs: int, rng: random.Random, *, postgis: bool) -> list[str]
             f"  ratio to PostGIS: median {ratio:.2f}x, p95 {ratio_p95:.2f}x; before: median "
             f"{statistics.median(samples['before']) / postgis_median:.2f}x"
         )
+        ours_cpu, postgis_cpu = cpu["ours"], cpu["postgis"]
+        if ours_cpu is not None and postgis_cpu is not None:
+            print(
+                f"  ratio of CPU per call (this process and its PostgreSQL backend): "
+                f"{ours_cpu / postgis_cpu:.2f}x"
+            )
         print(
             f"  PostGIS agreed at every point when measuring polygons as areas.geo does; on "
             f"the spheroid, {polygon_edge_cases} polygon(s) within 0.5% of the edge in all "
@@ -403,18 +447,19 @@ def bench_near(count: int, runs: int, rng: random.Random) -> list[str]:
         old = before_schemes_near(schemes=visible(), point=point, radius_m=NEAR_RADIUS_M)
         assert everything == [(scheme.pk, scheme.distance_m) for scheme in old], point
         found.append(len(nearby))
-    samples = time_each(points, {"now": first_page, "before": before, "endpoint": endpoint})
+    samples, cpu = time_each(points, {"now": first_page, "before": before, "endpoint": endpoint})
     print(
         f'\n"Near me" at {NEAR_RADIUS_M // 1000} km over {count:,} schemes, {runs} random '
         f"points ({statistics.mean(found):.0f} schemes within reach on average; the same "
         "schemes, order and distances as before)"
     )
     width = 58
-    report(f"  schemes_near + first page of {PAGE_SIZE} (now)", samples["now"], width=width)
-    report(f"  schemes_near + first page of {PAGE_SIZE} (before)", samples["before"], width=width)
-    report(
-        "  GET /api/v1/schemes/?lat=&lon=&radius_m= (in-process)", samples["endpoint"], width=width
-    )
+    for label, key in (
+        (f"  schemes_near + first page of {PAGE_SIZE} (now)", "now"),
+        (f"  schemes_near + first page of {PAGE_SIZE} (before)", "before"),
+        ("  GET /api/v1/schemes/?lat=&lon=&radius_m= (in-process)", "endpoint"),
+    ):
+        report(label, samples[key], cpu_note(cpu[key]), width=width)
     median = statistics.median(samples["now"])
     return [
         f'P1 "near me" at {NEAR_RADIUS_M // 1000} km over {count:,} schemes <= '
@@ -453,6 +498,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--plans", action="store_true", help="print the query plans")
+    parser.add_argument("--only", choices=["matching", "near"], help="run one part alone")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
@@ -469,16 +515,17 @@ def main() -> None:
         return args.database_url if count == args.schemes else f"{args.database_url}_{count}"
 
     targets: list[str] = []
-    use_database(url_for(args.schemes))
-    populate(args.schemes, args.seed)
-    problem = postgis_ready()
-    if problem:
-        print(f"\nPostGIS is not available ({problem}): the comparison is SKIPPED.")
-    targets += bench_matching(args.runs, random.Random(args.seed), postgis=problem is None)
-    if args.plans:
-        point = random_points(random.Random(args.seed), 1)[0]
-        show_plan(point, None if problem else largest_scheme_radius())
-    for count in args.near_schemes:
+    if args.only != "near":
+        use_database(url_for(args.schemes))
+        populate(args.schemes, args.seed)
+        problem = postgis_ready()
+        if problem:
+            print(f"\nPostGIS is not available ({problem}): the comparison is SKIPPED.")
+        targets += bench_matching(args.runs, random.Random(args.seed), postgis=problem is None)
+        if args.plans:
+            point = random_points(random.Random(args.seed), 1)[0]
+            show_plan(point, None if problem else largest_scheme_radius())
+    for count in args.near_schemes if args.only != "matching" else []:
         use_database(url_for(count))
         populate(count, args.seed)
         targets += bench_near(count, args.runs, random.Random(args.seed))

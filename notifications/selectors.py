@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from areas import geo
-from areas.models import AREA_COLUMNS
+from areas.models import area_columns_as_text
 from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
@@ -59,15 +59,15 @@ def scheme_ids_touched_by(
     bounding-box prefilter in SQL, then an exact test of each candidate. In no order.
 
     An alert over a town has hundreds of candidates: the prefilter reads their areas as
-    plain columns, unsorted, and the exact test (``geo.overlapping``) settles most of them
-    with arithmetic, without a model object or a shapely polygon for each."""
+    plain columns, unsorted, and the exact test (``geo.overlapping_ids``) settles most of
+    them with arithmetic on them all at once, without a model object or a shapely polygon
+    for each."""
     candidates = schemes_in_bbox(
         Scheme.objects.filter(status=SchemeStatus.ACTIVE, force=force), box
     ).order_by()
     if kinds:
         candidates = candidates.filter(kind__in=kinds)
-    overlaps = geo.overlapping(area)
-    return [pk for pk, *columns in candidates.values_list("id", *AREA_COLUMNS) if overlaps(columns)]
+    return geo.overlapping_ids(area, candidates.values_list("id", *area_columns_as_text()))
 
 
 def schemes_touched_by(
