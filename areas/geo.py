@@ -9,7 +9,7 @@ kilometre, which is well inside the precision anyone draws a watch scheme's boun
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,6 +227,32 @@ class Reach:
         x_west, y_south = self._flat(west, south)
         x_east, y_north = self._flat(east, north)
         return math.hypot(max(x_west, -x_east, 0.0), max(y_south, -y_north, 0.0))
+
+    def distance_bounds_many(
+        self,
+        lats: Sequence[float],
+        lons: Sequence[float],
+        radii: Sequence[float | None],
+        box: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]],
+    ) -> tuple["np.ndarray", "np.ndarray"]:
+        """Lower and upper bounds of the distance from the centre to each of many areas
+        (``distance_to_area_m``: 0 inside it), at once: a circle's from the great circle, a
+        polygon's (its radius None) from its bounding box (``box``: the souths, wests,
+        norths and easts). Where they agree no geodesic or polygon need be measured."""
+        latitudes = np.array(lats, dtype=float)
+        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float))
+        least, greatest = _stretch_bounds_many(self.centre.lat, latitudes)
+        local = sphere < _LOCAL_M
+        least = sphere * np.where(local, least, 1 - _SPHERE_ERROR)
+        greatest = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR)
+        radius = np.array(radii, dtype=float)
+        nearest, farthest = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
+        polygon = np.isnan(radius)
+        low = np.where(
+            polygon, np.maximum(nearest - self.SLACK_M, 0.0), np.maximum(least - radius, 0.0)
+        )
+        high = np.where(polygon, farthest + self.SLACK_M, np.maximum(greatest - radius, 0.0))
+        return low, high
 
     def box_distances_many(
         self, souths: "np.ndarray", wests: "np.ndarray", norths: "np.ndarray", easts: "np.ndarray"
@@ -484,7 +510,8 @@ AreaRow = tuple[
 ]
 
 
-def _geojson(boundary: dict[str, Any] | str) -> dict[str, Any]:
+def geojson(boundary: dict[str, Any] | str) -> dict[str, Any]:
+    """A boundary's GeoJSON, given as it is or as its text."""
     return json.loads(boundary) if isinstance(boundary, str) else boundary
 
 
@@ -505,7 +532,7 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
             for pk, lat, lon, radius_m, boundary, *_ in rows
             if areas_intersect(
                 area,
-                Area(Point(lat, lon), radius_m, None if boundary is None else _geojson(boundary)),
+                Area(Point(lat, lon), radius_m, None if boundary is None else geojson(boundary)),
             )
         ]
     reach = Reach(area.centre, float(area.radius_m or 0))
@@ -531,7 +558,7 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
                 matched.append(ids[index])
         else:
             box = (souths[index], wests[index], norths[index], easts[index])
-            if reach.reaches_polygon(_geojson(boundary), box):
+            if reach.reaches_polygon(geojson(boundary), box):
                 matched.append(ids[index])
     return matched
 

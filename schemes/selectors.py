@@ -2,9 +2,9 @@
 
 from bisect import insort
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
+import numpy as np
 from django.db.models import (
     Count,
     Exists,
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
-from areas.models import AREA_COLUMNS
+from areas.models import area_columns_as_text
 from core import visibility
 from schemes import permissions
 from schemes.models import (
@@ -138,76 +138,46 @@ def schemes_near(
     settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
     a polygon's box before the polygon). Exact distances are measured for as many schemes
     as the order of the slice asked for depends on."""
-    reach = geo.Reach(point, radius_m)
-    rows = (
+    rows = list(
         schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
         .order_by()
-        .values_list("pk", "name", *AREA_COLUMNS)
+        .values_list("pk", "name", *area_columns_as_text())
     )
-    found = []
-    for pk, name, lat, lon, radius, boundary, *box in rows:
-        if boundary is not None:
-            ring = geo.polygon_ring(boundary)
-            settled = reach.polygon_within(radius_m, ring, (box[0], box[1], box[2], box[3]))
-            if settled is False:
-                continue
-            low = max(0.0, reach.box_distance_m(*box) - geo.Reach.SLACK_M)
-            nearby = _Nearby(low, name, pk, lat, lon, None, ring)
-            if settled is None:  # near the edge of reach: only the polygon's edges can tell
-                nearby.distance = reach.polygon_distance_m(ring)
-                if nearby.distance > radius_m:
-                    continue
-            found.append(nearby)
-            continue
-        radius = radius or 0  # a circle: the database holds a radius or a boundary
-        low, high = reach.circle_distance_bounds(lat, lon, radius)
-        if low > radius_m:
-            continue
-        nearby = _Nearby(low, name, pk, lat, lon, radius)
-        if high == 0.0:  # the point is inside the circle
-            nearby.distance = 0.0
-        elif high > radius_m:  # near the edge of reach: only the geodesic can tell
-            nearby.distance = reach.circle_distance_m(lat, lon, radius)
-            if nearby.distance > radius_m:
-                continue
-        found.append(nearby)
-    return NearbySchemes(schemes, reach, found)
-
-
-@dataclass
-class _Nearby:
-    """A scheme within reach: a lower bound of its distance, and the distance once measured."""
-
-    low: float
-    name: str
-    pk: int
-    lat: float
-    lon: float
-    radius_m: int | None
-    ring: list[list[float]] | None = None
-    distance: float | None = None
-
-    def measure(self, reach: geo.Reach) -> float:
-        if self.distance is None:
-            if self.ring is not None:
-                self.distance = reach.polygon_distance_m(self.ring)
-            else:
-                self.distance = reach.circle_distance_m(self.lat, self.lon, self.radius_m or 0)
-        return self.distance
+    return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
 
 
 class NearbySchemes(Sequence[Scheme]):
     """``schemes_near``'s answer: the schemes within reach, nearest first, for a paginator
     to count and slice. A slice is one query, for its own rows."""
 
-    def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, found: list[_Nearby]):
+    def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, rows: list[Any]):
         self._schemes = schemes
         self._reach = reach
+        # (pk, name, *AREA_COLUMNS) of each candidate; the boundary as text.
+        self._rows = rows
+        self._measured: dict[int, float] = {}
+        if rows:
+            columns = list(zip(*rows, strict=True))
+            low, high = reach.distance_bounds_many(
+                columns[2], columns[3], columns[4], (columns[6], columns[7], columns[8], columns[9])
+            )
+        else:
+            low = high = np.zeros(0)
+        self._high = high
+        self._low: list[float] = low.tolist()
+        limit = reach.radius_m
+        # Near the edge of reach only the geodesic, or the polygon's edges, can tell.
+        edge = [
+            index
+            for index in np.flatnonzero((low <= limit) & (high > limit)).tolist()
+            if self._measure(index) <= limit
+        ]
+        within = np.concatenate([np.flatnonzero(high <= limit), np.array(edge, dtype=int)])
         # By the lower bounds: those not yet measured come in this order.
-        self._waiting = sorted(found, key=lambda nearby: (round(nearby.low), nearby.name))
+        self._waiting: list[int] = within[np.argsort(low[within], kind="stable")].tolist()
         self._next = 0
-        # Measured, in their final order: ((metres, name, pk), scheme).
-        self._ranked: list[tuple[tuple[int, str, int], _Nearby]] = []
+        # Measured, in their final order: ((metres, name, pk), index of the row).
+        self._ranked: list[tuple[tuple[int, str, int], int]] = []
 
     def __len__(self) -> int:
         return len(self._waiting)
@@ -220,21 +190,21 @@ class NearbySchemes(Sequence[Scheme]):
 
     def __getitem__(self, index: int | slice) -> Scheme | list[Scheme]:
         if isinstance(index, slice):
-            return self._rows(range(len(self))[index])
-        (scheme,) = self._rows([range(len(self))[index]])
+            return self._page(range(len(self))[index])
+        (scheme,) = self._page([range(len(self))[index]])
         return scheme
 
-    def _rows(self, positions: Sequence[int]) -> list[Scheme]:
+    def _page(self, positions: Sequence[int]) -> list[Scheme]:
         if not positions:
             return []
         self._rank(max(positions) + 1)
-        chosen = [self._ranked[position][1] for position in positions]
-        rows = self._schemes.filter(pk__in=[nearby.pk for nearby in chosen]).order_by()
+        chosen = [self._ranked[position][0] for position in positions]
+        rows = self._schemes.filter(pk__in=[pk for _, _, pk in chosen]).order_by()
         by_pk = {scheme.pk: scheme for scheme in rows}
         schemes = []
-        for nearby in chosen:
-            scheme = by_pk[nearby.pk]
-            scheme.distance_m = round(nearby.distance or 0.0)
+        for metres, _, pk in chosen:
+            scheme = by_pk[pk]
+            scheme.distance_m = metres
             schemes.append(scheme)
         return schemes
 
@@ -242,12 +212,30 @@ class NearbySchemes(Sequence[Scheme]):
         """Measure until the first ``count`` schemes are known in order: until every scheme
         not yet measured would come after them whatever its exact distance."""
         while self._next < len(self._waiting):
-            nearby = self._waiting[self._next]
-            if len(self._ranked) >= count and round(nearby.low) > self._ranked[count - 1][0][0]:
+            index = self._waiting[self._next]
+            if (
+                len(self._ranked) >= count
+                and round(self._low[index]) > self._ranked[count - 1][0][0]
+            ):
                 return
-            distance = nearby.measure(self._reach)
-            insort(self._ranked, ((round(distance), nearby.name, nearby.pk), nearby))
+            pk, name, *_ = self._rows[index]
+            insort(self._ranked, ((round(self._measure(index)), name, pk), index))
             self._next += 1
+
+    def _measure(self, index: int) -> float:
+        """``geo.distance_to_area_m`` from the point to the row's area."""
+        distance = self._measured.get(index)
+        if distance is None:
+            _, _, lat, lon, radius, boundary, *_ = self._rows[index]
+            if boundary is not None:
+                ring = geo.polygon_ring(geo.geojson(boundary))
+                distance = self._reach.polygon_distance_m(ring)
+            elif self._high[index] == 0.0:  # the point is inside the circle
+                distance = 0.0
+            else:
+                distance = self._reach.circle_distance_m(lat, lon, radius or 0)
+            self._measured[index] = distance
+        return distance
 
 
 @visibility.rule("scheme status change")

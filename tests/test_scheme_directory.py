@@ -266,13 +266,13 @@ def test_near_me_prefilters_by_bounding_box_in_sql(anon: APIClient, monkeypatch)
     SchemeFactory(name="Cambridge", lat=CAMBRIDGE[0], lon=CAMBRIDGE[1], radius=500)
     SchemeFactory(name="Bedford", lat=52.136, lon=-0.467, radius=500)
     measured = []
-    real_bounds = geo.Reach.circle_distance_bounds
+    real_bounds = geo.Reach.distance_bounds_many
 
-    def measuring(reach, lat, lon, radius_m):
-        measured.append((round(lat, 4), round(lon, 4)))
-        return real_bounds(reach, lat, lon, radius_m)
+    def measuring(reach, lats, lons, radii, box):
+        measured.extend((round(lat, 4), round(lon, 4)) for lat, lon in zip(lats, lons, strict=True))
+        return real_bounds(reach, lats, lons, radii, box)
 
-    monkeypatch.setattr(geo.Reach, "circle_distance_bounds", measuring)
+    monkeypatch.setattr(geo.Reach, "distance_bounds_many", measuring)
     with CaptureQueriesContext(connection) as queries:
         response = anon.get(SCHEMES, {"lat": CAMBRIDGE[0], "lon": CAMBRIDGE[1], "radius_m": 1000})
     assert _names(response) == ["Cambridge"]
