@@ -8,7 +8,7 @@ coordinator (no settings saved: the defaults, in-app and email) and 199 voluntee
 the in-app inbox only, plus members an alert must skip: other categories, a higher minimum
 severity, the scheme muted, a pending join request. Then it times:
 
-1. matching: ``schemes_touched_by`` for a 10 km alert at random points (the SQL
+1. matching: ``scheme_ids_touched_by`` for a 10 km alert at random points (the SQL
    bounding-box prefilter plus the exact geometry of each candidate), with the query plan
    of the prefilter;
 2. where the queue step's time goes for the 100,000-recipient alert, in-process (matching,
@@ -340,7 +340,7 @@ def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     from django.db import connection
 
     from areas import geo
-    from notifications.selectors import schemes_touched_by
+    from notifications.selectors import scheme_ids_touched_by
     from schemes.models import Scheme
     from schemes.selectors import schemes_in_bbox
 
@@ -352,7 +352,7 @@ def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     def match(point: geo.Point) -> int:
         area = geo.Area(centre=point, radius_m=ALERT_RADIUS_M)
         box = geo.circle_bbox(point, ALERT_RADIUS_M)
-        return len(schemes_touched_by(area=area, box=box, force=FORCE, kinds=[]))
+        return len(scheme_ids_touched_by(area=area, box=box, force=FORCE, kinds=[]))
 
     match(points[0])  # warm up caches and the connection
     samples, found = [], []
