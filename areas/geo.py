@@ -7,10 +7,13 @@ areas of a few tens of kilometres the error of that projection is far below a me
 kilometre, which is well inside the precision anyone draws a watch scheme's boundary with.
 """
 
+import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from geographiclib.geodesic import Geodesic
 from shapely.geometry import LinearRing
@@ -79,6 +82,59 @@ def distance_m(a: Point, b: Point) -> float:
 _SPHERE_ERROR = 0.01
 
 
+# Tighter bounds for points less than _LOCAL_M apart. Locally the ellipsoid stretches a
+# great-circle distance (on the sphere of radius EARTH_RADIUS_M, in the same latitudes and
+# longitudes) by between M/R north-south and N/R east-west: M and N are its radii of
+# curvature in the meridian and across it, M <= N, both growing towards the poles. So a
+# geodesic is between M/R and N/R times the great-circle distance, M taken at the lower
+# latitude of the two points and N at the higher, each widened by _BULGE_DEG (a path up to
+# 200 km long strays less than 0.02 degrees poleward of its ends) and by _LOCAL_SLACK. In
+# England that band is 0.3% wide instead of 2%, and far fewer pairs need the geodesic.
+# tests/test_areas.py checks the bounds against geographiclib.
+_WGS84_A = 6_378_137.0
+_WGS84_E2 = 0.00669437999014
+_LOCAL_M = 200_000.0
+_BULGE_DEG = 0.05
+_LOCAL_SLACK = 1e-4
+
+
+def _stretch_bounds(lat_a: float, lat_b: float) -> tuple[float, float]:
+    """The least and greatest ratio of the geodesic to the great-circle distance between
+    two points less than ``_LOCAL_M`` apart at these latitudes."""
+    low = 0.0 if lat_a * lat_b < 0 else max(min(abs(lat_a), abs(lat_b)) - _BULGE_DEG, 0.0)
+    high = min(max(abs(lat_a), abs(lat_b)) + _BULGE_DEG, 90.0)
+    sin_low, sin_high = math.sin(math.radians(low)), math.sin(math.radians(high))
+    meridian = _WGS84_A * (1 - _WGS84_E2) / (1 - _WGS84_E2 * sin_low**2) ** 1.5
+    across = _WGS84_A / math.sqrt(1 - _WGS84_E2 * sin_high**2)
+    return (
+        meridian / EARTH_RADIUS_M * (1 - _LOCAL_SLACK),
+        across / EARTH_RADIUS_M * (1 + _LOCAL_SLACK),
+    )
+
+
+def _stretch_bounds_many(lat_a: float, lats: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+    """``_stretch_bounds`` from one latitude to many at once."""
+    low = np.where(
+        lat_a * lats < 0, 0.0, np.maximum(np.minimum(abs(lat_a), np.abs(lats)) - _BULGE_DEG, 0.0)
+    )
+    high = np.minimum(np.maximum(abs(lat_a), np.abs(lats)) + _BULGE_DEG, 90.0)
+    sin_low, sin_high = np.sin(np.radians(low)), np.sin(np.radians(high))
+    meridian = _WGS84_A * (1 - _WGS84_E2) / (1 - _WGS84_E2 * sin_low**2) ** 1.5
+    across = _WGS84_A / np.sqrt(1 - _WGS84_E2 * sin_high**2)
+    return (
+        meridian / EARTH_RADIUS_M * (1 - _LOCAL_SLACK),
+        across / EARTH_RADIUS_M * (1 + _LOCAL_SLACK),
+    )
+
+
+def _geodesic_bounds(sphere: float, lat_a: float, lat_b: float) -> tuple[float, float]:
+    """Bounds of the geodesic distance between two points, from their great-circle one."""
+    if sphere < _LOCAL_M:
+        least, greatest = _stretch_bounds(lat_a, lat_b)
+        return sphere * least, sphere * greatest
+    return sphere * (1 - _SPHERE_ERROR), sphere * (1 + _SPHERE_ERROR)
+
+
 def _great_circle_m(a: Point, b: Point) -> float:
     lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
     haversine = (
@@ -96,6 +152,163 @@ def _circles_intersect(a: "Area", b: "Area") -> bool:
     if sphere > reach * (1 + _SPHERE_ERROR):
         return False
     return distance_m(a.centre, b.centre) <= reach
+
+
+class Reach:
+    """A circle (a search's, a circular alert's) set up once to be tested against many areas
+    given as plain numbers, a row's columns: no ``Area`` or shapely geometry is built for an
+    area the cheap tests settle.
+
+    Circles: the great-circle shortcut above, the geodesic only near the edge. Polygons: the
+    distance to the polygon's bounding box first (a lower bound of the distance to the
+    polygon, in the same projection ``distance_to_polygon_m`` uses), shapely only when the
+    box is within reach. Every answer is the one ``areas_intersect`` and
+    ``distance_to_area_m`` give."""
+
+    # Metres of slack before a polygon's box or corner alone settles it: far below anything
+    # measured, far above the rounding of two ways of computing the same projection.
+    SLACK_M = 1e-3
+
+    def __init__(self, centre: Point, radius_m: float) -> None:
+        self.centre = centre
+        self.radius_m = float(radius_m)
+        self._lat = math.radians(centre.lat)
+        self._lon = math.radians(centre.lon)
+        self._cos_lat = math.cos(self._lat)
+        self._x_per_degree = math.radians(1) * EARTH_RADIUS_M * self._cos_lat
+        self._y_per_degree = math.radians(1) * EARTH_RADIUS_M
+
+    def great_circle_m(self, lat: float, lon: float) -> float:
+        """``_great_circle_m`` from the centre, with the centre's share worked out once."""
+        lat_b = math.radians(lat)
+        haversine = (
+            math.sin((lat_b - self._lat) / 2) ** 2
+            + self._cos_lat * math.cos(lat_b) * math.sin((math.radians(lon) - self._lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(haversine)))
+
+    def great_circle_many(self, lats: "np.ndarray", lons: "np.ndarray") -> "np.ndarray":
+        """``great_circle_m`` to many points at once."""
+        lats = np.radians(lats)
+        haversine = (
+            np.sin((lats - self._lat) / 2) ** 2
+            + self._cos_lat * np.cos(lats) * np.sin((np.radians(lons) - self._lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(haversine)))
+
+    def reaches_circle(self, lat: float, lon: float, radius_m: float) -> bool:
+        """Whether this circle and the circle at (lat, lon) overlap (touching counts)."""
+        reach = self.radius_m + float(radius_m)
+        least, greatest = _geodesic_bounds(self.great_circle_m(lat, lon), self.centre.lat, lat)
+        if greatest < reach:
+            return True
+        if least > reach:
+            return False
+        return distance_m(self.centre, Point(lat, lon)) <= reach
+
+    def circle_distance_bounds(
+        self, lat: float, lon: float, radius_m: float
+    ) -> tuple[float, float]:
+        """Bounds of the distance from the centre to the edge of the circle at (lat, lon),
+        0 inside it: the exact one (``distance_to_area_m``) lies between them."""
+        least, greatest = _geodesic_bounds(self.great_circle_m(lat, lon), self.centre.lat, lat)
+        radius = float(radius_m)
+        return max(0.0, least - radius), max(0.0, greatest - radius)
+
+    def circle_distance_m(self, lat: float, lon: float, radius_m: float) -> float:
+        """Exactly ``distance_to_area_m`` from the centre for the circle at (lat, lon)."""
+        return max(0.0, distance_m(self.centre, Point(lat, lon)) - float(radius_m))
+
+    def box_distance_m(self, south: float, west: float, north: float, east: float) -> float:
+        """Distance from the centre to a bounding box, in ``distance_to_polygon_m``'s flat
+        projection around the centre: no more than the distance to anything inside it."""
+        # The projection is linear in longitude and in latitude alone: the projected box of a
+        # polygon is the projection of its box of longitudes and latitudes.
+        x_west, y_south = self._flat(west, south)
+        x_east, y_north = self._flat(east, north)
+        return math.hypot(max(x_west, -x_east, 0.0), max(y_south, -y_north, 0.0))
+
+    def distance_bounds_many(
+        self,
+        lats: Sequence[float],
+        lons: Sequence[float],
+        radii: Sequence[float | None],
+        box: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]],
+    ) -> tuple["np.ndarray", "np.ndarray"]:
+        """Lower and upper bounds of the distance from the centre to each of many areas
+        (``distance_to_area_m``: 0 inside it), at once: a circle's from the great circle, a
+        polygon's (its radius None) from its bounding box (``box``: the souths, wests,
+        norths and easts). Where they agree no geodesic or polygon need be measured."""
+        latitudes = np.array(lats, dtype=float)
+        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float))
+        least, greatest = _stretch_bounds_many(self.centre.lat, latitudes)
+        local = sphere < _LOCAL_M
+        least = sphere * np.where(local, least, 1 - _SPHERE_ERROR)
+        greatest = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR)
+        radius = np.array(radii, dtype=float)
+        nearest, farthest = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
+        polygon = np.isnan(radius)
+        low = np.where(
+            polygon, np.maximum(nearest - self.SLACK_M, 0.0), np.maximum(least - radius, 0.0)
+        )
+        high = np.where(polygon, farthest + self.SLACK_M, np.maximum(greatest - radius, 0.0))
+        return low, high
+
+    def box_distances_many(
+        self, souths: "np.ndarray", wests: "np.ndarray", norths: "np.ndarray", easts: "np.ndarray"
+    ) -> tuple["np.ndarray", "np.ndarray"]:
+        """To many boxes at once: ``box_distance_m`` (the nearest point of each box), and
+        the distance to its farthest corner, in the same projection: a polygon whose box
+        lies wholly within reach is within it too."""
+        x_west = (wests - self.centre.lon) * self._x_per_degree
+        x_east = (easts - self.centre.lon) * self._x_per_degree
+        y_south = (souths - self.centre.lat) * self._y_per_degree
+        y_north = (norths - self.centre.lat) * self._y_per_degree
+        nearest = np.hypot(
+            np.maximum(np.maximum(x_west, -x_east), 0.0),
+            np.maximum(np.maximum(y_south, -y_north), 0.0),
+        )
+        farthest = np.hypot(
+            np.maximum(np.abs(x_west), np.abs(x_east)),
+            np.maximum(np.abs(y_south), np.abs(y_north)),
+        )
+        return nearest, farthest
+
+    def corner_distance_m(self, ring: list[list[float]]) -> float:
+        """Distance from the centre to the polygon's nearest corner, in the same projection:
+        no less than the distance to the polygon."""
+        return min(math.hypot(*self._flat(lon, lat)) for lon, lat in ring)
+
+    def polygon_distance_m(self, ring: list[list[float]]) -> float:
+        """Exactly ``distance_to_polygon_m`` from the centre."""
+        return distance_to_polygon_m(self.centre, ring)
+
+    def polygon_within(
+        self, limit_m: float, ring: list[list[float]] | None, box: tuple[float, float, float, float]
+    ) -> bool | None:
+        """Whether the polygon comes within ``limit_m`` of the centre, when its bounding box
+        (``box``: south, west, north, east) or its nearest corner settles it without shapely;
+        None when only the polygon's edges can tell. Without the ring only the box is tried."""
+        if self.box_distance_m(*box) > limit_m + self.SLACK_M:
+            return False
+        if ring is not None and self.corner_distance_m(ring) < limit_m - self.SLACK_M:
+            return True
+        return None
+
+    def reaches_polygon(
+        self, boundary: dict[str, Any], box: tuple[float, float, float, float]
+    ) -> bool:
+        """Whether this circle and the polygon overlap (touching counts)."""
+        ring = polygon_ring(boundary)
+        settled = self.polygon_within(self.radius_m, ring, box)
+        if settled is not None:
+            return settled
+        return self.polygon_distance_m(ring) <= self.radius_m
+
+    def _flat(self, lon: float, lat: float) -> tuple[float, float]:
+        # ``_project``'s arithmetic, with the centre's share worked out once.
+        x = (lon - self.centre.lon) * self._x_per_degree
+        return x, (lat - self.centre.lat) * self._y_per_degree
 
 
 def circle_bbox(centre: Point, radius_m: float) -> BBox:
@@ -286,6 +499,68 @@ def areas_intersect(a: Area, b: Area) -> bool:
     circle, polygon = (a, b) if a.boundary is None else (b, a)
     ring = polygon_ring(polygon.boundary)  # type: ignore[arg-type]  # the one of the two with a boundary
     return distance_to_polygon_m(circle.centre, ring) <= float(circle.radius_m or 0)
+
+
+# A row of areas, as ``overlapping_ids`` takes them: an id, then the area's columns
+# (``areas.models.AREA_COLUMNS``): centre latitude and longitude, radius, boundary (the
+# GeoJSON, or its text as the database holds it, read only if need be), and bounding box
+# (south, west, north, east).
+AreaRow = tuple[
+    int, float, float, float | None, dict[str, Any] | str | None, float, float, float, float
+]
+
+
+def geojson(boundary: dict[str, Any] | str) -> dict[str, Any]:
+    """A boundary's GeoJSON, given as it is or as its text."""
+    return json.loads(boundary) if isinstance(boundary, str) else boundary
+
+
+def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
+    """The ids of the rows whose area overlaps ``area``, in no order: what
+    ``areas_intersect`` answers for each.
+
+    For a circle (an alert's, usually) the cheap tests run on all the rows at once, with
+    numpy: the great-circle shortcut settles most circles, and a polygon's bounding box
+    wholly out of reach or wholly within it settles the polygon; only the rest are tested
+    one by one (``Reach``)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    if area.boundary is not None:
+        return [
+            pk
+            for pk, lat, lon, radius_m, boundary, *_ in rows
+            if areas_intersect(
+                area,
+                Area(Point(lat, lon), radius_m, None if boundary is None else geojson(boundary)),
+            )
+        ]
+    reach = Reach(area.centre, float(area.radius_m or 0))
+    ids, lats, lons, radii, boundaries, souths, wests, norths, easts = zip(*rows, strict=True)
+    sphere = reach.great_circle_many(np.array(lats), np.array(lons))
+    # A polygon's radius is NaN, so neither shortcut settles it.
+    both = reach.radius_m + np.array(radii, dtype=float)
+    least, greatest = _stretch_bounds_many(reach.centre.lat, np.array(lats))
+    local = sphere < _LOCAL_M
+    inside = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR) < both
+    outside = sphere * np.where(local, least, 1 - _SPHERE_ERROR) > both
+    polygon = np.isnan(both)
+    nearest, farthest = reach.box_distances_many(
+        np.array(souths), np.array(wests), np.array(norths), np.array(easts)
+    )
+    inside |= polygon & (farthest < reach.radius_m - reach.SLACK_M)
+    outside |= polygon & (nearest > reach.radius_m + reach.SLACK_M)
+    matched = [ids[index] for index in np.flatnonzero(inside).tolist()]
+    for index in np.flatnonzero(~(inside | outside)).tolist():
+        boundary = boundaries[index]
+        if boundary is None:
+            if distance_m(area.centre, Point(lats[index], lons[index])) <= both[index]:
+                matched.append(ids[index])
+        else:
+            box = (souths[index], wests[index], norths[index], easts[index])
+            if reach.reaches_polygon(geojson(boundary), box):
+                matched.append(ids[index])
+    return matched
 
 
 def area_within(inner: Area, outer: Area, *, tolerance_m: float = 1.0) -> bool:

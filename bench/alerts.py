@@ -8,7 +8,7 @@ coordinator (no settings saved: the defaults, in-app and email) and 199 voluntee
 the in-app inbox only, plus members an alert must skip: other categories, a higher minimum
 severity, the scheme muted, a pending join request. Then it times:
 
-1. matching: ``schemes_touched_by`` for a 10 km alert at random points (the SQL
+1. matching: ``scheme_ids_touched_by`` for a 10 km alert at random points (the SQL
    bounding-box prefilter plus the exact geometry of each candidate), with the query plan
    of the prefilter;
 2. where the queue step's time goes for the 100,000-recipient alert, in-process (matching,
@@ -349,7 +349,7 @@ def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     from django.db import connection
 
     from areas import geo
-    from notifications.selectors import schemes_touched_by
+    from notifications.selectors import scheme_ids_touched_by
     from schemes.models import Scheme
     from schemes.selectors import schemes_in_bbox
 
@@ -361,7 +361,7 @@ def bench_matching(runs: int, rng: random.Random) -> tuple[float, float]:
     def match(point: geo.Point) -> int:
         area = geo.Area(centre=point, radius_m=ALERT_RADIUS_M)
         box = geo.circle_bbox(point, ALERT_RADIUS_M)
-        return len(schemes_touched_by(area=area, box=box, force=FORCE, kinds=[]))
+        return len(scheme_ids_touched_by(area=area, box=box, force=FORCE, kinds=[]))
 
     match(points[0])  # warm up caches and the connection
     samples, found = [], []
@@ -421,19 +421,17 @@ def bench_queue_step(cluster: Cluster) -> None:
     from areas import geo
     from notifications import dispatch
     from notifications.models import Notice
-    from notifications.selectors import recipients_of, schemes_touched_by
+    from notifications.selectors import recipients_of, scheme_ids_touched_by
 
     with transaction.atomic():
         alert = draft_alert(cluster, "Queue step")
         box = geo.BBox(alert.bbox_south, alert.bbox_west, alert.bbox_north, alert.bbox_east)
         started = time.perf_counter()
-        schemes = schemes_touched_by(
+        scheme_ids = scheme_ids_touched_by(
             area=alert.area, box=box, force=alert.force, kinds=alert.scheme_kinds
         )
         matched = time.perf_counter()
-        recipients = sum(
-            1 for _ in recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
-        )
+        recipients = sum(1 for _ in recipients_of(alert=alert, scheme_ids=scheme_ids))
         found = time.perf_counter()
         batches = dispatch.alert_queue_notices(alert_id=alert.pk)
         whole = time.perf_counter() - found

@@ -32,6 +32,8 @@ from bench.measure import django_on_own_database, report, timed  # noqa: E402
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from schemes.models import Scheme
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
@@ -42,11 +44,43 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 SOUTH, NORTH, WEST, EAST = 50.6, 53.9, -4.3, 1.6
 
 
+def random_schemes(
+    count: int, rng: random.Random, *, active_only: bool = False
+) -> Iterator["Scheme"]:
+    """Unsaved schemes spread over England and Wales: circles of 300 m to 3 km, and every
+    fifth a polygon a few kilometres across; one in ten proposed unless ``active_only``."""
+    from areas.models import area_fields
+    from schemes.models import Scheme
+
+    kinds = ["neighbourhood", "speedwatch", "countryside"]
+    for n in range(count):
+        lat, lon = rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)
+        if n % 5 == 4:
+            half_lat, half_lon = rng.uniform(0.005, 0.04), rng.uniform(0.008, 0.06)
+            ring = [
+                [lon - half_lon, lat - half_lat],
+                [lon + half_lon, lat - half_lat],
+                [lon + half_lon * 0.6, lat + half_lat],
+                [lon - half_lon, lat + half_lat * 0.8],
+                [lon - half_lon, lat - half_lat],
+            ]
+            area = area_fields(boundary={"type": "Polygon", "coordinates": [ring]})
+        else:
+            area = area_fields(lat=lat, lon=lon, radius_m=rng.randint(300, 3000))
+        yield Scheme(
+            name=f"Scheme {n}",
+            kind=kinds[n % 3],
+            force="cambridgeshire",
+            status="active" if n % 10 or active_only else "proposed",
+            description="Bench scheme",
+            **area,
+        )
+
+
 def populate(count: int, rng: random.Random) -> None:
     from django.db import transaction
 
     from accounts.models import User
-    from areas.models import area_fields
     from schemes.models import Membership, Scheme
 
     if Scheme.objects.count() == count:
@@ -62,33 +96,7 @@ def populate(count: int, rng: random.Random) -> None:
             User(email=f"member{n}@bench.invalid", name=f"Member {n}", password="!")
             for n in range(2000)
         )
-        kinds = ["neighbourhood", "speedwatch", "countryside"]
-        schemes = []
-        for n in range(count):
-            lat, lon = rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)
-            if n % 5 == 4:
-                half_lat, half_lon = rng.uniform(0.005, 0.04), rng.uniform(0.008, 0.06)
-                ring = [
-                    [lon - half_lon, lat - half_lat],
-                    [lon + half_lon, lat - half_lat],
-                    [lon + half_lon * 0.6, lat + half_lat],
-                    [lon - half_lon, lat + half_lat * 0.8],
-                    [lon - half_lon, lat - half_lat],
-                ]
-                area = area_fields(boundary={"type": "Polygon", "coordinates": [ring]})
-            else:
-                area = area_fields(lat=lat, lon=lon, radius_m=rng.randint(300, 3000))
-            schemes.append(
-                Scheme(
-                    name=f"Scheme {n}",
-                    kind=kinds[n % 3],
-                    force="cambridgeshire",
-                    status="active" if n % 10 else "proposed",
-                    description="Bench scheme",
-                    **area,
-                )
-            )
-        schemes = Scheme.objects.bulk_create(schemes, batch_size=2000)
+        schemes = Scheme.objects.bulk_create(random_schemes(count, rng), batch_size=2000)
         Membership.objects.bulk_create(
             (
                 Membership(scheme=scheme, user=user, status="active", role="volunteer")

@@ -54,7 +54,7 @@ from notifications.selectors import (
     RECIPIENTS_FETCH,
     Recipient,
     recipients_of,
-    schemes_touched_by,
+    scheme_ids_touched_by,
 )
 from notifications.timing import delivery_plan, retry_backoff
 
@@ -101,11 +101,11 @@ def alert_queue_notices(
     if alert.references_id:
         recipients = _recipients_of_replaced(alert, alert.references_id)
     else:
-        schemes = schemes_touched_by(
+        scheme_ids = scheme_ids_touched_by(
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
-        alert.matched_schemes.set(schemes)
-        recipients = recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
+        alert.matched_schemes.set(scheme_ids)
+        recipients = recipients_of(alert=alert, scheme_ids=scheme_ids)
     now = timezone.now()
     size = settings.NOTIFICATIONS_BATCH_SIZE
     store_size = size * max(1, STORE_RECIPIENTS // size)

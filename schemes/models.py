@@ -95,6 +95,11 @@ class Scheme(AreaFields):
                 fields=["bbox_south", "bbox_west", "bbox_north", "bbox_east"],
                 name="scheme_bbox_overlap",
             ),
+            # The tallest box, which bounds how far south of a search box an overlapping
+            # one may start (``selectors.schemes_in_bbox``): one entry read.
+            models.Index(
+                models.F("bbox_north") - models.F("bbox_south"), name="scheme_bbox_height"
+            ),
         ]
 
     def __str__(self) -> str:

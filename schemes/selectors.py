@@ -1,12 +1,26 @@
 """Reads with rules in them: which schemes, members and activity a user may see."""
 
-from collections.abc import Callable
+from bisect import insort
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+import numpy as np
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
+from areas.models import area_columns_as_text
 from core import visibility
 from core.memo import remembered
 from schemes import permissions
@@ -84,10 +98,15 @@ def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme
     """Schemes whose bounding box overlaps ``box``: the SQL prefilter for every geo look-up.
 
     The lower bounds on bbox_south and bbox_west follow from the bounded size of an area
-    (``geo.MAX_SPAN_*``) and let the index on the four box columns do the narrowing.
+    and let the index on the four box columns do the narrowing: a B-tree reads the band of
+    bbox_south from ``box.south`` less the tallest box there is, so the bound on bbox_south
+    is the tallest box actually stored (read from its own index in the same query), no
+    more than ``geo.MAX_SPAN_LAT_DEG``. Schemes are a few kilometres across; the bound the
+    database allows is 55 km, and a band that wide had the index read several times the
+    entries it needed.
     """
     return schemes.filter(
-        bbox_south__gte=box.south - geo.MAX_SPAN_LAT_DEG,
+        bbox_south__gte=_south_of_tallest_box(box.south),
         bbox_south__lte=box.north,
         bbox_west__gte=box.west - geo.MAX_SPAN_LON_DEG,
         bbox_west__lte=box.east,
@@ -96,26 +115,128 @@ def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme
     )
 
 
-def schemes_near(*, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float) -> list[Scheme]:
-    """Schemes whose area comes within ``radius_m`` of ``point``, nearest first.
+def _south_of_tallest_box(south: float) -> RawSQL:
+    """``south`` less the height (north less south, in degrees) of the tallest bounding box
+    of any scheme: a scalar subquery the ``scheme_bbox_height`` index answers by reading one
+    entry. Written in SQL because compiling the ORM's ``Subquery`` of it took longer than
+    the whole look-up takes to run."""
+    return RawSQL(  # constant SQL; the numbers are parameters
+        '%s - COALESCE((SELECT MAX("bbox_north" - "bbox_south") FROM "schemes_scheme"), %s)',
+        (south, geo.MAX_SPAN_LAT_DEG),
+        output_field=FloatField(),
+    )
 
-    Each scheme gets a ``distance_m`` attribute: metres from the point to the nearest edge
-    of its area, 0 when the point is inside it.
-    """
-    candidates = schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
-    nearby = []
-    for scheme in candidates:
-        distance = geo.distance_to_area_m(
-            point,
-            centre=geo.Point(scheme.centre_lat, scheme.centre_lon),
-            radius_m=scheme.radius_m,
-            boundary=scheme.boundary,
-        )
-        if distance <= radius_m:
-            scheme.distance_m = round(distance)
-            nearby.append(scheme)
-    nearby.sort(key=lambda s: (s.distance_m, s.name, s.pk))
-    return nearby
+
+def schemes_near(
+    *, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
+) -> "NearbySchemes":
+    """Schemes whose area comes within ``radius_m`` of ``point``, nearest first (then by
+    name): a sequence that knows at once how many there are, and whose items (each with a
+    ``distance_m`` attribute: metres from the point to the nearest edge of its area, 0 when
+    the point is inside it) are read from the database a slice at a time.
+
+    The bounding-box prefilter reads plain columns; which schemes come within reach is
+    settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
+    a polygon's box before the polygon). Exact distances are measured for as many schemes
+    as the order of the slice asked for depends on."""
+    rows = list(
+        schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
+        .order_by()
+        .values_list("pk", "name", *area_columns_as_text())
+    )
+    return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
+
+
+class NearbySchemes(Sequence[Scheme]):
+    """``schemes_near``'s answer: the schemes within reach, nearest first, for a paginator
+    to count and slice. A slice is one query, for its own rows."""
+
+    def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, rows: list[Any]):
+        self._schemes = schemes
+        self._reach = reach
+        # (pk, name, *AREA_COLUMNS) of each candidate; the boundary as text.
+        self._rows = rows
+        self._measured: dict[int, float] = {}
+        if rows:
+            columns = list(zip(*rows, strict=True))
+            low, high = reach.distance_bounds_many(
+                columns[2], columns[3], columns[4], (columns[6], columns[7], columns[8], columns[9])
+            )
+        else:
+            low = high = np.zeros(0)
+        self._high = high
+        self._low: list[float] = low.tolist()
+        limit = reach.radius_m
+        # Near the edge of reach only the geodesic, or the polygon's edges, can tell.
+        edge = [
+            index
+            for index in np.flatnonzero((low <= limit) & (high > limit)).tolist()
+            if self._measure(index) <= limit
+        ]
+        within = np.concatenate([np.flatnonzero(high <= limit), np.array(edge, dtype=int)])
+        # By the lower bounds: those not yet measured come in this order.
+        self._waiting: list[int] = within[np.argsort(low[within], kind="stable")].tolist()
+        self._next = 0
+        # Measured, in their final order: ((metres, name, pk), index of the row).
+        self._ranked: list[tuple[tuple[int, str, int], int]] = []
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    @overload
+    def __getitem__(self, index: int) -> Scheme: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Scheme]: ...
+
+    def __getitem__(self, index: int | slice) -> Scheme | list[Scheme]:
+        if isinstance(index, slice):
+            return self._page(range(len(self))[index])
+        (scheme,) = self._page([range(len(self))[index]])
+        return scheme
+
+    def _page(self, positions: Sequence[int]) -> list[Scheme]:
+        if not positions:
+            return []
+        self._rank(max(positions) + 1)
+        chosen = [self._ranked[position][0] for position in positions]
+        rows = self._schemes.filter(pk__in=[pk for _, _, pk in chosen]).order_by()
+        by_pk = {scheme.pk: scheme for scheme in rows}
+        schemes = []
+        for metres, _, pk in chosen:
+            scheme = by_pk[pk]
+            scheme.distance_m = metres
+            schemes.append(scheme)
+        return schemes
+
+    def _rank(self, count: int) -> None:
+        """Measure until the first ``count`` schemes are known in order: until every scheme
+        not yet measured would come after them whatever its exact distance."""
+        while self._next < len(self._waiting):
+            index = self._waiting[self._next]
+            if (
+                len(self._ranked) >= count
+                and round(self._low[index]) > self._ranked[count - 1][0][0]
+            ):
+                return
+            pk, name, *_ = self._rows[index]
+            insort(self._ranked, ((round(self._measure(index)), name, pk), index))
+            self._next += 1
+
+    def _measure(self, index: int) -> float:
+        """``geo.distance_to_area_m`` from the point to the row's area."""
+        distance = self._measured.get(index)
+        if distance is None:
+            _, _, lat, lon, radius, boundary, *_ = self._rows[index]
+            if boundary is not None:
+                ring = geo.polygon_ring(geo.geojson(boundary))
+                distance = self._reach.polygon_distance_m(ring)
+            elif self._high[index] == 0.0:  # the point is inside the circle
+                distance = 0.0
+            else:
+                distance = self._reach.circle_distance_m(lat, lon, radius or 0)
+            self._measured[index] = distance
+        return distance
 
 
 @visibility.rule("scheme status change")

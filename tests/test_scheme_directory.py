@@ -266,23 +266,29 @@ def test_near_me_prefilters_by_bounding_box_in_sql(anon: APIClient, monkeypatch)
     SchemeFactory(name="Cambridge", lat=CAMBRIDGE[0], lon=CAMBRIDGE[1], radius=500)
     SchemeFactory(name="Bedford", lat=52.136, lon=-0.467, radius=500)
     measured = []
-    real_distance = geo.distance_to_area_m
+    real_bounds = geo.Reach.distance_bounds_many
 
-    def measuring(point, *, centre, radius_m, boundary):
-        measured.append((round(centre.lat, 4), round(centre.lon, 4)))
-        return real_distance(point, centre=centre, radius_m=radius_m, boundary=boundary)
+    def measuring(reach, lats, lons, radii, box):
+        measured.extend((round(lat, 4), round(lon, 4)) for lat, lon in zip(lats, lons, strict=True))
+        return real_bounds(reach, lats, lons, radii, box)
 
-    monkeypatch.setattr(geo, "distance_to_area_m", measuring)
+    monkeypatch.setattr(geo.Reach, "distance_bounds_many", measuring)
     with CaptureQueriesContext(connection) as queries:
         response = anon.get(SCHEMES, {"lat": CAMBRIDGE[0], "lon": CAMBRIDGE[1], "radius_m": 1000})
     assert _names(response) == ["Cambridge"]
     # Bedford never left the database: only Cambridge had its distance measured in Python.
     assert measured == [CAMBRIDGE]
 
-    (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "schemes_scheme"' in q["sql"]]
+    # The prefilter, then the rows of the page.
+    (sql, page_sql) = [
+        q["sql"] for q in queries.captured_queries if 'FROM "schemes_scheme"' in q["sql"]
+    ]
+    assert '"schemes_scheme"."id" IN' in page_sql
     box = geo.circle_bbox(geo.Point(*CAMBRIDGE), 1000)
+    # bbox_south from the search box's south less the tallest box stored (a subquery).
+    assert re.search(r'- COALESCE\(\(SELECT MAX\("bbox_north" - "bbox_south"\)', sql), sql
     bounds = {
-        ("bbox_south", ">="): box.south - geo.MAX_SPAN_LAT_DEG,
+        ("bbox_south", ">="): box.south,
         ("bbox_south", "<="): box.north,
         ("bbox_west", ">="): box.west - geo.MAX_SPAN_LON_DEG,
         ("bbox_west", "<="): box.east,
@@ -290,6 +296,6 @@ def test_near_me_prefilters_by_bounding_box_in_sql(anon: APIClient, monkeypatch)
         ("bbox_east", ">="): box.west,
     }
     for (column, operator), value in bounds.items():
-        match = re.search(rf'"schemes_scheme"\."{column}" {operator}\s+(-?[0-9.e-]+)', sql)
+        match = re.search(rf'"schemes_scheme"\."{column}" {operator}\s+\(?(-?[0-9.e-]+)', sql)
         assert match, f"no {column} {operator} predicate in {sql}"
         assert float(match.group(1)) == pytest.approx(value)

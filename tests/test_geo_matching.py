@@ -1,0 +1,234 @@
+"""Geo matching at the edges: which schemes an alert's area touches, and "near me", decided
+by the cheap tests (great-circle bounds, bounding boxes, nearest corners) exactly as the
+geodesic and shapely decide them."""
+
+import math
+import random
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from geopy.distance import distance as geodesic_distance
+
+from areas import geo
+from areas.models import area_fields
+from notifications.selectors import scheme_ids_touched_by
+from schemes import selectors
+from schemes.models import Scheme
+from tests.factories import SchemeFactory
+
+pytestmark = pytest.mark.django_db
+
+CAMBRIDGE = geo.Point(52.2053, 0.1218)
+FORCE = "cambridgeshire"
+
+
+def _towards(point: geo.Point, metres: float, bearing: float) -> geo.Point:
+    there = geodesic_distance(meters=metres).destination((point.lat, point.lon), bearing=bearing)
+    return geo.Point(there.latitude, there.longitude)
+
+
+def _matched(alert: geo.Area, kinds: list[str] | None = None) -> set[int]:
+    box = (
+        geo.circle_bbox(alert.centre, float(alert.radius_m or 0))
+        if alert.boundary is None
+        else geo.polygon_bbox(geo.polygon_ring(alert.boundary))
+    )
+    return set(scheme_ids_touched_by(area=alert, box=box, force=FORCE, kinds=kinds or []))
+
+
+def _square(west: float, south: float, east: float, north: float) -> dict:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _flat_lon(origin: geo.Point, metres: float) -> float:
+    """The longitude ``metres`` east of ``origin`` in areas.geo's flat projection around it."""
+    return origin.lon + math.degrees(
+        metres / (geo.EARTH_RADIUS_M * math.cos(math.radians(origin.lat)))
+    )
+
+
+@pytest.mark.parametrize("bearing", [0, 45, 90, 180, 270])
+@pytest.mark.parametrize(("gap_m", "reached"), [(-0.5, True), (0.5, False)])
+def test_a_circle_half_a_metre_inside_or_outside_an_alert(bearing, gap_m, reached) -> None:
+    # A 10 km alert and a 2 km scheme whose edges are half a metre apart, or overlap by as
+    # much: well inside the band where only the geodesic can tell.
+    centre = _towards(CAMBRIDGE, 12_000 + gap_m, bearing)
+    scheme = SchemeFactory(lat=centre.lat, lon=centre.lon, radius=2000)
+    assert _matched(geo.Area(CAMBRIDGE, radius_m=10_000)) == ({scheme.pk} if reached else set())
+
+
+@pytest.mark.parametrize(("gap_m", "reached"), [(-0.5, True), (0.5, False)])
+def test_a_polygon_half_a_metre_inside_or_outside_an_alert(gap_m, reached) -> None:
+    # A square whose western edge is 10 km east of the alert's centre, give or take half a
+    # metre, as areas.geo measures polygons; its box reaches 3 km either side.
+    west = _flat_lon(CAMBRIDGE, 10_000 + gap_m)
+    boundary = _square(west, CAMBRIDGE.lat - 0.03, west + 0.05, CAMBRIDGE.lat + 0.03)
+    scheme = SchemeFactory(polygon=boundary)
+    assert _matched(geo.Area(CAMBRIDGE, radius_m=10_000)) == ({scheme.pk} if reached else set())
+
+
+def test_a_polygon_whose_box_is_within_reach_but_not_the_polygon() -> None:
+    # A triangle whose bounding box comes within 300 m of the alert's centre, but whose
+    # nearest edge passes 4 km away: the box alone must not settle it.
+    lat, lon = CAMBRIDGE.lat, CAMBRIDGE.lon
+    ring = [[lon + 0.002, lat + 0.05], [lon + 0.08, lat + 0.002], [lon + 0.08, lat + 0.05]]
+    triangle = SchemeFactory(polygon={"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    box = geo.polygon_bbox(ring)
+    assert geo.Reach(CAMBRIDGE, 1000).box_distance_m(box.south, box.west, box.north, box.east) < 500
+    assert _matched(geo.Area(CAMBRIDGE, radius_m=3900)) == set()
+    assert _matched(geo.Area(CAMBRIDGE, radius_m=4100)) == {triangle.pk}
+    assert geo.distance_to_polygon_m(CAMBRIDGE, ring) == pytest.approx(4020, abs=10)
+
+
+def test_polygons_touching_along_an_edge_or_at_a_corner() -> None:
+    lat, lon = CAMBRIDGE.lat, CAMBRIDGE.lon
+    alert = geo.Area(CAMBRIDGE, boundary=_square(lon - 0.02, lat - 0.01, lon, lat + 0.01))
+    along_edge = SchemeFactory(polygon=_square(lon, lat - 0.005, lon + 0.02, lat + 0.005))
+    at_corner = SchemeFactory(polygon=_square(lon, lat + 0.01, lon + 0.02, lat + 0.02))
+    SchemeFactory(polygon=_square(lon + 0.0001, lat - 0.01, lon + 0.02, lat + 0.01))  # a gap
+    SchemeFactory(lat=lat, lon=lon + 0.005, radius=300)  # a circle 40 m short of the edge
+    touching = SchemeFactory(lat=lat, lon=lon + 0.005, radius=350)
+    assert _matched(alert) == {along_edge.pk, at_corner.pk, touching.pk}
+
+
+def test_matching_agrees_with_areas_intersect_on_many_schemes() -> None:
+    # Circles and polygons scattered around, many of them near the edges of the alerts.
+    rng = random.Random(14)
+    schemes = []
+    for n in range(400):
+        centre = _towards(CAMBRIDGE, rng.uniform(0, 16_000), rng.uniform(0, 360))
+        if n % 3 == 0:
+            half_lat, half_lon = rng.uniform(0.002, 0.03), rng.uniform(0.003, 0.05)
+            area = area_fields(
+                boundary=_square(
+                    centre.lon - half_lon,
+                    centre.lat - half_lat,
+                    centre.lon + half_lon * rng.uniform(0.3, 1),
+                    centre.lat + half_lat,
+                )
+            )
+        else:
+            area = area_fields(lat=centre.lat, lon=centre.lon, radius_m=rng.randint(50, 3000))
+        schemes.append(
+            Scheme(name=f"Watch {n}", kind="neighbourhood", force=FORCE, status="active", **area)
+        )
+    Scheme.objects.bulk_create(schemes)
+    stored = list(Scheme.objects.all())
+    for radius in (500, 4_000, 10_000, 12_345):
+        alert = geo.Area(CAMBRIDGE, radius_m=radius)
+        expected = {scheme.pk for scheme in stored if geo.areas_intersect(alert, scheme.area)}
+        assert _matched(alert) == expected
+        assert 0 < len(expected) < len(stored)
+
+
+def test_matching_reads_the_candidates_in_one_query_and_skips_other_kinds() -> None:
+    SchemeFactory(kind="speedwatch")
+    watch = SchemeFactory(kind="neighbourhood")
+    alert = geo.Area(CAMBRIDGE, radius_m=2000)
+    with CaptureQueriesContext(connection) as queries:
+        assert _matched(alert, kinds=["neighbourhood"]) == {watch.pk}
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    assert "ORDER BY" not in sql
+
+
+def test_a_tall_scheme_starting_far_south_is_still_found() -> None:
+    # The prefilter reads bbox_south from the search box less the tallest stored box: a
+    # scheme 0.3 degrees tall whose box starts well south of the search is within it.
+    lat, lon = CAMBRIDGE.lat, CAMBRIDGE.lon
+    tall = SchemeFactory(polygon=_square(lon - 0.01, lat - 0.3, lon + 0.01, lat + 0.001))
+    small = SchemeFactory(lat=lat + 0.01, lon=lon, radius=500)
+    assert _matched(geo.Area(CAMBRIDGE, radius_m=1000)) == {tall.pk, small.pk}
+    nearby = selectors.schemes_near(schemes=Scheme.objects.all(), point=CAMBRIDGE, radius_m=1000)
+    assert [scheme.pk for scheme in nearby[:]] == [tall.pk, small.pk]
+
+
+def test_the_geodesic_bounds_from_the_great_circle_hold() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        a = geo.Point(rng.uniform(geo.SOUTH, geo.NORTH), rng.uniform(geo.WEST, geo.EAST))
+        b = _towards(a, rng.choice([1, 50, 1000, 20_000, 60_000, 190_000]), rng.uniform(0, 360))
+        sphere = geo.Reach(a, 0).great_circle_m(b.lat, b.lon)
+        least, greatest = geo._geodesic_bounds(sphere, a.lat, b.lat)
+        assert least <= geo.distance_m(a, b) <= greatest
+        assert greatest - least < sphere * 0.004  # the band is narrow in England and Wales
+
+
+def test_near_me_pages_are_the_slices_of_everything_sorted() -> None:
+    rng = random.Random(3)
+    schemes = []
+    for n in range(150):
+        centre = _towards(CAMBRIDGE, rng.uniform(0, 9_000), rng.uniform(0, 360))
+        if n % 4 == 0:
+            area = area_fields(
+                boundary=_square(centre.lon, centre.lat, centre.lon + 0.01, centre.lat + 0.008)
+            )
+        else:
+            # Some share a radius and a distance, so the order by name decides among them.
+            area = area_fields(lat=centre.lat, lon=centre.lon, radius_m=rng.choice([300, 800]))
+        schemes.append(
+            Scheme(
+                name=f"Watch {n % 40:02}",
+                kind="neighbourhood",
+                force=FORCE,
+                status="active",
+                **area,
+            )
+        )
+    Scheme.objects.bulk_create(schemes)
+    everything = []
+    for scheme in Scheme.objects.all():
+        distance = geo.distance_to_area_m(
+            CAMBRIDGE,
+            centre=geo.Point(scheme.centre_lat, scheme.centre_lon),
+            radius_m=scheme.radius_m,
+            boundary=scheme.boundary,
+        )
+        if distance <= 6000:
+            everything.append((round(distance), scheme.name, scheme.pk))
+    everything.sort()
+    visible = selectors.schemes_visible_to(user=AnonymousUser())
+    nearby = selectors.schemes_near(schemes=visible, point=CAMBRIDGE, radius_m=6000)
+    assert len(nearby) == len(everything)
+    pages = []
+    for start in range(0, len(nearby), 20):
+        with CaptureQueriesContext(connection) as queries:
+            page = nearby[start : start + 20]
+        assert len(queries.captured_queries) == 1
+        pages += [(scheme.distance_m, scheme.name, scheme.pk) for scheme in page]
+    assert pages == everything
+    assert nearby[-1].pk == everything[-1][2]
+
+
+def test_the_preview_lists_the_schemes_reached_by_name_in_a_fixed_number_of_queries(
+    client_for, liaison, django_assert_num_queries
+) -> None:
+    body = {
+        "title": "Bogus callers",
+        "body": "Two men claiming to be from the water board.",
+        "category": "bogus_caller",
+        "severity": "Moderate",
+        "urgency": "Expected",
+        "lat": CAMBRIDGE.lat,
+        "lon": CAMBRIDGE.lon,
+        "radius_m": 2000,
+    }
+    client = client_for(liaison)
+    SchemeFactory(name="B Watch")
+    SchemeFactory(name="A Watch")
+    SchemeFactory(name="Far Watch", lat=52.40, lon=0.26)
+    response = client.post("/api/v1/alerts/preview/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert [(s["name"], s["status"]) for s in response.json()["schemes"]] == [
+        ("A Watch", "active"),
+        ("B Watch", "active"),
+    ]
+    with CaptureQueriesContext(connection) as few:
+        client.post("/api/v1/alerts/preview/", body, format="json")
+    for n in range(10):
+        SchemeFactory(name=f"Watch {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.post("/api/v1/alerts/preview/", body, format="json")
+    assert len(response.json()["schemes"]) == 12
