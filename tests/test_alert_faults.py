@@ -11,8 +11,8 @@ do, and beat run as separate processes against it; beat sweeps every two seconds
 every minute, the claim lease is six seconds instead of five minutes and the broker's
 visibility timeout five seconds instead of an hour.
 
-The faults: while both workers are sending emails, with the in-app batches queued behind
-them, the mail server holds back its answer to the message each worker is sending; Redis is
+The faults: while both workers are sending emails, with later batches queued behind them
+(the rest of the emails, and the in-app batches of the second few thousand recipients), the mail server holds back its answer to the message each worker is sending; Redis is
 killed; the first worker is killed (SIGKILL, its pool process too) with its message received
 by the server but not known to be, the worst moment; the server answers the second worker,
 and Redis starts again two seconds later.
@@ -83,7 +83,9 @@ PEOPLE = 10_000
 EMAIL_EVERY = 20
 EMAILS = PEOPLE // EMAIL_EVERY
 NOTICES = PEOPLE + EMAILS
-BATCH_SIZE = 250
+# Batches of 50: the first few thousand recipients' in-app batches go first, then their ten
+# email batches, so that some are still waiting in the queue while emails are being sent.
+BATCH_SIZE = 50
 LEASE_SECONDS = 6
 SWEEP_SECONDS = 2
 # A task taken but not acknowledged (by the dead worker, or lost with a connection) is handed
@@ -271,7 +273,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
             )
             alert_publish(alert=alert, actor=liaison)
         dispatch_started = time.monotonic()
-        # Every batch is queued; the emails go first, the in-app batches wait behind them.
+        # Every batch is queued, each store's in-app batches before its emails.
         wait_until(
             lambda: any(_queued(worker.log) for worker in (first, second)),
             timeout=60,
@@ -302,7 +304,7 @@ def test_a_broker_restart_and_a_killed_worker_lose_nothing_and_repeat_nothing(
         )
         assert {f"<notice-{pk}@patchwatch>" for pk in in_flight} == mail.held
         sent_in_the_outage = {channel: _sent(alert, channel) for channel in ("in_app", "email")}
-        assert waiting > 0  # the in-app batches, behind the emails
+        assert waiting > 0  # the batches behind the emails being sent
         mail.release()
         time.sleep(BROKER_DOWN_SECONDS)
         kept = broker.start()
