@@ -175,14 +175,17 @@ def _offences_grouped_in_one_pass(counted: QuerySet[Offence]) -> GroupedOffences
     query on PostgreSQL.
 
     Counting the repeat vehicles groups every vehicle of the period: a force area's year is
-    some 300,000 of them in a 50 MB hash table, most of the statistics' cost. Here the
-    offences are read once for both groupings (GROUPING SETS) rather than once each, and
-    split into two halves by vehicle key, which PostgreSQL runs side by side in a Parallel
-    Append when it has the workers: each half reads its share of the index and holds half
-    the vehicles. On an idle machine of two cores that about halves the time of the old
-    repeat-vehicles pass; on a busy one the two halves queue for the same cores, and the
-    single read still saves a pass."""
-    halves, params = [], []
+    some 300,000 of them in a 50 MB hash table, about two thirds of the statistics' cost.
+    The query splits the offences into two halves by vehicle key, which PostgreSQL runs side
+    by side in a Parallel Append when it has the workers: each half reads the period's
+    index entries (the key is checked in the index scan) but holds only half the vehicles,
+    and groups its offences by month, speed and action in the same read (GROUPING SETS), so
+    the month pass needs no read of its own. On the benchmark's million offences that is
+    about a tenth less work than the two passes it replaces, and on an idle machine of two
+    cores the two halves take about half the time of the old repeat-vehicles pass; on a busy
+    one they queue for the same cores."""
+    halves: list[str] = []
+    params: list[Any] = []
     for half in (Q(vehicle_key__lt=VEHICLE_KEY_SPLIT), Q(vehicle_key__gte=VEHICLE_KEY_SPLIT)):
         sql, half_params = (
             counted.filter(half)
