@@ -130,9 +130,12 @@ def alert_queue_notices(
             )
             # The cheap channels' batches go first: an in-app batch is one UPDATE, an email
             # batch talks to a mail server, and a worker takes batches in the order queued.
+            # The store's in-app notices make one batch: a single UPDATE of a few thousand
+            # rows costs less than a task for every few hundred of them.
             queued_by_channel = sorted(queued, key=lambda row: CHANNEL_ORDER.index(row[0]))
-            for _, notices in groupby(queued_by_channel, key=itemgetter(0)):
-                for batch in _batched((notice_id for _, notice_id in notices), size):
+            for channel, notices in groupby(queued_by_channel, key=itemgetter(0)):
+                per_batch = store_size if channel == Channel.IN_APP else size
+                for batch in _batched((notice_id for _, notice_id in notices), per_batch):
                     batches += 1
                     if deliver is not None:
                         transaction.on_commit(partial(deliver, batch))

@@ -68,11 +68,11 @@ def test_queueing_twice_stores_each_notice_once_and_hands_out_the_queued_again(
     assert alert.recipients_count == 5
 
 
-def test_in_app_batches_are_handed_out_before_the_emails_of_the_same_store(
+def test_a_stores_in_app_notices_are_one_batch_handed_out_before_its_emails(
     store, scheme, liaison, settings, django_capture_on_commit_callbacks
 ) -> None:
     """A worker takes batches in the order queued, and an email batch can take seconds:
-    the inbox's batches, one UPDATE each, do not wait behind them."""
+    the inbox's notices, one UPDATE for the whole store, do not wait behind them."""
     settings.NOTIFICATIONS_BATCH_SIZE = 2
     # Members who kept the default channels (in the app and by email).
     for _ in range(3):
@@ -82,11 +82,11 @@ def test_in_app_batches_are_handed_out_before_the_emails_of_the_same_store(
     with django_capture_on_commit_callbacks(execute=True):
         dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
     channel = dict(Notice.objects.filter(alert=alert).values_list("id", "channel"))
-    assert [{channel[id] for id in batch} for batch in handed] == [
-        {"in_app"},
-        {"in_app"},
-        {"email"},
-        {"email"},
+    # The in-app notices in one batch, however small the batches of the other channels.
+    assert [({channel[id] for id in batch}, len(batch)) for batch in handed] == [
+        ({"in_app"}, 3),
+        ({"email"}, 2),
+        ({"email"}, 1),
     ]
 
 

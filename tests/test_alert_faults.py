@@ -12,10 +12,11 @@ every minute, the claim lease is six seconds instead of five minutes and the bro
 visibility timeout five seconds instead of an hour.
 
 The faults: while both workers are sending emails, with later batches queued behind them
-(the rest of the emails, and the in-app batches of the second few thousand recipients), the mail server holds back its answer to the message each worker is sending; Redis is
-killed; the first worker is killed (SIGKILL, its pool process too) with its message received
-by the server but not known to be, the worst moment; the server answers the second worker,
-and Redis starts again two seconds later.
+(the rest of the emails, and the in-app batch of the second few thousand recipients), the
+mail server holds back its answer to the message each worker is sending; Redis is killed;
+the first worker is killed (SIGKILL, its pool process too) with its message received by the
+server but not known to be, the worst moment; the server answers the second worker, and
+Redis starts again two seconds later.
 
 What brings everything back:
 - the live worker and beat reconnect by themselves (Celery retries the broker connection);
@@ -83,7 +84,7 @@ PEOPLE = 10_000
 EMAIL_EVERY = 20
 EMAILS = PEOPLE // EMAIL_EVERY
 NOTICES = PEOPLE + EMAILS
-# Batches of 50: the first few thousand recipients' in-app batches go first, then their ten
+# Batches of 50: the first few thousand recipients' in-app batch goes first, then their five
 # email batches, so that some are still waiting in the queue while emails are being sent.
 BATCH_SIZE = 50
 LEASE_SECONDS = 6
