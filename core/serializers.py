@@ -22,7 +22,6 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import PrimaryKeyRelatedField
 
-
 _DRF_DATETIME = serializers.DateTimeField()
 
 

@@ -1,4 +1,5 @@
-from datetime import UTC, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,7 @@ MOMENTS = [
     datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC),  # the second before the clocks go forward
     datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # in the hour that repeats
     datetime(2026, 7, 15, 9, 30, tzinfo=dt_timezone(timedelta(hours=-5))),
-    datetime(2026, 7, 15, 9, 30),  # naive: DRF makes it aware in the site's zone
+    datetime(2026, 7, 15, 9, 30),  # noqa: DTZ001  # naive: DRF makes it aware in the site's zone
 ]
 
 
