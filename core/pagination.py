@@ -25,7 +25,11 @@ class PagePagination(PageNumberPagination):
     # Only numbers: the schema documents ``page`` as an integer.
     last_page_strings = ()
 
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None, *, count_of: Any = None
+    ) -> Any:
+        """The page's rows, as DRF's; ``count_of`` is a leaner queryset of the same rows to
+        count, when the page's own carries columns and joins a count does not need."""
         self.request = request
         page_size = self.get_page_size(request)
         if not page_size:
@@ -37,6 +41,8 @@ class PagePagination(PageNumberPagination):
         if len(rows) < page_size and (rows or number == 1):
             # Django's Paginator keeps its count here once worked out (a cached_property).
             paginator.__dict__["count"] = offset + len(rows)
+        elif count_of is not None:
+            paginator.__dict__["count"] = count_of.count()
         if not rows and number > 1 and paginator.count <= offset:
             message = str(paginator.error_messages["no_results"])
             raise NotFound(self.invalid_page_message.format(page_number=number, message=message))

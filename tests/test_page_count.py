@@ -4,9 +4,13 @@ asked of the database only when the page is full; either way it is the number of
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from notifications.models import Notice
+from notifications.selectors import inbox_of
 from schemes.models import Scheme
 from tests.factories import SchemeFactory
+from tests.test_list_page_queries import _alerts, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,27 @@ def test_page_past_the_last_is_still_a_404(anon, seven_schemes) -> None:
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid page."}
     assert anon.get(SCHEMES, {"page_size": 5, "page": 2}).json()["count"] == 7
+
+
+INBOX = "/api/v1/inbox/"
+
+
+def test_page_count_of_the_unread_badge_counts_unread_incidents(volunteer, liaison) -> None:
+    _alerts(12, issuer=liaison, recipient=volunteer)
+    client = token_client(volunteer)
+    unread = inbox_of(user=volunteer).filter(incident_unread=True)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(INBOX, {"unread": "true", "page_size": 1}).json()
+    assert body["count"] == unread.count() == 5
+    assert [card["id"] for card in body["results"]] == [unread.first().pk]
+    assert body["results"][0]["unread"] is True
+    # Token and user with the liaison profile, the card and the count.
+    assert len(queries) == 3
+    Notice.objects.filter(recipient=volunteer).update(read_at=timezone.now())
+    assert client.get(INBOX, {"unread": "true", "page_size": 1}).json()["count"] == 0
+
+
+def test_page_count_of_the_inbox_refuses_a_bad_filter(volunteer) -> None:
+    response = token_client(volunteer).get(INBOX, {"unread": "maybe", "page_size": 1})
+    assert response.status_code == 400
+    assert response.json() == {"unread": ["Enter true or false."]}
