@@ -185,14 +185,13 @@ class FilterSet(filters.FilterSet):
         request: Any = None,
         prefix: str | None = None,
     ) -> None:
-        if data is not None and prefix is None and not self._names_a_filter(data):
+        fast = data is not None and queryset is not None and prefix is None
+        if fast and not self._names_a_filter(data):
             empty = self._empty_form()
             if empty is not None:
                 self.is_bound = True
                 self.data = data
-                self.queryset = (
-                    queryset if queryset is not None else self._meta.model._default_manager.all()
-                )
+                self.queryset = queryset
                 self.request = request
                 self.form_prefix = prefix
                 # Shared, and never changed here: every value they are given is empty.
@@ -212,9 +211,7 @@ class FilterSet(filters.FilterSet):
         (so that no filter does anything with it); otherwise None: the usual way then."""
         if cls not in FilterSet._empty_forms:
             filterset = cls.__new__(cls)
-            filters.FilterSet.__init__(
-                filterset, QueryDict(), queryset=cls._meta.model._default_manager.none()
-            )
+            filters.FilterSet.__init__(filterset, QueryDict())  # its model's rows, never read
             form = filterset.form
             empty = form.is_valid() and all(
                 value in EMPTY_VALUES for value in form.cleaned_data.values()

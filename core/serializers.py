@@ -34,11 +34,11 @@ def api_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        return _DRF_DATETIME.to_representation(value)  # type: ignore[no-any-return]  # DRF's stubs say Any
+        return _DRF_DATETIME.to_representation(value)
     try:
         text = value.astimezone(timezone.get_current_timezone()).isoformat()
     except OverflowError:
-        return _DRF_DATETIME.to_representation(value)  # type: ignore[no-any-return]  # DRF's stubs say Any
+        return _DRF_DATETIME.to_representation(value)
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
