@@ -16,6 +16,13 @@ requests per second of each, their ratio and PASS/FAIL, and the queries of each 
 (counted in process with the same settings).
 
 Usage:  .venv/bin/python bench/lists.py [--rounds 5] [--duration 3] [--connections 4]
+        .venv/bin/python bench/lists.py --cpu 200     # in process: CPU ms and Python calls
+        .venv/bin/python bench/lists.py --profile schemes   # cProfile of one endpoint
+
+``--cpu N`` runs no server: it times N requests of each endpoint and of its bare twin through
+Django's test client with ``time.process_time`` (this process's CPU, which other processes on
+a busy machine hardly move) and counts the Python calls of one request (the same however busy
+the machine is), against a target of twice the bare view's CPU.
 Needs PostgreSQL (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/patchwatch_bench_lists; created if missing and reused when
 it already holds the data), Redis (REDIS_URL, default redis://127.0.0.1:6379/0) and wrk.
