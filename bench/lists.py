@@ -16,6 +16,13 @@ requests per second of each, their ratio and PASS/FAIL, and the queries of each 
 (counted in process with the same settings).
 
 Usage:  .venv/bin/python bench/lists.py [--rounds 5] [--duration 3] [--connections 4]
+        .venv/bin/python bench/lists.py --cpu 200     # in process: CPU ms and Python calls
+        .venv/bin/python bench/lists.py --profile schemes   # cProfile of one endpoint
+
+``--cpu N`` runs no server: it times N requests of each endpoint and of its bare twin through
+Django's test client with ``time.process_time`` (this process's CPU, which other processes on
+a busy machine hardly move) and counts the Python calls of one request (the same however busy
+the machine is), against a target of twice the bare view's CPU.
 Needs PostgreSQL (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/patchwatch_bench_lists; created if missing and reused when
 it already holds the data), Redis (REDIS_URL, default redis://127.0.0.1:6379/0) and wrk.
@@ -384,20 +391,106 @@ def wrk(url: str, *, token: str | None, duration: int, connections: int) -> floa
     return float(match.group(1))
 
 
+def cpu_per_request(endpoint: Endpoint, token: str, *, requests: int) -> tuple[float, float]:
+    """CPU milliseconds (``process_time``: this process's, so robust to a busy machine) per
+    request of the endpoint and of its bare twin, in process through Django's test client
+    (the same middleware, no HTTP server), after 20 requests of each to warm caches."""
+    from django.test import Client
+
+    api, bare = Client(HTTP_AUTHORIZATION=f"Token {token}"), Client()
+    figures = []
+    for client, path in ((api, endpoint.path), (bare, endpoint.bare)):
+        for _ in range(20):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.content[:300])
+        started = time.process_time()
+        for _ in range(requests):
+            client.get(path)
+        figures.append((time.process_time() - started) * 1000 / requests)
+    return figures[0], figures[1]
+
+
+def calls_per_request(path: str, token: str | None) -> int:
+    """Python function calls of one request (cProfile's count): unlike time, the same
+    however busy the machine is."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}") if token else Client()
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        client.get(path)
+    profiler.disable()
+    return int(pstats.Stats(profiler).total_calls) // 10  # type: ignore[attr-defined]  # set by Stats, not in its stubs
+
+
+def profile(endpoint: Endpoint, token: str, *, requests: int, lines: int) -> None:
+    """cProfile of ``requests`` requests of the endpoint, by cumulative and own time."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    for _ in range(20):
+        client.get(endpoint.path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(endpoint.path)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=3, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--only", nargs="*", help="endpoints to run (default: all five)")
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        metavar="N",
+        help="instead of wrk: CPU ms per request of each endpoint and its bare twin, in "
+        "process over N requests (the machine being busy hardly moves it)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="ENDPOINT",
+        help="instead of wrk: cProfile 100 requests of one endpoint, in process",
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not (args.cpu or args.profile):
         sys.exit("wrk is not installed (make bench-tools).")
 
     django_on_own_database()
     populate(random.Random(7))
     keys = tokens()
     chosen = [e for e in endpoints() if not args.only or e.name in args.only]
+    if args.profile:
+        endpoint = next(e for e in endpoints() if e.name == args.profile)
+        profile(endpoint, keys[endpoint.who], requests=100, lines=45)
+        return
+    if args.cpu:
+        print(f"\nCPU ms per request, in process, {args.cpu} requests (target: API <= 2x bare)")
+        for endpoint in chosen:
+            api_ms, bare_ms = cpu_per_request(endpoint, keys[endpoint.who], requests=args.cpu)
+            api_calls = calls_per_request(endpoint.path, keys[endpoint.who])
+            bare_calls = calls_per_request(endpoint.bare, None)
+            verdict = "PASS" if api_ms <= 2 * bare_ms else "FAIL"
+            print(
+                f"  {endpoint.name:<9} API {api_ms:6.2f} ms  bare {bare_ms:6.2f} ms  "
+                f"x{api_ms / bare_ms:4.2f}  {verdict}   Python calls: API {api_calls:,}, "
+                f"bare {bare_calls:,}"
+            )
+        return
 
     print(f"\nQueries per request (in process), page of {PAGE} / page of 1 / bare twin:")
     counted = {}

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import EMPTY_VALUES
+from django.http import QueryDict
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.filters import OrderingFilter
@@ -161,9 +163,70 @@ class StrictOrderingFilter(OrderingFilter):
 class FilterSet(filters.FilterSet):
     """django-filter's FilterSet, but a parameter given empty (``?status=``) is an error
     rather than no filter, as for every typed query parameter of the API (an empty string is
-    not a choice, an id or a time); free text (``CharFilter``) may be blank."""
+    not a choice, an id or a time); free text (``CharFilter``) may be blank.
+
+    Most requests of a list give none of its filters. django-filter would still deep-copy
+    every filter (choice lists included), make a form class and a form, and validate it, for
+    each request: a tenth of the directory's time. A request that names no filter here gets
+    the form of an empty query string instead, validated once per FilterSet class, and the
+    filters as declared (each is handed an empty value and returns the queryset as it is),
+    so the FilterSet's own ``filter_queryset`` (its defaults, such as "active schemes only")
+    still runs.
+    """
+
+    _form_classes: dict[type, type[forms.Form]] = {}
+    _empty_forms: dict[type, forms.Form | None] = {}
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: Any = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        fast = data is not None and queryset is not None and prefix is None
+        if fast and not self._names_a_filter(data):
+            empty = self._empty_form()
+            if empty is not None:
+                self.is_bound = True
+                self.data = data
+                self.queryset = queryset
+                self.request = request
+                self.form_prefix = prefix
+                # Shared, and never changed here: every value they are given is empty.
+                self.filters = self.base_filters
+                self._form = empty
+                return
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    @classmethod
+    def _names_a_filter(cls, data: Any) -> bool:
+        # A form field reads its own name, or its name with a suffix (``_min``, ``_after``).
+        return any(key.startswith(name) for key in data for name in cls.base_filters)
+
+    @classmethod
+    def _empty_form(cls) -> forms.Form | None:
+        """The validated form of an empty query string, if every value it gives is empty
+        (so that no filter does anything with it); otherwise None: the usual way then."""
+        if cls not in FilterSet._empty_forms:
+            filterset = cls.__new__(cls)
+            filters.FilterSet.__init__(filterset, QueryDict())  # its model's rows, never read
+            form = filterset.form
+            empty = form.is_valid() and all(
+                value in EMPTY_VALUES for value in form.cleaned_data.values()
+            )
+            FilterSet._empty_forms[cls] = form if empty else None
+        return FilterSet._empty_forms[cls]
 
     def get_form_class(self) -> type[forms.Form]:
+        # One class per FilterSet: each form copies the fields of its class when made.
+        cls = type(self)
+        if cls not in FilterSet._form_classes:
+            FilterSet._form_classes[cls] = self._make_form_class()
+        return FilterSet._form_classes[cls]
+
+    def _make_form_class(self) -> type[forms.Form]:
         base = super().get_form_class()
         text = {name for name, item in self.filters.items() if type(item) is filters.CharFilter}
 

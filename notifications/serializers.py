@@ -9,7 +9,7 @@ from areas import limits
 from areas.geo import rfc7946_polygon
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import ClockTimeField, UniqueListField
-from core.serializers import ModelSerializer, Serializer
+from core.serializers import ModelSerializer, Serializer, api_datetime
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -426,12 +426,8 @@ NOTICE_CARD_COLUMNS = (
     *(f"alert__{column}" for column in ALERT_COLUMNS),
 )
 _CATEGORY_NAMES = dict(Category.choices)
-# DRF's own conversions where they are more than a type: datetimes in the site's time zone.
-_row_datetime = serializers.DateTimeField().to_representation
-
-
-def _row_time(value: Any) -> Any:
-    return None if value is None else _row_datetime(value)
+# DRF's own conversion of datetimes, to the site's time zone.
+_row_time = api_datetime
 
 
 def alert_summary(
