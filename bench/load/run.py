@@ -5,7 +5,7 @@ Runs the production stack on this machine and drives it with locust from its own
 1. creates the database (``--fresh`` drops it first), migrates it and seeds one force with
    bench/load/seed.py (40 schemes, 2,000 members, 50 speedwatch coordinators, a liaison;
    about four minutes the first time, reused afterwards);
-2. starts gunicorn (``--workers`` 2, sync workers as in the Dockerfile) on PostgreSQL with
+2. starts gunicorn (``--workers`` 3, sync workers, as the Dockerfile runs it) on PostgreSQL with
    the Redis cache (``REDIS_URL``), and a real Celery worker (``--concurrency`` 2, as in
    docker-compose.yml) on the Redis broker (``CELERY_BROKER_URL``), so that the liaison's
    alerts are dispatched in the background while the members browse, as in production;
@@ -332,7 +332,7 @@ def main() -> None:
     parser.add_argument(
         "--drain", type=float, default=120, help="seconds to wait for alerts' delivery after"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn's")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn's (the Dockerfile runs 3)")
     parser.add_argument("--concurrency", type=int, default=2, help="the Celery worker's")
     parser.add_argument("--fresh", action="store_true", help="drop the database and re-seed")
     parser.add_argument("--out", type=Path, default=HERE / "out")
