@@ -12,6 +12,8 @@ years and 1,000,000 offences logged in them, then times:
   the new offence's time, reading one window of the vehicle's history), inside a
   transaction that is rolled back, against the 5 ms target; and, for comparison, the same
   over the vehicle's whole history (as the maintenance path without ``since`` does);
+- what storing an offence also runs to mark repeat vehicles (``repeat_vehicles_mark``: the
+  vehicle's lock and the count of its offences in the force area), for the same vehicles;
 - the query plans (``EXPLAIN (ANALYZE, BUFFERS)``, with the statistics' own planner
   settings) of each of the statistics' passes over the offences and of the escalation lookup;
 - a last PASS or FAIL line for each target.
@@ -21,11 +23,11 @@ offences load in about a minute. A fifth of the offences are by 20,000 local dri
 a few of them caught dozens of times; the rest are by passing traffic from a pool of two
 million vehicles, mostly caught once. About 750,000 vehicles end up with an offence in a force
 area, 120,000 of them with more than one, so about three offences in four earn a first
-letter. Each offence's action is what escalation would give it (a 365-day window), letters
-older than three weeks are sent, and a few offences are disputed or voided. Nothing is
-anonymised: the retention purge is assumed not to have run, the worst case for escalation.
-Vehicle keys are the app's (an HMAC of the registration keyed from SECRET_KEY), computed in
-SQL with pgcrypto.
+letter. Each offence's action is what escalation would give it (a 365-day window) and its
+repeat-vehicle mark what storing it would give it; letters older than three weeks are sent,
+and a few offences are disputed or voided. Nothing is anonymised: the retention purge is
+assumed not to have run, the worst case for escalation. Vehicle keys are the app's (an HMAC
+of the registration keyed from SECRET_KEY), computed in SQL with pgcrypto.
 
 Usage:  .venv/bin/python bench/speedwatch.py [--offences 1000000] [--runs 30] [--lookups 500]
 Needs PostgreSQL (DATABASE_URL, default
@@ -149,7 +151,7 @@ INSERT INTO watch_offence (
     id, session_id, scheme_id, site_id, force, speed_limit_mph, registration, vehicle_key,
     registration_format, make, model, colour, vehicle_type, speed_mph, observed_at, direction,
     action, action_status, action_updated_at, action_updated_by_id, voided, dispute_outcome,
-    dispute_note, anonymised_at, created_at, submitted
+    dispute_note, anonymised_at, created_at, submitted, repeat_vehicle
 )
 SELECT gen_random_uuid(), session_id, scheme_id, site_id, force, speed_limit_mph, registration,
        -- watch.registrations.vehicle_key: "~" and 15 hex digits of an HMAC-SHA256.
@@ -177,7 +179,7 @@ SELECT gen_random_uuid(), session_id, scheme_id, site_id, force, speed_limit_mph
        voided,
        CASE WHEN voided THEN 'upheld' WHEN dispute < 0.005 THEN 'rejected' ELSE 'none' END,
        CASE WHEN dispute < 0.005 THEN 'Keeper says the vehicle was elsewhere.' ELSE '' END,
-       NULL, ended_at + interval '5 minutes', true
+       NULL, ended_at + interval '5 minutes', true, repeat_vehicle
 FROM (
     SELECT *,
            CASE WHEN voided THEN 'none'
@@ -191,7 +193,10 @@ FROM (
                count(*) FILTER (WHERE NOT voided) OVER (
                    PARTITION BY force, vehicle ORDER BY observed_at
                    RANGE BETWEEN interval '364 days 23:59:59.999999' PRECEDING AND CURRENT ROW
-               ) - CASE WHEN voided THEN 0 ELSE 1 END AS earlier
+               ) - CASE WHEN voided THEN 0 ELSE 1 END AS earlier,
+               -- As watch.services.repeat_vehicles marks them: the vehicle (one registration,
+               -- one key) has another offence in the force area.
+               count(*) OVER (PARTITION BY force, registration) >= 2 AS repeat_vehicle
         FROM (SELECT *, dispute < 0.003 AS voided FROM bench_offence) disputed
     ) counted
 ) escalated
@@ -301,6 +306,14 @@ def populate(offences: int, rng: random.Random, seed: int) -> None:
     sample = Offence.objects.order_by("pk").values("registration", "vehicle_key").first()
     assert sample is not None
     assert sample["vehicle_key"] == vehicle_key(sample["registration"]), sample
+    # The marks generated with the offences are the ones migration 0013 gives.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM watch_offence o WHERE repeat_vehicle <> EXISTS ("
+            "SELECT FROM watch_offence other WHERE other.force = o.force "
+            "AND other.vehicle_key = o.vehicle_key AND other.id <> o.id)"
+        )
+        assert cursor.fetchone()[0] == 0
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -344,6 +357,7 @@ def main() -> None:
     from watch.models import Offence
     from watch.selectors.statistics import analytical_queries
     from watch.services.escalation import escalation_recompute
+    from watch.services.repeat_vehicles import repeat_vehicles_mark
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
@@ -467,6 +481,30 @@ def main() -> None:
         "escalation_recompute, whole history (no target)",
         elapsed,
         f"({changed} actions changed)",
+    )
+
+    # What storing an offence also runs: the vehicle's lock and the count of its offences in
+    # the force area, marking them if it has more than one (here they already are).
+    vehicle_keys = dict(
+        Offence.objects.filter(force=force, registration__in=registrations).values_list(
+            "registration", "vehicle_key"
+        )
+    )
+    elapsed = []
+    marked = 0
+    for n, registration in enumerate([registrations[0], *registrations]):
+        with transaction.atomic():
+            started = time.perf_counter()
+            count = repeat_vehicles_mark(force=force, vehicle_keys=[vehicle_keys[registration]])
+            took = (time.perf_counter() - started) * 1000
+            transaction.set_rollback(True)
+        if n:  # the first is a warm-up
+            elapsed.append(took)
+            marked += count
+    report(
+        "repeat vehicle marking (repeat_vehicles_mark)",
+        elapsed,
+        f"(no target; {marked} offences marked)",
     )
 
     with CaptureQueriesContext(connection) as queries:

@@ -251,6 +251,14 @@ class Offence(models.Model):
     # purge: repeat vehicles are counted on it, so statistics do not change when the
     # registrations they were counted from are removed.
     vehicle_key = models.CharField(max_length=16, blank=True, editable=False)
+    # Whether the vehicle has another offence in this force area: any other, in any session,
+    # draft or submitted, voided or not, purged or not. Set when an offence is stored
+    # (watch.services.repeat_vehicles), on it and on the vehicle's earlier offences, and never
+    # cleared: the force and the vehicle key of an offence never change, so an offence without
+    # the mark is its vehicle's only one in the force area and cannot make a repeat vehicle in
+    # any period. Statistics count repeat vehicles among the marked offences only (on the
+    # benchmark's million offences, three in eight of them).
+    repeat_vehicle = models.BooleanField(default=False, editable=False)
     registration_format = models.CharField(max_length=20, choices=RegistrationFormat.choices)
     make = models.CharField(max_length=40, blank=True)
     model = models.CharField(max_length=40, blank=True)
@@ -291,24 +299,27 @@ class Offence(models.Model):
             # Statistics: a force area or a scheme over a period.
             models.Index(fields=["force", "observed_at"], name="offence_force_time"),
             # Statistics of a scheme or of a liaison's schemes over a period: the period's
-            # offences in time order, carrying every column the statistics read or filter on
-            # (submitted and not voided), so that PostgreSQL answers them with an index-only
-            # scan. The extra columns are key columns rather than INCLUDE ones: SQLite, the
-            # embedded default, has no INCLUDE and would warn (models.W040); as trailing keys
-            # they cost about the same.
+            # offences in time order, carrying every column the statistics group them by or
+            # filter on (submitted and not voided), so that PostgreSQL answers them with an
+            # index-only scan. The extra columns are key columns rather than INCLUDE ones:
+            # SQLite, the embedded default, has no INCLUDE and would warn (models.W040); as
+            # trailing keys they cost about the same. The vehicle is left to the next index:
+            # without it this one is 62 MB rather than 159 MB on the benchmark's million
+            # offences, and its scan takes about a tenth less CPU.
             models.Index(
-                fields=[
-                    "scheme",
-                    "observed_at",
-                    "voided",
-                    "submitted",
-                    "speed_mph",
-                    "action",
-                    "force",
-                    "vehicle_key",
-                ],
+                fields=["scheme", "observed_at", "voided", "submitted", "speed_mph", "action"],
                 name="offence_statistics",
             ),
+            # Repeat vehicles in statistics: the period's offences of vehicles caught more
+            # than once, with the vehicle and the columns the statistics filter on, for an
+            # index-only scan.
+            models.Index(
+                fields=["scheme", "observed_at", "voided", "submitted", "force", "vehicle_key"],
+                name="offence_repeat_vehicles",
+                condition=Q(repeat_vehicle=True),
+            ),
+            # Marking repeat vehicles: a vehicle's offences in a force area, purged or not.
+            models.Index(fields=["force", "vehicle_key"], name="offence_vehicle"),
             # The liaisons' letters queue.
             models.Index(
                 fields=["force", "action_status", "observed_at"], name="offence_action_queue"

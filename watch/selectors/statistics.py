@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from schemes.models import Scheme
@@ -130,10 +130,10 @@ def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> d
     another for the totals: on the benchmark's million offences that was some 240 ms slower,
     for the same figures; counting the letters with ``FILTER`` clauses rather than grouping
     by action cost another quarter of the pass.) The repeat vehicles are counted by grouping
-    the offences by force and vehicle; on PostgreSQL both groupings come from one pass (see
-    ``_offences_grouped_in_one_pass``). Offences are counted with ``COUNT(*)`` or over
-    columns of the ``offence_statistics`` index, never over the primary key, so that
-    PostgreSQL can answer from that index alone.
+    the offences of vehicles caught more than once by force and vehicle (see
+    ``_offences_grouped``). Offences are counted with ``COUNT(*)`` or over columns of the
+    ``offence_statistics`` and ``offence_repeat_vehicles`` indexes, never over the primary
+    key, so that PostgreSQL can answer from those indexes alone.
 
     Months are calendar months in UTC: converting each of those rows to local time cost a
     fifth of the month pass, and gives the same months here, as sessions run in daylight
@@ -146,71 +146,19 @@ def statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> d
 # One row of the offences grouped by month, speed and action: (month, speed, action, count).
 GroupedOffences = tuple[list[tuple[datetime, int, str, int]], int]
 
-# Where the one-pass query splits the vehicles between its two halves. Any key splits them
-# exactly: each vehicle key is either below it or not, so all of a vehicle's offences fall
-# in the same half. Keys are "~" and hex digits (watch.registrations.vehicle_key), so "~8"
-# halves them.
-VEHICLE_KEY_SPLIT = "~8"
-
-# Each half groups its offences two ways in one pass: by force and vehicle (keeping the
-# vehicles seen at least twice) and by month, speed and action. GROUPING(...) tells the two
-# kinds of row apart. A vehicle's offences are all in one half, so the halves' repeat
-# vehicles add up; their months are summed by the outer query.
-_HALF = """
-SELECT GROUPING(force, vehicle_key) = 0 AS vehicle, month, speed_mph, action,
-       COUNT(*) AS offences
-FROM ({offences}) offence
-GROUP BY GROUPING SETS ((force, vehicle_key), (month, speed_mph, action))
-HAVING GROUPING(force, vehicle_key) <> 0 OR (COUNT(*) >= 2 AND vehicle_key <> '')
-"""
-_HALVES_ADDED = """
-SELECT vehicle, month, speed_mph, action, SUM(offences)::bigint, COUNT(*)
-FROM ({first} UNION ALL {second}) half
-GROUP BY vehicle, month, speed_mph, action
-"""
-
-
-def _offences_grouped_in_one_pass(counted: QuerySet[Offence]) -> GroupedOffences:
-    """The counted offences by month, speed and action, and their repeat vehicles, in one
-    query on PostgreSQL.
-
-    Counting the repeat vehicles groups every vehicle of the period: a force area's year is
-    some 300,000 of them in a 50 MB hash table, about two thirds of the statistics' cost.
-    The query splits the offences into two halves by vehicle key, which PostgreSQL runs side
-    by side in a Parallel Append when it has the workers: each half reads the period's
-    index entries (the key is checked in the index scan) but holds only half the vehicles,
-    and groups its offences by month, speed and action in the same read (GROUPING SETS), so
-    the month pass needs no read of its own. On the benchmark's million offences that is
-    about a tenth less work than the two passes it replaces, and on an idle machine of two
-    cores the two halves take about half the time of the old repeat-vehicles pass; on a busy
-    one they queue for the same cores."""
-    halves: list[str] = []
-    params: list[Any] = []
-    for half in (Q(vehicle_key__lt=VEHICLE_KEY_SPLIT), Q(vehicle_key__gte=VEHICLE_KEY_SPLIT)):
-        sql, half_params = (
-            counted.filter(half)
-            .annotate(month=TruncMonth("observed_at", tzinfo=UTC))
-            .values("force", "vehicle_key", "month", "speed_mph", "action")
-            .order_by()
-            .query.sql_with_params()
-        )
-        halves.append(_HALF.format(offences=sql))
-        params.extend(half_params)
-    rows: list[tuple[datetime, int, str, int]] = []
-    repeat_vehicles = 0
-    with connection.cursor() as cursor:
-        cursor.execute(_HALVES_ADDED.format(first=halves[0], second=halves[1]), params)
-        for vehicle, month, speed, action, offences, groups in cursor.fetchall():
-            if vehicle:
-                repeat_vehicles = groups
-            else:
-                rows.append((month, speed, action, offences))
-    return rows, repeat_vehicles
-
 
 def _offences_grouped(counted: QuerySet[Offence]) -> GroupedOffences:
-    """The same figures as ``_offences_grouped_in_one_pass`` in two plain queries: how any
-    other database gets them, and what the one pass is tested against."""
+    """The counted offences by month, speed and action, and their repeat vehicles: vehicles
+    with two or more of them in the same force area.
+
+    Counting repeat vehicles groups offences by force and vehicle, a hash table of every
+    vehicle grouped: a force area's year is some 300,000 vehicles, of which fewer than one in
+    seven was caught again. Only offences marked ``repeat_vehicle`` are grouped (their vehicle
+    has another offence in the force area, in this period or not); an unmarked offence is
+    its vehicle's only one, so leaving it out changes no count. On the benchmark's force
+    area that is two fifths of the period's offences and a quarter of the vehicles, read from
+    a partial index of their own.
+    """
     by_month_speed_and_action = (
         counted.annotate(month=TruncMonth("observed_at", tzinfo=UTC))
         .values_list("month", "speed_mph", "action")
@@ -219,7 +167,8 @@ def _offences_grouped(counted: QuerySet[Offence]) -> GroupedOffences:
     )
     # Repeat vehicles are counted on the vehicle key, which the retention purge keeps.
     repeat_vehicles = (
-        counted.exclude(vehicle_key="")
+        counted.filter(repeat_vehicle=True)
+        .exclude(vehicle_key="")
         .values("force", "vehicle_key")
         .annotate(times=Count("*"))
         .filter(times__gte=2)
@@ -237,11 +186,7 @@ def _statistics(*, sessions: QuerySet[Session], offences: QuerySet[Offence]) -> 
         "volunteer_minutes": Sum("volunteer_minutes"),
         "vehicles": Sum("vehicles_counted"),
     }
-    counted = offences.filter(voided=False)
-    if connection.vendor == "postgresql":
-        by_month_speed_and_action, repeat_vehicles = _offences_grouped_in_one_pass(counted)
-    else:
-        by_month_speed_and_action, repeat_vehicles = _offences_grouped(counted)
+    by_month_speed_and_action, repeat_vehicles = _offences_grouped(offences.filter(voided=False))
     monthly: dict[str, dict[str, Any]] = {}
     speeds: dict[str, Counter[int]] = {}
     # The sessions' totals are the sums of their months (whole numbers, so exactly), which

@@ -30,6 +30,7 @@ from watch.models import (
 )
 from watch.registrations import normalise_registration, registration_format, vehicle_key
 from watch.services.escalation import escalation_recompute
+from watch.services.repeat_vehicles import repeat_vehicles_mark
 
 
 def _check_session_rules(
@@ -224,6 +225,12 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
                     "moment; send the batch again."
                 }
             ) from exc
+        # Before the escalation, which locks the vehicles' rows in its own order: the vehicles'
+        # locks are taken first, so two batches of the same vehicles never hold a row each
+        # that the other waits for.
+        repeat_vehicles_mark(
+            force=session.scheme.force, vehicle_keys={offence.vehicle_key for offence in fresh}
+        )
         escalation_recompute(
             force=session.scheme.force,
             registrations={offence.registration for offence in fresh},

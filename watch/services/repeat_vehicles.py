@@ -1,0 +1,57 @@
+"""Marking the offences of repeat vehicles: vehicles with more than one offence in a force
+area (``Offence.repeat_vehicle``)."""
+
+import hashlib
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Count
+
+from watch.models import Offence
+
+# The first key of the advisory locks taken here (PostgreSQL's two-key form), so that they
+# cannot be mistaken for any other use of advisory locks: "rv" in ASCII.
+_LOCK_SPACE = 0x7276
+
+
+def _lock_key(force: str, vehicle_key: str) -> int:
+    """The second key of a vehicle's lock: a signed 32-bit hash of the force and vehicle. Two
+    vehicles with the same hash only wait for each other, which is harmless."""
+    digest = hashlib.blake2b(f"{force}:{vehicle_key}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def repeat_vehicles_mark(*, force: str, vehicle_keys: Iterable[str]) -> int:
+    """Mark the offences of these vehicles in the force area if each has more than one there,
+    after new offences of theirs were stored; returns how many offences were marked.
+
+    Call it in the transaction that stored the offences. Two transactions storing the first
+    and second offence of a vehicle at the same moment would each see only its own offence,
+    and leave both unmarked; so each first takes a lock on each of its vehicles, held until it
+    commits, and counts once it holds them: the second then sees the first's offence. The
+    locks are taken in one order, the same for every caller, so two batches of the same
+    vehicles wait for each other rather than deadlock. Only offences not yet marked are
+    written: a vehicle's earlier offences are marked once, by its second offence.
+    """
+    keys = sorted({key for key in vehicle_keys if key})
+    if not keys:
+        return 0
+    if connection.vendor == "postgresql":
+        locks = sorted({_lock_key(force, key) for key in keys})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(%s, lock)) "
+                "FROM (SELECT unnest(%s::int[]) AS lock ORDER BY 1) locks",
+                [_LOCK_SPACE, locks],
+            )
+    # Elsewhere (SQLite) a writing transaction holds the whole database already.
+    repeated = (
+        Offence.objects.filter(force=force, vehicle_key__in=keys)
+        .values("vehicle_key")
+        .annotate(offences=Count("*"))
+        .filter(offences__gte=2)
+        .values("vehicle_key")
+    )
+    return Offence.objects.filter(
+        force=force, vehicle_key__in=repeated, repeat_vehicle=False
+    ).update(repeat_vehicle=True)
