@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -161,12 +162,14 @@ class Reach:
 
     Circles: the great-circle shortcut above, the geodesic only near the edge. Polygons: the
     distance to the polygon's bounding box first (a lower bound of the distance to the
-    polygon, in the same projection ``distance_to_polygon_m`` uses), shapely only when the
-    box is within reach. Every answer is the one ``areas_intersect`` and
+    polygon, in the same projection ``distance_to_polygon_m`` uses), then the edges of all
+    the polygons whose box is within reach measured at once with numpy, and shapely only for
+    the few that numpy's rounding could tip. Every answer is the one ``areas_intersect`` and
     ``distance_to_area_m`` give."""
 
-    # Metres of slack before a polygon's box or corner alone settles it: far below anything
-    # measured, far above the rounding of two ways of computing the same projection.
+    # Metres of slack before a polygon's box, or numpy's measure of its edges, alone settles
+    # it: far below anything measured, far above the rounding of two ways of computing the
+    # same projection.
     SLACK_M = 1e-3
 
     def __init__(self, centre: Point, radius_m: float) -> None:
@@ -274,36 +277,64 @@ class Reach:
         )
         return nearest, farthest
 
-    def corner_distance_m(self, ring: list[list[float]]) -> float:
-        """Distance from the centre to the polygon's nearest corner, in the same projection:
-        no less than the distance to the polygon."""
-        return min(math.hypot(*self._flat(lon, lat)) for lon, lat in ring)
-
     def polygon_distance_m(self, ring: list[list[float]]) -> float:
         """Exactly ``distance_to_polygon_m`` from the centre."""
         return distance_to_polygon_m(self.centre, ring)
 
-    def polygon_within(
-        self, limit_m: float, ring: list[list[float]] | None, box: tuple[float, float, float, float]
-    ) -> bool | None:
-        """Whether the polygon comes within ``limit_m`` of the centre, when its bounding box
-        (``box``: south, west, north, east) or its nearest corner settles it without shapely;
-        None when only the polygon's edges can tell. Without the ring only the box is tried."""
-        if self.box_distance_m(*box) > limit_m + self.SLACK_M:
-            return False
-        if ring is not None and self.corner_distance_m(ring) < limit_m - self.SLACK_M:
-            return True
-        return None
+    def polygon_distances_m(
+        self, boundaries: Sequence[dict[str, Any] | str], *, limit_m: float
+    ) -> list[float]:
+        """``polygon_distance_m`` to each of many polygons (GeoJSON, or its text), good for
+        what Patchwatch does with it: comparing it with ``limit_m`` and rounding it to whole
+        metres. All are measured at once with numpy (``_flat_distances``), within
+        ``FLAT_ERROR_M`` of shapely; the few that lie so close to ``limit_m`` or to half a
+        metre that this could tip either comparison are measured by shapely itself."""
+        if not boundaries:
+            return []
+        rings = [ring_coordinates(boundary) for boundary in boundaries]
+        distances = self._flat_distances(rings)
+        slack = self.SLACK_M
+        close = (np.abs(distances - limit_m) <= slack) | (
+            np.abs(distances - np.floor(distances) - 0.5) <= slack
+        )
+        measured = distances.tolist()
+        for index in np.flatnonzero(close).tolist():
+            boundary = boundaries[index]
+            measured[index] = self.polygon_distance_m(polygon_ring(geojson(boundary)))
+        return measured
 
-    def reaches_polygon(
-        self, boundary: dict[str, Any], box: tuple[float, float, float, float]
-    ) -> bool:
-        """Whether this circle and the polygon overlap (touching counts)."""
-        ring = polygon_ring(boundary)
-        settled = self.polygon_within(self.radius_m, ring, box)
-        if settled is not None:
-            return settled
-        return self.polygon_distance_m(ring) <= self.radius_m
+    # How far ``_flat_distances`` may stray from shapely's distance to the same polygon: the
+    # two differ only in the rounding of a few floating-point operations on coordinates of
+    # at most a few hundred kilometres (errors of the order of 1e-10 m), so this is far
+    # above the worst case and still far below ``SLACK_M``.
+    FLAT_ERROR_M = 1e-6
+
+    def _flat_distances(self, rings: Sequence["np.ndarray"]) -> "np.ndarray":
+        """Distance from the centre to each polygon (0 inside it) in ``_project``'s flat
+        projection around the centre, for all the rings at once: the nearest point of any
+        edge, and whether a ray from the centre crosses the edges an odd number of times.
+        Where the centre lies within rounding of an edge the crossing count may be wrong,
+        but then the distance is within rounding of 0 either way."""
+        lengths = np.fromiter((len(ring) for ring in rings), dtype=np.intp, count=len(rings))
+        starts = np.cumsum(lengths) - lengths
+        points = np.concatenate(rings)
+        x = np.radians(points[:, 0] - self.centre.lon) * (EARTH_RADIUS_M * self._cos_lat)
+        y = np.radians(points[:, 1] - self.centre.lat) * EARTH_RADIUS_M
+        # Each vertex starts the edge to the next one; the last vertex of a ring, the edge
+        # back to its first (of no length in a closed ring, as every stored ring is).
+        following = np.arange(1, len(points) + 1)
+        following[starts + lengths - 1] = starts
+        x_to, y_to = x[following], y[following]
+        dx, dy = x_to - x, y_to - y
+        length2 = dx * dx + dy * dy
+        along = np.clip(-(x * dx + y * dy) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+        edges = np.hypot(x + along * dx, y + along * dy)
+        straddles = (y > 0) != (y_to > 0)
+        rise = np.where(straddles, y_to - y, 1.0)
+        crossing = straddles & (x - y * dx / rise > 0)
+        nearest = np.minimum.reduceat(edges, starts)
+        inside = np.add.reduceat(crossing.astype(np.intp), starts) % 2 == 1
+        return np.where(inside, 0.0, nearest)
 
     def _flat(self, lon: float, lat: float) -> tuple[float, float]:
         # ``_project``'s arithmetic, with the centre's share worked out once.
@@ -515,14 +546,33 @@ def geojson(boundary: dict[str, Any] | str) -> dict[str, Any]:
     return json.loads(boundary) if isinstance(boundary, str) else boundary
 
 
+def ring_coordinates(boundary: dict[str, Any] | str) -> "np.ndarray":
+    """The positions of a polygon's ring (GeoJSON, or its text) as an array of longitudes
+    and latitudes, one row a position."""
+    if isinstance(boundary, str):
+        return _ring_of_text(boundary)
+    return np.array([position[:2] for position in polygon_ring(boundary)], dtype=float)
+
+
+# Each matching or "near me" reads the same few polygons of a town again and again; their
+# text is its own key, so an edited boundary is simply another entry. A polygon of a few
+# dozen positions costs a few kilobytes here; the bound keeps a worker's share modest.
+@lru_cache(maxsize=20_000)
+def _ring_of_text(text: str) -> "np.ndarray":
+    ring = np.array([position[:2] for position in polygon_ring(json.loads(text))], dtype=float)
+    ring.flags.writeable = False  # shared by every caller
+    return ring
+
+
 def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     """The ids of the rows whose area overlaps ``area``, in no order: what
     ``areas_intersect`` answers for each.
 
     For a circle (an alert's, usually) the cheap tests run on all the rows at once, with
     numpy: the great-circle shortcut settles most circles, and a polygon's bounding box
-    wholly out of reach or wholly within it settles the polygon; only the rest are tested
-    one by one (``Reach``)."""
+    wholly out of reach or wholly within it settles the polygon; the other polygons are
+    measured together (``Reach.polygon_distances_m``), and only the circles left are
+    measured one by one, by the geodesic."""
     rows = list(rows)
     if not rows:
         return []
@@ -551,15 +601,23 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     inside |= polygon & (farthest < reach.radius_m - reach.SLACK_M)
     outside |= polygon & (nearest > reach.radius_m + reach.SLACK_M)
     matched = [ids[index] for index in np.flatnonzero(inside).tolist()]
-    for index in np.flatnonzero(~(inside | outside)).tolist():
-        boundary = boundaries[index]
-        if boundary is None:
-            if distance_m(area.centre, Point(lats[index], lons[index])) <= both[index]:
-                matched.append(ids[index])
-        else:
-            box = (souths[index], wests[index], norths[index], easts[index])
-            if reach.reaches_polygon(geojson(boundary), box):
-                matched.append(ids[index])
+    undecided = np.flatnonzero(~(inside | outside)).tolist()
+    polygons = [index for index in undecided if boundaries[index] is not None]
+    distances = reach.polygon_distances_m(
+        [boundaries[index] for index in polygons],
+        limit_m=reach.radius_m,
+    )
+    matched += [
+        ids[index]
+        for index, distance in zip(polygons, distances, strict=True)
+        if distance <= reach.radius_m
+    ]
+    matched += [
+        ids[index]
+        for index in undecided
+        if boundaries[index] is None
+        and distance_m(area.centre, Point(lats[index], lons[index])) <= both[index]
+    ]
     return matched
 
 

@@ -2,6 +2,7 @@
 by the cheap tests (great-circle bounds, bounding boxes, nearest corners) exactly as the
 geodesic and shapely decide them."""
 
+import json
 import math
 import random
 
@@ -232,3 +233,39 @@ def test_the_preview_lists_the_schemes_reached_by_name_in_a_fixed_number_of_quer
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.post("/api/v1/alerts/preview/", body, format="json")
     assert len(response.json()["schemes"]) == 12
+
+
+def test_polygon_distances_at_once_are_shapelys_for_comparing_and_rounding() -> None:
+    # Star-shaped polygons, convex and not, wound either way, around and away from the
+    # point; and the point on a corner or the middle of an edge, where the ray test is
+    # fragile and the distance must come out 0 all the same.
+    rng = random.Random(11)
+    for _ in range(300):
+        point = geo.Point(rng.uniform(50, 55), rng.uniform(-5, 1))
+        middle = (point.lon + rng.uniform(-0.2, 0.2), point.lat + rng.uniform(-0.15, 0.15))
+        angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(rng.randint(3, 12)))
+        ring = [
+            [
+                middle[0] + rng.uniform(0.005, 0.1) * math.cos(angle),
+                middle[1] + rng.uniform(0.005, 0.07) * math.sin(angle),
+            ]
+            for angle in angles
+        ]
+        ring = [*ring, ring[0]]
+        if rng.random() < 0.5:
+            ring.reverse()
+        corner = geo.Point(ring[1][1], ring[1][0])
+        halfway = geo.Point((ring[1][1] + ring[2][1]) / 2, (ring[1][0] + ring[2][0]) / 2)
+        boundary = {"type": "Polygon", "coordinates": [ring]}
+        for centre in (point, corner, halfway):
+            exact = geo.distance_to_polygon_m(centre, ring)
+            reach = geo.Reach(centre, 10_000)
+            (flat,) = reach._flat_distances([geo.ring_coordinates(boundary)])
+            assert flat == pytest.approx(exact, abs=geo.Reach.FLAT_ERROR_M)
+            # The edge of reach and half a metre either side of the exact distance.
+            for limit in (10_000, exact, exact + 0.5, exact - 0.5):
+                (settled,) = geo.Reach(centre, limit).polygon_distances_m(
+                    [json.dumps(boundary)], limit_m=limit
+                )
+                assert (settled <= limit) == (exact <= limit)
+                assert round(settled) == round(exact)
