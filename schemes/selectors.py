@@ -5,7 +5,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import numpy as np
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -22,7 +21,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from areas import geo
 from areas.models import area_columns_as_text
-from core import visibility
+from core import numbers, visibility
 from core.memo import remembered
 from schemes import permissions
 from schemes.models import (
@@ -129,9 +128,8 @@ def _south_of_tallest_box(south: float) -> RawSQL:
 
 
 # ``schemes_in_bbox`` for the active schemes of a force, as ``geo.overlapping_ids`` reads
-# them: constant SQL on a plain cursor, because building and compiling the same query with
-# the ORM took a third as long again as running it. Spelt so that SQLite (``make run``) runs
-# it too.
+# them: constant SQL, because building and compiling the same query with the ORM took a
+# third as long again as running it. Spelt so that SQLite (``make run``) runs it too.
 _ACTIVE_AREAS_IN_BBOX = """
     SELECT id, centre_lat, centre_lon, radius_m, CAST(boundary AS TEXT),
            bbox_south, bbox_west, bbox_north, bbox_east
@@ -164,9 +162,7 @@ def active_scheme_areas_in_bbox(
     if kinds:
         sql += f"  AND kind IN ({', '.join(['%s'] * len(kinds))})"
         parameters += kinds
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
+    return numbers.rows_of(sql, parameters)
 
 
 def schemes_near(
@@ -181,11 +177,14 @@ def schemes_near(
     settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
     a polygon's box before the polygon). Exact distances are measured for as many schemes
     as the order of the slice asked for depends on."""
-    rows = list(
+    candidates = (
         schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
         .order_by()
         .values_list("pk", "name", *area_columns_as_text())
     )
+    # The candidates' columns are plain numbers and text, nothing a converter of the ORM's
+    # would change: read in binary (``core.numbers``), they cost a fraction.
+    rows = numbers.rows_of(*candidates.query.sql_with_params())
     return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
 
 
@@ -211,7 +210,7 @@ class NearbySchemes(Sequence[Scheme]):
         limit = reach.radius_m
         # Near the edge of reach only the geodesic, or the polygon's edges, can tell.
         near_edge = np.flatnonzero((low <= limit) & (high > limit)).tolist()
-        self._measure_polygons(near_edge)
+        self._measure_many(near_edge)
         edge = [index for index in near_edge if self._measure(index) <= limit]
         within = np.concatenate([np.flatnonzero(high <= limit), np.array(edge, dtype=int)])
         # By the lower bounds: those not yet measured come in this order.
@@ -260,44 +259,46 @@ class NearbySchemes(Sequence[Scheme]):
             ):
                 return
             if index not in self._measured:
-                self._measure_polygons(self._waiting[self._next : self._next + self.BATCH])
+                self._measure_many(self._waiting[self._next : self._next + self.BATCH])
             pk, name, *_ = self._rows[index]
             insort(self._ranked, ((round(self._measure(index)), name, pk), index))
             self._next += 1
 
-    # Polygons are measured this many at a time, in the order they are waiting: numpy
-    # measures a few dozen as fast as one, and a page usually needs about as many.
+    # Areas are measured this many at a time, in the order they are waiting: numpy and
+    # PROJ measure a few dozen as fast as one, and a page usually needs about as many.
     BATCH = 32
 
-    def _measure_polygons(self, indices: Sequence[int]) -> None:
-        """Measure the polygons among the rows at ``indices`` not measured yet, all at once:
+    def _measure_many(self, indices: Sequence[int]) -> None:
+        """Measure the areas of the rows at ``indices`` not measured yet, all at once:
         exactly enough to compare with the radius and to round to whole metres, which is
-        all that is done with them (``geo.Reach.polygon_distances_m``)."""
-        polygons = [
-            index
-            for index in indices
-            if index not in self._measured and self._rows[index][5] is not None
-        ]
-        distances = self._reach.polygon_distances_m(
-            [self._rows[index][5] for index in polygons], limit_m=self._reach.radius_m
-        )
-        self._measured.update(zip(polygons, distances, strict=True))
+        all that is done with them (``geo.Reach.polygon_distances_m`` and
+        ``circle_distances_m``)."""
+        polygons, circles = [], []
+        for index in indices:
+            if index in self._measured:
+                continue
+            if self._rows[index][5] is not None:
+                polygons.append(index)
+            elif self._high[index] == 0.0:  # the point is inside the circle
+                self._measured[index] = 0.0
+            else:
+                circles.append(index)
+        limit = self._reach.radius_m
+        if polygons:
+            boundaries = [self._rows[index][5] for index in polygons]
+            distances = self._reach.polygon_distances_m(boundaries, limit_m=limit)
+            self._measured.update(zip(polygons, distances, strict=True))
+        if circles:
+            lats, lons, radii = zip(*(self._rows[index][2:5] for index in circles), strict=True)
+            distances = self._reach.circle_distances_m(lats, lons, radii, limit_m=limit)
+            self._measured.update(zip(circles, distances, strict=True))
 
     def _measure(self, index: int) -> float:
-        """``geo.distance_to_area_m`` from the point to the row's area (a polygon's good
-        for comparing with the radius and rounding, as ``_measure_polygons`` says)."""
-        distance = self._measured.get(index)
-        if distance is None:
-            _, _, lat, lon, radius, boundary, *_ = self._rows[index]
-            if boundary is not None:
-                self._measure_polygons([index])
-                return self._measured[index]
-            if self._high[index] == 0.0:  # the point is inside the circle
-                distance = 0.0
-            else:
-                distance = self._reach.circle_distance_m(lat, lon, radius or 0)
-            self._measured[index] = distance
-        return distance
+        """``geo.distance_to_area_m`` from the point to the row's area, good for comparing
+        with the radius and rounding (``_measure_many``)."""
+        if index not in self._measured:
+            self._measure_many([index])
+        return self._measured[index]
 
 
 @visibility.rule("scheme status change")

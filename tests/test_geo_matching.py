@@ -6,6 +6,7 @@ import json
 import math
 import random
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -14,6 +15,7 @@ from geopy.distance import distance as geodesic_distance
 
 from areas import geo
 from areas.models import area_fields
+from core import numbers
 from notifications.selectors import scheme_ids_touched_by
 from schemes import selectors
 from schemes.models import Scheme
@@ -269,3 +271,41 @@ def test_polygon_distances_at_once_are_shapelys_for_comparing_and_rounding() -> 
                 )
                 assert (settled <= limit) == (exact <= limit)
                 assert round(settled) == round(exact)
+
+
+def test_proj_geodesics_are_geographiclibs_for_comparing_and_rounding() -> None:
+    rng = random.Random(12)
+    for _ in range(100):
+        centre = geo.Point(rng.uniform(geo.SOUTH, geo.NORTH), rng.uniform(geo.WEST, geo.EAST))
+        points = [
+            _towards(centre, rng.choice([0, 0.3, 40, 999.5, 25_000, 190_000]), rng.uniform(0, 360))
+            for _ in range(10)
+        ]
+        lats = [point.lat for point in points]
+        lons = [point.lon for point in points]
+        exact = [geo.distance_m(centre, point) for point in points]
+        proj = geo.distances_m(centre, np.array(lats), np.array(lons))
+        assert proj.tolist() == pytest.approx(exact, abs=geo.GEODESIC_ERROR_M)
+        radii = [rng.choice([0, 300, 2000]) for _ in points]
+        circles = [max(0.0, d - r) for d, r in zip(exact, radii, strict=True)]
+        # The edge of reach exactly on some of them, and half a metre from others.
+        for limit in (10_000, circles[0], circles[1] + 0.5, circles[2] - 0.5):
+            settled = geo.Reach(centre, limit).circle_distances_m(lats, lons, radii, limit_m=limit)
+            assert [d <= limit for d in settled] == [d <= limit for d in circles]
+            assert [round(d) for d in settled] == [round(d) for d in circles]
+
+
+def test_rows_read_in_binary_are_the_rows_read_as_text_and_counted_as_a_query() -> None:
+    SchemeFactory(lat=CAMBRIDGE.lat + 1e-9, lon=CAMBRIDGE.lon - 1 / 3, radius=1234)
+    SchemeFactory(polygon=_square(0.1, 52.1, 0.2, 52.2))
+    sql = (
+        "SELECT id, name, centre_lat, centre_lon, radius_m, CAST(boundary AS TEXT) "
+        "FROM schemes_scheme WHERE radius_m IS NULL OR radius_m > %s ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [0])
+        as_text = cursor.fetchall()
+    with CaptureQueriesContext(connection) as queries:
+        assert numbers.rows_of(sql, [0]) == as_text
+    (logged,) = queries.captured_queries
+    assert "radius_m > 0" in logged["sql"]
