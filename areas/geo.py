@@ -9,9 +9,10 @@ kilometre, which is well inside the precision anyone draws a watch scheme's boun
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -595,18 +596,48 @@ def ring_coordinates(boundary: dict[str, Any] | str) -> "np.ndarray":
     """The positions of a polygon's ring (GeoJSON, or its text) as an array of longitudes
     and latitudes, one row a position."""
     if isinstance(boundary, str):
-        return _ring_of_text(boundary)
+        return _rings.get(boundary)
     return np.array([position[:2] for position in polygon_ring(boundary)], dtype=float)
 
 
-# Each matching or "near me" reads the same few polygons of a town again and again; their
-# text is its own key, so an edited boundary is simply another entry. A polygon of a few
-# dozen positions costs a few kilobytes here; the bound keeps a worker's share modest.
-@lru_cache(maxsize=20_000)
-def _ring_of_text(text: str) -> "np.ndarray":
-    ring = np.array([position[:2] for position in polygon_ring(json.loads(text))], dtype=float)
-    ring.flags.writeable = False  # shared by every caller
-    return ring
+class _RingCache:
+    """Parsed rings by the text of their GeoJSON, the least recently used dropped once they
+    hold more than ``budget`` bytes. Each matching or "near me" reads the same polygons of
+    a town again and again; the text is its own key, so an edited boundary is simply another
+    entry, never a stale one."""
+
+    # A Python object's own overhead, roughly, on top of the text's and the array's bytes.
+    ENTRY_OVERHEAD = 200
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._size = 0
+        self._rings: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # a threaded worker's requests share it
+
+    def get(self, text: str) -> "np.ndarray":
+        with self._lock:
+            ring = self._rings.get(text)
+            if ring is not None:
+                self._rings.move_to_end(text)
+                return ring
+        ring = np.array([position[:2] for position in polygon_ring(json.loads(text))], dtype=float)
+        ring.flags.writeable = False  # shared by every caller
+        with self._lock:
+            if text not in self._rings:
+                self._rings[text] = ring
+                self._size += self._cost(text, ring)
+            while self._size > self._budget:
+                dropped_text, dropped = self._rings.popitem(last=False)
+                self._size -= self._cost(dropped_text, dropped)
+        return ring
+
+    def _cost(self, text: str, ring: "np.ndarray") -> int:
+        return len(text) + ring.nbytes + self.ENTRY_OVERHEAD
+
+
+# Some 30,000 polygons of a few vertices, or a thousand of the largest allowed.
+_rings = _RingCache(budget=16 * 1024 * 1024)
 
 
 def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:

@@ -309,3 +309,19 @@ def test_rows_read_in_binary_are_the_rows_read_as_text_and_counted_as_a_query() 
         assert numbers.rows_of(sql, [0]) == as_text
     (logged,) = queries.captured_queries
     assert "radius_m > 0" in logged["sql"]
+
+
+def test_parsed_rings_are_kept_by_their_text_within_a_budget() -> None:
+    square = json.dumps(_square(0.1, 52.1, 0.2, 52.2))
+    moved = json.dumps(_square(0.1, 52.1, 0.25, 52.2))
+    # Room for these two: a ring of five positions is 80 bytes.
+    overhead = 80 + geo._RingCache.ENTRY_OVERHEAD
+    cache = geo._RingCache(budget=len(square) + len(moved) + 2 * overhead)
+    first = cache.get(square)
+    assert cache.get(square) is first  # parsed once
+    assert cache.get(moved)[1].tolist() == [0.25, 52.1]  # an edited boundary is its own entry
+    assert cache.get(square) is first
+    cache.get(json.dumps(_square(0.1, 52.1, 0.3, 52.2)))  # over the budget: drops the oldest
+    assert cache.get(moved)[1].tolist() == [0.25, 52.1]
+    assert cache.get(square) is not first
+    assert cache._size <= cache._budget
