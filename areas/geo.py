@@ -9,6 +9,8 @@ kilometre, which is well inside the precision anyone draws a watch scheme's boun
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from geographiclib.geodesic import Geodesic
+from pyproj import Geod
 from shapely.geometry import LinearRing
 from shapely.geometry import Point as FlatPoint
 from shapely.geometry import Polygon as FlatPolygon
@@ -70,6 +73,24 @@ def distance_m(a: Point, b: Point) -> float:
     # Asking for the distance alone (not the azimuths geopy's wrapper asks for too) halves
     # the cost; the number is the same.
     return Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon, Geodesic.DISTANCE)["s12"]
+
+
+# PROJ's geodesic is a C port of the same algorithm (Karney's) as geographiclib's Python:
+# on the same ellipsoid its distances agree with ``distance_m``'s to within rounding (a few
+# nanometres over hundreds of kilometres; tests/test_geo_matching.py checks), at a
+# fiftieth of the cost, and on arrays of points at once. It is used where many are needed,
+# and only to settle what that rounding cannot tip: ``distance_m`` stays the one definition.
+_PROJ_WGS84 = Geod(ellps="WGS84")
+GEODESIC_ERROR_M = 1e-6
+
+
+def distances_m(a: Point, lats: "np.ndarray", lons: "np.ndarray") -> "np.ndarray":
+    """``distance_m`` from ``a`` to each point, by PROJ, within ``GEODESIC_ERROR_M``."""
+    count = len(lats)
+    _, _, distances = _PROJ_WGS84.inv(
+        np.full(count, a.lon), np.full(count, a.lat), np.asarray(lons), np.asarray(lats)
+    )
+    return np.asarray(distances, dtype=float)
 
 
 # On a sphere of the Earth's mean radius, great-circle distances are within 0.6% of the
@@ -161,12 +182,14 @@ class Reach:
 
     Circles: the great-circle shortcut above, the geodesic only near the edge. Polygons: the
     distance to the polygon's bounding box first (a lower bound of the distance to the
-    polygon, in the same projection ``distance_to_polygon_m`` uses), shapely only when the
-    box is within reach. Every answer is the one ``areas_intersect`` and
+    polygon, in the same projection ``distance_to_polygon_m`` uses), then the edges of all
+    the polygons whose box is within reach measured at once with numpy, and shapely only for
+    the few that numpy's rounding could tip. Every answer is the one ``areas_intersect`` and
     ``distance_to_area_m`` give."""
 
-    # Metres of slack before a polygon's box or corner alone settles it: far below anything
-    # measured, far above the rounding of two ways of computing the same projection.
+    # Metres of slack before a polygon's box, or numpy's measure of its edges, alone settles
+    # it: far below anything measured, far above the rounding of two ways of computing the
+    # same projection.
     SLACK_M = 1e-3
 
     def __init__(self, centre: Point, radius_m: float) -> None:
@@ -218,6 +241,36 @@ class Reach:
     def circle_distance_m(self, lat: float, lon: float, radius_m: float) -> float:
         """Exactly ``distance_to_area_m`` from the centre for the circle at (lat, lon)."""
         return max(0.0, distance_m(self.centre, Point(lat, lon)) - float(radius_m))
+
+    def circle_distances_m(
+        self,
+        lats: Sequence[float],
+        lons: Sequence[float],
+        radii: Sequence[float],
+        *,
+        limit_m: float,
+    ) -> list[float]:
+        """``circle_distance_m`` to each of many circles, good for comparing with
+        ``limit_m`` and rounding to whole metres, as ``polygon_distances_m`` says: PROJ's
+        geodesics for all at once (``distances_m``), the exact one where PROJ's rounding
+        could tip either comparison."""
+        if not lats:
+            return []
+        radius = np.array(radii, dtype=float)
+        distances = np.maximum(distances_m(self.centre, np.array(lats), np.array(lons)) - radius, 0)
+        measured = distances.tolist()
+        for index in np.flatnonzero(self._close(distances, limit_m)).tolist():
+            measured[index] = self.circle_distance_m(lats[index], lons[index], radii[index])
+        return measured
+
+    def _close(self, distances: "np.ndarray", limit_m: float) -> "np.ndarray":
+        """Which distances, each measured within far less than ``SLACK_M``, lie close
+        enough to ``limit_m`` or to half a metre that the error might tip a comparison with
+        the limit or the rounding to whole metres."""
+        slack = self.SLACK_M
+        return (np.abs(distances - limit_m) <= slack) | (
+            np.abs(distances - np.floor(distances) - 0.5) <= slack
+        )
 
     def box_distance_m(self, south: float, west: float, north: float, east: float) -> float:
         """Distance from the centre to a bounding box, in ``distance_to_polygon_m``'s flat
@@ -274,36 +327,60 @@ class Reach:
         )
         return nearest, farthest
 
-    def corner_distance_m(self, ring: list[list[float]]) -> float:
-        """Distance from the centre to the polygon's nearest corner, in the same projection:
-        no less than the distance to the polygon."""
-        return min(math.hypot(*self._flat(lon, lat)) for lon, lat in ring)
-
     def polygon_distance_m(self, ring: list[list[float]]) -> float:
         """Exactly ``distance_to_polygon_m`` from the centre."""
         return distance_to_polygon_m(self.centre, ring)
 
-    def polygon_within(
-        self, limit_m: float, ring: list[list[float]] | None, box: tuple[float, float, float, float]
-    ) -> bool | None:
-        """Whether the polygon comes within ``limit_m`` of the centre, when its bounding box
-        (``box``: south, west, north, east) or its nearest corner settles it without shapely;
-        None when only the polygon's edges can tell. Without the ring only the box is tried."""
-        if self.box_distance_m(*box) > limit_m + self.SLACK_M:
-            return False
-        if ring is not None and self.corner_distance_m(ring) < limit_m - self.SLACK_M:
-            return True
-        return None
+    def polygon_distances_m(
+        self, boundaries: Sequence[dict[str, Any] | str], *, limit_m: float
+    ) -> list[float]:
+        """``polygon_distance_m`` to each of many polygons (GeoJSON, or its text), good for
+        what Patchwatch does with it: comparing it with ``limit_m`` and rounding it to whole
+        metres. All are measured at once with numpy (``_flat_distances``), within
+        ``FLAT_ERROR_M`` of shapely; the few that lie so close to ``limit_m`` or to half a
+        metre that this could tip either comparison are measured by shapely itself."""
+        if not boundaries:
+            return []
+        rings = [ring_coordinates(boundary) for boundary in boundaries]
+        distances = self._flat_distances(rings)
+        measured = distances.tolist()
+        for index in np.flatnonzero(self._close(distances, limit_m)).tolist():
+            boundary = boundaries[index]
+            measured[index] = self.polygon_distance_m(polygon_ring(geojson(boundary)))
+        return measured
 
-    def reaches_polygon(
-        self, boundary: dict[str, Any], box: tuple[float, float, float, float]
-    ) -> bool:
-        """Whether this circle and the polygon overlap (touching counts)."""
-        ring = polygon_ring(boundary)
-        settled = self.polygon_within(self.radius_m, ring, box)
-        if settled is not None:
-            return settled
-        return self.polygon_distance_m(ring) <= self.radius_m
+    # How far ``_flat_distances`` may stray from shapely's distance to the same polygon: the
+    # two differ only in the rounding of a few floating-point operations on coordinates of
+    # at most a few hundred kilometres (errors of the order of 1e-10 m), so this is far
+    # above the worst case and still far below ``SLACK_M``.
+    FLAT_ERROR_M = 1e-6
+
+    def _flat_distances(self, rings: Sequence["np.ndarray"]) -> "np.ndarray":
+        """Distance from the centre to each polygon (0 inside it) in ``_project``'s flat
+        projection around the centre, for all the rings at once: the nearest point of any
+        edge, and whether a ray from the centre crosses the edges an odd number of times.
+        Where the centre lies within rounding of an edge the crossing count may be wrong,
+        but then the distance is within rounding of 0 either way."""
+        lengths = np.fromiter((len(ring) for ring in rings), dtype=np.intp, count=len(rings))
+        starts = np.cumsum(lengths) - lengths
+        points = np.concatenate(rings)
+        x = np.radians(points[:, 0] - self.centre.lon) * (EARTH_RADIUS_M * self._cos_lat)
+        y = np.radians(points[:, 1] - self.centre.lat) * EARTH_RADIUS_M
+        # Each vertex starts the edge to the next one; the last vertex of a ring, the edge
+        # back to its first (of no length in a closed ring, as every stored ring is).
+        following = np.arange(1, len(points) + 1)
+        following[starts + lengths - 1] = starts
+        x_to, y_to = x[following], y[following]
+        dx, dy = x_to - x, y_to - y
+        length2 = dx * dx + dy * dy
+        along = np.clip(-(x * dx + y * dy) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+        edges = np.hypot(x + along * dx, y + along * dy)
+        straddles = (y > 0) != (y_to > 0)
+        rise = np.where(straddles, y_to - y, 1.0)
+        crossing = straddles & (x - y * dx / rise > 0)
+        nearest = np.minimum.reduceat(edges, starts)
+        inside = np.add.reduceat(crossing.astype(np.intp), starts) % 2 == 1
+        return np.where(inside, 0.0, nearest)
 
     def _flat(self, lon: float, lat: float) -> tuple[float, float]:
         # ``_project``'s arithmetic, with the centre's share worked out once.
@@ -515,14 +592,63 @@ def geojson(boundary: dict[str, Any] | str) -> dict[str, Any]:
     return json.loads(boundary) if isinstance(boundary, str) else boundary
 
 
+def ring_coordinates(boundary: dict[str, Any] | str) -> "np.ndarray":
+    """The positions of a polygon's ring (GeoJSON, or its text) as an array of longitudes
+    and latitudes, one row a position."""
+    if isinstance(boundary, str):
+        return _rings.get(boundary)
+    return np.array([position[:2] for position in polygon_ring(boundary)], dtype=float)
+
+
+class _RingCache:
+    """Parsed rings by the text of their GeoJSON, the least recently used dropped once they
+    hold more than ``budget`` bytes. Each matching or "near me" reads the same polygons of
+    a town again and again; the text is its own key, so an edited boundary is simply another
+    entry, never a stale one."""
+
+    # A Python object's own overhead, roughly, on top of the text's and the array's bytes.
+    ENTRY_OVERHEAD = 200
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._size = 0
+        self._rings: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # a threaded worker's requests share it
+
+    def get(self, text: str) -> "np.ndarray":
+        with self._lock:
+            ring = self._rings.get(text)
+            if ring is not None:
+                self._rings.move_to_end(text)
+                return ring
+        ring = np.array([position[:2] for position in polygon_ring(json.loads(text))], dtype=float)
+        ring.flags.writeable = False  # shared by every caller
+        with self._lock:
+            if text not in self._rings:
+                self._rings[text] = ring
+                self._size += self._cost(text, ring)
+            while self._size > self._budget:
+                dropped_text, dropped = self._rings.popitem(last=False)
+                self._size -= self._cost(dropped_text, dropped)
+        return ring
+
+    def _cost(self, text: str, ring: "np.ndarray") -> int:
+        return len(text) + ring.nbytes + self.ENTRY_OVERHEAD
+
+
+# Some 30,000 polygons of a few vertices, or a thousand of the largest allowed.
+_rings = _RingCache(budget=16 * 1024 * 1024)
+
+
 def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     """The ids of the rows whose area overlaps ``area``, in no order: what
     ``areas_intersect`` answers for each.
 
     For a circle (an alert's, usually) the cheap tests run on all the rows at once, with
     numpy: the great-circle shortcut settles most circles, and a polygon's bounding box
-    wholly out of reach or wholly within it settles the polygon; only the rest are tested
-    one by one (``Reach``)."""
+    wholly out of reach or wholly within it settles the polygon; the other polygons are
+    measured together (``Reach.polygon_distances_m``), and only the circles left are
+    measured one by one, by the geodesic."""
     rows = list(rows)
     if not rows:
         return []
@@ -551,14 +677,31 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     inside |= polygon & (farthest < reach.radius_m - reach.SLACK_M)
     outside |= polygon & (nearest > reach.radius_m + reach.SLACK_M)
     matched = [ids[index] for index in np.flatnonzero(inside).tolist()]
-    for index in np.flatnonzero(~(inside | outside)).tolist():
-        boundary = boundaries[index]
-        if boundary is None:
-            if distance_m(area.centre, Point(lats[index], lons[index])) <= both[index]:
-                matched.append(ids[index])
-        else:
-            box = (souths[index], wests[index], norths[index], easts[index])
-            if reach.reaches_polygon(geojson(boundary), box):
+    undecided = np.flatnonzero(~(inside | outside)).tolist()
+    polygons = [index for index in undecided if boundaries[index] is not None]
+    distances = reach.polygon_distances_m(
+        [boundaries[index] for index in polygons],
+        limit_m=reach.radius_m,
+    )
+    matched += [
+        ids[index]
+        for index, distance in zip(polygons, distances, strict=True)
+        if distance <= reach.radius_m
+    ]
+    circles = np.array([index for index in undecided if boundaries[index] is None], dtype=int)
+    if len(circles):
+        centres = np.array(lats)[circles], np.array(lons)[circles]
+        geodesics = distances_m(area.centre, *centres)
+        reaches = both[circles]
+        # PROJ settles all but those within its rounding of the edge: the exact geodesic
+        # for those.
+        close = np.abs(geodesics - reaches) <= reach.SLACK_M
+        for position, index in enumerate(circles.tolist()):
+            if close[position]:
+                distance = distance_m(area.centre, Point(lats[index], lons[index]))
+            else:
+                distance = geodesics[position]
+            if distance <= reaches[position]:
                 matched.append(ids[index])
     return matched
 

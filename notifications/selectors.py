@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from areas import geo
-from areas.models import area_columns_as_text
 from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
@@ -42,9 +41,9 @@ from notifications.models import (
     Reply,
     Severity,
 )
-from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
+from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme
 from schemes.permissions import AnyUser, liaison_force
-from schemes.selectors import schemes_in_bbox
+from schemes.selectors import active_scheme_areas_in_bbox
 
 
 def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
@@ -67,12 +66,7 @@ def scheme_ids_touched_by(
     plain columns, unsorted, and the exact test (``geo.overlapping_ids``) settles most of
     them with arithmetic on them all at once, without a model object or a shapely polygon
     for each."""
-    candidates = schemes_in_bbox(
-        Scheme.objects.filter(status=SchemeStatus.ACTIVE, force=force), box
-    ).order_by()
-    if kinds:
-        candidates = candidates.filter(kind__in=kinds)
-    return geo.overlapping_ids(area, candidates.values_list("id", *area_columns_as_text()))
+    return geo.overlapping_ids(area, active_scheme_areas_in_bbox(box=box, force=force, kinds=kinds))
 
 
 def schemes_touched_by(

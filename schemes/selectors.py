@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from areas import geo
 from areas.models import area_columns_as_text
-from core import visibility
+from core import numbers, visibility
 from core.memo import remembered
 from schemes import permissions
 from schemes.models import (
@@ -127,6 +127,44 @@ def _south_of_tallest_box(south: float) -> RawSQL:
     )
 
 
+# ``schemes_in_bbox`` for the active schemes of a force, as ``geo.overlapping_ids`` reads
+# them: constant SQL, because building and compiling the same query with the ORM took a
+# third as long again as running it. Spelt so that SQLite (``make run``) runs it too.
+_ACTIVE_AREAS_IN_BBOX = """
+    SELECT id, centre_lat, centre_lon, radius_m, CAST(boundary AS TEXT),
+           bbox_south, bbox_west, bbox_north, bbox_east
+    FROM schemes_scheme
+    WHERE status = %s AND force = %s
+      AND bbox_south >= %s - COALESCE((SELECT MAX(bbox_north - bbox_south) FROM schemes_scheme), %s)
+      AND bbox_south <= %s AND bbox_west >= %s AND bbox_west <= %s
+      AND bbox_north >= %s AND bbox_east >= %s
+"""
+
+
+def active_scheme_areas_in_bbox(
+    *, box: geo.BBox, force: str, kinds: Sequence[str]
+) -> list[geo.AreaRow]:
+    """The id and area columns (``geo.AreaRow``, the boundary as its text) of the active
+    schemes of ``force`` (of ``kinds``, if any given) whose bounding box overlaps ``box``,
+    in no order: what ``schemes_in_bbox`` selects, read without the ORM."""
+    sql = _ACTIVE_AREAS_IN_BBOX
+    parameters: list[Any] = [
+        SchemeStatus.ACTIVE.value,
+        force,
+        box.south,
+        geo.MAX_SPAN_LAT_DEG,
+        box.north,
+        box.west - geo.MAX_SPAN_LON_DEG,
+        box.east,
+        box.south,
+        box.west,
+    ]
+    if kinds:
+        sql += f"  AND kind IN ({', '.join(['%s'] * len(kinds))})"
+        parameters += kinds
+    return numbers.rows_of(sql, parameters)
+
+
 def schemes_near(
     *, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
 ) -> "NearbySchemes":
@@ -139,11 +177,14 @@ def schemes_near(
     settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
     a polygon's box before the polygon). Exact distances are measured for as many schemes
     as the order of the slice asked for depends on."""
-    rows = list(
+    candidates = (
         schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
         .order_by()
         .values_list("pk", "name", *area_columns_as_text())
     )
+    # The candidates' columns are plain numbers and text, nothing a converter of the ORM's
+    # would change: read in binary (``core.numbers``), they cost a fraction.
+    rows = numbers.rows_of(*candidates.query.sql_with_params())
     return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
 
 
@@ -168,11 +209,9 @@ class NearbySchemes(Sequence[Scheme]):
         self._low: list[float] = low.tolist()
         limit = reach.radius_m
         # Near the edge of reach only the geodesic, or the polygon's edges, can tell.
-        edge = [
-            index
-            for index in np.flatnonzero((low <= limit) & (high > limit)).tolist()
-            if self._measure(index) <= limit
-        ]
+        near_edge = np.flatnonzero((low <= limit) & (high > limit)).tolist()
+        self._measure_many(near_edge)
+        edge = [index for index in near_edge if self._measure(index) <= limit]
         within = np.concatenate([np.flatnonzero(high <= limit), np.array(edge, dtype=int)])
         # By the lower bounds: those not yet measured come in this order.
         self._waiting: list[int] = within[np.argsort(low[within], kind="stable")].tolist()
@@ -219,24 +258,47 @@ class NearbySchemes(Sequence[Scheme]):
                 and round(self._low[index]) > self._ranked[count - 1][0][0]
             ):
                 return
+            if index not in self._measured:
+                self._measure_many(self._waiting[self._next : self._next + self.BATCH])
             pk, name, *_ = self._rows[index]
             insort(self._ranked, ((round(self._measure(index)), name, pk), index))
             self._next += 1
 
-    def _measure(self, index: int) -> float:
-        """``geo.distance_to_area_m`` from the point to the row's area."""
-        distance = self._measured.get(index)
-        if distance is None:
-            _, _, lat, lon, radius, boundary, *_ = self._rows[index]
-            if boundary is not None:
-                ring = geo.polygon_ring(geo.geojson(boundary))
-                distance = self._reach.polygon_distance_m(ring)
+    # Areas are measured this many at a time, in the order they are waiting: numpy and
+    # PROJ measure a few dozen as fast as one, and a page usually needs about as many.
+    BATCH = 32
+
+    def _measure_many(self, indices: Sequence[int]) -> None:
+        """Measure the areas of the rows at ``indices`` not measured yet, all at once:
+        exactly enough to compare with the radius and to round to whole metres, which is
+        all that is done with them (``geo.Reach.polygon_distances_m`` and
+        ``circle_distances_m``)."""
+        polygons, circles = [], []
+        for index in indices:
+            if index in self._measured:
+                continue
+            if self._rows[index][5] is not None:
+                polygons.append(index)
             elif self._high[index] == 0.0:  # the point is inside the circle
-                distance = 0.0
+                self._measured[index] = 0.0
             else:
-                distance = self._reach.circle_distance_m(lat, lon, radius or 0)
-            self._measured[index] = distance
-        return distance
+                circles.append(index)
+        limit = self._reach.radius_m
+        if polygons:
+            boundaries = [self._rows[index][5] for index in polygons]
+            distances = self._reach.polygon_distances_m(boundaries, limit_m=limit)
+            self._measured.update(zip(polygons, distances, strict=True))
+        if circles:
+            lats, lons, radii = zip(*(self._rows[index][2:5] for index in circles), strict=True)
+            distances = self._reach.circle_distances_m(lats, lons, radii, limit_m=limit)
+            self._measured.update(zip(circles, distances, strict=True))
+
+    def _measure(self, index: int) -> float:
+        """``geo.distance_to_area_m`` from the point to the row's area, good for comparing
+        with the radius and rounding (``_measure_many``)."""
+        if index not in self._measured:
+            self._measure_many([index])
+        return self._measured[index]
 
 
 @visibility.rule("scheme status change")

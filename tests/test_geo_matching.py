@@ -2,9 +2,11 @@
 by the cheap tests (great-circle bounds, bounding boxes, nearest corners) exactly as the
 geodesic and shapely decide them."""
 
+import json
 import math
 import random
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -13,6 +15,7 @@ from geopy.distance import distance as geodesic_distance
 
 from areas import geo
 from areas.models import area_fields
+from core import numbers
 from notifications.selectors import scheme_ids_touched_by
 from schemes import selectors
 from schemes.models import Scheme
@@ -232,3 +235,93 @@ def test_the_preview_lists_the_schemes_reached_by_name_in_a_fixed_number_of_quer
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.post("/api/v1/alerts/preview/", body, format="json")
     assert len(response.json()["schemes"]) == 12
+
+
+def test_polygon_distances_at_once_are_shapelys_for_comparing_and_rounding() -> None:
+    # Star-shaped polygons, convex and not, wound either way, around and away from the
+    # point; and the point on a corner or the middle of an edge, where the ray test is
+    # fragile and the distance must come out 0 all the same.
+    rng = random.Random(11)
+    for _ in range(300):
+        point = geo.Point(rng.uniform(50, 55), rng.uniform(-5, 1))
+        middle = (point.lon + rng.uniform(-0.2, 0.2), point.lat + rng.uniform(-0.15, 0.15))
+        angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(rng.randint(3, 12)))
+        ring = [
+            [
+                middle[0] + rng.uniform(0.005, 0.1) * math.cos(angle),
+                middle[1] + rng.uniform(0.005, 0.07) * math.sin(angle),
+            ]
+            for angle in angles
+        ]
+        ring = [*ring, ring[0]]
+        if rng.random() < 0.5:
+            ring.reverse()
+        corner = geo.Point(ring[1][1], ring[1][0])
+        halfway = geo.Point((ring[1][1] + ring[2][1]) / 2, (ring[1][0] + ring[2][0]) / 2)
+        boundary = {"type": "Polygon", "coordinates": [ring]}
+        for centre in (point, corner, halfway):
+            exact = geo.distance_to_polygon_m(centre, ring)
+            reach = geo.Reach(centre, 10_000)
+            (flat,) = reach._flat_distances([geo.ring_coordinates(boundary)])
+            assert flat == pytest.approx(exact, abs=geo.Reach.FLAT_ERROR_M)
+            # The edge of reach and half a metre either side of the exact distance.
+            for limit in (10_000, exact, exact + 0.5, exact - 0.5):
+                (settled,) = geo.Reach(centre, limit).polygon_distances_m(
+                    [json.dumps(boundary)], limit_m=limit
+                )
+                assert (settled <= limit) == (exact <= limit)
+                assert round(settled) == round(exact)
+
+
+def test_proj_geodesics_are_geographiclibs_for_comparing_and_rounding() -> None:
+    rng = random.Random(12)
+    for _ in range(100):
+        centre = geo.Point(rng.uniform(geo.SOUTH, geo.NORTH), rng.uniform(geo.WEST, geo.EAST))
+        points = [
+            _towards(centre, rng.choice([0, 0.3, 40, 999.5, 25_000, 190_000]), rng.uniform(0, 360))
+            for _ in range(10)
+        ]
+        lats = [point.lat for point in points]
+        lons = [point.lon for point in points]
+        exact = [geo.distance_m(centre, point) for point in points]
+        proj = geo.distances_m(centre, np.array(lats), np.array(lons))
+        assert proj.tolist() == pytest.approx(exact, abs=geo.GEODESIC_ERROR_M)
+        radii = [rng.choice([0, 300, 2000]) for _ in points]
+        circles = [max(0.0, d - r) for d, r in zip(exact, radii, strict=True)]
+        # The edge of reach exactly on some of them, and half a metre from others.
+        for limit in (10_000, circles[0], circles[1] + 0.5, circles[2] - 0.5):
+            settled = geo.Reach(centre, limit).circle_distances_m(lats, lons, radii, limit_m=limit)
+            assert [d <= limit for d in settled] == [d <= limit for d in circles]
+            assert [round(d) for d in settled] == [round(d) for d in circles]
+
+
+def test_rows_read_in_binary_are_the_rows_read_as_text_and_counted_as_a_query() -> None:
+    SchemeFactory(lat=CAMBRIDGE.lat + 1e-9, lon=CAMBRIDGE.lon - 1 / 3, radius=1234)
+    SchemeFactory(polygon=_square(0.1, 52.1, 0.2, 52.2))
+    sql = (
+        "SELECT id, name, centre_lat, centre_lon, radius_m, CAST(boundary AS TEXT) "
+        "FROM schemes_scheme WHERE radius_m IS NULL OR radius_m > %s ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [0])
+        as_text = cursor.fetchall()
+    with CaptureQueriesContext(connection) as queries:
+        assert numbers.rows_of(sql, [0]) == as_text
+    (logged,) = queries.captured_queries
+    assert "radius_m > 0" in logged["sql"]
+
+
+def test_parsed_rings_are_kept_by_their_text_within_a_budget() -> None:
+    square = json.dumps(_square(0.1, 52.1, 0.2, 52.2))
+    moved = json.dumps(_square(0.1, 52.1, 0.25, 52.2))
+    # Room for these two: a ring of five positions is 80 bytes.
+    overhead = 80 + geo._RingCache.ENTRY_OVERHEAD
+    cache = geo._RingCache(budget=len(square) + len(moved) + 2 * overhead)
+    first = cache.get(square)
+    assert cache.get(square) is first  # parsed once
+    assert cache.get(moved)[1].tolist() == [0.25, 52.1]  # an edited boundary is its own entry
+    assert cache.get(square) is first
+    cache.get(json.dumps(_square(0.1, 52.1, 0.3, 52.2)))  # over the budget: drops the oldest
+    assert cache.get(moved)[1].tolist() == [0.25, 52.1]
+    assert cache.get(square) is not first
+    assert cache._size <= cache._budget
