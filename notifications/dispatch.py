@@ -109,36 +109,31 @@ def alert_queue_notices(
     now = timezone.now()
     size = settings.NOTIFICATIONS_BATCH_SIZE
     store_size = size * max(1, STORE_RECIPIENTS // size)
+    # On a first run every notice of the alert is one this run stores, and the store says
+    # which it stored. A run after that (the task delivered again) must also hand out again
+    # those an earlier run stored that are still queued, and reads them back.
+    again = Notice.objects.filter(alert=alert).exists()
     people = batches = 0
     for chunk in _batched(recipients, store_size):
         # Recipients come in the order of their ids, so the notices of this chunk are the
         # alert's notices with recipient ids in this range (those an earlier run stored too).
         first, last = chunk[0].user_id, chunk[-1].user_id
         with transaction.atomic():
-            _store(alert=alert, recipients=chunk, now=now)
+            stored = _store(alert=alert, recipients=chunk, now=now)
             if alert.references_id:
                 notices_supersede(alert=alert, recipients=(first, last))
-            queued = (
-                Notice.objects.filter(
+            queued: Iterable[tuple[str, int]] | None = None if again else stored
+            if queued is None:
+                queued = Notice.objects.filter(
                     alert=alert,
                     state=NoticeState.QUEUED,
                     recipient_id__gte=first,
                     recipient_id__lte=last,
-                )
-                .order_by("id")
-                .values_list("channel", "id")
-            )
-            # The cheap channels' batches go first: an in-app batch is one UPDATE, an email
-            # batch talks to a mail server, and a worker takes batches in the order queued.
-            # The store's in-app notices make one batch: a single UPDATE of a few thousand
-            # rows costs less than a task for every few hundred of them.
-            queued_by_channel = sorted(queued, key=lambda row: CHANNEL_ORDER.index(row[0]))
-            for channel, notices in groupby(queued_by_channel, key=itemgetter(0)):
-                per_batch = store_size if channel == Channel.IN_APP else size
-                for batch in _batched((notice_id for _, notice_id in notices), per_batch):
-                    batches += 1
-                    if deliver is not None:
-                        transaction.on_commit(partial(deliver, batch))
+                ).values_list("channel", "id")
+            for batch in _delivery_batches(queued, store_size=store_size, size=size):
+                batches += 1
+                if deliver is not None:
+                    transaction.on_commit(partial(deliver, batch))
         if people == 0 and len(chunk) == store_size:
             _refresh_statistics()
         people += len(chunk)
@@ -146,6 +141,22 @@ def alert_queue_notices(
         recipients_count=people, notices_queued_at=Coalesce("notices_queued_at", now)
     )
     return batches
+
+
+def _delivery_batches(
+    notices: Iterable[tuple[str, int]], *, store_size: int, size: int
+) -> Iterator[list[int]]:
+    """The batches of a store's notices ((channel, id) pairs), each channel's in the order
+    of their ids. The cheap channels' batches go first: an in-app batch is one UPDATE, an
+    email batch talks to a mail server, and a worker takes batches in the order queued. The
+    store's in-app notices make one batch: a single UPDATE of a few thousand rows costs less
+    than a task for every few hundred of them."""
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    for channel, notice_id in notices:
+        by_channel[channel].append(notice_id)
+    for channel in CHANNEL_ORDER:
+        per_batch = store_size if channel == Channel.IN_APP else size
+        yield from _batched(sorted(by_channel.get(channel, ())), per_batch)
 
 
 def _recipients_of_replaced(alert: Alert, replaced_id: int) -> Iterator[Recipient]:
@@ -181,9 +192,12 @@ def _recipients_of_replaced(alert: Alert, replaced_id: int) -> Iterator[Recipien
             yield Recipient(user_id, channels, preferences.get(user_id))
 
 
-def _store(*, alert: Alert, recipients: list[Recipient], now: datetime) -> None:
+def _store(
+    *, alert: Alert, recipients: list[Recipient], now: datetime
+) -> list[tuple[str, int]] | None:
     """Store the notices of ``recipients``, leaving alone any already stored (the unique
-    alert, recipient and channel)."""
+    alert, recipient and channel); returns the channels and ids of those it stored, when
+    the database says (PostgreSQL), else None."""
     rows = [
         (
             recipient.user_id,
@@ -196,9 +210,9 @@ def _store(*, alert: Alert, recipients: list[Recipient], now: datetime) -> None:
         for channel in sorted(recipient.channels)
     ]
     if _stores_by_copy():
-        _store_by_copy(alert_id=alert.pk, rows=rows, now=now)
-        return
-    # Elsewhere (SQLite, for running locally) Django's bulk insert, which skips conflicts too.
+        return _store_by_copy(alert_id=alert.pk, rows=rows, now=now)
+    # Elsewhere (SQLite, for running locally) Django's bulk insert, which skips conflicts too
+    # (and then cannot say which rows it stored).
     Notice.objects.bulk_create(
         (
             Notice(
@@ -212,6 +226,7 @@ def _store(*, alert: Alert, recipients: list[Recipient], now: datetime) -> None:
         ),
         ignore_conflicts=True,
     )
+    return None
 
 
 def _stores_by_copy() -> bool:
@@ -224,21 +239,26 @@ def _refresh_statistics() -> None:
     hardly any notice is queued, and it then plans each delivery's claim as a scan of every
     queued notice (the partial index ``notice_waiting``) instead of looking its batch up by
     id, each batch slower than the last. ANALYZE reads a sample of fixed size, whatever the
-    size of the table."""
+    size of the table. Only the columns of that index, which the claim's plan turns on: from
+    the same sample it then computes two columns' statistics instead of every column's, and
+    (columns named) it leaves autovacuum's count of changes alone, so that the whole table
+    is still analysed in its turn."""
     if connection.vendor != "postgresql":
         return
+    table = connection.ops.quote_name(Notice._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(Notice._meta.db_table)}")
+        cursor.execute(f"ANALYZE {table} (state, deliver_after)")
 
 
 def _store_by_copy(
     *, alert_id: int, rows: list[tuple[int, str, datetime | None, bool]], now: datetime
-) -> None:
+) -> list[tuple[str, int]]:
     """PostgreSQL: COPY the rows into a staging table of this connection, then move them
     into the notices in one INSERT ... SELECT, where ON CONFLICT keeps a second run from
     storing a notice twice (COPY itself cannot skip a conflict). COPY takes the rows in
     psycopg's compiled code; rendered as SQL parameters, the same rows took longer to send
-    than to store."""
+    than to store. Returns the channels and ids of the notices stored, as the INSERT
+    returns them (not those a conflict skipped)."""
     table = connection.ops.quote_name(Notice._meta.db_table)
     with connection.cursor() as cursor:
         # Kept for the connection's life; each store empties it as it reads it.
@@ -259,9 +279,11 @@ def _store_by_copy(
             SELECT %s, recipient_id, channel, deliver_after, in_digest, %s, 0, '', %s, false
             FROM staged ORDER BY recipient_id, channel
             ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING
+            RETURNING channel, id
             """,  # noqa: S608 (the table name is the model's, not input)
             [alert_id, NoticeState.QUEUED, now],
         )
+        return cursor.fetchall()
 
 
 def notices_supersede(*, alert: Alert, recipients: tuple[int, int] | None = None) -> int:

@@ -142,3 +142,72 @@ def test_storing_takes_queries_per_batch_not_per_notice(
     assert queries[6] == queries[19]
     per_store = queries[60] - queries[40]
     assert queries[80] - queries[60] == per_store <= 6
+
+
+def test_a_first_run_hands_out_what_it_stored_without_reading_it_back(
+    scheme, coordinator, liaison, settings, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """On PostgreSQL the INSERT returns the ids it stored; only the check whether the alert
+    has any notices yet reads them."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    _members(scheme, 7)
+    alert = _published(liaison)
+    handed: list[list[int]] = []
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and '"notifications_notice"' in query["sql"]
+    ]
+    assert len(reads) == 1 and "LIMIT 1" in reads[0]
+    notices = Notice.objects.filter(alert=alert)
+    people = sorted(set(notices.values_list("recipient_id", flat=True)))
+    assert len(people) == 8  # the members and the coordinator, who hears by email too
+
+    def ids(recipients: list[int], channel: str) -> list[int]:
+        return sorted(
+            notices.filter(recipient_id__in=recipients, channel=channel).values_list(
+                "id", flat=True
+            )
+        )
+
+    # A store of 3 recipients at a time; in each, the in-app notices, then the emails.
+    expected = []
+    for start in range(0, 8, 3):
+        store = people[start : start + 3]
+        expected += [batch for batch in (ids(store, "in_app"), ids(store, "email")) if batch]
+    assert handed == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_after_one_cut_short_hands_out_the_earlier_stores_queued_notices_too(
+    store, scheme, liaison, settings, monkeypatch
+) -> None:
+    """A task delivered again after its worker died mid-way: the notices the first run
+    stored and nobody delivered yet go out again with those stored now, store by store."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 9)
+    alert = _published(liaison)
+    dispatch.alert_queue_notices(alert_id=alert.pk)
+    notices = Notice.objects.filter(alert=alert)
+    ids = dict(notices.values_list("recipient_id", "id"))
+    # The first run got as far as its second store, and the first store's first notice
+    # was delivered.
+    notices.filter(recipient_id__gt=members[5]).delete()
+    notices.filter(pk=ids[members[0]]).update(state="sent")
+
+    handed: list[list[int]] = []
+    dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
+    ids = dict(notices.values_list("recipient_id", "id"))
+    assert handed == [
+        [ids[members[1]], ids[members[2]]],
+        [ids[member] for member in members[3:6]],
+        [ids[member] for member in members[6:9]],
+    ]
+    assert notices.count() == 9
