@@ -4,17 +4,18 @@ Every step is safe to run twice, because Celery may deliver a task again (``acks
 worker killed mid-task leaves its task to another):
 
 - queueing inserts notices under the unique (alert, recipient, channel) constraint, so a
-  second run adds nothing;
+  second run adds nothing. An in-app notice is delivered by being stored (the inbox reads
+  the notices), so it is stored sent, exactly once;
 - delivery claims each notice with a conditional update before acting on it. An in-app
-  notice is delivered by that very update (exactly once); any other channel's notice is
-  claimed (queued → sending), sent, then recorded as sent or failed. A redelivered task
-  finds the notices it had sent recorded as sent, and the one it was sending still claimed,
-  and leaves both alone. A claim left behind by a worker that died is taken up again only
-  after a lease (``notices_sweep``). For such channels the only moment a message can go
-  twice is a worker dying between the provider accepting it and the record of that; no
-  system can close that gap without the provider's help, so the email's Message-ID and
-  the text's idempotency key are the notice's own, and the two copies are recognisably one
-  message.
+  notice still queued (stored so by an earlier version) is delivered by that very update;
+  any other channel's notice is claimed (queued → sending), sent, then recorded as sent or
+  failed. A redelivered task finds the notices it had sent recorded as sent, and the one it
+  was sending still claimed, and leaves both alone. A claim left behind by a worker that
+  died is taken up again only after a lease (``notices_sweep``). For such channels the only
+  moment a message can go twice is a worker dying between the provider accepting it and the
+  record of that; no system can close that gap without the provider's help, so the email's
+  Message-ID and the text's idempotency key are the notice's own, and the two copies are
+  recognisably one message.
 
 Every failure of a channel, whether it is the connection that cannot be opened or one
 message that is refused, takes the same path: the attempt is counted (by the claim), the
@@ -196,8 +197,9 @@ def _store(
     *, alert: Alert, recipients: list[Recipient], now: datetime
 ) -> list[tuple[str, int]] | None:
     """Store the notices of ``recipients``, leaving alone any already stored (the unique
-    alert, recipient and channel); returns the channels and ids of those it stored, when
-    the database says (PostgreSQL), else None."""
+    alert, recipient and channel); returns the channels and ids of those it stored that wait
+    for delivery (all but the in-app ones, stored delivered), when the database says
+    (PostgreSQL), else None."""
     rows = [
         (
             recipient.user_id,
@@ -213,6 +215,7 @@ def _store(
         return _store_by_copy(alert_id=alert.pk, rows=rows, now=now)
     # Elsewhere (SQLite, for running locally) Django's bulk insert, which skips conflicts too
     # (and then cannot say which rows it stored).
+    stored_at = timezone.now()
     Notice.objects.bulk_create(
         (
             Notice(
@@ -221,12 +224,21 @@ def _store(
                 channel=channel,
                 deliver_after=deliver_after,
                 in_digest=in_digest,
+                **(_delivered_in_app(stored_at) if channel == Channel.IN_APP else {}),
             )
             for user_id, channel, deliver_after, in_digest in rows
         ),
         ignore_conflicts=True,
     )
     return None
+
+
+def _delivered_in_app(at: datetime) -> dict[str, object]:
+    """What an in-app notice is stored with: delivered, by being stored. The inbox reads
+    the notices themselves, so there is nothing more to do for it; a separate delivery's
+    UPDATE used to rewrite every in-app notice (and its index entries) a moment after it was
+    written, which was a third of the work of storing an alert's notices."""
+    return {"state": NoticeState.SENT, "attempts": 1, "claimed_at": at, "sent_at": at}
 
 
 def _stores_by_copy() -> bool:
@@ -257,8 +269,8 @@ def _store_by_copy(
     into the notices in one INSERT ... SELECT, where ON CONFLICT keeps a second run from
     storing a notice twice (COPY itself cannot skip a conflict). COPY takes the rows in
     psycopg's compiled code; rendered as SQL parameters, the same rows took longer to send
-    than to store. Returns the channels and ids of the notices stored, as the INSERT
-    returns them (not those a conflict skipped)."""
+    than to store. Returns the channels and ids of the notices stored that wait for
+    delivery, as the INSERT returns them (not those a conflict skipped)."""
     table = connection.ops.quote_name(Notice._meta.db_table)
     with connection.cursor() as cursor:
         # Kept for the connection's life; each store empties it as it reads it.
@@ -271,17 +283,34 @@ def _store_by_copy(
         ) as copy:
             for row in rows:
                 copy.write_row(row)
+        # In-app notices are stored delivered (see _delivered_in_app), the others queued.
         cursor.execute(
             f"""
-            WITH staged AS (DELETE FROM notice_staging RETURNING *)
-            INSERT INTO {table} (alert_id, recipient_id, channel, deliver_after, in_digest,
-                                 state, attempts, last_error, queued_at, superseded)
-            SELECT %s, recipient_id, channel, deliver_after, in_digest, %s, 0, '', %s, false
-            FROM staged ORDER BY recipient_id, channel
-            ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING
-            RETURNING channel, id
+            WITH staged AS (DELETE FROM notice_staging RETURNING *),
+            stored AS (
+                INSERT INTO {table} (alert_id, recipient_id, channel, deliver_after, in_digest,
+                                     state, attempts, last_error, queued_at, superseded,
+                                     claimed_at, sent_at)
+                SELECT %(alert)s, recipient_id, channel, deliver_after, in_digest,
+                       CASE WHEN in_app THEN %(sent)s ELSE %(queued)s END,
+                       CASE WHEN in_app THEN 1 ELSE 0 END, '', %(now)s, false,
+                       CASE WHEN in_app THEN %(stored_at)s END,
+                       CASE WHEN in_app THEN %(stored_at)s END
+                FROM (SELECT *, channel = %(in_app)s AS in_app FROM staged) staged
+                ORDER BY recipient_id, channel
+                ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING
+                RETURNING channel, id, state
+            )
+            SELECT channel, id FROM stored WHERE state = %(queued)s
             """,  # noqa: S608 (the table name is the model's, not input)
-            [alert_id, NoticeState.QUEUED, now],
+            {
+                "alert": alert_id,
+                "sent": NoticeState.SENT,
+                "queued": NoticeState.QUEUED,
+                "now": now,
+                "stored_at": timezone.now(),
+                "in_app": Channel.IN_APP,
+            },
         )
         return cursor.fetchall()
 

@@ -14,6 +14,8 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+CHANNELS = ("email", "in_app")
+
 
 @pytest.fixture(params=["copy", "portable"])
 def store(request, monkeypatch) -> str:
@@ -25,9 +27,10 @@ def store(request, monkeypatch) -> str:
 
 
 def _members(scheme, count: int) -> list[int]:
-    """Volunteers who chose the in-app inbox only: one notice each."""
+    """Volunteers who chose email besides the in-app inbox: two notices each, the in-app one
+    delivered by being stored, the email handed out for delivery."""
     users = [MembershipFactory(scheme=scheme).user for _ in range(count)]
-    Preference.objects.bulk_create(Preference(user=user, channels=[]) for user in users)
+    Preference.objects.bulk_create(Preference(user=user, channels=["email"]) for user in users)
     return sorted(user.pk for user in users)
 
 
@@ -46,33 +49,35 @@ def test_queueing_twice_stores_each_notice_once_and_hands_out_the_queued_again(
     with django_capture_on_commit_callbacks(execute=True):
         first = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
     stored = sorted(Notice.objects.filter(alert=alert).values_list("recipient_id", "channel"))
-    assert stored == sorted(
-        [(user_id, "in_app") for user_id in [*members, coordinator.pk]]
-        + [(coordinator.pk, "email")]
-    )
+    people = [*members, coordinator.pk]
+    assert stored == sorted([(user_id, channel) for user_id in people for channel in CHANNELS])
     ids = set(Notice.objects.filter(alert=alert).values_list("id", flat=True))
-    assert first == 2  # one batch in the app, one by email
-    assert sorted(id for batch in handed for id in batch) == sorted(ids)
+    emails = set(Notice.objects.filter(alert=alert, channel="email").values_list("id", flat=True))
+    # The in-app notices are delivered by being stored; the emails make one batch.
+    in_app = Notice.objects.filter(alert=alert, channel="in_app")
+    assert set(in_app.values_list("state", "attempts")) == {("sent", 1)}
+    assert all(notice.sent_at == notice.claimed_at is not None for notice in in_app)
+    assert first == 1
+    assert sorted(id for batch in handed for id in batch) == sorted(emails)
 
-    # The in-app notices are delivered; a second run (the task delivered again) stores
-    # nothing new, and hands out again only what is still queued: the email.
-    dispatch.notices_deliver(notice_ids=[id for batch in handed for id in batch])
-    Notice.objects.filter(alert=alert, channel="email").update(state="queued")
+    # One email is delivered; a second run (the task delivered again) stores nothing new,
+    # and hands out again only what is still queued: the other emails.
+    delivered, *waiting = sorted(emails)
+    Notice.objects.filter(pk=delivered).update(state="sent")
     handed.clear()
     with django_capture_on_commit_callbacks(execute=True):
         again = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
     assert set(Notice.objects.filter(alert=alert).values_list("id", flat=True)) == ids
-    email = Notice.objects.get(alert=alert, channel="email")
-    assert (again, handed) == (1, [[email.pk]])
+    assert (again, handed) == (1, [waiting])
     alert.refresh_from_db()
     assert alert.recipients_count == 5
 
 
-def test_a_stores_in_app_notices_are_one_batch_handed_out_before_its_emails(
+def test_in_app_notices_are_stored_delivered_and_only_the_others_are_handed_out(
     store, scheme, liaison, settings, django_capture_on_commit_callbacks
 ) -> None:
-    """A worker takes batches in the order queued, and an email batch can take seconds:
-    the inbox's notices, one UPDATE for the whole store, do not wait behind them."""
+    """The inbox reads the notices, so an in-app notice is delivered by being stored: no
+    delivery rewrites it a moment later, and none waits behind a slow email batch."""
     settings.NOTIFICATIONS_BATCH_SIZE = 2
     # Members who kept the default channels (in the app and by email).
     for _ in range(3):
@@ -82,12 +87,12 @@ def test_a_stores_in_app_notices_are_one_batch_handed_out_before_its_emails(
     with django_capture_on_commit_callbacks(execute=True):
         dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append)
     channel = dict(Notice.objects.filter(alert=alert).values_list("id", "channel"))
-    # The in-app notices in one batch, however small the batches of the other channels.
     assert [({channel[id] for id in batch}, len(batch)) for batch in handed] == [
-        ({"in_app"}, 3),
         ({"email"}, 2),
         ({"email"}, 1),
     ]
+    states = Notice.objects.filter(alert=alert).values_list("channel", "state")
+    assert sorted(states) == [("email", "queued")] * 3 + [("in_app", "sent")] * 3
 
 
 # Committed for real, as on a worker: each store is its own transaction.
@@ -104,12 +109,14 @@ def test_a_large_audience_is_stored_and_handed_out_a_batch_at_a_time(
     handed: list[tuple[list[int], int]] = []
 
     def deliver(notice_ids: list[int]) -> None:
-        handed.append((notice_ids, Notice.objects.filter(alert=alert).count()))
+        handed.append((notice_ids, Notice.objects.filter(alert=alert, channel="email").count()))
 
     batches = dispatch.alert_queue_notices(alert_id=alert.pk, deliver=deliver)
     assert batches == 4
     assert [stored for _, stored in handed] == [3, 6, 9, 10]
-    recipients = dict(Notice.objects.filter(alert=alert).values_list("id", "recipient_id"))
+    recipients = dict(
+        Notice.objects.filter(alert=alert, channel="email").values_list("id", "recipient_id")
+    )
     # In the order of the recipients' ids, three at a time.
     assert [[recipients[id] for id in ids] for ids, _ in handed] == [
         members[0:3],
@@ -136,7 +143,7 @@ def test_storing_takes_queries_per_batch_not_per_notice(
         members = audience
         alert = _published(liaison)
         queries[audience] = _queries_to_store(alert)
-        assert Notice.objects.filter(alert=alert).count() == audience
+        assert Notice.objects.filter(alert=alert).count() == audience * len(CHANNELS)
     # 6 recipients and 19 are one store each; after that, each store of 20 more recipients
     # takes the same few queries.
     assert queries[6] == queries[19]
@@ -176,12 +183,10 @@ def test_a_first_run_hands_out_what_it_stored_without_reading_it_back(
             )
         )
 
-    # A store of 3 recipients at a time; in each, the in-app notices, then the emails.
-    expected = []
-    for start in range(0, 8, 3):
-        store = people[start : start + 3]
-        expected += [batch for batch in (ids(store, "in_app"), ids(store, "email")) if batch]
-    assert handed == expected
+    # A store of 3 recipients at a time, each store's emails (the in-app notices are
+    # delivered by being stored).
+    assert handed == [ids(people[start : start + 3], "email") for start in range(0, 8, 3)]
+    assert set(notices.filter(channel="in_app").values_list("state", flat=True)) == {"sent"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -195,11 +200,12 @@ def test_a_run_after_one_cut_short_hands_out_the_earlier_stores_queued_notices_t
     members = _members(scheme, 9)
     alert = _published(liaison)
     dispatch.alert_queue_notices(alert_id=alert.pk)
-    notices = Notice.objects.filter(alert=alert)
+    everything = Notice.objects.filter(alert=alert)
+    notices = everything.filter(channel="email")
     ids = dict(notices.values_list("recipient_id", "id"))
-    # The first run got as far as its second store, and the first store's first notice
+    # The first run got as far as its second store, and the first store's first email
     # was delivered.
-    notices.filter(recipient_id__gt=members[5]).delete()
+    everything.filter(recipient_id__gt=members[5]).delete()
     notices.filter(pk=ids[members[0]]).update(state="sent")
 
     handed: list[list[int]] = []
@@ -211,3 +217,4 @@ def test_a_run_after_one_cut_short_hands_out_the_earlier_stores_queued_notices_t
         [ids[member] for member in members[6:9]],
     ]
     assert notices.count() == 9
+    assert everything.count() == 9 * len(CHANNELS)
