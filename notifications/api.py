@@ -49,6 +49,7 @@ from notifications.serializers import (
     ReplySerializer,
     SummarySerializer,
     ThreadSerializer,
+    UnreadCountSerializer,
     notice_card,
 )
 from schemes.models import Scheme
@@ -334,6 +335,15 @@ class InboxView(generics.ListAPIView):
         with one_time_zone():
             cards_of_page = [notice_card(row) for row in page]
         return self.get_paginated_response(cards_of_page)
+
+
+class InboxUnreadView(APIView):
+    """How many cards of the signed-in user's inbox have something unread: the menu's
+    badge, which every screen asks for, counted without reading a page of cards."""
+
+    @extend_schema(responses=UnreadCountSerializer)
+    def get(self, request: SignedInRequest) -> Response:
+        return Response({"unread": selectors.inbox_unread_count(user=request.user)})
 
 
 class InboxReadView(IdempotentAPIView):

@@ -503,6 +503,12 @@ def notice_card(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+class UnreadCountSerializer(Serializer):
+    unread = serializers.IntegerField(
+        help_text="Cards of the inbox with something unread (the count of inbox/?unread=true)."
+    )
+
+
 class MarkedSerializer(Serializer):
     marked = serializers.IntegerField(help_text="How many were marked read.")
 
