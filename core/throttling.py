@@ -12,13 +12,40 @@ instead, one integer per client for a window that opens with its first request (
 ``incr``, atomic in Redis). The cost is that a client may send up to twice its rate across
 the end of one window and the start of the next, which these throttles (a guard against
 runaway clients, not an exact quota) can afford.
+
+Every API request passes here, so with the Redis cache the count is one round trip: a
+script that counts and opens the window in one step (Django's ``incr`` alone asks Redis
+twice, whether the key exists and then to count). Other caches (the local memory one of a
+development setup) count through the cache's own methods.
 """
 
+import hashlib
 from typing import Any
 
+from django.core.cache.backends.redis import RedisCache
+from redis import Redis
+from redis.exceptions import NoScriptError
 from rest_framework import throttling
 
 from core.clients import client_key
+
+# Counts a request in the client's window, opening it (for ARGV[1] seconds) with the first;
+# answers the count and, when over the limit ARGV[2], the milliseconds the window has left.
+_COUNT_IN_WINDOW = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if count > tonumber(ARGV[2]) then return {count, redis.call('PTTL', KEYS[1])} end
+return {count, -1}
+"""
+_COUNT_IN_WINDOW_SHA = hashlib.sha1(_COUNT_IN_WINDOW.encode(), usedforsecurity=False).hexdigest()
+
+
+def _count_in_window(client: Redis, key: str, duration: int, limit: int) -> list[int]:
+    # By its SHA, once Redis has seen the script (again after a restart of Redis).
+    try:
+        return client.evalsha(_COUNT_IN_WINDOW_SHA, 1, key, duration, limit)
+    except NoScriptError:
+        return client.eval(_COUNT_IN_WINDOW, 1, key, duration, limit)
 
 
 class _ClientKeyMixin:
@@ -41,6 +68,8 @@ class _FixedWindowMixin(throttling.SimpleRateThrottle):
         now = self.timer()
         # Not DRF's key, which holds its list of times until it expires.
         counter, opened = f"{self.key}:count", f"{self.key}:opened"
+        if isinstance(self.cache, RedisCache):
+            return self._allow_counted_in_redis(self.cache, counter, limit, duration, now)
         # The client's window opens with its first request and closes ``duration`` later.
         try:
             count = self.cache.incr(counter)
@@ -58,6 +87,18 @@ class _FixedWindowMixin(throttling.SimpleRateThrottle):
                 self.cache.set(opened, now, duration)
         if count > limit:
             self._window_ends_at = self.cache.get(opened, now) + duration
+            return False
+        return True
+
+    def _allow_counted_in_redis(
+        self, cache: RedisCache, counter: str, limit: int, duration: int, now: float
+    ) -> bool:
+        key = cache.make_and_validate_key(counter)
+        client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]  # Django's client, not in its stubs
+        count, left_ms = _count_in_window(client, key, duration, limit)
+        if count > limit:
+            # A window without an expiry (-1) cannot be: the script gives it one as it opens.
+            self._window_ends_at = now + max(int(left_ms), 0) / 1000
             return False
         return True
 

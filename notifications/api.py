@@ -26,6 +26,7 @@ from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from core.pagination import PagePagination
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
+from core.serializers import one_time_zone
 from notifications import feeds, permissions, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.guidance import guidance_defaults
@@ -48,6 +49,7 @@ from notifications.serializers import (
     ReplySerializer,
     SummarySerializer,
     ThreadSerializer,
+    UnreadCountSerializer,
     notice_card,
 )
 from schemes.models import Scheme
@@ -330,7 +332,18 @@ class InboxView(generics.ListAPIView):
         # for a page of one card, on every screen, and then the count is most of the work.
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
         page = paginator.paginate_queryset(cards, request, view=self, count_of=notices)
-        return self.get_paginated_response([notice_card(row) for row in page])
+        with one_time_zone():
+            cards_of_page = [notice_card(row) for row in page]
+        return self.get_paginated_response(cards_of_page)
+
+
+class InboxUnreadView(APIView):
+    """How many cards of the signed-in user's inbox have something unread: the menu's
+    badge, which every screen asks for, counted without reading a page of cards."""
+
+    @extend_schema(responses=UnreadCountSerializer)
+    def get(self, request: SignedInRequest) -> Response:
+        return Response({"unread": selectors.inbox_unread_count(user=request.user)})
 
 
 class InboxReadView(IdempotentAPIView):

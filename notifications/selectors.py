@@ -4,7 +4,7 @@ and delivery figures."""
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypedDict
@@ -242,9 +242,13 @@ def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]
 def with_incident_status(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """Annotate each alert with its incident's status: the latest message's (a cancellation
     marks them all cancelled), or a draft's own."""
-    return alerts.annotate(
-        incident_status=Coalesce(_latest_status(OuterRef("incident_id")), F("status"))
-    )
+    return alerts.annotate(incident_status=_incident_status())
+
+
+@cache
+def _incident_status() -> Coalesce:
+    # Built once, as it is the same for every list: each query resolves a copy of its own.
+    return Coalesce(_latest_status(OuterRef("incident_id")), F("status"))
 
 
 def _latest_status(incident: Any) -> Subquery:
@@ -396,13 +400,23 @@ def inbox_of(*, user: User) -> QuerySet[Notice]:
                 Q(read_at__isnull=True) | Q(unread_answer), output_field=BooleanField()
             ),
             new_answer=unread_answer,
-            incident_status=Coalesce(
-                _latest_status(OuterRef("alert__incident_id")), F("alert__status")
-            ),
+            incident_status=_notice_incident_status(),
         )
         .select_related("alert", "alert__references")
         .order_by("-queued_at", "-id")
     )
+
+
+def inbox_unread_count(*, user: User) -> int:
+    """How many cards of the user's inbox have something unread: the count of
+    ``inbox/?unread=true``, read without a page of cards."""
+    return inbox_of(user=user).filter(incident_unread=True).count()  # type: ignore[misc]  # annotated by inbox_of, which the stubs cannot follow
+
+
+@cache
+def _notice_incident_status() -> Coalesce:
+    # Built once, as ``_incident_status`` is.
+    return Coalesce(_latest_status(OuterRef("alert__incident_id")), F("alert__status"))
 
 
 @visibility.rule("alert")
@@ -422,6 +436,12 @@ def alerts_visible_to(*, user: AnyUser) -> QuerySet[Alert]:
 
 def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """Annotate each alert with how many of its replies nobody has read yet."""
+    return alerts.annotate(unread_replies=_unread_replies())
+
+
+@cache
+def _unread_replies() -> Coalesce:
+    # Built once, as ``_incident_status`` is.
     unread = (
         Reply.objects.filter(alert=OuterRef("pk"), read_at__isnull=True)
         .order_by()
@@ -429,7 +449,7 @@ def with_unread_replies(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
         .annotate(count=Count("id"))
         .values("count")
     )
-    return alerts.annotate(unread_replies=Coalesce(Subquery(unread), 0))
+    return Coalesce(Subquery(unread), 0)
 
 
 # --- What the public sees: the Atom feeds and the public alert pages ----------------------

@@ -9,7 +9,7 @@ from areas import limits
 from areas.geo import rfc7946_polygon
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import ClockTimeField, UniqueListField
-from core.serializers import ModelSerializer, Serializer, api_datetime
+from core.serializers import ModelSerializer, Serializer, api_datetime, one_time_zone
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -25,7 +25,7 @@ from notifications.models import (
 )
 from notifications.permissions import can_edit_draft, can_manage_alert
 from schemes.models import Scheme, SchemeKind
-from schemes.serializers import SchemeRefSerializer
+from schemes.serializers import SchemeRefSerializer, scheme_ref
 
 
 class AlertAreaSerializer(AreaInputSerializer):
@@ -207,14 +207,13 @@ class AlertSerializer(ModelSerializer):
 
 # The alerts list builds its rows by hand (``AlertListSerializer``): DRF's per-field work was
 # most of a page's time. Values go through the same DRF fields the serializers declare, so
-# they read exactly alike; tests/test_list_rows.py holds the list to AlertDetailSerializer.
-_DATETIME = serializers.DateTimeField()
+# they read exactly alike (datetimes through ``api_datetime``, DRF's output made cheaper);
+# tests/test_list_rows.py holds the list to AlertDetailSerializer.
 _POLYGON = PolygonField()
-_SCHEME_REF = SchemeRefSerializer()
 
 
 def _when(value: Any) -> Any:
-    return _DATETIME.to_representation(value)
+    return api_datetime(value)
 
 
 class AlertListSerializer(serializers.ListSerializer):
@@ -223,7 +222,8 @@ class AlertListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         request = self.context.get("request")
         viewer = request.user if request is not None else None
-        return [_alert_row(alert, viewer) for alert in data]
+        with one_time_zone():
+            return [_alert_row(alert, viewer) for alert in data]
 
 
 def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
@@ -242,7 +242,8 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "title": alert.title,
         "body": alert.body,
         "category": alert.category,
-        "category_display": alert.get_category_display(),
+        # Django's get_category_display() makes a dict of the choices for each call.
+        "category_display": str(_CATEGORY_NAMES.get(alert.category, alert.category)),
         "severity": alert.severity,
         "urgency": alert.urgency,
         "audience": alert.audience,
@@ -261,7 +262,7 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "created_at": _when(alert.created_at),
         "published_at": _when(alert.published_at),
         "force": alert.force,
-        "scheme": None if alert.scheme is None else _SCHEME_REF.to_representation(alert.scheme),
+        "scheme": None if alert.scheme is None else scheme_ref(alert.scheme),
         "issuer_name": alert.issuer.name if alert.issuer else "",
         "recipients_count": alert.recipients_count,
         "can_manage": manage,
@@ -500,6 +501,12 @@ def notice_card(row: Mapping[str, Any]) -> dict[str, Any]:
         "unread": row["incident_unread"],
         "new_answer": row["new_answer"],
     }
+
+
+class UnreadCountSerializer(Serializer):
+    unread = serializers.IntegerField(
+        help_text="Cards of the inbox with something unread (the count of inbox/?unread=true)."
+    )
 
 
 class MarkedSerializer(Serializer):

@@ -10,6 +10,7 @@ urlpatterns = [
     *router.urls,
     path("inbox/", api.InboxView.as_view(), name="inbox"),
     path("inbox/read/", api.InboxReadView.as_view(), name="inbox-read"),
+    path("inbox/unread/", api.InboxUnreadView.as_view(), name="inbox-unread"),
     path("me/alert-preferences/", api.PreferenceView.as_view(), name="alert-preferences"),
     path("me/push-subscriptions/", api.PushSubscriptionView.as_view(), name="push-subscriptions"),
     path("feeds/alerts.atom", api.AreaAlertFeedView.as_view(), name="alerts-feed-area"),

@@ -83,6 +83,19 @@ NEAR_PARAMETERS = [
 ]
 
 
+# Most requests of the directory search near nothing: those skip building the serializer.
+_NEAR_PARAMETERS = frozenset(NearQuerySerializer._declared_fields)
+
+
+def _near_query(request: Request) -> dict[str, Any]:
+    """The validated "near me" parameters of a directory request ({} if it gives none)."""
+    if _NEAR_PARAMETERS.isdisjoint(request.query_params):
+        return {}
+    near = NearQuerySerializer(data=request.query_params)
+    near.is_valid(raise_exception=True)
+    return dict(near.validated_data)
+
+
 def _search_point(near: dict[str, Any]) -> geo.Point | None:
     if "lat" in near:
         try:
@@ -136,12 +149,11 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
 
     @extend_schema(parameters=NEAR_PARAMETERS, responses=SchemeSummarySerializer(many=True))
     def list(self, request: Request) -> Response:
-        near = NearQuerySerializer(data=request.query_params)
-        near.is_valid(raise_exception=True)
+        near = _near_query(request)
         schemes = self.filter_queryset(self.get_queryset())
-        point = _search_point(near.validated_data)
+        point = _search_point(near)
         if point is not None:
-            radius = near.validated_data.get("radius_m", settings.NEAR_RADIUS_DEFAULT_M)
+            radius = near.get("radius_m", settings.NEAR_RADIUS_DEFAULT_M)
             nearby: Any = selectors.schemes_near(schemes=schemes, point=point, radius_m=radius)
             rows = [scheme_summary_of(scheme) for scheme in self.paginate_queryset(nearby) or []]
         else:

@@ -1,5 +1,6 @@
 """Reads with rules in them: which schemes, members and activity a user may see."""
 
+import functools
 from bisect import insort
 from collections.abc import Callable, Sequence
 from typing import Any, overload
@@ -82,8 +83,14 @@ def schemes_leavable_by(*, user: User) -> QuerySet[Scheme]:
 
 
 def with_member_count(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
+    return schemes.annotate(member_count=_active_member_count())
+
+
+@functools.cache
+def _active_member_count() -> Coalesce:
     # A correlated subquery rather than JOIN + GROUP BY: PostgreSQL evaluates it only for
-    # the rows of the page being returned, not for every scheme before sorting.
+    # the rows of the page being returned, not for every scheme before sorting. Built once:
+    # it is the same for everyone, and each query that uses it resolves a copy of its own.
     active_members = (
         Membership.objects.filter(scheme=OuterRef("pk"), status=MembershipStatus.ACTIVE)
         .order_by()
@@ -91,7 +98,7 @@ def with_member_count(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return schemes.annotate(member_count=Coalesce(Subquery(active_members), 0))
+    return Coalesce(Subquery(active_members), 0)
 
 
 def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme]:

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
-from core.serializers import api_datetime
+from core.serializers import api_datetime, one_time_zone
 
 DRF = DateTimeField().to_representation
 
@@ -32,3 +32,12 @@ def test_api_datetime_follows_the_active_time_zone(moment):
 
 def test_api_datetime_of_none_is_none():
     assert api_datetime(None) is None
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_api_datetime_in_one_time_zone_writes_in_the_zone_it_opened_with(moment):
+    with timezone.override("America/New_York"), one_time_zone():
+        written = api_datetime(moment)
+    with timezone.override("America/New_York"):
+        assert written == DRF(moment)
+    assert api_datetime(moment) == DRF(moment)

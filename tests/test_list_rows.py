@@ -17,6 +17,7 @@ from areas.models import area_fields
 from notifications import selectors as alert_selectors
 from notifications.models import Alert, Notice, Reply
 from notifications.serializers import AlertDetailSerializer
+from schemes.serializers import SchemeRefSerializer, scheme_ref
 from tests.factories import SiteFactory
 from tests.speedwatch import logged_session
 from watch.models import DisputeOutcome, Offence
@@ -157,3 +158,8 @@ def test_alerts_list_rows_are_the_serializers(
             "published",
         )
         assert seen["Bogus callers"]["unread_replies"] == (1 if who == "liaison" else None)
+
+
+def test_scheme_ref_is_the_serializers(scheme, speedwatch) -> None:
+    for named in (scheme, speedwatch):
+        _same_rows([scheme_ref(named)], [_as_json(SchemeRefSerializer(named).data)])

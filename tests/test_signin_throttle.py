@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import RequestFactory
 from rest_framework import throttling
@@ -305,3 +307,23 @@ def test_the_user_api_throttle_counts_each_account_in_a_window_from_its_first_re
     assert 3590 <= int(refused["Retry-After"]) <= 3600
     # Another account is counted on its own.
     assert clients[1].get(CONFIG).status_code == 200
+
+
+def test_the_user_api_throttle_window_closes_after_its_duration_in_redis(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        pytest.skip("counted by the cache's own methods without Redis")
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", RATES | {"user": "3/hour"})
+    user = UserFactory()
+    client = APIClient()
+    client.force_login(user)
+    assert [client.get(CONFIG).status_code for _ in range(4)] == [200, 200, 200, 429]
+    key = cache.make_and_validate_key(f"throttle_user_{user.pk}:count")
+    redis = cache._cache.get_client(key)
+    assert (int(redis.get(key)), 3590 <= redis.ttl(key) <= 3600) == (4, True)
+    # Once the window has gone, the account starts a new one.
+    redis.delete(key)
+    assert client.get(CONFIG).status_code == 200
+    assert (int(redis.get(key)), 3590 <= redis.ttl(key) <= 3600) == (1, True)

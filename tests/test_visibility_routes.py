@@ -485,6 +485,17 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
         )
     ],
     ("inbox", "GET"): [Read(("notice",), VOLUNTEER, lambda: f"{API}inbox/")],
+    ("inbox-unread", "GET"): [
+        Read(
+            ("notice",),
+            VOLUNTEER,
+            lambda: f"{API}inbox/unread/",
+            found=lambda response: response.status_code == 200 and response.json()["unread"] > 0,
+            hidden=lambda response: (
+                response.status_code == 200 and response.json() == {"unread": 0}
+            ),
+        )
+    ],
     ("inbox-read", "POST"): [
         Read(
             ("notice",),

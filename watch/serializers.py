@@ -8,9 +8,9 @@ from rest_framework import serializers
 from areas import geo
 from core.fields import StepBeforeField
 from core.filters import PERIOD_BACKWARDS, period_is_backwards, utc_in_range
-from core.serializers import ModelSerializer, Serializer, api_datetime
+from core.serializers import ModelSerializer, Serializer, api_datetime, one_time_zone
 from schemes.permissions import memberships_known_for_list
-from schemes.serializers import SchemeRefSerializer
+from schemes.serializers import SchemeRefSerializer, scheme_ref
 from watch import permissions, rules
 from watch.models import (
     Action,
@@ -35,7 +35,7 @@ from watch.selectors.sessions import people_present
 # (datetimes through ``api_datetime``, DRF's output made cheaper), so they read exactly
 # alike; tests/test_list_rows.py holds each list to its serializer.
 _DATE = serializers.DateField()
-_SCHEME_REF = SchemeRefSerializer()
+_ACTION_NAMES = dict(Action.choices)
 
 
 def _when(value: Any) -> Any:
@@ -365,7 +365,8 @@ class QueueOffenceListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         request = self.context.get("request")
         user = request.user if request is not None else None
-        return [_queue_offence_row(offence, user) for offence in data]
+        with one_time_zone():
+            return [_queue_offence_row(offence, user) for offence in data]
 
 
 def _queue_offence_row(offence: Offence, user: Any) -> dict[str, Any]:
@@ -386,14 +387,17 @@ def _queue_offence_row(offence: Offence, user: Any) -> dict[str, Any]:
         "observed_at": _when(offence.observed_at),
         "direction": offence.direction,
         "action": action,
-        "action_display": offence.get_action_display() if submitted else None,
+        # Django's get_action_display() makes a dict of the choices for each call.
+        "action_display": (
+            str(_ACTION_NAMES.get(offence.action, offence.action)) if submitted else None
+        ),
         "action_status": offence.action_status if submitted else None,
         "voided": offence.voided,
         "dispute_outcome": offence.dispute_outcome,
         "dispute_note": offence.dispute_note,
         "anonymised_at": _when(offence.anonymised_at),
         "submitted": submitted,
-        "scheme": _SCHEME_REF.to_representation(scheme),
+        "scheme": scheme_ref(scheme),
         "site_name": site.name,
         "road_name": site.road_name,
         "actions": {
@@ -496,10 +500,11 @@ class SessionListSerializer(serializers.ListSerializer):
         sessions = list(data)
         # Read once for the page, as the viewer's memberships are for its actions.
         present = people_present(sessions=sessions)
-        return [
-            _session_row(session, present.get(session.pk, []), _session_actions(self, session))
-            for session in sessions
-        ]
+        with one_time_zone():
+            return [
+                _session_row(session, present.get(session.pk, []), _session_actions(self, session))
+                for session in sessions
+            ]
 
 
 def _session_actions(serializer: serializers.BaseSerializer, session: Session) -> dict[str, bool]:
@@ -519,7 +524,7 @@ def _session_row(
     site = session.site
     return {
         "id": str(session.pk),
-        "scheme": _SCHEME_REF.to_representation(session.scheme),
+        "scheme": scheme_ref(session.scheme),
         "site": {
             "id": site.pk,
             "name": site.name,

@@ -158,9 +158,7 @@ class MemberUser(PatchwatchUser):
         if screen == "me":
             self.call("GET", "/api/v1/me/", "/me/", token)
         elif screen == "unread":
-            self.call(
-                "GET", "/api/v1/inbox/?unread=true&page_size=1", "/inbox/ unread count", token
-            )
+            self.call("GET", "/api/v1/inbox/unread/", "/inbox/unread/", token)
         elif screen == "inbox":
             page = self.call("GET", "/api/v1/inbox/?page=1&page_size=20", "/inbox/", token)
             if page:

@@ -60,7 +60,7 @@ function counter(fetchCount: () => Promise<number>) {
   return { refresh, lower, use };
 }
 
-const unreadCards = counter(() => api.inbox({ unread: true, page_size: 1 }).then((page) => page.count));
+const unreadCards = counter(() => api.inboxUnread());
 
 /** Fetches the unread count again (for the user now signed in; null when signed out). */
 export function refreshUnread(forUser?: number | null): Promise<void> {

@@ -584,6 +584,7 @@ export const api = {
         signal,
       }),
     ),
+  inboxUnread: async () => (await read(client.GET('/api/v1/inbox/unread/'))).unread,
   markRead: (ids: number[]) => read(client.POST('/api/v1/inbox/read/', { body: { ids } })),
 
   alertPreferences: async () => filled<AlertPreferences>(await read(client.GET('/api/v1/me/alert-preferences/'))),

@@ -41,7 +41,7 @@ class RegistrationSearchAudited(generics.ListAPIView):
             actor=signed_in_user(request),
             params=request.query_params,
             rows=response.data["count"],
-            schemes=self.audited_schemes(),
+            schemes=self.audited_schemes,
         )
         return response
 

@@ -1,5 +1,6 @@
 """Reads of speedwatch sessions and their offences: those a user may see."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -19,9 +20,19 @@ from watch.selectors.schemes import (
 
 @visibility.rule("session")
 def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
+        .select_related("site", "scheme")
+        .annotate(offence_count=_offence_count())
+    )
+
+
+@functools.cache
+def _offence_count() -> Coalesce:
     # The offences are counted in a subquery rather than by joining them: PostgreSQL then
     # counts them for the page's sessions only (after the LIMIT), and the list's COUNT(*)
     # leaves them out, where a join had every visible session's offences grouped first.
+    # Built once, as it is the same for everyone: each query resolves a copy of its own.
     offences = (
         Offence.objects.filter(session=OuterRef("pk"), voided=False)
         .order_by()
@@ -29,11 +40,7 @@ def sessions_visible_to(*, user: AnyUser) -> QuerySet[Session]:
         .annotate(count=Count("*"))
         .values("count")
     )
-    return (
-        Session.objects.filter(scheme__in=speedwatch_schemes_visible_to(user=user))
-        .select_related("site", "scheme")
-        .annotate(offence_count=Coalesce(Subquery(offences), 0))
-    )
+    return Coalesce(Subquery(offences), 0)
 
 
 def people_present(*, sessions: Iterable[Session]) -> dict[UUID, list[dict[str, Any]]]:

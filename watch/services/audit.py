@@ -1,7 +1,7 @@
 """The audit trail of personal data leaving Patchwatch (exports and registration searches),
 and of staff resetting someone's two-factor sign-in."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -90,16 +90,18 @@ def export_record(
 
 
 def registration_search_record(
-    *, actor: User, params: Mapping[str, Any], rows: int, schemes: QuerySet[Scheme]
+    *, actor: User, params: Mapping[str, Any], rows: int, schemes: Callable[[], QuerySet[Scheme]]
 ) -> None:
-    """Record a list's search by registration, if it was one, over the user's ``schemes``."""
+    """Record a list's search by registration, if it was one, over the user's schemes
+    (``schemes()``, asked for only then: building the rule's queryset is wasted work for
+    the many lists that search nothing)."""
     if params.get("registration"):
         record(
             actor=actor,
             action=AuditAction.REGISTRATION_SEARCH,
             detail={"registration": params["registration"][:16]},
             rows=rows,
-            schemes=_reached(schemes, params),
+            schemes=_reached(schemes(), params),
         )
 
 
