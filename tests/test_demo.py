@@ -100,7 +100,9 @@ def test_demo_loads_with_a_broker_and_its_worker_dispatches_it() -> None:
     stored = set(scam.notices.values_list("recipient__email", "channel"))
     assert ("volunteer@example.org", "in_app") in stored
     assert not scam.notices.filter(recipient__email="margaret@example.org").exists()
-    assert not Notice.objects.filter(state="sent").exists()  # nothing delivered yet
+    # Nothing sent yet: only the in-app notices are delivered, by being stored.
+    assert set(Notice.objects.filter(state="sent").values_list("channel", flat=True)) == {"in_app"}
+    assert Notice.objects.filter(channel="email", state="queued").exists()
 
     emails = Notice.objects.filter(channel="email").count()
     with smtp_server() as (mail, port), celery_worker(smtp_worker_environment(port)):
