@@ -24,6 +24,10 @@ class PagePagination(PageNumberPagination):
     max_page_size = 100
     # Only numbers: the schema documents ``page`` as an integer.
     last_page_strings = ()
+    # A bound the schema states, so that no page a client may ask for is past what the
+    # database can count to (a page of 2**62 would overflow its offset): a hundred million
+    # rows, far past any list's end.
+    max_page = 1_000_000
 
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None, *, count_of: Any = None
@@ -66,13 +70,18 @@ class PagePagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is None:
             return 1
-        return _whole_number(raw, self.page_query_param, message="Enter a page number from 1.")
+        return _whole_number(
+            raw,
+            self.page_query_param,
+            maximum=self.max_page,
+            message=f"Enter a page number from 1 to {self.max_page}.",
+        )
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page}
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
                     "type": "integer",

@@ -107,8 +107,9 @@ def test_offence_creation_answers_201_as_documented(
         ({"page_size": "0"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
         ({"page_size": "101"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
         ({"page_size": ""}, {"page_size": ["Enter a whole number from 1 to 100."]}),
-        ({"page": "0"}, {"page": ["Enter a page number from 1."]}),
-        ({"page": "last"}, {"page": ["Enter a page number from 1."]}),
+        ({"page": "0"}, {"page": ["Enter a page number from 1 to 1000000."]}),
+        ({"page": "last"}, {"page": ["Enter a page number from 1 to 1000000."]}),
+        ({"page": "3989157930427011072"}, {"page": ["Enter a page number from 1 to 1000000."]}),
     ],
 )
 def test_page_and_page_size_out_of_range_are_field_errors(
