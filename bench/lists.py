@@ -110,6 +110,12 @@ def populate(rng: random.Random) -> None:
     marker = User.objects.filter(email=f"volunteer{BENCH}").first()
     if marker is not None and marker.name == wanted:
         print("Reusing the dataset already in the database.")
+        # A migration since the last run may have rewritten rows (adding a column with a
+        # backfill does), which clears their pages from the visibility map: until autovacuum
+        # comes round, every count then reads the table as well as its index. Vacuumed here,
+        # each run starts from the state a settled production database is in (a few seconds).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
         return
     print("Generating the dataset ...", flush=True)
     started = time.perf_counter()
