@@ -6,7 +6,10 @@ database and read the rows the browser wrote with the ORM.
 
 import os
 import re
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
@@ -36,6 +39,64 @@ def browser_type_launch_args() -> dict:
             "--no-first-run",
         ],
     }
+
+
+class RequestsInFlight:
+    """The live server's application, counting the requests it is serving: a request is
+    served until its response's ``close()``, which the server calls once it has written it."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+        self.serving = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self.changed:
+            self.serving += 1
+        try:
+            return _Served(self.application(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self.changed:
+            self.serving -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.serving and (left := deadline - time.monotonic()) > 0:
+                self.changed.wait(left)
+        assert self.serving == 0, f"the live server is still serving {self.serving} requests"
+
+
+class _Served:
+    def __init__(self, response: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.response, self.done = response, done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.done()
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight(live_server) -> RequestsInFlight:
+    """The live server's requests being served. A page closed while its request is still
+    being answered leaves that request running in the server's thread; the database must
+    not be flushed under it (the flush and the request's queries would lock the same tables
+    in opposite orders, and PostgreSQL ends one of them as a deadlock)."""
+    server = live_server.thread.httpd
+    counting = RequestsInFlight(server.get_app())
+    server.set_app(counting)
+    return counting
 
 
 @pytest.fixture(scope="session")
@@ -83,13 +144,19 @@ def watch_policy_violations(context: BrowserContext) -> list[str]:
 
 
 @pytest.fixture
-def context(new_context: Callable[..., BrowserContext]) -> Iterator[BrowserContext]:
+def context(
+    new_context: Callable[..., BrowserContext], requests_in_flight: RequestsInFlight
+) -> Iterator[BrowserContext]:
     """A browser context that fails the test if any of its pages breaks the site's
-    Content-Security-Policy or meets an error in its Permissions-Policy."""
+    Content-Security-Policy or meets an error in its Permissions-Policy. Once the test is
+    over, its pages are closed and the live server has answered all they asked, before the
+    database is flushed."""
     context = new_context()
     context.route(OFF_SITE, lambda route: route.abort())
     violations = watch_policy_violations(context)
     yield context
+    context.close()
+    requests_in_flight.wait_until_idle()
     assert violations == [], "\n".join(violations)
 
 
