@@ -244,8 +244,14 @@ def open_site_popup(page: Page, status: str) -> Locator:
     page.locator(f".site-marker--{status}").click()
     popup = page.locator(".leaflet-popup")
     expect(popup).to_be_visible()
-    # Leaflet pans the map to show the whole popup, an animation: a tap aimed at a button
-    # while it moves lands on the map, which closes the popup (as it would for a person).
+    return still(page, popup)
+
+
+def still(page: Page, popup: Locator) -> Locator:
+    """The popup, once the map has stopped moving it. Leaflet pans the map to show the
+    whole popup, when it opens and when it grows (a reason form opening in it), an
+    animation: a tap aimed at a button while it moves lands on the map, which closes the
+    popup (as it would for a person)."""
     previous = popup.bounding_box()
     for _ in range(50):
         page.wait_for_timeout(100)
@@ -301,10 +307,10 @@ def test_liaison_decides_on_sites_from_the_map(page: Page) -> None:
     expect(popup.locator(".site-popup__name")).to_have_text("Cantelupe Road bend")
     popup.get_by_role("button", name="Reject").click()
     expect(popup.get_by_label("Reason", exact=True)).to_be_focused()
-    popup.get_by_role("button", name="Reject").click()
+    still(page, popup).get_by_role("button", name="Reject").click()
     expect(popup.get_by_text("Say why, so the coordinator can put it right.")).to_be_visible()
     popup.get_by_label("Reason", exact=True).fill("The bend hides the volunteers from drivers")
-    popup.get_by_role("button", name="Reject").click()
+    still(page, popup).get_by_role("button", name="Reject").click()
     expect(
         status_message(
             page, "Cantelupe Road bend is rejected. The coordinators will see your reason."
