@@ -121,20 +121,15 @@ _LOCAL_SLACK = 1e-4
 
 def _stretch_bounds(lat_a: float, lat_b: float) -> tuple[float, float]:
     """The least and greatest ratio of the geodesic to the great-circle distance between
-    two points less than ``_LOCAL_M`` apart at these latitudes."""
-    low = 0.0 if lat_a * lat_b < 0 else max(min(abs(lat_a), abs(lat_b)) - _BULGE_DEG, 0.0)
-    high = min(max(abs(lat_a), abs(lat_b)) + _BULGE_DEG, 90.0)
-    sin_low, sin_high = math.sin(math.radians(low)), math.sin(math.radians(high))
-    meridian = _WGS84_A * (1 - _WGS84_E2) / (1 - _WGS84_E2 * sin_low**2) ** 1.5
-    across = _WGS84_A / math.sqrt(1 - _WGS84_E2 * sin_high**2)
-    return (
-        meridian / EARTH_RADIUS_M * (1 - _LOCAL_SLACK),
-        across / EARTH_RADIUS_M * (1 + _LOCAL_SLACK),
-    )
+    two points less than ``_LOCAL_M`` apart at these latitudes (``_stretch_bounds_many``
+    for one pair)."""
+    least, greatest = _stretch_bounds_many(lat_a, np.array([lat_b]))
+    return float(least[0]), float(greatest[0])
 
 
 def _stretch_bounds_many(lat_a: float, lats: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
-    """``_stretch_bounds`` from one latitude to many at once."""
+    """The least and greatest ratio of the geodesic to the great-circle distance between
+    points less than ``_LOCAL_M`` apart, from one latitude to each of many."""
     low = np.where(
         lat_a * lats < 0, 0.0, np.maximum(np.minimum(abs(lat_a), np.abs(lats)) - _BULGE_DEG, 0.0)
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from tests.factories import MembershipFactory, SchemeFactory, SiteFactory
 from watch.models import Session, Site
 from watch.services.sessions import session_create, session_submit
 
@@ -89,3 +90,21 @@ def logged_session(
     if submit:
         session = session_submit(session=session, actor=team[0], now=end + timedelta(hours=2))
     return session
+
+
+def neighbouring_teams() -> tuple[Site, Site, dict[int, list[User]]]:
+    """Two more speedwatch schemes, each with a site and a team of a coordinator and two
+    volunteers: Histon & Impington in Cambridgeshire and Biggleswade in Bedfordshire. Their
+    sites, and their teams by scheme id."""
+    histon = SchemeFactory(name="Histon & Impington Speedwatch", kind="speedwatch")
+    histon_site = SiteFactory(scheme=histon, name="Station Road", lat=52.2519, lon=0.106)
+    bedford = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
+    bedford_site = SiteFactory(scheme=bedford, name="London Road", lat=52.086, lon=-0.264)
+    teams = {
+        scheme.pk: [
+            MembershipFactory(scheme=scheme, role=role).user
+            for role in ("coordinator", "volunteer", "volunteer")
+        ]
+        for scheme in (histon, bedford)
+    }
+    return histon_site, bedford_site, teams

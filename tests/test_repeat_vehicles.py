@@ -14,7 +14,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, SchemeFactory, SiteFactory
-from tests.speedwatch import logged_session, morning, offence_row, session_fields, session_payload
+from tests.speedwatch import (
+    logged_session,
+    morning,
+    neighbouring_teams,
+    offence_row,
+    session_fields,
+    session_payload,
+)
 from watch.models import Offence
 from watch.services.retention import registrations_purge
 from watch.services.sessions import session_create
@@ -142,17 +149,8 @@ def _wait_for_a_blocked_vehicle_lock() -> None:
 
 
 def test_the_migration_marks_the_offences_stored_before_it(site, sw_team) -> None:
-    histon = SchemeFactory(name="Histon & Impington Speedwatch", kind="speedwatch")
-    histon_site = SiteFactory(scheme=histon, name="Station Road", lat=52.2519, lon=0.106)
-    bedford = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
-    bedford_site = SiteFactory(scheme=bedford, name="London Road", lat=52.086, lon=-0.264)
-    teams = {
-        scheme.pk: [
-            MembershipFactory(scheme=scheme, role=role).user
-            for role in ("coordinator", "volunteer", "volunteer")
-        ]
-        for scheme in (histon, bedford)
-    }
+    histon_site, bedford_site, teams = neighbouring_teams()
+    histon, bedford = histon_site.scheme, bedford_site.scheme
     logged_session(site, sw_team, days_ago=400, offences=[("Y123ABC", 36), ("NO51KEY", 40)])
     logged_session(site, sw_team, days_ago=390, offences=[("Y123ABC", 38), ("NO51KEY", 40)])
     logged_session(site, sw_team, days_ago=9, offences=[("AB12CDE", 40), ("KX19LMN", 41)])

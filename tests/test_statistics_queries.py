@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from schemes.models import Scheme
-from tests.factories import MembershipFactory, SchemeFactory, SiteFactory
-from tests.speedwatch import logged_session
+from tests.speedwatch import logged_session, neighbouring_teams
 from watch.models import Offence, Site
 from watch.selectors import statistics
 from watch.selectors.statistics import (
@@ -127,17 +126,8 @@ def repeats_of_every_kind(site, sw_team, liaison):
     in another force area, once voided, once in an unsubmitted session, once in a draft
     deleted or discarded afterwards, before and after a scheme moved force, and anonymised
     by the retention purge. Returns the schemes."""
-    histon = SchemeFactory(name="Histon & Impington Speedwatch", kind="speedwatch")
-    histon_site = SiteFactory(scheme=histon, name="Station Road", lat=52.2519, lon=0.106)
-    bedford = SchemeFactory(name="Biggleswade Speedwatch", kind="speedwatch", force="bedfordshire")
-    bedford_site = SiteFactory(scheme=bedford, name="London Road", lat=52.086, lon=-0.264)
-    teams = {
-        scheme.pk: [
-            MembershipFactory(scheme=scheme, role=role).user
-            for role in ("coordinator", "volunteer", "volunteer")
-        ]
-        for scheme in (histon, bedford)
-    }
+    histon_site, bedford_site, teams = neighbouring_teams()
+    histon, bedford = histon_site.scheme, bedford_site.scheme
     same_scheme, other_scheme, other_force, voided, draft, purged, moved = REGISTRATIONS
     # Caught twice at one scheme, then twice more across the force (a first, a second letter
     # and a referral), and once in another force area.
