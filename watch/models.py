@@ -6,11 +6,13 @@ row keeps the queries on one indexed table.
 """
 
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.forces import PoliceForce
@@ -231,6 +233,18 @@ class DisputeOutcome(models.TextChoices):
     REJECTED = "rejected", "Rejected: offence stands"
 
 
+# Statistics count offences by calendar month in UK time: the month a volunteer would say.
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def observed_month() -> TruncMonth:
+    """An offence's calendar month in UK time, as the ``offence_statistics`` index stores it:
+    a query that groups by this very expression reads each offence's month from the index
+    rather than working it out again (PostgreSQL matches the expression's text, so it is
+    written here once)."""
+    return TruncMonth("observed_at", tzinfo=UK_TIME)
+
+
 class Offence(models.Model):
     """A vehicle recorded at or over the threshold speed during a session."""
 
@@ -305,9 +319,19 @@ class Offence(models.Model):
             # SQLite, the embedded default, has no INCLUDE and would warn (models.W040); as
             # trailing keys they cost about the same. The vehicle is left to the next index:
             # without it this one is 62 MB rather than 159 MB on the benchmark's million
-            # offences, and its scan takes about a tenth less CPU.
+            # offences, and its scan takes about a tenth less CPU. Each offence's month is
+            # stored in the index too (``observed_month``), worked out once as the offence is
+            # stored rather than for every offence of every statistics request: that was a
+            # third of the month pass. No column holds it: the index is the one copy, and it
+            # cannot disagree with observed_at.
             models.Index(
-                fields=["scheme", "observed_at", "voided", "submitted", "speed_mph", "action"],
+                F("scheme"),
+                F("observed_at"),
+                F("voided"),
+                F("submitted"),
+                observed_month(),
+                F("speed_mph"),
+                F("action"),
                 name="offence_statistics",
             ),
             # Repeat vehicles in statistics: the period's offences of vehicles caught more
