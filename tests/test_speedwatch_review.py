@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, SiteFactory
 from tests.speedwatch import logged_session
-from watch.models import AuditRecord, Offence
+from watch.models import AuditRecord, Offence, Session
 from watch.registrations import vehicle_key
 from watch.services.retention import registrations_purge
 from watch.services.sessions import session_submit
@@ -537,6 +537,43 @@ def test_statistics_by_month(client_for, liaison, two_months) -> None:
             {"month": later, **_period(2, 6.0, 400, 3, 0.75, 45.0, 49.9, 2, 1)},
         ],
     }
+
+
+# Offences at the edges of UK months, in UTC: 00:30 on 1 March (GMT) is March; 00:30 on
+# 1 April and on 1 July (British Summer Time, UTC+1) are April and July, though still March
+# and June in UTC; 23:30 on 31 October (GMT again since the 25th) is October.
+UK_MONTH_EDGES = {
+    "2026-03": datetime(2026, 3, 1, 0, 30, tzinfo=UTC),
+    "2026-04": datetime(2026, 3, 31, 23, 30, tzinfo=UTC),
+    "2026-07": datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+    "2026-10": datetime(2026, 10, 31, 23, 30, tzinfo=UTC),
+}
+
+
+def test_statistics_count_offences_in_their_uk_month(client_for, site, sw_team, liaison) -> None:
+    session = logged_session(
+        site, sw_team, offences=[(f"K{n}X", 36 + n) for n in range(len(UK_MONTH_EDGES))]
+    )
+    # Sessions run in daylight, so no offence stored through the app falls in the hour that
+    # UTC and UK months disagree on: move them there, and the session to a month of its own.
+    for offence, observed_at in zip(
+        session.offences.order_by("observed_at"), UK_MONTH_EDGES.values(), strict=True
+    ):
+        Offence.objects.filter(pk=offence.pk).update(observed_at=observed_at)
+    started_at = datetime(2026, 5, 12, 9, tzinfo=UTC)
+    Session.objects.filter(pk=session.pk).update(
+        started_at=started_at, ended_at=started_at + timedelta(hours=1)
+    )
+    body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert [
+        (month["month"], month["sessions"], month["mean_speed_mph"]) for month in body["monthly"]
+    ] == [
+        ("2026-03", 0, 36.0),
+        ("2026-04", 0, 37.0),
+        ("2026-05", 1, None),
+        ("2026-07", 0, 38.0),
+        ("2026-10", 0, 39.0),
+    ]
 
 
 def test_statistics_filters_and_csv(client_for, speedwatch, liaison, two_months) -> None:

@@ -2,18 +2,19 @@
 settings that last for the statistics' own transaction only, and extended statistics that let
 PostgreSQL see how few months and speeds a period's offences fall into."""
 
-from datetime import UTC, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from schemes.models import Scheme
 from tests.speedwatch import logged_session, neighbouring_teams
-from watch.models import Offence, Site
+from watch.models import Offence, Site, uk_month
 from watch.selectors import statistics
 from watch.selectors.statistics import (
     ANALYTICAL_SETTINGS,
@@ -72,15 +73,16 @@ def test_the_statistics_take_the_same_queries_whatever_the_data(
 def test_postgresql_knows_how_few_months_and_speeds_there_are(
     client_for, site, sw_team, liaison
 ) -> None:
-    """The extended statistics of migration 0011 are on the very expression the offences are
-    grouped by: without them PostgreSQL takes every offence for a month of its own."""
+    """The extended statistics of migrations 0011 and 0014 are on the very expression the
+    offences are grouped by: without them PostgreSQL takes every offence for a month of its
+    own."""
     for days_ago, speed in ((1, 36), (2, 40), (3, 44), (4, 36), (5, 40), (6, 44)):
         logged_session(
             site, sw_team, days_ago=days_ago, offences=[(f"K{n}X", speed) for n in range(50)]
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE watch_offence")
-    months = Offence.objects.annotate(month=TruncMonth("observed_at", tzinfo=UTC))
+    months = Offence.objects.annotate(month=uk_month("observed_at"))
     by_month_and_speed = (
         months.values("month", "speed_mph").annotate(offences=Count("*")).order_by()
     )
@@ -100,12 +102,110 @@ def test_postgresql_knows_how_few_months_and_speeds_there_are(
     assert [month in offences_pass for offences_pass in passes].count(True) == 1
 
 
+def _plan_nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+def _scan(
+    cursor: CursorWrapper, sql: str, params: Sequence[object] = (), table: str = "watch_offence"
+) -> dict:
+    """How PostgreSQL would read the table for this query if it could not read the whole
+    table: on a table as small as a test's, what it picks otherwise says nothing."""
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SET LOCAL enable_bitmapscan = off")
+    cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", params)
+    (scan,) = [
+        node
+        for node in _plan_nodes(cursor.fetchone()[0][0]["Plan"])
+        if node.get("Relation Name") == table
+    ]
+    return scan
+
+
+def _read_from_the_index(scan: dict, index: str) -> None:
+    """The scan reads the index alone, and the month in UK time from it."""
+    assert (scan["Node Type"], scan["Index Name"]) == ("Index Only Scan", index)
+    # An expression in brackets in a scan's output is a column of the index, read rather
+    # than worked out.
+    (month,) = [column for column in scan["Output"] if "date_trunc" in column]
+    assert month.startswith("(date_trunc('month'::text, ("), month
+    assert "AT TIME ZONE 'Europe/London'::text)))" in month, month
+
+
+@postgresql_only
+def test_the_month_pass_reads_each_offences_uk_month_from_the_index(
+    client_for, site, sw_team, liaison
+) -> None:
+    """The offence_statistics index holds each offence's calendar month in UK time, and the
+    month pass groups by it as it reads it from the index, rather than work it out again for
+    every offence (a third of the pass)."""
+    session = logged_session(site, sw_team, offences=[("AB12CDE", 36), ("KX19LMN", 40)])
+    # 00:30 on 1 April in British Summer Time, and 00:30 on 1 March in GMT.
+    edges = [datetime(2026, 3, 31, 23, 30, tzinfo=UTC), datetime(2026, 3, 1, 0, 30, tzinfo=UTC)]
+    for offence, observed_at in zip(session.offences.order_by("registration"), edges, strict=True):
+        Offence.objects.filter(pk=offence.pk).update(observed_at=observed_at)
+    with CaptureQueriesContext(connection) as queries:
+        client_for(liaison).get("/api/v1/speedwatch/statistics/")
+    (month_pass,) = [q["sql"] for q in queries.captured_queries if "speed_mph" in q["sql"]]
+    months = Offence.objects.filter(scheme=site.scheme, voided=False, submitted=True)
+    stored = (
+        months.annotate(month=uk_month("observed_at")).order_by().values_list("speed_mph", "month")
+    )
+    sql, params = stored.query.sql_with_params()
+    with analytical_queries(), connection.cursor() as cursor:
+        for query, query_params in ((month_pass, ()), (sql, params)):
+            _read_from_the_index(_scan(cursor, query, query_params), "offence_statistics")
+        # So these are the months the index holds: UK months, not UTC ones.
+        cursor.execute(sql, params)
+        assert sorted((speed, f"{month:%Y-%m}") for speed, month in cursor) == [
+            (36, "2026-04"),
+            (40, "2026-03"),
+        ]
+
+
+@postgresql_only
+def test_the_session_pass_reads_each_sessions_uk_month_from_the_index(
+    client_for, site, sw_team, liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 36)])
+    logged_session(site, sw_team, days_ago=2, submit=False)
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert (body["sessions"], body["volunteer_hours"], body["vehicles"]) == (1, 3.0, 200)
+    (session_pass,) = [q["sql"] for q in queries.captured_queries if "started_at" in q["sql"]]
+    with analytical_queries(), connection.cursor() as cursor:
+        scan = _scan(cursor, session_pass, table="watch_session")
+    _read_from_the_index(scan, "session_statistics")
+
+
+@postgresql_only
+def test_the_repeat_vehicles_pass_reads_its_index_alone(client_for, site, sw_team, liaison) -> None:
+    """The repeat-vehicles pass reads its offences from offence_repeat_vehicles alone, whose
+    condition is the statistics' own (submitted, not voided, marked, with a vehicle key), so
+    that no offence is read only to be left out."""
+    for days_ago in (2, 1):
+        logged_session(site, sw_team, days_ago=days_ago, offences=[("AB12CDE", 36)])
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for(liaison).get("/api/v1/speedwatch/statistics/").json()
+    assert body["repeat_vehicles"] == 1
+    (repeat_pass,) = [q["sql"] for q in queries.captured_queries if "vehicle_key" in q["sql"]]
+    with analytical_queries(), connection.cursor() as cursor:
+        scan = _scan(cursor, repeat_pass)
+    assert (scan["Node Type"], scan["Index Name"]) == (
+        "Index Only Scan",
+        "offence_repeat_vehicles",
+    )
+    assert "Filter" not in scan, scan["Filter"]
+
+
 def _every_offence_grouped(counted: QuerySet[Offence]) -> GroupedOffences:
     """The figures ``_offences_grouped`` gives, counted over every offence rather than over
     the marked ones: what repeat vehicles mean, and how they were counted before offences
     were marked."""
     by_month_speed_and_action = (
-        counted.annotate(month=TruncMonth("observed_at", tzinfo=UTC))
+        counted.annotate(month=uk_month("observed_at"))
         .values_list("month", "speed_mph", "action")
         .annotate(offences=Count("*"))
         .order_by()

@@ -6,15 +6,29 @@ row keeps the queries on one indexed table.
 """
 
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from schemes.models import Scheme
+
+# Statistics count sessions and offences by calendar month in UK time: the month a volunteer
+# would say.
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def uk_month(field: str) -> TruncMonth:
+    """The calendar month in UK time of a date and time field, as the statistics' indexes
+    store it (``session_statistics``, ``offence_statistics``): a query that groups by this
+    very expression reads each row's month from the index rather than work it out again.
+    PostgreSQL matches an index's expression by its text, so it is written here once."""
+    return TruncMonth(field, tzinfo=UK_TIME)
 
 
 class SpeedwatchActivity(models.TextChoices):
@@ -165,6 +179,19 @@ class Session(models.Model):
             # The sessions list, newest first: a page is read off the index, not sorted out
             # of every session the viewer may see.
             models.Index(fields=["-started_at", "id"], name="session_list_order"),
+            # Statistics: the submitted sessions of a scheme or of a liaison's schemes over a
+            # period, with their month in UK time and the figures summed, for an index-only
+            # scan that works out no month (the sessions of the benchmark's force-area year
+            # took 14 ms of CPU read from the table, 3.4 ms from here).
+            models.Index(
+                F("scheme"),
+                F("started_at"),
+                uk_month("started_at"),
+                F("volunteer_minutes"),
+                F("vehicles_counted"),
+                name="session_statistics",
+                condition=Q(status=SessionStatus.SUBMITTED),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,19 +331,31 @@ class Offence(models.Model):
             # index-only scan. The extra columns are key columns rather than INCLUDE ones:
             # SQLite, the embedded default, has no INCLUDE and would warn (models.W040); as
             # trailing keys they cost about the same. The vehicle is left to the next index:
-            # without it this one is 62 MB rather than 159 MB on the benchmark's million
-            # offences, and its scan takes about a tenth less CPU.
+            # without it this one is 64 MB rather than 159 MB on the benchmark's million
+            # offences, and its scan takes about a tenth less CPU. Each offence's month is
+            # stored in the index too (``uk_month``), worked out once as the offence is
+            # stored rather than for every offence of every statistics request: that was a
+            # third of the month pass. No column holds it: the index is the one copy, and it
+            # cannot disagree with observed_at.
             models.Index(
-                fields=["scheme", "observed_at", "voided", "submitted", "speed_mph", "action"],
+                F("scheme"),
+                F("observed_at"),
+                F("voided"),
+                F("submitted"),
+                uk_month("observed_at"),
+                F("speed_mph"),
+                F("action"),
                 name="offence_statistics",
             ),
             # Repeat vehicles in statistics: the period's offences of vehicles caught more
-            # than once, with the vehicle and the columns the statistics filter on, for an
-            # index-only scan.
+            # than once, with the vehicle, for an index-only scan. Only the offences that
+            # statistics count (submitted, not voided, with a vehicle key): the index is half
+            # the size of one that carries those columns, and its scan takes a tenth less of
+            # the pass.
             models.Index(
-                fields=["scheme", "observed_at", "voided", "submitted", "force", "vehicle_key"],
+                fields=["scheme", "observed_at", "force", "vehicle_key"],
                 name="offence_repeat_vehicles",
-                condition=Q(repeat_vehicle=True),
+                condition=Q(repeat_vehicle=True, submitted=True, voided=False) & ~Q(vehicle_key=""),
             ),
             # Marking repeat vehicles: a vehicle's offences in a force area, purged or not.
             models.Index(fields=["force", "vehicle_key"], name="offence_vehicle"),

@@ -716,9 +716,7 @@ class PeriodSerializer(Serializer):
 
 
 class MonthSerializer(PeriodSerializer):
-    month = serializers.CharField(
-        help_text="YYYY-MM, in UTC (the same months as in UK time: sessions run in daylight)."
-    )
+    month = serializers.CharField(help_text="YYYY-MM: a calendar month in UK time.")
 
 
 class StatisticsSerializer(PeriodSerializer):
