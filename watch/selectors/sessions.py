@@ -43,12 +43,12 @@ def _offence_count() -> Coalesce:
     return Coalesce(Subquery(offences), 0)
 
 
-def people_present(*, sessions: Iterable[Session]) -> dict[UUID, list[dict[str, Any]]]:
-    """The members present at each of ``sessions`` (sessions the reader was shown), as
+def people_present(*, session_ids: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+    """The members present at each of the sessions (sessions the reader was shown), as
     ``{"id", "name"}`` by name: one query for a page of sessions, without a model per person."""
     present: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Session.present.through.objects.filter(session__in=[session.pk for session in sessions])
+        Session.present.through.objects.filter(session__in=list(session_ids))
         .order_by("user__name", "user_id")
         .values_list("session_id", "user_id", "user__name")
     )
