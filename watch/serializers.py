@@ -35,7 +35,6 @@ from watch.models import (
 )
 from watch.registrations import mask_registration
 from watch.rules import RISK_QUESTIONS
-from watch.selectors.sessions import people_present
 
 # The lists below build their rows by hand from ``.values()`` rows (``queue_offence_rows``,
 # ``session_rows``): DRF's per-field work, and a model for each offence, its site and its
@@ -489,7 +488,8 @@ class SiteRefSerializer(ModelSerializer):
 
 
 # The columns a row of the sessions list is made from, for ``.values()`` (``offence_count`` is
-# the annotation of ``selectors.sessions.sessions_visible_to``).
+# the annotation of ``selectors.sessions.sessions_visible_to``, ``people_present`` that of
+# ``selectors.sessions.with_people_present``).
 SESSION_COLUMNS = (
     "id",
     "started_at",
@@ -503,6 +503,7 @@ SESSION_COLUMNS = (
     "status",
     "submitted_at",
     "offence_count",
+    "people_present",
     "scheme",
     *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
     "site",
@@ -511,13 +512,12 @@ SESSION_COLUMNS = (
 
 
 def session_rows(rows: Iterable[Mapping[str, Any]], user: AnyUser) -> list[dict[str, Any]]:
-    """``SessionSerializer``'s output for each row of ``SESSION_COLUMNS``. The people present
-    and the viewer's memberships are read once for the page (none for an empty one), and
-    what the viewer may do once for each of its schemes."""
+    """``SessionSerializer``'s output for each row of ``SESSION_COLUMNS``. The viewer's
+    memberships are read once for the page (not at all for an empty one), and what the viewer
+    may do worked out once for each of its schemes."""
     rows = list(rows)
     if not rows:
         return []
-    present = people_present(session_ids=[row["id"] for row in rows])
     memberships = memberships_by_scheme(user)
     schemes = _page_schemes(rows)
     actions = {}
@@ -525,10 +525,7 @@ def session_rows(rows: Iterable[Mapping[str, Any]], user: AnyUser) -> list[dict[
         memberships_known(user, scheme, memberships)
         actions[pk] = _session_actions(user, scheme)
     with one_time_zone():
-        return [
-            _session_row(row, schemes[row["scheme"]], present.get(row["id"], []), actions)
-            for row in rows
-        ]
+        return [_session_row(row, schemes[row["scheme"]], actions) for row in rows]
 
 
 def _session_actions(user: AnyUser, scheme: Scheme) -> dict[str, bool]:
@@ -540,10 +537,7 @@ def _session_actions(user: AnyUser, scheme: Scheme) -> dict[str, bool]:
 
 
 def _session_row(
-    row: Mapping[str, Any],
-    scheme: Scheme,
-    present: list[dict[str, Any]],
-    actions: dict[int, dict[str, bool]],
+    row: Mapping[str, Any], scheme: Scheme, actions: dict[int, dict[str, bool]]
 ) -> dict[str, Any]:
     speed_limit_mph = row["site__speed_limit_mph"]
     return {
@@ -563,7 +557,7 @@ def _session_row(
         "device_serial": row["device_serial"],
         "device_checked_on": _DATE.to_representation(row["device_checked_on"]),
         "notes": row["notes"],
-        "present": present,
+        "present": row["people_present"],
         "volunteer_minutes": row["volunteer_minutes"],
         "status": row["status"],
         "submitted_at": _when(row["submitted_at"]),

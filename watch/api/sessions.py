@@ -25,6 +25,7 @@ from watch.selectors.sessions import (
     amendments_visible_to,
     offences_visible_to,
     sessions_visible_to,
+    with_people_present,
 )
 from watch.selectors.sites import sites_visible_to
 from watch.serializers import (
@@ -259,7 +260,6 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         # queries. Counted without the row's columns and joins.
         sessions = self.filter_queryset(self.get_queryset())
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        page = paginator.paginate_queryset(
-            sessions.values(*SESSION_COLUMNS), request, view=self, count_of=sessions
-        )
+        rows = with_people_present(sessions).values(*SESSION_COLUMNS)
+        page = paginator.paginate_queryset(rows, request, view=self, count_of=sessions)
         return self.get_paginated_response(session_rows(page, request.user))
