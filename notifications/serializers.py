@@ -210,7 +210,7 @@ class AlertSerializer(ModelSerializer):
 # (``AlertListSerializer``): DRF's per-field work was most of a page's time. Values go through
 # the same DRF fields the serializers declare, so they read exactly alike (datetimes through
 # ``api_datetime``, DRF's output made cheaper). The alerts list itself reads no models:
-# ``alert_row``. tests/test_list_rows.py holds both to AlertDetailSerializer.
+# ``alert_row``. tests/test_list_rows.py holds each to AlertDetailSerializer.
 _POLYGON = PolygonField()
 
 
@@ -219,7 +219,7 @@ def _when(value: Any) -> Any:
 
 
 class AlertListSerializer(serializers.ListSerializer):
-    """The alerts list, row by row: what ``AlertDetailSerializer`` gives each alert."""
+    """A thread's messages, row by row: what ``AlertDetailSerializer`` gives each alert."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         request = self.context.get("request")

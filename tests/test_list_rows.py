@@ -1,7 +1,8 @@
-"""The sessions, offences and alerts lists build their rows by hand (each serializer's
-``list_serializer_class``) rather than field by field through DRF. Each row must be what the
-serializer itself gives the same object for the same viewer: these tests ask the list
-through the API and compare it, key for key and in order, with the serializer's own answer."""
+"""The sessions, offences, letters and alerts lists build their rows by hand from ``.values()``
+columns, and an alert thread's messages from models (``AlertListSerializer``), rather than
+field by field through DRF. Each row must be what the serializer itself gives the same
+object for the same viewer: these tests ask the list through the API and compare it, key
+for key and in order, with the serializer's own answer."""
 
 import json
 from datetime import timedelta
@@ -190,10 +191,11 @@ def _alert(issuer: User, title: str, **extra: Any) -> Alert:
     return alert
 
 
-@pytest.mark.parametrize("who", ["liaison", "coordinator", "volunteer"])
-def test_alerts_list_rows_are_the_serializers(
-    client_for, request, scheme, liaison, coordinator, volunteer, who
-) -> None:
+@pytest.fixture
+def alerts_record(scheme, liaison, coordinator, volunteer) -> Alert:
+    """A liaison's alert with its update (the first of the incident, returned), and a
+    coordinator's polygon alert and draft; the volunteer received the three published and
+    replied to the first."""
     first = _alert(liaison, "Bogus callers", scheme_kinds=["neighbourhood"])
     update = _alert(liaison, "Bogus callers: update", message_type="Update", references=first)
     Alert.objects.filter(pk=first.pk).update(status="updated")
@@ -207,6 +209,11 @@ def test_alerts_list_rows_are_the_serializers(
     for alert in (first, update, polygon):
         Notice.objects.create(alert=alert, recipient=volunteer, channel="in_app", state="sent")
     Reply.objects.create(alert=first, author=volunteer, body="Seen them.")
+    return first
+
+
+@pytest.mark.parametrize("who", ["liaison", "coordinator", "volunteer"])
+def test_alerts_list_rows_are_the_serializers(client_for, request, alerts_record, who) -> None:
     viewer = request.getfixturevalue(who)
     answered = client_for(viewer).get(ALERTS).json()["results"]
     alerts = (
@@ -227,6 +234,19 @@ def test_alerts_list_rows_are_the_serializers(
             "published",
         )
         assert seen["Bogus callers"]["unread_replies"] == (1 if who == "liaison" else None)
+
+
+@pytest.mark.parametrize("who", ["liaison", "volunteer"])
+def test_thread_messages_are_the_serializers(client_for, request, alerts_record, who) -> None:
+    # A thread's messages are read as models (``AlertListSerializer``), the list's as rows.
+    viewer = request.getfixturevalue(who)
+    answered = client_for(viewer).get(f"{ALERTS}{alerts_record.pk}/thread/").json()["messages"]
+    messages = alert_selectors.thread(alert=alerts_record, user=viewer)["messages"]
+    _same_rows(answered, _one_by_one(AlertDetailSerializer, messages, viewer))
+    assert [(row["title"], row["unread_replies"]) for row in answered] == [
+        ("Bogus callers: update", 0 if who == "liaison" else None),
+        ("Bogus callers", 1 if who == "liaison" else None),
+    ]
 
 
 def test_scheme_ref_is_the_serializers(scheme, speedwatch) -> None:
