@@ -1,10 +1,34 @@
 """Who may manage an alert (see its delivery figures and replies, update or cancel it) and
 who may edit its draft."""
 
+from typing import NamedTuple, Protocol
+
 from notifications.models import Alert, AlertStatus
 from notifications.selectors import manages_incident
 from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import AnyUser, is_coordinator, liaison_force
+
+
+class AlertFacts(Protocol):
+    """What the rules below read of an alert: an ``Alert``, or a ``ListedAlert``."""
+
+    @property
+    def issuer_id(self) -> int | None: ...
+
+    @property
+    def force(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class ListedAlert(NamedTuple):
+    """An alert as a list reads it from ``.values()`` rows: what the rules read, and no
+    model per row."""
+
+    issuer_id: int | None
+    force: str
+    status: str
 
 
 def can_issue_force_alerts(user: AnyUser) -> bool:
@@ -17,14 +41,14 @@ def can_issue_alerts_for(user: AnyUser, scheme: Scheme) -> bool:
     return is_coordinator(user, scheme) and scheme.status == SchemeStatus.ACTIVE
 
 
-def can_manage_alert(user: AnyUser, alert: Alert) -> bool:
+def can_manage_alert(user: AnyUser, alert: AlertFacts) -> bool:
     """The issuer, and the liaisons of the alert's force."""
     if not user.is_authenticated:
         return False
     return alert.issuer_id == user.pk or liaison_force(user) == alert.force
 
 
-def can_edit_draft(user: AnyUser, alert: Alert) -> bool:
+def can_edit_draft(user: AnyUser, alert: AlertFacts) -> bool:
     """A draft is its author's alone to edit, delete or publish."""
     return (
         user.is_authenticated and alert.status == AlertStatus.DRAFT and alert.issuer_id == user.pk

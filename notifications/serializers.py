@@ -23,8 +23,9 @@ from notifications.models import (
     Severity,
     Urgency,
 )
-from notifications.permissions import can_edit_draft, can_manage_alert
+from notifications.permissions import ListedAlert, can_edit_draft, can_manage_alert
 from schemes.models import Scheme, SchemeKind
+from schemes.permissions import AnyUser
 from schemes.serializers import SchemeRefSerializer, scheme_ref
 
 
@@ -205,10 +206,11 @@ class AlertSerializer(ModelSerializer):
         return latest or alert.status
 
 
-# The alerts list builds its rows by hand (``AlertListSerializer``): DRF's per-field work was
-# most of a page's time. Values go through the same DRF fields the serializers declare, so
-# they read exactly alike (datetimes through ``api_datetime``, DRF's output made cheaper);
-# tests/test_list_rows.py holds the list to AlertDetailSerializer.
+# A list of alerts read as models (a thread's messages) builds its rows by hand
+# (``AlertListSerializer``): DRF's per-field work was most of a page's time. Values go through
+# the same DRF fields the serializers declare, so they read exactly alike (datetimes through
+# ``api_datetime``, DRF's output made cheaper). The alerts list itself reads no models:
+# ``alert_row``. tests/test_list_rows.py holds each to AlertDetailSerializer.
 _POLYGON = PolygonField()
 
 
@@ -217,7 +219,7 @@ def _when(value: Any) -> Any:
 
 
 class AlertListSerializer(serializers.ListSerializer):
-    """The alerts list, row by row: what ``AlertDetailSerializer`` gives each alert."""
+    """A thread's messages, row by row: what ``AlertDetailSerializer`` gives each alert."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         request = self.context.get("request")
@@ -484,6 +486,28 @@ def alert_summary(
         },
         "issuer_name": column("issuer__name") or "",
         "recipients_count": column("recipients_count"),
+    }
+
+
+# The columns of a row of the alerts list, for ``.values()``: the alert's, its issuer (for
+# the viewer's rules), and the annotations of ``selectors.with_incident_status`` and
+# ``selectors.with_unread_replies``.
+ALERT_ROW_COLUMNS = (*ALERT_COLUMNS, "issuer", "incident_status", "unread_replies")
+
+
+def alert_row(row: Mapping[str, Any], viewer: AnyUser) -> dict[str, Any]:
+    """``AlertDetailSerializer``'s output for one row of ``ALERT_ROW_COLUMNS``: what
+    ``alert_summary`` makes of it, and what the viewer may do, asked of the same rules as
+    of a model."""
+    listed = ListedAlert(issuer_id=row["issuer"], force=row["force"], status=row["status"])
+    manage = can_manage_alert(viewer, listed)
+    edit = can_edit_draft(viewer, listed)
+    return {
+        **alert_summary(row, incident_status=row["incident_status"]),
+        "can_manage": manage,
+        "can_edit": edit,
+        "unread_replies": row["unread_replies"] if manage else None,
+        "actions": {"manage": manage, "edit": edit},
     }
 
 

@@ -1,7 +1,8 @@
-"""The sessions, offences and alerts lists build their rows by hand (each serializer's
-``list_serializer_class``) rather than field by field through DRF. Each row must be what the
-serializer itself gives the same object for the same viewer: these tests ask the list
-through the API and compare it, key for key and in order, with the serializer's own answer."""
+"""The sessions, offences, letters and alerts lists build their rows by hand from ``.values()``
+columns, and an alert thread's messages from models (``AlertListSerializer``), rather than
+field by field through DRF. Each row must be what the serializer itself gives the same
+object for the same viewer: these tests ask the list through the API and compare it, key
+for key and in order, with the serializer's own answer."""
 
 import json
 from datetime import timedelta
@@ -18,9 +19,10 @@ from notifications import selectors as alert_selectors
 from notifications.models import Alert, Notice, Reply
 from notifications.serializers import AlertDetailSerializer
 from schemes.serializers import SchemeRefSerializer, scheme_ref
-from tests.factories import SiteFactory
-from tests.speedwatch import logged_session
+from tests.factories import MembershipFactory, SiteFactory
+from tests.speedwatch import logged_session, neighbouring_teams
 from watch.models import DisputeOutcome, Offence
+from watch.selectors.letters import letters_queue
 from watch.selectors.sessions import offences_visible_to, sessions_visible_to
 from watch.serializers import QueueOffenceSerializer, SessionSerializer
 from watch.services.escalation import offence_dispute
@@ -29,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 SESSIONS = "/api/v1/speedwatch/sessions/"
 OFFENCES = "/api/v1/speedwatch/offences/"
+LETTERS = "/api/v1/speedwatch/letters/"
 ALERTS = "/api/v1/alerts/"
 # A polygon wound clockwise: the API answers it counter-clockwise (RFC 7946).
 CLOCKWISE = {
@@ -99,6 +102,73 @@ def test_offences_list_rows_are_the_serializers(
     ]
 
 
+def test_letters_queue_rows_are_the_serializers(client_for, speedwatch_record, liaison) -> None:
+    answered = client_for(liaison).get(LETTERS).json()["results"]
+    queue = letters_queue(user=liaison).filter(action_status="pending")
+    _same_rows(answered, _one_by_one(QueueOffenceSerializer, queue, liaison))
+    # The voided and the anonymised offences are out of the queue (the anonymised one still
+    # made this a second letter).
+    assert [(row["registration"], row["action"]) for row in answered] == [
+        ("AB12CDE", "second_letter")
+    ]
+
+
+@pytest.fixture
+def three_schemes_viewer(speedwatch_record, speedwatch, foreign_liaison) -> User:
+    """The Bedfordshire liaison, also coordinator of Histon & Impington (Cambridgeshire) and
+    a volunteer of Haslingfield: what they may do differs from one scheme of a page to the
+    next. Each of the two new schemes has a submitted session with an offence."""
+    histon_site, bedford_site, teams = neighbouring_teams()
+    MembershipFactory(scheme=histon_site.scheme, user=foreign_liaison, role="coordinator")
+    MembershipFactory(scheme=speedwatch, user=foreign_liaison)
+    for days_ago, site in enumerate((histon_site, bedford_site), start=4):
+        logged_session(site, teams[site.scheme_id], days_ago=days_ago, offences=[("PQ66RST", 44)])
+    return foreign_liaison
+
+
+def test_sessions_list_rows_follow_the_viewers_part_in_each_scheme(
+    client_for, three_schemes_viewer
+) -> None:
+    viewer = three_schemes_viewer
+    answered = client_for(viewer).get(SESSIONS).json()["results"]
+    sessions = (
+        sessions_visible_to(user=viewer).prefetch_related("present").order_by("-started_at", "id")
+    )
+    _same_rows(answered, _one_by_one(SessionSerializer, sessions, viewer))
+    assert [(row["scheme"]["name"], row["actions"]) for row in answered] == [
+        *[
+            (
+                "Haslingfield Community Speedwatch",
+                {"change": False, "see_registrations": False, "settle_disputes": False},
+            )
+        ]
+        * 3,
+        (
+            "Histon & Impington Speedwatch",
+            {"change": True, "see_registrations": True, "settle_disputes": False},
+        ),
+        (
+            "Biggleswade Speedwatch",
+            {"change": False, "see_registrations": True, "settle_disputes": True},
+        ),
+    ]
+
+
+def test_offences_list_rows_follow_the_viewers_part_in_each_scheme(
+    client_for, three_schemes_viewer
+) -> None:
+    viewer = three_schemes_viewer
+    answered = client_for(viewer).get(OFFENCES).json()["results"]
+    offences = offences_visible_to(user=viewer).order_by("-observed_at", "id")
+    _same_rows(answered, _one_by_one(QueueOffenceSerializer, offences, viewer))
+    # Haslingfield's registrations are not the volunteer's to see; only the liaison of
+    # Biggleswade's force settles its disputes.
+    assert [(row["scheme"]["name"], row["actions"]["dispute"]) for row in answered] == [
+        ("Histon & Impington Speedwatch", False),
+        ("Biggleswade Speedwatch", True),
+    ]
+
+
 def _alert(issuer: User, title: str, **extra: Any) -> Alert:
     details: dict[str, Any] = {
         "issuer": issuer,
@@ -121,10 +191,11 @@ def _alert(issuer: User, title: str, **extra: Any) -> Alert:
     return alert
 
 
-@pytest.mark.parametrize("who", ["liaison", "coordinator", "volunteer"])
-def test_alerts_list_rows_are_the_serializers(
-    client_for, request, scheme, liaison, coordinator, volunteer, who
-) -> None:
+@pytest.fixture
+def alerts_record(scheme, liaison, coordinator, volunteer) -> Alert:
+    """A liaison's alert with its update (the first of the incident, returned), and a
+    coordinator's polygon alert and draft; the volunteer received the three published and
+    replied to the first."""
     first = _alert(liaison, "Bogus callers", scheme_kinds=["neighbourhood"])
     update = _alert(liaison, "Bogus callers: update", message_type="Update", references=first)
     Alert.objects.filter(pk=first.pk).update(status="updated")
@@ -138,6 +209,11 @@ def test_alerts_list_rows_are_the_serializers(
     for alert in (first, update, polygon):
         Notice.objects.create(alert=alert, recipient=volunteer, channel="in_app", state="sent")
     Reply.objects.create(alert=first, author=volunteer, body="Seen them.")
+    return first
+
+
+@pytest.mark.parametrize("who", ["liaison", "coordinator", "volunteer"])
+def test_alerts_list_rows_are_the_serializers(client_for, request, alerts_record, who) -> None:
     viewer = request.getfixturevalue(who)
     answered = client_for(viewer).get(ALERTS).json()["results"]
     alerts = (
@@ -158,6 +234,19 @@ def test_alerts_list_rows_are_the_serializers(
             "published",
         )
         assert seen["Bogus callers"]["unread_replies"] == (1 if who == "liaison" else None)
+
+
+@pytest.mark.parametrize("who", ["liaison", "volunteer"])
+def test_thread_messages_are_the_serializers(client_for, request, alerts_record, who) -> None:
+    # A thread's messages are read as models (``AlertListSerializer``), the list's as rows.
+    viewer = request.getfixturevalue(who)
+    answered = client_for(viewer).get(f"{ALERTS}{alerts_record.pk}/thread/").json()["messages"]
+    messages = alert_selectors.thread(alert=alerts_record, user=viewer)["messages"]
+    _same_rows(answered, _one_by_one(AlertDetailSerializer, messages, viewer))
+    assert [(row["title"], row["unread_replies"]) for row in answered] == [
+        ("Bogus callers: update", 0 if who == "liaison" else None),
+        ("Bogus callers", 1 if who == "liaison" else None),
+    ]
 
 
 def test_scheme_ref_is_the_serializers(scheme, speedwatch) -> None:

@@ -1,3 +1,4 @@
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,13 @@ from areas import geo
 from core.fields import StepBeforeField
 from core.filters import PERIOD_BACKWARDS, period_is_backwards, utc_in_range
 from core.serializers import ModelSerializer, Serializer, api_datetime, one_time_zone
-from schemes.permissions import memberships_known_for_list
+from schemes.models import Scheme
+from schemes.permissions import (
+    AnyUser,
+    memberships_by_scheme,
+    memberships_known,
+    memberships_known_for_list,
+)
 from schemes.serializers import SchemeRefSerializer, scheme_ref
 from watch import permissions, rules
 from watch.models import (
@@ -28,12 +35,12 @@ from watch.models import (
 )
 from watch.registrations import mask_registration
 from watch.rules import RISK_QUESTIONS
-from watch.selectors.sessions import people_present
 
-# The lists below build their rows by hand (``list_serializer_class``): DRF's per-field work
-# was most of a page's time. Values go through the same DRF fields the serializers declare
-# (datetimes through ``api_datetime``, DRF's output made cheaper), so they read exactly
-# alike; tests/test_list_rows.py holds each list to its serializer.
+# The lists below build their rows by hand from ``.values()`` rows (``queue_offence_rows``,
+# ``session_rows``): DRF's per-field work, and a model for each offence, its site and its
+# scheme, were most of a page's time. Values go through the same DRF fields the serializers
+# declare (datetimes through ``api_datetime``, DRF's output made cheaper), so they read
+# exactly alike; tests/test_list_rows.py holds each list to its serializer.
 _DATE = serializers.DateField()
 _ACTION_NAMES = dict(Action.choices)
 
@@ -346,65 +353,72 @@ class OffenceActionsSerializer(Serializer):
     )
 
 
-# The columns the rows below read: the lists load only these (``QuerySet.only``). The
-# schemes' ``force`` and ``kind`` are read by the viewer's permissions.
-SCHEME_REF_COLUMNS = ["id", "name", "kind", "status", "force"]
-QUEUE_OFFENCE_COLUMNS = [
+# The columns a row of the offences lists is made from, for ``.values()``: the offence's,
+# its site's names, and its scheme's, whose ``force`` and ``kind`` the viewer's rules read.
+SCHEME_REF_COLUMNS = ["name", "kind", "status", "force"]
+QUEUE_OFFENCE_COLUMNS = (
     *(name for name in OffenceSerializer.Meta.fields if name != "action_display"),
     "scheme",
     *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
-    "site",
     "site__name",
     "site__road_name",
-]
+)
 
 
-class QueueOffenceListSerializer(serializers.ListSerializer):
-    """The offences list, row by row: what ``QueueOffenceSerializer`` gives each offence."""
+def _page_schemes(rows: list[Mapping[str, Any]]) -> dict[int, Scheme]:
+    """The schemes a page's rows name, each made once from its row's ``scheme__`` columns (no
+    query): the viewer's rules, written once for models, read these few fields of them."""
+    schemes: dict[int, Scheme] = {}
+    for row in rows:
+        if row["scheme"] not in schemes:
+            schemes[row["scheme"]] = Scheme(
+                id=row["scheme"], **{name: row[f"scheme__{name}"] for name in SCHEME_REF_COLUMNS}
+            )
+    return schemes
 
-    def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        request = self.context.get("request")
-        user = request.user if request is not None else None
-        with one_time_zone():
-            return [_queue_offence_row(offence, user) for offence in data]
+
+def queue_offence_rows(rows: Iterable[Mapping[str, Any]], user: AnyUser) -> list[dict[str, Any]]:
+    """``QueueOffenceSerializer``'s output for each row of ``QUEUE_OFFENCE_COLUMNS``."""
+    rows = list(rows)
+    schemes = _page_schemes(rows)
+    reviews = {
+        pk: permissions.can_review_speedwatch(user, scheme) for pk, scheme in schemes.items()
+    }
+    with one_time_zone():
+        return [
+            _queue_offence_row(row, schemes[row["scheme"]], reviews[row["scheme"]]) for row in rows
+        ]
 
 
-def _queue_offence_row(offence: Offence, user: Any) -> dict[str, Any]:
-    submitted = offence.submitted
-    action = offence.action if submitted else None
-    scheme, site = offence.scheme, offence.site
+def _queue_offence_row(row: Mapping[str, Any], scheme: Scheme, reviews: bool) -> dict[str, Any]:
+    submitted = row["submitted"]
+    action = row["action"]
     return {
-        "id": str(offence.pk),
-        "session": offence.session_id,
-        "registration": offence.registration,
-        "registration_format": offence.registration_format,
-        "make": offence.make,
-        "model": offence.model,
-        "colour": offence.colour,
-        "vehicle_type": offence.vehicle_type,
-        "speed_mph": offence.speed_mph,
-        "speed_limit_mph": offence.speed_limit_mph,
-        "observed_at": _when(offence.observed_at),
-        "direction": offence.direction,
-        "action": action,
+        "id": str(row["id"]),
+        "session": row["session"],
+        "registration": row["registration"],
+        "registration_format": row["registration_format"],
+        "make": row["make"],
+        "model": row["model"],
+        "colour": row["colour"],
+        "vehicle_type": row["vehicle_type"],
+        "speed_mph": row["speed_mph"],
+        "speed_limit_mph": row["speed_limit_mph"],
+        "observed_at": _when(row["observed_at"]),
+        "direction": row["direction"],
+        "action": action if submitted else None,
         # Django's get_action_display() makes a dict of the choices for each call.
-        "action_display": (
-            str(_ACTION_NAMES.get(offence.action, offence.action)) if submitted else None
-        ),
-        "action_status": offence.action_status if submitted else None,
-        "voided": offence.voided,
-        "dispute_outcome": offence.dispute_outcome,
-        "dispute_note": offence.dispute_note,
-        "anonymised_at": _when(offence.anonymised_at),
+        "action_display": str(_ACTION_NAMES.get(action, action)) if submitted else None,
+        "action_status": row["action_status"] if submitted else None,
+        "voided": row["voided"],
+        "dispute_outcome": row["dispute_outcome"],
+        "dispute_note": row["dispute_note"],
+        "anonymised_at": _when(row["anonymised_at"]),
         "submitted": submitted,
         "scheme": scheme_ref(scheme),
-        "site_name": site.name,
-        "road_name": site.road_name,
-        "actions": {
-            "dispute": user is not None
-            and bool(submitted)
-            and permissions.can_review_speedwatch(user, scheme)
-        },
+        "site_name": row["site__name"],
+        "road_name": row["site__road_name"],
+        "actions": {"dispute": bool(submitted) and reviews},
     }
 
 
@@ -417,7 +431,6 @@ class QueueOffenceSerializer(OffenceSerializer):
     class Meta(OffenceSerializer.Meta):
         fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name", "actions"]
         read_only_fields = fields
-        list_serializer_class = QueueOffenceListSerializer
 
     @extend_schema_field(OffenceActionsSerializer)
     def get_actions(self, offence: Offence) -> dict[str, bool]:
@@ -474,7 +487,10 @@ class SiteRefSerializer(ModelSerializer):
         return rules.threshold_mph(site.speed_limit_mph)
 
 
-SESSION_COLUMNS = [
+# The columns a row of the sessions list is made from, for ``.values()`` (``offence_count`` is
+# the annotation of ``selectors.sessions.sessions_visible_to``, ``people_present`` that of
+# ``selectors.sessions.with_people_present``).
+SESSION_COLUMNS = (
     "id",
     "started_at",
     "ended_at",
@@ -486,65 +502,67 @@ SESSION_COLUMNS = [
     "volunteer_minutes",
     "status",
     "submitted_at",
+    "offence_count",
+    "people_present",
     "scheme",
     *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
     "site",
-    *(f"site__{name}" for name in ["id", "name", "road_name", "speed_limit_mph"]),
-]
+    *(f"site__{name}" for name in ["name", "road_name", "speed_limit_mph"]),
+)
 
 
-class SessionListSerializer(serializers.ListSerializer):
-    """The sessions list, row by row: what ``SessionSerializer`` gives each session."""
+def session_rows(rows: Iterable[Mapping[str, Any]], user: AnyUser) -> list[dict[str, Any]]:
+    """``SessionSerializer``'s output for each row of ``SESSION_COLUMNS``. The viewer's
+    memberships are read once for the page (not at all for an empty one), and what the viewer
+    may do worked out once for each of its schemes."""
+    rows = list(rows)
+    if not rows:
+        return []
+    memberships = memberships_by_scheme(user)
+    schemes = _page_schemes(rows)
+    actions = {}
+    for pk, scheme in schemes.items():
+        memberships_known(user, scheme, memberships)
+        actions[pk] = _session_actions(user, scheme)
+    with one_time_zone():
+        return [_session_row(row, schemes[row["scheme"]], actions) for row in rows]
 
-    def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        sessions = list(data)
-        # Read once for the page, as the viewer's memberships are for its actions.
-        present = people_present(sessions=sessions)
-        with one_time_zone():
-            return [
-                _session_row(session, present.get(session.pk, []), _session_actions(self, session))
-                for session in sessions
-            ]
 
-
-def _session_actions(serializer: serializers.BaseSerializer, session: Session) -> dict[str, bool]:
-    user = _viewer_knowing_memberships(serializer, session.scheme)
-    if user is None:
-        return {"change": False, "see_registrations": False, "settle_disputes": False}
+def _session_actions(user: AnyUser, scheme: Scheme) -> dict[str, bool]:
     return {
-        "change": permissions.can_run_sessions(user, session.scheme),
-        "see_registrations": permissions.can_see_registrations(user, session.scheme),
-        "settle_disputes": permissions.can_review_speedwatch(user, session.scheme),
+        "change": permissions.can_run_sessions(user, scheme),
+        "see_registrations": permissions.can_see_registrations(user, scheme),
+        "settle_disputes": permissions.can_review_speedwatch(user, scheme),
     }
 
 
 def _session_row(
-    session: Session, present: list[dict[str, Any]], actions: dict[str, bool]
+    row: Mapping[str, Any], scheme: Scheme, actions: dict[int, dict[str, bool]]
 ) -> dict[str, Any]:
-    site = session.site
+    speed_limit_mph = row["site__speed_limit_mph"]
     return {
-        "id": str(session.pk),
-        "scheme": scheme_ref(session.scheme),
+        "id": str(row["id"]),
+        "scheme": scheme_ref(scheme),
         "site": {
-            "id": site.pk,
-            "name": site.name,
-            "road_name": site.road_name,
-            "speed_limit_mph": site.speed_limit_mph,
-            "threshold_mph": rules.threshold_mph(site.speed_limit_mph),
+            "id": row["site"],
+            "name": row["site__name"],
+            "road_name": row["site__road_name"],
+            "speed_limit_mph": speed_limit_mph,
+            "threshold_mph": rules.threshold_mph(speed_limit_mph),
         },
-        "started_at": _when(session.started_at),
-        "ended_at": _when(session.ended_at),
-        "vehicles_counted": session.vehicles_counted,
-        "device_name": session.device_name,
-        "device_serial": session.device_serial,
-        "device_checked_on": _DATE.to_representation(session.device_checked_on),
-        "notes": session.notes,
-        "present": present,
-        "volunteer_minutes": session.volunteer_minutes,
-        "status": session.status,
-        "submitted_at": _when(session.submitted_at),
-        "offence_count": session.offence_count,  # type: ignore[attr-defined]  # annotated by sessions_visible_to
-        "actions": actions,
+        "started_at": _when(row["started_at"]),
+        "ended_at": _when(row["ended_at"]),
+        "vehicles_counted": row["vehicles_counted"],
+        "device_name": row["device_name"],
+        "device_serial": row["device_serial"],
+        "device_checked_on": _DATE.to_representation(row["device_checked_on"]),
+        "notes": row["notes"],
+        "present": row["people_present"],
+        "volunteer_minutes": row["volunteer_minutes"],
+        "status": row["status"],
+        "submitted_at": _when(row["submitted_at"]),
+        "offence_count": row["offence_count"],
+        "actions": dict(actions[row["scheme"]]),
     }
 
 
@@ -576,11 +594,13 @@ class SessionSerializer(ModelSerializer):
             "actions",
         ]
         read_only_fields = fields
-        list_serializer_class: type[serializers.ListSerializer] = SessionListSerializer
 
     @extend_schema_field(SessionActionsSerializer)
     def get_actions(self, session: Session) -> dict[str, bool]:
-        return _session_actions(self, session)
+        user = _viewer_knowing_memberships(self, session.scheme)
+        if user is None:
+            return {"change": False, "see_registrations": False, "settle_disputes": False}
+        return _session_actions(user, session.scheme)
 
 
 @extend_schema_field(
@@ -604,8 +624,6 @@ class SessionDetailSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "offences"]
         read_only_fields = fields
-        # The sessions list's rows have no offences: DRF's own, should a list of these be made.
-        list_serializer_class: type[serializers.ListSerializer] = serializers.ListSerializer
 
 
 class AmendmentChangesSerializer(Serializer):

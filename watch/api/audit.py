@@ -1,7 +1,7 @@
 """The audit log of registration searches and exports (for liaisons, their force area, and
 staff), and the recording of a list's search by registration."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from accounts.requests import SignedInRequest, signed_in_user
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
+from core.pagination import PagePagination
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
 from watch import permissions
@@ -24,19 +25,27 @@ from watch.filters import AuditFilter
 from watch.models import AuditAction, AuditRecord
 from watch.selectors.audit import audit_records_list
 from watch.selectors.letters import liaison_schemes
-from watch.serializers import AuditRecordSerializer
+from watch.serializers import QUEUE_OFFENCE_COLUMNS, AuditRecordSerializer, queue_offence_rows
 from watch.services.audit import export_record, registration_search_record
 
 
 class RegistrationSearchAudited(generics.ListAPIView):
-    """A list of offences: a search by registration is recorded in the audit log,
-    over the schemes ``audited_schemes`` gives."""
+    """A list of offences, each row the shape ``QueueOffenceSerializer`` states: a search by
+    registration is recorded in the audit log, over the schemes ``audited_schemes`` gives."""
 
     def audited_schemes(self) -> QuerySet[Scheme]:
         raise NotImplementedError
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
+        # Rows are made from plain columns (``queue_offence_rows``): a model per offence, its
+        # site and its scheme cost more than the page's queries. Counted without the row's
+        # columns and joins.
+        offences = self.filter_queryset(self.get_queryset())
+        paginator = cast(PagePagination, self.paginator)  # the API's, which these views keep
+        page = paginator.paginate_queryset(
+            offences.values(*QUEUE_OFFENCE_COLUMNS), request, view=self, count_of=offences
+        )
+        response = self.get_paginated_response(queue_offence_rows(page, request.user))
         registration_search_record(
             actor=signed_in_user(request),
             params=request.query_params,

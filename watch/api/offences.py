@@ -24,7 +24,6 @@ from watch.models import AuditAction, Offence
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
 from watch.selectors.sessions import offences_visible_to
 from watch.serializers import (
-    QUEUE_OFFENCE_COLUMNS,
     DisputeInputSerializer,
     OffenceSerializer,
     QueueOffenceSerializer,
@@ -50,10 +49,6 @@ class OffenceListView(RegistrationSearchAudited, OffencesVisible):
     filterset_class = OffenceFilter
     ordering_fields = ["observed_at", "speed_mph"]
     ordering = ["-observed_at", "id"]
-
-    def get_queryset(self) -> QuerySet[Offence]:
-        # Only what the list's rows show (``QueueOffenceListSerializer``).
-        return super().get_queryset().only(*QUEUE_OFFENCE_COLUMNS)
 
     def audited_schemes(self) -> QuerySet[Scheme]:
         return speedwatch_schemes_with_registrations(user=self.request.user)

@@ -1,13 +1,10 @@
 """Reads of speedwatch sessions and their offences: those a user may see."""
 
 import functools
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
-from uuid import UUID
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from core import visibility
 from schemes.permissions import AnyUser
@@ -43,18 +40,23 @@ def _offence_count() -> Coalesce:
     return Coalesce(Subquery(offences), 0)
 
 
-def people_present(*, sessions: Iterable[Session]) -> dict[UUID, list[dict[str, Any]]]:
-    """The members present at each of ``sessions`` (sessions the reader was shown), as
-    ``{"id", "name"}`` by name: one query for a page of sessions, without a model per person."""
-    present: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
-    rows = (
-        Session.present.through.objects.filter(session__in=[session.pk for session in sessions])
+def with_people_present(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate each session with the members present at it (``people_present``), as
+    ``{"id", "name"}`` by name: read with a page's own rows, without a query or a model per
+    person."""
+    return sessions.annotate(people_present=_people_present())
+
+
+@functools.cache
+def _people_present() -> ArraySubquery:
+    # Like ``_offence_count``, PostgreSQL works it out for the page's sessions only (after
+    # the LIMIT), and a count leaves it out.
+    people = (
+        Session.present.through.objects.filter(session=OuterRef("pk"))
         .order_by("user__name", "user_id")
-        .values_list("session_id", "user_id", "user__name")
+        .values(person=JSONObject(id="user_id", name="user__name"))
     )
-    for session_id, user_id, name in rows:
-        present[session_id].append({"id": user_id, "name": name})
-    return present
+    return ArraySubquery(people)
 
 
 @visibility.rule("offence")
