@@ -252,3 +252,33 @@ def test_thread_messages_are_the_serializers(client_for, request, alerts_record,
 def test_scheme_ref_is_the_serializers(scheme, speedwatch) -> None:
     for named in (scheme, speedwatch):
         _same_rows([scheme_ref(named)], [_as_json(SchemeRefSerializer(named).data)])
+
+
+def test_a_pages_schemes_hold_their_row_columns_and_defer_the_rest(
+    db, django_assert_num_queries
+) -> None:
+    from tests.factories import SchemeFactory
+    from watch.serializers import QUEUE_OFFENCE_COLUMNS, _page_schemes
+
+    scheme = SchemeFactory(name="Mill Road CSW", kind="speedwatch", force="cambridgeshire")
+    row = dict.fromkeys(QUEUE_OFFENCE_COLUMNS)
+    row.update(
+        scheme=scheme.pk,
+        scheme__name=scheme.name,
+        scheme__kind=scheme.kind,
+        scheme__status=scheme.status,
+        scheme__force=scheme.force,
+    )
+    with django_assert_num_queries(0):
+        built = _page_schemes([row])[scheme.pk]
+        assert (built.pk, built.name, built.kind, built.status, built.force) == (
+            scheme.pk,
+            "Mill Road CSW",
+            "speedwatch",
+            scheme.status,
+            "cambridgeshire",
+        )
+    assert "description" in built.get_deferred_fields()
+    # A field the row did not carry is read from the database, never a default.
+    with django_assert_num_queries(1):
+        assert built.description == scheme.description

@@ -365,15 +365,23 @@ QUEUE_OFFENCE_COLUMNS = (
 )
 
 
+# Each Scheme field a page's rows carry, and the row's column that holds it.
+_SCHEME_ROW_FIELDS = {"id": "scheme", **{name: f"scheme__{name}" for name in SCHEME_REF_COLUMNS}}
+
+
 def _page_schemes(rows: list[Mapping[str, Any]]) -> dict[int, Scheme]:
     """The schemes a page's rows name, each made once from its row's ``scheme__`` columns (no
-    query): the viewer's rules, written once for models, read these few fields of them."""
+    query): the viewer's rules, written once for models, read these few fields of them. Every
+    other field is deferred, as ``.only()`` would leave it, so a rule that ever reads one more
+    gets the stored value (at the cost of a query the list's query-count tests would show),
+    never a silent default."""
+    # from_db takes the values in the model's field order.
+    names = [f.attname for f in Scheme._meta.concrete_fields if f.attname in _SCHEME_ROW_FIELDS]
     schemes: dict[int, Scheme] = {}
     for row in rows:
         if row["scheme"] not in schemes:
-            schemes[row["scheme"]] = Scheme(
-                id=row["scheme"], **{name: row[f"scheme__{name}"] for name in SCHEME_REF_COLUMNS}
-            )
+            values = [row[_SCHEME_ROW_FIELDS[name]] for name in names]
+            schemes[row["scheme"]] = Scheme.from_db("default", names, values)
     return schemes
 
 
