@@ -91,6 +91,11 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 STORE_RECIPIENTS = 5000
 
 
+def _store_size() -> int:
+    size = settings.NOTIFICATIONS_BATCH_SIZE
+    return size * max(1, STORE_RECIPIENTS // size)
+
+
 # The order in which a store's delivery batches are queued, quickest to deliver first.
 CHANNEL_ORDER = (Channel.IN_APP, Channel.PUSH, Channel.SMS, Channel.EMAIL)
 
@@ -108,7 +113,7 @@ def alert_queue_notices(
     alert = Alert.objects.get(pk=alert_id)
     now = timezone.now()
     size = settings.NOTIFICATIONS_BATCH_SIZE
-    store_size = size * max(1, STORE_RECIPIENTS // size)
+    store_size = _store_size()
     stores: Iterator[_Store]
     independent = False
     if alert.references_id:
@@ -134,19 +139,13 @@ def alert_queue_notices(
     queue = partial(
         _queue_store, alert=alert, again=again, deliver=deliver, store_size=store_size, size=size
     )
-    done: list[tuple[int, int]] = []
-    first = next(stores, None)
-    if first is not None:
-        done.append(queue(first))
-        if first.full:
-            _refresh_statistics()
-        # Stores chosen in the database are independent of each other, so several
-        # connections store them at once; those chosen here come from one cursor. Other
-        # connections would not see the rows of a transaction the caller holds open.
-        lanes = 1
-        if independent and not connection.in_atomic_block:
-            lanes = settings.NOTIFICATIONS_STORE_CONNECTIONS
-        done += _in_lanes(queue, stores, lanes=lanes)
+    # Stores chosen in the database are independent of each other, so several connections
+    # store them at once; those chosen here come from one cursor. Other connections would
+    # not see the rows of a transaction the caller holds open.
+    lanes = 1
+    if independent and not connection.in_atomic_block:
+        lanes = settings.NOTIFICATIONS_STORE_CONNECTIONS
+    done = _in_lanes(queue, stores, lanes=lanes)
     Alert.objects.filter(pk=alert.pk).update(
         recipients_count=sum(people for people, _ in done),
         notices_queued_at=Coalesce("notices_queued_at", now),
@@ -181,6 +180,8 @@ def _queue_store(
             batches += 1
             if deliver is not None:
                 transaction.on_commit(partial(deliver, batch))
+    if store.after is None and store.full:
+        _refresh_statistics()  # a large audience's first store
     return reached, batches
 
 
