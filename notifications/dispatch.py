@@ -194,19 +194,24 @@ def _in_lanes(work: Callable[[T], R], items: Iterator[T], *, lanes: int) -> list
     if lanes <= 1:
         return [work(item) for item in items]
     taking = threading.Lock()
+    failed = threading.Event()  # a lane that fails stops the others taking more
 
     def lane(*, own_connection: bool) -> list[R]:
         done: list[R] = []
         try:
-            while True:
+            while not failed.is_set():
                 with taking:
                     item = next(items, None)
                 if item is None:
-                    return done
+                    break
                 done.append(work(item))
+        except BaseException:
+            failed.set()
+            raise
         finally:
             if own_connection:
                 connection.close()
+        return done
 
     with ThreadPoolExecutor(max_workers=lanes - 1) as pool:
         others = [pool.submit(lane, own_connection=True) for _ in range(lanes - 1)]

@@ -372,3 +372,40 @@ def test_stores_made_on_several_connections_at_once_store_and_hand_out_each_noti
     assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=deliver) == 7
     assert sorted(id for ids, _ in handed for id in ids) == sorted(emails)
     assert Notice.objects.filter(alert=alert).count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_store_that_fails_stops_the_other_connections_and_a_run_again_completes_it(
+    scheme, liaison, settings, monkeypatch
+) -> None:
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 2
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 20)
+    alert = _published(liaison)
+    store = dispatch._store_chosen
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs["after"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return store(**kwargs)
+
+    monkeypatch.setattr(dispatch, "_store_chosen", failing)
+    with pytest.raises(RuntimeError, match="the database went away"):
+        dispatch.alert_queue_notices(alert_id=alert.pk)
+    # Of the 7 stores, the failing one, at most one the other connection had in hand, and
+    # those before them.
+    assert len(calls) <= 3
+    alert.refresh_from_db()
+    assert alert.notices_queued_at is None  # the sweep dispatches it again
+
+    monkeypatch.setattr(dispatch, "_store_chosen", store)
+    handed: list[list[int]] = []
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append) == 7
+    assert sorted(Notice.objects.filter(alert=alert).values_list("recipient_id", "channel")) == [
+        (member, channel) for member in members for channel in CHANNELS
+    ]
+    emails = Notice.objects.filter(alert=alert, channel="email").values_list("id", flat=True)
+    assert sorted(id for batch in handed for id in batch) == sorted(emails)
