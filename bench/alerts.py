@@ -11,8 +11,10 @@ severity, the scheme muted, a pending join request. Then it times:
 1. matching: ``scheme_ids_touched_by`` for a 10 km alert at random points (the SQL
    bounding-box prefilter plus the exact geometry of each candidate), with the query plan
    of the prefilter;
-2. where the queue step's time goes for the 100,000-recipient alert, in-process (matching,
-   recipients, storing the notices; rolled back);
+2. the queue step for the 100,000-recipient alert in-process (committed, so with the
+   foreign-key checks each store's commit runs; then deleted), on one database connection
+   and on ``NOTIFICATIONS_STORE_CONNECTIONS``, with how long matching and cutting the
+   audience into stores take;
 3. dispatch through the worker, from calling ``alert_publish`` (its commit enqueues
    ``notifications.queue_notices``): until every notice is stored and every delivery batch
    is enqueued (the queue task has returned), and until every in-app notice is sent; and
