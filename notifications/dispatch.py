@@ -34,10 +34,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from itertools import groupby, islice, pairwise
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -96,6 +96,9 @@ def _store_size() -> int:
     return size * max(1, STORE_RECIPIENTS // size)
 
 
+# PostgreSQL's SQLSTATE for a unique constraint's violation.
+UNIQUE_VIOLATION = "23505"
+
 # The order in which a store's delivery batches are queued, quickest to deliver first.
 CHANNEL_ORDER = (Channel.IN_APP, Channel.PUSH, Channel.SMS, Channel.EMAIL)
 
@@ -135,7 +138,9 @@ def alert_queue_notices(
     # On a first run every notice of the alert is one this run stores, and the store says
     # which it stored. A run after that (the task delivered again) must also hand out again
     # those an earlier run stored that are still queued, and reads them back.
-    again = Notice.objects.filter(alert=alert).exists()
+    again = threading.Event()
+    if Notice.objects.filter(alert=alert).exists():
+        again.set()
     queue = partial(
         _queue_store, alert=alert, again=again, deliver=deliver, store_size=store_size, size=size
     )
@@ -153,7 +158,23 @@ def alert_queue_notices(
     return sum(batches for _, batches in done)
 
 
-def _queue_store(
+def _queue_store(store: "_Store", *, again: threading.Event, **queueing: Any) -> tuple[int, int]:
+    """``_queue_store_once``, knowing whether notices of the alert may be stored already
+    (``again``: a run before this one stored some). A first run does not look for them
+    as it stores (PostgreSQL's ON CONFLICT costs a third more than the INSERT itself); should
+    it find some all the same, another run of the same dispatch is storing them at this
+    very moment (the sweep dispatched the alert again while this run was still going), and
+    from then on every store of this run skips those already stored."""
+    try:
+        return _queue_store_once(store, again=again.is_set(), **queueing)
+    except IntegrityError as error:
+        if again.is_set() or getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        again.set()
+        return _queue_store_once(store, again=True, **queueing)
+
+
+def _queue_store_once(
     store: "_Store",
     *,
     alert: Alert,
@@ -166,7 +187,7 @@ def _queue_store(
     commits; returns how many people it reached and how many batches it handed out."""
     batches = 0
     with transaction.atomic():
-        reached, stored = store.store()
+        reached, stored = store.store(again)
         if alert.references_id:
             notices_supersede(alert=alert, recipients=(store.after, store.upto))
         queued: Iterable[tuple[str, int]] | None = None if again else stored
@@ -224,14 +245,15 @@ def _in_lanes(work: Callable[[T], R], items: Iterator[T], *, lanes: int) -> list
 @dataclass(frozen=True)
 class _Store:
     """The recipients of one store, those with ids in the range (``after``, ``upto``] (open
-    where None), and what stores their notices (in the store's transaction): it returns
-    how many people it reached, and the channels and ids of the notices it stored that wait
-    for delivery, or None when the database cannot say which it stored. ``full``: as many
-    recipients as a store takes, with more to come."""
+    where None), and what stores their notices (in the store's transaction; told whether
+    some of them may be stored already): it returns how many people it reached, and the
+    channels and ids of the notices it stored that wait for delivery, or None when the
+    database cannot say which it stored. ``full``: as many recipients as a store takes,
+    with more to come."""
 
     after: int | None
     upto: int | None
-    store: Callable[[], tuple[int, list[tuple[str, int]] | None]]
+    store: Callable[[bool], tuple[int, list[tuple[str, int]] | None]]
     full: bool
 
 
@@ -260,8 +282,9 @@ def _stores_of(
 
 
 def _store_recipients(
-    *, alert: Alert, recipients: list[Recipient], now: datetime
+    again: bool, *, alert: Alert, recipients: list[Recipient], now: datetime
 ) -> tuple[int, list[tuple[str, int]] | None]:
+    # Stored by COPY or Django's bulk insert, skipping whatever is stored already.
     return len(recipients), _store(alert=alert, recipients=recipients, now=now)
 
 
@@ -371,12 +394,18 @@ def _store(
 
 
 def _store_chosen(
-    *, alert: Alert, scheme_ids: list[int], after: int | None, upto: int | None, now: datetime
+    again: bool,
+    *,
+    alert: Alert,
+    scheme_ids: list[int],
+    after: int | None,
+    upto: int | None,
+    now: datetime,
 ) -> tuple[int, list[tuple[str, int]]]:
     """PostgreSQL: store the notices of the alert's recipients with ids in the range
     (``after``, ``upto``], on the channels the database chooses for them
-    (``recipient_channels``), leaving alone any already stored; returns how many people they
-    are, and the channels and ids of the notices stored that wait for delivery.
+    (``recipient_channels``), leaving alone (``again``) any already stored; returns how many
+    people they are, and the channels and ids of the notices stored that wait for delivery.
 
     Their timing is Python's (``timing.plan_outside_inbox``): the few whose settings may
     hold a notice are read first, and the notices outside their inbox are stored with what
@@ -392,6 +421,7 @@ def _store_chosen(
     channels = recipient_channels(alert=alert, scheme_ids=scheme_ids, after=after, upto=upto)
     offered_sql, offered_params = channels.query.sql_with_params()
     table = connection.ops.quote_name(Notice._meta.db_table)
+    skip_stored = "ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING" if again else ""
     stored_at = timezone.now()
     with connection.cursor() as cursor:
         # A member of several schemes has a row for each: what they hear on is the union of
@@ -419,7 +449,7 @@ def _store_chosen(
                     AS held (user_id, deliver_after, in_digest)
                     ON held.user_id = offered.user_id AND NOT in_app
                 ORDER BY offered.user_id, offered.channel
-                ON CONFLICT (alert_id, recipient_id, channel) DO NOTHING
+                {skip_stored}
                 RETURNING channel, id, state
             )
             SELECT (SELECT count(DISTINCT user_id) FROM offered),

@@ -2,11 +2,12 @@
 database, its notices stored in batches (by COPY on PostgreSQL, by Django's bulk
 insert elsewhere), each batch's delivery enqueued as it is committed."""
 
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -386,11 +387,11 @@ def test_a_store_that_fails_stops_the_other_connections_and_a_run_again_complete
     store = dispatch._store_chosen
     calls = []
 
-    def failing(**kwargs):
-        calls.append(kwargs["after"])
+    def failing(again: bool, **range_) -> tuple:
+        calls.append(range_["after"])
         if len(calls) == 2:
             raise RuntimeError("the database went away")
-        return store(**kwargs)
+        return store(again, **range_)
 
     monkeypatch.setattr(dispatch, "_store_chosen", failing)
     with pytest.raises(RuntimeError, match="the database went away"):
@@ -409,3 +410,46 @@ def test_a_store_that_fails_stops_the_other_connections_and_a_run_again_complete
     ]
     emails = Notice.objects.filter(alert=alert, channel="email").values_list("id", flat=True)
     assert sorted(id for batch in handed for id in batch) == sorted(emails)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_run_that_meets_another_run_storing_the_same_notices_skips_them(
+    scheme, liaison, settings, monkeypatch
+) -> None:
+    """A first run stores without looking for notices already stored; if another run of
+    the same dispatch stored some meanwhile (the sweep dispatched the alert again while the
+    first was still going), the store is made again skipping them, and so is every store
+    after it; each notice is stored once and every queued one handed out."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 1
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 9)
+    alert = _published(liaison)
+    store = dispatch._store_chosen
+    told = []
+
+    def racing(again: bool, **range_) -> tuple:
+        told.append(again)
+        if len(told) == 2:
+            # The other run stores the second store's notices, on its own connection.
+            def other_run() -> None:
+                with transaction.atomic():
+                    store(True, **range_)
+                connection.close()
+
+            thread = threading.Thread(target=other_run)
+            thread.start()
+            thread.join()
+        return store(again, **range_)
+
+    monkeypatch.setattr(dispatch, "_store_chosen", racing)
+    handed: list[list[int]] = []
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append) == 3
+    # The second store met the other run's notices and was made again; those after it
+    # (the third, and the empty one after the last bound) looked for stored ones.
+    assert told == [False, False, True, True, True]
+    emails = dict(
+        Notice.objects.filter(alert=alert, channel="email").values_list("recipient_id", "id")
+    )
+    assert handed == [[emails[member] for member in members[i : i + 3]] for i in (0, 3, 6)]
+    assert Notice.objects.filter(alert=alert).count() == 18
