@@ -333,6 +333,9 @@ NOTIFICATIONS_COORDINATOR_DAILY_LIMIT = env_int(
 NOTIFICATIONS_DEFAULT_EXPIRY_HOURS = env_int("NOTIFICATIONS_DEFAULT_EXPIRY_HOURS", 72, minimum=1)
 # Notices are delivered in batches of this many per Celery task, not one task per recipient.
 NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500, minimum=1)
+# How many database connections store a large alert's notices at once (on PostgreSQL): each
+# stores a few thousand recipients' at a time, on a core of its own.
+NOTIFICATIONS_STORE_CONNECTIONS = env_int("NOTIFICATIONS_STORE_CONNECTIONS", 2, minimum=1)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
 # The local hour at which daily digests are emailed.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 18, minimum=0)

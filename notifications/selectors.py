@@ -11,17 +11,25 @@ from typing import Any, TypedDict
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Mod, NullIf, RowNumber
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,6 +49,7 @@ from notifications.models import (
     Reply,
     Severity,
 )
+from notifications.timing import HOLDING
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme
 from schemes.permissions import AnyUser, liaison_force
 from schemes.selectors import active_scheme_areas_in_bbox
@@ -171,34 +180,16 @@ def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]
 
     One person at a time, in the order of their user ids, read through a server-side cursor
     on PostgreSQL: an alert over a city reaches a hundred thousand people, and a dispatch
-    holds only the batch it is storing."""
-    memberships = Membership.objects.filter(
-        scheme_id__in=scheme_ids, status=MembershipStatus.ACTIVE
-    )
-    if alert.issuer_id is not None:
-        # The issuer wrote it: their own alert is not news to them.
-        memberships = memberships.exclude(user_id=alert.issuer_id)
-    if alert.audience == Audience.COORDINATORS:
-        memberships = memberships.filter(role=MembershipRole.COORDINATOR)
+    holds only the batch it is storing. (On PostgreSQL, dispatch stores the same notices
+    without reading them here: ``recipient_channels``.)"""
     # One query for members, their preferences and whether they allowed web push, with most
     # of the choosing in SQL (loading a hundred thousand preferences by id took seconds).
     # The category is checked below, as SQLite cannot look into a JSON list.
-    rank = SEVERITY_RANK[alert.severity]
-    accepted = [severity for severity, needed in SEVERITY_RANK.items() if needed <= rank]
-    muted = Preference.muted_schemes.through.objects.filter(
-        preference__user_id=OuterRef("user_id"), scheme_id=OuterRef("scheme_id")
-    )
-    chosen_accept = Q(user__alert_preference__min_severity__in=accepted) & ~Exists(muted)
-    unsaved = Q(user__alert_preference__isnull=True)
-    defaults_accept = unsaved if DEFAULT_MIN_SEVERITY in accepted else Q(pk__in=[])
+    memberships = _reaching_memberships(alert=alert, scheme_ids=scheme_ids)
     rows = (
-        memberships.filter(Q(role=MembershipRole.COORDINATOR) | defaults_accept | chosen_accept)
-        .annotate(
-            pushes=Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))),
-            **{
-                f"{name}_json": Cast(f"user__alert_preference__{name}", TextField())
-                for name in _JSON_COLUMNS
-            },
+        memberships.annotate(
+            pushes=_pushes(),
+            **{f"{name}_json": Cast(f"saved__{name}", TextField()) for name in _JSON_COLUMNS},
         )
         # A member of several matched schemes comes once, with what each membership gives.
         .order_by("user_id")
@@ -207,7 +198,7 @@ def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]
             "role",
             "pushes",
             *(
-                f"{name}_json" if name in _JSON_COLUMNS else f"user__alert_preference__{name}"
+                f"{name}_json" if name in _JSON_COLUMNS else f"saved__{name}"
                 for name in _PREFERENCE_FIELDS
             ),
         )
@@ -234,6 +225,148 @@ def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]
                 memberships.db, ["user_id", *_PREFERENCE_FIELDS], [user_id, *preference]
             )
         yield Recipient(user_id, frozenset(channels), saved)
+
+
+def _audience_memberships(*, alert: Alert, scheme_ids: list[int]) -> QuerySet[Membership]:
+    """The active memberships of the matched schemes in the alert's audience, but the
+    issuer's: the alert reaches its recipients through these, as their settings allow."""
+    memberships = Membership.objects.filter(
+        scheme_id__in=scheme_ids, status=MembershipStatus.ACTIVE
+    )
+    if alert.issuer_id is not None:
+        # The issuer wrote it: their own alert is not news to them.
+        memberships = memberships.exclude(user_id=alert.issuer_id)
+    if alert.audience == Audience.COORDINATORS:
+        memberships = memberships.filter(role=MembershipRole.COORDINATOR)
+    return memberships
+
+
+def _reaching_memberships(
+    *, alert: Alert, scheme_ids: list[int], after: int | None = None, upto: int | None = None
+) -> QuerySet[Membership]:
+    """The memberships through which the alert may reach someone: active, of a matched
+    scheme, not the issuer's; coordinators', and for an all-members alert volunteers' whose
+    settings (saved or the defaults) accept its severity and scheme. Whether they accept its
+    category is left to the caller (SQLite cannot look into a JSON list). Each with the
+    member's saved settings, if any, as ``saved``; of members with ids in the range
+    (``after``, ``upto``] (open where None)."""
+    memberships = _audience_memberships(alert=alert, scheme_ids=scheme_ids)
+    if after is not None:
+        memberships = memberships.filter(user_id__gt=after)
+    if upto is not None:
+        memberships = memberships.filter(user_id__lte=upto)
+    rank = SEVERITY_RANK[alert.severity]
+    accepted = [severity for severity, needed in SEVERITY_RANK.items() if needed <= rank]
+    muted = Preference.muted_schemes.through.objects.filter(
+        preference_id=OuterRef("saved__id"), scheme_id=OuterRef("scheme_id")
+    )
+    chosen_accept = Q(saved__min_severity__in=accepted) & ~Exists(muted)
+    unsaved = Q(saved__isnull=True)
+    defaults_accept = unsaved if DEFAULT_MIN_SEVERITY in accepted else Q(pk__in=[])
+    # The range of people again on the settings joined: the database then reads only those
+    # people's settings, not everyone's, for a store of a few thousand (it cannot carry a
+    # range across the join by itself).
+    saved = FilteredRelation(
+        "user__alert_preference",
+        condition=Q(
+            *(
+                Q(**{f"user__alert_preference__user_id__{lookup}": bound})
+                for lookup, bound in (("gt", after), ("lte", upto))
+                if bound is not None
+            )
+        ),
+    )
+    return memberships.alias(saved=saved).filter(
+        Q(role=MembershipRole.COORDINATOR) | defaults_accept | chosen_accept
+    )
+
+
+def _pushes() -> Exists:
+    """Whether the member allowed web push in a browser (one of the defaults' channels)."""
+    return Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id")))
+
+
+def _json(value: object) -> Value:
+    return Value(value, output_field=JSONField())
+
+
+class _JoinedLists(Func):
+    """JSON lists joined into one (PostgreSQL's jsonb ``||``)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = JSONField()
+
+
+def recipient_bounds(*, alert: Alert, scheme_ids: list[int], every: int) -> list[int]:
+    """User ids that cut the alert's audience into stores of at most ``every`` people, in
+    order: the id of every ``every``-th of its memberships, by user id. (Those of them whose
+    settings leave the alert out are counted too: a store may reach fewer.)"""
+    nth = Mod(Window(RowNumber(), order_by=F("user_id").asc()), every, output_field=IntegerField())
+    return sorted(
+        set(
+            _audience_memberships(alert=alert, scheme_ids=scheme_ids)
+            .order_by()
+            .annotate(nth=nth)
+            .filter(nth=0)
+            .values_list("user_id", flat=True)
+        )
+    )
+
+
+def holding_preferences(
+    *, alert: Alert, scheme_ids: list[int], after: int | None, upto: int | None
+) -> QuerySet[Preference]:
+    """The saved settings, of the alert's audience with ids in the range (``after``,
+    ``upto``], that may hold its notices outside the inbox (``timing.HOLDING``)."""
+    members = _audience_memberships(alert=alert, scheme_ids=scheme_ids)
+    if after is not None:
+        members = members.filter(user_id__gt=after)
+    if upto is not None:
+        members = members.filter(user_id__lte=upto)
+    return Preference.objects.filter(HOLDING, user_id__in=members.values("user_id")).only(
+        "user_id", *_PREFERENCE_FIELDS
+    )
+
+
+def recipient_channels(
+    *, alert: Alert, scheme_ids: list[int], after: int | None, upto: int | None
+) -> "QuerySet[Membership, dict[str, Any]]":
+    """PostgreSQL: ``recipients_of`` in the database, for the people with ids in the range
+    (``after``, ``upto``] (open where None): one row per membership with the channels it
+    gives its member (``user_id``, ``offered``: a JSON list, empty when their settings leave
+    out the alert's category). A member of several schemes has a row for each; what the
+    member hears on is every channel any of their rows offers. Dispatch stores these
+    without reading them: choosing them in Python took longer than storing them."""
+    memberships = _reaching_memberships(alert=alert, scheme_ids=scheme_ids, after=after, upto=upto)
+    saved = "saved"
+    chosen = Coalesce(
+        F(f"{saved}__channels"),
+        Case(
+            When(_pushes(), then=_json(default_channels(pushes=True))),
+            default=_json(default_channels(pushes=False)),
+        ),
+    )
+    in_app = _json([Channel.IN_APP])
+    fallback = _json(sorted(COORDINATOR_FALLBACK_CHANNELS))
+    return (
+        memberships.annotate(
+            categories=Coalesce(F(f"{saved}__categories"), _json(DEFAULT_CATEGORIES)),
+            offered=Case(
+                When(
+                    role=MembershipRole.COORDINATOR,
+                    then=_JoinedLists(in_app, Coalesce(NullIf(chosen, _json([])), fallback)),
+                ),
+                When(
+                    Q(categories=[]) | Q(categories__contains=[alert.category]),
+                    then=_JoinedLists(in_app, chosen),
+                ),
+                default=_json([]),
+            ),
+        )
+        .order_by()
+        .values("user_id", "offered")
+    )
 
 
 # --- Incidents: an alert with its updates and cancellation -------------------------------

@@ -8,6 +8,7 @@ at once on every channel whatever the preferences say.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Channel, Preference, Urgency
@@ -33,7 +34,17 @@ def delivery_plan(
     *, preference: Preference | None, urgency: str, channel: str, now: datetime
 ) -> tuple[datetime | None, bool]:
     """(deliver_after, in_digest) for one notice."""
-    if channel == Channel.IN_APP or urgency == Urgency.IMMEDIATE or preference is None:
+    if channel == Channel.IN_APP:
+        return None, False
+    return plan_outside_inbox(preference=preference, urgency=urgency, now=now)
+
+
+def plan_outside_inbox(
+    *, preference: Preference | None, urgency: str, now: datetime
+) -> tuple[datetime | None, bool]:
+    """(deliver_after, in_digest) for each of a person's notices of an alert on a channel
+    besides the inbox: the same for all of them."""
+    if urgency == Urgency.IMMEDIATE or preference is None:
         return None, False
     if preference.daily_digest:
         # A member who asked for a digest asked for fewer interruptions, and a text or a push
@@ -45,6 +56,11 @@ def delivery_plan(
     if in_quiet_hours(preference, now):
         return _next(now, preference.quiet_until), False  # type: ignore[arg-type]  # set: in_quiet_hours said so
     return None, False
+
+
+# Saved settings under which ``plan_outside_inbox`` may hold a notice (a digest, or quiet
+# hours): under any others it never does.
+HOLDING = Q(daily_digest=True) | Q(quiet_from__isnull=False, quiet_until__isnull=False)
 
 
 def retry_backoff(attempts: int) -> timedelta:

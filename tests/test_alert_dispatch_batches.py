@@ -2,25 +2,32 @@
 database, its notices stored in batches (by COPY on PostgreSQL, by Django's bulk
 insert elsewhere), each batch's delivery enqueued as it is committed."""
 
+import threading
+from collections import defaultdict
+from datetime import timedelta
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import dispatch
-from notifications.models import Alert, Notice, Preference
+from notifications.models import Alert, Notice, Preference, PushSubscription
 from tests.alerts import draft_alert
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANNELS = ("email", "in_app")
 
 
-@pytest.fixture(params=["copy", "portable"])
+@pytest.fixture(params=["sql", "copy", "portable"])
 def store(request, monkeypatch) -> str:
-    """Both ways of storing: PostgreSQL's COPY, and the bulk insert SQLite uses
-    (which runs on PostgreSQL too)."""
+    """Every way of storing: recipients and channels chosen by PostgreSQL as it stores
+    them; chosen in Python and stored by COPY (as an update's are); and chosen in Python and
+    stored by the bulk insert SQLite uses (which runs on PostgreSQL too)."""
+    if request.param in ("copy", "portable"):
+        monkeypatch.setattr(dispatch, "_stores_in_sql", lambda: False)
     if request.param == "portable":
         monkeypatch.setattr(dispatch, "_stores_by_copy", lambda: False)
     return request.param
@@ -101,6 +108,7 @@ def test_a_large_audience_is_stored_and_handed_out_a_batch_at_a_time(
     store, scheme, liaison, settings, monkeypatch
 ) -> None:
     settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 1  # one store after another, in order
     monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
     members = _members(scheme, 10)
     alert = _published(liaison)
@@ -196,6 +204,7 @@ def test_a_run_after_one_cut_short_hands_out_the_earlier_stores_queued_notices_t
     """A task delivered again after its worker died mid-way: the notices the first run
     stored and nobody delivered yet go out again with those stored now, store by store."""
     settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 1  # one store after another, in order
     monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
     members = _members(scheme, 9)
     alert = _published(liaison)
@@ -218,3 +227,229 @@ def test_a_run_after_one_cut_short_hands_out_the_earlier_stores_queued_notices_t
     ]
     assert notices.count() == 9
     assert everything.count() == 9 * len(CHANNELS)
+
+
+def _cast_of_members(scheme) -> dict[str, int]:
+    """Members of ``scheme`` and of a second scheme the alert reaches too, with every kind of
+    settings that changes what they hear; by what they are."""
+    second = SchemeFactory(name="Romsey Watch", lat=52.1990, lon=0.1420, radius=300)
+    now = timezone.localtime()
+    people: dict[str, int] = {}
+
+    def member(name: str, *, of=scheme, role="volunteer", status="active", **saved) -> int:
+        user = MembershipFactory(scheme=of, role=role, status=status).user
+        if saved:
+            Preference.objects.create(user=user, **saved)
+        people[name] = user.pk
+        return user.pk
+
+    member("coordinator, defaults", role="coordinator")
+    member("coordinator, no channels saved", role="coordinator", channels=[])
+    member(
+        "coordinator, texts, other categories, extreme only",
+        role="coordinator",
+        channels=["sms"],
+        categories=["speeding"],
+        min_severity="Extreme",
+    )
+    pushing = member("defaults, a browser allowed push")
+    PushSubscription.objects.create(
+        user_id=pushing, endpoint="https://push.example/1", p256dh="key", auth="auth"
+    )
+    member("defaults")
+    member("inbox only", channels=[])
+    member("other categories", categories=["rural_crime"])
+    member(
+        "burglary by text and email", categories=["burglary", "speeding"], channels=["sms", "email"]
+    )
+    member("extreme only", min_severity="Extreme", channels=["email"])
+    muted = member("muted this scheme, not the second", channels=["email"])
+    Preference.objects.get(user_id=muted).muted_schemes.add(scheme)
+    MembershipFactory(scheme=second, user_id=muted)
+    member(
+        "quiet hours now",
+        channels=["email"],
+        quiet_from=(now - timedelta(hours=1)).time(),
+        quiet_until=(now + timedelta(hours=1)).time(),
+    )
+    member("digest", channels=["email", "sms"], daily_digest=True)
+    both = member("volunteer here for rural crime, coordinator there", categories=["rural_crime"])
+    MembershipFactory(scheme=second, user_id=both, role="coordinator")
+    member("waiting to join", status="pending")
+    return people
+
+
+NOTICE_FIELDS = ("recipient_id", "channel", "state", "attempts", "deliver_after", "in_digest")
+
+
+@pytest.mark.parametrize(
+    ("audience", "urgency"),
+    [("members", "Expected"), ("members", "Immediate"), ("coordinators", "Expected")],
+)
+def test_the_database_chooses_the_recipients_and_channels_python_does(
+    scheme, liaison, monkeypatch, audience, urgency
+) -> None:
+    """Choosing recipients and channels as the notices are stored (PostgreSQL) stores
+    exactly the notices, with the same timing, as choosing them in Python."""
+    people = _cast_of_members(scheme)
+    stored = {}
+    for way in ("sql", "python"):
+        monkeypatch.setattr(dispatch, "_stores_in_sql", lambda way=way: way == "sql")
+        alert = draft_alert(liaison, audience=audience, urgency=urgency, severity="Severe")
+        Alert.objects.filter(pk=alert.pk).update(status="published", published_at=timezone.now())
+        dispatch.alert_queue_notices(alert_id=alert.pk)
+        stored[way] = sorted(Notice.objects.filter(alert=alert).values_list(*NOTICE_FIELDS))
+        alert.refresh_from_db()
+        assert alert.recipients_count == len({notice[0] for notice in stored[way]})
+    assert stored["sql"] == stored["python"]
+
+    name = {user_id: name for name, user_id in people.items()}
+    channels: dict[str, set[str]] = defaultdict(set)
+    held = {}
+    for user_id, channel, state, attempts, deliver_after, in_digest in stored["sql"]:
+        channels[name[user_id]].add(channel)
+        assert (state, attempts) == (("sent", 1) if channel == "in_app" else ("queued", 0))
+        if deliver_after is not None or in_digest:
+            held[name[user_id], channel] = in_digest
+    coordinators = {
+        "coordinator, defaults": {"in_app", "email"},
+        "coordinator, no channels saved": {"in_app", "email"},
+        "coordinator, texts, other categories, extreme only": {"in_app", "sms"},
+        "volunteer here for rural crime, coordinator there": {"in_app", "email"},
+    }
+    volunteers = {
+        "defaults, a browser allowed push": {"in_app", "email", "push"},
+        "defaults": {"in_app", "email"},
+        "inbox only": {"in_app"},
+        "burglary by text and email": {"in_app", "sms", "email"},
+        "muted this scheme, not the second": {"in_app", "email"},
+        "quiet hours now": {"in_app", "email"},
+        "digest": {"in_app", "email", "sms"},
+    }
+    assert channels == (coordinators if audience == "coordinators" else coordinators | volunteers)
+    if audience == "members" and urgency == "Expected":
+        assert held == {
+            ("quiet hours now", "email"): False,
+            ("digest", "email"): True,
+            ("digest", "sms"): True,
+        }
+    else:
+        assert held == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stores_made_on_several_connections_at_once_store_and_hand_out_each_notice_once(
+    scheme, liaison, settings, monkeypatch
+) -> None:
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 3
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 20)
+    alert = _published(liaison)
+    handed: list[tuple[list[int], bool]] = []
+
+    def deliver(notice_ids: list[int]) -> None:
+        # Handed out as its store commits, on the connection that stored them.
+        handed.append((notice_ids, not connection.in_atomic_block))
+
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=deliver) == 7
+    emails = dict(
+        Notice.objects.filter(alert=alert, channel="email").values_list("id", "recipient_id")
+    )
+    assert sorted(id for ids, _ in handed for id in ids) == sorted(emails)
+    assert all(committed for _, committed in handed)
+    # Each batch is one store's: three recipients in a row.
+    assert sorted(sorted(emails[id] for id in ids) for ids, _ in handed) == [
+        members[start : start + 3] for start in range(0, 20, 3)
+    ]
+    assert sorted(Notice.objects.filter(alert=alert).values_list("recipient_id", "channel")) == [
+        (member, channel) for member in members for channel in CHANNELS
+    ]
+    alert.refresh_from_db()
+    assert alert.recipients_count == 20
+
+    # Again (the task delivered twice): nothing stored twice, every email handed out again.
+    handed.clear()
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=deliver) == 7
+    assert sorted(id for ids, _ in handed for id in ids) == sorted(emails)
+    assert Notice.objects.filter(alert=alert).count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_store_that_fails_stops_the_other_connections_and_a_run_again_completes_it(
+    scheme, liaison, settings, monkeypatch
+) -> None:
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 2
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 20)
+    alert = _published(liaison)
+    store = dispatch._store_chosen
+    calls = []
+
+    def failing(again: bool, **range_) -> tuple:
+        calls.append(range_["after"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return store(again, **range_)
+
+    monkeypatch.setattr(dispatch, "_store_chosen", failing)
+    with pytest.raises(RuntimeError, match="the database went away"):
+        dispatch.alert_queue_notices(alert_id=alert.pk)
+    # Of the 7 stores, the failing one, at most one the other connection had in hand, and
+    # those before them.
+    assert len(calls) <= 3
+    alert.refresh_from_db()
+    assert alert.notices_queued_at is None  # the sweep dispatches it again
+
+    monkeypatch.setattr(dispatch, "_store_chosen", store)
+    handed: list[list[int]] = []
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append) == 7
+    assert sorted(Notice.objects.filter(alert=alert).values_list("recipient_id", "channel")) == [
+        (member, channel) for member in members for channel in CHANNELS
+    ]
+    emails = Notice.objects.filter(alert=alert, channel="email").values_list("id", flat=True)
+    assert sorted(id for batch in handed for id in batch) == sorted(emails)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_run_that_meets_another_run_storing_the_same_notices_skips_them(
+    scheme, liaison, settings, monkeypatch
+) -> None:
+    """A first run stores without looking for notices already stored; if another run of
+    the same dispatch stored some meanwhile (the sweep dispatched the alert again while the
+    first was still going), the store is made again skipping them, and so is every store
+    after it; each notice is stored once and every queued one handed out."""
+    settings.NOTIFICATIONS_BATCH_SIZE = 3
+    settings.NOTIFICATIONS_STORE_CONNECTIONS = 1
+    monkeypatch.setattr(dispatch, "STORE_RECIPIENTS", 3)
+    members = _members(scheme, 9)
+    alert = _published(liaison)
+    store = dispatch._store_chosen
+    told = []
+
+    def racing(again: bool, **range_) -> tuple:
+        told.append(again)
+        if len(told) == 2:
+            # The other run stores the second store's notices, on its own connection.
+            def other_run() -> None:
+                with transaction.atomic():
+                    store(True, **range_)
+                connection.close()
+
+            thread = threading.Thread(target=other_run)
+            thread.start()
+            thread.join()
+        return store(again, **range_)
+
+    monkeypatch.setattr(dispatch, "_store_chosen", racing)
+    handed: list[list[int]] = []
+    assert dispatch.alert_queue_notices(alert_id=alert.pk, deliver=handed.append) == 3
+    # The second store met the other run's notices and was made again; those after it
+    # (the third, and the empty one after the last bound) looked for stored ones.
+    assert told == [False, False, True, True, True]
+    emails = dict(
+        Notice.objects.filter(alert=alert, channel="email").values_list("recipient_id", "id")
+    )
+    assert handed == [[emails[member] for member in members[i : i + 3]] for i in (0, 3, 6)]
+    assert Notice.objects.filter(alert=alert).count() == 18
