@@ -9,7 +9,7 @@ current user, setting up two-factor sign-in, signing out).
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
@@ -41,7 +41,12 @@ def _exempt(request: Request) -> bool:
 def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | None) -> None:
     if result is None or _exempt(request):
         return
-    refusal = two_factor.request_refusal(user=result[0], session_verified=verified)
+    refusal = two_factor.request_refusal(
+        user=result[0],
+        session_verified=verified,
+        # Read with the token (``_tokens``); a session asks.
+        enabled=getattr(result[1], "second_factor_enabled", None),
+    )
     if refusal:
         raise SecondFactorMissing(refusal)
 
@@ -52,7 +57,12 @@ _KEY = "\x00the token's key"
 
 
 def _tokens(key: str) -> QuerySet[Token]:
-    return Token.objects.select_related("user__liaison").filter(key=key)
+    # With the answers the second-factor check needs, so that it asks nothing more.
+    return (
+        Token.objects.select_related("user__liaison")
+        .filter(key=key)
+        .annotate(second_factor_enabled=two_factor.second_factor_enabled_of(OuterRef("user")))
+    )
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

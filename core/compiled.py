@@ -82,6 +82,7 @@ class _Statement:
     model_columns: tuple[int, int] = (0, 0)
     attnames: tuple[str, ...] = ()
     related: tuple[Any, ...] = ()
+    annotations: tuple[tuple[str, int], ...] = ()
 
     def params_with(self, values: Mapping[Any, Any]) -> list[Any]:
         params = list(self.params)
@@ -115,6 +116,8 @@ class _Statement:
             instance = self.model.from_db(self.database, self.attnames, row[first:last])
             for populator in self.related:
                 populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
             instances.append(instance)
         return instances
 
@@ -167,7 +170,7 @@ def _rows_statement(queryset: QuerySet[Any]) -> Any:
             *query.annotation_select,
         ]
         return statement(reads="values", names=tuple(names))
-    if queryset._iterable_class is not ModelIterable or compiler.annotation_col_map:
+    if queryset._iterable_class is not ModelIterable:
         return _NOT_KEPT
     # What ``ModelIterable`` reads from the compiler to make each instance.
     select, klass_info = compiler.select, compiler.klass_info
@@ -178,6 +181,7 @@ def _rows_statement(queryset: QuerySet[Any]) -> Any:
         model_columns=(first, last),
         attnames=tuple(column[0].target.attname for column in select[first:last]),
         related=tuple(get_related_populators(klass_info, select, queryset.db)),
+        annotations=tuple(compiler.annotation_col_map.items()),
     )
 
 

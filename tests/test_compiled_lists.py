@@ -5,8 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -184,3 +187,18 @@ def test_each_token_signs_in_its_own_user(volunteer, stranger) -> None:
         401,
         "User inactive or deleted.",
     )
+
+
+def test_a_liaisons_token_is_read_with_their_second_factor(
+    scheme, other_scheme, liaison, settings
+) -> None:
+    settings.OTP_REQUIRED_FOR_POLICE = True  # as in production
+    client = token_client(liaison)  # with an authenticator app, as a liaison's token needs
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/schemes/", {"page_size": 1})
+        # The token with its user, liaison profile and second factor; the count; the page.
+        assert (response.status_code, response.json()["count"], len(queries)) == (200, 2, 3)
+    TOTPDevice.objects.filter(user=liaison).delete()
+    response = client.get("/api/v1/schemes/", {"page_size": 1})
+    assert (response.status_code, response.json()["code"]) == (403, "otp_enrolment_required")
