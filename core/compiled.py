@@ -122,7 +122,7 @@ class _Statement:
         return instances
 
 
-# A shape whose query gives nothing (a rule narrowed in a test): no SQL to run.
+# A query that gives nothing (a rule narrowed in a test): no SQL to run (never kept).
 _EMPTY = object()
 # A shape whose SQL is not kept: every request of it builds its own queryset.
 _NOT_KEPT = object()
@@ -225,7 +225,7 @@ class CompiledList:
 
     def __init__(
         self,
-        name: str,
+        name: Hashable,
         build: Callable[[Any], QuerySet[Any]],
         *,
         of: Any,
@@ -274,10 +274,12 @@ class CompiledList:
         request's values, the request's own; or why there is none."""
         own = statement_of(build(self._of))
         stood_in = statement_of(build(self._stand_in.viewer))
+        if own is _EMPTY:
+            # Nothing to run, and nothing kept: a rule may give nothing for want of data
+            # (a force with no schemes yet), not only for what the shape says.
+            return _EMPTY
         kept: Any = _NOT_KEPT
-        if own is _EMPTY and stood_in is _EMPTY:
-            kept = _EMPTY
-        elif isinstance(own, _Statement) and isinstance(stood_in, _Statement):
+        if isinstance(own, _Statement) and isinstance(stood_in, _Statement):
             template = _template(stood_in, self._stand_in)
             if (
                 template is not None
@@ -292,14 +294,16 @@ class CompiledList:
 
 
 def compiled_list(
+    view: Any,
     name: str,
     build: Callable[[Any], QuerySet[Any]],
     *,
     request: Request,
     stand_in: Callable[[Any], StandIn],
 ) -> Any:
-    """The rows of the list ``name`` for the request's viewer, to paginate: a
-    ``CompiledList``, or the list's own queryset when the request has a filter."""
+    """The rows of the view's list ``name`` for the request's viewer, to paginate: a
+    ``CompiledList``, or the list's own queryset when the request has a filter. (Named by
+    the view's class too: two views that share a ``list`` have SQL of their own.)"""
     parameters = request.query_params
     if not parameters.keys() <= PAGE_PARAMETERS | SHAPE_PARAMETERS:
         return build(request.user)
@@ -311,4 +315,5 @@ def compiled_list(
         )
     )
     viewer = request.user
-    return CompiledList(name, build, of=viewer, stand_in=stand_in(viewer), shape=shape)
+    named = (type(view).__module__, type(view).__qualname__, name)
+    return CompiledList(named, build, of=viewer, stand_in=stand_in(viewer), shape=shape)

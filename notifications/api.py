@@ -351,8 +351,10 @@ class InboxView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Their SQL compiled once per shape (``core.compiled``).
-        cards = compiled_list("inbox cards", self._cards, request=request, stand_in=stand_in_for)
-        notices = compiled_list("inbox", self._notices, request=request, stand_in=stand_in_for)
+        cards = compiled_list(self, "cards", self._cards, request=request, stand_in=stand_in_for)
+        notices = compiled_list(
+            self, "notices", self._notices, request=request, stand_in=stand_in_for
+        )
         # Counted without the card's columns and their joins: the menu's unread badge asks
         # for a page of one card, on every screen, and then the count is most of the work.
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps

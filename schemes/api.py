@@ -170,7 +170,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
             rows = [scheme_summary_of(scheme) for scheme in self.paginate_queryset(nearby) or []]
         else:
             directory = compiled_list(
-                "schemes", self._directory_rows, request=request, stand_in=stand_in_for
+                self, "rows", self._directory_rows, request=request, stand_in=stand_in_for
             )
             rows = [scheme_summary(row) for row in self.paginate_queryset(directory) or []]
         return self.get_paginated_response(rows)

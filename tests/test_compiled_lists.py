@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts.forces import PoliceForce
 from accounts.models import User
@@ -202,3 +203,43 @@ def test_a_liaisons_token_is_read_with_their_second_factor(
     TOTPDevice.objects.filter(user=liaison).delete()
     response = client.get("/api/v1/schemes/", {"page_size": 1})
     assert (response.status_code, response.json()["code"]) == (403, "otp_enrolment_required")
+
+
+def test_nothing_for_want_of_data_is_not_kept(scheme, volunteer) -> None:
+    def once_there_is_ely(user: User) -> QuerySet[Scheme, dict[str, object]]:
+        if not Scheme.objects.filter(name__startswith="Ely").exists():
+            return Scheme.objects.none().values("name")
+        return schemes_visible_to(user=user).order_by("name").values("name")
+
+    def read() -> list[dict[str, object]]:
+        rows = compiled.CompiledList(
+            "Ely", once_there_is_ely, of=volunteer, stand_in=stand_in_for(volunteer)
+        )
+        return rows[0:10]
+
+    assert read() == []
+    SchemeFactory(name="Ely Watch")
+    assert read() == [{"name": "Ely Watch"}, {"name": "Mill Road Neighbourhood Watch"}]
+
+
+def test_two_views_of_one_list_method_keep_sql_of_their_own(scheme, other_scheme, volunteer):
+    class Mill:
+        pass
+
+    class Ely:
+        pass
+
+    request = Request(APIRequestFactory().get("/", {"page_size": "5"}))
+    request.user = volunteer
+    answers = []
+    for view, prefix in ((Mill(), "Mill"), (Ely(), "Ely")):
+
+        def named(user: User, prefix: str = prefix) -> QuerySet[Scheme, dict[str, object]]:
+            return schemes_visible_to(user=user).filter(name__startswith=prefix).values("name")
+
+        rows = compiled.compiled_list(view, "rows", named, request=request, stand_in=stand_in_for)
+        answers.append(rows[0:5])
+    assert answers == [
+        [{"name": "Mill Road Neighbourhood Watch"}],
+        [{"name": "Ely City Neighbourhood Watch"}],
+    ]
