@@ -11,12 +11,13 @@ request runs the SQL with its own values.
 The SQL is still the rule's own: it is compiled from the rule's queryset built for a stand-in
 viewer (``StandIn``, made by the accounts app), who has only the facts of the shape and a
 placeholder wherever the SQL takes a value of the viewer's own. The first request of each
-shape builds its own queryset as well and is answered from it; the shape's SQL is kept only
-if the stand-in's, with the request's values put in, is exactly the request's own SQL, and
-otherwise never (every request of that shape then builds its own). A rule that reads
-something of the viewer the shape leaves out, or the time, is therefore not kept rather than
-kept wrong; ``tests/test_compiled_lists.py`` holds every list that uses this to the same
-answers as its querysets for each kind of viewer.
+shape builds its own queryset as well; the shape's SQL is kept only if the stand-in's, with
+the request's values put in, is exactly the request's own SQL, and otherwise never (every
+request of that shape then builds its own). SQL that takes the time is never kept. That check
+sees a rule reading more of the viewer than the shape names only when the first viewer of the
+shape differs in it from the stand-in, so what the rules branch on belongs in the shape
+(``accounts.viewers``), and ``tests/test_compiled_lists.py`` holds the lists that use this to
+the answers of their own querysets for each kind of viewer, one viewer after another.
 
 Only lists without filters are compiled (a filter's values are unbounded, and one search
 typed a letter at a time would compile every prefix); a list asked with one builds its
@@ -273,11 +274,11 @@ class CompiledList:
         """The shape's statement compiled for the stand-in, kept only if it is, with the
         request's values, the request's own; or why there is none."""
         own = statement_of(build(self._of))
-        stood_in = statement_of(build(self._stand_in.viewer))
         if own is _EMPTY:
             # Nothing to run, and nothing kept: a rule may give nothing for want of data
             # (a force with no schemes yet), not only for what the shape says.
             return _EMPTY
+        stood_in = statement_of(build(self._stand_in.viewer))
         kept: Any = _NOT_KEPT
         if isinstance(own, _Statement) and isinstance(stood_in, _Statement):
             template = _template(stood_in, self._stand_in)
