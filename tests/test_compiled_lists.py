@@ -21,8 +21,18 @@ from core import compiled, visibility
 from notifications.models import Notice
 from schemes.models import MembershipRole, MembershipStatus, Scheme
 from schemes.selectors import schemes_visible_to
-from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
+from tests.factories import (
+    LiaisonFactory,
+    MembershipFactory,
+    SchemeFactory,
+    SiteFactory,
+    UserFactory,
+)
+from tests.speedwatch import logged_session
 from tests.test_list_page_queries import _alerts, token_client
+
+SESSIONS = "/api/v1/speedwatch/sessions/"
+OFFENCES = "/api/v1/speedwatch/offences/"
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +253,41 @@ def test_two_views_of_one_list_method_keep_sql_of_their_own(scheme, other_scheme
         [{"name": "Mill Road Neighbourhood Watch"}],
         [{"name": "Ely City Neighbourhood Watch"}],
     ]
+
+
+def test_each_coordinator_and_liaison_gets_their_own_speedwatch_lists_and_alerts(
+    site, sw_team, liaison, foreign_liaison
+) -> None:
+    logged_session(site, sw_team, offences=[("AB12CDE", 37)])
+    elsewhere = SchemeFactory(
+        name="Ampthill Speedwatch", kind="speedwatch", force=PoliceForce.BEDFORDSHIRE
+    )
+    other_team = [
+        MembershipFactory(scheme=elsewhere, role=MembershipRole.COORDINATOR).user,
+        *(MembershipFactory(scheme=elsewhere).user for _ in range(2)),
+    ]
+    other_site = SiteFactory(scheme=elsewhere, name="Church Street", speed_limit_mph=30)
+    logged_session(other_site, other_team, offences=[("KX19LMN", 41), ("LM70ABC", 44)])
+    _alerts(2, issuer=liaison)
+    seen = {}
+    for _ in range(2):  # the second time, each reads the SQL the first of its shape kept
+        for who, user in (
+            ("coordinator", sw_team[0]),
+            ("other coordinator", other_team[0]),
+            ("liaison", liaison),
+            ("foreign liaison", foreign_liaison),
+        ):
+            client = token_client(user)
+            seen[who] = (
+                [row["site"]["name"] for row in client.get(SESSIONS).json()["results"]],
+                [row["registration"] for row in client.get(OFFENCES).json()["results"]],
+                [row["title"] for row in client.get("/api/v1/alerts/").json()["results"]],
+            )
+            Token.objects.filter(user=user).delete()
+            TOTPDevice.objects.filter(user=user).delete()
+        assert seen == {
+            "coordinator": (["High Street by the school"], ["AB12CDE"], []),
+            "other coordinator": (["Church Street"], ["LM70ABC", "KX19LMN"], []),
+            "liaison": (["High Street by the school"], ["AB12CDE"], ["Alert 1", "Alert 0"]),
+            "foreign liaison": (["Church Street"], ["LM70ABC", "KX19LMN"], []),
+        }
