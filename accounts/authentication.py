@@ -9,6 +9,7 @@ current user, setting up two-factor sign-in, signing out).
 
 from typing import Any
 
+from django.db.models import OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
@@ -16,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts import two_factor
+from core.compiled import CompiledList, StandIn
 
 MESSAGES = {
     two_factor.ENROLMENT_REQUIRED: (
@@ -39,9 +41,28 @@ def _exempt(request: Request) -> bool:
 def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | None) -> None:
     if result is None or _exempt(request):
         return
-    refusal = two_factor.request_refusal(user=result[0], session_verified=verified)
+    refusal = two_factor.request_refusal(
+        user=result[0],
+        session_verified=verified,
+        # Read with the token (``_tokens``); a session asks.
+        enabled=getattr(result[1], "second_factor_enabled", None),
+    )
     if refusal:
         raise SecondFactorMissing(refusal)
+
+
+# A token key no client has: keys are 40 hexadecimal digits, and PostgreSQL text cannot hold
+# a NUL.
+_KEY = "\x00the token's key"
+
+
+def _tokens(key: str) -> QuerySet[Token]:
+    # With the answers the second-factor check needs, so that it asks nothing more.
+    return (
+        Token.objects.select_related("user__liaison")
+        .filter(key=key)
+        .annotate(second_factor_enabled=two_factor.second_factor_enabled_of(OuterRef("user")))
+    )
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -49,10 +70,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
         # DRF's own look-up and messages, with the liaison profile in the same query: the
         # second-factor check below and most visibility rules ask whether the user is a
         # liaison, and the answer (even "none") stays cached on the user for the request.
-        try:
-            token = Token.objects.select_related("user__liaison").get(key=key)
-        except Token.DoesNotExist as exc:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
+        # Every API request asks this, so its SQL is compiled once (``core.compiled``).
+        tokens = CompiledList(
+            "token", _tokens, of=key, stand_in=StandIn(shape=(), viewer=_KEY, values={_KEY: key})
+        )
+        found = tokens[0:1]
+        if not found:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        token = found[0]
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return token.user, token

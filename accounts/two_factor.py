@@ -22,6 +22,7 @@ from django.contrib.auth import login, logout
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.http import HttpRequest
 from django_otp.models import Device
@@ -80,11 +81,18 @@ def second_factor_enabled(*, user: User) -> bool:
     return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def second_factor_enabled_of(user: OuterRef) -> Exists:
+    """``second_factor_enabled`` of the user another query refers to, read with it."""
+    return Exists(TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
 def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def request_refusal(*, user: User, session_verified: bool | None) -> str | None:
+def request_refusal(
+    *, user: User, session_verified: bool | None, enabled: bool | None = None
+) -> str | None:
     """Why a signed-in request may not go ahead, as an error code, or None when it may.
 
     ``session_verified`` is whether a browser session passed the code step (django-otp's
@@ -93,11 +101,12 @@ def request_refusal(*, user: User, session_verified: bool | None) -> str | None:
 
     Only the accounts that must use a second factor are held back. Someone who turns it on
     by choice keeps the browser sessions they already had (their sign-ins from then on ask
-    for a code), which also keeps this check free of queries for most requests.
+    for a code), which also keeps this check free of queries for most requests. ``enabled``
+    is ``second_factor_enabled`` when it was read already (with the API token).
     """
     if session_verified or not second_factor_required(user=user):
         return None
-    if not second_factor_enabled(user=user):
+    if not (second_factor_enabled(user=user) if enabled is None else enabled):
         return ENROLMENT_REQUIRED
     return VERIFICATION_REQUIRED if session_verified is False else None
 

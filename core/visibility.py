@@ -44,6 +44,12 @@ def rules() -> dict[str, Callable[..., QuerySet[Any]]]:
     return dict(_rules)
 
 
+def narrowing() -> frozenset[str]:
+    """The kinds whose rules give nothing here (``narrowed``): part of what a query's SQL
+    depends on, for SQL compiled once (``core.compiled``)."""
+    return _narrowed.get()
+
+
 @contextmanager
 def narrowed(*kinds: str) -> Iterator[None]:
     """Within the block, the rules of ``kinds`` let nobody see anything (for tests)."""

@@ -20,8 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.requests import SignedInRequest, signed_in_user
+from accounts.viewers import stand_in_for
 from areas import geo
+from core.compiled import compiled_list
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from core.pagination import PagePagination
@@ -55,7 +58,7 @@ from notifications.serializers import (
     notice_card,
 )
 from schemes.models import Scheme
-from schemes.permissions import liaison_force
+from schemes.permissions import AnyUser, liaison_force
 from schemes.selectors import schemes_visible_to
 from schemes.serializers import SchemeRefSerializer
 
@@ -104,19 +107,28 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Alert]:
+        return self._visible_to(self.request.user)
+
+    def _visible_to(self, user: AnyUser) -> QuerySet[Alert]:
         return selectors.with_incident_status(
-            selectors.with_unread_replies(selectors.alerts_visible_to(user=self.request.user))
+            selectors.with_unread_replies(selectors.alerts_visible_to(user=user))
         ).select_related("issuer", "scheme")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows are made from plain columns (``alert_row``), the shape AlertDetailSerializer
         # states: a model per alert, its issuer and its scheme cost more than the page's
         # queries. Counted without the row's columns and joins.
-        alerts = self.filter_queryset(self.get_queryset())
+        def alerts(user: AnyUser) -> QuerySet[Alert]:
+            return self.filter_queryset(self._visible_to(user))
+
+        def columns(user: AnyUser) -> QuerySet[Alert, dict[str, Any]]:
+            return alerts(user).values(*ALERT_ROW_COLUMNS)
+
+        # Their SQL compiled once per shape (``core.compiled``).
+        counted = compiled_list(self, "alerts", alerts, request=request, stand_in=stand_in_for)
+        listed = compiled_list(self, "rows", columns, request=request, stand_in=stand_in_for)
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        page = paginator.paginate_queryset(
-            alerts.values(*ALERT_ROW_COLUMNS), request, view=self, count_of=alerts
-        )
+        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
         with one_time_zone():
             rows = [alert_row(row, request.user) for row in page]
         return self.get_paginated_response(rows)
@@ -339,10 +351,19 @@ class InboxView(generics.ListAPIView):
             return Notice.objects.none()
         return selectors.inbox_of(user=signed_in_user(self.request))
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def _notices(self, user: User) -> QuerySet[Notice]:
+        return self.filter_queryset(selectors.inbox_of(user=user))
+
+    def _cards(self, user: User) -> QuerySet[Notice, dict[str, Any]]:
         # Cards are made from plain rows (``notice_card``), the shape NoticeSerializer states.
-        notices = self.filter_queryset(self.get_queryset())
-        cards = notices.values(*NOTICE_CARD_COLUMNS)
+        return self._notices(user).values(*NOTICE_CARD_COLUMNS)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Their SQL compiled once per shape (``core.compiled``).
+        cards = compiled_list(self, "cards", self._cards, request=request, stand_in=stand_in_for)
+        notices = compiled_list(
+            self, "notices", self._notices, request=request, stand_in=stand_in_for
+        )
         # Counted without the card's columns and their joins: the menu's unread badge asks
         # for a page of one card, on every screen, and then the count is most of the work.
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps

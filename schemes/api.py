@@ -20,7 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest, signed_in_user
+from accounts.viewers import stand_in_for
 from areas import geo
+from core.compiled import compiled_list
 from core.csvfiles import csv_download
 from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
@@ -36,6 +38,7 @@ from schemes.filters import (
     StatusChangeFilter,
 )
 from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
+from schemes.permissions import AnyUser
 from schemes.serializers import (
     SCHEME_SUMMARY_COLUMNS,
     ActivityEventSerializer,
@@ -96,15 +99,18 @@ def _near_query(request: Request) -> dict[str, Any]:
     return dict(near.validated_data)
 
 
-def _search_point(near: dict[str, Any]) -> geo.Point | None:
+def _searches_near(near: dict[str, Any]) -> bool:
+    return "lat" in near or "place" in near
+
+
+def _search_point(near: dict[str, Any]) -> geo.Point:
+    """The point a directory request searches near (``_searches_near``)."""
     if "lat" in near:
         try:
             geo.validate_point(near["lat"], near["lon"])
         except Exception as exc:
             raise ValidationError({"lat": list(getattr(exc, "messages", [str(exc)]))}) from exc
         return geo.Point(near["lat"], near["lon"])
-    if "place" not in near:
-        return None
     return _geocoded(near["place"], field="place", instead="; use lat and lon")
 
 
@@ -138,7 +144,13 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
         return [IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Scheme]:
-        return selectors.with_member_count(selectors.schemes_visible_to(user=self.request.user))
+        return self._visible_to(self.request.user)
+
+    def _visible_to(self, user: AnyUser) -> QuerySet[Scheme]:
+        return selectors.with_member_count(selectors.schemes_visible_to(user=user))
+
+    def _directory_rows(self, user: AnyUser) -> QuerySet[Scheme, dict[str, Any]]:
+        return self.filter_queryset(self._visible_to(user)).values(*SCHEME_SUMMARY_COLUMNS)
 
     def _scheme(self) -> Scheme:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -150,15 +162,17 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     @extend_schema(parameters=NEAR_PARAMETERS, responses=SchemeSummarySerializer(many=True))
     def list(self, request: Request) -> Response:
         near = _near_query(request)
-        schemes = self.filter_queryset(self.get_queryset())
-        point = _search_point(near)
-        if point is not None:
+        if _searches_near(near):
+            schemes = self.filter_queryset(self.get_queryset())
+            point = _search_point(near)
             radius = near.get("radius_m", settings.NEAR_RADIUS_DEFAULT_M)
             nearby: Any = selectors.schemes_near(schemes=schemes, point=point, radius_m=radius)
             rows = [scheme_summary_of(scheme) for scheme in self.paginate_queryset(nearby) or []]
         else:
-            page = self.paginate_queryset(schemes.values(*SCHEME_SUMMARY_COLUMNS))
-            rows = [scheme_summary(row) for row in page or []]
+            directory = compiled_list(
+                self, "rows", self._directory_rows, request=request, stand_in=stand_in_for
+            )
+            rows = [scheme_summary(row) for row in self.paginate_queryset(directory) or []]
         return self.get_paginated_response(rows)
 
     @extend_schema(request=SchemeInputSerializer, responses={201: SchemeDetailSerializer})

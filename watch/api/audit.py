@@ -1,6 +1,7 @@
 """The audit log of registration searches and exports (for liaisons, their force area, and
 staff), and the recording of a list's search by registration."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -14,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.requests import SignedInRequest, signed_in_user
+from accounts.viewers import stand_in_for
+from core.compiled import compiled_list
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
 from core.pagination import PagePagination
@@ -22,7 +25,7 @@ from schemes.models import Scheme
 from watch import permissions
 from watch.exports.audit import AUDIT_COLUMNS, audit_rows
 from watch.filters import AuditFilter
-from watch.models import AuditAction, AuditRecord
+from watch.models import AuditAction, AuditRecord, Offence
 from watch.selectors.audit import audit_records_list
 from watch.selectors.letters import liaison_schemes
 from watch.serializers import QUEUE_OFFENCE_COLUMNS, AuditRecordSerializer, queue_offence_rows
@@ -36,15 +39,25 @@ class RegistrationSearchAudited(generics.ListAPIView):
     def audited_schemes(self) -> QuerySet[Scheme]:
         raise NotImplementedError
 
+    # The list's queryset (``get_queryset``) for the viewer or a stand-in
+    # (``accounts.viewers``): each view's own.
+    rows_visible_to: Callable[[Any], QuerySet[Offence]]
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows are made from plain columns (``queue_offence_rows``): a model per offence, its
         # site and its scheme cost more than the page's queries. Counted without the row's
         # columns and joins.
-        offences = self.filter_queryset(self.get_queryset())
+        def offences(user: Any) -> QuerySet[Offence]:
+            return self.filter_queryset(self.rows_visible_to(user))
+
+        def rows(user: Any) -> QuerySet[Offence, dict[str, Any]]:
+            return offences(user).values(*QUEUE_OFFENCE_COLUMNS)
+
+        # Their SQL compiled once per shape (``core.compiled``).
+        counted = compiled_list(self, "offences", offences, request=request, stand_in=stand_in_for)
+        listed = compiled_list(self, "rows", rows, request=request, stand_in=stand_in_for)
         paginator = cast(PagePagination, self.paginator)  # the API's, which these views keep
-        page = paginator.paginate_queryset(
-            offences.values(*QUEUE_OFFENCE_COLUMNS), request, view=self, count_of=offences
-        )
+        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
         response = self.get_paginated_response(queue_offence_rows(page, request.user))
         registration_search_record(
             actor=signed_in_user(request),

@@ -51,8 +51,11 @@ class LetterQueueView(RegistrationSearchAudited):
     def get_queryset(self) -> QuerySet[Offence]:
         if getattr(self, "swagger_fake_view", False):
             return Offence.objects.none()
-        letters_force(self.request.user)
-        queue = letters_queue(user=self.request.user)
+        return self.rows_visible_to(self.request.user)
+
+    def rows_visible_to(self, user: AnyUser) -> QuerySet[Offence]:
+        letters_force(user)
+        queue = letters_queue(user=user)
         if "action_status" not in self.request.query_params:
             queue = queue.filter(action_status=ActionStatus.PENDING)
         return queue

@@ -16,6 +16,7 @@ from accounts.requests import SignedInRequest
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
+from schemes.permissions import AnyUser
 from watch import permissions
 from watch.api.audit import RegistrationSearchAudited
 from watch.exports.offences import offences_download
@@ -38,7 +39,10 @@ class OffencesVisible(generics.GenericAPIView):
     def get_queryset(self) -> QuerySet[Offence]:
         if getattr(self, "swagger_fake_view", False):
             return Offence.objects.none()
-        return offences_visible_to(user=self.request.user)
+        return self.rows_visible_to(self.request.user)
+
+    def rows_visible_to(self, user: AnyUser) -> QuerySet[Offence]:
+        return offences_visible_to(user=user)
 
 
 class OffenceListView(RegistrationSearchAudited, OffencesVisible):

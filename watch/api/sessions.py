@@ -16,8 +16,11 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.requests import SignedInRequest
+from accounts.viewers import stand_in_for
+from core.compiled import compiled_list
 from core.idempotency import IdempotentAPIView
 from core.pagination import PagePagination
+from schemes.permissions import AnyUser
 from watch import permissions
 from watch.filters import SessionFilter
 from watch.models import Offence, Session, Site
@@ -258,8 +261,15 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         # Rows are made from plain columns (``session_rows``), the shape SessionSerializer
         # states: a model per session, its site and its scheme cost more than the page's
         # queries. Counted without the row's columns and joins.
-        sessions = self.filter_queryset(self.get_queryset())
+        def sessions(user: AnyUser) -> QuerySet[Session]:
+            return self.filter_queryset(sessions_visible_to(user=user))
+
+        def rows(user: AnyUser) -> QuerySet[Session, dict[str, Any]]:
+            return with_people_present(sessions(user)).values(*SESSION_COLUMNS)
+
+        # Their SQL compiled once per shape (``core.compiled``).
+        counted = compiled_list(self, "sessions", sessions, request=request, stand_in=stand_in_for)
+        listed = compiled_list(self, "rows", rows, request=request, stand_in=stand_in_for)
         paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        rows = with_people_present(sessions).values(*SESSION_COLUMNS)
-        page = paginator.paginate_queryset(rows, request, view=self, count_of=sessions)
+        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
         return self.get_paginated_response(session_rows(page, request.user))
