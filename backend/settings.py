@@ -336,6 +336,9 @@ NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500, minimum=1)
 # How many database connections store a large alert's notices at once (on PostgreSQL): each
 # stores a few thousand recipients' at a time, on a core of its own.
 NOTIFICATIONS_STORE_CONNECTIONS = env_int("NOTIFICATIONS_STORE_CONNECTIONS", 2, minimum=1)
+# Check every list's SQL compiled once per shape against the request's own (core.compiled):
+# doubles the cost of the lists, so on for the test suite only.
+COMPILED_LISTS_CHECKED = env_bool("COMPILED_LISTS_CHECKED", False)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
 # The local hour at which daily digests are emailed.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 18, minimum=0)

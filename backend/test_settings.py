@@ -35,6 +35,8 @@ from backend.settings import *  # noqa: E402, F403
 
 # Hashing with PBKDF2's full work factor would dominate the run time of the suite.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Every list request checks the SQL kept for its shape against its own (core.compiled).
+COMPILED_LISTS_CHECKED = True
 
 # Most tests sign liaisons and staff in with a password alone (force_login, the demo
 # logins in the browser tests). The two-factor tests turn the requirement on for

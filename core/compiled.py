@@ -16,8 +16,9 @@ the request's values put in, is exactly the request's own SQL, and otherwise nev
 request of that shape then builds its own). SQL that takes the time is never kept. That check
 sees a rule reading more of the viewer than the shape names only when the first viewer of the
 shape differs in it from the stand-in, so what the rules branch on belongs in the shape
-(``accounts.viewers``), and ``tests/test_compiled_lists.py`` holds the lists that use this to
-the answers of their own querysets for each kind of viewer, one viewer after another.
+(``accounts.viewers``). The test suite runs with ``COMPILED_LISTS_CHECKED``, under which every
+request that is served kept SQL checks it against its own: any test of any list, whoever
+its viewers and in whatever order, fails should a rule come to branch on something else.
 
 Only lists without filters are compiled (a filter's values are unbounded, and one search
 typed a letter at a time would compile every prefix); a list asked with one builds its
@@ -32,6 +33,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections
@@ -263,7 +265,22 @@ class CompiledList:
         if kept is _NOT_KEPT:
             queryset = build(self._of)
             return queryset.count() if counting else list(queryset)
+        if settings.COMPILED_LISTS_CHECKED:
+            self._check(kept, statement_of(build(self._of)))
         return kept.run(self._stand_in.values)
+
+    def _check(self, kept: "_Statement", own: Any) -> None:
+        """Where the settings ask (the test suite does), every request's kept SQL is checked
+        against its own, so any test of any list, whoever its viewer, fails should a rule come
+        to read something of the viewer that the shape does not name."""
+        if not isinstance(own, _Statement) or (own.sql, list(own.params)) != (
+            kept.sql,
+            kept.params_with(self._stand_in.values),
+        ):
+            raise AssertionError(
+                f"{self._key!r}: the SQL kept for this shape of viewer is not this viewer's own; "
+                "what the rule reads of the viewer belongs in the shape (accounts.viewers)"
+            )
 
     def _first(
         self,

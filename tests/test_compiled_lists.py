@@ -128,6 +128,28 @@ def test_sql_reading_more_of_the_viewer_than_the_shape_is_not_kept(scheme, other
     assert set(compiled._kept.values()) == {compiled._NOT_KEPT}
 
 
+def test_a_rule_branching_on_the_viewers_data_fails_the_suites_check(
+    scheme, other_scheme, volunteer, stranger
+) -> None:
+    # A rule that branches on data the shape does not name (whether the viewer is a member
+    # anywhere) is kept when the first viewer of the shape answers as the stand-in does; the
+    # test suite's check (COMPILED_LISTS_CHECKED) then stops the next viewer being served it.
+    def members_see_all(user: User) -> QuerySet[Scheme, dict[str, object]]:
+        schemes = Scheme.objects.order_by("name").values("name")
+        if user.memberships.exists():
+            return schemes
+        return schemes.filter(pk=scheme.pk)
+
+    def read(user: User) -> list[dict[str, object]]:
+        return compiled.CompiledList(
+            "members see all", members_see_all, of=user, stand_in=stand_in_for(user)
+        )[0:10]
+
+    assert read(stranger) == [{"name": "Mill Road Neighbourhood Watch"}]
+    with pytest.raises(AssertionError, match="not this viewer's own"):
+        read(volunteer)
+
+
 def test_sql_holding_the_time_is_not_kept(scheme, volunteer, stranger) -> None:
     def recent(user: User) -> QuerySet[Scheme, dict[str, object]]:
         since = timezone.now() - timedelta(days=1)
