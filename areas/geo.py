@@ -294,20 +294,29 @@ class Reach:
         least = sphere * np.where(local, least, 1 - _SPHERE_ERROR)
         greatest = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR)
         radius = np.array(radii, dtype=float)
-        nearest, farthest = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
+        nearest, reached = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
         polygon = np.isnan(radius)
         low = np.where(
             polygon, np.maximum(nearest - self.SLACK_M, 0.0), np.maximum(least - radius, 0.0)
         )
-        high = np.where(polygon, farthest + self.SLACK_M, np.maximum(greatest - radius, 0.0))
+        high = np.where(polygon, reached + self.SLACK_M, np.maximum(greatest - radius, 0.0))
         return low, high
 
     def box_distances_many(
         self, souths: "np.ndarray", wests: "np.ndarray", norths: "np.ndarray", easts: "np.ndarray"
     ) -> tuple["np.ndarray", "np.ndarray"]:
-        """To many boxes at once: ``box_distance_m`` (the nearest point of each box), and
-        the distance to its farthest corner, in the same projection: a polygon whose box
-        lies wholly within reach is within it too."""
+        """To many polygons' bounding boxes at once, in the same projection: ``box_distance_m``
+        (the nearest point of each box), no more than the distance to the polygon; and a
+        distance the polygon's own is no more than.
+
+        The second holds because each box is the polygon's own, the least and greatest
+        longitude and latitude of its vertices (``polygon_bbox``): every side of the box
+        holds a vertex, whose distance is at most that of the farther end of its side. So
+        the distance to the polygon is at most the least, over the four sides, of the
+        distance to the farther end. Seen from tens of kilometres away that is within a few
+        hundred metres of the nearest point of the box, where the farthest corner was
+        kilometres from it, and far fewer polygons near the edge of reach must be read and
+        measured."""
         x_west = (wests - self.centre.lon) * self._x_per_degree
         x_east = (easts - self.centre.lon) * self._x_per_degree
         y_south = (souths - self.centre.lat) * self._y_per_degree
@@ -316,11 +325,15 @@ class Reach:
             np.maximum(np.maximum(x_west, -x_east), 0.0),
             np.maximum(np.maximum(y_south, -y_north), 0.0),
         )
-        farthest = np.hypot(
-            np.maximum(np.abs(x_west), np.abs(x_east)),
-            np.maximum(np.abs(y_south), np.abs(y_north)),
+        south_west, south_east = np.hypot(x_west, y_south), np.hypot(x_east, y_south)
+        north_west, north_east = np.hypot(x_west, y_north), np.hypot(x_east, y_north)
+        farther_ends = (
+            np.maximum(south_west, south_east),
+            np.maximum(north_west, north_east),
+            np.maximum(south_west, north_west),
+            np.maximum(south_east, north_east),
         )
-        return nearest, farthest
+        return nearest, np.minimum.reduce(farther_ends)
 
     def polygon_distance_m(self, ring: list[list[float]]) -> float:
         """Exactly ``distance_to_polygon_m`` from the centre."""
@@ -666,10 +679,10 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     inside = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR) < both
     outside = sphere * np.where(local, least, 1 - _SPHERE_ERROR) > both
     polygon = np.isnan(both)
-    nearest, farthest = reach.box_distances_many(
+    nearest, reached = reach.box_distances_many(
         np.array(souths), np.array(wests), np.array(norths), np.array(easts)
     )
-    inside |= polygon & (farthest < reach.radius_m - reach.SLACK_M)
+    inside |= polygon & (reached < reach.radius_m - reach.SLACK_M)
     outside |= polygon & (nearest > reach.radius_m + reach.SLACK_M)
     matched = [ids[index] for index in np.flatnonzero(inside).tolist()]
     undecided = np.flatnonzero(~(inside | outside)).tolist()
