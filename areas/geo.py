@@ -278,28 +278,35 @@ class Reach:
 
     def distance_bounds_many(
         self,
-        lats: Sequence[float],
-        lons: Sequence[float],
-        radii: Sequence[float | None],
-        box: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]],
+        lats: "Sequence[float] | np.ndarray",
+        lons: "Sequence[float] | np.ndarray",
+        radii: "Sequence[float | None] | np.ndarray",
+        box: "tuple[Sequence[float] | np.ndarray, ...]",
     ) -> tuple["np.ndarray", "np.ndarray"]:
         """Lower and upper bounds of the distance from the centre to each of many areas
         (``distance_to_area_m``: 0 inside it), at once: a circle's from the great circle, a
-        polygon's (its radius None) from its bounding box (``box``: the souths, wests,
-        norths and easts). Where they agree no geodesic or polygon need be measured."""
-        latitudes = np.array(lats, dtype=float)
-        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float))
+        polygon's (its radius None or NaN) from its bounding box (``box``: the souths,
+        wests, norths and easts). Where they agree no geodesic or polygon need be measured.
+        Each kind's bounds are worked out for that kind's areas only."""
+        radius = np.array(radii, dtype=float)
+        polygon = np.isnan(radius)
+        low, high = np.empty(len(radius)), np.empty(len(radius))
+        circles = np.flatnonzero(~polygon)
+        latitudes = np.array(lats, dtype=float)[circles]
+        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float)[circles])
         least, greatest = _stretch_bounds_many(self.centre.lat, latitudes)
         local = sphere < _LOCAL_M
-        least = sphere * np.where(local, least, 1 - _SPHERE_ERROR)
-        greatest = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR)
-        radius = np.array(radii, dtype=float)
-        nearest, reached = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
-        polygon = np.isnan(radius)
-        low = np.where(
-            polygon, np.maximum(nearest - self.SLACK_M, 0.0), np.maximum(least - radius, 0.0)
+        radius = radius[circles]
+        low[circles] = np.maximum(sphere * np.where(local, least, 1 - _SPHERE_ERROR) - radius, 0)
+        high[circles] = np.maximum(
+            sphere * np.where(local, greatest, 1 + _SPHERE_ERROR) - radius, 0
         )
-        high = np.where(polygon, reached + self.SLACK_M, np.maximum(greatest - radius, 0.0))
+        polygons = np.flatnonzero(polygon)
+        nearest, reached = self.box_distances_many(
+            *(np.array(side, dtype=float)[polygons] for side in box)
+        )
+        low[polygons] = np.maximum(nearest - self.SLACK_M, 0.0)
+        high[polygons] = reached + self.SLACK_M
         return low, high
 
     def box_distances_many(
