@@ -661,7 +661,8 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
 
     For a circle (an alert's, usually) the cheap tests run on all the rows at once, with
     numpy: the great-circle shortcut settles most circles, and a polygon's bounding box
-    wholly out of reach or wholly within it settles the polygon; the other polygons are
+    out of reach, or with a side whose farther end is within it, settles the polygon
+    (``Reach.box_distances_many``); the other polygons are
     measured together (``Reach.polygon_distances_m``), and only the circles left are
     measured one by one, by the geodesic."""
     rows = list(rows)

@@ -2,6 +2,7 @@
 
 import functools
 import math
+import operator
 from bisect import insort
 from collections.abc import Callable, Sequence
 from typing import Any, overload
@@ -397,8 +398,9 @@ class NearbySchemes(Sequence[Scheme]):
 def _positions_up_to(index: int | slice) -> int | None:
     """How many of the first positions ``index`` may reach, when that does not depend on
     the length: None when it does (a negative index, a slice to the end)."""
-    if isinstance(index, int):
-        return index + 1 if index >= 0 else None
+    if not isinstance(index, slice):
+        position = operator.index(index)
+        return position + 1 if position >= 0 else None
     start, stop, step = index.start or 0, index.stop, index.step or 1
     if stop is None or stop < 0 or start < 0 or step < 0:
         return None
