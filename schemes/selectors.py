@@ -18,7 +18,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -208,20 +207,22 @@ def schemes_near(
     return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
 
 
-# What a candidate of ``schemes_near`` is settled and ranked on besides its id and name: the
-# area's columns but the boundary. They are all in the index ``scheme_bbox_overlap``, with
-# the columns the visibility rule and the directory's filters read, so that the candidates
-# (a thousand or more at 25 km) come from the index alone, without a visit to each one's row
-# in the table; that visit, and printing each polygon's GeoJSON, were most of the query's time.
-# A polygon's radius is NaN rather than None: a column of floats becomes an array at once.
-_CANDIDATE_COLUMNS = (
-    "centre_lat",
-    "centre_lon",
-    Coalesce("radius_m", Value(math.nan), output_field=FloatField()),
-    "bbox_south",
-    "bbox_west",
-    "bbox_north",
-    "bbox_east",
+# What a candidate of ``schemes_near`` is settled and ranked on besides its id and name: a
+# circle's centre and radius, a polygon's bounding box (south, west, north, east), in four
+# columns, the fourth NaN for a circle. They are read from the index ``scheme_bbox_overlap``
+# alone, which also holds the columns the visibility rule and the directory's filters read:
+# the candidates (a thousand or more at 25 km) need no visit to each one's row in the table,
+# which with printing each polygon's GeoJSON was most of the query's time. Four columns, not
+# the seven they come from: each number sent, and turned into a float and then into an
+# array's element, costs about as much as all the arithmetic done with it.
+_CANDIDATE_COLUMNS = tuple(
+    RawSQL(sql, parameters, output_field=FloatField())  # noqa: S611 (constant SQL)
+    for sql, parameters in [
+        ("CASE WHEN radius_m IS NULL THEN bbox_south ELSE centre_lat END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_west ELSE centre_lon END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_north ELSE radius_m END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_east ELSE %s END", (math.nan,)),
+    ]
 )
 
 # The boundaries of the polygons ``NearbySchemes`` must measure, by id: schemes the caller's
@@ -240,16 +241,19 @@ class NearbySchemes(Sequence[Scheme]):
     def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, rows: list[Any]):
         self._schemes = schemes
         self._reach = reach
-        # (pk, name, *_CANDIDATE_COLUMNS) of each candidate.
+        # (pk, name, *_CANDIDATE_COLUMNS) of each candidate: (pk, name, lat, lon, radius,
+        # NaN) for a circle.
         self._rows = rows
         limit = reach.radius_m
         if rows:
             _, _, *columns = zip(*rows, strict=True)
-            lats, lons, radii, *box = (np.array(column, dtype=float) for column in columns)
+            first, second, third, fourth = (np.array(column, dtype=float) for column in columns)
+            self._polygon = ~np.isnan(fourth)
+            # Each kind's bounds are worked out from its own columns only.
+            radii = np.where(self._polygon, math.nan, third)
             low, high = reach.distance_bounds_many(
-                lats, lons, radii, (box[0], box[1], box[2], box[3])
+                first, second, radii, (first, second, third, fourth)
             )
-            self._polygon = np.isnan(radii)
         else:
             low = high = np.zeros(0)
             self._polygon = np.zeros(0, dtype=bool)
