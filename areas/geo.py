@@ -278,36 +278,52 @@ class Reach:
 
     def distance_bounds_many(
         self,
-        lats: Sequence[float],
-        lons: Sequence[float],
-        radii: Sequence[float | None],
-        box: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]],
+        lats: "Sequence[float] | np.ndarray",
+        lons: "Sequence[float] | np.ndarray",
+        radii: "Sequence[float | None] | np.ndarray",
+        box: "tuple[Sequence[float] | np.ndarray, ...]",
     ) -> tuple["np.ndarray", "np.ndarray"]:
         """Lower and upper bounds of the distance from the centre to each of many areas
         (``distance_to_area_m``: 0 inside it), at once: a circle's from the great circle, a
-        polygon's (its radius None) from its bounding box (``box``: the souths, wests,
-        norths and easts). Where they agree no geodesic or polygon need be measured."""
-        latitudes = np.array(lats, dtype=float)
-        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float))
+        polygon's (its radius None or NaN) from its bounding box (``box``: the souths,
+        wests, norths and easts). Where they agree no geodesic or polygon need be measured.
+        Each kind's bounds are worked out for that kind's areas only."""
+        radius = np.array(radii, dtype=float)
+        polygon = np.isnan(radius)
+        low, high = np.empty(len(radius)), np.empty(len(radius))
+        circles = np.flatnonzero(~polygon)
+        latitudes = np.array(lats, dtype=float)[circles]
+        sphere = self.great_circle_many(latitudes, np.array(lons, dtype=float)[circles])
         least, greatest = _stretch_bounds_many(self.centre.lat, latitudes)
         local = sphere < _LOCAL_M
-        least = sphere * np.where(local, least, 1 - _SPHERE_ERROR)
-        greatest = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR)
-        radius = np.array(radii, dtype=float)
-        nearest, farthest = self.box_distances_many(*(np.array(side, dtype=float) for side in box))
-        polygon = np.isnan(radius)
-        low = np.where(
-            polygon, np.maximum(nearest - self.SLACK_M, 0.0), np.maximum(least - radius, 0.0)
+        radius = radius[circles]
+        low[circles] = np.maximum(sphere * np.where(local, least, 1 - _SPHERE_ERROR) - radius, 0)
+        high[circles] = np.maximum(
+            sphere * np.where(local, greatest, 1 + _SPHERE_ERROR) - radius, 0
         )
-        high = np.where(polygon, farthest + self.SLACK_M, np.maximum(greatest - radius, 0.0))
+        polygons = np.flatnonzero(polygon)
+        nearest, reached = self.box_distances_many(
+            *(np.array(side, dtype=float)[polygons] for side in box)
+        )
+        low[polygons] = np.maximum(nearest - self.SLACK_M, 0.0)
+        high[polygons] = reached + self.SLACK_M
         return low, high
 
     def box_distances_many(
         self, souths: "np.ndarray", wests: "np.ndarray", norths: "np.ndarray", easts: "np.ndarray"
     ) -> tuple["np.ndarray", "np.ndarray"]:
-        """To many boxes at once: ``box_distance_m`` (the nearest point of each box), and
-        the distance to its farthest corner, in the same projection: a polygon whose box
-        lies wholly within reach is within it too."""
+        """To many polygons' bounding boxes at once, in the same projection: ``box_distance_m``
+        (the nearest point of each box), no more than the distance to the polygon; and a
+        distance the polygon's own is no more than.
+
+        The second holds because each box is the polygon's own, the least and greatest
+        longitude and latitude of its vertices (``polygon_bbox``): every side of the box
+        holds a vertex, whose distance is at most that of the farther end of its side. So
+        the distance to the polygon is at most the least, over the four sides, of the
+        distance to the farther end. Seen from tens of kilometres away that is within a few
+        hundred metres of the nearest point of the box, where the farthest corner was
+        kilometres from it, and far fewer polygons near the edge of reach must be read and
+        measured."""
         x_west = (wests - self.centre.lon) * self._x_per_degree
         x_east = (easts - self.centre.lon) * self._x_per_degree
         y_south = (souths - self.centre.lat) * self._y_per_degree
@@ -316,11 +332,15 @@ class Reach:
             np.maximum(np.maximum(x_west, -x_east), 0.0),
             np.maximum(np.maximum(y_south, -y_north), 0.0),
         )
-        farthest = np.hypot(
-            np.maximum(np.abs(x_west), np.abs(x_east)),
-            np.maximum(np.abs(y_south), np.abs(y_north)),
+        south_west, south_east = np.hypot(x_west, y_south), np.hypot(x_east, y_south)
+        north_west, north_east = np.hypot(x_west, y_north), np.hypot(x_east, y_north)
+        farther_ends = (
+            np.maximum(south_west, south_east),
+            np.maximum(north_west, north_east),
+            np.maximum(south_west, north_west),
+            np.maximum(south_east, north_east),
         )
-        return nearest, farthest
+        return nearest, np.minimum.reduce(farther_ends)
 
     def polygon_distance_m(self, ring: list[list[float]]) -> float:
         """Exactly ``distance_to_polygon_m`` from the centre."""
@@ -641,7 +661,8 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
 
     For a circle (an alert's, usually) the cheap tests run on all the rows at once, with
     numpy: the great-circle shortcut settles most circles, and a polygon's bounding box
-    wholly out of reach or wholly within it settles the polygon; the other polygons are
+    out of reach, or with a side whose farther end is within it, settles the polygon
+    (``Reach.box_distances_many``); the other polygons are
     measured together (``Reach.polygon_distances_m``), and only the circles left are
     measured one by one, by the geodesic."""
     rows = list(rows)
@@ -666,10 +687,10 @@ def overlapping_ids(area: Area, rows: Iterable[AreaRow]) -> list[int]:
     inside = sphere * np.where(local, greatest, 1 + _SPHERE_ERROR) < both
     outside = sphere * np.where(local, least, 1 - _SPHERE_ERROR) > both
     polygon = np.isnan(both)
-    nearest, farthest = reach.box_distances_many(
+    nearest, reached = reach.box_distances_many(
         np.array(souths), np.array(wests), np.array(norths), np.array(easts)
     )
-    inside |= polygon & (farthest < reach.radius_m - reach.SLACK_M)
+    inside |= polygon & (reached < reach.radius_m - reach.SLACK_M)
     outside |= polygon & (nearest > reach.radius_m + reach.SLACK_M)
     matched = [ids[index] for index in np.flatnonzero(inside).tolist()]
     undecided = np.flatnonzero(~(inside | outside)).tolist()

@@ -5,7 +5,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
 
 from areas import geo
 
@@ -98,13 +97,6 @@ def area_fields(
         "bbox_north": box.north,
         "bbox_east": box.east,
     }
-
-
-def area_columns_as_text() -> tuple[Any, ...]:
-    """``AREA_COLUMNS`` for ``values_list``, with the boundary as the text of its GeoJSON:
-    ``geo.overlapping_ids`` parses it only for a polygon whose bounding box is within reach."""
-    text = Cast("boundary", output_field=models.TextField())
-    return tuple(text if column == "boundary" else column for column in AREA_COLUMNS)
 
 
 def area_of(columns: dict[str, Any]) -> geo.Area:

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from accounts.forces import PoliceForce
@@ -22,6 +23,11 @@ class SchemeStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     CLOSED = "closed", "Closed"
+
+
+# How many bands of latitude a degree is cut into, to index the south sides of bounding
+# boxes by (``Scheme.Meta.indexes``, ``selectors.schemes_in_bbox``).
+BBOX_BANDS_PER_DEGREE = 10
 
 
 class Scheme(AreaFields):
@@ -89,10 +95,29 @@ class Scheme(AreaFields):
             # The directory's default order: active schemes by name.
             models.Index(fields=["status", "name"], name="scheme_status_name"),
             models.Index(fields=["force", "status"], name="scheme_force_status"),
-            # All four sides, so an overlap query (``schemes_in_bbox``) settles every bound
-            # in the index and reads from the table only the schemes whose boxes overlap.
+            # The band of latitude each box starts in, then its west side, then the other
+            # sides: an overlap query (``selectors.schemes_in_bbox``) reads, in each band
+            # the search's boxes may start in, only those starting within its span of
+            # longitude, and settles every other bound in the index. "Near me" reads
+            # nothing from the table: the index carries what it ranks its candidates on
+            # (``selectors.schemes_near``) and the columns the directory's filters and the
+            # public's visibility rule read.
             models.Index(
-                fields=["bbox_south", "bbox_west", "bbox_north", "bbox_east"],
+                Floor(models.F("bbox_south") * BBOX_BANDS_PER_DEGREE),
+                models.F("bbox_west"),
+                models.F("bbox_south"),
+                models.F("bbox_north"),
+                models.F("bbox_east"),
+                include=[
+                    "id",
+                    "name",
+                    "centre_lat",
+                    "centre_lon",
+                    "radius_m",
+                    "status",
+                    "force",
+                    "kind",
+                ],
                 name="scheme_bbox_overlap",
             ),
             # The tallest box, which bounds how far south of a search box an overlapping

@@ -1,12 +1,15 @@
 """Reads with rules in them: which schemes, members and activity a user may see."""
 
 import functools
+import math
+import operator
 from bisect import insort
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import numpy as np
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     FloatField,
@@ -21,11 +24,11 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
-from areas.models import area_columns_as_text
 from core import numbers, visibility
 from core.memo import remembered
 from schemes import permissions
 from schemes.models import (
+    BBOX_BANDS_PER_DEGREE,
     ActivityEvent,
     Membership,
     MembershipRole,
@@ -102,36 +105,56 @@ def _active_member_count() -> Coalesce:
 
 
 def schemes_in_bbox(schemes: QuerySet[Scheme], box: geo.BBox) -> QuerySet[Scheme]:
-    """Schemes whose bounding box overlaps ``box``: the SQL prefilter for every geo look-up.
+    """Schemes whose bounding box overlaps ``box``: the SQL prefilter for every geo look-up
+    (``_overlaps_box``)."""
+    sql, parameters = _overlaps_box(box)
+    overlaps = RawSQL(sql, parameters, output_field=BooleanField())  # noqa: S611 (constant SQL but for the count of bands; the numbers are parameters)
+    return schemes.filter(overlaps)
 
-    The lower bounds on bbox_south and bbox_west follow from the bounded size of an area
-    and let the index on the four box columns do the narrowing: a B-tree reads the band of
-    bbox_south from ``box.south`` less the tallest box there is, so the bound on bbox_south
-    is the tallest box actually stored (read from its own index in the same query), no
-    more than ``geo.MAX_SPAN_LAT_DEG``. Schemes are a few kilometres across; the bound the
-    database allows is 55 km, and a band that wide had the index read several times the
-    entries it needed.
-    """
-    return schemes.filter(
-        bbox_south__gte=_south_of_tallest_box(box.south),
-        bbox_south__lte=box.north,
-        bbox_west__gte=box.west - geo.MAX_SPAN_LON_DEG,
-        bbox_west__lte=box.east,
-        bbox_north__gte=box.south,
-        bbox_east__gte=box.west,
+
+# ``_overlaps_box``'s SQL. The band's expression is the index's, word for word.
+_OVERLAPS_BOX = (
+    "FLOOR(bbox_south * {per_degree}) IN ({bands})"
+    " AND bbox_south >= %s - COALESCE("
+    "(SELECT MAX(bbox_north - bbox_south) FROM schemes_scheme), %s)"
+    " AND bbox_south <= %s AND bbox_west >= %s AND bbox_west <= %s"
+    " AND bbox_north >= %s AND bbox_east >= %s"
+)
+
+
+def _overlaps_box(box: geo.BBox) -> tuple[str, list[float]]:
+    """SQL saying whether a scheme's bounding box overlaps ``box``, and its parameters: the
+    SQL of ``schemes_in_bbox``, written out because building it from the ORM's lookups took
+    longer than the query takes to run.
+
+    The lower bounds on bbox_south and bbox_west follow from the bounded size of an area: an
+    overlapping box starts no further south than ``box.south`` less the tallest box stored
+    (a scalar subquery the ``scheme_bbox_height`` index answers by reading one entry), no
+    more than ``geo.MAX_SPAN_LAT_DEG``, and no further west than ``geo.MAX_SPAN_LON_DEG``.
+
+    The index on the boxes (``scheme_bbox_overlap``) leads with the band of latitude each
+    box starts in, a tenth of a degree high, then the west side: given the bands the search
+    may find boxes starting in, the B-tree reads, in each band, only the boxes starting
+    within the search's span of longitude. Read by bbox_south alone, it read every box in
+    the span of latitude, across all England and Wales: several times as many entries.
+
+    The columns are not qualified with the table's name, so that they are the scheme's own
+    wherever Django places the query."""
+    first = math.floor((box.south - geo.MAX_SPAN_LAT_DEG) * BBOX_BANDS_PER_DEGREE)
+    bands = list(range(first, math.floor(box.north * BBOX_BANDS_PER_DEGREE) + 1))
+    sql = _OVERLAPS_BOX.format(
+        per_degree=BBOX_BANDS_PER_DEGREE, bands=", ".join(["%s"] * len(bands))
     )
-
-
-def _south_of_tallest_box(south: float) -> RawSQL:
-    """``south`` less the height (north less south, in degrees) of the tallest bounding box
-    of any scheme: a scalar subquery the ``scheme_bbox_height`` index answers by reading one
-    entry. Written in SQL because compiling the ORM's ``Subquery`` of it took longer than
-    the whole look-up takes to run."""
-    return RawSQL(  # constant SQL; the numbers are parameters
-        '%s - COALESCE((SELECT MAX("bbox_north" - "bbox_south") FROM "schemes_scheme"), %s)',
-        (south, geo.MAX_SPAN_LAT_DEG),
-        output_field=FloatField(),
-    )
+    return sql, [
+        *bands,
+        box.south,
+        geo.MAX_SPAN_LAT_DEG,
+        box.north,
+        box.west - geo.MAX_SPAN_LON_DEG,
+        box.east,
+        box.south,
+        box.west,
+    ]
 
 
 # ``schemes_in_bbox`` for the active schemes of a force, as ``geo.overlapping_ids`` reads
@@ -141,11 +164,7 @@ _ACTIVE_AREAS_IN_BBOX = """
     SELECT id, centre_lat, centre_lon, radius_m, CAST(boundary AS TEXT),
            bbox_south, bbox_west, bbox_north, bbox_east
     FROM schemes_scheme
-    WHERE status = %s AND force = %s
-      AND bbox_south >= %s - COALESCE((SELECT MAX(bbox_north - bbox_south) FROM schemes_scheme), %s)
-      AND bbox_south <= %s AND bbox_west >= %s AND bbox_west <= %s
-      AND bbox_north >= %s AND bbox_east >= %s
-"""
+    WHERE status = %s AND force = %s AND """
 
 
 def active_scheme_areas_in_bbox(
@@ -154,18 +173,9 @@ def active_scheme_areas_in_bbox(
     """The id and area columns (``geo.AreaRow``, the boundary as its text) of the active
     schemes of ``force`` (of ``kinds``, if any given) whose bounding box overlaps ``box``,
     in no order: what ``schemes_in_bbox`` selects, read without the ORM."""
-    sql = _ACTIVE_AREAS_IN_BBOX
-    parameters: list[Any] = [
-        SchemeStatus.ACTIVE.value,
-        force,
-        box.south,
-        geo.MAX_SPAN_LAT_DEG,
-        box.north,
-        box.west - geo.MAX_SPAN_LON_DEG,
-        box.east,
-        box.south,
-        box.west,
-    ]
+    overlaps, numbers_of_box = _overlaps_box(box)
+    sql = _ACTIVE_AREAS_IN_BBOX + overlaps
+    parameters: list[Any] = [SchemeStatus.ACTIVE.value, force, *numbers_of_box]
     if kinds:
         sql += f"  AND kind IN ({', '.join(['%s'] * len(kinds))})"
         parameters += kinds
@@ -176,18 +186,20 @@ def schemes_near(
     *, schemes: QuerySet[Scheme], point: geo.Point, radius_m: float
 ) -> "NearbySchemes":
     """Schemes whose area comes within ``radius_m`` of ``point``, nearest first (then by
-    name): a sequence that knows at once how many there are, and whose items (each with a
+    name): a sequence that knows how many there are, and whose items (each with a
     ``distance_m`` attribute: metres from the point to the nearest edge of its area, 0 when
     the point is inside it) are read from the database a slice at a time.
 
-    The bounding-box prefilter reads plain columns; which schemes come within reach is
-    settled by ``geo.Reach`` (the great-circle shortcut, the geodesic only near the edge;
-    a polygon's box before the polygon). Exact distances are measured for as many schemes
-    as the order of the slice asked for depends on."""
+    The bounding-box prefilter reads plain columns, all of them in the index on the boxes;
+    which schemes come within reach is settled by ``geo.Reach`` (the great-circle shortcut,
+    the geodesic only near the edge; a polygon's box before the polygon). Exact distances
+    are measured for as many schemes as the order of the slice asked for depends on, and a
+    polygon's boundary is read only when it is one of them or lies across the edge of
+    reach."""
     candidates = (
         schemes_in_bbox(schemes, geo.circle_bbox(point, radius_m))
         .order_by()
-        .values_list("pk", "name", *area_columns_as_text())
+        .values_list("pk", "name", *_CANDIDATE_COLUMNS)
     )
     # The candidates' columns are plain numbers and text, nothing a converter of the ORM's
     # would change: read in binary (``core.numbers``), they cost a fraction.
@@ -195,39 +207,84 @@ def schemes_near(
     return NearbySchemes(schemes, geo.Reach(point, radius_m), rows)
 
 
+# What a candidate of ``schemes_near`` is settled and ranked on besides its id and name: a
+# circle's centre and radius, a polygon's bounding box (south, west, north, east), in four
+# columns, the fourth NaN for a circle. They are read from the index ``scheme_bbox_overlap``
+# alone, which also holds the columns the visibility rule and the directory's filters read:
+# the candidates (a thousand or more at 25 km) need no visit to each one's row in the table,
+# which with printing each polygon's GeoJSON was most of the query's time. Four columns, not
+# the seven they come from: each number sent, and turned into a float and then into an
+# array's element, costs about as much as all the arithmetic done with it.
+_CANDIDATE_COLUMNS = tuple(
+    RawSQL(sql, parameters, output_field=FloatField())  # noqa: S611 (constant SQL)
+    for sql, parameters in [
+        ("CASE WHEN radius_m IS NULL THEN bbox_south ELSE centre_lat END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_west ELSE centre_lon END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_north ELSE radius_m END", ()),
+        ("CASE WHEN radius_m IS NULL THEN bbox_east ELSE %s END", (math.nan,)),
+    ]
+)
+
+# The boundaries of the polygons ``NearbySchemes`` must measure, by id: schemes the caller's
+# queryset has already chosen, so no rule of who may see them is needed again.
+_BOUNDARIES = "SELECT id, CAST(boundary AS TEXT) FROM schemes_scheme WHERE id IN ({})"
+
+
 class NearbySchemes(Sequence[Scheme]):
     """``schemes_near``'s answer: the schemes within reach, nearest first, for a paginator
-    to count and slice. A slice is one query, for its own rows."""
+    to count and slice.
+
+    A slice is at most two queries, however many schemes there are: the boundaries of the
+    polygons its order depends on, with those of the polygons across the edge of reach
+    (which the count depends on), when some were not read before; then its own rows."""
 
     def __init__(self, schemes: QuerySet[Scheme], reach: geo.Reach, rows: list[Any]):
         self._schemes = schemes
         self._reach = reach
-        # (pk, name, *AREA_COLUMNS) of each candidate; the boundary as text.
+        # (pk, name, *_CANDIDATE_COLUMNS) of each candidate: (pk, name, lat, lon, radius,
+        # NaN) for a circle.
         self._rows = rows
-        self._measured: dict[int, float] = {}
+        limit = reach.radius_m
         if rows:
-            columns = list(zip(*rows, strict=True))
+            _, _, *columns = zip(*rows, strict=True)
+            first, second, third, fourth = (np.array(column, dtype=float) for column in columns)
+            self._polygon = ~np.isnan(fourth)
+            # Each kind's bounds are worked out from its own columns only.
+            radii = np.where(self._polygon, math.nan, third)
             low, high = reach.distance_bounds_many(
-                columns[2], columns[3], columns[4], (columns[6], columns[7], columns[8], columns[9])
+                first, second, radii, (first, second, third, fourth)
             )
         else:
             low = high = np.zeros(0)
+            self._polygon = np.zeros(0, dtype=bool)
         self._high = high
         self._low: list[float] = low.tolist()
-        limit = reach.radius_m
+        possible = low <= limit
+        self._surely_within = high <= limit
         # Near the edge of reach only the geodesic, or the polygon's edges, can tell.
-        near_edge = np.flatnonzero((low <= limit) & (high > limit)).tolist()
-        self._measure_many(near_edge)
-        edge = [index for index in near_edge if self._measure(index) <= limit]
-        within = np.concatenate([np.flatnonzero(high <= limit), np.array(edge, dtype=int)])
-        # By the lower bounds: those not yet measured come in this order.
-        self._waiting: list[int] = within[np.argsort(low[within], kind="stable")].tolist()
+        self._edge = np.flatnonzero(possible & ~self._surely_within).tolist()
+        # The polygons that may have to be measured, and whether their boundary was read.
+        self._unread = self._polygon & possible
+        self._boundaries: dict[int, str] = {}
+        # By the lower bounds: those not yet measured come in this order (those across the
+        # edge are dropped as they turn out to be out of reach).
+        order = np.flatnonzero(possible)
+        self._waiting: list[int] = order[np.argsort(low[order], kind="stable")].tolist()
+        self._low_bounds = low
+        self._measured: dict[int, float] = {}
+        self._count: int | None = None
         self._next = 0
         # Measured, in their final order: ((metres, name, pk), index of the row).
         self._ranked: list[tuple[tuple[int, str, int], int]] = []
 
     def __len__(self) -> int:
-        return len(self._waiting)
+        if self._count is None:
+            self._read_boundaries(0)
+            self._measure_many(self._edge)
+            limit = self._reach.radius_m
+            edge = sum(1 for index in self._edge if self._measured[index] <= limit)
+            self._count = int(np.count_nonzero(self._surely_within)) + edge
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> Scheme: ...
@@ -236,10 +293,38 @@ class NearbySchemes(Sequence[Scheme]):
     def __getitem__(self, index: slice) -> list[Scheme]: ...
 
     def __getitem__(self, index: int | slice) -> Scheme | list[Scheme]:
+        self._read_boundaries(_positions_up_to(index))
         if isinstance(index, slice):
             return self._page(range(len(self))[index])
         (scheme,) = self._page([range(len(self))[index]])
         return scheme
+
+    def _read_boundaries(self, first: int | None) -> None:
+        """Read, in one query, the boundaries not yet read of the polygons across the edge
+        of reach and of those that may be measured to put the ``first`` schemes in order
+        (all of them when None)."""
+        limit = self._reach.radius_m
+        within = self._high[self._surely_within]
+        if first is None or first > len(within):
+            bound = limit
+        elif first == 0:
+            bound = -1.0
+        else:
+            # Some ``first`` schemes are within this distance, so the ``first`` nearest are
+            # too; ``_rank`` measures no scheme whose lower bound, rounded to the metre as
+            # its distance is, lies beyond it.
+            bound = float(np.partition(within, first - 1)[first - 1]) + 1.0
+        wanted = self._unread & ((self._high > limit) | (self._low_bounds <= bound))
+        self._read(np.flatnonzero(wanted).tolist())
+
+    def _read(self, indices: list[int]) -> None:
+        if not indices:
+            return
+        by_pk = {self._rows[index][0]: index for index in indices}
+        sql = _BOUNDARIES.format(", ".join(["%s"] * len(by_pk)))
+        for pk, boundary in numbers.rows_of(sql, list(by_pk)):
+            self._boundaries[by_pk[pk]] = boundary
+        self._unread[indices] = False
 
     def _page(self, positions: Sequence[int]) -> list[Scheme]:
         if not positions:
@@ -258,6 +343,7 @@ class NearbySchemes(Sequence[Scheme]):
     def _rank(self, count: int) -> None:
         """Measure until the first ``count`` schemes are known in order: until every scheme
         not yet measured would come after them whatever its exact distance."""
+        limit = self._reach.radius_m
         while self._next < len(self._waiting):
             index = self._waiting[self._next]
             if (
@@ -267,32 +353,35 @@ class NearbySchemes(Sequence[Scheme]):
                 return
             if index not in self._measured:
                 self._measure_many(self._waiting[self._next : self._next + self.BATCH])
-            pk, name, *_ = self._rows[index]
-            insort(self._ranked, ((round(self._measure(index)), name, pk), index))
             self._next += 1
+            metres = self._measure(index)
+            if metres <= limit:
+                pk, name, *_ = self._rows[index]
+                insort(self._ranked, ((round(metres), name, pk), index))
 
     # Areas are measured this many at a time, in the order they are waiting: numpy and
     # PROJ measure a few dozen as fast as one, and a page usually needs about as many.
     BATCH = 32
 
     def _measure_many(self, indices: Sequence[int]) -> None:
-        """Measure the areas of the rows at ``indices`` not measured yet, all at once:
-        exactly enough to compare with the radius and to round to whole metres, which is
-        all that is done with them (``geo.Reach.polygon_distances_m`` and
-        ``circle_distances_m``)."""
+        """Measure the areas of the rows at ``indices`` not measured yet (polygons only if
+        their boundary has been read), all at once: exactly enough to compare with the
+        radius and to round to whole metres, which is all that is done with them
+        (``geo.Reach.polygon_distances_m`` and ``circle_distances_m``)."""
         polygons, circles = [], []
         for index in indices:
             if index in self._measured:
                 continue
-            if self._rows[index][5] is not None:
-                polygons.append(index)
+            if self._polygon[index]:
+                if index in self._boundaries:
+                    polygons.append(index)
             elif self._high[index] == 0.0:  # the point is inside the circle
                 self._measured[index] = 0.0
             else:
                 circles.append(index)
         limit = self._reach.radius_m
         if polygons:
-            boundaries = [self._rows[index][5] for index in polygons]
+            boundaries = [self._boundaries[index] for index in polygons]
             distances = self._reach.polygon_distances_m(boundaries, limit_m=limit)
             self._measured.update(zip(polygons, distances, strict=True))
         if circles:
@@ -304,8 +393,22 @@ class NearbySchemes(Sequence[Scheme]):
         """``geo.distance_to_area_m`` from the point to the row's area, good for comparing
         with the radius and rounding (``_measure_many``)."""
         if index not in self._measured:
+            if self._unread[index]:  # not foreseen by ``_read_boundaries``: still right
+                self._read([index])
             self._measure_many([index])
         return self._measured[index]
+
+
+def _positions_up_to(index: int | slice) -> int | None:
+    """How many of the first positions ``index`` may reach, when that does not depend on
+    the length: None when it does (a negative index, a slice to the end)."""
+    if not isinstance(index, slice):
+        position = operator.index(index)
+        return position + 1 if position >= 0 else None
+    start, stop, step = index.start or 0, index.stop, index.step or 1
+    if stop is None or stop < 0 or start < 0 or step < 0:
+        return None
+    return stop
 
 
 @visibility.rule("scheme status change")

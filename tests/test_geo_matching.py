@@ -5,6 +5,7 @@ geodesic and shapely decide them."""
 import json
 import math
 import random
+import re
 
 import numpy as np
 import pytest
@@ -194,15 +195,153 @@ def test_near_me_pages_are_the_slices_of_everything_sorted() -> None:
     everything.sort()
     visible = selectors.schemes_visible_to(user=AnonymousUser())
     nearby = selectors.schemes_near(schemes=visible, point=CAMBRIDGE, radius_m=6000)
-    assert len(nearby) == len(everything)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(nearby) == len(everything)
+    # The count reads the boundaries of the polygons across the edge of reach, in one query.
+    assert [_reading(query) for query in queries.captured_queries] == ["boundaries"]
     pages = []
     for start in range(0, len(nearby), 20):
         with CaptureQueriesContext(connection) as queries:
             page = nearby[start : start + 20]
-        assert len(queries.captured_queries) == 1
+        # The boundaries the page's order depends on, when some were not read before, and
+        # the page's rows: never a query for each scheme.
+        read = [_reading(query) for query in queries.captured_queries]
+        assert read in (["rows"], ["boundaries", "rows"])
         pages += [(scheme.distance_m, scheme.name, scheme.pk) for scheme in page]
     assert pages == everything
     assert nearby[-1].pk == everything[-1][2]
+
+
+def _reading(query: dict) -> str:
+    """What a query of ``schemes_near``'s answer reads: polygons' boundaries by id, or the
+    page's rows."""
+    sql = query["sql"]
+    if sql.startswith("SELECT id, CAST(boundary AS TEXT) FROM schemes_scheme WHERE id IN"):
+        return "boundaries"
+    assert '"schemes_scheme"."id" IN' in sql, sql
+    return "rows"
+
+
+def test_near_me_reads_the_boundaries_of_the_polygons_it_must_measure_only() -> None:
+    lat, lon = CAMBRIDGE.lat, CAMBRIDGE.lon
+    # The search is inside a square, and circles crowd around it; a square across the edge
+    # of the 6 km reach, one beyond it, and squares well inside reach but farther than every
+    # circle.
+    inside = SchemeFactory(
+        name="Inside", polygon=_square(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+    )
+    circles = [
+        SchemeFactory(name=f"Circle {n}", lat=there.lat, lon=there.lon, radius=200)
+        for n, there in enumerate(_towards(CAMBRIDGE, 1500, 36 * n) for n in range(10))
+    ]
+    across = _flat_lon(CAMBRIDGE, 5950)
+    edge = SchemeFactory(name="Edge", polygon=_square(across, lat - 0.01, across + 0.01, lat))
+    beyond = _flat_lon(CAMBRIDGE, 6200)
+    SchemeFactory(name="Beyond", polygon=_square(beyond, lat - 0.01, beyond + 0.01, lat))
+    far = [
+        SchemeFactory(
+            name=f"Far {n}", polygon=_square(lon - 0.005, south, lon + 0.005, south + 0.004)
+        )
+        for n, south in enumerate([lat + 0.035, lat + 0.04, lat - 0.049])
+    ]
+    visible = selectors.schemes_visible_to(user=AnonymousUser())
+    nearby = selectors.schemes_near(schemes=visible, point=CAMBRIDGE, radius_m=6000)
+    with CaptureQueriesContext(connection) as queries:
+        page = nearby[0:5]
+    boundaries, _ = queries.captured_queries
+    # The square the search is in comes first, then circles, measured without reading
+    # anything; the square across the edge is read for the count.
+    read = {int(pk) for pk in re.findall(r"\d+", boundaries["sql"].split(" IN ")[1])}
+    assert read == {inside.pk, edge.pk}
+    assert [scheme.name for scheme in page] == ["Inside", *(f"Circle {n}" for n in range(4))]
+    assert [scheme.distance_m for scheme in page] == [0, 1300, 1300, 1300, 1300]
+    # The farther squares are read when a page reaches them, and come in the same order.
+    with CaptureQueriesContext(connection) as queries:
+        rest = nearby[5:20]
+    assert [_reading(query) for query in queries.captured_queries] == ["boundaries", "rows"]
+    assert [scheme.pk for scheme in rest] == [
+        *(circle.pk for circle in circles[4:]),
+        *(square.pk for square in far),
+        edge.pk,
+    ]
+    assert [(scheme.distance_m, scheme.name, scheme.pk) for scheme in [*page, *rest]] == (
+        _everything_sorted(CAMBRIDGE, 6000)
+    )
+
+
+def _everything_sorted(point: geo.Point, radius_m: float) -> list[tuple[int, str, int]]:
+    """(metres, name, id) of every scheme within reach, in order, measured one by one."""
+    everything = []
+    for scheme in Scheme.objects.all():
+        distance = geo.distance_to_area_m(
+            point,
+            centre=geo.Point(scheme.centre_lat, scheme.centre_lon),
+            radius_m=scheme.radius_m,
+            boundary=scheme.boundary,
+        )
+        if distance <= radius_m:
+            everything.append((round(distance), scheme.name, scheme.pk))
+    return sorted(everything)
+
+
+def test_a_polygon_is_no_farther_than_the_farther_end_of_a_side_of_its_box() -> None:
+    # The bounds near me and matching settle polygons on: the nearest point of the box, and
+    # the least distance to the farther end of a side, each of which holds a vertex.
+    rng = random.Random(5)
+    for _ in range(2000):
+        centre = geo.Point(rng.uniform(50, 55), rng.uniform(-5, 1.5))
+        corner = _towards(centre, rng.uniform(0, 30_000), rng.uniform(0, 360))
+        ring = [
+            [corner.lon + rng.uniform(0, 0.06), corner.lat + rng.uniform(0, 0.04)]
+            for _ in range(rng.randint(3, 7))
+        ]
+        ring.append(ring[0])
+        box = geo.polygon_bbox(ring)
+        reach = geo.Reach(centre, 1000)
+        nearest, reached = reach.box_distances_many(
+            *(np.array([side]) for side in (box.south, box.west, box.north, box.east))
+        )
+        distance = geo.distance_to_polygon_m(centre, ring)
+        assert nearest[0] - 1e-6 <= distance <= reached[0] + 1e-6
+
+
+def test_the_prefilter_finds_every_box_that_overlaps_and_no_other() -> None:
+    # Boxes starting on, just below and just above the edges of the bands of latitude the
+    # index is read by, and searches whose boxes start and end on them too.
+    rng = random.Random(8)
+    edges = [52.0, 52.1, 52.2, 52.3]
+    schemes = []
+    for n in range(300):
+        south = rng.choice(edges) + rng.choice([0.0, -1e-9, 1e-9, rng.uniform(-0.1, 0.1)])
+        west = rng.uniform(-0.2, 0.4)
+        north, east = south + rng.uniform(0.001, 0.09), west + rng.uniform(0.001, 0.15)
+        schemes.append(
+            Scheme(
+                name=f"Box {n}",
+                kind="neighbourhood",
+                force=FORCE,
+                status="active",
+                **area_fields(boundary=_square(west, south, east, north)),
+            )
+        )
+    Scheme.objects.bulk_create(schemes)
+    stored = list(Scheme.objects.all())
+    for _ in range(60):
+        south = rng.choice(edges) + rng.choice([0.0, rng.uniform(-0.05, 0.05)])
+        west = rng.uniform(-0.2, 0.4)
+        box = geo.BBox(south, west, south + rng.uniform(0.0, 0.2), west + rng.uniform(0.0, 0.3))
+        found = set(
+            selectors.schemes_in_bbox(Scheme.objects.all(), box).values_list("pk", flat=True)
+        )
+        assert found == {
+            scheme.pk
+            for scheme in stored
+            if scheme.bbox_south <= box.north
+            and scheme.bbox_north >= box.south
+            and scheme.bbox_west <= box.east
+            and scheme.bbox_east >= box.west
+        }
+        assert found
 
 
 def test_the_preview_lists_the_schemes_reached_by_name_in_a_fixed_number_of_queries(
