@@ -32,6 +32,12 @@ code = f"{totp(DEMO_AUTHENTICATOR_KEY):06d}"
 signed_in = liaison.post("/api/v1/auth/login/otp/", {"code": code}, content_type="application/json")
 assert signed_in.status_code == 200, signed_in.json()
 anon = Client()
+volunteer = Client()
+volunteer.post(
+    "/api/v1/auth/login/",
+    {"email": "volunteer@example.org", "password": DEMO_PASSWORD},
+    content_type="application/json",
+)
 near_ely = anon.get("/api/v1/schemes/", {"place": "Ely"}).json()["results"]
 print(json.dumps({
     "engine": django.db.connection.vendor,
@@ -39,6 +45,15 @@ print(json.dumps({
     "proposed": liaison.get("/api/v1/schemes/", {"status": "proposed"}).json()["count"],
     "statistics": liaison.get("/api/v1/speedwatch/statistics/").json(),
     "letters": liaison.get("/api/v1/speedwatch/letters/").json()["count"],
+    "lists": {
+        path: liaison.get(f"/api/v1/{path}/").json().get("count")
+        for path in ("schemes", "speedwatch/sessions", "speedwatch/offences", "alerts")
+    },
+    "inbox": [card["alert"]["title"] for card in volunteer.get("/api/v1/inbox/").json()["results"]],
+    "present": [
+        person["name"]
+        for person in liaison.get("/api/v1/speedwatch/sessions/").json()["results"][0]["present"]
+    ],
 }))
 """
 
@@ -72,6 +87,15 @@ def test_the_embedded_default_runs_on_sqlite_with_the_demo(tmp_path) -> None:
     assert report["near_ely"] == ["Ely City Neighbourhood Watch"]
     assert report["proposed"] == 1
     assert report["letters"] == 10
+    # Every list the liaison reads (their SQL compiled once per shape, as on PostgreSQL).
+    assert report["lists"] == {
+        "schemes": 16,  # the active ones, everywhere
+        "speedwatch/sessions": 4,
+        "speedwatch/offences": 10,
+        "alerts": 3,
+    }
+    assert report["inbox"] == ["Bogus water board callers on Mill Road"]
+    assert report["present"] == ["David Chen", "Joan Patel", "Kevin Doyle"]
     statistics = report["statistics"]
     assert (statistics["sessions"], statistics["offences"], statistics["referrals"]) == (4, 10, 2)
     assert statistics["p85_speed_mph"] == 42.9  # worked out from speeds counted in SQLite

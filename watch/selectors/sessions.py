@@ -3,9 +3,12 @@
 import functools
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 
+from accounts.models import User
 from core import visibility
 from schemes.permissions import AnyUser
 from watch.models import Offence, Session, SessionAmendment
@@ -44,7 +47,9 @@ def with_people_present(sessions: QuerySet[Session]) -> QuerySet[Session]:
     """Annotate each session with the members present at it (``people_present``), as
     ``{"id", "name"}`` by name: read with a page's own rows, without a query or a model per
     person."""
-    return sessions.annotate(people_present=_people_present())
+    if connections[sessions.db].vendor == "postgresql":
+        return sessions.annotate(people_present=_people_present())
+    return sessions.annotate(people_present=_people_present_json())
 
 
 @functools.cache
@@ -57,6 +62,22 @@ def _people_present() -> ArraySubquery:
         .values(person=JSONObject(id="user_id", name="user__name"))
     )
     return ArraySubquery(people)
+
+
+def _people_present_json() -> RawSQL:
+    """The same as one JSON array, for SQLite (the embedded default), which has no arrays:
+    its ``json_group_array`` over the people in order."""
+    present = Session.present.through._meta.db_table
+    users = User._meta.db_table
+    sessions = Session._meta.db_table
+    # Table names from the models, no input: nothing to inject.
+    return RawSQL(  # noqa: S611
+        f"""(SELECT json_group_array(json_object('id', person.user_id, 'name', person.name))
+        FROM (SELECT p.user_id, u.name FROM "{present}" p JOIN "{users}" u ON u.id = p.user_id
+        WHERE p.session_id = "{sessions}"."id" ORDER BY u.name, p.user_id) person)""",  # noqa: S608
+        (),
+        output_field=JSONField(),
+    )
 
 
 @visibility.rule("offence")
