@@ -2,7 +2,7 @@
 feeds of alerts."""
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -22,12 +22,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.requests import SignedInRequest, signed_in_user
-from accounts.viewers import stand_in_for
+from accounts.viewers import compiled_page
 from areas import geo
-from core.compiled import compiled_list
 from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
-from core.pagination import PagePagination
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
 from core.serializers import one_time_zone
 from notifications import feeds, permissions, selectors, services
@@ -124,11 +122,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         def columns(user: AnyUser) -> QuerySet[Alert, dict[str, Any]]:
             return alerts(user).values(*ALERT_ROW_COLUMNS)
 
-        # Their SQL compiled once per shape (``core.compiled``).
-        counted = compiled_list(self, "alerts", alerts, request=request, stand_in=stand_in_for)
-        listed = compiled_list(self, "rows", columns, request=request, stand_in=stand_in_for)
-        paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
+        page = compiled_page(self, request, rows=columns, counted=alerts)
         with one_time_zone():
             rows = [alert_row(row, request.user) for row in page]
         return self.get_paginated_response(rows)
@@ -359,15 +353,9 @@ class InboxView(generics.ListAPIView):
         return self._notices(user).values(*NOTICE_CARD_COLUMNS)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Their SQL compiled once per shape (``core.compiled``).
-        cards = compiled_list(self, "cards", self._cards, request=request, stand_in=stand_in_for)
-        notices = compiled_list(
-            self, "notices", self._notices, request=request, stand_in=stand_in_for
-        )
         # Counted without the card's columns and their joins: the menu's unread badge asks
         # for a page of one card, on every screen, and then the count is most of the work.
-        paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        page = paginator.paginate_queryset(cards, request, view=self, count_of=notices)
+        page = compiled_page(self, request, rows=self._cards, counted=self._notices)
         with one_time_zone():
             cards_of_page = [notice_card(row) for row in page]
         return self.get_paginated_response(cards_of_page)

@@ -2,7 +2,7 @@
 staff), and the recording of a list's search by registration."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -15,11 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.requests import SignedInRequest, signed_in_user
-from accounts.viewers import stand_in_for
-from core.compiled import compiled_list
+from accounts.viewers import compiled_page
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
-from core.pagination import PagePagination
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
 from watch import permissions
@@ -53,11 +51,7 @@ class RegistrationSearchAudited(generics.ListAPIView):
         def rows(user: Any) -> QuerySet[Offence, dict[str, Any]]:
             return offences(user).values(*QUEUE_OFFENCE_COLUMNS)
 
-        # Their SQL compiled once per shape (``core.compiled``).
-        counted = compiled_list(self, "offences", offences, request=request, stand_in=stand_in_for)
-        listed = compiled_list(self, "rows", rows, request=request, stand_in=stand_in_for)
-        paginator = cast(PagePagination, self.paginator)  # the API's, which these views keep
-        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
+        page = compiled_page(self, request, rows=rows, counted=offences)
         response = self.get_paginated_response(queue_offence_rows(page, request.user))
         registration_search_record(
             actor=signed_in_user(request),

@@ -16,10 +16,8 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.requests import SignedInRequest
-from accounts.viewers import stand_in_for
-from core.compiled import compiled_list
+from accounts.viewers import compiled_page
 from core.idempotency import IdempotentAPIView
-from core.pagination import PagePagination
 from schemes.permissions import AnyUser
 from watch import permissions
 from watch.filters import SessionFilter
@@ -267,9 +265,5 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         def rows(user: AnyUser) -> QuerySet[Session, dict[str, Any]]:
             return with_people_present(sessions(user)).values(*SESSION_COLUMNS)
 
-        # Their SQL compiled once per shape (``core.compiled``).
-        counted = compiled_list(self, "sessions", sessions, request=request, stand_in=stand_in_for)
-        listed = compiled_list(self, "rows", rows, request=request, stand_in=stand_in_for)
-        paginator = cast(PagePagination, self.paginator)  # the API's, which this view keeps
-        page = paginator.paginate_queryset(listed, request, view=self, count_of=counted)
+        page = compiled_page(self, request, rows=rows, counted=sessions)
         return self.get_paginated_response(session_rows(page, request.user))
