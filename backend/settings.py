@@ -342,6 +342,9 @@ NOTIFICATIONS_STORE_CONNECTIONS = env_int("NOTIFICATIONS_STORE_CONNECTIONS", 2, 
 # Check every list's SQL compiled once per shape against the request's own (core.compiled):
 # doubles the cost of the lists, so on for the test suite only.
 COMPILED_LISTS_CHECKED = env_bool("COMPILED_LISTS_CHECKED", False)
+# How far the longest lists (offences, letters) count their rows: past it they say "more than"
+# (core.pagination.CappedCountPagination).
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 1000, minimum=1)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
 # The local hour at which daily digests are emailed.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 18, minimum=0)

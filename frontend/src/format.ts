@@ -187,6 +187,16 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/** How many rows a list holds, for a list that counts them only so far ("More than 1,000 offences"). */
+export function countOf(
+  list: { count: number; countCapped: boolean },
+  one: string,
+  many = `${one}s`,
+): string {
+  if (list.countCapped) return `More than ${list.count.toLocaleString('en-GB')} ${many}`;
+  return plural(list.count, one, many);
+}
+
 // --- Community Speedwatch -----------------------------------------------------------
 
 export const SITE_STATUS_LABELS = labelsOf<SiteStatus>('site_status');

@@ -14,9 +14,14 @@ export function asApiError(error: unknown): ApiError {
   return new ApiError(0, {}, [error instanceof Error ? error.message : String(error)]);
 }
 
+/** A page of the longest lists (offences, letters), which count their rows only so far. */
+export type CountedPage<T> = Page<T> & { count_capped?: boolean };
+
 export interface PagedList<T> {
   items: T[];
   count: number;
+  /** True when the list holds more than `count` rows: it was counted only that far. */
+  countCapped: boolean;
   loading: boolean;
   loadingMore: boolean;
   error: ApiError | null;
@@ -33,10 +38,11 @@ export interface PagedList<T> {
  * a new function starts again from page 1.
  */
 export function usePagedList<T>(
-  fetchPage: ((page: number, signal: AbortSignal) => Promise<Page<T>>) | null,
+  fetchPage: ((page: number, signal: AbortSignal) => Promise<CountedPage<T>>) | null,
 ): PagedList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [count, setCount] = useState(0);
+  const [countCapped, setCountCapped] = useState(false);
   const [page, setPage] = useState(1);
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(fetchPage !== null);
@@ -59,6 +65,7 @@ export function usePagedList<T>(
         if (abort.signal.aborted) return;
         setItems(data.results);
         setCount(data.count);
+        setCountCapped(data.count_capped ?? false);
         setPage(1);
         setHasMore(data.next != null);
         setLoading(false);
@@ -67,6 +74,7 @@ export function usePagedList<T>(
         if (abort.signal.aborted) return;
         setItems([]);
         setCount(0);
+        setCountCapped(false);
         setHasMore(false);
         setError(asApiError(err));
         setLoading(false);
@@ -85,6 +93,7 @@ export function usePagedList<T>(
       if (signal.aborted) return;
       setItems((old) => [...old, ...data.results]);
       setCount(data.count);
+      setCountCapped(data.count_capped ?? false);
       setPage(page + 1);
       setHasMore(data.next != null);
     } catch (err) {
@@ -97,7 +106,7 @@ export function usePagedList<T>(
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const update = useCallback((change: (items: T[]) => T[]) => setItems(change), []);
 
-  return { items, count, loading, loadingMore, error, hasMore, showMore, reload, update };
+  return { items, count, countCapped, loading, loadingMore, error, hasMore, showMore, reload, update };
 }
 
 export interface Submission {

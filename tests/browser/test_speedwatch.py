@@ -495,6 +495,29 @@ def test_liaison_downloads_a_vehicles_offences(page: Page) -> None:
     )
 
 
+def test_a_long_offences_list_says_more_than_it_counts_and_shows_every_page(
+    page: Page, settings
+) -> None:
+    # The demo's ten offences and twenty more, with the lists counted only as far as 25.
+    settings.LIST_COUNT_CAP = 25
+    people = Site.objects.get(name=HIGH_STREET).scheme.memberships.filter(status="active")
+    team = [membership.user for membership in people.select_related("user").order_by("user__name")]
+    plates = [(f"KX{10 + n}LMN", 41) for n in range(20)]
+    logged_session(Site.objects.get(name=HIGH_STREET), team, offences=plates)
+    sign_in(page, LIAISON)
+    page.goto("/speedwatch/offences")
+    count = page.get_by_role("status").filter(has_text="offences")
+    expect(count).to_have_text("More than 25 offences.")
+    expect(page.get_by_role("link", name="Download them all as CSV")).to_be_visible()
+    expect(page.locator(".show-more__count")).to_have_text("Showing 20 of more than 25 offences")
+    page.get_by_role("button", name="Show more").click()
+    # The last page ends the list, so its count is exact.
+    expect(count).to_have_text("30 offences.")
+    expect(page.locator(".card-list > li")).to_have_count(30)
+    expect(page.get_by_role("button", name="Show more")).to_have_count(0)
+    expect(page.get_by_role("link", name="Download all 30 as CSV")).to_be_visible()
+
+
 def test_volunteer_sees_registrations_masked(page: Page) -> None:
     sign_in(page, "joan@example.org")
     menu(page).get_by_role("link", name="Speedwatch").click()

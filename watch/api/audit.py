@@ -18,6 +18,7 @@ from accounts.requests import SignedInRequest, signed_in_user
 from accounts.viewers import compiled_page
 from core.csvfiles import csv_download
 from core.filters import SchemaOnlyFilterBackend
+from core.pagination import CappedCountPagination, counted_to_cap
 from core.renderers import CSVRenderer
 from schemes.models import Scheme
 from watch import permissions
@@ -32,7 +33,10 @@ from watch.services.audit import export_record, registration_search_record
 
 class RegistrationSearchAudited(generics.ListAPIView):
     """A list of offences, each row the shape ``QueueOffenceSerializer`` states: a search by
-    registration is recorded in the audit log, over the schemes ``audited_schemes`` gives."""
+    registration is recorded in the audit log, over the schemes ``audited_schemes`` gives.
+    A force's offences run to hundreds of thousands: counted only up to a cap."""
+
+    pagination_class = CappedCountPagination
 
     def audited_schemes(self) -> QuerySet[Scheme]:
         raise NotImplementedError
@@ -44,14 +48,17 @@ class RegistrationSearchAudited(generics.ListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows are made from plain columns (``queue_offence_rows``): a model per offence, its
         # site and its scheme cost more than the page's queries. Counted without the row's
-        # columns and joins.
+        # columns and joins, and only as far as the cap.
         def offences(user: Any) -> QuerySet[Offence]:
             return self.filter_queryset(self.rows_visible_to(user))
 
         def rows(user: Any) -> QuerySet[Offence, dict[str, Any]]:
             return offences(user).values(*QUEUE_OFFENCE_COLUMNS)
 
-        page = compiled_page(self, request, rows=rows, counted=offences)
+        def counted(user: Any) -> QuerySet[Offence]:
+            return counted_to_cap(offences(user))
+
+        page = compiled_page(self, request, rows=rows, counted=counted)
         response = self.get_paginated_response(queue_offence_rows(page, request.user))
         registration_search_record(
             actor=signed_in_user(request),

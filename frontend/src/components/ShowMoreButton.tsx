@@ -7,7 +7,7 @@ export function ShowMoreButton<T>({ list, noun }: { list: PagedList<T>; noun: st
     <div class="show-more">
       {(list.hasMore || list.items.length > 20) && (
         <p class="show-more__count">
-          Showing {list.items.length} of {list.count} {noun}
+          {showing(list, noun)}
         </p>
       )}
       {list.hasMore && (
@@ -24,4 +24,12 @@ export function ShowMoreButton<T>({ list, noun }: { list: PagedList<T>; noun: st
       )}
     </div>
   );
+}
+
+function showing<T>(list: PagedList<T>, noun: string): string {
+  const shown = list.items.length;
+  if (!list.countCapped) return `Showing ${shown} of ${list.count} ${noun}`;
+  // Counted only so far: past that, all that is known is how many are shown.
+  if (shown < list.count) return `Showing ${shown} of more than ${list.count.toLocaleString('en-GB')} ${noun}`;
+  return `Showing ${shown.toLocaleString('en-GB')} ${noun}`;
 }

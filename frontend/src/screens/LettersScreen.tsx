@@ -12,7 +12,7 @@ import { Loading } from '../components/Loading';
 import { OffenceCard } from '../components/OffenceCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { ACTION_LABELS, ACTION_STATUS_LABELS, formatDate, formatRegistration, plural } from '../format';
+import { ACTION_LABELS, ACTION_STATUS_LABELS, formatDate, countOf, formatRegistration, plural } from '../format';
 import { usePagedList, useSubmission, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { ActionStatus, LetterAction, Me, QueueOffence } from '../api/schemas';
@@ -135,7 +135,11 @@ function LetterQueue({ me }: { me: Me }) {
       <section aria-labelledby="queue-heading">
         <h2 id="queue-heading">{ACTION_STATUS_LABELS[actionStatus as ActionStatus] ?? 'Letters'}</h2>
         <p role="status" class="results__count">
-          {list.loading ? 'Loading…' : list.error ? '' : `${plural(Math.max(0, list.count - marked), 'letter')}.`}
+          {list.loading
+            ? 'Loading…'
+            : list.error
+              ? ''
+              : `${list.countCapped ? countOf(list, 'letter') : plural(Math.max(0, list.count - marked), 'letter')}.`}
         </p>
         {list.loading ? (
           <Loading what="letters" />

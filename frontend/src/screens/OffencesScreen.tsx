@@ -12,7 +12,7 @@ import { Loading } from '../components/Loading';
 import { OffenceCard } from '../components/OffenceCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatRegistration, normaliseRegistration, plural } from '../format';
+import { countOf, formatRegistration, normaliseRegistration } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { Me, QueueOffence } from '../api/schemas';
@@ -84,7 +84,7 @@ function OffenceSearch({ me }: { me: Me }) {
           ? 'Loading…'
           : list.error
             ? ''
-            : `${plural(list.count, 'offence')}${registration ? ` for ${formatRegistration(registration)}` : ''}.`}
+            : `${countOf(list, 'offence')}${registration ? ` for ${formatRegistration(registration)}` : ''}.`}
       </p>
       {!list.loading && list.count > 0 && (
         <p>
@@ -93,7 +93,7 @@ function OffenceSearch({ me }: { me: Me }) {
             href={api.offencesExportUrl({ registration: registration || undefined })}
             download
           >
-            Download {list.count === 1 ? 'it' : `all ${list.count}`} as CSV
+            Download {list.count === 1 ? 'it' : list.countCapped ? 'them all' : `all ${list.count}`} as CSV
           </a>
         </p>
       )}
