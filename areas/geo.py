@@ -19,7 +19,6 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from geographiclib.geodesic import Geodesic
 from pyproj import Geod
-from shapely.geometry import LinearRing
 from shapely.geometry import Point as FlatPoint
 from shapely.geometry import Polygon as FlatPolygon
 
@@ -559,10 +558,23 @@ def rfc7946_polygon(boundary: dict[str, Any]) -> dict[str, Any]:
     counter-clockwise, any hole clockwise, on the plane of longitude and latitude. A ring
     wound the other way is reversed; its first position stays first."""
     rings = [
-        ring if LinearRing(ring).is_ccw == (index == 0) else ring[::-1]
+        ring if _counter_clockwise(ring) == (index == 0) else ring[::-1]
         for index, ring in enumerate(boundary["coordinates"])
     ]
     return {"type": "Polygon", "coordinates": rings}
+
+
+def _counter_clockwise(ring: list[list[float]]) -> bool:
+    """Whether a closed ring of at least three distinct positions winds counter-clockwise on
+    the plane of longitude and latitude: the sign of its area by the shoelace formula.
+    (Read for every polygon of every page of the directory: a few microseconds, where making
+    a shapely ring of it took ten times that.)"""
+    twice_area = 0.0
+    previous = ring[0]
+    for position in ring[1:]:
+        twice_area += (position[0] - previous[0]) * (position[1] + previous[1])
+        previous = position
+    return twice_area < 0
 
 
 @dataclass(frozen=True)
