@@ -114,6 +114,11 @@ if _database_url:
         # table: each request then spent 10-30 ms compiling a plan that runs in 4 ms. The
         # queries of a web request are short; JIT pays only on long analytic scans.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # The busiest lists' statements, kept per shape (core.compiled), are prepared once a
+        # connection has run them this many times, and planned no more. Only those are: the
+        # rest of Django's queries are sent with their values written in, which psycopg never
+        # prepares. (Prepared statements belong to a session: pgbouncer in session mode.)
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

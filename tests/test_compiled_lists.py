@@ -313,3 +313,30 @@ def test_each_coordinator_and_liaison_gets_their_own_speedwatch_lists_and_alerts
             "liaison": (["High Street by the school"], ["AB12CDE"], ["Alert 1", "Alert 0"]),
             "foreign liaison": (["Church Street"], ["LM70ABC", "KX19LMN"], []),
         }
+
+
+def _prepared(fragment: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_kept_statements_are_planned_once_a_connection_on_postgresql(
+    scheme, other_scheme, volunteer
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client = token_client(volunteer)
+    pages = [client.get("/api/v1/schemes/", {"page_size": 1}) for _ in range(7)]
+    # Prepared once run five times on the connection, and still every viewer's own rows.
+    assert {response.status_code for response in pages} == {200}
+    assert {response.json()["count"] for response in pages} == {2}
+    assert _prepared('FROM "schemes_scheme"') >= 2  # the page and its count
+    assert _prepared('FROM "authtoken_token"') == 1
+    # Django's other queries are sent with their values written in, and never prepared.
+    for _ in range(7):
+        list(Scheme.objects.filter(name=scheme.name).values_list("pk"))
+    assert _prepared('"schemes_scheme"."name" =') == 0
