@@ -113,11 +113,18 @@ if _database_url:
         # OR of EXISTS subqueries), whose estimated cost passes ``jit_above_cost`` on a large
         # table: each request then spent 10-30 ms compiling a plan that runs in 4 ms. The
         # queries of a web request are short; JIT pays only on long analytic scans.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        #
         # The busiest lists' statements, kept per shape (core.compiled), are prepared once a
-        # connection has run them this many times, and planned no more. Only those are: the
-        # rest of Django's queries are sent with their values written in, which psycopg never
-        # prepares. (Prepared statements belong to a session: pgbouncer in session mode.)
+        # connection has run them this many times, and then planned once, for any values (a
+        # generic plan): PostgreSQL took longer to plan them than to run them (up to 3 ms
+        # against 2), and its own choice kept planning the larger ones on every run. Only
+        # those statements are prepared: the rest of Django's queries are sent with their
+        # values written in, which psycopg never prepares, and there is no PL/pgSQL for the
+        # setting to reach. (Prepared statements belong to a session: pgbouncer in session
+        # mode.)
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            "-c jit=off -c plan_cache_mode=force_generic_plan"
+        )
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:
     DATABASES = {

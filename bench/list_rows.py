@@ -49,7 +49,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import django_on_own_database, report, timed  # noqa: E402
+from bench.measure import django_on_own_database, report, session_extras, timed  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchwatch_bench_lists2")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
@@ -68,7 +68,11 @@ RATIO_TARGET = 2.0
 SESSION_COLUMNS = [
     "id",
     "scheme_id",
+    "scheme__name",
     "site_id",
+    "site__name",
+    "site__road_name",
+    "site__speed_limit_mph",
     "started_at",
     "ended_at",
     "vehicles_counted",
@@ -155,11 +159,14 @@ def bare_view(request: Any, name: str, who: str) -> Any:
     from django.http import JsonResponse
 
     model_path, columns, ordering = BARE[name]
+    # A session's row carries its offence count and people present, as the list's does.
+    extras = session_extras() if name == "sessions" else {}
     rows = (
         apps.get_model(model_path)
         .objects.filter(**BARE_FILTERS[name, who])
         .order_by(*ordering)
-        .values(*columns)[:PAGE]
+        .annotate(**extras)
+        .values(*columns, *extras)[:PAGE]
     )
     return JsonResponse({"results": list(rows)})
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 
+from bench.measure import session_extras
 from notifications.models import Alert, Notice
 from schemes.models import Membership, Scheme
 from watch.models import Offence, Session
@@ -54,12 +55,18 @@ def sessions(request: HttpRequest) -> JsonResponse:
     return _rows(
         Session.objects.filter(scheme__memberships__user_id=request.GET["user"])
         .order_by("-started_at", "id")
+        .annotate(
+            offence_count=session_extras()["offence_count"],
+            people_present=session_extras()["people_present"],
+        )
         .values(
             "id",
             "scheme_id",
             "scheme__name",
             "site_id",
             "site__name",
+            "site__road_name",
+            "site__speed_limit_mph",
             "started_at",
             "ended_at",
             "vehicles_counted",
@@ -71,6 +78,8 @@ def sessions(request: HttpRequest) -> JsonResponse:
             "status",
             "created_at",
             "submitted_at",
+            "offence_count",
+            "people_present",
         )
     )
 

@@ -1,9 +1,11 @@
 """What every benchmark here does: its own PostgreSQL database, timed calls and one line of
 figures for each."""
 
+import functools
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def ensure_database(url: str, *, fresh: bool = False) -> None:
@@ -64,3 +66,32 @@ def report(
         f"{label:<{width}} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
         f"max {ordered[-1]:7.2f} ms{verdict} {extra}"
     )
+
+
+@functools.cache
+def session_extras() -> dict[str, Any]:
+    """What each row of the sessions list carries beyond its own columns, for the bare views
+    to read as the list does: its offence count and the people present (name and id, by
+    name), each a correlated subquery, which PostgreSQL works out for the page's rows only."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, JSONObject
+
+    from watch.models import Offence, Session
+
+    offences = (
+        Offence.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    present = (
+        Session.present.through.objects.filter(session=OuterRef("pk"))
+        .order_by("user__name", "user_id")
+        .values(person=JSONObject(id="user_id", name="user__name"))
+    )
+    return {
+        "offence_count": Coalesce(Subquery(offences), 0),
+        "people_present": ArraySubquery(present),
+    }

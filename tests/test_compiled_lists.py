@@ -316,12 +316,17 @@ def test_each_coordinator_and_liaison_gets_their_own_speedwatch_lists_and_alerts
 
 
 def _prepared(fragment: str) -> int:
+    """How many statements holding ``fragment`` are prepared on this connection; each of
+    them planned once for any values, never for each run's."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
             [f"%{fragment}%"],
         )
-        return cursor.fetchone()[0]
+        plans = cursor.fetchall()
+    assert all(generic >= 1 and custom == 0 for generic, custom in plans), plans
+    return len(plans)
 
 
 def test_kept_statements_are_planned_once_a_connection_on_postgresql(
