@@ -336,6 +336,9 @@ SPEEDWATCH_SESSION_MAX_HOURS = env_int("SPEEDWATCH_SESSION_MAX_HOURS", 4, minimu
 SPEEDWATCH_SUBMIT_WITHIN_HOURS = env_int("SPEEDWATCH_SUBMIT_WITHIN_HOURS", 48, minimum=1)
 SPEEDWATCH_ESCALATION_WINDOW_DAYS = env_int("SPEEDWATCH_ESCALATION_WINDOW_DAYS", 365, minimum=1)
 SPEEDWATCH_RETENTION_DAYS = env_int("SPEEDWATCH_RETENTION_DAYS", 365, minimum=1)
+# Keepers' names and addresses looked up for letters are deleted this long after they were
+# stored: time to print and post the letters, no more.
+KEEPER_ADDRESS_RETENTION_DAYS = env_int("KEEPER_ADDRESS_RETENTION_DAYS", 30, minimum=1)
 SPEEDWATCH_BULK_MAX_ROWS = env_int("SPEEDWATCH_BULK_MAX_ROWS", 2000, minimum=1)
 # The largest CSV file of offences a coordinator may upload, in bytes.
 SPEEDWATCH_BULK_MAX_BYTES = env_int("SPEEDWATCH_BULK_MAX_BYTES", 5_000_000, minimum=1)

@@ -316,7 +316,10 @@ def test_a_long_letter_runs_on_to_further_pages_under_one_reference(tmp_path) ->
     path = tmp_path / "long.pdf"
     path.write_bytes(
         letters.letters_pdf(
-            batch_letters, letterhead=Letterhead(force="north-wales"), on=date(2026, 6, 20)
+            batch_letters,
+            letterhead=Letterhead(force="north-wales"),
+            on=date(2026, 6, 20),
+            addresses={},
         )
     )
     text = _run("pdftotext", "-layout", str(path), "-")

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from schemes.models import ActivityEvent, Membership
 from tests.factories import ActivityEventFactory, MembershipFactory, SchemeFactory, UserFactory
@@ -165,6 +166,7 @@ ADMIN_NO_ADD = {
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
+    "watch.KeeperAddress",
     "watch.Offence",
     "watch.Session",
     "watch.SessionAmendment",
@@ -183,6 +185,7 @@ ADMIN_VIEW_ONLY = {
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
+    "watch.KeeperAddress",
     "watch.Offence",
     "watch.Session",
     "watch.SessionAmendment",
@@ -204,7 +207,7 @@ def one_of_everything(demo: None) -> None:
     from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
-    from watch.models import AuditRecord, Session, SessionAmendment
+    from watch.models import AuditRecord, KeeperAddress, Session, SessionAmendment
 
     user = UserFactory(name="Admin Probe")
     Group.objects.create(name="Helpers")
@@ -222,6 +225,15 @@ def one_of_everything(demo: None) -> None:
         session=Session.objects.first(), actor=user, reason="Typo.", changes={"x": [1, 2]}
     )
     AuditRecord.objects.create(actor=user, actor_name=user.name, action=AuditAction.OFFENCES_CSV)
+    KeeperAddress.objects.create(
+        reference="CSW-L1-0000-0000-0001",
+        force="cambridgeshire",
+        registration="AB12CDE",
+        name="Gwen Ap Rhys",
+        address_lines=["12 Heol yr Eglwys"],
+        postcode="LL61 5UT",
+        stored_at=timezone.now(),
+    )
     alert = Alert.objects.first()
     Notice.objects.create(alert=alert, recipient=user, channel="in_app")
     Reply.objects.create(alert=alert, author=user, body="Seen them too.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
@@ -23,6 +24,7 @@ from core import visibility
 from notifications.models import Alert, Notice, PushSubscription, Reply
 from schemes.models import Membership, Scheme
 from tests.speedwatch import session_payload
+from watch.letters import letters_from
 from watch.models import Action, ActionStatus, Offence, Session, Site
 
 API = "/api/v1/"
@@ -78,6 +80,33 @@ def queued() -> Offence:
         .exclude(action=Action.NONE)
         .first()
     )
+
+
+def keeper_address() -> dict[str, Any]:
+    """A keeper's name and address for the first letter waiting in Cambridgeshire."""
+    letter = letters_from(
+        Offence.objects.filter(force="cambridgeshire", action_status=ActionStatus.PENDING)
+        .filter(submitted=True, voided=False)
+        .exclude(action=Action.NONE)
+    )[0]
+    return {
+        "reference": letter.reference,
+        "registration": letter.registration,
+        "name": "Gwen Ap Rhys",
+        "address_lines": ["12 Heol yr Eglwys"],
+        "postcode": "LL61 5UT",
+    }
+
+
+def keeper_addresses_file() -> SimpleUploadedFile:
+    """The same as a row of the letters batch's CSV file, filled in."""
+    address = keeper_address()
+    text = (
+        "reference,registration,keeper_name,address_line_1,postcode\r\n"
+        f"{address['reference']},{address['registration']},{address['name']},"
+        f"{address['address_lines'][0]},{address['postcode']}\r\n"
+    )
+    return SimpleUploadedFile("letters.csv", text.encode(), "text/csv")
 
 
 def alert(title: str) -> Alert:
@@ -212,6 +241,8 @@ class Read:
     found: Callable[[HttpResponse], bool] = shown
     hidden: Callable[[HttpResponse], bool] = hidden
     setup: Callable[[], None] | None = None
+    # How the body is sent: "json", or "multipart" for a file upload.
+    format: str = "json"
 
 
 def change(
@@ -398,6 +429,30 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
             found=lambda r: r.status_code == 200 and r.json() == {"updated": 1},
             # Marking what is not in one's queue is refused, naming the ids.
             hidden=lambda r: r.status_code == 400 and "ids" in r.json(),
+        )
+    ],
+    # Keepers' addresses are stored against letters of the liaison's queue only.
+    ("letters-addresses", "POST"): [
+        Read(
+            ("letter",),
+            LIAISON,
+            lambda: f"{API}speedwatch/letters/addresses/",
+            "post",
+            lambda: {"addresses": [keeper_address()]},
+            found=lambda r: r.status_code == 200 and r.json() == {"stored": 1, "kept_days": 30},
+            hidden=lambda r: r.status_code == 400 and "addresses" in r.json(),
+        )
+    ],
+    ("letters-addresses-upload", "POST"): [
+        Read(
+            ("letter",),
+            LIAISON,
+            lambda: f"{API}speedwatch/letters/addresses/upload/",
+            "post",
+            lambda: {"file": keeper_addresses_file()},
+            found=lambda r: r.status_code == 200 and r.json() == {"stored": 1, "kept_days": 30},
+            hidden=lambda r: r.status_code == 400 and "addresses" in r.json(),
+            format="multipart",
         )
     ],
     ("letters-export", "GET"): [
@@ -680,7 +735,7 @@ def test_the_route_reads_through_the_rule(demo, read: Read, narrowed: Any) -> No
 
     def ask() -> HttpResponse:
         body = read.body() if read.body else None
-        return getattr(client, read.method)(read.url(), body, format="json")
+        return getattr(client, read.method)(read.url(), body, format=read.format)
 
     with visibility.narrowed(*kinds):
         without = ask()

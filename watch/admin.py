@@ -16,6 +16,7 @@ from accounts.requests import signed_in_user
 from core.admin import EvidenceAdmin, deletes_something_else
 from watch.models import (
     AuditRecord,
+    KeeperAddress,
     Letterhead,
     Offence,
     Session,
@@ -274,6 +275,25 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(KeeperAddress)
+class KeeperAddressAdmin(admin.ModelAdmin):
+    """Keepers' names and addresses a force's liaisons stored for their letters: shown, not
+    written here (a liaison stores them again to correct them); deleting one leaves its
+    letter addressed to "The Registered Keeper". They go by themselves after
+    ``KEEPER_ADDRESS_RETENTION_DAYS``."""
+
+    list_display = ["reference", "force", "registration", "stored_at"]
+    list_filter = ["force"]
+    search_fields = ["reference", "registration"]
+    date_hierarchy = "stored_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -386,6 +386,7 @@ class AuditAction(models.TextChoices):
     STATISTICS_CSV = "statistics_csv", "Exported statistics (CSV)"
     AUDIT_CSV = "audit_csv", "Exported the audit log (CSV)"
     TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
+    KEEPER_ADDRESSES = "keeper_addresses", "Stored keepers' names and addresses"
 
 
 class AuditRecord(models.Model):
@@ -480,3 +481,36 @@ class Letterhead(models.Model):
         """The return address, one line each; the force's name alone when none is set."""
         lines = [line.strip() for line in self.return_address.splitlines() if line.strip()]
         return lines or [self.force_name]
+
+
+class KeeperAddress(models.Model):
+    """The registered keeper of a letter's vehicle, as the force's own lookup found them
+    (Patchwatch has no access to the DVLA's register): printed in the window of that letter,
+    and filled into the mail-merge file, instead of "The Registered Keeper".
+
+    One per letter, by its reference: a vehicle's second letter is looked up again, as it may
+    have changed hands. The keeper's name and address are their personal data, needed only
+    until the letter is printed and posted: they are deleted ``KEEPER_ADDRESS_RETENTION_DAYS``
+    after they were stored (``watch.services.keepers``). Who stored them is in the audit log.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    # The letter's vehicle, to refuse a name and address pasted against the wrong reference.
+    registration = models.CharField(max_length=16)
+    name = models.CharField(max_length=100)
+    # The lines of the address between the name and the postcode (one to four).
+    address_lines = models.JSONField()
+    postcode = models.CharField(max_length=8)
+    stored_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["stored_at"], name="keeper_address_stored")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.name}"
+
+    @property
+    def lines(self) -> list[str]:
+        """Every line printed in the window, the name first and the postcode last."""
+        return [self.name, *self.address_lines, self.postcode]

@@ -261,6 +261,13 @@ HOLDINGS = [
         kept_fields=("actor_name",),
     ),
     Holding(
+        "watch.KeeperAddress",
+        Erasure.NOT_PERSONAL,
+        "A vehicle keeper's name and address as a force's lookup found them, for one letter: "
+        "the keeper's personal data, of no account's (who stored it is in the audit log); "
+        "deleted KEEPER_ADDRESS_RETENTION_DAYS after it was stored.",
+    ),
+    Holding(
         "watch.Letterhead",
         Erasure.NOT_PERSONAL,
         "A force's letterhead: its office's address, telephone and email, and the title and "

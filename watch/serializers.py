@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from accounts.validators import normalise_postcode
 from areas import geo
 from core.fields import StepBeforeField
 from core.filters import PERIOD_BACKWARDS, period_is_backwards, utc_in_range
@@ -33,7 +34,7 @@ from watch.models import (
     SiteStatusChange,
     VehicleType,
 )
-from watch.registrations import mask_registration
+from watch.registrations import compact_registration, mask_registration
 from watch.rules import RISK_QUESTIONS
 
 # The lists below build their rows by hand from ``.values()`` rows (``queue_offence_rows``,
@@ -768,3 +769,42 @@ class StatisticsQuery(serializers.Serializer):
         if period_is_backwards(attrs.get("since"), attrs.get("until")):
             raise serializers.ValidationError({"until": [PERIOD_BACKWARDS]})
         return attrs
+
+
+class KeeperAddressInputSerializer(Serializer):
+    """A letter's registered keeper, as the force's lookup found them."""
+
+    reference = serializers.CharField(max_length=32, help_text="The letter's reference.")
+    registration = serializers.CharField(
+        max_length=16, help_text="The letter's vehicle, as a check that the reference is its."
+    )
+    name = serializers.CharField(max_length=100, help_text="The keeper's name, as looked up.")
+    address_lines = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        min_length=1,
+        max_length=4,
+        help_text="The lines of the address between the name and the postcode.",
+    )
+    postcode = serializers.CharField(max_length=10, help_text="A full UK postcode.")
+
+    def validate_registration(self, value: str) -> str:
+        return compact_registration(value)
+
+    def validate_postcode(self, value: str) -> str:
+        try:
+            return normalise_postcode(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class KeeperAddressesInputSerializer(Serializer):
+    addresses = serializers.ListField(
+        child=KeeperAddressInputSerializer(), min_length=1, max_length=1000
+    )
+
+
+class KeeperAddressesStoredSerializer(Serializer):
+    stored = serializers.IntegerField(help_text="How many letters now have a keeper's address.")
+    kept_days = serializers.IntegerField(
+        help_text="How many days the names and addresses are kept before they are deleted."
+    )

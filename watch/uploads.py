@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from rest_framework.exceptions import ValidationError
 
-from core.exceptions import ContentTooLarge
-from watch.serializers import OffenceInputSerializer
+from core.exceptions import ContentTooLarge, InvalidRows
+from watch.serializers import KeeperAddressInputSerializer, OffenceInputSerializer
 from watch.services.sessions import OffenceRow, RefusedRow, check_batch_size
 
 
@@ -79,3 +79,63 @@ def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
     finally:
         # Leave the upload open: Django closes its files when the request ends.
         text.detach()
+
+
+# The mail-merge file's columns that say who a letter goes to (``watch.exports.letters``).
+KEEPER_COLUMNS = (
+    "keeper_name",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "address_line_4",
+    "postcode",
+)
+
+
+def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[str, Any]]]:
+    """The keepers' names and addresses of the letters batch's CSV file, filled in by the
+    force's lookup: ``("row N", address)`` for each row with any of them, checked as
+    ``KeeperAddressInputSerializer`` (rows still blank are letters not looked up yet, and
+    left alone). Every bad row is reported at once, by its number."""
+    if upload is None:
+        raise ValidationError({"file": ["Attach the letters CSV file as 'file'."]})
+    max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
+    if (upload.size or 0) > max_bytes:
+        raise ContentTooLarge(
+            {
+                "file": [
+                    f"The file is {upload.size:,} bytes; "
+                    f"files of up to {max_bytes:,} bytes can be uploaded."
+                ]
+            }
+        )
+    rows = csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
+    check_batch_size(len(rows))
+    addresses: list[tuple[str, dict[str, Any]]] = []
+    errors: dict[str, Any] = {}
+    for number, row in enumerate(rows, start=1):
+        cells = {column: (row.get(column) or "").strip() for column in KEEPER_COLUMNS}
+        if not any(cells.values()):
+            continue
+        payload = KeeperAddressInputSerializer(
+            data={
+                "reference": row.get("reference") or "",
+                "registration": row.get("registration") or "",
+                "name": cells["keeper_name"],
+                "address_lines": [
+                    cells[f"address_line_{n}"] for n in range(1, 5) if cells[f"address_line_{n}"]
+                ],
+                "postcode": cells["postcode"],
+            }
+        )
+        if payload.is_valid():
+            addresses.append((f"row {number}", payload.validated_data))
+        else:
+            errors[f"row {number}"] = payload.errors
+    if errors:
+        raise InvalidRows("addresses", errors)
+    if not addresses:
+        raise ValidationError(
+            {"file": ["No row has a keeper's name and address: fill them in from your lookup."]}
+        )
+    return addresses

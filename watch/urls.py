@@ -24,6 +24,16 @@ urlpatterns = [
     path("speedwatch/letters/mark/", letters.LetterMarkView.as_view(), name="letters-mark"),
     path("speedwatch/letters/export/", letters.LetterExportView.as_view(), name="letters-export"),
     path(
+        "speedwatch/letters/addresses/",
+        letters.KeeperAddressesView.as_view(),
+        name="letters-addresses",
+    ),
+    path(
+        "speedwatch/letters/addresses/upload/",
+        letters.KeeperAddressesUploadView.as_view(),
+        name="letters-addresses-upload",
+    ),
+    path(
         "speedwatch/statistics/",
         statistics.StatisticsView.as_view(),
         name="speedwatch-statistics",

@@ -18,6 +18,7 @@ import type {
   DisputeDecision,
   EmailChangeInput,
   LetterMark,
+  KeeperAddressesStored,
   LettersMarked,
   Me,
   MeInput,
@@ -527,6 +528,20 @@ export const api = {
     read(client.GET('/api/v1/speedwatch/letters/', { params: { query: { page_size: 50, ...query } }, signal })),
   markLetters: async (ids: string[], status: LetterMark) =>
     filled<LettersMarked>(await read(client.POST('/api/v1/speedwatch/letters/mark/', { body: { ids, status } }))),
+  /** Keepers' names and addresses: the letters CSV filled in from the force's own lookup. */
+  uploadKeeperAddresses: async (file: File) =>
+    filled<KeeperAddressesStored>(
+      await read(
+        client.POST('/api/v1/speedwatch/letters/addresses/upload/', {
+          body: { file: '' },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append('file', file);
+            return form;
+          },
+        }),
+      ),
+    ),
   /** The offences the list shows, as a CSV (every column; each download is audited). */
   offencesExportUrl: (query: OffenceQuery) =>
     exportUrl('/api/v1/speedwatch/offences/export/', '/api/v1/speedwatch/offences/', query),

@@ -5,6 +5,7 @@ registrations masked, and every speedwatch screen passes axe without sideways sc
 import csv
 import io
 import re
+import subprocess
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -516,6 +517,53 @@ def test_a_long_offences_list_says_more_than_it_counts_and_shows_every_page(
     expect(page.locator(".card-list > li")).to_have_count(30)
     expect(page.get_by_role("button", name="Show more")).to_have_count(0)
     expect(page.get_by_role("link", name="Download all 30 as CSV")).to_be_visible()
+
+
+def test_liaison_adds_keepers_addresses_from_the_letters_csv(page: Page, tmp_path) -> None:
+    sign_in(page, LIAISON)
+    page.goto("/speedwatch/letters")
+    expect(page.get_by_role("status").filter(has_text="10 letters.")).to_be_visible()
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8-sig"))))
+    # The lookup found one keeper; the postcode of a second is missing.
+    rows[0].update(
+        keeper_name="Gwen Ap Rhys", address_line_1="12 Heol yr Eglwys", postcode="cb23 7ez"
+    )
+    filled = tmp_path / "letters-filled.csv"
+
+    def write() -> None:
+        with filled.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    rows[1].update(keeper_name="Lease Co Ltd", address_line_1="Unit 4")
+    write()
+    upload = page.get_by_label("Letters CSV with keepers filled in")
+    upload.set_input_files(str(filled))
+    page.get_by_role("button", name="Upload addresses").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Row 2, postcode: This field may not be blank."
+    )
+    rows[1].update(keeper_name="", address_line_1="")
+    write()
+    upload.set_input_files(str(filled))
+    page.get_by_role("button", name="Upload addresses").click()
+    stored = re.compile(r"names and addresses stored for 1 letter, and kept for 30 days")
+    expect(page.get_by_role("status").filter(has_text=stored)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "keepers.png"))
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download PDF").click()
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf_download.value.path(), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    first = next(page for page in text.split("\f") if rows[0]["reference"] in page)
+    assert "Dear Gwen Ap Rhys," in first
+    assert "CB23 7EZ" in first
 
 
 def test_volunteer_sees_registrations_masked(page: Page) -> None:

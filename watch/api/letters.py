@@ -1,11 +1,13 @@
 """A liaison's letters queue (pending letters and referrals in their force area): the list,
 marking letters sent or actions done, and the letters to post."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,14 +21,23 @@ from watch.exports.letters import letters_download
 from watch.filters import OffenceFilter
 from watch.models import ActionStatus, AuditAction, Offence
 from watch.selectors.letters import (
+    keeper_addresses_of,
     letterhead_for,
     letters_queue,
     letters_to_send,
     liaison_schemes,
 )
-from watch.serializers import LettersMarkedSerializer, MarkInputSerializer, QueueOffenceSerializer
+from watch.serializers import (
+    KeeperAddressesInputSerializer,
+    KeeperAddressesStoredSerializer,
+    LettersMarkedSerializer,
+    MarkInputSerializer,
+    QueueOffenceSerializer,
+)
 from watch.services.audit import export_record
 from watch.services.escalation import offences_mark
+from watch.services.keepers import keeper_addresses_store
+from watch.uploads import csv_keeper_addresses
 
 
 def letters_force(user: AnyUser) -> str:
@@ -105,4 +116,54 @@ class LetterExportView(APIView):
             rows=len(offences),
             schemes=liaison_schemes(user=request.user),
         )
-        return letters_download(offences, letterhead=letterhead_for(force=force), as_pdf=as_pdf)
+        return letters_download(
+            offences,
+            letterhead=letterhead_for(force=force),
+            as_pdf=as_pdf,
+            addresses=keeper_addresses_of(force=force),
+        )
+
+
+class KeeperAddressesView(IdempotentAPIView):
+    """Store the registered keepers' names and addresses of waiting letters, as the force's
+    own lookup found them: each letter then prints its keeper's name and address in the
+    window, and the mail-merge file carries them. Storing them again for a letter replaces
+    them; they are deleted ``KEEPER_ADDRESS_RETENTION_DAYS`` after they were stored."""
+
+    @extend_schema(
+        request=KeeperAddressesInputSerializer, responses={200: KeeperAddressesStoredSerializer}
+    )
+    def post(self, request: SignedInRequest) -> Response:
+        letters_force(request.user)
+        payload = KeeperAddressesInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        addresses = payload.validated_data["addresses"]
+        stored = keeper_addresses_store(
+            actor=request.user,
+            addresses=[(f"row {number}", row) for number, row in enumerate(addresses, 1)],
+        )
+        return Response({"stored": stored, "kept_days": settings.KEEPER_ADDRESS_RETENTION_DAYS})
+
+
+class KeeperAddressesUploadView(IdempotentAPIView):
+    """The same from the letters batch's CSV file with the keepers' names and addresses filled
+    in (the ``keeper_name``, ``address_line_1`` to ``4`` and ``postcode`` columns); rows
+    still blank are left alone."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        responses={200: KeeperAddressesStoredSerializer},
+    )
+    def post(self, request: SignedInRequest) -> Response:
+        letters_force(request.user)
+        addresses = csv_keeper_addresses(request.FILES.get("file"))
+        stored = keeper_addresses_store(actor=request.user, addresses=addresses)
+        return Response({"stored": stored, "kept_days": settings.KEEPER_ADDRESS_RETENTION_DAYS})

@@ -2,18 +2,17 @@
 referral), with that vehicle's pending offences at that stage on it; as rows for a mail merge,
 and as A4 letters (PDF) that go straight into a window envelope.
 
-The keeper's name and address are not known here: the force looks them up from the
-registration (DVLA) and prints or merges them in. The PDF is addressed to "The Registered
-Keeper" of the vehicle; the CSV leaves the name and address columns blank for the lookup.
+The keeper's name and address come from the force's own lookup of the registration (DVLA),
+stored against the letter's reference (``watch.models.KeeperAddress``): a letter with them
+is addressed to the keeper by name; one without is addressed to "The Registered Keeper" of
+the vehicle, and its row of the CSV leaves the name and address columns blank for the lookup
+(filled in, the same file can be uploaded back).
 
-A letter's reference is made from its stage and the id of its earliest offence, so the same
-letter downloaded again has the same reference (the force can quote it, and a keeper's reply
-can be matched), and two letters never share one: each offence is on one letter only.
+How offences make letters, and their references: ``watch.letters``.
 """
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -45,81 +44,14 @@ from reportlab.platypus import (
 )
 
 from core.csvfiles import csv_download, csv_time
-from watch.models import Action, Letterhead, Offence
-from watch.registrations import display_registration
+from watch.letters import Letter, letters_from
+from watch.models import Action, KeeperAddress, Letterhead, Offence
 
-# The stages that send a letter, in the order a batch is printed, with the code that starts
-# their references (CSW-L1-..., CSW-L2-..., CSW-PR-...).
-STAGE_CODES = {
-    Action.FIRST_LETTER: "L1",
-    Action.SECOND_LETTER: "L2",
-    Action.POLICE_ACTION: "PR",
-}
 STAGE_HEADINGS = {
     Action.FIRST_LETTER: "Community Speedwatch: advisory letter",
     Action.SECOND_LETTER: "Community Speedwatch: second and final advisory letter",
     Action.POLICE_ACTION: "Community Speedwatch: vehicle referred to the police",
 }
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One letter: a vehicle's pending offences at one stage, earliest first."""
-
-    stage: str
-    registration: str
-    offences: tuple[Offence, ...]
-
-    @property
-    def reference(self) -> str:
-        key = self.offences[0].pk.hex[:12].upper()
-        return f"CSW-{STAGE_CODES[Action(self.stage)]}-{key[:4]}-{key[4:8]}-{key[8:]}"
-
-    @property
-    def registration_shown(self) -> str:
-        return display_registration(self.registration)
-
-    def _described(self, field: str) -> str:
-        """The vehicle's make, model or colour as last recorded (volunteers may miss it)."""
-        return next((getattr(o, field) for o in reversed(self.offences) if getattr(o, field)), "")
-
-    @property
-    def make(self) -> str:
-        return self._described("make")
-
-    @property
-    def model(self) -> str:
-        return self._described("model")
-
-    @property
-    def colour(self) -> str:
-        return self._described("colour")
-
-
-def letters_from(offences: Iterable[Offence]) -> list[Letter]:
-    """Group pending offences into letters: one per registration and stage, printed stage by
-    stage, then in the order their first offence was seen."""
-    grouped: dict[tuple[str, str], list[Offence]] = {}
-    for offence in offences:
-        if offence.action in STAGE_CODES:
-            grouped.setdefault((offence.action, offence.registration), []).append(offence)
-    letters = [
-        Letter(
-            stage=stage,
-            registration=registration,
-            offences=tuple(sorted(found, key=lambda o: (o.observed_at, str(o.pk)))),
-        )
-        for (stage, registration), found in grouped.items()
-    ]
-    stages = list(STAGE_CODES)
-    return sorted(
-        letters,
-        key=lambda letter: (
-            stages.index(Action(letter.stage)),
-            letter.offences[0].observed_at,
-            letter.registration,
-        ),
-    )
 
 
 def reply_by(letterhead: Letterhead, on: date) -> date:
@@ -172,11 +104,25 @@ def offence_summary(offence: Offence) -> str:
     )
 
 
+def _keeper_cells(keeper: KeeperAddress | None) -> list[str]:
+    """``keeper_name``, ``address_line_1`` to ``4`` and ``postcode``: blank when not looked
+    up yet."""
+    if keeper is None:
+        return [""] * 6
+    lines = [*keeper.address_lines, "", "", "", ""][:4]
+    return [keeper.name, *lines, keeper.postcode]
+
+
 def letter_rows(
-    letters: Sequence[Letter], *, letterhead: Letterhead, on: date
+    letters: Sequence[Letter],
+    *,
+    letterhead: Letterhead,
+    on: date,
+    addresses: Mapping[str, KeeperAddress],
 ) -> Iterator[list[object]]:
     for letter in letters:
         offences = letter.offences
+        keeper = _keeper_cells(addresses.get(letter.reference))
         yield [
             letter.reference,
             letter.stage,
@@ -188,12 +134,7 @@ def letter_rows(
             letter.make,
             letter.model,
             letter.colour,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
+            *keeper,
             len(offences),
             csv_time(offences[0].observed_at),
             csv_time(offences[-1].observed_at),
@@ -398,15 +339,16 @@ class _LetterStart(Flowable):
     """Takes no room: marks where a letter begins, so the page decorations drawn at the end
     of each page know whose page it is."""
 
-    def __init__(self, state: dict[str, Any], letter: Letter) -> None:
+    def __init__(self, state: dict[str, Any], letter: Letter, keeper: KeeperAddress | None) -> None:
         super().__init__()
-        self.state, self.letter = state, letter
+        self.state, self.letter, self.keeper = state, letter, keeper
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
         self.state["letter"] = self.letter
+        self.state["keeper"] = self.keeper
         self.state["first_page"] = self.canv.getPageNumber()
 
 
@@ -457,12 +399,20 @@ class _Pages:
         for line in lines:
             canvas.drawRightString(RIGHT, _down(y), _printable(line))
             y += 4 * mm
-        # The addressee, in the window.
-        canvas.setFont(FONT, 11)
-        canvas.drawString(ADDRESS_LEFT, _down(ADDRESS_TOP), "The Registered Keeper")
-        canvas.drawString(
-            ADDRESS_LEFT, _down(ADDRESS_TOP + 5 * mm), f"Vehicle {letter.registration_shown}"
+        # The addressee, in the window: the keeper as looked up, or the vehicle's keeper.
+        keeper: KeeperAddress | None = self.state.get("keeper")
+        window = (
+            keeper.lines
+            if keeper is not None
+            else ["The Registered Keeper", f"Vehicle {letter.registration_shown}"]
         )
+        window = [_printable(line) for line in window]
+        # Set smaller where a long line would leave the window (85 mm across).
+        widest = max(pdfmetrics.stringWidth(line, FONT, 11) for line in window)
+        canvas.setFont(FONT, min(11, 11 * 85 * mm / widest))
+        step = (ADDRESS_BOTTOM - ADDRESS_TOP) / max(len(window), 5)
+        for number, line in enumerate(window):
+            canvas.drawString(ADDRESS_LEFT, _down(ADDRESS_TOP + number * step), line)
         # The reference block, beside the window.
         facts = [
             ("Our reference", letter.reference),
@@ -522,9 +472,16 @@ class _Pages:
         canvas.restoreState()
 
 
-def letters_pdf(letters: Sequence[Letter], *, letterhead: Letterhead, on: date) -> bytes:
-    """The letters as one PDF: each starts on a new page, addressed for a window envelope;
-    a long list of offences runs on to further pages of the same letter."""
+def letters_pdf(
+    letters: Sequence[Letter],
+    *,
+    letterhead: Letterhead,
+    on: date,
+    addresses: Mapping[str, KeeperAddress],
+) -> bytes:
+    """The letters as one PDF: each starts on a new page, addressed for a window envelope
+    (to its keeper when ``addresses`` has them, by letter reference); a long list of
+    offences runs on to further pages of the same letter."""
     _register_fonts()
     buffer = io.BytesIO()
     state: dict[str, Any] = {}
@@ -558,11 +515,12 @@ def letters_pdf(letters: Sequence[Letter], *, letterhead: Letterhead, on: date) 
         if number:
             story += [NextPageTemplate("first"), PageBreak()]
         opening, meaning = _stage_texts(letter, letterhead)
+        keeper = addresses.get(letter.reference)
         story += [
-            _LetterStart(state, letter),
+            _LetterStart(state, letter, keeper),
             NextPageTemplate("later"),
             Paragraph(escape(STAGE_HEADINGS[Action(letter.stage)]), HEADING),
-            Paragraph("Dear Registered Keeper,", BODY),
+            Paragraph(f"Dear {_text(keeper.name) if keeper else 'Registered Keeper'},", BODY),
             Paragraph(opening, BODY),
             _offence_table(letter),
             Spacer(0, 4 * mm),
@@ -579,15 +537,21 @@ def letters_pdf(letters: Sequence[Letter], *, letterhead: Letterhead, on: date) 
 
 
 def letters_download(
-    offences: Iterable[Offence], *, letterhead: Letterhead, as_pdf: bool
+    offences: Iterable[Offence],
+    *,
+    letterhead: Letterhead,
+    as_pdf: bool,
+    addresses: Mapping[str, KeeperAddress],
 ) -> HttpResponse | StreamingHttpResponse:
     """The letters of these pending offences as a file dated today: the PDF to print and post,
-    or the CSV for a mail merge."""
+    or the CSV for a mail merge; addressed to their keepers where ``addresses`` (by letter
+    reference) has them."""
     batch = letters_from(offences)
     today = timezone.localdate()
     if as_pdf:
         response = HttpResponse(
-            letters_pdf(batch, letterhead=letterhead, on=today), content_type="application/pdf"
+            letters_pdf(batch, letterhead=letterhead, on=today, addresses=addresses),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = (
             f'attachment; filename="speedwatch-letters-{today.isoformat()}.pdf"'
@@ -596,5 +560,5 @@ def letters_download(
     return csv_download(
         f"speedwatch-letters-{today.isoformat()}.csv",
         CSV_COLUMNS,
-        letter_rows(batch, letterhead=letterhead, on=today),
+        letter_rows(batch, letterhead=letterhead, on=today, addresses=addresses),
     )

@@ -10,7 +10,7 @@ from core import visibility
 from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
 from watch.filters import OffenceFilter
-from watch.models import Action, ActionStatus, Letterhead, Offence
+from watch.models import Action, ActionStatus, KeeperAddress, Letterhead, Offence
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
 
 
@@ -51,3 +51,9 @@ def liaison_schemes(*, user: AnyUser) -> QuerySet[Scheme]:
 def letterhead_for(*, force: str) -> Letterhead:
     """The force's letterhead, or an unsaved one with the defaults when none is set up."""
     return Letterhead.objects.filter(force=force).first() or Letterhead(force=force)
+
+
+def keeper_addresses_of(*, force: str) -> dict[str, KeeperAddress]:
+    """The keepers' names and addresses stored for the force's letters, by letter reference
+    (only recent ones are kept: ``KEEPER_ADDRESS_RETENTION_DAYS``)."""
+    return {address.reference: address for address in KeeperAddress.objects.filter(force=force)}

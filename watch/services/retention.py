@@ -1,5 +1,5 @@
 """Retention: registrations and the registrations searched for are anonymised once older
-than the retention period."""
+than the retention period; keepers' names and addresses are deleted once they have served."""
 
 from datetime import datetime, timedelta
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from watch.models import AuditRecord, Offence
+from watch.models import AuditRecord, KeeperAddress, Offence
 from watch.registrations import looks_like_registration
 
 REMOVED = "[removed]"
@@ -41,3 +41,13 @@ def registrations_purge(*, now: datetime | None = None) -> int:
             record.anonymised_at = now
         AuditRecord.objects.bulk_update(records, ["detail", "anonymised_at"], batch_size=500)
     return purged
+
+
+def keeper_addresses_purge(*, now: datetime | None = None) -> int:
+    """Delete keepers' names and addresses stored longer ago than
+    ``KEEPER_ADDRESS_RETENTION_DAYS``: long enough to print and post the letters, and no
+    longer. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.KEEPER_ADDRESS_RETENTION_DAYS)
+    deleted, _ = KeeperAddress.objects.filter(stored_at__lt=cutoff).delete()
+    return deleted

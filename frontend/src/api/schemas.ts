@@ -142,6 +142,7 @@ export type SpeedwatchSession = Schemas['Session'];
 export type SessionWithOffences = Schemas['SessionDetail'];
 /** What marking letters answers. */
 export type LettersMarked = Schemas['LettersMarked'];
+export type KeeperAddressesStored = Schemas['KeeperAddressesStored'];
 
 /**
  * A member's alert settings. The server sends every field; the schema marks some optional,

@@ -7,6 +7,7 @@ import { api } from '../api';
 import { ActionResult } from '../components/ActionResult';
 import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
+import { KeeperAddressUpload } from '../components/KeeperAddressUpload';
 import { ErrorAlert, SelectField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { OffenceCard } from '../components/OffenceCard';
@@ -120,7 +121,7 @@ function LetterQueue({ me }: { me: Me }) {
         <h2 id="batch-heading">Download the waiting batch</h2>
         <p>
           Every letter still waiting{action ? ` (${ACTION_LABELS[action as keyof typeof ACTION_LABELS]?.toLowerCase() ?? action})` : ''}:
-          one letter per vehicle and stage, as a CSV for a mail merge (the keeper's name and address left for your lookup) or ready to print for a window envelope. Each download is recorded.
+          one letter per vehicle and stage, as a CSV for a mail merge or ready to print for a window envelope, addressed to each keeper you have added below (the others to the registered keeper, their name and address left blank for your lookup). Each download is recorded.
         </p>
         <div class="button-row">
           <a class="button button--secondary" href={api.lettersExportUrl(exportQuery, 'csv')} download>
@@ -130,6 +131,7 @@ function LetterQueue({ me }: { me: Me }) {
             Download PDF
           </a>
         </div>
+        <KeeperAddressUpload />
       </section>
 
       <section aria-labelledby="queue-heading">
