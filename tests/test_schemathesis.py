@@ -79,6 +79,13 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/v1/me/two-factor/recovery-codes/": f"two-factor sign-in is on; {PASSWORD}",
     "POST /api/v1/schemes/{id}/status/": "the status allows the change; some need a reason",
     "POST /api/v1/speedwatch/letters/mark/": "the offences are in the user's letters queue",
+    "POST /api/v1/speedwatch/letters/addresses/": (
+        "each reference is a waiting letter of the user's queue, of that vehicle; a real UK "
+        "postcode"
+    ),
+    "POST /api/v1/speedwatch/letters/addresses/upload/": (
+        "the file is a UTF-8 CSV whose filled-in rows are waiting letters of the user's queue"
+    ),
     "POST /api/v1/speedwatch/sessions/": (
         "the end after the start, within the submission window; a team of the scheme's "
         "members; text without NUL characters"
