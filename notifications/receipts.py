@@ -60,15 +60,21 @@ def notice_receipt_record(
             match = _NOTICE_REFERENCE.fullmatch(reference or "")
             if match is None:
                 return None
-            unrecorded = Notice.objects.filter(pk=int(match[1]), provider_id__isnull=True)
-            if not unrecorded.exists():
+            notice_id = int(match[1])
+            # Either no id recorded yet, or (the worker recorded it a moment ago) this one.
+            ours = Notice.objects.filter(
+                Q(provider_id__isnull=True) | Q(provider_id=provider_id), pk=notice_id
+            )
+            if not ours.exists():
                 return None
             if receipt is None:
                 return 0
+            unrecorded = ours.filter(provider_id__isnull=True)
             unrecorded.filter(state__in=[NoticeState.QUEUED, NoticeState.SENDING]).update(
                 state=NoticeState.SENT, sent_at=at, last_error=""
             )
             unrecorded.update(provider_id=provider_id)
+            notices = Notice.objects.filter(pk=notice_id, provider_id=provider_id)
         if receipt is None:
             return 0
         return _changeable(notices, receipt).update(receipt=receipt, receipt_at=at)

@@ -16,6 +16,8 @@ Every request that reached it is kept in ``requests`` with the moment it arrived
 """
 
 import json
+import queue
+import socket
 import threading
 import time
 import urllib.request
@@ -71,10 +73,15 @@ class FakeNotify:
     # Where to post delivery receipts, and the bearer token to post them with.
     callback_url: str = ""
     callback_token: str = ""
-    # Mark each message delivered as soon as it is accepted (and post its receipt).
+    # Mark each message delivered as soon as it is accepted, and post its receipt, from
+    # threads of its own (the sender's connection is not held up by the callback).
     deliver_at_once: bool = False
+    port: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    to_deliver: "queue.Queue[str]" = field(default_factory=queue.Queue)
+    # Receipts that could not be posted (the app did not answer 2xx).
+    callback_failures: list[str] = field(default_factory=list)
 
     @property
     def api_key(self) -> str:
@@ -87,10 +94,21 @@ class FakeNotify:
 
     def start(self) -> "FakeNotify":
         handler = type("Handler", (_Handler,), {"notify": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        if self.deliver_at_once:
+            for _ in range(4):
+                threading.Thread(target=self._deliver, daemon=True).start()
         return self
+
+    def _deliver(self) -> None:
+        while True:
+            notification_id = self.to_deliver.get()
+            try:
+                self.finish(notification_id, "delivered")
+            except OSError as exc:
+                self.callback_failures.append(f"{notification_id}: {exc}")
 
     def stop(self) -> None:
         if self.server is not None:
@@ -227,6 +245,12 @@ class _Handler(BaseHTTPRequestHandler):
     notify: FakeNotify
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        # The headers and the body go in two writes: without this, Nagle's algorithm holds
+        # the body back for the client's delayed acknowledgement (40 ms an answer).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _answer(self, status: int, body: dict[str, Any]) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
@@ -253,7 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
             notify.requests.append(Received(method, self.path, body, at, status))
         self._answer(status, answer)
         if status == 201 and notify.deliver_at_once:
-            notify.finish(answer["id"], "delivered")
+            notify.to_deliver.put(answer["id"])
 
     def do_POST(self) -> None:
         self._handle("POST")
