@@ -9,8 +9,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from django.utils import timezone
 
+from core.ratelimit import TokenBucket
 from notifications.dispatch import notices_deliver, notices_sweep
 from notifications.models import Notice, Preference
 from notifications.receipts import receipts_poll
@@ -562,3 +564,34 @@ def test_notify_without_its_settings_stops_the_app_at_start_up() -> None:
         "django.core.exceptions.ImproperlyConfigured: "
         "NOTIFY_SMS_TEMPLATE_ID must be a UUID, not 'welcome'"
     )
+
+
+# --- the rate limit's bucket ------------------------------------------------------------
+
+
+def test_the_bucket_lets_a_burst_through_then_spreads_the_rest(settings) -> None:
+    client = redis.Redis.from_url(settings.NOTIFY_RATE_REDIS_URL)
+    client.delete("test:bucket")
+    bucket = TokenBucket(client, "test:bucket", limit=600, period=60)
+    # 6 at once, then 594 over the minute: never more than 600 in any minute.
+    assert (bucket.burst, bucket.rate) == (6, 9.9)
+    assert [bucket.take(max_wait=0) for _ in range(6)] == [None] * 6
+    wait = bucket.take(max_wait=0)
+    assert wait is not None and 0 < wait.seconds <= 1 / 9.9
+    # Waiting for it is allowed: the turn comes.
+    assert bucket.take(max_wait=1) is None
+    # After a 429 nobody has a turn for the pause.
+    bucket.pause(5)
+    wait = bucket.take(max_wait=0)
+    assert wait is not None and 5 < wait.seconds <= (1 + 5 * 9.9) / 9.9
+    client.delete("test:bucket")
+
+
+def test_the_receipt_poller_runs_as_a_named_task_on_beats_schedule(settings) -> None:
+    from notifications.tasks import poll_receipts
+
+    assert poll_receipts.name == "notifications.poll_receipts"
+    assert settings.CELERY_BEAT_SCHEDULE["poll-notify-receipts"] == {
+        "task": "notifications.poll_receipts",
+        "schedule": timedelta(minutes=5),
+    }
