@@ -731,7 +731,13 @@ def _send_and_record(
         _record_failure(ids, error, due=due)
         return "retry", due
     Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
-        state=NoticeState.SENT, sent_at=timezone.now(), last_error="", provider_id=provider_id
+        state=NoticeState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        # A message sent again (Notify's technical failure) has its own id and receipt.
+        provider_id=provider_id,
+        receipt="",
+        receipt_at=None,
     )
     return "sent", None
 

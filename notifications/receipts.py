@@ -4,10 +4,11 @@
 
 Notify's final statuses are delivered, permanent-failure, temporary-failure (Notify has
 already retried it for up to 72 hours) and technical-failure; each is recorded on the notice
-as its ``receipt``, and the alert's delivery figures count them. A receipt is recorded once:
-the same receipt again changes nothing; a failure does not replace a receipt already
-recorded; and a late "delivered" replaces a failure, since the message has reached its
-recipient after all.
+as its ``receipt``, and the alert's delivery figures count them. A technical failure is sent
+again, as Notify asks (while the notice has attempts left). A receipt is recorded once: the
+same receipt again changes nothing; a failure does not replace a receipt already recorded;
+and a late "delivered" replaces a failure, since the message has reached its recipient after
+all.
 """
 
 import logging
@@ -25,6 +26,7 @@ from notifications_python_client.errors import APIError
 
 from notifications import notify
 from notifications.models import Notice, NoticeState, Receipt
+from notifications.timing import retry_backoff
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,30 @@ def notice_receipt_record(
             notices = Notice.objects.filter(pk=notice_id, provider_id=provider_id)
         if receipt is None:
             return 0
-        return _changeable(notices, receipt).update(receipt=receipt, receipt_at=at)
+        changed = _changeable(notices, receipt).update(receipt=receipt, receipt_at=at)
+        if changed and receipt == Receipt.TECHNICAL_FAILURE:
+            _send_again(notices)
+        elif changed and receipt == Receipt.DELIVERED:
+            # Delivered after all, while waiting to be sent again: it is not sent again.
+            notices.filter(state=NoticeState.QUEUED).update(state=NoticeState.SENT, last_error="")
+        return changed
+
+
+def _send_again(notices: "models.QuerySet[Notice]") -> None:
+    """Notify asks for a message that failed for a technical reason (its own, or its
+    provider's) to be sent again: each notice it carried goes back to the queue for another
+    attempt after the dispatch's backoff, while it has attempts left (the sweep hands it
+    out). Its receipt stays until then, so the same receipt again changes nothing."""
+    now = timezone.now()
+    spare = notices.filter(
+        state=NoticeState.SENT, attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS
+    ).values_list("pk", "attempts")
+    for notice_id, attempts in spare:  # one notice, or the few of a digest
+        Notice.objects.filter(pk=notice_id, state=NoticeState.SENT).update(
+            state=NoticeState.QUEUED,
+            deliver_after=now + retry_backoff(attempts),
+            last_error="Notify could not send it (a technical failure): sending it again.",
+        )
 
 
 def _changeable(notices: "models.QuerySet[Notice]", receipt: str) -> "models.QuerySet[Notice]":

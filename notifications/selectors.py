@@ -728,7 +728,8 @@ def delivery_summary(*, alert: Alert) -> dict[str, object]:
             failed=Count("id", filter=Q(state=NoticeState.FAILED)),
             withdrawn=Count("id", filter=Q(state=NoticeState.WITHDRAWN)),
             delivered=Count("id", filter=Q(receipt=Receipt.DELIVERED)),
-            undelivered=Count("id", filter=Q(receipt__in=UNDELIVERED)),
+            # Not one waiting to be sent again after a technical failure.
+            undelivered=Count("id", filter=Q(state=NoticeState.SENT, receipt__in=UNDELIVERED)),
             read=Count("id", filter=Q(read_at__isnull=False)),
         )
         .order_by("channel")

@@ -325,7 +325,6 @@ COMPLETED = datetime(2026, 12, 7, 8, 0, 5, tzinfo=UTC)
         ("delivered", "delivered", (1, 0)),
         ("permanent-failure", "permanent_failure", (0, 1)),
         ("temporary-failure", "temporary_failure", (0, 1)),
-        ("technical-failure", "technical_failure", (0, 1)),
     ],
 )
 def test_a_callback_records_the_receipt_and_the_summary_counts_it(
@@ -342,6 +341,52 @@ def test_a_callback_records_the_receipt_and_the_summary_counts_it(
     summary = client_for(liaison).get(f"/api/v1/alerts/{sent_text.alert_id}/summary/").json()
     (sms,) = [row for row in summary["channels"] if row["channel"] == "sms"]
     assert (sms["sent"], sms["delivered"], sms["undelivered"], sms["failed"]) == (1, *figures, 0)
+
+
+def test_a_technical_failure_is_sent_again_after_its_backoff(
+    sent_text, anon, client_for, liaison, fake_notify, settings
+) -> None:
+    first_id = sent_text.provider_id
+    assert _post(anon, _receipt(sent_text, "technical-failure")).json() == {"recorded": 1}
+    sent_text.refresh_from_db()
+    assert (sent_text.state, sent_text.attempts, sent_text.receipt, sent_text.last_error) == (
+        "queued",
+        1,
+        "technical_failure",
+        "Notify could not send it (a technical failure): sending it again.",
+    )
+    assert timedelta(seconds=9) < sent_text.deliver_after - timezone.now() <= timedelta(seconds=10)
+    summary = client_for(liaison).get(f"/api/v1/alerts/{sent_text.alert_id}/summary/").json()
+    (sms,) = [row for row in summary["channels"] if row["channel"] == "sms"]
+    assert (sms["queued"], sms["sent"], sms["undelivered"]) == (1, 0, 0)
+    # The same receipt again changes nothing.
+    assert _post(anon, _receipt(sent_text, "technical-failure")).json() == {"recorded": 0}
+    assert Notice.objects.get(pk=sent_text.pk).deliver_after == sent_text.deliver_after
+    # After its backoff and the lease, the sweep hands it out and it goes again.
+    Notice.objects.filter(pk=sent_text.pk).update(
+        deliver_after=timezone.now() - timedelta(seconds=1),
+        claimed_at=timezone.now()
+        - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS + 1),
+    )
+    assert notices_sweep() == [[sent_text.pk]]
+    assert notices_deliver(notice_ids=[sent_text.pk]).delivered == 1
+    sent_text.refresh_from_db()
+    assert (sent_text.state, sent_text.attempts, sent_text.receipt) == ("sent", 2, "")
+    assert sent_text.provider_id != first_id
+    assert [r.body["reference"] for r in fake_notify.sent()] == [f"notice-{sent_text.pk}"] * 2
+    # A late receipt for the first message no longer finds the notice.
+    late = _receipt(sent_text, "delivered", id=str(first_id))
+    assert _post(anon, late).status_code == 404
+    assert _post(anon, _receipt(sent_text, "delivered")).json() == {"recorded": 1}
+
+
+def test_a_technical_failure_on_the_last_attempt_is_recorded_not_sent_again(
+    sent_text, anon, settings
+) -> None:
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    assert _post(anon, _receipt(sent_text, "technical-failure")).json() == {"recorded": 1}
+    sent_text.refresh_from_db()
+    assert (sent_text.state, sent_text.receipt) == ("sent", "technical_failure")
 
 
 def test_the_same_callback_twice_changes_nothing_more(sent_text, anon) -> None:
@@ -595,3 +640,12 @@ def test_the_receipt_poller_runs_as_a_named_task_on_beats_schedule(settings) -> 
         "task": "notifications.poll_receipts",
         "schedule": timedelta(minutes=5),
     }
+
+
+def test_delivered_after_a_technical_failure_is_not_sent_again(sent_text, anon) -> None:
+    assert _post(anon, _receipt(sent_text, "technical-failure")).json() == {"recorded": 1}
+    assert _post(anon, _receipt(sent_text, "delivered")).json() == {"recorded": 1}
+    sent_text.refresh_from_db()
+    assert (sent_text.state, sent_text.receipt, sent_text.last_error) == ("sent", "delivered", "")
+    Notice.objects.filter(pk=sent_text.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert notices_sweep() == []
