@@ -7,6 +7,7 @@ at start-up instead of quietly falling back to a default.
 
 import json
 import os
+import uuid
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,3 +67,31 @@ def env_json(name: str, default: Any = None) -> Any:
         return json.loads(value)
     except json.JSONDecodeError as exc:
         raise ImproperlyConfigured(f"{name} must be valid JSON: {exc}") from exc
+
+
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {choices}, not {value!r}")
+    return value
+
+
+def env_uuid_check(values: dict[str, str]) -> None:
+    """Each value must be a UUID (the ids GOV.UK Notify gives); the first that is not stops
+    the app, named."""
+    for name, value in values.items():
+        try:
+            uuid.UUID(value)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must be a UUID, not {value!r}") from exc
+
+
+def env_is_notify_key(key: str) -> bool:
+    """Whether ``key`` reads as a GOV.UK Notify API key: a name, then the service's id and the
+    secret, two UUIDs, joined by hyphens."""
+    try:
+        uuid.UUID(key[-73:-37])
+        uuid.UUID(key[-36:])
+    except ValueError:
+        return False
+    return len(key) > 74 and key[-74] == "-" and key[-37] == "-"

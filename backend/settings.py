@@ -13,7 +13,16 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from backend.env import env_bool, env_int, env_json, env_list, env_str
+from backend.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_is_notify_key,
+    env_json,
+    env_list,
+    env_str,
+    env_uuid_check,
+)
 from backend.security import csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -373,16 +382,15 @@ NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60, minimum
 WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY")
 WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY")
 WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:admin@patchwatch.local")
-# Text messages: "" (off), "console" (printed, for development) or "http" (a provider's
-# JSON API: POST {"to", "body", "sender"} with a bearer token).
-SMS_PROVIDER = env_str("SMS_PROVIDER")
-SMS_HTTP_URL = env_str("SMS_HTTP_URL")
-SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
-SMS_SENDER_ID = env_str("SMS_SENDER_ID", "Patchwatch")
-SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10, minimum=1)
+# Who carries text messages: "" (nobody: the channel is off), "console" (printed to the log,
+# for development) or "notify" (GOV.UK Notify, configured below).
+SMS_PROVIDER = env_choice("SMS_PROVIDER", ["", "console", "notify"], "")
 
 # --- Email ----------------------------------------------------------------------------
 
+# Who carries alert emails: "smtp" (Django's email backend, configured below) or "notify" (GOV.UK
+# Notify). Account emails (password resets, address changes) always go by the backend.
+EMAIL_PROVIDER = env_choice("EMAIL_PROVIDER", ["smtp", "notify"], "smtp")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
@@ -395,6 +403,77 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
 # defines as a time whose zone is unknown.
 EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Patchwatch <no-reply@patchwatch.local>")
+
+# --- GOV.UK Notify ---------------------------------------------------------------------
+
+# Used when EMAIL_PROVIDER or SMS_PROVIDER is "notify"; then each setting that channel needs
+# must be given, or the app stops at start-up naming it.
+_notify_channels = [
+    channel
+    for channel, provider in (("EMAIL", EMAIL_PROVIDER), ("SMS", SMS_PROVIDER))
+    if provider == "notify"
+]
+# An API key as Notify gives it: "{key name}-{service id}-{secret}", the last two UUIDs.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# One template per channel, filled from the alert (personalisation: subject, headline, body,
+# instruction, contact, advice, link); a digest uses its own template if one is given.
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID")
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID")
+NOTIFY_EMAIL_DIGEST_TEMPLATE_ID = env_str(
+    "NOTIFY_EMAIL_DIGEST_TEMPLATE_ID", NOTIFY_EMAIL_TEMPLATE_ID
+)
+NOTIFY_SMS_DIGEST_TEMPLATE_ID = env_str("NOTIFY_SMS_DIGEST_TEMPLATE_ID", NOTIFY_SMS_TEMPLATE_ID)
+# Optional: a text message sender and an email reply-to address set up in Notify (their ids).
+NOTIFY_SMS_SENDER_ID = env_str("NOTIFY_SMS_SENDER_ID")
+NOTIFY_EMAIL_REPLY_TO_ID = env_str("NOTIFY_EMAIL_REPLY_TO_ID")
+# The bearer token entered in Notify's callback settings for delivery receipts, which Notify
+# sends to /api/v1/notify/receipts/. Empty: every callback is refused (the poller still
+# collects receipts).
+NOTIFY_CALLBACK_BEARER_TOKEN = env_str("NOTIFY_CALLBACK_BEARER_TOKEN")
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# Notify's limit for a key is 3,000 messages a minute: every worker takes from one token bucket
+# in Redis, so that together they never send more.
+NOTIFY_RATE_PER_MINUTE = env_int("NOTIFY_RATE_PER_MINUTE", 3000, minimum=1)
+# How long a send may wait for its turn before its notices are put off for a short while
+# (without counting an attempt).
+NOTIFY_RATE_MAX_WAIT_SECONDS = env_int("NOTIFY_RATE_MAX_WAIT_SECONDS", 30, minimum=0)
+# A notice sent by Notify this long ago without a receipt is asked about (a callback may have
+# been missed), at most this many at each run of the poller.
+NOTIFY_RECEIPT_POLL_AFTER_MINUTES = env_int("NOTIFY_RECEIPT_POLL_AFTER_MINUTES", 30, minimum=1)
+NOTIFY_RECEIPT_POLL_LIMIT = env_int("NOTIFY_RECEIPT_POLL_LIMIT", 500, minimum=1)
+if _notify_channels:
+    _wanted = ["NOTIFY_API_KEY", *(f"NOTIFY_{channel}_TEMPLATE_ID" for channel in _notify_channels)]
+    _missing = [name for name in _wanted if not globals()[name]]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{', '.join(_missing)} must be set when GOV.UK Notify carries "
+            f"{' and '.join(_notify_channels).lower().replace('sms', 'text messages')}"
+        )
+    if not _redis_url:
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set when GOV.UK Notify is used: its rate limit is shared there"
+        )
+    if not env_is_notify_key(NOTIFY_API_KEY):
+        # Not the key itself in the message: it is a secret.
+        raise ImproperlyConfigured(
+            "NOTIFY_API_KEY must be a key as Notify gives it: {key name}-{service id}-{secret}"
+        )
+    env_uuid_check(
+        {
+            name: globals()[name]
+            for name in (
+                "NOTIFY_EMAIL_TEMPLATE_ID",
+                "NOTIFY_SMS_TEMPLATE_ID",
+                "NOTIFY_EMAIL_DIGEST_TEMPLATE_ID",
+                "NOTIFY_SMS_DIGEST_TEMPLATE_ID",
+                "NOTIFY_SMS_SENDER_ID",
+                "NOTIFY_EMAIL_REPLY_TO_ID",
+            )
+            if globals()[name]
+        }
+    )
+NOTIFY_RATE_REDIS_URL = _redis_url
 
 # --- Celery ---------------------------------------------------------------------------
 
@@ -439,6 +518,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notices": {
         "task": "notifications.sweep_notices",
         "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_SECONDS),
+    },
+    "poll-notify-receipts": {
+        "task": "notifications.poll_receipts",
+        "schedule": timedelta(minutes=5),
     },
     "send-digests": {
         "task": "notifications.send_digests",

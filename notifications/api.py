@@ -28,7 +28,7 @@ from core.filters import FilterSet, IdFilter, StrictBooleanFilter
 from core.idempotency import IdempotentAPIView
 from core.renderers import AtomRenderer, CAPRenderer, XMLRenderer
 from core.serializers import one_time_zone
-from notifications import feeds, permissions, selectors, services
+from notifications import feeds, permissions, receipts, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.guidance import guidance_defaults
 from notifications.models import Alert, AlertStatus, Category, MessageType, Notice
@@ -42,10 +42,12 @@ from notifications.serializers import (
     AreaFeedQuerySerializer,
     MarkedSerializer,
     NoticeSerializer,
+    NotifyReceiptSerializer,
     PreferenceSerializer,
     PreviewSerializer,
     PushSubscriptionSerializer,
     ReadInputSerializer,
+    ReceiptRecordedSerializer,
     ReplyAnswerSerializer,
     ReplyInputSerializer,
     ReplySerializer,
@@ -429,6 +431,39 @@ ATOM_RESPONSE = {
         OpenApiTypes.STR, description="An Atom 1.0 feed (RFC 4287)."
     )
 }
+
+
+class NotifyReceiptView(IdempotentAPIView):
+    """GOV.UK Notify's delivery receipts (its callback, set up in Notify with this address and
+    the bearer token). A receipt for a message no notice knows changes nothing and is
+    answered 404, which Notify does not retry; the same receipt twice changes nothing more
+    (answered 200, ``recorded`` 0). Not in the API's schema: no client of the API calls it."""
+
+    authentication_classes = [permissions.NotifyCallbackAuthentication]
+    permission_classes = [permissions.IsNotifyCallback]
+    # Notify posts a receipt for every message, thousands a minute from a few addresses:
+    # the throttles meant for people would refuse most of them. Without the token every
+    # request is refused before any work.
+    throttle_classes: list = []
+    # Notify sends no Idempotency-Key, and recording a receipt twice changes nothing.
+    idempotency_key_accepted = False
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request) -> Response:
+        payload = NotifyReceiptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        recorded = receipts.notice_receipt_record(
+            provider_id=data["id"],
+            reference=data.get("reference"),
+            status=data["status"],
+            at=data.get("completed_at"),
+        )
+        if recorded is None:
+            return Response(
+                {"detail": "No notice was sent as this message."}, status=status.HTTP_404_NOT_FOUND
+            )
+        return Response(ReceiptRecordedSerializer({"recorded": recorded}).data)
 
 
 class _AlertFeedView(APIView):

@@ -5,22 +5,28 @@ claims it. The others send one notice at a time through ``Sender.send``, or a me
 held notices at once through ``Sender.send_digest``, and report every failure as
 ``TransientFailure`` (try again later) or ``PermanentFailure`` (record and stop): a sender
 never lets a network or server error escape as anything else, so that every failure is
-counted, recorded and retried the same way (``notifications.dispatch``).
+counted, recorded and retried the same way (``notifications.dispatch``). A sender whose
+provider gives each message an id (GOV.UK Notify) returns it, and it is stored on the notice,
+for the provider's delivery receipt to find.
+
+Which provider carries email (``EMAIL_PROVIDER``: smtp or notify) and text messages
+(``SMS_PROVIDER``: console or notify) is configuration (``sender_for``).
 """
 
 import hashlib
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections import defaultdict
-from typing import Protocol
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Protocol
 
-import requests
 from django.conf import settings
 from django.core import mail
+from notifications_python_client.errors import APIError
 from pywebpush import WebPushException, webpush
 
+from notifications import notify
 from notifications.models import Channel, Notice, PushReceipt, PushSubscription
 
 logger = logging.getLogger(__name__)
@@ -34,10 +40,21 @@ class PermanentFailure(Exception):
     """The channel will never deliver this notice (no address, rejected)."""
 
 
-class Sender(Protocol):
-    def send(self, notice: Notice) -> None: ...
+class RateLimited(TransientFailure):
+    """Not this notice's fault: the channel's shared rate limit has no turn for it within the
+    wait allowed. Delivery puts it (and the rest of its batch) off for ``retry_after``
+    seconds without counting an attempt."""
 
-    def send_digest(self, notices: list[Notice]) -> None:
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"Waiting for a turn within the rate limit ({retry_after:.1f} s)")
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    def send(self, notice: Notice) -> str | None:
+        """Send one notice; the provider's id for the message, when it gives one."""
+
+    def send_digest(self, notices: list[Notice]) -> str | None:
         """One message listing ``notices``, all of one recipient and of this channel."""
 
     def close(self) -> None: ...
@@ -56,6 +73,34 @@ def _headline(notice: Notice) -> str:
 
 def _subject(notice: Notice) -> str:
     return _PREFIX + _headline(notice)
+
+
+def _notice_key(notice: Notice) -> str:
+    """The notice's own key: the Message-ID of its email, the reference of its Notify message."""
+    return f"notice-{notice.pk}"
+
+
+def _link(notice: Notice) -> str:
+    return f"{settings.SITE_URL}/alerts/{notice.alert_id}"
+
+
+def _advice(notice: Notice) -> str:
+    """What to do and whom to contact, as lines of text (empty when the alert says neither)."""
+    alert = notice.alert
+    return "\n\n".join(
+        f"{label}: {text}"
+        for label, text in (("What to do", alert.instruction), ("Contact", alert.contact))
+        if text
+    )
+
+
+def _digest_body(notices: list[Notice]) -> str:
+    lines = [f"{_alerts(len(notices))} since your last digest:\n"]
+    for notice in notices:
+        lines.append(f"- {_headline(notice)}")
+        lines.append(f"  {notice.alert.body}")
+        lines.append(f"  {_link(notice)}\n")
+    return "\n".join(lines)
 
 
 def _digest_key(notices: list[Notice]) -> str:
@@ -110,17 +155,14 @@ class EmailSender:
         if not notice.recipient.email:
             raise PermanentFailure("The recipient has no email address.")
         alert = notice.alert
-        advice = "".join(
-            f"\n\n{label}: {text}"
-            for label, text in (("What to do", alert.instruction), ("Contact", alert.contact))
-            if text
-        )
+        advice = _advice(notice)
+        body = f"{alert.body}\n\n{advice}" if advice else alert.body
         self._deliver(
             mail.EmailMessage(
                 subject=_subject(notice),
-                body=f"{alert.body}{advice}\n\n{settings.SITE_URL}/alerts/{alert.pk}\n",
+                body=f"{body}\n\n{_link(notice)}\n",
                 to=[notice.recipient.email],
-                headers={"Message-ID": f"<notice-{notice.pk}@patchwatch>"},
+                headers={"Message-ID": f"<{_notice_key(notice)}@patchwatch>"},
             )
         )
 
@@ -128,16 +170,10 @@ class EmailSender:
         recipient = notices[0].recipient
         if not recipient.email:
             raise PermanentFailure("The recipient has no email address.")
-        lines = [f"{_alerts(len(notices))} since your last digest:\n"]
-        for notice in notices:
-            alert = notice.alert
-            lines.append(f"- {_headline(notice)}")
-            lines.append(f"  {alert.body}")
-            lines.append(f"  {settings.SITE_URL}/alerts/{alert.pk}\n")
         self._deliver(
             mail.EmailMessage(
                 subject=_PREFIX + _digest_title(notices),
-                body="\n".join(lines),
+                body=_digest_body(notices),
                 to=[recipient.email],
                 headers={"Message-ID": f"<{_digest_key(notices)}@patchwatch>"},
             )
@@ -167,52 +203,122 @@ class UnavailableSender:
 
 
 class SmsSender:
-    """Text messages through the configured provider: printed to the log ("console") or
-    posted to a provider's JSON API ("http"). The notice id is sent as an idempotency key,
-    so a provider that honours it drops a message sent twice."""
+    """Text messages printed to the log (``SMS_PROVIDER=console``), for development."""
 
     def send(self, notice: Notice) -> None:
-        alert = notice.alert
-        body = f"{_subject(notice)} {settings.SITE_URL}/alerts/{alert.pk}"
-        self._post(notice.recipient.phone, body, key=f"notice-{notice.pk}")
+        self._print(notice.recipient.phone, f"{_subject(notice)} {_link(notice)}")
 
     def send_digest(self, notices: list[Notice]) -> None:
         headlines = "; ".join(_headline(notice) for notice in notices)
         body = f"{_PREFIX}{_digest_title(notices)}: {headlines}"
         link = f" {settings.SITE_URL}/alerts"
         # The link must survive the cut to the length of a text.
-        body = body[: SMS_MAX_CHARS - len(link)] + link
-        self._post(notices[0].recipient.phone, body, key=_digest_key(notices))
+        self._print(notices[0].recipient.phone, body[: SMS_MAX_CHARS - len(link)] + link)
 
-    def _post(self, phone: str, body: str, *, key: str) -> None:
+    def _print(self, phone: str, body: str) -> None:
         if not phone:
             raise PermanentFailure("The recipient has no phone number.")
-        body = body[:SMS_MAX_CHARS]
-        if settings.SMS_PROVIDER == "console":
-            logger.info("Text message to %s: %s", phone, body)
-            return
-        request = urllib.request.Request(  # noqa: S310 (the provider's URL is configuration)
-            settings.SMS_HTTP_URL,
-            data=json.dumps({"to": phone, "body": body, "sender": settings.SMS_SENDER_ID}).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
-                "Idempotency-Key": key,
-            },
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=settings.SMS_TIMEOUT_SECONDS):  # noqa: S310
-                return
-        except urllib.error.HTTPError as exc:
-            if exc.code >= 500 or exc.code == 429:
-                raise TransientFailure(f"SMS provider answered {exc.code}") from exc
-            raise PermanentFailure(f"SMS provider refused the message ({exc.code})") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise TransientFailure(f"SMS provider unreachable: {exc}") from exc
+        logger.info("Text message to %s: %s", phone, body[:SMS_MAX_CHARS])
 
     def close(self) -> None:
         pass
+
+
+class NotifySender:
+    """GOV.UK Notify, for email or text messages, through its official client.
+
+    Each message fills the channel's template with the alert (``personalisation``) and has
+    the notice's own key as its reference (a digest's key for a digest), so that a message
+    sent again after a worker died between Notify accepting it and its record can be
+    recognised as the same one. Every call waits for its turn in the rate limit that all
+    workers share; Notify's id for the message is returned, to be stored on the notice for
+    its delivery receipt.
+    """
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self.client = notify.client()
+        self.bucket = notify.rate_bucket()
+
+    def send(self, notice: Notice) -> str:
+        alert = notice.alert
+        personalisation = {
+            "subject": _subject(notice),
+            "headline": _headline(notice),
+            "body": alert.body,
+            "instruction": alert.instruction,
+            "contact": alert.contact,
+            "advice": _advice(notice),
+            "link": _link(notice),
+        }
+        return self._send(notice, personalisation, reference=_notice_key(notice), digest=False)
+
+    def send_digest(self, notices: list[Notice]) -> str:
+        personalisation = {
+            "subject": _PREFIX + _digest_title(notices),
+            "headline": _digest_title(notices),
+            "body": _digest_body(notices),
+            "instruction": "",
+            "contact": "",
+            "advice": "",
+            "link": f"{settings.SITE_URL}/alerts",
+        }
+        return self._send(notices[0], personalisation, reference=_digest_key(notices), digest=True)
+
+    def _send(
+        self, notice: Notice, personalisation: dict[str, str], *, reference: str, digest: bool
+    ) -> str:
+        recipient = notice.recipient
+        call: Callable[[], dict[str, Any]]
+        if self.channel == Channel.EMAIL:
+            if not recipient.email:
+                raise PermanentFailure("The recipient has no email address.")
+            template = (
+                settings.NOTIFY_EMAIL_DIGEST_TEMPLATE_ID
+                if digest
+                else settings.NOTIFY_EMAIL_TEMPLATE_ID
+            )
+            call = partial(
+                self.client.send_email_notification,
+                email_address=recipient.email,
+                template_id=template,
+                personalisation=personalisation,
+                reference=reference,
+                email_reply_to_id=settings.NOTIFY_EMAIL_REPLY_TO_ID or None,
+            )
+        else:
+            if not recipient.phone:
+                raise PermanentFailure("The recipient has no phone number.")
+            template = (
+                settings.NOTIFY_SMS_DIGEST_TEMPLATE_ID
+                if digest
+                else settings.NOTIFY_SMS_TEMPLATE_ID
+            )
+            call = partial(
+                self.client.send_sms_notification,
+                phone_number=recipient.phone,
+                template_id=template,
+                personalisation=personalisation,
+                reference=reference,
+                sms_sender_id=settings.NOTIFY_SMS_SENDER_ID or None,
+            )
+        wait = notify.take_turn(self.bucket)
+        if wait is not None:
+            raise RateLimited(wait.seconds)
+        try:
+            response = call()
+        except APIError as exc:
+            refusal = notify.refusal(exc)
+            if refusal.rate_limited:
+                # Every worker waits a while, rather than each being refused in turn.
+                self.bucket.pause(notify.RATE_LIMITED_PAUSE_SECONDS)
+            if refusal.passing:
+                raise TransientFailure(refusal.message) from exc
+            raise PermanentFailure(refusal.message) from exc
+        return str(response["id"])
+
+    def close(self) -> None:
+        self.client.request_session.close()
 
 
 class PushSender:
@@ -272,7 +378,7 @@ class PushSender:
                 else:
                     refused.append(f"Push service refused the message ({status}): {exc.message}")
                 continue
-            except requests.RequestException as exc:
+            except OSError as exc:  # requests' errors (a refused connection, a timeout)
                 passing.append(f"Push service unreachable: {exc}")
                 continue
             PushReceipt.objects.bulk_create(
@@ -309,8 +415,10 @@ class PushSender:
 
 def sender_for(channel: str) -> Sender:
     if channel == Channel.EMAIL:
-        return EmailSender()
-    if channel == Channel.SMS and settings.SMS_PROVIDER in ("console", "http"):
+        return NotifySender(channel) if settings.EMAIL_PROVIDER == "notify" else EmailSender()
+    if channel == Channel.SMS and settings.SMS_PROVIDER == "notify":
+        return NotifySender(channel)
+    if channel == Channel.SMS and settings.SMS_PROVIDER == "console":
         return SmsSender()
     if channel == Channel.PUSH and settings.WEBPUSH_VAPID_PRIVATE_KEY:
         return PushSender()

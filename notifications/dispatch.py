@@ -14,8 +14,14 @@ worker killed mid-task leaves its task to another):
   died is taken up again only after a lease (``notices_sweep``). For such channels the only
   moment a message can go twice is a worker dying between the provider accepting it and the
   record of that; no system can close that gap without the provider's help, so the email's
-  Message-ID and the text's idempotency key are the notice's own, and the two copies are
-  recognisably one message.
+  Message-ID and the Notify message's reference are the notice's own, and the two copies
+  are recognisably one message (and Notify's receipt for the first, found by its reference,
+  records the notice as sent before the sweep sends it again: ``notifications.receipts``).
+
+A channel with a shared rate limit (GOV.UK Notify) may have no turn for a notice within the
+wait allowed: then that notice and the rest of its batch are put off for a few seconds, in
+their order, with no attempt counted, and retried by their task (or, after the lease, by
+the sweep).
 
 Every failure of a channel, whether it is the connection that cannot be opened or one
 message that is refused, takes the same path: the attempt is counted (by the claim), the
@@ -43,7 +49,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications.channels import PermanentFailure, Sender, TransientFailure, sender_for
+from notifications.channels import (
+    PermanentFailure,
+    RateLimited,
+    Sender,
+    TransientFailure,
+    sender_for,
+)
 from notifications.models import (
     Alert,
     AlertStatus,
@@ -657,11 +669,26 @@ def notices_deliver(*, notice_ids: list[int]) -> DeliveryOutcome:
     for channel, notices in by_channel.items():
         sender = sender_for(channel)
         try:
-            for notice in notices:
-                _deliver_one(sender, notice, outcome)
+            for index, notice in enumerate(notices):
+                put_off_until = _deliver_one(sender, notice, outcome)
+                if put_off_until is not None:
+                    # The channel's rate limit has no turn for this batch yet: the rest of it
+                    # waits too, in its order, without an attempt counted against any of it.
+                    rest = [later.pk for later in notices[index + 1 :]]
+                    _hold(rest, until=put_off_until)
+                    for notice_id in [notice.pk, *rest]:
+                        outcome.retry_later(notice_id, put_off_until)
+                    break
         finally:
             sender.close()
     return outcome
+
+
+def _hold(ids: list[int], *, until: datetime) -> None:
+    """Hold queued notices until ``until`` for the task that will retry them, marked as taken
+    in hand so that the sweep leaves them to it for the lease."""
+    now = timezone.now()
+    Notice.objects.filter(_claimable(now), pk__in=ids).update(deliver_after=until, claimed_at=now)
 
 
 def _claim(claimable: "models.QuerySet[Notice]", *, now: datetime, at: datetime) -> int:
@@ -674,12 +701,20 @@ def _claim(claimable: "models.QuerySet[Notice]", *, now: datetime, at: datetime)
 
 
 def _send_and_record(
-    ids: list[int], *, attempts: int, claimed_at: datetime, send: Callable[[], None]
+    ids: list[int], *, attempts: int, claimed_at: datetime, send: Callable[[], str | None]
 ) -> tuple[str, datetime | None]:
     """Send claimed notices (one notice, or a digest of several) and record the outcome:
-    ("sent" | "failed" | "retry", when the retry is due). ``attempts`` counts this one."""
+    ("sent" | "failed" | "retry" | "put off", when the retry is due). ``attempts`` counts
+    this one. Put off means the channel's rate limit had no turn for it: nothing was sent,
+    so the attempt is given back."""
     try:
-        send()
+        provider_id = send()
+    except RateLimited as exc:
+        due = timezone.now() + timedelta(seconds=exc.retry_after)
+        Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
+            state=NoticeState.QUEUED, attempts=F("attempts") - 1, deliver_after=due
+        )
+        return "put off", due
     except PermanentFailure as exc:
         _record_failure(ids, str(exc))
         return "failed", None
@@ -696,7 +731,13 @@ def _send_and_record(
         _record_failure(ids, error, due=due)
         return "retry", due
     Notice.objects.filter(pk__in=ids, state=NoticeState.SENDING).update(
-        state=NoticeState.SENT, sent_at=timezone.now(), last_error=""
+        state=NoticeState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        # A message sent again (Notify's technical failure) has its own id and receipt.
+        provider_id=provider_id,
+        receipt="",
+        receipt_at=None,
     )
     return "sent", None
 
@@ -712,12 +753,14 @@ def _record_failure(ids: list[int], error: str, *, due: datetime | None = None) 
     )
 
 
-def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> None:
+def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> datetime | None:
+    """Claim, send and record one notice; when the channel's rate limit put it off, until
+    when."""
     claimed_at = timezone.now()
     # Only as this delivery read it: if another attempt was made since, it is not ours.
     unchanged = Notice.objects.filter(pk=notice.pk, attempts=notice.attempts)
     if not _claim(unchanged, now=claimed_at, at=claimed_at):
-        return  # another delivery has it, or it is done, withdrawn, waiting or out of attempts
+        return None  # another delivery has it, or it is done, withdrawn, waiting or spent
     result, due = _send_and_record(
         [notice.pk],
         attempts=notice.attempts + 1,
@@ -728,8 +771,11 @@ def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> No
         outcome.delivered += 1
     elif result == "failed":
         outcome.failed += 1
+    elif result == "put off":
+        return due
     elif due is not None:
         outcome.retry_later(notice.pk, due)
+    return None
 
 
 def notices_sweep(*, now: datetime | None = None) -> list[list[int]]:

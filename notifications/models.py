@@ -208,6 +208,21 @@ class NoticeState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class Receipt(models.TextChoices):
+    """What the provider (GOV.UK Notify) last said of a message it accepted: each is final.
+    Notify has already retried a temporary failure (the phone was off, the inbox full) for
+    up to 72 hours; a technical failure was Notify's own or its provider's."""
+
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent_failure", "Not delivered: the address or number is wrong"
+    TEMPORARY_FAILURE = "temporary_failure", "Not delivered: the inbox or phone never took it"
+    TECHNICAL_FAILURE = "technical_failure", "Not delivered: the provider failed"
+
+
+# The receipts that say the provider could not deliver a message.
+UNDELIVERED = [Receipt.PERMANENT_FAILURE, Receipt.TEMPORARY_FAILURE, Receipt.TECHNICAL_FAILURE]
+
+
 class Notice(models.Model):
     """One alert to one recipient on one channel."""
 
@@ -240,6 +255,17 @@ class Notice(models.Model):
     # shows that one's card, not this one (one card per incident, found by an index rather
     # than by looking for the latest notice of each incident on every request).
     superseded = models.BooleanField(default=False, editable=False)
+    # GOV.UK Notify's id for the message that carried the notice (for a digest, the one
+    # message that listed it), by which its delivery receipt finds it.
+    provider_id = models.UUIDField(null=True, blank=True, editable=False)
+    # The provider's delivery receipt, when one has come (by callback or by asking). Empty in
+    # the database's default too, for the SQL that stores an alert's notices.
+    receipt = models.CharField(
+        max_length=20, choices=Receipt.choices, blank=True, default="", db_default=""
+    )
+    receipt_at = models.DateTimeField(null=True, blank=True)
+    # When the poller last asked the provider about a notice still without a receipt.
+    receipt_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -259,6 +285,17 @@ class Notice(models.Model):
                 fields=["state", "deliver_after"],
                 name="notice_waiting",
                 condition=Q(state__in=["queued", "sending"]),
+            ),
+            # Only the notices a provider gave an id: the others are never looked up by one.
+            models.Index(
+                fields=["provider_id"],
+                name="notice_provider_id",
+                condition=Q(provider_id__isnull=False),
+            ),
+            models.Index(
+                fields=["sent_at"],
+                name="notice_awaiting_receipt",
+                condition=Q(provider_id__isnull=False, receipt=""),
             ),
         ]
 

@@ -1,7 +1,14 @@
 """Who may manage an alert (see its delivery figures and replies, update or cancel it) and
-who may edit its draft."""
+who may edit its draft; and that a delivery receipt comes from GOV.UK Notify."""
 
-from typing import NamedTuple, Protocol
+import hmac
+from typing import Any, NamedTuple, Protocol
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from notifications.models import Alert, AlertStatus
 from notifications.selectors import manages_incident
@@ -60,3 +67,29 @@ def can_manage_incident(user: AnyUser, alert: Alert) -> bool:
     and its cancellation): the issuer of any of them, and the liaisons of its force. They
     read and answer the replies to all of them, which the thread shows together."""
     return can_manage_alert(user, alert) or manages_incident(user=user, alert=alert)
+
+
+class NotifyCallbackAuthentication(BaseAuthentication):
+    """Notify's callbacks carry ``Authorization: Bearer <token>``, the token configured for
+    the service in Notify (``NOTIFY_CALLBACK_BEARER_TOKEN``), compared in constant time. No
+    token configured: every callback is refused. A request without the token is answered
+    401, with the challenge."""
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        expected = settings.NOTIFY_CALLBACK_BEARER_TOKEN.encode()
+        scheme, _, token = get_authorization_header(request).partition(b" ")
+        if (
+            not expected
+            or scheme.lower() != b"bearer"
+            or not hmac.compare_digest(token.strip(), expected)
+        ):
+            raise exceptions.AuthenticationFailed("Not a callback from GOV.UK Notify.")
+        return (None, "notify")
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="notify-callbacks"'
+
+
+class IsNotifyCallback(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return request.auth == "notify"

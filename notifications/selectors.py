@@ -37,6 +37,7 @@ from areas import geo
 from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
+    UNDELIVERED,
     Alert,
     AlertStatus,
     Audience,
@@ -46,6 +47,7 @@ from notifications.models import (
     NoticeState,
     Preference,
     PushSubscription,
+    Receipt,
     Reply,
     Severity,
 )
@@ -714,7 +716,8 @@ def public_alert(*, identifier: Any) -> PublicAlert | None:
 
 def delivery_summary(*, alert: Alert) -> dict[str, object]:
     """Recipients, and per channel how many notices are queued, sent, failed, withdrawn (the
-    alert was cancelled or expired before they were due) and read."""
+    alert was cancelled or expired before they were due) and read; and of those sent, how
+    many the provider's receipts say were delivered, and how many it could not deliver."""
     rows = (
         Notice.objects.filter(alert=alert)
         .values("channel")
@@ -724,6 +727,9 @@ def delivery_summary(*, alert: Alert) -> dict[str, object]:
             sent=Count("id", filter=Q(state=NoticeState.SENT)),
             failed=Count("id", filter=Q(state=NoticeState.FAILED)),
             withdrawn=Count("id", filter=Q(state=NoticeState.WITHDRAWN)),
+            delivered=Count("id", filter=Q(receipt=Receipt.DELIVERED)),
+            # Not one waiting to be sent again after a technical failure.
+            undelivered=Count("id", filter=Q(state=NoticeState.SENT, receipt__in=UNDELIVERED)),
             read=Count("id", filter=Q(read_at__isnull=False)),
         )
         .order_by("channel")

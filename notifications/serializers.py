@@ -646,6 +646,12 @@ class ChannelFiguresSerializer(Serializer):
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
     withdrawn = serializers.IntegerField()
+    delivered = serializers.IntegerField(
+        help_text="Of those sent, how many the provider (GOV.UK Notify) says reached the person."
+    )
+    undelivered = serializers.IntegerField(
+        help_text="Of those sent, how many the provider says it could not deliver."
+    )
     read = serializers.IntegerField()
 
 
@@ -695,3 +701,20 @@ class AreaFeedQuerySerializer(Serializer):
         # Clamped rather than refused: a feed reader keeps the address it was given, and an
         # address that worked must go on working.
         return min(value, settings.NEAR_RADIUS_MAX_M)
+
+
+class NotifyReceiptSerializer(Serializer):
+    """A delivery receipt as GOV.UK Notify's callback sends it."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    to = serializers.CharField(allow_blank=True, required=False)
+    status = serializers.CharField(max_length=40)
+    created_at = serializers.DateTimeField(required=False, allow_null=True)
+    completed_at = serializers.DateTimeField(required=False, allow_null=True)
+    sent_at = serializers.DateTimeField(required=False, allow_null=True)
+    notification_type = serializers.ChoiceField(choices=["email", "sms", "letter"], required=False)
+
+
+class ReceiptRecordedSerializer(Serializer):
+    recorded = serializers.IntegerField(help_text="How many notices the receipt changed.")

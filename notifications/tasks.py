@@ -6,7 +6,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import dispatch, services
+from notifications import dispatch, receipts, services
 
 
 @shared_task(name="notifications.queue_notices", acks_late=True)
@@ -60,3 +60,8 @@ def expire_alerts() -> int:
 @shared_task(name="notifications.send_digests")
 def send_digests() -> int:
     return dispatch.digests_send()
+
+
+@shared_task(name="notifications.poll_receipts")
+def poll_receipts() -> int:
+    return receipts.receipts_poll()

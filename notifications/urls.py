@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/unread/", api.InboxUnreadView.as_view(), name="inbox-unread"),
     path("me/alert-preferences/", api.PreferenceView.as_view(), name="alert-preferences"),
     path("me/push-subscriptions/", api.PushSubscriptionView.as_view(), name="push-subscriptions"),
+    path("notify/receipts/", api.NotifyReceiptView.as_view(), name="notify-receipts"),
     path("feeds/alerts.atom", api.AreaAlertFeedView.as_view(), name="alerts-feed-area"),
     path(
         "feeds/schemes/<int:scheme_id>/alerts.atom",

@@ -13,6 +13,7 @@ from backend.celery import app as celery_app
 from schemes.models import MembershipRole, Scheme
 from tests import demo as demo_copy
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory, UserFactory
+from tests.fake_notify import FakeNotify
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,23 @@ def _tasks_in_process() -> None:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def fake_notify(settings) -> Iterator[FakeNotify]:
+    """A local GOV.UK Notify (tests/fake_notify.py), and the settings that point at it; the
+    rate limit high enough that no test waits unless it lowers it."""
+    server = FakeNotify().start()
+    settings.NOTIFY_API_KEY = server.api_key
+    settings.NOTIFY_BASE_URL = server.url
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = server.email_template_id
+    settings.NOTIFY_EMAIL_DIGEST_TEMPLATE_ID = server.email_template_id
+    settings.NOTIFY_SMS_TEMPLATE_ID = server.sms_template_id
+    settings.NOTIFY_SMS_DIGEST_TEMPLATE_ID = server.sms_template_id
+    settings.NOTIFY_CALLBACK_BEARER_TOKEN = "callback-token-of-the-test"
+    settings.NOTIFY_RATE_PER_MINUTE = 600_000
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ import json
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import requests
@@ -31,39 +30,11 @@ from tests.processes import unreachable_smtp
 pytestmark = pytest.mark.django_db
 
 
-class ProviderStub(BaseHTTPRequestHandler):
-    """A local SMS provider: answers with the next queued status and keeps the requests."""
-
-    statuses: list[int] = []
-    received: list[dict] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).received.append(
-            {
-                "body": body,
-                "auth": self.headers["Authorization"],
-                "key": self.headers["Idempotency-Key"],
-            }
-        )
-        self.send_response(type(self).statuses.pop(0) if type(self).statuses else 200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
-def sms_provider(settings):
-    ProviderStub.statuses, ProviderStub.received = [], []
-    server = HTTPServer(("127.0.0.1", 0), ProviderStub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_PROVIDER = "http"
-    settings.SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/messages"
-    settings.SMS_HTTP_TOKEN = "secret-token"
-    yield ProviderStub
-    server.shutdown()
-    server.server_close()
+def sms_provider(fake_notify, settings):
+    """Text messages through a local GOV.UK Notify (tests/fake_notify.py)."""
+    settings.SMS_PROVIDER = "notify"
+    return fake_notify
 
 
 @pytest.fixture
@@ -80,21 +51,6 @@ def _publish(liaison, django_capture_on_commit_callbacks, **details):
         return alert_publish(alert=alert, actor=liaison)
 
 
-def test_text_message_through_an_http_provider(
-    sms_provider, texter, liaison, django_capture_on_commit_callbacks
-) -> None:
-    alert = _publish(liaison, django_capture_on_commit_callbacks)
-    notice = Notice.objects.get(recipient=texter, channel="sms")
-    assert notice.state == "sent"
-    (request,) = sms_provider.received
-    assert request["body"] == {
-        "to": "07700 900123",
-        "body": f"[Patchwatch] Burglary on Mill Road http://127.0.0.1:8000/alerts/{alert.pk}",
-        "sender": "Patchwatch",
-    }
-    assert (request["auth"], request["key"]) == ("Bearer secret-token", f"notice-{notice.pk}")
-
-
 def _time_passes(notice: Notice, seconds: float) -> None:
     """Move a notice's clock back, as if ``seconds`` had passed since its last attempt."""
     Notice.objects.filter(pk=notice.pk).update(
@@ -107,20 +63,20 @@ def test_a_provider_error_is_retried_then_recorded(
     sms_provider, texter, liaison, django_capture_on_commit_callbacks, settings
 ) -> None:
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
-    sms_provider.statuses = [503, 503]
+    sms_provider.fail_next(500, 500)
     # Tasks run in-process (no broker): the failure does not raise out of the publish.
     _publish(liaison, django_capture_on_commit_callbacks)
     notice = Notice.objects.get(recipient=texter, channel="sms")
     assert (notice.state, notice.attempts, notice.last_error) == (
         "queued",
         1,
-        "SMS provider answered 503",
+        "Notify answered 500: Internal server error",
     )
     assert notice.deliver_after == notice.claimed_at + timedelta(seconds=10)
     # Before its backoff is over, neither a redelivered task nor the sweep sends it.
     assert notices_deliver(notice_ids=[notice.pk]).retry == []
     assert notices_sweep() == []
-    assert len(sms_provider.received) == 1
+    assert len(sms_provider.requests) == 1
     # Later, the sweep hands it out again: the second failure is the last allowed.
     _time_passes(notice, settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS + 1)
     assert notices_sweep() == [[notice.pk]]
@@ -130,9 +86,9 @@ def test_a_provider_error_is_retried_then_recorded(
     assert (notice.state, notice.attempts, notice.last_error) == (
         "failed",
         2,
-        "SMS provider answered 503",
+        "Notify answered 500: Internal server error",
     )
-    assert len(sms_provider.received) == 2
+    assert len(sms_provider.requests) == 2
     assert notices_sweep() == []
 
 
@@ -187,16 +143,6 @@ def test_retry_backoff_stays_within_half_the_visibility_timeout(settings) -> Non
         300,
         300,
     ]
-
-
-def test_a_refused_text_is_failed_at_once(
-    sms_provider, texter, liaison, django_capture_on_commit_callbacks
-) -> None:
-    sms_provider.statuses = [400]
-    _publish(liaison, django_capture_on_commit_callbacks)
-    notice = Notice.objects.get(recipient=texter, channel="sms")
-    assert (notice.state, notice.attempts) == ("failed", 1)
-    assert notice.last_error == "SMS provider refused the message (400)"
 
 
 def test_no_sms_provider_means_a_recorded_failure(
@@ -347,9 +293,7 @@ def test_a_daily_digest_gathers_texts_as_well_as_emails(
     _publish(liaison, django_capture_on_commit_callbacks, title="Second", urgency="Future")
     _publish(liaison, django_capture_on_commit_callbacks, title="Urgent", urgency="Immediate")
     # Only the urgent alert interrupts, on every channel.
-    assert [request["body"]["body"][:25] for request in sms_provider.received] == [
-        "[Patchwatch] Urgent http:"
-    ]
+    assert [r.body["personalisation"]["headline"] for r in sms_provider.sent()] == ["Urgent"]
     assert [m.subject for m in mail.outbox] == ["[Patchwatch] Urgent"]
     held = Notice.objects.filter(recipient=coordinator, in_digest=True)
     assert sorted(held.values_list("channel", "alert__title")) == [
@@ -360,16 +304,14 @@ def test_a_daily_digest_gathers_texts_as_well_as_emails(
     ]
     due = held.first().deliver_after
     assert digests_send(now=due + timedelta(minutes=1)) == 2  # one per channel
-    (_, text) = sms_provider.received
+    (_, text) = sms_provider.sent()
     ids = sorted(held.filter(channel="sms").values_list("id", flat=True))
-    assert text["body"] == {
-        "to": "07700 900123",
-        "body": "[Patchwatch] Your daily digest: 2 alerts: First; Second "
-        "http://127.0.0.1:8000/alerts",
-        "sender": "Patchwatch",
-    }
+    assert (text.body["phone_number"], text.body["personalisation"]["subject"]) == (
+        "07700 900123",
+        "[Patchwatch] Your daily digest: 2 alerts",
+    )
     digest_of = ",".join(str(pk) for pk in ids)
-    assert text["key"] == f"digest-{hashlib.sha256(digest_of.encode()).hexdigest()[:16]}"
+    assert text.body["reference"] == f"digest-{hashlib.sha256(digest_of.encode()).hexdigest()[:16]}"
     assert mail.outbox[-1].subject == "[Patchwatch] Your daily digest: 2 alerts"
     assert f"/alerts/{first.pk}" in mail.outbox[-1].body
     assert set(held.values_list("state", "attempts")) == {("sent", 1)}

@@ -369,6 +369,8 @@ def test_read_marks_and_the_delivery_summary(
                 "sent": 1,
                 "failed": 0,
                 "withdrawn": 0,
+                "delivered": 0,
+                "undelivered": 0,
                 "read": 1,
             },
             {
@@ -378,6 +380,8 @@ def test_read_marks_and_the_delivery_summary(
                 "sent": 1,
                 "failed": 0,
                 "withdrawn": 0,
+                "delivered": 0,
+                "undelivered": 0,
                 "read": 1,
             },
         ],

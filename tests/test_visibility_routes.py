@@ -650,6 +650,8 @@ READ_NOTHING: dict[tuple[str, str], str] = {
     ("geocode", "GET"): "asks the geocoder where a place is",
     ("alert-guidance", "GET"): "the fixed advice of each category of alert",
     ("config", "GET"): "the server's settings the frontend needs",
+    ("notify-receipts", "POST"): "GOV.UK Notify's receipts: refused to every person, signed in or "
+    "not, without Notify's bearer token (tests/test_notify.py)",
     ("schema", "GET"): "the OpenAPI document",
     ("api-docs", "GET"): "the API's documentation page",
     ("api-redoc", "GET"): "the API's documentation page",

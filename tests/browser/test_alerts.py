@@ -325,3 +325,31 @@ def test_coordinator_reads_replies_and_liaison_reworks_a_draft(page: Page) -> No
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerts in your force")
     assert not Alert.objects.filter(pk=draft.pk).exists()
     assert not Notice.objects.filter(alert_id=draft.pk).exists()
+
+
+def test_the_delivery_figures_show_what_notify_reported(page: Page) -> None:
+    """Texts sent by GOV.UK Notify: one delivered, one it could not deliver, by its receipts."""
+    from accounts.models import User
+
+    alert = Alert.objects.get(title=HARE_COURSING)
+    people = User.objects.exclude(notices__alert=alert, notices__channel="sms").order_by("pk")
+    for person, receipt in zip(people[:2], ["delivered", "permanent_failure"], strict=True):
+        Notice.objects.create(
+            alert=alert, recipient=person, channel="sms", state="sent", receipt=receipt
+        )
+    sign_in(page, LIAISON)
+    page.goto(f"/alerts/{alert.pk}")
+    texts = page.locator(".delivery__channel").filter(has_text="Text message: 2")
+    expect(texts.get_by_text("Not delivered")).to_be_visible()
+    figures = {
+        item.locator("dt").inner_text(): item.locator("dd").inner_text()
+        for item in texts.locator(".figures__item").all()
+    }
+    assert figures == {
+        "Sent": "2",
+        "Waiting": "0",
+        "Failed": "0",
+        "Delivered": "1",
+        "Not delivered": "1",
+        "Read": "0",
+    }

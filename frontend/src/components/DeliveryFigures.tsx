@@ -30,6 +30,12 @@ export function DeliveryFigures({ summary }: { summary: DeliverySummary }) {
                 <Figure label="Waiting" value={row.queued} />
                 <Figure label="Failed" value={row.failed} />
                 {row.withdrawn > 0 && <Figure label="Withdrawn" value={row.withdrawn} />}
+                {row.delivered + row.undelivered > 0 && (
+                  <>
+                    <Figure label="Delivered" value={row.delivered} />
+                    <Figure label="Not delivered" value={row.undelivered} />
+                  </>
+                )}
                 <Figure label="Read" value={row.read} />
               </dl>
             </li>
@@ -37,7 +43,7 @@ export function DeliveryFigures({ summary }: { summary: DeliverySummary }) {
         </ul>
       )}
       <p class="field-hint">
-        Waiting: held for quiet hours or a daily digest, or still being sent. Withdrawn: held back because the alert was cancelled or expired first. Read: opened here in the app.
+        Waiting: held for quiet hours or a daily digest, or still being sent. Withdrawn: held back because the alert was cancelled or expired first. Delivered and not delivered: what GOV.UK Notify reported back for emails and texts it sent. Read: opened here in the app.
       </p>
     </>
   );
