@@ -437,7 +437,7 @@ class NotifyReceiptView(IdempotentAPIView):
     """GOV.UK Notify's delivery receipts (its callback, set up in Notify with this address and
     the bearer token). A receipt for a message no notice knows changes nothing and is
     answered 404, which Notify does not retry; the same receipt twice changes nothing more
-    (answered 200, ``recorded`` 0). Not in the API's schema: no client of the API calls it."""
+    (answered 200, ``recorded`` 0). Called by Notify alone, with its own bearer token."""
 
     authentication_classes = [permissions.NotifyCallbackAuthentication]
     permission_classes = [permissions.IsNotifyCallback]
@@ -448,7 +448,7 @@ class NotifyReceiptView(IdempotentAPIView):
     # Notify sends no Idempotency-Key, and recording a receipt twice changes nothing.
     idempotency_key_accepted = False
 
-    @extend_schema(exclude=True)
+    @extend_schema(request=NotifyReceiptSerializer, responses={200: ReceiptRecordedSerializer})
     def post(self, request: Request) -> Response:
         payload = NotifyReceiptSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

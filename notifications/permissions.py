@@ -5,6 +5,7 @@ import hmac
 from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -88,6 +89,21 @@ class NotifyCallbackAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="notify-callbacks"'
+
+
+class NotifyCallbackScheme(OpenApiAuthenticationExtension):
+    """How the schema states ``NotifyCallbackAuthentication``: a bearer token."""
+
+    target_class = NotifyCallbackAuthentication
+    name = "notifyCallbackToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The bearer token set for delivery receipts in GOV.UK Notify "
+            "(NOTIFY_CALLBACK_BEARER_TOKEN).",
+        }
 
 
 class IsNotifyCallback(BasePermission):
