@@ -10,6 +10,7 @@ current user, setting up two-factor sign-in, signing out).
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
@@ -17,13 +18,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts import two_factor
+from accounts.models import DJANGO_LANGUAGE
 from core.compiled import CompiledList, StandIn
 
 MESSAGES = {
-    two_factor.ENROLMENT_REQUIRED: (
+    two_factor.ENROLMENT_REQUIRED: _(
         "Set up two-factor sign-in before using Patchwatch: police liaisons and staff must."
     ),
-    two_factor.VERIFICATION_REQUIRED: "Enter the code from your authenticator app first.",
+    two_factor.VERIFICATION_REQUIRED: _("Enter the code from your authenticator app first."),
 }
 
 
@@ -38,8 +40,20 @@ def _exempt(request: Request) -> bool:
     return allowed is True or request.method in allowed
 
 
+def _speak_their_language(request: Request, user: Any) -> None:
+    """The rest of the request speaks the language the person chose, whatever their browser
+    asks for (LocaleMiddleware activated that; it also names the language in the answer's
+    Content-Language)."""
+    language = DJANGO_LANGUAGE.get(getattr(user, "language", ""), DJANGO_LANGUAGE["en"])
+    translation.activate(language)
+    request._request.LANGUAGE_CODE = language
+
+
 def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | None) -> None:
-    if result is None or _exempt(request):
+    if result is None:
+        return
+    _speak_their_language(request, result[0])
+    if _exempt(request):
         return
     refusal = two_factor.request_refusal(
         user=result[0],
