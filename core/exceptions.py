@@ -6,6 +6,8 @@ from typing import Any
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -63,6 +65,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError(
             {"non_field_errors": [_("A value in the request is out of range or malformed.")]}
         )
+    # Django's 404 names the model in English ("No Scheme matches the given query."): in any
+    # other language the answer is DRF's own, translated.
+    if isinstance(exc, Http404) and not (translation.get_language() or "en").startswith("en"):
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is not None and context.get("request") is not None:
         renderers.answer_errors_as_json(context["request"])

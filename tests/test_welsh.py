@@ -170,3 +170,17 @@ def test_one_persons_welsh_does_not_leak_into_the_next_request(client_for, anon)
     client_for(UserFactory(language="cy")).get(ME)
     response = anon.get(ME)
     assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_a_scheme_out_of_sight_is_not_found_in_welsh(client_for, scheme) -> None:
+    scheme.status = "suspended"
+    scheme.save()
+    response = client_for(UserFactory(language="cy")).get(f"/api/v1/schemes/{scheme.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Heb ei ganfod."}
+
+
+def test_an_alert_of_another_area_is_not_found_in_welsh(client_for) -> None:
+    response = client_for(UserFactory(language="cy")).get("/api/v1/alerts/999999/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Heb ei ganfod."}

@@ -362,21 +362,42 @@ interface StatusAction {
 function statusActions(scheme: Scheme): StatusAction[] {
   const name = scheme.name;
   const review = scheme.actions.review;
-  const close = (reasonHint: string): StatusAction => ({ label: 'Close scheme', to: 'closed', reasonHint, done: `${name} has been closed.` });
+  const close = (reasonHint: string): StatusAction => ({
+    label: t('schemeStatusAction.close'),
+    to: 'closed',
+    reasonHint,
+    done: t('schemeStatusAction.closed', { name }),
+  });
+  const coordinatorsSee = t('schemeStatusAction.coordinatorsSee');
   const worded: Record<SchemeStatus, StatusAction[]> = {
     proposed: [
-      { label: 'Approve', to: 'active', done: `${name} is approved and now appears in the directory.`, primary: true },
+      { label: t('schemeStatusAction.approve'), to: 'active', done: t('schemeStatusAction.approved', { name }), primary: true },
       review
-        ? { label: 'Decline', to: 'closed', reasonHint: 'The proposer will see this reason.', done: `The proposal for ${name} has been declined.` }
-        : { label: 'Withdraw proposal', to: 'closed', reasonHint: 'The police liaison will see this reason.', done: 'Your proposal has been withdrawn.' },
+        ? {
+            label: t('schemeStatusAction.decline'),
+            to: 'closed',
+            reasonHint: t('schemeStatusAction.proposerSees'),
+            done: t('schemeStatusAction.declined', { name }),
+          }
+        : {
+            label: t('schemeStatusAction.withdraw'),
+            to: 'closed',
+            reasonHint: t('schemeStatusAction.liaisonSees'),
+            done: t('schemeStatusAction.withdrawn'),
+          },
     ],
     active: [
-      { label: 'Suspend', to: 'suspended', reasonHint: 'The coordinators will see this reason.', done: `${name} has been suspended.` },
-      close(review ? 'The coordinators will see this reason.' : 'Your members and the police liaison will see this reason.'),
+      {
+        label: t('schemeStatusAction.suspend'),
+        to: 'suspended',
+        reasonHint: coordinatorsSee,
+        done: t('schemeStatusAction.suspended', { name }),
+      },
+      close(review ? coordinatorsSee : t('schemeStatusAction.membersAndLiaisonSee')),
     ],
     suspended: [
-      { label: 'Reinstate', to: 'active', done: `${name} is active again.`, primary: true },
-      close('The coordinators will see this reason.'),
+      { label: t('schemeStatusAction.reinstate'), to: 'active', done: t('schemeStatusAction.reinstated', { name }), primary: true },
+      close(coordinatorsSee),
     ],
     closed: [],
   };
@@ -418,7 +439,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
   return (
     <section class={`panel${scheme.actions.review ? ' panel--review' : ''}`} aria-labelledby="status-actions-heading">
       <h2 id="status-actions-heading" tabIndex={-1}>
-        {scheme.actions.review ? 'Police review' : 'Scheme status'}
+        {scheme.actions.review ? t('schemeStatusAction.policeReview') : t('schemeStatusAction.schemeStatus')}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
       <ActionResult result={done} />
@@ -435,7 +456,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
         />
       ) : (
         <>
-          {scheme.actions.review && scheme.status === 'proposed' && <p>This proposal is waiting for your decision.</p>}
+          {scheme.actions.review && scheme.status === 'proposed' && <p>{t('schemeStatusAction.waitingForYou')}</p>}
           <div class="button-row">
             {actions.map((action) => (
               <button
