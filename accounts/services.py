@@ -302,7 +302,9 @@ def account_delete(*, user: User, tell_person: bool = True) -> None:
         handler.erase(user)
     # The person's own stored responses go with the account; others' that name them too.
     stored_responses_forget(naming=[user.name.strip(), user.email, user.phone])
-    name, email = user.name, user.email
+    name, email, language = user.name, user.email, user.language
     user.delete()
     if tell_person:
-        transaction.on_commit(lambda: send_account_deleted_email.delay(name=name, email=email))
+        transaction.on_commit(
+            lambda: send_account_deleted_email.delay(name=name, email=email, language=language)
+        )

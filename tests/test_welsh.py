@@ -3,6 +3,7 @@ person who chose Welsh (their choice outranks their browser's header), whether t
 with the session cookie or a token."""
 
 import pytest
+from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -184,3 +185,52 @@ def test_an_alert_of_another_area_is_not_found_in_welsh(client_for) -> None:
     response = client_for(UserFactory(language="cy")).get("/api/v1/alerts/999999/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Heb ei ganfod."}
+
+
+def test_a_password_reset_email_is_in_the_persons_language(
+    anon: APIClient, django_capture_on_commit_callbacks
+) -> None:
+    UserFactory(email="sian@example.org", name="Siân Lloyd", language="cy")
+    # Asked for from an English browser: the email is in the language Siân chose.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anon.post("/api/v1/auth/password-reset/", {"email": "sian@example.org"})
+    assert response.status_code == 202
+    assert response.json() == {
+        "detail": "If that address has an account, a reset link is on its way."
+    }
+    [email] = mail.outbox
+    assert email.subject == "Ailosod eich cyfrinair Patchwatch"
+    assert email.body.startswith(
+        "Helo Siân,\n\nGofynnodd rhywun am ailosod cyfrinair eich cyfrif Patchwatch."
+    )
+    assert "/reset-password/" in email.body
+
+
+def test_an_email_change_link_speaks_welsh_with_its_hours(
+    client_for, django_capture_on_commit_callbacks
+) -> None:
+    user = UserFactory(email="sian@example.org", name="Siân Lloyd", language="cy")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(user).post(
+            "/api/v1/me/email/", {"new_email": "sian.newydd@example.org", "password": PASSWORD}
+        )
+    assert response.status_code == 202
+    assert response.json()["detail"] == (
+        "Rydym wedi anfon dolen i sian.newydd@example.org. Bydd eich cyfeiriad yn newid pan "
+        "fyddwch yn ei dilyn."
+    )
+    [email] = mail.outbox
+    assert email.subject == "Cadarnhewch eich cyfeiriad e-bost Patchwatch newydd"
+    assert "yn dod i ben ymhen 24 awr." in email.body
+
+
+def test_the_goodbye_email_is_in_the_language_of_the_deleted_account(
+    client_for, django_capture_on_commit_callbacks
+) -> None:
+    user = UserFactory(email="sian@example.org", name="Siân Lloyd", language="cy")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(user).post("/api/v1/me/deletion/", {"password": PASSWORD})
+    assert response.status_code == 204
+    [email] = mail.outbox
+    assert email.subject == "Dilëwyd eich cyfrif Patchwatch"
+    assert email.body.startswith("Helo Siân,\n\nMae eich cyfrif Patchwatch wedi'i ddileu")
