@@ -5,6 +5,10 @@ Checked here because authentication runs for every API request, whatever a view'
 permission classes are. A view marks itself usable before the second factor with
 ``second_factor_exempt``: True, or the HTTP methods it allows (the sign-in steps, the
 current user, setting up two-factor sign-in, signing out).
+
+A signed-in person's request is also answered in the language they chose (``User.language``),
+whatever their browser's Accept-Language says: here too, because it is where every API
+request learns who makes it, by session or by token.
 """
 
 from typing import Any
