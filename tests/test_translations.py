@@ -24,7 +24,15 @@ BASE = Path(settings.BASE_DIR)
 CATALOGUE = BASE / "locale" / "cy" / "LC_MESSAGES"
 # Where makemessages looks for strings: everything but the tests, the benchmarks, the
 # frontend (which has catalogues of its own) and what is built or installed.
-NOT_SOURCES = ("frontend", "tests", "bench", "scripts", "staticfiles", "node_modules", "test-results")
+NOT_SOURCES = (
+    "frontend",
+    "tests",
+    "bench",
+    "scripts",
+    "staticfiles",
+    "node_modules",
+    "test-results",
+)
 MAKEMESSAGES = [
     "makemessages",
     "-l",
