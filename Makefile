@@ -77,7 +77,7 @@ clean: ## Remove the virtualenv, built frontend, collected static files and SQLi
 
 # Checked on every run, so these are phony; both scripts are quiet when all is well.
 system-packages:
-	scripts/ensure-system-packages.sh chromium docker-compose pdftoppm:poppler-utils
+	scripts/ensure-system-packages.sh chromium docker-compose pdftoppm:poppler-utils msgfmt:gettext
 
 test-services:
 	$(TEST_ENV) scripts/ensure-test-services.sh

@@ -8,10 +8,12 @@ from django.contrib.auth import login, logout, password_validation, update_sessi
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -25,7 +27,7 @@ from rest_framework.views import APIView
 
 from accounts import deletion, services, two_factor
 from accounts.authentication import SecondFactorMissing
-from accounts.models import User
+from accounts.models import DJANGO_LANGUAGE, Language, User
 from accounts.requests import SignedInRequest
 from accounts.serializers import (
     AccountDeletionPreviewSerializer,
@@ -56,11 +58,11 @@ from core.throttling import ScopedRateThrottle, UserRateThrottle
 def signin_throttled(exc: Exception) -> Throttled:
     return Throttled(
         wait=settings.SIGNIN_FAILURE_WINDOW_SECONDS,
-        detail="Too many failed sign-ins. Wait a while, or reset your password.",
+        detail=_("Too many failed sign-ins. Wait a while, or reset your password."),
     )
 
 
-OTP_REQUIRED = "Enter the code from your authenticator app, or a recovery code."
+OTP_REQUIRED = gettext_lazy("Enter the code from your authenticator app, or a recovery code.")
 
 
 def _password_confirmed(request: SignedInRequest, password: str, field: str = "password") -> None:
@@ -91,7 +93,7 @@ def _signed_in_user(request: Request) -> User:
     except services.SignInThrottled as exc:
         raise signin_throttled(exc) from exc
     if user is None:
-        raise ValidationError({"non_field_errors": ["The email or password is not right."]})
+        raise ValidationError({"non_field_errors": [_("The email or password is not right.")]})
     return user
 
 
@@ -117,7 +119,9 @@ class SignUpView(IdempotentAPIView):
     def post(self, request: Request) -> Response:
         payload = SignUpSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        user = services.user_sign_up(**payload.validated_data)
+        # Someone who signed up in Welsh goes on in Welsh, unless they chose otherwise.
+        language = Language.WELSH if translation.get_language() == "cy" else Language.ENGLISH
+        user = services.user_sign_up(**{"language": language, **payload.validated_data})
         login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -187,7 +191,7 @@ class TokenView(IdempotentAPIView):
         if two_factor.second_factor_required(user=user):
             # Tokens of such accounts are made only by the two-step sign-in.
             raise SecondFactorMissing(two_factor.ENROLMENT_REQUIRED)
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
@@ -211,6 +215,8 @@ class MeView(IdempotentAPIView):
         payload = MeUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, data=payload.validated_data)
+        # The answer already speaks the language just chosen.
+        translation.activate(DJANGO_LANGUAGE[user.language])
         return Response(MeSerializer(user).data)
 
 
@@ -227,7 +233,7 @@ class PasswordResetView(IdempotentAPIView):
         payload.is_valid(raise_exception=True)
         services.password_reset_request(email=payload.validated_data["email"])
         return Response(
-            {"detail": "If that address has an account, a reset link is on its way."},
+            {"detail": _("If that address has an account, a reset link is on its way.")},
             status=status.HTTP_202_ACCEPTED,
         )
 
@@ -255,7 +261,7 @@ class PasswordResetConfirmView(IdempotentAPIView):
 
 
 def _user_for_reset(uid: str, token: str) -> User:
-    invalid = ValidationError({"token": ["This reset link is invalid or has expired."]})
+    invalid = ValidationError({"token": [_("This reset link is invalid or has expired.")]})
     try:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
@@ -303,10 +309,10 @@ class EmailChangeView(IdempotentAPIView):
         change = services.email_change_request(user=request.user, new_email=data["new_email"])
         return Response(
             {
-                "detail": (
-                    f"We have sent a link to {change.new_email}. Your address changes when "
-                    "you follow it."
-                ),
+                "detail": _(
+                    "We have sent a link to %(email)s. Your address changes when you follow it."
+                )
+                % {"email": change.new_email},
                 "pending_email": change.new_email,
             },
             status=status.HTTP_202_ACCEPTED,
@@ -326,7 +332,12 @@ class EmailChangeConfirmView(IdempotentAPIView):
         payload = EmailChangeConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = services.email_change_confirm(token=payload.validated_data["token"])
-        return Response({"detail": f"Your account now uses {user.email}.", "email": user.email})
+        return Response(
+            {
+                "detail": _("Your account now uses %(email)s.") % {"email": user.email},
+                "email": user.email,
+            }
+        )
 
 
 class DataExportView(APIView):
@@ -355,8 +366,10 @@ class DataExportView(APIView):
 
 def _deletion_refused(refused: deletion.AccountDeletionRefused) -> Response:
     """409: what must be handed over before the account can go."""
-    detail = "Your account cannot be deleted yet. " + " ".join(
-        blocker.message for blocker in refused.blockers
+    detail = (
+        _("Your account cannot be deleted yet.")
+        + " "
+        + " ".join(blocker.message for blocker in refused.blockers)
     )
     return Response(
         AccountDeletionRefusedSerializer({"detail": detail, "blockers": refused.blockers}).data,

@@ -5,11 +5,16 @@ Checked here because authentication runs for every API request, whatever a view'
 permission classes are. A view marks itself usable before the second factor with
 ``second_factor_exempt``: True, or the HTTP methods it allows (the sign-in steps, the
 current user, setting up two-factor sign-in, signing out).
+
+A signed-in person's request is also answered in the language they chose (``User.language``),
+whatever their browser's Accept-Language says: here too, because it is where every API
+request learns who makes it, by session or by token.
 """
 
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
@@ -17,13 +22,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts import two_factor
+from accounts.models import DJANGO_LANGUAGE
 from core.compiled import CompiledList, StandIn
 
 MESSAGES = {
-    two_factor.ENROLMENT_REQUIRED: (
+    two_factor.ENROLMENT_REQUIRED: _(
         "Set up two-factor sign-in before using Patchwatch: police liaisons and staff must."
     ),
-    two_factor.VERIFICATION_REQUIRED: "Enter the code from your authenticator app first.",
+    two_factor.VERIFICATION_REQUIRED: _("Enter the code from your authenticator app first."),
 }
 
 
@@ -38,8 +44,20 @@ def _exempt(request: Request) -> bool:
     return allowed is True or request.method in allowed
 
 
+def _speak_their_language(request: Request, user: Any) -> None:
+    """The rest of the request speaks the language the person chose, whatever their browser
+    asks for (LocaleMiddleware activated that; it also names the language in the answer's
+    Content-Language)."""
+    language = DJANGO_LANGUAGE.get(getattr(user, "language", ""), DJANGO_LANGUAGE["en"])
+    translation.activate(language)
+    request._request.LANGUAGE_CODE = language
+
+
 def _check(request: Request, result: tuple[Any, Any] | None, verified: bool | None) -> None:
-    if result is None or _exempt(request):
+    if result is None:
+        return
+    _speak_their_language(request, result[0])
+    if _exempt(request):
         return
     refusal = two_factor.request_refusal(
         user=result[0],

@@ -3,11 +3,19 @@
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import EmailChange, User
+from accounts.models import DJANGO_LANGUAGE, EmailChange, Language, User
+
+
+def _in_language(language: str) -> translation.override:
+    """Each email is written in the language its person chose (tasks run with none)."""
+    return translation.override(DJANGO_LANGUAGE.get(language, DJANGO_LANGUAGE[Language.ENGLISH]))
 
 
 def password_reset_link(*, user: User) -> str:
@@ -17,33 +25,37 @@ def password_reset_link(*, user: User) -> str:
 
 
 def password_reset_email_send(*, user: User) -> None:
-    send_mail(
-        subject="Reset your Patchwatch password",
-        message=(
-            f"Hello {user.get_short_name()},\n\n"
-            "Someone asked to reset the password of your Patchwatch account. If it was you, "
-            f"choose a new password here:\n\n{password_reset_link(user=user)}\n\n"
-            "The link works once and expires in a few days. If you did not ask, ignore this "
-            "email: your password stays as it is.\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with _in_language(user.language):
+        send_mail(
+            subject=_("Reset your Patchwatch password"),
+            message=_(
+                "Hello %(name)s,\n\n"
+                "Someone asked to reset the password of your Patchwatch account. If it was you, "
+                "choose a new password here:\n\n%(link)s\n\n"
+                "The link works once and expires in a few days. If you did not ask, ignore this "
+                "email: your password stays as it is.\n"
+            )
+            % {"name": user.get_short_name(), "link": password_reset_link(user=user)},
+            from_email=None,
+            recipient_list=[user.email],
+        )
 
 
 def password_changed_email_send(*, user: User) -> None:
-    send_mail(
-        subject="Your Patchwatch password was changed",
-        message=(
-            f"Hello {user.get_short_name()},\n\n"
-            "The password of your Patchwatch account was just changed, and every other "
-            "device and app signed in to it was signed out.\n\n"
-            "If you did not change it, reset your password now:\n\n"
-            f"{settings.SITE_URL}/forgot-password\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with _in_language(user.language):
+        send_mail(
+            subject=_("Your Patchwatch password was changed"),
+            message=_(
+                "Hello %(name)s,\n\n"
+                "The password of your Patchwatch account was just changed, and every other "
+                "device and app signed in to it was signed out.\n\n"
+                "If you did not change it, reset your password now:\n\n"
+                "%(link)s\n"
+            )
+            % {"name": user.get_short_name(), "link": f"{settings.SITE_URL}/forgot-password"},
+            from_email=None,
+            recipient_list=[user.email],
+        )
 
 
 # --- Changing the email address ---------------------------------------------------------
@@ -76,53 +88,67 @@ def email_change_from_token(token: str) -> EmailChange | None:
 
 def email_change_link_send(*, change: EmailChange) -> None:
     hours = settings.EMAIL_CHANGE_TIMEOUT // 3600
-    lasts = f"{hours} hours" if hours > 1 else "a short while"
-    send_mail(
-        subject="Confirm your new Patchwatch email address",
-        message=(
-            f"Hello {change.user.get_short_name()},\n\n"
-            f"Someone asked to use {change.new_email} for their Patchwatch account. If it "
-            "was you, confirm the change here:\n\n"
-            f"{settings.SITE_URL}/confirm-email/{email_change_token(change=change)}\n\n"
-            f"The link works once and expires in {lasts}. Until it is followed, the account "
-            "keeps its old address. If you did not ask, ignore this email.\n"
-        ),
-        from_email=None,
-        recipient_list=[change.new_email],
-    )
+    with _in_language(change.user.language):
+        lasts = (
+            ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+            if hours > 1
+            else _("a short while")
+        )
+        send_mail(
+            subject=_("Confirm your new Patchwatch email address"),
+            message=_(
+                "Hello %(name)s,\n\n"
+                "Someone asked to use %(email)s for their Patchwatch account. If it was you, "
+                "confirm the change here:\n\n%(link)s\n\n"
+                "The link works once and expires in %(lasts)s. Until it is followed, the "
+                "account keeps its old address. If you did not ask, ignore this email.\n"
+            )
+            % {
+                "name": change.user.get_short_name(),
+                "email": change.new_email,
+                "link": f"{settings.SITE_URL}/confirm-email/{email_change_token(change=change)}",
+                "lasts": lasts,
+            },
+            from_email=None,
+            recipient_list=[change.new_email],
+        )
 
 
 def email_changed_notice_send(*, user: User, old_email: str) -> None:
-    send_mail(
-        subject="Your Patchwatch email address was changed",
-        message=(
-            f"Hello {user.get_short_name()},\n\n"
-            f"Your Patchwatch account now uses {user.email} instead of this address "
-            f"({old_email}). Emails about your schemes and alerts go there from now on.\n\n"
-            "If you did not make this change, someone else may have your password: tell the "
-            "coordinator of your scheme or the police liaison who covers it, so that the "
-            "site's administrators can give the account back to you.\n"
-        ),
-        from_email=None,
-        recipient_list=[old_email],
-    )
+    with _in_language(user.language):
+        send_mail(
+            subject=_("Your Patchwatch email address was changed"),
+            message=_(
+                "Hello %(name)s,\n\n"
+                "Your Patchwatch account now uses %(email)s instead of this address "
+                "(%(old_email)s). Emails about your schemes and alerts go there from now on.\n\n"
+                "If you did not make this change, someone else may have your password: tell the "
+                "coordinator of your scheme or the police liaison who covers it, so that the "
+                "site's administrators can give the account back to you.\n"
+            )
+            % {"name": user.get_short_name(), "email": user.email, "old_email": old_email},
+            from_email=None,
+            recipient_list=[old_email],
+        )
 
 
-def account_deleted_email_send(*, name: str, email: str) -> None:
-    first_name = name.split(" ")[0] if name else "there"
-    send_mail(
-        subject="Your Patchwatch account was deleted",
-        message=(
-            f"Hello {first_name},\n\n"
-            "Your Patchwatch account has been deleted, as you asked. Your memberships have "
-            "ended and your name, email address, phone number and postcode are gone from "
-            "Patchwatch.\n\n"
-            "What is kept, and why, is explained on the page where you deleted the account "
-            "and in the project's documentation: alerts you sent and speedwatch sessions you "
-            "logged stay on record without your name, and records of searches of vehicle "
-            "registrations keep it for accountability.\n\n"
-            "Thank you for looking out for your neighbours.\n"
-        ),
-        from_email=None,
-        recipient_list=[email],
-    )
+def account_deleted_email_send(*, name: str, email: str, language: str = Language.ENGLISH) -> None:
+    with _in_language(language):
+        first_name = name.split(" ")[0] if name else _("there")
+        send_mail(
+            subject=_("Your Patchwatch account was deleted"),
+            message=_(
+                "Hello %(name)s,\n\n"
+                "Your Patchwatch account has been deleted, as you asked. Your memberships have "
+                "ended and your name, email address, phone number and postcode are gone from "
+                "Patchwatch.\n\n"
+                "What is kept, and why, is explained on the page where you deleted the account "
+                "and in the project's documentation: alerts you sent and speedwatch sessions you "
+                "logged stay on record without your name, and records of searches of vehicle "
+                "registrations keep it for accountability.\n\n"
+                "Thank you for looking out for your neighbours.\n"
+            )
+            % {"name": first_name},
+            from_email=None,
+            recipient_list=[email],
+        )

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from accounts.models import User
 from accounts.personal_data import ExportSection, Row, export_sections
@@ -49,6 +50,9 @@ def _csv_cell(value: object) -> object:
     so), yes/no, lists joined by semicolons."""
     if value is None:
         return ""
+    if isinstance(value, Promise):
+        # A choice's label, in the language the download was asked for.
+        return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
@@ -62,6 +66,8 @@ def _csv_cell(value: object) -> object:
 
 def _json_value(value: Any) -> Any:
     """ISO 8601 times with their UTC offset; everything else as JSON has it."""
+    if isinstance(value, Promise):
+        return str(value)
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat()
     if isinstance(value, date | time):

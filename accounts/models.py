@@ -4,9 +4,22 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone, validate_postcode
+
+
+class Language(models.TextChoices):
+    """The languages a person may choose for Patchwatch to speak to them in, each named in
+    itself."""
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+
+# Django's codes for them (settings.LANGUAGES): English is British English.
+DJANGO_LANGUAGE = {Language.ENGLISH.value: "en-gb", Language.WELSH.value: "cy"}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -33,11 +46,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     police liaison is a ``LiaisonProfile``; staff use the Django admin.
     """
 
-    email = models.EmailField(max_length=254, unique=True)
-    name = models.CharField(max_length=150)
+    # Named in the person's language where a message names them ("too similar to the email").
+    email = models.EmailField(gettext_lazy("email"), max_length=254, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=150)
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     postcode = models.CharField(
         max_length=8, blank=True, validators=[validate_postcode], help_text="Home postcode."
+    )
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language Patchwatch speaks to them in: the app, its messages and errors.",
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

@@ -2,13 +2,14 @@ from typing import Any, cast
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import two_factor
 from accounts.actions import me_actions, me_actions_registered
 from accounts.memberships import membership_reader
-from accounts.models import User
+from accounts.models import Language, User
 from accounts.selectors import email_change_pending
 from accounts.validators import normalise_postcode, validate_phone
 from core.serializers import ModelSerializer, Serializer
@@ -45,11 +46,17 @@ class SignUpSerializer(Serializer):
     )
     phone = PhoneField()
     postcode = PostcodeField()
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The language Patchwatch speaks to them in; by default the request's "
+        "(Accept-Language).",
+    )
 
     def validate_email(self, value: str) -> str:
         value = value.strip().lower()
         if User.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError("An account with this email already exists.")
+            raise serializers.ValidationError(_("An account with this email already exists."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -121,6 +128,7 @@ class MeSerializer(ModelSerializer):
             "name",
             "phone",
             "postcode",
+            "language",
             "is_staff",
             "pending_email",
             "two_factor_enabled",
@@ -165,6 +173,11 @@ class MeUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=150, required=False)
     phone = PhoneField()
     postcode = PostcodeField()
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The language Patchwatch speaks to them in: the app, its messages and errors.",
+    )
 
 
 class PasswordResetSerializer(Serializer):
@@ -197,7 +210,7 @@ class PasswordChangeSerializer(Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_password"] == attrs["current_password"]:
             raise serializers.ValidationError(
-                {"new_password": ["Choose a password different from your current one."]}
+                {"new_password": [_("Choose a password different from your current one.")]}
             )
         try:
             password_validation.validate_password(attrs["new_password"], self.context["user"])

@@ -14,13 +14,15 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts import deletion
 from accounts.emails import email_change_from_token
 from accounts.export_archive import export_archive
-from accounts.models import AccountEvent, AccountEventType, EmailChange, User
+from accounts.models import AccountEvent, AccountEventType, EmailChange, Language, User
 from accounts.tasks import (
     send_account_deleted_email,
     send_email_change_link,
@@ -35,7 +37,13 @@ from core.services import stored_responses_forget
 
 @transaction.atomic
 def user_sign_up(
-    *, email: str, password: str, name: str, phone: str = "", postcode: str = ""
+    *,
+    email: str,
+    password: str,
+    name: str,
+    phone: str = "",
+    postcode: str = "",
+    language: str = Language.ENGLISH,
 ) -> User:
     return User.objects.create_user(
         email=email,
@@ -43,11 +51,12 @@ def user_sign_up(
         name=name,
         phone=phone,
         postcode=normalise_postcode(postcode) if postcode else "",
+        language=language,
     )
 
 
 def user_update(*, user: User, data: dict[str, Any]) -> User:
-    fields = [field for field in ("name", "phone", "postcode") if field in data]
+    fields = [field for field in ("name", "phone", "postcode", "language") if field in data]
     for field in fields:
         setattr(user, field, data[field])
     if user.postcode:
@@ -95,7 +104,7 @@ def _place_take(key: str, limit: int) -> bool:
     """Take a place in the count at ``key``; False (and nothing taken) if it is full. The
     count lapses a window after its first place was taken."""
     window = settings.SIGNIN_FAILURE_WINDOW_SECONDS
-    for _ in range(3):
+    for _attempt in range(3):
         cache.add(key, 0, window)
         try:
             count = cache.incr(key)
@@ -186,7 +195,7 @@ def password_confirm(*, user: User, password: str, client: str, field: str = "pa
     with signin_attempt(email=user.email, client=client) as attempt:
         if not user.check_password(password):
             attempt.wrong = True
-            raise ValidationError({field: "This is not your current password."})
+            raise ValidationError({field: _("This is not your current password.")})
 
 
 @transaction.atomic
@@ -205,7 +214,7 @@ def _email_taken(email: str, user: User) -> bool:
 
 
 # Deliberately the same whoever holds the address, so it tells nobody whose it is.
-EMAIL_TAKEN = "This address cannot be used: another account already has it."
+EMAIL_TAKEN = gettext_lazy("This address cannot be used: another account already has it.")
 
 
 @transaction.atomic
@@ -215,7 +224,7 @@ def email_change_request(*, user: User, new_email: str) -> EmailChange:
     working)."""
     new_email = new_email.strip().lower()
     if new_email == user.email.lower():
-        raise ValidationError({"new_email": "This is already your email address."})
+        raise ValidationError({"new_email": _("This is already your email address.")})
     if _email_taken(new_email, user):
         raise ValidationError({"new_email": EMAIL_TAKEN})
     EmailChange.objects.filter(user=user, confirmed_at=None).delete()
@@ -224,7 +233,7 @@ def email_change_request(*, user: User, new_email: str) -> EmailChange:
     return change
 
 
-INVALID_EMAIL_LINK = "This link is not valid: ask for a new one from your profile."
+INVALID_EMAIL_LINK = gettext_lazy("This link is not valid: ask for a new one from your profile.")
 
 
 @transaction.atomic
@@ -236,11 +245,11 @@ def email_change_confirm(*, token: str) -> User:
         raise ValidationError({"token": INVALID_EMAIL_LINK})
     change = EmailChange.objects.select_for_update().select_related("user").get(pk=change.pk)
     if change.confirmed_at is not None:
-        raise ValidationError({"token": "This link has already been used."})
+        raise ValidationError({"token": _("This link has already been used.")})
     age = timezone.now() - change.created_at
     if age > timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT):
         raise ValidationError(
-            {"token": "This link has expired: ask for a new one from your profile."}
+            {"token": _("This link has expired: ask for a new one from your profile.")}
         )
     user = change.user
     if _email_taken(change.new_email, user):
@@ -293,7 +302,9 @@ def account_delete(*, user: User, tell_person: bool = True) -> None:
         handler.erase(user)
     # The person's own stored responses go with the account; others' that name them too.
     stored_responses_forget(naming=[user.name.strip(), user.email, user.phone])
-    name, email = user.name, user.email
+    name, email, language = user.name, user.email, user.language
     user.delete()
     if tell_person:
-        transaction.on_commit(lambda: send_account_deleted_email.delay(name=name, email=email))
+        transaction.on_commit(
+            lambda: send_account_deleted_email.delay(name=name, email=email, language=language)
+        )

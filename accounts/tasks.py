@@ -44,6 +44,6 @@ def send_email_changed_notice(*, user_id: int, old_email: str) -> None:
 
 
 @shared_task(name="accounts.send_account_deleted_email", **RETRY)
-def send_account_deleted_email(*, name: str, email: str) -> None:
+def send_account_deleted_email(*, name: str, email: str, language: str = "en") -> None:
     # The account is gone: the task is given what the message needs.
-    emails.account_deleted_email_send(name=name, email=email)
+    emails.account_deleted_email_send(name=name, email=email, language=language)

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,7 +53,9 @@ _TICKET_SALT = "accounts.two_factor.signin"
 # The session key of a browser that has passed the password step and owes a code.
 PENDING_SESSION_KEY = "two_factor_pending"
 
-WRONG_CODE = "This code is not right. Check the time on your phone, or use a recovery code."
+WRONG_CODE = gettext_lazy(
+    "This code is not right. Check the time on your phone, or use a recovery code."
+)
 
 
 class SecondFactorRequired(Exception):
@@ -152,7 +156,9 @@ def code_check(
         attempt.wrong = device is None
     if device is None:
         if authenticator_only:
-            raise ValidationError({field: "Enter the 6-digit code your authenticator app shows."})
+            raise ValidationError(
+                {field: _("Enter the 6-digit code your authenticator app shows.")}
+            )
         raise ValidationError({field: WRONG_CODE})
     return device
 
@@ -175,7 +181,7 @@ def signin_ticket(*, user: User) -> str:
 
 
 def signin_ticket_user(*, ticket: str, field: str = "otp_token") -> User:
-    expired = ValidationError({field: "Sign in again: this sign-in has expired."})
+    expired = ValidationError({field: _("Sign in again: this sign-in has expired.")})
     try:
         data = signing.loads(ticket, salt=_TICKET_SALT, max_age=settings.OTP_SIGNIN_TIMEOUT_SECONDS)
     except signing.BadSignature as exc:
@@ -201,7 +207,7 @@ def enrolment_start(*, user: User, password: str, client: str) -> Enrolment:
     account's second factor (after staff reset it for a lost phone, say)."""
     if second_factor_enabled(user=user):
         raise ValidationError(
-            {"non_field_errors": "Two-factor sign-in is already on for this account."}
+            {"non_field_errors": _("Two-factor sign-in is already on for this account.")}
         )
     services.password_confirm(user=user, password=password, client=client)
     with transaction.atomic():
@@ -249,7 +255,11 @@ def enrolment_confirm(*, user: User, code: str, client: str) -> tuple[TOTPDevice
         )
         if device is None:
             raise ValidationError(
-                {"code": "Start setting up two-factor sign-in first: there is nothing to confirm."}
+                {
+                    "code": _(
+                        "Start setting up two-factor sign-in first: there is nothing to confirm."
+                    )
+                }
             )
         if not device.verify_token(_normalise(code)):
             device = None
@@ -268,7 +278,7 @@ def enrolment_confirm(*, user: User, code: str, client: str) -> tuple[TOTPDevice
 def recovery_codes_regenerate(*, user: User, code: str, client: str) -> list[str]:
     """Ten new recovery codes in place of the old ones, after a fresh authenticator code."""
     if not second_factor_enabled(user=user):
-        raise ValidationError({"non_field_errors": "Two-factor sign-in is not on."})
+        raise ValidationError({"non_field_errors": _("Two-factor sign-in is not on.")})
     code_check(user=user, code=code, client=client, authenticator_only=True)
     with transaction.atomic():
         return _recovery_codes_replace(user)
@@ -279,7 +289,7 @@ def second_factor_disable(*, user: User, password: str, code: str, client: str) 
     if second_factor_required(user=user):
         raise SecondFactorRequired
     if not second_factor_enabled(user=user):
-        raise ValidationError({"non_field_errors": "Two-factor sign-in is not on."})
+        raise ValidationError({"non_field_errors": _("Two-factor sign-in is not on.")})
     services.password_confirm(user=user, password=password, client=client)
     code_check(user=user, code=code, client=client)
     with transaction.atomic():

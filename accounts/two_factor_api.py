@@ -9,6 +9,7 @@ import django_otp
 import segno
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -72,7 +73,7 @@ class SignInCodeView(IdempotentAPIView):
         ticket = request.session.get(two_factor.PENDING_SESSION_KEY)
         if not ticket:
             raise ValidationError(
-                {"non_field_errors": ["Sign in with your email and password first."]}
+                {"non_field_errors": [_("Sign in with your email and password first.")]}
             )
         user = two_factor.signin_ticket_user(ticket=ticket, field="non_field_errors")
         device = _guarded(

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Accept-Language picks the language (after the session, before anything that answers); a
+    # signed-in person's own choice outranks it (accounts.authentication).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,6 +226,12 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # --- Internationalisation -------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# Patchwatch serves England and Wales: every message a person meets exists in both. Each
+# language is named in itself, as a language switch shows it.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Patchwatch's own catalogues (makemessages -l cy writes locale/cy/LC_MESSAGES/django.po);
+# Django's own messages come with Django.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,10 @@ from typing import Any
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -18,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 class UnprocessableRequest(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The request cannot be processed."
+    default_detail = gettext_lazy("The request cannot be processed.")
     default_code = "unprocessable"
 
 
@@ -31,7 +35,7 @@ class ContentTooLarge(exceptions.ValidationError):
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "A service this request needs is unavailable; try again shortly."
+    default_detail = gettext_lazy("A service this request needs is unavailable; try again shortly.")
     default_code = "service_unavailable"
 
 
@@ -53,14 +57,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError({exc.field: exc.rows})
     # Django refuses oversized or over-many form fields as "suspicious": still a bad request.
     if isinstance(exc, SuspiciousOperation):
-        exc = exceptions.ParseError(f"The request body was refused: {exc}")
+        exc = exceptions.ParseError(_("The request body was refused: %(reason)s") % {"reason": exc})
     # The database refusing a value (out of range, unrepresentable) is a bad request that
     # validation let through: answer 400, and log it so the validation can be tightened.
     if isinstance(exc, DataError):
         logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
         exc = exceptions.ValidationError(
-            {"non_field_errors": ["A value in the request is out of range or malformed."]}
+            {"non_field_errors": [_("A value in the request is out of range or malformed.")]}
         )
+    # Django's 404 names the model in English ("No Scheme matches the given query."): in any
+    # other language the answer is DRF's own, translated.
+    if isinstance(exc, Http404) and not (translation.get_language() or "en").startswith("en"):
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is not None and context.get("request") is not None:
         renderers.answer_errors_as_json(context["request"])

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -25,7 +26,9 @@ class UniqueListField(serializers.ListField):
     """A list in which each value may appear once (``uniqueItems`` in the schema): a repeat
     is refused rather than stored twice or silently dropped."""
 
-    default_error_messages = {"duplicate": "Give each value once: {value} is repeated."}
+    default_error_messages = {
+        "duplicate": gettext_lazy("Give each value once: {value} is repeated.")
+    }
 
     def to_internal_value(self, data: Any) -> list[Any]:
         values = super().to_internal_value(data)
@@ -53,7 +56,7 @@ class ClockTimeField(serializers.TimeField):
     (it means the same hour on every day, in summer time and out), so it is documented as
     the plain pattern it is rather than as RFC 3339 ``full-time``, which needs one."""
 
-    default_error_messages = {"invalid": "Enter a time as HH:MM, for example 22:00."}
+    default_error_messages = {"invalid": gettext_lazy("Enter a time as HH:MM, for example 22:00.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "%H:%M")

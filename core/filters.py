@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EMPTY_VALUES
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.filters import OrderingFilter
@@ -22,14 +24,14 @@ def utc_in_range(value: datetime) -> datetime:
     try:
         result = value.astimezone(UTC)
     except (OverflowError, ValueError) as exc:
-        raise ValidationError("Enter a time between 1900 and 2200.") from exc
+        raise ValidationError(_("Enter a time between 1900 and 2200.")) from exc
     if not EARLIEST_YEAR <= result.year <= LATEST_YEAR:
-        raise ValidationError("Enter a time between 1900 and 2200.")
+        raise ValidationError(_("Enter a time between 1900 and 2200."))
     return result
 
 
-EMPTY_TIME = "Enter a date and time, or leave the parameter out."
-EMPTY_VALUE = "Enter a value, or leave the parameter out."
+EMPTY_TIME = gettext_lazy("Enter a date and time, or leave the parameter out.")
+EMPTY_VALUE = gettext_lazy("Enter a value, or leave the parameter out.")
 
 
 class UTCDateTimeField(forms.DateTimeField):
@@ -48,7 +50,7 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField  # type: ignore[assignment]  # django-filter takes any form field; its stubs name the default
 
 
-PERIOD_BACKWARDS = "The end must come after the start."
+PERIOD_BACKWARDS = gettext_lazy("The end must come after the start.")
 
 
 def period_is_backwards(since: datetime | None, until: datetime | None) -> bool:
@@ -93,7 +95,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise ValidationError("Enter true or false.")
+        raise ValidationError(_("Enter true or false."))
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
@@ -109,7 +111,7 @@ class IdField(forms.IntegerField):
     """A row's id: a whole number; ``0.5`` or ``abc`` is an error, not a filter that matches
     nothing (django-filter's NumberFilter reads decimals)."""
 
-    default_error_messages = {"invalid": "Enter a whole number: the id."}
+    default_error_messages = {"invalid": gettext_lazy("Enter a whole number: the id.")}
 
     def to_python(self, value: Any) -> int | None:
         # Given empty (``?site=``): an error like any other value that is not an id.
@@ -138,7 +140,11 @@ class StrictOrderingFilter(OrderingFilter):
         terms = [term.strip() for term in raw.split(",")]
         if any(term not in choices for term in terms):
             raise DRFValidationError(
-                {self.ordering_param: [f"Sort by one of: {', '.join(choices)}."]}
+                {
+                    self.ordering_param: [
+                        _("Sort by one of: %(choices)s.") % {"choices": ", ".join(choices)}
+                    ]
+                }
             )
         return terms
 

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -47,8 +48,10 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,255}$")
-MALFORMED_KEY = "Use 1 to 255 letters, digits, '.', '_', ':' or '-' (a UUID is ideal)."
-KEY_REUSED = "This key was already used for a different request."
+MALFORMED_KEY = gettext_lazy(
+    "Use 1 to 255 letters, digits, '.', '_', ':' or '-' (a UUID is ideal)."
+)
+KEY_REUSED = gettext_lazy("This key was already used for a different request.")
 HEADER_DESCRIPTION = (
     "Optional: a new random key (a UUID) for each distinct request. Sent again with the same "
     "request, the first successful answer is given again (with `Idempotent-Replayed: true`) "

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -44,7 +45,11 @@ class ContentNegotiation(DefaultContentNegotiation):
             if not chosen:
                 offered = ", ".join(renderer.format for renderer in renderers)
                 raise exceptions.ValidationError(
-                    {parameter: [f"This endpoint's formats are: {offered}."]}
+                    {
+                        parameter: [
+                            _("This endpoint's formats are: %(formats)s.") % {"formats": offered}
+                        ]
+                    }
                 )
             return chosen[0], chosen[0].media_type
         parsed = self._get_parsed_accept_list(request)  # type: ignore[attr-defined]  # DRF's own parse of Accept, not in its stubs

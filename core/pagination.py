@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -66,7 +67,8 @@ class PagePagination(PageNumberPagination):
             raw,
             self.page_size_query_param,
             maximum=self.max_page_size,
-            message=f"Enter a whole number from 1 to {self.max_page_size}.",
+            message=_("Enter a whole number from 1 to %(maximum)d.")
+            % {"maximum": self.max_page_size},
         )
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
@@ -77,7 +79,7 @@ class PagePagination(PageNumberPagination):
             raw,
             self.page_query_param,
             maximum=self.max_page,
-            message=f"Enter a page number from 1 to {self.max_page}.",
+            message=_("Enter a page number from 1 to %(maximum)d.") % {"maximum": self.max_page},
         )
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import PrimaryKeyRelatedField
@@ -116,7 +117,7 @@ def _json_type_errors(field: serializers.Field, value: Any) -> Any:
     return [message]
 
 
-EMPTY_PARAMETER = "Enter a value, or leave the parameter out."
+EMPTY_PARAMETER = gettext_lazy("Enter a value, or leave the parameter out.")
 
 
 def _refuse_empty_parameters(serializer: Any, data: QueryDict) -> None:

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 
@@ -40,4 +41,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "There is no API endpoint at this address."}, status=404)
+    return JsonResponse({"detail": _("There is no API endpoint at this address.")}, status=404)

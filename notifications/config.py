@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from areas import limits
 from notifications.models import (
@@ -27,13 +28,18 @@ def public_settings() -> dict[str, Any]:
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """The words for this app's choices, from the models' own choices (in their order)."""
+    """The words for this app's choices, from the models' own choices (in their order), in
+    the request's language. The models keep their English labels (``gettext_noop``): CAP
+    documents and feeds name an alert's category in the language they declare."""
     return {
-        "alert_category": dict(Category.choices),
-        "alert_status": dict(AlertStatus.choices),
-        "alert_channel": dict(Channel.choices),
-        "audience": dict(Audience.choices),
-        "severity": dict(Severity.choices),
-        "urgency": dict(Urgency.choices),
-        "response_type": dict(ResponseType.choices),
+        key: {value: gettext(label) for value, label in choices}
+        for key, choices in (
+            ("alert_category", Category.choices),
+            ("alert_status", AlertStatus.choices),
+            ("alert_channel", Channel.choices),
+            ("audience", Audience.choices),
+            ("severity", Severity.choices),
+            ("urgency", Urgency.choices),
+            ("response_type", ResponseType.choices),
+        )
     }

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from accounts.forces import PoliceForce
 from areas.models import AreaFields
@@ -26,26 +27,26 @@ class AlertActivity(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    BURGLARY = "burglary", "Burglary"
-    VEHICLE_CRIME = "vehicle_crime", "Vehicle crime"
-    BOGUS_CALLER = "bogus_caller", "Bogus caller or scam"
-    RURAL_CRIME = "rural_crime", "Rural crime"
-    HARE_COURSING = "hare_coursing", "Hare coursing"
-    FLY_TIPPING = "fly_tipping", "Fly-tipping"
-    SPEEDING = "speeding", "Speeding"
-    MISSING_PERSON = "missing_person", "Missing person"
-    SUSPICIOUS_ACTIVITY = "suspicious_activity", "Suspicious activity"
-    GENERAL = "general", "General"
+    BURGLARY = "burglary", gettext_noop("Burglary")
+    VEHICLE_CRIME = "vehicle_crime", gettext_noop("Vehicle crime")
+    BOGUS_CALLER = "bogus_caller", gettext_noop("Bogus caller or scam")
+    RURAL_CRIME = "rural_crime", gettext_noop("Rural crime")
+    HARE_COURSING = "hare_coursing", gettext_noop("Hare coursing")
+    FLY_TIPPING = "fly_tipping", gettext_noop("Fly-tipping")
+    SPEEDING = "speeding", gettext_noop("Speeding")
+    MISSING_PERSON = "missing_person", gettext_noop("Missing person")
+    SUSPICIOUS_ACTIVITY = "suspicious_activity", gettext_noop("Suspicious activity")
+    GENERAL = "general", gettext_noop("General")
 
 
 class Severity(models.TextChoices):
     """CAP 1.2 severity, most severe first."""
 
-    EXTREME = "Extreme", "Extreme"
-    SEVERE = "Severe", "Severe"
-    MODERATE = "Moderate", "Moderate"
-    MINOR = "Minor", "Minor"
-    UNKNOWN = "Unknown", "Unknown"
+    EXTREME = "Extreme", gettext_noop("Extreme")
+    SEVERE = "Severe", gettext_noop("Severe")
+    MODERATE = "Moderate", gettext_noop("Moderate")
+    MINOR = "Minor", gettext_noop("Minor")
+    UNKNOWN = "Unknown", gettext_noop("Unknown")
 
 
 # Higher is more severe; Unknown ranks lowest so a "minimum severity" never hides it by
@@ -62,16 +63,16 @@ SEVERITY_RANK: dict[str, int] = {
 class Urgency(models.TextChoices):
     """CAP 1.2 urgency."""
 
-    IMMEDIATE = "Immediate", "Immediate"
-    EXPECTED = "Expected", "Expected"
-    FUTURE = "Future", "Future"
-    PAST = "Past", "Past"
-    UNKNOWN = "Unknown", "Unknown"
+    IMMEDIATE = "Immediate", gettext_noop("Immediate")
+    EXPECTED = "Expected", gettext_noop("Expected")
+    FUTURE = "Future", gettext_noop("Future")
+    PAST = "Past", gettext_noop("Past")
+    UNKNOWN = "Unknown", gettext_noop("Unknown")
 
 
 class Audience(models.TextChoices):
-    COORDINATORS = "coordinators", "Coordinators only"
-    MEMBERS = "members", "All members"
+    COORDINATORS = "coordinators", gettext_noop("Coordinators only")
+    MEMBERS = "members", gettext_noop("All members")
 
 
 class MessageType(models.TextChoices):
@@ -85,26 +86,26 @@ class MessageType(models.TextChoices):
 class ResponseType(models.TextChoices):
     """CAP 1.2 responseType: what the alert asks its recipients to do."""
 
-    SHELTER = "Shelter", "Shelter: stay indoors"
-    EVACUATE = "Evacuate", "Evacuate: leave the area"
-    PREPARE = "Prepare", "Prepare: get ready to act"
-    EXECUTE = "Execute", "Execute: do what the instructions say"
-    AVOID = "Avoid", "Avoid: keep away from it"
-    MONITOR = "Monitor", "Monitor: keep watch and report"
-    ASSESS = "Assess", "Assess: weigh up the information"
-    ALL_CLEAR = "AllClear", "All clear: nothing more to do"
-    NONE = "None", "None: no action needed"
+    SHELTER = "Shelter", gettext_noop("Shelter: stay indoors")
+    EVACUATE = "Evacuate", gettext_noop("Evacuate: leave the area")
+    PREPARE = "Prepare", gettext_noop("Prepare: get ready to act")
+    EXECUTE = "Execute", gettext_noop("Execute: do what the instructions say")
+    AVOID = "Avoid", gettext_noop("Avoid: keep away from it")
+    MONITOR = "Monitor", gettext_noop("Monitor: keep watch and report")
+    ASSESS = "Assess", gettext_noop("Assess: weigh up the information")
+    ALL_CLEAR = "AllClear", gettext_noop("All clear: nothing more to do")
+    NONE = "None", gettext_noop("None: no action needed")
 
 
 class AlertStatus(models.TextChoices):
     """Where an alert stands. Every message of a cancelled incident is cancelled, the
     cancellation too, so that the latest message's status is the incident's."""
 
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    UPDATED = "updated", "Replaced by an update"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", gettext_noop("Draft")
+    PUBLISHED = "published", gettext_noop("Published")
+    UPDATED = "updated", gettext_noop("Replaced by an update")
+    CANCELLED = "cancelled", gettext_noop("Cancelled")
+    EXPIRED = "expired", gettext_noop("Expired")
 
 
 class Alert(AreaFields):
@@ -192,10 +193,10 @@ class Alert(AreaFields):
 
 
 class Channel(models.TextChoices):
-    IN_APP = "in_app", "In the app"
-    EMAIL = "email", "Email"
-    PUSH = "push", "Web push"
-    SMS = "sms", "Text message"
+    IN_APP = "in_app", gettext_noop("In the app")
+    EMAIL = "email", gettext_noop("Email")
+    PUSH = "push", gettext_noop("Web push")
+    SMS = "sms", gettext_noop("Text message")
 
 
 class NoticeState(models.TextChoices):

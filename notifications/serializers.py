@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -141,7 +142,9 @@ class AlertSerializer(ModelSerializer):
         "cancelled incident is cancelled)."
     )
     issuer_name = serializers.SerializerMethodField()
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = serializers.SerializerMethodField(
+        help_text="The category in words, in the request's language."
+    )
     lat = serializers.FloatField(source="centre_lat", read_only=True)
     lon = serializers.FloatField(source="centre_lon", read_only=True)
     boundary = PolygonField(read_only=True, allow_null=True)
@@ -187,6 +190,9 @@ class AlertSerializer(ModelSerializer):
             "recipients_count",
         ]
         read_only_fields = fields
+
+    def get_category_display(self, alert: Alert) -> str:
+        return _(alert.get_category_display())
 
     def get_issuer_name(self, alert: Alert) -> str:
         return alert.issuer.name if alert.issuer else ""
@@ -245,7 +251,7 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "body": alert.body,
         "category": alert.category,
         # Django's get_category_display() makes a dict of the choices for each call.
-        "category_display": str(_CATEGORY_NAMES.get(alert.category, alert.category)),
+        "category_display": _(_CATEGORY_NAMES.get(alert.category, alert.category)),
         "severity": alert.severity,
         "urgency": alert.urgency,
         "audience": alert.audience,
@@ -457,7 +463,7 @@ def alert_summary(
         "title": column("title"),
         "body": column("body"),
         "category": column("category"),
-        "category_display": str(_CATEGORY_NAMES.get(column("category"), column("category"))),
+        "category_display": _(_CATEGORY_NAMES.get(column("category"), column("category"))),
         "severity": column("severity"),
         "urgency": column("urgency"),
         "audience": column("audience"),
@@ -634,7 +640,7 @@ class PreferenceSerializer(ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("quiet_from") is None) != (attrs.get("quiet_until") is None):
             raise serializers.ValidationError(
-                {"quiet_until": ["Give both ends of the quiet hours, or neither."]}
+                {"quiet_until": [_("Give both ends of the quiet hours, or neither.")]}
             )
         return attrs
 
@@ -679,7 +685,7 @@ class PushSubscriptionSerializer(Serializer):
 
     def validate_endpoint(self, value: str) -> str:
         if not value.startswith("https://"):
-            raise serializers.ValidationError("Push endpoints are https addresses.")
+            raise serializers.ValidationError(_("Push endpoints are https addresses."))
         return value
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
@@ -338,7 +339,7 @@ def replies_mark_read(*, alert: Alert) -> int:
 def reply_create(*, alert: Alert, author: User, body: str) -> Reply:
     incident_id = alert.incident_id or alert.pk
     if not Notice.objects.filter(alert__incident_id=incident_id, recipient=author).exists():
-        raise PermissionDenied("Only people who received this alert can reply to it.")
+        raise PermissionDenied(_("Only people who received this alert can reply to it."))
     return Reply.objects.create(alert=alert, author=author, body=body)
 
 

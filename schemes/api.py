@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -111,21 +112,29 @@ def _search_point(near: dict[str, Any]) -> geo.Point:
         except Exception as exc:
             raise ValidationError({"lat": list(getattr(exc, "messages", [str(exc)]))}) from exc
         return geo.Point(near["lat"], near["lon"])
-    return _geocoded(near["place"], field="place", instead="; use lat and lon")
+    return _geocoded(
+        near["place"],
+        field="place",
+        disabled_message=_("Search by place is not available on this server; use lat and lon."),
+    )
 
 
-def _geocoded(place: str, *, field: str, instead: str = "") -> geo.Point:
+def _geocoded(place: str, *, field: str, disabled_message: str = "") -> geo.Point:
     """The point of a place or postcode, or a field error under ``field`` saying why not."""
     try:
         point = geocoding.place_geocode(place)
     except geocoding.GeocodingDisabled as exc:
         raise ValidationError(
-            {field: [f"Search by place is not available on this server{instead}."]}
+            {field: [disabled_message or _("Search by place is not available on this server.")]}
         ) from exc
     except geocoding.GeocoderUnavailable as exc:
-        raise ServiceUnavailable("The place search service is not answering; try again.") from exc
+        raise ServiceUnavailable(
+            _("The place search service is not answering; try again.")
+        ) from exc
     if point is None:
-        raise ValidationError({field: [f"No place or postcode called {place!r} found."]})
+        raise ValidationError(
+            {field: [_("No place or postcode called %(place)s found.") % {"place": repr(place)}]}
+        )
     return point
 
 
@@ -191,7 +200,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     def partial_update(self, request: SignedInRequest, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_edit_scheme(request.user, scheme):
-            raise PermissionDenied("Only the scheme's coordinators and liaisons can change it.")
+            raise PermissionDenied(_("Only the scheme's coordinators and liaisons can change it."))
         payload = SchemeInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         details, area = payload.split()
@@ -203,7 +212,7 @@ class SchemeViewSet(IdempotentAPIView, viewsets.GenericViewSet):
     def change_status(self, request: SignedInRequest, pk: int) -> Response:
         scheme = self._scheme()
         if not permissions.can_see_private_details(request.user, scheme):
-            raise PermissionDenied("Only the scheme's liaisons and coordinators can do this.")
+            raise PermissionDenied(_("Only the scheme's liaisons and coordinators can do this."))
         payload = StatusChangeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.scheme_status_change(
@@ -261,7 +270,7 @@ class StatusHistoryView(generics.ListAPIView):
         scheme = _scheme_of_view(
             self,
             permissions.can_see_private_details,
-            "Only the scheme's coordinators and liaisons see its history.",
+            _("Only the scheme's coordinators and liaisons see its history."),
         )
         return selectors.status_history_of(user=self.request.user, scheme=scheme)
 
@@ -284,7 +293,7 @@ class SchemeMemberViewSet(
             self.__dict__["scheme"] = _scheme_of_view(
                 self,
                 permissions.can_view_members,
-                "Only the scheme's coordinators and liaisons see members.",
+                _("Only the scheme's coordinators and liaisons see members."),
             )
         return self.__dict__["scheme"]
 
@@ -375,7 +384,7 @@ class ActivityMixin:
             return ActivityEvent.objects.none()
         user = self.request.user  # type: ignore[attr-defined]  # the request of the view it is mixed into
         if not selectors.may_review_activity(user=user):
-            raise PermissionDenied("Activity is for scheme coordinators and police liaisons.")
+            raise PermissionDenied(_("Activity is for scheme coordinators and police liaisons."))
         return selectors.activity_visible_to(user=user)
 
 

@@ -22,10 +22,14 @@ def public_settings() -> dict[str, Any]:
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """The words for this app's choices, from the models' own choices."""
+    """The words for this app's choices, from the models' own choices, in the request's
+    language where a model's labels are translated."""
     return {
-        "scheme_kind": dict(SchemeKind.choices),
-        "scheme_status": dict(SchemeStatus.choices),
-        "member_role": dict(MembershipRole.choices),
-        "member_status": dict(MembershipStatus.choices),
+        key: {value: str(label) for value, label in choices}
+        for key, choices in (
+            ("scheme_kind", SchemeKind.choices),
+            ("scheme_status", SchemeStatus.choices),
+            ("member_role", MembershipRole.choices),
+            ("member_status", MembershipStatus.choices),
+        )
     }

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Floor
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.forces import PoliceForce
 from accounts.validators import validate_phone
@@ -13,16 +14,16 @@ from schemes.activity import activity_kind_label
 
 
 class SchemeKind(models.TextChoices):
-    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood Watch"
-    SPEEDWATCH = "speedwatch", "Community Speedwatch"
-    COUNTRYSIDE = "countryside", "Countryside Watch"
+    NEIGHBOURHOOD = "neighbourhood", gettext_lazy("Neighbourhood Watch")
+    SPEEDWATCH = "speedwatch", gettext_lazy("Community Speedwatch")
+    COUNTRYSIDE = "countryside", gettext_lazy("Countryside Watch")
 
 
 class SchemeStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    CLOSED = "closed", "Closed"
+    PROPOSED = "proposed", gettext_lazy("Proposed")
+    ACTIVE = "active", gettext_lazy("Active")
+    SUSPENDED = "suspended", gettext_lazy("Suspended")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 # How many bands of latitude a degree is cut into, to index the south sides of bounding
@@ -132,14 +133,14 @@ class Scheme(AreaFields):
 
 
 class MembershipRole(models.TextChoices):
-    VOLUNTEER = "volunteer", "Volunteer"
-    COORDINATOR = "coordinator", "Coordinator"
+    VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
+    COORDINATOR = "coordinator", gettext_lazy("Coordinator")
 
 
 class MembershipStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    ACTIVE = "active", "Member"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", gettext_lazy("Waiting for approval")
+    ACTIVE = "active", gettext_lazy("Member")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class Membership(models.Model):

@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -91,7 +92,8 @@ SCHEME_SUMMARY_COLUMNS = (
     "boundary",
     "member_count",
 )
-_KIND_NAMES = {value: str(label) for value, label in SchemeKind.choices}
+# Lazy: each row names its kind in the language of the request that reads it.
+_KIND_NAMES = dict(SchemeKind.choices)
 _FORCE_NAMES = {value: str(label) for value, label in PoliceForce.choices}
 
 
@@ -109,7 +111,7 @@ def scheme_summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "name": row["name"],
         "kind": row["kind"],
-        "kind_display": _KIND_NAMES.get(row["kind"], row["kind"]),
+        "kind_display": str(_KIND_NAMES.get(row["kind"], row["kind"])),
         "status": row["status"],
         "force": row["force"],
         "force_name": _FORCE_NAMES.get(row["force"], row["force"]),
@@ -480,7 +482,8 @@ class NearQuerySerializer(Serializer):
     def validate_radius_m(self, value: int) -> int:
         if value > settings.NEAR_RADIUS_MAX_M:
             raise serializers.ValidationError(
-                f"Search at most {settings.NEAR_RADIUS_MAX_M} metres around a point."
+                _("Search at most %(radius)d metres around a point.")
+                % {"radius": settings.NEAR_RADIUS_MAX_M}
             )
         return value
 
@@ -488,14 +491,14 @@ class NearQuerySerializer(Serializer):
         has_point = "lat" in attrs or "lon" in attrs
         if has_point and not ("lat" in attrs and "lon" in attrs):
             field = "lon" if "lat" in attrs else "lat"
-            raise serializers.ValidationError({field: ["Give both lat and lon."]})
+            raise serializers.ValidationError({field: [_("Give both lat and lon.")]})
         if has_point and "place" in attrs:
             raise serializers.ValidationError(
-                {"place": ["Search by lat and lon, or by place, not both."]}
+                {"place": [_("Search by lat and lon, or by place, not both.")]}
             )
         if "radius_m" in attrs and not (has_point or "place" in attrs):
             raise serializers.ValidationError(
-                {"radius_m": ["A radius needs lat and lon, or a place, to search around."]}
+                {"radius_m": [_("A radius needs lat and lon, or a place, to search around.")]}
             )
         return attrs
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
@@ -112,7 +113,7 @@ def scheme_update(
         and details["force"] != scheme.force
         and not (scheme.status == SchemeStatus.PROPOSED or can_review_scheme(actor, scheme))
     ):
-        raise PermissionDenied("Only a liaison can move an approved scheme to another force.")
+        raise PermissionDenied(_("Only a liaison can move an approved scheme to another force."))
     for field in changed:
         setattr(scheme, field, details[field])
     if area:
@@ -201,7 +202,7 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
         who = " or ".join(sorted(allowed))
         raise PermissionDenied(f"Only a {who} may make a {from_status} scheme {to_status}.")
     if to_status in REASON_REQUIRED and not reason.strip():
-        raise ValidationError({"reason": "Say why, for the scheme's members and the record."})
+        raise ValidationError({"reason": _("Say why, for the scheme's members and the record.")})
 
     scheme.status = to_status
     update_fields = ["status", "updated_at"]
@@ -256,12 +257,12 @@ def _make_first_coordinator(*, scheme: Scheme, approver: User) -> None:
 def membership_request(*, scheme: Scheme, user: User, message: str = "") -> Membership:
     """Ask to join an active scheme. Asking again while pending changes nothing."""
     if scheme.status != SchemeStatus.ACTIVE:
-        raise ValidationError("Only an active scheme takes new members.")
+        raise ValidationError(_("Only an active scheme takes new members."))
     membership, created = Membership.objects.select_for_update().get_or_create(
         scheme=scheme, user=user, defaults={"message": message}
     )
     if membership.status == MembershipStatus.ACTIVE:
-        raise ValidationError("You are already a member of this scheme.")
+        raise ValidationError(_("You are already a member of this scheme."))
     if membership.status == MembershipStatus.PENDING and not created:
         return membership
     if membership.status == MembershipStatus.DECLINED:
@@ -296,7 +297,8 @@ def membership_request(*, scheme: Scheme, user: User, message: str = "") -> Memb
 def _require_pending(membership: Membership) -> None:
     if membership.status != MembershipStatus.PENDING:
         raise ValidationError(
-            f"This request is no longer waiting: it is {membership.get_status_display().lower()}."
+            _("This request is no longer waiting: it is %(status)s.")
+            % {"status": membership.get_status_display().lower()}
         )
 
 
@@ -370,14 +372,17 @@ def membership_decline_undo(*, membership: Membership, actor: User) -> Membershi
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     if membership.status != MembershipStatus.DECLINED:
         raise ValidationError(
-            "Only a declined request can be undone: this one is "
-            f"{membership.get_status_display().lower()}."
+            _("Only a declined request can be undone: this one is %(status)s.")
+            % {"status": membership.get_status_display().lower()}
         )
     until = membership.decline_undo_until
     if until is None or until <= timezone.now():
         raise ValidationError(
-            f"Too late to undo: {membership.user.name} has been told that the request was "
-            "declined. They can ask to join again."
+            _(
+                "Too late to undo: %(name)s has been told that the request was declined. They "
+                "can ask to join again."
+            )
+            % {"name": membership.user.name}
         )
     membership.status = MembershipStatus.PENDING
     membership.decided_by = None
@@ -472,7 +477,7 @@ def _lock_scheme_and_check_last_coordinator(membership: Membership, consequence:
 def membership_set_role(*, membership: Membership, actor: User, role: str) -> Membership:
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if membership.status != MembershipStatus.ACTIVE:
-        raise ValidationError({"role": "Approve the request before changing the member's role."})
+        raise ValidationError({"role": _("Approve the request before changing the member's role.")})
     if membership.role == role:
         return membership
     if role == MembershipRole.VOLUNTEER:
@@ -509,7 +514,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 def membership_leave(*, scheme: Scheme, user: User) -> None:
     membership = Membership.objects.filter(scheme=scheme, user=user).first()
     if membership is None:
-        raise ValidationError("You are not a member of this scheme.")
+        raise ValidationError(_("You are not a member of this scheme."))
     _lock_scheme_and_check_last_coordinator(membership, "Leaving")
     was_pending = membership.status != MembershipStatus.ACTIVE
     membership_id = membership.pk

@@ -43,6 +43,7 @@ import type {
   TwoFactorDisableInput,
 } from './api/schemas';
 import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
+import { languageTag, t } from './i18n';
 
 export class ApiError extends Error {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -53,7 +54,7 @@ export class ApiError extends Error {
   readonly general: string[];
 
   constructor(status: number, fields: Record<string, string[]>, general: string[]) {
-    super(general[0] ?? Object.values(fields)[0]?.[0] ?? `Request failed (${status})`);
+    super(general[0] ?? Object.values(fields)[0]?.[0] ?? t('errors.requestFailed', { status }));
     this.status = status;
     this.fields = fields;
     this.general = general;
@@ -140,14 +141,12 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
 }
 
 function fallbackMessage(status: number): string {
-  if (status === 401 || status === 403) return 'You do not have permission to do that. Try signing in again.';
-  if (status === 404) return 'That could not be found. It may have been removed.';
-  if (status === 429) return 'Too many attempts. Wait a minute and try again.';
-  if (status >= 500) return 'Patchwatch had a problem on its side. Try again in a moment.';
-  return `Something went wrong (error ${status}).`;
+  if (status === 401 || status === 403) return t('errors.forbidden');
+  if (status === 404) return t('errors.notFound');
+  if (status === 429) return t('errors.tooMany');
+  if (status >= 500) return t('errors.server');
+  return t('errors.other', { status });
 }
-
-const NETWORK_ERROR = 'Could not reach Patchwatch. Check your connection and try again.';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -191,6 +190,8 @@ async function send(request: Request, timeoutMs?: number): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const headers = new Headers(request.headers);
     headers.set('Accept', 'application/json');
+    // The server's messages and its words for its choices come in the app's language.
+    headers.set('Accept-Language', languageTag());
     if (unsafe) headers.set('X-CSRFToken', readCookie('csrftoken') ?? '');
     if (idempotencyKey) headers.set('Idempotency-Key', idempotencyKey);
 
@@ -210,7 +211,7 @@ async function send(request: Request, timeoutMs?: number): Promise<Response> {
         await wait(800);
         continue;
       }
-      throw new ApiError(0, {}, [NETWORK_ERROR]);
+      throw new ApiError(0, {}, [t('errors.network')]);
     }
 
     if (attempt === 0 && [502, 503, 504].includes(response.status)) {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Loading } from './components/Loading';
 import { TopBar } from './components/TopBar';
 import { interceptLinkClicks, matchPath, useLocation } from './router';
@@ -43,6 +43,8 @@ import { ChangePasswordScreen } from './screens/ChangePasswordScreen';
 import { ConfirmEmailScreen } from './screens/ConfirmEmailScreen';
 import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
 import { TwoFactorScreen } from './screens/TwoFactorScreen';
+import { LanguageSwitch } from './components/LanguageSwitch';
+import { language, onLanguageChange, t } from './i18n';
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -105,7 +107,7 @@ function StatusBanner() {
         <>
           <p>{text}</p>
           <button type="button" class="button button--small button--secondary" onClick={clearStatus}>
-            Dismiss
+            {t('common.dismiss')}
           </button>
         </>
       )}
@@ -149,7 +151,7 @@ function Shell() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to main content
+        {t('shell.skipToContent')}
       </a>
       <TopBar />
       <DraftUploader />
@@ -161,16 +163,20 @@ function Shell() {
         {mustEnrol ? <TwoFactorScreen forced /> : config ? renderRoute(path) : <Loading />}
       </main>
       <footer class="footer">
-        <p>Patchwatch is run by and for local watch schemes. In an emergency call 999. To report a crime call 101.</p>
+        <p>{t('shell.footer')}</p>
+        <LanguageSwitch />
       </footer>
     </>
   );
 }
 
 export function App() {
+  // A change of language draws every screen again in it (the session stays).
+  const [lang, setLang] = useState(language());
+  useEffect(() => onLanguageChange(setLang), []);
   return (
     <SessionProvider>
-      <Shell />
+      <Shell key={lang} />
     </SessionProvider>
   );
 }

@@ -18,6 +18,7 @@ import type {
   VehicleType,
   ServerConfig,
 } from './api/schemas';
+import { languageTag, t } from './i18n';
 
 // --- The server's words for its choices ------------------------------------------------------
 
@@ -55,24 +56,34 @@ export function labelsFromServer(labels: ServerLabels | null | undefined): void 
 
 export const KIND_LABELS = labelsOf<SchemeKind>('scheme_kind');
 
+/**
+ * The app's own words for a set of values, read from the catalogue (src/locales) in the
+ * language of the moment: `words.active` is `t(keys.active)` whenever it is read.
+ */
+function translated<K extends string>(keys: Record<K, string>): Record<K, string> {
+  return new Proxy(keys, {
+    get: (map, key) => (typeof key === 'string' && key in map ? t(map[key as K]) : undefined),
+  });
+}
+
 // The app's own wording: it says more here than the server's label does.
-export const STATUS_LABELS: Record<SchemeStatus, string> = {
-  proposed: 'Proposed, waiting for police review',
-  active: 'Active',
-  suspended: 'Suspended',
-  closed: 'Closed',
-};
+export const STATUS_LABELS: Record<SchemeStatus, string> = translated({
+  proposed: 'schemeStatus.proposed',
+  active: 'schemeStatus.active',
+  suspended: 'schemeStatus.suspended',
+  closed: 'schemeStatus.closed',
+});
 
 export const SHORT_STATUS_LABELS = labelsOf<SchemeStatus>('scheme_status');
 
 export const ROLE_LABELS = labelsOf<MemberRole>('member_role');
 
 // The app's own wording: it says more here than the server's label does.
-export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
-  pending: 'Waiting for the coordinator',
-  active: 'Member',
-  declined: 'Request declined',
-};
+export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = translated({
+  pending: 'memberStatus.pending',
+  active: 'memberStatus.active',
+  declined: 'memberStatus.declined',
+});
 
 export function kindLabel(kind: string, display?: string): string {
   return display || KIND_LABELS[kind as SchemeKind] || kind;
@@ -80,15 +91,87 @@ export function kindLabel(kind: string, display?: string): string {
 
 export function formatDistance(metres: number | null | undefined): string {
   if (metres === null || metres === undefined) return '';
-  if (metres < 1000) return `${Math.round(metres / 10) * 10} m away`;
+  if (metres < 1000) return t('units.metresAway', { n: formatNumber(Math.round(metres / 10) * 10) });
   const km = metres / 1000;
-  return `${km < 10 ? km.toFixed(1) : Math.round(km)} km away`;
+  return t('units.kilometresAway', { n: formatNumber(km < 10 ? Number(km.toFixed(1)) : Math.round(km)) });
 }
 
 export function formatRadius(metres: number): string {
-  if (metres < 1000) return `${metres} m`;
+  if (metres < 1000) return t('units.metres', { n: formatNumber(metres) });
   const km = metres / 1000;
-  return `${Number.isInteger(km) ? km : km.toFixed(1)} km`;
+  return t('units.kilometres', { n: formatNumber(Number.isInteger(km) ? km : Number(km.toFixed(1))) });
+}
+
+/** A number as the language writes it: "1,000" (decimal point, thousands with commas). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(languageTag());
+}
+
+// Welsh month and day names, for browsers whose Intl has no Welsh (Chromium's own builds
+// carry dates for fewer languages than its plural rules): British English's format, with
+// its month and day names put into Welsh.
+const WELSH_MONTHS = {
+  long: ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr'],
+  short: ['Ion', 'Chwef', 'Maw', 'Ebr', 'Mai', 'Meh', 'Gorff', 'Awst', 'Medi', 'Hyd', 'Tach', 'Rhag'],
+};
+const WELSH_DAYS = {
+  long: ['Dydd Sul', 'Dydd Llun', 'Dydd Mawrth', 'Dydd Mercher', 'Dydd Iau', 'Dydd Gwener', 'Dydd Sadwrn'],
+  short: ['Sul', 'Llun', 'Maw', 'Mer', 'Iau', 'Gwe', 'Sad'],
+};
+
+function welshFormat(options: Intl.DateTimeFormatOptions): (date: Date) => string {
+  const english = new Intl.DateTimeFormat('en-GB', options);
+  const monthWidth = options.month === 'long' ? 'long' : 'short';
+  const dayWidth = options.weekday === 'long' ? 'long' : 'short';
+  // English's names, to be read back as numbers: a month's from its middle, a day's from a
+  // week of January 2023 (the 1st was a Sunday).
+  const months = new Map<string, number>();
+  const days = new Map<string, number>();
+  for (let month = 0; month < 12; month++) {
+    const name = new Intl.DateTimeFormat('en-GB', { month: options.month, timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2023, month, 15)),
+    );
+    months.set(name, month);
+  }
+  for (let day = 0; day < 7; day++) {
+    const name = new Intl.DateTimeFormat('en-GB', { weekday: options.weekday, timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2023, 0, 1 + day, 12)),
+    );
+    days.set(name, day);
+  }
+  return (date) =>
+    english
+      .formatToParts(date)
+      .map((part) => {
+        if (part.type === 'month' && months.has(part.value)) return WELSH_MONTHS[monthWidth][months.get(part.value)!];
+        if (part.type === 'weekday' && days.has(part.value)) return WELSH_DAYS[dayWidth][days.get(part.value)!];
+        return part.value;
+      })
+      .join('');
+}
+
+/**
+ * A date format in the language of the moment (Welsh: "7 Rhagfyr 2026"), made once per
+ * language: Intl's own where the browser has the language, else the stand-in above.
+ */
+function localFormat(options: Intl.DateTimeFormatOptions): { format: (date: Date) => string } {
+  const made = new Map<string, (date: Date) => string>();
+  return {
+    format: (date: Date) => {
+      const tag = languageTag();
+      let format = made.get(tag);
+      if (!format) {
+        const intl = Intl.DateTimeFormat.supportedLocalesOf([tag]).length
+          ? new Intl.DateTimeFormat(tag, options)
+          : null;
+        if (intl) format = (value: Date) => intl.format(value);
+        else if (tag === 'cy') format = welshFormat(options);
+        else format = (value: Date) => new Intl.DateTimeFormat('en-GB', options).format(value);
+        made.set(tag, format);
+      }
+      return format(date);
+    },
+  };
 }
 
 // --- Times: always Europe/London -----------------------------------------------------------
@@ -98,13 +181,13 @@ export function formatRadius(metres: number): string {
 
 export const TIME_ZONE = 'Europe/London';
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
+const dateFormat = localFormat({
   timeZone: TIME_ZONE,
   day: 'numeric',
   month: 'long',
   year: 'numeric',
 });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+const dateTimeFormat = localFormat({
   timeZone: TIME_ZONE,
   day: 'numeric',
   month: 'short',
@@ -259,10 +342,10 @@ export function normaliseRegistration(value: string): string {
   return value.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
+const timeFormat = localFormat({ timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
 // Months are named from the middle of the month in UTC: the same month in London.
-const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' });
-const dayFormat = new Intl.DateTimeFormat('en-GB', {
+const monthFormat = localFormat({ timeZone: 'UTC', month: 'short', year: 'numeric' });
+const dayFormat = localFormat({
   timeZone: TIME_ZONE,
   weekday: 'short',
   day: 'numeric',
@@ -340,31 +423,35 @@ export const CATEGORY_LABELS = labelsOf<AlertCategory>('alert_category');
 export const SEVERITIES: Severity[] = [];
 
 /** CAP 1.2's meanings, in plain words. */
-export const SEVERITY_HINTS: Record<Severity, string> = {
-  Extreme: 'an extraordinary threat to life or property',
-  Severe: 'a significant threat to life or property',
-  Moderate: 'a possible threat to life or property',
-  Minor: 'little or no known threat',
-  Unknown: 'not known',
-};
+export const SEVERITY_HINTS: Record<Severity, string> = translated({
+  Extreme: 'severityHint.Extreme',
+  Severe: 'severityHint.Severe',
+  Moderate: 'severityHint.Moderate',
+  Minor: 'severityHint.Minor',
+  Unknown: 'severityHint.Unknown',
+});
 
 /** CAP 1.2's urgencies, most urgent first, as the server lists them. */
 export const URGENCIES: Urgency[] = [];
 
-export const URGENCY_HINTS: Record<Urgency, string> = {
-  Immediate: 'act now',
-  Expected: 'act within the next hour',
-  Future: 'act in the near future',
-  Past: 'no action needed any more',
-  Unknown: 'not known',
-};
+export const URGENCY_HINTS: Record<Urgency, string> = translated({
+  Immediate: 'urgencyHint.Immediate',
+  Expected: 'urgencyHint.Expected',
+  Future: 'urgencyHint.Future',
+  Past: 'urgencyHint.Past',
+  Unknown: 'urgencyHint.Unknown',
+});
 
 // The app's own wording: it says more here than the server's label does.
-export const AUDIENCE_LABELS: Record<Audience, string> = {
-  members: 'All members (except those who turned this kind off)',
-  coordinators: 'Coordinators only',
-};
+export const AUDIENCE_LABELS: Record<Audience, string> = translated({
+  members: 'audience.members',
+  coordinators: 'audience.coordinators',
+});
 
 export const ALERT_STATUS_LABELS = labelsOf<AlertStatus>('alert_status');
+
+export const SEVERITY_LABELS = labelsOf<Severity>('severity');
+
+export const URGENCY_LABELS = labelsOf<Urgency>('urgency');
 
 export const CHANNEL_LABELS = labelsOf<AlertChannel>('alert_channel');

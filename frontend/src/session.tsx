@@ -9,6 +9,7 @@ import { labelsFromServer } from './format';
 import { noteSignedIn } from './offlineData';
 import type { Me, ServerConfig } from './api/schemas';
 import { navigate } from './router';
+import { language, onLanguageChange, setLanguage, type Language } from './i18n';
 
 export interface StatusMessage {
   text: string;
@@ -112,6 +113,8 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   // this phone saved of the previous person for use offline (src/offlineData.ts).
   const applyMe = useCallback((next: Me | null) => {
     void noteSignedIn(next ? next.id : null);
+    // A person's own choice of language goes with them to every phone they sign in on.
+    if (next?.language && next.language !== language()) setLanguage(next.language as Language);
     setMeState(next && withActions(next));
   }, []);
 
@@ -141,10 +144,8 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
     }
   }, [applyMe]);
 
-  useEffect(() => {
-    ensureCsrf();
-    // The last copy is kept so the session forms know the server's rules at the roadside.
-    // The server's words for its choices are taken before any screen shows (src/format.ts).
+  // The server's words for its choices (config/'s labels) come in the app's language.
+  const loadConfig = useCallback(() => {
     withOfflineCopy('config', () => api.config()).then(
       (loaded) => {
         labelsFromServer(loaded.labels);
@@ -155,8 +156,16 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
         setConfig(FALLBACK_CONFIG);
       },
     );
+  }, []);
+  useEffect(() => onLanguageChange(loadConfig), [loadConfig]);
+
+  useEffect(() => {
+    ensureCsrf();
+    // The last copy is kept so the session forms know the server's rules at the roadside.
+    // The server's words for its choices are taken before any screen shows (src/format.ts).
+    loadConfig();
     refreshMe();
-  }, [refreshMe]);
+  }, [refreshMe, loadConfig]);
 
   const announce = useCallback((text: string) => {
     setStatus({ text, path: window.location.pathname });

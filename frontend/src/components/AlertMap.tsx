@@ -6,6 +6,7 @@ import { formatRadius } from '../format';
 import type { Alert } from '../api/schemas';
 import type { Config } from '../session';
 import { createMap, fitTo } from './mapLayers';
+import { t } from '../i18n';
 
 const STYLE = { color: '#a3160d', weight: 3, fillColor: '#a3160d', fillOpacity: 0.15 };
 
@@ -23,16 +24,16 @@ export function AlertMap({ config, alert }: { config: Config; alert: Alert }) {
     return () => map.remove();
   }, [config, alert.id]);
 
-  return <div ref={element} class="map map--small" role="region" aria-label="Map of the area the alert covers" />;
+  return <div ref={element} class="map map--small" role="region" aria-label={t('maps.alertArea')} />;
 }
 
 /** The alert's area in words: the text alternative to the map. */
 export function areaText(alert: Alert): string {
   if (alert.radius_m) {
-    return `Within ${formatRadius(alert.radius_m)} of ${alert.lat.toFixed(4)}, ${alert.lon.toFixed(4)}.`;
+    return t('alertArea.within', { radius: formatRadius(alert.radius_m), where: `${alert.lat.toFixed(4)}, ${alert.lon.toFixed(4)}` });
   }
   const corners = Math.max(0, (alert.boundary?.coordinates[0]?.length ?? 1) - 1);
-  return `A drawn area with ${corners} corners, centred on ${alert.lat.toFixed(4)}, ${alert.lon.toFixed(4)}.`;
+  return t('alertArea.drawn', { corners, where: `${alert.lat.toFixed(4)}, ${alert.lon.toFixed(4)}` });
 }
 
 /** A circle round the alert's area, for the feed of alerts near it. */

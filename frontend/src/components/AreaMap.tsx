@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
+import { t } from '../i18n';
 
 export function AreaMap({ config, scheme }: { config: Config; scheme: SchemeSummary }) {
   const element = useRef<HTMLDivElement>(null);
@@ -19,5 +20,5 @@ export function AreaMap({ config, scheme }: { config: Config; scheme: SchemeSumm
     return () => map.remove();
   }, [config, scheme.id, scheme.lat, scheme.lon, scheme.radius_m, scheme.boundary]);
 
-  return <div ref={element} class="map map--small" role="region" aria-label={`Map of the ${scheme.name} area`} />;
+  return <div ref={element} class="map map--small" role="region" aria-label={t('maps.schemeArea', { name: scheme.name })} />;
 }

@@ -10,6 +10,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useActionResult, type ActionResultState } from '../actionResult';
 import { ActionResult } from './ActionResult';
+import { t } from '../i18n';
 
 export function ConfirmAction({
   label,
@@ -97,7 +98,7 @@ export function ConfirmAction({
   );
   const cancel = (
     <button ref={danger ? firstRef : undefined} type="button" class="button button--secondary" onClick={() => setAsking(false)}>
-      Cancel
+      {t('common.cancel')}
     </button>
   );
   return (

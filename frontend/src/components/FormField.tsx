@@ -3,6 +3,7 @@
 
 import type { ComponentChildren, JSX } from 'preact';
 import { useId } from 'preact/hooks';
+import { t } from '../i18n';
 
 interface FieldShell {
   label: string;
@@ -25,7 +26,7 @@ function FieldMessages({ hint, errors, hintId, errorId }: FieldShell & { hintId:
       )}
       {errors && errors.length > 0 && (
         <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       )}
@@ -247,7 +248,7 @@ export function ErrorAlert({ messages, title }: { messages: string[]; title?: st
   if (!messages.length) return null;
   return (
     <div class="error-alert" role="alert">
-      <p class="error-alert__title">{title ?? 'There is a problem'}</p>
+      <p class="error-alert__title">{title ?? t('form.problem')}</p>
       {messages.length === 1 ? (
         <p>{messages[0]}</p>
       ) : (

@@ -1,7 +1,9 @@
+import { t } from '../i18n';
+
 export function Loading({ what }: { what?: string }) {
   return (
     <p class="loading" role="status">
-      Loading{what ? ` ${what}` : ''}…
+      {what ? t('common.loadingWhat', { what }) : t('common.loading')}
     </p>
   );
 }

@@ -9,6 +9,7 @@ import { usePagedList } from '../hooks';
 import type { AlertReply } from '../api/schemas';
 import { ErrorAlert } from './FormField';
 import { ShowMoreButton } from './ShowMoreButton';
+import { t } from '../i18n';
 
 export function MyReplies({
   alertId,
@@ -30,26 +31,26 @@ export function MyReplies({
       <ErrorAlert messages={list.error?.general ?? []} />
       {list.items.length > 0 && (
         <>
-          <h3>Your replies</h3>
+          <h3>{t('replies.yours')}</h3>
           <ul class="card-list">
             {list.items.map((reply) => (
               <li key={reply.id} class="reply">
-                <p class="reply__author">You wrote, {formatDateTime(reply.created_at)}</p>
+                <p class="reply__author">{t('replies.youWrote', { when: formatDateTime(reply.created_at) })}</p>
                 <p class="reply__body">{reply.body}</p>
                 {reply.answered_at ? (
                   <div class="reply__answer">
                     <p class="reply__author">
-                      Answer from {reply.answered_by_name || 'the sender'}, {formatDateTime(reply.answered_at)}
+                      {t('replies.answerFrom', { name: reply.answered_by_name || t('replies.theSender'), when: formatDateTime(reply.answered_at) })}
                     </p>
                     <p class="reply__body">{reply.answer}</p>
                   </div>
                 ) : (
-                  <p class="field-hint">No answer yet.</p>
+                  <p class="field-hint">{t('replies.noAnswer')}</p>
                 )}
               </li>
             ))}
           </ul>
-          <ShowMoreButton list={list} noun="replies" />
+          <ShowMoreButton list={list} noun={t('replies.noun')} />
         </>
       )}
       {children(() => list.reload())}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime } from '../format';
 import type { Notice } from '../api/schemas';
 import { AlertTags } from './AlertTags';
+import { t } from '../i18n';
 
 /**
  * One incident in the inbox (its latest message, with where the incident stands): unread ones
@@ -26,8 +27,8 @@ export function NoticeCard({ notice, children }: { notice: Notice; children?: Co
 
 function sender(notice: Notice): string {
   const alert = notice.alert;
-  if (alert.scheme) return `From ${alert.scheme.name}`;
-  return alert.issuer_name ? `From ${alert.issuer_name}, police liaison` : 'From the police liaison';
+  if (alert.scheme) return t('notice.fromScheme', { name: alert.scheme.name });
+  return alert.issuer_name ? t('notice.fromLiaison', { name: alert.issuer_name }) : t('notice.fromTheLiaison');
 }
 
 function excerpt(text: string): string {

@@ -6,6 +6,7 @@ import { useActionResult } from '../actionResult';
 import { allowNotifications, currentSubscription, pushAvailability, stopNotifications } from '../webPush';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
+import { t } from '../i18n';
 
 type State = 'checking' | 'subscribed' | 'not-subscribed';
 
@@ -27,24 +28,21 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
   if (availability === 'off') {
     return (
       <p class="notice">
-        Notifications on your phone or computer are not switched on for this Patchwatch site. Alerts still reach you here
-        in the app, and by email or text message if you choose them below.
+        {t('push.off')}
       </p>
     );
   }
   if (availability === 'unsupported') {
     return (
       <p class="notice">
-        This browser cannot show notifications from Patchwatch. Try a recent version of Chrome, Edge, Firefox or Safari
-        (on an iPhone, add Patchwatch to your home screen first).
+        {t('push.unsupported')}
       </p>
     );
   }
   if (availability === 'blocked') {
     return (
       <p class="notice">
-        Notifications from Patchwatch are blocked in this browser. To get them, allow notifications in the browser’s
-        settings for this site, then come back here.
+        {t('push.blocked')}
       </p>
     );
   }
@@ -71,9 +69,9 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
       <ErrorAlert messages={error ? [error] : []} />
       <p>
         {state === 'subscribed'
-          ? 'This browser shows Patchwatch alerts as notifications.'
+          ? t('push.subscribed')
           : state === 'not-subscribed'
-            ? 'Get alerts as notifications on this phone or computer, even when Patchwatch is closed.'
+            ? t('push.offer')
             : ''}
       </p>
       {state === 'not-subscribed' && (
@@ -81,9 +79,9 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
           type="button"
           class="button button--primary"
           aria-disabled={busy ? 'true' : undefined}
-          onClick={() => act(() => allowNotifications(publicKey!), 'subscribed', 'Notifications are on for this browser.')}
+          onClick={() => act(() => allowNotifications(publicKey!), 'subscribed', t('push.nowOn'))}
         >
-          Allow notifications
+          {t('push.allow')}
         </button>
       )}
       {state === 'subscribed' && (
@@ -91,9 +89,9 @@ export function NotificationsButton({ publicKey, onChanged }: { publicKey: strin
           type="button"
           class="button button--secondary"
           aria-disabled={busy ? 'true' : undefined}
-          onClick={() => act(stopNotifications, 'not-subscribed', 'Notifications are off for this browser.')}
+          onClick={() => act(stopNotifications, 'not-subscribed', t('push.nowOff'))}
         >
-          Stop notifications on this browser
+          {t('push.stop')}
         </button>
       )}
       <ActionResult result={done} />

@@ -5,21 +5,23 @@
 
 import { useConnection } from '../connection';
 import { formatDateTime } from '../format';
+import { t } from '../i18n';
 
 export function OfflineNotice() {
   const { online, savedCopyAt } = useConnection();
-  const when = savedCopyAt && savedCopyAt.getTime() > 0 ? ` on ${formatDateTime(savedCopyAt.toISOString())}` : '';
+  const when = savedCopyAt && savedCopyAt.getTime() > 0 ? formatDateTime(savedCopyAt.toISOString()) : '';
+  const showing = when ? t('offline.showingSavedOn', { when }) : t('offline.showingSaved');
   let text = null;
   if (!online) {
     text = (
       <>
-        <strong>You are offline.</strong> Showing what this phone saved{when}.
+        <strong>{t('offline.offline')}</strong> {showing}
       </>
     );
   } else if (savedCopyAt) {
     text = (
       <>
-        <strong>Patchwatch cannot be reached.</strong> Showing what this phone saved{when}.
+        <strong>{t('offline.unreachable')}</strong> {showing}
       </>
     );
   }

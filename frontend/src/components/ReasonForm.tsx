@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useDismiss } from '../dismiss';
 import { TextAreaField } from './FormField';
+import { t } from '../i18n';
 
 export function ReasonForm({
   submitLabel,
@@ -13,7 +14,7 @@ export function ReasonForm({
   errors,
   onSubmit,
   onCancel,
-  label = 'Reason',
+  label = t('reasonForm.reason'),
   required = true,
   maxLength,
 }: {
@@ -64,7 +65,7 @@ export function ReasonForm({
       />
       <div class="button-row">
         <button type="button" class="button button--secondary" onClick={cancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="submit" class="button button--danger" aria-disabled={busy ? 'true' : undefined}>
           {submitLabel}

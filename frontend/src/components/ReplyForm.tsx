@@ -6,6 +6,7 @@ import { api, ApiError } from '../api';
 import { useSubmission } from '../hooks';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert, SubmitButton, TextAreaField } from './FormField';
+import { t } from '../i18n';
 
 export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () => void }) {
   const submission = useSubmission();
@@ -16,12 +17,12 @@ export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () =>
     event.preventDefault();
     submission.run(async () => {
       const text = body.trim();
-      if (!text) throw new ApiError(400, { body: ['Write your reply first.'] }, []);
+      if (!text) throw new ApiError(400, { body: [t('replyForm.empty')] }, []);
       await api.reply(alertId, text);
       setBody('');
       setSent((count) => count + 1);
       onSent?.();
-      return 'Reply sent to the sender of the alert.';
+      return t('replyForm.sent');
     });
   };
 
@@ -29,8 +30,8 @@ export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () =>
     <form onSubmit={onSubmit} noValidate>
       <ErrorAlert messages={submission.otherErrors(['body'])} />
       <TextAreaField
-        label="Your reply"
-        hint="Goes to the sender of the alert and the police liaison only. Seen something happening now? Call 999."
+        label={t('replyForm.label')}
+        hint={t('replyForm.hint')}
         rows={3}
         maxLength={2000}
         value={body}
@@ -40,8 +41,8 @@ export function ReplyForm({ alertId, onSent }: { alertId: number; onSent?: () =>
         }}
         errors={submission.fieldErrors('body')}
       />
-      <SubmitButton busy={submission.busy} busyText="Sending…">
-        {sent ? 'Send another reply' : 'Send reply'}
+      <SubmitButton busy={submission.busy} busyText={t('replyForm.sending')}>
+        {sent ? t('replyForm.sendAnother') : t('replyForm.send')}
       </SubmitButton>
       <ActionResult result={submission.result} />
     </form>

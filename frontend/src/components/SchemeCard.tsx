@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { formatDistance, kindLabel, plural, SHORT_STATUS_LABELS } from '../format';
+import { formatDistance, formatNumber, kindLabel, SHORT_STATUS_LABELS } from '../format';
 import type { SchemeSummary } from '../api/schemas';
+import { t } from '../i18n';
 
 export function KindTag({ kind, display }: { kind: string; display?: string }) {
   return <span class={`kind-tag kind-tag--${kind}`}>{kindLabel(kind, display)}</span>;
@@ -32,17 +33,17 @@ export function SchemeCard({
       <dl class="card__facts">
         {distance && (
           <div>
-            <dt>Distance</dt>
+            <dt>{t('schemeCard.distance')}</dt>
             <dd>{distance}</dd>
           </div>
         )}
         <div>
-          <dt>Members</dt>
-          <dd>{plural(scheme.member_count, 'member')}</dd>
+          <dt>{t('schemeCard.members')}</dt>
+          <dd>{t('schemeCard.memberCount', { count: scheme.member_count, n: formatNumber(scheme.member_count) })}</dd>
         </div>
         {scheme.force_name && (
           <div>
-            <dt>Police force</dt>
+            <dt>{t('schemeCard.force')}</dt>
             <dd>{scheme.force_name}</dd>
           </div>
         )}

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
 import { createMap, fitTo, schemeLayer } from './mapLayers';
+import { t } from '../i18n';
 
 export interface SearchPoint {
   lat: number;
@@ -56,7 +57,7 @@ export function SchemeMap({
         fillOpacity: 1,
         weight: 3,
       })
-        .bindPopup('Search centre')
+        .bindPopup(t('maps.searchCentre'))
         .addTo(group);
     }
     for (const scheme of schemes) schemeLayer(scheme, true)?.addTo(group);
@@ -65,9 +66,9 @@ export function SchemeMap({
 
   return (
     <div class="map-frame">
-      <div ref={element} class="map map--directory" aria-label="Map of the schemes listed below" role="region" />
+      <div ref={element} class="map map--directory" aria-label={t('maps.directoryLabel')} role="region" />
       <p class="map-caption">
-        The map shows the schemes in the list below. Tap an area to see its name.
+        {t('maps.directoryCaption')}
       </p>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { PagedList } from '../hooks';
+import { languageTag, t } from '../i18n';
 
 /** "Show more" for paginated lists, with a count of what is already shown. */
 export function ShowMoreButton<T>({ list, noun }: { list: PagedList<T>; noun: string }) {
@@ -19,7 +20,7 @@ export function ShowMoreButton<T>({ list, noun }: { list: PagedList<T>; noun: st
             if (!list.loadingMore) list.showMore();
           }}
         >
-          {list.loadingMore ? 'Loading more…' : 'Show more'}
+          {list.loadingMore ? t('list.loadingMore') : t('list.showMore')}
         </button>
       )}
     </div>
@@ -28,8 +29,9 @@ export function ShowMoreButton<T>({ list, noun }: { list: PagedList<T>; noun: st
 
 function showing<T>(list: PagedList<T>, noun: string): string {
   const shown = list.items.length;
-  if (!list.countCapped) return `Showing ${shown} of ${list.count} ${noun}`;
+  const number = (n: number) => n.toLocaleString(languageTag());
+  if (!list.countCapped) return t('list.showingOf', { shown: number(shown), count: number(list.count), noun });
   // Counted only so far: past that, all that is known is how many are shown.
-  if (shown < list.count) return `Showing ${shown} of more than ${list.count.toLocaleString('en-GB')} ${noun}`;
-  return `Showing ${shown.toLocaleString('en-GB')} ${noun}`;
+  if (shown < list.count) return t('list.showingOfMore', { shown: number(shown), count: number(list.count), noun });
+  return t('list.showing', { shown: number(shown), noun });
 }

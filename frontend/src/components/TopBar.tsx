@@ -13,6 +13,7 @@ import { onPushMessage } from '../webPush';
 import { useSession } from '../session';
 import { useLocation } from '../router';
 import type { Me } from '../api/schemas';
+import { language, t } from '../i18n';
 
 type PlaceKey =
   | 'directory'
@@ -35,29 +36,40 @@ interface Place {
   tabLabel?: ComponentChildren;
 }
 
+// The labels are read as the menu is drawn, in the language of the moment.
+function place(key: PlaceKey, href: string, labelKey: string, tabLabel?: () => ComponentChildren): Place {
+  return {
+    key,
+    href,
+    get label() {
+      return t(labelKey);
+    },
+    get tabLabel() {
+      return tabLabel?.();
+    },
+  };
+}
+
 const PLACES: Record<PlaceKey, Place> = {
-  directory: { key: 'directory', href: '/', label: 'Directory' },
-  'my-schemes': { key: 'my-schemes', href: '/my-schemes', label: 'My schemes' },
-  alerts: { key: 'alerts', href: '/alerts', label: 'Alerts' },
-  'join-requests': { key: 'join-requests', href: '/join-requests', label: 'Join requests' },
-  review: { key: 'review', href: '/review', label: 'Review queue' },
-  propose: { key: 'propose', href: '/schemes/new', label: 'Propose a scheme' },
-  speedwatch: {
-    key: 'speedwatch',
-    href: '/speedwatch',
-    label: 'Speedwatch',
-    tabLabel: (
+  directory: place('directory', '/', 'nav.directory'),
+  'my-schemes': place('my-schemes', '/my-schemes', 'nav.mySchemes'),
+  alerts: place('alerts', '/alerts', 'nav.alerts'),
+  'join-requests': place('join-requests', '/join-requests', 'nav.joinRequests'),
+  review: place('review', '/review', 'nav.review'),
+  propose: place('propose', '/schemes/new', 'nav.propose'),
+  speedwatch: place('speedwatch', '/speedwatch', 'nav.speedwatch', () =>
+    language() === 'en' ? (
       <>
         Speed
         <wbr />
         watch
       </>
-    ),
-  },
-  activity: { key: 'activity', href: '/activity', label: 'Activity' },
-  profile: { key: 'profile', href: '/profile', label: 'Profile' },
-  signin: { key: 'signin', href: '/signin', label: 'Sign in' },
-  signup: { key: 'signup', href: '/signup', label: 'Sign up' },
+    ) : undefined,
+  ),
+  activity: place('activity', '/activity', 'nav.activity'),
+  profile: place('profile', '/profile', 'nav.profile'),
+  signin: place('signin', '/signin', 'nav.signIn'),
+  signup: place('signup', '/signup', 'nav.signUp'),
 };
 
 /** The menu place a screen belongs to. A scheme's own pages belong to "My schemes" for its
@@ -215,7 +227,7 @@ export function TopBar() {
     }
     setOpen(false);
     setMe(null);
-    goWithMessage('/', 'You have signed out.');
+    goWithMessage('/', t('nav.signedOut'));
   };
 
   const userId = me ? me.id : null;
@@ -280,8 +292,8 @@ export function TopBar() {
   const shown = current && more.includes(current) ? [...bar, current] : bar;
   const rest = more.filter((key) => key !== current);
   const badges: Partial<Record<PlaceKey, Count>> = {
-    alerts: { count: unread, words: 'unread' },
-    'join-requests': { count: waiting, words: 'waiting' },
+    alerts: { count: unread, words: t('nav.unread') },
+    'join-requests': { count: waiting, words: t('nav.waiting') },
   };
 
   return (
@@ -296,7 +308,7 @@ export function TopBar() {
       <nav
         ref={navRef}
         class={`menu${open ? ' menu--open' : ''}`}
-        aria-label="Main menu"
+        aria-label={t('nav.mainMenu')}
         aria-busy={me === undefined ? 'true' : undefined}
         onKeyDown={onKeyDown}
         onClick={(event) => {
@@ -323,7 +335,7 @@ export function TopBar() {
                     <span class="menu__icon-wrap">
                       <Icon name="menu" />
                     </span>
-                    <span class="menu__label">Menu</span>
+                    <span class="menu__label">{t('nav.menu')}</span>
                   </button>
                 </li>
               )}
@@ -336,9 +348,9 @@ export function TopBar() {
                   ))}
                 </ul>
                 <div class="menu__account">
-                  <p class="menu__who">Signed in as {me.name || me.email}</p>
+                  <p class="menu__who">{t('nav.signedInAs', { name: me.name || me.email })}</p>
                   <button type="button" class="button button--secondary menu__sign-out" onClick={signOut}>
-                    Sign out
+                    {t('nav.signOut')}
                   </button>
                 </div>
               </div>

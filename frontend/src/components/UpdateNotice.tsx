@@ -2,6 +2,7 @@
 // lost; reloading lets the new version take over (src/serviceWorker.ts).
 
 import { applyUpdate, useUpdateWaiting } from '../serviceWorker';
+import { t } from '../i18n';
 
 export function UpdateNotice() {
   const waiting = useUpdateWaiting();
@@ -9,9 +10,9 @@ export function UpdateNotice() {
     <div class={waiting ? 'update-notice' : 'update-notice update-notice--empty'} role="status" aria-live="polite">
       {waiting && (
         <>
-          <p>A new version of Patchwatch is ready.</p>
+          <p>{t('update.ready')}</p>
           <button type="button" class="button button--primary" onClick={applyUpdate}>
-            Reload
+            {t('update.reload')}
           </button>
         </>
       )}

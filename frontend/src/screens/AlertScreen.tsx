@@ -28,7 +28,9 @@ import {
   formatDateTime,
   KIND_LABELS,
   SEVERITY_HINTS,
+  SEVERITY_LABELS,
   URGENCY_HINTS,
+  URGENCY_LABELS,
 } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
@@ -42,6 +44,7 @@ import {
   type DeliverySummary,
   type Me,
 } from '../api/schemas';
+import { t } from '../i18n';
 
 export function AlertScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <ThreadLoader me={me} id={id} />}</RequireSignIn>;
@@ -50,7 +53,7 @@ export function AlertScreen({ id }: { id: string }) {
 function ThreadLoader({ me, id }: { me: Me; id: string }) {
   const [thread, setThread] = useState<AlertThread | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useTitle(thread?.messages[0].title ?? 'Alert');
+  useTitle(thread?.messages[0].title ?? t('alert.title'));
 
   useEffect(() => {
     const abort = new AbortController();
@@ -76,12 +79,12 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
   if (error && !thread) {
     return (
       <>
-        <BackLink href="/alerts" label="Alerts" />
-        <h1 tabIndex={-1}>{error.status === 404 ? 'Alert not found' : 'This alert could not be shown'}</h1>
+        <BackLink href="/alerts" label={t('inbox.title')} />
+        <h1 tabIndex={-1}>{error.status === 404 ? t('alert.notFound') : t('alert.notShown')}</h1>
         <ErrorAlert
           messages={
             error.status === 404
-              ? ['It may be for an area you are not in, or the link may be wrong.']
+              ? [t('alert.notFoundWhy')]
               : error.general.length
                 ? error.general
                 : [error.message]
@@ -93,9 +96,9 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
   if (!thread) {
     return (
       <>
-        <BackLink href="/alerts" label="Alerts" />
-        <h1 tabIndex={-1}>Alert</h1>
-        <Loading what="alert" />
+        <BackLink href="/alerts" label={t('inbox.title')} />
+        <h1 tabIndex={-1}>{t('alert.title')}</h1>
+        <Loading what={t('alert.noun')} />
       </>
     );
   }
@@ -103,27 +106,11 @@ function ThreadLoader({ me, id }: { me: Me; id: string }) {
 }
 
 // Where an incident stands, as its page says it ("Published" is a message's word).
-const INCIDENT_LABELS: Record<AlertStatus, string> = {
-  draft: 'Draft',
-  published: 'Current',
-  updated: 'Replaced',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-};
+const INCIDENT_LABELS = (status: AlertStatus): string => t(`alert.incident.${status}`);
 
-const INCIDENT_STATUS_TEXT: Record<AlertStatus, string> = {
-  draft: 'This is a draft: nobody has been sent it yet.',
-  published: 'Still going on: the latest message is at the top.',
-  updated: 'Replaced by an update.',
-  cancelled: 'It is over: the latest message says why.',
-  expired: 'It is no longer current.',
-};
+const INCIDENT_STATUS_TEXT = (status: AlertStatus): string => t(`alert.incidentText.${status}`);
 
-const MESSAGE_NAMES: Record<Alert['message_type'], string> = {
-  Alert: 'Alert',
-  Update: 'Update',
-  Cancel: 'Cancellation',
-};
+const MESSAGE_NAMES = (type: Alert['message_type']): string => t(`alert.messageType.${type}`);
 
 function ThreadView({
   me,
@@ -154,65 +141,65 @@ function ThreadView({
     <article class="alert-page">
       <BackLink
         href={issuer ? '/alerts/issued' : '/alerts'}
-        label={issuer ? (me.liaison ? 'Alerts in your force' : 'Sent alerts') : 'Alerts'}
+        label={issuer ? (me.liaison ? t('inbox.forceAlerts') : t('inbox.sentAlerts')) : t('inbox.title')}
       />
       <h1 tabIndex={-1}>{latest.title}</h1>
       <p class="card__meta">
         <StatusTag tone={`severity-${latest.severity.toLowerCase()}`}>
-          <span class="visually-hidden">Severity: </span>
-          {latest.severity}
+          <span class="visually-hidden">{t('alertTags.severity')}</span>
+          {SEVERITY_LABELS[latest.severity]}
         </StatusTag>
         <span>{latest.category_display}</span>
       </p>
       <p class={`incident-status incident-status--${thread.status}`}>
-        <StatusTag tone={thread.status}>{INCIDENT_LABELS[thread.status]}</StatusTag>{' '}
-        {INCIDENT_STATUS_TEXT[thread.status]}
+        <StatusTag tone={thread.status}>{INCIDENT_LABELS(thread.status)}</StatusTag>{' '}
+        {INCIDENT_STATUS_TEXT(thread.status)}
       </p>
       <ReadMarker thread={thread} />
       {managesIncident && unreadReplies > 0 && (
         <p class="notice notice--pending">
-          <a href="#replies-heading">{unreadReplies === 1 ? '1 new reply' : `${unreadReplies} new replies`}</a> waiting
-          for an answer.
+          <a href="#replies-heading">{t('alert.newReplies', { count: unreadReplies, n: unreadReplies })}</a>{' '}
+          {t('alert.waitingForAnswer')}
         </p>
       )}
       <dl class="facts">
         <div>
-          <dt>Category</dt>
+          <dt>{t('alert.category')}</dt>
           <dd>{latest.category_display}</dd>
         </div>
         <div>
-          <dt>Severity</dt>
+          <dt>{t('alert.severity')}</dt>
           <dd>
-            {latest.severity}: {SEVERITY_HINTS[latest.severity]}
+            {SEVERITY_LABELS[latest.severity]}: {SEVERITY_HINTS[latest.severity]}
           </dd>
         </div>
         <div>
-          <dt>Urgency</dt>
+          <dt>{t('alert.urgency')}</dt>
           <dd>
-            {latest.urgency}: {URGENCY_HINTS[latest.urgency]}
+            {URGENCY_LABELS[latest.urgency]}: {URGENCY_HINTS[latest.urgency]}
           </dd>
         </div>
         <div>
-          <dt>{thread.status === 'expired' ? 'Expired' : 'Expires'}</dt>
+          <dt>{thread.status === 'expired' ? t('alert.expired') : t('alert.expires')}</dt>
           <dd>{formatDateTime(latest.expires_at)}</dd>
         </div>
         {issuer && (
           <>
             <div>
-              <dt>For</dt>
+              <dt>{t('alert.for')}</dt>
               <dd>
                 {AUDIENCE_LABELS[latest.audience]}
                 {schemeKindsOf(latest).length > 0 &&
-                  ` of ${schemeKindsOf(latest).map((kind) => KIND_LABELS[kind] ?? kind).join(', ')} schemes`}
+                  t('alert.ofKinds', { kinds: schemeKindsOf(latest).map((kind) => KIND_LABELS[kind] ?? kind).join(', ') })}
               </dd>
             </div>
             <div>
-              <dt>Public</dt>
-              <dd>{latest.public ? 'Yes, in the public feeds' : 'No, members only'}</dd>
+              <dt>{t('alert.public')}</dt>
+              <dd>{latest.public ? t('alert.publicYes') : t('alert.publicNo')}</dd>
             </div>
             {advice.response_type && (
               <div>
-                <dt>Response asked for</dt>
+                <dt>{t('alert.responseAskedFor')}</dt>
                 <dd>{RESPONSE_TYPE_LABELS[advice.response_type] ?? advice.response_type}</dd>
               </div>
             )}
@@ -221,7 +208,7 @@ function ThreadView({
       </dl>
 
       <section aria-labelledby="thread-heading">
-        <h2 id="thread-heading">{thread.messages.length > 1 ? 'Messages, newest first' : 'What it says'}</h2>
+        <h2 id="thread-heading">{thread.messages.length > 1 ? t('alert.messagesNewestFirst') : t('alert.whatItSays')}</h2>
         <ol class="thread">
           {thread.messages.map((message) => (
             <li key={message.id}>
@@ -238,22 +225,22 @@ function ThreadView({
       <Advice alert={latest} />
 
       <section aria-labelledby="area-heading">
-        <h2 id="area-heading">Area</h2>
+        <h2 id="area-heading">{t('scheme.area')}</h2>
         {advice.area_name && <p class="alert-area-name">{advice.area_name}</p>}
         <p>{areaText(latest)}</p>
         {config && <AlertMap config={config} alert={latest} />}
         <ul class="link-list">
           <li>
-            <a href={api.areaFeedUrl(circle.lat, circle.lon, circle.radius)}>Feed of public alerts in this area (Atom)</a>
+            <a href={api.areaFeedUrl(circle.lat, circle.lon, circle.radius)}>{t('alert.areaFeed')}</a>
           </li>
           {latest.scheme && (
             <li>
-              <a href={api.schemeFeedUrl(latest.scheme.id)}>Feed of {latest.scheme.name}’s public alerts (Atom)</a>
+              <a href={api.schemeFeedUrl(latest.scheme.id)}>{t('alert.schemeFeed', { name: latest.scheme.name })}</a>
             </li>
           )}
           {latest.public && latest.status !== 'draft' && (
             <li>
-              <a href={api.capUrl(latest.id)}>The latest message as CAP 1.2</a>
+              <a href={api.capUrl(latest.id)}>{t('alert.cap')}</a>
             </li>
           )}
         </ul>
@@ -271,7 +258,7 @@ function ThreadView({
         latest.status === 'draft' &&
         latest.actions.manage && (
           <p class="notice">
-            Only its author, {latest.issuer_name || 'who has left'}, can edit, publish or delete this draft.
+            {t('alert.onlyAuthor', { name: latest.issuer_name || t('alert.whoHasLeft') })}
           </p>
         )
       )}
@@ -305,7 +292,7 @@ function ThreadView({
       )}
       {!managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="reply-heading">
-          <h2 id="reply-heading">Reply to the sender</h2>
+          <h2 id="reply-heading">{t('alert.replyToSender')}</h2>
           <MyReplies alertId={latest.id} userId={me.id}>
             {(onSent) => <ReplyForm alertId={latest.id} onSent={onSent} />}
           </MyReplies>
@@ -321,11 +308,11 @@ function Advice({ alert }: { alert: Alert }) {
   if (!instruction && !contact) return null;
   return (
     <section class="notice alert-advice" aria-labelledby="advice-heading">
-      <h2 id="advice-heading">What to do</h2>
+      <h2 id="advice-heading">{t('alert.whatToDo')}</h2>
       {instruction && <p class="description">{instruction}</p>}
       {contact && (
         <p>
-          <strong>Contact:</strong> {contact}
+          <strong>{t('alert.contact')}</strong> {contact}
         </p>
       )}
     </section>
@@ -341,13 +328,14 @@ function ThreadMessage({ message, opened, retitled }: { message: AlertDetail; op
       aria-current={opened ? 'true' : undefined}
     >
       <h3 class="thread__heading" id={`message-${message.id}`}>
-        {MESSAGE_NAMES[message.message_type]}
+        {MESSAGE_NAMES(message.message_type)}
         {message.published_at ? `, ${formatDateTime(message.published_at)}` : ''}
       </h3>
       <p class="thread__from">
-        From {message.issuer_name || 'Patchwatch'}
-        {message.scheme ? `, coordinator of ${message.scheme.name}` : ', police liaison'}
-        {opened && <span class="thread__opened"> (the link you followed)</span>}
+        {message.scheme
+          ? t('alert.fromCoordinator', { name: message.issuer_name || 'Patchwatch', scheme: message.scheme.name })
+          : t('alert.fromLiaison', { name: message.issuer_name || 'Patchwatch' })}
+        {opened && <span class="thread__opened"> {t('alert.linkFollowed')}</span>}
       </p>
       {retitled && <p class="thread__title">{message.title}</p>}
       <p class="thread__body description">{message.body}</p>
@@ -420,13 +408,13 @@ function ReadMarker({ thread }: { thread: AlertThread }) {
   if (state === 'none') return null;
   return (
     <div class="read-marker" role="status">
-      {state === 'marked' && <p class="read-marker__text">Marked as read.</p>}
-      {state === 'marking' && <p class="read-marker__text">Marking as read…</p>}
+      {state === 'marked' && <p class="read-marker__text">{t('alert.markedRead')}</p>}
+      {state === 'marking' && <p class="read-marker__text">{t('alert.markingRead')}</p>}
       {state === 'failed' && (
         <>
           <ErrorAlert messages={error ? [error.message] : []} />
           <button type="button" class="button button--secondary" onClick={mark}>
-            Mark as read
+            {t('inbox.markRead')}
           </button>
         </>
       )}

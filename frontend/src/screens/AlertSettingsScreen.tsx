@@ -13,11 +13,12 @@ import { CheckboxField, ErrorAlert, RadioGroupField, SelectField, SubmitButton }
 import { Loading } from '../components/Loading';
 import { NotificationsButton } from '../components/NotificationsButton';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { CATEGORY_LABELS, SEVERITIES } from '../format';
+import { CATEGORY_LABELS, SEVERITIES, SEVERITY_LABELS } from '../format';
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { AlertCategory, AlertPreferences, Me, MemberRole, Severity } from '../api/schemas';
 import type { SchemeName } from '../speedwatchAccess';
+import { t } from '../i18n';
 
 /** An active membership, as me/ gives it. */
 interface Membership {
@@ -30,25 +31,31 @@ type Channel = AlertPreferences['channels'][number];
 const CATEGORIES = () => Object.keys(CATEGORY_LABELS) as AlertCategory[];
 
 const SEVERITY_CHOICES = () => [
-  { value: 'Unknown', label: 'Every alert' },
+  { value: 'Unknown', label: t('settings.everyAlert') },
   ...SEVERITIES.filter((severity) => severity !== 'Unknown')
     .reverse()
-    .map((severity) => ({ value: severity, label: severity === 'Extreme' ? 'Extreme only' : `${severity} and above` })),
+    .map((severity) => ({
+      value: severity,
+      label:
+        severity === 'Extreme'
+          ? t('settings.extremeOnly', { severity: SEVERITY_LABELS[severity] })
+          : t('settings.andAbove', { severity: SEVERITY_LABELS[severity] }),
+    })),
 ];
 
-const WHICH_CHOICES = [
-  { value: 'all', label: 'Every kind of alert' },
-  { value: 'some', label: 'Only the kinds I choose' },
+const WHICH_CHOICES = () => [
+  { value: 'all', label: t('settings.everyKind') },
+  { value: 'some', label: t('settings.onlyChosenKinds') },
 ];
 
 const SHOWN = ['channels', 'categories', 'min_severity', 'muted_schemes', 'quiet_from', 'quiet_until', 'daily_digest'] as const;
 
 export function AlertSettingsScreen() {
-  useTitle('Alert settings');
+  useTitle(t('inbox.settings'));
   return (
     <section class="narrow">
-      <BackLink href="/alerts" label="Alerts" />
-      <h1 tabIndex={-1}>Alert settings</h1>
+      <BackLink href="/alerts" label={t('inbox.title')} />
+      <h1 tabIndex={-1}>{t('inbox.settings')}</h1>
       <RequireSignIn>{(me) => <SettingsLoader me={me} />}</RequireSignIn>
     </section>
   );
@@ -72,7 +79,7 @@ function SettingsLoader({ me }: { me: Me }) {
     };
   }, [me.id]);
   if (error) return <ErrorAlert messages={[error.message]} />;
-  if (!loaded) return <Loading what="your settings" />;
+  if (!loaded) return <Loading what={t('settings.yourSettingsNoun')} />;
   return <SettingsForm me={me} initial={loaded.preferences} memberships={loaded.memberships} />;
 }
 
@@ -94,40 +101,48 @@ function SettingsSummary({
   const kinds = preferences.categories.map((category) => CATEGORY_LABELS[category]);
   const severity = SEVERITY_CHOICES().find((choice) => choice.value === preferences.min_severity);
   const ways = [
-    'here in the app',
-    ...(preferences.channels.includes('email') ? [`by email to ${me.email}`] : []),
-    ...(preferences.channels.includes('push') ? ['as notifications on the browsers where you allowed them'] : []),
-    ...(preferences.channels.includes('sms') ? [`by text message${me.phone ? ` to ${me.phone}` : ''}`] : []),
+    t('settings.ways.app'),
+    ...(preferences.channels.includes('email') ? [t('settings.ways.email', { email: me.email })] : []),
+    ...(preferences.channels.includes('push') ? [t('settings.ways.push')] : []),
+    ...(preferences.channels.includes('sms')
+      ? [me.phone ? t('settings.ways.smsTo', { phone: me.phone }) : t('settings.ways.sms')]
+      : []),
   ];
-  const how = ways.length > 1 ? `${ways.slice(0, -1).join(', ')} and ${ways[ways.length - 1]}` : ways[0];
+  const how =
+    ways.length > 1 ? t('settings.ways.list', { first: ways.slice(0, -1).join(', '), last: ways[ways.length - 1] }) : ways[0];
   return (
     <section class="settings-summary" aria-labelledby="summary-heading">
-      <h2 id="summary-heading">{preferences.saved ? 'Your settings' : 'What you get now'}</h2>
+      <h2 id="summary-heading">{preferences.saved ? t('settings.yourSettings') : t('settings.whatYouGet')}</h2>
       <p>
         {preferences.saved
-          ? 'You chose these settings.'
-          : 'You have not changed your alert settings, so the usual ones apply: joining a scheme signs you up for its alerts.'}
+          ? t('settings.youChose')
+          : t('settings.usualApply')}
       </p>
       <ul>
         <li>
-          {kinds.length ? `Alerts about ${kinds.join(', ')}` : 'Every kind of alert'}
-          {preferences.min_severity === 'Unknown' ? ', however severe,' : ` (${severity?.label.toLowerCase()})`} sent to
-          the members of your schemes
-          {muted.length ? `, except from ${muted.map((membership) => membership.scheme.name).join(', ')}` : ''}.
+          {t('settings.summaryLine', {
+            kinds: kinds.length ? t('settings.aboutKinds', { kinds: kinds.join(', ') }) : t('settings.everyKind'),
+            severity:
+              preferences.min_severity === 'Unknown'
+                ? t('settings.howeverSevere')
+                : ` (${severity?.label.toLowerCase()})`,
+            except: muted.length
+              ? t('settings.exceptFrom', { names: muted.map((membership) => membership.scheme.name).join(', ') })
+              : '',
+          })}
         </li>
-        <li>They reach you {how}.</li>
+        <li>{t('settings.reachYou', { how })}</li>
         {preferences.quiet_from && preferences.quiet_until && (
           <li>
-            Between {hhmm(preferences.quiet_from)} and {hhmm(preferences.quiet_until)}, alerts that are not urgent wait until
-            the quiet hours end.
+            {t('settings.quietSummary', { from: hhmm(preferences.quiet_from), until: hhmm(preferences.quiet_until) })}
           </li>
         )}
-        {preferences.daily_digest && <li>Alerts that are not urgent come once a day, in a digest.</li>}
+        {preferences.daily_digest && <li>{t('settings.digestSummary')}</li>}
         {coordinated.length > 0 && (
-          <li>As a coordinator you always get the alerts for the schemes you coordinate, by email at least.</li>
+          <li>{t('settings.coordinatorSummary')}</li>
         )}
       </ul>
-      {!preferences.saved && <p>Change anything below and save it to choose for yourself.</p>}
+      {!preferences.saved && <p>{t('settings.changeBelow')}</p>}
     </section>
   );
 }
@@ -175,11 +190,11 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
     submission.run(async () => {
       const problems: Record<string, string[]> = {};
       if (coordinator && !channels.length) {
-        problems.channels = ['Coordinators hear of alerts by at least one channel besides the app: choose one.'];
+        problems.channels = [t('settings.problemChannels')];
       }
-      if (which === 'some' && !categories.length) problems.categories = ['Tick at least one kind, or choose every kind.'];
-      if (quiet && (!quietFrom || !quietUntil)) problems.quiet_until = ['Give both ends of the quiet hours.'];
-      if (quiet && quietFrom === quietUntil) problems.quiet_until = ['The quiet hours must end at another time than they start.'];
+      if (which === 'some' && !categories.length) problems.categories = [t('settings.problemCategories')];
+      if (quiet && (!quietFrom || !quietUntil)) problems.quiet_until = [t('settings.problemQuietEnds')];
+      if (quiet && quietFrom === quietUntil) problems.quiet_until = [t('settings.problemQuietSame')];
       if (Object.keys(problems).length) throw new ApiError(400, problems, []);
       const stored = await api.saveAlertPreferences({
         channels,
@@ -191,7 +206,7 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         daily_digest: digest,
       });
       fill(stored);
-      return 'Your alert settings are saved.';
+      return t('settings.saved');
     });
   };
 
@@ -201,12 +216,13 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
   return (
     <>
       <p>
-        Alerts always arrive in your <a href="/alerts">alerts inbox</a> here.
-        {coordinated.length > 0 && ' As a coordinator you get every alert for your schemes; these settings choose how.'}
+        {t('settings.alwaysArrive')} <a href="/alerts">{t('settings.alertsInbox')}</a>
+        {t('settings.alwaysArriveEnd')}
+        {coordinated.length > 0 && ` ${t('settings.coordinatorHow')}`}
       </p>
       <SettingsSummary preferences={applied} me={me} memberships={memberships} />
       <section aria-labelledby="push-heading">
-        <h2 id="push-heading">Notifications on this device</h2>
+        <h2 id="push-heading">{t('settings.pushHeading')}</h2>
         <NotificationsButton
           publicKey={config?.webpush_public_key}
           onChanged={(on) => {
@@ -215,20 +231,20 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         />
       </section>
       <form onSubmit={onSubmit} noValidate aria-labelledby="settings-heading">
-        <h2 id="settings-heading">What reaches you, and how</h2>
+        <h2 id="settings-heading">{t('settings.formHeading')}</h2>
         <ErrorAlert messages={submission.otherErrors(SHOWN)} />
         <fieldset class={errorsFor('channels') ? 'field--invalid' : undefined}>
-          <legend>Besides the app, send alerts by</legend>
-          {coordinator && <p class="field-hint">As a coordinator, choose at least one.</p>}
+          <legend>{t('settings.besidesApp')}</legend>
+          {coordinator && <p class="field-hint">{t('settings.coordinatorChoose')}</p>}
           {errorsFor('channels') && (
             <p class="field-error">
-              <span class="visually-hidden">Error: </span>
+              <span class="visually-hidden">{t('form.errorPrefix')}</span>
               {errorsFor('channels')!.join(' ')}
             </p>
           )}
           <CheckboxField
-            label="Email"
-            hint={`To ${me.email}.`}
+            label={t('settings.email')}
+            hint={t('settings.to', { address: me.email })}
             checked={channels.includes('email')}
             onChecked={(on) => {
               setChannels((old) => toggle(old, 'email', on));
@@ -237,8 +253,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           />
           {(pushOn || channels.includes('push')) && (
             <CheckboxField
-              label="Notifications (web push)"
-              hint="On each browser where you allowed notifications above."
+              label={t('settings.push')}
+              hint={t('settings.pushHint')}
               checked={channels.includes('push')}
               onChecked={(on) => {
                 setChannels((old) => toggle(old, 'push', on));
@@ -247,8 +263,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
             />
           )}
           <CheckboxField
-            label="Text message"
-            hint={me.phone ? `To ${me.phone}.` : 'Add a mobile number to your profile first.'}
+            label={t('settings.sms')}
+            hint={me.phone ? t('settings.to', { address: me.phone }) : t('settings.smsNeedsPhone')}
             checked={channels.includes('sms')}
             onChecked={(on) => {
               setChannels((old) => toggle(old, 'sms', on));
@@ -257,26 +273,26 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           />
           {!me.phone && (
             <p>
-              <a href="/profile">Add a phone number to your profile</a>
+              <a href="/profile">{t('settings.addPhone')}</a>
             </p>
           )}
         </fieldset>
 
         <RadioGroupField
-          legend="Which alerts"
+          legend={t('settings.which')}
           value={which}
           onValue={(value) => {
             setWhich(value);
             if (value === 'all') clear('categories');
           }}
-          choices={WHICH_CHOICES}
+          choices={WHICH_CHOICES()}
         />
         {which === 'some' && (
           <fieldset class={errorsFor('categories') ? 'field--invalid' : undefined}>
-            <legend>Kinds of alert</legend>
+            <legend>{t('settings.kinds')}</legend>
             {errorsFor('categories') && (
               <p class="field-error">
-                <span class="visually-hidden">Error: </span>
+                <span class="visually-hidden">{t('form.errorPrefix')}</span>
                 {errorsFor('categories')!.join(' ')}
               </p>
             )}
@@ -294,8 +310,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           </fieldset>
         )}
         <SelectField
-          label="How severe"
-          hint="Leave out alerts below this severity."
+          label={t('settings.howSevere')}
+          hint={t('settings.howSevereHint')}
           value={minSeverity}
           onValue={(value) => {
             setMinSeverity(value);
@@ -307,10 +323,10 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
 
         {mutable.length > 0 && (
           <fieldset>
-            <legend>Mute schemes</legend>
+            <legend>{t('settings.mute')}</legend>
             <p class="field-hint">
-              No alerts from a muted scheme.
-              {coordinated.length > 0 && ' The alerts of schemes you coordinate always reach you.'}
+              {t('settings.muteHint')}
+              {coordinated.length > 0 && ` ${t('settings.muteCoordinator')}`}
             </p>
             {mutable.map((membership) => (
               <CheckboxField
@@ -324,12 +340,12 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         )}
 
         <fieldset>
-          <legend>Quiet hours</legend>
+          <legend>{t('settings.quiet')}</legend>
           <p class="field-hint">
-            Alerts that are not urgent wait until the quiet hours end. Immediate alerts still come straight away.
+            {t('settings.quietHint')}
           </p>
           <CheckboxField
-            label="Hold alerts during quiet hours"
+            label={t('settings.quietHold')}
             checked={quiet}
             onChecked={(on) => {
               setQuiet(on);
@@ -339,7 +355,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
           {quiet && (
             <div class="quiet-hours__times">
               <TimeField
-                label="From"
+                name="from"
+                label={t('settings.from')}
                 value={quietFrom}
                 onValue={(value) => {
                   setQuietFrom(value);
@@ -348,7 +365,8 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
                 errors={errorsFor('quiet_from')}
               />
               <TimeField
-                label="Until"
+                name="until"
+                label={t('settings.until')}
                 value={quietUntil}
                 onValue={(value) => {
                   setQuietUntil(value);
@@ -361,33 +379,33 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
         </fieldset>
 
         <CheckboxField
-          label="Daily digest"
-          hint="Alerts that are not urgent come once a day as one message on each channel you chose, instead of one each. Urgent alerts still come at once."
+          label={t('settings.digest')}
+          hint={t('settings.digestHint')}
           checked={digest}
           onChecked={setDigest}
           errors={errorsFor('daily_digest')}
         />
-        <SubmitButton busy={submission.busy} busyText="Saving…">
-          Save settings
+        <SubmitButton busy={submission.busy} busyText={t('settings.saving')}>
+          {t('settings.save')}
         </SubmitButton>
         <ActionResult result={submission.result} />
       </form>
       {(applied.saved || resetHere) && (
         <section aria-labelledby="defaults-heading">
-          <h2 id="defaults-heading">Back to the usual settings</h2>
-          <p>Every alert for your schemes, in the app and by email (and as notifications where you allowed them).</p>
+          <h2 id="defaults-heading">{t('settings.backToUsual')}</h2>
+          <p>{t('settings.usualAre')}</p>
           {applied.saved && (
             <ConfirmAction
-              label="Use the usual settings"
-              question="Forget the settings you chose and use the usual ones again?"
-              confirmLabel="Yes, use the usual settings"
+              label={t('settings.useUsual')}
+              question={t('settings.useUsualQuestion')}
+              confirmLabel={t('settings.useUsualYes')}
               result={reset}
               onConfirm={async () => {
                 submission.result.clear();
                 try {
                   fill(await api.resetAlertPreferences());
                   setResetHere(true);
-                  return 'You now get the usual alerts: your own settings are forgotten.';
+                  return t('settings.usualNow');
                 } catch (err) {
                   submission.setError(asApiError(err));
                 }
@@ -402,23 +420,25 @@ function SettingsForm({ me, initial, memberships }: { me: Me; initial: AlertPref
 }
 
 function TimeField({
+  name,
   label,
   value,
   onValue,
   errors,
 }: {
+  name: 'from' | 'until';
   label: string;
   value: string;
   onValue: (value: string) => void;
   errors?: string[];
 }) {
-  const id = `quiet-${label.toLowerCase()}`;
+  const id = `quiet-${name}`;
   return (
     <div class={`field${errors?.length ? ' field--invalid' : ''}`}>
       <label for={id}>{label}</label>
       {errors?.length ? (
         <p class="field-error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       ) : null}

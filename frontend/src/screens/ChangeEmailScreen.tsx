@@ -9,13 +9,14 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Me } from '../api/schemas';
+import { t } from '../i18n';
 
 export function ChangeEmailScreen() {
-  useTitle('Change email address');
+  useTitle(t('profile.changeEmail'));
   return (
     <section class="narrow">
-      <BackLink href="/profile" label="Profile" />
-      <h1 tabIndex={-1}>Change email address</h1>
+      <BackLink href="/profile" label={t('nav.profile')} />
+      <h1 tabIndex={-1}>{t('profile.changeEmail')}</h1>
       <RequireSignIn>{(me) => <ChangeEmailForm me={me} />}</RequireSignIn>
     </section>
   );
@@ -32,7 +33,7 @@ function ChangeEmailForm({ me }: { me: Me }) {
     submission.run(async () => {
       const answer = await accountApi.changeEmail({ new_email: email.trim(), password });
       await refreshMe();
-      goWithMessage('/profile', `${answer.detail} Check that inbox.`);
+      goWithMessage('/profile', `${answer.detail} ${t('changeEmail.checkInbox')}`);
     });
   };
 
@@ -40,19 +41,19 @@ function ChangeEmailForm({ me }: { me: Me }) {
     <form onSubmit={onSubmit} noValidate>
       <dl class="facts">
         <div>
-          <dt>Your email address now</dt>
+          <dt>{t('changeEmail.now')}</dt>
           <dd>{me.email}</dd>
         </div>
       </dl>
       {me.pending_email && (
         <p class="notice notice--pending">
-          A link was sent to {me.pending_email} and has not been followed yet. Asking again replaces it.
+          {t('changeEmail.pending', { email: me.pending_email })}
         </p>
       )}
-      <p>We will send a link to the new address. Your address changes only when you follow that link, and we tell your old address when it has.</p>
+      <p>{t('changeEmail.intro')}</p>
       <ErrorAlert messages={submission.otherErrors(['new_email', 'password'])} />
       <TextField
-        label="New email address"
+        label={t('changeEmail.new')}
         type="email"
         autoComplete="email"
         inputMode="email"
@@ -62,16 +63,16 @@ function ChangeEmailForm({ me }: { me: Me }) {
         errors={submission.fieldErrors('new_email')}
       />
       <TextField
-        label="Your password"
+        label={t('changeEmail.password')}
         type="password"
         autoComplete="current-password"
-        hint="To check it is you."
+        hint={t('changeEmail.passwordHint')}
         required
         value={password}
         onValue={setPassword}
         errors={submission.fieldErrors('password')}
       />
-      <SubmitButton busy={submission.busy}>Send confirmation link</SubmitButton>
+      <SubmitButton busy={submission.busy}>{t('changeEmail.submit')}</SubmitButton>
     </form>
   );
 }

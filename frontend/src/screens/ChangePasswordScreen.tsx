@@ -8,13 +8,14 @@ import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
+import { t } from '../i18n';
 
 export function ChangePasswordScreen() {
-  useTitle('Change password');
+  useTitle(t('profile.changePassword'));
   return (
     <section class="narrow">
-      <BackLink href="/profile" label="Profile" />
-      <h1 tabIndex={-1}>Change password</h1>
+      <BackLink href="/profile" label={t('nav.profile')} />
+      <h1 tabIndex={-1}>{t('profile.changePassword')}</h1>
       <RequireSignIn>{() => <ChangePasswordForm />}</RequireSignIn>
     </section>
   );
@@ -32,17 +33,17 @@ function ChangePasswordForm() {
       await accountApi.changePassword({ current_password: current, new_password: next });
       goWithMessage(
         '/profile',
-        'Your password has been changed. Every other device and app signed in to your account has been signed out.',
+        t('changePassword.done'),
       );
     });
   };
 
   return (
     <form onSubmit={onSubmit} noValidate>
-      <p>This phone or computer stays signed in. Every other device and app signed in to your account will be signed out.</p>
+      <p>{t('changePassword.intro')}</p>
       <ErrorAlert messages={submission.otherErrors(['current_password', 'new_password'])} />
       <TextField
-        label="Current password"
+        label={t('changePassword.current')}
         type="password"
         autoComplete="current-password"
         required
@@ -51,18 +52,18 @@ function ChangePasswordForm() {
         errors={submission.fieldErrors('current_password')}
       />
       <TextField
-        label="New password"
+        label={t('reset.newPassword')}
         type="password"
         autoComplete="new-password"
-        hint="At least 8 characters. Not only numbers, not a common password, and not like your name or email."
+        hint={t('changePassword.hint')}
         required
         value={next}
         onValue={setNext}
         errors={submission.fieldErrors('new_password')}
       />
-      <SubmitButton busy={submission.busy}>Change password</SubmitButton>
+      <SubmitButton busy={submission.busy}>{t('profile.changePassword')}</SubmitButton>
       <p>
-        <a href="/forgot-password">Forgotten your current password?</a>
+        <a href="/forgot-password">{t('changePassword.forgotten')}</a>
       </p>
     </form>
   );

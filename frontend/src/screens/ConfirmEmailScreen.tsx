@@ -7,9 +7,10 @@ import { ActionResult } from '../components/ActionResult';
 import { ErrorAlert, SubmitButton } from '../components/FormField';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
+import { t } from '../i18n';
 
 export function ConfirmEmailScreen({ token }: { token: string }) {
-  useTitle('Confirm your new email address');
+  useTitle(t('confirmEmail.title'));
   const { me, refreshMe } = useSession();
   const [done, setDone] = useState(false);
   const submission = useSubmission();
@@ -32,20 +33,20 @@ export function ConfirmEmailScreen({ token }: { token: string }) {
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Confirm your new email address</h1>
+      <h1 tabIndex={-1}>{t('confirmEmail.title')}</h1>
       <ActionResult result={submission.result} />
       {done ? (
-        <p>{me ? <a href="/profile">Back to your profile</a> : <a href="/signin">Sign in with your new address</a>}</p>
+        <p>{me ? <a href="/profile">{t('confirmEmail.backToProfile')}</a> : <a href="/signin">{t('confirmEmail.signIn')}</a>}</p>
       ) : (
         <form onSubmit={onSubmit} noValidate>
-          <p>Confirm that you want your Patchwatch account to use the address this link was sent to.</p>
+          <p>{t('confirmEmail.intro')}</p>
           <ErrorAlert messages={submission.otherErrors([])} />
           {submission.error && (
             <p>
-              <a href={me ? '/profile/email' : '/signin?next=%2Fprofile%2Femail'}>Ask for a new link</a>
+              <a href={me ? '/profile/email' : '/signin?next=%2Fprofile%2Femail'}>{t('confirmEmail.askAgain')}</a>
             </p>
           )}
-          <SubmitButton busy={submission.busy}>Confirm new address</SubmitButton>
+          <SubmitButton busy={submission.busy}>{t('confirmEmail.submit')}</SubmitButton>
         </form>
       )}
     </section>

@@ -8,13 +8,14 @@ import { Loading } from '../components/Loading';
 import { SchemeCard } from '../components/SchemeCard';
 import { SchemeMap, type SearchPoint } from '../components/SchemeMap';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatRadius, KIND_LABELS, plural } from '../format';
+import { formatNumber, formatRadius, KIND_LABELS } from '../format';
 import { locateMe } from '../geolocation';
 import { usePagedList, useTitle, type PagedList } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import type { SchemeKind, SchemeSummary } from '../api/schemas';
 import { choiceParam } from '../queryParams';
+import { t } from '../i18n';
 
 const RADII = [1000, 2000, 5000, 10000, 25000];
 const DEFAULT_RADIUS = 5000;
@@ -22,7 +23,7 @@ const MAX_RADIUS = 50000;
 const PAGE_SIZE = 20;
 
 const KIND_CHOICES = () => [
-  { value: '', label: 'All kinds' },
+  { value: '', label: t('directory.allKinds') },
   ...(Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
 ];
 
@@ -86,7 +87,7 @@ function isNear(search: DirectorySearch): boolean {
 }
 
 export function DirectoryScreen() {
-  useTitle('Find a watch scheme');
+  useTitle(t('directory.title'));
   const { config, me } = useSession();
   const { query } = useLocation();
   const queryText = query.toString();
@@ -146,13 +147,13 @@ export function DirectoryScreen() {
   const point: SearchPoint | null =
     search.lat !== null && search.lon !== null ? { lat: search.lat, lon: search.lon, radius_m: search.radius } : null;
   const placeShownAtField = !!search.place && !!config?.geocoder_enabled;
-  const whereText = search.place ? search.place : fromDevice ? 'your location' : 'here';
+  const whereText = search.place ? search.place : fromDevice ? t('directory.yourLocation') : t('directory.here');
   const showingNearHome = !!home && search.place === home;
 
   return (
     <>
-      <h1 tabIndex={-1}>Find a watch scheme</h1>
-      <p class="lede">Neighbourhood Watch, Community Speedwatch and Countryside Watch in England and Wales.</p>
+      <h1 tabIndex={-1}>{t('directory.title')}</h1>
+      <p class="lede">{t('directory.lede')}</p>
       <DirectoryFilters
         search={search}
         geocoderEnabled={!!config?.geocoder_enabled}
@@ -168,39 +169,42 @@ export function DirectoryScreen() {
       />
       {bare && homeNotFound && (
         <p class="notice">
-          We could not find your home postcode, {homeNotFound}, on the map, so the directory starts with every scheme. Search
-          by a postcode or place above.
+          {t('directory.homeNotFound', { postcode: homeNotFound })}
         </p>
       )}
       {near && (
         <div class="near-summary">
           <p>
-            Near <strong>{search.place || (fromDevice ? 'your location' : `${search.lat?.toFixed(4)}, ${search.lon?.toFixed(4)}`)}</strong>
-            {showingNearHome && ', your home postcode'}, within {formatRadius(search.radius)}.
+            {t('directory.near')}{' '}
+            <strong>
+              {search.place || (fromDevice ? t('directory.yourLocation') : `${search.lat?.toFixed(4)}, ${search.lon?.toFixed(4)}`)}
+            </strong>
+            {showingNearHome && t('directory.yourHomePostcode')}
+            {t('directory.within', { radius: formatRadius(search.radius) })}
           </p>
           <button
             type="button"
             class="button button--secondary button--small"
             onClick={() => go({ lat: null, lon: null, place: '', all: true })}
           >
-            Clear location
+            {t('directory.clearLocation')}
           </button>
         </div>
       )}
 
       <section aria-labelledby="results-heading" class="results">
         <div class="results__header">
-          <h2 id="results-heading">Schemes</h2>
+          <h2 id="results-heading">{t('directory.schemes')}</h2>
           <ViewToggle view={search.view} onChange={(view) => go({ view }, true)} />
         </div>
         <p class="results__count" role="status">
-          {list.loading || waitingForMe ? 'Searching…' : list.error ? '' : resultSummary(list.count, near, search, whereText)}
+          {list.loading || waitingForMe ? t('directory.searching') : list.error ? '' : resultSummary(list.count, near, search, whereText)}
         </p>
         <ErrorAlert messages={list.error ? list.error.otherMessages(placeShownAtField ? ['place'] : []) : []} />
-        {placeShownAtField && list.error?.fields.place && <p>Check the postcode or place above, then search again.</p>}
+        {placeShownAtField && list.error?.fields.place && <p>{t('directory.checkPlace')}</p>}
         {search.view === 'map' && config && <SchemeMap config={config} schemes={list.items} point={point} />}
         {list.loading || waitingForMe ? (
-          <Loading what="schemes" />
+          <Loading what={t('directory.schemesNoun')} />
         ) : list.items.length === 0 && !list.error ? (
           <DirectoryEmptyState near={near} search={search} whereText={whereText} signedIn={!!me} onWiden={(radius) => go({ radius })} />
         ) : (
@@ -212,10 +216,10 @@ export function DirectoryScreen() {
 }
 
 function resultSummary(count: number, near: boolean, search: DirectorySearch, whereText: string): string {
-  const found = plural(count, 'scheme');
-  if (near) return `${found} within ${formatRadius(search.radius)} of ${whereText}, nearest first.`;
-  if (search.q || search.kind) return `${found} match your search.`;
-  return `${found}, A to Z.`;
+  const found = t('directory.found', { count, n: formatNumber(count) });
+  if (near) return t('directory.foundNear', { found, radius: formatRadius(search.radius), where: whereText });
+  if (search.q || search.kind) return t('directory.foundMatch', { found });
+  return t('directory.foundAll', { found });
 }
 
 function DirectoryFilters({
@@ -280,18 +284,18 @@ function DirectoryFilters({
   return (
     <form class="filters" role="search" aria-labelledby="filters-heading" onSubmit={onSubmit}>
       <h2 id="filters-heading" class="visually-hidden">
-        Search and filters
+        {t('directory.searchAndFilters')}
       </h2>
-      <TextField label="Search schemes" type="search" value={q} onValue={setQ} />
+      <TextField label={t('directory.searchSchemes')} type="search" value={q} onValue={setQ} />
       <div class="filters__pair">
-        <SelectField label="Kind" value={kind} onValue={setKind} choices={KIND_CHOICES()} />
-        <SelectField label="Radius" value={radius} onValue={setRadius} choices={radiusChoices} />
+        <SelectField label={t('directory.kind')} value={kind} onValue={setKind} choices={KIND_CHOICES()} />
+        <SelectField label={t('directory.radius')} value={radius} onValue={setRadius} choices={radiusChoices} />
       </div>
       {geocoderEnabled && (
         <TextField
-          label="Postcode or place"
+          label={t('directory.postcodeOrPlace')}
           autoComplete="postal-code"
-          hint="To search near a place, for example CB1 2AB or Ely."
+          hint={t('directory.placeHint')}
           value={place}
           onValue={setPlace}
           errors={placeErrors}
@@ -300,10 +304,10 @@ function DirectoryFilters({
       <div aria-live="polite">{locateError && <p class="field-error">{locateError}</p>}</div>
       <div class="filters__buttons">
         <button type="button" class="button button--secondary" onClick={useMyLocation} aria-disabled={locating ? 'true' : undefined}>
-          {locating ? 'Finding you…' : 'Use my location'}
+          {locating ? t('directory.findingYou') : t('directory.useMyLocation')}
         </button>
         <button type="submit" class="button button--primary">
-          Search
+          {t('directory.search')}
         </button>
       </div>
     </form>
@@ -312,12 +316,12 @@ function DirectoryFilters({
 
 function ViewToggle({ view, onChange }: { view: 'list' | 'map'; onChange: (view: 'list' | 'map') => void }) {
   return (
-    <div class="view-toggle" role="group" aria-label="Show schemes as">
+    <div class="view-toggle" role="group" aria-label={t('directory.showAs')}>
       <button type="button" class="view-toggle__button" aria-pressed={view === 'list'} onClick={() => onChange('list')}>
-        List
+        {t('directory.list')}
       </button>
       <button type="button" class="view-toggle__button" aria-pressed={view === 'map'} onClick={() => onChange('map')}>
-        Map
+        {t('directory.map')}
       </button>
     </div>
   );
@@ -345,7 +349,7 @@ function SchemeList({ list }: { list: PagedList<SchemeSummary> }) {
           </li>
         ))}
       </ul>
-      <ShowMoreButton list={list} noun="schemes" />
+      <ShowMoreButton list={list} noun={t('directory.schemesNoun')} />
     </>
   );
 }
@@ -369,12 +373,12 @@ function DirectoryEmptyState({
     return (
       <EmptyState>
         <p>
-          No schemes within {formatRadius(search.radius)} of {whereText}. Try a wider radius or{' '}
-          <a href={proposeHref}>propose one</a>.
+          {t('directory.noneNear', { radius: formatRadius(search.radius), where: whereText })}{' '}
+          <a href={proposeHref}>{t('directory.proposeOne')}</a>.
         </p>
         {wider && (
           <button type="button" class="button button--secondary" onClick={() => onWiden(wider)}>
-            Widen to {formatRadius(wider)}
+            {t('directory.widen', { radius: formatRadius(wider) })}
           </button>
         )}
       </EmptyState>
@@ -384,7 +388,7 @@ function DirectoryEmptyState({
     return (
       <EmptyState>
         <p>
-          No schemes match your search. Try other words or all kinds, or <a href={proposeHref}>propose one</a>.
+          {t('directory.noneMatch')} <a href={proposeHref}>{t('directory.proposeOne')}</a>.
         </p>
       </EmptyState>
     );
@@ -392,7 +396,7 @@ function DirectoryEmptyState({
   return (
     <EmptyState>
       <p>
-        There are no active schemes yet. <a href={proposeHref}>Propose the first one</a>.
+        {t('directory.noneYet')} <a href={proposeHref}>{t('directory.proposeFirst')}</a>.
       </p>
     </EmptyState>
   );

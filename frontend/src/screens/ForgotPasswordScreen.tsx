@@ -3,9 +3,10 @@ import { api } from '../api';
 import { ActionResult } from '../components/ActionResult';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { useSubmission, useTitle } from '../hooks';
+import { t } from '../i18n';
 
 export function ForgotPasswordScreen() {
-  useTitle('Forgot your password');
+  useTitle(t('forgot.title'));
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
   const submission = useSubmission();
@@ -16,21 +17,21 @@ export function ForgotPasswordScreen() {
       const answer = await api.passwordReset(email.trim());
       setSent(true);
       // Said where the form was; it takes focus, the form being gone.
-      return answer?.detail || 'If an account uses that email, we have sent it a link to reset the password. Check your inbox.';
+      return answer?.detail || t('forgot.sent');
     });
   };
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Forgot your password</h1>
+      <h1 tabIndex={-1}>{t('forgot.title')}</h1>
       <ActionResult result={submission.result} />
       {!sent && (
         <>
-          <p>Enter the email you signed up with and we will send you a link to choose a new password.</p>
+          <p>{t('forgot.intro')}</p>
           <form onSubmit={onSubmit} noValidate>
             <ErrorAlert messages={submission.otherErrors(['email'])} />
             <TextField
-              label="Email"
+              label={t('fields.email')}
               type="email"
               autoComplete="email"
               inputMode="email"
@@ -39,12 +40,12 @@ export function ForgotPasswordScreen() {
               onValue={setEmail}
               errors={submission.fieldErrors('email')}
             />
-            <SubmitButton busy={submission.busy}>Send reset link</SubmitButton>
+            <SubmitButton busy={submission.busy}>{t('forgot.submit')}</SubmitButton>
           </form>
         </>
       )}
       <p>
-        <a href="/signin">Back to sign in</a>
+        <a href="/signin">{t('forgot.back')}</a>
       </p>
     </section>
   );

@@ -14,18 +14,19 @@ import { Loading } from '../components/Loading';
 import { NoticeCard } from '../components/NoticeCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { plural } from '../format';
+import { formatNumber } from '../format';
 import { asApiError, usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { isLiaison } from '../session';
 import type { ApiError } from '../api';
 import type { Me, Notice } from '../api/schemas';
+import { t } from '../i18n';
 
 export function InboxScreen() {
-  useTitle('Alerts');
+  useTitle(t('inbox.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Alerts</h1>
+      <h1 tabIndex={-1}>{t('inbox.title')}</h1>
       <RequireSignIn>{(me) => <Inbox me={me} />}</RequireSignIn>
     </>
   );
@@ -70,7 +71,11 @@ function Inbox({ me }: { me: Me }) {
       if (unreadOnly) setReadHere((count) => count + notices.length);
       // One card is one incident, whatever number of notices that was.
       noticesRead(notices.length);
-      result.say(notices.length === 1 ? `Marked as read: ${notices[0].alert.title}.` : `${plural(notices.length, 'alert')} marked as read.`);
+      result.say(
+        notices.length === 1
+          ? t('inbox.markedOne', { title: notices[0].alert.title })
+          : t('inbox.markedMany', { count: notices.length, n: formatNumber(notices.length) }),
+      );
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -82,40 +87,40 @@ function Inbox({ me }: { me: Me }) {
   return (
     <>
       <p>
-        Alerts from the police liaison and the coordinators of your schemes about things happening near you. An alert and
-        its updates share one card.
+        {t('inbox.intro')}
       </p>
       {issuer && (
         <p class="button-row">
           <a class="button button--primary" href="/alerts/new">
-            New alert
+            {t('inbox.newAlert')}
           </a>
           <a class="button button--secondary" href={waitingReplies ? '/alerts/issued?replies=1' : '/alerts/issued'}>
-            {isLiaison(me) ? 'Alerts in your force' : 'Sent alerts'}
+            {isLiaison(me) ? t('inbox.forceAlerts') : t('inbox.sentAlerts')}
             {!!waitingReplies && (
               <span class="button__count">
                 {' '}
-                ({waitingReplies === 1 ? '1 with new replies' : `${waitingReplies} with new replies`})
+                ({t('inbox.withNewReplies', { count: waitingReplies, n: formatNumber(waitingReplies) })})
               </span>
             )}
           </a>
         </p>
       )}
       <p>
-        <a href="/alerts/settings">Alert settings</a>: which alerts reach you, and how.
+        <a href="/alerts/settings">{t('inbox.settings')}</a>
+        {t('inbox.settingsWhat')}
       </p>
       <div class="results__header">
         <h2 id="inbox-heading" tabIndex={-1}>
-          {unreadOnly ? 'Unread alerts' : 'All alerts'}
+          {unreadOnly ? t('inbox.unreadAlerts') : t('inbox.allAlerts')}
         </h2>
-        <div class="view-toggle" role="group" aria-label="Show">
+        <div class="view-toggle" role="group" aria-label={t('inbox.show')}>
           <button
             type="button"
             class="view-toggle__button"
             aria-pressed={!unreadOnly}
             onClick={() => navigate('/alerts')}
           >
-            All
+            {t('inbox.all')}
           </button>
           <button
             type="button"
@@ -123,20 +128,23 @@ function Inbox({ me }: { me: Me }) {
             aria-pressed={unreadOnly}
             onClick={() => navigate('/alerts?unread=true')}
           >
-            Unread
+            {t('inbox.unread')}
           </button>
         </div>
       </div>
       <p role="status" class="results__count">
         {list.loading
-          ? 'Loading…'
+          ? t('common.loading')
           : list.error
             ? ''
-            : `${plural(Math.max(0, list.count - readHere), unreadOnly ? 'unread alert' : 'alert')}.`}
+            : t(unreadOnly ? 'inbox.unreadCount' : 'inbox.count', {
+                count: Math.max(0, list.count - readHere),
+                n: formatNumber(Math.max(0, list.count - readHere)),
+              })}
       </p>
       <ErrorAlert messages={[...(list.error?.general ?? []), ...(error ? [error.message] : [])]} />
       {list.loading ? (
-        <Loading what="alerts" />
+        <Loading what={t('inbox.alertsNoun')} />
       ) : (
         <>
           <div class="mark-all">
@@ -147,14 +155,14 @@ function Inbox({ me }: { me: Me }) {
                 aria-disabled={busy ? 'true' : undefined}
                 onClick={() => markRead(unreadShown, allResult)}
               >
-                Mark all {unreadShown.length} as read
+                {t('inbox.markAll', { n: formatNumber(unreadShown.length) })}
               </button>
             )}
             <ActionResult result={allResult} />
           </div>
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
-              <p>{unreadOnly ? 'Nothing unread.' : 'No alerts yet. When one is sent to your area it appears here.'}</p>
+              <p>{unreadOnly ? t('inbox.nothingUnread') : t('inbox.none')}</p>
             </EmptyState>
           ) : (
             <ul class="card-list">
@@ -165,7 +173,7 @@ function Inbox({ me }: { me: Me }) {
               ))}
             </ul>
           )}
-          <ShowMoreButton list={list} noun="alerts" />
+          <ShowMoreButton list={list} noun={t('inbox.alertsNoun')} />
         </>
       )}
     </>
@@ -191,10 +199,10 @@ function InboxCard({
             type="button"
             class="button button--secondary button--small"
             aria-disabled={busy ? 'true' : undefined}
-            aria-label={`Mark as read: ${notice.alert.title}`}
+            aria-label={t('inbox.markReadLabel', { title: notice.alert.title })}
             onClick={() => onMarkRead(result)}
           >
-            Mark as read
+            {t('inbox.markRead')}
           </button>
         </p>
       )}

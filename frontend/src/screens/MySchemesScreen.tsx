@@ -9,16 +9,17 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { SchemeCard } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDate, plural, ROLE_LABELS } from '../format';
+import { formatDate, formatNumber, ROLE_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { useJoinRequestCount } from '../joinRequestCount';
 import type { Membership } from '../api/schemas';
+import { t } from '../i18n';
 
 export function MySchemesScreen() {
-  useTitle('My schemes');
+  useTitle(t('nav.mySchemes'));
   return (
     <>
-      <h1 tabIndex={-1}>My schemes</h1>
+      <h1 tabIndex={-1}>{t('nav.mySchemes')}</h1>
       <RequireSignIn>
         {(me) => (
           <>
@@ -37,18 +38,19 @@ function RequestsWaiting() {
   if (waiting === null) return null;
   return (
     <section class={`panel requests-waiting${waiting ? ' requests-waiting--some' : ''}`} aria-labelledby="waiting-heading">
-      <h2 id="waiting-heading">Join requests</h2>
+      <h2 id="waiting-heading">{t('nav.joinRequests')}</h2>
       {waiting ? (
         <>
           <p>
-            <strong>{plural(waiting, 'person is', 'people are')}</strong> waiting to join your schemes.
+            <strong>{t('mySchemes.peopleWaiting', { count: waiting, n: formatNumber(waiting) })}</strong>{' '}
+            {t('mySchemes.waitingToJoin')}
           </p>
           <a class="button button--primary button--wide" href="/join-requests">
-            Review join requests
+            {t('mySchemes.review')}
           </a>
         </>
       ) : (
-        <p>No one is waiting to join your schemes.</p>
+        <p>{t('mySchemes.noneWaiting')}</p>
       )}
     </section>
   );
@@ -58,7 +60,7 @@ function MembershipList() {
   const fetchPage = useCallback((page: number) => api.myMemberships(page), []);
   const list = usePagedList<Membership>(fetchPage);
 
-  if (list.loading) return <Loading what="your schemes" />;
+  if (list.loading) return <Loading what={t('mySchemes.noun')} />;
   const visible = list.items.filter((membership) => membership.status !== 'declined');
   const declined = list.items.filter((membership) => membership.status === 'declined');
   return (
@@ -66,9 +68,11 @@ function MembershipList() {
       <ErrorAlert messages={list.error?.general ?? []} />
       {visible.length === 0 && !list.error ? (
         <EmptyState>
-          <p>You have not joined any schemes yet.</p>
+          <p>{t('mySchemes.none')}</p>
           <p>
-            <a href="/">Find a scheme near you in the directory</a>, or <a href="/schemes/new">propose a new one</a>.
+            <a href="/">{t('mySchemes.find')}</a>
+            {t('mySchemes.or')}
+            <a href="/schemes/new">{t('mySchemes.proposeNew')}</a>.
           </p>
         </EmptyState>
       ) : (
@@ -80,8 +84,11 @@ function MembershipList() {
                 {!!membership.join_requests_waiting && (
                   <p class="card__detail">
                     <a href={`/schemes/${membership.scheme.id}/members`}>
-                      {plural(membership.join_requests_waiting, 'join request')} waiting
-                      <span class="visually-hidden"> for {membership.scheme.name}</span>
+                      {t('mySchemes.requestsWaiting', {
+                        count: membership.join_requests_waiting,
+                        n: formatNumber(membership.join_requests_waiting),
+                      })}
+                      <span class="visually-hidden"> {t('mySchemes.for', { name: membership.scheme.name })}</span>
                     </a>
                   </p>
                 )}
@@ -92,16 +99,16 @@ function MembershipList() {
       )}
       {declined.length > 0 && (
         <section aria-labelledby="declined-heading">
-          <h2 id="declined-heading">Declined requests</h2>
+          <h2 id="declined-heading">{t('mySchemes.declinedHeading')}</h2>
           <ul class="plain-list">
             {declined.map((membership) => (
               <li key={membership.id}>
-                <a href={`/schemes/${membership.scheme.id}`}>{membership.scheme.name}</a>: your request of{' '}
-                {formatDate(membership.requested_at)} was declined.
+                <a href={`/schemes/${membership.scheme.id}`}>{membership.scheme.name}</a>
+                {t('mySchemes.declined', { date: formatDate(membership.requested_at) })}
                 {membership.decline_reason && (
                   <blockquote class="card__message">
                     <p>
-                      <span class="visually-hidden">The coordinator's reason: </span>
+                      <span class="visually-hidden">{t('scheme.coordinatorsReason')}</span>
                       {membership.decline_reason}
                     </p>
                   </blockquote>
@@ -111,7 +118,7 @@ function MembershipList() {
           </ul>
         </section>
       )}
-      <ShowMoreButton list={list} noun="schemes" />
+      <ShowMoreButton list={list} noun={t('directory.schemesNoun')} />
     </>
   );
 }
@@ -120,14 +127,14 @@ function MembershipState({ membership }: { membership: Membership }) {
   if (membership.status === 'pending') {
     return (
       <p class="notice notice--pending">
-        Your request is waiting for the coordinator. Asked on {formatDate(membership.requested_at)}.
+        {t('scheme.pending')} {t('mySchemes.askedOn', { date: formatDate(membership.requested_at) })}
       </p>
     );
   }
   return (
     <p class="membership-state">
       <span class={`role-tag role-tag--${membership.role}`}>{ROLE_LABELS[membership.role]}</span>
-      {membership.joined_at && <span> since {formatDate(membership.joined_at)}</span>}
+      {membership.joined_at && <span> {t('mySchemes.since', { date: formatDate(membership.joined_at) })}</span>}
     </p>
   );
 }

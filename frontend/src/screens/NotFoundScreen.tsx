@@ -1,13 +1,14 @@
 import { useTitle } from '../hooks';
+import { t } from '../i18n';
 
 export function NotFoundScreen() {
-  useTitle('Page not found');
+  useTitle(t('notFound.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Page not found</h1>
-      <p>There is no page at this address. Check it for typing mistakes.</p>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+      <p>{t('notFound.body')}</p>
       <p>
-        <a href="/">Go to the scheme directory</a>
+        <a href="/">{t('notFound.toDirectory')}</a>
       </p>
     </>
   );

@@ -6,12 +6,13 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Me } from '../api/schemas';
+import { t } from '../i18n';
 
 export function ProfileScreen() {
-  useTitle('Profile');
+  useTitle(t('nav.profile'));
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Profile</h1>
+      <h1 tabIndex={-1}>{t('nav.profile')}</h1>
       <RequireSignIn>{(me) => <ProfileForm me={me} />}</RequireSignIn>
     </section>
   );
@@ -33,7 +34,7 @@ function ProfileForm({ me }: { me: Me }) {
       });
       setMe(saved);
       setValues({ name: saved.name, phone: saved.phone ?? '', postcode: saved.postcode ?? '' });
-      return 'Your profile has been saved.';
+      return t('profile.saved');
     });
   };
 
@@ -41,36 +42,36 @@ function ProfileForm({ me }: { me: Me }) {
     <>
       <dl class="facts">
         <div>
-          <dt>Email</dt>
+          <dt>{t('fields.email')}</dt>
           <dd>{me.email}</dd>
         </div>
         {me.liaison && (
           <div>
-            <dt>Police liaison for</dt>
+            <dt>{t('profile.liaisonFor')}</dt>
             <dd>{me.liaison.force_name}</dd>
           </div>
         )}
       </dl>
       <form onSubmit={onSubmit} noValidate>
         <ErrorAlert messages={submission.otherErrors(['name', 'phone', 'postcode'])} />
-        <TextField label="Full name" autoComplete="name" required value={values.name} onValue={set('name')} errors={submission.fieldErrors('name')} />
+        <TextField label={t('signUp.fullName')} autoComplete="name" required value={values.name} onValue={set('name')} errors={submission.fieldErrors('name')} />
         <TextField
-          label="Phone (optional)"
+          label={t('fields.phoneOptional')}
           type="tel"
           autoComplete="tel"
-          hint="Only coordinators of schemes you join can see it."
+          hint={t('fields.phoneHint')}
           value={values.phone}
           onValue={set('phone')}
           errors={submission.fieldErrors('phone')}
         />
         <TextField
-          label="Home postcode (optional)"
+          label={t('fields.postcodeOptional')}
           autoComplete="postal-code"
           value={values.postcode}
           onValue={set('postcode')}
           errors={submission.fieldErrors('postcode')}
         />
-        <SubmitButton busy={submission.busy}>Save changes</SubmitButton>
+        <SubmitButton busy={submission.busy}>{t('profile.save')}</SubmitButton>
         <ActionResult result={submission.result} />
       </form>
       <AccountLinks me={me} />
@@ -81,41 +82,41 @@ function ProfileForm({ me }: { me: Me }) {
 function AccountLinks({ me }: { me: Me }) {
   return (
     <section aria-labelledby="account-heading">
-      <h2 id="account-heading">Your account</h2>
+      <h2 id="account-heading">{t('profile.account')}</h2>
       {me.pending_email && (
         <p class="notice notice--pending">
-          A link was sent to {me.pending_email}. Your email address changes when you follow it.
+          {t('profile.pendingEmail', { email: me.pending_email })}
         </p>
       )}
       <ul class="hub-links">
         <li>
           <a class="hub-link" href="/profile/password">
-            <span class="hub-link__label">Change password</span>
-            <span class="hub-link__detail">Signs out your other devices.</span>
+            <span class="hub-link__label">{t('profile.changePassword')}</span>
+            <span class="hub-link__detail">{t('profile.changePasswordDetail')}</span>
           </a>
         </li>
         <li>
           <a class="hub-link" href="/profile/two-factor">
-            <span class="hub-link__label">Two-factor sign-in</span>
-            <span class="hub-link__detail">A code from your phone as well as your password.</span>
+            <span class="hub-link__label">{t('profile.twoFactor')}</span>
+            <span class="hub-link__detail">{t('profile.twoFactorDetail')}</span>
           </a>
         </li>
         <li>
           <a class="hub-link" href="/profile/email">
-            <span class="hub-link__label">Change email address</span>
-            <span class="hub-link__detail">Confirmed by a link sent to the new address.</span>
+            <span class="hub-link__label">{t('profile.changeEmail')}</span>
+            <span class="hub-link__detail">{t('profile.changeEmailDetail')}</span>
           </a>
         </li>
         <li>
           <a class="hub-link" href={api.myDataExportUrl()} download>
-            <span class="hub-link__label">Download my data</span>
-            <span class="hub-link__detail">A ZIP of everything we hold about you, as spreadsheet (CSV) and JSON files.</span>
+            <span class="hub-link__label">{t('profile.download')}</span>
+            <span class="hub-link__detail">{t('profile.downloadDetail')}</span>
           </a>
         </li>
         <li>
           <a class="hub-link hub-link--danger" href="/profile/delete">
-            <span class="hub-link__label">Delete account</span>
-            <span class="hub-link__detail">What happens to your data, and how.</span>
+            <span class="hub-link__label">{t('profile.delete')}</span>
+            <span class="hub-link__detail">{t('profile.deleteDetail')}</span>
           </a>
         </li>
       </ul>

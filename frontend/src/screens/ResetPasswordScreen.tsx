@@ -3,9 +3,10 @@ import { api } from '../api';
 import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
+import { t } from '../i18n';
 
 export function ResetPasswordScreen({ uid, token }: { uid: string; token: string }) {
-  useTitle('Choose a new password');
+  useTitle(t('reset.title'));
   const { goWithMessage } = useSession();
   const [password, setPassword] = useState('');
   const submission = useSubmission();
@@ -14,7 +15,7 @@ export function ResetPasswordScreen({ uid, token }: { uid: string; token: string
     event.preventDefault();
     submission.run(async () => {
       await api.passwordResetConfirm({ uid, token, new_password: password });
-      goWithMessage('/signin', 'Your password has been changed. Sign in with your new password.');
+      goWithMessage('/signin', t('reset.done'));
     });
   };
 
@@ -22,25 +23,25 @@ export function ResetPasswordScreen({ uid, token }: { uid: string; token: string
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Choose a new password</h1>
+      <h1 tabIndex={-1}>{t('reset.title')}</h1>
       <form onSubmit={onSubmit} noValidate>
         <ErrorAlert messages={submission.otherErrors(['new_password'])} />
         {linkProblem && (
           <p>
-            <a href="/forgot-password">Ask for a new reset link</a>
+            <a href="/forgot-password">{t('reset.askAgain')}</a>
           </p>
         )}
         <TextField
-          label="New password"
+          label={t('reset.newPassword')}
           type="password"
           autoComplete="new-password"
-          hint="At least 8 characters. Not only numbers, and not a common password."
+          hint={t('signUp.passwordHint')}
           required
           value={password}
           onValue={setPassword}
           errors={submission.fieldErrors('new_password')}
         />
-        <SubmitButton busy={submission.busy}>Set new password</SubmitButton>
+        <SubmitButton busy={submission.busy}>{t('reset.submit')}</SubmitButton>
       </form>
     </section>
   );

@@ -11,16 +11,17 @@ import { ErrorAlert, TextAreaField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { ReasonForm } from '../components/ReasonForm';
 import { KindTag } from '../components/SchemeCard';
-import { formatDate, formatDateTime, formatRadius, plural, ROLE_LABELS, SHORT_STATUS_LABELS, STATUS_LABELS } from '../format';
+import { formatDate, formatDateTime, formatNumber, formatRadius, ROLE_LABELS, SHORT_STATUS_LABELS, STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Me, Scheme, SchemeDecision, SchemeStatus, StatusChange } from '../api/schemas';
+import { t } from '../i18n';
 
 export function SchemeScreen({ id }: { id: string }) {
   const { config } = useSession();
   const [scheme, setScheme] = useState<Scheme | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useTitle(scheme?.name ?? 'Scheme');
+  useTitle(scheme?.name ?? t('scheme.title'));
 
   const load = useCallback(
     async (signal?: AbortSignal) => {
@@ -48,10 +49,10 @@ export function SchemeScreen({ id }: { id: string }) {
   if (error && !scheme) {
     return (
       <>
-        <h1 tabIndex={-1}>{error.status === 404 ? 'Scheme not found' : 'This scheme could not be shown'}</h1>
+        <h1 tabIndex={-1}>{error.status === 404 ? t('scheme.notFound') : t('scheme.notShown')}</h1>
         <ErrorAlert messages={error.general.length ? error.general : [error.message]} />
         <p>
-          <a href="/">Back to the directory</a>
+          <a href="/">{t('scheme.backToDirectory')}</a>
         </p>
       </>
     );
@@ -59,8 +60,8 @@ export function SchemeScreen({ id }: { id: string }) {
   if (!scheme) {
     return (
       <>
-        <h1 tabIndex={-1}>Scheme</h1>
-        <Loading what="scheme" />
+        <h1 tabIndex={-1}>{t('scheme.title')}</h1>
+        <Loading what={t('scheme.noun')} />
       </>
     );
   }
@@ -79,24 +80,24 @@ export function SchemeScreen({ id }: { id: string }) {
       {(scheme.actions.manage || scheme.actions.edit) && <ManageLinks scheme={scheme} />}
 
       <section aria-labelledby="about-heading">
-        <h2 id="about-heading">About this scheme</h2>
-        {scheme.description ? <p class="description">{scheme.description}</p> : <p>No description yet.</p>}
+        <h2 id="about-heading">{t('scheme.about')}</h2>
+        {scheme.description ? <p class="description">{scheme.description}</p> : <p>{t('scheme.noDescription')}</p>}
         <dl class="facts">
           <div>
-            <dt>Members</dt>
-            <dd>{plural(scheme.member_count, 'member')}</dd>
+            <dt>{t('schemeCard.members')}</dt>
+            <dd>{t('schemeCard.memberCount', { count: scheme.member_count, n: formatNumber(scheme.member_count) })}</dd>
           </div>
           <div>
-            <dt>Police force</dt>
+            <dt>{t('schemeCard.force')}</dt>
             <dd>{scheme.force_name || scheme.force}</dd>
           </div>
           <div>
-            <dt>Status</dt>
+            <dt>{t('scheme.status')}</dt>
             <dd>{STATUS_LABELS[scheme.status]}</dd>
           </div>
           {scheme.approved_at && (
             <div>
-              <dt>Approved</dt>
+              <dt>{t('scheme.approved')}</dt>
               <dd>{formatDate(scheme.approved_at)}</dd>
             </div>
           )}
@@ -104,12 +105,12 @@ export function SchemeScreen({ id }: { id: string }) {
       </section>
 
       <section aria-labelledby="area-heading">
-        <h2 id="area-heading">Area</h2>
+        <h2 id="area-heading">{t('scheme.area')}</h2>
         <p>{areaText(scheme)}</p>
         {config && <AreaMap config={config} scheme={scheme} />}
         {scheme.status === 'active' && (
           <p>
-            <a href={api.schemeFeedUrl(scheme.id)}>Public alerts for this scheme (Atom feed)</a>
+            <a href={api.schemeFeedUrl(scheme.id)}>{t('scheme.feed')}</a>
           </p>
         )}
       </section>
@@ -123,40 +124,40 @@ export function SchemeScreen({ id }: { id: string }) {
 function statusExplanation(status: SchemeStatus): string {
   switch (status) {
     case 'proposed':
-      return 'This scheme has been proposed and is waiting for the police liaison to review it. It is not in the directory yet.';
+      return t('scheme.explainProposed');
     case 'suspended':
-      return 'This scheme is suspended and is not taking new members.';
+      return t('scheme.explainSuspended');
     case 'closed':
-      return 'This scheme is closed.';
+      return t('scheme.explainClosed');
     default:
       return '';
   }
 }
 
 function areaText(scheme: Scheme): string {
-  if (scheme.boundary) return 'The area is shown on the map below.';
-  if (scheme.radius_m) return `Within ${formatRadius(scheme.radius_m)} of the point shown on the map below.`;
-  return 'Around the point shown on the map below.';
+  if (scheme.boundary) return t('scheme.areaBoundary');
+  if (scheme.radius_m) return t('scheme.areaRadius', { radius: formatRadius(scheme.radius_m) });
+  return t('scheme.areaPoint');
 }
 
 function ContactDetails({ scheme }: { scheme: Scheme }) {
   const contact = scheme.contact ?? { name: '' };
   return (
     <section aria-labelledby="contact-heading">
-      <h2 id="contact-heading">Contact</h2>
+      <h2 id="contact-heading">{t('scheme.contact')}</h2>
       {!contact.name && !contact.email && !contact.phone ? (
-        <p>This scheme has not published contact details. Request to join and the coordinator will be in touch.</p>
+        <p>{t('scheme.noContact')}</p>
       ) : (
         <dl class="facts">
           {contact.name && (
             <div>
-              <dt>Name</dt>
+              <dt>{t('scheme.contactName')}</dt>
               <dd>{contact.name}</dd>
             </div>
           )}
           {contact.email && (
             <div>
-              <dt>Email</dt>
+              <dt>{t('fields.email')}</dt>
               <dd>
                 <a href={`mailto:${contact.email}`}>{contact.email}</a>
               </dd>
@@ -164,7 +165,7 @@ function ContactDetails({ scheme }: { scheme: Scheme }) {
           )}
           {contact.phone && (
             <div>
-              <dt>Phone</dt>
+              <dt>{t('scheme.contactPhone')}</dt>
               <dd>
                 <a href={`tel:${contact.phone.replace(/\s+/g, '')}`}>{contact.phone}</a>
               </dd>
@@ -191,10 +192,11 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
     if (scheme.status !== 'active') return null;
     return (
       <section class="panel" aria-labelledby="membership-heading">
-        <h2 id="membership-heading">Join this scheme</h2>
+        <h2 id="membership-heading">{t('scheme.join')}</h2>
         <p>
-          <a href={`/signin?next=${encodeURIComponent(`/schemes/${scheme.id}`)}`}>Sign in</a> or{' '}
-          <a href={`/signup?next=${encodeURIComponent(`/schemes/${scheme.id}`)}`}>create an account</a> to request to join.
+          <a href={`/signin?next=${encodeURIComponent(`/schemes/${scheme.id}`)}`}>{t('nav.signIn')}</a> {t('scheme.or')}{' '}
+          <a href={`/signup?next=${encodeURIComponent(`/schemes/${scheme.id}`)}`}>{t('scheme.createAccount')}</a>{' '}
+          {t('scheme.toRequest')}
         </p>
       </section>
     );
@@ -225,27 +227,27 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
     body = (
       <>
         <p>
-          You are a {ROLE_LABELS[membership.role].toLowerCase()} in this scheme.
+          {t('scheme.youAre', { role: ROLE_LABELS[membership.role].toLowerCase() })}
         </p>
         <ConfirmAction
-          label="Leave scheme"
-          question={`Leave ${scheme.name}? To come back you would need to ask again.`}
-          confirmLabel="Yes, leave"
+          label={t('scheme.leave')}
+          question={t('scheme.leaveQuestion', { name: scheme.name })}
+          confirmLabel={t('scheme.leaveYes')}
           danger
-          onConfirm={() => act(() => api.leave(scheme.id), `You have left ${scheme.name}.`)}
+          onConfirm={() => act(() => api.leave(scheme.id), t('scheme.left', { name: scheme.name }))}
         />
       </>
     );
   } else if (membership?.status === 'pending') {
     body = (
       <>
-        <p class="notice notice--pending">Your request is waiting for the coordinator.</p>
+        <p class="notice notice--pending">{t('scheme.pending')}</p>
         <ConfirmAction
-          label="Withdraw request"
-          question="Withdraw your request to join?"
-          confirmLabel="Yes, withdraw"
+          label={t('scheme.withdraw')}
+          question={t('scheme.withdrawQuestion')}
+          confirmLabel={t('scheme.withdrawYes')}
           danger
-          onConfirm={() => act(() => api.leave(scheme.id), 'Your request has been withdrawn.')}
+          onConfirm={() => act(() => api.leave(scheme.id), t('scheme.withdrawn'))}
         />
       </>
     );
@@ -254,16 +256,16 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          act(() => api.join(scheme.id, message.trim()), `Your request to join ${scheme.name} has been sent.`);
+          act(() => api.join(scheme.id, message.trim()), t('scheme.requestSent', { name: scheme.name }));
         }}
       >
         {membership?.status === 'declined' && (
           <>
-            <p>Your last request was declined. You can ask again.</p>
+            <p>{t('scheme.declinedAskAgain')}</p>
             {membership.decline_reason && (
               <blockquote class="card__message">
                 <p>
-                  <span class="visually-hidden">The coordinator's reason: </span>
+                  <span class="visually-hidden">{t('scheme.coordinatorsReason')}</span>
                   {membership.decline_reason}
                 </p>
               </blockquote>
@@ -271,15 +273,15 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
           </>
         )}
         <TextAreaField
-          label="Message to the coordinator (optional)"
-          hint="For example, which street you live on."
+          label={t('scheme.message')}
+          hint={t('scheme.messageHint')}
           rows={3}
           value={message}
           onValue={setMessage}
           errors={error?.fields.message}
         />
         <button type="submit" class="button button--primary" aria-disabled={busy ? 'true' : undefined}>
-          Request to join
+          {t('scheme.requestToJoin')}
         </button>
       </form>
     );
@@ -290,7 +292,7 @@ function MembershipPanel({ scheme, onChanged }: { scheme: Scheme; onChanged: () 
   return (
     <section class="panel" aria-labelledby="membership-heading">
       <h2 id="membership-heading" ref={headingRef} tabIndex={-1}>
-        {membership && membership.status !== 'declined' ? 'Your membership' : 'Join this scheme'}
+        {membership && membership.status !== 'declined' ? t('scheme.yourMembership') : t('scheme.join')}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(['message']) : []} />
       <ActionResult result={done} />
@@ -318,26 +320,26 @@ function ManageLinks({ scheme }: { scheme: Scheme }) {
   const alertLink = alertLinkFor(scheme, me);
   return (
     <section class="panel" aria-labelledby="manage-heading">
-      <h2 id="manage-heading">Manage this scheme</h2>
+      <h2 id="manage-heading">{t('scheme.manage')}</h2>
       <ul class="link-list">
         {scheme.actions.view_members && (
           <li>
             <a class="button button--secondary button--wide" href={`/schemes/${scheme.id}/members`}>
-              Members and join requests
+              {t('scheme.membersAndRequests')}
             </a>
           </li>
         )}
         {scheme.actions.edit && (
           <li>
             <a class="button button--secondary button--wide" href={`/schemes/${scheme.id}/edit`}>
-              Edit details
+              {t('scheme.editDetails')}
             </a>
           </li>
         )}
         {alertLink && (
           <li>
             <a class="button button--secondary button--wide" href={alertLink}>
-              Send an alert
+              {t('scheme.sendAlert')}
             </a>
           </li>
         )}
@@ -360,21 +362,42 @@ interface StatusAction {
 function statusActions(scheme: Scheme): StatusAction[] {
   const name = scheme.name;
   const review = scheme.actions.review;
-  const close = (reasonHint: string): StatusAction => ({ label: 'Close scheme', to: 'closed', reasonHint, done: `${name} has been closed.` });
+  const close = (reasonHint: string): StatusAction => ({
+    label: t('schemeStatusAction.close'),
+    to: 'closed',
+    reasonHint,
+    done: t('schemeStatusAction.closed', { name }),
+  });
+  const coordinatorsSee = t('schemeStatusAction.coordinatorsSee');
   const worded: Record<SchemeStatus, StatusAction[]> = {
     proposed: [
-      { label: 'Approve', to: 'active', done: `${name} is approved and now appears in the directory.`, primary: true },
+      { label: t('schemeStatusAction.approve'), to: 'active', done: t('schemeStatusAction.approved', { name }), primary: true },
       review
-        ? { label: 'Decline', to: 'closed', reasonHint: 'The proposer will see this reason.', done: `The proposal for ${name} has been declined.` }
-        : { label: 'Withdraw proposal', to: 'closed', reasonHint: 'The police liaison will see this reason.', done: 'Your proposal has been withdrawn.' },
+        ? {
+            label: t('schemeStatusAction.decline'),
+            to: 'closed',
+            reasonHint: t('schemeStatusAction.proposerSees'),
+            done: t('schemeStatusAction.declined', { name }),
+          }
+        : {
+            label: t('schemeStatusAction.withdraw'),
+            to: 'closed',
+            reasonHint: t('schemeStatusAction.liaisonSees'),
+            done: t('schemeStatusAction.withdrawn'),
+          },
     ],
     active: [
-      { label: 'Suspend', to: 'suspended', reasonHint: 'The coordinators will see this reason.', done: `${name} has been suspended.` },
-      close(review ? 'The coordinators will see this reason.' : 'Your members and the police liaison will see this reason.'),
+      {
+        label: t('schemeStatusAction.suspend'),
+        to: 'suspended',
+        reasonHint: coordinatorsSee,
+        done: t('schemeStatusAction.suspended', { name }),
+      },
+      close(review ? coordinatorsSee : t('schemeStatusAction.membersAndLiaisonSee')),
     ],
     suspended: [
-      { label: 'Reinstate', to: 'active', done: `${name} is active again.`, primary: true },
-      close('The coordinators will see this reason.'),
+      { label: t('schemeStatusAction.reinstate'), to: 'active', done: t('schemeStatusAction.reinstated', { name }), primary: true },
+      close(coordinatorsSee),
     ],
     closed: [],
   };
@@ -416,7 +439,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
   return (
     <section class={`panel${scheme.actions.review ? ' panel--review' : ''}`} aria-labelledby="status-actions-heading">
       <h2 id="status-actions-heading" tabIndex={-1}>
-        {scheme.actions.review ? 'Police review' : 'Scheme status'}
+        {scheme.actions.review ? t('schemeStatusAction.policeReview') : t('schemeStatusAction.schemeStatus')}
       </h2>
       <ErrorAlert messages={error ? error.otherMessages(asking ? ['reason'] : []) : []} />
       <ActionResult result={done} />
@@ -433,7 +456,7 @@ function StatusActions({ scheme, onChanged }: { scheme: Scheme; onChanged: (sche
         />
       ) : (
         <>
-          {scheme.actions.review && scheme.status === 'proposed' && <p>This proposal is waiting for your decision.</p>}
+          {scheme.actions.review && scheme.status === 'proposed' && <p>{t('schemeStatusAction.waitingForYou')}</p>}
           <div class="button-row">
             {actions.map((action) => (
               <button
@@ -472,24 +495,24 @@ function StatusHistory({ schemeId, version }: { schemeId: number; version: strin
 
   return (
     <section aria-labelledby="history-heading">
-      <h2 id="history-heading">Status history</h2>
+      <h2 id="history-heading">{t('scheme.history')}</h2>
       <details onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}>
-        <summary>Show status changes</summary>
+        <summary>{t('scheme.showHistory')}</summary>
         {error ? (
           <ErrorAlert messages={error.general} />
         ) : !entries ? (
-          <Loading what="history" />
+          <Loading what={t('scheme.historyNoun')} />
         ) : entries.length === 0 ? (
-          <p>No changes yet.</p>
+          <p>{t('scheme.noChanges')}</p>
         ) : (
           <ol class="history">
             {entries.map((entry, index) => (
               <li key={index}>
                 <strong>{SHORT_STATUS_LABELS[entry.to_status] ?? entry.to_status}</strong>
-                {entry.from_status ? ` (was ${SHORT_STATUS_LABELS[entry.from_status] ?? entry.from_status})` : ''} —{' '}
+                {entry.from_status ? t('scheme.was', { status: SHORT_STATUS_LABELS[entry.from_status] ?? entry.from_status }) : ''} —{' '}
                 {formatDateTime(entry.at)}
-                {entry.actor_name ? `, by ${entry.actor_name}` : ''}
-                {entry.reason && <p class="history__reason">Reason: {entry.reason}</p>}
+                {entry.actor_name ? t('scheme.by', { name: entry.actor_name }) : ''}
+                {entry.reason && <p class="history__reason">{t('scheme.reason', { reason: entry.reason })}</p>}
               </li>
             ))}
           </ol>

@@ -5,6 +5,7 @@ import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
 import type { Me } from '../api/schemas';
+import { t } from '../i18n';
 
 /** Where signing in takes someone who was not on their way somewhere: a coordinator to
  * My schemes (with the join requests waiting), a liaison to the review queue, anyone else to
@@ -17,7 +18,7 @@ function homeOf(me: Me): string {
 }
 
 export function SignInScreen() {
-  useTitle('Sign in');
+  useTitle(t('signIn.title'));
   const { me, setMe, goWithMessage } = useSession();
   const { query } = useLocation();
   const next = safeNext(query.get('next'));
@@ -32,7 +33,7 @@ export function SignInScreen() {
     const forced = who.two_factor_required && !who.two_factor_enabled;
     goWithMessage(
       query.get('next') && !forced ? next : homeOf(who),
-      `You are signed in as ${who.name || who.email}.`,
+      t('signIn.signedInAs', { name: who.name || who.email }),
     );
   };
 
@@ -52,7 +53,7 @@ export function SignInScreen() {
   if (codeStep) {
     return (
       <section class="narrow">
-        <h1 tabIndex={-1}>Enter your code</h1>
+        <h1 tabIndex={-1}>{t('signIn.codeTitle')}</h1>
         <CodeStep onSignedIn={signedIn} onRestart={() => setCodeStep(false)} />
       </section>
     );
@@ -60,16 +61,16 @@ export function SignInScreen() {
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Sign in</h1>
+      <h1 tabIndex={-1}>{t('signIn.title')}</h1>
       {me && (
         <p class="notice">
-          You are signed in as {me.name || me.email}. <a href="/my-schemes">Go to my schemes</a>.
+          {t('signIn.signedInAs', { name: me.name || me.email })} <a href="/my-schemes">{t('signIn.toMySchemes')}</a>
         </p>
       )}
       <form onSubmit={onSubmit} noValidate>
         <ErrorAlert messages={submission.otherErrors(['email', 'password'])} />
         <TextField
-          label="Email"
+          label={t('fields.email')}
           type="email"
           autoComplete="email"
           inputMode="email"
@@ -79,7 +80,7 @@ export function SignInScreen() {
           errors={submission.fieldErrors('email')}
         />
         <TextField
-          label="Password"
+          label={t('fields.password')}
           type="password"
           autoComplete="current-password"
           required
@@ -87,13 +88,13 @@ export function SignInScreen() {
           onValue={setPassword}
           errors={submission.fieldErrors('password')}
         />
-        <SubmitButton busy={submission.busy}>Sign in</SubmitButton>
+        <SubmitButton busy={submission.busy}>{t('signIn.submit')}</SubmitButton>
       </form>
       <p>
-        <a href="/forgot-password">Forgot your password?</a>
+        <a href="/forgot-password">{t('signIn.forgot')}</a>
       </p>
       <p>
-        New to Patchwatch? <a href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</a>
+        {t('signIn.new')} <a href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{t('signIn.create')}</a>
       </p>
     </section>
   );
@@ -124,14 +125,14 @@ function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: Me) => void; onR
     <form onSubmit={onSubmit} noValidate>
       <p>
         {recovery
-          ? 'Enter one of the recovery codes you saved when you set up two-factor sign-in. Each code works once.'
-          : 'Open your authenticator app and enter the 6-digit code it shows for Patchwatch.'}
+          ? t('signIn.recoveryIntro')
+          : t('signIn.codeIntro')}
       </p>
       <ErrorAlert messages={submission.otherErrors(['code'])} />
       {recovery ? (
         <TextField
           key="recovery"
-          label="Recovery code"
+          label={t('signIn.recoveryCode')}
           autoComplete="off"
           autoCapitalize="none"
           spellcheck={false}
@@ -143,24 +144,24 @@ function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: Me) => void; onR
       ) : (
         <AuthenticatorCodeField
           key="totp"
-          label="Code from your authenticator app"
+          label={t('signIn.appCode')}
           value={code}
           onValue={setCode}
           errors={submission.fieldErrors('code')}
         />
       )}
-      <SubmitButton busy={submission.busy}>Sign in</SubmitButton>
+      <SubmitButton busy={submission.busy}>{t('signIn.submit')}</SubmitButton>
       <p>
         <button type="button" class="button button--secondary" onClick={switchMethod}>
-          {recovery ? 'Use a code from your authenticator app' : 'Use a recovery code'}
+          {recovery ? t('signIn.useAppCode') : t('signIn.useRecovery')}
         </button>
       </p>
       <p>
         <button type="button" class="button button--secondary" onClick={onRestart}>
-          Start again
+          {t('signIn.startAgain')}
         </button>
       </p>
-      <p class="two-factor__hint">Lost your phone and your recovery codes? Ask Patchwatch staff to reset two-factor sign-in for you.</p>
+      <p class="two-factor__hint">{t('signIn.lostPhone')}</p>
     </form>
   );
 }

@@ -4,11 +4,12 @@ import { ErrorAlert, SubmitButton, TextField } from '../components/FormField';
 import { safeNext, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
+import { language, t } from '../i18n';
 
 const FIELDS = ['name', 'email', 'password', 'phone', 'postcode'] as const;
 
 export function SignUpScreen() {
-  useTitle('Sign up');
+  useTitle(t('signUp.title'));
   const { setMe, goWithMessage } = useSession();
   const { query } = useLocation();
   const next = safeNext(query.get('next'));
@@ -23,6 +24,8 @@ export function SignUpScreen() {
         name: values.name.trim(),
         email: values.email.trim(),
         password: values.password,
+        // The language the app speaks now becomes theirs.
+        language: language(),
         ...(values.phone.trim() ? { phone: values.phone.trim() } : {}),
         ...(values.postcode.trim() ? { postcode: values.postcode.trim() } : {}),
       };
@@ -33,25 +36,25 @@ export function SignUpScreen() {
         const signedIn = await api.login({ email: body.email, password: body.password });
         // A new account has no second factor yet; should it have one, the sign-in screen asks.
         if ('otp_required' in signedIn) {
-          goWithMessage('/signin', 'Your account is ready. Sign in to continue.');
+          goWithMessage('/signin', t('signUp.readySignIn'));
           return;
         }
         created = signedIn;
       }
       setMe(created);
-      goWithMessage(next, `Welcome to Patchwatch, ${created.name}. Your account is ready.`);
+      goWithMessage(next, t('signUp.welcome', { name: created.name }));
     });
   };
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Sign up</h1>
-      <p>Create an account to join a watch scheme near you or propose a new one.</p>
+      <h1 tabIndex={-1}>{t('signUp.title')}</h1>
+      <p>{t('signUp.intro')}</p>
       <form onSubmit={onSubmit} noValidate>
         <ErrorAlert messages={submission.otherErrors(FIELDS)} />
-        <TextField label="Full name" autoComplete="name" required value={values.name} onValue={set('name')} errors={submission.fieldErrors('name')} />
+        <TextField label={t('signUp.fullName')} autoComplete="name" required value={values.name} onValue={set('name')} errors={submission.fieldErrors('name')} />
         <TextField
-          label="Email"
+          label={t('fields.email')}
           type="email"
           autoComplete="email"
           inputMode="email"
@@ -61,36 +64,36 @@ export function SignUpScreen() {
           errors={submission.fieldErrors('email')}
         />
         <TextField
-          label="Password"
+          label={t('fields.password')}
           type="password"
           autoComplete="new-password"
-          hint="At least 8 characters. Not only numbers, and not a common password."
+          hint={t('signUp.passwordHint')}
           required
           value={values.password}
           onValue={set('password')}
           errors={submission.fieldErrors('password')}
         />
         <TextField
-          label="Phone (optional)"
+          label={t('fields.phoneOptional')}
           type="tel"
           autoComplete="tel"
-          hint="Only coordinators of schemes you join can see it."
+          hint={t('fields.phoneHint')}
           value={values.phone}
           onValue={set('phone')}
           errors={submission.fieldErrors('phone')}
         />
         <TextField
-          label="Home postcode (optional)"
+          label={t('fields.postcodeOptional')}
           autoComplete="postal-code"
-          hint="Helps coordinators know you live in their area."
+          hint={t('fields.postcodeHint')}
           value={values.postcode}
           onValue={set('postcode')}
           errors={submission.fieldErrors('postcode')}
         />
-        <SubmitButton busy={submission.busy}>Sign up</SubmitButton>
+        <SubmitButton busy={submission.busy}>{t('signUp.submit')}</SubmitButton>
       </form>
       <p>
-        Already have an account? <a href="/signin">Sign in</a>
+        {t('signUp.haveAccount')} <a href="/signin">{t('nav.signIn')}</a>
       </p>
     </section>
   );

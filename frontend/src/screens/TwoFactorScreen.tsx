@@ -12,13 +12,14 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { TwoFactorEnrolment, TwoFactorStatus } from '../api/schemas';
+import { t } from '../i18n';
 
 export function TwoFactorScreen({ forced = false }: { forced?: boolean }) {
-  useTitle(forced ? 'Set up two-factor sign-in' : 'Two-factor sign-in');
+  useTitle(forced ? t('twoFactor.setUpTitle') : t('profile.twoFactor'));
   return (
     <section class="narrow two-factor">
-      {!forced && <BackLink href="/profile" label="Profile" />}
-      <h1 tabIndex={-1}>{forced ? 'Set up two-factor sign-in' : 'Two-factor sign-in'}</h1>
+      {!forced && <BackLink href="/profile" label={t('nav.profile')} />}
+      <h1 tabIndex={-1}>{forced ? t('twoFactor.setUpTitle') : t('profile.twoFactor')}</h1>
       <RequireSignIn>{() => <TwoFactorPanel forced={forced} />}</RequireSignIn>
     </section>
   );
@@ -40,14 +41,14 @@ function TwoFactorPanel({ forced }: { forced: boolean }) {
   if (failed) {
     return (
       <p class="notice">
-        Could not load your two-factor settings.{' '}
+        {t('twoFactor.couldNotLoad')}{' '}
         <button type="button" class="button button--small button--secondary" onClick={load}>
-          Try again
+          {t('twoFactor.tryAgain')}
         </button>
       </p>
     );
   }
-  if (!status) return <Loading what="your two-factor settings" />;
+  if (!status) return <Loading what={t('twoFactor.settingsNoun')} />;
   if (!status.enabled) return <Enrol required={status.required} onConfirmed={setCodes} />;
   return <Manage status={status} onCodes={setCodes} onDisabled={load} />;
 }
@@ -85,19 +86,17 @@ function Enrol({ required, onConfirmed }: { required: boolean; onConfirmed: (cod
       <form onSubmit={onStart} noValidate>
         {required ? (
           <p>
-            Police liaisons and staff must sign in with a code from an authenticator app on their phone as well as
-            their password. Set it up now to carry on.
+            {t('twoFactor.requiredIntro')}
           </p>
         ) : (
           <p>
-            Two-factor sign-in asks for a code from an authenticator app on your phone each time you sign in, so your
-            password alone is not enough to get into your account.
+            {t('twoFactor.intro')}
           </p>
         )}
-        <p>You need an authenticator app, such as Google Authenticator, Microsoft Authenticator or FreeOTP.</p>
+        <p>{t('twoFactor.needApp')}</p>
         <ErrorAlert messages={start.otherErrors(['password'])} />
         <TextField
-          label="Your password"
+          label={t('changeEmail.password')}
           type="password"
           autoComplete="current-password"
           required
@@ -105,32 +104,32 @@ function Enrol({ required, onConfirmed }: { required: boolean; onConfirmed: (cod
           onValue={setPassword}
           errors={start.fieldErrors('password')}
         />
-        <SubmitButton busy={start.busy}>Set up two-factor sign-in</SubmitButton>
+        <SubmitButton busy={start.busy}>{t('twoFactor.setUpTitle')}</SubmitButton>
       </form>
     );
   }
 
   return (
     <form onSubmit={onConfirm} noValidate>
-      <h2>1. Add Patchwatch to your authenticator app</h2>
+      <h2>{t('twoFactor.step1')}</h2>
       <p>
-        On this phone: <a href={enrolment.otpauth_uri}>open the authenticator app</a>. On a computer: scan the code
-        with your phone.
+        {t('twoFactor.onThisPhone')} <a href={enrolment.otpauth_uri}>{t('twoFactor.openApp')}</a>
+        {t('twoFactor.onComputer')}
       </p>
-      <img class="two-factor__qr" src={enrolment.qr_svg} alt="QR code to scan with your authenticator app" width={200} height={200} />
-      <p id="two-factor-key-label">Or type this key into the app (time-based):</p>
+      <img class="two-factor__qr" src={enrolment.qr_svg} alt={t('twoFactor.qrAlt')} width={200} height={200} />
+      <p id="two-factor-key-label">{t('twoFactor.typeKey')}</p>
       <p class="two-factor__secret" aria-describedby="two-factor-key-label">
         {groupSecret(enrolment.secret)}
       </p>
-      <h2>2. Enter the code it shows</h2>
+      <h2>{t('twoFactor.step2')}</h2>
       <ErrorAlert messages={confirm.otherErrors(['code'])} />
       <AuthenticatorCodeField
-        label="6-digit code"
+        label={t('twoFactor.sixDigit')}
         value={code}
         onValue={setCode}
         errors={confirm.fieldErrors('code')}
       />
-      <SubmitButton busy={confirm.busy}>Turn on two-factor sign-in</SubmitButton>
+      <SubmitButton busy={confirm.busy}>{t('twoFactor.turnOn')}</SubmitButton>
     </form>
   );
 }
@@ -146,17 +145,16 @@ function RecoveryCodes({ codes, forced, onDone }: { codes: string[]; forced: boo
     }
     setBusy(true);
     await refreshMe();
-    goWithMessage('/', 'Two-factor sign-in is on.');
+    goWithMessage('/', t('twoFactor.isOn'));
   };
 
   return (
     <div>
-      <h2>Your recovery codes</h2>
+      <h2>{t('twoFactor.codesTitle')}</h2>
       <p>
-        If you lose your phone, each of these codes signs you in once instead of a code from the app. Write them down
-        or save them somewhere safe now: they are not shown again.
+        {t('twoFactor.codesIntro')}
       </p>
-      <ul class="two-factor__codes" aria-label="Recovery codes">
+      <ul class="two-factor__codes" aria-label={t('twoFactor.codesLabel')}>
         {codes.map((code) => (
           <li key={code}>
             <code>{code}</code>
@@ -164,7 +162,7 @@ function RecoveryCodes({ codes, forced, onDone }: { codes: string[]; forced: boo
         ))}
       </ul>
       <button type="button" class="button button--primary button--wide" disabled={busy} onClick={done}>
-        I have saved my recovery codes
+        {t('twoFactor.saved')}
       </button>
     </div>
   );
@@ -207,26 +205,26 @@ function Manage({
   return (
     <>
       <p class="notice">
-        Two-factor sign-in is on. {status.recovery_codes_left} of 10 recovery codes left.
+        {t('twoFactor.onWithCodes', { left: status.recovery_codes_left })}
       </p>
       <form onSubmit={onRegenerate} noValidate>
-        <h2>New recovery codes</h2>
-        <p>Makes ten new codes; the old ones stop working.</p>
+        <h2>{t('twoFactor.newCodes')}</h2>
+        <p>{t('twoFactor.newCodesIntro')}</p>
         <ErrorAlert messages={regenerate.otherErrors(['code'])} />
         <AuthenticatorCodeField
-          label="Code from your authenticator app"
+          label={t('signIn.appCode')}
           value={code}
           onValue={setCode}
           errors={regenerate.fieldErrors('code')}
         />
-        <SubmitButton busy={regenerate.busy}>Make new recovery codes</SubmitButton>
+        <SubmitButton busy={regenerate.busy}>{t('twoFactor.makeCodes')}</SubmitButton>
       </form>
       {status.can_disable ? (
         <form onSubmit={onDisable} noValidate>
-          <h2>Turn off two-factor sign-in</h2>
+          <h2>{t('twoFactor.turnOffTitle')}</h2>
           <ErrorAlert messages={disable.otherErrors(['password', 'code'])} />
           <TextField
-            label="Your password"
+            label={t('changeEmail.password')}
             type="password"
             autoComplete="current-password"
             required
@@ -235,19 +233,18 @@ function Manage({
             errors={disable.fieldErrors('password')}
           />
           <TextField
-            label="Code from your app, or a recovery code"
+            label={t('twoFactor.offCode')}
             autoComplete="one-time-code"
             required
             value={offCode}
             onValue={setOffCode}
             errors={disable.fieldErrors('code')}
           />
-          <SubmitButton busy={disable.busy}>Turn off</SubmitButton>
+          <SubmitButton busy={disable.busy}>{t('twoFactor.turnOff')}</SubmitButton>
         </form>
       ) : (
         <p class="two-factor__hint">
-          Police liaisons and staff must keep two-factor sign-in on. If you lose your phone and your recovery codes, ask
-          Patchwatch staff to reset it.
+          {t('twoFactor.mustKeep')}
         </p>
       )}
     </>
