@@ -430,6 +430,8 @@ NO_KEY = {
     "must not be stored; a second confirmation is refused and new codes can be made",
     ("POST", "/api/v1/me/two-factor/recovery-codes/"): "the answer holds the recovery codes, "
     "which must not be stored; each call makes a new set",
+    ("POST", "/api/v1/notify/receipts/"): "GOV.UK Notify sends no key, and a receipt recorded "
+    "twice changes nothing",
 }
 
 
