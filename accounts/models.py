@@ -76,6 +76,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    @property
+    def django_language(self) -> str:
+        """Django's code for the language the person chose (``translation.override``)."""
+        return DJANGO_LANGUAGE.get(self.language, DJANGO_LANGUAGE[Language.ENGLISH])
+
     def get_full_name(self) -> str:
         return self.name
 

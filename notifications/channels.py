@@ -23,6 +23,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core import mail
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from notifications_python_client.errors import APIError
 from pywebpush import WebPushException, webpush
 
@@ -67,7 +69,7 @@ SMS_MAX_CHARS = 306
 
 def _headline(notice: Notice) -> str:
     alert = notice.alert
-    marker = {"Update": "Update: ", "Cancel": "Cancelled: "}.get(alert.message_type, "")
+    marker = {"Update": _("Update: "), "Cancel": _("Cancelled: ")}.get(alert.message_type, "")
     return f"{marker}{alert.title}"
 
 
@@ -89,13 +91,13 @@ def _advice(notice: Notice) -> str:
     alert = notice.alert
     return "\n\n".join(
         f"{label}: {text}"
-        for label, text in (("What to do", alert.instruction), ("Contact", alert.contact))
+        for label, text in ((_("What to do"), alert.instruction), (_("Contact"), alert.contact))
         if text
     )
 
 
 def _digest_body(notices: list[Notice]) -> str:
-    lines = [f"{_alerts(len(notices))} since your last digest:\n"]
+    lines = [_("%(alerts)s since your last digest:") % {"alerts": _alerts(len(notices))} + "\n"]
     for notice in notices:
         lines.append(f"- {_headline(notice)}")
         lines.append(f"  {notice.alert.body}")
@@ -111,11 +113,11 @@ def _digest_key(notices: list[Notice]) -> str:
 
 
 def _alerts(count: int) -> str:
-    return f"{count} alert" if count == 1 else f"{count} alerts"
+    return ngettext("%(count)d alert", "%(count)d alerts", count) % {"count": count}
 
 
 def _digest_title(notices: list[Notice]) -> str:
-    return f"Your daily digest: {_alerts(len(notices))}"
+    return _("Your daily digest: %(alerts)s") % {"alerts": _alerts(len(notices))}
 
 
 class EmailSender:

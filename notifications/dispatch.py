@@ -47,8 +47,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.models import User
 from notifications.channels import (
     PermanentFailure,
     RateLimited,
@@ -753,6 +754,13 @@ def _record_failure(ids: list[int], error: str, *, due: datetime | None = None) 
     )
 
 
+def _in_their_language(person: User, send: Callable[..., R], *args: Any) -> R:
+    """Send a message written in the language its recipient chose (tasks run in none): the
+    words of Patchwatch's own around the alert's, which is as its author wrote it."""
+    with translation.override(person.django_language):
+        return send(*args)
+
+
 def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> datetime | None:
     """Claim, send and record one notice; when the channel's rate limit put it off, until
     when."""
@@ -765,7 +773,7 @@ def _deliver_one(sender: Sender, notice: Notice, outcome: DeliveryOutcome) -> da
         [notice.pk],
         attempts=notice.attempts + 1,
         claimed_at=claimed_at,
-        send=partial(sender.send, notice),
+        send=partial(_in_their_language, notice.recipient, sender.send, notice),
     )
     if result == "sent":
         outcome.delivered += 1
@@ -865,7 +873,7 @@ def digests_send(*, now: datetime | None = None) -> int:
                 # The claim counted this attempt on the rows, not on these copies of them.
                 attempts=max(notice.attempts for notice in notices) + 1,
                 claimed_at=claimed_at,
-                send=partial(sender.send_digest, notices),
+                send=partial(_in_their_language, notices[0].recipient, sender.send_digest, notices),
             )
         finally:
             sender.close()

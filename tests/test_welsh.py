@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from schemes.models import Scheme
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,43 @@ def test_the_goodbye_email_is_in_the_language_of_the_deleted_account(
     [email] = mail.outbox
     assert email.subject == "Dilëwyd eich cyfrif Patchwatch"
     assert email.body.startswith("Helo Siân,\n\nMae eich cyfrif Patchwatch wedi'i ddileu")
+
+
+# --- Alert messages in the recipient's language ---------------------------------------------
+
+
+def test_alert_emails_speak_each_recipients_language_around_the_authors_words(
+    client_for, liaison, scheme, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    from tests.test_alerts import _alert
+
+    welsh = MembershipFactory(scheme=scheme, role="coordinator", user__name="Siân Lloyd").user
+    welsh.language = "cy"
+    welsh.save(update_fields=["language"])
+    client = client_for(liaison)
+    draft = client.post(
+        "/api/v1/alerts/",
+        _alert(instruction="Keep doors locked.", contact="Call 101."),
+        format="json",
+    ).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/alerts/{draft['id']}/publish/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/api/v1/alerts/{draft['id']}/update_alert/",
+            {"body": "They now drive a white van."},
+            format="json",
+        )
+    sent = {(message.to[0], message.subject): message.body for message in mail.outbox}
+    # The author's words as written; Patchwatch's own around them in the person's language.
+    assert sorted(subject for to, subject in sent if to == welsh.email) == [
+        "[Patchwatch] Bogus callers on Mill Road",
+        "[Patchwatch] Diweddariad: Bogus callers on Mill Road",
+    ]
+    first = sent[welsh.email, "[Patchwatch] Bogus callers on Mill Road"]
+    assert "Beth i'w wneud: Keep doors locked." in first
+    assert "Cysylltu: Call 101." in first
+    english = sent[coordinator.email, "[Patchwatch] Bogus callers on Mill Road"]
+    assert "What to do: Keep doors locked." in english
+    assert "Contact: Call 101." in english
+    assert (coordinator.email, "[Patchwatch] Update: Bogus callers on Mill Road") in sent
