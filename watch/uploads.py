@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from rest_framework.exceptions import ValidationError
 
 from core.exceptions import ContentTooLarge, InvalidRows
+from watch.exports.letters import KEEPER_COLUMNS
 from watch.serializers import KeeperAddressInputSerializer, OffenceInputSerializer
 from watch.services.sessions import OffenceRow, RefusedRow, check_batch_size
 
@@ -40,8 +41,21 @@ def json_offence_rows(data: Any) -> list[OffenceRow]:
 
 def csv_offence_rows(upload: UploadedFile | None) -> list[OffenceRow]:
     """The offences of an uploaded CSV file with a header row; empty cells are left out."""
+    return offence_rows(
+        [
+            {k: v for k, v in row.items() if k and v not in ("", None)}
+            for row in _uploaded_rows(upload, missing="Attach a CSV file as 'file'.")
+        ],
+        text=True,
+    )
+
+
+def _uploaded_rows(upload: UploadedFile | None, *, missing: str) -> list[dict[str, str | None]]:
+    """The rows of an uploaded CSV file, one past the most a batch may have (so that an
+    over-long file is refused without the rest of it being read); ``missing`` says what to
+    attach when there is no file."""
     if upload is None:
-        raise ValidationError({"file": ["Attach a CSV file as 'file'."]})
+        raise ValidationError({"file": [missing]})
     # Refused whole before any of it is read: part of a file is never stored.
     max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
     if (upload.size or 0) > max_bytes:
@@ -53,13 +67,7 @@ def csv_offence_rows(upload: UploadedFile | None) -> list[OffenceRow]:
                 ]
             }
         )
-    return offence_rows(
-        [
-            {k: v for k, v in row.items() if k and v not in ("", None)}
-            for row in csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
-        ],
-        text=True,
-    )
+    return csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
 
 
 def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
@@ -81,35 +89,12 @@ def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
         text.detach()
 
 
-# The mail-merge file's columns that say who a letter goes to (``watch.exports.letters``).
-KEEPER_COLUMNS = (
-    "keeper_name",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "address_line_4",
-    "postcode",
-)
-
-
 def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[str, Any]]]:
     """The keepers' names and addresses of the letters batch's CSV file, filled in by the
     force's lookup: ``("row N", address)`` for each row with any of them, checked as
     ``KeeperAddressInputSerializer`` (rows still blank are letters not looked up yet, and
     left alone). Every bad row is reported at once, by its number."""
-    if upload is None:
-        raise ValidationError({"file": ["Attach the letters CSV file as 'file'."]})
-    max_bytes = settings.SPEEDWATCH_BULK_MAX_BYTES
-    if (upload.size or 0) > max_bytes:
-        raise ContentTooLarge(
-            {
-                "file": [
-                    f"The file is {upload.size:,} bytes; "
-                    f"files of up to {max_bytes:,} bytes can be uploaded."
-                ]
-            }
-        )
-    rows = csv_rows(upload, settings.SPEEDWATCH_BULK_MAX_ROWS + 1)
+    rows = _uploaded_rows(upload, missing="Attach the letters CSV file as 'file'.")
     check_batch_size(len(rows))
     addresses: list[tuple[str, dict[str, Any]]] = []
     errors: dict[str, Any] = {}

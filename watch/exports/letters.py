@@ -69,6 +69,16 @@ def _seen(offence: Offence) -> str:
 # address are left blank for the force's keeper lookup to fill in; the offences are
 # summarised in one cell (and counted, with the first and last times zoned) so that a
 # template prints them as a list. ``offence_ids`` are what the queue's mark endpoint takes.
+# The columns that say who a letter goes to: blank for the force's keeper lookup to fill in,
+# and read back from the filled-in file (``watch.uploads``).
+KEEPER_COLUMNS = (
+    "keeper_name",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "address_line_4",
+    "postcode",
+)
 CSV_COLUMNS = [
     "reference",
     "stage",
@@ -80,12 +90,7 @@ CSV_COLUMNS = [
     "make",
     "model",
     "colour",
-    "keeper_name",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "address_line_4",
-    "postcode",
+    *KEEPER_COLUMNS,
     "offence_count",
     "first_observed_at",
     "last_observed_at",

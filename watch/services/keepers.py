@@ -23,7 +23,8 @@ def keeper_addresses_store(
     ``key`` in errors: "row 3") against its waiting letter in the liaison's letters queue,
     replacing what was stored for that letter before; all or nothing. Storing the same
     addresses again changes nothing. The audit log records who stored how many."""
-    force = liaison_force(actor)
+    # Someone who is not a liaison has no letters waiting: every row is refused below.
+    force = liaison_force(actor) or ""
     waiting = {
         letter.reference: letter.registration
         for letter in letters_from(letters_to_send(user=actor, filters={}))
@@ -43,18 +44,31 @@ def keeper_addresses_store(
         raise InvalidRows("addresses", errors)
     now = timezone.now()
     with transaction.atomic():
-        for _, address in addresses:
-            KeeperAddress.objects.update_or_create(
-                reference=address["reference"].strip().upper(),
-                defaults={
-                    "force": force,
-                    "registration": address["registration"],
-                    "name": address["name"].strip(),
-                    "address_lines": [line.strip() for line in address["address_lines"]],
-                    "postcode": address["postcode"],
-                    "stored_at": now,
-                },
-            )
+        # One statement for the batch: a letter stored before gets the new name and address.
+        KeeperAddress.objects.bulk_create(
+            [
+                KeeperAddress(
+                    reference=address["reference"].strip().upper(),
+                    force=force,
+                    registration=address["registration"],
+                    name=address["name"].strip(),
+                    address_lines=[line.strip() for line in address["address_lines"]],
+                    postcode=address["postcode"],
+                    stored_at=now,
+                )
+                for _, address in addresses
+            ],
+            update_conflicts=True,
+            unique_fields=["reference"],
+            update_fields=[
+                "force",
+                "registration",
+                "name",
+                "address_lines",
+                "postcode",
+                "stored_at",
+            ],
+        )
         record(
             actor=actor,
             action=AuditAction.KEEPER_ADDRESSES,
