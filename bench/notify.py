@@ -246,8 +246,8 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     from backend.celery import app as celery_app
+    from core.notify import _BUCKET_KEY
     from notifications.models import Notice
-    from notifications.notify import _BUCKET_KEY
     from notifications.tasks import deliver_notices
 
     call_command("migrate", verbosity=0)

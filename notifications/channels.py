@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from notifications_python_client.errors import APIError
 from pywebpush import WebPushException, webpush
 
-from notifications import notify
+from core import notify
 from notifications.models import Channel, Notice, PushReceipt, PushSubscription
 
 logger = logging.getLogger(__name__)

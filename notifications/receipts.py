@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from notifications_python_client.errors import APIError
 
-from notifications import notify
+from core import notify
 from notifications.models import Notice, NoticeState, Receipt
 from notifications.timing import retry_backoff
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import transaction
 
 from backend.celery import app as celery_app
+from core.notify import _BUCKET_KEY
 from core.ratelimit import TokenBucket
 from notifications.models import Notice, Preference
-from notifications.notify import _BUCKET_KEY
 from notifications.services import alert_publish
 from tests.alerts import draft_alert
 from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory

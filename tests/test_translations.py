@@ -6,7 +6,8 @@ guess, fails. The catalogue compiled into the committed ``django.mo`` is the one
 ``django.po`` (the app reads the .mo, and a fresh machine has no msgfmt to make it).
 
 The web app's: every key the code asks for (``t('…')``) is in the English catalogue, and
-every English key has Welsh (``frontend/src/locales/*.json``).
+every English key has Welsh (``frontend/src/locales/<language>/*.json``, a file for each part
+of the app, a top-level key in one file only).
 """
 
 import gettext
@@ -127,7 +128,21 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
 
 
 def _catalogue(language: str) -> dict[str, str]:
-    return _flatten(json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8")))
+    """A language's files as the app merges them: their top-level keys side by side."""
+    merged: dict[str, object] = {}
+    for path in sorted((LOCALES / language).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        twice = sorted(set(part) & set(merged))
+        assert twice == [], f"{path.name} repeats {twice} of another file"
+        merged.update(part)
+    return _flatten(merged)
+
+
+def test_each_part_of_the_web_app_has_its_file_in_both_languages() -> None:
+    def parts(language: str) -> list[str]:
+        return sorted(path.name for path in (LOCALES / language).glob("*.json"))
+
+    assert parts("en") == parts("cy") != []
 
 
 def _base_key(key: str) -> str:

@@ -1,13 +1,26 @@
 // The app's languages: English and Welsh (Cymraeg), with i18next. Both catalogues are in the
-// bundle (src/locales/*.json), so a switch needs no network and works offline.
+// bundle, so a switch needs no network and works offline. Each language is a folder of files
+// (src/locales/<language>/<part>.json), one for each part of the app, whose top-level keys
+// together make the catalogue; a key lives in one file only.
 //
 // The language chosen is kept on this phone (localStorage) for someone signed out, and on
 // the person (PATCH me/) when signed in; signing in applies the person's own choice. Every
 // API request says it in Accept-Language, so the server's messages come in it too.
 
 import i18next from 'i18next';
-import cy from './locales/cy.json';
-import en from './locales/en.json';
+
+type Catalogue = Record<string, unknown>;
+
+const FILES = import.meta.glob<Catalogue>('./locales/*/*.json', { eager: true, import: 'default' });
+
+/** One language's files as one catalogue. */
+function catalogue(lang: string): Catalogue {
+  const merged: Catalogue = {};
+  for (const [path, part] of Object.entries(FILES)) {
+    if (path.startsWith(`./locales/${lang}/`)) Object.assign(merged, part);
+  }
+  return merged;
+}
 
 export type Language = 'en' | 'cy';
 
@@ -34,7 +47,7 @@ function fromBrowser(): Language {
 }
 
 void i18next.init({
-  resources: { en: { translation: en }, cy: { translation: cy } },
+  resources: { en: { translation: catalogue('en') }, cy: { translation: catalogue('cy') } },
   lng: saved() ?? fromBrowser(),
   fallbackLng: 'en',
   supportedLngs: LANGUAGES as Language[],

@@ -1,5 +1,6 @@
 """GOV.UK Notify: its client as configured, its errors in plain words, and the rate limit that
-every worker shares (a token bucket in Redis), for the Notify channel and the receipt poller.
+every worker shares (a token bucket in Redis), for the Notify channel, the receipt poller and
+posted letters.
 
 Notify counts every request of a key against its limit (3,000 a minute), reads as well as
 sends, so both take their turn from the same bucket.
