@@ -122,8 +122,8 @@ def test_a_keeper_who_reads_welsh_gets_the_whole_letter_in_welsh(tmp_path) -> No
         "Annwyl Gwen ap Rhys,",
         "Mae gwirfoddolwyr Gwylio Cyflymder Cymunedol, sydd wedi'u hyfforddi gan "
         "Cambridgeshire Constabulary ac sy'n gweithio gyda nhw, wedi cofnodi'r cerbyd "
-        "AB12 CDE, a chithau'n geidwad cofrestredig arno, yn teithio'n gyflymach na'r "
-        "terfyn cyflymder ar yr achlysur hwn:",
+        "AB12 CDE, y mae'r cofnodion yn dangos mai chi yw ei geidwad cofrestredig, yn "
+        "teithio'n gyflymach na'r terfyn cyflymder ar yr achlysur hwn:",
         "Dyddiad ac amser Ffordd Safle Cyflymder Terfyn",
         "20 Tach 2026 08:00 GMT High Street By the school 41 mya 30 mya",
         "Beth mae'r llythyr hwn yn ei olygu",
@@ -423,6 +423,9 @@ def test_the_pdf_through_the_api_is_in_each_keepers_language(
         ADDRESSES, {"addresses": [_address(welsh, language="cy")]}, format="json"
     )
     assert response.status_code == 200
+    # Asked for by a liaison who uses the app in Welsh: each letter is in its keeper's.
+    liaison.language = "cy"
+    liaison.save(update_fields=["language"])
     pdf = client.get(EXPORT, {"format": "pdf"})
     path = tmp_path / "letters.pdf"
     path.write_bytes(pdf.content)
@@ -437,6 +440,27 @@ def test_the_pdf_through_the_api_is_in_each_keepers_language(
         assert f"Date {dateformat.format(today, 'j F Y')}" in in_english
     assert "Dear Registered Keeper," in in_english
     assert ADVISORY_EN in in_english and ADVISORY_CY not in in_english
+    # The mail-merge file's summary of the offences is in English, as its words are.
+    response = client.get(EXPORT)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    summaries = [row["offences"] for row in csv.DictReader(io.StringIO(text))]
+    assert all(" mph in a 30 mph limit, " in summary for summary in summaries)
+    english_months = [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ]
+    assert len(summaries) == 2
+    assert all(summary.split()[1] in english_months for summary in summaries), summaries
 
 
 # --- The admin ---------------------------------------------------------------------------

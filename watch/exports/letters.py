@@ -134,11 +134,13 @@ CSV_COLUMNS = [
 
 
 def offence_summary(offence: Offence) -> str:
-    """``22 Nov 2026 10:15 GMT, 42 mph in a 30 mph limit, High Street (by the school)``"""
-    return (
-        f"{_seen(offence)}, {offence.speed_mph} mph in a {offence.speed_limit_mph} mph limit, "
-        f"{offence.site.road_name} ({offence.site.name})"
-    )
+    """``22 Nov 2026 10:15 GMT, 42 mph in a 30 mph limit, High Street (by the school)``: in
+    English, whatever language the file was asked for in, as the words around it are."""
+    with in_language(Language.ENGLISH):
+        return (
+            f"{_seen(offence)}, {offence.speed_mph} mph in a {offence.speed_limit_mph} mph "
+            f"limit, {offence.site.road_name} ({offence.site.name})"
+        )
 
 
 def _keeper_cells(keeper: KeeperAddress | None) -> list[str]:
