@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.forces import PoliceForce
 from schemes.models import Scheme
@@ -127,8 +128,8 @@ class SiteStatusChange(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
 
 
 class Session(models.Model):
@@ -221,12 +222,12 @@ class SessionAmendment(models.Model):
 
 
 class VehicleType(models.TextChoices):
-    CAR = "car", "Car"
-    VAN = "van", "Van"
-    LORRY = "lorry", "Lorry / HGV"
-    BUS = "bus", "Bus or coach"
-    MOTORCYCLE = "motorcycle", "Motorcycle"
-    OTHER = "other", "Other"
+    CAR = "car", gettext_lazy("Car")
+    VAN = "van", gettext_lazy("Van")
+    LORRY = "lorry", gettext_lazy("Lorry / HGV")
+    BUS = "bus", gettext_lazy("Bus or coach")
+    MOTORCYCLE = "motorcycle", gettext_lazy("Motorcycle")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class RegistrationFormat(models.TextChoices):
