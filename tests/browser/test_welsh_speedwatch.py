@@ -85,6 +85,14 @@ def _fits_the_phone(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def _choose(page: Page, language: str) -> None:
+    """The switch at the foot of the screen, once the person's choice has reached the server."""
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/me/") and r.request.method == "PATCH"
+    ):
+        page.get_by_role("button", name=language, exact=True).click()
+
+
 def _heading(page: Page):
     return page.get_by_role("heading", level=1)
 
@@ -92,10 +100,7 @@ def _heading(page: Page):
 def test_a_coordinator_runs_a_session_in_welsh(page: Page) -> None:
     start, end = past_daylight_hour()
     sign_in(page, COORDINATOR)
-    with page.expect_response(
-        lambda r: r.url.endswith("/api/v1/me/") and r.request.method == "PATCH"
-    ):
-        page.get_by_role("button", name="Cymraeg").click()
+    _choose(page, "Cymraeg")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     # Kept on the person, so that the server answers them in Welsh too.
     assert User.objects.get(email=COORDINATOR).language == "cy"
@@ -209,3 +214,42 @@ def test_a_coordinator_runs_a_session_in_welsh(page: Page) -> None:
     )
     _no_english(page, "sessions")
     _fits_the_phone(page, "sessions")
+
+
+def test_a_volunteer_reads_a_session_in_welsh_and_back_in_english(page: Page) -> None:
+    sign_in(page, "joan@example.org")
+    _choose(page, "Cymraeg")
+    page.goto("/speedwatch")
+    expect(_heading(page)).to_have_text("Gwylio Cyflymder")
+    sessions = page.get_by_role("link", name=re.compile(r"^Sesiynau"))
+    expect(sessions).to_contain_text("Yr hyn y mae eich cynllun wedi’i gofnodi")
+    _no_english(page, "hub-volunteer")
+    _fits_the_phone(page, "hub-volunteer")
+
+    sessions.click()
+    expect(_heading(page)).to_have_text("Sesiynau")
+    expect(page.get_by_role("heading", name="Pob sesiwn", exact=True)).to_be_visible()
+    expect(page.get_by_label("Dangos", exact=True)).to_contain_text("Wedi’u cyflwyno")
+    _no_english(page, "sessions-volunteer")
+    _fits_the_phone(page, "sessions-volunteer")
+
+    page.get_by_role("link", name=HIGH_STREET).first.click()
+    expect(_heading(page)).to_have_text(f"Sesiwn yn {HIGH_STREET}")
+    expect(page.get_by_text("Wedi'i chyflwyno", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Mae rhifau cofrestru wedi’u cuddio’n rhannol: dim ond cydlynwyr a’r heddlu sy’n "
+            "eu gweld yn llawn."
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("AB12 ***")).to_be_visible()
+    _no_english(page, "session-volunteer", besides="#offences-heading ~ ul.card-list")
+    _fits_the_phone(page, "session-volunteer")
+
+    # The words of the screen change with the switch, without leaving it.
+    _choose(page, "English")
+    expect(_heading(page)).to_have_text(f"Session at {HIGH_STREET}")
+    expect(page.get_by_text("Registrations are partly hidden")).to_be_visible()
+    expect(page.get_by_text("Submitted", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Sessions", exact=True).click()
+    expect(page.get_by_label("Show", exact=True)).to_contain_text("Submitted")
