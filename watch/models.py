@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.forces import PoliceForce
 from schemes.models import Scheme
@@ -128,8 +128,8 @@ class SiteStatusChange(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    DRAFT = "draft", gettext_lazy("Draft")
-    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    DRAFT = "draft", pgettext_lazy("session status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("session status", "Submitted")
 
 
 class Session(models.Model):
@@ -222,12 +222,12 @@ class SessionAmendment(models.Model):
 
 
 class VehicleType(models.TextChoices):
-    CAR = "car", gettext_lazy("Car")
-    VAN = "van", gettext_lazy("Van")
-    LORRY = "lorry", gettext_lazy("Lorry / HGV")
-    BUS = "bus", gettext_lazy("Bus or coach")
-    MOTORCYCLE = "motorcycle", gettext_lazy("Motorcycle")
-    OTHER = "other", gettext_lazy("Other")
+    CAR = "car", pgettext_lazy("vehicle type", "Car")
+    VAN = "van", pgettext_lazy("vehicle type", "Van")
+    LORRY = "lorry", pgettext_lazy("vehicle type", "Lorry / HGV")
+    BUS = "bus", pgettext_lazy("vehicle type", "Bus or coach")
+    MOTORCYCLE = "motorcycle", pgettext_lazy("vehicle type", "Motorcycle")
+    OTHER = "other", pgettext_lazy("vehicle type", "Other")
 
 
 class RegistrationFormat(models.TextChoices):
