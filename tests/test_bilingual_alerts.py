@@ -511,6 +511,8 @@ def _feed(anon, alert: dict, **headers) -> tuple[etree._Element, bytes]:
     path = "/api/v1/feeds/alerts.atom?lat=52.1985&lon=0.141&radius_m=1000"
     response = anon.get(path, **headers)
     assert response.status_code == 200
+    # Its own words follow the reader's language: caches keep one copy per language.
+    assert "Accept-Language" in response["Vary"]
     return assert_valid_atom(response.content, f"{settings.SITE_URL}{path}"), response.content
 
 
