@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from accounts.models import User
+from accounts.models import Language, User
 from areas import geo
 from areas.models import AREA_COLUMNS, area_fields, area_of
 from core.queueing import task_queue
@@ -302,7 +302,7 @@ def alert_replace(
         )
         translated = details.get("translated_title", copied["translated_title"])
         if translated and not details.get("translated_instruction"):
-            other = "en" if language == "cy" else "cy"
+            other = Language.ENGLISH if language == Language.WELSH else Language.WELSH
             details = {
                 **details,
                 "translated_instruction": in_language(CANCEL_GUIDANCE.instruction, other),
