@@ -1,0 +1,33 @@
+"""What an alert is called in each of its languages where it leaves the app (CAP, the Atom
+feeds, the public page): who sent it, and the language a text of it is written in."""
+
+from contextlib import AbstractContextManager
+
+from django.utils import translation
+
+from accounts.forces import PoliceForce
+from accounts.models import DJANGO_LANGUAGE, Language
+from notifications.models import Alert
+
+# The forces of Wales name themselves in Welsh as well as English (Welsh Language Standards);
+# the forces of England have no Welsh name of their own.
+WELSH_FORCE_NAMES: dict[str, str] = {
+    PoliceForce.DYFED_POWYS: "Heddlu Dyfed-Powys",
+    PoliceForce.GWENT: "Heddlu Gwent",
+    PoliceForce.NORTH_WALES: "Heddlu Gogledd Cymru",
+    PoliceForce.SOUTH_WALES: "Heddlu De Cymru",
+}
+
+
+def speaking(language: str) -> AbstractContextManager[None]:
+    """Django's messages in an alert's ``language`` ("en" or "cy") for a while."""
+    return translation.override(DJANGO_LANGUAGE.get(language, DJANGO_LANGUAGE[Language.ENGLISH]))
+
+
+def sender_name(alert: Alert) -> str:
+    """Its scheme's name, or its force's, in the language of the moment where it has one."""
+    if alert.scheme is not None:
+        return alert.scheme.name
+    if translation.get_language() == DJANGO_LANGUAGE[Language.WELSH]:
+        return WELSH_FORCE_NAMES.get(alert.force, alert.get_force_display())
+    return alert.get_force_display()
