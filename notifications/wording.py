@@ -5,18 +5,9 @@ from contextlib import AbstractContextManager
 
 from django.utils import translation
 
-from accounts.forces import PoliceForce
+from accounts.forces import force_name
 from accounts.models import DJANGO_LANGUAGE, Language
 from notifications.models import Alert
-
-# The forces of Wales name themselves in Welsh as well as English (Welsh Language Standards);
-# the forces of England have no Welsh name of their own.
-WELSH_FORCE_NAMES: dict[str, str] = {
-    PoliceForce.DYFED_POWYS: "Heddlu Dyfed-Powys",
-    PoliceForce.GWENT: "Heddlu Gwent",
-    PoliceForce.NORTH_WALES: "Heddlu Gogledd Cymru",
-    PoliceForce.SOUTH_WALES: "Heddlu De Cymru",
-}
 
 
 def speaking(language: str) -> AbstractContextManager[None]:
@@ -28,6 +19,5 @@ def sender_name(alert: Alert) -> str:
     """Its scheme's name, or its force's, in the language of the moment where it has one."""
     if alert.scheme is not None:
         return alert.scheme.name
-    if translation.get_language() == DJANGO_LANGUAGE[Language.WELSH]:
-        return WELSH_FORCE_NAMES.get(alert.force, alert.get_force_display())
-    return alert.get_force_display()
+    welsh = translation.get_language() == DJANGO_LANGUAGE[Language.WELSH]
+    return force_name(alert.force, language=Language.WELSH if welsh else Language.ENGLISH)
