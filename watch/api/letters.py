@@ -244,6 +244,8 @@ class PostedLetterListView(generics.ListAPIView):
 
     serializer_class = PostedLetterSerializer
     filterset_class = PostedLetterFilter
+    ordering_fields = ["posted_at"]
+    ordering = ["-posted_at", "-id"]
 
     def get_queryset(self) -> QuerySet[PostedLetter]:
         if getattr(self, "swagger_fake_view", False):
