@@ -99,6 +99,13 @@ class ConfigSerializer(serializers.Serializer):
     speedwatch_risk_questions = RiskQuestionSerializer(
         many=True, help_text="The site risk assessment: each answer must be yes."
     )
+    speedwatch_letters_posted = serializers.BooleanField(
+        help_text="Whether liaisons post their letters through GOV.UK Notify from the app."
+    )
+    speedwatch_letter_postage = serializers.ChoiceField(
+        choices=["first", "second", "economy"],
+        help_text="The postage letters posted through Notify go with.",
+    )
     labels = LabelsSerializer()
 
 

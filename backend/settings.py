@@ -422,6 +422,23 @@ _notify_channels = [
     for channel, provider in (("EMAIL", EMAIL_PROVIDER), ("SMS", SMS_PROVIDER))
     if provider == "notify"
 ]
+# Who posts speedwatch letters: "" (nobody: the liaison downloads, prints and posts them) or
+# "notify" (GOV.UK Notify's precompiled-letter API, one PDF per letter).
+LETTER_PROVIDER = env_choice("LETTER_PROVIDER", ["", "notify"], "")
+# The postage Notify posts them with: its values for precompiled letters.
+NOTIFY_LETTER_POSTAGE = env_choice(
+    "NOTIFY_LETTER_POSTAGE", ["first", "second", "economy"], "second"
+)
+# Letters posted through Notify and not yet received by its printer (or cancelled, or failed)
+# are asked about again this long after they were last asked about.
+NOTIFY_LETTER_POLL_MINUTES = env_int("NOTIFY_LETTER_POLL_MINUTES", 60, minimum=1)
+# A posted letter is tried this many times when Notify cannot take it now (429, 5xx, out of
+# reach), further apart each time, and then recorded as failed.
+NOTIFY_LETTER_MAX_ATTEMPTS = env_int("NOTIFY_LETTER_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFY_LETTER_RETRY_SECONDS = env_int("NOTIFY_LETTER_RETRY_SECONDS", 30, minimum=1)
+# A letter claimed by a worker that has recorded nothing after this long is taken up again (the
+# worker died): Notify is first asked whether the letter reached it.
+NOTIFY_LETTER_CLAIM_LEASE_SECONDS = env_int("NOTIFY_LETTER_CLAIM_LEASE_SECONDS", 300, minimum=1)
 # An API key as Notify gives it: "{key name}-{service id}-{secret}", the last two UUIDs.
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
@@ -451,13 +468,17 @@ NOTIFY_RATE_MAX_WAIT_SECONDS = env_int("NOTIFY_RATE_MAX_WAIT_SECONDS", 30, minim
 # been missed), at most this many at each run of the poller.
 NOTIFY_RECEIPT_POLL_AFTER_MINUTES = env_int("NOTIFY_RECEIPT_POLL_AFTER_MINUTES", 30, minimum=1)
 NOTIFY_RECEIPT_POLL_LIMIT = env_int("NOTIFY_RECEIPT_POLL_LIMIT", 500, minimum=1)
-if _notify_channels:
+# What Notify carries on this server, in the words of the messages below.
+_notify_carries = [
+    {"EMAIL": "email", "SMS": "text messages"}[channel] for channel in _notify_channels
+] + (["letters"] if LETTER_PROVIDER == "notify" else [])
+if _notify_carries:
     _wanted = ["NOTIFY_API_KEY", *(f"NOTIFY_{channel}_TEMPLATE_ID" for channel in _notify_channels)]
     _missing = [name for name in _wanted if not globals()[name]]
     if _missing:
         raise ImproperlyConfigured(
             f"{', '.join(_missing)} must be set when GOV.UK Notify carries "
-            f"{' and '.join(_notify_channels).lower().replace('sms', 'text messages')}"
+            f"{' and '.join(_notify_carries)}"
         )
     if not _redis_url:
         raise ImproperlyConfigured(
@@ -543,6 +564,10 @@ CELERY_BEAT_SCHEDULE = {
     "tell-declined-requesters": {
         "task": "schemes.tell_declined_requesters",
         "schedule": timedelta(minutes=1),
+    },
+    "poll-posted-letters": {
+        "task": "watch.poll_posted_letters",
+        "schedule": timedelta(minutes=15),
     },
     "purge-old-registrations": {
         "task": "watch.purge_old_registrations",

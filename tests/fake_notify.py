@@ -5,7 +5,11 @@ HTTP server in a thread of the test process.
   checks them (the JWT bearer token, signed HS256 with the key's secret, ``iss`` the service
   id, ``iat`` within 30 seconds; the required fields; a known template), answered 201 with
   Notify's body;
+- ``POST /v2/notifications/letter``: a precompiled letter, checked as Notify checks it (a
+  reference, base64 ``content`` that is a PDF, a known postage), answered 201 with its id,
+  reference and postage; it starts at "pending-virus-check", and ``letter_status`` moves it on;
 - ``GET /v2/notifications/{id}``: the message with its status, or Notify's 404;
+- ``GET /v2/notifications?reference=...``: the messages with that reference, newest first;
 - Notify's error answers, queued by ``fail_next``: 400 (validation), 403 (a bad key), 429
   (the rate limit) and 500;
 - delivery receipts: ``finish`` sets a message's final status, and, with a callback set up,
@@ -15,11 +19,14 @@ Every request that reached it is kept in ``requests`` with the moment it arrived
 (``time.monotonic()``, the same clock in every process of the machine).
 """
 
+import base64
+import binascii
 import json
 import queue
 import socket
 import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -45,6 +52,10 @@ ERRORS = {
     ],
     500: [{"error": "Exception", "message": "Internal server error"}],
 }
+
+
+# Notify's postage classes for letters (europe and rest-of-world for addresses abroad).
+POSTAGES = ("first", "second", "economy", "europe", "rest-of-world")
 
 
 def _now() -> str:
@@ -123,6 +134,20 @@ class FakeNotify:
         """The sends it accepted, in the order they arrived."""
         return [r for r in self.requests if r.method == "POST" and r.status == 201]
 
+    def letters(self) -> list[dict[str, Any]]:
+        """The letters it accepted, in the order they arrived, each with its ``pdf`` bytes."""
+        with self.lock:
+            return [m for m in self.notifications.values() if m["type"] == "letter"]
+
+    def letter_status(self, notification_id: str, status: str) -> None:
+        """Move a letter on, as Notify's checks and its printer do (accepted, received,
+        cancelled, validation-failed, ...)."""
+        with self.lock:
+            message = self.notifications[notification_id]
+            message["status"] = status
+            if status in ("received", "cancelled") or "fail" in status:
+                message["completed_at"] = _now()
+
     def finish(self, notification_id: str, status: str, *, callback: bool = True) -> None:
         """Give a message its final status, and post the receipt if a callback is set up."""
         with self.lock:
@@ -171,6 +196,64 @@ class FakeNotify:
         except jwt.PyJWTError:
             return False
         return claims["iss"] == self.service_id and abs(time.time() - claims["iat"]) <= 30
+
+    def create_letter(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        def invalid(message: str) -> tuple[int, dict[str, Any]]:
+            return 400, _errors(400, [{"error": "ValidationError", "message": message}])
+
+        for name in ("reference", "content"):
+            if not body.get(name):
+                return invalid(f"{name} is a required property")
+        postage = body.get("postage", "second")
+        if postage not in POSTAGES:
+            return invalid(
+                f"postage invalid. It must be {', '.join(POSTAGES[:-1])} or {POSTAGES[-1]}."
+            )
+        try:
+            pdf = base64.b64decode(body["content"], validate=True)
+        except (binascii.Error, ValueError):
+            return invalid("Cannot decode letter content (base64)")
+        if not pdf.startswith(b"%PDF-"):
+            return 400, _errors(
+                400, [{"error": "BadRequestError", "message": "Letter content is not a valid PDF"}]
+            )
+        with self.lock:
+            if self.failures:
+                status = self.failures.pop(0)
+                return status, _errors(status, ERRORS[status])
+            notification_id = str(uuid.uuid4())
+            self.notifications[notification_id] = {
+                "id": notification_id,
+                "reference": body["reference"],
+                "email_address": None,
+                "phone_number": None,
+                "type": "letter",
+                "status": "pending-virus-check",
+                "postage": postage,
+                "created_at": _now(),
+                "created_by_name": None,
+                "sent_at": None,
+                "completed_at": None,
+                "pdf": pdf,
+            }
+        return 201, {"id": notification_id, "reference": body["reference"], "postage": postage}
+
+    def find(self, query: str) -> tuple[int, dict[str, Any]]:
+        params = urllib.parse.parse_qs(query)
+        reference = params["reference"][0] if "reference" in params else None
+        kind = params["template_type"][0] if "template_type" in params else None
+        with self.lock:
+            found = [
+                self._shown(message)
+                for message in reversed(self.notifications.values())
+                if (reference is None or message["reference"] == reference)
+                and (kind is None or message["type"] == kind)
+            ]
+        return 200, {"notifications": found, "links": {"current": f"{self.url}/v2/notifications"}}
+
+    @staticmethod
+    def _shown(message: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in message.items() if k not in ("personalisation", "pdf")}
 
     def create(self, kind: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         address_field = "email_address" if kind == "email" else "phone_number"
@@ -231,7 +314,7 @@ class FakeNotify:
             message = self.notifications.get(notification_id)
             if message is None:
                 return 404, _errors(404, [{"error": "NoResultFound", "message": "No result found"}])
-            return 200, {k: v for k, v in message.items() if k != "personalisation"}
+            return 200, self._shown(message)
 
     def _template_uri(self, template: str) -> str:
         return f"{self.url}/services/{self.service_id}/templates/{template}"
@@ -269,6 +352,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = 403, _errors(403, ERRORS[403])
         elif method == "POST" and self.path in ("/v2/notifications/email", "/v2/notifications/sms"):
             status, answer = notify.create(self.path.rsplit("/", 1)[1], body or {})
+        elif method == "POST" and self.path == "/v2/notifications/letter":
+            status, answer = notify.create_letter(body or {})
+        elif method == "GET" and self.path.split("?")[0] == "/v2/notifications":
+            status, answer = notify.find(urllib.parse.urlsplit(self.path).query)
         elif method == "GET" and self.path.startswith("/v2/notifications/"):
             status, answer = notify.read(self.path.rsplit("/", 1)[1])
         else:

@@ -34,7 +34,7 @@ from schemes.services import activity_record, scheme_status_change
 from tests.alerts import draft_alert
 from tests.factories import PASSWORD, LiaisonFactory, MembershipFactory, SchemeFactory, SiteFactory
 from tests.speedwatch import logged_session
-from watch.models import Offence, SessionAmendment, SiteStatusChange
+from watch.models import Offence, PostedLetter, SessionAmendment, SiteStatusChange
 
 # Field names that hold a person's name, contact details, vehicle or words.
 PERSONAL_FIELD = re.compile(
@@ -136,6 +136,17 @@ def person(db, django_capture_on_commit_callbacks) -> User:
     SiteStatusChange.objects.create(site=site, actor=subject, to_status="approved", reason="Safe")
     session = logged_session(site, [subject, other, third], offences=[("AB12CDE", 41)])
     Offence.objects.filter(session=session).update(action_updated_by=subject)
+    offence = Offence.objects.get(session=session)
+    PostedLetter.objects.create(
+        reference="CSW-L1-0000-0000-0042",
+        force=offence.force,
+        registration=offence.registration,
+        stage=offence.action,
+        first_observed_at=offence.observed_at,
+        postage="second",
+        posted_by=subject,
+        posted_at=timezone.now(),
+    ).offences.set([offence])
     SessionAmendment.objects.create(
         session=session, actor=subject, reason="Miscounted", changes={"vehicles_counted": [1, 2]}
     )

@@ -168,6 +168,8 @@ def test_config_tells_the_frontend_about_the_server(anon, settings) -> None:
         "alert_radius_min_m": 50,
         "alert_radius_max_m": 10_000,
         "speedwatch_risk_questions": RISK_QUESTIONS,
+        "speedwatch_letters_posted": False,
+        "speedwatch_letter_postage": "second",
         "labels": LABELS,
     }
     settings.GEOCODER = ""

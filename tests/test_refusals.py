@@ -168,6 +168,7 @@ ADMIN_NO_ADD = {
     "watch.AuditRecord",
     "watch.KeeperAddress",
     "watch.Offence",
+    "watch.PostedLetter",
     "watch.Session",
     "watch.SessionAmendment",
     "watch.Site",
@@ -187,6 +188,7 @@ ADMIN_VIEW_ONLY = {
     "watch.AuditRecord",
     "watch.KeeperAddress",
     "watch.Offence",
+    "watch.PostedLetter",
     "watch.Session",
     "watch.SessionAmendment",
     "watch.SiteStatusChange",
@@ -207,7 +209,14 @@ def one_of_everything(demo: None) -> None:
     from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
-    from watch.models import AuditRecord, KeeperAddress, Session, SessionAmendment
+    from watch.models import (
+        AuditRecord,
+        KeeperAddress,
+        Offence,
+        PostedLetter,
+        Session,
+        SessionAmendment,
+    )
 
     user = UserFactory(name="Admin Probe")
     Group.objects.create(name="Helpers")
@@ -234,6 +243,17 @@ def one_of_everything(demo: None) -> None:
         postcode="LL61 5UT",
         stored_at=timezone.now(),
     )
+    offence = Offence.objects.exclude(registration="").first()
+    PostedLetter.objects.create(
+        reference="CSW-L1-0000-0000-0002",
+        force="cambridgeshire",
+        registration=offence.registration,
+        stage="first_letter",
+        first_observed_at=offence.observed_at,
+        postage="second",
+        posted_by=user,
+        posted_at=timezone.now(),
+    ).offences.set([offence])
     alert = Alert.objects.first()
     Notice.objects.create(alert=alert, recipient=user, channel="in_app")
     Reply.objects.create(alert=alert, author=user, body="Seen them too.")

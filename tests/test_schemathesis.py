@@ -86,6 +86,8 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/v1/speedwatch/letters/addresses/upload/": (
         "the file is a UTF-8 CSV whose filled-in rows are waiting letters of the user's queue"
     ),
+    "GET /api/v1/speedwatch/letters/post/": "the server posts letters (LETTER_PROVIDER)",
+    "POST /api/v1/speedwatch/letters/post/": "the server posts letters (LETTER_PROVIDER)",
     "POST /api/v1/speedwatch/sessions/": (
         "the end after the start, within the submission window; a team of the scheme's "
         "members; text without NUL characters"

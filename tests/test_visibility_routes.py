@@ -274,6 +274,46 @@ def _audited() -> None:
     _content(client.get(f"{API}speedwatch/offences/export/"))
 
 
+def _keeper_stored() -> None:
+    from django.utils import timezone
+
+    from watch.models import KeeperAddress
+
+    address = keeper_address()
+    KeeperAddress.objects.create(
+        reference=address["reference"],
+        force="cambridgeshire",
+        registration=address["registration"],
+        name=address["name"],
+        address_lines=address["address_lines"],
+        postcode=address["postcode"],
+        stored_at=timezone.now(),
+    )
+
+
+def _posted() -> None:
+    from django.utils import timezone
+
+    from watch.models import PostedLetter
+
+    letter = queued()
+    PostedLetter.objects.create(
+        reference="CSW-L1-0000-0000-0003",
+        force="cambridgeshire",
+        registration=letter.registration,
+        stage=letter.action,
+        first_observed_at=letter.observed_at,
+        postage="second",
+        posted_at=timezone.now(),
+    ).offences.set([letter])
+
+
+@pytest.fixture(autouse=True)
+def _letters_posted_through_notify(settings) -> None:
+    """Letters are posted on this server (their tasks never run: nothing here commits)."""
+    settings.LETTER_PROVIDER = "notify"
+
+
 def _subscribed() -> None:
     PushSubscription.objects.create(user=person(VOLUNTEER), endpoint=ENDPOINT, p256dh="k", auth="a")
 
@@ -457,6 +497,37 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
     ],
     ("letters-export", "GET"): [
         Read(("letter",), LIAISON, lambda: f"{API}speedwatch/letters/export/")
+    ],
+    # Only letters of the liaison's queue are posted.
+    ("letters-post", "POST"): [
+        Read(
+            ("letter",),
+            LIAISON,
+            lambda: f"{API}speedwatch/letters/post/",
+            "post",
+            dict,
+            found=lambda r: r.status_code == 200 and r.json()["posted"] == 1,
+            hidden=lambda r: (
+                r.status_code == 200
+                and (r.json()["posted"], r.json()["without_address"]) == (0, [])
+            ),
+            setup=_keeper_stored,
+        )
+    ],
+    ("letters-post", "GET"): [
+        Read(
+            ("letter",),
+            LIAISON,
+            lambda: f"{API}speedwatch/letters/post/",
+            found=lambda r: r.status_code == 200 and r.json()["ready"] == 1,
+            hidden=lambda r: (
+                r.status_code == 200 and (r.json()["ready"], r.json()["without_address"]) == (0, [])
+            ),
+            setup=_keeper_stored,
+        )
+    ],
+    ("letters-posted", "GET"): [
+        Read(("posted letter",), LIAISON, lambda: f"{API}speedwatch/letters/posted/", setup=_posted)
     ],
     # Statistics are of the user's speedwatch schemes; with none, they are refused.
     ("speedwatch-statistics", "GET"): [

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from accounts.deletion import DeletionHandler, HeldData
 from accounts.models import User
-from watch.models import AuditRecord, Session, SessionAmendment
+from watch.models import AuditRecord, PostedLetter, Session, SessionAmendment
 
 
 def _held(user: User) -> list[HeldData]:
@@ -35,6 +35,12 @@ def _held(user: User) -> list[HeldData]:
             what="Corrections you made to submitted sessions",
             count=SessionAmendment.objects.filter(actor=user).count(),
             outcome="Kept, without your name.",
+        ),
+        HeldData(
+            what="Letters you posted through GOV.UK Notify",
+            count=PostedLetter.objects.filter(posted_by=user).count(),
+            outcome="Kept, without your name: they are the record of what was sent to "
+            "vehicle keepers.",
         ),
         HeldData(
             what="Searches and exports of vehicle registrations you made",

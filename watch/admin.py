@@ -19,6 +19,7 @@ from watch.models import (
     KeeperAddress,
     Letterhead,
     Offence,
+    PostedLetter,
     Session,
     SessionAmendment,
     Site,
@@ -289,6 +290,24 @@ class KeeperAddressAdmin(admin.ModelAdmin):
     list_filter = ["force"]
     search_fields = ["reference", "registration"]
     date_hierarchy = "stored_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PostedLetter)
+class PostedLetterAdmin(admin.ModelAdmin):
+    """Letters posted through GOV.UK Notify, as the app and Notify left them: shown, not
+    written here (a letter is posted once, by its liaison; Notify says the rest)."""
+
+    list_display = ["reference", "force", "stage", "status", "postage", "posted_at"]
+    list_filter = ["status", "force", "postage"]
+    search_fields = ["reference", "registration"]
+    date_hierarchy = "posted_at"
+    raw_id_fields = ["offences", "posted_by"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

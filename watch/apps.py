@@ -37,3 +37,6 @@ class WatchConfig(AppConfig):
 
         for action in ACTIONS:
             me_action_register(action)
+
+        # Its services queue these by name (core.queueing): registered with Celery here.
+        from watch import tasks  # noqa: F401

@@ -33,6 +33,9 @@ def public_settings() -> dict[str, Any]:
         "speedwatch_risk_questions": [
             {"key": key, "question": question} for key, question in RISK_QUESTIONS.items()
         ],
+        # Whether liaisons may post their letters through GOV.UK Notify, and with what postage.
+        "speedwatch_letters_posted": settings.LETTER_PROVIDER == "notify",
+        "speedwatch_letter_postage": settings.NOTIFY_LETTER_POSTAGE,
     }
 
 

@@ -11,6 +11,8 @@ from watch.models import (
     AuditAction,
     AuditRecord,
     Offence,
+    PostedLetter,
+    PostedLetterStatus,
     Session,
     SessionStatus,
     Site,
@@ -84,3 +86,27 @@ class AuditFilter(FilterSet):
         model = AuditRecord
         fields = ["since", "until", "scheme", "actor", "person", "action"]
         form = PeriodForm
+
+
+class PostedLetterFilter(FilterSet):
+    status = filters.ChoiceFilter(choices=PostedLetterStatus.choices)
+    registration = filters.CharFilter(
+        method="filter_registration", max_length=16, help_text="The vehicle's registration."
+    )
+    reference = filters.CharFilter(
+        method="filter_reference", max_length=32, help_text="The letter's reference, or its start."
+    )
+
+    class Meta:
+        model = PostedLetter
+        fields = ["status", "registration", "reference"]
+
+    def filter_registration(
+        self, queryset: QuerySet[PostedLetter], name: str, value: str
+    ) -> QuerySet[PostedLetter]:
+        return queryset.filter(registration=compact_registration(value))
+
+    def filter_reference(
+        self, queryset: QuerySet[PostedLetter], name: str, value: str
+    ) -> QuerySet[PostedLetter]:
+        return queryset.filter(reference__startswith=value.strip().upper())

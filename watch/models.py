@@ -389,6 +389,7 @@ class AuditAction(models.TextChoices):
     AUDIT_CSV = "audit_csv", "Exported the audit log (CSV)"
     TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
     KEEPER_ADDRESSES = "keeper_addresses", "Stored keepers' names and addresses"
+    LETTERS_POSTED = "letters_posted", "Posted letters through GOV.UK Notify"
 
 
 class AuditRecord(models.Model):
@@ -560,3 +561,90 @@ class KeeperAddress(models.Model):
     def lines(self) -> list[str]:
         """Every line printed in the window, the name first and the postcode last."""
         return [self.name, *self.address_lines, self.postcode]
+
+
+class LetterPostage(models.TextChoices):
+    """GOV.UK Notify's postage classes for precompiled letters (``NOTIFY_LETTER_POSTAGE``)."""
+
+    FIRST = "first", "First class"
+    SECOND = "second", "Second class"
+    ECONOMY = "economy", "Economy"
+
+
+class PostedLetterStatus(models.TextChoices):
+    # Stored, its task not yet begun (or put off: Notify could not take it yet).
+    PENDING = "pending", "Waiting to be sent"
+    # A worker has claimed it and is sending it to Notify.
+    SENDING = "sending", "Being sent"
+    # Notify has it (checking it for viruses, or waiting for the printer).
+    ACCEPTED = "accepted", "Accepted by Notify"
+    # Notify's printer has it: printed and posted within a working day.
+    RECEIVED = "received", "Printed and posted"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+class PostedLetter(models.Model):
+    """A speedwatch letter posted through GOV.UK Notify's precompiled-letter API.
+
+    One per letter, by its reference (unique): this is what makes sure a letter is never
+    posted twice, whoever asks again and however often its task runs. The offences on it are
+    marked sent when it is stored, so the letters batch does not offer them again. The
+    registration is the keeper's personal data: the retention purge empties it with the
+    offences' (``watch.services.retention``); the keeper's name and address are not copied
+    here, the letter's PDF is made from its ``KeeperAddress`` when it is sent.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    registration = models.CharField(max_length=16, blank=True)
+    stage = models.CharField(max_length=20, choices=Action.choices)
+    offences = models.ManyToManyField(Offence, related_name="+")
+    # When its earliest offence was seen: the retention purge goes by it, as for the offences.
+    first_observed_at = models.DateTimeField()
+    postage = models.CharField(max_length=10, choices=LetterPostage.choices)
+    status = models.CharField(
+        max_length=20, choices=PostedLetterStatus.choices, default=PostedLetterStatus.PENDING
+    )
+    # Notify's own word for the letter's status (pending-virus-check, accepted, received,
+    # cancelled, validation-failed, ...), as it last said it.
+    notify_status = models.CharField(max_length=30, blank=True)
+    notification_id = models.UUIDField(null=True, blank=True, unique=True)
+    # Why it failed, or why the last attempt did not get through (it is tried again).
+    failure = models.CharField(max_length=500, blank=True)
+    # How many times a worker has claimed it to send it: after the first, Notify is asked
+    # whether an earlier attempt reached it before it is sent again.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # When its task was put off to (Notify could not take it): the sweep leaves it until then.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # When Notify accepted it, and when its status last changed.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    # When Notify was last asked about it (``posted_letters_poll``).
+    checked_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        indexes = [
+            models.Index(fields=["force", "-posted_at", "-id"], name="posted_letter_force"),
+            # The poller: letters Notify has not finished with, asked about longest ago first.
+            models.Index(
+                fields=["checked_at"],
+                name="posted_letter_unfinished",
+                condition=Q(status__in=["pending", "sending", "accepted"]),
+            ),
+            models.Index(
+                fields=["first_observed_at"],
+                name="posted_letter_not_anonymised",
+                condition=Q(anonymised_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_status_display()}"

@@ -13,7 +13,15 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from accounts.personal_data import Erasure, ExportSection, Holding, Row
-from watch.models import AuditRecord, Offence, Session, SessionAmendment, Site, SiteStatusChange
+from watch.models import (
+    AuditRecord,
+    Offence,
+    PostedLetter,
+    Session,
+    SessionAmendment,
+    Site,
+    SiteStatusChange,
+)
 
 
 def _parts(*pairs: tuple[str, bool]) -> list[str]:
@@ -135,6 +143,17 @@ def _audit(user: User) -> Iterator[Row]:
         }
 
 
+def _posted_letters(user: User) -> Iterator[Row]:
+    for letter in PostedLetter.objects.filter(posted_by=user).order_by("posted_at", "pk"):
+        yield {
+            "reference": letter.reference,
+            "letter": letter.get_stage_display(),
+            "postage": letter.get_postage_display(),
+            "status": letter.get_status_display(),
+            "posted_at": letter.posted_at,
+        }
+
+
 SECTIONS = [
     ExportSection(
         name="speedwatch_sites",
@@ -209,6 +228,13 @@ SECTIONS = [
         rows=_amendments,
     ),
     ExportSection(
+        name="speedwatch_posted_letters",
+        description="Letters you posted through GOV.UK Notify as a police liaison, without "
+        "the registration or the keeper.",
+        columns=("reference", "letter", "postage", "status", "posted_at"),
+        rows=_posted_letters,
+    ),
+    ExportSection(
         name="registration_audit",
         description="The audit log's records of your searches by vehicle registration and "
         "your downloads of offences, letters or statistics.",
@@ -267,6 +293,14 @@ HOLDINGS = [
         "language they read, for one letter: "
         "the keeper's personal data, of no account's (who stored it is in the audit log); "
         "deleted KEEPER_ADDRESS_RETENTION_DAYS after it was stored.",
+    ),
+    Holding(
+        "watch.PostedLetter",
+        Erasure.UNLINKED,
+        "A letter posted through GOV.UK Notify is the record of what went to a vehicle's "
+        f"keeper: {_WITHOUT_NAME} who posted it. Its registration is the keeper's personal "
+        "data, emptied by the retention purge with its offences'.",
+        export=("speedwatch_posted_letters",),
     ),
     Holding(
         "watch.Letterhead",

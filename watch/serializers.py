@@ -28,7 +28,9 @@ from watch.models import (
     AuditRecord,
     Direction,
     DisputeOutcome,
+    LetterPostage,
     Offence,
+    PostedLetter,
     Session,
     SessionAmendment,
     Site,
@@ -36,7 +38,7 @@ from watch.models import (
     SiteStatusChange,
     VehicleType,
 )
-from watch.registrations import compact_registration, mask_registration
+from watch.registrations import compact_registration, display_registration, mask_registration
 from watch.rules import RISK_QUESTIONS
 
 # The lists below build their rows by hand from ``.values()`` rows (``queue_offence_rows``,
@@ -847,3 +849,81 @@ class KeeperAddressesStoredSerializer(Serializer):
     kept_days = serializers.IntegerField(
         help_text="How many days the names and addresses are kept before they are deleted."
     )
+
+
+class LettersPostInputSerializer(Serializer):
+    action = serializers.ChoiceField(
+        choices=[Action.FIRST_LETTER, Action.SECOND_LETTER, Action.POLICE_ACTION],
+        required=False,
+        help_text="Post only the letters of this stage (all waiting letters without it).",
+    )
+
+
+class LettersReadySerializer(Serializer):
+    ready = serializers.IntegerField(help_text="How many letters posting now would post.")
+    postage = serializers.ChoiceField(
+        choices=LetterPostage.choices, help_text="The postage they would go with."
+    )
+    references = serializers.ListField(
+        child=serializers.CharField(), help_text="The references of the letters ready to post."
+    )
+    without_address = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The references of waiting letters without their keeper's name and address.",
+    )
+
+
+class LettersPostedSerializer(Serializer):
+    posted = serializers.IntegerField(help_text="How many letters were handed to GOV.UK Notify.")
+    postage = serializers.ChoiceField(
+        choices=LetterPostage.choices, help_text="The postage they go with."
+    )
+    references = serializers.ListField(
+        child=serializers.CharField(), help_text="The references of the letters posted."
+    )
+    without_address = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The references of waiting letters without their keeper's name and address: "
+        "not posted (Notify needs an address), still waiting.",
+    )
+    already_posted = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Letters posted before whose offences were waiting again: not posted twice.",
+    )
+
+
+class PostedLetterSerializer(ModelSerializer):
+    registration = serializers.SerializerMethodField()
+    posted_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostedLetter
+        fields = [
+            "id",
+            "reference",
+            "registration",
+            "stage",
+            "postage",
+            "status",
+            "notify_status",
+            "failure",
+            "posted_by_name",
+            "posted_at",
+            "sent_at",
+            "status_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "notify_status": {"help_text": "GOV.UK Notify's own word for the letter's status."},
+            "failure": {
+                "help_text": "Why it failed, or why the last attempt to send it did not get "
+                "through (it is tried again)."
+            },
+        }
+
+    def get_registration(self, letter: PostedLetter) -> str:
+        """As printed on a number plate; empty once removed by the retention purge."""
+        return display_registration(letter.registration) if letter.registration else ""
+
+    def get_posted_by_name(self, letter: PostedLetter) -> str:
+        return letter.posted_by.name if letter.posted_by else ""

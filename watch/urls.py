@@ -23,6 +23,12 @@ urlpatterns = [
     path("speedwatch/letters/", letters.LetterQueueView.as_view(), name="letters"),
     path("speedwatch/letters/mark/", letters.LetterMarkView.as_view(), name="letters-mark"),
     path("speedwatch/letters/export/", letters.LetterExportView.as_view(), name="letters-export"),
+    path("speedwatch/letters/post/", letters.LetterPostView.as_view(), name="letters-post"),
+    path(
+        "speedwatch/letters/posted/",
+        letters.PostedLetterListView.as_view(),
+        name="letters-posted",
+    ),
     path(
         "speedwatch/letters/addresses/",
         letters.KeeperAddressesView.as_view(),

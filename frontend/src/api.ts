@@ -19,7 +19,9 @@ import type {
   EmailChangeInput,
   LetterMark,
   KeeperAddressesStored,
+  LetterStage,
   LettersMarked,
+  LettersPosted,
   Me,
   MeInput,
   MemberRole,
@@ -349,6 +351,7 @@ export type SiteQuery = QueryOf<'/api/v1/speedwatch/sites/'>;
 export type SessionQuery = QueryOf<'/api/v1/speedwatch/sessions/'>;
 export type OffenceQuery = QueryOf<'/api/v1/speedwatch/offences/'>;
 export type LetterQuery = QueryOf<'/api/v1/speedwatch/letters/'>;
+export type PostedLetterQuery = QueryOf<'/api/v1/speedwatch/letters/posted/'>;
 export type AlertQuery = QueryOf<'/api/v1/alerts/'>;
 export type InboxQuery = QueryOf<'/api/v1/inbox/'>;
 export type MemberQuery = QueryOf<'/api/v1/schemes/{scheme_pk}/members/'>;
@@ -542,6 +545,18 @@ export const api = {
           },
         }),
       ),
+    ),
+  /** What posting the waiting letters (of one stage, or all) would post: 400 where the server does not post. */
+  lettersReady: (action: LetterStage | undefined, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/speedwatch/letters/post/', { params: { query: action ? { action } : {} }, signal })),
+  /** Post the waiting letters through GOV.UK Notify (an Idempotency-Key makes a retry safe). */
+  postLetters: async (action: LetterStage | undefined) =>
+    filled<LettersPosted>(
+      await read(client.POST('/api/v1/speedwatch/letters/post/', { body: action ? { action } : {} })),
+    ),
+  postedLetters: (query: PostedLetterQuery, signal?: AbortSignal) =>
+    read(
+      client.GET('/api/v1/speedwatch/letters/posted/', { params: { query: { page_size: 20, ...query } }, signal }),
     ),
   /** The offences the list shows, as a CSV (every column; each download is audited). */
   offencesExportUrl: (query: OffenceQuery) =>

@@ -80,6 +80,9 @@ const FALLBACK_CONFIG: Config = {
   labels: null,
   // Push notifications are off without the server's key.
   webpush_public_key: '',
+  // Letters are not posted from here without the server's word.
+  speedwatch_letters_posted: false,
+  speedwatch_letter_postage: 'second',
 };
 
 /** What a copy of me/ saved by an earlier version of the app allows: nothing beyond what

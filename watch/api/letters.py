@@ -1,42 +1,55 @@
 """A liaison's letters queue (pending letters and referrals in their force area): the list,
-marking letters sent or actions done, and the letters to post."""
+marking letters sent or actions done, the letters to print and post, and posting them through
+GOV.UK Notify with the list of letters posted."""
+
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.requests import SignedInRequest
+from accounts.requests import SignedInRequest, signed_in_user
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer, PDFRenderer
 from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
 from watch.api.audit import RegistrationSearchAudited
 from watch.exports.letters import letters_download
-from watch.filters import OffenceFilter
-from watch.models import ActionStatus, AuditAction, Offence
+from watch.filters import OffenceFilter, PostedLetterFilter
+from watch.models import ActionStatus, AuditAction, Offence, PostedLetter
 from watch.selectors.letters import (
     keeper_addresses_of,
     letterhead_for,
     letters_queue,
+    letters_ready_to_post,
     letters_to_send,
     liaison_schemes,
+    posted_letters_of,
 )
 from watch.serializers import (
     KeeperAddressesInputSerializer,
     KeeperAddressesStoredSerializer,
     LettersMarkedSerializer,
+    LettersPostedSerializer,
+    LettersPostInputSerializer,
+    LettersReadySerializer,
     MarkInputSerializer,
+    PostedLetterSerializer,
     QueueOffenceSerializer,
 )
-from watch.services.audit import export_record
+from watch.services.audit import export_record, registration_search_record
 from watch.services.escalation import offences_mark
 from watch.services.keepers import keeper_addresses_store
+from watch.services.posting import letters_post, letters_posting_check
 from watch.uploads import csv_keeper_addresses
 
 
@@ -46,7 +59,7 @@ def letters_force(user: AnyUser) -> str:
     idempotency key is answered as such before it)."""
     force = liaison_force(user)
     if not force:
-        raise PermissionDenied("The letters queue is for police liaisons.")
+        raise PermissionDenied(_("The letters queue is for police liaisons."))
     return force
 
 
@@ -84,7 +97,7 @@ class LetterMarkView(IdempotentAPIView):
         ids = set(payload.validated_data["ids"])
         offences = list(letters_queue(user=request.user).filter(pk__in=ids))
         if len(offences) != len(ids):
-            raise ValidationError({"ids": ["Some of these are not in your letters queue."]})
+            raise ValidationError({"ids": [_("Some of these are not in your letters queue.")]})
         updated = offences_mark(
             offences=offences, actor=request.user, status=payload.validated_data["status"]
         )
@@ -167,3 +180,85 @@ class KeeperAddressesUploadView(IdempotentAPIView):
         addresses = csv_keeper_addresses(request.FILES.get("file"))
         stored = keeper_addresses_store(actor=request.user, addresses=addresses)
         return Response({"stored": stored, "kept_days": settings.KEEPER_ADDRESS_RETENTION_DAYS})
+
+
+class LetterPostView(IdempotentAPIView):
+    """Post the waiting letters (of one stage, or all) through GOV.UK Notify, where this
+    server does (``LETTER_PROVIDER``; otherwise 400): each letter whose keeper's name and
+    address are stored goes as its own PDF, with its reference and the configured postage,
+    and its offences are marked sent. Letters without an address are named and stay waiting.
+    Asking again posts nothing twice. Follow each letter in ``letters/posted/``."""
+
+    @staticmethod
+    def _filters(data: Any) -> dict[str, str]:
+        payload = LettersPostInputSerializer(data=data)
+        payload.is_valid(raise_exception=True)
+        return {
+            key: payload.validated_data[key] for key in ("action",) if key in payload.validated_data
+        }
+
+    @extend_schema(
+        parameters=[LettersPostInputSerializer],
+        responses={200: LettersReadySerializer},
+        description="What posting now would post (``?action=`` as the body of a post), to "
+        "confirm it before posting.",
+    )
+    def get(self, request: SignedInRequest) -> Response:
+        letters_force(request.user)
+        letters_posting_check()
+        ready, without_address = letters_ready_to_post(
+            user=request.user, filters=self._filters(request.query_params)
+        )
+        return Response(
+            LettersReadySerializer(
+                {
+                    "ready": len(ready),
+                    "postage": settings.NOTIFY_LETTER_POSTAGE,
+                    "references": ready,
+                    "without_address": without_address,
+                }
+            ).data
+        )
+
+    @extend_schema(request=LettersPostInputSerializer, responses={200: LettersPostedSerializer})
+    def post(self, request: SignedInRequest) -> Response:
+        letters_force(request.user)
+        posted = letters_post(actor=request.user, filters=self._filters(request.data))
+        return Response(
+            LettersPostedSerializer(
+                {
+                    "posted": len(posted.posted),
+                    "postage": settings.NOTIFY_LETTER_POSTAGE,
+                    "references": posted.posted,
+                    "without_address": posted.without_address,
+                    "already_posted": posted.already_posted,
+                }
+            ).data
+        )
+
+
+class PostedLetterListView(generics.ListAPIView):
+    """The letters the liaison's force posted through GOV.UK Notify, newest first, each with
+    its status (waiting, being sent, accepted by Notify, printed and posted, cancelled, or
+    failed with the reason). A search by registration is recorded in the audit log."""
+
+    serializer_class = PostedLetterSerializer
+    filterset_class = PostedLetterFilter
+    ordering_fields = ["posted_at"]
+    ordering = ["-posted_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[PostedLetter]:
+        if getattr(self, "swagger_fake_view", False):
+            return PostedLetter.objects.none()
+        letters_force(self.request.user)
+        return posted_letters_of(user=self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().list(request, *args, **kwargs)
+        registration_search_record(
+            actor=signed_in_user(request),
+            params=request.query_params,
+            rows=response.data["count"],
+            schemes=lambda: liaison_schemes(user=request.user),
+        )
+        return response

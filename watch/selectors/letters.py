@@ -1,5 +1,5 @@
-"""Reads of the letters queue: a liaison's offences still to act on, the schemes it covers, and
-the force's letterhead."""
+"""Reads of the letters queue: a liaison's offences still to act on, the schemes it covers, the
+force's letterhead, and the letters posted through GOV.UK Notify."""
 
 from typing import Any
 
@@ -10,7 +10,8 @@ from core import visibility
 from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
 from watch.filters import OffenceFilter
-from watch.models import Action, ActionStatus, KeeperAddress, Letterhead, Offence
+from watch.letters import letters_from
+from watch.models import Action, ActionStatus, KeeperAddress, Letterhead, Offence, PostedLetter
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
 
 
@@ -57,3 +58,38 @@ def keeper_addresses_of(*, force: str) -> dict[str, KeeperAddress]:
     """The keepers' names and addresses stored for the force's letters, by letter reference
     (only recent ones are kept: ``KEEPER_ADDRESS_RETENTION_DAYS``)."""
     return {address.reference: address for address in KeeperAddress.objects.filter(force=force)}
+
+
+@visibility.rule("posted letter")
+def posted_letters_of(*, user: AnyUser) -> QuerySet[PostedLetter]:
+    """The letters a liaison's force posted through GOV.UK Notify, newest first."""
+    force = liaison_force(user)
+    if not force:
+        return PostedLetter.objects.none()
+    return (
+        PostedLetter.objects.filter(force=force)
+        .select_related("posted_by")
+        .order_by("-posted_at", "-id")
+    )
+
+
+def letters_ready_to_post(*, user: AnyUser, filters: Any) -> tuple[list[str], list[str]]:
+    """The references of the liaison's waiting letters (narrowed by ``filters``) that
+    ``letters_post`` would post (their keeper's address stored, not posted before), and of
+    those it would leave for want of an address."""
+    force = liaison_force(user) or ""
+    references = [
+        letter.reference for letter in letters_from(letters_to_send(user=user, filters=filters))
+    ]
+    addressed = set(
+        KeeperAddress.objects.filter(force=force, reference__in=references).values_list(
+            "reference", flat=True
+        )
+    )
+    posted = set(
+        PostedLetter.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    return (
+        [reference for reference in references if reference in addressed - posted],
+        [reference for reference in references if reference not in addressed],
+    )

@@ -1,5 +1,6 @@
-"""Retention: registrations and the registrations searched for are anonymised once older
-than the retention period; keepers' names and addresses are deleted once they have served."""
+"""Retention: registrations (of offences and of the letters posted about them) and the
+registrations searched for are anonymised once older than the retention period; keepers'
+names and addresses are deleted once they have served."""
 
 from datetime import datetime, timedelta
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from watch.models import AuditRecord, KeeperAddress, Offence
+from watch.models import AuditRecord, KeeperAddress, Offence, PostedLetter
 from watch.registrations import looks_like_registration
 
 REMOVED = "[removed]"
@@ -21,6 +22,8 @@ def registrations_purge(*, now: datetime | None = None) -> int:
     free-text note; counts, speeds and the vehicle key stay, so statistics, repeat vehicles
     included, come out the same after the purge. Audit records lose the registrations
     searched for: the ``registration`` filter, and any other value that reads as one.
+    Letters posted through Notify lose their registration with their offences' (by when the
+    first of them was seen), keeping their reference and status.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SPEEDWATCH_RETENTION_DAYS)
@@ -28,6 +31,9 @@ def registrations_purge(*, now: datetime | None = None) -> int:
         purged = Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
             registration="", make="", model="", colour="", dispute_note="", anonymised_at=now
         )
+        PostedLetter.objects.filter(
+            first_observed_at__lt=cutoff, anonymised_at__isnull=True
+        ).update(registration="", anonymised_at=now)
         records = list(
             AuditRecord.objects.filter(at__lt=cutoff, anonymised_at__isnull=True).only("detail")
         )

@@ -143,6 +143,16 @@ export type SessionWithOffences = Schemas['SessionDetail'];
 /** What marking letters answers. */
 export type LettersMarked = Schemas['LettersMarked'];
 export type KeeperAddressesStored = Schemas['KeeperAddressesStored'];
+/** The stages of letter a liaison may post on their own. */
+export type LetterStage = Schemas['LettersPostInputActionEnum'];
+export type LetterPostage = Schemas['PostageEnum'];
+/** What posting the waiting letters now would post. */
+export type LettersReady = Schemas['LettersReady'];
+/** What posting the waiting letters through GOV.UK Notify did. */
+export type LettersPosted = Schemas['LettersPosted'];
+/** A letter posted through GOV.UK Notify, with how it is getting on. */
+export type PostedLetter = Schemas['PostedLetter'];
+export type PostedLetterStatus = Schemas['PostedLetterStatusEnum'];
 
 /**
  * A member's alert settings. The server sends every field; the schema marks some optional,

@@ -3,22 +3,35 @@
 
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { plural } from '../format';
+import { formatNumber } from '../format';
 import { useSubmission } from '../hooks';
+import { t } from '../i18n';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
+
+// The server's names for a row's fields, in the words of the file's columns.
+const COLUMN_NAMES: Record<string, () => string> = {
+  reference: () => t('keeperUpload.column.reference'),
+  registration: () => t('keeperUpload.column.registration'),
+  name: () => t('keeperUpload.column.name'),
+  address_lines: () => t('keeperUpload.column.address_lines'),
+  postcode: () => t('keeperUpload.column.postcode'),
+};
 
 /** "row 3.postcode" → "Row 3, postcode: …": every refused row of the file, by its number. */
 function rowMessages(fields: Record<string, string[]>): string[] {
   return Object.entries(fields).flatMap(([field, messages]) => {
     const [, row, column] = /^addresses\.row (\d+)\.?(.*)$/.exec(field) ?? [];
     if (!row) return messages;
-    const where = column ? `Row ${row}, ${column.replace(/\.\d+$/, '').replace(/_/g, ' ')}` : `Row ${row}`;
-    return messages.map((message) => `${where}: ${message}`);
+    const name = column.replace(/\.\d+$/, '');
+    const where = name
+      ? t('keeperUpload.rowColumn', { row, column: COLUMN_NAMES[name]?.() ?? name.replace(/_/g, ' ') })
+      : t('keeperUpload.row', { row });
+    return messages.map((message) => t('keeperUpload.rowMessage', { where, message }));
   });
 }
 
-export function KeeperAddressUpload() {
+export function KeeperAddressUpload({ onStored }: { onStored?: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const submission = useSubmission();
   return (
@@ -29,24 +42,24 @@ export function KeeperAddressUpload() {
         event.preventDefault();
         const form = event.currentTarget as HTMLFormElement;
         void submission.run(async () => {
-          if (!file) throw new Error('Choose the letters CSV with the keepers’ names and addresses filled in.');
+          if (!file) throw new Error(t('keeperUpload.chooseFirst'));
           // Chosen again for the next try: a file corrected and saved under the same name is
           // then read afresh, not the copy the browser took when it was first chosen.
           setFile(null);
           form.reset();
           const result = await api.uploadKeeperAddresses(file);
-          return `Keepers’ names and addresses stored for ${plural(result.stored, 'letter')}, and kept for ${plural(result.kept_days, 'day')}: the PDF and the CSV now carry them.`;
+          onStored?.();
+          return t('keeperUpload.stored', {
+            letters: t('keeperUpload.letters', { count: result.stored, n: formatNumber(result.stored) }),
+            days: t('keeperUpload.days', { count: result.kept_days, n: formatNumber(result.kept_days) }),
+          });
         });
       }}
     >
-      <h3 id="keeper-upload-heading">Add the keepers’ names and addresses</h3>
-      <p>
-        Fill in the keeper columns of the CSV from your lookup and upload it here: those letters are then addressed to
-        the keeper by name. Rows left blank stay addressed to the registered keeper.
-        The names and addresses are deleted once the letters have had time to go out.
-      </p>
+      <h3 id="keeper-upload-heading">{t('keeperUpload.heading')}</h3>
+      <p>{t('keeperUpload.intro')}</p>
       <label class="field__label" for="keeper-file">
-        Letters CSV with keepers filled in
+        {t('keeperUpload.fileLabel')}
       </label>
       <input
         id="keeper-file"
@@ -58,7 +71,7 @@ export function KeeperAddressUpload() {
       <ErrorAlert messages={submission.error ? rowMessages({ ...submission.error.fields, '': submission.error.general }) : []} />
       <ActionResult result={submission.result} />
       <button type="submit" class="button button--secondary" aria-disabled={submission.busy ? 'true' : undefined}>
-        {submission.busy ? 'Uploading…' : 'Upload addresses'}
+        {submission.busy ? t('keeperUpload.uploading') : t('keeperUpload.upload')}
       </button>
     </form>
   );

@@ -1,6 +1,7 @@
 // "/speedwatch/letters" — a liaison's queue of letters to registered keepers and referrals
 // for police action: download the batch for the mail merge or to print, then mark what
-// was sent or done.
+// was sent or done; or, where the server posts letters through GOV.UK Notify, post them
+// from here and follow each one.
 
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
@@ -9,34 +10,41 @@ import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
 import { KeeperAddressUpload } from '../components/KeeperAddressUpload';
 import { ErrorAlert, SelectField } from '../components/FormField';
+import { PostedLetterList, PostLetters, stageLabel } from '../components/PostedLetters';
 import { Loading } from '../components/Loading';
 import { OffenceCard } from '../components/OffenceCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { ACTION_LABELS, ACTION_STATUS_LABELS, formatDate, countOf, formatRegistration, plural } from '../format';
+import { formatDate, formatNumber, formatRegistration } from '../format';
 import { usePagedList, useSubmission, useTitle } from '../hooks';
+import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
-import type { ActionStatus, LetterAction, Me, QueueOffence } from '../api/schemas';
+import { useSession } from '../session';
+import type { ActionStatus, LetterAction, LetterStage, Me, QueueOffence } from '../api/schemas';
 import { choiceParam } from '../queryParams';
 
-const ACTION_CHOICES = [
-  { value: '', label: 'All letters and referrals' },
-  { value: 'first_letter', label: ACTION_LABELS.first_letter },
-  { value: 'second_letter', label: ACTION_LABELS.second_letter },
-  { value: 'police_action', label: ACTION_LABELS.police_action },
+const STAGES: LetterStage[] = ['first_letter', 'second_letter', 'police_action'];
+
+const ACTION_CHOICES = () => [
+  { value: '', label: t('letters.allLetters') },
+  ...STAGES.map((stage) => ({ value: stage, label: stageLabel(stage) })),
 ];
 
-const STATUS_CHOICES = () => (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({
-  value: status,
-  label: ACTION_STATUS_LABELS[status],
-}));
+const STATUS_LABELS: Record<ActionStatus, () => string> = {
+  pending: () => t('letters.actionStatus.pending'),
+  sent: () => t('letters.actionStatus.sent'),
+  done: () => t('letters.actionStatus.done'),
+};
+
+const STATUS_CHOICES = () =>
+  (['pending', 'sent', 'done'] as ActionStatus[]).map((status) => ({ value: status, label: STATUS_LABELS[status]() }));
 
 export function LettersScreen() {
-  useTitle('Letters');
+  useTitle(t('letters.title'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Letters</h1>
+      <h1 tabIndex={-1}>{t('letters.title')}</h1>
       <RequireSignIn>{(me) => <LetterQueue me={me} />}</RequireSignIn>
     </>
   );
@@ -44,6 +52,10 @@ export function LettersScreen() {
 
 function LetterQueue({ me }: { me: Me }) {
   const { query } = useLocation();
+  const { config } = useSession();
+  const posting = Boolean(config?.speedwatch_letters_posted);
+  // Each posting (and each upload of addresses) asks again what is ready and what was posted.
+  const [postings, setPostings] = useState(0);
   const action = query.get('action') ?? '';
   const actionStatus = query.get('action_status') ?? 'pending';
   const [chosenAction, setChosenAction] = useState(action);
@@ -74,11 +86,11 @@ function LetterQueue({ me }: { me: Me }) {
   const chosen = shownIds.filter((id) => selected.has(id));
   const allChosen = shownIds.length > 0 && chosen.length === shownIds.length;
 
-  if (!me.actions.work_letters) return <p>The letters queue is for police liaison officers.</p>;
+  if (!me.actions.work_letters) return <p>{t('letters.onlyLiaisons')}</p>;
 
   const mark = (status: 'sent' | 'done') =>
     submission.run(async () => {
-      if (!chosen.length) throw new Error('Select at least one letter first.');
+      if (!chosen.length) throw new Error(t('letters.selectFirst'));
       const result = await api.markLetters(chosen, status);
       const done = new Set(chosen);
       setSelected(new Set());
@@ -87,20 +99,22 @@ function LetterQueue({ me }: { me: Me }) {
         list.update((items) => items.filter((item) => !done.has(item.id)));
       }
       // Said in the action bar, where the buttons are (or were, once the list is empty).
-      return `${plural(result.updated, 'letter')} marked as ${status === 'sent' ? 'sent' : 'done'}.`;
+      const n = formatNumber(result.updated);
+      return status === 'sent'
+        ? t('letters.markedSent', { count: result.updated, n })
+        : t('letters.markedDone', { count: result.updated, n });
     });
   const hasLetters = list.items.length > 0;
 
   const exportQuery = { action: choiceParam<LetterAction>(action) };
+  const stage = STAGES.find((value) => value === action);
+  const shownCount = Math.max(0, list.count - marked);
   return (
     <>
-      <p>
-        Letters to the registered keepers of vehicles recorded speeding in the {me.liaison?.force_name} area, oldest
-        first, and referrals for police action.
-      </p>
+      <p>{t('letters.intro', { force: me.liaison?.force_name ?? '' })}</p>
       <form
         class="filters"
-        aria-label="Filter letters"
+        aria-label={t('letters.filters')}
         onSubmit={(event) => {
           event.preventDefault();
           const params = new URLSearchParams();
@@ -110,47 +124,66 @@ function LetterQueue({ me }: { me: Me }) {
           navigate(text ? `/speedwatch/letters?${text}` : '/speedwatch/letters');
         }}
       >
-        <SelectField label="Letter" value={chosenAction} onValue={setChosenAction} choices={ACTION_CHOICES} />
-        <SelectField label="Show" value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES()} />
+        <SelectField
+          label={t('letters.letterField')}
+          value={chosenAction}
+          onValue={setChosenAction}
+          choices={ACTION_CHOICES()}
+        />
+        <SelectField label={t('letters.showField')} value={chosenStatus} onValue={setChosenStatus} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
-          Show letters
+          {t('letters.showButton')}
         </button>
       </form>
 
       <section aria-labelledby="batch-heading" class="panel">
-        <h2 id="batch-heading">Download the waiting batch</h2>
+        <h2 id="batch-heading">{t('letters.batch.heading')}</h2>
         <p>
-          Every letter still waiting{action ? ` (${ACTION_LABELS[action as keyof typeof ACTION_LABELS]?.toLowerCase() ?? action})` : ''}:
-          one letter per vehicle and stage, as a CSV for a mail merge or ready to print for a window envelope, addressed to each keeper you have added below (the others to the registered keeper, their name and address left blank for your lookup). Each download is recorded.
+          {stage
+            ? t('letters.batch.ofStage', { stage: stageLabel(stage).toLocaleLowerCase() })
+            : t('letters.batch.all')}
         </p>
         <div class="button-row">
           <a class="button button--secondary" href={api.lettersExportUrl(exportQuery, 'csv')} download>
-            Download CSV
+            {t('letters.batch.csv')}
           </a>
           <a class="button button--secondary" href={api.lettersExportUrl(exportQuery, 'pdf')} download>
-            Download PDF
+            {t('letters.batch.pdf')}
           </a>
         </div>
-        <KeeperAddressUpload />
+        <KeeperAddressUpload onStored={() => setPostings((n) => n + 1)} />
       </section>
 
+      {posting && (
+        <PostLetters
+          stage={stage}
+          refreshed={postings}
+          onPosted={() => {
+            setPostings((n) => n + 1);
+            list.reload();
+          }}
+        />
+      )}
+
       <section aria-labelledby="queue-heading">
-        <h2 id="queue-heading">{ACTION_STATUS_LABELS[actionStatus as ActionStatus] ?? 'Letters'}</h2>
+        <h2 id="queue-heading">{STATUS_LABELS[actionStatus as ActionStatus]?.() ?? t('letters.title')}</h2>
         <p role="status" class="results__count">
           {list.loading
-            ? 'Loading…'
+            ? t('common.loading')
             : list.error
               ? ''
-              : `${list.countCapped ? countOf(list, 'letter') : plural(Math.max(0, list.count - marked), 'letter')}.`}
+              : list.countCapped
+                ? t('letters.countMore', { n: formatNumber(list.count) })
+                : t('letters.count', { count: shownCount, n: formatNumber(shownCount) })}
         </p>
         {list.loading ? (
-          <Loading what="letters" />
+          <Loading what={t('letters.noun')} />
         ) : (
           <>
             <ErrorAlert messages={list.error?.general ?? []} />
             {list.items.length === 0 && !list.error ? (
               <EmptyState>
-                <p>{actionStatus === 'pending' ? 'No letters are waiting.' : 'Nothing to show.'}</p>
+                <p>{actionStatus === 'pending' ? t('letters.noneWaiting') : t('letters.nothing')}</p>
               </EmptyState>
             ) : (
               <>
@@ -160,7 +193,7 @@ function LetterQueue({ me }: { me: Me }) {
                     checked={allChosen}
                     onChange={(event) => setSelected(event.currentTarget.checked ? new Set(shownIds) : new Set())}
                   />
-                  <span>Select all shown</span>
+                  <span>{t('letters.selectAll')}</span>
                 </label>
                 <ul class="card-list">
                   {list.items.map((offence) => (
@@ -181,14 +214,19 @@ function LetterQueue({ me }: { me: Me }) {
                               }}
                             />
                             <span>
-                              Select {formatRegistration(offence.registration)}, {offence.speed_mph} mph on{' '}
-                              {formatDate(offence.observed_at)}
+                              {t('letters.selectOne', {
+                                registration: formatRegistration(offence.registration),
+                                speed: offence.speed_mph,
+                                date: formatDate(offence.observed_at),
+                              })}
                             </span>
                           </label>
                         }
                       >
                         <p class="card__detail">
-                          <a href={`/speedwatch/sessions/${offence.session}`}>Session at {offence.site_name}</a>
+                          <a href={`/speedwatch/sessions/${offence.session}`}>
+                            {t('letters.sessionAt', { site: offence.site_name })}
+                          </a>
                         </p>
                       </OffenceCard>
                     </li>
@@ -199,11 +237,11 @@ function LetterQueue({ me }: { me: Me }) {
             {/* After the list and sticky, so it stays at the foot of the screen while the list scrolls by;
                 it stays once the list is emptied, to say what was done. */}
             {(hasLetters || marked > 0) && (
-              <div class="selection-bar" role="group" aria-label="Selected letters">
+              <div class="selection-bar" role="group" aria-label={t('letters.selectedGroup')}>
                 <ActionResult result={submission.result} />
                 {hasLetters && (
                   <p class="selection-bar__count" aria-live="polite">
-                    {chosen.length} selected
+                    {t('letters.selected', { n: formatNumber(chosen.length) })}
                   </p>
                 )}
                 <ErrorAlert messages={submission.error ? submission.otherErrors([]) : []} />
@@ -216,7 +254,7 @@ function LetterQueue({ me }: { me: Me }) {
                         aria-disabled={submission.busy ? 'true' : undefined}
                         onClick={() => mark('sent')}
                       >
-                        Mark as sent
+                        {t('letters.markSent')}
                       </button>
                     )}
                     {actionStatus !== 'done' && (
@@ -226,17 +264,19 @@ function LetterQueue({ me }: { me: Me }) {
                         aria-disabled={submission.busy ? 'true' : undefined}
                         onClick={() => mark('done')}
                       >
-                        Mark as done
+                        {t('letters.markDone')}
                       </button>
                     )}
                   </div>
                 )}
               </div>
             )}
-            <ShowMoreButton list={list} noun="letters" />
+            <ShowMoreButton list={list} noun={t('letters.noun')} />
           </>
         )}
       </section>
+
+      {posting && <PostedLetterList refreshed={postings} />}
     </>
   );
 }
