@@ -126,9 +126,9 @@ export function TranslationFields({
         checked={state.included}
         onChecked={(included) => onState({ ...state, included }, 'included')}
       />
+      <ErrorAlert messages={general} />
       {state.included && (
         <div class="translation__fields">
-          <ErrorAlert messages={general} />
           {fields.includes('title') && (
             <TextField
               label={welsh ? t('alertLanguage.title.cy') : t('alertLanguage.title.en')}
