@@ -95,9 +95,8 @@ def _english_left(main: Locator) -> list[str]:
     return [word for word in ENGLISH_WORDS if re.search(rf"\b{re.escape(word)}\b", text)]
 
 
-def test_a_welsh_member_reads_in_welsh_the_alert_a_liaison_wrote_in_both(page: Page) -> None:
-    User.objects.filter(email=VOLUNTEER).update(language="cy")
-
+def _publish_in_both_languages(page: Page) -> Alert:
+    """The liaison writes the alert in English with its Welsh, and publishes it."""
     sign_in(page, LIAISON)
     page.goto("/alerts/new?lat={}&lon={}&zoom={}".format(*CAMBRIDGE))
     expect(page.get_by_role("heading", level=1)).to_have_text("New alert")
@@ -146,7 +145,12 @@ def test_a_welsh_member_reads_in_welsh_the_alert_a_liaison_wrote_in_both(page: P
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_role("button", name="Read in Welsh")).to_be_visible()
 
-    alert = Alert.objects.get(title=TITLE)
+    return Alert.objects.get(title=TITLE)
+
+
+def test_a_welsh_member_reads_in_welsh_the_alert_a_liaison_wrote_in_both(page: Page) -> None:
+    User.objects.filter(email=VOLUNTEER).update(language="cy")
+    alert = _publish_in_both_languages(page)
     stored = page.request.get(f"/api/v1/alerts/{alert.pk}/").json()
     assert (stored["language"], stored["translation"]) == (
         "en",
@@ -243,3 +247,53 @@ def test_the_compose_screen_is_all_welsh_when_the_app_is(page: Page) -> None:
     expect(reach).to_contain_text("Bydd y rhybudd hwn yn cyrraedd")
     assert _english_left(main) == []
     _fits_the_phone(page, "compose-in-welsh-drawn")
+
+
+def test_an_update_and_a_cancellation_carry_their_welsh(page: Page) -> None:
+    alert = _publish_in_both_languages(page)
+    page.get_by_role("button", name="Update", exact=True).click()
+    form = page.get_by_role("form", name="Update this alert")
+    # The update starts as the alert, in both its languages.
+    expect(form.get_by_role("radio", name="English")).to_be_checked()
+    expect(form.get_by_label("Add the text in Welsh as well")).to_be_checked()
+    expect(form.get_by_label("Title in Welsh", exact=True)).to_have_value(WELSH_TITLE)
+    expect(form.get_by_label("Message in Welsh", exact=True)).to_have_value(WELSH_BODY)
+    form.get_by_label("Message", exact=True).fill("Two more cars lost theirs on Mill Road.")
+    form.get_by_label("Message in Welsh", exact=True).fill("Collodd dau gar arall eu rhai nhw.")
+    # Emptied, the Welsh message is missed, as the English would be.
+    form.get_by_label("Message in Welsh", exact=True).fill("")
+    form.get_by_role("button", name="Publish update").click()
+    expect(form.get_by_text("Give the message in Welsh too, or untick the Welsh.")).to_be_visible()
+    form.get_by_label("Message in Welsh", exact=True).fill("Collodd dau gar arall eu rhai nhw.")
+    form.get_by_role("button", name="Publish update").click()
+    expect(status_message(page, "Update published to everyone who had the alert.")).to_be_visible()
+
+    thread = page.request.get(f"/api/v1/alerts/{alert.pk}/thread/").json()
+    update = thread["messages"][0]
+    assert (update["message_type"], update["language"], update["translation"]) == (
+        "Update",
+        "en",
+        {
+            "title": WELSH_TITLE,
+            "body": "Collodd dau gar arall eu rhai nhw.",
+            "instruction": WELSH_INSTRUCTION,
+        },
+    )
+
+    # The cancellation's reason in Welsh, under the alert's Welsh title.
+    page.get_by_role("button", name="Cancel alert").click()
+    form = page.get_by_role("form", name="Cancel this alert")
+    form.get_by_label("Reason", exact=True).fill("The thieves have been caught.")
+    form.get_by_label("Add the text in Welsh as well").check()
+    expect(form.get_by_label("Title in Welsh")).to_have_count(0)
+    form.get_by_label("Reason in Welsh", exact=True).fill("Mae’r lladron wedi’u dal.")
+    form.get_by_role("button", name="Cancel the alert").click()
+    expect(status_message(page, "Alert cancelled.")).to_be_visible()
+    thread = page.request.get(f"/api/v1/alerts/{alert.pk}/thread/").json()
+    cancellation = thread["messages"][0]
+    assert (cancellation["message_type"], cancellation["body"]) == (
+        "Cancel",
+        "The thieves have been caught.",
+    )
+    assert cancellation["translation"]["body"] == "Mae’r lladron wedi’u dal."
+    assert cancellation["translation"]["title"] == WELSH_TITLE
