@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import type { Alert, AlertGuidance, ResponseType } from './api/schemas';
-import { t } from './i18n';
+import { t, type Language } from './i18n';
 
 export type { AlertGuidance, ResponseType };
 
@@ -33,16 +33,19 @@ export function adviceOf(alert: Alert): Partial<AlertAdvice> {
   return alert;
 }
 
-/** The server's defaults, or null while loading (or if they could not be had: the server fills them in). */
-export function useAlertGuidance(): AlertGuidance | null {
+/**
+ * The server's defaults, in `lang` (an alert's, which may not be the app's), or null while
+ * loading (or if they could not be had: the server fills them in).
+ */
+export function useAlertGuidance(lang?: Language): AlertGuidance | null {
   const [guidance, setGuidance] = useState<AlertGuidance | null>(null);
   useEffect(() => {
     const abort = new AbortController();
-    api.alertGuidance(abort.signal).then(
+    api.alertGuidance(abort.signal, lang).then(
       (loaded) => !abort.signal.aborted && setGuidance(loaded),
       () => undefined,
     );
     return () => abort.abort();
-  }, []);
+  }, [lang]);
   return guidance;
 }

@@ -127,6 +127,10 @@ def _publish_in_both_languages(page: Page) -> Alert:
     welsh_title = page.get_by_label("Title in Welsh", exact=True)
     expect(welsh_title).to_have_attribute("lang", "cy")
     expect(welsh_title).to_have_attribute("maxlength", "120")
+    # Its instructions start as the category's usual advice, in Welsh.
+    guidance = page.request.get("/api/v1/alerts/guidance/", headers={"Accept-Language": "cy"})
+    usual_in_welsh = guidance.json()["categories"]["vehicle_crime"]["instruction"]
+    expect(page.get_by_label("Instructions in Welsh", exact=True)).to_have_value(usual_in_welsh)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Give the title in Welsh too, or untick the Welsh.")).to_be_visible()
     expect(page.get_by_text("Give the message in Welsh too, or untick the Welsh.")).to_be_visible()

@@ -9,12 +9,13 @@
 // defaults), and follow the category until the author rewrites them; the area is named after
 // the place found on the map until the author names it.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   adviceOf,
   RESPONSE_TYPE_LABELS,
   useAlertGuidance,
   type AlertAdvice,
+  type AlertGuidance,
   type ResponseType,
 } from '../alertGuidance';
 import { api, ApiError } from '../api';
@@ -313,7 +314,11 @@ function AlertForm({
   const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
   const [isPublic, setPublic] = useState(draft?.public ?? false);
   const advice = draft ? adviceOf(draft) : {};
-  const guidance = useAlertGuidance();
+  // The usual advice in the alert's language, and in its other for the words in that.
+  const guidance = useAlertGuidance(written);
+  const otherGuidance = useAlertGuidance(otherLanguageOf(written));
+  const lastGuidance = useRef<AlertGuidance | null>(null);
+  const lastOtherGuidance = useRef<AlertGuidance | null>(null);
   const [areaName, setAreaName] = useState(advice.area_name ?? '');
   // Named by its author (typed, or a draft's): a place found later does not rename it.
   const [areaNamed, setAreaNamed] = useState(!!advice.area_name);
@@ -322,14 +327,32 @@ function AlertForm({
   const [contact, setContact] = useState(advice.contact ?? '');
 
   // A new alert starts with the usual contact, and (once its category is chosen before the
-  // defaults arrived) the category's usual advice.
+  // defaults arrived) the category's usual advice. Written in the other language instead,
+  // what is still the usual becomes the usual in that language.
   useEffect(() => {
     if (!guidance) return;
-    if (!contact) setContact(guidance.contact);
+    const before = lastGuidance.current;
+    lastGuidance.current = guidance;
+    if (!contact || contact === before?.contact) setContact(guidance.contact);
     const usual = guidance.categories[category as AlertCategory];
-    if (usual && !instruction) setInstruction(usual.instruction);
+    const usualBefore = before?.categories[category as AlertCategory];
+    if (usual && (!instruction || instruction === usualBefore?.instruction)) setInstruction(usual.instruction);
     if (usual && !responseType) setResponseType(usual.response_type);
   }, [guidance]);
+
+  // The instructions in the other language follow the same way.
+  useEffect(() => {
+    if (!otherGuidance) return;
+    const before = lastOtherGuidance.current;
+    lastOtherGuidance.current = otherGuidance;
+    const usual = otherGuidance.categories[category as AlertCategory];
+    const usualBefore = before?.categories[category as AlertCategory];
+    setTranslation((old) =>
+      usual && (!old.instruction || old.instruction === usualBefore?.instruction)
+        ? { ...old, instruction: usual.instruction }
+        : old,
+    );
+  }, [otherGuidance]);
 
   const chooseCategory = (value: string) => {
     // The advice follows the category while it is the category's usual (or empty).
@@ -337,6 +360,15 @@ function AlertForm({
     const after = guidance?.categories[value as AlertCategory];
     if (after && (!instruction.trim() || instruction === before?.instruction)) setInstruction(after.instruction);
     if (after && (!responseType || responseType === before?.response_type)) setResponseType(after.response_type);
+    const otherBefore = otherGuidance?.categories[category as AlertCategory];
+    const otherAfter = otherGuidance?.categories[value as AlertCategory];
+    if (otherAfter) {
+      setTranslation((old) =>
+        !old.instruction.trim() || old.instruction === otherBefore?.instruction
+          ? { ...old, instruction: otherAfter.instruction }
+          : old,
+      );
+    }
     setCategory(value);
     if (value) clear('category');
   };
