@@ -83,8 +83,10 @@ export function AlertUpdateForm({
       if (instruction.trim() && instruction.trim() !== originalInstruction) changes.instruction = instruction.trim();
       if (written !== originalLanguage) changes.language = written;
       const translated = translationInput(translation);
-      // Null takes the other language away; left out, the update keeps the alert's.
-      if (!sameTranslation(translated, alert.translation) || written !== originalLanguage) changes.translation = translated;
+      // An update with new words carries only the translation it is sent with (the alert's
+      // would say what is no longer so), so it is always sent then; null takes it away.
+      const newWords = 'title' in changes || 'body' in changes || 'instruction' in changes || 'language' in changes;
+      if (newWords || !sameTranslation(translated, alert.translation)) changes.translation = translated;
       if (severity !== alert.severity) changes.severity = severity as Severity;
       if (urgency !== alert.urgency) changes.urgency = urgency as Urgency;
       if (expires !== originalExpiry) {
@@ -202,7 +204,8 @@ export function AlertCancelForm({
   const submission = useSubmission();
   const [reason, setReason] = useState('');
   const written = ownLanguage(alert);
-  // The reason in the other language, under the title the alert has in it (or one typed here).
+  // The reason in the other language, under the title the alert has in it (or one typed
+  // here): asked for at once when the alert was in both.
   const [translation, setTranslation] = useState<TranslationState>(() => ({
     ...translationState(alert.translation),
     body: '',
