@@ -33,8 +33,8 @@ class AlertAdmin(admin.ModelAdmin):
         "published_at",
         "recipients_count",
     ]
-    list_filter = ["status", "category", "severity", "force", "message_type"]
-    search_fields = ["title", "body"]
+    list_filter = ["status", "category", "severity", "force", "message_type", "language"]
+    search_fields = ["title", "body", "translated_title", "translated_body"]
     raw_id_fields = ["issuer", "scheme", "references"]
     date_hierarchy = "created_at"
 

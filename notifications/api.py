@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -140,7 +141,9 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     def _managed(self, pk: int) -> Alert:
         alert = self._alert(pk)
         if not permissions.can_manage_alert(self.request.user, alert):
-            raise PermissionDenied("Only the alert's issuer and its force's liaisons can do this.")
+            raise PermissionDenied(
+                _("Only the alert's issuer and its force's liaisons can do this.")
+            )
         return alert
 
     def _scheme(self, scheme_id: int | None) -> Scheme | None:
@@ -169,7 +172,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """Rewrite a draft as a whole; only its author can, and only before publishing."""
         alert = self._alert(pk)
         if alert.issuer_id != request.user.pk:
-            raise PermissionDenied("Only the alert's author edits its draft.")
+            raise PermissionDenied(_("Only the alert's author edits its draft."))
         services.alert_draft_edit(alert=alert, actor=request.user, **self._draft(request))
         return self._shown(alert)
 
@@ -209,7 +212,7 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
 
     def _replace(self, request: SignedInRequest, pk: int, message_type: str) -> Response:
         alert = self._managed(pk)
-        payload = AlertChangeSerializer(data=request.data)
+        payload = AlertChangeSerializer(data=request.data, context={"alert": alert})
         payload.is_valid(raise_exception=True)
         replacement = services.alert_replace(
             alert=alert,
@@ -292,7 +295,9 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
         """Mark every reply to the alert's incident read."""
         alert = self._alert(pk)
         if not permissions.can_manage_incident(request.user, alert):
-            raise PermissionDenied("Only the alert's issuer and its force's liaisons can do this.")
+            raise PermissionDenied(
+                _("Only the alert's issuer and its force's liaisons can do this.")
+            )
         return Response({"marked": services.replies_mark_read(alert=alert)})
 
     @extend_schema(request=ReplyAnswerSerializer, responses={200: ReplySerializer})
@@ -461,7 +466,8 @@ class NotifyReceiptView(IdempotentAPIView):
         )
         if recorded is None:
             return Response(
-                {"detail": "No notice was sent as this message."}, status=status.HTTP_404_NOT_FOUND
+                {"detail": _("No notice was sent as this message.")},
+                status=status.HTTP_404_NOT_FOUND,
             )
         return Response(ReceiptRecordedSerializer({"recorded": recorded}).data)
 

@@ -12,10 +12,12 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications import selectors
 from notifications.links import alert_web_url
-from notifications.models import Alert, Category
+from notifications.models import Alert, AlertText, Category
+from notifications.wording import sender_name, speaking
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 SENDER = "patchwatch@" + settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
@@ -59,12 +61,12 @@ def _area(alert: Alert) -> tuple[str, str]:
     return "circle", f"{alert.centre_lat:.6f},{alert.centre_lon:.6f} {radius_m / 1000:.3f}"
 
 
+def element(parent: ElementTree.Element, name: str, text: str) -> None:
+    ElementTree.SubElement(parent, f"{{{NAMESPACE}}}{name}").text = text
+
+
 def alert_cap_xml(alert: Alert) -> bytes:
     ElementTree.register_namespace("", NAMESPACE)
-
-    def element(parent: ElementTree.Element, name: str, text: str) -> None:
-        ElementTree.SubElement(parent, f"{{{NAMESPACE}}}{name}").text = text
-
     root = ElementTree.Element(f"{{{NAMESPACE}}}alert")
     element(root, "identifier", str(alert.identifier))
     element(root, "sender", SENDER)
@@ -82,20 +84,29 @@ def alert_cap_xml(alert: Alert) -> bytes:
         # incident_id is set, so the incident is there.
         incident = alert if alert.incident_id == alert.pk else cast(Alert, alert.incident)
         element(root, "incidents", str(incident.identifier))
+    # One info per language (CAP 1.2 §3.2.2): the alert's own words first, then their
+    # translation; all else alike, but what we put in words ourselves is in each's language.
+    for text in alert.texts():
+        with speaking(text.language):
+            _info(root, alert, text)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _info(root: ElementTree.Element, alert: Alert, text: AlertText) -> None:
     info = ElementTree.SubElement(root, f"{{{NAMESPACE}}}info")
-    element(info, "language", "en-GB")
+    element(info, "language", text.language_tag)
     element(info, "category", CAP_CATEGORY[alert.category])
-    element(info, "event", alert.get_category_display())
+    element(info, "event", _(alert.get_category_display()))
     element(info, "responseType", alert.response_type)
     element(info, "urgency", alert.urgency)
     element(info, "severity", alert.severity)
     element(info, "certainty", "Likely")
     element(info, "expires", cap_time(alert.expires_at, round_up=True))
-    element(info, "senderName", alert.scheme.name if alert.scheme else alert.get_force_display())
-    element(info, "headline", alert.title)
-    element(info, "description", alert.body)
-    if alert.instruction:
-        element(info, "instruction", alert.instruction)
+    element(info, "senderName", sender_name(alert))
+    element(info, "headline", text.title)
+    element(info, "description", text.body)
+    if text.instruction:
+        element(info, "instruction", text.instruction)
     element(info, "web", alert_web_url(alert))
     if alert.contact:
         element(info, "contact", alert.contact)
@@ -103,4 +114,3 @@ def alert_cap_xml(alert: Alert) -> bytes:
     element(area, "areaDesc", selectors.area_description(alert))
     shape, value = _area(alert)
     element(area, shape, value)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -23,13 +23,13 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core import mail
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from notifications_python_client.errors import APIError
 from pywebpush import WebPushException, webpush
 
 from core import notify
-from notifications.models import Channel, Notice, PushReceipt, PushSubscription
+from notifications.models import AlertText, Channel, Notice, PushReceipt, PushSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,16 @@ _PREFIX = "[Patchwatch] "
 SMS_MAX_CHARS = 306
 
 
+def _text(notice: Notice) -> AlertText:
+    """The alert's words in the language the message is written in (``dispatch`` sends each
+    in its recipient's): its translation's when that is the recipient's, its own otherwise."""
+    return notice.alert.text_in(get_language())
+
+
 def _headline(notice: Notice) -> str:
     alert = notice.alert
     marker = {"Update": _("Update: "), "Cancel": _("Cancelled: ")}.get(alert.message_type, "")
-    return f"{marker}{alert.title}"
+    return f"{marker}{_text(notice).title}"
 
 
 def _subject(notice: Notice) -> str:
@@ -89,9 +95,10 @@ def _link(notice: Notice) -> str:
 def _advice(notice: Notice) -> str:
     """What to do and whom to contact, as lines of text (empty when the alert says neither)."""
     alert = notice.alert
+    instruction = _text(notice).instruction
     return "\n\n".join(
         f"{label}: {text}"
-        for label, text in ((_("What to do"), alert.instruction), (_("Contact"), alert.contact))
+        for label, text in ((_("What to do"), instruction), (_("Contact"), alert.contact))
         if text
     )
 
@@ -100,7 +107,7 @@ def _digest_body(notices: list[Notice]) -> str:
     lines = [_("%(alerts)s since your last digest:") % {"alerts": _alerts(len(notices))} + "\n"]
     for notice in notices:
         lines.append(f"- {_headline(notice)}")
-        lines.append(f"  {notice.alert.body}")
+        lines.append(f"  {_text(notice).body}")
         lines.append(f"  {_link(notice)}\n")
     return "\n".join(lines)
 
@@ -156,9 +163,9 @@ class EmailSender:
     def send(self, notice: Notice) -> None:
         if not notice.recipient.email:
             raise PermanentFailure("The recipient has no email address.")
-        alert = notice.alert
+        words = _text(notice).body
         advice = _advice(notice)
-        body = f"{alert.body}\n\n{advice}" if advice else alert.body
+        body = f"{words}\n\n{advice}" if advice else words
         self._deliver(
             mail.EmailMessage(
                 subject=_subject(notice),
@@ -243,13 +250,13 @@ class NotifySender:
         self.bucket = notify.rate_bucket()
 
     def send(self, notice: Notice) -> str:
-        alert = notice.alert
+        text = _text(notice)
         personalisation = {
             "subject": _subject(notice),
             "headline": _headline(notice),
-            "body": alert.body,
-            "instruction": alert.instruction,
-            "contact": alert.contact,
+            "body": text.body,
+            "instruction": text.instruction,
+            "contact": notice.alert.contact,
             "advice": _advice(notice),
             "link": _link(notice),
         }
@@ -336,7 +343,8 @@ class PushSender:
         alert = notice.alert
         payload = {
             "title": _headline(notice),
-            "body": alert.body[:200],
+            "body": _text(notice).body[:200],
+            "lang": _text(notice).language_tag,
             "url": f"/alerts/{alert.pk}",
             "tag": str(alert.identifier),
         }

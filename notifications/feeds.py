@@ -19,6 +19,14 @@ What a feed says, and why:
 - The ``self`` link is the address the feed was asked for, with its query, on the site's
   address (``PATCHWATCH_SITE_URL``), not on whatever Host the request came with.
 - Times are Europe/London's, with their offset.
+- Welsh and English: an entry is marked (``xml:lang``) with the language of the alert's own
+  words. An alert with a translation has both titles in its title ("own / translation", as
+  bilingual signs and notices in Wales put them: a title has no room for two elements), and
+  its content is XHTML with one ``div`` per language, each with its ``xml:lang``, so that a
+  reader can show or speak each in its language. An alert in one language keeps plain text
+  content. What the feed says in its own words (its title, each entry's summary and
+  category labels, "What to do") is in the request's language (``Accept-Language``;
+  English unless asked), which is the feed's ``xml:lang``.
 """
 
 import math
@@ -31,12 +39,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from areas import geo
 from notifications import selectors
 from notifications.links import alert_web_url
-from notifications.models import Alert, MessageType
+from notifications.models import LANGUAGE_TAG, Alert, AlertText, MessageType
+from notifications.wording import sender_name, speaking
 from schemes.models import Scheme
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -45,7 +56,21 @@ CAP_MEDIA_TYPE = "application/cap+xml"
 # own category has Patchwatch's terms and labels.
 CAP_SCHEME = "urn:oasis:names:tc:emergency:cap:1.2"
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
-TITLE_PREFIX: dict[str, str] = {MessageType.UPDATE: "Update: ", MessageType.CANCEL: "Cancelled: "}
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+
+
+def title_prefix(message_type: str) -> str:
+    """What an update's or a cancellation's title starts with, in the language of the moment."""
+    if message_type == MessageType.UPDATE:
+        return _("Update: ")
+    if message_type == MessageType.CANCEL:
+        return _("Cancelled: ")
+    return ""
+
+
+def language_tag() -> str:
+    """The BCP 47 tag of the language of the moment (the request's)."""
+    return LANGUAGE_TAG.get((get_language() or "en").split("-")[0], LANGUAGE_TAG["en"])
 
 
 def _local(moment: datetime) -> str:
@@ -80,6 +105,9 @@ class AlertAtomFeed(Atom1Feed):
         handler.endElement("author")
         handler.addQuickElement("generator", "Patchwatch", {"uri": settings.SITE_URL})
 
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        return {"xml:lang": item["language"]}
+
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         handler.addQuickElement("id", item["unique_id"])
         handler.addQuickElement("title", item["title"], {"type": "text"})
@@ -98,7 +126,18 @@ class AlertAtomFeed(Atom1Feed):
                 attributes["scheme"] = scheme
             handler.addQuickElement("category", "", attributes)
         handler.addQuickElement("summary", item["description"], {"type": "text"})
-        handler.addQuickElement("content", item["content"], {"type": "text"})
+        if len(item["texts"]) == 1:
+            handler.addQuickElement("content", item["content"], {"type": "text"})
+            return
+        handler.startElement("content", {"type": "xhtml"})  # type: ignore[arg-type]  # as Django's feeds do; the stubs want SAX attributes
+        handler.startElement("div", {"xmlns": XHTML_NAMESPACE})  # type: ignore[arg-type]  # as above
+        for language, paragraphs in item["texts"]:
+            handler.startElement("div", {"xml:lang": language, "lang": language})  # type: ignore[arg-type]  # as above
+            for paragraph in paragraphs:
+                handler.addQuickElement("p", paragraph)
+            handler.endElement("div")
+        handler.endElement("div")
+        handler.endElement("content")
 
 
 def cap_url(alert: Alert) -> str:
@@ -135,43 +174,67 @@ def london_time(moment: datetime) -> str:
 
 
 def _summary(alert: Alert) -> str:
-    return (
-        f"{alert.get_category_display()}. Severity {alert.severity}, urgency {alert.urgency}. "
-        f"{selectors.area_description(alert)}. Until {london_time(alert.expires_at)}."
-    )
+    return _(
+        "%(category)s. Severity %(severity)s, urgency %(urgency)s. %(where)s. Until %(until)s."
+    ) % {
+        "category": _(alert.get_category_display()),
+        "severity": alert.severity,
+        "urgency": alert.urgency,
+        "where": selectors.area_description(alert),
+        "until": london_time(alert.expires_at),
+    }
 
 
-def _sender(alert: Alert) -> str:
-    return alert.scheme.name if alert.scheme else alert.get_force_display()
+def _paragraphs(alert: Alert, text: AlertText) -> list[str]:
+    """What the alert says in ``text``'s language, with our own words in it too."""
+    with speaking(text.language):
+        return [
+            part
+            for part in (
+                text.body,
+                text.instruction
+                and _("What to do: %(instruction)s") % {"instruction": text.instruction},
+                alert.contact and _("Contact: %(contact)s") % {"contact": alert.contact},
+            )
+            if part
+        ]
+
+
+def _title(alert: Alert, text: AlertText) -> str:
+    with speaking(text.language):
+        return f"{title_prefix(alert.message_type)}{text.title}"
 
 
 def _entry(alert: Alert) -> dict[str, Any]:
+    texts = alert.texts()
     return {
-        "title": f"{TITLE_PREFIX.get(alert.message_type, '')}{alert.title}",
+        "title": " / ".join(_title(alert, text) for text in texts),
         "link": alert_web_url(alert),
         "links": [
-            (alert_web_url(alert), "text/html", "The alert's page"),
-            (cap_url(alert), CAP_MEDIA_TYPE, "The alert as CAP 1.2"),
+            (alert_web_url(alert), "text/html", _("The alert's page")),
+            (cap_url(alert), CAP_MEDIA_TYPE, _("The alert as CAP 1.2")),
         ],
         "description": _summary(alert),
-        "content": "\n\n".join(
-            part
-            for part in (
-                alert.body,
-                alert.instruction and f"What to do: {alert.instruction}",
-                alert.contact and f"Contact: {alert.contact}",
-            )
-            if part
-        ),
+        "content": "\n\n".join(_paragraphs(alert, texts[0])),
+        "texts": [(text.language_tag, _paragraphs(alert, text)) for text in texts],
+        "language": texts[0].language_tag,
         "unique_id": f"urn:uuid:{alert.identifier}",
         "pubdate": alert.published_at,
         "updateddate": alert.published_at,
-        "author_name": _sender(alert),
+        "author_name": sender_name(alert),
         "labelled_categories": [
-            (alert.category, alert.get_category_display(), None),
-            (alert.severity, f"Severity: {alert.severity}", f"{CAP_SCHEME}#severity"),
-            (alert.urgency, f"Urgency: {alert.urgency}", f"{CAP_SCHEME}#urgency"),
-            (alert.message_type, alert.get_message_type_display(), f"{CAP_SCHEME}#msgType"),
+            (alert.category, _(alert.get_category_display()), None),
+            (
+                alert.severity,
+                _("Severity: %(severity)s") % {"severity": alert.severity},
+                f"{CAP_SCHEME}#severity",
+            ),
+            (
+                alert.urgency,
+                _("Urgency: %(urgency)s") % {"urgency": alert.urgency},
+                f"{CAP_SCHEME}#urgency",
+            ),
+            (alert.message_type, _(alert.get_message_type_display()), f"{CAP_SCHEME}#msgType"),
         ],
     }
 
@@ -196,7 +259,7 @@ def _document(
         link=html_url,
         description=subtitle,
         subtitle=subtitle,
-        language="en-GB",
+        language=language_tag(),
         author_name=author,
         author_link=author_url,
         feed_url=self_url,
@@ -212,8 +275,9 @@ def scheme_feed(*, scheme: Scheme, alerts: list[Alert], self_url: str) -> bytes:
     page = f"{settings.SITE_URL}/schemes/{scheme.pk}"
     canonical = f"{settings.SITE_URL}{reverse('alerts-feed-scheme', args=[scheme.pk])}"
     return _document(
-        title=f"Alerts for {scheme.name}",
-        subtitle=f"Current public alerts that reached {scheme.name}, newest first.",
+        title=_("Alerts for %(scheme)s") % {"scheme": scheme.name},
+        subtitle=_("Current public alerts that reached %(scheme)s, newest first.")
+        % {"scheme": scheme.name},
         feed_id=_feed_id(canonical),
         self_url=self_url,
         html_url=page,
@@ -231,8 +295,9 @@ def area_feed(*, area: geo.Area, alerts: list[Alert], self_url: str) -> bytes:
     canonical = f"{settings.SITE_URL}{reverse('alerts-feed-area')}?{query}"
     within = f"{radius} m" if radius < 1000 else f"{radius / 1000:g} km"
     return _document(
-        title=f"Patchwatch alerts within {within} of {lat:.4f}, {lon:.4f}",
-        subtitle="Current public alerts whose area overlaps this circle, newest first.",
+        title=_("Patchwatch alerts within %(distance)s of %(centre)s")
+        % {"distance": within, "centre": f"{lat:.4f}, {lon:.4f}"},
+        subtitle=_("Current public alerts whose area overlaps this circle, newest first."),
         feed_id=_feed_id(canonical),
         self_url=self_url,
         html_url=f"{settings.SITE_URL}/",

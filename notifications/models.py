@@ -9,6 +9,7 @@ recipient.
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from accounts.forces import PoliceForce
+from accounts.models import Language
 from areas.models import AreaFields
 from schemes.models import Scheme
 
@@ -78,9 +80,9 @@ class Audience(models.TextChoices):
 class MessageType(models.TextChoices):
     """CAP msgType."""
 
-    ALERT = "Alert", "Alert"
-    UPDATE = "Update", "Update"
-    CANCEL = "Cancel", "Cancellation"
+    ALERT = "Alert", gettext_noop("Alert")
+    UPDATE = "Update", gettext_noop("Update")
+    CANCEL = "Cancel", gettext_noop("Cancellation")
 
 
 class ResponseType(models.TextChoices):
@@ -106,6 +108,25 @@ class AlertStatus(models.TextChoices):
     UPDATED = "updated", gettext_noop("Replaced by an update")
     CANCELLED = "cancelled", gettext_noop("Cancelled")
     EXPIRED = "expired", gettext_noop("Expired")
+
+
+@dataclass(frozen=True)
+class AlertText:
+    """What an alert says in one language: its own words, or its translation's."""
+
+    language: str
+    title: str
+    body: str
+    instruction: str
+
+    @property
+    def language_tag(self) -> str:
+        """The BCP 47 tag the text is marked with (CAP's language, xml:lang, lang=)."""
+        return LANGUAGE_TAG[self.language]
+
+
+# British English, as the UK's alerting systems name it; Welsh is Welsh wherever it is read.
+LANGUAGE_TAG = {Language.ENGLISH.value: "en-GB", Language.WELSH.value: "cy"}
 
 
 class Alert(AreaFields):
@@ -141,8 +162,20 @@ class Alert(AreaFields):
         editable=False,
         help_text="The first alert of the incident (itself for a first alert).",
     )
+    # The language of the alert's own words (title, body, instruction); a liaison of a force
+    # in Wales may write in Welsh first.
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ENGLISH, db_default="en"
+    )
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=4000)
+    # The same alert in the other language, when its author gave it: each recipient gets the
+    # one in their language. Empty title and body: no translation (both or neither).
+    translated_title = models.CharField(max_length=120, blank=True, default="", db_default="")
+    translated_body = models.TextField(max_length=4000, blank=True, default="", db_default="")
+    translated_instruction = models.TextField(
+        max_length=1000, blank=True, default="", db_default=""
+    )
     category = models.CharField(max_length=30, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     urgency = models.CharField(max_length=10, choices=Urgency.choices)
@@ -177,7 +210,17 @@ class Alert(AreaFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [*AreaFields.Meta.constraints]
+        constraints = [
+            *AreaFields.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "cy"]), name="alert_language_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(translated_title="", translated_body="", translated_instruction="")
+                | (~Q(translated_title="") & ~Q(translated_body="")),
+                name="alert_translation_whole",
+            ),
+        ]
         indexes = [
             models.Index(fields=["force", "status", "-published_at"], name="alert_force_status"),
             models.Index(fields=["issuer", "published_at"], name="alert_issuer_published"),
@@ -190,6 +233,37 @@ class Alert(AreaFields):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_category_display()}, {self.status})"
+
+    @property
+    def other_language(self) -> str:
+        return Language.ENGLISH if self.language == Language.WELSH else Language.WELSH
+
+    @property
+    def has_translation(self) -> bool:
+        return bool(self.translated_title)
+
+    def texts(self) -> list[AlertText]:
+        """Its words in each language it has them in, its own first."""
+        own = AlertText(self.language, self.title, self.body, self.instruction)
+        if not self.has_translation:
+            return [own]
+        # An instruction given in one language only is given to everyone in that one: what
+        # to do matters more than the language it is read in.
+        return [
+            own,
+            AlertText(
+                self.other_language,
+                self.translated_title,
+                self.translated_body,
+                self.translated_instruction or self.instruction,
+            ),
+        ]
+
+    def text_in(self, language: str | None) -> AlertText:
+        """Its words in ``language`` (a Django language code: "cy", "en-gb") when it has
+        them, its own otherwise."""
+        wanted = (language or "").split("-")[0].lower()
+        return next((text for text in self.texts() if text.language == wanted), self.texts()[0])
 
 
 class Channel(models.TextChoices):

@@ -83,8 +83,12 @@ def _alerts_sent(user: User) -> Iterator[Row]:
     for alert in alerts.order_by("created_at", "pk"):
         yield {
             "alert_id": alert.pk,
+            "language": alert.language,
             "title": alert.title,
             "body": alert.body,
+            # Their own words too, when they gave them in the other language.
+            "translated_title": alert.translated_title,
+            "translated_body": alert.translated_body,
             "kind": alert.get_message_type_display(),
             "category": alert.get_category_display(),
             "severity": alert.get_severity_display(),
@@ -153,8 +157,11 @@ SECTIONS = [
         description="Alerts you wrote: drafts, and those you published, updated or cancelled.",
         columns=(
             "alert_id",
+            "language",
             "title",
             "body",
+            "translated_title",
+            "translated_body",
             "kind",
             "category",
             "severity",

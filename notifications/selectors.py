@@ -31,6 +31,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Mod, NullIf, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from areas import geo
@@ -209,7 +211,7 @@ def recipients_of(*, alert: Alert, scheme_ids: list[int]) -> Iterator[Recipient]
     # The columns come in the order of _PREFERENCE_FIELDS, all None without preferences.
     for user_id, memberships_of_user in groupby(rows, key=itemgetter(0)):
         channels: set[str] = set()
-        for _, role, pushes, *preference in memberships_of_user:
+        for _user, role, pushes, *preference in memberships_of_user:
             # The two JSON columns, second and third of _PREFERENCE_FIELDS.
             preference[1:3] = _json_list(preference[1]), _json_list(preference[2])
             preference_id, chosen, categories, *_ = preference
@@ -634,17 +636,28 @@ def area_description(alert: Alert) -> str:
     if alert.area_name:
         return alert.area_name
     names = sorted(scheme.name for scheme in alert.matched_schemes.all())
+    # In the language of the moment: a CAP document or feed says it in each of the alert's.
     if len(names) == 1:
-        return f"The area of {names[0]}"
+        return _("The area of %(scheme)s") % {"scheme": names[0]}
     if names:
         named = names[:AREA_SCHEMES_NAMED]
         rest = len(names) - len(named)
-        tail = f"{rest} other scheme{'s' if rest > 1 else ''}" if rest else named.pop()
-        return f"The areas of {', '.join(named)} and {tail}"
+        tail = (
+            ngettext("%(count)d other scheme", "%(count)d other schemes", rest) % {"count": rest}
+            if rest
+            else named.pop()
+        )
+        return _("The areas of %(schemes)s and %(last)s") % {
+            "schemes": ", ".join(named),
+            "last": tail,
+        }
     centre = f"{alert.centre_lat:.4f}, {alert.centre_lon:.4f}"
     if alert.boundary is not None:
-        return f"The area drawn around {centre}"
-    return f"Within {_distance(alert.radius_m or 0)} of {centre}"
+        return _("The area drawn around %(centre)s") % {"centre": centre}
+    return _("Within %(distance)s of %(centre)s") % {
+        "distance": _distance(alert.radius_m or 0),
+        "centre": centre,
+    }
 
 
 def public_alerts_of_scheme(*, scheme: Scheme) -> list[Alert]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Language
 from areas import limits
 from areas.geo import rfc7946_polygon
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
@@ -45,9 +46,101 @@ RESPONSE_TYPE_HELP = "The kind of response asked for (CAP responseType)."
 CONTACT_HELP = "Whom to contact about it (CAP contact): a public number, never a volunteer's."
 
 
-class AlertInputSerializer(AlertAreaSerializer):
+LANGUAGE_HELP = (
+    "The language of the alert's own title, body and instruction: en (English) or cy (Welsh)."
+)
+TRANSLATION_HELP = (
+    "The same alert in the other language, or null: each recipient gets the one in their "
+    "language, CAP and the Atom feed carry both."
+)
+
+
+class AlertTranslationSerializer(Serializer):
+    """An alert's title, body and instruction in the other language than its own."""
+
+    title = serializers.CharField()
+    body = serializers.CharField()
+    instruction = serializers.CharField(
+        allow_blank=True,
+        help_text="What to do, in this language; empty when only the alert's own language has it "
+        "(then every recipient gets that one).",
+    )
+
+
+class AlertTranslationInputSerializer(Serializer):
+    """An alert's title, body and instruction in the other language than its own."""
+
     title = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=4000)
+    instruction = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Left out or empty: the usual advice, in this language, when the alert's own "
+        "is the usual advice too.",
+    )
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        write_only=True,
+        help_text="The translation's language, for a client that states it: always the other "
+        "one than the alert's.",
+    )
+
+
+def translation_of(alert: Alert) -> dict[str, str] | None:
+    """``AlertTranslationSerializer``'s output for an alert (null without a translation)."""
+    return _translation(alert.translated_title, alert.translated_body, alert.translated_instruction)
+
+
+def _translation(title: str, body: str, instruction: str) -> dict[str, str] | None:
+    if not title:
+        return None
+    return {"title": title, "body": body, "instruction": instruction}
+
+
+def _translation_checked(
+    translation: dict[str, Any] | None, *, language: str, title: str | None, body: str | None
+) -> dict[str, str]:
+    """The alert's columns for ``translation`` (all empty for none), once it is in the other
+    language than the alert's own ``language``; refused, field by field, when it is not."""
+    if translation is None:
+        return {"translated_title": "", "translated_body": "", "translated_instruction": ""}
+    stated = translation.get("language")
+    if stated is not None and stated == language:
+        raise serializers.ValidationError(
+            {"translation": {"language": [_("The translation must be in the other language.")]}}
+        )
+    if translation["title"] == title and translation["body"] == body:
+        raise serializers.ValidationError(
+            {
+                "translation": {
+                    "body": [
+                        _(
+                            "The translation repeats the alert's own words: give them in the "
+                            "other language."
+                        )
+                    ]
+                }
+            }
+        )
+    return {
+        "translated_title": translation["title"],
+        "translated_body": translation["body"],
+        "translated_instruction": translation.get("instruction", ""),
+    }
+
+
+class AlertInputSerializer(AlertAreaSerializer):
+    language = serializers.ChoiceField(
+        choices=Language.choices, default=Language.ENGLISH, help_text=LANGUAGE_HELP
+    )
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=4000)
+    translation = AlertTranslationInputSerializer(
+        required=False, allow_null=True, default=None, help_text=TRANSLATION_HELP
+    )
     category = serializers.ChoiceField(choices=Category.choices)
     area_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text=AREA_NAME_HELP
@@ -86,16 +179,45 @@ class AlertInputSerializer(AlertAreaSerializer):
         required=False, help_text="A coordinator's scheme, when issuing as its coordinator."
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        translation = attrs.pop("translation", None)
+        attrs.update(
+            _translation_checked(
+                translation, language=attrs["language"], title=attrs["title"], body=attrs["body"]
+            )
+        )
+        return attrs
+
     def split(self) -> tuple[dict[str, Any], dict[str, Any], int | None]:
         data, area = self.split_area()
         return data, area, data.pop("scheme", None)
 
 
 class AlertChangeSerializer(Serializer):
-    """What an update may change; a cancellation needs only a body saying why."""
+    """What an update may change; a cancellation needs only a body saying why.
 
+    An update or cancellation says its own words: given a new title, body or instruction and
+    no ``translation``, it carries no translation (the earlier one would say what is no longer
+    so); given none of them, it keeps the alert's translation as well as its words."""
+
+    # The context holds the ``alert`` it replaces: its language and words are the change's
+    # unless it gives its own.
+
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text=f"{LANGUAGE_HELP} Left out: the alert's own; given another, give the title "
+        "and body in it too.",
+    )
     title = serializers.CharField(max_length=120, required=False)
     body = serializers.CharField(max_length=4000, required=False)
+    translation = AlertTranslationInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text=f"{TRANSLATION_HELP} Left out: the alert's own, unless the update gives new "
+        "words (then none).",
+    )
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     expires_at = serializers.DateTimeField(required=False)
@@ -112,6 +234,24 @@ class AlertChangeSerializer(Serializer):
         "a cancellation.",
     )
     contact = serializers.CharField(max_length=200, required=False, help_text=CONTACT_HELP)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        alert: Alert = self.context["alert"]
+        language = attrs.get("language", alert.language)
+        if language != alert.language and not ("title" in attrs and "body" in attrs):
+            raise serializers.ValidationError(
+                {"language": [_("Give the title and body in the new language too.")]}
+            )
+        if "translation" in attrs:
+            attrs.update(
+                _translation_checked(
+                    attrs.pop("translation"),
+                    language=language,
+                    title=attrs.get("title", alert.title),
+                    body=attrs.get("body", alert.body),
+                )
+            )
+        return attrs
 
 
 class GuidanceSerializer(Serializer):
@@ -153,6 +293,10 @@ class AlertSerializer(ModelSerializer):
         read_only=True,
         help_text="Only schemes of these kinds; empty means all kinds.",
     )
+    language = serializers.ChoiceField(
+        choices=Language.choices, read_only=True, help_text=LANGUAGE_HELP
+    )
+    translation = serializers.SerializerMethodField(help_text=TRANSLATION_HELP)
 
     class Meta:
         model = Alert
@@ -163,8 +307,10 @@ class AlertSerializer(ModelSerializer):
             "references",
             "incident",
             "incident_status",
+            "language",
             "title",
             "body",
+            "translation",
             "category",
             "category_display",
             "severity",
@@ -193,6 +339,10 @@ class AlertSerializer(ModelSerializer):
 
     def get_category_display(self, alert: Alert) -> str:
         return _(alert.get_category_display())
+
+    @extend_schema_field(AlertTranslationSerializer(allow_null=True))
+    def get_translation(self, alert: Alert) -> dict[str, str] | None:
+        return translation_of(alert)
 
     def get_issuer_name(self, alert: Alert) -> str:
         return alert.issuer.name if alert.issuer else ""
@@ -247,8 +397,10 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "references": alert.references_id,
         "incident": alert.incident_id,
         "incident_status": annotated.incident_status,
+        "language": alert.language,
         "title": alert.title,
         "body": alert.body,
+        "translation": translation_of(alert),
         "category": alert.category,
         # Django's get_category_display() makes a dict of the choices for each call.
         "category_display": _(_CATEGORY_NAMES.get(alert.category, alert.category)),
@@ -393,8 +545,12 @@ ALERT_COLUMNS = (
     "message_type",
     "references",
     "incident",
+    "language",
     "title",
     "body",
+    "translated_title",
+    "translated_body",
+    "translated_instruction",
     "category",
     "severity",
     "urgency",
@@ -460,8 +616,14 @@ def alert_summary(
         "references": column("references"),
         "incident": column("incident"),
         "incident_status": incident_status,
+        "language": column("language"),
         "title": column("title"),
         "body": column("body"),
+        "translation": _translation(
+            column("translated_title"),
+            column("translated_body"),
+            column("translated_instruction"),
+        ),
         "category": column("category"),
         "category_display": _(_CATEGORY_NAMES.get(column("category"), column("category"))),
         "severity": column("severity"),

@@ -14,14 +14,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from accounts.models import User
+from accounts.models import Language, User
 from areas import geo
 from areas.models import AREA_COLUMNS, area_fields, area_of
 from core.queueing import task_queue
 from notifications.dispatch import notices_withdraw
-from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, guidance_filled
+from notifications.guidance import (
+    CANCEL_GUIDANCE,
+    CATEGORY_GUIDANCE,
+    guidance_filled,
+    in_language,
+)
 from notifications.models import (
     Alert,
     AlertActivity,
@@ -41,8 +47,12 @@ from schemes.services import activity_record
 logger = logging.getLogger(__name__)
 
 DETAIL_FIELDS = (
+    "language",
     "title",
     "body",
+    "translated_title",
+    "translated_body",
+    "translated_instruction",
     "category",
     "severity",
     "urgency",
@@ -57,6 +67,19 @@ DETAIL_FIELDS = (
 )
 
 
+# Where an alert stands, as a refusal says it ("this one is cancelled").
+STATUS_WORDS: dict[str, Any] = {
+    AlertStatus.DRAFT: pgettext_lazy("alert status", "draft"),
+    AlertStatus.PUBLISHED: pgettext_lazy("alert status", "published"),
+    AlertStatus.UPDATED: pgettext_lazy("alert status", "updated"),
+    AlertStatus.CANCELLED: pgettext_lazy("alert status", "cancelled"),
+    AlertStatus.EXPIRED: pgettext_lazy("alert status", "expired"),
+}
+# An alert's words in its own language, and in its translation's.
+OWN_WORDS = frozenset({"title", "body", "instruction"})
+TRANSLATED_WORDS = frozenset({"translated_title", "translated_body", "translated_instruction"})
+
+
 def issuing_context(
     issuer: User, scheme: Scheme | None, area: geo.Area
 ) -> tuple[str, Scheme | None]:
@@ -67,13 +90,16 @@ def issuing_context(
     if scheme is None and force and can_issue_force_alerts(issuer):
         return force, None
     if scheme is None:
-        raise PermissionDenied("Only police liaisons and scheme coordinators issue alerts.")
+        raise PermissionDenied(_("Only police liaisons and scheme coordinators issue alerts."))
     if not can_issue_alerts_for(issuer, scheme):
-        raise PermissionDenied("You can issue alerts only for an active scheme you coordinate.")
+        raise PermissionDenied(_("You can issue alerts only for an active scheme you coordinate."))
     if not geo.area_within(area, scheme.area):
         raise PermissionDenied(
-            f"The alert's area reaches outside {scheme.name}'s area: a coordinator's alerts "
-            "stay within their scheme. Ask your police liaison to issue a wider alert."
+            _(
+                "The alert's area reaches outside %(scheme)s's area: a coordinator's alerts "
+                "stay within their scheme. Ask your police liaison to issue a wider alert."
+            )
+            % {"scheme": scheme.name}
         )
     return scheme.force, scheme
 
@@ -102,7 +128,7 @@ def _draft_fields(
         timezone.now() + timedelta(hours=settings.NOTIFICATIONS_DEFAULT_EXPIRY_HOURS),
     )
     if details["expires_at"] <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     return {"force": force, "scheme": scheme, **details, **fields}
 
 
@@ -122,10 +148,13 @@ def _own_draft(alert: Alert, actor: User) -> Alert:
     """The alert, locked, when it is still a draft of ``actor``'s."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.issuer_id != actor.pk:
-        raise PermissionDenied("Only the alert's author changes or deletes a draft.")
+        raise PermissionDenied(_("Only the alert's author changes or deletes a draft."))
     if alert.status != AlertStatus.DRAFT:
         raise ValidationError(
-            {"status": f"This alert is {alert.status}: only drafts can be edited or deleted."}
+            {
+                "status": _("This alert is %(status)s: only drafts can be edited or deleted.")
+                % {"status": STATUS_WORDS[alert.status]}
+            }
         )
     return alert
 
@@ -173,13 +202,15 @@ def _check_daily_limit(issuer: User, *, update: bool = False) -> None:
     )
     limit = settings.NOTIFICATIONS_COORDINATOR_DAILY_LIMIT
     if sent >= limit:
-        messages = "1 alert or update" if limit == 1 else f"{limit} alerts and updates"
-        refusal = (
-            f"Coordinators may publish {messages} a day; you have reached the limit. "
-            "Your police liaison can publish more."
-        )
+        refusal = ngettext(
+            "Coordinators may publish %(limit)d alert or update a day; you have reached the "
+            "limit. Your police liaison can publish more.",
+            "Coordinators may publish %(limit)d alerts and updates a day; you have reached the "
+            "limit. Your police liaison can publish more.",
+            limit,
+        ) % {"limit": limit}
         if update:
-            refusal += " You can still cancel the alert."
+            refusal += " " + _("You can still cancel the alert.")
         raise PermissionDenied(refusal)
 
 
@@ -200,14 +231,19 @@ def _queue_dispatch(alert_id: int) -> None:
 def alert_publish(*, alert: Alert, actor: User) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status != AlertStatus.DRAFT:
-        raise ValidationError({"status": f"This alert is {alert.status}, not a draft."})
+        raise ValidationError(
+            {
+                "status": _("This alert is %(status)s, not a draft.")
+                % {"status": STATUS_WORDS[alert.status]}
+            }
+        )
     if alert.issuer_id != actor.pk:
-        raise PermissionDenied("Only the alert's author publishes it.")
+        raise PermissionDenied(_("Only the alert's author publishes it."))
     now = timezone.now()
     if alert.expires_at <= now:
         # Published as it is, its CAP message would expire before it was sent.
         raise ValidationError(
-            {"expires_at": "The expiry has passed: edit the draft and give it a later one."}
+            {"expires_at": _("The expiry has passed: edit the draft and give it a later one.")}
         )
     _check_daily_limit(actor)
     alert.status = AlertStatus.PUBLISHED
@@ -240,21 +276,37 @@ def alert_replace(
     status = AlertStatus.EXPIRED if original.expires_at <= now else original.status
     if status != AlertStatus.PUBLISHED:
         raise ValidationError(
-            {"status": f"Only a published alert can be changed; this one is {status}."}
+            {
+                "status": _("Only a published alert can be changed; this one is %(status)s.")
+                % {"status": STATUS_WORDS[status]}
+            }
         )
     if message_type == MessageType.UPDATE and not details:
-        raise ValidationError("Say what the update changes: a new message, title or severity.")
+        raise ValidationError(_("Say what the update changes: a new message, title or severity."))
     if "expires_at" in details and details["expires_at"] <= now:
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     if message_type != MessageType.CANCEL:
         _check_daily_limit(actor, update=True)
     copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
     area = {field: getattr(original, field) for field in AREA_COLUMNS}
+    if TRANSLATED_WORDS.isdisjoint(details) and not OWN_WORDS.isdisjoint(details):
+        # New words without their translation: the alert's would say what is no longer so,
+        # so everyone reads the new ones, in the language they were written in.
+        copied.update(dict.fromkeys(TRANSLATED_WORDS, ""))
     cancel = message_type == MessageType.CANCEL
     if cancel:
+        language = details.get("language", original.language)
         copied.update(
-            instruction=CANCEL_GUIDANCE.instruction, response_type=CANCEL_GUIDANCE.response_type
+            instruction=in_language(CANCEL_GUIDANCE.instruction, language),
+            response_type=CANCEL_GUIDANCE.response_type,
         )
+        translated = details.get("translated_title", copied["translated_title"])
+        if translated and not details.get("translated_instruction"):
+            other = Language.ENGLISH if language == Language.WELSH else Language.WELSH
+            details = {
+                **details,
+                "translated_instruction": in_language(CANCEL_GUIDANCE.instruction, other),
+            }
     incident_id = original.incident_id or original.pk
     replacement = Alert.objects.create(
         issuer=actor,

@@ -190,6 +190,7 @@ def test_web_push_reaches_every_browser_and_forgets_withdrawn_ones(
             {
                 "title": "Burglary on Mill Road",
                 "body": "Side doors forced overnight.",
+                "lang": "en-GB",
                 "url": f"/alerts/{alert.pk}",
                 "tag": str(alert.identifier),
             },

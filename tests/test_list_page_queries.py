@@ -164,6 +164,14 @@ def test_inbox_queries_stay_constant(volunteer, liaison) -> None:
 def test_inbox_cards_are_the_serializers(volunteer, liaison) -> None:
     alerts = _alerts(12, issuer=liaison, recipient=volunteer)
     Alert.objects.filter(pk=alerts[2].pk).update(issuer=None)
+    # One in Welsh first, with its English: the card carries both.
+    Alert.objects.filter(pk=alerts[3].pk).update(
+        language="cy",
+        title="Galwyr ffug",
+        translated_title="Bogus callers",
+        translated_body="Watch out.",
+        translated_instruction="Keep doors locked.",
+    )
     # An answered reply to the incident of the second card: unread, with a new answer.
     Reply.objects.create(
         alert=alerts[1],
@@ -181,6 +189,12 @@ def test_inbox_cards_are_the_serializers(volunteer, liaison) -> None:
     assert len(cards) == 10  # two of the twelve are updates, shown on their incident's card
     assert {card["alert"]["issuer_name"] for card in cards} == {"", "PCSO Priya Shah"}
     assert [card["new_answer"] for card in cards].count(True) == 1
+    welsh = next(card["alert"] for card in cards if card["alert"]["id"] == alerts[3].pk)
+    assert (welsh["language"], welsh["title"], welsh["translation"]) == (
+        "cy",
+        "Galwyr ffug",
+        {"title": "Bogus callers", "body": "Watch out.", "instruction": "Keep doors locked."},
+    )
 
 
 @pytest.fixture

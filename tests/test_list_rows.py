@@ -197,7 +197,15 @@ def alerts_record(scheme, liaison, coordinator, volunteer) -> Alert:
     coordinator's polygon alert and draft; the volunteer received the three published and
     replied to the first."""
     first = _alert(liaison, "Bogus callers", scheme_kinds=["neighbourhood"])
-    update = _alert(liaison, "Bogus callers: update", message_type="Update", references=first)
+    # The update has its Welsh too: every row carries the translation.
+    update = _alert(
+        liaison,
+        "Bogus callers: update",
+        message_type="Update",
+        references=first,
+        translated_title="Galwyr ffug: diweddariad",
+        translated_body="Byddwch yn wyliadwrus.",
+    )
     Alert.objects.filter(pk=first.pk).update(status="updated")
     polygon = _alert(
         coordinator,
