@@ -4,20 +4,26 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import type { Alert, AlertGuidance, ResponseType } from './api/schemas';
+import { t, type Language } from './i18n';
 
 export type { AlertGuidance, ResponseType };
 
-export const RESPONSE_TYPE_LABELS: Record<ResponseType, string> = {
-  Monitor: 'Monitor: keep watch and report',
-  Avoid: 'Avoid: keep away from it',
-  Execute: 'Execute: do what the instructions say',
-  Prepare: 'Prepare: get ready to act',
-  Shelter: 'Shelter: stay indoors',
-  Evacuate: 'Evacuate: leave the area',
-  Assess: 'Assess: weigh up the information',
-  AllClear: 'All clear: nothing more to do',
-  None: 'None: no action needed',
+const RESPONSE_TYPE_KEYS: Record<ResponseType, string> = {
+  Monitor: 'responseType.Monitor',
+  Avoid: 'responseType.Avoid',
+  Execute: 'responseType.Execute',
+  Prepare: 'responseType.Prepare',
+  Shelter: 'responseType.Shelter',
+  Evacuate: 'responseType.Evacuate',
+  Assess: 'responseType.Assess',
+  AllClear: 'responseType.AllClear',
+  None: 'responseType.None',
 };
+
+/** Each response type in words, in the language of the moment (read when shown, never kept). */
+export const RESPONSE_TYPE_LABELS: Record<ResponseType, string> = new Proxy(RESPONSE_TYPE_KEYS, {
+  get: (keys, key) => (typeof key === 'string' && key in keys ? t(keys[key as ResponseType]) : undefined),
+});
 
 /** What an alert asks of people, and its area's name. */
 export type AlertAdvice = Pick<Alert, 'area_name' | 'instruction' | 'response_type' | 'contact'>;
@@ -27,16 +33,19 @@ export function adviceOf(alert: Alert): Partial<AlertAdvice> {
   return alert;
 }
 
-/** The server's defaults, or null while loading (or if they could not be had: the server fills them in). */
-export function useAlertGuidance(): AlertGuidance | null {
+/**
+ * The server's defaults, in `lang` (an alert's, which may not be the app's), or null while
+ * loading (or if they could not be had: the server fills them in).
+ */
+export function useAlertGuidance(lang?: Language): AlertGuidance | null {
   const [guidance, setGuidance] = useState<AlertGuidance | null>(null);
   useEffect(() => {
     const abort = new AbortController();
-    api.alertGuidance(abort.signal).then(
+    api.alertGuidance(abort.signal, lang).then(
       (loaded) => !abort.signal.aborted && setGuidance(loaded),
       () => undefined,
     );
     return () => abort.abort();
-  }, []);
+  }, [lang]);
   return guidance;
 }

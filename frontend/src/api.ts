@@ -45,7 +45,7 @@ import type {
   TwoFactorDisableInput,
 } from './api/schemas';
 import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
-import { languageTag, t } from './i18n';
+import { languageTag, t, type Language } from './i18n';
 
 export class ApiError extends Error {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -192,8 +192,9 @@ async function send(request: Request, timeoutMs?: number): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const headers = new Headers(request.headers);
     headers.set('Accept', 'application/json');
-    // The server's messages and its words for its choices come in the app's language.
-    headers.set('Accept-Language', languageTag());
+    // The server's messages and its words for its choices come in the app's language,
+    // unless the request asks for another (an alert's usual advice, in the alert's).
+    if (!headers.has('Accept-Language')) headers.set('Accept-Language', languageTag());
     if (unsafe) headers.set('X-CSRFToken', readCookie('csrftoken') ?? '');
     if (idempotencyKey) headers.set('Idempotency-Key', idempotencyKey);
 
@@ -580,7 +581,14 @@ export const api = {
     read(client.PUT('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } }, body })),
   deleteDraft: (id: number) => read(client.DELETE('/api/v1/alerts/{id}/', { params: { path: { id: pathId(id) } } })),
   /** What an alert asks of people when its author says nothing else, by category. */
-  alertGuidance: (signal?: AbortSignal) => read(client.GET('/api/v1/alerts/guidance/', { signal })),
+  /** The usual advice, in `lang` (the app's language unless given). */
+  alertGuidance: (signal?: AbortSignal, lang?: Language) =>
+    read(
+      client.GET('/api/v1/alerts/guidance/', {
+        signal,
+        ...(lang ? { headers: { 'Accept-Language': languageTag(lang) } } : {}),
+      }),
+    ),
   publishAlert: (id: number) =>
     read(client.POST('/api/v1/alerts/{id}/publish/', { params: { path: { id: pathId(id) } } })),
   /** Publishes an update: a new alert (201) to the same recipients. */

@@ -125,6 +125,9 @@ export type AlertInput = Schemas['AlertInputRequest'];
 /** The area of an alert: a circle, or a GeoJSON polygon. */
 export type AlertArea = Pick<AlertInput, 'lat' | 'lon' | 'radius_m' | 'boundary'>;
 export type AlertChanges = Schemas['AlertChangeRequest'];
+/** An alert's title, body and instruction in the other language (than its own, `language`). */
+export type AlertTranslation = NonNullable<Alert['translation']>;
+export type AlertTranslationInput = NonNullable<AlertInput['translation']>;
 export type AlertReach = Schemas['Preview'];
 export type DeliverySummary = Schemas['Summary'];
 export type AlertReply = Schemas['Reply'];

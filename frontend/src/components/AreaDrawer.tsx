@@ -6,6 +6,7 @@
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatRadius } from '../format';
+import { t } from '../i18n';
 import { locateMe } from '../geolocation';
 import type { AlertArea, GeocodedPlace, SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
@@ -33,9 +34,9 @@ export const EMPTY_AREA: DrawnArea = { shape: 'circle', centre: null, radius: 10
 
 const RADII = [100, 250, 500, 1000, 2000, 3000, 5000, 10000, 15000, 20000];
 
-const SHAPE_CHOICES = [
-  { value: 'circle', label: 'Circle' },
-  { value: 'polygon', label: 'Polygon' },
+const SHAPE_CHOICES = () => [
+  { value: 'circle', label: t('areaDrawer.circle') },
+  { value: 'polygon', label: t('areaDrawer.polygon') },
 ];
 
 const REFERENCE_STYLE: L.PathOptions = {
@@ -219,29 +220,24 @@ export function AreaDrawer({
   const invalid = !!errors?.length;
   return (
     <fieldset class={`area-drawer${invalid ? ' field--invalid' : ''}`} aria-describedby="area-drawer-status">
-      <legend>Area</legend>
-      <p class="field-hint">
-        Everyone in a scheme whose area this touches is reached. Draw a circle, or a polygon round the places it
-        concerns.
-      </p>
+      <legend>{t('scheme.area')}</legend>
+      <p class="field-hint">{t('areaDrawer.hint')}</p>
       {invalid && (
         <p class="field-error">
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors!.join(' ')}
         </p>
       )}
       <RadioGroupField
-        legend="Shape"
+        legend={t('areaDrawer.shape')}
         inline
         value={area.shape}
         onValue={(shape) => onChange({ ...area, shape: shape as AreaShape })}
-        choices={SHAPE_CHOICES}
+        choices={SHAPE_CHOICES()}
       />
       <p class="field-hint">
-        {area.shape === 'circle'
-          ? 'Tap the map at the centre, then choose the radius.'
-          : 'Tap the map at each corner in turn, then tap the first corner (yellow) or press Close the shape.'}{' '}
-        With a keyboard, move the map with the arrow keys and use the cross in its middle.
+        {area.shape === 'circle' ? t('areaDrawer.howCircle') : t('areaDrawer.howPolygon')}{' '}
+        {t('areaDrawer.withKeyboard')}
         {schemesHint ? ` ${schemesHint}` : ''}
       </p>
       {config.geocoder_enabled && (
@@ -251,10 +247,8 @@ export function AreaDrawer({
             onPlaceFound?.(place);
           }}
           found={(place) =>
-            `The map shows ${place.query} now. ${
-              area.shape === 'circle'
-                ? 'Tap the map at the centre, or use “Put the centre at the cross”.'
-                : 'Tap the map at the corners, or use “Add a corner at the cross”.'
+            `${t('areaDrawer.mapShows', { place: place.query })} ${
+              area.shape === 'circle' ? t('areaDrawer.foundCircle') : t('areaDrawer.foundPolygon')
             }`
           }
         />
@@ -264,7 +258,7 @@ export function AreaDrawer({
           ref={element}
           class="map map--draw"
           role="region"
-          aria-label={area.shape === 'circle' ? 'Map: tap to place the centre of the alert area' : 'Map: tap to add a corner of the alert area'}
+          aria-label={area.shape === 'circle' ? t('areaDrawer.mapCircle') : t('areaDrawer.mapPolygon')}
         />
         <span class="map-draw__cross" aria-hidden="true" />
       </div>
@@ -275,7 +269,7 @@ export function AreaDrawer({
       {area.shape === 'circle' ? (
         <>
           <SelectField
-            label="Radius"
+            label={t('directory.radius')}
             value={String(area.radius)}
             onValue={(value) => onChange({ ...area, radius: Number(value) })}
             choices={radiusChoices(area.radius, maxRadius).map((radius) => ({
@@ -285,7 +279,7 @@ export function AreaDrawer({
           />
           <div class="button-row">
             <button type="button" class="button button--secondary" onClick={addAtCross}>
-              Put the centre at the cross
+              {t('areaDrawer.centreAtCross')}
             </button>
             <button
               type="button"
@@ -293,11 +287,11 @@ export function AreaDrawer({
               onClick={useMyLocation}
               aria-disabled={locating ? 'true' : undefined}
             >
-              {locating ? 'Finding your location…' : 'Use my location'}
+              {locating ? t('areaPicker.finding') : t('directory.useMyLocation')}
             </button>
             {area.centre && (
               <button type="button" class="button button--secondary" onClick={() => onChange({ ...area, centre: null })}>
-                Clear
+                {t('areaDrawer.clear')}
               </button>
             )}
           </div>
@@ -309,7 +303,7 @@ export function AreaDrawer({
       ) : (
         <div class="button-row">
           <button type="button" class="button button--secondary" onClick={addAtCross} disabled={area.closed}>
-            Add a corner at the cross
+            {t('areaDrawer.cornerAtCross')}
           </button>
           <button
             type="button"
@@ -317,10 +311,10 @@ export function AreaDrawer({
             onClick={() => onChange({ ...area, closed: true })}
             disabled={area.closed || area.points.length < 3}
           >
-            Close the shape
+            {t('areaDrawer.close')}
           </button>
           <button type="button" class="button button--secondary" onClick={undo} disabled={!area.points.length}>
-            Undo last point
+            {t('areaDrawer.undo')}
           </button>
           <button
             type="button"
@@ -328,7 +322,7 @@ export function AreaDrawer({
             onClick={() => onChange({ ...area, points: [], closed: false })}
             disabled={!area.points.length}
           >
-            Clear
+            {t('areaDrawer.clear')}
           </button>
         </div>
       )}
@@ -344,11 +338,11 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
   const set = () => {
     const point = { lat: Number(lat.trim()), lon: Number(lon.trim()) };
     if (!lat.trim() || !lon.trim() || !Number.isFinite(point.lat) || !Number.isFinite(point.lon)) {
-      setError('Give both as decimal degrees, for example 52.2053 and 0.1218.');
+      setError(t('areaDrawer.typedBoth'));
       return;
     }
     if (Math.abs(point.lat) > 90 || Math.abs(point.lon) > 180) {
-      setError('Latitude goes from -90 to 90 and longitude from -180 to 180.');
+      setError(t('areaDrawer.typedRange'));
       return;
     }
     setError('');
@@ -356,7 +350,7 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
   };
   return (
     <details class="typed-centre">
-      <summary>Type the centre's latitude and longitude</summary>
+      <summary>{t('areaDrawer.typeCentre')}</summary>
       {error && (
         <p class="field-error" id="typed-centre-error">
           {error}
@@ -364,7 +358,7 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
       )}
       <div class="filters__pair">
         <div class="field">
-          <label for="typed-centre-lat">Latitude</label>
+          <label for="typed-centre-lat">{t('areaDrawer.latitude')}</label>
           <input
             id="typed-centre-lat"
             type="text"
@@ -376,7 +370,7 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
           />
         </div>
         <div class="field">
-          <label for="typed-centre-lon">Longitude</label>
+          <label for="typed-centre-lon">{t('areaDrawer.longitude')}</label>
           <input
             id="typed-centre-lon"
             type="text"
@@ -389,7 +383,7 @@ function TypedCentre({ onCentre }: { onCentre: (point: LatLon) => void }) {
         </div>
       </div>
       <button type="button" class="button button--secondary" onClick={set}>
-        Set the centre
+        {t('areaDrawer.setCentre')}
       </button>
     </details>
   );
@@ -404,15 +398,20 @@ function radiusChoices(current: number, max?: number): number[] {
 function describe(area: DrawnArea): string {
   if (area.shape === 'circle') {
     return area.centre
-      ? `Circle of ${formatRadius(area.radius)} round ${area.centre.lat.toFixed(5)}, ${area.centre.lon.toFixed(5)}.`
-      : 'No centre chosen yet.';
+      ? t('areaDrawer.circleRound', {
+          radius: formatRadius(area.radius),
+          where: `${area.centre.lat.toFixed(5)}, ${area.centre.lon.toFixed(5)}`,
+        })
+      : t('areaPicker.nothingChosen');
   }
   const count = area.points.length;
-  if (area.closed) return `Polygon with ${count} corners, closed.`;
-  if (!count) return 'No corners yet.';
+  if (area.closed) return t('areaDrawer.closed', { count, n: count });
+  if (!count) return t('areaDrawer.noCorners');
   const last = area.points[count - 1];
-  const corners = `${count} ${count === 1 ? 'corner' : 'corners'}, the last at ${last.lat.toFixed(5)}, ${last.lon.toFixed(5)}.`;
-  return count < 3 ? `${corners} Add at least ${3 - count} more.` : `${corners} Add more, or close the shape.`;
+  const corners = t('areaDrawer.corners', { count, n: count, where: `${last.lat.toFixed(5)}, ${last.lon.toFixed(5)}` });
+  return count < 3
+    ? `${corners} ${t('areaDrawer.addAtLeast', { count: 3 - count, n: 3 - count })}`
+    : `${corners} ${t('areaDrawer.addMore')}`;
 }
 
 function round(value: number): number {

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Config } from '../session';
 import { createMap } from './mapLayers';
 import { locateMe } from '../geolocation';
+import { t } from '../i18n';
 
 export interface PickedPoint {
   lat: number;
@@ -21,13 +22,13 @@ export interface PickerWording {
   nothingChosen: string;
 }
 
-const AREA_WORDING: PickerWording = {
-  legend: 'Area',
-  hint: 'Tap the map at the centre of the area, or use your location.',
-  mapLabel: 'Map: tap to choose the centre of the area',
-  chosen: 'Centre chosen',
-  nothingChosen: 'No centre chosen yet.',
-};
+const areaWording = (): PickerWording => ({
+  legend: t('scheme.area'),
+  hint: t('areaPicker.hint'),
+  mapLabel: t('areaPicker.mapLabel'),
+  chosen: t('areaPicker.chosen'),
+  nothingChosen: t('areaPicker.nothingChosen'),
+});
 
 export function AreaPicker({
   config,
@@ -35,7 +36,7 @@ export function AreaPicker({
   radius,
   onPick,
   errors,
-  wording = AREA_WORDING,
+  wording: givenWording,
   startAt,
 }: {
   config: Config;
@@ -52,6 +53,7 @@ export function AreaPicker({
   const map = useRef<L.Map | null>(null);
   const circle = useRef<L.Circle | null>(null);
   const centre = useRef<L.CircleMarker | null>(null);
+  const wording = givenWording ?? areaWording();
   const pick = useRef(onPick);
   pick.current = onPick;
   const [locating, setLocating] = useState(false);
@@ -129,7 +131,7 @@ export function AreaPicker({
       <p class="field-hint">{wording.hint}</p>
       {errors && errors.length > 0 && (
         <p class="field-error">
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       )}
@@ -142,10 +144,10 @@ export function AreaPicker({
       {locateError && <p class="field-error">{locateError}</p>}
       <div class="button-row">
         <button type="button" class="button button--secondary" onClick={useMyLocation} aria-disabled={locating ? 'true' : undefined}>
-          {locating ? 'Finding your location…' : 'Use my location'}
+          {locating ? t('areaPicker.finding') : t('directory.useMyLocation')}
         </button>
         <button type="button" class="button button--secondary" onClick={useMapCentre}>
-          Use the centre of the map
+          {t('areaPicker.useMapCentre')}
         </button>
       </div>
     </fieldset>

@@ -1,6 +1,7 @@
 // Who an alert reached, channel by channel, and how many have read it.
 
-import { CHANNEL_LABELS, plural } from '../format';
+import { CHANNEL_LABELS, formatNumber } from '../format';
+import { t } from '../i18n';
 import type { AlertChannel, DeliverySummary } from '../api/schemas';
 
 // The schema gives a row's channel as text (see the report on the gaps in the schema).
@@ -15,36 +16,39 @@ export function DeliveryFigures({ summary }: { summary: DeliverySummary }) {
   return (
     <>
       <p class="delivery__headline">
-        Sent to {plural(summary.recipients, 'person', 'people')} in {plural(summary.schemes, 'scheme')}
-        {inApp ? `; ${inApp.read} of ${inApp.total} ${inApp.read === 1 ? 'has' : 'have'} read it.` : '.'}
+        {t('delivery.sentTo', {
+          people: t('reach.people', { count: summary.recipients, n: formatNumber(summary.recipients) }),
+          schemes: t('reach.schemes', { count: summary.schemes, n: formatNumber(summary.schemes) }),
+        })}
+        {inApp
+          ? t('delivery.readBy', { count: inApp.read, read: formatNumber(inApp.read), total: formatNumber(inApp.total) })
+          : '.'}
       </p>
       {channels.length > 0 && (
         <ul class="card-list delivery__channels">
           {channels.map((row) => (
             <li key={row.channel} class="delivery__channel">
               <p class="delivery__channel-name">
-                {channelLabel(row.channel)}: {row.total}
+                {channelLabel(row.channel)}: {formatNumber(row.total)}
               </p>
               <dl class="figures">
-                <Figure label="Sent" value={row.sent} />
-                <Figure label="Waiting" value={row.queued} />
-                <Figure label="Failed" value={row.failed} />
-                {row.withdrawn > 0 && <Figure label="Withdrawn" value={row.withdrawn} />}
+                <Figure label={t('delivery.sent')} value={row.sent} />
+                <Figure label={t('delivery.waiting')} value={row.queued} />
+                <Figure label={t('delivery.failed')} value={row.failed} />
+                {row.withdrawn > 0 && <Figure label={t('delivery.withdrawn')} value={row.withdrawn} />}
                 {row.delivered + row.undelivered > 0 && (
                   <>
-                    <Figure label="Delivered" value={row.delivered} />
-                    <Figure label="Not delivered" value={row.undelivered} />
+                    <Figure label={t('delivery.delivered')} value={row.delivered} />
+                    <Figure label={t('delivery.undelivered')} value={row.undelivered} />
                   </>
                 )}
-                <Figure label="Read" value={row.read} />
+                <Figure label={t('delivery.read')} value={row.read} />
               </dl>
             </li>
           ))}
         </ul>
       )}
-      <p class="field-hint">
-        Waiting: held for quiet hours or a daily digest, or still being sent. Withdrawn: held back because the alert was cancelled or expired first. Delivered and not delivered: what GOV.UK Notify reported back for emails and texts it sent. Read: opened here in the app.
-      </p>
+      <p class="field-hint">{t('delivery.explained')}</p>
     </>
   );
 }
@@ -53,7 +57,7 @@ function Figure({ label, value }: { label: string; value: number }) {
   return (
     <div class="figures__item">
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd>{formatNumber(value)}</dd>
     </div>
   );
 }

@@ -2,7 +2,9 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime } from '../format';
 import type { Notice } from '../api/schemas';
 import { AlertTags } from './AlertTags';
-import { t } from '../i18n';
+import { languageTag, t } from '../i18n';
+import { alertText, useReadingLanguage } from '../alertText';
+import { TextLanguageSwitch } from './TextLanguageSwitch';
 
 /**
  * One incident in the inbox (its latest message, with where the incident stands): unread ones
@@ -10,16 +12,25 @@ import { t } from '../i18n';
  */
 export function NoticeCard({ notice, children }: { notice: Notice; children?: ComponentChildren }) {
   const alert = notice.alert;
+  // In the reader's language where the alert has it; the switch shows the other.
+  const [reading, setReading] = useReadingLanguage();
+  const text = alertText(alert, reading);
+  const lang = languageTag(text.lang);
   return (
     <article class={`card notice-card${notice.unread ? ' notice-card--unread' : ''}`}>
       <h2 class="card__title">
-        <a href={`/alerts/${alert.id}`}>{alert.title}</a>
+        <a href={`/alerts/${alert.id}`} lang={lang}>
+          {text.title}
+        </a>
       </h2>
       <AlertTags alert={alert} unread={notice.unread} answered={notice.new_answer} />
       <p class="card__detail notice-card__from">
         {sender(notice)}, {formatDateTime(alert.published_at ?? notice.queued_at)}
       </p>
-      <p class="card__detail notice-card__body">{excerpt(alert.body)}</p>
+      <p class="card__detail notice-card__body" lang={lang}>
+        {excerpt(text.body)}
+      </p>
+      {alert.translation && <TextLanguageSwitch shown={text.lang} onSwitch={setReading} />}
       {children}
     </article>
   );

@@ -5,6 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { asApiError } from '../hooks';
 import type { GeocodedPlace } from '../api/schemas';
+import { t } from '../i18n';
 
 export function PlaceSearch({
   onFound,
@@ -26,7 +27,7 @@ export function PlaceSearch({
     const query = text.trim();
     setMessage('');
     if (!query) {
-      setError(asApiError(new Error('Type a postcode or the name of a town or village.')));
+      setError(asApiError(new Error(t('placeSearch.empty'))));
       inputRef.current?.focus();
       return;
     }
@@ -46,13 +47,13 @@ export function PlaceSearch({
 
   return (
     <div class={`field place-search${errors.length ? ' field--invalid' : ''}`}>
-      <label for="place-search">Find a place on the map</label>
+      <label for="place-search">{t('placeSearch.label')}</label>
       <p class="field-hint" id="place-search-hint">
-        A postcode or a town, for example CB1 2AB or Ely.
+        {t('placeSearch.hint')}
       </p>
       {errors.length > 0 && (
         <p class="field-error" id="place-search-error">
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       )}
@@ -78,7 +79,7 @@ export function PlaceSearch({
           aria-describedby={`place-search-hint${errors.length ? ' place-search-error' : ''}`}
         />
         <button type="button" class="button button--secondary" onClick={search} aria-disabled={busy ? 'true' : undefined}>
-          {busy ? 'Finding…' : 'Find'}
+          {busy ? t('placeSearch.finding') : t('placeSearch.find')}
         </button>
       </div>
       <p class="place-search__found" role="status">

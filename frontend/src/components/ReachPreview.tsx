@@ -3,7 +3,8 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { KIND_LABELS, plural } from '../format';
+import { formatNumber, KIND_LABELS } from '../format';
+import { t } from '../i18n';
 import { asApiError } from '../hooks';
 import type { AlertInput, AlertReach } from '../api/schemas';
 
@@ -44,15 +45,19 @@ export function useAlertReach(input: AlertInput | null): Reach {
   return state;
 }
 
+/** "2 schemes and 14 people". */
 export function reachSentence(reach: AlertReach): string {
-  return `${plural(reach.schemes.length, 'scheme')} and ${plural(reach.recipients, 'person', 'people')}`;
+  return t('reach.sentence', {
+    schemes: t('reach.schemes', { count: reach.schemes.length, n: formatNumber(reach.schemes.length) }),
+    people: t('reach.people', { count: reach.recipients, n: formatNumber(reach.recipients) }),
+  });
 }
 
 export function ReachPreview({
   state,
   waiting,
   note,
-  verb = 'will reach',
+  would = false,
   headingLevel = 2,
 }: {
   state: Reach;
@@ -60,7 +65,8 @@ export function ReachPreview({
   waiting: string;
   /** A caveat under the figures. */
   note?: string;
-  verb?: string;
+  /** Says what the alert would reach (a draft's) rather than will. */
+  would?: boolean;
   headingLevel?: 2 | 3;
 }) {
   const { loading, reach, error } = state;
@@ -68,12 +74,12 @@ export function ReachPreview({
   return (
     <section class="reach" aria-labelledby="reach-heading">
       <Heading id="reach-heading" class="reach__heading">
-        Who it reaches
+        {t('reach.heading')}
       </Heading>
       <div aria-live="polite" aria-atomic="true">
         {error ? (
           <div class="reach__problem">
-            <p class="reach__problem-title">This alert cannot be sent as it is:</p>
+            <p class="reach__problem-title">{t('reach.cannotSend')}</p>
             {[...error.general, ...Object.values(error.fields).flat()].map((message) => (
               <p key={message}>{message}</p>
             ))}
@@ -81,8 +87,10 @@ export function ReachPreview({
         ) : reach ? (
           <>
             <p class="reach__figures">
-              This alert {verb} {reachSentence(reach)}
-              {loading ? ' (checking again…)' : '.'}
+              {would
+                ? t('reach.wouldReach', { reach: reachSentence(reach) })
+                : t('reach.willReach', { reach: reachSentence(reach) })}
+              {loading ? ` ${t('reach.checkingAgain')}` : '.'}
             </p>
             {reach.schemes.length > 0 ? (
               <ul class="reach__schemes">
@@ -93,12 +101,12 @@ export function ReachPreview({
                 ))}
               </ul>
             ) : (
-              <p>No active scheme's area overlaps it. Make the area larger, or check the kinds of scheme chosen.</p>
+              <p>{t('reach.noScheme')}</p>
             )}
             {note && <p class="field-hint">{note}</p>}
           </>
         ) : (
-          <p>{loading ? 'Working out who it reaches…' : waiting}</p>
+          <p>{loading ? t('reach.working') : waiting}</p>
         )}
       </div>
     </section>

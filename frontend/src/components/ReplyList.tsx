@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useActionResult } from '../actionResult';
 import { api, ApiError } from '../api';
-import { formatDateTime, plural } from '../format';
+import { formatDateTime, formatNumber } from '../format';
+import { t } from '../i18n';
 import { usePagedList, useSubmission } from '../hooks';
 import type { AlertReply } from '../api/schemas';
 import { ActionResult } from './ActionResult';
@@ -32,30 +33,30 @@ export function ReplyList({ alertId, unread, onRead }: { alertId: number; unread
     );
   }, [list.loading, list.items.length, alertId]);
 
-  if (list.loading) return <Loading what="replies" />;
+  if (list.loading) return <Loading what={t('replies.noun')} />;
   const fresh = list.items.filter((reply) => !reply.read_at).length;
   return (
     <>
       <ErrorAlert messages={list.error?.general ?? []} />
       <p class="results__count" role="status">
         {markedRead
-          ? `${plural(fresh, 'new reply', 'new replies')}, now marked as read.`
+          ? t('replyList.nowRead', { count: fresh, n: formatNumber(fresh) })
           : unread > 0
-            ? `${plural(unread, 'new reply', 'new replies')}.`
+            ? `${t('replyList.newReplies', { count: unread, n: formatNumber(unread) })}.`
             : list.items.length > 0
-              ? 'No new replies.'
+              ? t('replyList.noNewReplies')
               : ''}
       </p>
       {list.items.length === 0 && !list.error ? (
         <EmptyState>
-          <p>No replies yet. Recipients can reply from the alert's page; their replies appear here.</p>
+          <p>{t('replyList.none')}</p>
         </EmptyState>
       ) : (
         <ul class="card-list">
           {list.items.map((reply) => (
             <li key={reply.id} class={`reply${reply.read_at ? '' : ' reply--unread'}`}>
               <p class="reply__author">
-                {!reply.read_at && <StatusTag tone="unread">New</StatusTag>} {reply.author_name},{' '}
+                {!reply.read_at && <StatusTag tone="unread">{t('replyList.new')}</StatusTag>} {reply.author_name},{' '}
                 {formatDateTime(reply.created_at)}
               </p>
               <p class="reply__body">{reply.body}</p>
@@ -70,7 +71,7 @@ export function ReplyList({ alertId, unread, onRead }: { alertId: number; unread
           ))}
         </ul>
       )}
-      <ShowMoreButton list={list} noun="replies" />
+      <ShowMoreButton list={list} noun={t('replies.noun')} />
     </>
   );
 }
@@ -100,11 +101,11 @@ function ReplyAnswer({
     event.preventDefault();
     submission.run(async () => {
       const answer = text.trim();
-      if (!answer) throw new ApiError(400, { answer: ['Write your answer first.'] }, []);
+      if (!answer) throw new ApiError(400, { answer: [t('replyList.answerEmpty')] }, []);
       const answered = await api.answerReply(alertId, reply.id, answer);
       onAnswered(answered);
       close();
-      sent.say(`Answer sent to ${reply.author_name}. They will see it on this alert’s page.`);
+      sent.say(t('replyList.answerSent', { name: reply.author_name }));
     });
   };
 
@@ -127,8 +128,8 @@ function ReplyAnswer({
         >
           <ErrorAlert messages={submission.otherErrors(['answer'])} />
           <TextAreaField
-            label={`Your answer to ${reply.author_name}`}
-            hint="Only they see it, on this alert’s page; their inbox shows it as new."
+            label={t('replyList.answerLabel', { name: reply.author_name })}
+            hint={t('replyList.answerHint')}
             rows={3}
             maxLength={2000}
             value={text}
@@ -139,11 +140,11 @@ function ReplyAnswer({
             errors={submission.fieldErrors('answer')}
           />
           <div class="button-row">
-            <SubmitButton busy={submission.busy} busyText="Sending…">
-              Send answer
+            <SubmitButton busy={submission.busy} busyText={t('replyForm.sending')}>
+              {t('replyList.sendAnswer')}
             </SubmitButton>
             <button type="button" class="button button--secondary" onClick={close}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
@@ -151,7 +152,10 @@ function ReplyAnswer({
         reply.answered_at && (
           <div class="reply__answer">
             <p class="reply__author">
-              Answered by {reply.answered_by_name || 'someone who has left'}, {formatDateTime(reply.answered_at)}
+              {t('replyList.answeredBy', {
+                name: reply.answered_by_name || t('replyList.someoneWhoLeft'),
+                when: formatDateTime(reply.answered_at),
+              })}
             </p>
             <p class="reply__body">{reply.answer}</p>
           </div>
@@ -164,14 +168,18 @@ function ReplyAnswer({
             ref={openRef}
             type="button"
             class="button button--secondary button--small"
-            aria-label={`${reply.answered_at ? 'Change the answer' : 'Answer'} to ${reply.author_name}`}
+            aria-label={
+              reply.answered_at
+                ? t('replyList.changeAnswerTo', { name: reply.author_name })
+                : t('replyList.answerTo', { name: reply.author_name })
+            }
             onClick={() => {
               sent.clear();
               setText(reply.answer);
               setOpen(true);
             }}
           >
-            {reply.answered_at ? 'Change the answer' : 'Answer'}
+            {reply.answered_at ? t('replyList.changeAnswer') : t('replyList.answer')}
           </button>
         </p>
       )}

@@ -9,6 +9,7 @@ import { useActionResult } from '../actionResult';
 import { adviceOf, RESPONSE_TYPE_LABELS } from '../alertGuidance';
 import { api, type ApiError } from '../api';
 import { noticesRead, repliesRead } from '../alertInbox';
+import { alertText, useReadingLanguage, type AlertText } from '../alertText';
 import { ActionResult } from '../components/ActionResult';
 import { AlertMap, areaCircle, areaText } from '../components/AlertMap';
 import { AlertCancelForm, AlertUpdateForm } from '../components/AlertUpdateForm';
@@ -23,6 +24,7 @@ import { ReplyForm } from '../components/ReplyForm';
 import { ReplyList } from '../components/ReplyList';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { StatusTag } from '../components/StatusTag';
+import { TextLanguageSwitch } from '../components/TextLanguageSwitch';
 import {
   AUDIENCE_LABELS,
   formatDateTime,
@@ -44,7 +46,7 @@ import {
   type DeliverySummary,
   type Me,
 } from '../api/schemas';
-import { t } from '../i18n';
+import { languageTag, t, type Language } from '../i18n';
 
 export function AlertScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <ThreadLoader me={me} id={id} />}</RequireSignIn>;
@@ -53,7 +55,7 @@ export function AlertScreen({ id }: { id: string }) {
 function ThreadLoader({ me, id }: { me: Me; id: string }) {
   const [thread, setThread] = useState<AlertThread | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useTitle(thread?.messages[0].title ?? t('alert.title'));
+  useTitle(thread ? alertText(thread.messages[0]).title : t('alert.title'));
 
   useEffect(() => {
     const abort = new AbortController();
@@ -137,13 +139,21 @@ function ThreadView({
 
   const circle = areaCircle(latest);
   const advice = adviceOf(latest);
+  // The words in the reader's language where the alert has them, with a switch to the other.
+  const [reading, setReading] = useReadingLanguage();
+  const latestText = alertText(latest, reading);
   return (
     <article class="alert-page">
       <BackLink
         href={issuer ? '/alerts/issued' : '/alerts'}
         label={issuer ? (me.liaison ? t('inbox.forceAlerts') : t('inbox.sentAlerts')) : t('inbox.title')}
       />
-      <h1 tabIndex={-1}>{latest.title}</h1>
+      <h1 tabIndex={-1} lang={languageTag(latestText.lang)}>
+        {latestText.title}
+      </h1>
+      {thread.messages.some((message) => message.translation) && (
+        <TextLanguageSwitch shown={latestText.lang} onSwitch={setReading} />
+      )}
       <p class="card__meta">
         <StatusTag tone={`severity-${latest.severity.toLowerCase()}`}>
           <span class="visually-hidden">{t('alertTags.severity')}</span>
@@ -214,15 +224,16 @@ function ThreadView({
             <li key={message.id}>
               <ThreadMessage
                 message={message}
+                text={alertText(message, reading)}
                 opened={thread.messages.length > 1 && message.id === openedId}
-                retitled={message.title !== latest.title}
+                retitled={alertText(message, reading).title !== latestText.title}
               />
             </li>
           ))}
         </ol>
       </section>
 
-      <Advice alert={latest} />
+      <Advice alert={latest} reading={reading} />
 
       <section aria-labelledby="area-heading">
         <h2 id="area-heading">{t('scheme.area')}</h2>
@@ -266,7 +277,7 @@ function ThreadView({
       {managesIncident && latest.status !== 'draft' && (
         <section aria-labelledby="replies-heading">
           <h2 id="replies-heading" tabIndex={-1}>
-            Replies
+            {t('alertSending.replies')}
           </h2>
           {/* The incident's replies, whichever message they answer: read through its first
               message, which stays the same as updates are published here. */}
@@ -303,13 +314,20 @@ function ThreadView({
 }
 
 /** What the latest message asks of the people it reached, and whom to call. */
-function Advice({ alert }: { alert: Alert }) {
-  const { instruction, contact } = adviceOf(alert);
-  if (!instruction && !contact) return null;
+function Advice({ alert, reading }: { alert: Alert; reading: Language }) {
+  const { contact } = adviceOf(alert);
+  // Instructions the other language lacks are shown in the alert's own.
+  const chosen = alertText(alert, reading);
+  const text = chosen.instruction ? chosen : alertText(alert, alert.language ?? 'en');
+  if (!text.instruction && !contact) return null;
   return (
     <section class="notice alert-advice" aria-labelledby="advice-heading">
       <h2 id="advice-heading">{t('alert.whatToDo')}</h2>
-      {instruction && <p class="description">{instruction}</p>}
+      {text.instruction && (
+        <p class="description" lang={languageTag(text.lang)}>
+          {text.instruction}
+        </p>
+      )}
       {contact && (
         <p>
           <strong>{t('alert.contact')}</strong> {contact}
@@ -320,7 +338,19 @@ function Advice({ alert }: { alert: Alert }) {
 }
 
 /** One message of the thread: what kind, when, from whom, what it said. */
-function ThreadMessage({ message, opened, retitled }: { message: AlertDetail; opened: boolean; retitled: boolean }) {
+function ThreadMessage({
+  message,
+  text,
+  opened,
+  retitled,
+}: {
+  message: AlertDetail;
+  /** Its words in the language being read. */
+  text: AlertText;
+  opened: boolean;
+  retitled: boolean;
+}) {
+  const lang = languageTag(text.lang);
   return (
     <article
       class={`thread__message thread__message--${message.message_type.toLowerCase()}`}
@@ -337,8 +367,14 @@ function ThreadMessage({ message, opened, retitled }: { message: AlertDetail; op
           : t('alert.fromLiaison', { name: message.issuer_name || 'Patchwatch' })}
         {opened && <span class="thread__opened"> {t('alert.linkFollowed')}</span>}
       </p>
-      {retitled && <p class="thread__title">{message.title}</p>}
-      <p class="thread__body description">{message.body}</p>
+      {retitled && (
+        <p class="thread__title" lang={lang}>
+          {text.title}
+        </p>
+      )}
+      <p class="thread__body description" lang={lang}>
+        {text.body}
+      </p>
     </article>
   );
 }
@@ -364,12 +400,12 @@ function Delivery({ alert }: { alert: Alert }) {
   }, [alert.id, version]);
   return (
     <section aria-labelledby="delivery-heading">
-      <h2 id="delivery-heading">Who got it and who read it</h2>
+      <h2 id="delivery-heading">{t('delivery.heading')}</h2>
       <ErrorAlert messages={error ? [error.message] : []} />
-      {summary ? <DeliveryFigures summary={summary} /> : !error && <Loading what="delivery figures" />}
+      {summary ? <DeliveryFigures summary={summary} /> : !error && <Loading what={t('delivery.noun')} />}
       <p>
         <button type="button" class="button button--secondary button--small" onClick={() => setVersion((v) => v + 1)}>
-          Refresh the figures
+          {t('delivery.refresh')}
         </button>
       </p>
     </section>
@@ -449,21 +485,25 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
   const published = useActionResult();
   return (
     <section aria-labelledby="publish-heading">
-      <h2 id="publish-heading">Publish</h2>
+      <h2 id="publish-heading">{t('alertSending.publish')}</h2>
       {draft && (
         <>
           <p>
             <a class="button button--secondary" href={`/alerts/${alert.id}/edit`}>
-              Edit draft
+              {t('composeAlert.titleEdit')}
             </a>
           </p>
-          <ReachPreview state={reach} waiting="" verb="would reach" headingLevel={3} />
+          <ReachPreview state={reach} waiting="" would headingLevel={3} />
           <ErrorAlert messages={error ? [error.message] : []} />
           <ConfirmAction
-            label="Publish"
+            label={t('alertSending.publish')}
             primary
-            question={reach.reach ? `Send this alert now to ${reachSentence(reach.reach)}?` : 'Send this alert now?'}
-            confirmLabel="Publish now"
+            question={
+              reach.reach
+                ? t('alertSending.publishQuestion', { reach: reachSentence(reach.reach) })
+                : t('alertSending.publishQuestionShort')
+            }
+            confirmLabel={t('alertSending.publishNow')}
             result={published}
             onConfirm={async () => {
               setError(null);
@@ -478,7 +518,7 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
               } catch {
                 // Published all the same; the page shows the draft until it is opened again.
               }
-              return 'Alert published. It is on its way to everyone it reaches.';
+              return t('alertSending.published');
             }}
           />
         </>
@@ -486,17 +526,17 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
       <ActionResult result={published} />
       {draft && (
         <>
-          <h3>Not needed after all?</h3>
+          <h3>{t('alertSending.notNeeded')}</h3>
           <ConfirmAction
-            label="Delete draft"
+            label={t('alertSending.deleteDraft')}
             danger
-            question="Delete this draft? It has not been sent to anyone."
-            confirmLabel="Yes, delete it"
+            question={t('alertSending.deleteQuestion')}
+            confirmLabel={t('alertSending.deleteYes')}
             onConfirm={async () => {
               setError(null);
               try {
                 await api.deleteDraft(alert.id);
-                goWithMessage('/alerts/issued', 'Draft deleted.');
+                goWithMessage('/alerts/issued', t('alertSending.deleted'));
               } catch (err) {
                 setError(asApiError(err));
               }
@@ -537,7 +577,7 @@ function ChangeAlert({
   };
   return (
     <section aria-labelledby="change-heading">
-      <h2 id="change-heading">Update or cancel</h2>
+      <h2 id="change-heading">{t('alertSending.changeHeading')}</h2>
       <ActionResult result={changed} />
       {!canChange ? null : open === 'update' ? (
         <AlertUpdateForm alert={alert} onClose={() => setOpen(null)} onDone={done} />
@@ -545,13 +585,13 @@ function ChangeAlert({
         <AlertCancelForm alert={alert} onClose={() => setOpen(null)} onDone={done} />
       ) : (
         <>
-          <p>Both go to everyone who had the alert.</p>
+          <p>{t('alertSending.changeIntro')}</p>
           <div class="button-row">
             <button type="button" class="button button--secondary" onClick={() => openForm('update')}>
-              Update
+              {t('alertSending.update')}
             </button>
             <button type="button" class="button button--danger-outline" onClick={() => openForm('cancel')}>
-              Cancel alert
+              {t('alertSending.cancelAlert')}
             </button>
           </div>
         </>

@@ -9,12 +9,13 @@
 // defaults), and follow the category until the author rewrites them; the area is named after
 // the place found on the map until the author names it.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   adviceOf,
   RESPONSE_TYPE_LABELS,
   useAlertGuidance,
   type AlertAdvice,
+  type AlertGuidance,
   type ResponseType,
 } from '../alertGuidance';
 import { api, ApiError } from '../api';
@@ -39,13 +40,26 @@ import {
   KIND_LABELS,
   SEVERITIES,
   SEVERITY_HINTS,
+  SEVERITY_LABELS,
   toLocalInput,
   URGENCIES,
   URGENCY_HINTS,
+  URGENCY_LABELS,
 } from '../format';
 import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks';
 import { useLocation } from '../router';
 import { useSession } from '../session';
+import {
+  TRANSLATION_ERROR_FIELDS,
+  TranslationFields,
+  translationInput,
+  translationProblems,
+  translationState,
+  WrittenInField,
+  type TranslationState,
+} from '../components/AlertTranslationFields';
+import { language as appLanguage, languageTag, t, type Language } from '../i18n';
+import { otherLanguage as otherLanguageOf, ownLanguage } from '../alertText';
 import {
   liaisonForce,
   schemeKindsOf,
@@ -54,6 +68,7 @@ import {
   type AlertDetail,
   type AlertInput,
   type Audience,
+  type ForceCode,
   type Me,
   type SchemeKind,
   type SchemeSummary,
@@ -70,17 +85,28 @@ const CATEGORY_CHOICES = () => (Object.keys(CATEGORY_LABELS) as AlertCategory[])
 }));
 const SEVERITY_CHOICES = () => SEVERITIES.map((severity) => ({
   value: severity,
-  label: `${severity}: ${SEVERITY_HINTS[severity]}`,
+  label: `${SEVERITY_LABELS[severity]}: ${SEVERITY_HINTS[severity]}`,
 }));
-const URGENCY_CHOICES = () => URGENCIES.map((urgency) => ({ value: urgency, label: `${urgency}: ${URGENCY_HINTS[urgency]}` }));
-const AUDIENCE_CHOICES = (['members', 'coordinators'] as Audience[]).map((audience) => ({
-  value: audience,
-  label: AUDIENCE_LABELS[audience],
-}));
+const URGENCY_CHOICES = () =>
+  URGENCIES.map((urgency) => ({ value: urgency, label: `${URGENCY_LABELS[urgency]}: ${URGENCY_HINTS[urgency]}` }));
+const AUDIENCE_CHOICES = () =>
+  (['members', 'coordinators'] as Audience[]).map((audience) => ({
+    value: audience,
+    label: AUDIENCE_LABELS[audience],
+  }));
 const KINDS = () => Object.keys(KIND_LABELS) as SchemeKind[];
-const RESPONSE_TYPE_CHOICES = (Object.keys(RESPONSE_TYPE_LABELS) as ResponseType[])
-  .filter((responseType) => responseType !== 'AllClear')
-  .map((responseType) => ({ value: responseType, label: RESPONSE_TYPE_LABELS[responseType] }));
+const RESPONSE_TYPE_CHOICES = () =>
+  (Object.keys(RESPONSE_TYPE_LABELS) as ResponseType[])
+    .filter((responseType) => responseType !== 'AllClear')
+    .map((responseType) => ({ value: responseType, label: RESPONSE_TYPE_LABELS[responseType] }));
+
+// The forces of Wales, whose senders are offered the Welsh (or English) words at once: the
+// Welsh Language Standards ask them for both.
+const WELSH_FORCES: readonly ForceCode[] = ['dyfed-powys', 'gwent', 'north-wales', 'south-wales'];
+
+function inWales(force: string | null | undefined): boolean {
+  return WELSH_FORCES.includes(force as ForceCode);
+}
 
 /** What the form sends: the fields types.ts knows, and the advice. */
 type ComposedAlert = AlertInput & Partial<AlertAdvice>;
@@ -101,14 +127,15 @@ const SHOWN_FIELDS = [
   'instruction',
   'response_type',
   'contact',
+  ...TRANSLATION_ERROR_FIELDS,
 ] as const;
 
 export function ComposeAlertScreen({ draftId }: { draftId?: string }) {
-  const title = draftId ? 'Edit draft' : 'New alert';
+  const title = draftId ? t('composeAlert.titleEdit') : t('composeAlert.titleNew');
   useTitle(title);
   return (
     <>
-      <BackLink href={draftId ? `/alerts/${draftId}` : '/alerts'} label={draftId ? 'The draft' : 'Alerts'} />
+      <BackLink href={draftId ? `/alerts/${draftId}` : '/alerts'} label={draftId ? t('composeAlert.backDraft') : t('inbox.title')} />
       <h1 tabIndex={-1}>{title}</h1>
       <RequireSignIn>{(me) => <Composer me={me} draftId={draftId} />}</RequireSignIn>
     </>
@@ -202,7 +229,7 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
   if (draft instanceof ApiError) {
     return (
       <ErrorAlert
-        messages={[draft.status === 404 ? 'There is no such draft, or it is not yours to see.' : draft.message]}
+        messages={[draft.status === 404 ? t('composeAlert.noSuchDraft') : draft.message]}
       />
     );
   }
@@ -210,19 +237,14 @@ function Composer({ me, draftId }: { me: Me; draftId?: string }) {
   if (draft && !draft.actions.edit) {
     return (
       <p>
-        {draft.status === 'draft'
-          ? 'Only the author of a draft can edit it.'
-          : 'This alert has been published, so it can no longer be edited. '}
-        {draft.status !== 'draft' && <a href={`/alerts/${draft.id}`}>Publish an update from its page instead.</a>}
+        {draft.status === 'draft' ? t('composeAlert.onlyAuthor') : t('composeAlert.alreadyPublished')}
+        {draft.status !== 'draft' && <a href={`/alerts/${draft.id}`}>{t('composeAlert.updateInstead')}</a>}
       </p>
     );
   }
   if (!me.actions.issue_alerts) {
     return (
-      <p>
-        Alerts are sent by police liaisons and by the coordinators of active schemes. If you have seen something, tell your
-        scheme's coordinator; in an emergency call 999.
-      </p>
+      <p>{t('composeAlert.notAnIssuer')}</p>
     );
   }
   return <AlertForm me={me} config={config} issuers={issuers} draft={draft} />;
@@ -255,7 +277,7 @@ function AlertForm({
   const startAt = useMemo(() => viewFromQuery(query), []);
 
   const issuerChoices = [
-    ...(me.actions.issue_force_alerts ? [{ value: LIAISON, label: `Police liaison, ${me.liaison?.force_name}` }] : []),
+    ...(me.actions.issue_force_alerts ? [{ value: LIAISON, label: t('composeAlert.asLiaison', { force: me.liaison?.force_name ?? '' }) }] : []),
     ...issuers.coordinated.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
   ];
   const askedScheme = draft ? (draft.scheme ? String(draft.scheme.id) : LIAISON) : query.get('scheme');
@@ -272,6 +294,18 @@ function AlertForm({
   const [areaDrawn, setAreaDrawn] = useState(!!draft);
   const [title, setTitle] = useState(draft?.title ?? '');
   const [body, setBody] = useState(draft?.body ?? '');
+  // The language the title, message and instructions are written in: the sender’s own, unless
+  // a draft says another.
+  const [written, setWritten] = useState<Language>(
+    draft ? ownLanguage(draft) : (me.language ?? appLanguage()) === 'cy' ? 'cy' : 'en',
+  );
+  // The same words in the other language: offered open to senders in Wales.
+  const [translation, setTranslation] = useState<TranslationState>(() =>
+    translationState(
+      draft?.translation,
+      draft ? !!draft.translation : inWales(scheme ? scheme.force : me.liaison?.force),
+    ),
+  );
   const [category, setCategory] = useState<string>(draft?.category ?? '');
   const [severity, setSeverity] = useState<string>(draft?.severity ?? '');
   const [urgency, setUrgency] = useState<string>(draft?.urgency ?? '');
@@ -280,7 +314,11 @@ function AlertForm({
   const [expires, setExpires] = useState(draft ? toLocalInput(new Date(draft.expires_at)) : '');
   const [isPublic, setPublic] = useState(draft?.public ?? false);
   const advice = draft ? adviceOf(draft) : {};
-  const guidance = useAlertGuidance();
+  // The usual advice in the alert's language, and in its other for the words in that.
+  const guidance = useAlertGuidance(written);
+  const otherGuidance = useAlertGuidance(otherLanguageOf(written));
+  const lastGuidance = useRef<AlertGuidance | null>(null);
+  const lastOtherGuidance = useRef<AlertGuidance | null>(null);
   const [areaName, setAreaName] = useState(advice.area_name ?? '');
   // Named by its author (typed, or a draft's): a place found later does not rename it.
   const [areaNamed, setAreaNamed] = useState(!!advice.area_name);
@@ -289,14 +327,32 @@ function AlertForm({
   const [contact, setContact] = useState(advice.contact ?? '');
 
   // A new alert starts with the usual contact, and (once its category is chosen before the
-  // defaults arrived) the category's usual advice.
+  // defaults arrived) the category's usual advice. Written in the other language instead,
+  // what is still the usual becomes the usual in that language.
   useEffect(() => {
     if (!guidance) return;
-    if (!contact) setContact(guidance.contact);
+    const before = lastGuidance.current;
+    lastGuidance.current = guidance;
+    if (!contact || contact === before?.contact) setContact(guidance.contact);
     const usual = guidance.categories[category as AlertCategory];
-    if (usual && !instruction) setInstruction(usual.instruction);
+    const usualBefore = before?.categories[category as AlertCategory];
+    if (usual && (!instruction || instruction === usualBefore?.instruction)) setInstruction(usual.instruction);
     if (usual && !responseType) setResponseType(usual.response_type);
   }, [guidance]);
+
+  // The instructions in the other language follow the same way.
+  useEffect(() => {
+    if (!otherGuidance) return;
+    const before = lastOtherGuidance.current;
+    lastOtherGuidance.current = otherGuidance;
+    const usual = otherGuidance.categories[category as AlertCategory];
+    const usualBefore = before?.categories[category as AlertCategory];
+    setTranslation((old) =>
+      usual && (!old.instruction || old.instruction === usualBefore?.instruction)
+        ? { ...old, instruction: usual.instruction }
+        : old,
+    );
+  }, [otherGuidance]);
 
   const chooseCategory = (value: string) => {
     // The advice follows the category while it is the category's usual (or empty).
@@ -304,6 +360,15 @@ function AlertForm({
     const after = guidance?.categories[value as AlertCategory];
     if (after && (!instruction.trim() || instruction === before?.instruction)) setInstruction(after.instruction);
     if (after && (!responseType || responseType === before?.response_type)) setResponseType(after.response_type);
+    const otherBefore = otherGuidance?.categories[category as AlertCategory];
+    const otherAfter = otherGuidance?.categories[value as AlertCategory];
+    if (otherAfter) {
+      setTranslation((old) =>
+        !old.instruction.trim() || old.instruction === otherBefore?.instruction
+          ? { ...old, instruction: otherAfter.instruction }
+          : old,
+      );
+    }
     setCategory(value);
     if (value) clear('category');
   };
@@ -337,6 +402,8 @@ function AlertForm({
     contact: contact.trim(),
     ...(responseType ? { response_type: responseType as ResponseType } : {}),
     ...(scheme ? { scheme: scheme.id } : {}),
+    language: written,
+    translation: translationInput(translation),
   };
   // The reach depends on the area, the issuer, the audience and kinds, and (for volunteers'
   // choices) the category and severity; the wording is not needed yet.
@@ -346,6 +413,7 @@ function AlertForm({
         ...shape,
         title: 'Preview',
         body: 'Preview',
+        translation: null,
         category: (category || 'general') as AlertCategory,
         severity: (severity || 'Unknown') as Severity,
         urgency: (urgency || 'Unknown') as Urgency,
@@ -357,21 +425,20 @@ function AlertForm({
     const problems: Record<string, string[]> = {};
     if (!shape) {
       problems[area.shape === 'circle' ? 'lat' : 'boundary'] = [
-        area.shape === 'circle'
-          ? 'Choose the centre of the area: tap the map.'
-          : 'Finish the area: tap at least three corners, then close the shape.',
+        area.shape === 'circle' ? t('composeAlert.problem.centre') : t('composeAlert.problem.shape'),
       ];
     }
-    if (!details.title) problems.title = ['Give the alert a title.'];
-    if (!details.body) problems.body = ['Say what has happened.'];
-    if (!category) problems.category = ['Choose a category.'];
-    if (!severity) problems.severity = ['Choose how severe it is.'];
-    if (!urgency) problems.urgency = ['Choose how urgent it is.'];
+    if (!details.title) problems.title = [t('composeAlert.problem.title')];
+    if (!details.body) problems.body = [t('composeAlert.problem.body')];
+    Object.assign(problems, translationProblems(translation, otherLanguageOf(written)));
+    if (!category) problems.category = [t('composeAlert.problem.category')];
+    if (!severity) problems.severity = [t('composeAlert.problem.severity')];
+    if (!urgency) problems.urgency = [t('composeAlert.problem.urgency')];
     let expiresAt: string | undefined;
     if (expires) {
       const moment = fromLocalInput(expires);
-      if (!moment) problems.expires_at = ['Give a date and time, or leave it empty.'];
-      else if (moment.getTime() <= Date.now()) problems.expires_at = ['The expiry must be in the future.'];
+      if (!moment) problems.expires_at = [t('composeAlert.problem.expiresFormat')];
+      else if (moment.getTime() <= Date.now()) problems.expires_at = [t('composeAlert.problem.expiresPast')];
       else expiresAt = moment.toISOString();
     }
     if (Object.keys(problems).length) {
@@ -390,7 +457,7 @@ function AlertForm({
   const saveDraft = () =>
     submission.run(async () => {
       const saved = await save(build());
-      goWithMessage(`/alerts/${saved.id}`, 'Draft saved. Nobody has been sent it yet.');
+      goWithMessage(`/alerts/${saved.id}`, t('composeAlert.draftSaved'));
     });
 
   const publish = () =>
@@ -399,10 +466,10 @@ function AlertForm({
       try {
         await api.publishAlert(saved.id);
       } catch (error) {
-        goWithMessage(`/alerts/${saved.id}`, `Saved as a draft but not published: ${asApiError(error).message}`);
+        goWithMessage(`/alerts/${saved.id}`, t('composeAlert.savedNotPublished', { problem: asApiError(error).message }));
         return;
       }
-      goWithMessage(`/alerts/${saved.id}`, 'Alert published. It is on its way to everyone it reaches.');
+      goWithMessage(`/alerts/${saved.id}`, t('alertSending.published'));
     });
 
   const errorsFor = submission.fieldErrors;
@@ -418,16 +485,12 @@ function AlertForm({
         saveDraft();
       }}
     >
-      <p>
-        An alert goes at once to the coordinators of every scheme whose area it touches and, unless it is for coordinators
-        only, to their members (all of them, except those who turned this kind of alert off). In an emergency call 999
-        first.
-      </p>
+      <p>{t('composeAlert.intro')}</p>
       <ErrorAlert messages={submission.otherErrors(SHOWN_FIELDS)} />
       {issuerChoices.length > 1 ? (
         <SelectField
-          label="Send for"
-          hint="A coordinator’s alert must stay inside their scheme’s area."
+          label={t('composeAlert.sendFor')}
+          hint={t('composeAlert.sendForHint')}
           value={issuer}
           onValue={chooseIssuer}
           choices={issuerChoices}
@@ -435,8 +498,8 @@ function AlertForm({
         />
       ) : (
         <p>
-          Sent for <strong>{issuerChoices[0].label}</strong>.
-          {scheme && ' The area must stay inside the scheme’s area (the dashed outline).'}
+          {t('composeAlert.sentFor')} <strong>{issuerChoices[0].label}</strong>.
+          {scheme && ` ${t('composeAlert.insideScheme')}`}
         </p>
       )}
       <AreaDrawer
@@ -453,13 +516,13 @@ function AlertForm({
         maxRadius={scheme?.radius_m ? Math.min(alertRadiusLimits(config).max, scheme.radius_m) : undefined}
         schemesHint={
           scheme
-            ? 'The dashed outline is your scheme’s area; the alert starts as all of it.'
-            : 'Dashed outlines are the active schemes in your force.'
+            ? t('composeAlert.schemesHintOwn')
+            : t('composeAlert.schemesHintForce')
         }
       />
       <TextField
-        label="Name of the area (optional)"
-        hint="How the alert names the place, for example Mill Road, Cambridge. It is filled in from the place you find on the map; left empty, the alert names the schemes it reaches."
+        label={t('composeAlert.areaName')}
+        hint={t('composeAlert.areaNameHint')}
         maxLength={200}
         value={areaName}
         onValue={(value) => {
@@ -471,16 +534,21 @@ function AlertForm({
       />
       <ReachPreview
         state={reach}
-        waiting="Draw the area to see who this alert will reach."
-        note={
-          category && severity
-            ? undefined
-            : 'Members who chose only some kinds of alert are counted once you choose the category and severity.'
-        }
+        waiting={t('composeAlert.reachWaiting')}
+        note={category && severity ? undefined : t('composeAlert.reachNote')}
+      />
+      <WrittenInField
+        value={written}
+        onValue={(lang) => {
+          setWritten(lang);
+          clear('language', 'translation');
+        }}
+        errors={errorsFor('language')}
       />
       <TextField
-        label="Title"
-        hint="A short headline, for example: Bogus water board callers on Mill Road."
+        label={t('composeAlert.title')}
+        hint={t('composeAlert.titleHint')}
+        lang={languageTag(written)}
         required
         maxLength={120}
         value={title}
@@ -491,8 +559,9 @@ function AlertForm({
         errors={errorsFor('title')}
       />
       <TextAreaField
-        label="Message"
-        hint="What happened, where and when. What people should do goes below."
+        label={t('composeAlert.message')}
+        hint={t('composeAlert.messageHint')}
+        lang={languageTag(written)}
         required
         rows={5}
         maxLength={4000}
@@ -504,21 +573,20 @@ function AlertForm({
         errors={errorsFor('body')}
       />
       <SelectField
-        label="Category"
+        label={t('alert.category')}
         value={category}
         onValue={chooseCategory}
-        placeholder="Choose a category"
+        placeholder={t('composeAlert.chooseCategory')}
         choices={CATEGORY_CHOICES()}
         errors={errorsFor('category')}
       />
       <fieldset>
-        <legend>What people should do</legend>
-        <p class="field-hint">
-          These start as the usual advice for the category. Change them to fit; left empty, the usual advice is sent.
-        </p>
+        <legend>{t('composeAlert.whatToDo')}</legend>
+        <p class="field-hint">{t('composeAlert.whatToDoHint')}</p>
         <TextAreaField
-          label="Instructions"
-          hint="What the people it reaches should do, in a sentence or two."
+          label={t('composeAlert.instructions')}
+          hint={t('composeAlert.instructionsHint')}
+          lang={languageTag(written)}
           rows={5}
           maxLength={1000}
           value={instruction}
@@ -529,20 +597,20 @@ function AlertForm({
           errors={errorsFor('instruction')}
         />
         <SelectField
-          label="Response asked for"
-          hint="For the police systems that take the alert (the CAP response type)."
+          label={t('alert.responseAskedFor')}
+          hint={t('composeAlert.responseTypeHint')}
           value={responseType}
           onValue={(value) => {
             setResponseType(value);
             clear('response_type');
           }}
-          placeholder="The usual for the category"
-          choices={RESPONSE_TYPE_CHOICES}
+          placeholder={t('composeAlert.responseTypeUsual')}
+          choices={RESPONSE_TYPE_CHOICES()}
           errors={errorsFor('response_type')}
         />
         <TextField
-          label="Who to contact"
-          hint="Shown with the alert and in the public feeds: a police number, never a volunteer’s own."
+          label={t('composeAlert.contact')}
+          hint={t('composeAlert.contactHint')}
           maxLength={200}
           value={contact}
           onValue={(value) => {
@@ -552,8 +620,18 @@ function AlertForm({
           errors={errorsFor('contact')}
         />
       </fieldset>
+      <TranslationFields
+        written={written}
+        state={translation}
+        onState={(next, edited) => {
+          setTranslation(next);
+          if (edited === 'included') clear(...TRANSLATION_ERROR_FIELDS);
+          else if (next[edited].trim() || edited === 'instruction') clear(`translation.${edited}`);
+        }}
+        errorsFor={errorsFor}
+      />
       <RadioGroupField
-        legend="Severity"
+        legend={t('alert.severity')}
         value={severity}
         onValue={(value) => {
           setSeverity(value);
@@ -563,8 +641,8 @@ function AlertForm({
         errors={errorsFor('severity')}
       />
       <RadioGroupField
-        legend="Urgency"
-        hint="Immediate alerts go even during people’s quiet hours."
+        legend={t('alert.urgency')}
+        hint={t('composeAlert.urgencyHint')}
         value={urgency}
         onValue={(value) => {
           setUrgency(value);
@@ -574,18 +652,18 @@ function AlertForm({
         errors={errorsFor('urgency')}
       />
       <RadioGroupField
-        legend="Who should hear of it"
+        legend={t('composeAlert.audience')}
         value={audience}
         onValue={(value) => {
           setAudience(value as Audience);
           clear('audience');
         }}
-        choices={AUDIENCE_CHOICES}
+        choices={AUDIENCE_CHOICES()}
         errors={errorsFor('audience')}
       />
       <fieldset class={errorsFor('scheme_kinds')?.length ? 'field--invalid' : undefined}>
-        <legend>Kinds of scheme (optional)</legend>
-        <p class="field-hint">Leave all unticked to reach every kind.</p>
+        <legend>{t('composeAlert.kinds')}</legend>
+        <p class="field-hint">{t('composeAlert.kindsHint')}</p>
         {KINDS().map((kind) => (
           <CheckboxField
             key={kind}
@@ -598,13 +676,13 @@ function AlertForm({
         ))}
       </fieldset>
       <div class={`field${errorsFor('expires_at')?.length ? ' field--invalid' : ''}`}>
-        <label for="alert-expires">Expires (optional)</label>
+        <label for="alert-expires">{t('composeAlert.expires')}</label>
         <p class="field-hint" id="alert-expires-hint">
-          Without a time, an alert expires after three days.
+          {t('composeAlert.expiresHint')}
         </p>
         {errorsFor('expires_at') && (
           <p class="field-error" id="alert-expires-error">
-            <span class="visually-hidden">Error: </span>
+            <span class="visually-hidden">{t('form.errorPrefix')}</span>
             {errorsFor('expires_at')!.join(' ')}
           </p>
         )}
@@ -623,21 +701,21 @@ function AlertForm({
         />
       </div>
       <CheckboxField
-        label="Public"
-        hint="Also shown in the public feeds (CAP and Atom) that anyone can follow. Leave it off for anything about people or homes."
+        label={t('alert.public')}
+        hint={t('composeAlert.publicHint')}
         checked={isPublic}
         onChecked={setPublic}
       />
       <div class="button-row compose__actions">
         <ConfirmAction
-          label="Publish"
+          label={t('alertSending.publish')}
           primary
           question={
             reach.reach
-              ? `Send this alert now to ${reachSentence(reach.reach)}?`
-              : 'Send this alert now? It goes out at once.'
+              ? t('alertSending.publishQuestion', { reach: reachSentence(reach.reach) })
+              : t('composeAlert.publishQuestionNoReach')
           }
-          confirmLabel="Publish now"
+          confirmLabel={t('alertSending.publishNow')}
           onAsk={async () => {
             let complete = false;
             await submission.run(async () => {
@@ -653,7 +731,7 @@ function AlertForm({
           class="button button--secondary"
           aria-disabled={submission.busy ? 'true' : undefined}
         >
-          Save draft
+          {t('composeAlert.saveDraft')}
         </button>
       </div>
     </form>

@@ -21,6 +21,7 @@ import { isLiaison } from '../session';
 import type { ApiError } from '../api';
 import type { Me, Notice } from '../api/schemas';
 import { t } from '../i18n';
+import { alertText } from '../alertText';
 
 export function InboxScreen() {
   useTitle(t('inbox.title'));
@@ -73,7 +74,7 @@ function Inbox({ me }: { me: Me }) {
       noticesRead(notices.length);
       result.say(
         notices.length === 1
-          ? t('inbox.markedOne', { title: notices[0].alert.title })
+          ? t('inbox.markedOne', { title: alertText(notices[0].alert).title })
           : t('inbox.markedMany', { count: notices.length, n: formatNumber(notices.length) }),
       );
     } catch (err) {
@@ -199,7 +200,7 @@ function InboxCard({
             type="button"
             class="button button--secondary button--small"
             aria-disabled={busy ? 'true' : undefined}
-            aria-label={t('inbox.markReadLabel', { title: notice.alert.title })}
+            aria-label={t('inbox.markReadLabel', { title: alertText(notice.alert).title })}
             onClick={() => onMarkRead(result)}
           >
             {t('inbox.markRead')}

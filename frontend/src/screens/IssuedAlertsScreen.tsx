@@ -13,23 +13,24 @@ import { IssuedAlertCard } from '../components/IssuedAlertCard';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { ALERT_STATUS_LABELS, plural } from '../format';
+import { ALERT_STATUS_LABELS, formatNumber } from '../format';
+import { t } from '../i18n';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { AlertDetail, AlertStatus, Me } from '../api/schemas';
 
-const ISSUER_CHOICES = [
-  { value: '', label: 'Everyone in your force' },
-  { value: '1', label: 'You' },
+const ISSUER_CHOICES = () => [
+  { value: '', label: t('issuedAlerts.everyoneInForce') },
+  { value: '1', label: t('issuedAlerts.you') },
 ];
 
-const REPLY_CHOICES = [
-  { value: '', label: 'With or without' },
-  { value: '1', label: 'With new replies' },
+const REPLY_CHOICES = () => [
+  { value: '', label: t('issuedAlerts.withOrWithout') },
+  { value: '1', label: t('issuedAlerts.withNewReplies') },
 ];
 
 const STATUS_CHOICES = () => [
-  { value: '', label: 'All alerts' },
+  { value: '', label: t('inbox.allAlerts') },
   ...(Object.keys(ALERT_STATUS_LABELS) as AlertStatus[]).map((status) => ({ value: status, label: ALERT_STATUS_LABELS[status] })),
 ];
 
@@ -39,7 +40,7 @@ export function IssuedAlertsScreen() {
 
 function IssuedAlerts({ me }: { me: Me }) {
   const liaison = me.liaison !== null;
-  const title = liaison ? 'Alerts in your force' : 'Sent alerts';
+  const title = liaison ? t('inbox.forceAlerts') : t('inbox.sentAlerts');
   useTitle(title);
   const { query } = useLocation();
   const status = query.get('status') ?? '';
@@ -75,33 +76,33 @@ function IssuedAlerts({ me }: { me: Me }) {
 
   return (
     <>
-      <BackLink href="/alerts" label="Alerts" />
+      <BackLink href="/alerts" label={t('inbox.title')} />
       <h1 tabIndex={-1}>{title}</h1>
       {!issuer ? (
-        <p>Alerts are sent by police liaisons and scheme coordinators.</p>
+        <p>{t('issuedAlerts.notAnIssuer')}</p>
       ) : (
         <>
           <p>
             {liaison
-              ? `Every alert issued in the ${me.liaison!.force_name} area, by you or by scheme coordinators, and those that reached you.`
-              : 'The alerts you have sent for the schemes you coordinate, and your drafts.'}
+              ? t('issuedAlerts.introLiaison', { force: me.liaison!.force_name })
+              : t('issuedAlerts.introCoordinator')}
           </p>
           <p>
             <a class="button button--primary button--wide" href="/alerts/new">
-              New alert
+              {t('inbox.newAlert')}
             </a>
           </p>
           {!!waitingReplies && !withReplies && (
             <p class="notice notice--pending">
               <a href="/alerts/issued?replies=1">
-                {waitingReplies === 1 ? '1 alert has' : `${waitingReplies} alerts have`} new replies
+                {t('issuedAlerts.alertsWithReplies', { count: waitingReplies, n: formatNumber(waitingReplies) })}
               </a>{' '}
-              waiting to be read.
+              {t('issuedAlerts.waitingToBeRead')}
             </p>
           )}
           <form
             class="filters"
-            aria-label="Filter alerts"
+            aria-label={t('issuedAlerts.filter')}
             onSubmit={(event) => {
               event.preventDefault();
               const params = new URLSearchParams();
@@ -111,26 +112,46 @@ function IssuedAlerts({ me }: { me: Me }) {
               navigate(params.size ? `/alerts/issued?${params}` : '/alerts/issued');
             }}
           >
-            <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
+            <SelectField label={t('inbox.show')} value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
             {liaison && (
-              <SelectField label="Issued by" value={chosenIssuer} onValue={setChosenIssuer} choices={ISSUER_CHOICES} />
+              <SelectField
+                label={t('issuedAlerts.issuedBy')}
+                value={chosenIssuer}
+                onValue={setChosenIssuer}
+                choices={ISSUER_CHOICES()}
+              />
             )}
-            <SelectField label="Replies" value={chosenReplies} onValue={setChosenReplies} choices={REPLY_CHOICES} />
+            <SelectField
+              label={t('alertSending.replies')}
+              value={chosenReplies}
+              onValue={setChosenReplies}
+              choices={REPLY_CHOICES()}
+            />
             <button type="submit" class="button button--primary button--wide">
-              Show alerts
+              {t('issuedAlerts.showAlerts')}
             </button>
           </form>
           <p role="status" class="results__count">
-            {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, 'alert')}.`}
+            {list.loading
+              ? t('common.loading')
+              : list.error
+                ? ''
+                : t('inbox.count', { count: list.count, n: formatNumber(list.count) })}
           </p>
           {list.loading ? (
-            <Loading what="alerts" />
+            <Loading what={t('inbox.alertsNoun')} />
           ) : (
             <>
               <ErrorAlert messages={list.error?.general ?? []} />
               {list.items.length === 0 && !list.error ? (
                 <EmptyState>
-                  <p>{withReplies ? 'No new replies waiting.' : status === 'draft' ? 'No drafts.' : 'No alerts yet.'}</p>
+                  <p>
+                    {withReplies
+                      ? t('issuedAlerts.noRepliesWaiting')
+                      : status === 'draft'
+                        ? t('issuedAlerts.noDrafts')
+                        : t('issuedAlerts.noAlerts')}
+                  </p>
                 </EmptyState>
               ) : (
                 <ul class="card-list">
@@ -141,7 +162,7 @@ function IssuedAlerts({ me }: { me: Me }) {
                   ))}
                 </ul>
               )}
-              <ShowMoreButton list={list} noun="alerts" />
+              <ShowMoreButton list={list} noun={t('inbox.alertsNoun')} />
             </>
           )}
         </>
