@@ -37,13 +37,17 @@ def public_settings() -> dict[str, Any]:
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """The words for this app's choices, from the models' own choices."""
+    """The words for this app's choices, from the models' own choices, in the request's
+    language where a model's labels are translated."""
     return {
-        "site_status": dict(SiteStatus.choices),
-        "session_status": dict(SessionStatus.choices),
-        "direction": dict(Direction.choices),
-        "vehicle_type": dict(VehicleType.choices),
-        "letter_action": dict(Action.choices),
-        "action_status": dict(ActionStatus.choices),
-        "dispute_outcome": dict(DisputeOutcome.choices),
+        key: {value: str(label) for value, label in choices}
+        for key, choices in (
+            ("site_status", SiteStatus.choices),
+            ("session_status", SessionStatus.choices),
+            ("direction", Direction.choices),
+            ("vehicle_type", VehicleType.choices),
+            ("letter_action", Action.choices),
+            ("action_status", ActionStatus.choices),
+            ("dispute_outcome", DisputeOutcome.choices),
+        )
     }

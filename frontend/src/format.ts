@@ -309,12 +309,12 @@ export const ACTION_LABELS: Record<LetterAction, string> = {
 export const ACTION_STATUS_LABELS = labelsOf<ActionStatus>('action_status');
 
 // The app's own wording: it says more here than the server's label does.
-export const DISPUTE_LABELS: Record<DisputeOutcome, string> = {
-  none: 'Not disputed',
-  pending: 'Dispute being looked at',
-  upheld: 'Dispute upheld: offence voided',
-  rejected: 'Dispute rejected: offence stands',
-};
+export const DISPUTE_LABELS: Record<DisputeOutcome, string> = translated({
+  none: 'disputeOutcome.none',
+  pending: 'disputeOutcome.pending',
+  upheld: 'disputeOutcome.upheld',
+  rejected: 'disputeOutcome.rejected',
+});
 
 /** "20, 30 and 40". */
 export function inWords(items: (string | number)[]): string {
