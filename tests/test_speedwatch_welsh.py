@@ -115,6 +115,7 @@ def test_the_audit_says_what_was_done_in_welsh(client_for, site, sw_team, liaiso
     client = client_for(_in_welsh(liaison))
     found = client.get("/api/v1/speedwatch/offences/", {"registration": "AB12CDE"})
     assert found.json()["count"] == 1
+    assert found.json()["results"][0]["action_display"] == "Llythyr cyntaf"
     records = client.get("/api/v1/speedwatch/audit/").json()["results"]
     assert [(r["action"], r["action_display"]) for r in records] == [
         ("registration_search", "Chwiliodd yn ôl rhif cofrestru")

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.forces import FORCES_IN_WALES, PoliceForce
 from accounts.models import Language
@@ -241,16 +241,16 @@ class RegistrationFormat(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    FIRST_LETTER = "first_letter", "First letter"
-    SECOND_LETTER = "second_letter", "Second and final letter"
-    POLICE_ACTION = "police_action", "Referral for police action"
-    NONE = "none", "No action (voided)"
+    FIRST_LETTER = "first_letter", gettext_lazy("First letter")
+    SECOND_LETTER = "second_letter", gettext_lazy("Second and final letter")
+    POLICE_ACTION = "police_action", gettext_lazy("Referral for police action")
+    NONE = "none", gettext_lazy("No action (voided)")
 
 
 class ActionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENT = "sent", "Letter sent"
-    DONE = "done", "Done"
+    PENDING = "pending", pgettext_lazy("a letter or referral", "Waiting")
+    SENT = "sent", gettext_lazy("Letter sent")
+    DONE = "done", pgettext_lazy("a letter or referral", "Done")
 
 
 class DisputeOutcome(models.TextChoices):

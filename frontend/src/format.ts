@@ -299,12 +299,12 @@ export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = {
 };
 
 // The app's own wording: it says more here than the server's label does.
-export const ACTION_LABELS: Record<LetterAction, string> = {
-  first_letter: 'First letter',
-  second_letter: 'Second and final letter',
-  police_action: 'Police action',
-  none: 'No action (voided)',
-};
+export const ACTION_LABELS: Record<LetterAction, string> = translated({
+  first_letter: 'offenceAction.first_letter',
+  second_letter: 'offenceAction.second_letter',
+  police_action: 'offenceAction.police_action',
+  none: 'offenceAction.none',
+});
 
 export const ACTION_STATUS_LABELS = labelsOf<ActionStatus>('action_status');
 

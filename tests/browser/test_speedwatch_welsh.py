@@ -66,6 +66,8 @@ ENGLISH = [
     "records",
     "Show",
     "sites",
+    "letter",
+    "waiting",
 ]
 
 
@@ -168,6 +170,7 @@ def test_sites_offences_statistics_and_audit_in_welsh(page: Page) -> None:
     expect(_status(page, "trosedd")).to_have_text("3 trosedd ar gyfer AB12 CDE.")
     expect(page.get_by_role("link", name="Lawrlwytho’r 3 fel CSV")).to_be_visible()
     first = page.get_by_role("article").filter(has_text="37 mya")
+    expect(first).to_contain_text("Llythyr cyntaf: yn aros")
     expect(first.locator("dt")).to_have_text(["Pryd", "Ble", "Terfyn", "Cerbyd", "Cam gweithredu"])
     first.get_by_text("Cofnodi anghydfod").click()
     first.get_by_label("Canlyniad", exact=True).select_option(
