@@ -141,3 +141,48 @@ def test_a_dispute_of_a_draft_sessions_offence_is_refused_in_welsh(
     }
     offence.refresh_from_db()
     assert (offence.voided, offence.dispute_outcome) == (False, "none")
+
+
+def test_an_unsafe_or_unallowed_site_is_refused_in_welsh(
+    client_for, speedwatch, sw_coordinator
+) -> None:
+    client = client_for(_in_welsh(sw_coordinator))
+    proposal = {
+        "scheme": speedwatch.pk,
+        "name": "Fountain Lane",
+        "road_name": "Fountain Lane",
+        "lat": 52.1478,
+        "lon": 0.059,
+        "speed_limit_mph": 20,
+        "direction": "both",
+        "risk_assessment": {
+            "safe_standing_place": True,
+            "clear_view": False,
+            "no_obstruction": True,
+            "parking_nearby": True,
+        },
+    }
+    unsafe = client.post(SITES, proposal, format="json")
+    assert unsafe.status_code == 400
+    assert unsafe.json() == {
+        "risk_assessment": {
+            "non_field_errors": [
+                "Nid yw'n ddiogel ar gyfer sesiwn: "
+                "Gall gyrwyr weld y gwirfoddolwyr o bellter diogel."
+            ]
+        }
+    }
+    fifty = client.post(
+        SITES,
+        {
+            **proposal,
+            "speed_limit_mph": 50,
+            "risk_assessment": {**proposal["risk_assessment"], "clear_view": True},
+        },
+        format="json",
+    )
+    assert fifty.json() == {
+        "speed_limit_mph": [
+            "Mae Gwylio Cyflymder yn gweithredu ar ffyrdd â therfyn o 20, 30, 40 mya."
+        ]
+    }
