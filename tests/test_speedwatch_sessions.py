@@ -182,6 +182,73 @@ def test_session_rules_are_reported_together(client_for, site, speedwatch, sw_co
     }
 
 
+def test_session_rules_are_refused_in_the_coordinators_language(
+    client_for, site, sw_team, speedwatch, sw_coordinator
+) -> None:
+    stranger = UserFactory(name="Zed Outsider")
+    start, _ = morning()
+    sw_coordinator.language = "cy"
+    sw_coordinator.save(update_fields=["language"])
+    client = client_for(sw_coordinator)
+    payload = session_payload(
+        site,
+        [sw_coordinator, stranger],
+        device_checked_on=(start.date() - timedelta(days=400)).isoformat(),
+    )
+    response = client.post(SESSIONS, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "present": [
+            "Rhaid i o leiaf 3 aelod fod yn bresennol; 2 wedi'u ticio.",
+            "Nid ydynt yn aelodau o'r cynllun hwn: Zed Outsider.",
+        ],
+        "device_checked_on": [
+            "Mae gwiriad cywirdeb diwethaf y ddyfais yn hŷn na 365 diwrnod: "
+            "gofalwch ei bod yn cael ei gwirio yn gyntaf."
+        ],
+    }
+    offences = [offence_row("not a plate!", 40), offence_row("AB12CDE", 33)]
+    refused = client.post(
+        SESSIONS,
+        session_payload(site, sw_team, offences=offences),
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "offences": {
+            "row 1": {
+                "registration": [
+                    "Rhowch y rhif cofrestru fel llythrennau a digidau, rhwng 2 ac 8 ohonynt "
+                    "(e.e. AB12 CDE)."
+                ]
+            },
+            "row 2": {
+                "speed_mph": [
+                    "Mae 33 mya o dan y trothwy o 35 mya ar gyfer terfyn 30 mya: dim ond "
+                    "cyflymderau o 35 mya neu fwy sy'n droseddau."
+                ]
+            },
+        }
+    }
+    # The same in English once that is the coordinator's choice.
+    sw_coordinator.language = "en"
+    sw_coordinator.save(update_fields=["language"])
+    english = client.post(
+        SESSIONS, session_payload(site, sw_team, offences=offences[1:]), format="json"
+    )
+    assert english.json() == {
+        "offences": {
+            "row 1": {
+                "speed_mph": [
+                    "33 mph is under the 35 mph threshold for a 30 mph limit: only speeds of "
+                    "35 mph or more are offences."
+                ]
+            }
+        }
+    }
+    assert not Session.objects.exists()
+
+
 def test_minimum_members_is_a_setting(client_for, site, sw_team, sw_coordinator, settings) -> None:
     settings.SPEEDWATCH_MIN_MEMBERS_PRESENT = 2
     payload = session_payload(site, sw_team[:2])

@@ -129,8 +129,8 @@ class SiteStatusChange(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", pgettext_lazy("session status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("session status", "Submitted")
 
 
 class Session(models.Model):
@@ -223,12 +223,12 @@ class SessionAmendment(models.Model):
 
 
 class VehicleType(models.TextChoices):
-    CAR = "car", "Car"
-    VAN = "van", "Van"
-    LORRY = "lorry", "Lorry / HGV"
-    BUS = "bus", "Bus or coach"
-    MOTORCYCLE = "motorcycle", "Motorcycle"
-    OTHER = "other", "Other"
+    CAR = "car", pgettext_lazy("vehicle type", "Car")
+    VAN = "van", pgettext_lazy("vehicle type", "Van")
+    LORRY = "lorry", pgettext_lazy("vehicle type", "Lorry / HGV")
+    BUS = "bus", pgettext_lazy("vehicle type", "Bus or coach")
+    MOTORCYCLE = "motorcycle", pgettext_lazy("vehicle type", "Motorcycle")
+    OTHER = "other", pgettext_lazy("vehicle type", "Other")
 
 
 class RegistrationFormat(models.TextChoices):

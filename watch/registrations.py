@@ -18,6 +18,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from watch.models import RegistrationFormat
 
@@ -49,7 +50,7 @@ def normalise_registration(value: str) -> str:
     compact = compact_registration(value)
     if not _PLAUSIBLE.match(compact):
         raise ValidationError(
-            "Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE).",
+            _("Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE)."),
             code="invalid_registration",
         )
     return compact

@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -657,13 +657,18 @@ class AmendmentChangesSerializer(Serializer):
             unknown = sorted(str(key) for key in set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {"non_field_errors": [f"These cannot be amended: {', '.join(unknown)}."]}
+                    {
+                        "non_field_errors": [
+                            _("These cannot be amended: %(fields)s.")
+                            % {"fields": ", ".join(unknown)}
+                        ]
+                    }
                 )
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError("Say what changes.")
+            raise serializers.ValidationError(_("Say what changes."))
         return attrs
 
 
@@ -821,7 +826,7 @@ class KeeperAddressInputSerializer(Serializer):
             return KEEPER_LANGUAGES[value.strip().casefold()]
         except KeyError:
             raise serializers.ValidationError(
-                gettext(
+                _(
                     "Give the keeper's language as cy (Welsh, Cymraeg) or en (English, "
                     "Saesneg), or leave it blank."
                 )

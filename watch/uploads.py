@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from core.exceptions import ContentTooLarge, InvalidRows
@@ -44,7 +45,7 @@ def csv_offence_rows(upload: UploadedFile | None) -> list[OffenceRow]:
     return offence_rows(
         [
             {k: v for k, v in row.items() if k and v not in ("", None)}
-            for row in _uploaded_rows(upload, missing="Attach a CSV file as 'file'.")
+            for row in _uploaded_rows(upload, missing=_("Attach a CSV file as 'file'."))
         ],
         text=True,
     )
@@ -62,8 +63,8 @@ def _uploaded_rows(upload: UploadedFile | None, *, missing: str) -> list[dict[st
         raise ContentTooLarge(
             {
                 "file": [
-                    f"The file is {upload.size:,} bytes; "
-                    f"files of up to {max_bytes:,} bytes can be uploaded."
+                    _("The file is %(size)s bytes; files of up to %(most)s bytes can be uploaded.")
+                    % {"size": f"{upload.size:,}", "most": f"{max_bytes:,}"}
                 ]
             }
         )
@@ -81,9 +82,11 @@ def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
     try:
         return list(itertools.islice(csv.DictReader(text), limit))
     except UnicodeDecodeError as exc:
-        raise ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
+        raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from exc
     except csv.Error as exc:
-        raise ValidationError({"file": [f"The file is not a readable CSV: {exc}."]}) from exc
+        raise ValidationError(
+            {"file": [_("The file is not a readable CSV: %(problem)s.") % {"problem": exc}]}
+        ) from exc
     finally:
         # Leave the upload open: Django closes its files when the request ends.
         text.detach()
@@ -95,7 +98,7 @@ def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[st
     each row with any of them, checked as
     ``KeeperAddressInputSerializer`` (rows still blank are letters not looked up yet, and
     left alone). Every bad row is reported at once, by its number."""
-    rows = _uploaded_rows(upload, missing="Attach the letters CSV file as 'file'.")
+    rows = _uploaded_rows(upload, missing=_("Attach the letters CSV file as 'file'."))
     check_batch_size(len(rows))
     addresses: list[tuple[str, dict[str, Any]]] = []
     errors: dict[str, Any] = {}
@@ -123,6 +126,6 @@ def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[st
         raise InvalidRows("addresses", errors)
     if not addresses:
         raise ValidationError(
-            {"file": ["No row has a keeper's name and address: fill them in from your lookup."]}
+            {"file": [_("No row has a keeper's name and address: fill them in from your lookup.")]}
         )
     return addresses

@@ -289,14 +289,14 @@ export const SESSION_STATUS_LABELS = labelsOf<SessionStatus>('session_status');
 export const DIRECTION_LABELS = labelsOf<Direction>('direction');
 
 // The app's own wording: it says more here than the server's label does.
-export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = {
-  car: 'Car',
-  van: 'Van',
-  lorry: 'Lorry',
-  bus: 'Bus or coach',
-  motorcycle: 'Motorcycle',
-  other: 'Other',
-};
+export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = translated({
+  car: 'vehicleType.car',
+  van: 'vehicleType.van',
+  lorry: 'vehicleType.lorry',
+  bus: 'vehicleType.bus',
+  motorcycle: 'vehicleType.motorcycle',
+  other: 'vehicleType.other',
+});
 
 // The app's own wording: it says more here than the server's label does.
 export const ACTION_LABELS: Record<LetterAction, string> = translated({
@@ -362,8 +362,8 @@ export function formatTime(iso: string | null | undefined): string {
 /** "Sat 21 Nov 2026, 10:00 to 11:00". */
 export function formatSessionTimes(startIso: string, endIso: string): string {
   const start = new Date(startIso);
-  if (Number.isNaN(start.getTime())) return `${startIso} to ${endIso}`;
-  return `${dayFormat.format(start)}, ${formatTime(startIso)} to ${formatTime(endIso)}`;
+  if (Number.isNaN(start.getTime())) return t('sessionTimes.between', { start: startIso, end: endIso });
+  return t('sessionTimes.onDay', { day: dayFormat.format(start), start: formatTime(startIso), end: formatTime(endIso) });
 }
 
 /** "2026-10" reads "Oct 2026". */
@@ -412,7 +412,10 @@ export function fromLocalInput(value: string): Date | null {
 
 export function formatHours(minutes: number): string {
   const hours = minutes / 60;
-  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} ${hours === 1 ? 'hour' : 'hours'}`;
+  return t('sessionTimes.hours', {
+    count: hours,
+    n: formatNumber(Number.isInteger(hours) ? hours : Number(hours.toFixed(1))),
+  });
 }
 
 // --- Alerts -------------------------------------------------------------------------------

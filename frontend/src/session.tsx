@@ -159,6 +159,16 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   }, []);
   useEffect(() => onLanguageChange(loadConfig), [loadConfig]);
 
+  // The server answers a signed-in person in their own language, so the words asked for at
+  // the switch itself may come in the one before: once their new choice has reached the
+  // server (the switch's PATCH me/), they are asked for again.
+  const serverLanguage = useRef<string | null>(null);
+  const spoken = me?.language ?? null;
+  useEffect(() => {
+    if (serverLanguage.current !== null && spoken !== null && spoken !== serverLanguage.current) loadConfig();
+    serverLanguage.current = spoken;
+  }, [spoken, loadConfig]);
+
   useEffect(() => {
     ensureCsrf();
     // The last copy is kept so the session forms know the server's rules at the roadside.

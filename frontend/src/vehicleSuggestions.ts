@@ -1,9 +1,21 @@
 // Suggestions for the offence form's vehicle fields: common makes, colours and, for each
 // make, its common models on UK roads. Suggestions only: anything may be typed.
 
+import { language, t } from './i18n';
+
 export const COMMON_COLOURS = [
   'Black', 'Blue', 'Bronze', 'Brown', 'Gold', 'Green', 'Grey', 'Orange', 'Purple', 'Red', 'Silver', 'White', 'Yellow',
 ];
+
+/**
+ * The colours offered, read at each render. The value stays the DVLA's English word, the
+ * one the police match against the keeper's record and print on the letter; in Welsh each
+ * is offered beside its Welsh name.
+ */
+export function colourSuggestions(): { value: string; label?: string }[] {
+  if (language() === 'en') return COMMON_COLOURS.map((value) => ({ value }));
+  return COMMON_COLOURS.map((value) => ({ value, label: t(`vehicleColour.${value}`) }));
+}
 
 const MODELS_BY_MAKE: Record<string, string[]> = {
   Audi: ['A1', 'A3', 'A4', 'A5', 'A6', 'Q2', 'Q3', 'Q5', 'Q7', 'TT', 'e-tron'],

@@ -6,6 +6,8 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -58,7 +60,9 @@ class OffenceListView(RegistrationSearchAudited, OffencesVisible):
         return speedwatch_schemes_with_registrations(user=self.request.user)
 
 
-EXPORT_REFUSED = "Offences are exported by speedwatch coordinators and covering liaisons."
+EXPORT_REFUSED = gettext_lazy(
+    "Offences are exported by speedwatch coordinators and covering liaisons."
+)
 
 
 class OffenceExportView(OffencesVisible):
@@ -92,7 +96,7 @@ class OffenceDisputeView(IdempotentAPIView):
     def post(self, request: SignedInRequest, pk: UUID) -> Response:
         offence = get_object_or_404(offences_visible_to(user=request.user), pk=pk)
         if not permissions.can_review_speedwatch(request.user, offence.scheme):
-            raise PermissionDenied("Only the liaisons covering the scheme settle disputes.")
+            raise PermissionDenied(_("Only the liaisons covering the scheme settle disputes."))
         payload = DisputeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         offence = offence_dispute(offence=offence, actor=request.user, **payload.validated_data)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -56,7 +57,7 @@ from watch.uploads import csv_offence_rows, json_offence_rows, offence_rows
 def _people(ids: list[int]) -> list[User]:
     people = list(User.objects.filter(pk__in=set(ids)))
     if len(people) != len(set(ids)):
-        raise ValidationError({"present": ["Some of these people do not exist."]})
+        raise ValidationError({"present": [_("Some of these people do not exist.")]})
     return people
 
 
@@ -93,7 +94,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
 
     def _require_coordinator(self, session: Session) -> None:
         if not permissions.can_run_sessions(self.request.user, session.scheme):
-            raise PermissionDenied("Only the scheme's coordinators log and change sessions.")
+            raise PermissionDenied(_("Only the scheme's coordinators log and change sessions."))
 
     def _offences_data(self, session: Session) -> list[dict[str, Any]]:
         offences = session.offences.order_by("observed_at", "id")
@@ -126,7 +127,7 @@ class SessionViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericV
         data = dict(payload.validated_data)
         site = get_object_or_404(self.get_queryset_sites(), pk=data.pop("site"))
         if not permissions.can_run_sessions(request.user, site.scheme):
-            raise PermissionDenied("Only the scheme's coordinators log sessions.")
+            raise PermissionDenied(_("Only the scheme's coordinators log sessions."))
         present = _people(data.pop("present"))
         offences = offence_rows(data.pop("offences"))
         session, created = session_create(

@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.exceptions import InvalidRows
@@ -46,23 +49,33 @@ def _check_session_rules(
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     if site.scheme_id != scheme.pk:
-        errors.setdefault("site", []).append("This site belongs to another scheme.")
+        errors.setdefault("site", []).append(_("This site belongs to another scheme."))
     elif site.status != SiteStatus.APPROVED:
         errors.setdefault("site", []).append(
-            f"Sessions need an approved site; this one is {site.get_status_display().lower()}."
+            _("Sessions need an approved site; this one is %(status)s.")
+            % {"status": site.get_status_display().lower()}
         )
     if ended_at <= started_at:
-        errors.setdefault("ended_at", []).append("The session must end after it starts.")
+        errors.setdefault("ended_at", []).append(_("The session must end after it starts."))
     if ended_at > now + timedelta(minutes=5):
-        errors.setdefault("ended_at", []).append("The session cannot end in the future.")
-    if ended_at - started_at > timedelta(hours=settings.SPEEDWATCH_SESSION_MAX_HOURS):
+        errors.setdefault("ended_at", []).append(_("The session cannot end in the future."))
+    max_hours = settings.SPEEDWATCH_SESSION_MAX_HOURS
+    if ended_at - started_at > timedelta(hours=max_hours):
         errors.setdefault("ended_at", []).append(
-            f"A session lasts at most {settings.SPEEDWATCH_SESSION_MAX_HOURS} hours."
+            ngettext(
+                "A session lasts at most %(hours)d hour.",
+                "A session lasts at most %(hours)d hours.",
+                max_hours,
+            )
+            % {"hours": max_hours}
         )
     sunrise, sunset = rules.daylight(
         lat=site.lat, lon=site.lon, on=timezone.localtime(started_at).date()
     )
-    daylight = f"Sessions run in daylight: between {sunrise:%H:%M} and {sunset:%H:%M} that day."
+    daylight = _("Sessions run in daylight: between %(sunrise)s and %(sunset)s that day.") % {
+        "sunrise": f"{sunrise:%H:%M}",
+        "sunset": f"{sunset:%H:%M}",
+    }
     if started_at < sunrise:
         errors.setdefault("started_at", []).append(daylight)
     if ended_at > sunset:
@@ -70,7 +83,12 @@ def _check_session_rules(
     minimum = settings.SPEEDWATCH_MIN_MEMBERS_PRESENT
     if len(set(present)) < minimum:
         errors.setdefault("present", []).append(
-            f"At least {minimum} members must be present; {len(set(present))} ticked."
+            ngettext(
+                "At least %(minimum)d member must be present; %(ticked)d ticked.",
+                "At least %(minimum)d members must be present; %(ticked)d ticked.",
+                minimum,
+            )
+            % {"minimum": minimum, "ticked": len(set(present))}
         )
     members = set(
         Membership.objects.filter(
@@ -80,15 +98,21 @@ def _check_session_rules(
     outsiders = [user.name for user in present if user.pk not in members]
     if outsiders:
         errors.setdefault("present", []).append(
-            f"Not members of this scheme: {', '.join(sorted(outsiders))}."
+            _("Not members of this scheme: %(names)s.") % {"names": ", ".join(sorted(outsiders))}
         )
     max_age = timedelta(days=settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS)
     if device_checked_on > timezone.localdate(started_at):
-        errors.setdefault("device_checked_on", []).append("The check date is after the session.")
+        errors.setdefault("device_checked_on", []).append(_("The check date is after the session."))
     elif timezone.localdate(started_at) - device_checked_on > max_age:
         errors.setdefault("device_checked_on", []).append(
-            f"The device's last accuracy check is older than "
-            f"{settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS} days: have it checked first."
+            ngettext(
+                "The device's last accuracy check is older than %(days)d day: "
+                "have it checked first.",
+                "The device's last accuracy check is older than %(days)d days: "
+                "have it checked first.",
+                settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS,
+            )
+            % {"days": settings.SPEEDWATCH_DEVICE_CHECK_MAX_AGE_DAYS}
         )
     if errors:
         raise ValidationError(errors)
@@ -113,7 +137,14 @@ def check_batch_size(rows: int) -> None:
     """Refuse an oversized batch before any of its rows is looked at."""
     if rows > settings.SPEEDWATCH_BULK_MAX_ROWS:
         raise ValidationError(
-            {"offences": f"Send at most {settings.SPEEDWATCH_BULK_MAX_ROWS} offences at once."}
+            {
+                "offences": ngettext(
+                    "Send at most %(count)d offence at once.",
+                    "Send at most %(count)d offences at once.",
+                    settings.SPEEDWATCH_BULK_MAX_ROWS,
+                )
+                % {"count": settings.SPEEDWATCH_BULK_MAX_ROWS}
+            }
         )
 
 
@@ -124,15 +155,20 @@ def _offence_from(session: Session, row: dict[str, Any]) -> Offence:
     threshold = rules.threshold_mph(limit)
     if row["speed_mph"] < threshold:
         errors["speed_mph"] = [
-            f"{row['speed_mph']} mph is under the {threshold} mph threshold for a "
-            f"{limit} mph limit: only speeds of {threshold} mph or more are offences."
+            _(
+                "%(speed)d mph is under the %(threshold)d mph threshold for a %(limit)d mph "
+                "limit: only speeds of %(threshold)d mph or more are offences."
+            )
+            % {"speed": row["speed_mph"], "threshold": threshold, "limit": limit}
         ]
     observed_at = row["observed_at"]
     if not session.started_at <= observed_at <= session.ended_at:
         errors["observed_at"] = [
-            f"The time must fall within the session "
-            f"({timezone.localtime(session.started_at):%H:%M}-"
-            f"{timezone.localtime(session.ended_at):%H:%M})."
+            _("The time must fall within the session (%(start)s-%(end)s).")
+            % {
+                "start": f"{timezone.localtime(session.started_at):%H:%M}",
+                "end": f"{timezone.localtime(session.ended_at):%H:%M}",
+            }
         ]
     try:
         registration = normalise_registration(row["registration"])
@@ -189,8 +225,8 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
             if offence_id in first_row:
                 errors[f"row {number}"] = {
                     "id": [
-                        f"Row {first_row[offence_id]} has the same id: "
-                        "give each offence its own UUID."
+                        _("Row %(row)d has the same id: give each offence its own UUID.")
+                        % {"row": first_row[offence_id]}
                     ]
                 }
                 continue
@@ -201,7 +237,7 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
                 continue
             if owner is not None:
                 errors[f"row {number}"] = {
-                    "id": ["This id is taken by an offence of another session; use a new UUID."]
+                    "id": [_("This id is taken by an offence of another session; use a new UUID.")]
                 }
                 continue
         try:
@@ -221,8 +257,10 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
             # Only a race gets here: another upload stored one of these ids since the check.
             raise ValidationError(
                 {
-                    "offences": "Another upload stored some of these offences at the same "
-                    "moment; send the batch again."
+                    "offences": _(
+                        "Another upload stored some of these offences at the same moment; "
+                        "send the batch again."
+                    )
                 }
             ) from exc
         # Before the escalation, which locks the vehicles' rows in its own order: the vehicles'
@@ -244,7 +282,7 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
 def _require_draft(session: Session) -> None:
     if session.status != SessionStatus.DRAFT:
         raise ValidationError(
-            "This session has been submitted and is read-only: record an amendment instead."
+            _("This session has been submitted and is read-only: record an amendment instead.")
         )
 
 
@@ -254,8 +292,11 @@ def _require_approved_site(session: Session) -> None:
     if site.status != SiteStatus.APPROVED:
         raise ValidationError(
             {
-                "site": f"The site {site.name} is {site.get_status_display().lower()} now: "
-                "only sessions at approved sites take offences and are submitted."
+                "site": _(
+                    "The site %(site)s is %(status)s now: only sessions at approved sites take "
+                    "offences and are submitted."
+                )
+                % {"site": site.name, "status": site.get_status_display().lower()}
             }
         )
 
@@ -391,8 +432,18 @@ def session_submit(*, session: Session, actor: User, now: datetime | None = None
     deadline = session.ended_at + timedelta(hours=settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS)
     if now > deadline:
         raise ValidationError(
-            f"Sessions must be submitted within {settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS} hours "
-            f"of their end; this one closed at {timezone.localtime(deadline):%d %b %Y %H:%M}."
+            ngettext(
+                "Sessions must be submitted within %(hours)d hour of their end; "
+                "this one closed at %(closed)s.",
+                "Sessions must be submitted within %(hours)d hours of their end; "
+                "this one closed at %(closed)s.",
+                settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
+            )
+            % {
+                "hours": settings.SPEEDWATCH_SUBMIT_WITHIN_HOURS,
+                # Day and month in the language asked for ("07 Rhag 2026 10:00").
+                "closed": date_format(timezone.localtime(deadline), "d M Y H:i"),
+            }
         )
     session.status = SessionStatus.SUBMITTED
     session.submitted_at = now
@@ -430,7 +481,9 @@ def session_amend(
     """
     session = Session.objects.select_for_update().select_related("scheme").get(pk=session.pk)
     if not session.is_submitted:
-        raise ValidationError("Drafts are edited directly; amendments are for submitted sessions.")
+        raise ValidationError(
+            _("Drafts are edited directly; amendments are for submitted sessions.")
+        )
     changes = dict(changes)
     to_void = set(changes.pop("void_offences", []))
     recorded: dict[str, Any] = {
@@ -441,7 +494,9 @@ def session_amend(
     if to_void:
         offences = list(session.offences.filter(pk__in=to_void, voided=False))
         if len(offences) != len(to_void):
-            raise ValidationError({"changes": "Some offences are not in this session, or voided."})
+            raise ValidationError(
+                {"changes": _("Some offences are not in this session, or voided.")}
+            )
         recorded["void_offences"] = sorted(str(offence.pk) for offence in offences)
         session.offences.filter(pk__in=to_void).update(
             voided=True, action=Action.NONE, action_status=ActionStatus.DONE
@@ -452,7 +507,7 @@ def session_amend(
             since=min(o.observed_at for o in offences),
         )
     if not recorded:
-        raise ValidationError({"changes": "Nothing would change."})
+        raise ValidationError({"changes": _("Nothing would change.")})
     fields = [field for field in recorded if field != "void_offences"]
     for field in fields:
         setattr(session, field, recorded[field][1])

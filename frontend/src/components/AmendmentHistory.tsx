@@ -4,28 +4,36 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
-import { formatDateTime, formatRegistration, formatTime, plural } from '../format';
+import { formatDateTime, formatNumber, formatRegistration, formatTime } from '../format';
 import { clearFieldErrors, usePagedList, useSubmission } from '../hooks';
 import type { Amendment, Offence } from '../api/schemas';
+import { languageTag, t } from '../i18n';
 import { ActionResult } from './ActionResult';
 import { ConfirmAction } from './ConfirmAction';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { Loading } from './Loading';
 
+// Catalogue keys, read at each render: the words follow the language of the moment.
 const FIELD_LABELS: Record<string, string> = {
-  vehicles_counted: 'Vehicles counted',
-  notes: 'Notes',
-  device_name: 'Device name',
-  device_serial: 'Device serial number',
+  vehicles_counted: 'amendments.vehiclesCounted',
+  notes: 'amendments.notes',
+  device_name: 'amendments.deviceName',
+  device_serial: 'amendments.deviceSerial',
 };
+
+function fieldLabel(field: string): string {
+  return field in FIELD_LABELS ? t(FIELD_LABELS[field]) : field;
+}
 
 const VOID = 'void_offences';
 
 function describeChange(field: string, change: unknown): string {
   // Voided offences are recorded as the list of their ids, not as before and after.
-  if (field === VOID && Array.isArray(change)) return `${plural(change.length, 'offence')} voided as recorded in error`;
+  if (field === VOID && Array.isArray(change)) {
+    return t('amendments.voided', { count: change.length, n: formatNumber(change.length) });
+  }
   const [before, after] = Array.isArray(change) ? change : [undefined, change];
-  return `${FIELD_LABELS[field] ?? field}: ${describe(before)} → ${describe(after)}`;
+  return t('amendments.change', { field: fieldLabel(field), before: describe(before), after: describe(after) });
 }
 
 // The schema leaves `changes` untyped: it is an object of [before, after] for each field.
@@ -35,11 +43,15 @@ function changesOf(amendment: Amendment): [string, unknown][] {
 }
 
 function describeOffence(offence: Offence): string {
-  return `${formatRegistration(offence.registration)}, ${offence.speed_mph} mph at ${formatTime(offence.observed_at)}`;
+  return t('amendments.offence', {
+    registration: formatRegistration(offence.registration),
+    speed: offence.speed_mph,
+    time: formatTime(offence.observed_at),
+  });
 }
 
 function describe(value: unknown): string {
-  return value === '' || value === null || value === undefined ? '(blank)' : String(value);
+  return value === '' || value === null || value === undefined ? t('amendments.blank') : String(value);
 }
 
 export function AmendmentHistory({
@@ -58,11 +70,11 @@ export function AmendmentHistory({
   if (!canAmend && !list.loading && list.items.length === 0) return null;
   return (
     <section aria-labelledby="amendments-heading">
-      <h2 id="amendments-heading">Corrections</h2>
+      <h2 id="amendments-heading">{t('amendments.heading')}</h2>
       {list.loading ? (
-        <Loading what="corrections" />
+        <Loading what={t('amendments.noun')} />
       ) : list.items.length === 0 ? (
-        <p>No corrections.</p>
+        <p>{t('amendments.none')}</p>
       ) : (
         <ol class="history">
           {list.items.map((amendment) => (
@@ -74,7 +86,8 @@ export function AmendmentHistory({
               </p>
               <p class="history__reason">
                 {formatDateTime(amendment.at)}
-                {amendment.actor_name && ` by ${amendment.actor_name}`}. Reason: {amendment.reason}
+                {amendment.actor_name && t('amendments.by', { name: amendment.actor_name })}.{' '}
+                {t('historyList.reason', { reason: amendment.reason })}
               </p>
             </li>
           ))}
@@ -109,8 +122,8 @@ function AmendmentForm({
   const [offenceId, setOffenceId] = useState('');
   const [reason, setReason] = useState('');
   const choices = [
-    ...Object.entries(FIELD_LABELS).map(([choice, label]) => ({ value: choice, label })),
-    ...(offences.length ? [{ value: VOID, label: 'An offence recorded in error' }] : []),
+    ...Object.keys(FIELD_LABELS).map((choice) => ({ value: choice, label: fieldLabel(choice) })),
+    ...(offences.length ? [{ value: VOID, label: t('amendments.voidChoice') }] : []),
   ];
   const voiding = field === VOID;
   const chosenOffence = offences.find((offence) => offence.id === offenceId);
@@ -124,12 +137,15 @@ function AmendmentForm({
       let said: string;
       if (voiding) {
         await api.amendSession(sessionId, reason.trim(), { [VOID]: offenceId ? [offenceId] : [] });
-        said = 'Correction recorded: the offence is voided and no letter goes out for it.';
+        said = t('amendments.recordedVoid');
         if (offences.length <= 1) setField('vehicles_counted');
       } else {
         const newValue = field === 'vehicles_counted' && /^\d+$/.test(value.trim()) ? Number(value) : value.trim();
         await api.amendSession(sessionId, reason.trim(), { [field]: newValue });
-        said = `Correction recorded: ${FIELD_LABELS[field].toLowerCase()} is now ${describe(newValue)}.`;
+        said = t('amendments.recorded', {
+          field: fieldLabel(field).toLocaleLowerCase(languageTag()),
+          value: describe(newValue),
+        });
       }
       setValue('');
       setOffenceId('');
@@ -140,7 +156,7 @@ function AmendmentForm({
 
   return (
     <details class="amend">
-      <summary>Correct this session</summary>
+      <summary>{t('amendments.correct')}</summary>
       <form
         noValidate
         onSubmit={(event) => {
@@ -149,19 +165,19 @@ function AmendmentForm({
           if (!voiding) record();
         }}
       >
-        <p class="field-hint">A submitted session is not edited: each correction is recorded with its reason.</p>
+        <p class="field-hint">{t('amendments.hint')}</p>
         <ErrorAlert messages={submission.otherErrors(['reason', 'changes', `changes.${field}`])} />
-        <SelectField label="What to correct" value={field} onValue={setField} choices={choices} />
+        <SelectField label={t('amendments.what')} value={field} onValue={setField} choices={choices} />
         {field === VOID ? (
           <SelectField
-            label="Offence"
-            hint="For example a misread plate. It leaves the letters and the escalation."
+            label={t('amendments.offenceLabel')}
+            hint={t('amendments.offenceHint')}
             value={offenceId}
             onValue={(value) => {
               setOffenceId(value);
               if (value) clearFieldErrors(submission, `changes.${VOID}`, 'changes');
             }}
-            placeholder="Choose the offence"
+            placeholder={t('amendments.chooseOffence')}
             choices={offences.map((offence) => ({
               value: offence.id,
               label: describeOffence(offence),
@@ -170,7 +186,7 @@ function AmendmentForm({
           />
         ) : (
           <TextField
-            label="New value"
+            label={t('amendments.newValue')}
             inputMode={field === 'vehicles_counted' ? 'numeric' : undefined}
             value={value}
             onValue={setValue}
@@ -178,7 +194,7 @@ function AmendmentForm({
           />
         )}
         <TextAreaField
-          label="Reason"
+          label={t('amendments.reason')}
           rows={2}
           maxLength={1000}
           value={reason}
@@ -190,15 +206,17 @@ function AmendmentForm({
         />
         {voiding ? (
           <ConfirmAction
-            label="Void the offence"
-            question={`Void ${chosenOffence ? describeOffence(chosenOffence) : 'this offence'}? It leaves the letters and the escalation, and this cannot be undone.`}
-            confirmLabel="Yes, void it"
+            label={t('amendments.void')}
+            question={t('amendments.voidQuestion', {
+              offence: chosenOffence ? describeOffence(chosenOffence) : t('amendments.thisOffence'),
+            })}
+            confirmLabel={t('amendments.voidConfirm')}
             danger
             result={submission.result}
             onAsk={async () => {
               const problems: Record<string, string[]> = {};
-              if (!offenceId) problems[`changes.${VOID}`] = ['Choose the offence recorded in error.'];
-              if (!reason.trim()) problems.reason = ['Say why the offence is voided.'];
+              if (!offenceId) problems[`changes.${VOID}`] = [t('amendments.chooseVoided')];
+              if (!reason.trim()) problems.reason = [t('amendments.sayWhy')];
               if (!Object.keys(problems).length) return true;
               await submission.run(async () => {
                 throw new ApiError(400, problems, []);
@@ -208,8 +226,8 @@ function AmendmentForm({
             onConfirm={record}
           />
         ) : (
-          <SubmitButton busy={submission.busy} busyText="Saving…">
-            Record correction
+          <SubmitButton busy={submission.busy} busyText={t('amendments.saving')}>
+            {t('amendments.record')}
           </SubmitButton>
         )}
         <ActionResult result={submission.result} />

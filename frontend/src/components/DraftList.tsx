@@ -1,7 +1,8 @@
 // Sessions started on this phone that are not submitted yet, with what is still waiting
 // to upload: the way back to a session after closing the page.
 
-import { formatSessionTimes, formatTime, plural } from '../format';
+import { formatNumber, formatSessionTimes, formatTime } from '../format';
+import { t } from '../i18n';
 import { endsLater, listDrafts, useDraftChanges, waitingEntries } from '../sessionDrafts';
 
 export function DraftList({ userId, headingLevel = 2 }: { userId: number; headingLevel?: 2 | 3 }) {
@@ -12,8 +13,8 @@ export function DraftList({ userId, headingLevel = 2 }: { userId: number; headin
   if (!drafts.length) return null;
   return (
     <section aria-labelledby="drafts-heading">
-      <Heading id="drafts-heading">On this phone</Heading>
-      <p>Sessions you are logging here and have not submitted yet.</p>
+      <Heading id="drafts-heading">{t('draftList.heading')}</Heading>
+      <p>{t('draftList.intro')}</p>
       <ul class="card-list">
         {drafts.map((draft) => {
           const waiting = waitingEntries(draft);
@@ -25,17 +26,19 @@ export function DraftList({ userId, headingLevel = 2 }: { userId: number; headin
                 </Title>
                 <p class="card__detail">{formatSessionTimes(draft.started_at, draft.ended_at)}</p>
                 <p class="card__detail">
-                  {plural(draft.offences.length, 'offence')} logged
-                  {waiting > 0 && <strong>, {plural(waiting, 'entry', 'entries')} waiting to upload</strong>}
+                  {t('draftList.logged', { count: draft.offences.length, n: formatNumber(draft.offences.length) })}
+                  {waiting > 0 && (
+                    <strong>{t('draftList.waiting', { count: waiting, n: formatNumber(waiting) })}</strong>
+                  )}
                   {!draft.created &&
                     (endsLater(draft) ? (
-                      <>; uploads when it ends at {formatTime(draft.ended_at)}</>
+                      <>{t('draftList.uploadsAt', { time: formatTime(draft.ended_at) })}</>
                     ) : (
-                      <strong>; the session is not uploaded yet</strong>
+                      <strong>{t('draftList.notUploaded')}</strong>
                     ))}
                   .
                 </p>
-                {draft.problem && <p class="field-error">Patchwatch did not accept it: open it to correct the details.</p>}
+                {draft.problem && <p class="field-error">{t('draftList.notAccepted')}</p>}
               </article>
             </li>
           );

@@ -3,23 +3,25 @@
 // removed is said above the list, where the entry was.
 
 import { useActionResult } from '../actionResult';
-import { formatRegistration, formatTime, VEHICLE_TYPE_LABELS } from '../format';
+import { formatNumber, formatRegistration, formatTime, VEHICLE_TYPE_LABELS } from '../format';
 import type { DraftOffence, EntryState } from '../sessionDrafts';
+import { languageTag, t } from '../i18n';
 import { ActionResult } from './ActionResult';
 import { ConfirmAction } from './ConfirmAction';
 import { RegistrationPlate } from './RegistrationPlate';
 import { StatusTag } from './StatusTag';
 
+// Catalogue keys, read at each render: the words follow the language of the moment.
 const STATE_LABELS: Record<EntryState, string> = {
-  uploaded: 'Uploaded',
-  waiting: 'Waiting to upload',
-  refused: 'Not accepted',
+  uploaded: 'loggedOffences.uploaded',
+  waiting: 'loggedOffences.waiting',
+  refused: 'loggedOffences.refused',
 };
 
 export function vehicleDescription(offence: { colour: string; make: string; model: string; vehicle_type: string }): string {
   const words = [offence.colour, offence.make, offence.model].filter(Boolean).join(' ');
   const type = VEHICLE_TYPE_LABELS[offence.vehicle_type as keyof typeof VEHICLE_TYPE_LABELS] ?? offence.vehicle_type;
-  return words ? `${words} (${type.toLowerCase()})` : type;
+  return words ? t('loggedOffences.vehicle', { words, type: type.toLocaleLowerCase(languageTag()) }) : type;
 }
 
 export function LoggedOffences({
@@ -33,10 +35,10 @@ export function LoggedOffences({
   const removed = useActionResult();
   return (
     <section aria-labelledby="logged-heading">
-      <h2 id="logged-heading">Offences logged ({offences.length})</h2>
+      <h2 id="logged-heading">{t('loggedOffences.heading', { n: formatNumber(offences.length) })}</h2>
       <ActionResult result={removed} />
       {offences.length === 0 ? (
-        <p>None yet. Each offence you add appears here.</p>
+        <p>{t('loggedOffences.none')}</p>
       ) : (
         <ol class="entry-list" reversed>
           {newestFirst.map((offence) => {
@@ -45,25 +47,34 @@ export function LoggedOffences({
               <li key={offence.id} class={`entry entry--${offence.state}`}>
                 <p class="entry__main" id={summaryId}>
                   <RegistrationPlate registration={offence.registration} />{' '}
-                  <strong>{offence.speed_mph} mph</strong> at {formatTime(offence.observed_at)}
+                  <strong>{t('loggedOffences.speed', { speed: offence.speed_mph })}</strong>{' '}
+                  {t('loggedOffences.at', { time: formatTime(offence.observed_at) })}
                 </p>
                 <p class="entry__detail">{vehicleDescription(offence)}</p>
                 <p class="entry__detail">
-                  <StatusTag tone={offence.state}>{STATE_LABELS[offence.state]}</StatusTag>
+                  <StatusTag tone={offence.state}>{t(STATE_LABELS[offence.state])}</StatusTag>
                 </p>
                 {offence.problem && offence.problem.length > 0 && (
-                  <p class="field-error">{offence.problem.join(' ')} Remove it and enter it again.</p>
+                  <p class="field-error">
+                    {offence.problem.join(' ')} {t('loggedOffences.removeAndAgain')}
+                  </p>
                 )}
                 <ConfirmAction
-                  label="Remove"
-                  question={`Remove ${formatRegistration(offence.registration)} at ${offence.speed_mph} mph?`}
-                  confirmLabel="Remove"
+                  label={t('loggedOffences.remove')}
+                  question={t('loggedOffences.removeQuestion', {
+                    registration: formatRegistration(offence.registration),
+                    speed: offence.speed_mph,
+                  })}
+                  confirmLabel={t('loggedOffences.remove')}
                   danger
                   describedBy={summaryId}
                   result={removed}
                   onConfirm={() => {
                     onRemove(offence);
-                    return `Removed ${formatRegistration(offence.registration)} at ${offence.speed_mph} mph.`;
+                    return t('loggedOffences.removed', {
+                      registration: formatRegistration(offence.registration),
+                      speed: offence.speed_mph,
+                    });
                   }}
                 />
               </li>

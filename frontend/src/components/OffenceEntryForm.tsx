@@ -14,14 +14,17 @@ import {
 } from '../format';
 import type { NewOffence } from '../sessionDrafts';
 import type { VehicleType } from '../api/schemas';
-import { COMMON_COLOURS, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
+import { colourSuggestions, COMMON_MAKES, modelSuggestions } from '../vehicleSuggestions';
+import { t } from '../i18n';
 import { ActionResult } from './ActionResult';
 import { SelectField, TextField } from './FormField';
 
-const VEHICLE_CHOICES = (Object.keys(VEHICLE_TYPE_LABELS) as VehicleType[]).map((type) => ({
-  value: type,
-  label: VEHICLE_TYPE_LABELS[type],
-}));
+// Read at each render: the words follow the language of the moment.
+const vehicleChoices = () =>
+  (Object.keys(VEHICLE_TYPE_LABELS) as VehicleType[]).map((type) => ({
+    value: type,
+    label: VEHICLE_TYPE_LABELS[type],
+  }));
 
 const REGISTRATION = /^[A-Z0-9]{2,8}$/;
 
@@ -78,19 +81,19 @@ export function OffenceEntryForm({
     const problems: Record<string, string[]> = {};
     const plate = normaliseRegistration(registration);
     if (!REGISTRATION.test(plate)) {
-      problems.registration = ['Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE).'];
+      problems.registration = [t('offenceEntry.registrationInvalid')];
     }
     const mph = Number(speed);
     if (!/^\d{1,3}$/.test(speed.trim()) || mph < 1 || mph > 200) {
-      problems.speed_mph = ['Enter the speed in whole miles per hour.'];
+      problems.speed_mph = [t('offenceEntry.speedInvalid')];
     } else if (threshold !== undefined && mph < threshold) {
-      problems.speed_mph = [
-        `${mph} mph is under the ${threshold} mph threshold for a ${speedLimit} mph limit: only speeds of ${threshold} mph or more are offences.`,
-      ];
+      problems.speed_mph = [t('offenceEntry.underThreshold', { speed: mph, threshold, limit: speedLimit })];
     }
     const observed = atTime(startedAt, shownTime);
     if (!observed || observed.getTime() < Date.parse(startedAt) - 59_000 || observed.getTime() > Date.parse(endedAt)) {
-      problems.observed_at = [`The time must fall within the session (${formatTime(startedAt)} to ${formatTime(endedAt)}).`];
+      problems.observed_at = [
+        t('offenceEntry.timeOutside', { start: formatTime(startedAt), end: formatTime(endedAt) }),
+      ];
     }
     setErrors(problems);
     if (Object.keys(problems).length) {
@@ -110,7 +113,7 @@ export function OffenceEntryForm({
       speed_mph: mph,
       observed_at: observedAt.toISOString(),
     });
-    added.say(`Added ${formatRegistration(plate)} at ${mph} mph.`);
+    added.say(t('offenceEntry.added', { registration: formatRegistration(plate), speed: mph }));
     setRegistration('');
     setSpeed('');
     setMake('');
@@ -122,10 +125,10 @@ export function OffenceEntryForm({
 
   return (
     <form ref={formRef} class="offence-form" onSubmit={onSubmit} noValidate aria-labelledby="offence-form-heading">
-      <h2 id="offence-form-heading">Log an offence</h2>
+      <h2 id="offence-form-heading">{t('offenceEntry.heading')}</h2>
       <div class="offence-form__main">
         <TextField
-          label="Registration"
+          label={t('offenceEntry.registration')}
           class="plate-input"
           autoComplete="off"
           autoCapitalize="characters"
@@ -137,8 +140,8 @@ export function OffenceEntryForm({
           errors={errors.registration}
         />
         <TextField
-          label="Speed (mph)"
-          hint={threshold !== undefined ? `${threshold} mph or more.` : undefined}
+          label={t('offenceEntry.speed')}
+          hint={threshold !== undefined ? t('offenceEntry.speedHint', { threshold }) : undefined}
           class="speed-input"
           inputMode="numeric"
           pattern="[0-9]*"
@@ -151,9 +154,9 @@ export function OffenceEntryForm({
         />
       </div>
       <details class="offence-form__more" ref={moreRef}>
-        <summary>Vehicle details and time (optional)</summary>
+        <summary>{t('offenceEntry.more')}</summary>
         <TextField
-          label="Make"
+          label={t('offenceEntry.make')}
           suggestions={COMMON_MAKES}
           autoComplete="off"
           maxLength={40}
@@ -161,7 +164,7 @@ export function OffenceEntryForm({
           onValue={setMake}
         />
         <TextField
-          label="Model"
+          label={t('offenceEntry.model')}
           // Named for the browser tests, which read the models offered.
           list="offence-models"
           suggestions={models}
@@ -171,18 +174,23 @@ export function OffenceEntryForm({
           onValue={setModel}
         />
         <TextField
-          label="Colour"
-          suggestions={COMMON_COLOURS}
+          label={t('offenceEntry.colour')}
+          suggestions={colourSuggestions()}
           autoComplete="off"
           maxLength={30}
           value={colour}
           onValue={setColour}
         />
-        <SelectField label="Vehicle type" value={vehicleType} onValue={setVehicleType} choices={VEHICLE_CHOICES} />
+        <SelectField
+          label={t('offenceEntry.vehicleType')}
+          value={vehicleType}
+          onValue={setVehicleType}
+          choices={vehicleChoices()}
+        />
         <TextField
-          label="Time"
+          label={t('offenceEntry.time')}
           type="time"
-          hint={`Between ${formatTime(startedAt)} and ${formatTime(endedAt)}. Filled in as now, or the session's end once it is over.`}
+          hint={t('offenceEntry.timeHint', { start: formatTime(startedAt), end: formatTime(endedAt) })}
           value={shownTime}
           onValue={(value) => {
             setTime(value);
@@ -192,7 +200,7 @@ export function OffenceEntryForm({
         />
       </details>
       <button type="submit" class="button button--primary button--wide button--large">
-        Add offence
+        {t('offenceEntry.add')}
       </button>
       <ActionResult result={added} />
     </form>

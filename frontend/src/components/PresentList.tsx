@@ -1,6 +1,7 @@
 // Who is at the roadside: the scheme's active members, ticked one by one.
 
-import { plural } from '../format';
+import { formatNumber } from '../format';
+import { t } from '../i18n';
 import type { Person } from '../api/schemas';
 import { CheckboxField } from './FormField';
 
@@ -20,14 +21,14 @@ export function PresentList({
 }) {
   return (
     <fieldset class={`present-list${errors?.length ? ' field--invalid' : ''}`}>
-      <legend>Who is present</legend>
+      <legend>{t('presentList.legend')}</legend>
       <p class="field-hint">
-        {minimum !== null && `At least ${plural(minimum, 'member')} of the scheme must be there. `}
-        {present.size} ticked.
+        {minimum !== null && `${t('presentList.atLeast', { count: minimum, n: formatNumber(minimum) })} `}
+        {t('presentList.ticked', { n: formatNumber(present.size) })}
       </p>
       {errors && errors.length > 0 && (
         <p class="field-error">
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       )}

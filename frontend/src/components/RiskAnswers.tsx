@@ -1,9 +1,10 @@
 // A site's risk assessment: each question as the server words it, with its answer.
 
 import type { RiskAnswer } from '../api/schemas';
+import { t } from '../i18n';
 
 function answerText(answer: boolean | null): string {
-  return answer === true ? 'Yes' : answer === false ? 'No' : 'Not answered';
+  return answer === true ? t('riskAnswers.yes') : answer === false ? t('riskAnswers.no') : t('riskAnswers.notAnswered');
 }
 
 export function RiskAnswers({ answers }: { answers: RiskAnswer[] }) {

@@ -1,4 +1,5 @@
-import { formatSessionTimes, plural, SESSION_STATUS_LABELS } from '../format';
+import { formatNumber, formatSessionTimes, SESSION_STATUS_LABELS } from '../format';
+import { t } from '../i18n';
 import type { SpeedwatchSession } from '../api/schemas';
 import { StatusTag } from './StatusTag';
 
@@ -24,20 +25,24 @@ export function SessionCard({
       </p>
       <dl class="card__facts">
         <div>
-          <dt>When</dt>
+          <dt>{t('sessionScreen.when')}</dt>
           <dd>{formatSessionTimes(session.started_at, session.ended_at)}</dd>
         </div>
         <div>
-          <dt>Vehicles counted</dt>
-          <dd>{session.vehicles_counted}</dd>
+          <dt>{t('sessionScreen.vehiclesCounted')}</dt>
+          <dd>{formatNumber(session.vehicles_counted)}</dd>
         </div>
         <div>
-          <dt>Offences</dt>
-          <dd>{session.offence_count}</dd>
+          <dt>{t('sessionScreen.offences')}</dt>
+          <dd>{formatNumber(session.offence_count)}</dd>
         </div>
         <div>
-          <dt>Present</dt>
-          <dd>{session.present.length ? session.present.map((person) => person.name).join(', ') : plural(0, 'person', 'people')}</dd>
+          <dt>{t('sessionScreen.present')}</dt>
+          <dd>
+            {session.present.length
+              ? session.present.map((person) => person.name).join(', ')
+              : t('sessionCard.nobody')}
+          </dd>
         </div>
       </dl>
     </article>

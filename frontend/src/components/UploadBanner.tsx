@@ -1,7 +1,8 @@
 // What has reached the server and what is still on the phone, kept in view (and read out)
 // while a session is logged. Listens to nothing itself: the screen passes the state in.
 
-import { formatTime, plural } from '../format';
+import { formatNumber, formatTime } from '../format';
+import { t } from '../i18n';
 import { draftsAreKept, endsLater, hasWorkToUpload, waitingEntries, type DraftSession, type UploadStatus } from '../sessionDrafts';
 
 export function UploadBanner({
@@ -16,36 +17,36 @@ export function UploadBanner({
   onRetry: () => void;
 }) {
   const waiting = waitingEntries(draft);
-  const entries = plural(waiting, 'entry', 'entries');
+  const counted = { count: waiting, n: formatNumber(waiting) };
   let text: string;
   let tone: 'ok' | 'waiting' | 'offline' = 'waiting';
   let retry = false;
 
   if (!draft.created && endsLater(draft)) {
-    text = `Kept on this phone${waiting ? ` with ${entries}` : ''}: the session uploads when it ends at ${formatTime(draft.ended_at)}.`;
+    text = waiting
+      ? t('uploadBanner.keptWith', { ...counted, time: formatTime(draft.ended_at) })
+      : t('uploadBanner.kept', { time: formatTime(draft.ended_at) });
   } else if (!online) {
     tone = 'offline';
-    text = waiting
-      ? `Offline — ${entries} waiting to upload. They are safe on this phone and upload when the signal returns.`
-      : 'Offline — new entries are kept on this phone and upload when the signal returns.';
+    text = waiting ? t('uploadBanner.offlineWaiting', counted) : t('uploadBanner.offline');
   } else if (status.uploading) {
-    text = waiting ? `Uploading ${entries}…` : 'Uploading…';
+    text = waiting ? t('uploadBanner.uploadingEntries', counted) : t('uploadBanner.uploading');
   } else if ((status.last === 'offline' || status.last === 'failed') && hasWorkToUpload(draft)) {
     tone = 'offline';
     retry = true;
-    const what = waiting ? `${entries} waiting to upload` : 'the session is waiting to upload';
+    const what = waiting ? t('uploadBanner.entriesWaiting', counted) : t('uploadBanner.sessionWaiting');
     text =
       status.last === 'offline'
-        ? `Patchwatch cannot be reached — ${what}. Trying again every 30 seconds.`
-        : `Patchwatch had a problem on its side — ${what}. Trying again every 30 seconds.`;
+        ? t('uploadBanner.unreachable', { what })
+        : t('uploadBanner.serverProblem', { what });
   } else if (hasWorkToUpload(draft) && !draft.problem) {
-    text = waiting ? `${entries} waiting to upload.` : 'Waiting to upload.';
+    text = waiting ? t('uploadBanner.waiting', counted) : t('uploadBanner.waitingNoEntries');
     retry = true;
   } else if (!hasWorkToUpload(draft)) {
     tone = 'ok';
-    text = 'Everything logged so far is uploaded.';
+    text = t('uploadBanner.allUploaded');
   } else {
-    text = waiting ? `${entries} waiting to upload.` : 'Not uploaded yet.';
+    text = waiting ? t('uploadBanner.waiting', counted) : t('uploadBanner.notUploaded');
   }
 
   return (
@@ -55,12 +56,12 @@ export function UploadBanner({
       </p>
       {!draftsAreKept() && (
         <p class="upload-banner__text">
-          <strong>This browser is not keeping entries on the phone: keep this page open until they upload.</strong>
+          <strong>{t('uploadBanner.notKept')}</strong>
         </p>
       )}
       {retry && online && (
         <button type="button" class="button button--small button--secondary" onClick={onRetry}>
-          Upload now
+          {t('uploadBanner.uploadNow')}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@
 // they pass, and the number itself to correct or type a tally from paper.
 
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { TextField } from './FormField';
 
 export function VehicleCounter({ count, onCount }: { count: number; onCount: (count: number) => void }) {
@@ -10,11 +11,11 @@ export function VehicleCounter({ count, onCount }: { count: number; onCount: (co
 
   return (
     <section aria-labelledby="vehicles-heading" class="vehicle-counter">
-      <h2 id="vehicles-heading">Vehicles counted</h2>
-      <p class="field-hint">Every vehicle that passed, speeding or not.</p>
+      <h2 id="vehicles-heading">{t('sessionScreen.vehiclesCounted')}</h2>
+      <p class="field-hint">{t('vehicleCounter.hint')}</p>
       <div class="vehicle-counter__row">
         <TextField
-          label="Total vehicles"
+          label={t('vehicleCounter.total')}
           inputMode="numeric"
           pattern="[0-9]*"
           autoComplete="off"
@@ -25,7 +26,7 @@ export function VehicleCounter({ count, onCount }: { count: number; onCount: (co
           }}
         />
         <button type="button" class="button button--secondary button--large" onClick={() => onCount(count + 1)}>
-          +1 vehicle
+          {t('vehicleCounter.addOne')}
         </button>
       </div>
     </section>

@@ -26,8 +26,8 @@ import {
   formatHours,
   formatSessionTimes,
   formatTime,
+  formatNumber,
   fromLocalInput,
-  plural,
   SESSION_STATUS_LABELS,
   toLocalInput,
 } from '../format';
@@ -52,6 +52,7 @@ import {
   type UploadOutcome,
 } from '../sessionDrafts';
 import { isWholeOffence, type Me, type Offence, type SessionWithOffences } from '../api/schemas';
+import { languageTag, t } from '../i18n';
 
 export function SessionScreen({ id }: { id: string }) {
   return <RequireSignIn>{(me) => <SessionLoader me={me} id={id} />}</RequireSignIn>;
@@ -77,13 +78,19 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   const [justSubmitted, setJustSubmitted] = useState(false);
   useEffect(() => {
     if (hadLocal.current && !hasLocal && uploadStatus(id).last === 'submitted') {
-      announce(SUBMIT_MESSAGES.submitted!);
+      announce(submitMessage('submitted')!);
       window.scrollTo(0, 0);
       setJustSubmitted(true);
     }
     hadLocal.current = hasLocal;
   }, [hasLocal]);
-  useTitle(local ? `Session at ${local.site.name}` : server ? `Session at ${server.site.name}` : 'Speedwatch session');
+  useTitle(
+    local
+      ? t('sessionScreen.sessionAt', { site: local.site.name })
+      : server
+        ? t('sessionScreen.sessionAt', { site: server.site.name })
+        : t('sessionScreen.speedwatchSession'),
+  );
 
   useEffect(() => {
     // A draft that never reached the server has nothing to fetch.
@@ -133,8 +140,8 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   if (error) {
     return (
       <>
-        <BackLink href="/speedwatch/sessions" label="Sessions" />
-        <h1 tabIndex={-1}>{error.status === 404 ? 'Session not found' : 'This session could not be shown'}</h1>
+        <BackLink href="/speedwatch/sessions" label={t('sessionList.title')} />
+        <h1 tabIndex={-1}>{error.status === 404 ? t('sessionScreen.notFound') : t('sessionScreen.notShown')}</h1>
         <ErrorAlert messages={error.general.length ? error.general : [error.message]} />
       </>
     );
@@ -142,9 +149,9 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
   if (!server || adoptable || fetchedBesideDraft) {
     return (
       <>
-        <BackLink href="/speedwatch/sessions" label="Sessions" />
-        <h1 tabIndex={-1}>Speedwatch session</h1>
-        <Loading what="session" />
+        <BackLink href="/speedwatch/sessions" label={t('sessionList.title')} />
+        <h1 tabIndex={-1}>{t('sessionScreen.speedwatchSession')}</h1>
+        <Loading what={t('sessionScreen.noun')} />
       </>
     );
   }
@@ -165,13 +172,19 @@ function SessionLoader({ me, id }: { me: Me; id: string }) {
 
 // --- A draft being logged -------------------------------------------------------------------
 
+// Catalogue keys, read when said: the words follow the language of the moment.
 const SUBMIT_MESSAGES: Partial<Record<UploadOutcome, string>> = {
-  submitted: 'Session submitted. The police liaison will send the letters.',
-  offline: 'No signal: the session will be submitted as soon as everything has uploaded.',
-  scheduled: 'The session will be submitted once it has ended and uploaded.',
-  done: 'The session will be submitted as soon as everything has uploaded.',
-  failed: 'Patchwatch had a problem on its side: the session will be submitted when it can take it.',
+  submitted: 'sessionScreen.submitted',
+  offline: 'sessionScreen.submitOffline',
+  scheduled: 'sessionScreen.submitScheduled',
+  done: 'sessionScreen.submitDone',
+  failed: 'sessionScreen.submitFailed',
 };
+
+function submitMessage(outcome: UploadOutcome): string | undefined {
+  const key = SUBMIT_MESSAGES[outcome];
+  return key ? t(key) : undefined;
+}
 
 function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
   const { goWithMessage, config } = useSession();
@@ -204,43 +217,53 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
     const outcome = await uploadDraft(me.id, draft.id);
     // Submitted, the session's record replaces this screen and says so at its top.
     if (outcome === 'submitted') return;
-    return SUBMIT_MESSAGES[outcome];
+    return submitMessage(outcome);
   };
 
   return (
     <>
-      <BackLink href="/speedwatch/sessions" label="Sessions" />
-      <h1 tabIndex={-1}>Session at {draft.site.name}</h1>
+      <BackLink href="/speedwatch/sessions" label={t('sessionList.title')} />
+      <h1 tabIndex={-1}>{t('sessionScreen.sessionAt', { site: draft.site.name })}</h1>
       <p class="card__meta">
-        <StatusTag tone="draft">Draft</StatusTag>
+        <StatusTag tone="draft">{t('sessionScreen.draft')}</StatusTag>
         <span>{draft.site.scheme.name}</span>
       </p>
       <p class="session-summary">
-        {formatSessionTimes(draft.started_at, draft.ended_at)}. {draft.site.speed_limit_mph} mph limit
-        {threshold !== undefined && `: offences from ${threshold} mph`}.
+        {threshold !== undefined
+          ? t('sessionScreen.summaryWithThreshold', {
+              times: formatSessionTimes(draft.started_at, draft.ended_at),
+              limit: draft.site.speed_limit_mph,
+              threshold,
+            })
+          : t('sessionScreen.summary', {
+              times: formatSessionTimes(draft.started_at, draft.ended_at),
+              limit: draft.site.speed_limit_mph,
+            })}
       </p>
       <UploadBanner draft={draft} online={online} status={status} onRetry={() => uploadDraft(me.id, draft.id)} />
       {problems.length > 0 && (
         <div class="error-alert" role="alert">
-          <p class="error-alert__title">Patchwatch did not accept this session</p>
+          <p class="error-alert__title">{t('sessionScreen.notAccepted')}</p>
           <ul>
             {problems.map((problem) => (
               <li key={problem}>{problem}</li>
             ))}
           </ul>
-          <p>Correct the session details below; it is uploaded again when you save them.</p>
+          <p>{t('sessionScreen.correctDetails')}</p>
         </div>
       )}
       {draft.submitRequested && (
-        <p class="notice notice--pending">Submitting as soon as everything has uploaded.</p>
+        <p class="notice notice--pending">{t('sessionScreen.submitting')}</p>
       )}
 
-      <div class="tally" aria-label="Running count" role="group">
+      <div class="tally" aria-label={t('sessionScreen.runningCount')} role="group">
         <p class="tally__item">
-          <span class="tally__number">{offenceCount}</span> {offenceCount === 1 ? 'offence' : 'offences'}
+          <span class="tally__number">{formatNumber(offenceCount)}</span>{' '}
+          {t('sessionScreen.tallyOffences', { count: offenceCount })}
         </p>
         <p class="tally__item">
-          <span class="tally__number">{draft.vehicles_counted}</span> vehicles counted
+          <span class="tally__number">{formatNumber(draft.vehicles_counted)}</span>{' '}
+          {t('sessionScreen.tallyVehicles', { count: draft.vehicles_counted })}
         </p>
       </div>
 
@@ -271,13 +294,12 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
       <DraftDetails me={me} draft={draft} />
 
       <section aria-labelledby="submit-heading">
-        <h2 id="submit-heading">Submit</h2>
+        <h2 id="submit-heading">{t('sessionScreen.submitHeading')}</h2>
         <p>
           {submitWithin !== null
-            ? `Submit within ${plural(submitWithin, 'hour')} of the end.`
-            : 'Submit soon after the end.'}{' '}
-          The police liaison then writes to the keepers. After that the session cannot be changed, only corrected with a
-          recorded reason.
+            ? t('sessionScreen.submitWithin', { count: submitWithin, n: formatNumber(submitWithin) })
+            : t('sessionScreen.submitSoon')}{' '}
+          {t('sessionScreen.submitThen')}
         </p>
         {endsLater(draft) && !draft.created && (
           <p>
@@ -289,18 +311,24 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
                 now.setSeconds(0, 0);
                 changeDetails(me.id, draft.id, { ended_at: now.toISOString() });
                 uploadDraft(me.id, draft.id);
-                submitted.say(`The session ended at ${formatTime(now.toISOString())}.`);
+                submitted.say(t('sessionScreen.endedAt', { time: formatTime(now.toISOString()) }));
               }}
             >
-              End the session now
+              {t('sessionScreen.endNow')}
             </button>
           </p>
         )}
         {!draft.submitRequested && (
           <ConfirmAction
-            label="Submit session"
-            question={`Submit this session with ${plural(offenceCount, 'offence')} and ${plural(draft.vehicles_counted, 'vehicle')} counted?`}
-            confirmLabel="Submit"
+            label={t('sessionScreen.submitSession')}
+            question={t('sessionScreen.submitQuestion', {
+              offences: t('sessionScreen.offenceCount', { count: offenceCount, n: formatNumber(offenceCount) }),
+              vehicles: t('sessionScreen.vehicleCount', {
+                count: draft.vehicles_counted,
+                n: formatNumber(draft.vehicles_counted),
+              }),
+            })}
+            confirmLabel={t('sessionScreen.submitConfirm')}
             primary
             result={submitted}
             onConfirm={submit}
@@ -310,14 +338,14 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
         {!draft.created && (
           <div class="discard">
             <ConfirmAction
-              label="Discard this session"
-              question="Discard this session and every entry in it? It has not been uploaded, so nothing is kept."
-              confirmLabel="Discard"
+              label={t('sessionScreen.discard')}
+              question={t('sessionScreen.discardQuestion')}
+              confirmLabel={t('sessionScreen.discardConfirm')}
               danger
               onConfirm={() => {
                 discardDraft(me.id, draft.id);
                 // Nothing of it is left to show here.
-                goWithMessage('/speedwatch/sessions', 'The session was discarded.');
+                goWithMessage('/speedwatch/sessions', t('sessionScreen.discarded'));
               }}
             />
           </div>
@@ -344,14 +372,14 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
 
   return (
     <details class="session-details" open={draft.problem ? true : undefined}>
-      <summary>Session details</summary>
+      <summary>{t('sessionScreen.details')}</summary>
       <dl class="facts">
         <div>
-          <dt>Present</dt>
+          <dt>{t('sessionScreen.present')}</dt>
           <dd>{draft.present.map((person) => person.name).join(', ')}</dd>
         </div>
         <div>
-          <dt>Site</dt>
+          <dt>{t('sessionScreen.site')}</dt>
           <dd>
             {draft.site.name}, {draft.site.road_name}
           </dd>
@@ -365,12 +393,12 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
           const startAt = fromLocalInput(start);
           const endAt = fromLocalInput(end);
           const problems: Record<string, string[]> = {};
-          if (!startAt) problems.started_at = ['Enter the date and time the session started.'];
-          if (!endAt) problems.ended_at = ['Enter the date and time the session ended.'];
-          else if (startAt && endAt <= startAt) problems.ended_at = ['The session must end after it starts.'];
-          if (!deviceName.trim()) problems.device_name = ['Enter the name of the speed device.'];
-          if (!deviceSerial.trim()) problems.device_serial = ['Enter the serial number of the speed device.'];
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(checkedOn)) problems.device_checked_on = ['Enter the date of the last accuracy check.'];
+          if (!startAt) problems.started_at = [t('sessionForm.enterStart')];
+          if (!endAt) problems.ended_at = [t('sessionForm.enterEnd')];
+          else if (startAt && endAt <= startAt) problems.ended_at = [t('sessionForm.endAfterStart')];
+          if (!deviceName.trim()) problems.device_name = [t('sessionForm.enterDeviceName')];
+          if (!deviceSerial.trim()) problems.device_serial = [t('sessionForm.enterDeviceSerial')];
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(checkedOn)) problems.device_checked_on = [t('sessionScreen.enterCheckDate')];
           setErrors(problems);
           if (Object.keys(problems).length) return;
           changeDetails(me.id, draft.id, {
@@ -382,28 +410,47 @@ function DraftDetails({ me, draft }: { me: Me; draft: DraftSession }) {
             notes: notes.trim(),
           });
           uploadDraft(me.id, draft.id);
-          saved.say('Session details saved.');
+          saved.say(t('sessionScreen.detailsSaved'));
         }}
       >
-        <TextField label="Start" type="datetime-local" value={start} onValue={setStart} errors={errors.started_at ?? fields.started_at} />
-        <TextField label="End" type="datetime-local" value={end} onValue={setEnd} errors={errors.ended_at ?? fields.ended_at} />
-        <TextField label="Device name" value={deviceName} onValue={setDeviceName} maxLength={100} errors={errors.device_name ?? fields.device_name} />
         <TextField
-          label="Serial number"
+          label={t('sessionForm.start')}
+          type="datetime-local"
+          value={start}
+          onValue={setStart}
+          errors={errors.started_at ?? fields.started_at}
+        />
+        <TextField
+          label={t('sessionForm.end')}
+          type="datetime-local"
+          value={end}
+          onValue={setEnd}
+          errors={errors.ended_at ?? fields.ended_at}
+        />
+        <TextField label={t('sessionForm.deviceName')} value={deviceName} onValue={setDeviceName} maxLength={100} errors={errors.device_name ?? fields.device_name} />
+        <TextField
+          label={t('sessionForm.serialNumber')}
           value={deviceSerial}
           onValue={setDeviceSerial}
           maxLength={50}
           errors={errors.device_serial ?? fields.device_serial}
         />
         <TextField
-          label="Last accuracy check"
+          label={t('sessionForm.lastCheck')}
           type="date"
           value={checkedOn}
           onValue={setCheckedOn}
           errors={errors.device_checked_on ?? fields.device_checked_on}
         />
-        <TextAreaField label="Notes (optional)" rows={3} maxLength={2000} value={notes} onValue={setNotes} errors={fields.notes} />
-        <SubmitButton busy={false}>Save details</SubmitButton>
+        <TextAreaField
+          label={t('sessionForm.notes')}
+          rows={3}
+          maxLength={2000}
+          value={notes}
+          onValue={setNotes}
+          errors={fields.notes}
+        />
+        <SubmitButton busy={false}>{t('sessionScreen.saveDetails')}</SubmitButton>
         <ActionResult result={saved} />
       </form>
     </details>
@@ -431,70 +478,84 @@ function SessionView({
   const counted = session.offences.filter((offence) => !offence.voided).length;
   return (
     <>
-      <BackLink href="/speedwatch/sessions" label="Sessions" />
-      <h1 tabIndex={-1}>Session at {session.site.name}</h1>
+      <BackLink href="/speedwatch/sessions" label={t('sessionList.title')} />
+      <h1 tabIndex={-1}>{t('sessionScreen.sessionAt', { site: session.site.name })}</h1>
       <p class="card__meta">
         <StatusTag tone={session.status}>{SESSION_STATUS_LABELS[session.status]}</StatusTag>
         <span>{session.scheme.name}</span>
       </p>
-      {session.status === 'draft' && <p class="notice">This session is still being logged by its coordinator.</p>}
+      {session.status === 'draft' && <p class="notice">{t('sessionScreen.stillLogged')}</p>}
       <dl class="facts">
         <div>
-          <dt>When</dt>
+          <dt>{t('sessionScreen.when')}</dt>
           <dd>{formatSessionTimes(session.started_at, session.ended_at)}</dd>
         </div>
         <div>
-          <dt>Site</dt>
+          <dt>{t('sessionScreen.site')}</dt>
           <dd>
-            {session.site.road_name}, {session.site.speed_limit_mph} mph limit (offences from {session.site.threshold_mph} mph)
+            {t('sessionScreen.siteLimit', {
+              road: session.site.road_name,
+              limit: session.site.speed_limit_mph,
+              threshold: session.site.threshold_mph,
+            })}
           </dd>
         </div>
         <div>
-          <dt>Vehicles counted</dt>
-          <dd>{session.vehicles_counted}</dd>
+          <dt>{t('sessionScreen.vehiclesCounted')}</dt>
+          <dd>{formatNumber(session.vehicles_counted)}</dd>
         </div>
         <div>
-          <dt>Offences</dt>
+          <dt>{t('sessionScreen.offences')}</dt>
           <dd>
-            {counted}
-            {session.vehicles_counted > 0 && ` (${((100 * counted) / session.vehicles_counted).toFixed(1)}% of vehicles)`}
+            {formatNumber(counted)}
+            {session.vehicles_counted > 0 &&
+              t('sessionScreen.shareOfVehicles', {
+                percent: ((100 * counted) / session.vehicles_counted).toLocaleString(languageTag(), {
+                  minimumFractionDigits: 1,
+                  maximumFractionDigits: 1,
+                }),
+              })}
           </dd>
         </div>
         <div>
-          <dt>Present</dt>
+          <dt>{t('sessionScreen.present')}</dt>
           <dd>{session.present.map((person) => person.name).join(', ')}</dd>
         </div>
         <div>
-          <dt>Volunteer time</dt>
+          <dt>{t('sessionScreen.volunteerTime')}</dt>
           <dd>{formatHours(session.volunteer_minutes)}</dd>
         </div>
         <div>
-          <dt>Device</dt>
+          <dt>{t('sessionScreen.device')}</dt>
           <dd>
-            {session.device_name}, serial {session.device_serial}, checked {formatDate(session.device_checked_on)}
+            {t('sessionScreen.deviceDetail', {
+              name: session.device_name,
+              serial: session.device_serial,
+              checked: formatDate(session.device_checked_on),
+            })}
           </dd>
         </div>
         {session.notes && (
           <div>
-            <dt>Notes</dt>
+            <dt>{t('sessionScreen.notes')}</dt>
             <dd>{session.notes}</dd>
           </div>
         )}
         {session.submitted_at && (
           <div>
-            <dt>Submitted</dt>
+            <dt>{t('sessionScreen.submittedAt')}</dt>
             <dd>{formatDateTime(session.submitted_at)}</dd>
           </div>
         )}
       </dl>
 
       <section aria-labelledby="offences-heading">
-        <h2 id="offences-heading">Offences ({session.offences.length})</h2>
-        {masked && (
-          <p class="field-hint">Registrations are partly hidden: only coordinators and the police see them in full.</p>
-        )}
+        <h2 id="offences-heading">
+          {t('sessionScreen.offencesHeading', { n: formatNumber(session.offences.length) })}
+        </h2>
+        {masked && <p class="field-hint">{t('sessionScreen.masked')}</p>}
         {session.offences.length === 0 ? (
-          <p>No offences were recorded.</p>
+          <p>{t('sessionScreen.noOffences')}</p>
         ) : (
           <ul class="card-list">
             {session.offences.map((offence) => (

@@ -11,25 +11,27 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { SessionCard } from '../components/SessionCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { plural } from '../format';
+import { formatNumber } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Me, SpeedwatchSession } from '../api/schemas';
 import { choiceParam, numberParam } from '../queryParams';
+import { t } from '../i18n';
 
-const STATUS_CHOICES = [
-  { value: '', label: 'All sessions' },
-  { value: 'draft', label: 'Drafts' },
-  { value: 'submitted', label: 'Submitted' },
+// Read at each render: the words follow the language of the moment.
+const statusChoices = () => [
+  { value: '', label: t('sessionList.allSessions') },
+  { value: 'draft', label: t('sessionList.drafts') },
+  { value: 'submitted', label: t('sessionList.submitted') },
 ];
 
 export function SessionsScreen() {
-  useTitle('Speedwatch sessions');
+  useTitle(t('sessionList.pageTitle'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Sessions</h1>
+      <h1 tabIndex={-1}>{t('sessionList.title')}</h1>
       <RequireSignIn>{(me) => <SessionList me={me} />}</RequireSignIn>
     </>
   );
@@ -58,7 +60,7 @@ function SessionList({ me }: { me: Me }) {
         <>
           <p>
             <a class="button button--primary button--wide" href="/speedwatch/sessions/new">
-              Start a session
+              {t('speedwatchHub.startSession')}
             </a>
           </p>
           <DraftList userId={me.id} />
@@ -66,7 +68,7 @@ function SessionList({ me }: { me: Me }) {
       )}
       <form
         class="filters"
-        aria-label="Filter sessions"
+        aria-label={t('sessionList.filter')}
         onSubmit={(event) => {
           event.preventDefault();
           const params = new URLSearchParams();
@@ -76,24 +78,28 @@ function SessionList({ me }: { me: Me }) {
           navigate(text ? `/speedwatch/sessions?${text}` : '/speedwatch/sessions');
         }}
       >
-        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES} />
+        <SelectField label={t('sessionList.show')} value={chosen} onValue={setChosen} choices={statusChoices()} />
         <button type="submit" class="button button--primary button--wide">
-          Show sessions
+          {t('sessionList.showSessions')}
         </button>
       </form>
       <section aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">{coordinator ? 'Uploaded sessions' : 'All sessions'}</h2>
+        <h2 id="sessions-heading">{coordinator ? t('sessionList.uploaded') : t('sessionList.allSessions')}</h2>
         <p role="status" class="results__count">
-          {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, 'session')}.`}
+          {list.loading
+            ? t('common.loading')
+            : list.error
+              ? ''
+              : t('sessionList.count', { count: list.count, n: formatNumber(list.count) })}
         </p>
         {list.loading ? (
-          <Loading what="sessions" />
+          <Loading what={t('sessionList.noun')} />
         ) : (
           <>
             <ErrorAlert messages={list.error?.general ?? []} />
             {list.items.length === 0 && !list.error ? (
               <EmptyState>
-                <p>No sessions yet.</p>
+                <p>{t('sessionList.none')}</p>
               </EmptyState>
             ) : (
               <ul class="card-list">
@@ -104,7 +110,7 @@ function SessionList({ me }: { me: Me }) {
                 ))}
               </ul>
             )}
-            <ShowMoreButton list={list} noun="sessions" />
+            <ShowMoreButton list={list} noun={t('sessionList.noun')} />
           </>
         )}
       </section>

@@ -7,16 +7,17 @@ import { api } from '../api';
 import { DraftList } from '../components/DraftList';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { plural } from '../format';
+import { formatNumber } from '../format';
 import { useTitle } from '../hooks';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Me } from '../api/schemas';
+import { t } from '../i18n';
 
 export function SpeedwatchScreen() {
-  useTitle('Speedwatch');
+  useTitle(t('speedwatchHub.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Speedwatch</h1>
+      <h1 tabIndex={-1}>{t('speedwatchHub.title')}</h1>
       <RequireSignIn>{(me) => <Hub me={me} />}</RequireSignIn>
     </>
   );
@@ -65,12 +66,9 @@ function Hub({ me }: { me: Me }) {
   if (!actions.use_speedwatch) {
     return (
       <>
+        <p>{t('speedwatchHub.intro')}</p>
         <p>
-          Community Speedwatch volunteers record speeding vehicles at police-approved roadside sites; the police write to
-          the registered keepers.
-        </p>
-        <p>
-          You are not in a speedwatch scheme yet. <a href="/?kind=speedwatch">Find one near you in the directory</a>.
+          {t('speedwatchHub.notInScheme')} <a href="/?kind=speedwatch">{t('speedwatchHub.findOne')}</a>.
         </p>
       </>
     );
@@ -80,53 +78,89 @@ function Hub({ me }: { me: Me }) {
     <>
       {coordinated.length > 0 && (
         <section aria-labelledby="coordinator-heading">
-          <h2 id="coordinator-heading">Your {coordinated.length === 1 ? 'scheme' : 'schemes'}</h2>
+          <h2 id="coordinator-heading">{t('speedwatchHub.yourSchemes', { count: coordinated.length })}</h2>
           <p>{coordinated.map((scheme) => scheme.name).join(', ')}</p>
           <p>
             <a class="button button--primary button--wide button--large" href="/speedwatch/sessions/new">
-              Start a session
+              {t('speedwatchHub.startSession')}
             </a>
           </p>
           <DraftList userId={me.id} headingLevel={3} />
           <ul class="hub-links">
-            <HubLink href="/speedwatch/sessions" label="Sessions" detail="Logged and submitted sessions" />
-            <HubLink href="/speedwatch/sites" label="Sites" detail="Approved sites and proposals" />
-            <HubLink href="/speedwatch/sites/new" label="Propose a site" detail="For the police liaison to approve" />
-            <HubLink href="/speedwatch/offences" label="Offences" detail="Search by registration" />
+            <HubLink
+              href="/speedwatch/sessions"
+              label={t('speedwatchHub.sessions')}
+              detail={t('speedwatchHub.sessionsDetail')}
+            />
+            <HubLink href="/speedwatch/sites" label={t('speedwatchHub.sites')} detail={t('speedwatchHub.sitesDetail')} />
+            <HubLink
+              href="/speedwatch/sites/new"
+              label={t('speedwatchHub.proposeSite')}
+              detail={t('speedwatchHub.proposeSiteDetail')}
+            />
+            <HubLink
+              href="/speedwatch/offences"
+              label={t('speedwatchHub.offences')}
+              detail={t('speedwatchHub.searchByRegistration')}
+            />
             {actions.read_statistics && (
-              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+              <HubLink
+                href="/speedwatch/statistics"
+                label={t('speedwatchHub.statistics')}
+                detail={t('speedwatchHub.statisticsDetail')}
+              />
             )}
           </ul>
         </section>
       )}
       {liaison && (
         <section aria-labelledby="liaison-heading">
-          <h2 id="liaison-heading">Police liaison</h2>
-          <p>Speedwatch schemes in the {me.liaison?.force_name} area.</p>
+          <h2 id="liaison-heading">{t('speedwatchHub.liaison')}</h2>
+          <p>{t('speedwatchHub.liaisonArea', { force: me.liaison?.force_name ?? '' })}</p>
           <ul class="hub-links">
             <HubLink
               href="/speedwatch/sites?status=proposed"
-              label="Sites to review"
-              detail={sitesToReview === null ? undefined : `${plural(sitesToReview, 'site')} waiting`}
+              label={t('speedwatchHub.sitesToReview')}
+              detail={
+                sitesToReview === null
+                  ? undefined
+                  : t('speedwatchHub.sitesWaiting', { count: sitesToReview, n: formatNumber(sitesToReview) })
+              }
             />
             {actions.work_letters && (
               <HubLink
                 href="/speedwatch/letters"
-                label="Letters"
-                detail={lettersWaiting === null ? undefined : `${plural(lettersWaiting, 'letter')} waiting`}
+                label={t('speedwatchHub.letters')}
+                detail={
+                  lettersWaiting === null
+                    ? undefined
+                    : t('speedwatchHub.lettersWaiting', { count: lettersWaiting, n: formatNumber(lettersWaiting) })
+                }
               />
             )}
-            <HubLink href="/speedwatch/sessions" label="Sessions" detail="Review what schemes submitted" />
-            <HubLink href="/speedwatch/offences" label="Offences and disputes" detail="Search by registration" />
+            <HubLink
+              href="/speedwatch/sessions"
+              label={t('speedwatchHub.sessions')}
+              detail={t('speedwatchHub.liaisonSessionsDetail')}
+            />
+            <HubLink
+              href="/speedwatch/offences"
+              label={t('speedwatchHub.offencesAndDisputes')}
+              detail={t('speedwatchHub.searchByRegistration')}
+            />
             {actions.read_statistics && (
-              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+              <HubLink
+                href="/speedwatch/statistics"
+                label={t('speedwatchHub.statistics')}
+                detail={t('speedwatchHub.statisticsDetail')}
+              />
             )}
-            <HubLink href="/speedwatch/sites" label="All sites" detail="Approve, suspend or reinstate" />
+            <HubLink href="/speedwatch/sites" label={t('speedwatchHub.allSites')} detail={t('speedwatchHub.allSitesDetail')} />
             {actions.read_audit && (
               <HubLink
                 href="/speedwatch/audit"
-                label="Registration audit"
-                detail="Who searched or downloaded registrations"
+                label={t('speedwatchHub.audit')}
+                detail={t('speedwatchHub.auditDetail')}
               />
             )}
           </ul>
@@ -134,13 +168,25 @@ function Hub({ me }: { me: Me }) {
       )}
       {memberOnly.length > 0 && coordinated.length === 0 && !liaison && (
         <section aria-labelledby="member-heading">
-          <h2 id="member-heading">Your {memberOnly.length === 1 ? 'scheme' : 'schemes'}</h2>
+          <h2 id="member-heading">{t('speedwatchHub.yourSchemes', { count: memberOnly.length })}</h2>
           <p>{memberOnly.map((membership) => membership.scheme.name).join(', ')}</p>
           <ul class="hub-links">
-            <HubLink href="/speedwatch/sessions" label="Sessions" detail="What your scheme has recorded" />
-            <HubLink href="/speedwatch/sites" label="Sites" detail="Where your scheme stands" />
+            <HubLink
+              href="/speedwatch/sessions"
+              label={t('speedwatchHub.sessions')}
+              detail={t('speedwatchHub.memberSessionsDetail')}
+            />
+            <HubLink
+              href="/speedwatch/sites"
+              label={t('speedwatchHub.sites')}
+              detail={t('speedwatchHub.memberSitesDetail')}
+            />
             {actions.read_statistics && (
-              <HubLink href="/speedwatch/statistics" label="Statistics" detail="Totals and monthly charts" />
+              <HubLink
+                href="/speedwatch/statistics"
+                label={t('speedwatchHub.statistics')}
+                detail={t('speedwatchHub.statisticsDetail')}
+              />
             )}
           </ul>
         </section>

@@ -9,7 +9,7 @@ import { ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from 
 import { Loading } from '../components/Loading';
 import { PresentList } from '../components/PresentList';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { formatTime, fromLocalInput, plural, toLocalDate, toLocalInput } from '../format';
+import { formatNumber, formatTime, fromLocalInput, toLocalDate, toLocalInput } from '../format';
 import { asApiError, useSubmission, useTitle } from '../hooks';
 import { withOfflineCopy } from '../offlineCache';
 import { useLocation } from '../router';
@@ -27,6 +27,7 @@ import {
 } from '../sessionDrafts';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Me, Person, Site } from '../api/schemas';
+import { t } from '../i18n';
 
 const START_WAIT_MS = 10_000;
 
@@ -42,11 +43,11 @@ const SHOWN_FIELDS = [
 ] as const;
 
 export function StartSessionScreen() {
-  useTitle('Start a session');
+  useTitle(t('speedwatchHub.startSession'));
   return (
     <>
-      <BackLink href="/speedwatch/sessions" label="Sessions" />
-      <h1 tabIndex={-1}>Start a session</h1>
+      <BackLink href="/speedwatch/sessions" label={t('sessionList.title')} />
+      <h1 tabIndex={-1}>{t('speedwatchHub.startSession')}</h1>
       <RequireSignIn>{(me) => <StartSession me={me} />}</RequireSignIn>
     </>
   );
@@ -71,15 +72,15 @@ function StartSession({ me }: { me: Me }) {
 
   if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {
-    return <p>Only the coordinators of a Community Speedwatch scheme log sessions.</p>;
+    return <p>{t('startSession.onlyCoordinators')}</p>;
   }
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;
-  if (!sites) return <Loading what="approved sites" />;
+  if (!sites) return <Loading what={t('startSession.approvedSites')} />;
   if (!sites.length) {
     return (
       <p class="notice">
-        Your scheme has no approved site yet. <a href="/speedwatch/sites/new">Propose a site</a>; once the police
-        liaison approves it you can hold sessions there.
+        {t('startSession.noSite')} <a href="/speedwatch/sites/new">{t('speedwatchHub.proposeSite')}</a>
+        {t('startSession.noSiteThen')}
       </p>
     );
   }
@@ -137,7 +138,7 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         setPeople(members);
         setPresent((old) => new Set([...old].filter((id) => members.some((member) => member.id === id))));
       },
-      () => live && setPeopleError('The members of this scheme could not be loaded. Reload the page to try again.'),
+      () => live && setPeopleError(t('startSession.membersNotLoaded')),
     );
     return () => {
       live = false;
@@ -181,46 +182,51 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         throw new ApiError(400, problem?.fields ?? {}, problem?.general ?? []);
       }
       const messages: Partial<Record<UploadOutcome, string>> = {
-        offline: `No signal: the session at ${draft.site.name} is kept on this phone and will upload when the signal returns.`,
-        failed: `Patchwatch had a problem on its side: the session at ${draft.site.name} is kept on this phone and will upload shortly.`,
-        scheduled: `Session started at ${draft.site.name}. Entries are kept on this phone and upload when it ends at ${formatTime(draft.ended_at)}.`,
+        offline: t('startSession.keptOffline', { site: draft.site.name }),
+        failed: t('startSession.keptFailed', { site: draft.site.name }),
+        scheduled: t('startSession.keptScheduled', { site: draft.site.name, time: formatTime(draft.ended_at) }),
       };
       goWithMessage(
         `/speedwatch/sessions/${draft.id}`,
-        messages[outcome] ?? `Session started at ${draft.site.name}. Enter each offence as you go.`,
+        messages[outcome] ?? t('startSession.started', { site: draft.site.name }),
       );
     });
   };
 
   function checkForm(): Record<string, string[]> {
     const problems: Record<string, string[]> = {};
-    if (!site) problems.site = ['Choose the site.'];
+    if (!site) problems.site = [t('startSession.chooseSite')];
     if (minimumPresent !== null && present.size < minimumPresent) {
-      problems.present = [`Tick at least ${plural(minimumPresent, 'member')} present; ${present.size} ticked.`];
+      problems.present = [
+        t('startSession.tickAtLeast', {
+          members: t('startSession.memberCount', { count: minimumPresent, n: formatNumber(minimumPresent) }),
+          ticked: formatNumber(present.size),
+        }),
+      ];
     }
     const startAt = fromLocalInput(start);
     const endAt = fromLocalInput(end);
-    if (!startAt) problems.started_at = ['Enter the date and time the session started.'];
-    if (!endAt) problems.ended_at = ['Enter the date and time the session ended.'];
+    if (!startAt) problems.started_at = [t('sessionForm.enterStart')];
+    if (!endAt) problems.ended_at = [t('sessionForm.enterEnd')];
     if (startAt && endAt) {
-      if (endAt <= startAt) problems.ended_at = ['The session must end after it starts.'];
+      if (endAt <= startAt) problems.ended_at = [t('sessionForm.endAfterStart')];
       else if (maxHours !== null && endAt.getTime() - startAt.getTime() > maxHours * 3600_000) {
-        problems.ended_at = [`A session lasts at most ${plural(maxHours, 'hour')}.`];
+        problems.ended_at = [t('startSession.atMostHours', { count: maxHours, n: formatNumber(maxHours) })];
       } else if (startAt.getTime() > Date.now() + 5 * 60_000) {
-        problems.started_at = ['The session cannot start in the future.'];
+        problems.started_at = [t('startSession.notInFuture')];
       }
     }
-    if (!deviceName.trim()) problems.device_name = ['Enter the name of the speed device.'];
-    if (!deviceSerial.trim()) problems.device_serial = ['Enter the serial number of the speed device.'];
+    if (!deviceName.trim()) problems.device_name = [t('sessionForm.enterDeviceName')];
+    if (!deviceSerial.trim()) problems.device_serial = [t('sessionForm.enterDeviceSerial')];
     if (!/^\d{4}-\d{2}-\d{2}$/.test(checkedOn)) {
-      problems.device_checked_on = ['Enter the date of the device’s last accuracy check.'];
+      problems.device_checked_on = [t('startSession.enterCheckDate')];
     } else if (startAt) {
       const sessionDay = toLocalDate(startAt);
       const ageDays = (new Date(sessionDay).getTime() - new Date(checkedOn).getTime()) / 86_400_000;
-      if (checkedOn > sessionDay) problems.device_checked_on = ['The check date is after the session.'];
+      if (checkedOn > sessionDay) problems.device_checked_on = [t('startSession.checkAfterSession')];
       else if (deviceCheckMaxDays !== null && ageDays > deviceCheckMaxDays) {
         problems.device_checked_on = [
-          `The last accuracy check is older than ${plural(deviceCheckMaxDays, 'day')}: have the device checked first.`,
+          t('startSession.checkTooOld', { count: deviceCheckMaxDays, n: formatNumber(deviceCheckMaxDays) }),
         ];
       }
     }
@@ -229,23 +235,23 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
 
   const siteChoices = sites.map((item) => ({
     value: String(item.id),
-    label: `${item.name} (${item.speed_limit_mph} mph)`,
+    label: t('startSession.siteChoice', { site: item.name, limit: item.speed_limit_mph }),
   }));
 
   return (
     <form onSubmit={onSubmit} noValidate>
       <ErrorAlert messages={submission.otherErrors(SHOWN_FIELDS)} />
       <SelectField
-        label="Site"
-        hint="Only sites the police liaison has approved."
+        label={t('sessionScreen.site')}
+        hint={t('startSession.siteHint')}
         value={siteId}
         onValue={setSiteId}
-        placeholder="Choose a site"
+        placeholder={t('startSession.chooseASite')}
         choices={siteChoices}
         errors={submission.fieldErrors('site')}
       />
       {site && peopleError && <ErrorAlert messages={[peopleError]} />}
-      {site && !people && !peopleError && <Loading what="members" />}
+      {site && !people && !peopleError && <Loading what={t('startSession.members')} />}
       {site && people && (
         <PresentList
           people={people}
@@ -256,14 +262,15 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         />
       )}
       <fieldset>
-        <legend>When</legend>
+        <legend>{t('sessionScreen.when')}</legend>
         <p class="field-hint">
-          {maxHours !== null ? `In daylight, for at most ${plural(maxHours, 'hour')}.` : 'In daylight.'} Filled in as the
-          last hour: change it to when you were at the roadside. Still under way? Enter when you plan to finish; entries
-          upload once it ends.
+          {maxHours !== null
+            ? t('startSession.inDaylightFor', { count: maxHours, n: formatNumber(maxHours) })
+            : t('startSession.inDaylight')}{' '}
+          {t('startSession.whenHint')}
         </p>
         <TextField
-          label="Start"
+          label={t('sessionForm.start')}
           type="datetime-local"
           required
           value={start}
@@ -271,7 +278,7 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
           errors={submission.fieldErrors('started_at')}
         />
         <TextField
-          label="End"
+          label={t('sessionForm.end')}
           type="datetime-local"
           required
           value={end}
@@ -280,10 +287,10 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         />
       </fieldset>
       <fieldset>
-        <legend>Speed device</legend>
+        <legend>{t('startSession.speedDevice')}</legend>
         <TextField
-          label="Device name"
-          hint="For example the make and model of the radar gun."
+          label={t('sessionForm.deviceName')}
+          hint={t('startSession.deviceHint')}
           required
           maxLength={100}
           value={deviceName}
@@ -291,7 +298,7 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
           errors={submission.fieldErrors('device_name')}
         />
         <TextField
-          label="Serial number"
+          label={t('sessionForm.serialNumber')}
           required
           maxLength={50}
           autoComplete="off"
@@ -301,8 +308,12 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
           errors={submission.fieldErrors('device_serial')}
         />
         <TextField
-          label="Last accuracy check"
-          hint={deviceCheckMaxDays !== null ? `Within the last ${plural(deviceCheckMaxDays, 'day')}.` : undefined}
+          label={t('sessionForm.lastCheck')}
+          hint={
+            deviceCheckMaxDays !== null
+              ? t('startSession.withinDays', { count: deviceCheckMaxDays, n: formatNumber(deviceCheckMaxDays) })
+              : undefined
+          }
           type="date"
           required
           value={checkedOn}
@@ -311,15 +322,15 @@ function SessionForm({ me, sites }: { me: Me; sites: Site[] }) {
         />
       </fieldset>
       <TextAreaField
-        label="Notes (optional)"
+        label={t('sessionForm.notes')}
         rows={3}
         maxLength={2000}
         value={notes}
         onValue={setNotes}
         errors={submission.fieldErrors('notes')}
       />
-      <SubmitButton busy={submission.busy} busyText="Starting…" class="button button--primary button--wide">
-        Start session
+      <SubmitButton busy={submission.busy} busyText={t('startSession.starting')} class="button button--primary button--wide">
+        {t('startSession.startSession')}
       </SubmitButton>
     </form>
   );
