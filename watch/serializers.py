@@ -224,7 +224,7 @@ class RiskAssessmentSerializer(Serializer):
         if unsafe:
             raise serializers.ValidationError(
                 [
-                    gettext("Not safe for a session: %(question)s") % {"question": question}
+                    _("Not safe for a session: %(question)s") % {"question": question}
                     for question in unsafe
                 ]
             )
