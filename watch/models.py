@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.forces import FORCES_IN_WALES, PoliceForce
 from accounts.models import Language
@@ -45,18 +45,18 @@ class SpeedwatchActivity(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
-    PROPOSED = "proposed", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SUSPENDED = "suspended", "Suspended"
+    PROPOSED = "proposed", gettext_lazy("Waiting for approval")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    SUSPENDED = "suspended", gettext_lazy("Suspended")
 
 
 class Direction(models.TextChoices):
-    NORTHBOUND = "northbound", "Northbound"
-    SOUTHBOUND = "southbound", "Southbound"
-    EASTBOUND = "eastbound", "Eastbound"
-    WESTBOUND = "westbound", "Westbound"
-    BOTH = "both", "Both directions"
+    NORTHBOUND = "northbound", gettext_lazy("Northbound")
+    SOUTHBOUND = "southbound", gettext_lazy("Southbound")
+    EASTBOUND = "eastbound", gettext_lazy("Eastbound")
+    WESTBOUND = "westbound", gettext_lazy("Westbound")
+    BOTH = "both", gettext_lazy("Both directions")
 
 
 class Site(models.Model):
@@ -241,23 +241,23 @@ class RegistrationFormat(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    FIRST_LETTER = "first_letter", "First letter"
-    SECOND_LETTER = "second_letter", "Second and final letter"
-    POLICE_ACTION = "police_action", "Referral for police action"
-    NONE = "none", "No action (voided)"
+    FIRST_LETTER = "first_letter", gettext_lazy("First letter")
+    SECOND_LETTER = "second_letter", gettext_lazy("Second and final letter")
+    POLICE_ACTION = "police_action", gettext_lazy("Referral for police action")
+    NONE = "none", gettext_lazy("No action (voided)")
 
 
 class ActionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENT = "sent", "Letter sent"
-    DONE = "done", "Done"
+    PENDING = "pending", pgettext_lazy("a letter or referral", "Waiting")
+    SENT = "sent", gettext_lazy("Letter sent")
+    DONE = "done", pgettext_lazy("a letter or referral", "Done")
 
 
 class DisputeOutcome(models.TextChoices):
-    NONE = "none", "Not disputed"
-    PENDING = "pending", "Being looked at"
-    UPHELD = "upheld", "Upheld: offence voided"
-    REJECTED = "rejected", "Rejected: offence stands"
+    NONE = "none", gettext_lazy("Not disputed")
+    PENDING = "pending", gettext_lazy("Being looked at")
+    UPHELD = "upheld", gettext_lazy("Upheld: offence voided")
+    REJECTED = "rejected", gettext_lazy("Rejected: offence stands")
 
 
 class Offence(models.Model):
@@ -381,15 +381,15 @@ class Offence(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    REGISTRATION_SEARCH = "registration_search", "Searched by registration"
-    LETTERS_CSV = "letters_csv", "Exported letters (CSV)"
-    LETTERS_PDF = "letters_pdf", "Exported letters (PDF)"
-    OFFENCES_CSV = "offences_csv", "Exported offences (CSV)"
-    STATISTICS_CSV = "statistics_csv", "Exported statistics (CSV)"
-    AUDIT_CSV = "audit_csv", "Exported the audit log (CSV)"
-    TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
-    KEEPER_ADDRESSES = "keeper_addresses", "Stored keepers' names and addresses"
-    LETTERS_POSTED = "letters_posted", "Posted letters through GOV.UK Notify"
+    REGISTRATION_SEARCH = "registration_search", gettext_lazy("Searched by registration")
+    LETTERS_CSV = "letters_csv", gettext_lazy("Exported letters (CSV)")
+    LETTERS_PDF = "letters_pdf", gettext_lazy("Exported letters (PDF)")
+    OFFENCES_CSV = "offences_csv", gettext_lazy("Exported offences (CSV)")
+    STATISTICS_CSV = "statistics_csv", gettext_lazy("Exported statistics (CSV)")
+    AUDIT_CSV = "audit_csv", gettext_lazy("Exported the audit log (CSV)")
+    TWO_FACTOR_RESET = "two_factor_reset", gettext_lazy("Reset someone's two-factor sign-in")
+    KEEPER_ADDRESSES = "keeper_addresses", gettext_lazy("Stored keepers' names and addresses")
+    LETTERS_POSTED = "letters_posted", gettext_lazy("Posted letters through GOV.UK Notify")
 
 
 class AuditRecord(models.Model):

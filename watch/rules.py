@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from astral import LocationInfo
 from astral.sun import sun
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from watch.models import Action
 
@@ -18,11 +19,12 @@ LONDON = ZoneInfo("Europe/London")
 
 # The standard site risk assessment: every answer must be yes before volunteers stand there.
 # The API takes the answers by key; the site form asks the questions in this order.
+# Lazy: each request reads them in its own language.
 RISK_QUESTIONS = {
-    "safe_standing_place": "There is a safe place to stand, off the carriageway.",
-    "clear_view": "Drivers can see the volunteers from a safe distance.",
-    "no_obstruction": "The team will not obstruct the footway or sight lines.",
-    "parking_nearby": "There is safe parking nearby.",
+    "safe_standing_place": gettext_lazy("There is a safe place to stand, off the carriageway."),
+    "clear_view": gettext_lazy("Drivers can see the volunteers from a safe distance."),
+    "no_obstruction": gettext_lazy("The team will not obstruct the footway or sight lines."),
+    "parking_nearby": gettext_lazy("There is safe parking nearby."),
 }
 
 

@@ -225,7 +225,10 @@ class RiskAssessmentSerializer(Serializer):
         unsafe = [RISK_QUESTIONS[key] for key, answer in attrs.items() if not answer]
         if unsafe:
             raise serializers.ValidationError(
-                [f"Not safe for a session: {question}" for question in unsafe]
+                [
+                    _("Not safe for a session: %(question)s") % {"question": question}
+                    for question in unsafe
+                ]
             )
         return attrs
 

@@ -299,22 +299,22 @@ export const VEHICLE_TYPE_LABELS: Record<VehicleType, string> = translated({
 });
 
 // The app's own wording: it says more here than the server's label does.
-export const ACTION_LABELS: Record<LetterAction, string> = {
-  first_letter: 'First letter',
-  second_letter: 'Second and final letter',
-  police_action: 'Police action',
-  none: 'No action (voided)',
-};
+export const ACTION_LABELS: Record<LetterAction, string> = translated({
+  first_letter: 'offenceAction.first_letter',
+  second_letter: 'offenceAction.second_letter',
+  police_action: 'offenceAction.police_action',
+  none: 'offenceAction.none',
+});
 
 export const ACTION_STATUS_LABELS = labelsOf<ActionStatus>('action_status');
 
 // The app's own wording: it says more here than the server's label does.
-export const DISPUTE_LABELS: Record<DisputeOutcome, string> = {
-  none: 'Not disputed',
-  pending: 'Dispute being looked at',
-  upheld: 'Dispute upheld: offence voided',
-  rejected: 'Dispute rejected: offence stands',
-};
+export const DISPUTE_LABELS: Record<DisputeOutcome, string> = translated({
+  none: 'disputeOutcome.none',
+  pending: 'disputeOutcome.pending',
+  upheld: 'disputeOutcome.upheld',
+  rejected: 'disputeOutcome.rejected',
+});
 
 /** "20, 30 and 40". */
 export function inWords(items: (string | number)[]): string {

@@ -250,6 +250,8 @@ def test_a_volunteer_reads_a_session_in_welsh_and_back_in_english(page: Page) ->
     _choose(page, "English")
     expect(_heading(page)).to_have_text(f"Session at {HIGH_STREET}")
     expect(page.get_by_text("Registrations are partly hidden")).to_be_visible()
-    expect(page.get_by_text("Submitted", exact=True)).to_be_visible()
+    # The session's status (the server's word) as well as the screen's own.
+    expect(page.locator(".status-tag")).to_have_text("Submitted")
+    expect(page.get_by_role("term").filter(has_text="Submitted")).to_be_visible()
     page.get_by_role("link", name="Sessions", exact=True).click()
     expect(page.get_by_label("Show", exact=True)).to_contain_text("Submitted")

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -81,7 +82,7 @@ class AuditMixin(generics.GenericAPIView):
             return AuditRecord.objects.none()
         user = self.request.user
         if not permissions.can_read_audit(user):
-            raise PermissionDenied("The audit log is for police liaisons.")
+            raise PermissionDenied(_("The audit log is for police liaisons."))
         return audit_records_list(user=user, filters=self.request.query_params)
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -54,7 +55,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
             speedwatch_schemes_visible_to(user=request.user), pk=data.pop("scheme")
         )
         if not permissions.can_run_sessions(request.user, scheme):
-            raise PermissionDenied("Only the scheme's coordinators propose sites.")
+            raise PermissionDenied(_("Only the scheme's coordinators propose sites."))
         site = site_propose(scheme=scheme, actor=request.user, data=data)
         return self._detail(site, status.HTTP_201_CREATED)
 
@@ -66,7 +67,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
     def decision(self, request: SignedInRequest, pk: int) -> Response:
         site = self._site(pk)
         if not permissions.can_review_speedwatch(request.user, site.scheme):
-            raise PermissionDenied("Only the liaisons covering the scheme decide on sites.")
+            raise PermissionDenied(_("Only the liaisons covering the scheme decide on sites."))
         payload = SiteDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         site = site_decide(site=site, actor=request.user, **payload.validated_data)
@@ -80,7 +81,7 @@ class SiteViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericView
         site = self._site(pk)
         if not site.managed:  # type: ignore[attr-defined]  # annotated by selectors.sites_visible_to
             raise PermissionDenied(
-                "Only the scheme's coordinators and the covering liaisons see a site's history."
+                _("Only the scheme's coordinators and the covering liaisons see a site's history.")
             )
         page = self.paginate_queryset(site_history(user=request.user, site=site))
         return self.get_paginated_response(SiteStatusChangeSerializer(page, many=True).data)

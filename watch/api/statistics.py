@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ def _schemes(request: SignedInRequest) -> QuerySet[Scheme]:
     """The speedwatch schemes the figures cover: the user's (a liaison's: the force area's)."""
     schemes = speedwatch_schemes_visible_to(user=request.user)
     if not schemes.exists():
-        raise PermissionDenied("Statistics are for speedwatch scheme members and liaisons.")
+        raise PermissionDenied(_("Statistics are for speedwatch scheme members and liaisons."))
     return schemes
 
 

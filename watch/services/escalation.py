@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from watch import rules
@@ -93,11 +94,16 @@ def offence_dispute(*, offence: Offence, actor: User, outcome: str, note: str) -
     offence = Offence.objects.select_for_update().get(pk=offence.pk)
     if not offence.submitted:
         raise ValidationError(
-            "This offence's session has not been submitted: no letter has gone out to dispute."
+            gettext(
+                "This offence's session has not been submitted: no letter has gone out to dispute."
+            )
         )
     if offence.voided and offence.dispute_outcome != DisputeOutcome.UPHELD:
         raise ValidationError(
-            "This offence was voided by an amendment of its session: there is nothing to dispute."
+            gettext(
+                "This offence was voided by an amendment of its session: "
+                "there is nothing to dispute."
+            )
         )
     was_voided = offence.voided
     offence.dispute_outcome = outcome

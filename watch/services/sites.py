@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from schemes.models import Scheme, SchemeKind, SchemeStatus
@@ -16,11 +18,14 @@ from watch.models import Site, SiteStatus, SiteStatusChange, SpeedwatchActivity
 @transaction.atomic
 def site_propose(*, scheme: Scheme, actor: User, data: dict[str, Any]) -> Site:
     if scheme.kind != SchemeKind.SPEEDWATCH or scheme.status != SchemeStatus.ACTIVE:
-        raise ValidationError({"scheme": "Sites belong to active Community Speedwatch schemes."})
+        raise ValidationError({"scheme": _("Sites belong to active Community Speedwatch schemes.")})
     if data["speed_limit_mph"] not in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH:
         allowed = ", ".join(str(limit) for limit in settings.SPEEDWATCH_ALLOWED_LIMITS_MPH)
         raise ValidationError(
-            {"speed_limit_mph": f"Speedwatch runs on roads limited to {allowed} mph."}
+            {
+                "speed_limit_mph": _("Speedwatch runs on roads limited to %(allowed)s mph.")
+                % {"allowed": allowed}
+            }
         )
     site = Site.objects.create(scheme=scheme, proposed_by=actor, **data)
     SiteStatusChange.objects.create(
@@ -44,6 +49,20 @@ SITE_DECISIONS: dict[tuple[str, str], SpeedwatchActivity] = {
 }
 
 
+# A status as the word in "A rejected site cannot become approved": not the status's label,
+# which says more ("Waiting for approval").
+_STATUS_WORDS = {
+    SiteStatus.PROPOSED.value: pgettext_lazy("a site that is", "proposed"),
+    SiteStatus.APPROVED.value: pgettext_lazy("a site that is", "approved"),
+    SiteStatus.REJECTED.value: pgettext_lazy("a site that is", "rejected"),
+    SiteStatus.SUSPENDED.value: pgettext_lazy("a site that is", "suspended"),
+}
+
+
+def _status_word(status: str) -> str:
+    return str(_STATUS_WORDS.get(status, status))
+
+
 @transaction.atomic
 def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
     """A liaison approves, rejects, suspends or reinstates a site."""
@@ -51,9 +70,14 @@ def site_decide(*, site: Site, actor: User, status: str, reason: str) -> Site:
     from_status = site.status
     activity = SITE_DECISIONS.get((from_status, status))
     if activity is None:
-        raise ValidationError({"status": f"A {from_status} site cannot become {status}."})
+        raise ValidationError(
+            {
+                "status": _("A %(from_status)s site cannot become %(status)s.")
+                % {"from_status": _status_word(from_status), "status": _status_word(status)}
+            }
+        )
     if status in (SiteStatus.REJECTED, SiteStatus.SUSPENDED) and not reason.strip():
-        raise ValidationError({"reason": "Say why, so the coordinator can put it right."})
+        raise ValidationError({"reason": _("Say why, so the coordinator can put it right.")})
     site.status = status
     site.decision_reason = reason
     site.decided_by = actor

@@ -8,11 +8,14 @@ import { useSubmission } from '../hooks';
 import type { DisputeOutcome, Offence } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert, SelectField, SubmitButton, TextAreaField } from './FormField';
+import { t } from '../i18n';
 
-const OUTCOME_CHOICES = (['pending', 'upheld', 'rejected'] as const).map((outcome) => ({
-  value: outcome,
-  label: DISPUTE_LABELS[outcome],
-}));
+// Read when the form is drawn, so that they are in the language of the moment.
+const OUTCOME_CHOICES = () =>
+  (['pending', 'upheld', 'rejected'] as const).map((outcome) => ({
+    value: outcome,
+    label: DISPUTE_LABELS[outcome],
+  }));
 
 export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettled: (offence: Offence) => void }) {
   const submission = useSubmission();
@@ -22,7 +25,7 @@ export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettle
 
   return (
     <details class="dispute">
-      <summary>Record a dispute</summary>
+      <summary>{t('disputeForm.summary')}</summary>
       <form
         noValidate
         onSubmit={(event) => {
@@ -30,29 +33,32 @@ export function DisputeForm({ offence, onSettled }: { offence: Offence; onSettle
           submission.run(async () => {
             const settled = await api.settleDispute(offence.id, outcome as Exclude<DisputeOutcome, 'none'>, note.trim());
             onSettled(settled);
-            return `Dispute about ${formatRegistration(offence.registration)} recorded: ${DISPUTE_LABELS[settled.dispute_outcome ?? 'none'].toLowerCase()}.`;
+            return t('disputeForm.recorded', {
+              registration: formatRegistration(offence.registration),
+              outcome: DISPUTE_LABELS[settled.dispute_outcome ?? 'none'].toLowerCase(),
+            });
           });
         }}
       >
         <ErrorAlert messages={submission.otherErrors(['outcome', 'note'])} />
         <SelectField
-          label="Outcome"
+          label={t('disputeForm.outcome')}
           value={outcome}
           onValue={setOutcome}
-          choices={OUTCOME_CHOICES}
+          choices={OUTCOME_CHOICES()}
           errors={submission.fieldErrors('outcome')}
         />
         <TextAreaField
-          label="Note"
-          hint="What the keeper said and why you decided so."
+          label={t('disputeForm.note')}
+          hint={t('disputeForm.noteHint')}
           rows={3}
           maxLength={1000}
           value={note}
           onValue={setNote}
           errors={submission.fieldErrors('note')}
         />
-        <SubmitButton busy={submission.busy} busyText="Saving…">
-          Record outcome
+        <SubmitButton busy={submission.busy} busyText={t('disputeForm.saving')}>
+          {t('disputeForm.submit')}
         </SubmitButton>
         <ActionResult result={submission.result} />
       </form>

@@ -11,12 +11,20 @@ export function LanguageSwitch() {
   const other: Language = language() === 'cy' ? 'en' : 'cy';
 
   const choose = () => {
-    setLanguage(other);
-    if (!me) return;
+    if (!me) {
+      setLanguage(other);
+      return;
+    }
+    // The server answers a signed-in person in their stored language, so the choice is stored
+    // before the screen is drawn again: else what it fetches anew (the server's words for
+    // statuses, kinds, questions) would come back in the old language.
     api.updateMe({ language: other }).then(
-      (updated) => setMe(updated),
+      (updated) => {
+        setMe(updated);
+        setLanguage(other);
+      },
       // Kept on this phone regardless; the next change tries the server again.
-      () => undefined,
+      () => setLanguage(other),
     );
   };
 

@@ -3,7 +3,8 @@
 
 import { useEffect, useRef } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { formatMonth } from '../format';
+import { formatMonth, formatNumber } from '../format';
+import { language } from '../i18n';
 
 export function MonthlyChart({
   title,
@@ -58,7 +59,7 @@ export function MonthlyChart({
             font,
             size: 52,
             grid: { stroke: '#c9ced1', width: 1 },
-            values: (_chart, splits) => splits.map((split) => `${split}${unit}`),
+            values: (_chart, splits) => splits.map((split) => `${formatNumber(split)}${unit}`),
           },
         ],
         series: [
@@ -90,7 +91,7 @@ export function MonthlyChart({
       observer?.disconnect();
       chart?.destroy();
     };
-  }, [months.join(','), values.join(','), kind, unit]);
+  }, [months.join(','), values.join(','), kind, unit, title, language()]);
 
   return (
     <figure class="chart">

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { ACTION_LABELS, ACTION_STATUS_LABELS, DISPUTE_LABELS, formatDateTime } from '../format';
+import { ACTION_LABELS, ACTION_STATUS_LABELS, DISPUTE_LABELS, formatDateTime, formatNumber } from '../format';
+import { t } from '../i18n';
 import { isWholeOffence, type SessionOffence } from '../api/schemas';
 import { vehicleDescription } from './LoggedOffences';
 import { RegistrationPlate } from './RegistrationPlate';
@@ -30,31 +31,31 @@ export function OffenceCard({
   return (
     <article class={`card offence-card${offence.voided ? ' offence-card--voided' : ''}`}>
       <Heading class="card__title">
-        <RegistrationPlate registration={offence.registration} /> <span class="offence-card__speed">{offence.speed_mph} mph</span>
+        <RegistrationPlate registration={offence.registration} /> <span class="offence-card__speed">{t('offenceCard.mph', { n: formatNumber(offence.speed_mph) })}</span>
       </Heading>
       {lead}
       <dl class="card__facts">
         <div>
-          <dt>When</dt>
+          <dt>{t('offenceCard.when')}</dt>
           <dd>{formatDateTime(offence.observed_at)}</dd>
         </div>
         {where && (
           <div>
-            <dt>Where</dt>
+            <dt>{t('offenceCard.where')}</dt>
             <dd>{where}</dd>
           </div>
         )}
         <div>
-          <dt>Limit</dt>
-          <dd>{offence.speed_limit_mph} mph</dd>
+          <dt>{t('offenceCard.limit')}</dt>
+          <dd>{t('offenceCard.mph', { n: formatNumber(offence.speed_limit_mph) })}</dd>
         </div>
         <div>
-          <dt>Vehicle</dt>
+          <dt>{t('offenceCard.vehicle')}</dt>
           <dd>{vehicleDescription(offence)}</dd>
         </div>
         {whole?.action && (
           <div>
-            <dt>Action</dt>
+            <dt>{t('offenceCard.action')}</dt>
             <dd>
               {ACTION_LABELS[whole.action] ?? whole.action_display}
               {whole.action !== 'none' && whole.action_status && `: ${ACTION_STATUS_LABELS[whole.action_status].toLowerCase()}`}
@@ -63,7 +64,7 @@ export function OffenceCard({
         )}
         {whole?.dispute_outcome && whole.dispute_outcome !== 'none' && (
           <div>
-            <dt>Dispute</dt>
+            <dt>{t('offenceCard.dispute')}</dt>
             <dd>
               {DISPUTE_LABELS[whole.dispute_outcome]}
               {whole.dispute_note && `. ${whole.dispute_note}`}
@@ -73,12 +74,12 @@ export function OffenceCard({
       </dl>
       {offence.voided && (
         <p class="card__meta">
-          <StatusTag tone="voided">Voided</StatusTag>
+          <StatusTag tone="voided">{t('offenceCard.voided')}</StatusTag>
         </p>
       )}
       {whole?.submitted === false && (
         <p class="card__meta">
-          <StatusTag tone="draft">Session not submitted yet</StatusTag>
+          <StatusTag tone="draft">{t('offenceCard.notSubmitted')}</StatusTag>
         </p>
       )}
       {children}

@@ -4,6 +4,8 @@ import type { Site } from '../api/schemas';
 import { RiskAnswers } from './RiskAnswers';
 import { SiteHistory } from './SiteHistory';
 import { StatusTag } from './StatusTag';
+import { formatNumber } from '../format';
+import { t } from '../i18n';
 
 /**
  * One roadside site: where it is, its limit, and whether the police have approved it. Its
@@ -30,38 +32,37 @@ export function SiteCard({
       <dl class="card__facts">
         {showScheme && (
           <div>
-            <dt>Scheme</dt>
+            <dt>{t('siteCard.scheme')}</dt>
             <dd>{site.scheme.name}</dd>
           </div>
         )}
         <SiteRoadFacts site={site} />
         {site.proposed_by && (
           <div>
-            <dt>Proposed</dt>
+            <dt>{t('siteScreen.proposed')}</dt>
             <dd>
-              {site.proposed_by.name}, {formatDate(site.created_at)}
+              {t('siteCard.proposedByOn', { name: site.proposed_by.name, date: formatDate(site.created_at) })}
             </dd>
           </div>
         )}
         {site.decided_at && (
           <div>
-            <dt>Decided</dt>
+            <dt>{t('siteCard.decided')}</dt>
             <dd>{formatDate(site.decided_at)}</dd>
           </div>
         )}
       </dl>
       {site.decision_reason && (
         <p class="card__message">
-          <strong>Police liaison:</strong> {site.decision_reason}
+          <strong>{t('siteScreen.policeLiaison')}</strong> {site.decision_reason}
         </p>
       )}
-      {site.notes && <p class="card__detail">Notes: {site.notes}</p>}
+      {site.notes && <p class="card__detail">{t('siteCard.notes', { notes: site.notes })}</p>}
       {site.actions.see_history && (
         <>
           <details class="site-risk" open={site.status === 'proposed'}>
             <summary>
-              Risk assessment:{' '}
-              {site.risk_answers.every((item) => item.answer === true) ? 'all safe' : 'a concern to look at'}
+              {site.risk_answers.every((item) => item.answer === true) ? t('siteCard.riskSafe') : t('siteCard.riskConcern')}
             </summary>
             <RiskAnswers answers={site.risk_answers} />
           </details>
@@ -78,17 +79,17 @@ export function SiteRoadFacts({ site }: { site: Site }) {
   return (
     <>
       <div>
-        <dt>Road</dt>
+        <dt>{t('siteCard.road')}</dt>
         <dd>{site.road_name}</dd>
       </div>
       <div>
-        <dt>Speed limit</dt>
+        <dt>{t('proposeSite.limit')}</dt>
         <dd>
-          {site.speed_limit_mph} mph (offences from {site.threshold_mph} mph)
+          {t('siteCard.limit', { limit: formatNumber(site.speed_limit_mph), threshold: formatNumber(site.threshold_mph) })}
         </dd>
       </div>
       <div>
-        <dt>Traffic</dt>
+        <dt>{t('siteCard.traffic')}</dt>
         <dd>{DIRECTION_LABELS[site.direction] ?? site.direction}</dd>
       </div>
     </>

@@ -12,13 +12,14 @@ import type { Site } from '../api/schemas';
 import { ActionResult } from './ActionResult';
 import { ErrorAlert } from './FormField';
 import { ReasonForm } from './ReasonForm';
+import { t } from '../i18n';
 
 type Decision = 'approved' | 'rejected' | 'suspended';
 
 const ANNOUNCEMENTS: Record<Decision, (name: string) => string> = {
-  approved: (name) => `${name} is approved: its scheme can hold sessions there.`,
-  rejected: (name) => `${name} is rejected. The coordinators will see your reason.`,
-  suspended: (name) => `${name} is suspended. No sessions can be held there until it is reinstated.`,
+  approved: (name) => t('siteDecision.approved', { name }),
+  rejected: (name) => t('siteDecision.rejected', { name }),
+  suspended: (name) => t('siteDecision.suspended', { name }),
 };
 
 export function SiteDecision({
@@ -66,8 +67,8 @@ export function SiteDecision({
       {result ? null : <ActionResult result={own} />}
       {site.decisions.length === 0 ? null : asking ? (
         <ReasonForm
-          submitLabel={asking === 'rejected' ? 'Reject' : 'Suspend'}
-          hint="The coordinators will see this reason."
+          submitLabel={asking === 'rejected' ? t('siteDecision.reject') : t('siteDecision.suspend')}
+          hint={t('siteDecision.reasonHint')}
           errors={error?.fields.reason}
           onSubmit={(reason) => decide(asking, reason)}
           onCancel={() => {
@@ -86,17 +87,17 @@ export function SiteDecision({
               aria-disabled={busy ? 'true' : undefined}
               onClick={() => decide('approved')}
             >
-              {site.status === 'proposed' ? 'Approve' : 'Reinstate'}
+              {site.status === 'proposed' ? t('siteDecision.approve') : t('siteDecision.reinstate')}
             </button>
           )}
           {may('rejected') && (
             <button key="reject" type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('rejected')}>
-              Reject
+              {t('siteDecision.reject')}
             </button>
           )}
           {may('suspended') && (
             <button key="suspend" type="button" class="button button--danger-outline" aria-describedby={nameId} onClick={() => setAsking('suspended')}>
-              Suspend
+              {t('siteDecision.suspend')}
             </button>
           )}
         </div>

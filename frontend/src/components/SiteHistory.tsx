@@ -9,9 +9,10 @@ import type { SiteStatusChange } from '../api/schemas';
 import { ErrorAlert } from './FormField';
 import { HistoryList } from './HistoryList';
 import { Loading } from './Loading';
+import { t } from '../i18n';
 
 // "Proposed" reads better than "Waiting for approval" as a step taken.
-const STEP_LABELS = (): Record<string, string> => ({ ...SITE_STATUS_LABELS, proposed: 'Proposed' });
+const STEP_LABELS = (): Record<string, string> => ({ ...SITE_STATUS_LABELS, proposed: t('siteScreen.proposed') });
 
 function useSiteHistory(siteId: number, version: string, wanted: boolean) {
   const [entries, setEntries] = useState<SiteStatusChange[] | null>(null);
@@ -34,7 +35,7 @@ function useSiteHistory(siteId: number, version: string, wanted: boolean) {
 
 function HistoryBody({ entries, error }: { entries: SiteStatusChange[] | null; error: ApiError | null }) {
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;
-  if (!entries) return <Loading what="history" />;
+  if (!entries) return <Loading what={t('siteHistory.noun')} />;
   return <HistoryList entries={entries} labels={STEP_LABELS()} />;
 }
 
@@ -45,7 +46,7 @@ export function SiteHistory({ siteId, version, collapsed = false }: { siteId: nu
   if (!collapsed) return <HistoryBody {...history} />;
   return (
     <details class="site-history" onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}>
-      <summary>History: who proposed and decided it</summary>
+      <summary>{t('siteHistory.summary')}</summary>
       {open && <HistoryBody {...history} />}
     </details>
   );

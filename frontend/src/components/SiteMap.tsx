@@ -13,6 +13,8 @@ import type { Config } from '../session';
 import { ActionResult } from './ActionResult';
 import { createMap, fitTo } from './mapLayers';
 import { SiteDecision } from './SiteDecision';
+import { formatNumber } from '../format';
+import { t } from '../i18n';
 
 const STATUS_COLOURS: Record<SiteStatus, string> = {
   approved: '#0c5e2a',
@@ -122,12 +124,10 @@ export function SiteMap({
     // The height goes on the frame: Leaflet adds classes of its own to the map element,
     // which Preact would wipe on changing its class.
     <div class={`map-frame${canDecide ? ' map-frame--decide' : ''}`}>
-      <div ref={element} class="map map--small" role="region" aria-label="Map of the sites listed below" />
+      <div ref={element} class="map map--small" role="region" aria-label={t('siteMap.label')} />
       <p class="map-caption">
-        Green: approved. Purple: waiting for approval. Red: rejected or suspended.{' '}
-        {canDecide
-          ? 'Tap a dot to approve, reject or suspend its site; each site below has the same buttons.'
-          : 'Tap a dot for its name.'}
+        {t('siteMap.key')}{' '}
+        {canDecide ? t('siteMap.tapToDecide') : t('siteMap.tapForName')}
       </p>
       <ActionResult result={decided} />
       {open &&
@@ -172,13 +172,13 @@ function SitePopup({
       <p class="site-popup__name">{site.name}</p>
       <div class="site-popup__facts">
         <p>
-          {site.road_name}, {site.speed_limit_mph} mph
+          {t('siteMap.roadAndLimit', { road: site.road_name, limit: formatNumber(site.speed_limit_mph) })}
         </p>
         <p>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</p>
       </div>
       {canDecide && site.actions.decide && <SiteDecision site={site} result={result} onDecided={onDecided} />}
       <div class="site-popup__link">
-        <a href={`/speedwatch/sites/${site.id}`}>Open the site’s page</a>
+        <a href={`/speedwatch/sites/${site.id}`}>{t('siteMap.open')}</a>
       </div>
     </>
   );

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Site } from '../api/schemas';
 import type { Config } from '../session';
 import { createMap } from './mapLayers';
+import { t } from '../i18n';
 
 export function SitePlaceMap({ config, site }: { config: Config; site: Site }) {
   const element = useRef<HTMLDivElement>(null);
@@ -26,6 +27,6 @@ export function SitePlaceMap({ config, site }: { config: Config; site: Site }) {
   }, [config, site.id, site.lat, site.lon]);
 
   return (
-    <div ref={element} class="map map--small" role="region" aria-label={`Map of ${site.name}, ${site.road_name}`} />
+    <div ref={element} class="map map--small" role="region" aria-label={t('siteMap.mapOf', { name: site.name, road: site.road_name })} />
   );
 }

@@ -11,23 +11,23 @@ import { Loading } from '../components/Loading';
 import { RegistrationPlate } from '../components/RegistrationPlate';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDateTime, londonMidnight, normaliseRegistration, plural } from '../format';
+import { formatDateTime, formatNumber, londonMidnight, normaliseRegistration } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { choiceParam, numberParam } from '../queryParams';
 import { liaisonForce, type AuditRecord, type ForceCode, type Me, type SchemeSummary } from '../api/schemas';
+import { t } from '../i18n';
 
-const ACTION_CHOICES = [
-  { value: '', label: 'Searches and exports' },
-  { value: 'registration_search', label: 'Searches by registration' },
-  { value: 'offences_csv', label: 'Offence exports' },
-  { value: 'letters_csv', label: 'Letter exports (CSV)' },
-  { value: 'letters_pdf', label: 'Letter exports (PDF)' },
-  { value: 'statistics_csv', label: 'Statistics exports' },
-  { value: 'audit_csv', label: 'Audit log exports' },
+// Read when the form is drawn, so that they are in the language of the moment.
+const ACTION_CHOICES = () => [
+  { value: '', label: t('audit.kinds.all') },
+  { value: 'registration_search', label: t('audit.kinds.registrationSearch') },
+  { value: 'offences_csv', label: t('audit.kinds.offencesCsv') },
+  { value: 'letters_csv', label: t('audit.kinds.lettersCsv') },
+  { value: 'letters_pdf', label: t('audit.kinds.lettersPdf') },
+  { value: 'statistics_csv', label: t('audit.kinds.statisticsCsv') },
+  { value: 'audit_csv', label: t('audit.kinds.auditCsv') },
 ];
-
-const BACKWARDS = 'Choose a “To” day on or after the “From” day.';
 
 interface Filters {
   since: string;
@@ -71,18 +71,18 @@ function filtersUrl(filters: Filters): string {
 }
 
 export function AuditScreen() {
-  useTitle('Registration audit');
+  useTitle(t('audit.title'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Registration audit</h1>
+      <h1 tabIndex={-1}>{t('audit.title')}</h1>
       <RequireSignIn>{(me) => (me.actions.read_audit ? <AuditLog me={me} /> : <NotForYou />)}</RequireSignIn>
     </>
   );
 }
 
 function NotForYou() {
-  return <p>The audit of registration searches and exports is for police liaison officers.</p>;
+  return <p>{t('audit.notForYou')}</p>;
 }
 
 function useForceSchemes(force: ForceCode | undefined): SchemeSummary[] {
@@ -120,7 +120,7 @@ function AuditLog({ me }: { me: Me }) {
   );
   const list = usePagedList<AuditRecord>(fetchPage);
   const fieldErrors = (field: keyof Filters): string[] | undefined => {
-    if (field === 'until' && backwards) return [BACKWARDS];
+    if (field === 'until' && backwards) return [t('statistics.backwards')];
     return list.error?.fields[field];
   };
   const shownFields = ['since', 'until', 'scheme', 'person', 'action'];
@@ -128,12 +128,11 @@ function AuditLog({ me }: { me: Me }) {
   return (
     <>
       <p>
-        Who searched for vehicle registrations or took them away in a download, in the{' '}
-        {me.liaison ? me.liaison.force_name : 'whole'} area, newest first. Times are UK time.
+        {me.liaison ? t('audit.introForce', { force: me.liaison.force_name }) : t('audit.introWhole')}
       </p>
       <form
         class="filters"
-        aria-label="Filter the audit"
+        aria-label={t('audit.filter')}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -145,65 +144,67 @@ function AuditLog({ me }: { me: Me }) {
           navigate(filtersUrl(chosen));
         }}
       >
-        <TextField label="From" type="date" value={chosen.since} onValue={set('since')} errors={fieldErrors('since')} />
+        <TextField label={t('statistics.from')} type="date" value={chosen.since} onValue={set('since')} errors={fieldErrors('since')} />
         <TextField
-          label="To"
+          label={t('statistics.to')}
           type="date"
-          hint="Up to and including this day."
+          hint={t('statistics.toHint')}
           value={chosen.until}
           onValue={set('until')}
           errors={fieldErrors('until')}
         />
         {schemes.length > 0 && (
           <SelectField
-            label="Scheme"
+            label={t('audit.scheme')}
             value={chosen.scheme}
             onValue={set('scheme')}
             errors={fieldErrors('scheme')}
             choices={[
-              { value: '', label: 'All schemes' },
+              { value: '', label: t('statistics.allSchemes') },
               ...schemes.map((scheme) => ({ value: String(scheme.id), label: scheme.name })),
               // A scheme in the address that is not listed (no longer active, say) stays chosen.
               ...(chosen.scheme && !schemes.some((scheme) => String(scheme.id) === chosen.scheme)
-                ? [{ value: chosen.scheme, label: `Scheme ${chosen.scheme}` }]
+                ? [{ value: chosen.scheme, label: t('audit.schemeNumber', { id: chosen.scheme }) }]
                 : []),
             ]}
           />
         )}
         <TextField
-          label="Person"
-          hint="Part of their name."
+          label={t('audit.person')}
+          hint={t('audit.personHint')}
           autoComplete="off"
           maxLength={150}
           value={chosen.person}
           onValue={set('person')}
           errors={fieldErrors('person')}
         />
-        <SelectField label="What" value={chosen.action} onValue={set('action')} choices={ACTION_CHOICES} errors={fieldErrors('action')} />
+        <SelectField label={t('audit.what')} value={chosen.action} onValue={set('action')} choices={ACTION_CHOICES()} errors={fieldErrors('action')} />
         <button type="submit" class="button button--primary button--wide">
-          Show records
+          {t('audit.show')}
         </button>
       </form>
       {!list.loading && !list.error && list.count > 0 && (
         <p class="download">
           <a class="button button--secondary button--wide" href={reviewApi.auditExportUrl(apiQuery)} download>
-            Download {list.count === 1 ? 'this record' : `these ${list.count} records`} (CSV)
+            {list.count === 1
+              ? t('audit.downloadOne')
+              : t('audit.downloadMany', { count: list.count, n: formatNumber(list.count) })}
           </a>
         </p>
       )}
       <section aria-labelledby="audit-records-heading">
-        <h2 id="audit-records-heading">Records</h2>
+        <h2 id="audit-records-heading">{t('audit.records')}</h2>
         <p role="status" class="results__count">
-          {list.loading ? 'Loading…' : list.error ? '' : `${plural(list.count, 'record')}.`}
+          {list.loading ? t('common.loading') : list.error ? '' : t('audit.count', { count: list.count, n: formatNumber(list.count) })}
         </p>
         {list.loading ? (
-          <Loading what="the audit" />
+          <Loading what={t('audit.loadingWhat')} />
         ) : (
           <>
             <ErrorAlert messages={list.error ? list.error.otherMessages(shownFields) : []} />
             {list.items.length === 0 && !list.error ? (
               <EmptyState>
-                <p>No searches or exports match these filters.</p>
+                <p>{t('audit.none')}</p>
               </EmptyState>
             ) : (
               <ol class="audit-list">
@@ -214,7 +215,7 @@ function AuditLog({ me }: { me: Me }) {
                 ))}
               </ol>
             )}
-            <ShowMoreButton list={list} noun="records" />
+            <ShowMoreButton list={list} noun={t('audit.noun')} />
           </>
         )}
       </section>
@@ -230,6 +231,20 @@ function detailOf(record: AuditRecord): Record<string, string> {
   return record.detail && typeof record.detail === 'object' ? (record.detail as Record<string, string>) : {};
 }
 
+/** A filter's name as the reader knows it; one the app does not know reads as it was asked. */
+function filterName(key: string): string {
+  const names: Record<string, () => string> = {
+    scheme: () => t('audit.filterNames.scheme'),
+    site: () => t('audit.filterNames.site'),
+    since: () => t('audit.filterNames.since'),
+    until: () => t('audit.filterNames.until'),
+    action: () => t('audit.filterNames.action'),
+    action_status: () => t('audit.filterNames.actionStatus'),
+    person: () => t('audit.filterNames.person'),
+  };
+  return names[key]?.() ?? key;
+}
+
 function AuditEntry({ record }: { record: AuditRecord }) {
   const detail = detailOf(record);
   const registration = detail.registration ?? '';
@@ -237,7 +252,7 @@ function AuditEntry({ record }: { record: AuditRecord }) {
   return (
     <article class="audit-entry">
       <p class="audit-entry__who">
-        <strong>{record.actor_name || 'Someone since removed'}</strong>
+        <strong>{record.actor_name || t('audit.removedPerson')}</strong>
       </p>
       <p class="audit-entry__what">
         {record.action_display}
@@ -245,7 +260,7 @@ function AuditEntry({ record }: { record: AuditRecord }) {
           <>
             {': '}
             {registration === '[removed]' ? (
-              <span class="plate plate--none">Removed after the retention period</span>
+              <span class="plate plate--none">{t('audit.removedRegistration')}</span>
             ) : (
               <RegistrationPlate registration={normaliseRegistration(registration)} />
             )}
@@ -254,25 +269,25 @@ function AuditEntry({ record }: { record: AuditRecord }) {
       </p>
       <dl class="audit-entry__facts">
         <div>
-          <dt>When</dt>
+          <dt>{t('audit.when')}</dt>
           <dd>
             <time dateTime={record.at}>{formatDateTime(record.at)}</time>
           </dd>
         </div>
         {record.schemes.length > 0 && (
           <div>
-            <dt>{record.schemes.length === 1 ? 'Scheme' : 'Schemes'}</dt>
+            <dt>{record.schemes.length === 1 ? t('audit.scheme') : t('audit.schemes')}</dt>
             <dd>{record.schemes.map((scheme) => scheme.name).join(', ')}</dd>
           </div>
         )}
         <div>
-          <dt>Offences</dt>
-          <dd>{record.rows}</dd>
+          <dt>{t('statistics.offences')}</dt>
+          <dd>{formatNumber(record.rows)}</dd>
         </div>
         {filters.length > 0 && (
           <div>
-            <dt>Filters</dt>
-            <dd>{filters.map(([key, value]) => `${key}: ${value}`).join(', ')}</dd>
+            <dt>{t('audit.filters')}</dt>
+            <dd>{filters.map(([key, value]) => t('audit.filterValue', { name: filterName(key), value })).join(', ')}</dd>
           </div>
         )}
       </dl>

@@ -12,17 +12,18 @@ import { Loading } from '../components/Loading';
 import { OffenceCard } from '../components/OffenceCard';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { countOf, formatRegistration, normaliseRegistration } from '../format';
+import { formatNumber, formatRegistration, normaliseRegistration } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { Me, QueueOffence } from '../api/schemas';
+import { t } from '../i18n';
 
 export function OffencesScreen() {
-  useTitle('Offences');
+  useTitle(t('offenceSearch.title'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Offences</h1>
+      <h1 tabIndex={-1}>{t('offenceSearch.title')}</h1>
       <RequireSignIn>{(me) => <OffenceSearch me={me} />}</RequireSignIn>
     </>
   );
@@ -52,14 +53,14 @@ function OffenceSearch({ me }: { me: Me }) {
     <>
       <p>
         {liaison
-          ? 'Offences recorded in your area, newest first. Search by registration to answer a keeper and record the outcome of a dispute.'
-          : 'Offences recorded by the schemes you coordinate, newest first.'}{' '}
-        Each search by registration and each download is recorded.
+          ? t('offenceSearch.introLiaison')
+          : t('offenceSearch.introCoordinator')}{' '}
+        {t('offenceSearch.recorded')}
       </p>
       <form
         class="filters inline-search"
         role="search"
-        aria-label="Find offences by registration"
+        aria-label={t('offenceSearch.find')}
         onSubmit={(event) => {
           event.preventDefault();
           const plate = normaliseRegistration(typed);
@@ -67,7 +68,7 @@ function OffenceSearch({ me }: { me: Me }) {
         }}
       >
         <TextField
-          label="Registration"
+          label={t('offenceSearch.registration')}
           autoComplete="off"
           autoCapitalize="characters"
           spellcheck={false}
@@ -76,15 +77,15 @@ function OffenceSearch({ me }: { me: Me }) {
           onValue={setTyped}
         />
         <button type="submit" class="button button--primary">
-          Search
+          {t('offenceSearch.search')}
         </button>
       </form>
       <p role="status" class="results__count">
         {list.loading
-          ? 'Loading…'
+          ? t('common.loading')
           : list.error
             ? ''
-            : `${countOf(list, 'offence')}${registration ? ` for ${formatRegistration(registration)}` : ''}.`}
+            : countText(list, registration)}
       </p>
       {!list.loading && list.count > 0 && (
         <p>
@@ -93,18 +94,22 @@ function OffenceSearch({ me }: { me: Me }) {
             href={api.offencesExportUrl({ registration: registration || undefined })}
             download
           >
-            Download {list.count === 1 ? 'it' : list.countCapped ? 'them all' : `all ${list.count}`} as CSV
+            {list.count === 1
+              ? t('offenceSearch.downloadIt')
+              : list.countCapped
+                ? t('offenceSearch.downloadAll')
+                : t('offenceSearch.downloadCount', { count: list.count, n: formatNumber(list.count) })}
           </a>
         </p>
       )}
       {list.loading ? (
-        <Loading what="offences" />
+        <Loading what={t('offenceSearch.loadingWhat')} />
       ) : (
         <>
           <ErrorAlert messages={list.error?.general ?? []} />
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
-              <p>No offences found.</p>
+              <p>{t('offenceSearch.none')}</p>
             </EmptyState>
           ) : (
             <ul class="card-list">
@@ -124,9 +129,16 @@ function OffenceSearch({ me }: { me: Me }) {
               ))}
             </ul>
           )}
-          <ShowMoreButton list={list} noun="offences" />
+          <ShowMoreButton list={list} noun={t('offenceSearch.noun')} />
         </>
       )}
     </>
   );
+}
+
+/** "3 offences." or "More than 1,000 offences for AB12 CDE." (a list counted only so far). */
+function countText(list: { count: number; countCapped: boolean }, registration: string): string {
+  const values = { count: list.count, n: formatNumber(list.count), registration: formatRegistration(registration) };
+  if (registration) return t(list.countCapped ? 'offenceSearch.countMoreFor' : 'offenceSearch.countFor', values);
+  return t(list.countCapped ? 'offenceSearch.countMore' : 'offenceSearch.count', values);
 }

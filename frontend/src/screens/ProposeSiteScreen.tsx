@@ -8,26 +8,34 @@ import { BackLink } from '../components/BackLink';
 import { ErrorAlert, RadioGroupField, SelectField, SubmitButton, TextAreaField, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { DIRECTION_LABELS, inWords } from '../format';
+import { DIRECTION_LABELS, formatNumber } from '../format';
 import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
 import type { Direction, RiskAssessment, SchemeSummary } from '../api/schemas';
 import type { Config } from '../session';
+import { t } from '../i18n';
 
-const WORDING: PickerWording = {
-  legend: 'Where the site is',
-  hint: 'Tap the map where the volunteers will stand, or use your location when you are there.',
-  mapLabel: 'Map: tap to choose where the site is',
-  chosen: 'Site chosen',
-  nothingChosen: 'No place chosen yet.',
-};
+// Read when the form is drawn, so that they are in the language of the moment.
+const WORDING = (): PickerWording => ({
+  legend: t('proposeSite.where'),
+  hint: t('proposeSite.whereHint'),
+  mapLabel: t('proposeSite.mapLabel'),
+  chosen: t('proposeSite.chosen'),
+  nothingChosen: t('proposeSite.nothingChosen'),
+});
 
-
-const YES_NO = [
-  { value: 'yes', label: 'Yes' },
-  { value: 'no', label: 'No' },
+const YES_NO = () => [
+  { value: 'yes', label: t('proposeSite.yes') },
+  { value: 'no', label: t('proposeSite.no') },
 ];
+
+/** "20, 30 and 40" in the language of the moment. */
+function limitsInWords(limits: number[]): string {
+  const texts = limits.map(formatNumber);
+  if (texts.length < 2) return texts.join('');
+  return t('proposeSite.listAnd', { first: texts.slice(0, -1).join(', '), last: texts[texts.length - 1] });
+}
 
 const DIRECTION_CHOICES = () => (Object.keys(DIRECTION_LABELS) as Direction[]).map((direction) => ({
   value: direction,
@@ -37,11 +45,11 @@ const DIRECTION_CHOICES = () => (Object.keys(DIRECTION_LABELS) as Direction[]).m
 const SHOWN_FIELDS = ['scheme', 'name', 'road_name', 'lat', 'lon', 'speed_limit_mph', 'direction', 'notes'] as const;
 
 export function ProposeSiteScreen() {
-  useTitle('Propose a site');
+  useTitle(t('proposeSite.title'));
   return (
     <>
-      <BackLink href="/speedwatch/sites" label="Sites" />
-      <h1 tabIndex={-1}>Propose a site</h1>
+      <BackLink href="/speedwatch/sites" label={t('sites.heading')} />
+      <h1 tabIndex={-1}>{t('proposeSite.title')}</h1>
       <RequireSignIn>{() => <ProposeSite />}</RequireSignIn>
     </>
   );
@@ -53,7 +61,7 @@ function ProposeSite() {
   const schemes = useSchemesOf(access?.coordinated);
   if (!access || !config) return <Loading />;
   if (!access.coordinated.length) {
-    return <p>Only the coordinators of a Community Speedwatch scheme propose sites.</p>;
+    return <p>{t('proposeSite.onlyCoordinators')}</p>;
   }
   if (schemes instanceof ApiError) return <ErrorAlert messages={[schemes.message]} />;
   if (!schemes) return <Loading />;
@@ -100,7 +108,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
   );
   // The limits a site may have and their thresholds are the server's settings.
   const limits = config.speedwatch_allowed_limits_mph;
-  const limitChoices = limits.map((item) => ({ value: String(item), label: `${item} mph` }));
+  const limitChoices = limits.map((item) => ({ value: String(item), label: t('proposeSite.mph', { n: formatNumber(item) }) }));
   const threshold = config.speedwatch_threshold_mph[limit];
   const errorsFor = submission.fieldErrors;
   const placeErrors = [...(errorsFor('lat') ?? []), ...(errorsFor('lon') ?? [])];
@@ -109,13 +117,13 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
     event.preventDefault();
     submission.run(async () => {
       const problems: Record<string, string[]> = {};
-      if (!point) problems.lat = ['Choose where the site is: tap the map or use your location.'];
-      if (!limit) problems.speed_limit_mph = ['Choose the speed limit.'];
-      if (!direction) problems.direction = ['Choose the traffic you will watch.'];
+      if (!point) problems.lat = [t('proposeSite.errorWhere')];
+      if (!limit) problems.speed_limit_mph = [t('proposeSite.errorLimit')];
+      if (!direction) problems.direction = [t('proposeSite.errorDirection')];
       for (const question of questions) {
-        if (!answers[question.key]) problems[question.key] = ['Answer yes or no.'];
+        if (!answers[question.key]) problems[question.key] = [t('proposeSite.errorAnswer')];
         else if (answers[question.key] !== 'yes') {
-          problems[question.key] = ['Every answer must be yes before volunteers can stand here. Choose another place.'];
+          problems[question.key] = [t('proposeSite.errorNotYes')];
         }
       }
       if (Object.keys(problems).length) throw new ApiError(400, problems, []);
@@ -131,18 +139,18 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         // Every answer is yes by now (see above).
         risk_assessment: Object.fromEntries(questions.map((question) => [question.key, true])) as unknown as RiskAssessment,
       });
-      goWithMessage('/speedwatch/sites', `${site.name} is proposed. The police liaison will review it before any session there.`);
+      goWithMessage('/speedwatch/sites', t('proposeSite.proposed', { name: site.name }));
     });
   };
 
   const riskErrors = questions.map((question) => question.key as string);
   return (
     <form onSubmit={onSubmit} noValidate>
-      <p>The police liaison checks every site before a session can be held there.</p>
+      <p>{t('proposeSite.intro')}</p>
       <ErrorAlert messages={submission.otherErrors([...SHOWN_FIELDS, ...riskErrors])} />
       {schemes.length > 1 ? (
         <SelectField
-          label="Scheme"
+          label={t('proposeSite.scheme')}
           value={schemeId}
           onValue={setSchemeId}
           choices={schemes.map((item) => ({ value: String(item.id), label: item.name }))}
@@ -150,12 +158,14 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         />
       ) : (
         <p>
-          For <strong>{scheme.name}</strong>.
+          {t('proposeSite.forBefore')}
+          <strong>{scheme.name}</strong>
+          {t('proposeSite.forAfter')}
         </p>
       )}
       <TextField
-        label="Site name"
-        hint="What volunteers call it, for example High Street by the school."
+        label={t('proposeSite.name')}
+        hint={t('proposeSite.nameHint')}
         required
         maxLength={120}
         value={name}
@@ -163,7 +173,7 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         errors={errorsFor('name')}
       />
       <TextField
-        label="Road name"
+        label={t('proposeSite.road')}
         required
         maxLength={120}
         autoComplete="off"
@@ -176,18 +186,18 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         point={point}
         radius={0}
         onPick={setPoint}
-        wording={WORDING}
+        wording={WORDING()}
         startAt={startAt}
         errors={placeErrors.length ? placeErrors : undefined}
       />
       <RadioGroupField
-        legend="Speed limit"
+        legend={t('proposeSite.limit')}
         hint={
           threshold !== undefined
-            ? `Offences from ${threshold} mph.`
+            ? t('proposeSite.offencesFrom', { n: formatNumber(threshold) })
             : limits.length
-              ? `Speedwatch runs on ${inWords(limits)} mph roads.`
-              : 'The speed limits could not be loaded. Reload the page to try again.'
+              ? t('proposeSite.runsOn', { limits: limitsInWords(limits) })
+              : t('proposeSite.limitsMissing')
         }
         inline
         value={limit}
@@ -196,16 +206,16 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         errors={errorsFor('speed_limit_mph')}
       />
       <SelectField
-        label="Traffic watched"
+        label={t('proposeSite.traffic')}
         value={direction}
         onValue={setDirection}
-        placeholder="Choose a direction"
+        placeholder={t('proposeSite.chooseDirection')}
         choices={DIRECTION_CHOICES()}
         errors={errorsFor('direction')}
       />
       <TextAreaField
-        label="Notes (optional)"
-        hint="Where to stand and park, and anything the police liaison should know."
+        label={t('proposeSite.notes')}
+        hint={t('proposeSite.notesHint')}
         rows={3}
         maxLength={2000}
         value={notes}
@@ -213,8 +223,8 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
         errors={errorsFor('notes')}
       />
       <fieldset class="risk-assessment">
-        <legend>Risk assessment</legend>
-        <p class="field-hint">Every answer must be yes before a site can be used.</p>
+        <legend>{t('siteScreen.riskAssessment')}</legend>
+        <p class="field-hint">{t('proposeSite.riskHint')}</p>
         {questions.map((question) => (
           <RadioGroupField
             key={question.key}
@@ -222,13 +232,13 @@ function SiteForm({ config, schemes }: { config: Config; schemes: SchemeSummary[
             inline
             value={answers[question.key] ?? ''}
             onValue={(answer) => setAnswers((old) => ({ ...old, [question.key]: answer }))}
-            choices={YES_NO}
+            choices={YES_NO()}
             errors={errorsFor(question.key)}
           />
         ))}
       </fieldset>
-      <SubmitButton busy={submission.busy} busyText="Sending…">
-        Propose site
+      <SubmitButton busy={submission.busy} busyText={t('proposeSite.sending')}>
+        {t('proposeSite.submit')}
       </SubmitButton>
     </form>
   );

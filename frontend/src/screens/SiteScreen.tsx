@@ -18,6 +18,7 @@ import { formatDate, SITE_STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Site } from '../api/schemas';
+import { t } from '../i18n';
 
 export function SiteScreen({ id }: { id: string }) {
   return <RequireSignIn>{() => <SiteLoader id={id} />}</RequireSignIn>;
@@ -26,7 +27,7 @@ export function SiteScreen({ id }: { id: string }) {
 function SiteLoader({ id }: { id: string }) {
   const [site, setSite] = useState<Site | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useTitle(site ? `Site: ${site.name}` : 'Speedwatch site');
+  useTitle(site ? t('siteScreen.titleOf', { name: site.name }) : t('siteScreen.title'));
 
   const load = useCallback(
     (signal?: AbortSignal) =>
@@ -49,8 +50,8 @@ function SiteLoader({ id }: { id: string }) {
   if (error && !site) {
     return (
       <>
-        <BackLink href="/speedwatch/sites" label="Sites" />
-        <h1 tabIndex={-1}>{error.status === 404 ? 'Site not found' : 'This site could not be shown'}</h1>
+        <BackLink href="/speedwatch/sites" label={t('sites.heading')} />
+        <h1 tabIndex={-1}>{error.status === 404 ? t('siteScreen.notFound') : t('siteScreen.notShown')}</h1>
         <ErrorAlert messages={error.general.length ? error.general : [error.message]} />
       </>
     );
@@ -58,9 +59,9 @@ function SiteLoader({ id }: { id: string }) {
   if (!site) {
     return (
       <>
-        <BackLink href="/speedwatch/sites" label="Sites" />
-        <h1 tabIndex={-1}>Speedwatch site</h1>
-        <Loading what="site" />
+        <BackLink href="/speedwatch/sites" label={t('sites.heading')} />
+        <h1 tabIndex={-1}>{t('siteScreen.title')}</h1>
+        <Loading what={t('siteScreen.noun')} />
       </>
     );
   }
@@ -80,7 +81,7 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
   const [decided, setDecided] = useState(false);
   return (
     <article class="site-page">
-      <BackLink href="/speedwatch/sites" label="Sites" />
+      <BackLink href="/speedwatch/sites" label={t('sites.heading')} />
       <h1 tabIndex={-1}>{site.name}</h1>
       <p class="card__meta">
         <StatusTag tone={site.status}>{SITE_STATUS_LABELS[site.status] ?? site.status_display}</StatusTag>
@@ -90,59 +91,59 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
       <dl class="facts">
         <SiteRoadFacts site={site} />
         <div>
-          <dt>Proposed</dt>
+          <dt>{t('siteScreen.proposed')}</dt>
           <dd>
             {formatDate(site.created_at)}
-            {site.proposed_by && `, by ${site.proposed_by.name}`}
+            {site.proposed_by && t('siteScreen.proposedBy', { name: site.proposed_by.name })}
           </dd>
         </div>
         {site.decided_at && (
           <div>
-            <dt>Last decision</dt>
+            <dt>{t('siteScreen.lastDecision')}</dt>
             <dd>{formatDate(site.decided_at)}</dd>
           </div>
         )}
         {site.notes && (
           <div>
-            <dt>Notes</dt>
+            <dt>{t('siteScreen.notes')}</dt>
             <dd>{site.notes}</dd>
           </div>
         )}
       </dl>
       {site.decision_reason && (
         <p class="card__message">
-          <strong>Police liaison:</strong> {site.decision_reason}
+          <strong>{t('siteScreen.policeLiaison')}</strong> {site.decision_reason}
         </p>
       )}
       {site.status === 'approved' && site.actions.run_sessions && (
         <p>
           <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
-            Start a session here
+            {t('sites.startSession')}
           </a>
         </p>
       )}
 
       <section aria-labelledby="site-map-heading">
-        <h2 id="site-map-heading">Where it is</h2>
+        <h2 id="site-map-heading">{t('siteScreen.whereItIs')}</h2>
         <p>
-          {site.road_name}, at {site.lat.toFixed(5)}, {site.lon.toFixed(5)}.
+          {t('siteScreen.at', { road: site.road_name, lat: site.lat.toFixed(5), lon: site.lon.toFixed(5) })}
         </p>
         {config && <SitePlaceMap config={config} site={site} />}
       </section>
 
       <section aria-labelledby="site-risk-heading">
-        <h2 id="site-risk-heading">Risk assessment</h2>
+        <h2 id="site-risk-heading">{t('siteScreen.riskAssessment')}</h2>
         <RiskAnswers answers={site.risk_answers} />
       </section>
 
       {(site.actions.decide || decided) && (
         <section aria-labelledby="site-decision-heading" class="site-page__decision">
-          <h2 id="site-decision-heading">Your decision</h2>
+          <h2 id="site-decision-heading">{t('siteScreen.yourDecision')}</h2>
           {site.actions.decide && (
             <p>
               {site.status === 'proposed'
-                ? 'Approve the site once its risk assessment is sound; the coordinators see your reason for a rejection.'
-                : 'Sessions are held only at approved sites.'}
+                ? t('siteScreen.decideProposed')
+                : t('siteScreen.decideOther')}
             </p>
           )}
           <SiteDecision
@@ -157,7 +158,7 @@ function SitePage({ site, onDecided }: { site: Site; onDecided: (site: Site) => 
 
       {site.actions.see_history && (
         <section aria-labelledby="site-history-heading">
-          <h2 id="site-history-heading">History</h2>
+          <h2 id="site-history-heading">{t('siteScreen.history')}</h2>
           <SiteHistory siteId={site.id} version={`${site.status} ${site.decided_at ?? ''}`} />
         </section>
       )}

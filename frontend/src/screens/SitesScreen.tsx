@@ -12,25 +12,26 @@ import { ShowMoreButton } from '../components/ShowMoreButton';
 import { SiteCard } from '../components/SiteCard';
 import { SiteDecision } from '../components/SiteDecision';
 import { SiteMap } from '../components/SiteMap';
-import { plural, SITE_STATUS_LABELS } from '../format';
+import { formatNumber, SITE_STATUS_LABELS } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { useSpeedwatchAccess } from '../speedwatchAccess';
 import type { Site, SiteStatus } from '../api/schemas';
 import { choiceParam } from '../queryParams';
+import { t } from '../i18n';
 
 const STATUS_CHOICES = () => [
-  { value: '', label: 'All sites' },
+  { value: '', label: t('sites.allSites') },
   ...(Object.keys(SITE_STATUS_LABELS) as SiteStatus[]).map((status) => ({ value: status, label: SITE_STATUS_LABELS[status] })),
 ];
 
 export function SitesScreen() {
-  useTitle('Speedwatch sites');
+  useTitle(t('sites.title'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Sites</h1>
+      <h1 tabIndex={-1}>{t('sites.heading')}</h1>
       <RequireSignIn>{() => <SiteList />}</RequireSignIn>
     </>
   );
@@ -66,34 +67,34 @@ function SiteList() {
     <>
       <p>
         {liaison
-          ? 'Sites proposed by the speedwatch schemes you cover. Approve a site once its risk assessment is sound; sessions can only be held at approved sites.'
-          : 'The roadside places where your scheme may hold sessions once the police liaison approves them.'}
+          ? t('sites.introLiaison')
+          : t('sites.introCoordinator')}
       </p>
       {coordinator && (
         <p>
           <a class="button button--secondary button--wide" href="/speedwatch/sites/new">
-            Propose a site
+            {t('sites.propose')}
           </a>
         </p>
       )}
       <form
         class="filters"
-        aria-label="Filter sites"
+        aria-label={t('sites.filter')}
         onSubmit={(event) => {
           event.preventDefault();
           navigate(chosen ? `/speedwatch/sites?status=${chosen}` : '/speedwatch/sites');
         }}
       >
-        <SelectField label="Show" value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
+        <SelectField label={t('sites.show')} value={chosen} onValue={setChosen} choices={STATUS_CHOICES()} />
         <button type="submit" class="button button--primary button--wide">
-          Show sites
+          {t('sites.showSites')}
         </button>
       </form>
       <p role="status" class="results__count">
-        {list.loading ? 'Loading…' : list.error ? '' : `${plural(Math.max(0, list.count - leftList), 'site')}${status ? `: ${SITE_STATUS_LABELS[status as SiteStatus]?.toLowerCase() ?? status}` : ''}.`}
+        {list.loading ? t('common.loading') : list.error ? '' : countText(Math.max(0, list.count - leftList), status)}
       </p>
       {list.loading ? (
-        <Loading what="sites" />
+        <Loading what={t('sites.loadingWhat')} />
       ) : (
         <>
           <ErrorAlert messages={list.error?.general ?? []} />
@@ -107,7 +108,7 @@ function SiteList() {
           )}
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
-              <p>{status === 'proposed' ? 'No sites are waiting for approval.' : 'No sites to show.'}</p>
+              <p>{status === 'proposed' ? t('sites.noneWaiting') : t('sites.none')}</p>
             </EmptyState>
           ) : (
             <ul class="card-list">
@@ -118,7 +119,7 @@ function SiteList() {
                     {site.status === 'approved' && site.actions.run_sessions && (
                       <p class="card__actions">
                         <a class="button button--primary button--wide" href={`/speedwatch/sessions/new?site=${site.id}`}>
-                          Start a session here
+                          {t('sites.startSession')}
                         </a>
                       </p>
                     )}
@@ -127,9 +128,17 @@ function SiteList() {
               ))}
             </ul>
           )}
-          <ShowMoreButton list={list} noun="sites" />
+          <ShowMoreButton list={list} noun={t('sites.noun')} />
         </>
       )}
     </>
   );
+}
+
+/** "3 sites." or, filtered, "3 sites: approved." */
+function countText(count: number, status: string): string {
+  const n = formatNumber(count);
+  if (!status) return t('sites.count', { count, n });
+  const label = SITE_STATUS_LABELS[status as SiteStatus]?.toLowerCase() ?? status;
+  return t('sites.countWithStatus', { count, n, status: label });
 }

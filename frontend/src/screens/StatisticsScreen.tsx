@@ -9,19 +9,20 @@ import { ErrorAlert, SelectField, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { MonthlyChart } from '../components/MonthlyChart';
 import { RequireSignIn } from '../components/RequireSignIn';
-import { formatMonth, londonMidnight } from '../format';
+import { formatMonth, formatNumber, londonMidnight } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { useSpeedwatchAccess, type SchemeName } from '../speedwatchAccess';
 import { liaisonForce, type Me, type SchemeSummary, type Site, type SpeedwatchStatistics } from '../api/schemas';
 import { numberParam } from '../queryParams';
+import { languageTag, t } from '../i18n';
 
 export function StatisticsScreen() {
-  useTitle('Speedwatch statistics');
+  useTitle(t('statistics.title'));
   return (
     <>
       <BackLink />
-      <h1 tabIndex={-1}>Statistics</h1>
+      <h1 tabIndex={-1}>{t('statistics.heading')}</h1>
       <RequireSignIn>{(me) => <Statistics me={me} />}</RequireSignIn>
     </>
   );
@@ -52,7 +53,6 @@ function useSchemeChoices(me: Me): SchemeName[] {
 
 const SITE_LIMIT = 100;
 
-const BACKWARDS = 'Choose a “To” day on or after the “From” day.';
 
 /**
  * The sites that can have held sessions (approved, or suspended since), of one scheme or of
@@ -129,10 +129,10 @@ function Statistics({ me }: { me: Me }) {
 
   return (
     <>
-      <p>From the submitted sessions of {me.liaison ? 'the speedwatch schemes in your area' : 'your speedwatch schemes'}.</p>
+      <p>{me.liaison ? t('statistics.introLiaison') : t('statistics.introMember')}</p>
       <form
         class="filters"
-        aria-label="Filter statistics"
+        aria-label={t('statistics.filter')}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -152,24 +152,24 @@ function Statistics({ me }: { me: Me }) {
       >
         {schemes.length > 1 && (
           <SelectField
-            label="Scheme"
+            label={t('statistics.scheme')}
             value={chosenScheme}
             onValue={setChosenScheme}
-            choices={[{ value: '', label: 'All schemes' }, ...schemes.map((item) => ({ value: String(item.id), label: item.name }))]}
+            choices={[{ value: '', label: t('statistics.allSchemes') }, ...schemes.map((item) => ({ value: String(item.id), label: item.name }))]}
           />
         )}
         {siteChoices && siteChoices.sites.length > 1 && (
           <SelectField
-            label="Site"
+            label={t('statistics.site')}
             hint={
               siteChoices.more && !chosenScheme
-                ? `Only the first ${SITE_LIMIT} sites are listed: choose a scheme to list all of its sites.`
+                ? t('statistics.firstSites', { n: formatNumber(SITE_LIMIT) })
                 : undefined
             }
             value={chosenSite}
             onValue={setChosenSite}
             choices={[
-              { value: '', label: 'All sites' },
+              { value: '', label: t('sites.allSites') },
               ...siteChoices.sites.map((item) => ({
                 value: String(item.id),
                 label: severalSchemes ? `${item.name} (${item.scheme.name})` : item.name,
@@ -178,7 +178,7 @@ function Statistics({ me }: { me: Me }) {
           />
         )}
         <TextField
-          label="From"
+          label={t('statistics.from')}
           type="date"
           value={chosenSince}
           onValue={(value) => {
@@ -188,58 +188,62 @@ function Statistics({ me }: { me: Me }) {
           errors={error?.fields.since}
         />
         <TextField
-          label="To"
+          label={t('statistics.to')}
           type="date"
-          hint="Up to and including this day."
+          hint={t('statistics.toHint')}
           value={chosenUntil}
           onValue={(value) => {
             setChosenUntil(value);
             setBackwards(false);
           }}
-          errors={backwards ? [BACKWARDS] : error?.fields.until}
+          errors={backwards ? [t('statistics.backwards')] : error?.fields.until}
         />
         <button type="submit" class="button button--primary button--wide">
-          Show statistics
+          {t('statistics.show')}
         </button>
       </form>
       <p class="download">
         <a class="button button--secondary button--wide" href={api.statisticsCsvUrl(apiQuery)} download>
-          Download the monthly figures (CSV)
+          {t('statistics.download')}
         </a>
       </p>
       {error && <ErrorAlert messages={error.otherMessages(['since', 'until'])} />}
-      {!figures && !error && <Loading what="statistics" />}
+      {!figures && !error && <Loading what={t('statistics.noun')} />}
       {figures && <Figures figures={figures} />}
     </>
   );
 }
 
+const ONE_PLACE = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+
 function percent(value: number | null): string {
-  return value === null ? '–' : `${value.toFixed(1)}%`;
+  return value === null ? '–' : t('statistics.percent', { n: value.toLocaleString(languageTag(), ONE_PLACE) });
 }
 
 function mph(value: number | null): string {
-  return value === null ? '–' : `${value.toFixed(1)} mph`;
+  return value === null ? '–' : t('statistics.mph', { n: value.toLocaleString(languageTag(), ONE_PLACE) });
 }
+
+const count = (value: number) => formatNumber(value);
 
 function Figures({ figures }: { figures: SpeedwatchStatistics }) {
   const months = figures.monthly.map((month) => month.month);
   const totals: [string, string][] = [
-    ['Sessions', String(figures.sessions)],
-    ['Volunteer hours', String(figures.volunteer_hours)],
-    ['Vehicles counted', String(figures.vehicles)],
-    ['Offences', String(figures.offences)],
-    ['Over the threshold', percent(figures.percent_over_threshold)],
-    ['Mean speed of offences', mph(figures.mean_speed_mph)],
-    ['85th percentile speed', mph(figures.p85_speed_mph)],
-    ['Letters', String(figures.letters)],
-    ['Referrals for police action', String(figures.referrals)],
-    ['Vehicles recorded more than once', String(figures.repeat_vehicles)],
+    [t('statistics.sessions'), count(figures.sessions)],
+    [t('statistics.volunteerHours'), count(figures.volunteer_hours)],
+    [t('statistics.vehiclesCounted'), count(figures.vehicles)],
+    [t('statistics.offences'), count(figures.offences)],
+    [t('statistics.overThreshold'), percent(figures.percent_over_threshold)],
+    [t('statistics.meanSpeed'), mph(figures.mean_speed_mph)],
+    [t('statistics.p85Speed'), mph(figures.p85_speed_mph)],
+    [t('statistics.letters'), count(figures.letters)],
+    [t('statistics.referrals'), count(figures.referrals)],
+    [t('statistics.repeatVehicles'), count(figures.repeat_vehicles)],
   ];
   return (
     <>
       <section aria-labelledby="totals-heading">
-        <h2 id="totals-heading">Totals</h2>
+        <h2 id="totals-heading">{t('statistics.totals')}</h2>
         <dl class="figures">
           {totals.map(([label, value]) => (
             <div key={label} class="figures__item">
@@ -250,19 +254,19 @@ function Figures({ figures }: { figures: SpeedwatchStatistics }) {
         </dl>
       </section>
       <section aria-labelledby="monthly-heading">
-        <h2 id="monthly-heading">Month by month</h2>
+        <h2 id="monthly-heading">{t('statistics.monthByMonth')}</h2>
         {figures.monthly.length === 0 ? (
-          <p>No submitted sessions in this period.</p>
+          <p>{t('statistics.noSessions')}</p>
         ) : (
           <>
             <MonthlyChart
-              title="Offences each month"
+              title={t('statistics.offencesChart')}
               months={months}
               values={figures.monthly.map((month) => month.offences)}
               kind="bars"
             />
             <MonthlyChart
-              title="Share of vehicles over the threshold each month"
+              title={t('statistics.overThresholdChart')}
               months={months}
               values={figures.monthly.map((month) => month.percent_over_threshold)}
               kind="line"
@@ -271,21 +275,21 @@ function Figures({ figures }: { figures: SpeedwatchStatistics }) {
             {/* Focusable so that a keyboard can scroll it on a screen too narrow for it. */}
             <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="monthly-table-caption">
               <table class="table">
-                <caption id="monthly-table-caption">The charts’ figures (sessions each month are in the CSV)</caption>
+                <caption id="monthly-table-caption">{t('statistics.tableCaption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Month</th>
-                    <th scope="col">Vehicles</th>
-                    <th scope="col">Offences</th>
-                    <th scope="col">Over the threshold</th>
+                    <th scope="col">{t('statistics.month')}</th>
+                    <th scope="col">{t('statistics.vehicles')}</th>
+                    <th scope="col">{t('statistics.offences')}</th>
+                    <th scope="col">{t('statistics.overThreshold')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {figures.monthly.map((month) => (
                     <tr key={month.month}>
                       <th scope="row">{formatMonth(month.month)}</th>
-                      <td>{month.vehicles}</td>
-                      <td>{month.offences}</td>
+                      <td>{count(month.vehicles)}</td>
+                      <td>{count(month.offences)}</td>
                       <td>{percent(month.percent_over_threshold)}</td>
                     </tr>
                   ))}
