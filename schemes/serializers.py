@@ -3,6 +3,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -302,7 +303,7 @@ class SchemeInputSerializer(AreaInputSerializer):
     show_contact_email = serializers.BooleanField(required=False)
     show_contact_phone = serializers.BooleanField(required=False)
 
-    circle_incomplete_message = "Required with the other circle fields."
+    circle_incomplete_message = gettext_lazy("Required with the other circle fields.")
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(details, area) for the services."""
@@ -439,6 +440,9 @@ class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)  # type: ignore[arg-type]  # the registry reads as (kind, label) pairs
     type_display = serializers.CharField(source="type_label", read_only=True)
+    # In the reader's language (the log keeps its English: ActivityEvent.summary).
+    summary = serializers.CharField(source="summary_read", read_only=True)
+    actor_name = serializers.CharField(source="actor_name_read", read_only=True)
     object_type = serializers.ChoiceField(
         choices=ACTIVITY_OBJECT_TYPES,  # type: ignore[arg-type]  # the registry reads as (type, label) pairs
         read_only=True,
