@@ -47,3 +47,21 @@ class PoliceForce(models.TextChoices):
     WEST_MIDLANDS = "west-midlands", "West Midlands Police"
     WEST_YORKSHIRE = "west-yorkshire", "West Yorkshire Police"
     WILTSHIRE = "wiltshire", "Wiltshire Police"
+
+
+# The forces of Wales, which write to the public in Welsh as well as English (the Welsh
+# Language Standards), under their names in Welsh: the names they use themselves.
+FORCES_IN_WALES = {
+    PoliceForce.DYFED_POWYS.value: "Heddlu Dyfed-Powys",
+    PoliceForce.GWENT.value: "Heddlu Gwent",
+    PoliceForce.NORTH_WALES.value: "Heddlu Gogledd Cymru",
+    PoliceForce.SOUTH_WALES.value: "Heddlu De Cymru",
+}
+
+
+def force_name(force: str, *, language: str) -> str:
+    """The force's name in ``language`` ("en" or "cy"): a force in Wales has its Welsh name;
+    the forces of England are known by their English names in Welsh too."""
+    if language == "cy" and force in FORCES_IN_WALES:
+        return FORCES_IN_WALES[force]
+    return PoliceForce(force).label

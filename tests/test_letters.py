@@ -317,7 +317,8 @@ def test_a_long_letter_runs_on_to_further_pages_under_one_reference(tmp_path) ->
     path.write_bytes(
         letters.letters_pdf(
             batch_letters,
-            letterhead=Letterhead(force="north-wales"),
+            # In the keeper's language (English, not known): one version of the letter.
+            letterhead=Letterhead(force="north-wales", letter_language="keeper"),
             on=date(2026, 6, 20),
             addresses={},
         )

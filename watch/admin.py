@@ -285,7 +285,7 @@ class KeeperAddressAdmin(admin.ModelAdmin):
     letter addressed to "The Registered Keeper". They go by themselves after
     ``KEEPER_ADDRESS_RETENTION_DAYS``."""
 
-    list_display = ["reference", "force", "registration", "stored_at"]
+    list_display = ["reference", "force", "registration", "language", "stored_at"]
     list_filter = ["force"]
     search_fields = ["reference", "registration"]
     date_hierarchy = "stored_at"
@@ -301,7 +301,15 @@ class KeeperAddressAdmin(admin.ModelAdmin):
 class LetterheadAdmin(admin.ModelAdmin):
     """A force's Community Speedwatch letters: sender, where to reply, who signs them."""
 
-    list_display = ["force", "department", "telephone", "email", "signatory_name", "updated_at"]
+    list_display = [
+        "force",
+        "department",
+        "letters_in",
+        "telephone",
+        "email",
+        "signatory_name",
+        "updated_at",
+    ]
     search_fields = ["force", "signatory_name"]
     # A web address typed without its scheme is the force's site over HTTPS.
     formfield_overrides = {
@@ -310,8 +318,21 @@ class LetterheadAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["force", "department", "return_address"]}),
         (
+            "Language",
+            {
+                "fields": ["letter_language", "department_cy", "signatory_title_cy"],
+                "description": "Letters in Welsh print the Welsh department and title where "
+                "they are given, and the force's Welsh name for a force in Wales.",
+            },
+        ),
+        (
             "Replies and disputes",
             {"fields": ["telephone", "email", "disputes_url", "dispute_days"]},
         ),
         ("Signature", {"fields": ["signatory_name", "signatory_title"]}),
     ]
+
+    @admin.display(description="Letters in")
+    def letters_in(self, letterhead: Letterhead) -> str:
+        # The force's default spelled out, so that the list says what is printed.
+        return "Welsh and English" if letterhead.bilingual else "The keeper's language"

@@ -10,7 +10,8 @@ can be matched), and two letters never share one: each offence is on one letter 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from watch.models import Action, Offence
+from accounts.models import Language
+from watch.models import Action, KeeperAddress, Letterhead, Offence
 from watch.registrations import display_registration
 
 # The stages that send a letter, in the order a batch is printed, with the code that starts
@@ -54,6 +55,17 @@ class Letter:
     @property
     def colour(self) -> str:
         return self._described("colour")
+
+
+def letter_languages(letterhead: Letterhead, keeper: KeeperAddress | None) -> tuple[str, ...]:
+    """The languages a letter is printed in, in the order they are printed: Welsh and English
+    where the force writes bilingually (Welsh first for a force in Wales, as the Welsh Language
+    Standards ask, English first elsewhere); otherwise the keeper's own, English where the
+    force does not know it."""
+    if letterhead.bilingual:
+        both = (Language.WELSH.value, Language.ENGLISH.value)
+        return both if letterhead.in_wales else both[::-1]
+    return ((keeper.language if keeper else "") or Language.ENGLISH.value,)
 
 
 def letters_from(offences: Iterable[Offence]) -> list[Letter]:

@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts.forces import PoliceForce
+from accounts.forces import FORCES_IN_WALES, PoliceForce
+from accounts.models import Language
 from schemes.models import Scheme
 
 # Statistics count sessions and offences by calendar month in UK time: the month a volunteer
@@ -427,6 +428,16 @@ class AuditRecord(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"
 
 
+class LetterLanguage(models.TextChoices):
+    """The language a force's letters are printed in."""
+
+    # Forces in Wales write to the public in Welsh and English alike (the Welsh Language
+    # Standards); forces in England write in English unless the keeper is known to read Welsh.
+    FORCE_DEFAULT = "", "As usual for the force: bilingual in Wales, the keeper's elsewhere"
+    KEEPER = "keeper", "Each keeper's own language (English where it is not known)"
+    BILINGUAL = "bilingual", "Welsh and English in every letter"
+
+
 class Letterhead(models.Model):
     """What a force prints on its Community Speedwatch letters: who they come from, where to
     reply and who signs them. Edited in the admin; a force without one gets the defaults
@@ -437,6 +448,12 @@ class Letterhead(models.Model):
         max_length=120,
         default="Community Speedwatch",
         help_text="Printed under the force's name, e.g. Roads Policing, Community Speedwatch.",
+    )
+    department_cy = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The department in Welsh, for letters in Welsh, e.g. Plismona Ffyrdd. Left "
+        "blank: Gwylio Cyflymder Cymunedol for Community Speedwatch, otherwise the English.",
     )
     return_address = models.TextField(
         blank=True,
@@ -453,6 +470,19 @@ class Letterhead(models.Model):
     )
     signatory_name = models.CharField(max_length=120, blank=True)
     signatory_title = models.CharField(max_length=120, blank=True)
+    signatory_title_cy = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The signatory's title in Welsh, for letters in Welsh; the English if blank.",
+    )
+    letter_language = models.CharField(
+        max_length=10,
+        choices=LetterLanguage.choices,
+        blank=True,
+        default=LetterLanguage.FORCE_DEFAULT,
+        help_text="Bilingual letters put Welsh first for a force in Wales, English first "
+        "elsewhere.",
+    )
     dispute_days = models.PositiveSmallIntegerField(
         default=28,
         validators=[MinValueValidator(7), MaxValueValidator(90)],
@@ -475,6 +505,18 @@ class Letterhead(models.Model):
     @property
     def force_name(self) -> str:
         return PoliceForce(self.force).label
+
+    @property
+    def in_wales(self) -> bool:
+        return self.force in FORCES_IN_WALES
+
+    @property
+    def bilingual(self) -> bool:
+        """Whether every letter is printed in Welsh and English, as set or as the force's
+        default has it."""
+        if self.letter_language == LetterLanguage.FORCE_DEFAULT:
+            return self.in_wales
+        return self.letter_language == LetterLanguage.BILINGUAL
 
     @property
     def address_lines(self) -> list[str]:
@@ -502,6 +544,9 @@ class KeeperAddress(models.Model):
     # The lines of the address between the name and the postcode (one to four).
     address_lines = models.JSONField()
     postcode = models.CharField(max_length=8)
+    # The language the keeper reads their letters in, where the force knows it (blank: not
+    # known, and their letter is in English unless the force writes bilingually).
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
     stored_at = models.DateTimeField()
 
     class Meta:

@@ -263,7 +263,8 @@ HOLDINGS = [
     Holding(
         "watch.KeeperAddress",
         Erasure.NOT_PERSONAL,
-        "A vehicle keeper's name and address as a force's lookup found them, for one letter: "
+        "A vehicle keeper's name and address as a force's lookup found them, and the "
+        "language they read, for one letter: "
         "the keeper's personal data, of no account's (who stored it is in the audit log); "
         "deleted KEEPER_ADDRESS_RETENTION_DAYS after it was stored.",
     ),

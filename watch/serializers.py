@@ -3,9 +3,11 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Language
 from accounts.validators import normalise_postcode
 from areas import geo
 from core.fields import StepBeforeField
@@ -771,6 +773,18 @@ class StatisticsQuery(serializers.Serializer):
         return attrs
 
 
+# The keeper's language as a force's lookup or a spreadsheet may put it, in either language.
+KEEPER_LANGUAGES = {
+    "": "",
+    "en": Language.ENGLISH.value,
+    "english": Language.ENGLISH.value,
+    "saesneg": Language.ENGLISH.value,
+    "cy": Language.WELSH.value,
+    "welsh": Language.WELSH.value,
+    "cymraeg": Language.WELSH.value,
+}
+
+
 class KeeperAddressInputSerializer(Serializer):
     """A letter's registered keeper, as the force's lookup found them."""
 
@@ -786,9 +800,29 @@ class KeeperAddressInputSerializer(Serializer):
         help_text="The lines of the address between the name and the postcode.",
     )
     postcode = serializers.CharField(max_length=10, help_text="A full UK postcode.")
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text="The language the keeper reads their letters in, where the force knows it: "
+        "cy (also Welsh, Cymraeg) or en (also English, Saesneg); blank when not known, and "
+        "their letter is in English unless the force writes in both.",
+    )
 
     def validate_registration(self, value: str) -> str:
         return compact_registration(value)
+
+    def validate_language(self, value: str) -> str:
+        try:
+            return KEEPER_LANGUAGES[value.strip().casefold()]
+        except KeyError:
+            raise serializers.ValidationError(
+                gettext(
+                    "Give the keeper's language as cy (Welsh, Cymraeg) or en (English, "
+                    "Saesneg), or leave it blank."
+                )
+            ) from None
 
     def validate_postcode(self, value: str) -> str:
         try:

@@ -91,7 +91,8 @@ def csv_rows(upload: UploadedFile, limit: int) -> list[dict[str, str | None]]:
 
 def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[str, Any]]]:
     """The keepers' names and addresses of the letters batch's CSV file, filled in by the
-    force's lookup: ``("row N", address)`` for each row with any of them, checked as
+    force's lookup (with the keeper's language, where known): ``("row N", address)`` for
+    each row with any of them, checked as
     ``KeeperAddressInputSerializer`` (rows still blank are letters not looked up yet, and
     left alone). Every bad row is reported at once, by its number."""
     rows = _uploaded_rows(upload, missing="Attach the letters CSV file as 'file'.")
@@ -111,6 +112,7 @@ def csv_keeper_addresses(upload: UploadedFile | None) -> list[tuple[str, dict[st
                     cells[f"address_line_{n}"] for n in range(1, 5) if cells[f"address_line_{n}"]
                 ],
                 "postcode": cells["postcode"],
+                "language": cells["keeper_language"],
             }
         )
         if payload.is_valid():

@@ -54,6 +54,7 @@ def keeper_addresses_store(
                     name=address["name"].strip(),
                     address_lines=[line.strip() for line in address["address_lines"]],
                     postcode=address["postcode"],
+                    language=address.get("language", ""),
                     stored_at=now,
                 )
                 for _, address in addresses
@@ -66,6 +67,7 @@ def keeper_addresses_store(
                 "name",
                 "address_lines",
                 "postcode",
+                "language",
                 "stored_at",
             ],
         )
