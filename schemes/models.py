@@ -7,7 +7,7 @@ from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 from accounts.validators import validate_phone
 from areas.models import AreaFields
 from schemes.activity import FORMER_MEMBER, activity_kind_label, activity_summary_read
@@ -144,6 +144,11 @@ class Scheme(AreaFields):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def force_name_shown(self) -> str:
+        """The force's name as the reader's language has it (a force in Wales in Welsh)."""
+        return force_name_shown(self.force)
 
 
 class MembershipRole(models.TextChoices):

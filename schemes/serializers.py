@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 from accounts.models import User
 from accounts.validators import validate_phone
 from areas import limits
@@ -47,7 +47,7 @@ def scheme_ref(scheme: Scheme) -> dict[str, Any]:
 
 class SchemeSummarySerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    force_name = serializers.CharField(source="get_force_display", read_only=True)
+    force_name = serializers.CharField(source="force_name_shown", read_only=True)
     lat = serializers.FloatField(source="centre_lat", read_only=True)
     lon = serializers.FloatField(source="centre_lon", read_only=True)
     boundary = PolygonField(read_only=True, allow_null=True)
@@ -95,7 +95,6 @@ SCHEME_SUMMARY_COLUMNS = (
 )
 # Lazy: each row names its kind in the language of the request that reads it.
 _KIND_NAMES = dict(SchemeKind.choices)
-_FORCE_NAMES = {value: str(label) for value, label in PoliceForce.choices}
 
 
 def scheme_summary(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,7 +114,7 @@ def scheme_summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "kind_display": str(_KIND_NAMES.get(row["kind"], row["kind"])),
         "status": row["status"],
         "force": row["force"],
-        "force_name": _FORCE_NAMES.get(row["force"], row["force"]),
+        "force_name": force_name_shown(row["force"]) if row["force"] else "",
         "lat": float(row["centre_lat"]),
         "lon": float(row["centre_lon"]),
         "radius_m": None if radius is None else int(radius),
@@ -533,8 +532,7 @@ class ForceSuggestionSerializer(Serializer):
 
     @extend_schema_field(ForceRefSerializer(many=True))
     def get_alternatives(self, suggestion: Any) -> list[dict[str, str]]:
-        names = dict(PoliceForce.choices)
-        return [{"code": code, "name": names[code]} for code in suggestion.alternatives]
+        return [{"code": code, "name": force_name_shown(code)} for code in suggestion.alternatives]
 
 
 class GeocodeQuerySerializer(Serializer):

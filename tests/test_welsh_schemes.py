@@ -246,3 +246,24 @@ def test_a_declined_request_is_told_in_the_requesters_language(
         "Gallwch ei weld o dan Fy nghynlluniau, a chwilio am gynlluniau eraill yn agos atoch yn "
         "y cyfeiriadur:\n\nhttp://127.0.0.1:8000/my-schemes\n"
     )
+
+
+def test_the_forces_of_wales_have_their_welsh_names_in_welsh(anon: APIClient) -> None:
+    found = anon.get("/api/v1/forces/", {"q": "heddlu", "ordering": "name"}, **WELSH).json()
+    assert found["results"] == [
+        {"code": "south-wales", "name": "Heddlu De Cymru"},
+        {"code": "dyfed-powys", "name": "Heddlu Dyfed-Powys"},
+        {"code": "north-wales", "name": "Heddlu Gogledd Cymru"},
+        {"code": "gwent", "name": "Heddlu Gwent"},
+    ]
+    english = anon.get("/api/v1/forces/", {"q": "wales"}).json()["results"]
+    assert [force["name"] for force in english] == ["North Wales Police", "South Wales Police"]
+
+
+def test_a_scheme_in_wales_names_its_force_in_welsh(anon: APIClient) -> None:
+    cardiff = SchemeFactory(name="Cathays Watch", force="south-wales", lat=51.4890, lon=-3.1790)
+    page = anon.get(f"{SCHEMES}{cardiff.pk}/", **WELSH).json()
+    assert page["force_name"] == "Heddlu De Cymru"
+    listed = anon.get(SCHEMES, {"q": "Cathays"}, **WELSH).json()["results"]
+    assert [row["force_name"] for row in listed] == ["Heddlu De Cymru"]
+    assert anon.get(f"{SCHEMES}{cardiff.pk}/").json()["force_name"] == "South Wales Police"
