@@ -9,7 +9,7 @@ import type { Config } from '../session';
 import { AreaPicker, type PickedPoint } from './AreaPicker';
 import { CheckboxField, ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { PoliceForcePicker } from './PoliceForcePicker';
-import { t } from '../i18n';
+import { language, t, type Language } from '../i18n';
 
 const KIND_CHOICES = () => (Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
 
@@ -43,17 +43,23 @@ export interface SchemeFormValues {
   show_contact_phone: boolean;
 }
 
-let forcesCache: Promise<Force[]> | null = null;
+// Once per language: the forces of Wales have Welsh names.
+const forcesCache = new Map<Language, Promise<Force[]>>();
 
 function loadForces(): Promise<Force[]> {
-  forcesCache ??= api.forces().then(
-    (page) => page.results,
-    (error) => {
-      forcesCache = null;
-      throw error;
-    },
-  );
-  return forcesCache;
+  const lang = language();
+  let forces = forcesCache.get(lang);
+  if (!forces) {
+    forces = api.forces().then(
+      (page) => page.results,
+      (error) => {
+        forcesCache.delete(lang);
+        throw error;
+      },
+    );
+    forcesCache.set(lang, forces);
+  }
+  return forces;
 }
 
 export function toSchemeInput(values: SchemeFormValues): SchemeInput {
@@ -153,9 +159,10 @@ export function SchemeForm({
   const [forcesError, setForcesError] = useState('');
   const submission = useSubmission();
 
+  const lang = language();
   useEffect(() => {
     loadForces().then(setForces, () => setForcesError(t('schemeForm.forcesNotLoaded')));
-  }, []);
+  }, [lang]);
 
   const set =
     <K extends keyof SchemeFormValues>(field: K) =>
