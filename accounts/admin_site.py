@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts import services, two_factor
 from accounts.models import User
@@ -41,13 +42,13 @@ class TwoFactorAdminAuthenticationForm(AdminAuthenticationForm):
             return cleaned
         code = cleaned.get("otp_token") or ""
         if not code:
-            raise ValidationError({"otp_token": "Enter the code from your authenticator app."})
+            raise ValidationError({"otp_token": _("Enter the code from your authenticator app.")})
         client = client_key(self.request)
         try:
             device = two_factor.code_check(user=user, code=code, client=client, field="otp_token")
         except services.SignInThrottled as exc:
             raise ValidationError(
-                "Too many failed sign-ins. Wait a while, or reset your password."
+                _("Too many failed sign-ins. Wait a while, or reset your password.")
             ) from exc
         # django-otp marks the session as verified when it sees this at sign-in.
         user.otp_device = device  # type: ignore[attr-defined]  # django-otp reads it off the user

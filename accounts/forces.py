@@ -1,6 +1,7 @@
 """The 43 territorial police forces of England and Wales: a fixed list, keyed by a stable code."""
 
 from django.db import models
+from django.utils import translation
 
 
 class PoliceForce(models.TextChoices):
@@ -65,3 +66,8 @@ def force_name(force: str, *, language: str) -> str:
     if language == "cy" and force in FORCES_IN_WALES:
         return FORCES_IN_WALES[force]
     return PoliceForce(force).label
+
+
+def force_name_shown(force: str) -> str:
+    """The force's name in the language of the moment (the request's or the person's)."""
+    return force_name(force, language="cy" if translation.get_language() == "cy" else "en")

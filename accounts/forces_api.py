@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 
 
 class ForceSerializer(serializers.Serializer):
@@ -50,7 +50,7 @@ class ForceListView(ListAPIView):
         words = text.lower().split()
         forces = [
             {"code": code, "name": name}
-            for code, name in PoliceForce.choices
+            for code, name in ((code, force_name_shown(code)) for code in PoliceForce.values)
             if all(word in name.lower() for word in words)
         ]
         ordering = query.validated_data.get("ordering", "code")

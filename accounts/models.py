@@ -118,7 +118,7 @@ class EmailChange(models.Model):
 
 
 class AccountEventType(models.TextChoices):
-    DATA_EXPORTED = "data_exported", "Downloaded their data"
+    DATA_EXPORTED = "data_exported", gettext_lazy("Downloaded their data")
 
 
 class AccountEvent(models.Model):

@@ -10,6 +10,7 @@ import segno
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -209,7 +210,7 @@ class RecoveryCodesView(IdempotentAPIView):
         return Response({"recovery_codes": codes}, status=status.HTTP_201_CREATED)
 
 
-SECOND_FACTOR_KEPT = (
+SECOND_FACTOR_KEPT = gettext_lazy(
     "Police liaisons and staff must keep two-factor sign-in on. If you have lost your phone, "
     "ask Patchwatch staff to reset it."
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from geographiclib.geodesic import Geodesic
 from pyproj import Geod
 from shapely.geometry import Point as FlatPoint
@@ -58,12 +59,15 @@ def validate_point(lat: float, lon: float) -> None:
     """Refuse coordinates that are not real, or not in England and Wales."""
     if not (-90 <= lat <= 90) or not (-180 <= lon <= 180) or math.isnan(lat + lon):
         raise ValidationError(
-            "Latitude must be between -90 and 90, longitude between -180 and 180."
+            _("Latitude must be between -90 and 90, longitude between -180 and 180.")
         )
     if not (SOUTH <= lat <= NORTH and WEST <= lon <= EAST):
         raise ValidationError(
-            f"({lat:.5f}, {lon:.5f}) is outside England and Wales: check latitude and longitude "
-            "are not swapped."
+            _(
+                "(%(lat)s, %(lon)s) is outside England and Wales: check latitude and longitude "
+                "are not swapped."
+            )
+            % {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}"}
         )
 
 
@@ -498,23 +502,29 @@ def distance_to_area_m(
 def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
     """Validate a GeoJSON Polygon; return it normalised with its centroid and bounding box."""
     if not isinstance(boundary, dict) or boundary.get("type") != "Polygon":
-        raise ValidationError('Give a GeoJSON geometry with "type": "Polygon".')
+        raise ValidationError(_('Give a GeoJSON geometry with "type": "Polygon".'))
     rings = boundary.get("coordinates")
     if not isinstance(rings, list) or not rings:
-        raise ValidationError('A polygon needs "coordinates": a list holding one ring.')
+        raise ValidationError(_('A polygon needs "coordinates": a list holding one ring.'))
     if len(rings) > 1:
-        raise ValidationError("Only the outer ring is supported: a scheme area has no holes.")
+        raise ValidationError(_("Only the outer ring is supported: a scheme area has no holes."))
     ring = rings[0]
     if not isinstance(ring, list) or len(ring) < 4:
-        raise ValidationError("A ring needs at least four positions (a triangle, closed).")
+        raise ValidationError(_("A ring needs at least four positions (a triangle, closed)."))
     if len(ring) > limits.polygon_max_vertices():
-        raise ValidationError(f"A ring may have at most {limits.polygon_max_vertices()} positions.")
+        raise ValidationError(
+            _("A ring may have at most %(count)s positions.")
+            % {"count": limits.polygon_max_vertices()}
+        )
     positions: list[list[float]] = []
     for index, position in enumerate(ring):
         if isinstance(position, list) and len(position) > 3:
             raise ValidationError(
-                f"Position {index} has {len(position)} values: give [longitude, latitude] "
-                "or [longitude, latitude, height]."
+                _(
+                    "Position %(index)s has %(count)s values: give [longitude, latitude] "
+                    "or [longitude, latitude, height]."
+                )
+                % {"index": index, "count": len(position)}
             )
         if (
             not isinstance(position, list)
@@ -522,7 +532,11 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
         ):
             raise ValidationError(
-                f"Position {index} must be [longitude, latitude] or [longitude, latitude, height]."
+                _(
+                    "Position %(index)s must be [longitude, latitude] or "
+                    "[longitude, latitude, height]."
+                )
+                % {"index": index}
             )
         # RFC 7946 lets a position carry a height (metres above the WGS-84 ellipsoid) as its
         # third number. An area on the map has none: it is dropped, and the ring kept flat.
@@ -530,22 +544,24 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
         try:
             validate_point(lat, lon)
         except ValidationError as exc:
-            raise ValidationError(f"Position {index}: {exc.messages[0]}") from exc
+            raise ValidationError(
+                _("Position %(index)s: %(problem)s") % {"index": index, "problem": exc.messages[0]}
+            ) from exc
         positions.append([lon, lat])
     if positions[0] != positions[-1]:
-        raise ValidationError("The ring is not closed: its last position must equal its first.")
+        raise ValidationError(_("The ring is not closed: its last position must equal its first."))
     box = polygon_bbox(positions)
     origin = Point((box.south + box.north) / 2, (box.west + box.east) / 2)
     flat = _flat_polygon(origin, positions)
     if not flat.is_valid:
-        raise ValidationError("The boundary crosses itself; draw it without overlapping edges.")
+        raise ValidationError(_("The boundary crosses itself; draw it without overlapping edges."))
     if flat.area < 1000:
-        raise ValidationError("The area is too small: at least 1,000 square metres.")
+        raise ValidationError(_("The area is too small: at least 1,000 square metres."))
     corner_a, corner_b = Point(box.south, box.west), Point(box.north, box.east)
     if distance_m(corner_a, corner_b) > limits.polygon_max_span_m():
         raise ValidationError(
-            f"The area is too large: at most {limits.polygon_max_span_m() / 1000:g} km "
-            "corner to corner."
+            _("The area is too large: at most %(km)s km corner to corner.")
+            % {"km": f"{limits.polygon_max_span_m() / 1000:g}"}
         )
     # Stored wound as it is served, so that whatever reads the row (the CAP document, the
     # admin) sees the same ring as the API's clients.

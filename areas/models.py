@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from areas import geo
 
@@ -79,14 +80,14 @@ def area_fields(
         radius = None
     else:
         if lat is None or lon is None or radius_m is None:
-            raise ValidationError("Give lat, lon and radius_m, or a boundary polygon.")
+            raise ValidationError(_("Give lat, lon and radius_m, or a boundary polygon."))
         clean, centre, radius = None, geo.Point(lat, lon), radius_m
         box = geo.circle_bbox(centre, radius_m)
     # The start-up check keeps the configured maxima inside the bound; this keeps a row that
     # would break it (a caller past the serializers) a refusal rather than an IntegrityError.
     if not geo.bbox_fits(box):
         field = "boundary" if radius is None else "radius_m"
-        raise ValidationError({field: "The area is too large to store."})
+        raise ValidationError({field: _("The area is too large to store.")})
     return {
         "centre_lat": centre.lat,
         "centre_lon": centre.lon,

@@ -4,6 +4,8 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -88,7 +90,10 @@ class RadiusField(serializers.IntegerField):
 
     def __init__(self, *, limits: Any, **kwargs: Any) -> None:
         bounds = limits()
-        message = f"Give a radius from {bounds.low} to {bounds.high} metres."
+        message = _("Give a radius from %(low)s to %(high)s metres.") % {
+            "low": bounds.low,
+            "high": bounds.high,
+        }
         kwargs.setdefault("min_value", bounds.low)
         kwargs.setdefault("max_value", bounds.high)
         kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
@@ -104,7 +109,7 @@ class AreaInputSerializer(Serializer):
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     boundary = PolygonField(required=False)
 
-    circle_incomplete_message = "Give the area: lat, lon and radius_m, or a boundary."
+    circle_incomplete_message = gettext_lazy("Give the area: lat, lon and radius_m, or a boundary.")
 
     def validate_boundary(self, value: Any) -> dict[str, Any]:
         try:
@@ -117,11 +122,11 @@ class AreaInputSerializer(Serializer):
         given = {field for field in AREA_FIELDS if field in attrs}
         if "boundary" in given and given & CIRCLE_FIELDS:
             raise serializers.ValidationError(
-                {"boundary": ["Give either a boundary or lat, lon and radius_m, not both."]}
+                {"boundary": [_("Give either a boundary or lat, lon and radius_m, not both.")]}
             )
         if not given and not self.partial:
             raise serializers.ValidationError(
-                {"lat": ["Give the area: lat, lon and radius_m, or a boundary."]}
+                {"lat": [_("Give the area: lat, lon and radius_m, or a boundary.")]}
             )
         if given & CIRCLE_FIELDS and not given >= CIRCLE_FIELDS:
             raise serializers.ValidationError(

@@ -9,7 +9,7 @@ from django.db import DataError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -48,6 +48,36 @@ class InvalidRows(Exception):
         self.rows = rows
 
 
+class _ThrottledWaitWorded(exceptions.Throttled):
+    # DRF sets ``wait`` on every Throttled; its stubs do not say so.
+    wait: float | None
+
+    def __init__(self, detail: str, wait: float) -> None:
+        super().__init__(detail=detail)
+        self.wait = wait
+
+
+def _throttled_in_language(exc: exceptions.Throttled) -> exceptions.Throttled:
+    """DRF words the wait ("Expected available in 900 seconds.") after formatting it, where
+    no catalogue can find it: the same words are put back here through Patchwatch's own."""
+    raw_wait: float | None = getattr(exc, "wait", None)
+    if raw_wait is None:
+        return exc
+    wait = int(raw_wait)
+    libraries = ngettext(
+        str(exc.extra_detail_singular).format(wait=wait),
+        str(exc.extra_detail_plural).format(wait=wait),
+        wait,
+    )
+    text = str(exc.detail)
+    if not text.endswith(" " + libraries):
+        return exc
+    ours = ngettext(
+        "Expected available in %(wait)d second.", "Expected available in %(wait)d seconds.", wait
+    ) % {"wait": wait}
+    return _ThrottledWaitWorded(f"{text[: -len(libraries) - 1]} {ours}", raw_wait)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Model and service invariants raise Django's ValidationError; clients see it as a 400
     # with the same field-level shape as a serializer error.
@@ -69,6 +99,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     # other language the answer is DRF's own, translated.
     if isinstance(exc, Http404) and not (translation.get_language() or "en").startswith("en"):
         exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.Throttled):
+        exc = _throttled_in_language(exc)
     response = exception_handler(exc, context)
     if response is not None and context.get("request") is not None:
         renderers.answer_errors_as_json(context["request"])

@@ -4,6 +4,15 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def _refusal(request: HttpRequest, status: int, detail: Callable[[], str]) -> JsonResponse:
+    """A refusal in the language the request asks for: these guards answer before
+    LocaleMiddleware has chosen one (a signed-in person's own choice is not known yet)."""
+    with translation.override(translation.get_language_from_request(request)):
+        return JsonResponse({"detail": detail()}, status=status)
 
 
 class RequestSizeLimitMiddleware:
@@ -25,27 +34,30 @@ class RequestSizeLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse(
-                {"detail": "The Content-Length header is not a number."}, status=400
-            )
+            return _refusal(request, 400, lambda: _("The Content-Length header is not a number."))
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.content_type == "multipart/form-data":
             limit += settings.UPLOAD_MAX_FILE_BYTES
             if length > limit:
-                return JsonResponse(
-                    {
-                        "detail": f"The upload is too large ({length:,} bytes): files of up to "
-                        f"{settings.UPLOAD_MAX_FILE_BYTES:,} bytes can be uploaded."
-                    },
-                    status=413,
+                return _refusal(
+                    request,
+                    413,
+                    lambda: (
+                        _(
+                            "The upload is too large (%(length)s bytes): files of up to %(limit)s "
+                            "bytes can be uploaded."
+                        )
+                        % {"length": f"{length:,}", "limit": f"{settings.UPLOAD_MAX_FILE_BYTES:,}"}
+                    ),
                 )
         if length > limit:
-            return JsonResponse(
-                {
-                    "detail": f"The request is too large ({length:,} bytes): "
-                    f"send at most {limit:,} bytes."
-                },
-                status=413,
+            return _refusal(
+                request,
+                413,
+                lambda: (
+                    _("The request is too large (%(length)s bytes): send at most %(limit)s bytes.")
+                    % {"length": f"{length:,}", "limit": f"{limit:,}"}
+                ),
             )
         return self.get_response(request)
 
@@ -66,5 +78,5 @@ class RejectNulBytesMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            return JsonResponse({"detail": "The address must not contain NUL bytes."}, status=400)
+            return _refusal(request, 400, lambda: _("The address must not contain NUL bytes."))
         return self.get_response(request)

@@ -35,7 +35,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     """JSON, like every other API error, when the CSRF check refuses a request."""
     return JsonResponse(
-        {"detail": f"CSRF check failed: {reason} Fetch /api/v1/auth/csrf/ and send X-CSRFToken."},
+        {
+            "detail": _(
+                "CSRF check failed: %(reason)s Fetch /api/v1/auth/csrf/ and send X-CSRFToken."
+            )
+            % {"reason": reason}
+        },
         status=403,
     )
 

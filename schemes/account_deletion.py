@@ -11,9 +11,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat, Replace, Substr
+from django.utils.translation import gettext as _
 
 from accounts.deletion import AccountDeletionRefused, Blocker, DeletionHandler, HeldData
 from accounts.models import User
+from schemes.activity import FORMER_MEMBER
 from schemes.models import (
     ActivityEvent,
     ActivityType,
@@ -26,37 +28,38 @@ from schemes.models import (
 from schemes.selectors import scheme_ids_related_to, schemes_left_without_coordinator
 from schemes.services import activity_record, scheme_status_change
 
-FORMER_MEMBER = "a former member"
-
 
 def _held(user: User) -> list[HeldData]:
     memberships = Membership.objects.filter(user=user)
     return [
         HeldData(
-            what="Scheme memberships",
+            what=_("Scheme memberships"),
             count=memberships.filter(status=MembershipStatus.ACTIVE).count(),
-            outcome="Ended. Each scheme's log notes that a member deleted their account, "
-            "without your name.",
+            outcome=_(
+                "Ended. Each scheme's log notes that a member deleted their account, "
+                "without your name."
+            ),
         ),
         HeldData(
-            what="Requests to join a scheme",
+            what=_("Requests to join a scheme"),
             count=memberships.filter(status=MembershipStatus.PENDING).count(),
-            outcome="Withdrawn.",
+            outcome=_("Withdrawn."),
         ),
         HeldData(
-            what="Schemes you proposed that are waiting for review",
+            what=_("Schemes you proposed that are waiting for review"),
             count=Scheme.objects.filter(proposed_by=user, status=SchemeStatus.PROPOSED).count(),
-            outcome="Withdrawn, so that no scheme starts without a coordinator.",
+            outcome=_("Withdrawn, so that no scheme starts without a coordinator."),
         ),
         HeldData(
-            what="Schemes showing you as their contact",
+            what=_("Schemes showing you as their contact"),
             count=_contact_of(user).count(),
-            outcome="Your contact details are removed from the scheme's page.",
+            outcome=_("Your contact details are removed from the scheme's page."),
         ),
         HeldData(
-            what="Entries about you in schemes' activity logs",
+            what=_("Entries about you in schemes' activity logs"),
             count=ActivityEvent.objects.filter(actor=user).count(),
-            outcome=f"Kept for each scheme's record, with your name replaced by “{FORMER_MEMBER}”.",
+            outcome=_("Kept for each scheme's record, with your name replaced by “%(former)s”.")
+            % {"former": _(FORMER_MEMBER)},
         ),
     ]
 
@@ -68,10 +71,13 @@ def _contact_of(user: User) -> QuerySet[Scheme]:
 def _blockers(user: User) -> list[Blocker]:
     return [
         Blocker(
-            message=f"You are the only coordinator of {scheme.name}. Make another member a "
-            "coordinator, or close the scheme, before you delete your account.",
+            message=_(
+                "You are the only coordinator of %(scheme)s. Make another member a "
+                "coordinator, or close the scheme, before you delete your account."
+            )
+            % {"scheme": scheme.name},
             link=f"/schemes/{scheme.pk}/members",
-            link_text=f"Members of {scheme.name}",
+            link_text=_("Members of %(scheme)s") % {"scheme": scheme.name},
         )
         for scheme in schemes_left_without_coordinator(user_ids=[user.pk])
     ]
@@ -79,8 +85,11 @@ def _blockers(user: User) -> list[Blocker]:
 
 def _protected(user_ids: list[int]) -> list[str]:
     return [
-        f"{scheme.name}: its only coordinator. Make another member a coordinator "
-        "or close the scheme first."
+        _(
+            "%(scheme)s: its only coordinator. Make another member a coordinator "
+            "or close the scheme first."
+        )
+        % {"scheme": scheme.name}
         for scheme in schemes_left_without_coordinator(user_ids=user_ids)
     ]
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import TextChoices
+from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext, gettext_noop
+
+# Who a deleted account's entries name instead, in the log's stored English (its actor_name
+# and payload hold it so); read out in each reader's language.
+FORMER_MEMBER = gettext_noop("a former member")
 
 # The prose of an event, from the actor's name ("" when nobody) and the event's payload.
 Summary = Callable[[str, Mapping[str, Any]], str]
@@ -83,3 +89,28 @@ def activity_kind(value: str) -> ActivityKind:
 
 def activity_summary_render(*, type: str, actor_name: str, payload: Mapping[str, Any]) -> str:
     return activity_kind(type).summary(actor_name, payload)
+
+
+def activity_summary_stored(*, type: str, actor_name: str, payload: Mapping[str, Any]) -> str:
+    """The prose the log keeps: in English whoever's request recorded it, so that the
+    stored log, its searches and the replacing of a deleted person's name read one way."""
+    with translation.override("en"):
+        return activity_summary_render(type=type, actor_name=actor_name, payload=payload)
+
+
+def activity_summary_read(*, type: str, actor_name: str, payload: Mapping[str, Any]) -> str:
+    """The prose in the language of the moment, rendered again from the facts it was first
+    rendered from (the stored English reads the same). A deleted person named "a former
+    member" reads so in that language too."""
+    former = gettext(FORMER_MEMBER)
+
+    def shown(value: Any) -> Any:
+        return former if value == FORMER_MEMBER else value
+
+    text = activity_summary_render(
+        type=type,
+        actor_name=shown(actor_name),
+        payload={key: shown(value) for key, value in payload.items()},
+    )
+    # A sentence that starts with a name replaced by "a former member" starts with a capital.
+    return text[:1].upper() + text[1:] if text.startswith(former) else text

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 
 from accounts.forces import PoliceForce
@@ -122,7 +123,7 @@ class ActivityFilterForm(PeriodForm):
         data = super().clean()
         if data.get("object_id") and not data.get("object_type"):
             self.add_error(
-                "object_id", "Give the object_type too: objects of different types share ids."
+                "object_id", _("Give the object_type too: objects of different types share ids.")
             )
         return data
 

@@ -17,8 +17,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 from areas import geo
 from schemes.force_places import PLACES
 from schemes.models import Scheme, SchemeStatus
@@ -35,7 +36,7 @@ LIKELY_WITHIN_M = 12_000
 CLEAR_MARGIN_M = 4_000
 GUESS_WITHIN_M = 30_000
 SCHEMES_WITHIN_M = 15_000
-_NAMES = dict(PoliceForce.choices)
+_KNOWN = set(PoliceForce.values)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ForceSuggestion:
 
     @property
     def force_name(self) -> str:
-        return _NAMES.get(self.force or "", "")
+        return force_name_shown(self.force) if self.force in _KNOWN else ""
 
 
 class PoliceUkUnavailable(Exception):
@@ -61,16 +62,20 @@ def force_suggest(*, point: geo.Point) -> ForceSuggestion:
         try:
             force = _police_uk_force(point)
         except PoliceUkUnavailable:
-            note = "police.uk did not answer, so this is worked out from nearby places. "
+            note = _("police.uk did not answer, so this is worked out from nearby places.") + " "
         else:
-            if force in _NAMES:
+            if force in _KNOWN:
                 return ForceSuggestion(
                     force=force,
                     confidence=CONFIRMED,
                     source="police.uk",
-                    message=f"police.uk places this point in the area of {_NAMES[force]}.",
+                    message=_("police.uk places this point in the area of %(force)s.")
+                    % {"force": force_name_shown(force)},
                 )
-            note = "police.uk does not know this point, so this is worked out from nearby places. "
+            note = (
+                _("police.uk does not know this point, so this is worked out from nearby places.")
+                + " "
+            )
     suggestion = _from_nearby_places(point)
     return ForceSuggestion(
         force=suggestion.force,
@@ -122,7 +127,7 @@ def _nearest_by_force(point: geo.Point) -> list[tuple[float, str, str]]:
 
     def consider(name: str, lat: float, lon: float, force: str) -> None:
         distance = geo.distance_m(point, geo.Point(lat, lon))
-        if force in _NAMES and (force not in nearest or distance < nearest[force][0]):
+        if force in _KNOWN and (force not in nearest or distance < nearest[force][0]):
             nearest[force] = (distance, force, name)
 
     for name, lat, lon, force in PLACES:
@@ -147,8 +152,8 @@ def _from_nearby_places(point: geo.Point) -> ForceSuggestion:
             force=None,
             confidence=UNKNOWN,
             source=source,
-            message="We cannot tell which force covers this place: choose it from the list.",
-            alternatives=[force for _, force, _ in ranked[:3]],
+            message=_("We cannot tell which force covers this place: choose it from the list."),
+            alternatives=[force for _distance, force, _place in ranked[:3]],
         )
     others = ranked[1:]
     clear = not others or others[0][0] - first_distance >= max(CLEAR_MARGIN_M, first_distance)
@@ -157,17 +162,22 @@ def _from_nearby_places(point: geo.Point) -> ForceSuggestion:
             force=first,
             confidence=LIKELY,
             source=source,
-            message=f"Most likely {_NAMES[first]}: the nearest place we know, {place} "
-            f"({_km(first_distance)} away), is in its area. Check it if you are near a county "
-            "border.",
+            message=_(
+                "Most likely %(force)s: the nearest place we know, %(place)s (%(distance)s "
+                "away), is in its area. Check it if you are near a county border."
+            )
+            % {"force": force_name_shown(first), "place": place, "distance": _km(first_distance)},
         )
     close = [force for distance, force, _ in others if distance <= first_distance + 15_000][:3]
-    names = " or ".join(_NAMES[force] for force in [first, *close][:3])
+    names = (" " + _("or") + " ").join(force_name_shown(force) for force in [first, *close][:3])
     return ForceSuggestion(
         force=first,
         confidence=UNCERTAIN,
         source=source,
-        message=f"This place could be covered by {names}. Check which force covers "
-        "it before you send the proposal.",
+        message=_(
+            "This place could be covered by %(forces)s. Check which force covers it before you "
+            "send the proposal."
+        )
+        % {"forces": names},
         alternatives=close,
     )

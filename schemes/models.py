@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Floor
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 from accounts.validators import validate_phone
 from areas.models import AreaFields
-from schemes.activity import activity_kind_label
+from schemes.activity import FORMER_MEMBER, activity_kind_label, activity_summary_read
 
 
 class SchemeKind(models.TextChoices):
@@ -24,6 +24,20 @@ class SchemeStatus(models.TextChoices):
     ACTIVE = "active", gettext_lazy("Active")
     SUSPENDED = "suspended", gettext_lazy("Suspended")
     CLOSED = "closed", gettext_lazy("Closed")
+
+
+# A status as a sentence names it in lower case ("a proposed scheme", "proposed → active"):
+# in English the value itself, in each language its own word.
+STATUS_WORDS = {
+    SchemeStatus.PROPOSED.value: pgettext_lazy("scheme status in a sentence", "proposed"),
+    SchemeStatus.ACTIVE.value: pgettext_lazy("scheme status in a sentence", "active"),
+    SchemeStatus.SUSPENDED.value: pgettext_lazy("scheme status in a sentence", "suspended"),
+    SchemeStatus.CLOSED.value: pgettext_lazy("scheme status in a sentence", "closed"),
+}
+
+
+def status_word(value: str) -> str:
+    return str(STATUS_WORDS.get(value, value))
 
 
 # How many bands of latitude a degree is cut into, to index the south sides of bounding
@@ -130,6 +144,11 @@ class Scheme(AreaFields):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def force_name_shown(self) -> str:
+        """The force's name as the reader's language has it (a force in Wales in Welsh)."""
+        return force_name_shown(self.force)
 
 
 class MembershipRole(models.TextChoices):
@@ -249,19 +268,19 @@ class SchemeStatusChange(models.Model):
 class ActivityType(models.TextChoices):
     """The schemes' own kinds of activity; other apps register theirs (schemes.activity)."""
 
-    SCHEME_PROPOSED = "scheme_proposed", "Scheme proposed"
-    SCHEME_UPDATED = "scheme_updated", "Scheme details changed"
-    SCHEME_APPROVED = "scheme_approved", "Scheme approved"
-    SCHEME_SUSPENDED = "scheme_suspended", "Scheme suspended"
-    SCHEME_REINSTATED = "scheme_reinstated", "Scheme reinstated"
-    SCHEME_CLOSED = "scheme_closed", "Scheme closed"
-    MEMBER_REQUESTED = "member_requested", "Asked to join"
-    MEMBER_JOINED = "member_joined", "Member joined"
-    MEMBER_DECLINED = "member_declined", "Join request declined"
-    MEMBER_DECLINE_UNDONE = "member_decline_undone", "Join request decline undone"
-    MEMBER_LEFT = "member_left", "Member left"
-    MEMBER_REMOVED = "member_removed", "Member removed"
-    ROLE_CHANGED = "role_changed", "Role changed"
+    SCHEME_PROPOSED = "scheme_proposed", gettext_lazy("Scheme proposed")
+    SCHEME_UPDATED = "scheme_updated", gettext_lazy("Scheme details changed")
+    SCHEME_APPROVED = "scheme_approved", gettext_lazy("Scheme approved")
+    SCHEME_SUSPENDED = "scheme_suspended", gettext_lazy("Scheme suspended")
+    SCHEME_REINSTATED = "scheme_reinstated", gettext_lazy("Scheme reinstated")
+    SCHEME_CLOSED = "scheme_closed", gettext_lazy("Scheme closed")
+    MEMBER_REQUESTED = "member_requested", gettext_lazy("Asked to join")
+    MEMBER_JOINED = "member_joined", gettext_lazy("Member joined")
+    MEMBER_DECLINED = "member_declined", gettext_lazy("Join request declined")
+    MEMBER_DECLINE_UNDONE = "member_decline_undone", gettext_lazy("Join request decline undone")
+    MEMBER_LEFT = "member_left", gettext_lazy("Member left")
+    MEMBER_REMOVED = "member_removed", gettext_lazy("Member removed")
+    ROLE_CHANGED = "role_changed", gettext_lazy("Role changed")
 
 
 class ActivityEvent(models.Model):
@@ -287,8 +306,9 @@ class ActivityEvent(models.Model):
     # The facts the summary is rendered from (names, statuses, counts, a reason): small.
     # Empty for entries recorded before the log kept them; their summary says it all.
     payload = models.JSONField(default=dict, blank=True)
-    # Rendered from the payload by the kind when recorded (schemes.activity), and kept as it
-    # read then: what the log said stays what it says.
+    # Rendered from the payload by the kind when recorded (schemes.activity), in English, and
+    # kept as it read then: what the log said stays what it says. Readers are given it in
+    # their language, rendered again from the same facts (``summary_read``).
     summary = models.CharField(max_length=300)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -307,4 +327,18 @@ class ActivityEvent(models.Model):
 
     @property
     def type_label(self) -> str:
-        return activity_kind_label(self.type)
+        return str(activity_kind_label(self.type))
+
+    @property
+    def summary_read(self) -> str:
+        """The summary in the language of the moment; an entry recorded before the log kept
+        its facts has only its stored words."""
+        if not self.payload:
+            return self.summary
+        return activity_summary_read(
+            type=self.type, actor_name=self.actor_name, payload=self.payload
+        )[:300]
+
+    @property
+    def actor_name_read(self) -> str:
+        return gettext(self.actor_name) if self.actor_name == FORMER_MEMBER else self.actor_name

@@ -3,10 +3,11 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.forces import PoliceForce
+from accounts.forces import PoliceForce, force_name_shown
 from accounts.models import User
 from accounts.validators import validate_phone
 from areas import limits
@@ -46,7 +47,7 @@ def scheme_ref(scheme: Scheme) -> dict[str, Any]:
 
 class SchemeSummarySerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    force_name = serializers.CharField(source="get_force_display", read_only=True)
+    force_name = serializers.CharField(source="force_name_shown", read_only=True)
     lat = serializers.FloatField(source="centre_lat", read_only=True)
     lon = serializers.FloatField(source="centre_lon", read_only=True)
     boundary = PolygonField(read_only=True, allow_null=True)
@@ -94,7 +95,6 @@ SCHEME_SUMMARY_COLUMNS = (
 )
 # Lazy: each row names its kind in the language of the request that reads it.
 _KIND_NAMES = dict(SchemeKind.choices)
-_FORCE_NAMES = {value: str(label) for value, label in PoliceForce.choices}
 
 
 def scheme_summary(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def scheme_summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "kind_display": str(_KIND_NAMES.get(row["kind"], row["kind"])),
         "status": row["status"],
         "force": row["force"],
-        "force_name": _FORCE_NAMES.get(row["force"], row["force"]),
+        "force_name": force_name_shown(row["force"]) if row["force"] else "",
         "lat": float(row["centre_lat"]),
         "lon": float(row["centre_lon"]),
         "radius_m": None if radius is None else int(radius),
@@ -302,7 +302,7 @@ class SchemeInputSerializer(AreaInputSerializer):
     show_contact_email = serializers.BooleanField(required=False)
     show_contact_phone = serializers.BooleanField(required=False)
 
-    circle_incomplete_message = "Required with the other circle fields."
+    circle_incomplete_message = gettext_lazy("Required with the other circle fields.")
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(details, area) for the services."""
@@ -439,6 +439,9 @@ class ActivityEventSerializer(ModelSerializer):
     scheme = SchemeRefSerializer(read_only=True)
     type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)  # type: ignore[arg-type]  # the registry reads as (kind, label) pairs
     type_display = serializers.CharField(source="type_label", read_only=True)
+    # In the reader's language (the log keeps its English: ActivityEvent.summary).
+    summary = serializers.CharField(source="summary_read", read_only=True)
+    actor_name = serializers.CharField(source="actor_name_read", read_only=True)
     object_type = serializers.ChoiceField(
         choices=ACTIVITY_OBJECT_TYPES,  # type: ignore[arg-type]  # the registry reads as (type, label) pairs
         read_only=True,
@@ -529,8 +532,7 @@ class ForceSuggestionSerializer(Serializer):
 
     @extend_schema_field(ForceRefSerializer(many=True))
     def get_alternatives(self, suggestion: Any) -> list[dict[str, str]]:
-        names = dict(PoliceForce.choices)
-        return [{"code": code, "name": names[code]} for code in suggestion.alternatives]
+        return [{"code": code, "name": force_name_shown(code)} for code in suggestion.alternatives]
 
 
 class GeocodeQuerySerializer(Serializer):

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from areas.models import area_fields
 from core.queueing import task_queue
-from schemes.activity import activity_kind
+from schemes.activity import activity_kind, activity_summary_stored
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -26,6 +27,7 @@ from schemes.models import (
     Scheme,
     SchemeStatus,
     SchemeStatusChange,
+    status_word,
 )
 from schemes.permissions import can_review_scheme, is_coordinator, is_proposer
 
@@ -67,7 +69,7 @@ def activity_record(
         object_id=str(object_id),
         force=scheme.force,
         payload=payload,
-        summary=kind.summary(actor_name, payload)[:300],
+        summary=activity_summary_stored(type=type, actor_name=actor_name, payload=payload)[:300],
     )
 
 
@@ -137,6 +139,12 @@ def scheme_update(
 # Allowed lifecycle steps, and who may take each one. Staff may take any of them, in the
 # Django admin, through this same function, so every step is recorded with who and why.
 LIAISON, COORDINATOR, PROPOSER = "liaison", "coordinator", "proposer"
+# Who may take a step, as the refusal names them ("Only a liaison may ...").
+STEPPERS = {
+    LIAISON: pgettext_lazy("who may change a scheme's status", "liaison"),
+    COORDINATOR: pgettext_lazy("who may change a scheme's status", "coordinator"),
+    PROPOSER: pgettext_lazy("who may change a scheme's status", "proposer"),
+}
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (SchemeStatus.PROPOSED, SchemeStatus.ACTIVE): {LIAISON},
     (SchemeStatus.PROPOSED, SchemeStatus.CLOSED): {LIAISON, PROPOSER},
@@ -196,11 +204,18 @@ def scheme_status_change(*, scheme: Scheme, actor: User, to_status: str, reason:
     allowed = TRANSITIONS.get((from_status, to_status))
     if allowed is None:
         raise ValidationError(
-            {"status": f"A {from_status} scheme cannot become {to_status}."}, code="invalid"
+            {
+                "status": _("A %(from)s scheme cannot become %(to)s.")
+                % {"from": status_word(from_status), "to": status_word(to_status)}
+            },
+            code="invalid",
         )
     if not _may_step(actor, scheme, allowed):
-        who = " or ".join(sorted(allowed))
-        raise PermissionDenied(f"Only a {who} may make a {from_status} scheme {to_status}.")
+        who = (" " + _("or") + " ").join(str(STEPPERS[stepper]) for stepper in sorted(allowed))
+        raise PermissionDenied(
+            _("Only a %(who)s may make a %(from)s scheme %(to)s.")
+            % {"who": who, "from": status_word(from_status), "to": status_word(to_status)}
+        )
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("Say why, for the scheme's members and the record.")})
 
@@ -460,8 +475,11 @@ def coordinators_kept_check(*, scheme_id: int, changes: dict[int, bool], consequ
     }
     if before and not after:
         raise ValidationError(
-            f"{consequence} would leave the scheme without a coordinator: "
-            "make another member a coordinator first."
+            _(
+                "%(consequence)s would leave the scheme without a coordinator: "
+                "make another member a coordinator first."
+            )
+            % {"consequence": consequence}
         )
 
 
@@ -481,7 +499,7 @@ def membership_set_role(*, membership: Membership, actor: User, role: str) -> Me
     if membership.role == role:
         return membership
     if role == MembershipRole.VOLUNTEER:
-        _lock_scheme_and_check_last_coordinator(membership, "Making them a volunteer")
+        _lock_scheme_and_check_last_coordinator(membership, _("Making them a volunteer"))
     from_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -498,7 +516,7 @@ def membership_set_role(*, membership: Membership, actor: User, role: str) -> Me
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = Membership.objects.select_related("user", "scheme").get(pk=membership.pk)
-    _lock_scheme_and_check_last_coordinator(membership, "Removing them")
+    _lock_scheme_and_check_last_coordinator(membership, _("Removing them"))
     membership_id = membership.pk
     membership.delete()
     activity_record(

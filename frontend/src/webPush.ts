@@ -2,6 +2,7 @@
 // The service worker (/sw.js, at the root so that it covers the whole site) shows them.
 
 import { api } from './api';
+import { t } from './i18n';
 
 export type PushAvailability =
   /** The site has no key for web push (it is not switched on here). */
@@ -43,8 +44,8 @@ export async function allowNotifications(publicKey: string): Promise<void> {
   if (permission !== 'granted') {
     throw new Error(
       permission === 'denied'
-        ? 'Notifications are blocked for this site. Allow them in your browser’s site settings, then try again.'
-        : 'Notifications were not allowed. Press the button again when you are ready.',
+        ? t('pushSetup.blocked')
+        : t('pushSetup.notAllowed'),
     );
   }
   await navigator.serviceWorker.register('/sw.js', { scope: '/' });
@@ -57,7 +58,7 @@ export async function allowNotifications(publicKey: string): Promise<void> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `This browser would not set up notifications (${reason}). Private and incognito windows cannot receive them; try a normal window.`,
+      t('pushSetup.failed', { reason }),
     );
   }
   const json = subscription.toJSON();

@@ -18,6 +18,7 @@ import { MemberContact } from './MemberContact';
 import { ReasonForm } from './ReasonForm';
 import { KindTag } from './SchemeCard';
 import { ShowMoreButton } from './ShowMoreButton';
+import { t } from '../i18n';
 
 type Request = Member & { scheme?: { id: number; name: string; kind: SchemeKind } };
 
@@ -38,7 +39,7 @@ export function JoinRequestQueue<T extends Request>({
   emptyText: string;
   onDecided?: (request: T, decision: Decision) => void;
 }) {
-  if (list.loading) return <Loading what="join requests" />;
+  if (list.loading) return <Loading what={t('joinQueue.loadingWhat')} />;
   return (
     <>
       <ErrorAlert messages={list.error?.general ?? []} />
@@ -61,7 +62,7 @@ export function JoinRequestQueue<T extends Request>({
           ))}
         </ul>
       )}
-      <ShowMoreButton list={list} noun="requests" />
+      <ShowMoreButton list={list} noun={t('joinQueue.noun')} />
     </>
   );
 }
@@ -112,7 +113,7 @@ function JoinRequestCard({
   const undoPassed = usePassed(state.step === 'declined' ? state.undoUntil : null);
   const tooLate = state.step === 'declined' && undoPassed;
   useEffect(() => {
-    if (tooLate) result.say(`Declined. It can no longer be undone: ${who} is told by email.`);
+    if (tooLate) result.say(t('joinQueue.tooLate', { who }));
   }, [tooLate]);
 
   const act = async (action: () => Promise<void>) => {
@@ -132,7 +133,9 @@ function JoinRequestCard({
     act(async () => {
       await api.approveMember(schemeId, request.id);
       setState({ step: 'approved' });
-      result.say(`${who} is now a member${showScheme && schemeName ? ` of ${schemeName}` : ''}.`);
+      result.say(
+        showScheme && schemeName ? t('joinQueue.approvedOf', { who, scheme: schemeName }) : t('joinQueue.approved', { who }),
+      );
       joinRequestsChanged(-1);
       onDecided('approved');
       focusNextRequest(cardRef.current);
@@ -145,8 +148,10 @@ function JoinRequestCard({
       setState({ step: 'declined', undoUntil: until });
       result.say(
         until
-          ? `Declined. ${who} will be told at ${formatTime(until)}${reason ? ', with your reason,' : ''} unless you undo it before then.`
-          : `Declined. ${who} will be told.`,
+          ? reason
+            ? t('joinQueue.declinedUntilWithReason', { who, time: formatTime(until) })
+            : t('joinQueue.declinedUntil', { who, time: formatTime(until) })
+          : t('joinQueue.declined', { who }),
       );
       joinRequestsChanged(-1);
       onDecided('declined');
@@ -157,7 +162,7 @@ function JoinRequestCard({
     act(async () => {
       await api.undoDecline(schemeId, request.id);
       setState({ step: 'waiting' });
-      result.say(`Undone: the request from ${who} is waiting again. ${who} has not been told anything.`);
+      result.say(t('joinQueue.undone', { who }));
       joinRequestsChanged(1);
       onDecided('undone');
       requestAnimationFrame(() => approveRef.current?.focus());
@@ -171,12 +176,12 @@ function JoinRequestCard({
       {showScheme && request.scheme && (
         <p class="card__meta">
           <span>
-            Wants to join <a href={`/schemes/${request.scheme.id}`}>{request.scheme.name}</a>
+            {t('joinQueue.wantsToJoin')} <a href={`/schemes/${request.scheme.id}`}>{request.scheme.name}</a>
           </span>{' '}
           <KindTag kind={request.scheme.kind} />
         </p>
       )}
-      <p class="card__detail">Asked on {formatDate(request.requested_at)}</p>
+      <p class="card__detail">{t('joinQueue.askedOn', { date: formatDate(request.requested_at) })}</p>
       {request.message && (
         <blockquote class="card__message">
           <p>{request.message}</p>
@@ -194,7 +199,7 @@ function JoinRequestCard({
             aria-disabled={busy ? 'true' : undefined}
             onClick={approve}
           >
-            Approve
+            {t('joinQueue.approve')}
           </button>
           <button
             type="button"
@@ -206,18 +211,18 @@ function JoinRequestCard({
               setState({ step: 'declining' });
             }}
           >
-            Decline
+            {t('joinQueue.decline')}
           </button>
         </div>
       )}
       {state.step === 'declining' && (
-        <div role="group" aria-label={`Decline ${who}'s request`}>
+        <div role="group" aria-label={t('joinQueue.declineGroup', { who })}>
           <ReasonForm
-            label="Reason (optional)"
+            label={t('joinQueue.reason')}
             required={false}
             maxLength={500}
-            hint={`Sent to ${who} with the decision. You can undo it for a few minutes; they are told only after that.`}
-            submitLabel="Decline request"
+            hint={t('joinQueue.reasonHint', { who })}
+            submitLabel={t('joinQueue.declineRequest')}
             errors={error?.fields.reason}
             onSubmit={decline}
             onCancel={() => {
@@ -238,7 +243,7 @@ function JoinRequestCard({
             aria-disabled={busy ? 'true' : undefined}
             onClick={undo}
           >
-            Undo decline
+            {t('joinQueue.undo')}
           </button>
         </div>
       )}

@@ -1,4 +1,5 @@
 import type { MemberUser } from '../api/schemas';
+import { t } from '../i18n';
 
 /** A member's contact details, shown to the scheme's coordinators. */
 export function MemberContact({ user }: { user: MemberUser }) {
@@ -6,7 +7,7 @@ export function MemberContact({ user }: { user: MemberUser }) {
     <dl class="card__facts">
       {user.email && (
         <div>
-          <dt>Email</dt>
+          <dt>{t('memberContact.email')}</dt>
           <dd>
             <a href={`mailto:${user.email}`}>{user.email}</a>
           </dd>
@@ -14,7 +15,7 @@ export function MemberContact({ user }: { user: MemberUser }) {
       )}
       {user.phone && (
         <div>
-          <dt>Phone</dt>
+          <dt>{t('memberContact.phone')}</dt>
           <dd>
             <a href={`tel:${user.phone.replace(/\s+/g, '')}`}>{user.phone}</a>
           </dd>
@@ -22,7 +23,7 @@ export function MemberContact({ user }: { user: MemberUser }) {
       )}
       {user.postcode && (
         <div>
-          <dt>Postcode</dt>
+          <dt>{t('memberContact.postcode')}</dt>
           <dd>{user.postcode}</dd>
         </div>
       )}

@@ -8,12 +8,14 @@ import { asApiError } from '../hooks';
 import type { Force, ForceConfidence, ForceSuggestion } from '../api/schemas';
 import type { PickedPoint } from './AreaPicker';
 import { SelectField } from './FormField';
+import { t } from '../i18n';
 
+// Catalogue keys, read when drawn, so that a change of language changes them.
 const SURENESS: Record<ForceConfidence, string> = {
-  confirmed: 'Confirmed by police.uk',
-  likely: 'Likely',
-  uncertain: 'Not sure: please check',
-  unknown: 'Not known: please choose',
+  confirmed: 'forcePicker.sureness.confirmed',
+  likely: 'forcePicker.sureness.likely',
+  uncertain: 'forcePicker.sureness.uncertain',
+  unknown: 'forcePicker.sureness.unknown',
 };
 
 export function PoliceForcePicker({
@@ -66,7 +68,7 @@ export function PoliceForcePicker({
         setSuggestion(null);
         setListOpen(true);
         const problem = asApiError(error);
-        setLookupError(problem.fields.lat?.join(' ') || 'The police force could not be worked out: choose it from the list.');
+        setLookupError(problem.fields.lat?.join(' ') || t('forcePicker.lookupFailed'));
       },
     );
     return () => abort.abort();
@@ -86,30 +88,30 @@ export function PoliceForcePicker({
 
   return (
     <fieldset class={`force-picker${errors?.length ? ' field--invalid' : ''}`} aria-describedby="force-picker-status">
-      <legend>Police force</legend>
-      <p class="field-hint">The force that covers the area. Its liaison officer reviews the proposal.</p>
+      <legend>{t('forcePicker.label')}</legend>
+      <p class="field-hint">{t('forcePicker.hint')}</p>
       {errors && errors.length > 0 && (
         <p class="field-error">
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{t('form.errorPrefix')}</span>
           {errors.join(' ')}
         </p>
       )}
       <div id="force-picker-status" aria-live="polite" class="force-picker__status">
         {!point ? (
-          <p>Choose the area on the map: the police force is worked out from where it is.</p>
+          <p>{t('forcePicker.chooseArea')}</p>
         ) : looking ? (
-          <p>Finding the police force for this place…</p>
+          <p>{t('forcePicker.finding')}</p>
         ) : (
           <>
             {chosenName && (
               <p class="force-picker__chosen">
                 <strong>{chosenName}</strong>
-                {chosenByHand ? ' (your choice)' : ''}
+                {chosenByHand ? ` ${t('forcePicker.yourChoice')}` : ''}
               </p>
             )}
             {suggestion && (
               <p class={`force-picker__sure force-picker__sure--${suggestion.confidence}`}>
-                <strong>{SURENESS[suggestion.confidence]}.</strong> {suggestion.message}
+                <strong>{t(SURENESS[suggestion.confidence])}.</strong> {suggestion.message}
               </p>
             )}
             {lookupError && <p class="field-error">{lookupError}</p>}
@@ -125,24 +127,24 @@ export function PoliceForcePicker({
             onValue(suggestion.force ?? '');
           }}
         >
-          Use {suggestion.force_name}
+          {t('forcePicker.use', { force: suggestion.force_name })}
         </button>
       )}
       {point && listOpen && (
         <SelectField
-          label="Choose the police force"
+          label={t('forcePicker.chooseLabel')}
           value={value}
           onValue={(code) => {
             setChosenByHand(true);
             onValue(code);
           }}
-          placeholder={forces ? 'Choose a police force' : 'Loading police forces…'}
+          placeholder={forces ? t('forcePicker.placeholder') : t('forcePicker.loading')}
           choices={choices}
         />
       )}
       {point && !listOpen && !looking && (
         <button type="button" class="button button--secondary" onClick={() => setListOpen(true)}>
-          Choose another force
+          {t('forcePicker.another')}
         </button>
       )}
     </fieldset>

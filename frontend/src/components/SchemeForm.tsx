@@ -9,6 +9,7 @@ import type { Config } from '../session';
 import { AreaPicker, type PickedPoint } from './AreaPicker';
 import { CheckboxField, ErrorAlert, SelectField, SubmitButton, TextAreaField, TextField } from './FormField';
 import { PoliceForcePicker } from './PoliceForcePicker';
+import { language, t, type Language } from '../i18n';
 
 const KIND_CHOICES = () => (Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] }));
 
@@ -42,17 +43,23 @@ export interface SchemeFormValues {
   show_contact_phone: boolean;
 }
 
-let forcesCache: Promise<Force[]> | null = null;
+// Once per language: the forces of Wales have Welsh names.
+const forcesCache = new Map<Language, Promise<Force[]>>();
 
 function loadForces(): Promise<Force[]> {
-  forcesCache ??= api.forces().then(
-    (page) => page.results,
-    (error) => {
-      forcesCache = null;
-      throw error;
-    },
-  );
-  return forcesCache;
+  const lang = language();
+  let forces = forcesCache.get(lang);
+  if (!forces) {
+    forces = api.forces().then(
+      (page) => page.results,
+      (error) => {
+        forcesCache.delete(lang);
+        throw error;
+      },
+    );
+    forcesCache.set(lang, forces);
+  }
+  return forces;
 }
 
 export function toSchemeInput(values: SchemeFormValues): SchemeInput {
@@ -100,32 +107,33 @@ export function schemeFormProblems(
   const problems: Record<string, string[]> = {};
   const add = (field: string, message: string) => (problems[field] ??= []).push(message);
   const limits = config.scheme_text_max_lengths ?? {};
-  const tooLong = (field: keyof SchemeFormValues, label: string) => {
+  // One message per field, so that each language can say "the name" or "the description" its own way.
+  const tooLong = (field: 'name' | 'description' | 'contact_name') => {
     const max = limits[field];
     const text = String(values[field]).trim();
-    if (max && text.length > max) add(field, `${label} can be at most ${max} characters; it is ${text.length}.`);
+    if (max && text.length > max) add(field, t(`schemeForm.tooLong.${field}`, { max, length: text.length }));
   };
-  if (!values.name.trim()) add('name', 'Give the scheme a name.');
-  tooLong('name', 'The name');
-  if (!values.kind) add('kind', 'Choose the kind of scheme.');
-  if (!values.force) add('force', 'Choose the police force that covers the area.');
-  tooLong('description', 'The description');
-  if (needsCentre && !values.point) add('lat', 'Choose the centre of the area: tap the map or use your location.');
+  if (!values.name.trim()) add('name', t('schemeForm.nameMissing'));
+  tooLong('name');
+  if (!values.kind) add('kind', t('schemeForm.kindMissing'));
+  if (!values.force) add('force', t('schemeForm.forceMissing'));
+  tooLong('description');
+  if (needsCentre && !values.point) add('lat', t('schemeForm.centreMissing'));
   const radiusText = values.radius.trim();
   if (needsCentre || radiusText) {
     const min = config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min;
     const max = config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max;
     const radius = Number(radiusText);
     if (!radiusText || !Number.isInteger(radius) || radius < min || radius > max) {
-      add('radius_m', `Give a radius from ${min} to ${max} metres.`);
+      add('radius_m', t('schemeForm.radiusRange', { min, max }));
     }
   }
-  tooLong('contact_name', 'The contact name');
+  tooLong('contact_name');
   if (values.contact_email.trim() && !EMAIL.test(values.contact_email.trim())) {
-    add('contact_email', 'Enter a valid email address.');
+    add('contact_email', t('schemeForm.emailInvalid'));
   }
   if (values.contact_phone.trim() && !PHONE.test(values.contact_phone.trim())) {
-    add('contact_phone', 'Enter a phone number of 8 to 20 digits, such as 01223 555123 or +44 7700 900123.');
+    add('contact_phone', t('schemeForm.phoneInvalid'));
   }
   return problems;
 }
@@ -151,9 +159,10 @@ export function SchemeForm({
   const [forcesError, setForcesError] = useState('');
   const submission = useSubmission();
 
+  const lang = language();
   useEffect(() => {
-    loadForces().then(setForces, () => setForcesError('The list of police forces could not be loaded. Reload the page to try again.'));
-  }, []);
+    loadForces().then(setForces, () => setForcesError(t('schemeForm.forcesNotLoaded')));
+  }, [lang]);
 
   const set =
     <K extends keyof SchemeFormValues>(field: K) =>
@@ -205,8 +214,8 @@ export function SchemeForm({
       <ErrorAlert messages={submission.otherErrors(SHOWN_FIELDS)} />
       <ErrorAlert messages={forcesError ? [forcesError] : []} />
       <TextField
-        label="Scheme name"
-        hint="For example Mill Road Neighbourhood Watch."
+        label={t('schemeForm.name')}
+        hint={t('schemeForm.nameHint')}
         required
         maxLength={config.scheme_text_max_lengths?.name}
         value={values.name}
@@ -214,29 +223,29 @@ export function SchemeForm({
         errors={submission.fieldErrors('name')}
       />
       <SelectField
-        label="Kind"
+        label={t('schemeForm.kind')}
         value={values.kind}
         onValue={set('kind')}
-        placeholder="Choose a kind of scheme"
+        placeholder={t('schemeForm.kindPlaceholder')}
         choices={KIND_CHOICES()}
         required
         errors={submission.fieldErrors('kind')}
       />
       {!forceFromLocation && (
         <SelectField
-          label="Police force"
-          hint="The force that covers the area. Its liaison officer reviews the proposal."
+          label={t('forcePicker.label')}
+          hint={t('forcePicker.hint')}
           value={values.force}
           onValue={set('force')}
-          placeholder={forces ? 'Choose a police force' : 'Loading police forces…'}
+          placeholder={forces ? t('forcePicker.placeholder') : t('forcePicker.loading')}
           choices={forceChoices}
           required
           errors={submission.fieldErrors('force')}
         />
       )}
       <TextAreaField
-        label="Description"
-        hint="What the scheme does and which streets or lanes it covers."
+        label={t('schemeForm.description')}
+        hint={t('schemeForm.descriptionHint')}
         rows={5}
         maxLength={config.scheme_text_max_lengths?.description}
         value={values.description}
@@ -252,15 +261,16 @@ export function SchemeForm({
         errors={areaErrors.length ? areaErrors : undefined}
       />
       <TextField
-        label="Radius (metres)"
+        label={t('schemeForm.radius')}
         type="number"
         inputMode="numeric"
         min={config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min}
         max={config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max}
         step={50}
-        hint={`How far the area reaches from its centre: about 500 for a few streets, 2000 for a village (${
-          config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min
-        } to ${config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max}).`}
+        hint={t('schemeForm.radiusHint', {
+          min: config.scheme_radius_min_m ?? DEFAULT_RADIUS_LIMITS.min,
+          max: config.scheme_radius_max_m ?? DEFAULT_RADIUS_LIMITS.max,
+        })}
         value={values.radius}
         onValue={set('radius')}
         errors={submission.fieldErrors('radius_m')}
@@ -275,10 +285,10 @@ export function SchemeForm({
         />
       )}
       <fieldset>
-        <legend>Contact details</legend>
-        <p class="field-hint">Members and the police liaison can always see these. You choose what the public sees.</p>
+        <legend>{t('schemeForm.contact')}</legend>
+        <p class="field-hint">{t('schemeForm.contactHint')}</p>
         <TextField
-          label="Contact name"
+          label={t('schemeForm.contactName')}
           autoComplete="name"
           maxLength={config.scheme_text_max_lengths?.contact_name}
           value={values.contact_name}
@@ -286,7 +296,7 @@ export function SchemeForm({
           errors={submission.fieldErrors('contact_name')}
         />
         <TextField
-          label="Contact email"
+          label={t('schemeForm.contactEmail')}
           type="email"
           autoComplete="email"
           inputMode="email"
@@ -295,7 +305,7 @@ export function SchemeForm({
           errors={submission.fieldErrors('contact_email')}
         />
         <TextField
-          label="Contact phone (optional)"
+          label={t('schemeForm.contactPhone')}
           type="tel"
           autoComplete="tel"
           value={values.contact_phone}
@@ -303,13 +313,13 @@ export function SchemeForm({
           errors={submission.fieldErrors('contact_phone')}
         />
         <CheckboxField
-          label="Show contact email publicly"
+          label={t('schemeForm.showEmail')}
           checked={values.show_contact_email}
           onChecked={set('show_contact_email')}
           errors={submission.fieldErrors('show_contact_email')}
         />
         <CheckboxField
-          label="Show contact phone publicly"
+          label={t('schemeForm.showPhone')}
           checked={values.show_contact_phone}
           onChecked={set('show_contact_phone')}
           errors={submission.fieldErrors('show_contact_phone')}

@@ -8,45 +8,47 @@ import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { KindTag } from '../components/SchemeCard';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDateTime, KIND_LABELS, londonMidnight } from '../format';
+import { formatDateTime, formatNumber, KIND_LABELS, londonMidnight } from '../format';
 import { usePagedList, useTitle } from '../hooks';
 import { navigate, useLocation } from '../router';
 import type { ActivityEntry, ActivityType, SchemeKind } from '../api/schemas';
 import { choiceParam, numberParam } from '../queryParams';
+import { t } from '../i18n';
 
 const KIND_CHOICES = () => [
-  { value: '', label: 'All kinds' },
+  { value: '', label: t('activity.allKinds') },
   ...(Object.keys(KIND_LABELS) as SchemeKind[]).map((kind) => ({ value: kind, label: KIND_LABELS[kind] })),
 ];
 
-// The label of each kind of activity the API records (its `type` filter). A Record over the
-// schema's enum, so that the build fails when the server registers a kind not named here.
+// The catalogue key of each kind of activity the API records (its `type` filter). A Record
+// over the schema's enum, so that the build fails when the server registers a kind not named
+// here; read when drawn, so that a change of language changes them.
 const ACTIVITY_TYPE_LABELS: Record<ActivityType, string> = {
-  scheme_proposed: 'Scheme proposed',
-  scheme_updated: 'Scheme details changed',
-  scheme_approved: 'Scheme approved',
-  scheme_suspended: 'Scheme suspended',
-  scheme_reinstated: 'Scheme reinstated',
-  scheme_closed: 'Scheme closed',
-  member_requested: 'Asked to join',
-  member_joined: 'Member joined',
-  member_declined: 'Join request declined',
-  member_decline_undone: 'Join request decline undone',
-  member_left: 'Member left',
-  member_removed: 'Member removed',
-  role_changed: 'Role changed',
-  site_proposed: 'Speedwatch site proposed',
-  site_approved: 'Speedwatch site approved',
-  site_rejected: 'Speedwatch site rejected',
-  site_suspended: 'Speedwatch site suspended',
-  session_submitted: 'Speedwatch session submitted',
-  session_amended: 'Speedwatch session amended',
-  alert_published: 'Alert published',
+  scheme_proposed: 'activityType.scheme_proposed',
+  scheme_updated: 'activityType.scheme_updated',
+  scheme_approved: 'activityType.scheme_approved',
+  scheme_suspended: 'activityType.scheme_suspended',
+  scheme_reinstated: 'activityType.scheme_reinstated',
+  scheme_closed: 'activityType.scheme_closed',
+  member_requested: 'activityType.member_requested',
+  member_joined: 'activityType.member_joined',
+  member_declined: 'activityType.member_declined',
+  member_decline_undone: 'activityType.member_decline_undone',
+  member_left: 'activityType.member_left',
+  member_removed: 'activityType.member_removed',
+  role_changed: 'activityType.role_changed',
+  site_proposed: 'activityType.site_proposed',
+  site_approved: 'activityType.site_approved',
+  site_rejected: 'activityType.site_rejected',
+  site_suspended: 'activityType.site_suspended',
+  session_submitted: 'activityType.session_submitted',
+  session_amended: 'activityType.session_amended',
+  alert_published: 'activityType.alert_published',
 };
 
-export const ACTIVITY_TYPES: { value: string; label: string }[] = [
-  { value: '', label: 'All activity' },
-  ...Object.entries(ACTIVITY_TYPE_LABELS).map(([value, label]) => ({ value, label })),
+export const ACTIVITY_TYPES = (): { value: string; label: string }[] => [
+  { value: '', label: t('activity.allTypes') },
+  ...Object.entries(ACTIVITY_TYPE_LABELS).map(([value, key]) => ({ value, label: t(key) })),
 ];
 
 /** The filters as the page's address holds them. */
@@ -89,10 +91,10 @@ function filtersUrl(filters: ActivityFilters): string {
 }
 
 export function ActivityScreen() {
-  useTitle('Activity');
+  useTitle(t('activity.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Activity</h1>
+      <h1 tabIndex={-1}>{t('activity.title')}</h1>
       <RequireSignIn>{() => <ActivityLog />}</RequireSignIn>
     </>
   );
@@ -114,47 +116,54 @@ function ActivityLog() {
 
   const fetchPage = useCallback((page: number) => api.activity({ ...toApiQuery(filters), page }), [filters]);
   const list = usePagedList<ActivityEntry>(fetchPage);
+  const types = ACTIVITY_TYPES();
   const typeChoices =
-    filters.type && !ACTIVITY_TYPES.some((choice) => choice.value === filters.type)
-      ? [...ACTIVITY_TYPES, { value: filters.type, label: filters.type }]
-      : ACTIVITY_TYPES;
+    filters.type && !types.some((choice) => choice.value === filters.type)
+      ? [...types, { value: filters.type, label: filters.type }]
+      : types;
 
   return (
     <>
-      <p>Changes in the schemes you coordinate or cover as police liaison, newest first.</p>
+      <p>{t('activity.intro')}</p>
       <form
         class="filters"
-        aria-label="Filter activity"
+        aria-label={t('activity.filterLabel')}
         onSubmit={(event) => {
           event.preventDefault();
           navigate(filtersUrl({ ...filters, kind, type, since }));
         }}
       >
-        <SelectField label="Scheme kind" value={kind} onValue={setKind} choices={KIND_CHOICES()} />
-        <SelectField label="Type" value={type} onValue={setType} choices={typeChoices} />
-        <TextField label="Since" type="date" hint="Only show activity on or after this day." value={since} onValue={setSince} />
+        <SelectField label={t('activity.kind')} value={kind} onValue={setKind} choices={KIND_CHOICES()} />
+        <SelectField label={t('activity.type')} value={type} onValue={setType} choices={typeChoices} />
+        <TextField
+          label={t('activity.since')}
+          type="date"
+          hint={t('activity.sinceHint')}
+          value={since}
+          onValue={setSince}
+        />
         <button type="submit" class="button button--primary button--wide">
-          Filter
+          {t('activity.filter')}
         </button>
       </form>
       <p class="download">
         <a class="button button--secondary button--wide" href={api.activityExportUrl(toApiQuery(filters))} download>
-          Download CSV
+          {t('activity.download')}
         </a>
       </p>
       <section aria-labelledby="log-heading">
-        <h2 id="log-heading">Log</h2>
+        <h2 id="log-heading">{t('activity.log')}</h2>
         <p role="status" class="results__count">
-          {list.loading ? 'Loading…' : list.error ? '' : `${list.count} ${list.count === 1 ? 'entry' : 'entries'}.`}
+          {list.loading ? t('common.loading') : list.error ? '' : t('activity.count', { count: list.count, n: formatNumber(list.count) })}
         </p>
         {list.loading ? (
-          <Loading what="activity" />
+          <Loading what={t('activity.loadingWhat')} />
         ) : (
           <>
             <ErrorAlert messages={list.error ? list.error.otherMessages([]) : []} />
             {list.items.length === 0 && !list.error ? (
               <EmptyState>
-                <p>No activity matches these filters. Try an earlier date or all types.</p>
+                <p>{t('activity.none')}</p>
               </EmptyState>
             ) : (
               <ol class="activity-list">
@@ -165,20 +174,20 @@ function ActivityLog() {
                       <span class="activity-entry__type">{entry.type_display || entry.type}</span>
                       {entry.scheme && (
                         <>
-                          {' in '}
+                          {` ${t('activity.in')} `}
                           <a href={`/schemes/${entry.scheme.id}`}>{entry.scheme.name}</a> <KindTag kind={entry.scheme.kind} />
                         </>
                       )}
                     </p>
                     <p class="activity-entry__meta">
                       <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-                      {entry.actor_name && <> by {entry.actor_name}</>}
+                      {entry.actor_name && <> {t('activity.by', { name: entry.actor_name })}</>}
                     </p>
                   </li>
                 ))}
               </ol>
             )}
-            <ShowMoreButton list={list} noun="entries" />
+            <ShowMoreButton list={list} noun={t('activity.noun')} />
           </>
         )}
       </section>

@@ -12,13 +12,15 @@ import { RequireSignIn } from '../components/RequireSignIn';
 import { asApiError, useSubmission, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { AccountDeletionPreview, HeldData, Me } from '../api/schemas';
+import { formatNumber } from '../format';
+import { t } from '../i18n';
 
 export function DeleteAccountScreen() {
-  useTitle('Delete your account');
+  useTitle(t('deleteAccount.title'));
   return (
     <section class="narrow">
-      <BackLink href="/profile" label="Profile" />
-      <h1 tabIndex={-1}>Delete your account</h1>
+      <BackLink href="/profile" label={t('deleteAccount.profile')} />
+      <h1 tabIndex={-1}>{t('deleteAccount.title')}</h1>
       <RequireSignIn>{(me) => <DeleteAccount me={me} />}</RequireSignIn>
     </section>
   );
@@ -63,7 +65,7 @@ function DeleteAccount({ me }: { me: Me }) {
   }, []);
 
   if (loadError) return <ErrorAlert messages={loadError.otherMessages([])} />;
-  if (!preview) return <Loading what="what your account holds" />;
+  if (!preview) return <Loading what={t('deleteAccount.loadingWhat')} />;
 
   const deleteNow = () =>
     submission.run(async () => {
@@ -76,24 +78,21 @@ function DeleteAccount({ me }: { me: Me }) {
       }
       forgetOnThisDevice(me);
       setMe(null);
-      goWithMessage('/', 'Your account has been deleted and you have been signed out. Thank you for looking out for your neighbours.');
+      goWithMessage('/', t('deleteAccount.done'));
     });
 
   const yours = preview.held.filter((item) => item.count > 0);
   const others = preview.held.filter((item) => item.count === 0);
   const passwordErrors = passwordMissing
-    ? ['Enter your password to delete your account.']
+    ? [t('deleteAccount.passwordMissing')]
     : submission.fieldErrors('password');
 
   return (
     <>
-      <p>
-        Deleting your account cannot be undone. Your name, email address, phone number, home postcode and password are
-        removed from Patchwatch, and you are signed out on every device.
-      </p>
+      <p>{t('deleteAccount.intro')}</p>
       {preview.blockers.length > 0 && (
         <div class="panel panel--danger" role="region" aria-labelledby="hand-over-heading">
-          <h2 id="hand-over-heading">Hand over first</h2>
+          <h2 id="hand-over-heading">{t('deleteAccount.handOver')}</h2>
           {preview.blockers.map((blocker) => (
             <p key={blocker.link}>
               {blocker.message} <a href={blocker.link}>{blocker.link_text}</a>
@@ -101,21 +100,21 @@ function DeleteAccount({ me }: { me: Me }) {
           ))}
         </div>
       )}
-      <h2>What happens to what you did</h2>
-      {yours.length ? <HeldList items={yours} /> : <p>You have no memberships, alerts or speedwatch records yet.</p>}
+      <h2>{t('deleteAccount.whatHappens')}</h2>
+      {yours.length ? <HeldList items={yours} /> : <p>{t('deleteAccount.nothingYet')}</p>}
       {others.length > 0 && (
         <details class="held-more">
-          <summary>{yours.length ? 'Everything else Patchwatch could hold' : 'What Patchwatch would do with them'}</summary>
+          <summary>{yours.length ? t('deleteAccount.everythingElse') : t('deleteAccount.wouldDo')}</summary>
           <HeldList items={others} />
         </details>
       )}
-      <p>What is kept is kept only as long as everyone's: vehicle registrations, for example, are anonymised after a year.</p>
+      <p>{t('deleteAccount.keptAsLong')}</p>
       <p>
-        Want a copy first?{' '}
+        {t('deleteAccount.copyFirst')}{' '}
         <a href={api.myDataExportUrl()} download>
-          Download your data
+          {t('deleteAccount.download')}
         </a>{' '}
-        before you delete your account.
+        {t('deleteAccount.beforeYouDelete')}
       </p>
       {preview.can_delete && (
         <form
@@ -126,13 +125,13 @@ function DeleteAccount({ me }: { me: Me }) {
             event.preventDefault();
           }}
         >
-          <h2>Delete your account</h2>
+          <h2>{t('deleteAccount.title')}</h2>
           <ErrorAlert messages={submission.otherErrors(['password'])} />
           <TextField
-            label="Your password"
+            label={t('deleteAccount.password')}
             type="password"
             autoComplete="current-password"
-            hint="To check it is you."
+            hint={t('deleteAccount.passwordHint')}
             required
             value={password}
             onValue={(value) => {
@@ -142,9 +141,9 @@ function DeleteAccount({ me }: { me: Me }) {
             errors={passwordErrors}
           />
           <ConfirmAction
-            label="Delete my account"
-            question="Delete your account for good? This cannot be undone."
-            confirmLabel="Yes, delete my account"
+            label={t('deleteAccount.delete')}
+            question={t('deleteAccount.question')}
+            confirmLabel={t('deleteAccount.confirm')}
             danger
             onAsk={async () => {
               const missing = password === '';
@@ -166,7 +165,7 @@ function HeldList({ items }: { items: HeldData[] }) {
         <li key={item.what} class="held-list__item">
           <p class="held-list__what">
             {item.what}
-            {item.count > 0 && `: ${item.count}`}
+            {item.count > 0 && `: ${formatNumber(item.count)}`}
           </p>
           <p class="held-list__outcome">{item.outcome}</p>
         </li>

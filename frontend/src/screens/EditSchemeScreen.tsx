@@ -9,12 +9,13 @@ import { SchemeForm, toSchemeInput, type SchemeFormValues } from '../components/
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Scheme, SchemeInput } from '../api/schemas';
+import { t } from '../i18n';
 
 export function EditSchemeScreen({ id }: { id: string }) {
-  useTitle('Edit scheme details');
+  useTitle(t('editScheme.title'));
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Edit scheme details</h1>
+      <h1 tabIndex={-1}>{t('editScheme.title')}</h1>
       <RequireSignIn>{() => <EditLoader id={id} />}</RequireSignIn>
     </section>
   );
@@ -48,11 +49,12 @@ function EditLoader({ id }: { id: string }) {
   }, [id]);
 
   if (error) return <ErrorAlert messages={error.general.length ? error.general : [error.message]} />;
-  if (!scheme || !config) return <Loading what="scheme" />;
+  if (!scheme || !config) return <Loading what={t('editScheme.loadingWhat')} />;
   if (!scheme.actions.edit) {
     return (
       <p>
-        Only the coordinators of {scheme.name} can change its details. <a href={`/schemes/${scheme.id}`}>Back to the scheme</a>
+        {t('editScheme.onlyCoordinators', { name: scheme.name })}{' '}
+        <a href={`/schemes/${scheme.id}`}>{t('editScheme.backToScheme')}</a>
       </p>
     );
   }
@@ -61,15 +63,15 @@ function EditLoader({ id }: { id: string }) {
   return (
     <>
       <p>
-        <a href={`/schemes/${scheme.id}`}>Back to {scheme.name}</a>
+        <a href={`/schemes/${scheme.id}`}>{t('editScheme.backTo', { name: scheme.name })}</a>
       </p>
       <SchemeForm
         config={config}
         initial={initial}
-        submitLabel="Save changes"
+        submitLabel={t('editScheme.submit')}
         areaNote={
           scheme.boundary
-            ? 'This scheme has a drawn boundary. Leave the map alone to keep it; choosing a centre replaces it with a circle.'
+            ? t('editScheme.boundaryNote')
             : undefined
         }
         onSubmit={async (values) => {
@@ -86,7 +88,7 @@ function EditLoader({ id }: { id: string }) {
             changes.radius_m = after.radius_m;
           }
           if (Object.keys(changes).length) await api.updateScheme(scheme.id, changes);
-          goWithMessage(`/schemes/${scheme.id}`, 'The scheme details have been saved.');
+          goWithMessage(`/schemes/${scheme.id}`, t('editScheme.saved'));
         }}
       />
     </>

@@ -6,16 +6,14 @@ import { JoinRequestQueue } from '../components/JoinRequestQueue';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { usePagedList, useTitle } from '../hooks';
 import type { Member } from '../api/schemas';
+import { t } from '../i18n';
 
 export function JoinRequestsScreen() {
-  useTitle('Join requests');
+  useTitle(t('joinRequests.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Join requests</h1>
-      <p>
-        People waiting to join the schemes you coordinate (or cover as police liaison). Approve them to share the scheme's
-        details; a decline can be undone for a few minutes, and the person is told only after that.
-      </p>
+      <h1 tabIndex={-1}>{t('joinRequests.title')}</h1>
+      <p>{t('joinRequests.intro')}</p>
       <RequireSignIn>{() => <Queue />}</RequireSignIn>
     </>
   );
@@ -24,5 +22,5 @@ export function JoinRequestsScreen() {
 function Queue() {
   const fetchPage = useCallback((page: number) => api.joinRequests(page), []);
   const list = usePagedList<Member>(fetchPage);
-  return <JoinRequestQueue list={list} headingLevel={2} emptyText="No one is waiting to join your schemes. New requests will appear here." />;
+  return <JoinRequestQueue list={list} headingLevel={2} emptyText={t('joinRequests.none')} />;
 }

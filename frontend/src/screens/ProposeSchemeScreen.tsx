@@ -8,16 +8,14 @@ import { SchemeForm, toSchemeInput, type SchemeFormValues } from '../components/
 import { useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { Me } from '../api/schemas';
+import { t } from '../i18n';
 
 export function ProposeSchemeScreen() {
-  useTitle('Propose a scheme');
+  useTitle(t('proposeScheme.title'));
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Propose a scheme</h1>
-      <p>
-        Tell us about the scheme you want to start. The police liaison for the area reviews every proposal before it
-        appears in the directory. You will be its first coordinator.
-      </p>
+      <h1 tabIndex={-1}>{t('proposeScheme.title')}</h1>
+      <p>{t('proposeScheme.intro')}</p>
       <RequireSignIn>{(me) => <ProposeForm me={me} />}</RequireSignIn>
     </section>
   );
@@ -43,7 +41,7 @@ function ProposeForm({ me }: { me: Me }) {
     <SchemeForm
       config={config}
       initial={initial}
-      submitLabel="Propose scheme"
+      submitLabel={t('proposeScheme.submit')}
       forceFromLocation
       onSubmit={async (values) => {
         const created = await api.proposeScheme(toSchemeInput(values));
@@ -51,7 +49,7 @@ function ProposeForm({ me }: { me: Me }) {
         refreshMe();
         goWithMessage(
           `/schemes/${created.id}`,
-          'Thank you. Your scheme has been proposed and is waiting for the police liaison to review it.',
+          t('proposeScheme.done'),
         );
       }}
     />

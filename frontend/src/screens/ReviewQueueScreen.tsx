@@ -20,12 +20,13 @@ import { formatDate, formatRadius, SHORT_STATUS_LABELS } from '../format';
 import { asApiError, usePagedList, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { liaisonForce, type Me, type Scheme, type SchemeStatus, type SchemeSummary, type StatusChange } from '../api/schemas';
+import { t } from '../i18n';
 
 export function ReviewQueueScreen() {
-  useTitle('Review queue');
+  useTitle(t('review.title'));
   return (
     <>
-      <h1 tabIndex={-1}>Review queue</h1>
+      <h1 tabIndex={-1}>{t('review.title')}</h1>
       <RequireSignIn>{(me) => <ProposalList me={me} />}</RequireSignIn>
     </>
   );
@@ -41,19 +42,19 @@ function ProposalList({ me }: { me: Me }) {
   const list = usePagedList<SchemeSummary>(me.actions.review_schemes ? fetchPage : null);
 
   if (!me.actions.review_schemes) {
-    return <p>Only police liaison officers review proposed schemes.</p>;
+    return <p>{t('review.onlyLiaisons')}</p>;
   }
   return (
     <>
-      <p>Schemes proposed in the {me.liaison?.force_name} area, newest first. Approve one to list it in the directory.</p>
+      <p>{t('review.intro', { force: me.liaison?.force_name ?? '' })}</p>
       {list.loading ? (
-        <Loading what="proposals" />
+        <Loading what={t('review.loadingWhat')} />
       ) : (
         <>
           <ErrorAlert messages={list.error?.general ?? []} />
           {list.items.length === 0 && !list.error ? (
             <EmptyState>
-              <p>No schemes are waiting for review. New proposals will appear here.</p>
+              <p>{t('review.none')}</p>
             </EmptyState>
           ) : (
             <ul class="card-list">
@@ -69,7 +70,7 @@ function ProposalList({ me }: { me: Me }) {
               ))}
             </ul>
           )}
-          <ShowMoreButton list={list} noun="proposals" />
+          <ShowMoreButton list={list} noun={t('review.noun')} />
         </>
       )}
     </>
@@ -102,36 +103,36 @@ function ProposalDetails({ summary, scheme, history }: { summary: SchemeSummary;
   const { config } = useSession();
   const proposed = history.find((change) => change.to_status === 'proposed' && !change.from_status);
   const area = summary.boundary
-    ? 'A drawn boundary.'
+    ? t('review.drawnBoundary')
     : summary.radius_m
-      ? `Within ${formatRadius(summary.radius_m)} of its centre.`
+      ? t('review.within', { radius: formatRadius(summary.radius_m) })
       : '';
   return (
     <div class="proposal">
       <dl class="card__facts">
         <div>
-          <dt>Proposed by</dt>
+          <dt>{t('review.proposedBy')}</dt>
           <dd>
             {scheme.proposer ? (
               <>
                 {scheme.proposer.name} (<a href={`mailto:${scheme.proposer.email}`}>{scheme.proposer.email}</a>)
               </>
             ) : (
-              'Not known'
+              t('review.notKnown')
             )}
             {proposed && `, ${formatDate(proposed.at)}`}
           </dd>
         </div>
         {area && (
           <div>
-            <dt>Area</dt>
+            <dt>{t('review.area')}</dt>
             <dd>{area}</dd>
           </div>
         )}
       </dl>
       {scheme.description && <p class="card__detail proposal__description">{scheme.description}</p>}
       {config && <AreaMap config={config} scheme={summary} />}
-      <h3 class="proposal__heading">History</h3>
+      <h3 class="proposal__heading">{t('review.history')}</h3>
       <HistoryList entries={history} labels={SHORT_STATUS_LABELS} />
     </div>
   );
@@ -155,7 +156,7 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
       setDecided(true);
       onDecided(status);
       setDeclining(false);
-      result.say(approve ? `${scheme.name} is approved and now appears in the directory.` : `The proposal for ${scheme.name} has been declined.`);
+      result.say(approve ? t('schemeStatusAction.approved', { name: scheme.name }) : t('schemeStatusAction.declined', { name: scheme.name }));
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -170,18 +171,18 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
         {scheme.name}
       </span>
       {proposal.error ? (
-        <ErrorAlert messages={[`The details of this proposal could not be read: ${proposal.error.message}`]} />
+        <ErrorAlert messages={[t('review.unreadable', { problem: proposal.error.message })]} />
       ) : proposal.scheme && proposal.history ? (
         <ProposalDetails summary={scheme} scheme={proposal.scheme} history={proposal.history} />
       ) : (
-        <Loading what="the proposal" />
+        <Loading what={t('review.loadingProposal')} />
       )}
       <ErrorAlert messages={error ? error.otherMessages(declining ? ['reason'] : []) : []} />
       <ActionResult result={result} />
       {!proposal.scheme?.actions.review || decided ? null : declining ? (
         <ReasonForm
-          submitLabel="Decline"
-          hint="The proposer will see this reason."
+          submitLabel={t('schemeStatusAction.decline')}
+          hint={t('schemeStatusAction.proposerSees')}
           errors={error?.fields.reason}
           onSubmit={(reason) => decide(false, reason)}
           onCancel={() => {
@@ -198,10 +199,10 @@ function ProposalCard({ scheme, onDecided }: { scheme: SchemeSummary; onDecided:
             aria-disabled={busy ? 'true' : undefined}
             onClick={() => decide(true)}
           >
-            Approve
+            {t('schemeStatusAction.approve')}
           </button>
           <button type="button" class="button button--danger-outline" aria-describedby={headingId} onClick={() => setDeclining(true)}>
-            Decline
+            {t('schemeStatusAction.decline')}
           </button>
         </div>
       )}

@@ -12,11 +12,12 @@ import { Loading } from '../components/Loading';
 import { MemberContact } from '../components/MemberContact';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
-import { formatDate, formatTime, ROLE_LABELS } from '../format';
+import { formatDate, formatNumber, formatTime, ROLE_LABELS } from '../format';
 import { joinRequestsChanged } from '../joinRequestCount';
 import { asApiError, usePagedList, useTitle, type PagedList } from '../hooks';
 import { useSession } from '../session';
 import type { Member, MemberRole, Scheme } from '../api/schemas';
+import { t } from '../i18n';
 
 export function SchemeMembersScreen({ id }: { id: string }) {
   return <RequireSignIn>{() => <MembersLoader id={id} />}</RequireSignIn>;
@@ -25,7 +26,7 @@ export function SchemeMembersScreen({ id }: { id: string }) {
 function MembersLoader({ id }: { id: string }) {
   const [scheme, setScheme] = useState<Scheme | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useTitle(scheme ? `Members of ${scheme.name}` : 'Members');
+  useTitle(scheme ? t('members.titleOf', { name: scheme.name }) : t('members.title'));
 
   useEffect(() => {
     api.scheme(Number(id)).then(setScheme, (err) => setError(asApiError(err)));
@@ -34,12 +35,12 @@ function MembersLoader({ id }: { id: string }) {
   if (error || (scheme && !scheme.actions.view_members)) {
     return (
       <>
-        <h1 tabIndex={-1}>Members</h1>
-        <ErrorAlert
-          messages={error ? error.general : ['Only the coordinators of this scheme and its police liaison can see its members.']}
-        />
+        <h1 tabIndex={-1}>{t('members.title')}</h1>
+        <ErrorAlert messages={error ? error.general : [t('members.onlyManagers')]} />
         <p>
-          <a href={scheme ? `/schemes/${scheme.id}` : '/'}>{scheme ? `Back to ${scheme.name}` : 'Back to the directory'}</a>
+          <a href={scheme ? `/schemes/${scheme.id}` : '/'}>
+            {scheme ? t('members.backTo', { name: scheme.name }) : t('members.backToDirectory')}
+          </a>
         </p>
       </>
     );
@@ -47,7 +48,7 @@ function MembersLoader({ id }: { id: string }) {
   if (!scheme) {
     return (
       <>
-        <h1 tabIndex={-1}>Members</h1>
+        <h1 tabIndex={-1}>{t('members.title')}</h1>
         <Loading />
       </>
     );
@@ -75,17 +76,20 @@ function MembersPage({ scheme }: { scheme: Scheme }) {
 
   return (
     <>
-      <h1 tabIndex={-1}>Members of {scheme.name}</h1>
+      <h1 tabIndex={-1}>{t('members.titleOf', { name: scheme.name })}</h1>
       <p>
-        <a href={`/schemes/${scheme.id}`}>Back to the scheme page</a>
+        <a href={`/schemes/${scheme.id}`}>{t('members.backToScheme')}</a>
       </p>
 
       <section aria-labelledby="requests-heading">
-        <h2 id="requests-heading">Join requests{!pending.loading && ` (${Math.max(0, pending.count - decided)})`}</h2>
+        <h2 id="requests-heading">
+          {t('members.requestsHeading')}
+          {!pending.loading && ` (${formatNumber(Math.max(0, pending.count - decided))})`}
+        </h2>
         <JoinRequestQueue
           list={pending}
           schemeId={scheme.id}
-          emptyText="No one is waiting to join. New requests will appear here."
+          emptyText={t('members.noRequests')}
           onDecided={(_, decision) => {
             setDecided((count) => count + (decision === 'undone' ? -1 : 1));
             if (decision === 'approved') members.reload();
@@ -95,19 +99,22 @@ function MembersPage({ scheme }: { scheme: Scheme }) {
       </section>
 
       <section aria-labelledby="members-heading">
-        <h2 id="members-heading">Members{!members.loading && ` (${members.count})`}</h2>
+        <h2 id="members-heading">
+          {t('members.title')}
+          {!members.loading && ` (${formatNumber(members.count)})`}
+        </h2>
         <form
           class="inline-search"
           role="search"
-          aria-label="Members"
+          aria-label={t('members.title')}
           onSubmit={(event) => {
             event.preventDefault();
             setAppliedQ(q.trim());
           }}
         >
-          <TextField label="Find a member" type="search" hint="Name or email." value={q} onValue={setQ} />
+          <TextField label={t('members.find')} type="search" hint={t('members.findHint')} value={q} onValue={setQ} />
           <button type="submit" class="button button--secondary">
-            Find
+            {t('members.findButton')}
           </button>
         </form>
         <MemberList list={members} scheme={scheme} filtered={!!appliedQ} />
@@ -117,13 +124,13 @@ function MembersPage({ scheme }: { scheme: Scheme }) {
 }
 
 function MemberList({ list, scheme, filtered }: { list: PagedList<Member>; scheme: Scheme; filtered: boolean }) {
-  if (list.loading) return <Loading what="members" />;
+  if (list.loading) return <Loading what={t('members.loadingWhat')} />;
   return (
     <>
       <ErrorAlert messages={list.error?.general ?? []} />
       {list.items.length === 0 && !list.error ? (
         <EmptyState>
-          <p>{filtered ? 'No members match that search.' : 'No members yet. Approved requests will appear here.'}</p>
+          <p>{filtered ? t('members.noneMatch') : t('members.none')}</p>
         </EmptyState>
       ) : (
         <ul class="card-list">
@@ -138,7 +145,7 @@ function MemberList({ list, scheme, filtered }: { list: PagedList<Member>; schem
           ))}
         </ul>
       )}
-      <ShowMoreButton list={list} noun="members" />
+      <ShowMoreButton list={list} noun={t('members.noun')} />
     </>
   );
 }
@@ -166,7 +173,7 @@ function MemberCard({
     try {
       const updated = await api.setMemberRole(scheme.id, member.id, role);
       onChanged({ ...member, ...updated });
-      result.say(role === 'coordinator' ? `${who} is now a coordinator.` : `${who} is now a volunteer.`);
+      result.say(role === 'coordinator' ? t('members.nowCoordinator', { who }) : t('members.nowVolunteer', { who }));
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -180,7 +187,7 @@ function MemberCard({
       await api.removeMember(scheme.id, member.id);
       setRemoved(true);
       // The card stays, saying so; its buttons are gone, so focus moves to those words.
-      result.say(`${who} has been removed from ${scheme.name}.`);
+      result.say(t('members.removed', { who, scheme: scheme.name }));
       if (isMe) refreshMe();
     } catch (err) {
       setError(asApiError(err));
@@ -191,13 +198,13 @@ function MemberCard({
     <article class={`card${removed ? ' card--gone' : ''}`}>
       <h3 class="card__title" id={headingId}>
         {who}
-        {isMe && ' (you)'}
+        {isMe && ` ${t('members.you')}`}
       </h3>
       {!removed && (
         <>
           <p class="card__meta">
             <span class={`role-tag role-tag--${member.role}`}>{ROLE_LABELS[member.role]}</span>
-            {member.joined_at && <span>Joined {formatDate(member.joined_at)}</span>}
+            {member.joined_at && <span>{t('members.joined', { date: formatDate(member.joined_at) })}</span>}
           </p>
           <MemberContact user={member.user} />
         </>
@@ -208,25 +215,25 @@ function MemberCard({
         <div class="button-row">
           {member.role === 'volunteer' ? (
             <ConfirmAction
-              label="Promote to coordinator"
-              question={`Make ${who} a coordinator? Coordinators approve members and edit the scheme.`}
-              confirmLabel="Yes, promote"
+              label={t('members.promote')}
+              question={t('members.promoteQuestion', { who })}
+              confirmLabel={t('members.promoteConfirm')}
               describedBy={headingId}
               onConfirm={() => setRole('coordinator')}
             />
           ) : (
             <ConfirmAction
-              label="Make volunteer"
-              question={`Make ${who} a volunteer? They will no longer manage the scheme.`}
-              confirmLabel="Yes, make volunteer"
+              label={t('members.makeVolunteer')}
+              question={t('members.makeVolunteerQuestion', { who })}
+              confirmLabel={t('members.makeVolunteerConfirm')}
               describedBy={headingId}
               onConfirm={() => setRole('volunteer')}
             />
           )}
           <ConfirmAction
-            label="Remove"
-            question={`Remove ${who} from ${scheme.name}?`}
-            confirmLabel="Yes, remove"
+            label={t('members.remove')}
+            question={t('members.removeQuestion', { who, scheme: scheme.name })}
+            confirmLabel={t('members.removeConfirm')}
             danger
             describedBy={headingId}
             onConfirm={remove}
@@ -256,7 +263,7 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
   if (declined.length === 0 && !undoneAny) return null;
   return (
     <section aria-labelledby="recently-declined-heading">
-      <h3 id="recently-declined-heading">Declined in the last few minutes</h3>
+      <h3 id="recently-declined-heading">{t('members.recentlyDeclined')}</h3>
       <ErrorAlert messages={error ? [...error.general, ...Object.values(error.fields).flat()] : []} />
       <ActionResult result={result} />
       <ul class="plain-list">
@@ -265,7 +272,7 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
           return (
             <li key={member.id} class="declined-row">
               <span id={`declined-${member.id}`}>
-                {who}: they are told at {formatTime(member.decline_undo_until!)}.
+                {t('members.toldAt', { who, time: formatTime(member.decline_undo_until!) })}
               </span>
               <button
                 type="button"
@@ -277,7 +284,7 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
                     await api.undoDecline(scheme.id, member.id);
                     setDeclined((list) => list.filter((m) => m.id !== member.id));
                     setUndoneAny(true);
-                    result.say(`Undone: the request from ${who} is waiting again.`);
+                    result.say(t('members.undone', { who }));
                     joinRequestsChanged(1);
                     onUndone();
                   } catch (err) {
@@ -285,7 +292,7 @@ function RecentlyDeclined({ scheme, onUndone }: { scheme: Scheme; onUndone: () =
                   }
                 }}
               >
-                Undo decline
+                {t('joinQueue.undo')}
               </button>
             </li>
           );
