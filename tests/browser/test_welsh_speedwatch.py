@@ -3,8 +3,6 @@ form that starts it, logging offences and the vehicle count, submitting, the ses
 with a correction, and the list of sessions. Every screen says it in Welsh (the server's
 messages and labels too), no English is left on them, and nothing is wider than the phone."""
 
-# The Welsh the app shows, with its typographic apostrophe (U+2019), as a Welsh reader sees it.
-# ruff: noqa: RUF001
 
 import re
 from datetime import timedelta
