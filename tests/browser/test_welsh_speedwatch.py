@@ -3,7 +3,6 @@ form that starts it, logging offences and the vehicle count, submitting, the ses
 with a correction, and the list of sessions. Every screen says it in Welsh (the server's
 messages and labels too), no English is left on them, and nothing is wider than the phone."""
 
-
 import re
 from datetime import timedelta
 from pathlib import Path
