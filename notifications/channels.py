@@ -30,6 +30,7 @@ from pywebpush import WebPushException, webpush
 
 from core import notify
 from notifications.models import AlertText, Channel, Notice, PushReceipt, PushSubscription
+from notifications.wording import language_tag
 
 logger = logging.getLogger(__name__)
 
@@ -354,6 +355,7 @@ class PushSender:
         payload = {
             "title": _digest_title(notices),
             "body": "; ".join(_headline(notice) for notice in notices)[:200],
+            "lang": language_tag(),
             "url": "/alerts",
             "tag": "patchwatch-digest",
         }

@@ -39,15 +39,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from areas import geo
 from notifications import selectors
 from notifications.links import alert_web_url
-from notifications.models import LANGUAGE_TAG, Alert, AlertText, MessageType
-from notifications.wording import sender_name, speaking
+from notifications.models import Alert, AlertText, MessageType
+from notifications.wording import language_tag, sender_name, speaking
 from schemes.models import Scheme
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -66,11 +65,6 @@ def title_prefix(message_type: str) -> str:
     if message_type == MessageType.CANCEL:
         return _("Cancelled: ")
     return ""
-
-
-def language_tag() -> str:
-    """The BCP 47 tag of the language of the moment (the request's)."""
-    return LANGUAGE_TAG.get((get_language() or "en").split("-")[0], LANGUAGE_TAG["en"])
 
 
 def _local(moment: datetime) -> str:

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from accounts.forces import force_name
 from accounts.models import DJANGO_LANGUAGE, Language
-from notifications.models import Alert
+from notifications.models import LANGUAGE_TAG, Alert
 
 
 def speaking(language: str) -> AbstractContextManager[None]:
@@ -21,3 +21,8 @@ def sender_name(alert: Alert) -> str:
         return alert.scheme.name
     welsh = translation.get_language() == DJANGO_LANGUAGE[Language.WELSH]
     return force_name(alert.force, language=Language.WELSH if welsh else Language.ENGLISH)
+
+
+def language_tag() -> str:
+    """The BCP 47 tag of the language of the moment (a request's, or a recipient's)."""
+    return LANGUAGE_TAG.get((translation.get_language() or "en").split("-")[0], LANGUAGE_TAG["en"])

@@ -5,6 +5,7 @@ carries one info per language, the Atom feed and the public page carry both."""
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 from xml.etree import ElementTree
 
@@ -15,6 +16,7 @@ from django.core import mail
 from lxml import etree
 
 from notifications import channels
+from notifications.dispatch import digests_send
 from notifications.guidance import CANCEL_GUIDANCE, CATEGORY_GUIDANCE, DEFAULT_CONTACT
 from notifications.models import Alert, Notice, Preference, PushSubscription
 from tests.atom import A, assert_valid_atom
@@ -410,6 +412,29 @@ def test_each_member_gets_the_push_in_their_language(
             **common,
         },
     }
+
+
+def test_a_daily_digest_pushed_to_a_welsh_member_is_marked_welsh(
+    monkeypatch, settings, publish, welsh_member
+) -> None:
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = "test-private-key"
+    Preference.objects.create(user=welsh_member, channels=["push"], daily_digest=True)
+    PushSubscription.objects.create(
+        user=welsh_member, endpoint="https://push.example.org/w", p256dh="k", auth="a"
+    )
+    pushed: list[dict] = []
+    monkeypatch.setattr(
+        channels,
+        "webpush",
+        lambda subscription_info, data, **kwargs: pushed.append(json.loads(data)),
+    )
+    publish(urgency="Expected")
+    assert pushed == []  # not urgent: it waits for the digest
+    held = Notice.objects.get(recipient=welsh_member, channel="push", in_digest=True)
+    assert digests_send(now=held.deliver_after + timedelta(minutes=1)) == 1
+    assert [(push["title"], push["body"], push["lang"]) for push in pushed] == [
+        ("Eich crynodeb dyddiol: 1 rhybudd", WELSH_TITLE, "cy")
+    ]
 
 
 def test_the_inbox_gives_every_reader_both_texts(client_for, publish, welsh_member) -> None:

@@ -126,6 +126,8 @@ interface PushPayload {
   body?: string;
   url?: string;
   tag?: string;
+  /** The language of the words (BCP 47): the recipient's, or the alert's where it has one text. */
+  lang?: string;
 }
 
 /** Only addresses on this site are opened from a notification. */
@@ -148,12 +150,12 @@ self.addEventListener('push', (event) => {
       payload = { body: event.data.text() };
     }
   }
-  const title = payload.title || 'Patchwatch alert';
+  const title = payload.title || 'Patchwatch';
   const url = localUrl(payload.url);
   const options: NotificationOptions & { renotify?: boolean } = {
     body: payload.body || '',
     data: { url },
-    lang: 'en-GB',
+    lang: payload.lang || 'en-GB',
   };
   if (payload.tag) {
     // A later message about the same alert (an update) replaces the earlier notification.
