@@ -6,6 +6,8 @@ is cleared when the account row goes). Drafts, never sent, are deleted. Replies 
 their inbox, alert settings and push subscriptions go with the account.
 """
 
+from django.utils.translation import gettext as _
+
 from accounts.deletion import DeletionHandler, HeldData
 from accounts.models import User
 from notifications.models import Alert, AlertStatus, Notice, PushSubscription, Reply
@@ -15,30 +17,32 @@ def _held(user: User) -> list[HeldData]:
     issued = Alert.objects.filter(issuer=user)
     return [
         HeldData(
-            what="Alerts you sent",
+            what=_("Alerts you sent"),
             count=issued.exclude(status=AlertStatus.DRAFT).count(),
-            outcome="Kept, because other people received them and they are part of the "
-            "record of what happened; they no longer show your name.",
+            outcome=_(
+                "Kept, because other people received them and they are part of the "
+                "record of what happened; they no longer show your name."
+            ),
         ),
         HeldData(
-            what="Alert drafts you never sent",
+            what=_("Alert drafts you never sent"),
             count=issued.filter(status=AlertStatus.DRAFT).count(),
-            outcome="Deleted.",
+            outcome=_("Deleted."),
         ),
         HeldData(
-            what="Replies you wrote to alerts",
+            what=_("Replies you wrote to alerts"),
             count=Reply.objects.filter(author=user).count(),
-            outcome="Deleted.",
+            outcome=_("Deleted."),
         ),
         HeldData(
-            what="Alerts in your inbox",
+            what=_("Alerts in your inbox"),
             count=Notice.objects.filter(recipient=user).values("alert").distinct().count(),
-            outcome="Deleted, with your alert settings.",
+            outcome=_("Deleted, with your alert settings."),
         ),
         HeldData(
-            what="Devices allowed to show you notifications",
+            what=_("Devices allowed to show you notifications"),
             count=PushSubscription.objects.filter(user=user).count(),
-            outcome="Forgotten: they receive nothing more.",
+            outcome=_("Forgotten: they receive nothing more."),
         ),
     ]
 

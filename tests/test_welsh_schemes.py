@@ -211,6 +211,16 @@ def test_what_deleting_an_account_would_do_is_said_in_welsh(client_for, coordina
         "outcome": "Daw i ben. Mae cofnod pob cynllun yn nodi bod aelod wedi dileu ei gyfrif, "
         "heb eich enw.",
     }
+    # Every part's entries, the alerts' and the speedwatch records' too, are in Welsh.
+    outcomes = {item["what"]: item["outcome"] for item in preview["held"]}
+    assert outcomes["Rhybuddion a anfonwyd gennych"] == (
+        "Yn cael eu cadw, gan fod pobl eraill wedi'u cael a'u bod yn rhan o'r cofnod o'r hyn a "
+        "ddigwyddodd; nid ydynt yn dangos eich enw mwyach."
+    )
+    assert outcomes["Cywiriadau a wnaethoch i sesiynau a gyflwynwyd"] == (
+        "Yn cael eu cadw, heb eich enw."
+    )
+    assert [what for what in outcomes if what.startswith(("Alerts", "Speedwatch", "Letters"))] == []
 
 
 def test_the_force_suggested_for_a_place_is_explained_in_welsh(client_for, stranger) -> None:

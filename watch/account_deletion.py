@@ -10,6 +10,7 @@ keepers' data answers for it, after they leave as much as before.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.deletion import DeletionHandler, HeldData
 from accounts.models import User
@@ -20,33 +21,40 @@ def _held(user: User) -> list[HeldData]:
     logged = Session.objects.filter(Q(created_by=user) | Q(submitted_by=user)).distinct()
     return [
         HeldData(
-            what="Speedwatch sessions you logged or submitted",
+            what=_("Speedwatch sessions you logged or submitted"),
             count=logged.count(),
-            outcome="Kept with their offences, which are the evidence behind letters to "
-            "vehicle keepers and police referrals; your name is removed from them.",
+            outcome=_(
+                "Kept with their offences, which are the evidence behind letters to "
+                "vehicle keepers and police referrals; your name is removed from them."
+            ),
         ),
         HeldData(
-            what="Speedwatch sessions you were present at",
+            what=_("Speedwatch sessions you were present at"),
             count=Session.objects.filter(present=user).count(),
-            outcome="Kept; your name is removed from the members present. The session's "
-            "volunteer hours still count for the scheme.",
+            outcome=_(
+                "Kept; your name is removed from the members present. The session's "
+                "volunteer hours still count for the scheme."
+            ),
         ),
         HeldData(
-            what="Corrections you made to submitted sessions",
+            what=_("Corrections you made to submitted sessions"),
             count=SessionAmendment.objects.filter(actor=user).count(),
-            outcome="Kept, without your name.",
+            outcome=_("Kept, without your name."),
         ),
         HeldData(
-            what="Letters you posted through GOV.UK Notify",
+            what=_("Letters you posted through GOV.UK Notify"),
             count=PostedLetter.objects.filter(posted_by=user).count(),
-            outcome="Kept, without your name: they are the record of what was sent to "
-            "vehicle keepers.",
+            outcome=_(
+                "Kept, without your name: they are the record of what was sent to vehicle keepers."
+            ),
         ),
         HeldData(
-            what="Searches and exports of vehicle registrations you made",
+            what=_("Searches and exports of vehicle registrations you made"),
             count=AuditRecord.objects.filter(actor=user).count(),
-            outcome="Kept with your name: the law requires that whoever looked at vehicle "
-            "keepers' details can be held to account for it, also after they leave.",
+            outcome=_(
+                "Kept with your name: the law requires that whoever looked at vehicle "
+                "keepers' details can be held to account for it, also after they leave."
+            ),
         ),
     ]
 
