@@ -4,12 +4,17 @@ prose reads from the payload that ``notifications.services`` records with it."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from notifications.models import AlertActivity
 from schemes.activity import ActivityKind
 
 
 def _published(actor: str, payload: Mapping[str, Any]) -> str:
-    return f"{actor} published an alert: {payload['title']}"
+    return _("%(actor)s published an alert: %(title)s") % {
+        "actor": actor,
+        "title": payload["title"],
+    }
 
 
 KINDS: dict[str, ActivityKind] = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.forces import PoliceForce
 from accounts.models import Language
@@ -25,7 +25,7 @@ from schemes.models import Scheme
 class AlertActivity(models.TextChoices):
     """What the alerts app records in a scheme's activity log (schemes.activity)."""
 
-    ALERT_PUBLISHED = "alert_published", "Alert published"
+    ALERT_PUBLISHED = "alert_published", gettext_lazy("Alert published")
 
 
 class Category(models.TextChoices):

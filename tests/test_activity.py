@@ -673,3 +673,41 @@ def test_deleting_an_account_takes_the_name_out_of_the_facts_too(scheme, coordin
             "A member deleted their account and left the scheme.",
         ),
     ]
+
+
+def test_speedwatch_and_alert_entries_read_in_welsh() -> None:
+    from django.utils import translation
+
+    from schemes.activity import activity_kind_label, activity_summary_render
+
+    def render(type: str, actor: str, **payload) -> str:
+        return activity_summary_render(type=type, actor_name=actor, payload=payload)
+
+    with translation.override("cy"):
+        assert render("site_proposed", "Ann", site="Elm Road", speed_limit_mph=30) == (
+            "Cynigiodd Ann y safle Elm Road (30 mya)."
+        )
+        assert render("site_rejected", "Ann", site="Elm Road", to_status="rejected") == (
+            "Ann: gwrthodwyd y safle Elm Road."
+        )
+        assert render(
+            "session_submitted",
+            "Ann",
+            site="Elm Road",
+            vehicles_counted=200,
+            offences=2,
+            vehicles_offending=1,
+        ) == ("Cyflwynodd Ann sesiwn yn Elm Road: cerbydau 200, troseddau 2 (cerbydau 1).")
+        assert render("alert_published", "Ann", title="Tân") == "Cyhoeddodd Ann rybudd: Tân"
+        assert [
+            str(activity_kind_label(kind))
+            for kind in ("site_approved", "session_amended", "alert_published")
+        ] == [
+            "Safle Gwylio Cyflymder wedi'i gymeradwyo",
+            "Sesiwn Gwylio Cyflymder wedi'i diwygio",
+            "Rhybudd wedi'i gyhoeddi",
+        ]
+    # The stored English is as it was.
+    assert render("site_rejected", "Ann", site="Elm Road", to_status="rejected") == (
+        "Ann: site Elm Road rejected."
+    )

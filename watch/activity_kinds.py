@@ -4,30 +4,56 @@ prose reads from the payload that ``watch.services`` records with it."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from schemes.activity import ActivityKind
-from watch.models import SpeedwatchActivity
+from watch.models import SiteStatus, SpeedwatchActivity
+
+# A decision's words, one message for each (Welsh says each differently).
+_SITE_DECIDED = {
+    SiteStatus.APPROVED: gettext_noop("%(actor)s: site %(site)s approved."),
+    SiteStatus.REJECTED: gettext_noop("%(actor)s: site %(site)s rejected."),
+    SiteStatus.SUSPENDED: gettext_noop("%(actor)s: site %(site)s suspended."),
+}
 
 
 def _site_proposed(actor: str, payload: Mapping[str, Any]) -> str:
-    return f"{actor} proposed the site {payload['site']} ({payload['speed_limit_mph']} mph)."
+    return _("%(actor)s proposed the site %(site)s (%(limit)s mph).") % {
+        "actor": actor,
+        "site": payload["site"],
+        "limit": payload["speed_limit_mph"],
+    }
 
 
 def _site_decided(actor: str, payload: Mapping[str, Any]) -> str:
-    summary = f"{actor}: site {payload['site']} {payload['to_status']}."
+    summary = _(_SITE_DECIDED[SiteStatus(payload["to_status"])]) % {
+        "actor": actor,
+        "site": payload["site"],
+    }
     reason = payload.get("reason", "")
     return f"{summary} {reason}" if reason else summary
 
 
 def _session_submitted(actor: str, payload: Mapping[str, Any]) -> str:
-    return (
-        f"{actor} submitted a session at {payload['site']}: "
-        f"{payload['vehicles_counted']} vehicles, {payload['offences']} offences "
-        f"({payload['vehicles_offending']} vehicles)."
-    )
+    return _(
+        "%(actor)s submitted a session at %(site)s: %(vehicles)s vehicles, %(offences)s "
+        "offences (%(offending)s vehicles)."
+    ) % {
+        "actor": actor,
+        "site": payload["site"],
+        "vehicles": payload["vehicles_counted"],
+        "offences": payload["offences"],
+        "offending": payload["vehicles_offending"],
+    }
 
 
 def _session_amended(actor: str, payload: Mapping[str, Any]) -> str:
-    return f"{actor} amended a session ({', '.join(payload['changed'])}): {payload['reason']}"
+    return _("%(actor)s amended a session (%(changed)s): %(reason)s") % {
+        "actor": actor,
+        "changed": ", ".join(payload["changed"]),
+        "reason": payload["reason"],
+    }
 
 
 KINDS: dict[str, ActivityKind] = {

@@ -36,12 +36,12 @@ def uk_month(field: str) -> TruncMonth:
 class SpeedwatchActivity(models.TextChoices):
     """What the speedwatch app records in a scheme's activity log (schemes.activity)."""
 
-    SITE_PROPOSED = "site_proposed", "Speedwatch site proposed"
-    SITE_APPROVED = "site_approved", "Speedwatch site approved"
-    SITE_REJECTED = "site_rejected", "Speedwatch site rejected"
-    SITE_SUSPENDED = "site_suspended", "Speedwatch site suspended"
-    SESSION_SUBMITTED = "session_submitted", "Speedwatch session submitted"
-    SESSION_AMENDED = "session_amended", "Speedwatch session amended"
+    SITE_PROPOSED = "site_proposed", gettext_lazy("Speedwatch site proposed")
+    SITE_APPROVED = "site_approved", gettext_lazy("Speedwatch site approved")
+    SITE_REJECTED = "site_rejected", gettext_lazy("Speedwatch site rejected")
+    SITE_SUSPENDED = "site_suspended", gettext_lazy("Speedwatch site suspended")
+    SESSION_SUBMITTED = "session_submitted", gettext_lazy("Speedwatch session submitted")
+    SESSION_AMENDED = "session_amended", gettext_lazy("Speedwatch session amended")
 
 
 class SiteStatus(models.TextChoices):
