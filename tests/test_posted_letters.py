@@ -29,6 +29,7 @@ from watch.models import (
     AuditAction,
     AuditRecord,
     KeeperAddress,
+    Letterhead,
     Offence,
     PostedLetter,
 )
@@ -455,6 +456,24 @@ def test_a_letter_whose_keepers_address_went_fails_with_the_reason(
     letter.refresh_from_db()
     assert letter.failure == (
         "The keeper's name and address were deleted before the letter was sent: "
+        "print it and post it yourself."
+    )
+    assert posting.letters() == []
+
+
+def test_a_letter_longer_than_notify_prints_fails_with_the_reason_and_is_not_sent(
+    monkeypatch, posting, waiting, client_for, liaison, django_capture_on_commit_callbacks
+) -> None:
+    # Notify prints up to 10 pages; a letter in Welsh and English runs to two of this one's.
+    Letterhead.objects.create(force="cambridgeshire", letter_language="bilingual")
+    monkeypatch.setattr("watch.exports.posted.NOTIFY_MAX_PAGES", 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(liaison).post(POST, {}, format="json")
+    letter = PostedLetter.objects.get(reference=waiting["AB12CDE"])
+    assert posted_letter_send(posted_letter_id=letter.pk, render=posted_letter_pdf) == "failed"
+    letter.refresh_from_db()
+    assert letter.failure == (
+        "The letter runs to 2 pages, more than the 1 GOV.UK Notify prints: "
         "print it and post it yourself."
     )
     assert posting.letters() == []

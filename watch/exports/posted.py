@@ -1,12 +1,20 @@
 """A posted letter's PDF, as GOV.UK Notify's precompiled-letter API takes it: the letter alone,
 addressed to its keeper, printed as the letters batch prints it (``watch.exports.letters``)."""
 
+import re
+
 from django.utils import timezone
 
 from watch.exports.letters import letters_pdf
 from watch.letters import letters_from
 from watch.models import KeeperAddress, Offence, PostedLetter
 from watch.selectors.letters import letterhead_for
+
+# GOV.UK Notify prints precompiled letters of up to 10 pages and refuses longer ones after
+# they are sent (validation-failed); a longer letter is said to be one to print here instead.
+NOTIFY_MAX_PAGES = 10
+# Each page of a PDF is an object of /Type /Page (the tree that holds them is /Pages).
+_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
 def posted_letter_pdf(letter_row: PostedLetter) -> bytes | str:
@@ -24,9 +32,16 @@ def posted_letter_pdf(letter_row: PostedLetter) -> bytes | str:
             "The keeper's name and address were deleted before the letter was sent: "
             "print it and post it yourself."
         )
-    return letters_pdf(
+    pdf = letters_pdf(
         letters,
         letterhead=letterhead_for(force=letter_row.force),
         on=timezone.localdate(),
         addresses={address.reference: address},
     )
+    pages = len(_PAGE.findall(pdf))
+    if pages > NOTIFY_MAX_PAGES:
+        return (
+            f"The letter runs to {pages} pages, more than the {NOTIFY_MAX_PAGES} GOV.UK Notify "
+            "prints: print it and post it yourself."
+        )
+    return pdf
