@@ -174,8 +174,10 @@ def test_a_newcomer_goes_through_patchwatch_in_welsh(page: Page, settings) -> No
 
     _open_menu(page).get_by_role("button", name="Allgofnodi").click()
     expect(_status(page, "Rydych wedi allgofnodi.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dod o hyd i gynllun gwarchod")
     # Someone else picks the phone up and reads it in English...
     page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a watch scheme")
     expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     # ...and when Siân signs in again, Patchwatch speaks Welsh to her: her choice is hers.
