@@ -168,9 +168,9 @@ def site(speedwatch: Scheme):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``--dist loadgroup``): each file's tests stay together on one
-    worker, as its module fixtures expect, and the browser tests all run on one worker, one
-    Chromium at a time, since two browsers racing for two cores make their timing flaky."""
+    worker, as its module fixtures expect. Browser test files are shared out among the
+    workers like the rest, so there is one Chromium a worker at most (``--maxprocesses``
+    caps the workers); on one worker alone they made the run's longest path (11 of its 15
+    minutes), and the browser tests wait on what they see rather than on fixed times."""
     for item in items:
-        path = item.path.as_posix()
-        group = "browser" if "/tests/browser/" in path else path
-        item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(item.path.as_posix()))
