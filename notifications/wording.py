@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager
 
 from django.utils import translation
 
-from accounts.forces import force_name
+from accounts.forces import force_name_shown
 from accounts.models import DJANGO_LANGUAGE, Language
 from notifications.models import LANGUAGE_TAG, Alert
 
@@ -19,8 +19,7 @@ def sender_name(alert: Alert) -> str:
     """Its scheme's name, or its force's, in the language of the moment where it has one."""
     if alert.scheme is not None:
         return alert.scheme.name
-    welsh = translation.get_language() == DJANGO_LANGUAGE[Language.WELSH]
-    return force_name(alert.force, language=Language.WELSH if welsh else Language.ENGLISH)
+    return force_name_shown(alert.force)
 
 
 def language_tag() -> str:

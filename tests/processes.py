@@ -258,3 +258,23 @@ def celery_beat(
         yield wait_ready(process) if wait else process
     finally:
         stop(process)
+
+
+def settings_error(**env: str) -> str:
+    """The last line of what loading the settings prints when ``env`` stops them, with the
+    message providers' own variables of this environment left out."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NOTIFY_", "SMS_", "EMAIL_", "LETTER_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import backend.settings"],
+        cwd=ROOT,
+        env={**environment, "REDIS_URL": "redis://127.0.0.1:6379/0", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    return result.stderr.strip().splitlines()[-1]

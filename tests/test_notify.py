@@ -2,9 +2,6 @@
 what is sent, how each of Notify's errors is recorded, delivery receipts by callback and by
 polling, and the rate limit within one process (across two: test_notify_rate_limit.py)."""
 
-import os
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +16,7 @@ from notifications.receipts import receipts_poll
 from notifications.services import alert_publish
 from tests.alerts import draft_alert
 from tests.factories import MembershipFactory
-from tests.processes import ROOT, free_port
+from tests.processes import free_port, settings_error
 
 pytestmark = pytest.mark.django_db
 
@@ -561,47 +558,29 @@ def test_the_poller_does_nothing_without_notify(db, settings) -> None:
 # --- configuration ----------------------------------------------------------------------
 
 
-def _settings_error(**env: str) -> str:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NOTIFY_", "SMS_", "EMAIL_"))
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import backend.settings"],
-        cwd=ROOT,
-        env={**environment, "REDIS_URL": "redis://127.0.0.1:6379/0", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    return result.stderr.strip().splitlines()[-1]
-
-
 def test_an_unknown_provider_stops_the_app_at_start_up() -> None:
-    assert _settings_error(SMS_PROVIDER="http") == (
+    assert settings_error(SMS_PROVIDER="http") == (
         "django.core.exceptions.ImproperlyConfigured: "
         "SMS_PROVIDER must be one of ['', 'console', 'notify'], not 'http'"
     )
-    assert _settings_error(EMAIL_PROVIDER="ses") == (
+    assert settings_error(EMAIL_PROVIDER="ses") == (
         "django.core.exceptions.ImproperlyConfigured: "
         "EMAIL_PROVIDER must be one of ['smtp', 'notify'], not 'ses'"
     )
 
 
 def test_notify_without_its_settings_stops_the_app_at_start_up() -> None:
-    assert _settings_error(SMS_PROVIDER="notify", EMAIL_PROVIDER="notify") == (
+    assert settings_error(SMS_PROVIDER="notify", EMAIL_PROVIDER="notify") == (
         "django.core.exceptions.ImproperlyConfigured: NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID, "
         "NOTIFY_SMS_TEMPLATE_ID must be set when GOV.UK Notify carries email and text messages"
     )
-    assert _settings_error(
+    assert settings_error(
         SMS_PROVIDER="notify", NOTIFY_API_KEY="not-a-key", NOTIFY_SMS_TEMPLATE_ID=str(uuid.uuid4())
     ) == (
         "django.core.exceptions.ImproperlyConfigured: NOTIFY_API_KEY must be a key as Notify "
         "gives it: {key name}-{service id}-{secret}"
     )
-    assert _settings_error(
+    assert settings_error(
         SMS_PROVIDER="notify",
         NOTIFY_API_KEY=f"live-{uuid.uuid4()}-{uuid.uuid4()}",
         NOTIFY_SMS_TEMPLATE_ID="welcome",

@@ -8,7 +8,6 @@ polling; the list of posted letters; and who may do what."""
 import csv
 import io
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from backend.celery import app as celery_app
 from core import notify
-from tests.processes import ROOT, celery_worker, wait_until, worker_environment
+from tests.processes import celery_worker, settings_error, wait_until, worker_environment
 from tests.speedwatch import logged_session
 from tests.test_notify_rate_limit import clear_bucket
 from watch.exports.posted import posted_letter_pdf
@@ -641,36 +640,16 @@ def test_the_poller_does_nothing_when_letters_are_not_posted(db, settings) -> No
     assert posted_letters_poll() == 0
 
 
-def _settings_error(**env: str) -> str:
-    import os
-
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NOTIFY_", "SMS_", "EMAIL_", "LETTER_"))
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import backend.settings"],
-        cwd=ROOT,
-        env={**environment, "REDIS_URL": "redis://127.0.0.1:6379/0", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
-    return result.stderr.strip().splitlines()[-1]
-
-
 def test_a_bad_postage_or_posting_without_a_key_stops_the_app_at_start_up() -> None:
-    assert _settings_error(NOTIFY_LETTER_POSTAGE="2nd") == (
+    assert settings_error(NOTIFY_LETTER_POSTAGE="2nd") == (
         "django.core.exceptions.ImproperlyConfigured: NOTIFY_LETTER_POSTAGE must be one of "
         "['first', 'second', 'economy'], not '2nd'"
     )
-    assert _settings_error(LETTER_PROVIDER="notify") == (
+    assert settings_error(LETTER_PROVIDER="notify") == (
         "django.core.exceptions.ImproperlyConfigured: NOTIFY_API_KEY must be set when "
         "GOV.UK Notify carries letters"
     )
-    assert _settings_error(LETTER_PROVIDER="dvla") == (
+    assert settings_error(LETTER_PROVIDER="dvla") == (
         "django.core.exceptions.ImproperlyConfigured: LETTER_PROVIDER must be one of "
         "['', 'notify'], not 'dvla'"
     )
