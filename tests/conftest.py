@@ -167,10 +167,19 @@ def site(speedwatch: Scheme):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``): each file's tests stay together on one
-    worker, as its module fixtures expect. Browser test files are shared out among the
-    workers like the rest, so there is one Chromium a worker at most (``--maxprocesses``
-    caps the workers); on one worker alone they made the run's longest path (11 of its 15
-    minutes), and the browser tests wait on what they see rather than on fixed times."""
+    """Under pytest-xdist (``--dist loadgroup``): the tests of a file with a module (or class)
+    fixture stay together on one worker, which builds that fixture once; every other test,
+    browser tests included, goes to whichever worker is free. Whole files as the unit left
+    one worker with the accessibility walks (six minutes in one file) while the other sat
+    idle at the end of the run. ``--maxprocesses`` caps the workers, so there is one
+    Chromium a worker at most."""
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(item.path.as_posix()))
+        # pytest keeps a test's fixture definitions here; there is no public accessor. Only
+        # the suite's own fixtures count (a plugin's have no ``baseid``): pytest-django has
+        # a class fixture on every test that does nothing outside unittest classes.
+        definitions = item._fixtureinfo.name2fixturedefs.values()  # type: ignore[attr-defined]
+        if any(
+            chain[-1].baseid and chain[-1].scope in ("class", "module", "package")
+            for chain in definitions
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.path.as_posix()))

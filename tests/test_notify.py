@@ -597,17 +597,18 @@ def test_the_bucket_lets_a_burst_through_then_spreads_the_rest(settings) -> None
     client = redis.Redis.from_url(settings.NOTIFY_RATE_REDIS_URL)
     client.delete("test:bucket")
     bucket = TokenBucket(client, "test:bucket", limit=600, period=60)
-    # 6 at once, then 594 over the minute: never more than 600 in any minute.
-    assert (bucket.burst, bucket.rate) == (6, 9.9)
+    # 6 at once, then 582 over the minute: never more than 588 in any minute, 2% under
+    # Notify's 600 for requests that take longer than others to arrive.
+    assert (bucket.burst, bucket.margin, bucket.rate) == (6, 12, 9.7)
     assert [bucket.take(max_wait=0) for _ in range(6)] == [None] * 6
     wait = bucket.take(max_wait=0)
-    assert wait is not None and 0 < wait.seconds <= 1 / 9.9
+    assert wait is not None and 0 < wait.seconds <= 1 / 9.7
     # Waiting for it is allowed: the turn comes.
     assert bucket.take(max_wait=1) is None
     # After a 429 nobody has a turn for the pause.
     bucket.pause(5)
     wait = bucket.take(max_wait=0)
-    assert wait is not None and 5 < wait.seconds <= (1 + 5 * 9.9) / 9.9
+    assert wait is not None and 5 < wait.seconds <= (1 + 5 * 9.7) / 9.7
     client.delete("test:bucket")
 
 
