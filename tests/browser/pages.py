@@ -81,3 +81,46 @@ def tap_map(
     page.mouse.click(
         box["x"] + box["width"] / 2 + (x - centre_x), box["y"] + box["height"] / 2 + (y - centre_y)
     )
+
+
+# Each label of the menu's bottom bar, read a character at a time: where a new line starts,
+# the character before it must be a space or a (soft) hyphen, so no word is cut without a
+# hyphen ("Cyfeiriadu|r"); a label takes two lines at most and stays inside its tab.
+_TAB_LABEL_PROBLEMS = """() => [...document.querySelectorAll('.menu__bar .menu__label')]
+    .flatMap(label => {
+        const text = label.textContent, tab = label.closest('.menu__tab');
+        const problems = [];
+        const node = label.firstChild;
+        if (!node || node.nodeType !== Node.TEXT_NODE) return [`${text}: not plain text`];
+        const range = document.createRange();
+        let lines = 0, lastTop = null;
+        for (let i = 0; i < text.length; i++) {
+            if (text[i] === '\\u00ad' || text[i] === ' ') continue;  // drawn only at a break
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            // A character just after a break may also give an empty box at the end of the
+            // line before; its own box is the last.
+            const boxes = range.getClientRects();
+            const top = boxes[boxes.length - 1].top;
+            if (lastTop === null || top > lastTop + 2) {
+                lines += 1;
+                const before = text.slice(0, i).replace(/\\u00ad$/, '-');
+                if (lastTop !== null && !/[ -]$/.test(before)) {
+                    problems.push(`${text.replace(/\\u00ad/g, '')}: cut at "${before}|"`);
+                }
+                lastTop = top;
+            }
+        }
+        if (lines > 2) problems.push(`${text.replace(/\\u00ad/g, '')}: ${lines} lines`);
+        const box = label.getBoundingClientRect(), edge = tab.getBoundingClientRect();
+        if (box.left < edge.left - 0.5 || box.right > edge.right + 0.5
+            || box.bottom > edge.bottom + 0.5) {
+            problems.push(`${text.replace(/\\u00ad/g, '')}: outside its tab`);
+        }
+        return problems;
+    })"""
+
+
+def tab_label_problems(page: Page) -> list[str]:
+    """What is wrong with how the bottom bar's labels are set on this screen (none: [])."""
+    return page.evaluate(_TAB_LABEL_PROBLEMS)

@@ -19,7 +19,14 @@ from playwright.sync_api import Page, expect
 
 from notifications.models import Alert
 from schemes.models import Scheme
-from tests.browser.pages import DEMO_PASSWORD, menu, menu_button, sign_in, status_message
+from tests.browser.pages import (
+    DEMO_PASSWORD,
+    menu,
+    menu_button,
+    sign_in,
+    status_message,
+    tab_label_problems,
+)
 from tests.speedwatch import logged_session
 from watch.models import Session, Site
 
@@ -331,6 +338,9 @@ def check(page: Page, name: str, problems: dict[str, object]) -> None:
     width = page_width(page)
     if width > PHONE_WIDTH:
         problems[f"{name}: {width} px wide"] = width
+    tabs = tab_label_problems(page)
+    if tabs:
+        problems[f"{name}: the menu's tabs"] = tabs
 
 
 def check_in_place_dialogs(page: Page, screen_name: str, screen: Screen, problems: dict) -> None:

@@ -15,6 +15,7 @@ from notifications.models import Preference
 from notifications.services import alert_draft, alert_publish
 from schemes.models import Membership
 from schemes.services import membership_approve
+from tests.browser.pages import tab_label_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -57,6 +58,7 @@ def _fits_the_phone(page: Page, name: str) -> None:
     page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{name}: the page is {width} px wide"
+    assert tab_label_problems(page) == [], name
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

@@ -13,7 +13,7 @@ import { onPushMessage } from '../webPush';
 import { useSession } from '../session';
 import { useLocation } from '../router';
 import type { Me } from '../api/schemas';
-import { language, t } from '../i18n';
+import { t } from '../i18n';
 
 type PlaceKey =
   | 'directory'
@@ -32,12 +32,13 @@ interface Place {
   key: PlaceKey;
   href: string;
   label: string;
-  /** The label with a place to break it, for the narrow tabs of the bar. */
-  tabLabel?: ComponentChildren;
+  /** The label for the narrow tabs of the bar, with soft hyphens where a long word may
+   * break (Welsh "Fy nghyn-lluniau"), rather than breaking anywhere to fit. */
+  tabLabel: string;
 }
 
 // The labels are read as the menu is drawn, in the language of the moment.
-function place(key: PlaceKey, href: string, labelKey: string, tabLabel?: () => ComponentChildren): Place {
+function place(key: PlaceKey, href: string, labelKey: string, tabLabel: () => string): Place {
   return {
     key,
     href,
@@ -45,31 +46,23 @@ function place(key: PlaceKey, href: string, labelKey: string, tabLabel?: () => C
       return t(labelKey);
     },
     get tabLabel() {
-      return tabLabel?.();
+      return tabLabel();
     },
   };
 }
 
 const PLACES: Record<PlaceKey, Place> = {
-  directory: place('directory', '/', 'nav.directory'),
-  'my-schemes': place('my-schemes', '/my-schemes', 'nav.mySchemes'),
-  alerts: place('alerts', '/alerts', 'nav.alerts'),
-  'join-requests': place('join-requests', '/join-requests', 'nav.joinRequests'),
-  review: place('review', '/review', 'nav.review'),
-  propose: place('propose', '/schemes/new', 'nav.propose'),
-  speedwatch: place('speedwatch', '/speedwatch', 'nav.speedwatch', () =>
-    language() === 'en' ? (
-      <>
-        Speed
-        <wbr />
-        watch
-      </>
-    ) : undefined,
-  ),
-  activity: place('activity', '/activity', 'nav.activity'),
-  profile: place('profile', '/profile', 'nav.profile'),
-  signin: place('signin', '/signin', 'nav.signIn'),
-  signup: place('signup', '/signup', 'nav.signUp'),
+  directory: place('directory', '/', 'nav.directory', () => t('navTab.directory')),
+  'my-schemes': place('my-schemes', '/my-schemes', 'nav.mySchemes', () => t('navTab.mySchemes')),
+  alerts: place('alerts', '/alerts', 'nav.alerts', () => t('navTab.alerts')),
+  'join-requests': place('join-requests', '/join-requests', 'nav.joinRequests', () => t('navTab.joinRequests')),
+  review: place('review', '/review', 'nav.review', () => t('navTab.review')),
+  propose: place('propose', '/schemes/new', 'nav.propose', () => t('navTab.propose')),
+  speedwatch: place('speedwatch', '/speedwatch', 'nav.speedwatch', () => t('navTab.speedwatch')),
+  activity: place('activity', '/activity', 'nav.activity', () => t('navTab.activity')),
+  profile: place('profile', '/profile', 'nav.profile', () => t('navTab.profile')),
+  signin: place('signin', '/signin', 'nav.signIn', () => t('navTab.signIn')),
+  signup: place('signup', '/signup', 'nav.signUp', () => t('navTab.signUp')),
 };
 
 /** The menu place a screen belongs to. A scheme's own pages belong to "My schemes" for its
@@ -204,7 +197,7 @@ function MenuLink({ place, current, variant, badge }: { place: Place; current: b
           <Icon name={place.key} />
           {variant === 'tab' && mark}
         </span>
-        <span class="menu__label">{variant === 'tab' ? (place.tabLabel ?? place.label) : place.label}</span>
+        <span class="menu__label">{variant === 'tab' ? place.tabLabel : place.label}</span>
         {count ? <span class="visually-hidden">{` ${count} ${badge?.words}`}</span> : null}
         {variant === 'item' && mark}
       </a>
