@@ -71,6 +71,8 @@ def test_me_actions_of_a_liaison(client_for, speedwatch, liaison) -> None:
         "read_statistics": True,
         "read_audit": True,
         "issue_force_alerts": True,
+        "approve_alerts": True,
+        "keep_alert_templates": True,
         "issue_alerts": True,
     }
 
