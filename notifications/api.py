@@ -45,10 +45,10 @@ from notifications.placeholders import placeholder_guide
 from notifications.serializers import (
     ALERT_ROW_COLUMNS,
     NOTICE_CARD_COLUMNS,
+    AlertApprovalPolicySerializer,
     AlertChangeSerializer,
     AlertDetailSerializer,
     AlertGuidanceSerializer,
-    AlertApprovalPolicySerializer,
     AlertInputSerializer,
     AlertTemplateInputSerializer,
     AlertTemplateSerializer,
@@ -663,7 +663,7 @@ class AlertApprovalPolicyView(IdempotentAPIView):
     """Which alerts of the signed-in liaison's force need a second liaison's approval
     before they are sent. Staff change any force's in the admin."""
 
-    def _force(self, request: Request) -> str:
+    def _force(self, request: SignedInRequest) -> str:
         force = liaison_force(request.user)
         if force is None:
             raise PermissionDenied(_("Only police liaisons set their force's alert approval."))

@@ -11,7 +11,6 @@ from notifications.models import Alert, AlertTemplate
 from notifications.services import alert_draft, alert_publish, preference_set, reply_create
 from schemes.models import Scheme
 
-
 TEMPLATES = [
     {
         "name": "Bogus callers",
@@ -31,8 +30,7 @@ TEMPLATES = [
         "title": "Hare coursing near {place}",
         "body": "Vehicles with dogs were seen on farmland near {place} at {time} on {date}: "
         "{description}.",
-        "instruction": "Do not approach. Note registrations and call 999 if it is happening "
-        "now.",
+        "instruction": "Do not approach. Note registrations and call 999 if it is happening now.",
         "category": "hare_coursing",
         "severity": "Severe",
     },

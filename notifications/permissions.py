@@ -75,9 +75,7 @@ def is_approver_for(user: AnyUser, alert: AlertFacts) -> bool:
     """A liaison of the alert's force other than its issuer: who approves it or sends it
     back when the force's policy asks for a second liaison."""
     return (
-        user.is_authenticated
-        and liaison_force(user) == alert.force
-        and alert.issuer_id != user.pk
+        user.is_authenticated and liaison_force(user) == alert.force and alert.issuer_id != user.pk
     )
 
 

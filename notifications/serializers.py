@@ -1061,6 +1061,9 @@ class AlertApprovalPolicySerializer(ModelSerializer):
         allow_null=True,
         help_text="Alerts this severe or more need approval; null: none for their severity.",
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Last saved; null while the force has none."
+    )
 
     class Meta:
         model = AlertApprovalPolicy

@@ -402,12 +402,12 @@ def test_a_liaison_manages_but_does_not_edit_a_coordinators_published_alert(
         },
         format="json",
     ).json()
-    assert draft["actions"] == {"manage": True, "edit": True}
+    assert draft["actions"] == {"manage": True, "edit": True, "approve": False}
     with django_capture_on_commit_callbacks(execute=True):
         published = client.post(f"{ALERTS}{draft['id']}/publish/").json()
-    assert published["actions"] == {"manage": True, "edit": False}
+    assert published["actions"] == {"manage": True, "edit": False, "approve": False}
     seen = client_for(liaison).get(f"{ALERTS}{draft['id']}/").json()
-    assert seen["actions"] == {"manage": True, "edit": False}
+    assert seen["actions"] == {"manage": True, "edit": False, "approve": False}
     assert Alert.objects.get(pk=draft["id"]).status == "published"
 
 

@@ -229,7 +229,13 @@ def test_approving_publishes_and_sends_it_once_however_often_it_is_approved(
 
 
 def test_a_coordinators_alert_is_approved_by_a_liaison_on_the_schemes_log(
-    submit, policy, client_for, liaison, scheme, coordinator, volunteer,
+    submit,
+    policy,
+    client_for,
+    liaison,
+    scheme,
+    coordinator,
+    volunteer,
     django_capture_on_commit_callbacks,
 ) -> None:
     held = submit(coordinator, scheme=scheme.pk, radius_m=300)
@@ -300,8 +306,7 @@ def test_an_alert_awaiting_approval_cannot_be_changed_or_published_again(
     client = client_for(liaison)
     waiting = {
         "status": [
-            "This alert is awaiting approval: it can be changed once another liaison sends it "
-            "back."
+            "This alert is awaiting approval: it can be changed once another liaison sends it back."
         ]
     }
     edited = client.put(f"{ALERTS}{held['id']}/", _alert(title="Changed"), format="json")
@@ -387,7 +392,9 @@ def test_the_log_reads_in_welsh_to_a_welsh_reader(
     submit, policy, client_for, liaison, colleague, scheme, volunteer
 ) -> None:
     held = submit(liaison)
-    client_for(colleague).post(f"{ALERTS}{held['id']}/send_back/", {"comment": "Na."}, format="json")
+    client_for(colleague).post(
+        f"{ALERTS}{held['id']}/send_back/", {"comment": "Na."}, format="json"
+    )
     log = client_for(colleague).get("/api/v1/activity/", HTTP_ACCEPT_LANGUAGE="cy").json()
     assert [entry["summary"] for entry in log["results"]] == [
         f"Anfonodd PC Dan Okafor rybudd yn ôl at ei awdur: {TITLE}. Sylw: Na.",
@@ -414,7 +421,9 @@ def test_an_alert_with_a_placeholder_left_is_not_published(
     assert (refused.status_code, refused.json()) == (
         400,
         {
-            "body": ["Fill in {place}, {date} before sending: replace each with what it stands for."],
+            "body": [
+                "Fill in {place}, {date} before sending: replace each with what it stands for."
+            ],
             "translation": [
                 "Fill in {place} before sending: replace each with what it stands for."
             ],
@@ -474,7 +483,8 @@ def test_a_liaison_sets_their_forces_policy(client_for, liaison, foreign_liaison
     assert client_for(foreign_liaison).get(POLICY).json()["recipients_threshold"] is None
     # Switched off again.
     off = client.put(
-        POLICY, {"recipients_threshold": None, "force_wide": False, "min_severity": None},
+        POLICY,
+        {"recipients_threshold": None, "force_wide": False, "min_severity": None},
         format="json",
     )
     assert (off.json()["min_severity"], AlertApprovalPolicy.objects.get().min_severity) == (
@@ -500,7 +510,8 @@ def test_only_liaisons_set_the_policy(client_for, request, scheme, who) -> None:
     refused = {"detail": "Only police liaisons set their force's alert approval."}
     assert client.get(POLICY).json() == refused
     put = client.put(
-        POLICY, {"recipients_threshold": 1, "force_wide": True, "min_severity": None},
+        POLICY,
+        {"recipients_threshold": 1, "force_wide": True, "min_severity": None},
         format="json",
     )
     assert (put.status_code, put.json()) == (403, refused)
@@ -513,7 +524,13 @@ def test_the_policy_needs_signing_in(anon) -> None:
 
 
 def test_a_policy_changed_after_a_send_back_lets_the_alert_go(
-    submit, policy, client_for, liaison, colleague, scheme, volunteer,
+    submit,
+    policy,
+    client_for,
+    liaison,
+    colleague,
+    scheme,
+    volunteer,
     django_capture_on_commit_callbacks,
 ) -> None:
     held = submit(liaison)

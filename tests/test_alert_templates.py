@@ -72,7 +72,10 @@ def test_a_liaison_adds_a_template_for_their_force(client_for, liaison) -> None:
         "placeholders": ["{place}", "{date}", "{time}"],
         "can_change": True,
     }
-    assert (template.translated_title, template.force) == ("Galwyr ffug yn {place}", "cambridgeshire")
+    assert (template.translated_title, template.force) == (
+        "Galwyr ffug yn {place}",
+        "cambridgeshire",
+    )
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused(client_for, liaison) -> None:
@@ -99,12 +102,12 @@ def test_a_forces_template_names_are_its_own(client_for, liaison, foreign_liaiso
         {"name": ["Your force already has a template of this name."]},
     )
     # Another force may use the same name.
-    assert client_for(foreign_liaison).post(TEMPLATES, _template(), format="json").status_code == 201
+    assert (
+        client_for(foreign_liaison).post(TEMPLATES, _template(), format="json").status_code == 201
+    )
 
 
-def test_a_liaison_changes_and_deletes_their_forces_template(
-    client_for, template, liaison
-) -> None:
+def test_a_liaison_changes_and_deletes_their_forces_template(client_for, template, liaison) -> None:
     client = client_for(liaison)
     url = f"{TEMPLATES}{template.pk}/"
     patched = client.patch(url, {"severity": "Severe"}, format="json")
@@ -206,14 +209,22 @@ def test_the_template_list_keeps_its_query_count(
     client = client_for(liaison)
     for n in range(3):
         AlertTemplate.objects.create(
-            force="cambridgeshire", name=f"T{n}", title="T", body="B", category="general",
+            force="cambridgeshire",
+            name=f"T{n}",
+            title="T",
+            body="B",
+            category="general",
             severity="Minor",
         )
     with django_assert_max_num_queries(6) as few:
         client.get(TEMPLATES)
     for n in range(3, 12):
         AlertTemplate.objects.create(
-            force="cambridgeshire", name=f"T{n}", title="T", body="B", category="general",
+            force="cambridgeshire",
+            name=f"T{n}",
+            title="T",
+            body="B",
+            category="general",
             severity="Minor",
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -261,7 +272,11 @@ def test_a_coordinator_reads_only_their_own_forces_templates(client_for, templat
     beds = SchemeFactory(name="Kempston NW", force="bedfordshire")
     coordinator = MembershipFactory(scheme=beds, role="coordinator").user
     AlertTemplate.objects.create(
-        force="bedfordshire", name="Beds", title="T", body="B", category="general",
+        force="bedfordshire",
+        name="Beds",
+        title="T",
+        body="B",
+        category="general",
         severity="Minor",
     )
     listed = client_for(coordinator).get(TEMPLATES).json()

@@ -213,8 +213,8 @@ def one_of_everything(demo: None) -> None:
     from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
     from notifications.models import (
-        AlertApprovalPolicy,
         Alert,
+        AlertApprovalPolicy,
         Notice,
         PushReceipt,
         PushSubscription,
