@@ -653,7 +653,13 @@ class AlertTemplateViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=PlaceholderSerializer(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[],
+    )
     def placeholders(self, request: Request) -> Response:
         """The placeholders a template may hold, and what the sender puts in each place."""
         return Response(PlaceholderSerializer(placeholder_guide(), many=True).data)

@@ -4,7 +4,7 @@
 // every alert goes as soon as it is published.
 
 import { useEffect, useState } from 'preact/hooks';
-import { approvalApi } from '../api';
+import { ApiError, approvalApi } from '../api';
 import { BackLink } from '../components/BackLink';
 import { CheckboxField, ErrorAlert, SelectField, TextField } from '../components/FormField';
 import { Loading } from '../components/Loading';
@@ -14,7 +14,6 @@ import { asApiError, clearFieldErrors, useSubmission, useTitle } from '../hooks'
 import { ActionResult } from '../components/ActionResult';
 import { t } from '../i18n';
 import type { AlertApprovalPolicy, Me, Severity } from '../api/schemas';
-import { ApiError } from '../api';
 
 export function ApprovalSettingsScreen() {
   const title = t('approval.settings.title');
