@@ -188,7 +188,9 @@ def test_the_placeholders_are_listed_with_their_meaning(client_for, coordinator)
             "meaning": "Who or what to look out for: people, a vehicle, a scam.",
         },
     ]
-    welsh = client.get(f"{TEMPLATES}placeholders/", HTTP_ACCEPT_LANGUAGE="cy").json()
+    coordinator.language = "cy"
+    coordinator.save(update_fields=["language"])
+    welsh = client.get(f"{TEMPLATES}placeholders/").json()
     assert welsh[0] == {
         "placeholder": "{place}",
         "meaning": "Ble digwyddodd: stryd, pentref neu dirnod.",
