@@ -78,7 +78,7 @@ def test_an_alert_from_a_template_is_sent_once_a_second_liaison_approves_it(
     held = page.get_by_role("article").filter(has=page.get_by_role("heading", name=TITLE))
     expect(held).to_contain_text("Submitted by PCSO Priya Shah")
     expect(held).to_contain_text(BODY)
-    expect(held.get_by_role("region", name="Alert area")).to_be_visible()
+    expect(held.get_by_role("region", name="Map of the area the alert covers")).to_be_visible()
     expect(held.get_by_role("listitem").filter(has_text=RURAL_WATCH)).to_have_count(1)
     held.get_by_role("button", name="Approve and send").click()
     held.get_by_role("button", name="Yes, send it now").click()
