@@ -364,7 +364,7 @@ def test_site_and_session_lists_read_memberships_once(
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("liaison", {"manage": True, "edit": True}),
+        ("liaison", {"manage": True, "edit": True, "approve": False}),
         ("foreign_liaison", None),
         ("coordinator", None),
     ],
