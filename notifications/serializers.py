@@ -1023,10 +1023,14 @@ class AlertTemplateInputSerializer(Serializer):
         attrs = super().validate(attrs)
         if "translation" in attrs or not self.partial:
             translation = attrs.pop("translation", None)
-            language = attrs.get("language") or getattr(self.instance, "language", "en")
+            # A partial change is checked against what the template already says.
+            language = str(attrs.get("language") or getattr(self.instance, "language", "en"))
             attrs.update(
                 _translation_checked(
-                    translation, language=language, title=attrs.get("title"), body=attrs.get("body")
+                    translation,
+                    language=language,
+                    title=attrs.get("title", getattr(self.instance, "title", None)),
+                    body=attrs.get("body", getattr(self.instance, "body", None)),
                 )
             )
         return attrs

@@ -57,8 +57,7 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/v1/alerts/": AREA,
     "POST /api/v1/alerts/preview/": AREA,
     "PUT /api/v1/alerts/{id}/": (
-        f"{AREA}; lat, lon and radius_m together, or a boundary; the draft is not awaiting "
-        "approval"
+        f"{AREA}; lat, lon and radius_m together, or a boundary; the draft is not awaiting approval"
     ),
     "POST /api/v1/schemes/": AREA,
     "GET /api/v1/schemes/": (
