@@ -665,6 +665,7 @@ SPECTACULAR_SETTINGS = {
         "AlertCategoryEnum": "notifications.models.Category",
         "AlertSeverityEnum": "notifications.models.Severity",
         "AlertStatusEnum": "notifications.models.AlertStatus",
+        "AlertApprovalEnum": "notifications.models.Approval",
         "AuditActionEnum": "watch.models.AuditAction",
         "SiteStatusEnum": "watch.models.SiteStatus",
         "SessionStatusEnum": "watch.models.SessionStatus",

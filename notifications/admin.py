@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from core.admin import EvidenceAdmin
 from notifications.models import (
     Alert,
+    AlertApprovalPolicy,
     AlertStatus,
+    AlertTemplate,
     Notice,
     Preference,
     PushReceipt,
@@ -95,3 +97,21 @@ class PushReceiptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AlertTemplate)
+class AlertTemplateAdmin(admin.ModelAdmin):
+    """A force's templates, which its liaisons keep in the app; staff may correct them."""
+
+    list_display = ["name", "force", "category", "severity", "language", "updated_at"]
+    list_filter = ["force", "category", "severity", "language"]
+    search_fields = ["name", "title", "body"]
+
+
+@admin.register(AlertApprovalPolicy)
+class AlertApprovalPolicyAdmin(admin.ModelAdmin):
+    """Which alerts of each force need a second liaison's approval: set by the force's
+    liaisons in the app, or by staff here."""
+
+    list_display = ["force", "recipients_threshold", "force_wide", "min_severity", "updated_at"]
+    list_filter = ["force_wide", "min_severity"]

@@ -32,18 +32,31 @@ from core.serializers import one_time_zone
 from notifications import feeds, permissions, receipts, selectors, services
 from notifications.cap import alert_cap_xml
 from notifications.guidance import guidance_defaults
-from notifications.models import Alert, AlertStatus, Category, MessageType, Notice
+from notifications.models import (
+    Alert,
+    AlertStatus,
+    AlertTemplate,
+    Approval,
+    Category,
+    MessageType,
+    Notice,
+)
+from notifications.placeholders import placeholder_guide
 from notifications.serializers import (
     ALERT_ROW_COLUMNS,
     NOTICE_CARD_COLUMNS,
+    AlertApprovalPolicySerializer,
     AlertChangeSerializer,
     AlertDetailSerializer,
     AlertGuidanceSerializer,
     AlertInputSerializer,
+    AlertTemplateInputSerializer,
+    AlertTemplateSerializer,
     AreaFeedQuerySerializer,
     MarkedSerializer,
     NoticeSerializer,
     NotifyReceiptSerializer,
+    PlaceholderSerializer,
     PreferenceSerializer,
     PreviewSerializer,
     PushSubscriptionSerializer,
@@ -52,6 +65,7 @@ from notifications.serializers import (
     ReplyAnswerSerializer,
     ReplyInputSerializer,
     ReplySerializer,
+    SendBackInputSerializer,
     SummarySerializer,
     ThreadSerializer,
     UnreadCountSerializer,
@@ -75,10 +89,15 @@ class AlertFilter(FilterSet):
         method="filter_unread_replies",
         label="Only the alerts with replies nobody has read yet (or only those without).",
     )
+    approval = filters.ChoiceFilter(
+        choices=Approval.choices,
+        label="Only the drafts at this step of a second liaison's approval (awaiting: a "
+        "liaison's queue).",
+    )
 
     class Meta:
         model = Alert
-        fields = ["status", "category", "mine", "scheme", "unread_replies"]
+        fields = ["status", "category", "mine", "scheme", "unread_replies", "approval"]
 
     def filter_mine(self, queryset: QuerySet[Alert], name: str, value: bool) -> QuerySet[Alert]:
         issued = Q(issuer=signed_in_user(self.request))
@@ -207,8 +226,45 @@ class AlertViewSet(IdempotentAPIView, mixins.ListModelMixin, viewsets.GenericVie
     @extend_schema(request=None, responses=AlertDetailSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: SignedInRequest, pk: int) -> Response:
+        """Publish the author's draft. When its force asks for a second liaison's approval
+        of such an alert, it is held instead (``approval``: awaiting) and nothing is sent
+        until another liaison approves it."""
         alert = services.alert_publish(alert=self._managed(pk), actor=request.user)
         return self._shown(alert)
+
+    @extend_schema(request=None, responses=AlertDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: SignedInRequest, pk: int) -> Response:
+        """Approve an alert awaiting approval: it is published and sent. Another liaison of
+        its force only, never its author; approving it again sends nothing more."""
+        alert = services.alert_approve(alert=self._alert(pk), actor=request.user)
+        return self._shown(alert)
+
+    @extend_schema(request=SendBackInputSerializer, responses=AlertDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def send_back(self, request: SignedInRequest, pk: int) -> Response:
+        """Send an alert awaiting approval back to its author, saying what to change: it
+        stays an unsent draft, which they may edit and publish again."""
+        alert = self._alert(pk)
+        payload = SendBackInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        alert = services.alert_send_back(
+            alert=alert, actor=request.user, comment=payload.validated_data["comment"]
+        )
+        return self._shown(alert)
+
+    @extend_schema(responses=PreviewSerializer)
+    @action(detail=True, methods=["get"])
+    def reach(self, request: Request, pk: int) -> Response:
+        """How many schemes and people the alert reaches (or would, a draft): what the
+        liaison asked to approve it sees."""
+        schemes, recipients = selectors.alert_reach(alert=self._managed(pk))
+        return Response(
+            {
+                "schemes": SchemeRefSerializer(schemes, many=True).data,
+                "recipients": recipients,
+            }
+        )
 
     def _replace(self, request: SignedInRequest, pk: int, message_type: str) -> Response:
         alert = self._managed(pk)
@@ -527,3 +583,109 @@ class SchemeAlertFeedView(_AlertFeedView):
         return self._atom(
             feeds.scheme_feed(scheme=scheme, alerts=alerts, self_url=self._self_url())
         )
+
+
+# --- A force's templates and its approval policy -------------------------------------------
+
+
+class AlertTemplateFilter(FilterSet):
+    category = filters.ChoiceFilter(choices=Category.choices)
+
+    class Meta:
+        model = AlertTemplate
+        fields = ["category"]
+
+
+class AlertTemplateViewSet(
+    IdempotentAPIView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A force's alert templates: kept by its liaisons, read by them and by the coordinators
+    of the force's schemes, who compose alerts from them."""
+
+    serializer_class = AlertTemplateSerializer
+    filterset_class = AlertTemplateFilter
+    ordering_fields = ["name", "updated_at"]
+    ordering = ["name", "id"]
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[AlertTemplate]:
+        return selectors.alert_templates_visible_to(user=self.request.user)
+
+    def _shown(self, template: AlertTemplate, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(template).data, status=status_code)
+
+    @extend_schema(request=AlertTemplateInputSerializer, responses={201: AlertTemplateSerializer})
+    def create(self, request: SignedInRequest) -> Response:
+        """Add a template for the liaison's force."""
+        payload = AlertTemplateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        template = services.alert_template_create(
+            actor=request.user, fields=dict(payload.validated_data)
+        )
+        return self._shown(template, status.HTTP_201_CREATED)
+
+    def _change(self, request: SignedInRequest, pk: int, *, partial: bool) -> Response:
+        template = self.get_object()
+        payload = AlertTemplateInputSerializer(template, data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        template = services.alert_template_change(
+            template=template, actor=request.user, fields=dict(payload.validated_data)
+        )
+        return self._shown(template)
+
+    @extend_schema(request=AlertTemplateInputSerializer, responses=AlertTemplateSerializer)
+    def update(self, request: SignedInRequest, pk: int) -> Response:
+        """Rewrite a template as a whole."""
+        return self._change(request, pk, partial=False)
+
+    @extend_schema(request=AlertTemplateInputSerializer, responses=AlertTemplateSerializer)
+    def partial_update(self, request: SignedInRequest, pk: int) -> Response:
+        """Change some of a template's fields."""
+        return self._change(request, pk, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: SignedInRequest, pk: int) -> Response:
+        """Delete a template; alerts composed from it are not changed."""
+        services.alert_template_delete(template=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=PlaceholderSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[],
+    )
+    def placeholders(self, request: Request) -> Response:
+        """The placeholders a template may hold, and what the sender puts in each place."""
+        return Response(PlaceholderSerializer(placeholder_guide(), many=True).data)
+
+
+class AlertApprovalPolicyView(IdempotentAPIView):
+    """Which alerts of the signed-in liaison's force need a second liaison's approval
+    before they are sent. Staff change any force's in the admin."""
+
+    def _force(self, request: SignedInRequest) -> str:
+        force = liaison_force(request.user)
+        if force is None:
+            raise PermissionDenied(_("Only police liaisons set their force's alert approval."))
+        return force
+
+    @extend_schema(responses=AlertApprovalPolicySerializer)
+    def get(self, request: SignedInRequest) -> Response:
+        policy = selectors.approval_policy_of(force=self._force(request))
+        return Response(AlertApprovalPolicySerializer(policy).data)
+
+    @extend_schema(request=AlertApprovalPolicySerializer, responses=AlertApprovalPolicySerializer)
+    def put(self, request: SignedInRequest) -> Response:
+        force = self._force(request)
+        payload = AlertApprovalPolicySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        fields["min_severity"] = fields.get("min_severity") or ""
+        policy = services.approval_policy_set(force=force, fields=fields)
+        return Response(AlertApprovalPolicySerializer(policy).data)

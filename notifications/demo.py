@@ -1,16 +1,51 @@
 """Alerts for the demo: a liaison's hare coursing alert over the fields south-west of
 Cambridge, a coordinator's bogus-caller alert in Mill Road with a volunteer's reply, and a
-liaison's draft about fly-tipping in the Fens, not yet sent.
-Called by ``load_demo``; adds nothing when the demo already has alerts."""
+liaison's draft about fly-tipping in the Fens, not yet sent; and Cambridgeshire's alert
+templates. No force asks for a second liaison's approval in the demo (set it on the
+approval settings screen). Called by ``load_demo``; adds nothing when the demo already has
+alerts."""
 
 from accounts.models import User
 from notifications import dispatch
-from notifications.models import Alert
+from notifications.models import Alert, AlertTemplate
 from notifications.services import alert_draft, alert_publish, preference_set, reply_create
 from schemes.models import Scheme
 
+TEMPLATES = [
+    {
+        "name": "Bogus callers",
+        "title": "Bogus callers in {place}",
+        "body": "People claiming to be from {description} have called at homes in {place} "
+        "on {date}. Genuine callers make appointments and carry identification.",
+        "instruction": "Do not let them in. Ask for identification and call the company on "
+        "the number on your bill, not one they give you.",
+        "translated_title": "Galwyr ffug yn {place}",
+        "translated_body": "Mae pobl sy'n honni eu bod o {description} wedi galw mewn cartrefi "
+        "yn {place} ar {date}. Mae galwyr dilys yn trefnu apwyntiad ac yn cario cerdyn adnabod.",
+        "category": "bogus_caller",
+        "severity": "Moderate",
+    },
+    {
+        "name": "Hare coursing",
+        "title": "Hare coursing near {place}",
+        "body": "Vehicles with dogs were seen on farmland near {place} at {time} on {date}: "
+        "{description}.",
+        "instruction": "Do not approach. Note registrations and call 999 if it is happening now.",
+        "category": "hare_coursing",
+        "severity": "Severe",
+    },
+]
+
+
+def _templates() -> None:
+    if AlertTemplate.objects.exists():
+        return
+    for template in TEMPLATES:
+        AlertTemplate.objects.create(force="cambridgeshire", **template)
+
 
 def load(people: dict[str, User]) -> None:
+    _templates()
     if Alert.objects.exists():
         return
     # Members hear their schemes' alerts in the app and by email without choosing anything;

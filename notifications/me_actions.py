@@ -26,6 +26,17 @@ ACTIONS = [
         _issue_alerts_for,
     ),
     yes_no(
+        "approve_alerts",
+        "Approve or send back the alerts of their force that await a second liaison's "
+        "approval, and set which need it (a police liaison).",
+        permissions.can_issue_force_alerts,
+    ),
+    yes_no(
+        "keep_alert_templates",
+        "Write, change and delete their force's alert templates (a police liaison).",
+        permissions.can_issue_force_alerts,
+    ),
+    yes_no(
         "issue_alerts",
         "Issue alerts at all: for their force area or for a scheme.",
         lambda user: permissions.can_issue_force_alerts(user) or bool(_issue_alerts_for(user)),

@@ -23,9 +23,14 @@ from schemes.models import Scheme
 
 
 class AlertActivity(models.TextChoices):
-    """What the alerts app records in a scheme's activity log (schemes.activity)."""
+    """What the alerts app records in a scheme's activity log (schemes.activity), or in its
+    force's for a liaison's alert."""
 
     ALERT_PUBLISHED = "alert_published", gettext_lazy("Alert published")
+    ALERT_SUBMITTED = "alert_submitted", gettext_lazy("Alert submitted for approval")
+    ALERT_APPROVED = "alert_approved", gettext_lazy("Alert approved")
+    ALERT_SENT_BACK = "alert_sent_back", gettext_lazy("Alert sent back")
+    ALERT_RESUBMITTED = "alert_resubmitted", gettext_lazy("Alert resubmitted for approval")
 
 
 class Category(models.TextChoices):
@@ -108,6 +113,16 @@ class AlertStatus(models.TextChoices):
     UPDATED = "updated", gettext_noop("Replaced by an update")
     CANCELLED = "cancelled", gettext_noop("Cancelled")
     EXPIRED = "expired", gettext_noop("Expired")
+
+
+class Approval(models.TextChoices):
+    """Where a draft stands with a second liaison, when its force's policy asked for one
+    (``AlertApprovalPolicy``). The alert stays a draft (nothing is sent) until approved,
+    when it is published; empty: it never needed approval."""
+
+    AWAITING = "awaiting", gettext_noop("Awaiting approval")
+    SENT_BACK = "sent_back", gettext_noop("Sent back")
+    APPROVED = "approved", gettext_noop("Approved")
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,12 @@ class Alert(AreaFields):
     published_at = models.DateTimeField(null=True, blank=True)
     matched_schemes = models.ManyToManyField(Scheme, blank=True, related_name="+")
     recipients_count = models.PositiveIntegerField(default=0)
+    # A second liaison's approval, when the force's policy asks for it (``Approval``), and
+    # the comment of the liaison who sent it back.
+    approval = models.CharField(
+        max_length=10, choices=Approval.choices, blank=True, default="", db_default=""
+    )
+    approval_comment = models.TextField(max_length=1000, blank=True, default="", db_default="")
     # Set when dispatch has stored and queued the alert's notices. A published alert without
     # it after a while (the broker was down when it was published) is dispatched by the sweep.
     notices_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -228,6 +249,12 @@ class Alert(AreaFields):
                 fields=["published_at"],
                 name="alert_awaiting_dispatch",
                 condition=Q(notices_queued_at__isnull=True, published_at__isnull=False),
+            ),
+            # A force's queue of alerts awaiting a second liaison.
+            models.Index(
+                fields=["force", "created_at"],
+                name="alert_awaiting_approval",
+                condition=Q(approval="awaiting"),
             ),
         ]
 
@@ -466,3 +493,78 @@ class PushReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Notice {self.notice_id} pushed to subscription {self.subscription_id}"
+
+
+class AlertTemplate(models.Model):
+    """A force's ready-made alert, kept by its liaisons: composing from it fills the form.
+    Its words may hold placeholders (``notifications.placeholders``) that the sender fills
+    in; an alert is never sent with one left."""
+
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    # What the picker lists it as.
+    name = models.CharField(max_length=100)
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ENGLISH, db_default="en"
+    )
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=4000)
+    instruction = models.TextField(max_length=1000, blank=True, default="")
+    # The same in the other language (both title and body, or neither), as an alert's.
+    translated_title = models.CharField(max_length=120, blank=True, default="", db_default="")
+    translated_body = models.TextField(max_length=4000, blank=True, default="", db_default="")
+    translated_instruction = models.TextField(
+        max_length=1000, blank=True, default="", db_default=""
+    )
+    category = models.CharField(max_length=30, choices=Category.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "name"], name="alert_template_name_in_force"),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "cy"]), name="alert_template_language_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(translated_title="", translated_body="", translated_instruction="")
+                | (~Q(translated_title="") & ~Q(translated_body="")),
+                name="alert_template_translation_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_force_display()})"
+
+
+class AlertApprovalPolicy(models.Model):
+    """Which of a force's alerts need a second liaison's approval before they are sent: those
+    reaching more than ``recipients_threshold`` people, those reaching every active scheme of
+    the force (``force_wide``), those of ``min_severity`` or more severe. Any one is enough;
+    none set (or no policy): every alert goes as soon as it is published."""
+
+    force = models.CharField(max_length=40, choices=PoliceForce.choices, unique=True)
+    recipients_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Alerts reaching more people than this need approval; empty: no limit.",
+    )
+    force_wide = models.BooleanField(
+        default=False,
+        help_text="Alerts reaching every active scheme of the force need approval.",
+    )
+    min_severity = models.CharField(
+        max_length=10,
+        choices=Severity.choices,
+        blank=True,
+        default="",
+        help_text="Alerts this severe or more need approval; empty: none for their severity.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "alert approval policies"
+
+    def __str__(self) -> str:
+        return f"Alert approval of {self.get_force_display()}"

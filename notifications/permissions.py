@@ -11,7 +11,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from notifications.models import Alert, AlertStatus
+from notifications.models import Alert, AlertStatus, Approval
 from notifications.selectors import manages_incident
 from schemes.models import Scheme, SchemeStatus
 from schemes.permissions import AnyUser, is_coordinator, liaison_force
@@ -29,6 +29,9 @@ class AlertFacts(Protocol):
     @property
     def status(self) -> str: ...
 
+    @property
+    def approval(self) -> str: ...
+
 
 class ListedAlert(NamedTuple):
     """An alert as a list reads it from ``.values()`` rows: what the rules read, and no
@@ -37,6 +40,7 @@ class ListedAlert(NamedTuple):
     issuer_id: int | None
     force: str
     status: str
+    approval: str = ""
 
 
 def can_issue_force_alerts(user: AnyUser) -> bool:
@@ -57,10 +61,36 @@ def can_manage_alert(user: AnyUser, alert: AlertFacts) -> bool:
 
 
 def can_edit_draft(user: AnyUser, alert: AlertFacts) -> bool:
-    """A draft is its author's alone to edit, delete or publish."""
+    """A draft is its author's alone to edit, delete or publish; not while it awaits a
+    second liaison's approval (what they approve is what was submitted)."""
     return (
-        user.is_authenticated and alert.status == AlertStatus.DRAFT and alert.issuer_id == user.pk
+        user.is_authenticated
+        and alert.status == AlertStatus.DRAFT
+        and alert.issuer_id == user.pk
+        and alert.approval != Approval.AWAITING
     )
+
+
+def is_approver_for(user: AnyUser, alert: AlertFacts) -> bool:
+    """A liaison of the alert's force other than its issuer: who approves it or sends it
+    back when the force's policy asks for a second liaison."""
+    return (
+        user.is_authenticated and liaison_force(user) == alert.force and alert.issuer_id != user.pk
+    )
+
+
+def can_approve_alert(user: AnyUser, alert: AlertFacts) -> bool:
+    """Approve it (publishing it) or send it back: an approver, while it awaits approval."""
+    return (
+        alert.status == AlertStatus.DRAFT
+        and alert.approval == Approval.AWAITING
+        and is_approver_for(user, alert)
+    )
+
+
+def can_keep_templates(user: AnyUser, force: str) -> bool:
+    """A force's templates are written, changed and deleted by its liaisons."""
+    return user.is_authenticated and liaison_force(user) == force
 
 
 def can_manage_incident(user: AnyUser, alert: Alert) -> bool:

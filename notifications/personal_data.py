@@ -177,6 +177,12 @@ SECTIONS = [
 
 HOLDINGS = [
     Holding(
+        "notifications.AlertTemplate",
+        Erasure.NOT_PERSONAL,
+        "A force's ready-made alert wording, kept by its liaisons: it names nobody and "
+        "records no author.",
+    ),
+    Holding(
         "notifications.Alert",
         Erasure.UNLINKED,
         "Sent alerts are part of the record of an incident that others received: kept "

@@ -41,7 +41,9 @@ from notifications.models import (
     SEVERITY_RANK,
     UNDELIVERED,
     Alert,
+    AlertApprovalPolicy,
     AlertStatus,
+    AlertTemplate,
     Audience,
     Channel,
     MessageType,
@@ -54,7 +56,7 @@ from notifications.models import (
     Severity,
 )
 from notifications.timing import HOLDING
-from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme
+from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
 from schemes.selectors import active_scheme_areas_in_bbox
 
@@ -752,3 +754,54 @@ def delivery_summary(*, alert: Alert) -> dict[str, object]:
         "schemes": alert.matched_schemes.count(),
         "channels": list(rows),
     }
+
+
+# --- Templates and a second liaison's approval ---------------------------------------------
+
+
+@visibility.rule("alert template")
+def alert_templates_visible_to(*, user: AnyUser) -> QuerySet[AlertTemplate]:
+    """A force's templates, for its liaisons (who keep them) and for the coordinators of its
+    active schemes (who compose from them)."""
+    if not user.is_authenticated:
+        return AlertTemplate.objects.none()
+    forces = Membership.objects.filter(
+        user=user,
+        status=MembershipStatus.ACTIVE,
+        role=MembershipRole.COORDINATOR,
+        scheme__status=SchemeStatus.ACTIVE,
+    ).values("scheme__force")
+    visible = Q(force__in=forces)
+    force = liaison_force(user)
+    if force:
+        visible |= Q(force=force)
+    return AlertTemplate.objects.filter(visible)
+
+
+def approval_policy_of(*, force: str) -> AlertApprovalPolicy:
+    """The force's policy: its saved one, or (unsaved) none asking for approval."""
+    return AlertApprovalPolicy.objects.filter(force=force).first() or AlertApprovalPolicy(
+        force=force
+    )
+
+
+def approval_reasons(*, alert: Alert) -> list[str]:
+    """Why the alert needs a second liaison's approval under its force's policy: any of
+    "severity", "recipients" (more people than the threshold) and "force_wide" (every active
+    scheme of the force it could reach); none, when it may go at once."""
+    policy = approval_policy_of(force=alert.force)
+    reasons = []
+    if policy.min_severity and SEVERITY_RANK[alert.severity] >= SEVERITY_RANK[policy.min_severity]:
+        reasons.append("severity")
+    if policy.recipients_threshold is None and not policy.force_wide:
+        return reasons
+    schemes, recipients = alert_reach(alert=alert)
+    if policy.recipients_threshold is not None and recipients > policy.recipients_threshold:
+        reasons.append("recipients")
+    if policy.force_wide and schemes:
+        every = Scheme.objects.filter(force=alert.force, status=SchemeStatus.ACTIVE)
+        if alert.scheme_kinds:
+            every = every.filter(kind__in=alert.scheme_kinds)
+        if len(schemes) >= every.count():
+            reasons.append("force_wide")
+    return reasons

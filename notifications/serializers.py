@@ -14,7 +14,10 @@ from core.fields import ClockTimeField, UniqueListField
 from core.serializers import ModelSerializer, Serializer, api_datetime, one_time_zone
 from notifications.models import (
     Alert,
+    AlertApprovalPolicy,
     AlertStatus,
+    AlertTemplate,
+    Approval,
     Audience,
     Category,
     Channel,
@@ -25,7 +28,14 @@ from notifications.models import (
     Severity,
     Urgency,
 )
-from notifications.permissions import ListedAlert, can_edit_draft, can_manage_alert
+from notifications.permissions import (
+    ListedAlert,
+    can_approve_alert,
+    can_edit_draft,
+    can_keep_templates,
+    can_manage_alert,
+)
+from notifications.placeholders import placeholders_in
 from schemes.models import Scheme, SchemeKind
 from schemes.permissions import AnyUser
 from schemes.serializers import SchemeRefSerializer, scheme_ref
@@ -46,6 +56,11 @@ RESPONSE_TYPE_HELP = "The kind of response asked for (CAP responseType)."
 CONTACT_HELP = "Whom to contact about it (CAP contact): a public number, never a volunteer's."
 
 
+APPROVAL_HELP = (
+    "Where it stands with a second liaison, when its force asks for one: awaiting (held, "
+    "nothing sent), sent_back (to its author, with approval_comment) or approved; null when it "
+    "never needed approval."
+)
 LANGUAGE_HELP = (
     "The language of the alert's own title, body and instruction: en (English) or cy (Welsh)."
 )
@@ -297,6 +312,12 @@ class AlertSerializer(ModelSerializer):
         choices=Language.choices, read_only=True, help_text=LANGUAGE_HELP
     )
     translation = serializers.SerializerMethodField(help_text=TRANSLATION_HELP)
+    approval = serializers.SerializerMethodField(help_text=APPROVAL_HELP)
+    approval_comment = serializers.CharField(
+        read_only=True,
+        help_text="Why a liaison sent it back to its author (while it is sent back); empty "
+        "otherwise.",
+    )
 
     class Meta:
         model = Alert
@@ -334,8 +355,14 @@ class AlertSerializer(ModelSerializer):
             "scheme",
             "issuer_name",
             "recipients_count",
+            "approval",
+            "approval_comment",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=Approval.choices, allow_null=True))
+    def get_approval(self, alert: Alert) -> str | None:
+        return alert.approval or None
 
     def get_category_display(self, alert: Alert) -> str:
         return _(alert.get_category_display())
@@ -390,6 +417,7 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
     annotated: Any = alert
     manage = viewer is not None and can_manage_alert(viewer, alert)
     edit = viewer is not None and can_edit_draft(viewer, alert)
+    approve = viewer is not None and can_approve_alert(viewer, alert)
     return {
         "id": alert.pk,
         "identifier": str(alert.identifier),
@@ -425,10 +453,12 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "scheme": None if alert.scheme is None else scheme_ref(alert.scheme),
         "issuer_name": alert.issuer.name if alert.issuer else "",
         "recipients_count": alert.recipients_count,
+        "approval": alert.approval or None,
+        "approval_comment": alert.approval_comment,
         "can_manage": manage,
         "can_edit": edit,
         "unread_replies": annotated.unread_replies if manage else None,
-        "actions": {"manage": manage, "edit": edit},
+        "actions": {"manage": manage, "edit": edit, "approve": approve},
     }
 
 
@@ -439,6 +469,10 @@ class AlertActionsSerializer(Serializer):
         help_text="See its delivery figures and replies; update or cancel it once published."
     )
     edit = serializers.BooleanField(help_text="Edit, delete or publish the draft.")
+    approve = serializers.BooleanField(
+        help_text="Approve it (publishing it) or send it back: another liaison of its force, "
+        "while it awaits approval."
+    )
 
 
 class AlertDetailSerializer(AlertSerializer):
@@ -472,7 +506,12 @@ class AlertDetailSerializer(AlertSerializer):
 
     @extend_schema_field(AlertActionsSerializer)
     def get_actions(self, alert: Alert) -> dict[str, bool]:
-        return {"manage": self.get_can_manage(alert), "edit": self.get_can_edit(alert)}
+        viewer = self._viewer()
+        return {
+            "manage": self.get_can_manage(alert),
+            "edit": self.get_can_edit(alert),
+            "approve": viewer is not None and can_approve_alert(viewer, alert),
+        }
 
     def _viewer(self) -> Any:
         request = self.context.get("request")
@@ -570,6 +609,8 @@ ALERT_COLUMNS = (
     "created_at",
     "published_at",
     "force",
+    "approval",
+    "approval_comment",
     "scheme",
     "scheme__name",
     "scheme__kind",
@@ -654,6 +695,8 @@ def alert_summary(
         },
         "issuer_name": column("issuer__name") or "",
         "recipients_count": column("recipients_count"),
+        "approval": column("approval") or None,
+        "approval_comment": column("approval_comment"),
     }
 
 
@@ -667,15 +710,18 @@ def alert_row(row: Mapping[str, Any], viewer: AnyUser) -> dict[str, Any]:
     """``AlertDetailSerializer``'s output for one row of ``ALERT_ROW_COLUMNS``: what
     ``alert_summary`` makes of it, and what the viewer may do, asked of the same rules as
     of a model."""
-    listed = ListedAlert(issuer_id=row["issuer"], force=row["force"], status=row["status"])
+    listed = ListedAlert(
+        issuer_id=row["issuer"], force=row["force"], status=row["status"], approval=row["approval"]
+    )
     manage = can_manage_alert(viewer, listed)
     edit = can_edit_draft(viewer, listed)
+    approve = can_approve_alert(viewer, listed)
     return {
         **alert_summary(row, incident_status=row["incident_status"]),
         "can_manage": manage,
         "can_edit": edit,
         "unread_replies": row["unread_replies"] if manage else None,
-        "actions": {"manage": manage, "edit": edit},
+        "actions": {"manage": manage, "edit": edit, "approve": approve},
     }
 
 
@@ -886,3 +932,149 @@ class NotifyReceiptSerializer(Serializer):
 
 class ReceiptRecordedSerializer(Serializer):
     recorded = serializers.IntegerField(help_text="How many notices the receipt changed.")
+
+
+# --- Templates and a second liaison's approval ---------------------------------------------
+
+
+class AlertTemplateSerializer(ModelSerializer):
+    """A force's template, as the picker and the templates screen show it."""
+
+    language = serializers.ChoiceField(
+        choices=Language.choices, read_only=True, help_text=LANGUAGE_HELP
+    )
+    translation = serializers.SerializerMethodField(
+        help_text="The same words in the other language, or null."
+    )
+    placeholders = serializers.SerializerMethodField(
+        help_text="The placeholders its words hold, each once, as written ({place})."
+    )
+    can_change = serializers.SerializerMethodField(
+        help_text="Whether the viewer may change or delete it (a liaison of its force)."
+    )
+
+    class Meta:
+        model = AlertTemplate
+        fields = [
+            "id",
+            "force",
+            "name",
+            "language",
+            "title",
+            "body",
+            "instruction",
+            "translation",
+            "category",
+            "severity",
+            "placeholders",
+            "can_change",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AlertTranslationSerializer(allow_null=True))
+    def get_translation(self, template: AlertTemplate) -> dict[str, str] | None:
+        return _translation(
+            template.translated_title, template.translated_body, template.translated_instruction
+        )
+
+    def get_placeholders(self, template: AlertTemplate) -> list[str]:
+        words = " ".join(
+            [
+                template.title,
+                template.body,
+                template.instruction,
+                template.translated_title,
+                template.translated_body,
+                template.translated_instruction,
+            ]
+        )
+        return placeholders_in(words)
+
+    def get_can_change(self, template: AlertTemplate) -> bool:
+        request = self.context.get("request")
+        return request is not None and can_keep_templates(request.user, template.force)
+
+
+class AlertTemplateInputSerializer(Serializer):
+    """A template's words: what an alert composed from it starts with. Placeholders in braces
+    are those of ``GET alert-templates/placeholders/``."""
+
+    name = serializers.CharField(max_length=100, help_text="What the picker lists it as.")
+    language = serializers.ChoiceField(
+        choices=Language.choices, default=Language.ENGLISH, help_text=LANGUAGE_HELP
+    )
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=4000)
+    instruction = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default=""
+    )
+    translation = AlertTranslationInputSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The same words in the other language, or null.",
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if "translation" in attrs or not self.partial:
+            translation = attrs.pop("translation", None)
+            # A partial change is checked against what the template already says.
+            language = str(attrs.get("language") or getattr(self.instance, "language", "en"))
+            attrs.update(
+                _translation_checked(
+                    translation,
+                    language=language,
+                    title=attrs.get("title", getattr(self.instance, "title", None)),
+                    body=attrs.get("body", getattr(self.instance, "body", None)),
+                )
+            )
+        return attrs
+
+
+class PlaceholderSerializer(Serializer):
+    placeholder = serializers.CharField(help_text="As written in a template: {place}.")
+    meaning = serializers.CharField(help_text="What the sender puts in its place.")
+
+
+class SendBackInputSerializer(Serializer):
+    comment = serializers.CharField(
+        max_length=1000,
+        help_text="What the author should change: they read it with their alert.",
+    )
+
+
+class AlertApprovalPolicySerializer(ModelSerializer):
+    """Which of the force's alerts need a second liaison's approval: any of the three."""
+
+    recipients_threshold = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000_000,
+        allow_null=True,
+        help_text="Alerts reaching more people than this need approval; null: no limit.",
+    )
+    force_wide = serializers.BooleanField(
+        help_text="Alerts reaching every active scheme of the force need approval."
+    )
+    min_severity = serializers.ChoiceField(
+        choices=Severity.choices,
+        allow_null=True,
+        help_text="Alerts this severe or more need approval; null: none for their severity.",
+    )
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Last saved; null while the force has none."
+    )
+
+    class Meta:
+        model = AlertApprovalPolicy
+        fields = ["force", "recipients_threshold", "force_wide", "min_severity", "updated_at"]
+        read_only_fields = ["force", "updated_at"]
+
+    def to_representation(self, instance: AlertApprovalPolicy) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["min_severity"] = instance.min_severity or None
+        return data

@@ -31,15 +31,29 @@ from notifications.guidance import (
 from notifications.models import (
     Alert,
     AlertActivity,
+    AlertApprovalPolicy,
     AlertStatus,
+    AlertTemplate,
+    Approval,
     MessageType,
     Notice,
     Preference,
     PushSubscription,
     Reply,
 )
-from notifications.permissions import can_issue_alerts_for, can_issue_force_alerts
-from notifications.selectors import alert_reach, notices_visible_to, push_subscriptions_of
+from notifications.permissions import (
+    can_issue_alerts_for,
+    can_issue_force_alerts,
+    can_keep_templates,
+    is_approver_for,
+)
+from notifications.placeholders import placeholders_left, placeholders_unknown
+from notifications.selectors import (
+    alert_reach,
+    approval_reasons,
+    notices_visible_to,
+    push_subscriptions_of,
+)
 from schemes.models import Scheme
 from schemes.permissions import liaison_force
 from schemes.services import activity_record
@@ -156,6 +170,15 @@ def _own_draft(alert: Alert, actor: User) -> Alert:
                 % {"status": STATUS_WORDS[alert.status]}
             }
         )
+    if alert.approval == Approval.AWAITING:
+        raise ValidationError(
+            {
+                "status": _(
+                    "This alert is awaiting approval: it can be changed once another liaison "
+                    "sends it back."
+                )
+            }
+        )
     return alert
 
 
@@ -227,8 +250,49 @@ def _queue_dispatch(alert_id: int) -> None:
         logger.exception("Could not queue the dispatch of alert %s; the sweep will", alert_id)
 
 
+def _check_unexpired(alert: Alert, now: datetime) -> None:
+    if alert.expires_at <= now:
+        # Published as it is, its CAP message would expire before it was sent.
+        raise ValidationError(
+            {"expires_at": _("The expiry has passed: edit the draft and give it a later one.")}
+        )
+
+
+def _check_filled_in(words: dict[str, Any]) -> None:
+    """Refuse to send words that still hold a template's placeholder (``{place}``)."""
+    left = placeholders_left(words)
+    if left:
+        raise ValidationError(left)
+
+
+def _alert_words(alert: Alert) -> dict[str, str]:
+    return {
+        "title": alert.title,
+        "body": alert.body,
+        "instruction": alert.instruction,
+        "translated_title": alert.translated_title,
+        "translated_body": alert.translated_body,
+        "translated_instruction": alert.translated_instruction,
+    }
+
+
+def _approval_record(alert: Alert, type: str, actor: User, **facts: str) -> None:
+    """A step of the alert's approval, in its scheme's log, or its force's for a liaison's."""
+    activity_record(
+        scheme=alert.scheme,
+        force=alert.force,
+        type=type,
+        actor=actor,
+        object_id=alert.pk,
+        payload={"title": alert.title, **facts},
+    )
+
+
 @transaction.atomic
 def alert_publish(*, alert: Alert, actor: User) -> Alert:
+    """Publish the author's draft: at once, or, when its force's policy asks for a second
+    liaison's approval (``selectors.approval_reasons``), held awaiting it, with nothing
+    sent (``alert_approve`` publishes it)."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status != AlertStatus.DRAFT:
         raise ValidationError(
@@ -239,16 +303,36 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
         )
     if alert.issuer_id != actor.pk:
         raise PermissionDenied(_("Only the alert's author publishes it."))
-    now = timezone.now()
-    if alert.expires_at <= now:
-        # Published as it is, its CAP message would expire before it was sent.
+    if alert.approval == Approval.AWAITING:
         raise ValidationError(
-            {"expires_at": _("The expiry has passed: edit the draft and give it a later one.")}
+            {"status": _("This alert is already awaiting approval by another liaison.")}
         )
+    now = timezone.now()
+    _check_unexpired(alert, now)
+    _check_filled_in(_alert_words(alert))
     _check_daily_limit(actor)
+    if approval_reasons(alert=alert):
+        resubmitted = alert.approval == Approval.SENT_BACK
+        alert.approval = Approval.AWAITING
+        alert.approval_comment = ""
+        alert.save(update_fields=["approval", "approval_comment"])
+        _approval_record(
+            alert,
+            AlertActivity.ALERT_RESUBMITTED if resubmitted else AlertActivity.ALERT_SUBMITTED,
+            actor,
+        )
+        return alert
+    # Sent back once, it no longer needs approval (the policy changed): it simply goes.
+    alert.approval = ""
+    alert.approval_comment = ""
+    return _published(alert, actor=actor, now=now)
+
+
+def _published(alert: Alert, *, actor: User | None, now: datetime) -> Alert:
+    """Publish the locked draft and queue its dispatch once the transaction commits."""
     alert.status = AlertStatus.PUBLISHED
     alert.published_at = now
-    alert.save(update_fields=["status", "published_at"])
+    alert.save(update_fields=["status", "published_at", "approval", "approval_comment"])
     if alert.scheme is not None:
         activity_record(
             scheme=alert.scheme,
@@ -258,6 +342,54 @@ def alert_publish(*, alert: Alert, actor: User) -> Alert:
             payload={"title": alert.title},
         )
     _enqueue_dispatch(alert)
+    return alert
+
+
+def _awaiting_decision(alert: Alert, actor: User) -> Alert:
+    """The alert, locked, once ``actor`` may decide on it; refused with the reason."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.issuer_id == actor.pk:
+        raise PermissionDenied(
+            _("You cannot approve your own alert: another liaison of your force must.")
+        )
+    if not is_approver_for(actor, alert):
+        raise PermissionDenied(
+            _("Only another police liaison of the alert's force approves it or sends it back.")
+        )
+    return alert
+
+
+def _not_awaiting() -> ValidationError:
+    return ValidationError({"status": _("This alert is not awaiting approval.")})
+
+
+@transaction.atomic
+def alert_approve(*, alert: Alert, actor: User) -> Alert:
+    """A second liaison approves the alert: it is published and dispatched as any other.
+    Approving it again changes nothing and sends nothing more."""
+    alert = _awaiting_decision(alert, actor)
+    if alert.approval == Approval.APPROVED:
+        return alert
+    if alert.status != AlertStatus.DRAFT or alert.approval != Approval.AWAITING:
+        raise _not_awaiting()
+    now = timezone.now()
+    _check_unexpired(alert, now)
+    alert.approval = Approval.APPROVED
+    _approval_record(alert, AlertActivity.ALERT_APPROVED, actor)
+    return _published(alert, actor=alert.issuer, now=now)
+
+
+@transaction.atomic
+def alert_send_back(*, alert: Alert, actor: User, comment: str) -> Alert:
+    """A second liaison sends the alert back to its author with a comment: it stays an
+    unsent draft, which they may edit and publish again (submitting it again)."""
+    alert = _awaiting_decision(alert, actor)
+    if alert.status != AlertStatus.DRAFT or alert.approval != Approval.AWAITING:
+        raise _not_awaiting()
+    alert.approval = Approval.SENT_BACK
+    alert.approval_comment = comment
+    alert.save(update_fields=["approval", "approval_comment"])
+    _approval_record(alert, AlertActivity.ALERT_SENT_BACK, actor, comment=comment)
     return alert
 
 
@@ -285,6 +417,7 @@ def alert_replace(
         raise ValidationError(_("Say what the update changes: a new message, title or severity."))
     if "expires_at" in details and details["expires_at"] <= now:
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+    _check_filled_in(details)
     if message_type != MessageType.CANCEL:
         _check_daily_limit(actor, update=True)
     copied = {field: getattr(original, field) for field in DETAIL_FIELDS}
@@ -439,3 +572,68 @@ def push_subscription_save(*, user: User, endpoint: str, keys: dict[str, str]) -
 def push_subscription_remove(*, user: User, endpoint: str) -> int:
     deleted, _ = push_subscriptions_of(user=user).filter(endpoint=endpoint).delete()
     return deleted
+
+
+# --- A force's templates and its approval policy -------------------------------------------
+
+
+def _template_checked(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = placeholders_unknown(fields)
+    if unknown:
+        raise ValidationError(unknown)
+    return fields
+
+
+def _name_free(*, force: str, name: str, template: AlertTemplate | None = None) -> None:
+    taken = AlertTemplate.objects.filter(force=force, name=name)
+    if template is not None:
+        taken = taken.exclude(pk=template.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("Your force already has a template of this name.")})
+
+
+def _template_keeper(actor: User) -> str:
+    force = liaison_force(actor)
+    if force is None or not can_keep_templates(actor, force):
+        raise PermissionDenied(_("Only police liaisons keep their force's alert templates."))
+    return force
+
+
+@transaction.atomic
+def alert_template_create(*, actor: User, fields: dict[str, Any]) -> AlertTemplate:
+    """A liaison adds a template for their force."""
+    force = _template_keeper(actor)
+    fields = _template_checked(fields)
+    _name_free(force=force, name=fields["name"])
+    return AlertTemplate.objects.create(force=force, **fields)
+
+
+@transaction.atomic
+def alert_template_change(
+    *, template: AlertTemplate, actor: User, fields: dict[str, Any]
+) -> AlertTemplate:
+    """A liaison of the template's force rewrites it (the fields given)."""
+    if not can_keep_templates(actor, template.force):
+        raise PermissionDenied(_("Only police liaisons keep their force's alert templates."))
+    fields = _template_checked(fields)
+    if "name" in fields:
+        _name_free(force=template.force, name=fields["name"], template=template)
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.full_clean()
+    template.save()
+    return template
+
+
+def alert_template_delete(*, template: AlertTemplate, actor: User) -> None:
+    if not can_keep_templates(actor, template.force):
+        raise PermissionDenied(_("Only police liaisons keep their force's alert templates."))
+    template.delete()
+
+
+@transaction.atomic
+def approval_policy_set(*, force: str, fields: dict[str, Any]) -> AlertApprovalPolicy:
+    """Save which of the force's alerts need a second liaison's approval. Alerts already
+    awaiting approval still await it."""
+    policy, _created = AlertApprovalPolicy.objects.update_or_create(force=force, defaults=fields)
+    return policy

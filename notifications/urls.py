@@ -5,9 +5,15 @@ from notifications import api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("alerts", api.AlertViewSet, basename="alert")
+router.register("alert-templates", api.AlertTemplateViewSet, basename="alert-template")
 
 urlpatterns = [
     *router.urls,
+    path(
+        "alert-approval-policy/",
+        api.AlertApprovalPolicyView.as_view(),
+        name="alert-approval-policy",
+    ),
     path("inbox/", api.InboxView.as_view(), name="inbox"),
     path("inbox/read/", api.InboxReadView.as_view(), name="inbox-read"),
     path("inbox/unread/", api.InboxUnreadView.as_view(), name="inbox-unread"),

@@ -15,9 +15,10 @@ def activity_rows(events: QuerySet[ActivityEvent]) -> Iterator[list[object]]:
     for event in events.select_related("scheme").iterator(chunk_size=1000):
         yield [
             csv_time(event.at),
-            event.scheme_id,
-            event.scheme.name,
-            event.scheme.kind,
+            # Blank for an event of the force itself (no scheme's).
+            event.scheme_id or "",
+            event.scheme.name if event.scheme else "",
+            event.scheme.kind if event.scheme else "",
             event.type,
             event.actor_name,
             event.summary,

@@ -284,9 +284,13 @@ class ActivityType(models.TextChoices):
 
 
 class ActivityEvent(models.Model):
-    """What happened in a scheme, for coordinators and liaisons to review."""
+    """What happened in a scheme, for coordinators and liaisons to review; or in a police
+    force, for its liaisons (an alert a liaison issued for the force, no scheme's)."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="activity")
+    # None for an event of the force itself, which its ``force`` names.
+    scheme = models.ForeignKey(
+        Scheme, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
+    )
     # One of the kinds registered in schemes.activity (by this app and those above it),
     # checked by activity_record rather than by choices that would have to name them all.
     type = models.CharField(max_length=40)
@@ -301,7 +305,8 @@ class ActivityEvent(models.Model):
     # becomes of the tables.
     object_type = models.CharField(max_length=20)
     object_id = models.CharField(max_length=40)
-    # The scheme's police force when it happened (a scheme can move), for liaisons.
+    # The scheme's police force when it happened (a scheme can move), for liaisons; the
+    # force's own, for an event of no scheme.
     force = models.CharField(max_length=40, choices=PoliceForce.choices)
     # The facts the summary is rendered from (names, statuses, counts, a reason): small.
     # Empty for entries recorded before the log kept them; their summary says it all.

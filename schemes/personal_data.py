@@ -93,7 +93,7 @@ def _activity(user: User) -> Iterator[Row]:
         ):
             continue
         yield {
-            "scheme": event.scheme.name,
+            "scheme": event.scheme.name if event.scheme else "",
             "what": event.type_label,
             "summary": event.summary,
             "by_you": event.actor_id == user.pk,

@@ -517,9 +517,13 @@ def join_requests_for(*, user: AnyUser) -> QuerySet[Membership]:
 
 @visibility.rule("activity event")
 def activity_visible_to(*, user: AnyUser) -> QuerySet[ActivityEvent]:
-    return ActivityEvent.objects.filter(scheme__in=schemes_managed_by(user=user)).select_related(
-        "scheme"
-    )
+    """The logs of the schemes the user manages; and, for a liaison, their force's own
+    events (of no scheme)."""
+    visible = Q(scheme__in=schemes_managed_by(user=user))
+    force = liaison_force(user)
+    if force:
+        visible |= Q(scheme__isnull=True, force=force)
+    return ActivityEvent.objects.filter(visible).select_related("scheme")
 
 
 def may_review_activity(*, user: AnyUser) -> bool:
@@ -548,7 +552,11 @@ def scheme_ids_related_to(*, user: User) -> set[int]:
     proposed, or acted in."""
     related = set(Membership.objects.filter(user=user).values_list("scheme_id", flat=True))
     related |= set(Scheme.objects.filter(proposed_by=user).values_list("pk", flat=True))
-    related |= set(ActivityEvent.objects.filter(actor=user).values_list("scheme_id", flat=True))
+    related |= set(
+        ActivityEvent.objects.filter(actor=user, scheme__isnull=False).values_list(
+            "scheme_id", flat=True
+        )
+    )
     return related
 
 

@@ -436,7 +436,8 @@ class MemberRoleInputSerializer(Serializer):
 
 
 class ActivityEventSerializer(ModelSerializer):
-    scheme = SchemeRefSerializer(read_only=True)
+    # Null for an event of the force itself (a liaison's alert for their force).
+    scheme = SchemeRefSerializer(read_only=True, allow_null=True)
     type = serializers.ChoiceField(choices=ACTIVITY_KINDS, read_only=True)  # type: ignore[arg-type]  # the registry reads as (kind, label) pairs
     type_display = serializers.CharField(source="type_label", read_only=True)
     # In the reader's language (the log keeps its English: ActivityEvent.summary).

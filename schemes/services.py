@@ -48,18 +48,24 @@ DETAIL_FIELDS = (
 
 def activity_record(
     *,
-    scheme: Scheme,
+    scheme: Scheme | None,
     type: str,
     actor: User | None,
     object_id: object,
     payload: dict[str, Any] | None = None,
+    force: str | None = None,
 ) -> ActivityEvent:
     """Record an event in the scheme's log: its kind (which says what type of object it is
     about), that object's id, and the facts its prose needs. The prose is rendered here, once,
-    by the kind (``schemes.activity``), and kept as it then read."""
+    by the kind (``schemes.activity``), and kept as it then read. An event of no scheme (a
+    liaison's alert for their force) is the force's, which ``force`` then names."""
     kind = activity_kind(type)
     payload = payload or {}
     actor_name = actor.name if actor else ""
+    if scheme is not None:
+        force = scheme.force
+    if not force:
+        raise ValueError("An event of no scheme names its force.")
     return ActivityEvent.objects.create(
         scheme=scheme,
         type=type,
@@ -67,7 +73,7 @@ def activity_record(
         actor_name=actor_name,
         object_type=kind.about,
         object_id=str(object_id),
-        force=scheme.force,
+        force=force,
         payload=payload,
         summary=activity_summary_stored(type=type, actor_name=actor_name, payload=payload)[:300],
     )

@@ -30,6 +30,8 @@ NEWCOMER_ACTIONS = {
     "read_audit": False,
     "issue_force_alerts": False,
     "issue_alerts_for": [],
+    "approve_alerts": False,
+    "keep_alert_templates": False,
     "issue_alerts": False,
 }
 

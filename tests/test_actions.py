@@ -71,6 +71,8 @@ def test_me_actions_of_a_liaison(client_for, speedwatch, liaison) -> None:
         "read_statistics": True,
         "read_audit": True,
         "issue_force_alerts": True,
+        "approve_alerts": True,
+        "keep_alert_templates": True,
         "issue_alerts": True,
     }
 
@@ -362,7 +364,7 @@ def test_site_and_session_lists_read_memberships_once(
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("liaison", {"manage": True, "edit": True}),
+        ("liaison", {"manage": True, "edit": True, "approve": False}),
         ("foreign_liaison", None),
         ("coordinator", None),
     ],
@@ -400,12 +402,12 @@ def test_a_liaison_manages_but_does_not_edit_a_coordinators_published_alert(
         },
         format="json",
     ).json()
-    assert draft["actions"] == {"manage": True, "edit": True}
+    assert draft["actions"] == {"manage": True, "edit": True, "approve": False}
     with django_capture_on_commit_callbacks(execute=True):
         published = client.post(f"{ALERTS}{draft['id']}/publish/").json()
-    assert published["actions"] == {"manage": True, "edit": False}
+    assert published["actions"] == {"manage": True, "edit": False, "approve": False}
     seen = client_for(liaison).get(f"{ALERTS}{draft['id']}/").json()
-    assert seen["actions"] == {"manage": True, "edit": False}
+    assert seen["actions"] == {"manage": True, "edit": False, "approve": False}
     assert Alert.objects.get(pk=draft["id"]).status == "published"
 
 

@@ -187,6 +187,10 @@ KINDS = [
     ("session_submitted", "Speedwatch session submitted"),
     ("session_amended", "Speedwatch session amended"),
     ("alert_published", "Alert published"),
+    ("alert_submitted", "Alert submitted for approval"),
+    ("alert_approved", "Alert approved"),
+    ("alert_sent_back", "Alert sent back"),
+    ("alert_resubmitted", "Alert resubmitted for approval"),
 ]
 
 
@@ -543,7 +547,7 @@ def test_each_kind_renders_its_prose_from_the_payload() -> None:
         **dict.fromkeys([value for value, _ in KINDS[6:13]], "membership"),
         **dict.fromkeys([value for value, _ in KINDS[13:17]], "site"),
         **dict.fromkeys([value for value, _ in KINDS[17:19]], "session"),
-        "alert_published": "alert",
+        **dict.fromkeys([value for value, _ in KINDS[19:]], "alert"),
     }
 
 

@@ -48,6 +48,10 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/me/deletion/"),
     ("post", "/api/v1/me/deletion/"),
     ("get", "/api/v1/forces/locate/"),
+    ("get", "/api/v1/alert-templates/"),
+    ("post", "/api/v1/alert-templates/"),
+    ("get", "/api/v1/alert-approval-policy/"),
+    ("put", "/api/v1/alert-approval-policy/"),
 ]
 
 
@@ -208,7 +212,14 @@ def one_of_everything(demo: None) -> None:
 
     from accounts.models import AccountEvent, EmailChange
     from core.models import IdempotencyRecord
-    from notifications.models import Alert, Notice, PushReceipt, PushSubscription, Reply
+    from notifications.models import (
+        Alert,
+        AlertApprovalPolicy,
+        Notice,
+        PushReceipt,
+        PushSubscription,
+        Reply,
+    )
     from watch.models import (
         AuditRecord,
         KeeperAddress,
@@ -254,6 +265,7 @@ def one_of_everything(demo: None) -> None:
         posted_by=user,
         posted_at=timezone.now(),
     ).offences.set([offence])
+    AlertApprovalPolicy.objects.create(force="cambridgeshire", recipients_threshold=500)
     alert = Alert.objects.first()
     Notice.objects.create(alert=alert, recipient=user, channel="in_app")
     Reply.objects.create(alert=alert, author=user, body="Seen them too.")

@@ -39,6 +39,12 @@ AREA = (
     "and holds 1,000 square metres"
 )
 PASSWORD = "the current password"
+# Words in braces are a template's placeholders, never sent unfilled.
+FILLED_IN = "no word in braces ({place}) is left in its text"
+TEMPLATE = (
+    "placeholders are among GET alert-templates/placeholders/; the name is not one the force "
+    "has already; a translation is in the other language"
+)
 REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "GET /api/v1/activity/": PERIOD,
     "GET /api/v1/speedwatch/audit/": PERIOD,
@@ -50,7 +56,9 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "GET /api/v1/speedwatch/statistics/export/": PERIOD,
     "POST /api/v1/alerts/": AREA,
     "POST /api/v1/alerts/preview/": AREA,
-    "PUT /api/v1/alerts/{id}/": f"{AREA}; lat, lon and radius_m together, or a boundary",
+    "PUT /api/v1/alerts/{id}/": (
+        f"{AREA}; lat, lon and radius_m together, or a boundary; the draft is not awaiting approval"
+    ),
     "POST /api/v1/schemes/": AREA,
     "GET /api/v1/schemes/": (
         "lat needs lon, a radius a point or place; the point lies in England and Wales; "
@@ -58,11 +66,21 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     ),
     "GET /api/v1/forces/locate/": "the point lies in England and Wales",
     "GET /api/v1/geocode/": "a place search needs a geocoder configured on the server",
-    "POST /api/v1/alerts/{id}/cancel/": "the expiry is in the future; the alert's has not passed",
-    "POST /api/v1/alerts/{id}/publish/": "the alert is a draft whose expiry has not passed",
-    "POST /api/v1/alerts/{id}/update_alert/": (
-        "an update changes the message, title or severity; the alert's expiry has not passed"
+    "POST /api/v1/alerts/{id}/cancel/": (
+        f"the expiry is in the future; the alert's has not passed; {FILLED_IN}"
     ),
+    "POST /api/v1/alerts/{id}/publish/": (
+        f"the alert is a draft whose expiry has not passed, not awaiting approval; {FILLED_IN}"
+    ),
+    "POST /api/v1/alerts/{id}/update_alert/": (
+        "an update changes the message, title or severity; the alert's expiry has not passed; "
+        f"{FILLED_IN}"
+    ),
+    "POST /api/v1/alerts/{id}/approve/": "the alert awaits approval; its expiry has not passed",
+    "POST /api/v1/alerts/{id}/send_back/": "the alert awaits approval",
+    "POST /api/v1/alert-templates/": TEMPLATE,
+    "PUT /api/v1/alert-templates/{id}/": TEMPLATE,
+    "PATCH /api/v1/alert-templates/{id}/": TEMPLATE,
     "POST /api/v1/schemes/{id}/leave/": "the person is a member or has asked to join",
     "PATCH /api/v1/schemes/{id}/": AREA,
     "POST /api/v1/auth/token/": "the email and password are an account's",

@@ -314,6 +314,34 @@ def _letters_posted_through_notify(settings) -> None:
     settings.LETTER_PROVIDER = "notify"
 
 
+APPROVER = "approver.cambs@example.org"  # a second Cambridgeshire liaison, made by _approver
+
+
+def _approver() -> None:
+    from tests.factories import LiaisonFactory
+
+    LiaisonFactory(force="cambridgeshire", user__email=APPROVER)
+
+
+def _template() -> None:
+    from notifications.models import AlertTemplate
+
+    AlertTemplate.objects.create(
+        force="cambridgeshire",
+        name="Fly-tipping",
+        title="Fly-tipping near {place}",
+        body="Rubbish dumped near {place}.",
+        category="fly_tipping",
+        severity="Minor",
+    )
+
+
+def template_url() -> str:
+    from notifications.models import AlertTemplate
+
+    return f"{API}alert-templates/{AlertTemplate.objects.get(name='Fly-tipping').pk}/"
+
+
 def _subscribed() -> None:
     PushSubscription.objects.create(user=person(VOLUNTEER), endpoint=ENDPOINT, p256dh="k", auth="a")
 
@@ -586,6 +614,34 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
     ("alert-cancel", "POST"): [
         change(("alert",), LIAISON, alert_url(HARE_COURSING, "cancel/"), body=dict)
     ],
+    ("alert-approve", "POST"): [
+        change(("alert",), APPROVER, alert_url(FLY_TIPPING, "approve/"), setup=_approver)
+    ],
+    ("alert-send-back", "POST"): [
+        change(
+            ("alert",),
+            APPROVER,
+            alert_url(FLY_TIPPING, "send_back/"),
+            body=lambda: {"comment": "Name the droves."},
+            setup=_approver,
+        )
+    ],
+    ("alert-reach", "GET"): [Read(("alert",), LIAISON, alert_url(FLY_TIPPING, "reach/"))],
+    ("alert-template-list", "GET"): [
+        Read(("alert template",), MARGARET, lambda: f"{API}alert-templates/", setup=_template)
+    ],
+    ("alert-template-detail", "GET"): [
+        Read(("alert template",), MARGARET, template_url, setup=_template)
+    ],
+    ("alert-template-detail", "PUT"): [
+        change(("alert template",), LIAISON, template_url, "put", dict, setup=_template)
+    ],
+    ("alert-template-detail", "PATCH"): [
+        change(("alert template",), LIAISON, template_url, "patch", dict, setup=_template)
+    ],
+    ("alert-template-detail", "DELETE"): [
+        change(("alert template",), LIAISON, template_url, "delete", setup=_template)
+    ],
     ("alert-cap", "GET"): [
         Read(("public alert",), None, alert_url(HARE_COURSING, "cap/")),
         Read(("alert",), MARGARET, alert_url(BOGUS_CALLERS, "cap/")),
@@ -720,6 +776,10 @@ READ_NOTHING: dict[tuple[str, str], str] = {
     ("force-locate", "GET"): "asks police.uk which force covers a point",
     ("geocode", "GET"): "asks the geocoder where a place is",
     ("alert-guidance", "GET"): "the fixed advice of each category of alert",
+    ("alert-template-list", "POST"): "adds a template to the signed-in liaison's own force",
+    ("alert-template-placeholders", "GET"): "the fixed list of a template's placeholders",
+    ("alert-approval-policy", "GET"): "the signed-in liaison's own force's setting",
+    ("alert-approval-policy", "PUT"): "saves the signed-in liaison's own force's setting",
     ("config", "GET"): "the server's settings the frontend needs",
     ("notify-receipts", "POST"): "GOV.UK Notify's receipts: refused to every person, signed in or "
     "not, without Notify's bearer token (tests/test_notify.py)",

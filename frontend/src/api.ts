@@ -14,6 +14,8 @@ import type {
   AlertPreferences,
   AlertPreferencesInput,
   AlertReply,
+  AlertApprovalPolicyInput,
+  AlertTemplateInput,
   AmendmentChanges,
   DisputeDecision,
   EmailChangeInput,
@@ -696,4 +698,37 @@ export const accountApi = {
   /** The police force that most likely covers a point, and how sure that is. */
   locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
     read(client.GET('/api/v1/forces/locate/', { params: { query: { lat, lon } }, signal })),
+};
+
+// --- Alert templates and a second liaison's approval ------------------------------------------
+
+export type AlertTemplateQuery = QueryOf<'/api/v1/alert-templates/'>;
+
+export const approvalApi = {
+  /** The force's templates the signed-in person may compose from (liaisons and coordinators). */
+  templates: (query: AlertTemplateQuery, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/alert-templates/', { params: { query: { page_size: 100, ...query } }, signal })),
+  /** The placeholders a template may hold, and what goes in each. */
+  placeholders: (signal?: AbortSignal) => read(client.GET('/api/v1/alert-templates/placeholders/', { signal })),
+  addTemplate: (body: AlertTemplateInput) => read(client.POST('/api/v1/alert-templates/', { body })),
+  changeTemplate: (id: number, body: AlertTemplateInput) =>
+    read(client.PUT('/api/v1/alert-templates/{id}/', { params: { path: { id: pathId(id) } }, body })),
+  deleteTemplate: (id: number) =>
+    read(client.DELETE('/api/v1/alert-templates/{id}/', { params: { path: { id: pathId(id) } } })),
+  /** The drafts of the liaison's force awaiting a second liaison's approval, oldest first. */
+  awaiting: (page: number, signal?: AbortSignal) =>
+    read(
+      client.GET('/api/v1/alerts/', {
+        params: { query: { approval: 'awaiting', ordering: 'created_at', page, page_size: 20 } },
+        signal,
+      }),
+    ),
+  /** Whom an alert reaches (or would, a draft): for the liaison asked to approve it. */
+  reach: (id: number, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/alerts/{id}/reach/', { params: { path: { id: pathId(id) } }, signal })),
+  approve: (id: number) => read(client.POST('/api/v1/alerts/{id}/approve/', { params: { path: { id: pathId(id) } } })),
+  sendBack: (id: number, comment: string) =>
+    read(client.POST('/api/v1/alerts/{id}/send_back/', { params: { path: { id: pathId(id) } }, body: { comment } })),
+  policy: (signal?: AbortSignal) => read(client.GET('/api/v1/alert-approval-policy/', { signal })),
+  savePolicy: (body: AlertApprovalPolicyInput) => read(client.PUT('/api/v1/alert-approval-policy/', { body })),
 };

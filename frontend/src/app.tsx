@@ -36,6 +36,9 @@ import { AlertSettingsScreen } from './screens/AlertSettingsScreen';
 import { ComposeAlertScreen } from './screens/ComposeAlertScreen';
 import { InboxScreen } from './screens/InboxScreen';
 import { IssuedAlertsScreen } from './screens/IssuedAlertsScreen';
+import { AlertTemplatesScreen } from './screens/AlertTemplatesScreen';
+import { ApprovalQueueScreen } from './screens/ApprovalQueueScreen';
+import { ApprovalSettingsScreen } from './screens/ApprovalSettingsScreen';
 import { AuditScreen } from './screens/AuditScreen';
 import { SiteScreen } from './screens/SiteScreen';
 import { ChangeEmailScreen } from './screens/ChangeEmailScreen';
@@ -84,6 +87,9 @@ const ROUTES: Route[] = [
   ['/alerts/new', () => <ComposeAlertScreen />],
   ['/alerts/issued', () => <IssuedAlertsScreen />],
   ['/alerts/settings', () => <AlertSettingsScreen />],
+  ['/alerts/approvals', () => <ApprovalQueueScreen />],
+  ['/alerts/templates', () => <AlertTemplatesScreen />],
+  ['/alerts/approval-settings', () => <ApprovalSettingsScreen />],
   ['/alerts/:id/edit', ({ id }) => <ComposeAlertScreen key={id} draftId={id} />],
   ['/alerts/:id', ({ id }) => <AlertScreen key={id} id={id} />],
 ];

@@ -100,6 +100,8 @@ const NO_ACTIONS: Me['actions'] = {
   read_audit: false,
   issue_force_alerts: false,
   issue_alerts_for: [],
+  approve_alerts: false,
+  keep_alert_templates: false,
   issue_alerts: false,
 };
 

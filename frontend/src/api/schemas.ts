@@ -136,6 +136,14 @@ export type AlertThread = Schemas['Thread'];
 /** One card of the signed-in user's in-app inbox: the latest notice of an incident. */
 export type Notice = Schemas['Notice'];
 export type PushSubscriptionInput = Schemas['PushSubscriptionRequest'];
+/** A force's ready-made alert, and what a liaison writes to keep one. */
+export type AlertTemplate = Schemas['AlertTemplate'];
+export type AlertTemplateInput = Schemas['AlertTemplateInputRequest'];
+/** A placeholder a template may hold, and what goes in its place. */
+export type AlertPlaceholder = Schemas['Placeholder'];
+/** Which of a force's alerts need a second liaison's approval. */
+export type AlertApprovalPolicy = Schemas['AlertApprovalPolicy'];
+export type AlertApprovalPolicyInput = Schemas['AlertApprovalPolicyRequest'];
 
 // --- Sessions, letters, alerts ------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import { languageTag, t } from '../i18n';
 import { alertText, useReadingLanguage } from '../alertText';
 import type { AlertDetail } from '../api/schemas';
 import { AlertTags } from './AlertTags';
+import { ApprovalStatus } from './ApprovalStatus';
 import { TextLanguageSwitch } from './TextLanguageSwitch';
 
 /** One alert its issuer (or the force's liaison) sent or is drafting. */
@@ -19,6 +20,7 @@ export function IssuedAlertCard({ alert, showIssuer }: { alert: AlertDetail; sho
       </h2>
       {alert.translation && <TextLanguageSwitch shown={text.lang} onSwitch={setReading} />}
       <AlertTags alert={alert} />
+      <ApprovalStatus alert={alert} />
       <dl class="card__facts">
         {showIssuer && (
           <div>

@@ -44,6 +44,10 @@ const ACTIVITY_TYPE_LABELS: Record<ActivityType, string> = {
   session_submitted: 'activityType.session_submitted',
   session_amended: 'activityType.session_amended',
   alert_published: 'activityType.alert_published',
+  alert_submitted: 'approval.activity.submitted',
+  alert_approved: 'approval.activity.approved',
+  alert_sent_back: 'approval.activity.sentBack',
+  alert_resubmitted: 'approval.activity.resubmitted',
 };
 
 export const ACTIVITY_TYPES = (): { value: string; label: string }[] => [

@@ -13,6 +13,7 @@ import { alertText, useReadingLanguage, type AlertText } from '../alertText';
 import { ActionResult } from '../components/ActionResult';
 import { AlertMap, areaCircle, areaText } from '../components/AlertMap';
 import { AlertCancelForm, AlertUpdateForm } from '../components/AlertUpdateForm';
+import { ApprovalStatus } from '../components/ApprovalStatus';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { DeliveryFigures } from '../components/DeliveryFigures';
@@ -154,6 +155,14 @@ function ThreadView({
       {thread.messages.some((message) => message.translation) && (
         <TextLanguageSwitch shown={latestText.lang} onSwitch={setReading} />
       )}
+      <ApprovalStatus alert={latest} />
+      {latest.actions.approve && (
+        <p>
+          <a class="button button--primary" href="/alerts/approvals">
+            {t('approval.queue.decide')}
+          </a>
+        </p>
+      )}
       <p class="card__meta">
         <StatusTag tone={`severity-${latest.severity.toLowerCase()}`}>
           <span class="visually-hidden">{t('alertTags.severity')}</span>
@@ -267,7 +276,8 @@ function ThreadView({
         />
       ) : (
         latest.status === 'draft' &&
-        latest.actions.manage && (
+        latest.actions.manage &&
+        latest.approval !== 'awaiting' && (
           <p class="notice">
             {t('alert.onlyAuthor', { name: latest.issuer_name || t('alert.whoHasLeft') })}
           </p>
@@ -507,8 +517,9 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
             result={published}
             onConfirm={async () => {
               setError(null);
+              let answer: Alert;
               try {
-                await api.publishAlert(alert.id);
+                answer = await api.publishAlert(alert.id);
               } catch (err) {
                 setError(asApiError(err));
                 return;
@@ -518,7 +529,8 @@ function PublishDraft({ alert, onPublished }: { alert: Alert; onPublished: () =>
               } catch {
                 // Published all the same; the page shows the draft until it is opened again.
               }
-              return t('alertSending.published');
+              // Held for a second liaison's approval when the force asks for one.
+              return answer.approval === 'awaiting' ? t('approval.status.submitted') : t('alertSending.published');
             }}
           />
         </>

@@ -32,6 +32,8 @@ import {
 } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { ReachPreview, reachSentence, useAlertReach } from '../components/ReachPreview';
+import { PlaceholderWarning } from '../components/PlaceholderWarning';
+import { TemplatePicker } from '../components/TemplatePicker';
 import { RequireSignIn } from '../components/RequireSignIn';
 import {
   AUDIENCE_LABELS,
@@ -67,6 +69,7 @@ import {
   type AlertCategory,
   type AlertDetail,
   type AlertInput,
+  type AlertTemplate,
   type Audience,
   type ForceCode,
   type Me,
@@ -373,6 +376,19 @@ function AlertForm({
     if (value) clear('category');
   };
 
+  // A template fills in the words, category and severity; what it leaves out (the advice)
+  // follows the category as ever. Its placeholders are then filled in by hand.
+  const applyTemplate = (template: AlertTemplate) => {
+    chooseCategory(template.category);
+    setTitle(template.title);
+    setBody(template.body);
+    setWritten(template.language === 'cy' ? 'cy' : 'en');
+    if (template.instruction) setInstruction(template.instruction);
+    setSeverity(template.severity);
+    setTranslation(translationState(template.translation, !!template.translation));
+    clear('title', 'body', 'severity', 'instruction', 'language', 'translation');
+  };
+
   // Each field's error goes as soon as the field is put right.
   const clear = (...fields: string[]) => clearFieldErrors(submission, ...fields);
   const setArea = (next: DrawnArea) => {
@@ -463,13 +479,18 @@ function AlertForm({
   const publish = () =>
     submission.run(async () => {
       const saved = await save(build());
+      let answer: AlertDetail;
       try {
-        await api.publishAlert(saved.id);
+        answer = await api.publishAlert(saved.id);
       } catch (error) {
         goWithMessage(`/alerts/${saved.id}`, t('composeAlert.savedNotPublished', { problem: asApiError(error).message }));
         return;
       }
-      goWithMessage(`/alerts/${saved.id}`, t('alertSending.published'));
+      // Held for a second liaison's approval when the force asks for one.
+      goWithMessage(
+        `/alerts/${saved.id}`,
+        answer.approval === 'awaiting' ? t('approval.status.submitted') : t('alertSending.published'),
+      );
     });
 
   const errorsFor = submission.fieldErrors;
@@ -502,6 +523,7 @@ function AlertForm({
           {scheme && ` ${t('composeAlert.insideScheme')}`}
         </p>
       )}
+      <TemplatePicker onApply={applyTemplate} />
       <AreaDrawer
         config={config}
         area={area}
@@ -705,6 +727,9 @@ function AlertForm({
         hint={t('composeAlert.publicHint')}
         checked={isPublic}
         onChecked={setPublic}
+      />
+      <PlaceholderWarning
+        texts={[title, body, instruction, ...(translation.included ? [translation.title, translation.body, translation.instruction] : [])]}
       />
       <div class="button-row compose__actions">
         <ConfirmAction

@@ -10,6 +10,7 @@ import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorAlert, SelectField } from '../components/FormField';
 import { IssuedAlertCard } from '../components/IssuedAlertCard';
+import { ApprovalLinks } from '../components/ApprovalLinks';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { ShowMoreButton } from '../components/ShowMoreButton';
@@ -92,6 +93,7 @@ function IssuedAlerts({ me }: { me: Me }) {
               {t('inbox.newAlert')}
             </a>
           </p>
+          <ApprovalLinks me={me} />
           {!!waitingReplies && !withReplies && (
             <p class="notice notice--pending">
               <a href="/alerts/issued?replies=1">
