@@ -180,6 +180,18 @@ SCREENS = {
         press="Put the centre at the cross",
     ),
     "sent alerts": Screen("/alerts/issued", "Alerts in your force", HARE_COURSING, LIAISON),
+    "alert templates": Screen(
+        "/alerts/templates", "Alert templates", "Add a template", LIAISON, opens=("Delete",)
+    ),
+    "alerts awaiting approval": Screen(
+        "/alerts/approvals", "Alerts awaiting approval", "No alerts are waiting", LIAISON
+    ),
+    "which alerts need approval": Screen(
+        "/alerts/approval-settings",
+        "Which alerts need approval",
+        "Alerts reaching more people than",
+        LIAISON,
+    ),
     "speedwatch hub, liaison": Screen("/speedwatch", "Speedwatch", "1 site waiting", LIAISON),
     "sites": Screen(
         "/speedwatch/sites", "Sites", "Station Road by the green", LIAISON, opens=("Reject",)

@@ -1,7 +1,7 @@
 // "This alert will reach 2 schemes and 14 people": worked out by the server as the alert is
 // drawn and filled in, a moment after the last change.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { formatNumber, KIND_LABELS } from '../format';
 import { t } from '../i18n';
@@ -71,9 +71,11 @@ export function ReachPreview({
 }) {
   const { loading, reach, error } = state;
   const Heading = headingLevel === 3 ? 'h3' : 'h2';
+  // Its own id: the approvals queue shows one preview a card.
+  const headingId = useId();
   return (
-    <section class="reach" aria-labelledby="reach-heading">
-      <Heading id="reach-heading" class="reach__heading">
+    <section class="reach" aria-labelledby={headingId}>
+      <Heading id={headingId} class="reach__heading">
         {t('reach.heading')}
       </Heading>
       <div aria-live="polite" aria-atomic="true">
