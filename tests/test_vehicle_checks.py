@@ -492,6 +492,7 @@ def test_the_held_back_list_asks_a_fixed_number_of_queries(
     client = client_for(liaison)
     with django_assert_max_num_queries(8) as one:
         assert len(_held(client)) == 1
+    queries = len(one)  # counted now: each request clears the connection's log
     logged(("XY99ZZB", "Ford", "Blue"), ("XY99ZZC", "Ford", "Blue"), ("XY99ZZD", "Ford", "Blue"))
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    with django_assert_max_num_queries(queries):
         assert len(_held(client)) == 4
