@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -956,9 +957,22 @@ class PostedLetterSerializer(ModelSerializer):
 # --- Vehicle checks with the DVLA -----------------------------------------------------------
 
 
+# A registration as typed: 2 to 8 letters and digits, with spaces or hyphens anywhere (the
+# schema states it, so a client knows before asking).
+REGISTRATION_TYPED = r"^[ -]*[A-Za-z0-9](?:[ -]*[A-Za-z0-9]){1,7}[ -]*$"
+
+
 class VehicleLookupInputSerializer(Serializer):
     scheme = serializers.IntegerField(help_text="The speedwatch scheme logging the vehicle.")
-    registration = serializers.CharField(max_length=16)
+    registration = serializers.RegexField(
+        REGISTRATION_TYPED,
+        max_length=16,
+        error_messages={
+            "invalid": gettext_lazy(
+                "Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE)."
+            )
+        },
+    )
     make = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
     colour = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
 
