@@ -360,6 +360,19 @@ KEEPER_ADDRESS_RETENTION_DAYS = env_int("KEEPER_ADDRESS_RETENTION_DAYS", 30, min
 SPEEDWATCH_BULK_MAX_ROWS = env_int("SPEEDWATCH_BULK_MAX_ROWS", 2000, minimum=1)
 # The largest CSV file of offences a coordinator may upload, in bytes.
 SPEEDWATCH_BULK_MAX_BYTES = env_int("SPEEDWATCH_BULK_MAX_BYTES", 5_000_000, minimum=1)
+# The DVLA's Vehicle Enquiry Service, which checks each offence's plate against the make and
+# colour recorded (core.dvla, watch.services.vehicles): off while DVLA_VES_API_KEY is empty.
+# Answers are kept per registration for DVLA_VES_CACHE_HOURS; an enquiry the DVLA cannot
+# answer now (429, 5xx, no answer) is tried DVLA_VES_MAX_ATTEMPTS times in all,
+# DVLA_VES_RETRY_SECONDS apart and doubling.
+DVLA_VES_API_KEY = env_str("DVLA_VES_API_KEY")
+DVLA_VES_URL = env_str(
+    "DVLA_VES_URL", "https://driver-vehicle-licensing.api.gov.uk/vehicle-enquiry/v1/vehicles"
+)
+DVLA_VES_TIMEOUT_SECONDS = env_int("DVLA_VES_TIMEOUT_SECONDS", 5, minimum=1)
+DVLA_VES_CACHE_HOURS = env_int("DVLA_VES_CACHE_HOURS", 24, minimum=1)
+DVLA_VES_MAX_ATTEMPTS = env_int("DVLA_VES_MAX_ATTEMPTS", 6, minimum=1)
+DVLA_VES_RETRY_SECONDS = env_int("DVLA_VES_RETRY_SECONDS", 60, minimum=1)
 
 # --- Alerts and notices ----------------------------------------------------------------
 
@@ -669,6 +682,7 @@ SPECTACULAR_SETTINGS = {
         "AuditActionEnum": "watch.models.AuditAction",
         "SiteStatusEnum": "watch.models.SiteStatus",
         "SessionStatusEnum": "watch.models.SessionStatus",
+        "VehicleCheckEnum": "watch.models.VehicleCheckStatus",
         "SiteDecisionEnum": [
             ("approved", "Approved"),
             ("rejected", "Rejected"),

@@ -177,6 +177,7 @@ ADMIN_NO_ADD = {
     "watch.SessionAmendment",
     "watch.Site",
     "watch.SiteStatusChange",
+    "watch.VehicleCheck",
     "notifications.Alert",
     "notifications.Notice",
     "notifications.PushSubscription",
@@ -196,6 +197,7 @@ ADMIN_VIEW_ONLY = {
     "watch.Session",
     "watch.SessionAmendment",
     "watch.SiteStatusChange",
+    "watch.VehicleCheck",
     "notifications.Alert",
     "notifications.Notice",
     "notifications.PushReceipt",
@@ -227,6 +229,7 @@ def one_of_everything(demo: None) -> None:
         PostedLetter,
         Session,
         SessionAmendment,
+        VehicleCheck,
     )
 
     user = UserFactory(name="Admin Probe")
@@ -253,6 +256,9 @@ def one_of_everything(demo: None) -> None:
         address_lines=["12 Heol yr Eglwys"],
         postcode="LL61 5UT",
         stored_at=timezone.now(),
+    )
+    VehicleCheck.objects.create(
+        registration="AB12CDE", found=True, make="FORD", colour="BLUE", checked_at=timezone.now()
     )
     offence = Offence.objects.exclude(registration="").first()
     PostedLetter.objects.create(

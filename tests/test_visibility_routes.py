@@ -291,6 +291,11 @@ def _keeper_stored() -> None:
     )
 
 
+def _held_back() -> None:
+    """An offence of the Cambridgeshire queue whose vehicle differs from the DVLA's record."""
+    Offence.objects.filter(pk=queued().pk).update(vehicle_check="mismatched")
+
+
 def _posted() -> None:
     from django.utils import timezone
 
@@ -521,6 +526,28 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
             found=lambda r: r.status_code == 200 and r.json() == {"stored": 1, "kept_days": 30},
             hidden=lambda r: r.status_code == 400 and "addresses" in r.json(),
             format="multipart",
+        )
+    ],
+    ("letters-held", "GET"): [
+        Read(("offence",), LIAISON, lambda: f"{API}speedwatch/letters/held/", setup=_held_back)
+    ],
+    ("offence-vehicle", "POST"): [
+        change(
+            ("offence",),
+            LIAISON,
+            lambda: f"{API}speedwatch/offences/{queued().pk}/vehicle/",
+            body=lambda: {"decision": "confirm"},
+            setup=_held_back,
+        )
+    ],
+    ("vehicle-lookup", "POST"): [
+        Read(
+            ("speedwatch scheme",),
+            DAVID,
+            lambda: f"{API}speedwatch/vehicle-checks/",
+            "post",
+            lambda: {"scheme": scheme(HASLINGFIELD), "registration": "AB12CDE"},
+            found=lambda r: r.status_code == 200 and r.json()["status"] == "not_checked",
         )
     ],
     ("letters-export", "GET"): [

@@ -25,6 +25,7 @@ from watch.models import (
     Site,
     SiteStatus,
     SiteStatusChange,
+    VehicleCheck,
 )
 from watch.services import sessions as session_services
 from watch.services import sites as site_services
@@ -290,6 +291,24 @@ class KeeperAddressAdmin(admin.ModelAdmin):
     list_filter = ["force"]
     search_fields = ["reference", "registration"]
     date_hierarchy = "stored_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(VehicleCheck)
+class VehicleCheckAdmin(admin.ModelAdmin):
+    """The DVLA's answers about vehicles, kept a day (``DVLA_VES_CACHE_HOURS``) so that the
+    same plate is asked about once: shown, not written here. Deleting one makes the next
+    check of that plate ask the DVLA again."""
+
+    list_display = ["registration", "found", "make", "colour", "checked_at"]
+    list_filter = ["found"]
+    search_fields = ["registration"]
+    date_hierarchy = "checked_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -17,6 +17,7 @@ from watch.models import (
     SessionStatus,
     Site,
     SiteStatus,
+    VehicleCheckStatus,
 )
 from watch.registrations import compact_registration
 
@@ -61,6 +62,21 @@ class OffenceFilter(FilterSet):
         self, queryset: QuerySet[Offence], name: str, value: str
     ) -> QuerySet[Offence]:
         return queryset.filter(registration=compact_registration(value))
+
+
+class HeldOffenceFilter(FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    vehicle_check = filters.ChoiceFilter(
+        choices=[
+            (VehicleCheckStatus.MISMATCHED.value, VehicleCheckStatus.MISMATCHED.label),
+            (VehicleCheckStatus.NOT_FOUND.value, VehicleCheckStatus.NOT_FOUND.label),
+        ],
+        help_text="Why it is held back.",
+    )
+
+    class Meta:
+        model = Offence
+        fields = ["scheme", "vehicle_check"]
 
 
 class AuditFilter(FilterSet):

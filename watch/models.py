@@ -260,6 +260,22 @@ class DisputeOutcome(models.TextChoices):
     REJECTED = "rejected", gettext_lazy("Rejected: offence stands")
 
 
+class VehicleCheckStatus(models.TextChoices):
+    """What the DVLA's register said of an offence's vehicle (``watch.services.vehicles``)."""
+
+    PENDING = "pending", gettext_lazy("Being checked with the DVLA")
+    MATCHED = "matched", gettext_lazy("Matches the DVLA's record")
+    MISMATCHED = "mismatched", gettext_lazy("Differs from the DVLA's record")
+    NOT_FOUND = "not_found", gettext_lazy("Not found by the DVLA")
+    NOT_CHECKED = "not_checked", gettext_lazy("Not checked with the DVLA")
+    CONFIRMED = "confirmed", gettext_lazy("Confirmed as recorded")
+
+
+# Offences the letters batch holds back until a coordinator or liaison confirms or corrects
+# them: a letter to the keeper of the wrong vehicle must never go.
+VEHICLE_HELD_BACK = (VehicleCheckStatus.MISMATCHED, VehicleCheckStatus.NOT_FOUND)
+
+
 class Offence(models.Model):
     """A vehicle recorded at or over the threshold speed during a session."""
 
@@ -312,6 +328,16 @@ class Offence(models.Model):
         max_length=20, choices=DisputeOutcome.choices, default=DisputeOutcome.NONE
     )
     dispute_note = models.CharField(max_length=1000, blank=True)
+    # The DVLA check of the vehicle (``watch.services.vehicles``): what the register says of
+    # its make and colour (personal data: emptied by the retention purge with the
+    # registration), when it was asked, and why it was not (no key, the DVLA down).
+    vehicle_check = models.CharField(
+        max_length=20, choices=VehicleCheckStatus.choices, default=VehicleCheckStatus.NOT_CHECKED
+    )
+    registered_make = models.CharField(max_length=50, blank=True)
+    registered_colour = models.CharField(max_length=30, blank=True)
+    vehicle_checked_at = models.DateTimeField(null=True, blank=True)
+    vehicle_check_note = models.CharField(max_length=300, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -373,6 +399,12 @@ class Offence(models.Model):
                 fields=["observed_at"],
                 name="offence_not_anonymised",
                 condition=Q(anonymised_at__isnull=True),
+            ),
+            # Offences held back for their vehicle, for the letters screen (a handful).
+            models.Index(
+                fields=["force", "observed_at"],
+                name="offence_vehicle_held_back",
+                condition=Q(vehicle_check__in=["mismatched", "not_found"]),
             ),
         ]
 
@@ -648,3 +680,26 @@ class PostedLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.get_status_display()}"
+
+
+class VehicleCheck(models.Model):
+    """The DVLA's answer for a registration, kept ``DVLA_VES_CACHE_HOURS`` so that a vehicle
+    logged many times in a day (and looked up as it is logged, then checked once stored) is
+    asked about once. What the register says of a vehicle is its keeper's personal data: the
+    retention purge deletes answers older than that."""
+
+    registration = models.CharField(max_length=8, unique=True)
+    found = models.BooleanField()
+    make = models.CharField(max_length=50, blank=True)
+    colour = models.CharField(max_length=30, blank=True)
+    tax_status = models.CharField(max_length=40, blank=True)
+    mot_status = models.CharField(max_length=40, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["checked_at"], name="vehicle_check_checked_at")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.registration}: {self.make} {self.colour}" if self.found else self.registration
+        )

@@ -32,6 +32,13 @@ def can_review_speedwatch(user: AnyUser, scheme: Scheme) -> bool:
     return is_covering_liaison(user, scheme)
 
 
+def can_decide_vehicle(user: AnyUser, scheme: Scheme) -> bool:
+    """Confirm or correct an offence the letters batch holds back for its vehicle (the DVLA's
+    record differs): the scheme's coordinators, who logged it, and the covering liaisons,
+    who work the batch."""
+    return is_coordinator(user, scheme) or is_covering_liaison(user, scheme)
+
+
 def site_decisions(user: AnyUser, site: Site) -> list[str]:
     """The statuses the user may move the site to now: for the covering liaisons, the next
     steps of its lifecycle (a proposal is approved or rejected, an approved site suspended,

@@ -303,6 +303,14 @@ HOLDINGS = [
         export=("speedwatch_posted_letters",),
     ),
     Holding(
+        "watch.VehicleCheck",
+        Erasure.NOT_PERSONAL,
+        "What the DVLA's register says of a vehicle (make, colour, tax and MOT status), by "
+        "its registration: the keeper's personal data, of no account's; kept "
+        "DVLA_VES_CACHE_HOURS to spare the DVLA the same question, then deleted by the "
+        "retention purge.",
+    ),
+    Holding(
         "watch.Letterhead",
         Erasure.NOT_PERSONAL,
         "A force's letterhead: its office's address, telephone and email, and the title and "

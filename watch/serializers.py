@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -36,9 +37,15 @@ from watch.models import (
     Site,
     SiteStatus,
     SiteStatusChange,
+    VehicleCheckStatus,
     VehicleType,
 )
-from watch.registrations import compact_registration, display_registration, mask_registration
+from watch.registrations import (
+    compact_registration,
+    display_registration,
+    mask_registration,
+    normalise_registration,
+)
 from watch.rules import RISK_QUESTIONS
 
 # The lists below build their rows by hand from ``.values()`` rows (``queue_offence_rows``,
@@ -366,6 +373,7 @@ class OffenceActionsSerializer(Serializer):
 SCHEME_REF_COLUMNS = ["name", "kind", "status", "force"]
 QUEUE_OFFENCE_COLUMNS = (
     *(name for name in OffenceSerializer.Meta.fields if name != "action_display"),
+    "vehicle_check",
     "scheme",
     *(f"scheme__{name}" for name in SCHEME_REF_COLUMNS),
     "site__name",
@@ -431,6 +439,7 @@ def _queue_offence_row(row: Mapping[str, Any], scheme: Scheme, reviews: bool) ->
         "dispute_note": row["dispute_note"],
         "anonymised_at": _when(row["anonymised_at"]),
         "submitted": submitted,
+        "vehicle_check": row["vehicle_check"],
         "scheme": scheme_ref(scheme),
         "site_name": row["site__name"],
         "road_name": row["site__road_name"],
@@ -443,9 +452,22 @@ class QueueOffenceSerializer(OffenceSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
     road_name = serializers.CharField(source="site.road_name", read_only=True)
     actions = serializers.SerializerMethodField(help_text="What the viewer may do with it.")
+    vehicle_check = serializers.ChoiceField(
+        choices=VehicleCheckStatus.choices,
+        read_only=True,
+        help_text="What the DVLA's register said of the vehicle: not_checked where vehicle "
+        "checks are off or the DVLA could not be asked (such offences are not held back).",
+    )
 
     class Meta(OffenceSerializer.Meta):
-        fields = [*OffenceSerializer.Meta.fields, "scheme", "site_name", "road_name", "actions"]
+        fields = [
+            *OffenceSerializer.Meta.fields,
+            "vehicle_check",
+            "scheme",
+            "site_name",
+            "road_name",
+            "actions",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OffenceActionsSerializer)
@@ -930,3 +952,125 @@ class PostedLetterSerializer(ModelSerializer):
 
     def get_posted_by_name(self, letter: PostedLetter) -> str:
         return letter.posted_by.name if letter.posted_by else ""
+
+
+# --- Vehicle checks with the DVLA -----------------------------------------------------------
+
+
+# A registration as typed: 2 to 8 letters and digits, with spaces or hyphens anywhere (the
+# schema states it, so a client knows before asking).
+REGISTRATION_TYPED = r"^[ -]*[A-Za-z0-9](?:[ -]*[A-Za-z0-9]){1,7}[ -]*$"
+
+
+class VehicleLookupInputSerializer(Serializer):
+    scheme = serializers.IntegerField(help_text="The speedwatch scheme logging the vehicle.")
+    registration = serializers.RegexField(
+        REGISTRATION_TYPED,
+        max_length=16,
+        error_messages={
+            "invalid": gettext_lazy(
+                "Enter the registration as letters and digits, 2 to 8 of them (e.g. AB12 CDE)."
+            )
+        },
+    )
+    make = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    colour = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+
+    def validate_registration(self, value: str) -> str:
+        try:
+            return normalise_registration(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class VehicleLookupSerializer(Serializer):
+    checks_enabled = serializers.BooleanField(
+        help_text="Whether this server checks vehicles with the DVLA at all."
+    )
+    status = serializers.ChoiceField(
+        choices=VehicleCheckStatus.choices,
+        help_text="matched, mismatched (make or colour differs), not_found, or not_checked "
+        "(checks are off here, or the DVLA could not be asked: see note).",
+    )
+    status_display = serializers.CharField()
+    registration = serializers.CharField()
+    registered_make = serializers.CharField()
+    registered_colour = serializers.CharField()
+    tax_status = serializers.CharField()
+    mot_status = serializers.CharField()
+    make_differs = serializers.BooleanField()
+    colour_differs = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class HeldOffenceActionsSerializer(Serializer):
+    confirm = serializers.BooleanField(help_text="Confirm the vehicle as recorded.")
+    correct = serializers.BooleanField(help_text="Correct its registration, make or colour.")
+
+
+class HeldOffenceSerializer(ModelSerializer):
+    """An offence the letters batch holds back for its vehicle, with what the DVLA's register
+    says of it."""
+
+    scheme = SchemeRefSerializer(read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    vehicle_check_display = serializers.CharField(
+        source="get_vehicle_check_display", read_only=True
+    )
+    actions = serializers.SerializerMethodField(help_text="What the viewer may do with it.")
+
+    class Meta:
+        model = Offence
+        fields = [
+            "id",
+            "session",
+            "registration",
+            "make",
+            "model",
+            "colour",
+            "speed_mph",
+            "speed_limit_mph",
+            "observed_at",
+            "action",
+            "action_display",
+            "vehicle_check",
+            "vehicle_check_display",
+            "registered_make",
+            "registered_colour",
+            "vehicle_checked_at",
+            "scheme",
+            "site_name",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(HeldOffenceActionsSerializer)
+    def get_actions(self, offence: Offence) -> dict[str, bool]:
+        request = self.context.get("request")
+        if request is None:
+            return {"confirm": False, "correct": False}
+        memberships_known_for_list(self.context, request.user, offence.scheme)
+        allowed = permissions.can_decide_vehicle(request.user, offence.scheme)
+        return {"confirm": allowed, "correct": allowed}
+
+
+class VehicleDecisionInputSerializer(Serializer):
+    decision = serializers.ChoiceField(
+        choices=[("confirm", "Confirm as recorded"), ("correct", "Correct the vehicle")]
+    )
+    registration = serializers.CharField(
+        max_length=16, required=False, help_text="For a correction: the registration as it is."
+    )
+    make = serializers.CharField(max_length=40, allow_blank=True, required=False)
+    colour = serializers.CharField(max_length=30, allow_blank=True, required=False)
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["decision"] == "correct" and not any(
+            key in attrs for key in ("registration", "make", "colour")
+        ):
+            raise serializers.ValidationError(
+                {"registration": [_("Give the registration, make or colour as they are.")]}
+            )
+        return attrs

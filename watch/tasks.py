@@ -8,12 +8,28 @@ from watch.services.posting import (
     posted_letters_sweep,
 )
 from watch.services.retention import keeper_addresses_purge, registrations_purge
+from watch.services.vehicles import TryAgain as VehicleTryAgain
+from watch.services.vehicles import offence_vehicle_check, vehicle_checks_sweep
 
 
 @shared_task(name="watch.purge_old_registrations")
 def purge_old_registrations() -> int:
     keeper_addresses_purge()
+    vehicle_checks_sweep()
     return registrations_purge()
+
+
+# The attempt is counted by Celery (the offence row keeps only the last failure). Run
+# in-process (no broker), a retry would run again at once, inside the request that stored the
+# offence: the offence stays waiting for its check, and the sweep queues it again later.
+@shared_task(name="watch.check_offence_vehicle", bind=True, acks_late=True, max_retries=None)
+def check_offence_vehicle(self: Task, *, offence_id: str) -> str:
+    try:
+        return offence_vehicle_check(offence_id=offence_id, attempt=self.request.retries + 1)
+    except VehicleTryAgain as exc:
+        if self.request.is_eager:
+            return f"put off: {exc}"
+        raise self.retry(countdown=exc.countdown, exc=exc) from exc
 
 
 # Attempts are counted on the letter, not by Celery: a letter put off for a turn in the rate

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from watch.api import audit, letters, offences, sessions, sites, statistics
+from watch.api import audit, letters, offences, sessions, sites, statistics, vehicles
 
 router = SimpleRouter(use_regex_path=False)
 router.register("speedwatch/sites", sites.SiteViewSet, basename="site")
@@ -20,7 +20,22 @@ urlpatterns = [
         offences.OffenceDisputeView.as_view(),
         name="offence-dispute",
     ),
+    path(
+        "speedwatch/offences/<uuid:pk>/vehicle/",
+        vehicles.OffenceVehicleView.as_view(),
+        name="offence-vehicle",
+    ),
+    path(
+        "speedwatch/vehicle-checks/",
+        vehicles.VehicleLookupView.as_view(),
+        name="vehicle-lookup",
+    ),
     path("speedwatch/letters/", letters.LetterQueueView.as_view(), name="letters"),
+    path(
+        "speedwatch/letters/held/",
+        vehicles.HeldOffenceListView.as_view(),
+        name="letters-held",
+    ),
     path("speedwatch/letters/mark/", letters.LetterMarkView.as_view(), name="letters-mark"),
     path("speedwatch/letters/export/", letters.LetterExportView.as_view(), name="letters-export"),
     path("speedwatch/letters/post/", letters.LetterPostView.as_view(), name="letters-post"),

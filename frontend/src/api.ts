@@ -18,6 +18,7 @@ import type {
   AlertTemplateInput,
   AmendmentChanges,
   DisputeDecision,
+  HeldOffence,
   EmailChangeInput,
   LetterMark,
   KeeperAddressesStored,
@@ -45,6 +46,8 @@ import type {
   SiteInput,
   SpeedwatchSession,
   TwoFactorDisableInput,
+  VehicleDecision,
+  VehicleLookup,
 } from './api/schemas';
 import { noteApiAnswer, OFFLINE_COPY_HEADER } from './connection';
 import { languageTag, t, type Language } from './i18n';
@@ -355,6 +358,7 @@ export type SessionQuery = QueryOf<'/api/v1/speedwatch/sessions/'>;
 export type OffenceQuery = QueryOf<'/api/v1/speedwatch/offences/'>;
 export type LetterQuery = QueryOf<'/api/v1/speedwatch/letters/'>;
 export type PostedLetterQuery = QueryOf<'/api/v1/speedwatch/letters/posted/'>;
+export type HeldOffenceQuery = QueryOf<'/api/v1/speedwatch/letters/held/'>;
 export type AlertQuery = QueryOf<'/api/v1/alerts/'>;
 export type InboxQuery = QueryOf<'/api/v1/inbox/'>;
 export type MemberQuery = QueryOf<'/api/v1/schemes/{scheme_pk}/members/'>;
@@ -560,6 +564,18 @@ export const api = {
   postedLetters: (query: PostedLetterQuery, signal?: AbortSignal) =>
     read(
       client.GET('/api/v1/speedwatch/letters/posted/', { params: { query: { page_size: 20, ...query } }, signal }),
+    ),
+  // Vehicle checks with the DVLA
+  /** What the DVLA's register says of a plate as it is logged; never fails for the DVLA (not_checked then). */
+  vehicleLookup: (body: { scheme: number; registration: string; make: string; colour: string }, signal?: AbortSignal) =>
+    read<VehicleLookup>(client.POST('/api/v1/speedwatch/vehicle-checks/', { body, signal })),
+  /** Offences the letters batch holds back for their vehicle. */
+  heldOffences: (query: HeldOffenceQuery, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/speedwatch/letters/held/', { params: { query: { page_size: 20, ...query } }, signal })),
+  /** Confirm a held-back offence's vehicle as recorded, or correct it (it is checked again). */
+  decideVehicle: (id: string, body: VehicleDecision) =>
+    read<HeldOffence>(
+      client.POST('/api/v1/speedwatch/offences/{id}/vehicle/', { params: { path: { id } }, body }),
     ),
   /** The offences the list shows, as a CSV (every column; each download is audited). */
   offencesExportUrl: (query: OffenceQuery) =>

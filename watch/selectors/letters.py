@@ -11,13 +11,24 @@ from schemes.models import Scheme
 from schemes.permissions import AnyUser, liaison_force
 from watch.filters import OffenceFilter
 from watch.letters import letters_from
-from watch.models import Action, ActionStatus, KeeperAddress, Letterhead, Offence, PostedLetter
+from watch.models import (
+    VEHICLE_HELD_BACK,
+    Action,
+    ActionStatus,
+    KeeperAddress,
+    Letterhead,
+    Offence,
+    PostedLetter,
+)
 from watch.selectors.schemes import speedwatch_schemes_with_registrations
+from watch.selectors.sessions import offences_visible_to
 
 
 @visibility.rule("letter")
 def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
-    """A liaison's queue: offences of submitted sessions in their force still to act on."""
+    """A liaison's queue: offences of submitted sessions in their force still to act on.
+    Offences whose vehicle differs from the DVLA's record, or was not found there, are held
+    back until they are confirmed or corrected (``offences_held_back``)."""
     force = liaison_force(user)
     if not force:
         return Offence.objects.none()
@@ -29,6 +40,7 @@ def letters_queue(*, user: AnyUser) -> QuerySet[Offence]:
             anonymised_at__isnull=True,
         )
         .exclude(action=Action.NONE)
+        .exclude(vehicle_check__in=VEHICLE_HELD_BACK)
         .select_related("site", "scheme")
         .order_by("observed_at", "id")
     )
@@ -42,6 +54,24 @@ def letters_to_send(*, user: AnyUser, filters: Any) -> list[Offence]:
     if not queue.is_valid():
         raise ValidationError({field: list(errors) for field, errors in queue.errors.items()})
     return list(queue.qs)
+
+
+def offences_held_back(*, user: AnyUser) -> QuerySet[Offence]:
+    """Offences kept out of the letters batch for their vehicle (it differs from the DVLA's
+    record, or the DVLA has none), letter not yet sent: for the scheme's coordinators and
+    covering liaisons to confirm or correct, earliest first."""
+    return (
+        offences_visible_to(user=user)
+        .filter(
+            vehicle_check__in=VEHICLE_HELD_BACK,
+            submitted=True,
+            voided=False,
+            anonymised_at__isnull=True,
+            action_status=ActionStatus.PENDING,
+        )
+        .exclude(action=Action.NONE)
+        .order_by("observed_at", "id")
+    )
 
 
 def liaison_schemes(*, user: AnyUser) -> QuerySet[Scheme]:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from watch.models import AuditRecord, KeeperAddress, Offence, PostedLetter
+from watch.models import AuditRecord, KeeperAddress, Offence, PostedLetter, VehicleCheck
 from watch.registrations import looks_like_registration
 
 REMOVED = "[removed]"
@@ -18,19 +18,33 @@ def registrations_purge(*, now: datetime | None = None) -> int:
     """Anonymise what is older than the retention period. Returns how many offences were
     anonymised.
 
-    Offences lose the registration, the vehicle's make, model and colour and the dispute's
-    free-text note; counts, speeds and the vehicle key stay, so statistics, repeat vehicles
-    included, come out the same after the purge. Audit records lose the registrations
+    Offences lose the registration, the vehicle's make, model and colour (as recorded and as
+    the DVLA's register has them) and the dispute's free-text note; counts, speeds and the
+    vehicle key stay, so statistics, repeat vehicles included, come out the same after the
+    purge. Audit records lose the registrations
     searched for: the ``registration`` filter, and any other value that reads as one.
     Letters posted through Notify lose their registration with their offences' (by when the
-    first of them was seen), keeping their reference and status.
+    first of them was seen), keeping their reference and status. The DVLA's answers about
+    vehicles go once their ``DVLA_VES_CACHE_HOURS`` are over, well before any of these.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SPEEDWATCH_RETENTION_DAYS)
     with transaction.atomic():
         purged = Offence.objects.filter(observed_at__lt=cutoff, anonymised_at__isnull=True).update(
-            registration="", make="", model="", colour="", dispute_note="", anonymised_at=now
+            registration="",
+            make="",
+            model="",
+            colour="",
+            dispute_note="",
+            registered_make="",
+            registered_colour="",
+            vehicle_check_note="",
+            anonymised_at=now,
         )
+        # The DVLA's answers are kept a day, to spare it the same question: no longer.
+        VehicleCheck.objects.filter(
+            checked_at__lt=now - timedelta(hours=settings.DVLA_VES_CACHE_HOURS)
+        ).delete()
         PostedLetter.objects.filter(
             first_observed_at__lt=cutoff, anonymised_at__isnull=True
         ).update(registration="", anonymised_at=now)

@@ -34,6 +34,7 @@ from watch.models import (
 from watch.registrations import normalise_registration, registration_format, vehicle_key
 from watch.services.escalation import escalation_recompute
 from watch.services.repeat_vehicles import repeat_vehicles_mark
+from watch.services.vehicles import initial_vehicle_check, offence_vehicle_checks_queue
 
 
 def _check_session_rules(
@@ -250,6 +251,9 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
     if errors:
         raise InvalidRows("offences", errors)
     if fresh:
+        vehicle_check = initial_vehicle_check()
+        for offence in fresh:
+            offence.vehicle_check = vehicle_check
         try:
             with transaction.atomic():
                 Offence.objects.bulk_create(fresh)
@@ -274,6 +278,9 @@ def _offences_store(session: Session, rows: Sequence[OffenceRow]) -> tuple[list[
             registrations={offence.registration for offence in fresh},
             since=min(offence.observed_at for offence in fresh),
         )
+        # Checked against the DVLA's register once stored: never before, so that logging
+        # never waits for the DVLA or fails with it.
+        offence_vehicle_checks_queue([offence.pk for offence in fresh])
     # Read the batch back: escalation may have changed the actions of the new offences.
     stored = {offence.pk: offence for offence in Offence.objects.filter(pk__in=batch)}
     return [stored[pk] for pk in batch], bool(fresh)

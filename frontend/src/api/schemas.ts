@@ -180,3 +180,13 @@ export function schemeKindsOf(alert: Pick<Alert, 'scheme_kinds'>): SchemeKind[] 
 export function liaisonForce(me: Pick<Me, 'liaison'>): ForceCode | undefined {
   return (me.liaison?.force || undefined) as ForceCode | undefined;
 }
+
+// --- Vehicle checks with the DVLA --------------------------------------------------------------
+
+/** What the DVLA's register says of a plate, as it is logged. */
+export type VehicleLookup = Schemas['VehicleLookup'];
+/** An offence the letters batch holds back for its vehicle, with what the register says. */
+export type HeldOffence = Schemas['HeldOffence'];
+export type VehicleDecision = Schemas['VehicleDecisionInputRequest'];
+/** Where an offence's vehicle check stands. */
+export type VehicleCheck = QueueOffence['vehicle_check'];

@@ -19,6 +19,10 @@ const FIELD_LABELS: Record<string, string> = {
   notes: 'amendments.notes',
   device_name: 'amendments.deviceName',
   device_serial: 'amendments.deviceSerial',
+  // Corrections of an offence's vehicle after the DVLA check (vehicles.json).
+  registration: 'vehicles.amendment.registration',
+  make: 'vehicles.amendment.make',
+  colour: 'vehicles.amendment.colour',
 };
 
 function fieldLabel(field: string): string {
@@ -32,6 +36,8 @@ function describeChange(field: string, change: unknown): string {
   if (field === VOID && Array.isArray(change)) {
     return t('amendments.voided', { count: change.length, n: formatNumber(change.length) });
   }
+  // An offence's vehicle confirmed as recorded after the DVLA's record differed.
+  if (field === 'vehicle_check') return t('vehicles.amendment.confirmed');
   const [before, after] = Array.isArray(change) ? change : [undefined, change];
   return t('amendments.change', { field: fieldLabel(field), before: describe(before), after: describe(after) });
 }

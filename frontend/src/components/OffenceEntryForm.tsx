@@ -1,9 +1,9 @@
 // Logging one speeding vehicle, quickly and with one thumb: registration and speed first
 // and large, the rest optional, and focus back on the registration after each entry.
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useActionResult } from '../actionResult';
-import { newUuid } from '../api';
+import { api, newUuid } from '../api';
 import {
   atLondonTime,
   formatRegistration,
@@ -18,6 +18,7 @@ import { colourSuggestions, COMMON_MAKES, modelSuggestions } from '../vehicleSug
 import { t } from '../i18n';
 import { ActionResult } from './ActionResult';
 import { SelectField, TextField } from './FormField';
+import { VehicleCheckNotice, type CheckedVehicle } from './VehicleCheckNotice';
 
 // Read at each render: the words follow the language of the moment.
 const vehicleChoices = () =>
@@ -48,6 +49,7 @@ export function OffenceEntryForm({
   endedAt,
   speedLimit,
   threshold,
+  schemeId,
   onAdd,
 }: {
   startedAt: string;
@@ -55,6 +57,8 @@ export function OffenceEntryForm({
   speedLimit: number;
   /** The site's threshold from the server; unknown only for a draft kept by an older app. */
   threshold: number | undefined;
+  /** The scheme logging, to check each plate with the DVLA as it is logged (with a signal). */
+  schemeId?: number;
   onAdd: (offence: NewOffence & { id: string }) => void;
 }) {
   const [registration, setRegistration] = useState('');
@@ -74,6 +78,28 @@ export function OffenceEntryForm({
   const moreRef = useRef<HTMLDetailsElement>(null);
 
   const shownTime = timeTouched ? time : defaultTime(startedAt, endedAt);
+  // What the DVLA says of the last plate logged; asked after it is kept, never waited for.
+  const [checked, setChecked] = useState<CheckedVehicle | null>(null);
+  const lookup = useRef<AbortController | null>(null);
+  useEffect(() => () => lookup.current?.abort(), []);
+
+  const checkVehicle = (registration: string, recordedMake: string, recordedColour: string) => {
+    lookup.current?.abort();
+    setChecked(null);
+    if (schemeId === undefined || !navigator.onLine) return;
+    const controller = new AbortController();
+    lookup.current = controller;
+    api
+      .vehicleLookup(
+        { scheme: schemeId, registration, make: recordedMake, colour: recordedColour },
+        controller.signal,
+      )
+      .then((answer) => {
+        if (!controller.signal.aborted) setChecked({ make: recordedMake, colour: recordedColour, answer });
+      })
+      // No signal, or refused: the offence is checked once it is uploaded.
+      .catch(() => undefined);
+  };
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
@@ -114,6 +140,7 @@ export function OffenceEntryForm({
       observed_at: observedAt.toISOString(),
     });
     added.say(t('offenceEntry.added', { registration: formatRegistration(plate), speed: mph }));
+    checkVehicle(plate, make.trim(), colour.trim());
     setRegistration('');
     setSpeed('');
     setMake('');
@@ -203,6 +230,7 @@ export function OffenceEntryForm({
         {t('offenceEntry.add')}
       </button>
       <ActionResult result={added} />
+      <VehicleCheckNotice checked={checked} />
     </form>
   );
 }

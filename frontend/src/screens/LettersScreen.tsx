@@ -8,6 +8,7 @@ import { api } from '../api';
 import { ActionResult } from '../components/ActionResult';
 import { BackLink } from '../components/BackLink';
 import { EmptyState } from '../components/EmptyState';
+import { HeldOffences } from '../components/HeldOffences';
 import { KeeperAddressUpload } from '../components/KeeperAddressUpload';
 import { ErrorAlert, SelectField } from '../components/FormField';
 import { PostedLetterList, PostLetters, stageLabel } from '../components/PostedLetters';
@@ -165,6 +166,8 @@ function LetterQueue({ me }: { me: Me }) {
         />
       )}
 
+      <HeldOffences onDecided={() => list.reload()} />
+
       <section aria-labelledby="queue-heading">
         <h2 id="queue-heading">{STATUS_LABELS[actionStatus as ActionStatus]?.() ?? t('letters.title')}</h2>
         <p role="status" class="results__count">
@@ -223,6 +226,13 @@ function LetterQueue({ me }: { me: Me }) {
                           </label>
                         }
                       >
+                        {(offence.vehicle_check === 'not_checked' || offence.vehicle_check === 'pending') && (
+                          <p class="card__detail">
+                            {offence.vehicle_check === 'pending'
+                              ? t('vehicles.queue.pending')
+                              : t('vehicles.queue.notChecked')}
+                          </p>
+                        )}
                         <p class="card__detail">
                           <a href={`/speedwatch/sessions/${offence.session}`}>
                             {t('letters.sessionAt', { site: offence.site_name })}

@@ -272,6 +272,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
         endedAt={draft.ended_at}
         speedLimit={draft.site.speed_limit_mph}
         threshold={threshold}
+        schemeId={draft.site.scheme.id}
         onAdd={(offence) => {
           addOffence(me.id, draft.id, offence);
           uploadDraft(me.id, draft.id);
