@@ -22,3 +22,10 @@ class SurveysConfig(AppConfig):
         from surveys.personal_data import HOLDINGS, SECTIONS
 
         personal_data_register(app=self.label, holdings=HOLDINGS, sections=SECTIONS)
+
+        # What /me/ says the person may do with surveys.
+        from accounts.actions import me_action_register
+        from surveys.me_actions import ACTIONS
+
+        for action in ACTIONS:
+            me_action_register(action)

@@ -35,10 +35,6 @@ def survey_viewer(user: AnyUser) -> SurveyViewer:
     )
 
 
-def can_write_surveys(viewer: SurveyViewer) -> bool:
-    return bool(viewer.force or viewer.coordinated)
-
-
 def can_manage(viewer: SurveyViewer, survey: Survey) -> bool:
     """Send or close it: its author, and the liaisons of its force."""
     if viewer.user_id is None:

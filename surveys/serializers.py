@@ -37,7 +37,9 @@ class SurveyInputSerializer(Serializer):
         min_length=1,
         max_length=200,
     )
-    questions = QuestionInputSerializer(many=True, max_length=MAX_QUESTIONS, min_length=1)
+    questions = QuestionInputSerializer(
+        many=True, max_length=MAX_QUESTIONS, min_length=1, allow_empty=False
+    )
 
 
 class AnswerInputSerializer(Serializer):

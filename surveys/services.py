@@ -30,6 +30,7 @@ from notifications.models import (
     Urgency,
 )
 from schemes.models import Scheme, SchemeStatus
+from schemes.selectors import schemes_visible_to
 from surveys.models import (
     MAX_CHOICES,
     MAX_QUESTIONS,
@@ -42,7 +43,7 @@ from surveys.models import (
     SurveyAnswer,
     SurveyStatus,
 )
-from surveys.permissions import can_answer, can_manage, is_asked, is_open, survey_viewer
+from surveys.permissions import can_answer, can_manage, is_asked, survey_viewer
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def _sending_context(author: User, scheme_ids: list[int]) -> tuple[str, Scheme |
     """The force the survey belongs to, the scheme it is sent for (a coordinator's) and the
     schemes asked; PermissionDenied when the author may not ask them."""
     viewer = survey_viewer(author)
-    schemes = list(Scheme.objects.filter(pk__in=set(scheme_ids)).order_by("pk"))
+    # Through the schemes rule: a scheme the author may not see does not exist for them.
+    visible = schemes_visible_to(user=author)
+    schemes = list(visible.filter(pk__in=set(scheme_ids)).order_by("pk"))
     if len(schemes) != len(set(scheme_ids)):
         raise ValidationError({"schemes": _("One of these schemes does not exist.")})
     if any(scheme.status != SchemeStatus.ACTIVE for scheme in schemes):
@@ -149,7 +152,8 @@ def _carrying_alert(survey: Survey, actor: User, now: datetime) -> Alert:
     """The alert that brings the survey to its members: addressed to its schemes by name
     (``surveys.apps``), with the link to answer it."""
     first = survey.schemes.order_by("pk").first()
-    assert first is not None  # a survey is created with its schemes
+    if first is None:
+        raise ValidationError({"schemes": _("Surveys go to active schemes only.")})
     link = f"{settings.SITE_URL}/surveys/{survey.pk}"
     body = "\n\n".join(
         part
@@ -202,11 +206,12 @@ def survey_send(*, survey: Survey, actor: User) -> Survey:
     now = timezone.now()
     if survey.closes_at is not None and survey.closes_at <= now:
         raise ValidationError({"closes_at": _("The closing date has passed.")})
-    survey.alert = _carrying_alert(survey, actor, now)
+    alert = _carrying_alert(survey, actor, now)
+    survey.alert = alert
     survey.status = SurveyStatus.SENT
     survey.sent_at = now
     survey.save(update_fields=["alert", "status", "sent_at"])
-    transaction.on_commit(partial(_queue_dispatch, survey.alert.pk))
+    transaction.on_commit(partial(_queue_dispatch, alert.pk))
     return survey
 
 
@@ -290,7 +295,6 @@ def survey_answer(*, survey: Survey, member: User, answers: dict[str, Any]) -> S
     if not is_asked(viewer, scheme_ids):
         raise PermissionDenied(_("Only members of the schemes asked answer this survey."))
     if not can_answer(viewer, survey, scheme_ids):
-        assert not is_open(survey)
         raise ValidationError({"status": _("This survey is closed: it takes no more answers.")})
     values = answer_values(survey=survey, answers=answers)
     answer, _created = SurveyAnswer.objects.update_or_create(

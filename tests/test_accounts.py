@@ -31,6 +31,8 @@ NEWCOMER_ACTIONS = {
     "issue_force_alerts": False,
     "issue_alerts_for": [],
     "issue_alerts": False,
+    "send_surveys_to": [],
+    "write_surveys": False,
 }
 
 

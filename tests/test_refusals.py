@@ -48,6 +48,8 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/me/deletion/"),
     ("post", "/api/v1/me/deletion/"),
     ("get", "/api/v1/forces/locate/"),
+    ("get", "/api/v1/surveys/"),
+    ("post", "/api/v1/surveys/"),
 ]
 
 
