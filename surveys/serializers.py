@@ -49,6 +49,8 @@ class AnswerInputSerializer(Serializer):
 
 
 class QuestionSerializer(ModelSerializer):
+    choices = serializers.ListField(child=serializers.CharField(), read_only=True)
+
     class Meta:
         model = Question
         fields = ["id", "position", "kind", "text", "choices", "required"]

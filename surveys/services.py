@@ -53,7 +53,9 @@ MAX_TEXT_ANSWER = 2000
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
-def _sending_context(author: User, scheme_ids: list[int]) -> tuple[str, Scheme | None, list[Scheme]]:
+def _sending_context(
+    author: User, scheme_ids: list[int]
+) -> tuple[str, Scheme | None, list[Scheme]]:
     """The force the survey belongs to, the scheme it is sent for (a coordinator's) and the
     schemes asked; PermissionDenied when the author may not ask them."""
     viewer = survey_viewer(author)
@@ -89,15 +91,16 @@ def _questions_checked(questions: list[dict[str, Any]]) -> None:
             if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
                 raise ValidationError(
                     {
-                        "questions": _(
-                            "Question %(number)d: give from %(min)d to %(max)d choices."
-                        )
+                        "questions": _("Question %(number)d: give from %(min)d to %(max)d choices.")
                         % {"number": number, "min": MIN_CHOICES, "max": MAX_CHOICES}
                     }
                 )
             if len(set(choices)) != len(choices):
                 raise ValidationError(
-                    {"questions": _("Question %(number)d: a choice is given twice.") % {"number": number}}
+                    {
+                        "questions": _("Question %(number)d: a choice is given twice.")
+                        % {"number": number}
+                    }
                 )
         elif choices:
             raise ValidationError(
@@ -253,9 +256,7 @@ def _value_checked(question: Question, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(_("Write your answer as text."))
     if len(value) > MAX_TEXT_ANSWER:
-        raise ValueError(
-            _("Keep your answer to %(max)d characters.") % {"max": MAX_TEXT_ANSWER}
-        )
+        raise ValueError(_("Keep your answer to %(max)d characters.") % {"max": MAX_TEXT_ANSWER})
     return value.strip()
 
 

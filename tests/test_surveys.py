@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.dispatch import alert_queue_notices
@@ -88,7 +90,9 @@ def test_survey_create_by_a_coordinator_is_a_draft_of_their_scheme(
     }
     assert [s["id"] for s in survey["schemes"]] == [scheme.pk]
     assert survey["author_name"] == "Margaret Ellis"
-    assert [(q["position"], q["kind"], q["choices"], q["required"]) for q in survey["questions"]] == [
+    assert [
+        (q["position"], q["kind"], q["choices"], q["required"]) for q in survey["questions"]
+    ] == [
         (1, "single", ["Yes", "No"], True),
         (2, "multiple", ["Speeding", "Burglary", "Fly-tipping"], False),
         (3, "rating", [], True),
@@ -141,7 +145,11 @@ def test_survey_create_with_a_retry_key_creates_one_survey(client_for, scheme, c
     [
         (
             {"questions": [{"kind": "text", "text": f"Question {n}"} for n in range(21)]},
-            {"questions": {"non_field_errors": ["Ensure this field has no more than 20 elements."]}},
+            {
+                "questions": {
+                    "non_field_errors": ["Ensure this field has no more than 20 elements."]
+                }
+            },
         ),
         ({"questions": []}, {"questions": {"non_field_errors": ["This list may not be empty."]}}),
         (
@@ -158,9 +166,12 @@ def test_survey_create_with_a_retry_key_creates_one_survey(client_for, scheme, c
         ),
         (
             {"questions": [{"kind": "scale", "text": "How?"}]},
-            {"questions": [{"kind": ['"scale" is not a valid choice.']}]},
+            {"questions": {"0": {"kind": ['"scale" is not a valid choice.']}}},
         ),
-        ({"closes_at": "2020-01-01T00:00:00Z"}, {"closes_at": ["The closing date must be in the future."]}),
+        (
+            {"closes_at": "2020-01-01T00:00:00Z"},
+            {"closes_at": ["The closing date must be in the future."]},
+        ),
         ({"schemes": [2_000_000]}, {"schemes": ["One of these schemes does not exist."]}),
     ],
 )
@@ -294,7 +305,9 @@ def test_an_answer_is_checked_against_its_question(
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_an_answer_to_no_such_question_is_refused(client_for, scheme, coordinator, volunteer) -> None:
+def test_an_answer_to_no_such_question_is_refused(
+    client_for, scheme, coordinator, volunteer
+) -> None:
     survey = sent(client_for(coordinator), [scheme.pk])
     body = answers(survey, "Yes", [], 3, "")
     body["answers"]["999999"] = "Hello"
@@ -520,17 +533,18 @@ def test_the_csv_defuses_formulas(client_for, scheme, coordinator, volunteer) ->
 
 
 def test_the_survey_list_asks_a_fixed_number_of_queries(
-    client_for, scheme, coordinator, volunteer, django_assert_max_num_queries
+    client_for, scheme, coordinator, volunteer
 ) -> None:
     client = client_for(coordinator)
     sent(client, [scheme.pk])
     member = client_for(volunteer)
-    with django_assert_max_num_queries(12) as few:
-        assert member.get(SURVEYS).status_code == 200
+    with CaptureQueriesContext(connection) as one:
+        assert member.get(SURVEYS).json()["count"] == 1
     for _ in range(4):
         sent(client, [scheme.pk])
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with CaptureQueriesContext(connection) as five:
         assert member.get(SURVEYS).json()["count"] == 5
+    assert len(five) == len(one) <= 12
 
 
 def test_the_list_filters_by_answered(client_for, scheme, coordinator, volunteer) -> None:

@@ -101,6 +101,8 @@ const NO_ACTIONS: Me['actions'] = {
   issue_force_alerts: false,
   issue_alerts_for: [],
   issue_alerts: false,
+  send_surveys_to: [],
+  write_surveys: false,
 };
 
 function withActions(me: Me): Me {

@@ -33,8 +33,17 @@ def _sent_survey() -> int:
             "intro": "The council asks where the lights are out.",
             "schemes": [Scheme.objects.get(name=MILL_ROAD).pk],
             "questions": [
-                {"kind": "single", "text": "Is your street well lit?", "choices": ["Yes", "No"], "required": True},
-                {"kind": "multiple", "text": "Which roads are dark?", "choices": ["Mill Road", "Ross Street", "Sedgwick Street"]},
+                {
+                    "kind": "single",
+                    "text": "Is your street well lit?",
+                    "choices": ["Yes", "No"],
+                    "required": True,
+                },
+                {
+                    "kind": "multiple",
+                    "text": "Which roads are dark?",
+                    "choices": ["Mill Road", "Ross Street", "Sedgwick Street"],
+                },
                 {"kind": "rating", "text": "How safe do you feel at night?", "required": True},
                 {"kind": "text", "text": "Anything else?"},
             ],
