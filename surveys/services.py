@@ -291,6 +291,8 @@ def answer_values(*, survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def survey_answer(*, survey: Survey, member: User, answers: dict[str, Any]) -> SurveyAnswer:
     """Store a member's answers; answering again replaces them (one row per member)."""
+    # As it stands now: it may have been closed since the caller read it.
+    survey = Survey.objects.get(pk=survey.pk)
     viewer = survey_viewer(member)
     scheme_ids = list(survey.schemes.values_list("pk", flat=True))
     if not is_asked(viewer, scheme_ids):
