@@ -33,7 +33,7 @@ def surveys_visible_to(*, user: AnyUser) -> QuerySet[Survey]:
     asked = Survey.schemes.through.objects.filter(
         survey_id=OuterRef("pk"), scheme_id__in=list(viewer.member_of)
     )
-    visible = Q(author=user) | (~Q(status=SurveyStatus.DRAFT) & Exists(asked))
+    visible = Q(author=user) | (~Q(status=SurveyStatus.DRAFT) & Q(Exists(asked)))
     if viewer.force:
         visible |= Q(force=viewer.force)
     return Survey.objects.filter(visible)

@@ -24,7 +24,9 @@ class QuestionInputSerializer(Serializer):
     choices = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=MAX_CHOICES, default=list
     )
-    required = serializers.BooleanField(default=False)
+    # DRF's metaclass takes declared fields off the class, so this never hides
+    # ``Field.required``; the stubs cannot know that.
+    required = serializers.BooleanField(default=False)  # type: ignore[assignment]
 
 
 class SurveyInputSerializer(Serializer):
@@ -37,8 +39,8 @@ class SurveyInputSerializer(Serializer):
         min_length=1,
         max_length=200,
     )
-    questions = QuestionInputSerializer(
-        many=True, max_length=MAX_QUESTIONS, min_length=1, allow_empty=False
+    questions = serializers.ListField(
+        child=QuestionInputSerializer(), max_length=MAX_QUESTIONS, min_length=1, allow_empty=False
     )
 
 
