@@ -8,7 +8,8 @@ from accounts.models import User
 from schemes.models import Scheme
 from surveys.models import SurveyAnswer
 from surveys.services import survey_create, survey_send
-from tests.browser.pages import menu, sign_in, status_message
+from tests.browser.pages import menu, sign_in, sign_out, status_message
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -77,6 +78,7 @@ def test_a_volunteer_answers_a_survey_on_a_phone(page: Page) -> None:
     page.get_by_role("button", name="Send my answers").click()
     expect(status_message(page, "Thank you: your answers were saved")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(page) == []
 
     answer = SurveyAnswer.objects.get()
     questions = {q.text: str(q.pk) for q in answer.survey.questions.all()}
@@ -88,3 +90,17 @@ def test_a_volunteer_answers_a_survey_on_a_phone(page: Page) -> None:
         questions["How safe do you feel at night?"]: 2,
         questions["Anything else?"]: "The light by the bus stop flickers.",
     }
+
+    # The coordinator who sent it reads the results: bars with their numbers, no names.
+    sign_out(page)
+    sign_in(page, MARGARET)
+    page.goto(f"/surveys/{survey_id}/results")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results")
+    expect(page.get_by_text("1 answer so far.")).to_be_visible()
+    lit = page.get_by_role("list", name="1. Is your street well lit?")
+    expect(lit.get_by_role("listitem")).to_have_text(["Yes0 (0%)", "No1 (100%)"])
+    expect(page.get_by_text("Mean rating: 2 out of 5")).to_be_visible()
+    expect(page.get_by_text("The light by the bus stop flickers.")).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("Alex Morgan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(page) == []
