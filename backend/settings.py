@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "schemes",
     "watch",
     "notifications",
+    # Surveys of members, delivered as alerts (above notifications).
+    "surveys",
     # The composition root, above every domain app (the demo that loads them all).
     "backend",
 ]
@@ -679,6 +681,8 @@ SPECTACULAR_SETTINGS = {
         "AlertSeverityEnum": "notifications.models.Severity",
         "AlertStatusEnum": "notifications.models.AlertStatus",
         "AlertApprovalEnum": "notifications.models.Approval",
+        "SurveyStatusEnum": "surveys.models.SurveyStatus",
+        "QuestionKindEnum": "surveys.models.QuestionKind",
         "AuditActionEnum": "watch.models.AuditAction",
         "SiteStatusEnum": "watch.models.SiteStatus",
         "SessionStatusEnum": "watch.models.SessionStatus",

@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("schemes.urls")),
     path("", include("watch.urls")),
     path("", include("notifications.urls")),
+    path("", include("surveys.urls")),
     path("config/", backend_config.ConfigView.as_view(), name="config"),
 ]
 

@@ -76,6 +76,7 @@ from notifications.selectors import (
     recipients_of,
     scheme_ids_touched_by,
 )
+from notifications.targeting import named_scheme_ids
 from notifications.timing import delivery_plan, plan_outside_inbox, retry_backoff
 
 logger = logging.getLogger(__name__)
@@ -136,9 +137,11 @@ def alert_queue_notices(
         recipients = _recipients_of_replaced(alert, alert.references_id)
         stores = _stores_of(alert=alert, recipients=recipients, store_size=store_size, now=now)
     else:
-        scheme_ids = scheme_ids_touched_by(
-            area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
-        )
+        scheme_ids = named_scheme_ids(alert)
+        if scheme_ids is None:
+            scheme_ids = scheme_ids_touched_by(
+                area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
+            )
         alert.matched_schemes.set(scheme_ids)
         independent = _stores_in_sql()
         if independent:

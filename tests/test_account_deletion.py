@@ -57,6 +57,9 @@ def test_deletion_explains_what_happens_to_each_kind_of_data(stranger: User) -> 
         ("Replies you wrote to alerts", 0),
         ("Alerts in your inbox", 0),
         ("Devices allowed to show you notifications", 0),
+        ("Surveys you sent", 0),
+        ("Survey drafts you never sent", 0),
+        ("Your answers to surveys", 0),
     ]
     outcomes = {item["what"]: item["outcome"] for item in body["held"]}
     assert outcomes["Alerts you sent"] == (
@@ -161,6 +164,9 @@ def test_a_volunteers_deletion_ends_memberships_and_removes_their_words(
         "Replies you wrote to alerts": 1,
         "Alerts in your inbox": 1,
         "Devices allowed to show you notifications": 1,
+        "Surveys you sent": 0,
+        "Survey drafts you never sent": 0,
+        "Your answers to surveys": 0,
     }
 
     response = delete(client, django_capture_on_commit_callbacks)
@@ -249,6 +255,9 @@ def test_a_coordinators_deletion_keeps_sessions_and_audit_without_their_links(
         "Replies you wrote to alerts": 0,
         "Alerts in your inbox": 0,
         "Devices allowed to show you notifications": 0,
+        "Surveys you sent": 0,
+        "Survey drafts you never sent": 0,
+        "Your answers to surveys": 0,
     }
 
     assert delete(client, django_capture_on_commit_callbacks).status_code == 204

@@ -33,6 +33,8 @@ NEWCOMER_ACTIONS = {
     "approve_alerts": False,
     "keep_alert_templates": False,
     "issue_alerts": False,
+    "send_surveys_to": [],
+    "write_surveys": False,
 }
 
 

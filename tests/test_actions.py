@@ -34,6 +34,8 @@ def test_me_actions_of_a_coordinator(client_for, scheme, coordinator) -> None:
         "decide_join_requests": True,
         "issue_alerts_for": [scheme.pk],
         "issue_alerts": True,
+        "send_surveys_to": [scheme.pk],
+        "write_surveys": True,
     }
 
 
@@ -47,6 +49,8 @@ def test_me_actions_of_a_speedwatch_coordinator(client_for, speedwatch, sw_coord
         "read_statistics": True,
         "issue_alerts_for": [speedwatch.pk],
         "issue_alerts": True,
+        "send_surveys_to": [speedwatch.pk],
+        "write_surveys": True,
     }
 
 
@@ -74,6 +78,7 @@ def test_me_actions_of_a_liaison(client_for, speedwatch, liaison) -> None:
         "approve_alerts": True,
         "keep_alert_templates": True,
         "issue_alerts": True,
+        "write_surveys": True,
     }
 
 

@@ -1,7 +1,7 @@
 """The layers of the house point down (README, "Architecture"): backend composes the domain
-apps, notifications and watch sit on schemes, schemes on accounts and areas (geometry), and
-those on core, which knows no domain. import-linter's contracts in pyproject.toml say so;
-these run them."""
+apps, surveys sit on notifications, notifications and watch on schemes, schemes on accounts
+and areas (geometry), and those on core, which knows no domain. import-linter's contracts in
+pyproject.toml say so; these run them."""
 
 import subprocess
 import sys
@@ -13,7 +13,7 @@ import pytest
 from celery import current_app
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ["accounts", "schemes", "watch", "notifications"]
+DOMAIN_APPS = ["accounts", "schemes", "watch", "notifications", "surveys"]
 
 
 def _contracts() -> dict[str, dict]:
@@ -35,6 +35,7 @@ def test_the_contracts_state_the_layers_and_forbid_circles() -> None:
     assert contracts["layers"]["type"] == "layers"
     assert contracts["layers"]["layers"] == [
         "backend",
+        "surveys",
         "notifications | watch",
         "schemes",
         "accounts | areas",

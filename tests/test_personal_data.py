@@ -31,6 +31,7 @@ from notifications.models import Notice, Preference, PushSubscription, Reply
 from notifications.services import alert_publish
 from schemes.models import ActivityType, MembershipRole, Scheme
 from schemes.services import activity_record, scheme_status_change
+from surveys.services import survey_answer, survey_create, survey_send
 from tests.alerts import draft_alert
 from tests.factories import PASSWORD, LiaisonFactory, MembershipFactory, SchemeFactory, SiteFactory
 from tests.speedwatch import logged_session
@@ -113,6 +114,12 @@ def signed_in(user: User) -> APIClient:
     response = client.post("/api/v1/auth/login/", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 200, response.json()
     return client
+
+
+SURVEY = {
+    "title": "Speedwatch survey",
+    "questions": [{"kind": "text", "text": "What should change?"}],
+}
 
 
 @pytest.fixture
@@ -201,6 +208,15 @@ def person(db, django_capture_on_commit_callbacks) -> User:
     PushSubscription.objects.create(
         user=subject, endpoint="https://push.example.org/z", p256dh="k", auth="a"
     )
+
+    # Surveys: one they sent to the speedwatch scheme as liaison, one they answered there.
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = survey_create(author=subject, data=SURVEY | {"schemes": [speedwatch.pk]})
+        survey_send(survey=asked, actor=subject)
+        theirs = survey_create(author=other, data=SURVEY | {"schemes": [speedwatch.pk]})
+        survey_send(survey=theirs, actor=other)
+    question = theirs.questions.get()
+    survey_answer(survey=theirs, member=subject, answers={str(question.pk): "Slower traffic"})
 
     # The account: an email change waiting, an API token, an admin action.
     EmailChange.objects.create(user=subject, new_email="zq@example.net")

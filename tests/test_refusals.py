@@ -52,6 +52,8 @@ SIGNED_IN_ONLY = [
     ("post", "/api/v1/alert-templates/"),
     ("get", "/api/v1/alert-approval-policy/"),
     ("put", "/api/v1/alert-approval-policy/"),
+    ("get", "/api/v1/surveys/"),
+    ("post", "/api/v1/surveys/"),
 ]
 
 

@@ -112,6 +112,16 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     ),
     "POST /api/v1/speedwatch/sites/": "the point lies in England and Wales",
     "POST /api/v1/speedwatch/sites/{id}/decision/": "the site's status allows the decision",
+    "POST /api/v1/surveys/": (
+        "the schemes are active ones the author may ask; a closing date in the future; a "
+        "choice question has 2 to 10 different choices, the others none"
+    ),
+    "POST /api/v1/surveys/{id}/answer/": (
+        "each answer fits its question's kind and choices; the required ones are answered; "
+        "the survey is open"
+    ),
+    "POST /api/v1/surveys/{id}/send/": "the survey is a draft whose closing date has not passed",
+    "POST /api/v1/surveys/{id}/close/": "the survey was sent and is still open",
 }
 # A fixed key, so the authentication below can give it to every request.
 DEMO_TOKEN = "5c4e1f1d0a9b4e7c8d2f6a3b9e0c7d1f2a4b6c8e"

@@ -313,6 +313,46 @@ def _posted() -> None:
     ).offences.set([letter])
 
 
+def _survey(*, send: bool = True) -> None:
+    from surveys.services import survey_create, survey_send
+
+    margaret = person(MARGARET)
+    survey = survey_create(author=margaret, data=survey_payload())
+    if send:
+        survey_send(survey=survey, actor=margaret)
+
+
+def _survey_answered() -> None:
+    from surveys.models import Survey
+    from surveys.services import survey_answer
+
+    _survey()
+    survey = Survey.objects.latest("pk")
+    question = survey.questions.get()
+    survey_answer(survey=survey, member=person(VOLUNTEER), answers={str(question.pk): 4})
+
+
+def survey_payload() -> dict[str, Any]:
+    return {
+        "title": "How safe do you feel?",
+        "schemes": [scheme()],
+        "questions": [{"kind": "rating", "text": "At night?", "required": True}],
+    }
+
+
+def survey_url(suffix: str = "") -> Callable[[], str]:
+    from surveys.models import Survey
+
+    return lambda: f"{API}surveys/{Survey.objects.latest('pk').pk}/{suffix}"
+
+
+def survey_answer_body() -> dict[str, Any]:
+    from surveys.models import Survey
+
+    question = Survey.objects.latest("pk").questions.get()
+    return {"answers": {str(question.pk): 5}}
+
+
 @pytest.fixture(autouse=True)
 def _letters_posted_through_notify(settings) -> None:
     """Letters are posted on this server (their tasks never run: nothing here commits)."""
@@ -737,6 +777,35 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
             hidden=lambda r: PushSubscription.objects.filter(endpoint=ENDPOINT).exists(),
             setup=_subscribed,
         )
+    ],
+    # Surveys.
+    ("survey-list", "GET"): [Read(("survey",), VOLUNTEER, lambda: f"{API}surveys/", setup=_survey)],
+    ("survey-list", "POST"): [
+        Read(
+            ("scheme",),
+            MARGARET,
+            lambda: f"{API}surveys/",
+            "post",
+            survey_payload,
+            found=lambda r: r.status_code == 201,
+            hidden=lambda r: r.status_code == 400 and "schemes" in r.json(),
+        )
+    ],
+    ("survey-detail", "GET"): [Read(("survey",), VOLUNTEER, survey_url(), setup=_survey)],
+    ("survey-send", "POST"): [
+        change(("survey",), MARGARET, survey_url("send/"), setup=lambda: _survey(send=False))
+    ],
+    ("survey-close", "POST"): [change(("survey",), MARGARET, survey_url("close/"), setup=_survey)],
+    ("survey-answer", "POST"): [
+        change(
+            ("survey",), VOLUNTEER, survey_url("answer/"), body=survey_answer_body, setup=_survey
+        )
+    ],
+    ("survey-results", "GET"): [
+        Read(("survey",), MARGARET, survey_url("results/"), setup=_survey_answered)
+    ],
+    ("survey-results-export", "GET"): [
+        Read(("survey",), MARGARET, survey_url("results/export/"), setup=_survey_answered)
     ],
     ("alerts-feed-area", "GET"): [
         Read(

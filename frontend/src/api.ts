@@ -253,7 +253,7 @@ async function send(request: Request, timeoutMs?: number): Promise<Response> {
 const querySerializer = (query: Record<string, unknown>) => queryString(query);
 
 /** Reads, and writes whose answers come at once. */
-const client = createClient<paths, 'application/json'>({ fetch: (request) => send(request), querySerializer });
+export const client = createClient<paths, 'application/json'>({ fetch: (request) => send(request), querySerializer });
 
 // A weak signal at the roadside can leave a request hanging for minutes; an upload that
 // takes this long is given up and tried again later, which the client ids make safe.
@@ -265,7 +265,7 @@ const uploads = createClient<paths, 'application/json'>({
 });
 
 /** The answer's data, noting whether it is a saved copy or a repeated write's first answer. */
-async function read<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+export async function read<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
   const { data, response } = await call;
   if (data !== null && typeof data === 'object') {
     if (response.headers.get(OFFLINE_COPY_HEADER) !== null) offlineCopies.add(data);

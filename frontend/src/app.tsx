@@ -46,6 +46,10 @@ import { ChangePasswordScreen } from './screens/ChangePasswordScreen';
 import { ConfirmEmailScreen } from './screens/ConfirmEmailScreen';
 import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
 import { TwoFactorScreen } from './screens/TwoFactorScreen';
+import { ComposeSurveyScreen } from './surveys/ComposeSurveyScreen';
+import { SurveyResultsScreen } from './surveys/SurveyResultsScreen';
+import { SurveyScreen } from './surveys/SurveyScreen';
+import { SurveysScreen } from './surveys/SurveysScreen';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { language, onLanguageChange, t } from './i18n';
 
@@ -92,6 +96,10 @@ const ROUTES: Route[] = [
   ['/alerts/approval-settings', () => <ApprovalSettingsScreen />],
   ['/alerts/:id/edit', ({ id }) => <ComposeAlertScreen key={id} draftId={id} />],
   ['/alerts/:id', ({ id }) => <AlertScreen key={id} id={id} />],
+  ['/surveys', () => <SurveysScreen />],
+  ['/surveys/new', () => <ComposeSurveyScreen />],
+  ['/surveys/:id', ({ id }) => <SurveyScreen key={id} id={id} />],
+  ['/surveys/:id/results', ({ id }) => <SurveyResultsScreen key={id} id={id} />],
 ];
 
 function renderRoute(path: string): ComponentChildren {

@@ -103,6 +103,8 @@ const NO_ACTIONS: Me['actions'] = {
   approve_alerts: false,
   keep_alert_templates: false,
   issue_alerts: false,
+  send_surveys_to: [],
+  write_surveys: false,
 };
 
 function withActions(me: Me): Me {

@@ -10,6 +10,7 @@ import { adviceOf, RESPONSE_TYPE_LABELS } from '../alertGuidance';
 import { api, type ApiError } from '../api';
 import { noticesRead, repliesRead } from '../alertInbox';
 import { alertText, useReadingLanguage, type AlertText } from '../alertText';
+import { SurveyLink } from '../surveys/SurveyLink';
 import { ActionResult } from '../components/ActionResult';
 import { AlertMap, areaCircle, areaText } from '../components/AlertMap';
 import { AlertCancelForm, AlertUpdateForm } from '../components/AlertUpdateForm';
@@ -385,6 +386,7 @@ function ThreadMessage({
       <p class="thread__body description" lang={lang}>
         {text.body}
       </p>
+      <SurveyLink body={text.body} />
     </article>
   );
 }

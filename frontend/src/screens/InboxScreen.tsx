@@ -22,6 +22,7 @@ import type { ApiError } from '../api';
 import type { Me, Notice } from '../api/schemas';
 import { t } from '../i18n';
 import { alertText } from '../alertText';
+import { SurveysWaiting } from '../surveys/SurveysWaiting';
 
 export function InboxScreen() {
   useTitle(t('inbox.title'));
@@ -106,6 +107,7 @@ function Inbox({ me }: { me: Me }) {
           </a>
         </p>
       )}
+      <SurveysWaiting />
       <p>
         <a href="/alerts/settings">{t('inbox.settings')}</a>
         {t('inbox.settingsWhat')}
