@@ -70,11 +70,11 @@ from notifications.models import (
 from notifications.selectors import (
     RECIPIENTS_FETCH,
     Recipient,
+    alert_scheme_ids,
     holding_preferences,
     recipient_bounds,
     recipient_channels,
     recipients_of,
-    scheme_ids_touched_by,
 )
 from notifications.timing import delivery_plan, plan_outside_inbox, retry_backoff
 
@@ -136,9 +136,7 @@ def alert_queue_notices(
         recipients = _recipients_of_replaced(alert, alert.references_id)
         stores = _stores_of(alert=alert, recipients=recipients, store_size=store_size, now=now)
     else:
-        scheme_ids = scheme_ids_touched_by(
-            area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
-        )
+        scheme_ids = alert_scheme_ids(alert=alert)
         alert.matched_schemes.set(scheme_ids)
         independent = _stores_in_sql()
         if independent:

@@ -48,6 +48,7 @@ SIGNED_IN_ONLY = [
     ("get", "/api/v1/me/deletion/"),
     ("post", "/api/v1/me/deletion/"),
     ("get", "/api/v1/forces/locate/"),
+    ("post", "/api/v1/neighbourhoods/import/"),
 ]
 
 

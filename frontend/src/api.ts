@@ -17,6 +17,7 @@ import type {
   AmendmentChanges,
   DisputeDecision,
   EmailChangeInput,
+  ForceCode,
   LetterMark,
   KeeperAddressesStored,
   LetterStage,
@@ -25,6 +26,7 @@ import type {
   Me,
   MeInput,
   MemberRole,
+  NeighbourhoodsImported,
   Offence,
   OffenceInput,
   OtpRequired,
@@ -696,4 +698,27 @@ export const accountApi = {
   /** The police force that most likely covers a point, and how sure that is. */
   locateForce: (lat: number, lon: number, signal?: AbortSignal) =>
     read(client.GET('/api/v1/forces/locate/', { params: { query: { lat, lon } }, signal })),
+};
+
+// --- Policing neighbourhoods: the force's set, importing it ---------------------------------
+
+export const areasApi = {
+  /** A force's neighbourhoods (or every force's), by name, with the active schemes in each. */
+  neighbourhoods: (query: QueryOf<'/api/v1/neighbourhoods/'>, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/neighbourhoods/', { params: { query: { page_size: 100, ...query } }, signal })),
+  /** Replaces the force's set with a GeoJSON or KML file's (staff name the force). */
+  importNeighbourhoods: async (file: File, force?: ForceCode) =>
+    filled<NeighbourhoodsImported>(
+      await read(
+        client.POST('/api/v1/neighbourhoods/import/', {
+          body: { file: '' },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append('file', file);
+            if (force) form.append('force', force);
+            return form;
+          },
+        }),
+      ),
+    ),
 };

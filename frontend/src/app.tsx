@@ -43,6 +43,7 @@ import { ChangePasswordScreen } from './screens/ChangePasswordScreen';
 import { ConfirmEmailScreen } from './screens/ConfirmEmailScreen';
 import { DeleteAccountScreen } from './screens/DeleteAccountScreen';
 import { TwoFactorScreen } from './screens/TwoFactorScreen';
+import { NeighbourhoodsScreen } from './screens/NeighbourhoodsScreen';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { language, onLanguageChange, t } from './i18n';
 
@@ -59,6 +60,7 @@ const ROUTES: Route[] = [
   ['/join-requests', () => <JoinRequestsScreen />],
   ['/review', () => <ReviewQueueScreen />],
   ['/activity', () => <ActivityScreen />],
+  ['/neighbourhoods', () => <NeighbourhoodsScreen />],
   ['/signup', () => <SignUpScreen />],
   ['/signin', () => <SignInScreen />],
   ['/forgot-password', () => <ForgotPasswordScreen />],

@@ -172,3 +172,12 @@ export function schemeKindsOf(alert: Pick<Alert, 'scheme_kinds'>): SchemeKind[] 
 export function liaisonForce(me: Pick<Me, 'liaison'>): ForceCode | undefined {
   return (me.liaison?.force || undefined) as ForceCode | undefined;
 }
+
+// --- Policing neighbourhoods -----------------------------------------------------------------
+
+/** A policing neighbourhood of a force's current set, with how many active schemes lie in it. */
+export type Neighbourhood = Schemas['Neighbourhood'];
+/** The name of a neighbourhood a scheme lies in, or an alert was sent to. */
+export type NeighbourhoodRef = Schemas['NeighbourhoodRef'];
+/** What an import did to a force's set. */
+export type NeighbourhoodsImported = Schemas['NeighbourhoodsImported'];
