@@ -187,6 +187,8 @@ def _geojson_features(data: bytes) -> list[_Feature]:
         raise ValidationError(
             {"file": [_("JSON parse error - the document is nested too deeply.")]}
         ) from exc
+    except ValueError as exc:  # a number too long to read
+        raise ValidationError({"file": [str(exc)]}) from exc
     if (
         not isinstance(document, dict)
         or document.get("type") != "FeatureCollection"
@@ -221,7 +223,7 @@ def _feature_lines(text: str) -> list[int]:
         key, index = decoder.raw_decode(text, index)
         index = _WHITESPACE.match(text, index).end() + 1  # type: ignore[union-attr]  # the colon
         index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
-        if key == "features":
+        if key == "features" and text[index] == "[":
             starts = []
             index += 1  # the list's bracket
             while True:
