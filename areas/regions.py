@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely import affinity
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely import affinity
 from shapely.geometry import MultiPolygon as FlatMultiPolygon
 from shapely.geometry import Polygon as FlatPolygon
 from shapely.prepared import prep
@@ -30,7 +30,9 @@ def clean_region(geometry: Any) -> tuple[dict[str, Any], geo.Point, geo.BBox]:
     return it as a MultiPolygon wound as RFC 7946 wants, with its centroid and bounding box."""
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in ("Polygon", "MultiPolygon"):
-        raise ValidationError(_('Give a GeoJSON geometry with "type": "Polygon" or "MultiPolygon".'))
+        raise ValidationError(
+            _('Give a GeoJSON geometry with "type": "Polygon" or "MultiPolygon".')
+        )
     coordinates = geometry.get("coordinates")
     if not isinstance(coordinates, list) or not coordinates:
         raise ValidationError(_('A polygon needs "coordinates": a list holding one ring.'))
@@ -50,7 +52,9 @@ def clean_region(geometry: Any) -> tuple[dict[str, Any], geo.Point, geo.BBox]:
         raise ValidationError(_("The area is too small: at least 1,000 square metres."))
     wound = {
         "type": "MultiPolygon",
-        "coordinates": [geo.rfc7946_polygon({"coordinates": rings})["coordinates"] for rings in clean],
+        "coordinates": [
+            geo.rfc7946_polygon({"coordinates": rings})["coordinates"] for rings in clean
+        ],
     }
     centroid = flat.centroid
     centre = geo.Point(
@@ -120,7 +124,7 @@ class Region:
         order."""
         matched: list[int] = []
         circles: list[tuple[int, float, float, float]] = []
-        for pk, lat, lon, radius_m, boundary, *_ in rows:
+        for pk, lat, lon, radius_m, boundary, *_box in rows:
             if boundary is None:
                 circles.append((pk, lat, lon, float(radius_m or 0)))
                 continue

@@ -30,7 +30,6 @@ from schemes.models import Scheme, SchemeKind
 from schemes.permissions import AnyUser
 from schemes.serializers import NeighbourhoodRefSerializer, SchemeRefSerializer, scheme_ref
 
-
 # The most neighbourhoods one alert may be sent to: a few of a force's, not all of them.
 NEIGHBOURHOODS_MAX = 50
 

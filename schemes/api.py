@@ -56,9 +56,10 @@ from schemes.serializers import (
     MemberSerializer,
     MembershipSerializer,
     NearQuerySerializer,
+    NeighbourhoodForceSerializer,
     NeighbourhoodImportInputSerializer,
-    NeighbourhoodsImportedSerializer,
     NeighbourhoodSerializer,
+    NeighbourhoodsImportedSerializer,
     SchemeDetailSerializer,
     SchemeInputSerializer,
     SchemeSummarySerializer,
@@ -489,11 +490,11 @@ class NeighbourhoodImportView(IdempotentAPIView):
         responses={200: NeighbourhoodsImportedSerializer},
     )
     def post(self, request: SignedInRequest) -> Response:
-        payload = NeighbourhoodImportInputSerializer(data=request.data)
-        force = services.neighbourhoods_import_force(
-            actor=request.user, force=request.data.get("force") or None
-        )
+        given = request.data.get("force") or None
+        force = services.neighbourhoods_import_force(actor=request.user, force=given)
+        # The force is checked apart from the file: the form's fields are read as text.
+        payload = NeighbourhoodForceSerializer(data={"force": force})
         payload.is_valid(raise_exception=True)
-        rows = neighbourhood_rows(payload.validated_data["file"])
+        rows = neighbourhood_rows(request.FILES.get("file"))
         imported = services.neighbourhoods_import(force=force, rows=rows)
         return Response(NeighbourhoodsImportedSerializer(imported).data)

@@ -32,6 +32,8 @@ REF_MAX_LENGTH = 100
 NAME_MAX_LENGTH = 200
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# Where lxml says an error is, after its message: the line is given before it instead.
+_LXML_WHERE = re.compile(r", line \d+, column \d+$")
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,7 @@ def _problems(
             _("the neighbourhood has no id: give one as id, ref, code or neighbourhood_id.")
         )
     elif len(feature.ref) > REF_MAX_LENGTH:
-        problems.append(
-            _("the id is longer than %(most)s characters.") % {"most": REF_MAX_LENGTH}
-        )
+        problems.append(_("the id is longer than %(most)s characters.") % {"most": REF_MAX_LENGTH})
     elif feature.ref in first_line:
         problems.append(
             _("the id %(ref)s is already the id of the neighbourhood on line %(line)s.")
@@ -205,7 +205,9 @@ def _geojson_features(data: bytes) -> list[_Feature]:
             }
         )
     lines = _feature_lines(text)
-    return [_geojson_feature(line, item) for line, item in zip(lines, document["features"], strict=True)]
+    return [
+        _geojson_feature(line, item) for line, item in zip(lines, document["features"], strict=True)
+    ]
 
 
 def _feature_lines(text: str) -> list[int]:
@@ -298,7 +300,7 @@ def _kml_features(data: bytes) -> list[_Feature]:
                     % {
                         "line": exc.lineno,
                         "problem": _("this is not well-formed XML (%(error)s).")
-                        % {"error": exc.msg},
+                        % {"error": _LXML_WHERE.sub("", exc.msg)},
                     }
                 ]
             }
@@ -307,7 +309,9 @@ def _kml_features(data: bytes) -> list[_Feature]:
         # A KML document has no DOCTYPE; one that has may declare entities.
         raise ValidationError({"file": [_("A KML document has no DOCTYPE.")]})
     if _local(root) != "kml":
-        raise ValidationError({"file": [_("Upload a GeoJSON FeatureCollection or a KML document.")]})
+        raise ValidationError(
+            {"file": [_("Upload a GeoJSON FeatureCollection or a KML document.")]}
+        )
     return [_kml_feature(placemark) for placemark in _descendants(root, "Placemark")]
 
 

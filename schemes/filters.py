@@ -10,7 +10,6 @@ from django_filters import rest_framework as filters
 from accounts.forces import PoliceForce
 from core.filters import FilterSet, IdFilter, PeriodForm, UTCDateTimeFilter
 from schemes.activity import ACTIVITY_KINDS, ACTIVITY_OBJECT_TYPES
-from schemes.selectors import scheme_ids_in_neighbourhood
 from schemes.models import (
     ActivityEvent,
     Membership,
@@ -22,6 +21,7 @@ from schemes.models import (
     SchemeStatus,
     SchemeStatusChange,
 )
+from schemes.selectors import scheme_ids_in_neighbourhood
 
 
 class SchemeFilter(FilterSet):

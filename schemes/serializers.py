@@ -79,6 +79,10 @@ class NeighbourhoodImportInputSerializer(Serializer):
     )
 
 
+class NeighbourhoodForceSerializer(Serializer):
+    force = serializers.ChoiceField(choices=PoliceForce.choices)
+
+
 class NeighbourhoodsImportedSerializer(Serializer):
     force = serializers.ChoiceField(choices=PoliceForce.choices)
     neighbourhoods = serializers.IntegerField(help_text="How many the force's set now holds.")

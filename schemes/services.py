@@ -582,9 +582,7 @@ def neighbourhoods_import_force(*, actor: User, force: str | None) -> str:
 
 
 @transaction.atomic
-def neighbourhoods_import(
-    *, force: str, rows: list[NeighbourhoodRow]
-) -> NeighbourhoodsImported:
+def neighbourhoods_import(*, force: str, rows: list[NeighbourhoodRow]) -> NeighbourhoodsImported:
     """Replace the force's neighbourhoods with ``rows`` (a whole file, already checked), in
     one transaction: a neighbourhood whose id the force used before keeps its row (so links
     to it still work) with the new name and boundary; those the file no longer has go.

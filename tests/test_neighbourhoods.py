@@ -69,9 +69,7 @@ def schemes(db) -> dict[str, Scheme]:
             name="Haslingfield Community Speedwatch", kind="speedwatch", lat=52.149, lon=0.057
         ),
         # Inside the hole of South and West Cambridgeshire's first polygon.
-        "hole": SchemeFactory(
-            name="Hole in the Middle Watch", lat=52.109, lon=0.020, radius=300
-        ),
+        "hole": SchemeFactory(name="Hole in the Middle Watch", lat=52.109, lon=0.020, radius=300),
         "huntingdon": SchemeFactory(
             name="Huntingdon Neighbourhood Watch", lat=52.3310, lon=-0.1830
         ),
@@ -205,6 +203,10 @@ def test_import_kml(client_for, liaison, schemes) -> None:
 
 
 FRANCE = {"type": "Polygon", "coordinates": [_rect(2.35, 48.85, 2.4, 48.9)]}
+CROSSED = {
+    "type": "Polygon",
+    "coordinates": [[[0.1, 52.1], [0.2, 52.2], [0.2, 52.1], [0.1, 52.2], [0.1, 52.1]]],
+}
 
 
 def _feature(ref: str | None, name: str | None, geometry: dict) -> str:
@@ -230,7 +232,7 @@ def test_bad_features_are_reported_by_line_and_nothing_is_imported(
             f"    {_feature('C', None, good)},",
             f"    {_feature('A', 'Again', good)},",
             '    {"type": "Point", "coordinates": [0.1, 52.1]},',
-            f"    {_feature('D', 'Crossed', {'type': 'Polygon', 'coordinates': [[[0.1, 52.1], [0.2, 52.2], [0.2, 52.1], [0.1, 52.2], [0.1, 52.1]]]})}",
+            f"    {_feature('D', 'Crossed', CROSSED)}",
             "  ]",
             "}",
         ]
@@ -275,7 +277,9 @@ def test_bad_kml_placemarks_are_reported_by_line(client_for, liaison, sample) ->
     )
     response = _import(client_for(liaison), no_polygon, "bad.kml")
     assert response.json() == {
-        "file": [f"Line {placemark_lines[2]}: the Placemark has no Polygon or MultiGeometry of them."]
+        "file": [
+            f"Line {placemark_lines[2]}: the Placemark has no Polygon or MultiGeometry of them."
+        ]
     }
     assert _ids() == sample
 
@@ -283,16 +287,27 @@ def test_bad_kml_placemarks_are_reported_by_line(client_for, liaison, sample) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "The submitted file is empty."),
+        ("", "Upload a GeoJSON FeatureCollection or a KML document."),
         ("  \n", "Upload a GeoJSON FeatureCollection or a KML document."),
-        ('{"type": "FeatureCollection",\n "features": [}', "Line 2: this is not JSON (Expecting value)."),
-        ('{"type": "Feature"}', 'Give a GeoJSON FeatureCollection: an object with "type": '
-         '"FeatureCollection" and a list of "features".'),
+        (
+            '{"type": "FeatureCollection",\n "features": [}',
+            "Line 2: this is not JSON (Expecting value).",
+        ),
+        (
+            '{"type": "Feature"}',
+            'Give a GeoJSON FeatureCollection: an object with "type": '
+            '"FeatureCollection" and a list of "features".',
+        ),
         ('{"type": "FeatureCollection", "features": []}', "The file holds no neighbourhoods."),
-        ("<kml><Document>\n<Placemark></Document></kml>", "Line 3: this is not well-formed XML "
-         "(Opening and ending tag mismatch: Placemark line 2 and Document)."),
-        ('<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY boom "boom">]>\n<kml>&boom;</kml>',
-         "A KML document has no DOCTYPE."),
+        (
+            "<kml><Document>\n<Placemark></Document></kml>",
+            "Line 2: this is not well-formed XML "
+            "(Opening and ending tag mismatch: Placemark line 2 and Document).",
+        ),
+        (
+            '<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY boom "boom">]>\n<kml>&boom;</kml>',
+            "A KML document has no DOCTYPE.",
+        ),
         ("<gpx></gpx>", "Upload a GeoJSON FeatureCollection or a KML document."),
     ],
 )
@@ -477,14 +492,20 @@ def test_alerts_keep_their_neighbourhoods_when_the_set_is_replaced(
         assert client.post(f"{API}alerts/{draft['id']}/publish/").status_code == 200
     published = client.get(f"{API}alerts/{draft['id']}/").json()
     assert (published["area_name"], published["recipients_count"]) == ("Cambridge East", 2)
-    assert _reached(draft["id"]) == _reached(sent["id"]) == [
-        "Chesterton Neighbourhood Watch",
-        "Mill Road Neighbourhood Watch",
-    ]
+    assert (
+        _reached(draft["id"])
+        == _reached(sent["id"])
+        == [
+            "Chesterton Neighbourhood Watch",
+            "Mill Road Neighbourhood Watch",
+        ]
+    )
     # An update goes to the same schemes, and carries the same neighbourhoods.
     with django_capture_on_commit_callbacks(execute=True):
         update = client.post(
-            f"{API}alerts/{sent['id']}/update_alert/", {"body": "Two more overnight."}, format="json"
+            f"{API}alerts/{sent['id']}/update_alert/",
+            {"body": "Two more overnight."},
+            format="json",
         )
     assert update.status_code == 201, update.content
     kept = Alert.objects.get(pk=update.json()["id"])

@@ -29,7 +29,7 @@ def test_a_liaison_sends_an_alert_to_a_neighbourhood(page: Page) -> None:
     choice = page.get_by_role("group", name="Send to neighbourhoods")
     choice.get_by_label("Cambridge East", exact=True).check()
     expect(choice.get_by_role("status")).to_have_text(
-        "1 neighbourhood chosen: the map’s area is not used."
+        "1 neighbourhood chosen: the map\N{RIGHT SINGLE QUOTATION MARK}s area is not used."
     )
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Message", exact=True).fill(
