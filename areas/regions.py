@@ -11,7 +11,7 @@ distance from their centre to the region in the projection centred on that centr
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -184,5 +184,6 @@ class Region:
                 [position for rings in self.region["coordinates"] for position in rings[0]]
             )
         )
-        ring = [[float(lon), float(lat)] for lon, lat in hull.exterior.coords]
+        # A region holds at least 1,000 square metres, so its hull is a polygon.
+        ring = [[float(lon), float(lat)] for lon, lat in cast(FlatPolygon, hull).exterior.coords]
         return geo.rfc7946_polygon({"coordinates": [ring]})

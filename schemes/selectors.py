@@ -648,7 +648,7 @@ def neighbourhoods_of_scheme(*, scheme: Scheme) -> list[Neighbourhood]:
     return [
         neighbourhood
         for neighbourhood in candidates
-        if Region(neighbourhood.boundary).overlapping_ids([row])  # type: ignore[list-item]
+        if Region(neighbourhood.boundary).overlapping_ids([row])
     ]
 
 
