@@ -499,23 +499,11 @@ def distance_to_area_m(
     return max(0.0, distance_m(point, centre) - float(radius_m or 0))
 
 
-def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
-    """Validate a GeoJSON Polygon; return it normalised with its centroid and bounding box."""
-    if not isinstance(boundary, dict) or boundary.get("type") != "Polygon":
-        raise ValidationError(_('Give a GeoJSON geometry with "type": "Polygon".'))
-    rings = boundary.get("coordinates")
-    if not isinstance(rings, list) or not rings:
-        raise ValidationError(_('A polygon needs "coordinates": a list holding one ring.'))
-    if len(rings) > 1:
-        raise ValidationError(_("Only the outer ring is supported: a scheme area has no holes."))
-    ring = rings[0]
+def clean_ring(ring: Any) -> list[list[float]]:
+    """A GeoJSON linear ring checked (at least four positions, each a longitude and latitude
+    in England and Wales, a height dropped, closed) and made flat: its positions."""
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError(_("A ring needs at least four positions (a triangle, closed)."))
-    if len(ring) > limits.polygon_max_vertices():
-        raise ValidationError(
-            _("A ring may have at most %(count)s positions.")
-            % {"count": limits.polygon_max_vertices()}
-        )
     positions: list[list[float]] = []
     for index, position in enumerate(ring):
         if isinstance(position, list) and len(position) > 3:
@@ -550,6 +538,24 @@ def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
         positions.append([lon, lat])
     if positions[0] != positions[-1]:
         raise ValidationError(_("The ring is not closed: its last position must equal its first."))
+    return positions
+
+
+def clean_polygon(boundary: Any) -> tuple[dict[str, Any], Point, BBox]:
+    """Validate a GeoJSON Polygon; return it normalised with its centroid and bounding box."""
+    if not isinstance(boundary, dict) or boundary.get("type") != "Polygon":
+        raise ValidationError(_('Give a GeoJSON geometry with "type": "Polygon".'))
+    rings = boundary.get("coordinates")
+    if not isinstance(rings, list) or not rings:
+        raise ValidationError(_('A polygon needs "coordinates": a list holding one ring.'))
+    if len(rings) > 1:
+        raise ValidationError(_("Only the outer ring is supported: a scheme area has no holes."))
+    if isinstance(rings[0], list) and len(rings[0]) > limits.polygon_max_vertices():
+        raise ValidationError(
+            _("A ring may have at most %(count)s positions.")
+            % {"count": limits.polygon_max_vertices()}
+        )
+    positions = clean_ring(rings[0])
     box = polygon_bbox(positions)
     origin = Point((box.south + box.north) / 2, (box.west + box.east) / 2)
     flat = _flat_polygon(origin, positions)

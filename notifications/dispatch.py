@@ -70,11 +70,11 @@ from notifications.models import (
 from notifications.selectors import (
     RECIPIENTS_FETCH,
     Recipient,
+    alert_scheme_ids,
     holding_preferences,
     recipient_bounds,
     recipient_channels,
     recipients_of,
-    scheme_ids_touched_by,
 )
 from notifications.targeting import named_scheme_ids
 from notifications.timing import delivery_plan, plan_outside_inbox, retry_backoff
@@ -139,9 +139,7 @@ def alert_queue_notices(
     else:
         scheme_ids = named_scheme_ids(alert)
         if scheme_ids is None:
-            scheme_ids = scheme_ids_touched_by(
-                area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
-            )
+            scheme_ids = alert_scheme_ids(alert=alert)
         alert.matched_schemes.set(scheme_ids)
         independent = _stores_in_sql()
         if independent:

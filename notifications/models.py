@@ -212,6 +212,15 @@ class Alert(AreaFields):
         help_text="The place the alert is about, in words (CAP areaDesc): the place searched "
         "for when it was composed, or as its author named it.",
     )
+    # An alert sent to policing neighbourhoods keeps its own copy of them, as they were when
+    # it was drafted ({id, ref, name, boundary} each, the boundary a GeoJSON MultiPolygon):
+    # its area is their union, whatever later imports do to the force's set. Its area
+    # columns then hold their outline (``areas.regions.Region.outline``), for maps and CAP.
+    neighbourhoods = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The policing neighbourhoods it was sent to, as they were then.",
+    )
 
     status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
     expires_at = models.DateTimeField()

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from areas import geo
+from areas.regions import Region
 from core import visibility
 from notifications.models import (
     SEVERITY_RANK,
@@ -64,8 +65,10 @@ from schemes.selectors import active_scheme_areas_in_bbox
 def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
     """The schemes an (unsaved) alert would reach and how many people: the composer's
     preview before publishing."""
-    schemes = schemes_touched_by(
-        area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
+    schemes = list(
+        Scheme.objects.filter(pk__in=alert_scheme_ids(alert=alert)).only(
+            "id", "name", "kind", "status"
+        )
     )
     recipients = recipients_of(alert=alert, scheme_ids=[scheme.pk for scheme in schemes])
     return schemes, sum(1 for _ in recipients)
@@ -82,6 +85,25 @@ def scheme_ids_touched_by(
     them with arithmetic on them all at once, without a model object or a shapely polygon
     for each."""
     return geo.overlapping_ids(area, active_scheme_areas_in_bbox(box=box, force=force, kinds=kinds))
+
+
+def alert_scheme_ids(*, alert: Alert) -> list[int]:
+    """The ids of the active schemes an alert reaches, in no order: those its area touches
+    (``scheme_ids_touched_by``) or, for an alert sent to policing neighbourhoods, those
+    touching any of the neighbourhoods as the alert keeps them (each tested on its own, with
+    its own bounding box, and the ids gathered)."""
+    if not alert.neighbourhoods:
+        return scheme_ids_touched_by(
+            area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
+        )
+    reached: set[int] = set()
+    for neighbourhood in alert.neighbourhoods:
+        region = Region(neighbourhood["boundary"])
+        candidates = active_scheme_areas_in_bbox(
+            box=region.box, force=alert.force, kinds=alert.scheme_kinds
+        )
+        reached.update(region.overlapping_ids(candidates))
+    return list(reached)
 
 
 def schemes_touched_by(

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from accounts.models import Language
 from areas import limits
 from areas.geo import rfc7946_polygon
-from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
+from areas.serializers import AREA_FIELDS, AreaInputSerializer, PolygonField, RadiusField
 from core.fields import ClockTimeField, UniqueListField
 from core.serializers import ModelSerializer, Serializer, api_datetime, one_time_zone
 from notifications.models import (
@@ -38,7 +38,10 @@ from notifications.permissions import (
 from notifications.placeholders import placeholders_in
 from schemes.models import Scheme, SchemeKind
 from schemes.permissions import AnyUser
-from schemes.serializers import SchemeRefSerializer, scheme_ref
+from schemes.serializers import NeighbourhoodRefSerializer, SchemeRefSerializer, scheme_ref
+
+# The most neighbourhoods one alert may be sent to: a few of a force's, not all of them.
+NEIGHBOURHOODS_MAX = 50
 
 
 class AlertAreaSerializer(AreaInputSerializer):
@@ -102,6 +105,12 @@ class AlertTranslationInputSerializer(Serializer):
         help_text="The translation's language, for a client that states it: always the other "
         "one than the alert's.",
     )
+
+
+def neighbourhood_refs(neighbourhoods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The id, force's id and name of each neighbourhood an alert keeps (without their
+    boundaries): ``NeighbourhoodRefSerializer``'s output."""
+    return [{"id": n["id"], "ref": n["ref"], "name": n["name"]} for n in neighbourhoods]
 
 
 def translation_of(alert: Alert) -> dict[str, str] | None:
@@ -193,9 +202,27 @@ class AlertInputSerializer(AlertAreaSerializer):
     scheme = serializers.IntegerField(
         required=False, help_text="A coordinator's scheme, when issuing as its coordinator."
     )
+    neighbourhoods = UniqueListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=NEIGHBOURHOODS_MAX,
+        help_text="Instead of a circle or boundary: policing neighbourhoods of the liaison's "
+        "force (ids from neighbourhoods/); the alert's area is their union.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
+        if "neighbourhoods" in attrs:
+            if any(field in attrs for field in AREA_FIELDS):
+                raise serializers.ValidationError(
+                    {
+                        "neighbourhoods": [
+                            _("Give neighbourhoods or an area (a circle or a boundary), not both.")
+                        ]
+                    }
+                )
+        else:
+            attrs = super().validate(attrs)
         translation = attrs.pop("translation", None)
         attrs.update(
             _translation_checked(
@@ -206,6 +233,8 @@ class AlertInputSerializer(AlertAreaSerializer):
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any], int | None]:
         data, area = self.split_area()
+        if "neighbourhoods" in data:
+            area = {"neighbourhoods": data.pop("neighbourhoods")}
         return data, area, data.pop("scheme", None)
 
 
@@ -318,6 +347,10 @@ class AlertSerializer(ModelSerializer):
         help_text="Why a liaison sent it back to its author (while it is sent back); empty "
         "otherwise.",
     )
+    neighbourhoods = serializers.SerializerMethodField(
+        help_text="The policing neighbourhoods it was sent to, as they were named then (empty "
+        "for an alert drawn as a circle or boundary, which then shows their outline)."
+    )
 
     class Meta:
         model = Alert
@@ -347,6 +380,7 @@ class AlertSerializer(ModelSerializer):
             "lon",
             "radius_m",
             "boundary",
+            "neighbourhoods",
             "status",
             "expires_at",
             "created_at",
@@ -370,6 +404,10 @@ class AlertSerializer(ModelSerializer):
     @extend_schema_field(AlertTranslationSerializer(allow_null=True))
     def get_translation(self, alert: Alert) -> dict[str, str] | None:
         return translation_of(alert)
+
+    @extend_schema_field(NeighbourhoodRefSerializer(many=True))
+    def get_neighbourhoods(self, alert: Alert) -> list[dict[str, Any]]:
+        return neighbourhood_refs(alert.neighbourhoods)
 
     def get_issuer_name(self, alert: Alert) -> str:
         return alert.issuer.name if alert.issuer else ""
@@ -445,6 +483,7 @@ def _alert_row(alert: Alert, viewer: Any) -> dict[str, Any]:
         "lon": alert.centre_lon,
         "radius_m": alert.radius_m,
         "boundary": None if alert.boundary is None else _POLYGON.to_representation(alert.boundary),
+        "neighbourhoods": neighbourhood_refs(alert.neighbourhoods),
         "status": alert.status,
         "expires_at": _when(alert.expires_at),
         "created_at": _when(alert.created_at),
@@ -604,6 +643,7 @@ ALERT_COLUMNS = (
     "centre_lon",
     "radius_m",
     "boundary",
+    "neighbourhoods",
     "status",
     "expires_at",
     "created_at",
@@ -680,6 +720,7 @@ def alert_summary(
         "lon": float(column("centre_lon")),
         "radius_m": None if radius is None else int(radius),
         "boundary": None if boundary is None else rfc7946_polygon(boundary),
+        "neighbourhoods": neighbourhood_refs(column("neighbourhoods")),
         "status": column("status"),
         "expires_at": _row_time(column("expires_at")),
         "created_at": _row_time(column("created_at")),

@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import Language, User
 from areas import geo
 from areas.models import AREA_COLUMNS, area_fields, area_of
+from areas.regions import Region
 from core.queueing import task_queue
 from notifications.dispatch import notices_withdraw
 from notifications.guidance import (
@@ -54,7 +55,7 @@ from notifications.selectors import (
     notices_visible_to,
     push_subscriptions_of,
 )
-from schemes.models import Scheme
+from schemes.models import Neighbourhood, Scheme
 from schemes.permissions import liaison_force
 from schemes.services import activity_record
 
@@ -118,12 +119,74 @@ def issuing_context(
     return scheme.force, scheme
 
 
+def _neighbourhood_columns(*, issuer: User, ids: list[int]) -> dict[str, Any]:
+    """The area columns of an alert sent to policing neighbourhoods of the issuer's force:
+    their outline, and a copy of each (``Alert.neighbourhoods``), in the order given."""
+    force = liaison_force(issuer)
+    if not force:
+        raise PermissionDenied(_("Only police liaisons send alerts to neighbourhoods."))
+    found = {n.pk: n for n in Neighbourhood.objects.filter(force=force, pk__in=ids)}
+    missing = [str(pk) for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "neighbourhoods": _("Not neighbourhoods of your force: %(ids)s.")
+                % {"ids": ", ".join(missing)}
+            }
+        )
+    chosen = [found[pk] for pk in ids]
+    union = {
+        "type": "MultiPolygon",
+        "coordinates": [polygon for n in chosen for polygon in n.boundary["coordinates"]],
+    }
+    outline = Region(union).outline()
+    ring = geo.polygon_ring(outline)
+    box = geo.polygon_bbox(ring)
+    if not geo.bbox_fits(box):
+        raise ValidationError(
+            {
+                "neighbourhoods": _(
+                    "These neighbourhoods together are too large for one alert: choose fewer."
+                )
+            }
+        )
+    centre = geo.polygon_centroid(ring)
+    return {
+        "centre_lat": centre.lat,
+        "centre_lon": centre.lon,
+        "radius_m": None,
+        "boundary": outline,
+        "bbox_south": box.south,
+        "bbox_west": box.west,
+        "bbox_north": box.north,
+        "bbox_east": box.east,
+        "neighbourhoods": [
+            {"id": n.pk, "ref": n.ref, "name": n.name, "boundary": n.boundary} for n in chosen
+        ],
+    }
+
+
+def _area_columns(*, issuer: User, area: dict[str, Any]) -> dict[str, Any]:
+    """An alert's area columns, from a circle or boundary or from neighbourhoods."""
+    if "neighbourhoods" in area:
+        return _neighbourhood_columns(issuer=issuer, ids=area["neighbourhoods"])
+    return {**area_fields(**area), "neighbourhoods": []}
+
+
+def _named_by_neighbourhoods(details: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
+    """Details whose area name, left empty, names the neighbourhoods the alert goes to."""
+    names = ", ".join(n["name"] for n in columns["neighbourhoods"])
+    if not names or details.get("area_name"):
+        return details
+    return {**details, "area_name": names if len(names) <= 200 else names[:199] + "…"}
+
+
 def alert_preview(
     *, issuer: User, details: dict[str, Any], area: dict[str, Any], scheme: Scheme | None
 ) -> tuple[list[Scheme], int]:
     """The schemes an alert would reach and how many people, before it is drafted: nothing
     is stored. Refused as drafting it would be, when the issuer may not issue it there."""
-    columns = area_fields(**area)
+    columns = _area_columns(issuer=issuer, area=area)
     force, scheme = issuing_context(issuer, scheme, area_of(columns))
     draft = Alert(issuer=issuer, force=force, scheme=scheme, **details, **columns)
     return alert_reach(alert=draft)
@@ -134,8 +197,9 @@ def _draft_fields(
 ) -> dict[str, Any]:
     """A draft's columns from what its author gave, once they may issue it there; what it
     asks of its recipients, when not given, is the usual for its category."""
-    fields = area_fields(**area)
+    fields = _area_columns(issuer=issuer, area=area)
     force, scheme = issuing_context(issuer, scheme, area_of(fields))
+    details = _named_by_neighbourhoods(details, fields)
     details = guidance_filled(details, guidance=CATEGORY_GUIDANCE[details["category"]])
     details.setdefault(
         "expires_at",
@@ -450,6 +514,7 @@ def alert_replace(
         incident_id=incident_id,
         **{**copied, **details},
         **area,
+        neighbourhoods=original.neighbourhoods,
         status=AlertStatus.CANCELLED if cancel else AlertStatus.PUBLISHED,
         published_at=now,
     )

@@ -23,6 +23,7 @@ from schemes.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Neighbourhood,
     Scheme,
     SchemeStatus,
     SchemeStatusChange,
@@ -370,6 +371,24 @@ class SchemeStatusChangeAdmin(EvidenceAdmin):
     list_display = ["scheme", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     search_fields = ["scheme__name", "reason"]
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    """A force's policing neighbourhoods, as its liaison or staff imported them: read here,
+    changed only by importing the force's file again (which checks every boundary)."""
+
+    list_display = ["name", "ref", "force", "imported_at"]
+    list_filter = ["force"]
+    search_fields = ["name", "ref"]
+    readonly_fields = ["force", "ref", "name", "boundary", "imported_at"]
+    exclude = ["centre_lat", "centre_lon", "bbox_south", "bbox_west", "bbox_north", "bbox_east"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ActivityEvent)

@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,16 +30,18 @@ from core.exceptions import ServiceUnavailable
 from core.idempotency import IdempotentAPIView
 from core.renderers import CSVRenderer
 from schemes import force_locator, geocoding, permissions, selectors, services
+from schemes.boundaries import neighbourhood_rows
 from schemes.exports import ACTIVITY_COLUMNS, activity_rows
 from schemes.filters import (
     ActivityFilter,
     JoinRequestFilter,
     MemberFilter,
     MembershipFilter,
+    NeighbourhoodFilter,
     SchemeFilter,
     StatusChangeFilter,
 )
-from schemes.models import ActivityEvent, Membership, Scheme, SchemeStatusChange
+from schemes.models import ActivityEvent, Membership, Neighbourhood, Scheme, SchemeStatusChange
 from schemes.permissions import AnyUser
 from schemes.serializers import (
     SCHEME_SUMMARY_COLUMNS,
@@ -53,6 +56,10 @@ from schemes.serializers import (
     MemberSerializer,
     MembershipSerializer,
     NearQuerySerializer,
+    NeighbourhoodForceSerializer,
+    NeighbourhoodImportInputSerializer,
+    NeighbourhoodSerializer,
+    NeighbourhoodsImportedSerializer,
     SchemeDetailSerializer,
     SchemeInputSerializer,
     SchemeSummarySerializer,
@@ -448,3 +455,46 @@ class GeocodeView(generics.GenericAPIView):
         place = query.validated_data["q"]
         point = _geocoded(place, field="q")
         return Response({"query": place, "lat": point.lat, "lon": point.lon})
+
+
+class NeighbourhoodListView(generics.ListAPIView):
+    """Policing neighbourhoods, each force's current set, by name, with how many active
+    schemes lie in each: for anyone (forces publish them), filtered by ``force`` and ``q``."""
+
+    permission_classes = [AllowAny]
+    serializer_class = NeighbourhoodSerializer
+    filterset_class = NeighbourhoodFilter
+    ordering_fields = ["name"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Neighbourhood]:
+        return selectors.neighbourhoods_visible_to(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        counts = selectors.active_schemes_in_neighbourhoods(page)
+        data = NeighbourhoodSerializer(page, many=True, context={"active_schemes": counts}).data
+        return self.get_paginated_response(data)
+
+
+class NeighbourhoodImportView(IdempotentAPIView):
+    """Replace a force's policing neighbourhoods with those of a GeoJSON FeatureCollection
+    or KML file, as the force publishes them: all of them or, when any feature is bad, none
+    (400 with every bad feature by the line it starts on). Staff name the force; a liaison
+    imports their own force's."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": NeighbourhoodImportInputSerializer},
+        responses={200: NeighbourhoodsImportedSerializer},
+    )
+    def post(self, request: SignedInRequest) -> Response:
+        given = request.data.get("force") or None
+        force = services.neighbourhoods_import_force(actor=request.user, force=given)
+        # The force is checked apart from the file: the form's fields are read as text.
+        payload = NeighbourhoodForceSerializer(data={"force": force})
+        payload.is_valid(raise_exception=True)
+        rows = neighbourhood_rows(request.FILES.get("file"))
+        imported = services.neighbourhoods_import(force=force, rows=rows)
+        return Response(NeighbourhoodsImportedSerializer(imported).data)

@@ -8,15 +8,18 @@ reads as it would after real use.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import two_factor
 from accounts.forces import PoliceForce
 from accounts.models import LiaisonProfile, User
 from schemes import services
-from schemes.models import Scheme, SchemeKind, SchemeStatus
+from schemes.boundaries import neighbourhood_rows
+from schemes.models import Neighbourhood, Scheme, SchemeKind, SchemeStatus
 
 DEMO_PASSWORD = "patchwatch-demo"
 # The authenticator key of the demo's liaisons and staff (who must use two-factor sign-in):
@@ -413,6 +416,20 @@ def _scheme(demo: DemoScheme, people: dict[str, User]) -> bool:
     return True
 
 
+# A small sample set of policing neighbourhoods around the demo's schemes in Cambridgeshire
+# (simplified shapes, not the force's published boundaries), imported as a liaison would.
+NEIGHBOURHOODS_FILE = Path(__file__).parent / "data" / "neighbourhoods-cambridgeshire.geojson"
+
+
+def _neighbourhoods() -> None:
+    if Neighbourhood.objects.filter(force=CAMBS).exists():
+        return
+    upload = SimpleUploadedFile(
+        NEIGHBOURHOODS_FILE.name, NEIGHBOURHOODS_FILE.read_bytes(), "application/geo+json"
+    )
+    services.neighbourhoods_import(force=CAMBS, rows=neighbourhood_rows(upload))
+
+
 def load() -> tuple[dict[str, User], int]:
     """The demo's people (by email) and how many of its schemes this run created."""
     people = {person.email: _person(person) for person in PEOPLE}
@@ -420,4 +437,5 @@ def load() -> tuple[dict[str, User], int]:
     _liaison(people["liaison.beds@example.org"], BEDS, "PC, Bedford Rural")
     _authenticators(people)
     created = sum(_scheme(demo, people) for demo in SCHEMES)
+    _neighbourhoods()
     return people, created

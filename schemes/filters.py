@@ -15,11 +15,13 @@ from schemes.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Neighbourhood,
     Scheme,
     SchemeKind,
     SchemeStatus,
     SchemeStatusChange,
 )
+from schemes.selectors import scheme_ids_in_neighbourhood
 
 
 class SchemeFilter(FilterSet):
@@ -31,10 +33,15 @@ class SchemeFilter(FilterSet):
     )
     force = filters.ChoiceFilter(choices=PoliceForce.choices)
     q = filters.CharFilter(method="filter_text", max_length=100, help_text="Name or description.")
+    neighbourhood = IdFilter(
+        method="filter_neighbourhood",
+        help_text="Schemes lying in this policing neighbourhood (an id from neighbourhoods/); "
+        "none for an id no force has.",
+    )
 
     class Meta:
         model = Scheme
-        fields = ["kind", "status", "force", "q"]
+        fields = ["kind", "status", "force", "q", "neighbourhood"]
 
     def filter_queryset(self, queryset: QuerySet[Scheme]) -> QuerySet[Scheme]:
         if not self.form.cleaned_data.get("status"):
@@ -44,10 +51,27 @@ class SchemeFilter(FilterSet):
     def filter_status(self, queryset: QuerySet[Scheme], name: str, value: str) -> QuerySet[Scheme]:
         return queryset.filter(status=value)
 
+    def filter_neighbourhood(
+        self, queryset: QuerySet[Scheme], name: str, value: int
+    ) -> QuerySet[Scheme]:
+        neighbourhood = Neighbourhood.objects.filter(pk=value).first()
+        if neighbourhood is None:
+            return queryset.none()
+        return queryset.filter(pk__in=scheme_ids_in_neighbourhood(neighbourhood=neighbourhood))
+
     def filter_text(self, queryset: QuerySet[Scheme], name: str, value: str) -> QuerySet[Scheme]:
         for word in value.split():
             queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
         return queryset
+
+
+class NeighbourhoodFilter(FilterSet):
+    force = filters.ChoiceFilter(choices=PoliceForce.choices)
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["force", "q"]
 
 
 class MemberFilter(FilterSet):

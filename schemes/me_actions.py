@@ -26,4 +26,9 @@ ACTIONS = [
         "Decide on requests to join the schemes they coordinate or cover.",
         lambda user: selectors.may_review_activity(user=user),
     ),
+    yes_no(
+        "import_neighbourhoods",
+        "Import their force's policing neighbourhood boundaries (a liaison, or staff).",
+        permissions.can_import_neighbourhoods,
+    ),
 ]

@@ -151,6 +151,35 @@ class Scheme(AreaFields):
         return force_name_shown(self.force)
 
 
+class Neighbourhood(models.Model):
+    """A policing neighbourhood as its force publishes it: the force's own id for it, its
+    name and its boundary (a GeoJSON MultiPolygon, holes allowed: ``areas.regions``). A
+    force's set is replaced whole by each import (``services.neighbourhoods_import``);
+    alerts sent to neighbourhoods keep their own copy of the boundaries they were sent to."""
+
+    force = models.CharField(max_length=40, choices=PoliceForce.choices)
+    ref = models.CharField(max_length=100, help_text="The force's own id for the neighbourhood.")
+    name = models.CharField(max_length=200)
+    boundary = models.JSONField(help_text="GeoJSON MultiPolygon geometry.")
+    centre_lat = models.FloatField()
+    centre_lon = models.FloatField()
+    bbox_south = models.FloatField()
+    bbox_west = models.FloatField()
+    bbox_north = models.FloatField()
+    bbox_east = models.FloatField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "ref"], name="neighbourhood_ref_per_force"),
+        ]
+        indexes = [models.Index(fields=["force", "name"], name="neighbourhood_force_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ref})"
+
+
 class MembershipRole(models.TextChoices):
     VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
     COORDINATOR = "coordinator", gettext_lazy("Coordinator")

@@ -126,3 +126,9 @@ def can_see_private_details(user: AnyUser, scheme: Scheme) -> bool:
 def can_view_members(user: AnyUser, scheme: Scheme) -> bool:
     """Member lists and contact details: coordinators and covering liaisons only."""
     return can_manage_scheme(user, scheme)
+
+
+def can_import_neighbourhoods(user: AnyUser) -> bool:
+    """Staff (for any force) and police liaisons (for their own) import the policing
+    neighbourhoods alerts and the directory go by."""
+    return bool(user.is_authenticated and (user.is_staff or liaison_force(user)))

@@ -178,4 +178,10 @@ HOLDINGS = [
         "A scheme's log stays, with the person's name replaced by “a former member”.",
         export=("scheme_activity",),
     ),
+    Holding(
+        "schemes.Neighbourhood",
+        Erasure.NOT_PERSONAL,
+        "A policing neighbourhood's name is a place's, as its force publishes it; nothing "
+        "records who imported it.",
+    ),
 ]

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
+from areas.regions import Region
 from core import numbers, visibility
 from core.memo import remembered
 from schemes import permissions
@@ -33,6 +34,7 @@ from schemes.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Neighbourhood,
     Scheme,
     SchemeStatus,
     SchemeStatusChange,
@@ -593,3 +595,89 @@ def member_scheme_ids_where(
         if allowed(user, scheme):
             ids.append(scheme.pk)
     return ids
+
+
+# --- Policing neighbourhoods ---------------------------------------------------------------
+# A scheme lies in a neighbourhood of its own force when their areas overlap (touching
+# counts), as an alert's area reaches a scheme: worked out when asked, so that an import or
+# an edited scheme area never leaves a stale answer behind.
+
+SCHEME_AREA_COLUMNS = (
+    "id",
+    "centre_lat",
+    "centre_lon",
+    "radius_m",
+    "boundary",
+    "bbox_south",
+    "bbox_west",
+    "bbox_north",
+    "bbox_east",
+)
+
+
+@visibility.rule("neighbourhood")
+def neighbourhoods_visible_to(*, user: AnyUser) -> QuerySet[Neighbourhood]:
+    """Every force's neighbourhoods, to anyone: forces publish them."""
+    return Neighbourhood.objects.all()
+
+
+def neighbourhood_box(neighbourhood: Neighbourhood) -> geo.BBox:
+    return geo.BBox(
+        neighbourhood.bbox_south,
+        neighbourhood.bbox_west,
+        neighbourhood.bbox_north,
+        neighbourhood.bbox_east,
+    )
+
+
+def _boxes_overlap(a: geo.BBox, b: geo.BBox) -> bool:
+    return a.south <= b.north and b.south <= a.north and a.west <= b.east and b.west <= a.east
+
+
+def scheme_ids_in_neighbourhood(*, neighbourhood: Neighbourhood) -> list[int]:
+    """The ids of the schemes (of any status) of the neighbourhood's force that lie in it."""
+    candidates = schemes_in_bbox(
+        Scheme.objects.filter(force=neighbourhood.force), neighbourhood_box(neighbourhood)
+    ).values_list(*SCHEME_AREA_COLUMNS)
+    return Region(neighbourhood.boundary).overlapping_ids(candidates)
+
+
+def neighbourhoods_of_scheme(*, scheme: Scheme) -> list[Neighbourhood]:
+    """The neighbourhoods of the scheme's force that it lies in, by name."""
+    box = scheme.bbox
+    candidates = Neighbourhood.objects.filter(
+        force=scheme.force,
+        bbox_south__lte=box.north,
+        bbox_north__gte=box.south,
+        bbox_west__lte=box.east,
+        bbox_east__gte=box.west,
+    )
+    row = tuple(getattr(scheme, column) for column in SCHEME_AREA_COLUMNS)
+    return [
+        neighbourhood
+        for neighbourhood in candidates
+        if Region(neighbourhood.boundary).overlapping_ids([row])
+    ]
+
+
+def active_schemes_in_neighbourhoods(
+    neighbourhoods: Sequence[Neighbourhood],
+) -> dict[int, int]:
+    """How many active schemes lie in each neighbourhood, by its id: one query per force
+    among them (a page of one force's set: one query)."""
+    counts: dict[int, int] = {}
+    forces = sorted({neighbourhood.force for neighbourhood in neighbourhoods})
+    for force in forces:
+        own = [n for n in neighbourhoods if n.force == force]
+        boxes = [neighbourhood_box(n) for n in own]
+        around = geo.BBox(
+            min(box.south for box in boxes),
+            min(box.west for box in boxes),
+            max(box.north for box in boxes),
+            max(box.east for box in boxes),
+        )
+        rows = active_scheme_areas_in_bbox(box=around, force=force, kinds=[])
+        for neighbourhood, box in zip(own, boxes, strict=True):
+            near = [row for row in rows if _boxes_overlap(box, geo.BBox(*row[5:9]))]
+            counts[neighbourhood.pk] = len(Region(neighbourhood.boundary).overlapping_ids(near))
+    return counts

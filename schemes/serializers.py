@@ -15,13 +15,14 @@ from areas.geo import rfc7946_polygon
 from areas.serializers import AreaInputSerializer, PolygonField, RadiusField
 from core.fields import StepBeforeField
 from core.serializers import ModelSerializer, Serializer
-from schemes import permissions, services
+from schemes import permissions, selectors, services
 from schemes.activity import ACTIVITY_KINDS, ACTIVITY_OBJECT_TYPES
 from schemes.models import (
     ActivityEvent,
     Membership,
     MembershipRole,
     MembershipStatus,
+    Neighbourhood,
     Scheme,
     SchemeKind,
     SchemeStatus,
@@ -36,6 +37,58 @@ class SchemeRefSerializer(ModelSerializer):
         model = Scheme
         fields = ["id", "name", "kind", "status"]
         read_only_fields = fields
+
+
+class NeighbourhoodRefSerializer(ModelSerializer):
+    """The fields that name a policing neighbourhood."""
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["id", "ref", "name"]
+        read_only_fields = fields
+
+
+class NeighbourhoodSerializer(ModelSerializer):
+    """A policing neighbourhood of a force's current set, and how many active schemes lie
+    in it (``active_schemes``, from the list's context)."""
+
+    active_schemes = serializers.SerializerMethodField(
+        help_text="How many active schemes of the force lie in it (their areas overlap)."
+    )
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["id", "ref", "name", "force", "imported_at", "active_schemes"]
+        read_only_fields = fields
+
+    def get_active_schemes(self, neighbourhood: Neighbourhood) -> int:
+        return int(self.context.get("active_schemes", {}).get(neighbourhood.pk, 0))
+
+
+class NeighbourhoodImportInputSerializer(Serializer):
+    """A file of a force's neighbourhood boundaries (GeoJSON FeatureCollection or KML)."""
+
+    file = serializers.FileField(
+        help_text="GeoJSON FeatureCollection or KML: one feature (Placemark) per neighbourhood "
+        "with its id (id, ref, code or neighbourhood_id), name and Polygon or MultiPolygon."
+    )
+    force = serializers.ChoiceField(
+        choices=PoliceForce.choices,
+        required=False,
+        help_text="The force whose set this replaces: staff name it; a liaison's is their own.",
+    )
+
+
+class NeighbourhoodForceSerializer(Serializer):
+    force = serializers.ChoiceField(choices=PoliceForce.choices)
+
+
+class NeighbourhoodsImportedSerializer(Serializer):
+    force = serializers.ChoiceField(choices=PoliceForce.choices)
+    neighbourhoods = serializers.IntegerField(help_text="How many the force's set now holds.")
+    added = serializers.IntegerField()
+    changed = serializers.IntegerField(help_text="Kept their id, with a new name or boundary.")
+    removed = serializers.IntegerField()
 
 
 def scheme_ref(scheme: Scheme) -> dict[str, Any]:
@@ -217,10 +270,14 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
     actions = serializers.SerializerMethodField(
         help_text="What the viewer may do with it (the can_* fields are kept for old clients)."
     )
+    neighbourhoods = serializers.SerializerMethodField(
+        help_text="The policing neighbourhoods of its force it lies in, by name."
+    )
 
     class Meta(SchemeSummarySerializer.Meta):
         fields = [
             *SchemeSummarySerializer.Meta.fields,
+            "neighbourhoods",
             "description",
             "contact",
             "show_contact_email",
@@ -240,6 +297,13 @@ class SchemeDetailSerializer(SchemeSummarySerializer):
     @property
     def _user(self) -> Any:
         return self.context["request"].user
+
+    @extend_schema_field(NeighbourhoodRefSerializer(many=True))
+    def get_neighbourhoods(self, scheme: Scheme) -> list[dict[str, Any]]:
+        return [
+            {"id": neighbourhood.pk, "ref": neighbourhood.ref, "name": neighbourhood.name}
+            for neighbourhood in selectors.neighbourhoods_of_scheme(scheme=scheme)
+        ]
 
     @extend_schema_field(SchemeContactSerializer)
     def get_contact(self, scheme: Scheme) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Every write the schemes domain knows: proposing, the status lifecycle, membership."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -17,6 +18,7 @@ from accounts.models import User
 from areas.models import area_fields
 from core.queueing import task_queue
 from schemes.activity import activity_kind, activity_summary_stored
+from schemes.boundaries import NeighbourhoodRow
 from schemes.emails import join_declined_email_send
 from schemes.models import (
     ActivityEvent,
@@ -24,12 +26,19 @@ from schemes.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Neighbourhood,
     Scheme,
     SchemeStatus,
     SchemeStatusChange,
     status_word,
 )
-from schemes.permissions import can_review_scheme, is_coordinator, is_proposer
+from schemes.permissions import (
+    can_import_neighbourhoods,
+    can_review_scheme,
+    is_coordinator,
+    is_proposer,
+    liaison_force,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -549,4 +558,70 @@ def membership_leave(*, scheme: Scheme, user: User) -> None:
         actor=user,
         object_id=membership_id,
         payload={"member": user.name, "was_pending": was_pending},
+    )
+
+
+@dataclass(frozen=True)
+class NeighbourhoodsImported:
+    """What an import did to a force's set of neighbourhoods."""
+
+    force: str
+    neighbourhoods: int
+    added: int
+    changed: int
+    removed: int
+
+
+def neighbourhoods_import_force(*, actor: User, force: str | None) -> str:
+    """The force whose neighbourhoods ``actor`` imports: a liaison's own (naming another is
+    refused), or, for staff, the one they name."""
+    if not can_import_neighbourhoods(actor):
+        raise PermissionDenied(_("Only staff and police liaisons import neighbourhoods."))
+    own = liaison_force(actor)
+    if not own:
+        if not force:
+            raise ValidationError({"force": _("Name the force whose neighbourhoods these are.")})
+        return force
+    if force and force != own:
+        raise PermissionDenied(_("A liaison imports their own force's neighbourhoods only."))
+    return own
+
+
+@transaction.atomic
+def neighbourhoods_import(*, force: str, rows: list[NeighbourhoodRow]) -> NeighbourhoodsImported:
+    """Replace the force's neighbourhoods with ``rows`` (a whole file, already checked), in
+    one transaction: a neighbourhood whose id the force used before keeps its row (so links
+    to it still work) with the new name and boundary; those the file no longer has go.
+    Alerts already sent to neighbourhoods keep their own copies of them."""
+    now = timezone.now()
+    existing = {
+        neighbourhood.ref: neighbourhood
+        for neighbourhood in Neighbourhood.objects.select_for_update().filter(force=force)
+    }
+    added = changed = 0
+    for row in rows:
+        columns = {
+            "name": row.name,
+            "boundary": row.boundary,
+            "centre_lat": row.centre.lat,
+            "centre_lon": row.centre.lon,
+            "bbox_south": row.box.south,
+            "bbox_west": row.box.west,
+            "bbox_north": row.box.north,
+            "bbox_east": row.box.east,
+            "imported_at": now,
+        }
+        neighbourhood = existing.pop(row.ref, None)
+        if neighbourhood is None:
+            Neighbourhood.objects.create(force=force, ref=row.ref, **columns)
+            added += 1
+            continue
+        if neighbourhood.name != row.name or neighbourhood.boundary != row.boundary:
+            changed += 1
+        for name, value in columns.items():
+            setattr(neighbourhood, name, value)
+        neighbourhood.save(update_fields=list(columns))
+    Neighbourhood.objects.filter(pk__in=[n.pk for n in existing.values()]).delete()
+    return NeighbourhoodsImported(
+        force=force, neighbourhoods=len(rows), added=added, changed=changed, removed=len(existing)
     )

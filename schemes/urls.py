@@ -20,4 +20,10 @@ urlpatterns = [
     path("activity/export/", api.ActivityExportView.as_view(), name="activity-export"),
     path("forces/locate/", api.ForceLocateView.as_view(), name="force-locate"),
     path("geocode/", api.GeocodeView.as_view(), name="geocode"),
+    path("neighbourhoods/", api.NeighbourhoodListView.as_view(), name="neighbourhoods"),
+    path(
+        "neighbourhoods/import/",
+        api.NeighbourhoodImportView.as_view(),
+        name="neighbourhoods-import",
+    ),
 ]

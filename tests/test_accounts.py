@@ -22,6 +22,7 @@ NEWCOMER_ACTIONS = {
     "review_schemes": False,
     "review_activity": False,
     "decide_join_requests": False,
+    "import_neighbourhoods": False,
     "use_speedwatch": False,
     "run_sessions": [],
     "review_sites": False,

@@ -69,6 +69,7 @@ def test_me_actions_of_a_liaison(client_for, speedwatch, liaison) -> None:
         "review_schemes": True,
         "review_activity": True,
         "decide_join_requests": True,
+        "import_neighbourhoods": True,
         "use_speedwatch": True,
         "review_sites": True,
         "work_letters": True,

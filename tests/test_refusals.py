@@ -54,6 +54,7 @@ SIGNED_IN_ONLY = [
     ("put", "/api/v1/alert-approval-policy/"),
     ("get", "/api/v1/surveys/"),
     ("post", "/api/v1/surveys/"),
+    ("post", "/api/v1/neighbourhoods/import/"),
 ]
 
 
@@ -169,6 +170,7 @@ ADMIN_NO_ADD = {
     "accounts.EmailChange",
     "core.IdempotencyRecord",
     "schemes.Membership",
+    "schemes.Neighbourhood",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",
@@ -190,6 +192,7 @@ ADMIN_VIEW_ONLY = {
     "accounts.AccountEvent",
     "accounts.EmailChange",
     "core.IdempotencyRecord",
+    "schemes.Neighbourhood",
     "schemes.SchemeStatusChange",
     "schemes.ActivityEvent",
     "watch.AuditRecord",

@@ -459,6 +459,7 @@ def test_the_schema_says_which_operations_need_no_sign_in(anon, openapi, db) -> 
         "GET /api/v1/feeds/alerts.atom",
         "GET /api/v1/feeds/schemes/{scheme_id}/alerts.atom",
         "GET /api/v1/forces/",
+        "GET /api/v1/neighbourhoods/",
         "GET /api/v1/schemes/",
         "GET /api/v1/schemes/{id}/",
     }

@@ -104,6 +104,10 @@ REFUSED_FOR_RULES_THE_SCHEMA_CANNOT_STATE = {
     "POST /api/v1/speedwatch/letters/addresses/upload/": (
         "the file is a UTF-8 CSV whose filled-in rows are waiting letters of the user's queue"
     ),
+    "POST /api/v1/neighbourhoods/import/": (
+        "the file is a GeoJSON FeatureCollection or KML document of neighbourhoods in England "
+        "and Wales; staff name the force"
+    ),
     "GET /api/v1/speedwatch/letters/post/": "the server posts letters (LETTER_PROVIDER)",
     "POST /api/v1/speedwatch/letters/post/": "the server posts letters (LETTER_PROVIDER)",
     "POST /api/v1/speedwatch/sessions/": (

@@ -453,6 +453,7 @@ ROUTES: dict[tuple[str, str], list[Read]] = {
     ("activity-export", "GET"): [
         Read(("activity event",), MARGARET, lambda: f"{API}activity/export/")
     ],
+    ("neighbourhoods", "GET"): [Read(("neighbourhood",), None, lambda: f"{API}neighbourhoods/")],
     # Community Speedwatch.
     ("site-list", "GET"): [
         Read(("site", "speedwatch scheme"), DAVID, lambda: f"{API}speedwatch/sites/")
@@ -871,6 +872,8 @@ READ_NOTHING: dict[tuple[str, str], str] = {
     ("forces", "GET"): "the fixed list of the 43 police forces",
     ("force-locate", "GET"): "asks police.uk which force covers a point",
     ("geocode", "GET"): "asks the geocoder where a place is",
+    ("neighbourhoods-import", "POST"): "replaces the importer's own force's set of "
+    "neighbourhoods (staff name the force), which are public",
     ("alert-guidance", "GET"): "the fixed advice of each category of alert",
     ("alert-template-list", "POST"): "adds a template to the signed-in liaison's own force",
     ("alert-template-placeholders", "GET"): "the fixed list of a template's placeholders",

@@ -20,6 +20,7 @@ import type {
   DisputeDecision,
   HeldOffence,
   EmailChangeInput,
+  ForceCode,
   LetterMark,
   KeeperAddressesStored,
   LetterStage,
@@ -28,6 +29,7 @@ import type {
   Me,
   MeInput,
   MemberRole,
+  NeighbourhoodsImported,
   Offence,
   OffenceInput,
   OtpRequired,
@@ -747,4 +749,27 @@ export const approvalApi = {
     read(client.POST('/api/v1/alerts/{id}/send_back/', { params: { path: { id: pathId(id) } }, body: { comment } })),
   policy: (signal?: AbortSignal) => read(client.GET('/api/v1/alert-approval-policy/', { signal })),
   savePolicy: (body: AlertApprovalPolicyInput) => read(client.PUT('/api/v1/alert-approval-policy/', { body })),
+};
+
+// --- Policing neighbourhoods: the force's set, importing it ---------------------------------
+
+export const areasApi = {
+  /** A force's neighbourhoods (or every force's), by name, with the active schemes in each. */
+  neighbourhoods: (query: QueryOf<'/api/v1/neighbourhoods/'>, signal?: AbortSignal) =>
+    read(client.GET('/api/v1/neighbourhoods/', { params: { query: { page_size: 100, ...query } }, signal })),
+  /** Replaces the force's set with a GeoJSON or KML file's (staff name the force). */
+  importNeighbourhoods: async (file: File, force?: ForceCode) =>
+    filled<NeighbourhoodsImported>(
+      await read(
+        client.POST('/api/v1/neighbourhoods/import/', {
+          body: { file: '' },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append('file', file);
+            if (force) form.append('force', force);
+            return form;
+          },
+        }),
+      ),
+    ),
 };

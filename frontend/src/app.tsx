@@ -50,6 +50,7 @@ import { ComposeSurveyScreen } from './surveys/ComposeSurveyScreen';
 import { SurveyResultsScreen } from './surveys/SurveyResultsScreen';
 import { SurveyScreen } from './surveys/SurveyScreen';
 import { SurveysScreen } from './surveys/SurveysScreen';
+import { NeighbourhoodsScreen } from './screens/NeighbourhoodsScreen';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { language, onLanguageChange, t } from './i18n';
 
@@ -66,6 +67,7 @@ const ROUTES: Route[] = [
   ['/join-requests', () => <JoinRequestsScreen />],
   ['/review', () => <ReviewQueueScreen />],
   ['/activity', () => <ActivityScreen />],
+  ['/neighbourhoods', () => <NeighbourhoodsScreen />],
   ['/signup', () => <SignUpScreen />],
   ['/signin', () => <SignInScreen />],
   ['/forgot-password', () => <ForgotPasswordScreen />],

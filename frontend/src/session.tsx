@@ -92,6 +92,7 @@ const NO_ACTIONS: Me['actions'] = {
   review_schemes: false,
   review_activity: false,
   decide_join_requests: false,
+  import_neighbourhoods: false,
   use_speedwatch: false,
   run_sessions: [],
   review_sites: false,

@@ -190,3 +190,12 @@ export type HeldOffence = Schemas['HeldOffence'];
 export type VehicleDecision = Schemas['VehicleDecisionInputRequest'];
 /** Where an offence's vehicle check stands. */
 export type VehicleCheck = QueueOffence['vehicle_check'];
+
+// --- Policing neighbourhoods -----------------------------------------------------------------
+
+/** A policing neighbourhood of a force's current set, with how many active schemes lie in it. */
+export type Neighbourhood = Schemas['Neighbourhood'];
+/** The name of a neighbourhood a scheme lies in, or an alert was sent to. */
+export type NeighbourhoodRef = Schemas['NeighbourhoodRef'];
+/** What an import did to a force's set. */
+export type NeighbourhoodsImported = Schemas['NeighbourhoodsImported'];

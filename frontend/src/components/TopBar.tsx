@@ -24,6 +24,7 @@ type PlaceKey =
   | 'propose'
   | 'speedwatch'
   | 'activity'
+  | 'neighbourhoods'
   | 'profile'
   | 'signin'
   | 'signup';
@@ -60,6 +61,7 @@ const PLACES: Record<PlaceKey, Place> = {
   propose: place('propose', '/schemes/new', 'nav.propose', () => t('navTab.propose')),
   speedwatch: place('speedwatch', '/speedwatch', 'nav.speedwatch', () => t('navTab.speedwatch')),
   activity: place('activity', '/activity', 'nav.activity', () => t('navTab.activity')),
+  neighbourhoods: place('neighbourhoods', '/neighbourhoods', 'neighbourhoods.nav', () => t('navTab.neighbourhoods')),
   profile: place('profile', '/profile', 'nav.profile', () => t('navTab.profile')),
   signin: place('signin', '/signin', 'nav.signIn', () => t('navTab.signIn')),
   signup: place('signup', '/signup', 'nav.signUp', () => t('navTab.signUp')),
@@ -83,6 +85,7 @@ function placeOf(path: string, me: Me | null | undefined): PlaceKey | null {
     ['/join-requests', 'join-requests'],
     ['/review', 'review'],
     ['/activity', 'activity'],
+    ['/neighbourhoods', 'neighbourhoods'],
     ['/speedwatch', 'speedwatch'],
     ['/alerts', 'alerts'],
     ['/profile', 'profile'],
@@ -113,6 +116,7 @@ function placesFor(me: Me | null | undefined): { bar: PlaceKey[]; more: PlaceKey
     ...(actions.propose_scheme ? (['propose'] as PlaceKey[]) : []),
     ...(actions.use_speedwatch ? (['speedwatch'] as PlaceKey[]) : []),
     ...(actions.review_activity ? (['activity'] as PlaceKey[]) : []),
+    ...(actions.import_neighbourhoods ? (['neighbourhoods'] as PlaceKey[]) : []),
     'profile',
   ];
   return { bar, more: all.filter((key) => !bar.includes(key)) };
@@ -143,6 +147,7 @@ function Icon({ name }: { name: PlaceKey | 'menu' }) {
     ),
     speedwatch: <path d="M4 17a8 8 0 1 1 16 0M12 17l4-5M4 17h2M18 17h2M12 7V9" />,
     activity: <path d="M3 12h4l2.5-6 5 12 2.5-6h4" />,
+    neighbourhoods: <path d="M3.5 6 9 4l6 2 5.5-2v14L15 20l-6-2-5.5 2zM9 4v14M15 6v14" />,
     profile: (
       <>
         <circle cx="12" cy="8" r="4" />

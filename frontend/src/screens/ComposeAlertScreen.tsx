@@ -20,6 +20,7 @@ import {
 } from '../alertGuidance';
 import { api, ApiError } from '../api';
 import { AreaDrawer, areaInput, EMPTY_AREA, type DrawnArea, type MapView } from '../components/AreaDrawer';
+import { NeighbourhoodChoice } from '../components/NeighbourhoodChoice';
 import { BackLink } from '../components/BackLink';
 import { ConfirmAction } from '../components/ConfirmAction';
 import {
@@ -117,6 +118,7 @@ type ComposedAlert = AlertInput & Partial<AlertAdvice>;
 const AREA_FIELDS = ['lat', 'lon', 'radius_m', 'boundary'];
 const SHOWN_FIELDS = [
   ...AREA_FIELDS,
+  'neighbourhoods',
   'scheme',
   'title',
   'body',
@@ -295,6 +297,8 @@ function AlertForm({
   const [area, setAreaValue] = useState<DrawnArea>(() => (draft ? drawnArea(draft) : startArea(scheme)));
   // Whether the author has drawn an area of their own: until then it follows the issuer.
   const [areaDrawn, setAreaDrawn] = useState(!!draft);
+  // A liaison may send to policing neighbourhoods of their force instead of the drawn area.
+  const [neighbourhoods, setNeighbourhoods] = useState<number[]>(() => draft?.neighbourhoods.map((n) => n.id) ?? []);
   const [title, setTitle] = useState(draft?.title ?? '');
   const [body, setBody] = useState(draft?.body ?? '');
   // The language the title, message and instructions are written in: the sender’s own, unless
@@ -402,7 +406,7 @@ function AlertForm({
     if (!areaDrawn) setAreaValue(startArea(schemeOf(choice)));
   };
 
-  const shape = areaInput(area);
+  const shape = !scheme && neighbourhoods.length ? { neighbourhoods } : areaInput(area);
   const details = {
     title: title.trim(),
     body: body.trim(),
@@ -524,6 +528,17 @@ function AlertForm({
         </p>
       )}
       <TemplatePicker onApply={applyTemplate} />
+      {!scheme && me.liaison && (
+        <NeighbourhoodChoice
+          force={me.liaison.force as ForceCode}
+          chosen={neighbourhoods}
+          onChange={(ids) => {
+            setNeighbourhoods(ids);
+            clear(...AREA_FIELDS, 'neighbourhoods');
+          }}
+          errors={errorsFor('neighbourhoods')}
+        />
+      )}
       <AreaDrawer
         config={config}
         area={area}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, type SchemeQuery } from '../api';
 import { ErrorAlert, SelectField, TextField } from '../components/FormField';
 import { EmptyState } from '../components/EmptyState';
+import { NeighbourhoodFilterField } from '../components/NeighbourhoodChoice';
 import { Loading } from '../components/Loading';
 import { SchemeCard } from '../components/SchemeCard';
 import { SchemeMap, type SearchPoint } from '../components/SchemeMap';
@@ -37,6 +38,8 @@ interface DirectorySearch {
   view: 'list' | 'map';
   /** "Everywhere": the member cleared the start from their home postcode. */
   all: boolean;
+  /** A policing neighbourhood's id: the schemes lying in it. */
+  neighbourhood: string;
 }
 
 function readSearch(query: URLSearchParams): DirectorySearch {
@@ -60,6 +63,7 @@ function readSearch(query: URLSearchParams): DirectorySearch {
     place: hasPoint ? '' : (query.get('place') ?? '').trim(),
     view: query.get('view') === 'map' ? 'map' : 'list',
     all: query.get('all') === '1',
+    neighbourhood: /^\d+$/.test(query.get('neighbourhood') ?? '') ? (query.get('neighbourhood') ?? '') : '',
   };
 }
 
@@ -67,6 +71,7 @@ function searchUrl(search: DirectorySearch): string {
   const params = new URLSearchParams();
   if (search.q.trim()) params.set('q', search.q.trim());
   if (search.kind) params.set('kind', search.kind);
+  if (search.neighbourhood) params.set('neighbourhood', search.neighbourhood);
   if (search.lat !== null && search.lon !== null) {
     params.set('lat', String(search.lat));
     params.set('lon', String(search.lon));
@@ -123,6 +128,7 @@ export function DirectoryScreen() {
         }
       }
       const params: SchemeQuery = { page, page_size: PAGE_SIZE, kind: choiceParam(search.kind), q: search.q.trim() };
+      if (search.neighbourhood) params.neighbourhood = Number(search.neighbourhood);
       // A search near a point comes nearest first; there is no other order for it.
       if (near) {
         params.radius_m = search.radius;
@@ -138,7 +144,7 @@ export function DirectoryScreen() {
       return api.schemes(params, signal);
     },
     // The list reloads when the search (not the view) changes.
-    [search.kind, search.q, search.lat, search.lon, search.radius, search.place, home],
+    [search.kind, search.q, search.lat, search.lon, search.radius, search.place, search.neighbourhood, home],
   );
   const list = usePagedList<SchemeSummary>(waitingForMe ? null : fetchPage);
 
@@ -218,7 +224,7 @@ export function DirectoryScreen() {
 function resultSummary(count: number, near: boolean, search: DirectorySearch, whereText: string): string {
   const found = t('directory.found', { count, n: formatNumber(count) });
   if (near) return t('directory.foundNear', { found, radius: formatRadius(search.radius), where: whereText });
-  if (search.q || search.kind) return t('directory.foundMatch', { found });
+  if (search.q || search.kind || search.neighbourhood) return t('directory.foundMatch', { found });
   return t('directory.foundAll', { found });
 }
 
@@ -237,6 +243,7 @@ function DirectoryFilters({
 }) {
   const [q, setQ] = useState(search.q);
   const [kind, setKind] = useState(search.kind);
+  const [neighbourhood, setNeighbourhood] = useState(search.neighbourhood);
   const [place, setPlace] = useState(search.place);
   const [radius, setRadius] = useState(String(search.radius));
   const [locating, setLocating] = useState(false);
@@ -246,9 +253,10 @@ function DirectoryFilters({
   useEffect(() => {
     setQ(search.q);
     setKind(search.kind);
+    setNeighbourhood(search.neighbourhood);
     setPlace(search.place);
     setRadius(String(search.radius));
-  }, [search.q, search.kind, search.place, search.radius]);
+  }, [search.q, search.kind, search.place, search.radius, search.neighbourhood]);
 
   const radiusChoices = (RADII.includes(search.radius) ? RADII : [...RADII, search.radius].sort((a, b) => a - b)).map(
     (metres) => ({ value: String(metres), label: formatRadius(metres) }),
@@ -256,7 +264,7 @@ function DirectoryFilters({
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    const change: Partial<DirectorySearch> = { q, kind, radius: Number(radius) };
+    const change: Partial<DirectorySearch> = { q, kind, neighbourhood, radius: Number(radius) };
     if (geocoderEnabled && place.trim() && place.trim() !== search.place) {
       change.place = place.trim();
       change.lat = null;
@@ -291,6 +299,7 @@ function DirectoryFilters({
         <SelectField label={t('directory.kind')} value={kind} onValue={setKind} choices={KIND_CHOICES()} />
         <SelectField label={t('directory.radius')} value={radius} onValue={setRadius} choices={radiusChoices} />
       </div>
+      <NeighbourhoodFilterField value={neighbourhood} onValue={setNeighbourhood} />
       {geocoderEnabled && (
         <TextField
           label={t('directory.postcodeOrPlace')}

@@ -11,6 +11,7 @@ import { ErrorAlert, TextAreaField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { ReasonForm } from '../components/ReasonForm';
 import { KindTag } from '../components/SchemeCard';
+import { SchemeNeighbourhoods } from '../components/NeighbourhoodChoice';
 import { formatDate, formatDateTime, formatNumber, formatRadius, ROLE_LABELS, SHORT_STATUS_LABELS, STATUS_LABELS } from '../format';
 import { asApiError, useTitle } from '../hooks';
 import { useSession } from '../session';
@@ -114,6 +115,7 @@ export function SchemeScreen({ id }: { id: string }) {
           </p>
         )}
       </section>
+      <SchemeNeighbourhoods neighbourhoods={scheme.neighbourhoods} />
 
       <ContactDetails scheme={scheme} />
       {scheme.actions.see_history && <StatusHistory schemeId={scheme.id} version={scheme.status} />}
