@@ -210,6 +210,12 @@ def _geojson_features(data: bytes) -> list[_Feature]:
     ]
 
 
+def _skip_space(text: str, index: int) -> int:
+    """Where the JSON whitespace from ``index`` ends (``index`` itself when there is none)."""
+    space = _WHITESPACE.match(text, index)
+    return space.end() if space else index
+
+
 def _feature_lines(text: str) -> list[int]:
     """The line each element of the top-level object's "features" list starts on. The text
     is valid JSON (``json.loads`` read it), so it is walked with the standard decoder,
@@ -217,30 +223,30 @@ def _feature_lines(text: str) -> list[int]:
     "features" of the object counts."""
     decoder = json.JSONDecoder()
     starts: list[int] = []
-    index = _WHITESPACE.match(text, 0).end() + 1  # type: ignore[union-attr]  # always matches
+    index = _skip_space(text, 0) + 1
     while True:
-        index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+        index = _skip_space(text, index)
         if text[index] == "}":
             break
         key, index = decoder.raw_decode(text, index)
-        index = _WHITESPACE.match(text, index).end() + 1  # type: ignore[union-attr]  # the colon
-        index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+        index = _skip_space(text, index) + 1  # the colon
+        index = _skip_space(text, index)
         if key == "features" and text[index] == "[":
             starts = []
             index += 1  # the list's bracket
             while True:
-                index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+                index = _skip_space(text, index)
                 if text[index] == "]":
                     index += 1
                     break
                 starts.append(index)
                 _, index = decoder.raw_decode(text, index)
-                index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+                index = _skip_space(text, index)
                 if text[index] == ",":
                     index += 1
         else:
             _, index = decoder.raw_decode(text, index)
-        index = _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
+        index = _skip_space(text, index)
         if text[index] == ",":
             index += 1
     lines: list[int] = []

@@ -177,7 +177,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         # pytest keeps a test's fixture definitions here; there is no public accessor. Only
         # the suite's own fixtures count (a plugin's have no ``baseid``): pytest-django has
         # a class fixture on every test that does nothing outside unittest classes.
-        definitions = item._fixtureinfo.name2fixturedefs.values()  # type: ignore[attr-defined]
+        definitions = item._fixtureinfo.name2fixturedefs.values()
         if any(
             chain[-1].baseid and chain[-1].scope in ("class", "module", "package")
             for chain in definitions

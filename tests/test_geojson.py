@@ -18,9 +18,9 @@ import pytest
 from jsonschema import Draft7Validator
 from shapely.geometry import Polygon as ShapelyPolygon
 
-from notifications.models import Alert
+from notifications.models import Alert, AlertApprovalPolicy
 from schemes.models import Scheme
-from tests.factories import UserFactory
+from tests.factories import LiaisonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +213,31 @@ def _alert_cancel(world: World) -> list[dict]:
     return [_ok(response, 201)["boundary"]]
 
 
+def _held_for_approval(world: World):
+    """The world's alert held for a second liaison's approval (Cambridgeshire asks it of
+    every alert of Moderate severity or more), and that second liaison's client."""
+    AlertApprovalPolicy.objects.create(force="cambridgeshire", min_severity="Moderate")
+    with world.capture(execute=True):
+        held = world.client_for(world.liaison).post(f"{ALERTS}{world.alert_id}/publish/")
+    assert _ok(held)["approval"] == "awaiting"
+    return world.client_for(LiaisonFactory(force="cambridgeshire").user)
+
+
+def _alert_approve(world: World) -> list[dict]:
+    approver = _held_for_approval(world)
+    with world.capture(execute=True):
+        response = approver.post(f"{ALERTS}{world.alert_id}/approve/")
+    return [_ok(response)["boundary"]]
+
+
+def _alert_send_back(world: World) -> list[dict]:
+    approver = _held_for_approval(world)
+    response = approver.post(
+        f"{ALERTS}{world.alert_id}/send_back/", {"comment": "Say which streets."}, format="json"
+    )
+    return [_ok(response)["boundary"]]
+
+
 def _alert_thread(world: World) -> list[dict]:
     world.publish()
     thread = _ok(world.client_for(world.liaison).get(f"{ALERTS}{world.alert_id}/thread/"))
@@ -242,6 +267,8 @@ RETURNING_A_BOUNDARY: dict[str, tuple[Callable[[World], list[dict]], bool]] = {
     "POST /api/v1/alerts/{id}/publish/": (_alert_publish, False),
     "POST /api/v1/alerts/{id}/update_alert/": (_alert_update, False),
     "POST /api/v1/alerts/{id}/cancel/": (_alert_cancel, False),
+    "POST /api/v1/alerts/{id}/approve/": (_alert_approve, False),
+    "POST /api/v1/alerts/{id}/send_back/": (_alert_send_back, False),
     "GET /api/v1/alerts/{id}/thread/": (_alert_thread, False),
     "GET /api/v1/inbox/": (_inbox, False),
 }

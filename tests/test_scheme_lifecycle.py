@@ -74,6 +74,8 @@ def test_propose_a_scheme(client_for, stranger) -> None:
             "change_status": ["closed"],
         },
         "proposer": {"id": stranger.pk, "name": "Sam Stranger", "email": stranger.email},
+        # Cambridgeshire has imported no policing neighbourhoods here.
+        "neighbourhoods": [],
     }
     assert scheme.proposed_by == stranger
     assert (scheme.bbox_south < 52.334 < scheme.bbox_north) and (

@@ -267,9 +267,11 @@ def test_signing_out_forgets_what_the_phone_saved(page: Page, context: BrowserCo
 
     sign_out(page)
     page.wait_for_load_state("networkidle")
-    # Only the public directory the signed-out home screen has read since.
+    # Only the public directory the signed-out home screen has read since (its schemes, and
+    # the policing neighbourhoods its picker offers).
+    public = ("/api/v1/schemes/?", "/api/v1/neighbourhoods/?")
     for saved in (saved_api_paths(page), expiration_records(page)):
-        assert {path for path in saved if not path.startswith("/api/v1/schemes/?")} == set()
+        assert {path for path in saved if not path.startswith(public)} == set()
     assert app_storage(page) == []
 
     # Offline, the screens seen before show nobody's data: the app asks to sign in.
