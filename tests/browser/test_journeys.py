@@ -198,6 +198,7 @@ def test_near_me_by_the_phones_location(page: Page, settings) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a watch scheme")
     # With no geocoder configured, the form offers no place search.
     expect(page.get_by_label("Postcode or place")).to_have_count(0)
+    expect(page.get_by_label("Policing neighbourhood")).to_be_visible()
     page.get_by_label("Radius").select_option(label="10 km")
     page.get_by_role("button", name="Use my location").click()
 
@@ -224,6 +225,9 @@ def test_near_me_by_a_place_or_postcode(
 ) -> None:
     settings.GEOCODER = "gazetteer"  # the frontend learns this from /api/v1/config/
     page.goto("/")
+    # The form is whole once the neighbourhood picker has come (the demo's force has a set),
+    # which moves the Search button down as it appears.
+    expect(page.get_by_label("Policing neighbourhood")).to_be_visible()
     page.get_by_label("Postcode or place").fill(place)
     page.get_by_label("Radius").select_option(label="10 km")
     page.get_by_role("button", name="Search", exact=True).click()
