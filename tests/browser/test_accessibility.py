@@ -186,6 +186,9 @@ SCREENS = {
     "alerts awaiting approval": Screen(
         "/alerts/approvals", "Alerts awaiting approval", "No alerts are waiting", LIAISON
     ),
+    "policing neighbourhoods": Screen(
+        "/neighbourhoods", "Policing neighbourhoods", "South and West Cambridgeshire", LIAISON
+    ),
     "which alerts need approval": Screen(
         "/alerts/approval-settings",
         "Which alerts need approval",
