@@ -280,6 +280,29 @@ def test_a_mismatch_corrected_is_checked_again(
     }
 
 
+def test_a_corrected_registration_moves_the_offence_to_the_other_vehicles_marks(
+    client_for, liaison, logged, dvla, django_capture_on_commit_callbacks
+) -> None:
+    """Two offences of AB12CDE make it a repeat vehicle; one was really AB12CDF, which has an
+    offence of its own: once corrected, AB12CDE has one offence (no repeat vehicle) and
+    AB12CDF two (a repeat vehicle)."""
+    _, second, _ = logged(
+        ("AB12CDE", "Ford", "Blue"), ("AB12CDE", "Vauxhall", "Red"), ("AB12CDF", "Vauxhall", "Red")
+    )
+    marks = lambda: [  # noqa: E731
+        (o.registration, o.repeat_vehicle) for o in Offence.objects.order_by("observed_at")
+    ]
+    assert marks() == [("AB12CDE", True), ("AB12CDE", True), ("AB12CDF", False)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(liaison).post(
+            f"/api/v1/speedwatch/offences/{second.pk}/vehicle/",
+            {"decision": "correct", "registration": "AB12CDF"},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+    assert marks() == [("AB12CDE", False), ("AB12CDF", True), ("AB12CDF", True)]
+
+
 def test_a_correction_that_still_differs_stays_held_back(
     client_for, sw_coordinator, logged, dvla, django_capture_on_commit_callbacks
 ) -> None:

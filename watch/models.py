@@ -298,11 +298,14 @@ class Offence(models.Model):
     vehicle_key = models.CharField(max_length=16, blank=True, editable=False)
     # Whether the vehicle has another offence in this force area: any other, in any session,
     # draft or submitted, voided or not, purged or not. Set when an offence is stored
-    # (watch.services.repeat_vehicles), on it and on the vehicle's earlier offences, and never
-    # cleared: the force and the vehicle key of an offence never change, so an offence without
-    # the mark is its vehicle's only one in the force area and cannot make a repeat vehicle in
-    # any period. Statistics count repeat vehicles among the marked offences only (on the
-    # benchmark's million offences, three in eight of them).
+    # (watch.services.repeat_vehicles), on it and on the vehicle's earlier offences. The force
+    # of an offence never changes, and its vehicle key only when a coordinator or liaison
+    # corrects its registration (a mistyped plate the DVLA check caught): both vehicles are
+    # then marked afresh, so the old one left with a single offence loses its mark. Otherwise
+    # a mark is never cleared, and an offence without it is its vehicle's only one in the
+    # force area and cannot make a repeat vehicle in any period. Statistics count repeat
+    # vehicles among the marked offences only (on the benchmark's million offences, three in
+    # eight of them).
     repeat_vehicle = models.BooleanField(default=False, editable=False)
     registration_format = models.CharField(max_length=20, choices=RegistrationFormat.choices)
     make = models.CharField(max_length=40, blank=True)

@@ -21,6 +21,44 @@ def _lock_key(force: str, vehicle_key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def _lock_vehicles(force: str, keys: list[str]) -> None:
+    """Take each vehicle's lock, in one order for every caller (see repeat_vehicles_mark)."""
+    if connection.vendor != "postgresql":
+        return  # elsewhere (SQLite) a writing transaction holds the whole database already
+    locks = sorted({_lock_key(force, key) for key in keys})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, lock)) "
+            "FROM (SELECT unnest(%s::int[]) AS lock ORDER BY 1) locks",
+            [_LOCK_SPACE, locks],
+        )
+
+
+def repeat_vehicles_remark(*, force: str, vehicle_keys: Iterable[str]) -> None:
+    """Mark the offences of these vehicles afresh, after an offence moved from one vehicle to
+    another (a registration corrected): marked where the vehicle has more than one offence in
+    the force area, unmarked where it has only one now. The only change that clears a mark;
+    call it in the transaction that moved the offence."""
+    keys = sorted({key for key in vehicle_keys if key})
+    if not keys:
+        return
+    _lock_vehicles(force, keys)
+    counts = dict(
+        Offence.objects.filter(force=force, vehicle_key__in=keys)
+        .values("vehicle_key")
+        .annotate(offences=Count("*"))
+        .values_list("vehicle_key", "offences")
+    )
+    lone = [key for key in keys if counts.get(key, 0) < 2]
+    repeated = [key for key in keys if counts.get(key, 0) >= 2]
+    Offence.objects.filter(force=force, vehicle_key__in=lone, repeat_vehicle=True).update(
+        repeat_vehicle=False
+    )
+    Offence.objects.filter(force=force, vehicle_key__in=repeated, repeat_vehicle=False).update(
+        repeat_vehicle=True
+    )
+
+
 def repeat_vehicles_mark(*, force: str, vehicle_keys: Iterable[str]) -> int:
     """Mark the offences of these vehicles in the force area if each has more than one there,
     after new offences of theirs were stored; returns how many offences were marked.
@@ -36,15 +74,7 @@ def repeat_vehicles_mark(*, force: str, vehicle_keys: Iterable[str]) -> int:
     keys = sorted({key for key in vehicle_keys if key})
     if not keys:
         return 0
-    if connection.vendor == "postgresql":
-        locks = sorted({_lock_key(force, key) for key in keys})
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(pg_advisory_xact_lock(%s, lock)) "
-                "FROM (SELECT unnest(%s::int[]) AS lock ORDER BY 1) locks",
-                [_LOCK_SPACE, locks],
-            )
-    # Elsewhere (SQLite) a writing transaction holds the whole database already.
+    _lock_vehicles(force, keys)
     repeated = (
         Offence.objects.filter(force=force, vehicle_key__in=keys)
         .values("vehicle_key")

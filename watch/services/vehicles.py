@@ -40,7 +40,7 @@ from watch.models import (
 )
 from watch.registrations import normalise_registration, registration_format, vehicle_key
 from watch.services.escalation import escalation_recompute
-from watch.services.repeat_vehicles import repeat_vehicles_mark
+from watch.services.repeat_vehicles import repeat_vehicles_remark
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ def offence_vehicle_correct(
                 ]
             }
         )
-    old_registration = offence.registration
+    old_registration, old_key = offence.registration, offence.vehicle_key
     for field, value in new.items():
         setattr(offence, field, value)
     fields = [*new, "vehicle_check", "registered_make", "registered_colour", "vehicle_check_note"]
@@ -379,7 +379,9 @@ def offence_vehicle_correct(
     offence.registered_make = offence.registered_colour = offence.vehicle_check_note = ""
     offence.save(update_fields=fields)
     if "registration" in changes:
-        repeat_vehicles_mark(force=offence.force, vehicle_keys={offence.vehicle_key})
+        # The offence leaves one vehicle for another: both are marked afresh (the old one
+        # may be left with a single offence, which is then no repeat vehicle).
+        repeat_vehicles_remark(force=offence.force, vehicle_keys={old_key, offence.vehicle_key})
         escalation_recompute(
             force=offence.force,
             registrations={old_registration, registration},
