@@ -43,20 +43,18 @@ def repeat_vehicles_remark(*, force: str, vehicle_keys: Iterable[str]) -> None:
     if not keys:
         return
     _lock_vehicles(force, keys)
-    counts = dict(
+    lone = (
         Offence.objects.filter(force=force, vehicle_key__in=keys)
         .values("vehicle_key")
         .annotate(offences=Count("*"))
-        .values_list("vehicle_key", "offences")
+        .filter(offences=1)
+        .values("vehicle_key")
     )
-    lone = [key for key in keys if counts.get(key, 0) < 2]
-    repeated = [key for key in keys if counts.get(key, 0) >= 2]
     Offence.objects.filter(force=force, vehicle_key__in=lone, repeat_vehicle=True).update(
         repeat_vehicle=False
     )
-    Offence.objects.filter(force=force, vehicle_key__in=repeated, repeat_vehicle=False).update(
-        repeat_vehicle=True
-    )
+    # The locks are held already (PostgreSQL's advisory locks are taken again at no cost).
+    repeat_vehicles_mark(force=force, vehicle_keys=keys)
 
 
 def repeat_vehicles_mark(*, force: str, vehicle_keys: Iterable[str]) -> int:
