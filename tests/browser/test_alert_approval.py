@@ -52,6 +52,10 @@ def test_an_alert_from_a_template_is_sent_once_a_second_liaison_approves_it(
 
     page.get_by_label("Find a place on the map").fill("Haslingfield")
     page.get_by_label("Find a place on the map").press("Enter")
+    # The cross is at Haslingfield only once the map has moved there.
+    expect(page.get_by_role("status").filter(has_text="The map shows")).to_contain_text(
+        "The map shows Haslingfield now."
+    )
     page.get_by_role("button", name="Put the centre at the cross").click()
     expect(page.locator("#area-drawer-status")).to_have_text(
         "Circle of 1 km round 52.14900, 0.05700."
