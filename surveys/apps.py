@@ -6,6 +6,13 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys of members"
 
     def ready(self) -> None:
+        # The kinds of event this app records in the activity log.
+        from schemes.activity import activity_kinds_register
+        from surveys.activity_kinds import KINDS
+        from surveys.models import SurveyActivity
+
+        activity_kinds_register(SurveyActivity, KINDS)
+
         # A survey's alert goes to the members of the schemes the survey names, not to the
         # schemes its area touches.
         from notifications.targeting import scheme_targets_register

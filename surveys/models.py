@@ -5,7 +5,7 @@ the first. A survey is a draft, then sent (delivered as an alert notice), then c
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.forces import PoliceForce
 from notifications.models import Alert
@@ -16,6 +16,14 @@ MIN_CHOICES = 2
 MAX_CHOICES = 10
 RATING_LOWEST = 1
 RATING_HIGHEST = 5
+
+
+class SurveyActivity(models.TextChoices):
+    """What the surveys app records in the activity log (schemes.activity): in the log of the
+    scheme a coordinator's survey is sent for, or in its force's for a liaison's."""
+
+    SURVEY_SENT = "survey_sent", gettext_lazy("Survey sent")
+    SURVEY_CLOSED = "survey_closed", gettext_lazy("Survey closed")
 
 
 class SurveyStatus(models.TextChoices):

@@ -31,6 +31,7 @@ from notifications.models import (
 )
 from schemes.models import Scheme, SchemeStatus
 from schemes.selectors import schemes_visible_to
+from schemes.services import activity_record
 from surveys.models import (
     MAX_CHOICES,
     MAX_QUESTIONS,
@@ -40,6 +41,7 @@ from surveys.models import (
     Question,
     QuestionKind,
     Survey,
+    SurveyActivity,
     SurveyAnswer,
     SurveyStatus,
 )
@@ -192,6 +194,19 @@ def _carrying_alert(survey: Survey, actor: User, now: datetime) -> Alert:
     return alert
 
 
+def _activity(survey: Survey, type: str, actor: User, **facts: int) -> None:
+    """A survey sent or closed, in the log of the scheme it is sent for (a coordinator's), or
+    in its force's (a liaison's, which may ask many schemes)."""
+    activity_record(
+        scheme=survey.scheme,
+        force=survey.force,
+        type=type,
+        actor=actor,
+        object_id=survey.pk,
+        payload={"title": survey.title, **facts},
+    )
+
+
 def _queue_dispatch(alert_id: int) -> None:
     try:
         task_queue("notifications.queue_notices", kwargs={"alert_id": alert_id})
@@ -214,6 +229,7 @@ def survey_send(*, survey: Survey, actor: User) -> Survey:
     survey.status = SurveyStatus.SENT
     survey.sent_at = now
     survey.save(update_fields=["alert", "status", "sent_at"])
+    _activity(survey, SurveyActivity.SURVEY_SENT, actor, schemes=survey.schemes.count())
     transaction.on_commit(partial(_queue_dispatch, alert.pk))
     return survey
 
@@ -226,6 +242,7 @@ def survey_close(*, survey: Survey, actor: User) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
+    _activity(survey, SurveyActivity.SURVEY_CLOSED, actor, answers=survey.answers.count())
     return survey
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.forces import PoliceForce
@@ -20,6 +21,15 @@ from tests.fake_notify import FakeNotify
 def _fresh_cache() -> None:
     # Sign-in throttles and geocoder answers live in the (Redis) cache; start each test clean.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language. A request by someone who chose Welsh leaves
+    Welsh active in its thread (``accounts.authentication``); a server's next request sets
+    its own language, but the next test in this thread would otherwise run in Welsh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

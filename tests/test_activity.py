@@ -191,6 +191,8 @@ KINDS = [
     ("alert_approved", "Alert approved"),
     ("alert_sent_back", "Alert sent back"),
     ("alert_resubmitted", "Alert resubmitted for approval"),
+    ("survey_sent", "Survey sent"),
+    ("survey_closed", "Survey closed"),
 ]
 
 
@@ -198,13 +200,19 @@ def test_each_app_registers_its_own_kinds_with_their_stored_values() -> None:
     from notifications.models import AlertActivity
     from schemes.activity import ACTIVITY_KINDS
     from schemes.models import ActivityType
+    from surveys.models import SurveyActivity
     from watch.models import SpeedwatchActivity
 
     assert list(ACTIVITY_KINDS) == KINDS
-    assert [*ActivityType.choices, *SpeedwatchActivity.choices, *AlertActivity.choices] == KINDS
+    assert [
+        *ActivityType.choices,
+        *SpeedwatchActivity.choices,
+        *AlertActivity.choices,
+        *SurveyActivity.choices,
+    ] == KINDS
     # The lowest domain app names none of the events of the apps above it.
     assert {value for value, _ in ActivityType.choices}.isdisjoint(
-        {*SpeedwatchActivity.values, *AlertActivity.values}
+        {*SpeedwatchActivity.values, *AlertActivity.values, *SurveyActivity.values}
     )
 
 
@@ -541,13 +549,20 @@ def test_each_kind_renders_its_prose_from_the_payload() -> None:
         "Ann: site Elm Road approved."
     )
     assert render("alert_published", "Ann", title="Fire") == "Ann published an alert: Fire"
+    assert render("survey_sent", "Ann", title="Lighting", schemes=3) == (
+        "Ann sent a survey to the members of 3 schemes: Lighting"
+    )
+    assert render("survey_closed", "Ann", title="Lighting", answers=1) == (
+        "Ann closed a survey after 1 answer: Lighting"
+    )
     # Every registered kind says what it is about.
     assert {value: activity_kind(value).about for value, _ in KINDS} == {
         **dict.fromkeys([value for value, _ in KINDS[:6]], "scheme"),
         **dict.fromkeys([value for value, _ in KINDS[6:13]], "membership"),
         **dict.fromkeys([value for value, _ in KINDS[13:17]], "site"),
         **dict.fromkeys([value for value, _ in KINDS[17:19]], "session"),
-        **dict.fromkeys([value for value, _ in KINDS[19:]], "alert"),
+        **dict.fromkeys([value for value, _ in KINDS[19:24]], "alert"),
+        **dict.fromkeys([value for value, _ in KINDS[24:]], "survey"),
     }
 
 

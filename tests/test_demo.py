@@ -10,6 +10,7 @@ from accounts.models import User
 from backend.celery import app as celery_app
 from notifications.models import Alert, Notice, Reply
 from schemes.models import ActivityEvent, Membership, Scheme
+from surveys.models import Survey
 from tests import demo as demo_copy
 from tests.factories import SchemeFactory, UserFactory
 from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
@@ -75,7 +76,8 @@ def test_demo_alerts_are_dispatched_and_answered() -> None:
     assert "margaret@example.org" not in recipients  # she sent it
     sent = _login("margaret@example.org").get("/api/v1/alerts/", {"mine": True}).json()
     assert [(alert["title"], alert["unread_replies"]) for alert in sent["results"]] == [
-        ("Bogus water board callers on Mill Road", 1)
+        ("Survey: Street lighting around Mill Road", 0),
+        ("Bogus water board callers on Mill Road", 1),
     ]
     call_command("load_demo")
     assert Reply.objects.count() == 1
@@ -158,3 +160,23 @@ def test_the_demo_fixture_loads_the_demo_on_top_of_rows_already_there(demo_snaps
     demo_snapshot.restore()
     assert User.objects.filter(email__in=["sam@example.org", "margaret@example.org"]).count() == 2
     assert Scheme.objects.filter(name="Haslingfield Community Speedwatch").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_surveys_wait_for_answers_and_have_results() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    waiting = _login("volunteer@example.org").get("/api/v1/surveys/", {"answered": False}).json()
+    assert [survey["title"] for survey in waiting["results"]] == [
+        "Street lighting around Mill Road"
+    ]
+    rural = Survey.objects.get(title="Rural crime survey 2026")
+    results = _login("liaison.cambs@example.org").get(f"/api/v1/surveys/{rural.pk}/results/")
+    assert results.status_code == 200
+    assert results.json()["answers"] == 2
+    # Delivered as alerts: Joan has the survey in her inbox.
+    inbox = _login("joan@example.org").get("/api/v1/inbox/").json()
+    assert "Survey: Rural crime survey 2026" in [
+        card["alert"]["title"] for card in inbox["results"]
+    ]
+    call_command("load_demo", stdout=io.StringIO())
+    assert Survey.objects.count() == 2

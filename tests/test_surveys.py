@@ -16,7 +16,7 @@ from django.utils import timezone
 from notifications.dispatch import alert_queue_notices
 from notifications.models import Alert, Notice
 from surveys.models import Survey, SurveyAnswer
-from tests.factories import MembershipFactory, SchemeFactory
+from tests.factories import LiaisonFactory, MembershipFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -561,3 +561,86 @@ def test_a_coordinator_of_the_scheme_is_a_member_asked_by_a_liaisons_survey(
     survey = sent(client_for(liaison), [scheme.pk])
     detail = client_for(coordinator).get(f"{SURVEYS}{survey['id']}/").json()
     assert detail["actions"] == {"send": False, "close": False, "answer": True, "results": False}
+
+
+# --- The activity log and the admin ----------------------------------------------------------
+
+
+def test_sending_and_closing_are_on_the_schemes_activity_log(
+    client_for, scheme, coordinator, volunteer, liaison, other_scheme
+) -> None:
+    survey = sent(client_for(coordinator), [scheme.pk])
+    assert answer(client_for(volunteer), survey, "Yes", [], 4, "").status_code == 200
+    client_for(coordinator).post(f"{SURVEYS}{survey['id']}/close/")
+    log = client_for(coordinator).get("/api/v1/activity/").json()["results"]
+    assert [
+        (entry["type"], entry["scheme"]["id"], entry["object_type"], entry["object_id"])
+        for entry in log[:2]
+    ] == [
+        ("survey_closed", scheme.pk, "survey", str(survey["id"])),
+        ("survey_sent", scheme.pk, "survey", str(survey["id"])),
+    ]
+    assert [entry["summary"] for entry in log[:2]] == [
+        "Margaret Ellis closed a survey after 1 answer: How safe do you feel?",
+        "Margaret Ellis sent a survey to the members of 1 scheme: How safe do you feel?",
+    ]
+    assert log[1]["type_display"] == "Survey sent"
+    # Its force's liaison reads it in the scheme's log too; the volunteer has no log.
+    liaisons = client_for(liaison).get("/api/v1/activity/?type=survey_sent").json()["results"]
+    assert [entry["object_id"] for entry in liaisons] == [str(survey["id"])]
+    assert client_for(volunteer).get("/api/v1/activity/?type=survey_sent").status_code == 403
+
+
+def test_a_liaisons_survey_is_on_the_forces_log_for_its_liaisons_only(
+    client_for, scheme, other_scheme, coordinator, liaison, foreign_liaison
+) -> None:
+    survey = sent(client_for(liaison), [scheme.pk, other_scheme.pk])
+    colleague = LiaisonFactory(force="cambridgeshire").user
+    log = client_for(colleague).get("/api/v1/activity/?type=survey_sent").json()["results"]
+    assert [(entry["scheme"], entry["object_id"]) for entry in log] == [(None, str(survey["id"]))]
+    assert log[0]["summary"].endswith(
+        "sent a survey to the members of 2 schemes: How safe do you feel?"
+    )
+    # Not a scheme's event: its coordinators and other forces do not see it.
+    for outsider in (coordinator, foreign_liaison):
+        assert client_for(outsider).get("/api/v1/activity/?type=survey_sent").json()["count"] == 0
+
+
+def test_the_log_reads_a_survey_in_welsh_to_a_welsh_reader(client_for, scheme, coordinator) -> None:
+    coordinator.language = "cy"
+    coordinator.save(update_fields=["language"])
+    survey = sent(client_for(coordinator), [scheme.pk])
+    client_for(coordinator).post(f"{SURVEYS}{survey['id']}/close/")
+    log = client_for(coordinator).get("/api/v1/activity/", HTTP_ACCEPT_LANGUAGE="cy").json()
+    assert [entry["summary"] for entry in log["results"][:2]] == [
+        "Caeodd Margaret Ellis arolwg ar ôl 0 ateb: How safe do you feel?",
+        "Anfonodd Margaret Ellis arolwg at aelodau 1 cynllun: How safe do you feel?",
+    ]
+
+
+def test_staff_read_a_survey_and_its_answer_count_but_not_the_answers(
+    client, client_for, scheme, coordinator, volunteer
+) -> None:
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    survey = sent(client_for(coordinator), [scheme.pk])
+    answer(client_for(volunteer), survey, "Yes", ["Speeding"], 2, "The lorries at night.")
+    draft = created(client_for(coordinator), [scheme.pk], title="Street lighting")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:surveys_survey_changelist"))
+    assert listing.status_code == 200
+    rows = {row.title: row.answers_total for row in listing.context["cl"].result_list}
+    assert rows == {"How safe do you feel?": 1, "Street lighting": 0}
+    page = client.get(reverse("admin:surveys_survey_change", args=[survey["id"]]))
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert b"Have you been burgled in the last year?" in page.content
+    assert b"The lorries at night." not in page.content
+    # A sent survey is the record of what members were asked; a draft may go.
+    sent_delete = reverse("admin:surveys_survey_delete", args=[survey["id"]])
+    assert client.post(sent_delete, {"post": "yes"}).status_code == 403
+    draft_delete = reverse("admin:surveys_survey_delete", args=[draft["id"]])
+    assert client.post(draft_delete, {"post": "yes"}).status_code == 302
+    assert list(Survey.objects.values_list("title", flat=True)) == ["How safe do you feel?"]

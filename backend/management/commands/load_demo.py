@@ -1,6 +1,6 @@
 """Load a demo of Patchwatch in Cambridgeshire and Peterborough, with a neighbouring force:
 each app's demo in turn, people and schemes first, then the speedwatch season and the
-alerts that build on them.
+alerts and surveys that build on them.
 
 Safe to run again: each app's demo finds what it made before, so a second run adds nothing
 twice.
@@ -17,6 +17,7 @@ from notifications import demo as alerts_demo
 from schemes import demo as schemes_demo
 from schemes.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, PEOPLE
 from schemes.models import Membership, Scheme
+from surveys import demo as surveys_demo
 from watch import demo as speedwatch_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             speedwatch_demo.load(people)
             speedwatch_demo.load_letterheads()
             alerts_demo.load(people)
+            surveys_demo.load(people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created} new schemes, {Scheme.objects.count()} in all."

@@ -48,6 +48,8 @@ const ACTIVITY_TYPE_LABELS: Record<ActivityType, string> = {
   alert_approved: 'approval.activity.approved',
   alert_sent_back: 'approval.activity.sentBack',
   alert_resubmitted: 'approval.activity.resubmitted',
+  survey_sent: 'surveys.activity.sent',
+  survey_closed: 'surveys.activity.closed',
 };
 
 export const ACTIVITY_TYPES = (): { value: string; label: string }[] => [
