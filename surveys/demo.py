@@ -1,5 +1,5 @@
-"""Surveys for the demo: the force's rural crime survey, sent by its liaison to Haslingfield
-Community Speedwatch and Fenland Farm Watch, where two members have answered; and Margaret's
+"""Surveys for the demo: the force's rural crime survey, sent by its liaison to Fenland Farm
+Watch and South Cambs Rural Watch, where two members have answered; and Margaret's
 survey of Mill Road about street lighting, sent and not yet answered, so that the volunteer
 finds one waiting. Called by ``load_demo``; adds nothing when the demo already has surveys."""
 
@@ -31,11 +31,11 @@ RURAL_QUESTIONS = [
 
 # Each member's answers, in the order of the questions.
 RURAL_ANSWERS = {
-    "joan@example.org": [
+    "rachel@example.org": [
         "No",
         ["Speeding through the village", "Hare coursing"],
         4,
-        "Park the speed van on Barton Road at school time.",
+        "Stop the vans that drive the droves at night.",
     ],
     "lucy@example.org": [
         "Yes",
@@ -69,7 +69,7 @@ def load(people: dict[str, User]) -> None:
             "next year's rural crime plan for South Cambridgeshire and the Fens.",
             "schemes": list(
                 Scheme.objects.filter(
-                    name__in=["Haslingfield Community Speedwatch", "Fenland Farm Watch"]
+                    name__in=["Fenland Farm Watch", "South Cambs Rural Watch"]
                 ).values_list("pk", flat=True)
             ),
             "questions": RURAL_QUESTIONS,

@@ -173,8 +173,8 @@ def test_demo_surveys_wait_for_answers_and_have_results() -> None:
     results = _login("liaison.cambs@example.org").get(f"/api/v1/surveys/{rural.pk}/results/")
     assert results.status_code == 200
     assert results.json()["answers"] == 2
-    # Delivered as alerts: Joan has the survey in her inbox.
-    inbox = _login("joan@example.org").get("/api/v1/inbox/").json()
+    # Delivered as alerts: David, of South Cambs Rural Watch, has the survey in his inbox.
+    inbox = _login("david@example.org").get("/api/v1/inbox/").json()
     assert "Survey: Rural crime survey 2026" in [
         card["alert"]["title"] for card in inbox["results"]
     ]

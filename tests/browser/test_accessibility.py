@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from notifications.models import Alert
 from schemes.models import Scheme
+from surveys.models import Survey
 from tests.browser.pages import (
     DEMO_PASSWORD,
     menu,
@@ -40,6 +41,7 @@ HIGH_STREET = "High Street by the school"
 SCAM = "Bogus water board callers on Mill Road"
 HARE_COURSING = "Hare coursing reported near Haslingfield"
 FLY_TIPPING = "Fly-tipping in the droves north of March"
+LIGHTING_SURVEY = "Street lighting around Mill Road"
 
 VOLUNTEER = "volunteer@example.org"  # Mill Road; waiting to join Ely
 MARGARET = "margaret@example.org"  # coordinator of Mill Road and Chesterton
@@ -93,6 +95,13 @@ SCREENS = {
     "propose a scheme": Screen("/schemes/new", "Propose a scheme", "Contact name", VOLUNTEER),
     "profile": Screen("/profile", "Profile", "Home postcode (optional)", VOLUNTEER),
     "inbox": Screen("/alerts", "Alerts", SCAM, VOLUNTEER),
+    "surveys, a member": Screen("/surveys", "Surveys", LIGHTING_SURVEY, VOLUNTEER),
+    "answer a survey": Screen(
+        "/surveys/{lighting_survey}",
+        LIGHTING_SURVEY,
+        "Are the streets around you well lit after dark?",
+        VOLUNTEER,
+    ),
     # Web push is off here (no key), which the screen explains instead of offering it.
     "alert settings": Screen(
         "/alerts/settings",
@@ -195,6 +204,14 @@ SCREENS = {
         "Alerts reaching more people than",
         LIAISON,
     ),
+    "surveys, liaison": Screen("/surveys", "Surveys", "Rural crime survey 2026", LIAISON),
+    "survey results": Screen(
+        "/surveys/{rural_survey}/results",
+        "Results",
+        "Patrol the droves after dark in the winter.",
+        LIAISON,
+    ),
+    "write a survey": Screen("/surveys/new", "Write a survey", "Question 1", MARGARET),
     "speedwatch hub, liaison": Screen("/speedwatch", "Speedwatch", "1 site waiting", LIAISON),
     "sites": Screen(
         "/speedwatch/sites", "Sites", "Station Road by the green", LIAISON, opens=("Reject",)
@@ -290,6 +307,8 @@ def demo_ids() -> dict[str, object]:
         "hare": alerts[HARE_COURSING],
         "draft": alerts[FLY_TIPPING],
         "high_street": high_street.pk,
+        "lighting_survey": Survey.objects.get(title=LIGHTING_SURVEY).pk,
+        "rural_survey": Survey.objects.get(title="Rural crime survey 2026").pk,
         "fountain_lane": Site.objects.get(name="Fountain Lane").pk,
         "submitted": Session.objects.filter(site=high_street, status="submitted")
         .latest("started_at")

@@ -179,7 +179,8 @@ def test_coordinator_sees_the_cancellation_where_the_cancel_form_was(page: Page)
 def test_volunteer_sees_the_inbox_marked_read_and_the_profile_saved_beside_the_buttons(
     page: Page,
 ) -> None:
-    # A second unread alert for the Mill Road volunteer, so that the inbox offers "Mark all".
+    # Another unread alert for the Mill Road volunteer (who also has the scam alert and the
+    # demo's survey of Mill Road), so that the inbox offers "Mark all".
     liaison = User.objects.get(email=LIAISON)
     alert = alert_draft(
         issuer=liaison,
@@ -200,16 +201,17 @@ def test_volunteer_sees_the_inbox_marked_read_and_the_profile_saved_beside_the_b
 
     page.goto("/alerts?unread=true")
     expect(page.get_by_role("status").filter(has_text="unread alert")).to_have_text(
-        "2 unread alerts."
+        "3 unread alerts."
     )
-    mark_all = page.get_by_role("button", name="Mark all 2 as read")
+    mark_all = page.get_by_role("button", name="Mark all 3 as read")
     at = scroll_past_the_banner(page, mark_all)
     mark_all.click()
-    result = said_beside(page, at, "2 alerts marked as read.")
+    result = said_beside(page, at, "3 alerts marked as read.")
     # The button has gone: focus is on what is said in its place. The cards stay, read.
     expect(mark_all).to_have_count(0)
     expect(result).to_be_focused()
-    expect(page.get_by_role("article")).to_have_count(2)
+    # The three cards, and the survey's card above them under "Surveys waiting for your answer".
+    expect(page.get_by_role("article")).to_have_count(4)
     expect(page.get_by_role("article").filter(has_text="Unread")).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="unread alert")).to_have_text(
         "0 unread alerts."

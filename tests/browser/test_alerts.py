@@ -157,15 +157,15 @@ def test_liaison_draws_an_alert_around_two_schemes(page: Page) -> None:
     assert not Notice.objects.filter(recipient__email=MARGARET, read_at__isnull=True).exists()
     sign_out(page)
 
-    # A Mill Road volunteer had the scam alert and now this one; one is marked read from the
-    # inbox without opening it.
+    # A Mill Road volunteer had the scam alert, the demo's survey of Mill Road and now this
+    # one; one is marked read from the inbox without opening it.
     sign_in(page, VOLUNTEER)
-    unread_link(page, 2).click()
+    unread_link(page, 3).click()
     card(page, SCAM).get_by_role("button", name="Mark as read").click()
     expect(status_message(page, f"Marked as read: {SCAM}.")).to_be_visible()
     expect(card(page, SCAM)).not_to_contain_text("Unread")
     expect(card(page, TITLE)).to_contain_text("Unread")
-    expect(unread_link(page, 1)).to_be_visible()
+    expect(unread_link(page, 2)).to_be_visible()
     sign_out(page)
 
     sign_in(page, HELEN)
@@ -270,8 +270,10 @@ def test_coordinator_reads_replies_and_liaison_reworks_a_draft(page: Page) -> No
     sign_in(page, MARGARET)
     page.goto("/alerts/issued")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sent alerts")
-    # Her own alert only: not the liaison's, which reached neither of her schemes anyway.
-    expect(page.get_by_role("article")).to_have_count(1)
+    # Her own alerts only (the scam alert and the one that carried her survey): not the
+    # liaison's, which reached neither of her schemes anyway.
+    expect(page.get_by_role("article")).to_have_count(2)
+    expect(card(page, "Survey: Street lighting around Mill Road")).to_be_visible()
     card(page, SCAM).get_by_role("link", name="1 new reply").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SCAM)
     replies = page.get_by_role("region", name="Replies")

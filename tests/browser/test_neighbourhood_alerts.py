@@ -27,10 +27,19 @@ def test_a_liaison_sends_an_alert_to_a_neighbourhood(page: Page) -> None:
     page.goto("/alerts/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("New alert")
     choice = page.get_by_role("group", name="Send to neighbourhoods")
+    drawn = page.locator("#area-drawer-status")
+    expect(drawn).to_be_visible()
     choice.get_by_label("Cambridge East", exact=True).check()
     expect(choice.get_by_role("status")).to_have_text(
-        "1 neighbourhood chosen: the map\N{RIGHT SINGLE QUOTATION MARK}s area is not used."
+        "1 neighbourhood chosen. The alert goes to the schemes in it; untick it to draw an "
+        "area on the map instead."
     )
+    # The drawn area is not used, so the map is not offered; unticking brings it back.
+    expect(drawn).to_have_count(0)
+    choice.get_by_label("Cambridge East", exact=True).uncheck()
+    expect(drawn).to_be_visible()
+    choice.get_by_label("Cambridge East", exact=True).check()
+    expect(drawn).to_have_count(0)
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Message", exact=True).fill(
         "Three cars hit overnight on Mill Road and in Romsey. Park in a garage or a lit street."

@@ -25,6 +25,7 @@ type PlaceKey =
   | 'speedwatch'
   | 'activity'
   | 'neighbourhoods'
+  | 'surveys'
   | 'profile'
   | 'signin'
   | 'signup';
@@ -62,6 +63,7 @@ const PLACES: Record<PlaceKey, Place> = {
   speedwatch: place('speedwatch', '/speedwatch', 'nav.speedwatch', () => t('navTab.speedwatch')),
   activity: place('activity', '/activity', 'nav.activity', () => t('navTab.activity')),
   neighbourhoods: place('neighbourhoods', '/neighbourhoods', 'neighbourhoods.nav', () => t('navTab.neighbourhoods')),
+  surveys: place('surveys', '/surveys', 'nav.surveys', () => t('navTab.surveys')),
   profile: place('profile', '/profile', 'nav.profile', () => t('navTab.profile')),
   signin: place('signin', '/signin', 'nav.signIn', () => t('navTab.signIn')),
   signup: place('signup', '/signup', 'nav.signUp', () => t('navTab.signUp')),
@@ -86,6 +88,7 @@ function placeOf(path: string, me: Me | null | undefined): PlaceKey | null {
     ['/review', 'review'],
     ['/activity', 'activity'],
     ['/neighbourhoods', 'neighbourhoods'],
+    ['/surveys', 'surveys'],
     ['/speedwatch', 'speedwatch'],
     ['/alerts', 'alerts'],
     ['/profile', 'profile'],
@@ -117,6 +120,8 @@ function placesFor(me: Me | null | undefined): { bar: PlaceKey[]; more: PlaceKey
     ...(actions.use_speedwatch ? (['speedwatch'] as PlaceKey[]) : []),
     ...(actions.review_activity ? (['activity'] as PlaceKey[]) : []),
     ...(actions.import_neighbourhoods ? (['neighbourhoods'] as PlaceKey[]) : []),
+    // Surveys reach members of a scheme, and are written by coordinators and liaisons.
+    ...(actions.write_surveys || me.memberships.length ? (['surveys'] as PlaceKey[]) : []),
     'profile',
   ];
   return { bar, more: all.filter((key) => !bar.includes(key)) };
@@ -148,6 +153,7 @@ function Icon({ name }: { name: PlaceKey | 'menu' }) {
     speedwatch: <path d="M4 17a8 8 0 1 1 16 0M12 17l4-5M4 17h2M18 17h2M12 7V9" />,
     activity: <path d="M3 12h4l2.5-6 5 12 2.5-6h4" />,
     neighbourhoods: <path d="M3.5 6 9 4l6 2 5.5-2v14L15 20l-6-2-5.5 2zM9 4v14M15 6v14" />,
+    surveys: <path d="M10 6h10M10 12h10M10 18h10M4 5h2.5v2.5H4zM4 11h2.5v2.5H4zM4 17h2.5v2.5H4z" />,
     profile: (
       <>
         <circle cx="12" cy="8" r="4" />

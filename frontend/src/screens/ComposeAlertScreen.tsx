@@ -539,24 +539,28 @@ function AlertForm({
           errors={errorsFor('neighbourhoods')}
         />
       )}
-      <AreaDrawer
-        config={config}
-        area={area}
-        onChange={setArea}
-        errors={areaErrors.length ? areaErrors : undefined}
-        startAt={startAt}
-        onPlaceFound={(place) => {
-          if (!areaNamed) setAreaName(place.query);
-        }}
-        schemes={referenceSchemes}
-        fitSchemes={scheme !== null}
-        maxRadius={scheme?.radius_m ? Math.min(alertRadiusLimits(config).max, scheme.radius_m) : undefined}
-        schemesHint={
-          scheme
-            ? t('composeAlert.schemesHintOwn')
-            : t('composeAlert.schemesHintForce')
-        }
-      />
+      {/* Sent to neighbourhoods, the alert has no drawn area: the map comes back, with the
+          area drawn before, once they are all unticked. */}
+      {neighbourhoods.length === 0 && (
+        <AreaDrawer
+          config={config}
+          area={area}
+          onChange={setArea}
+          errors={areaErrors.length ? areaErrors : undefined}
+          startAt={startAt}
+          onPlaceFound={(place) => {
+            if (!areaNamed) setAreaName(place.query);
+          }}
+          schemes={referenceSchemes}
+          fitSchemes={scheme !== null}
+          maxRadius={scheme?.radius_m ? Math.min(alertRadiusLimits(config).max, scheme.radius_m) : undefined}
+          schemesHint={
+            scheme
+              ? t('composeAlert.schemesHintOwn')
+              : t('composeAlert.schemesHintForce')
+          }
+        />
+      )}
       <TextField
         label={t('composeAlert.areaName')}
         hint={t('composeAlert.areaNameHint')}
