@@ -93,9 +93,7 @@ def test_a_liaison_keeps_templates_approval_neighbourhoods_and_surveys_in_welsh(
     _all_welsh(page, "approval-settings")
 
     page.goto("/alerts/approvals")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Rhybuddion yn aros am gymeradwyaeth"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rhybuddion yn aros am gymeradwyaeth")
     _all_welsh(page, "approvals")
 
     page.goto("/neighbourhoods")
@@ -127,10 +125,10 @@ def test_a_liaison_keeps_templates_approval_neighbourhoods_and_surveys_in_welsh(
     _all_welsh(
         page,
         "survey-results",
-        tuple(question["text"] for question in rural.questions.values("text"))
-        + ("Yes", "No", "I'd rather not say", "Speeding through the village", "Hare coursing")
-        + ("Machinery or fuel theft", "Fly-tipping")
-        + (
+        (
+            *(question["text"] for question in rural.questions.values("text")),
+            *("Yes", "No", "I'd rather not say", "Speeding through the village"),
+            *("Hare coursing", "Machinery or fuel theft", "Fly-tipping"),
             "Stop the vans that drive the droves at night.",
             "Patrol the droves after dark in the winter.",
         ),
