@@ -9,6 +9,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypedDict
 
+import numpy as np
 from django.db.models import (
     BooleanField,
     Case,
@@ -90,19 +91,34 @@ def scheme_ids_touched_by(
 def alert_scheme_ids(*, alert: Alert) -> list[int]:
     """The ids of the active schemes an alert reaches, in no order: those its area touches
     (``scheme_ids_touched_by``) or, for an alert sent to policing neighbourhoods, those
-    touching any of the neighbourhoods as the alert keeps them (each tested on its own, with
-    its own bounding box, and the ids gathered)."""
+    touching any of the neighbourhoods as the alert keeps them (each tested on its own
+    against the schemes whose bounding boxes overlap its own, and the ids gathered).
+
+    The schemes of all the neighbourhoods are read in one query, over the box around them
+    all (no larger than an alert's area may be): a query for each took half the time of an
+    alert to twenty neighbourhoods. A scheme one neighbourhood reached is not tested again
+    for the next."""
     if not alert.neighbourhoods:
         return scheme_ids_touched_by(
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
+    regions = [Region(neighbourhood["boundary"]) for neighbourhood in alert.neighbourhoods]
+    around = geo.BBox(
+        min(region.box.south for region in regions),
+        min(region.box.west for region in regions),
+        max(region.box.north for region in regions),
+        max(region.box.east for region in regions),
+    )
+    rows = active_scheme_areas_in_bbox(box=around, force=alert.force, kinds=alert.scheme_kinds)
+    if not rows:
+        return []
+    south, west, north, east = np.array([row[5:9] for row in rows], dtype=float).T
     reached: set[int] = set()
-    for neighbourhood in alert.neighbourhoods:
-        region = Region(neighbourhood["boundary"])
-        candidates = active_scheme_areas_in_bbox(
-            box=region.box, force=alert.force, kinds=alert.scheme_kinds
-        )
-        reached.update(region.overlapping_ids(candidates))
+    for region in regions:
+        box = region.box
+        near = (south <= box.north) & (north >= box.south) & (west <= box.east) & (east >= box.west)
+        candidates = [rows[index] for index in np.flatnonzero(near).tolist()]
+        reached.update(region.overlapping_ids(row for row in candidates if row[0] not in reached))
     return list(reached)
 
 
