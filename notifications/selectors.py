@@ -9,7 +9,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypedDict
 
-import numpy as np
 from django.db.models import (
     BooleanField,
     Case,
@@ -60,7 +59,7 @@ from notifications.models import (
 from notifications.timing import HOLDING
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
-from schemes.selectors import active_scheme_areas_in_bbox
+from schemes.selectors import active_scheme_areas_in_bbox, areas_by_box
 
 
 def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
@@ -110,15 +109,10 @@ def alert_scheme_ids(*, alert: Alert) -> list[int]:
         max(region.box.east for region in regions),
     )
     rows = active_scheme_areas_in_bbox(box=around, force=alert.force, kinds=alert.scheme_kinds)
-    if not rows:
-        return []
-    south, west, north, east = np.array([row[5:9] for row in rows], dtype=float).T
     reached: set[int] = set()
-    for region in regions:
-        box = region.box
-        near = (south <= box.north) & (north >= box.south) & (west <= box.east) & (east >= box.west)
-        candidates = [rows[index] for index in np.flatnonzero(near).tolist()]
-        reached.update(region.overlapping_ids(row for row in candidates if row[0] not in reached))
+    nearby = areas_by_box(rows, [region.box for region in regions])
+    for region, near in zip(regions, nearby, strict=True):
+        reached.update(region.overlapping_ids(row for row in near if row[0] not in reached))
     return list(reached)
 
 
