@@ -42,10 +42,10 @@ def clean_region(geometry: Any) -> tuple[dict[str, Any], geo.Point, geo.BBox]:
         if not isinstance(rings, list) or not rings:
             raise ValidationError(_('A polygon needs "coordinates": a list holding one ring.'))
         clean.append([geo.clean_ring(ring) for ring in rings])
-    region = {"type": "MultiPolygon", "coordinates": clean}
-    box = region_bbox(region)
+    polygons = _positions({"coordinates": clean})
+    box = _box(polygons)
     origin = geo.Point((box.south + box.north) / 2, (box.west + box.east) / 2)
-    flat = _flat(origin, region)
+    flat = _flat(origin, polygons)
     if not flat.is_valid:
         raise ValidationError(_("The boundary crosses itself; draw it without overlapping edges."))
     if flat.area < 1000:
@@ -65,9 +65,16 @@ def clean_region(geometry: Any) -> tuple[dict[str, Any], geo.Point, geo.BBox]:
     return wound, centre, box
 
 
-def region_bbox(region: dict[str, Any]) -> geo.BBox:
-    """The bounding box of a MultiPolygon's outer rings."""
-    outer = np.array([position for rings in region["coordinates"] for position in rings[0]])
+def _positions(region: dict[str, Any]) -> list[list["np.ndarray"]]:
+    """A MultiPolygon's rings, polygon by polygon, each an array of longitudes and latitudes
+    (one row a position): read from the GeoJSON's lists once, the one pass over every
+    vertex in Python's objects."""
+    return [[np.asarray(ring, dtype=float) for ring in rings] for rings in region["coordinates"]]
+
+
+def _box(polygons: list[list["np.ndarray"]]) -> geo.BBox:
+    """The bounding box of the outer rings (``_positions``)."""
+    outer = np.concatenate([rings[0] for rings in polygons])
     return geo.BBox(
         south=float(outer[:, 1].min()),
         west=float(outer[:, 0].min()),
@@ -83,12 +90,12 @@ def _scale(origin: geo.Point) -> tuple[float, float]:
     return per_degree * math.cos(math.radians(origin.lat)), per_degree
 
 
-def _flat(origin: geo.Point, region: dict[str, Any]) -> Any:
-    """The region in metres around ``origin``, as ``geo._project`` places points."""
+def _flat(origin: geo.Point, polygons: list[list["np.ndarray"]]) -> Any:
+    """The region (``_positions``) in metres around ``origin``, as ``geo._project`` places
+    points."""
     x_scale, y_scale = _scale(origin)
 
-    def flat_ring(ring: list[list[float]]) -> "np.ndarray":
-        positions = np.asarray(ring, dtype=float)
+    def flat_ring(positions: "np.ndarray") -> "np.ndarray":
         return np.column_stack(
             ((positions[:, 0] - origin.lon) * x_scale, (positions[:, 1] - origin.lat) * y_scale)
         )
@@ -96,7 +103,7 @@ def _flat(origin: geo.Point, region: dict[str, Any]) -> Any:
     return FlatMultiPolygon(
         [
             FlatPolygon(flat_ring(rings[0]), [flat_ring(ring) for ring in rings[1:]])
-            for rings in region["coordinates"]
+            for rings in polygons
         ]
     )
 
@@ -111,11 +118,12 @@ class Region:
 
     def __init__(self, region: dict[str, Any]) -> None:
         self.region = region
-        self.box = region_bbox(region)
+        polygons = _positions(region)
+        self.box = _box(polygons)
         self.origin = geo.Point(
             (self.box.south + self.box.north) / 2, (self.box.west + self.box.east) / 2
         )
-        self.flat = _flat(self.origin, region)
+        self.flat = _flat(self.origin, polygons)
         self._prepared = prep(self.flat)
         self._x_scale, self._y_scale = _scale(self.origin)
 

@@ -59,7 +59,7 @@ from notifications.models import (
 from notifications.timing import HOLDING
 from schemes.models import Membership, MembershipRole, MembershipStatus, Scheme, SchemeStatus
 from schemes.permissions import AnyUser, liaison_force
-from schemes.selectors import active_scheme_areas_in_bbox
+from schemes.selectors import active_scheme_areas_in_bbox, areas_by_box
 
 
 def alert_reach(*, alert: Alert) -> tuple[list[Scheme], int]:
@@ -90,19 +90,29 @@ def scheme_ids_touched_by(
 def alert_scheme_ids(*, alert: Alert) -> list[int]:
     """The ids of the active schemes an alert reaches, in no order: those its area touches
     (``scheme_ids_touched_by``) or, for an alert sent to policing neighbourhoods, those
-    touching any of the neighbourhoods as the alert keeps them (each tested on its own, with
-    its own bounding box, and the ids gathered)."""
+    touching any of the neighbourhoods as the alert keeps them (each tested on its own
+    against the schemes whose bounding boxes overlap its own, and the ids gathered).
+
+    The schemes of all the neighbourhoods are read in one query, over the box around them
+    all (no larger than an alert's area may be): a query for each took half the time of an
+    alert to twenty neighbourhoods. A scheme one neighbourhood reached is not tested again
+    for the next."""
     if not alert.neighbourhoods:
         return scheme_ids_touched_by(
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
+    regions = [Region(neighbourhood["boundary"]) for neighbourhood in alert.neighbourhoods]
+    around = geo.BBox(
+        min(region.box.south for region in regions),
+        min(region.box.west for region in regions),
+        max(region.box.north for region in regions),
+        max(region.box.east for region in regions),
+    )
+    rows = active_scheme_areas_in_bbox(box=around, force=alert.force, kinds=alert.scheme_kinds)
     reached: set[int] = set()
-    for neighbourhood in alert.neighbourhoods:
-        region = Region(neighbourhood["boundary"])
-        candidates = active_scheme_areas_in_bbox(
-            box=region.box, force=alert.force, kinds=alert.scheme_kinds
-        )
-        reached.update(region.overlapping_ids(candidates))
+    nearby = areas_by_box(rows, [region.box for region in regions])
+    for region, near in zip(regions, nearby, strict=True):
+        reached.update(region.overlapping_ids(row for row in near if row[0] not in reached))
     return list(reached)
 
 

@@ -4,7 +4,7 @@ import functools
 import math
 import operator
 from bisect import insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -630,8 +630,17 @@ def neighbourhood_box(neighbourhood: Neighbourhood) -> geo.BBox:
     )
 
 
-def _boxes_overlap(a: geo.BBox, b: geo.BBox) -> bool:
-    return a.south <= b.north and b.south <= a.north and a.west <= b.east and b.west <= a.east
+def areas_by_box(
+    rows: Sequence[geo.AreaRow], boxes: Sequence[geo.BBox]
+) -> Iterator[list[geo.AreaRow]]:
+    """For each box in turn, the rows (read once, for all of them) whose bounding box
+    overlaps it, touching counting: what ``schemes_in_bbox`` would select for it among them.
+    The boxes are compared all at once, without an object for each row."""
+    columns = np.array([row[5:9] for row in rows], dtype=float).reshape(-1, 4)
+    south, west, north, east = columns.T
+    for box in boxes:
+        near = (south <= box.north) & (north >= box.south) & (west <= box.east) & (east >= box.west)
+        yield [rows[index] for index in np.flatnonzero(near).tolist()]
 
 
 def scheme_ids_in_neighbourhood(*, neighbourhood: Neighbourhood) -> list[int]:
@@ -677,7 +686,6 @@ def active_schemes_in_neighbourhoods(
             max(box.east for box in boxes),
         )
         rows = active_scheme_areas_in_bbox(box=around, force=force, kinds=[])
-        for neighbourhood, box in zip(own, boxes, strict=True):
-            near = [row for row in rows if _boxes_overlap(box, geo.BBox(*row[5:9]))]
+        for neighbourhood, near in zip(own, areas_by_box(rows, boxes), strict=True):
             counts[neighbourhood.pk] = len(Region(neighbourhood.boundary).overlapping_ids(near))
     return counts

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from areas import geo
 from areas.regions import Region, clean_region
@@ -465,6 +467,36 @@ def test_the_preview_of_an_alert_to_neighbourhoods(client_for, liaison, sample, 
         "Histon & Impington Speedwatch",
     ]
     assert response.json()["recipients"] == 2
+
+
+def test_the_preview_reads_the_schemes_of_all_its_neighbourhoods_at_once(
+    client_for, liaison, sample, schemes
+) -> None:
+    """Four neighbourhoods cost the queries of one: the schemes around them all are read in
+    one query, and each neighbourhood still reaches only the schemes it touches."""
+    client = client_for(liaison)
+
+    def preview(*refs: str) -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"{API}alerts/preview/",
+                _alert(neighbourhoods=[sample[ref] for ref in refs]),
+                format="json",
+            )
+        assert response.status_code == 200, response.content
+        return sorted(s["name"] for s in response.json()["schemes"]), len(queries)
+
+    one, queries_for_one = preview("ECAMBS-ELY")
+    assert one == ["Ely City Neighbourhood Watch"]
+    every, queries_for_four = preview("CAM-EAST", "CAM-NORTH", "SW-CAMBS", "ECAMBS-ELY")
+    assert every == [
+        "Chesterton Neighbourhood Watch",
+        "Ely City Neighbourhood Watch",
+        "Haslingfield Community Speedwatch",
+        "Histon & Impington Speedwatch",
+        "Mill Road Neighbourhood Watch",
+    ]
+    assert queries_for_four == queries_for_one
 
 
 def test_alerts_keep_their_neighbourhoods_when_the_set_is_replaced(
