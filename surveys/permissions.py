@@ -56,10 +56,12 @@ def is_open(survey: Survey) -> bool:
     )
 
 
-def is_asked(viewer: SurveyViewer, scheme_ids: list[int]) -> bool:
-    """A member of one of the schemes asked."""
-    return bool(viewer.member_of.intersection(scheme_ids))
+def is_asked(viewer: SurveyViewer, survey: Survey, scheme_ids: list[int]) -> bool:
+    """A member of one of the schemes asked, other than the survey's author: a coordinator
+    asks their scheme, and is not asked their own questions (as an alert's sender is not
+    sent it)."""
+    return survey.author_id != viewer.user_id and bool(viewer.member_of.intersection(scheme_ids))
 
 
 def can_answer(viewer: SurveyViewer, survey: Survey, scheme_ids: list[int]) -> bool:
-    return is_open(survey) and is_asked(viewer, scheme_ids)
+    return is_open(survey) and is_asked(viewer, survey, scheme_ids)

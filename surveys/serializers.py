@@ -138,7 +138,9 @@ class SurveyDetailSerializer(SurveySerializer):
     @extend_schema_field(serializers.DictField(child=serializers.JSONField(), allow_null=True))
     def get_my_answers(self, survey: Survey) -> dict[str, Any] | None:
         answer = self.context.get("answer")
-        if answer is None or not is_asked(self._viewer(), [s.pk for s in survey.schemes.all()]):
+        if answer is None or not is_asked(
+            self._viewer(), survey, [s.pk for s in survey.schemes.all()]
+        ):
             return None
         values: dict[str, Any] = answer.values
         return values

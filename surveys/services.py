@@ -312,7 +312,9 @@ def survey_answer(*, survey: Survey, member: User, answers: dict[str, Any]) -> S
     survey = Survey.objects.get(pk=survey.pk)
     viewer = survey_viewer(member)
     scheme_ids = list(survey.schemes.values_list("pk", flat=True))
-    if not is_asked(viewer, scheme_ids):
+    if survey.author_id == member.pk:
+        raise PermissionDenied(_("You sent this survey: the members of its schemes answer it."))
+    if not is_asked(viewer, survey, scheme_ids):
         raise PermissionDenied(_("Only members of the schemes asked answer this survey."))
     if not can_answer(viewer, survey, scheme_ids):
         raise ValidationError({"status": _("This survey is closed: it takes no more answers.")})

@@ -563,6 +563,20 @@ def test_a_coordinator_of_the_scheme_is_a_member_asked_by_a_liaisons_survey(
     assert detail["actions"] == {"send": False, "close": False, "answer": True, "results": False}
 
 
+def test_the_author_is_not_asked_their_own_survey(client_for, scheme, coordinator) -> None:
+    """Margaret coordinates Mill Road and asks its members; she is not one of those asked."""
+    survey = sent(client_for(coordinator), [scheme.pk])
+    detail = client_for(coordinator).get(f"{SURVEYS}{survey['id']}/").json()
+    assert detail["actions"] == {"send": False, "close": True, "answer": False, "results": True}
+    refused = answer(client_for(coordinator), survey, "Yes", [], 4, "")
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": "You sent this survey: the members of its schemes answer it."},
+    )
+    assert not SurveyAnswer.objects.exists()
+
+
+
 # --- The activity log and the admin ----------------------------------------------------------
 
 

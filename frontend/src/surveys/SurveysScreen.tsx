@@ -34,7 +34,7 @@ function Surveys({ me }: { me: Me }) {
     <>
       <p>{t('surveys.intro')}</p>
       {me.actions.write_surveys && (
-        <p class="button-row">
+        <p class="button-row button-row--above-list">
           <a class="button button--primary" href="/surveys/new">
             {t('surveys.new')}
           </a>
