@@ -7,9 +7,9 @@ registration or none at all; when the DVLA fails or cannot be reached, the offen
 and uploaded all the same and the phone says only that the vehicle is checked later; logged
 without a signal, it is checked once it reaches Patchwatch.
 
-On the letters screen: an offence held back from the letters batch for its vehicle, where the
-liaison sees why, with what was recorded beside the DVLA's record, and confirms it as
-recorded, after which it is in the batch."""
+On the letters screen: the demo's offence held back from the letters batch for its vehicle,
+where the liaison sees why, with what was recorded beside the DVLA's record, and confirms it
+as recorded, after which it is in the batch."""
 
 import re
 from collections.abc import Iterator
@@ -24,7 +24,7 @@ from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_offline import fill_session_form
 from tests.browser.test_speedwatch import HIGH_STREET, logged_entry, past_daylight_hour
 from tests.fake_dvla import FakeDvla
-from watch.models import Action, ActionStatus, Offence
+from watch.models import Offence
 from watch.registrations import display_registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
@@ -226,23 +226,10 @@ def test_an_offence_logged_offline_is_kept_and_checked_once_it_is_uploaded(
     assert dvla.asked() == ["AB12CDE"]
 
 
-def test_a_held_back_offence_is_confirmed_into_the_letters_batch(page: Page) -> None:
-    offence = (
-        Offence.objects.filter(
-            force="cambridgeshire", action_status=ActionStatus.PENDING, submitted=True
-        )
-        .exclude(action=Action.NONE)
-        .order_by("observed_at")
-        .first()
-    )
-    Offence.objects.filter(pk=offence.pk).update(
-        make="Vauxhall",
-        colour="Red",
-        vehicle_check="mismatched",
-        registered_make="FORD",
-        registered_colour="BLUE",
-    )
-    plate = display_registration(offence.registration)
+def test_the_demos_held_back_offence_is_confirmed_into_the_letters_batch(page: Page) -> None:
+    # The demo holds back the black Nissan logged at Station Road: the DVLA's register (the
+    # demo's own answer, its checks being off) has HY17 WKD as a white Skoda.
+    offence = Offence.objects.get(registration="HY17WKD")
     sign_in(page, LIAISON)
     page.goto("/speedwatch/letters")
     held = page.get_by_role("region", name="Held back: check the vehicle")
@@ -252,16 +239,16 @@ def test_a_held_back_offence_is_confirmed_into_the_letters_batch(page: Page) -> 
         "Held back: the make or colour differs from the DVLA\u2019s record."
     )
     facts = card.locator("dd")
-    expect(facts.nth(2)).to_have_text("Vauxhall, Red")
-    expect(facts.nth(3)).to_have_text("FORD, BLUE")
-    expect(page.get_by_role("status").filter(has_text="9 letters.")).to_be_visible()
+    expect(facts.nth(2)).to_have_text("Nissan, Black")
+    expect(facts.nth(3)).to_have_text("SKODA, WHITE")
+    expect(page.get_by_role("status").filter(has_text="10 letters.")).to_be_visible()
     assert serious_violations(page, include="[aria-labelledby='held-heading']") == []
 
     card.get_by_role("button", name="Confirm as recorded").click()
     expect(held.locator("p.results__count")).to_have_text(
-        f"{plate} confirmed as recorded: it is in the letters batch."
+        "HY17 WKD confirmed as recorded: it is in the letters batch."
     )
     expect(held.get_by_role("article")).to_have_count(0)
-    expect(page.get_by_role("status").filter(has_text="10 letters.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="11 letters.")).to_be_visible()
     offence.refresh_from_db()
     assert offence.vehicle_check == "confirmed"
