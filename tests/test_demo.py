@@ -14,7 +14,7 @@ from surveys.models import Survey
 from tests import demo as demo_copy
 from tests.factories import SchemeFactory, UserFactory
 from tests.processes import celery_worker, smtp_server, smtp_worker_environment, wait_until
-from watch.models import Letterhead
+from watch.models import Letterhead, VehicleCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,30 @@ def test_demo_has_every_kind_and_state() -> None:
     assert Membership.objects.filter(status="pending").count() >= 2
     haslingfield = Scheme.objects.get(name="Haslingfield Community Speedwatch")
     assert (round(haslingfield.centre_lat, 3), round(haslingfield.centre_lon, 3)) == (52.149, 0.057)
+
+
+def test_demo_holds_one_offence_back_for_its_vehicle_with_checks_off(settings) -> None:
+    settings.DVLA_VES_API_KEY = ""
+    call_command("load_demo")
+    call_command("load_demo", stdout=io.StringIO())
+    liaison = _login("liaison.cambs@example.org")
+    held = liaison.get("/api/v1/speedwatch/letters/held/").json()["results"]
+    assert [
+        (
+            row["registration"],
+            row["make"],
+            row["colour"],
+            row["vehicle_check"],
+            row["registered_make"],
+            row["registered_colour"],
+        )
+        for row in held
+    ] == [("HY17WKD", "Nissan", "Black", "mismatched", "SKODA", "WHITE")]
+    # The other ten are in the batch, not checked (no key); the answer is kept once.
+    letters = liaison.get("/api/v1/speedwatch/letters/").json()
+    assert letters["count"] == 10
+    assert {row["vehicle_check"] for row in letters["results"]} == {"not_checked"}
+    assert list(VehicleCheck.objects.values_list("registration", "found")) == [("HY17WKD", True)]
 
 
 def test_demo_liaisons_see_only_their_own_force() -> None:

@@ -11,11 +11,17 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from core.dvla import Vehicle
 from tests.fake_dvla import FakeDvla
 from tests.speedwatch import offence_row, session_payload
 from watch.models import Offence, SessionAmendment, VehicleCheck
 from watch.services.retention import registrations_purge
-from watch.services.vehicles import TryAgain, offence_vehicle_check
+from watch.services.vehicles import (
+    TryAgain,
+    offence_vehicle_check,
+    offence_vehicle_compare,
+    vehicle_check_keep,
+)
 from watch.tasks import check_offence_vehicle
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +185,44 @@ def test_without_a_key_nothing_is_checked_and_nothing_held_back(
     client = client_for(liaison)
     assert _letters(client) == [("AB12CDE", "not_checked")]
     assert _held(client) == []
+
+
+def test_an_answer_in_hand_is_compared_with_an_offence_not_yet_checked(
+    client_for, liaison, sw_coordinator, logged, settings
+) -> None:
+    """With no key (as in the demo), an answer kept for a registration, not asked for, is
+    compared with an offence no check has reached; never with one a person has decided."""
+    settings.DVLA_VES_API_KEY = ""
+    [offence] = logged(("AB12CDE", "Vauxhall", "Red"))
+    now = timezone.now()
+    check = vehicle_check_keep(
+        registration="AB12CDE",
+        vehicle=Vehicle(
+            registration="AB12CDE",
+            make="FORD",
+            colour="BLUE",
+            tax_status="Taxed",
+            mot_status="Valid",
+        ),
+        now=now,
+    )
+    assert offence_vehicle_compare(offence=offence, check=check, now=now) == "mismatched"
+    liaison_client = client_for(liaison)
+    assert _held(liaison_client) == [("AB12CDE", "Vauxhall", "Red", "mismatched", "FORD", "BLUE")]
+    assert _letters(liaison_client) == []
+
+    confirmed = client_for(sw_coordinator).post(
+        f"/api/v1/speedwatch/offences/{offence.pk}/vehicle/", {"decision": "confirm"}, format="json"
+    )
+    assert confirmed.status_code == 200, confirmed.content
+    with pytest.raises(ValueError, match="has been checked already"):
+        offence_vehicle_compare(offence=offence, check=check, now=now)
+    offence.refresh_from_db()
+    assert offence.vehicle_check == "confirmed"
+    # The register's answer for another registration is never compared with it.
+    other = vehicle_check_keep(registration="AB12CDF", vehicle=None, now=now)
+    with pytest.raises(ValueError, match="not the offence's registration"):
+        offence_vehicle_compare(offence=offence, check=other, now=now)
 
 
 # --- Stored offences, and the letters batch --------------------------------------------------

@@ -25,7 +25,7 @@ from notifications.models import Alert, Notice, PushSubscription, Reply
 from schemes.models import Membership, Scheme
 from tests.speedwatch import session_payload
 from watch.letters import letters_from
-from watch.models import Action, ActionStatus, Offence, Session, Site
+from watch.models import VEHICLE_HELD_BACK, Action, ActionStatus, Offence, Session, Site
 
 API = "/api/v1/"
 
@@ -74,10 +74,11 @@ def offence() -> Offence:
 
 
 def queued() -> Offence:
-    """An offence of the Cambridgeshire letters queue."""
+    """An offence of the Cambridgeshire letters queue (not the one the demo holds back)."""
     return (
         Offence.objects.filter(action_status=ActionStatus.PENDING, submitted=True)
         .exclude(action=Action.NONE)
+        .exclude(vehicle_check__in=VEHICLE_HELD_BACK)
         .first()
     )
 
@@ -88,6 +89,7 @@ def keeper_address() -> dict[str, Any]:
         Offence.objects.filter(force="cambridgeshire", action_status=ActionStatus.PENDING)
         .filter(submitted=True, voided=False)
         .exclude(action=Action.NONE)
+        .exclude(vehicle_check__in=VEHICLE_HELD_BACK)
     )[0]
     return {
         "reference": letter.reference,

@@ -4,6 +4,13 @@ for Haslingfield and Histon & Impington Speedwatch (Cambridgeshire).
 Called by ``manage.py load_demo`` after the schemes exist; adds nothing when the sites are
 already there. Sessions are dated back from today, always mid-morning, so they are in
 daylight whatever the season.
+
+One offence is held back from the letters batch for its vehicle, so that the Letters screen
+shows what a mismatch looks like: a plate misread at Station Road, which the DVLA's register
+has as another vehicle. The demo's server has no DVLA key (vehicle checks are off), so the
+register's answer is the demo's own, kept for that registration and compared with what was
+recorded through the services, as the check of a stored offence would have done; no DVLA was
+asked.
 """
 
 from datetime import datetime, time, timedelta
@@ -12,11 +19,13 @@ from django.utils import timezone
 
 from accounts.forces import PoliceForce
 from accounts.models import User
+from core.dvla import Vehicle
 from schemes import services as scheme_services
 from schemes.models import Scheme
 from watch.models import Letterhead, Site
 from watch.services.sessions import session_create, session_submit
 from watch.services.sites import site_decide, site_propose
+from watch.services.vehicles import offence_vehicle_compare, vehicle_check_keep
 
 RISK_OK = {
     "safe_standing_place": True,
@@ -107,9 +116,14 @@ SESSIONS = [
         [
             ("KX19LMN", "Vauxhall", "Corsa", "Red", 40),
             ("GU65TTT", "Ford", "Transit", "White", 37),
+            ("HY17WKD", "Nissan", "Qashqai", "Black", 42),
         ],
     ),
 ]
+
+# What the demo has the DVLA's register say of a registration logged above: not the black
+# Nissan recorded (the plate was misread), so that offence is held back from the letters.
+REGISTER = {"HY17WKD": ("SKODA", "WHITE")}
 
 
 # The demo forces' letterheads (their headquarters' addresses; the names and the email and
@@ -209,4 +223,19 @@ def load(people: dict[str, User]) -> None:
                 for n, (registration, make, model, colour, speed) in enumerate(offences)
             ],
         )
-        session_submit(session=session, actor=david, now=session.ended_at + timedelta(hours=2))
+        submitted_at = session.ended_at + timedelta(hours=2)
+        for offence in session.offences.filter(registration__in=REGISTER):
+            make, colour = REGISTER[offence.registration]
+            check = vehicle_check_keep(
+                registration=offence.registration,
+                vehicle=Vehicle(
+                    registration=offence.registration,
+                    make=make,
+                    colour=colour,
+                    tax_status="Taxed",
+                    mot_status="Valid",
+                ),
+                now=submitted_at,
+            )
+            offence_vehicle_compare(offence=offence, check=check, now=submitted_at)
+        session_submit(session=session, actor=david, now=submitted_at)

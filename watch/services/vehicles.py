@@ -24,6 +24,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -177,8 +178,18 @@ def vehicle_check_cached(*, registration: str, now: datetime | None = None) -> V
     if kept is not None:
         return kept
     try:
-        vehicle = dvla.vehicle_enquiry(registration)
+        vehicle: dvla.Vehicle | None = dvla.vehicle_enquiry(registration)
     except dvla.VehicleNotFound:
+        vehicle = None
+    return vehicle_check_keep(registration=registration, vehicle=vehicle, now=now)
+
+
+def vehicle_check_keep(
+    *, registration: str, vehicle: dvla.Vehicle | None, now: datetime
+) -> VehicleCheck:
+    """Keep the register's answer for a registration, given at ``now``: the vehicle, or
+    ``None`` when the register has no such vehicle."""
+    if vehicle is None:
         values = {"found": False, "make": "", "colour": "", "tax_status": "", "mot_status": ""}
     else:
         values = {
@@ -278,8 +289,16 @@ def offence_vehicle_check(*, offence_id: str, attempt: int = 1, now: datetime | 
             vehicle_checked_at=now,
         )
         return VehicleCheckStatus.NOT_CHECKED
-    result = _compared(check, make=offence.make, colour=offence.colour)
     # Only if nobody corrected it meanwhile: a correction queues a check of its own.
+    return _record_check(waiting, offence=offence, check=check, now=now)
+
+
+def _record_check(
+    waiting: QuerySet[Offence], *, offence: Offence, check: VehicleCheck, now: datetime
+) -> str:
+    """Record on the offences of ``waiting`` (the offence, while it still waits) how its
+    vehicle compares with the register's answer; returns the check's status."""
+    result = _compared(check, make=offence.make, colour=offence.colour)
     waiting.update(
         vehicle_check=result.status,
         registered_make=result.registered_make,
@@ -288,6 +307,27 @@ def offence_vehicle_check(*, offence_id: str, attempt: int = 1, now: datetime | 
         vehicle_check_note="",
     )
     return result.status
+
+
+def offence_vehicle_compare(*, offence: Offence, check: VehicleCheck, now: datetime) -> str:
+    """Compare a stored offence's vehicle with the register's answer for its registration,
+    kept already (``vehicle_check_keep``) rather than asked for, and record it as the
+    offence's check; returns its status. Only for an offence no check has reached (waiting,
+    or not checked): one confirmed or corrected by a person is theirs.
+
+    The demo's held-back offence is made this way: its server has no key to ask the DVLA
+    with, so the demo keeps an answer of its own making for the registration."""
+    if check.registration != offence.registration:
+        raise ValueError(f"{check.registration} is not the offence's registration")
+    unchecked = Offence.objects.filter(
+        pk=offence.pk,
+        registration=offence.registration,
+        vehicle_check__in=[VehicleCheckStatus.PENDING, VehicleCheckStatus.NOT_CHECKED],
+        anonymised_at__isnull=True,
+    )
+    if not unchecked.exists():
+        raise ValueError(f"The vehicle of offence {offence.pk} has been checked already")
+    return _record_check(unchecked, offence=offence, check=check, now=now)
 
 
 def vehicle_checks_sweep(*, now: datetime | None = None) -> int:

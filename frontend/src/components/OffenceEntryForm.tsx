@@ -82,6 +82,17 @@ export function OffenceEntryForm({
   const [checked, setChecked] = useState<CheckedVehicle | null>(null);
   const lookup = useRef<AbortController | null>(null);
   useEffect(() => () => lookup.current?.abort(), []);
+  // The notice above the registration comes and goes as plates are logged, moving what is below
+  // it; while the coordinator is at the registration for the next car, it and the notice stay
+  // in view (the last notice going could otherwise leave the page scrolled past both).
+  useEffect(() => {
+    const form = formRef.current;
+    const input = form?.querySelector<HTMLInputElement>('input');
+    if (!form || !input || document.activeElement !== input) return;
+    const heading = form.querySelector('h2');
+    if (heading && heading.getBoundingClientRect().top < 0) heading.scrollIntoView({ block: 'start' });
+    input.scrollIntoView({ block: 'nearest' });
+  }, [checked]);
 
   const checkVehicle = (registration: string, recordedMake: string, recordedColour: string) => {
     lookup.current?.abort();
@@ -153,6 +164,9 @@ export function OffenceEntryForm({
   return (
     <form ref={formRef} class="offence-form" onSubmit={onSubmit} noValidate aria-labelledby="offence-form-heading">
       <h2 id="offence-form-heading">{t('offenceEntry.heading')}</h2>
+      {/* Above the registration, where focus returns for the next car: beside the button it
+          fell below the fold of a phone, the more so with the vehicle's details open. */}
+      <VehicleCheckNotice checked={checked} />
       <div class="offence-form__main">
         <TextField
           label={t('offenceEntry.registration')}
@@ -230,7 +244,6 @@ export function OffenceEntryForm({
         {t('offenceEntry.add')}
       </button>
       <ActionResult result={added} />
-      <VehicleCheckNotice checked={checked} />
     </form>
   );
 }

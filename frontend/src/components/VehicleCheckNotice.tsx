@@ -1,7 +1,9 @@
 // What the DVLA's register says of the plate just logged, when it disagrees: a make or colour
-// other than the one recorded, or no such vehicle, said at once so the volunteer can look
-// again while the car is still in sight. Logging never waits for it: the offence is already
-// kept on the phone, and with no signal (or the DVLA down) nothing is said here.
+// other than the one recorded, or no such vehicle, said at once (above the registration, where
+// focus returns) so the coordinator can look again while the car is still in sight. Logging
+// never waits for it: the offence is already kept on the phone. With no signal nothing is
+// asked or said (the banner says the phone is offline); when the DVLA cannot be asked, a plain
+// line says so, so that with a signal silence means the plate agreed with the register.
 
 import type { VehicleLookup } from '../api/schemas';
 import { formatRegistration } from '../format';
@@ -24,6 +26,8 @@ export function VehicleCheckNotice({ checked }: { checked: CheckedVehicle | null
   const answer = checked?.answer;
   let message: string | null = null;
   let detail: string | null = null;
+  // Something to do at the roadside (amber), or only to know (plain).
+  let act = true;
   if (answer?.checks_enabled) {
     const registration = formatRegistration(answer.registration);
     if (answer.status === 'mismatched') {
@@ -36,15 +40,16 @@ export function VehicleCheckNotice({ checked }: { checked: CheckedVehicle | null
       message = t('vehicles.check.notFound', { registration });
     } else if (answer.status === 'not_checked') {
       message = t('vehicles.check.notChecked', { registration });
+      act = false;
     }
   }
   return (
     <div class="vehicle-check" role="status" aria-live="polite">
       {message && (
-        <div class="notice notice--pending">
+        <div class={act ? 'notice notice--pending' : 'notice'}>
           <p>{message}</p>
           {detail && <p>{detail}</p>}
-          {answer?.status !== 'not_checked' && <p>{t('vehicles.check.whatToDo')}</p>}
+          {act && <p>{t('vehicles.check.whatToDo')}</p>}
         </div>
       )}
     </div>
