@@ -93,9 +93,12 @@ def test_the_embedded_default_runs_on_sqlite_with_the_demo(tmp_path) -> None:
         "schemes": 16,  # the active ones, everywhere
         "speedwatch/sessions": 4,
         "speedwatch/offences": 11,
-        "alerts": 3,
+        "alerts": 5,  # two of them carry the demo's surveys
     }
-    assert report["inbox"] == ["Bogus water board callers on Mill Road"]
+    assert report["inbox"] == [
+        "Survey: Street lighting around Mill Road",
+        "Bogus water board callers on Mill Road",
+    ]
     assert report["present"] == ["David Chen", "Joan Patel", "Kevin Doyle"]
     statistics = report["statistics"]
     assert (statistics["sessions"], statistics["offences"], statistics["referrals"]) == (4, 11, 2)
