@@ -576,7 +576,6 @@ def test_the_author_is_not_asked_their_own_survey(client_for, scheme, coordinato
     assert not SurveyAnswer.objects.exists()
 
 
-
 # --- The activity log and the admin ----------------------------------------------------------
 
 
