@@ -138,12 +138,15 @@ def _erase(user: User) -> None:
 
 
 def _anonymise_activity(user: User, *, scheme_ids: set[int]) -> None:
-    ActivityEvent.objects.filter(actor=user).update(actor=None, actor_name=FORMER_MEMBER)
+    # What they did, in their schemes' logs or in a force's own (a liaison's alert or survey).
+    acted = ActivityEvent.objects.filter(actor=user)
+    acted_ids = list(acted.values_list("pk", flat=True))
+    acted.update(actor=None, actor_name=FORMER_MEMBER)
     name = user.name.strip()
     # A one-letter name would match inside other words; such a name is left alone.
     if len(name) < 2:
         return
-    events = ActivityEvent.objects.filter(scheme_id__in=scheme_ids)
+    events = ActivityEvent.objects.filter(Q(scheme_id__in=scheme_ids) | Q(pk__in=acted_ids))
     events.filter(summary__startswith=name).update(
         summary=Concat(Value(FORMER_MEMBER.capitalize()), Substr("summary", len(name) + 1))
     )
