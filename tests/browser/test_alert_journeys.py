@@ -210,6 +210,10 @@ def test_a_coordinator_at_the_daily_limit_is_told_why_an_update_is_refused(
     sign_in(page, MARGARET)
     page.goto(f"/alerts/{scam.pk}")
     expect(page.get_by_role("heading", level=1)).to_have_text(SCAM)
+    # The volunteer's reply loads above the Update button and moves it down: pressed before,
+    # the tap can land where the button was.
+    replies = page.get_by_role("region", name="Replies")
+    expect(replies.get_by_role("listitem").first).to_contain_text("Two men in hi-vis")
     page.get_by_role("button", name="Update", exact=True).click()
     page.get_by_label("Message", exact=True).fill("They were seen again on Mill Road at 3 pm.")
     page.get_by_role("button", name="Publish update").click()
