@@ -104,3 +104,12 @@ def test_a_volunteer_answers_a_survey_on_a_phone(page: Page) -> None:
     expect(page.get_by_role("main")).not_to_contain_text("Alex Morgan")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious_violations(page) == []
+
+    # Her survey's own page lists what she asked; she is not asked to answer it.
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("heading", name="Questions")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("listitem").first).to_contain_text(
+        "Is your street well lit? (One choice, required)"
+    )
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)

@@ -103,12 +103,14 @@ function SurveyBody({ survey, onChange }: { survey: SurveyDetail; onChange: (sur
         survey.status !== 'draft' &&
         !survey.open && <p>{t('surveys.closedNote')}</p>
       )}
-      {survey.status === 'draft' && <Questions questions={survey.questions} />}
+      {/* Those not answering (its author, a liaison, a member once it is closed) read what
+          was asked. */}
+      {!survey.actions.answer && <Questions questions={survey.questions} />}
     </>
   );
 }
 
-/** A draft's questions, as its author checks them before sending. */
+/** The questions, as its author checks them before sending and reads them once sent. */
 function Questions({ questions }: { questions: Question[] }) {
   return (
     <>
