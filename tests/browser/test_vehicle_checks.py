@@ -156,6 +156,17 @@ def test_the_coordinator_is_told_at_once_of_a_vehicle_the_dvla_has_otherwise_or_
     ]
     assert set(dvla.asked()) == {"AB12CDE", "KX19LMN", "AB12CDF"}
 
+    # Misread: the coordinator removes the offence the notice is about, and the notice goes.
+    add_offence(page, "KX19LMP", "40")
+    expect(notice).to_have_text("The DVLA has no vehicle KX19 LMP." + WHAT_TO_DO)
+    entry = page.get_by_role("listitem").filter(has_text="KX19 LMP")
+    entry.get_by_role("button", name="Remove", exact=True).click()
+    entry.get_by_role("group", name="Remove KX19 LMP at 40 mph?").get_by_role(
+        "button", name="Remove", exact=True
+    ).click()
+    expect(status_message(page, "Removed KX19 LMP at 40 mph.")).to_be_visible()
+    expect(notice).to_have_text("")
+
 
 def test_an_offence_logged_while_the_dvla_fails_is_kept_and_checked_later(
     page: Page, dvla: FakeDvla

@@ -50,6 +50,7 @@ export function OffenceEntryForm({
   speedLimit,
   threshold,
   schemeId,
+  logged,
   onAdd,
 }: {
   startedAt: string;
@@ -59,6 +60,8 @@ export function OffenceEntryForm({
   threshold: number | undefined;
   /** The scheme logging, to check each plate with the DVLA as it is logged (with a signal). */
   schemeId?: number;
+  /** The registrations logged so far: a notice about a plate whose offence was removed goes. */
+  logged: string[];
   onAdd: (offence: NewOffence & { id: string }) => void;
 }) {
   const [registration, setRegistration] = useState('');
@@ -93,6 +96,14 @@ export function OffenceEntryForm({
     if (heading && heading.getBoundingClientRect().top < 0) heading.scrollIntoView({ block: 'start' });
     input.scrollIntoView({ block: 'nearest' });
   }, [checked]);
+
+  const checkedStillLogged =
+    checked &&
+    logged.some(
+      (plate) => normaliseRegistration(plate) === normaliseRegistration(checked.answer.registration),
+    )
+      ? checked
+      : null;
 
   const checkVehicle = (registration: string, recordedMake: string, recordedColour: string) => {
     lookup.current?.abort();
@@ -166,7 +177,7 @@ export function OffenceEntryForm({
       <h2 id="offence-form-heading">{t('offenceEntry.heading')}</h2>
       {/* Above the registration, where focus returns for the next car: beside the button it
           fell below the fold of a phone, the more so with the vehicle's details open. */}
-      <VehicleCheckNotice checked={checked} />
+      <VehicleCheckNotice checked={checkedStillLogged} />
       <div class="offence-form__main">
         <TextField
           label={t('offenceEntry.registration')}

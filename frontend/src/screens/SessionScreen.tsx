@@ -273,6 +273,7 @@ function DraftSessionView({ me, draft }: { me: Me; draft: DraftSession }) {
         speedLimit={draft.site.speed_limit_mph}
         threshold={threshold}
         schemeId={draft.site.scheme.id}
+        logged={draft.offences.map((offence) => offence.registration)}
         onAdd={(offence) => {
           addOffence(me.id, draft.id, offence);
           uploadDraft(me.id, draft.id);
