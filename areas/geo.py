@@ -422,6 +422,14 @@ def circle_bbox(centre: Point, radius_m: float) -> BBox:
     )
 
 
+def bbox_around(boxes: Iterable[BBox]) -> BBox:
+    """The smallest box holding every one of ``boxes`` (at least one)."""
+    south, west, north, east = zip(
+        *((box.south, box.west, box.north, box.east) for box in boxes), strict=True
+    )
+    return BBox(south=min(south), west=min(west), north=max(north), east=max(east))
+
+
 def bbox_fits(box: BBox) -> bool:
     """Whether a bounding box is within the largest an area may have (in the very terms of
     the database's constraint, so that float rounding cannot tell them apart)."""

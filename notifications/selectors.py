@@ -102,12 +102,7 @@ def alert_scheme_ids(*, alert: Alert) -> list[int]:
             area=alert.area, box=alert.bbox, force=alert.force, kinds=alert.scheme_kinds
         )
     regions = [Region(neighbourhood["boundary"]) for neighbourhood in alert.neighbourhoods]
-    around = geo.BBox(
-        min(region.box.south for region in regions),
-        min(region.box.west for region in regions),
-        max(region.box.north for region in regions),
-        max(region.box.east for region in regions),
-    )
+    around = geo.bbox_around(region.box for region in regions)
     rows = active_scheme_areas_in_bbox(box=around, force=alert.force, kinds=alert.scheme_kinds)
     reached: set[int] = set()
     nearby = areas_by_box(rows, [region.box for region in regions])

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas import geo
+from areas.models import AREA_COLUMNS
 from areas.regions import Region
 from core import numbers, visibility
 from core.memo import remembered
@@ -602,17 +603,8 @@ def member_scheme_ids_where(
 # counts), as an alert's area reaches a scheme: worked out when asked, so that an import or
 # an edited scheme area never leaves a stale answer behind.
 
-SCHEME_AREA_COLUMNS = (
-    "id",
-    "centre_lat",
-    "centre_lon",
-    "radius_m",
-    "boundary",
-    "bbox_south",
-    "bbox_west",
-    "bbox_north",
-    "bbox_east",
-)
+# A scheme's row as ``geo.AreaRow`` has it.
+SCHEME_AREA_COLUMNS = ("id", *AREA_COLUMNS)
 
 
 @visibility.rule("neighbourhood")
@@ -679,12 +671,7 @@ def active_schemes_in_neighbourhoods(
     for force in forces:
         own = [n for n in neighbourhoods if n.force == force]
         boxes = [neighbourhood_box(n) for n in own]
-        around = geo.BBox(
-            min(box.south for box in boxes),
-            min(box.west for box in boxes),
-            max(box.north for box in boxes),
-            max(box.east for box in boxes),
-        )
+        around = geo.bbox_around(boxes)
         rows = active_scheme_areas_in_bbox(box=around, force=force, kinds=[])
         for neighbourhood, near in zip(own, areas_by_box(rows, boxes), strict=True):
             counts[neighbourhood.pk] = len(Region(neighbourhood.boundary).overlapping_ids(near))

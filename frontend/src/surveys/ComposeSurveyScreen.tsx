@@ -4,6 +4,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
+import { BackLink } from '../components/BackLink';
 import {
   CheckboxField,
   ErrorAlert,
@@ -41,12 +42,7 @@ export function ComposeSurveyScreen() {
   useTitle(t('surveys.new'));
   return (
     <>
-      <p class="back-link">
-        <a href="/surveys">
-          <span aria-hidden="true">← </span>
-          {t('surveys.title')}
-        </a>
-      </p>
+      <BackLink href="/surveys" label={t('surveys.title')} />
       <h1 tabIndex={-1}>{t('surveys.new')}</h1>
       <RequireSignIn>{(me) => (me.actions.write_surveys ? <Compose me={me} /> : <p>{t('surveys.mayNotWrite')}</p>)}</RequireSignIn>
     </>

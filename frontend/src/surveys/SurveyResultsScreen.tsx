@@ -3,6 +3,7 @@
 // given, and the answers as a CSV file. An anonymous survey's results name nobody.
 
 import { useEffect, useState } from 'preact/hooks';
+import { BackLink } from '../components/BackLink';
 import { ErrorAlert } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { RequireSignIn } from '../components/RequireSignIn';
@@ -36,12 +37,7 @@ export function SurveyResultsScreen({ id }: { id: string }) {
     <RequireSignIn>
       {() => (
         <>
-          <p class="back-link">
-            <a href={`/surveys/${id}`}>
-              <span aria-hidden="true">← </span>
-              {survey?.title ?? t('surveys.survey')}
-            </a>
-          </p>
+          <BackLink href={`/surveys/${id}`} label={survey?.title ?? t('surveys.survey')} />
           <h1 tabIndex={-1}>{t('surveys.results.title')}</h1>
           <ErrorAlert messages={error ? [error.message] : []} />
           {!results && !error && <Loading />}

@@ -3,6 +3,7 @@
 // it, closes it and goes to its results.
 
 import { useEffect, useState } from 'preact/hooks';
+import { BackLink } from '../components/BackLink';
 import { ActionResult } from '../components/ActionResult';
 import { CheckboxField, ErrorAlert, RadioGroupField, SubmitButton, TextAreaField } from '../components/FormField';
 import { Loading } from '../components/Loading';
@@ -30,12 +31,7 @@ export function SurveyScreen({ id }: { id: string }) {
     <RequireSignIn>
       {() => (
         <>
-          <p class="back-link">
-            <a href="/surveys">
-              <span aria-hidden="true">← </span>
-              {t('surveys.title')}
-            </a>
-          </p>
+          <BackLink href="/surveys" label={t('surveys.title')} />
           <h1 tabIndex={-1}>{survey?.title ?? t('surveys.survey')}</h1>
           <ErrorAlert messages={error ? [error.message] : []} />
           {!survey && !error && <Loading />}
